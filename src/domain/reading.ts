@@ -1,0 +1,176 @@
+import * as v from 'valibot';
+import { OPERATORS } from './operators.ts';
+import { PLAUSIBLE_DBM, TECHNOLOGIES, type RadioTechnology } from './signal.ts';
+
+/**
+ * Wire format v1 of a reading, shared by the phone and the server. Field names are a public
+ * contract (docs/api.md): add optional fields, never rename. Unknown keys are dropped rather
+ * than refused, so that a newer phone talking to an older server during an update still
+ * gets its readings through.
+ */
+
+export const SETTINGS = ['outdoor', 'indoor', 'vehicle'] as const;
+export type Setting = (typeof SETTINGS)[number];
+export const SETTING_LABELS: Record<Setting, string> = {
+  outdoor: 'Extérieur',
+  indoor: 'Intérieur',
+  vehicle: 'En véhicule',
+};
+
+export const VOICE_RESULTS = ['ok', 'failed', 'dropped', 'not-tested'] as const;
+export type VoiceResult = (typeof VOICE_RESULTS)[number];
+export const VOICE_LABELS: Record<VoiceResult, string> = {
+  'not-tested': 'Non testé',
+  ok: 'Appel réussi',
+  failed: "Échec de l'appel",
+  dropped: 'Appel coupé',
+};
+
+export const SMS_RESULTS = ['ok', 'failed', 'not-tested'] as const;
+export type SmsResult = (typeof SMS_RESULTS)[number];
+export const SMS_LABELS: Record<SmsResult, string> = {
+  'not-tested': 'Non testé',
+  ok: 'SMS envoyé',
+  failed: 'SMS en échec',
+};
+
+export const SOURCES = ['agent', 'resident', 'import'] as const;
+
+/** Above this the position says too little about where coverage was measured. */
+export const MAX_ACCURACY_M = 1000;
+/** Above this the agent must confirm before saving (as survey tools warn). */
+export const ACCURACY_WARNING_M = 50;
+export const MAX_NOTE_LENGTH = 500;
+/** Phones with a wrong clock exist; a day of skew is tolerated, not more. */
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+/** Earlier than this, the phone's clock was surely reset (New Deal Mobile began in 2018). */
+export const EARLIEST_RECORDED_AT = '2018-01-01T00:00:00Z';
+
+const finite = (message: string) => v.pipe(v.number(message), v.finite(message));
+const ranged = (min: number, max: number, what: string) =>
+  v.pipe(finite(`${what} doit être un nombre`), v.minValue(min, `${what} doit être ≥ ${min}`), v.maxValue(max, `${what} doit être ≤ ${max}`));
+
+const ConnectionSchema = v.object({
+  type: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  effectiveType: v.optional(v.pipe(v.string(), v.maxLength(10))),
+  downlinkMbps: v.optional(ranged(0, 100_000, 'downlinkMbps')),
+  rttMs: v.optional(ranged(0, 600_000, 'rttMs')),
+});
+
+export interface SchemaOptions {
+  /** Clock used for the "not in the future" bound; the server passes its own. */
+  now?: () => number;
+}
+
+export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
+  return v.pipe(
+    v.object(
+      {
+        id: v.pipe(v.string("L'identifiant doit être un texte"), v.uuid("L'identifiant doit être un UUID")),
+        recordedAt: v.pipe(
+          v.string('La date doit être un texte ISO 8601'),
+          v.isoTimestamp('La date doit être au format ISO 8601 avec fuseau (ex. 2026-05-04T10:15:00+02:00)'),
+          v.check((s) => Date.parse(s) <= now() + MAX_FUTURE_MS, 'La date est plus de 24 h dans le futur : vérifiez l’horloge du téléphone'),
+          v.check((s) => Date.parse(s) >= Date.parse(EARLIEST_RECORDED_AT), 'La date est antérieure à 2018 : vérifiez l’horloge du téléphone'),
+        ),
+        lat: ranged(-90, 90, 'La latitude'),
+        lon: ranged(-180, 180, 'La longitude'),
+        accuracyM: v.pipe(
+          finite('La précision doit être un nombre de mètres'),
+          v.minValue(0, 'La précision ne peut pas être négative'),
+          v.maxValue(MAX_ACCURACY_M, `Position trop imprécise (plus de ${MAX_ACCURACY_M} m) pour servir de preuve`),
+        ),
+        altitudeM: v.optional(ranged(-500, 9000, "L'altitude")),
+        speedMps: v.optional(ranged(0, 150, 'La vitesse')),
+        headingDeg: v.optional(v.pipe(finite('Le cap doit être un nombre'), v.minValue(0, 'Le cap doit être ≥ 0'), v.ltValue(360, 'Le cap doit être < 360'))),
+        positionAgeMs: v.optional(ranged(0, 86_400_000, "L'âge de la position")),
+        operator: v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`),
+        technology: v.picklist(TECHNOLOGIES, `Technologie inconnue : attendu ${TECHNOLOGIES.join(', ')}`),
+        signalDbm: v.optional(v.pipe(finite('Le signal doit être un nombre de dBm'), v.integer('Le signal doit être un nombre entier de dBm'))),
+        signalBars: v.optional(
+          v.pipe(finite('Les barres doivent être un nombre'), v.integer('Les barres doivent être un entier'), v.minValue(0, 'Les barres vont de 0 à 4'), v.maxValue(4, 'Les barres vont de 0 à 4')),
+        ),
+        setting: v.picklist(SETTINGS, `Situation inconnue : attendu ${SETTINGS.join(', ')}`),
+        voice: v.optional(v.picklist(VOICE_RESULTS, `Résultat d'appel inconnu : attendu ${VOICE_RESULTS.join(', ')}`)),
+        sms: v.optional(v.picklist(SMS_RESULTS, `Résultat de SMS inconnu : attendu ${SMS_RESULTS.join(', ')}`)),
+        source: v.picklist(SOURCES, `Source inconnue : attendu ${SOURCES.join(', ')}`),
+        note: v.optional(v.pipe(v.string('La note doit être un texte'), v.maxLength(MAX_NOTE_LENGTH, `La note dépasse ${MAX_NOTE_LENGTH} caractères`))),
+        connection: v.optional(ConnectionSchema),
+      },
+      'Un relevé doit être un objet JSON',
+    ),
+    v.forward(
+      v.partialCheck(
+        [['technology'], ['signalDbm']],
+        (r) => r.technology !== 'none' || r.signalDbm === undefined,
+        'Pas de valeur en dBm quand il n’y a aucun réseau',
+      ),
+      ['signalDbm'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['technology'], ['signalDbm']],
+        (r) => r.technology === 'none' || r.signalDbm === undefined || dbmIsPlausible(r.technology, r.signalDbm),
+        'Valeur en dBm impossible pour cette technologie',
+      ),
+      ['signalDbm'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['technology'], ['signalBars']],
+        (r) => r.technology !== 'none' || r.signalBars === undefined || r.signalBars === 0,
+        'Sans réseau, les barres ne peuvent être que 0',
+      ),
+      ['signalBars'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['technology'], ['signalBars'], ['signalDbm']],
+        (r) => r.technology === 'none' || r.signalBars !== undefined || r.signalDbm !== undefined,
+        'Indiquez les barres ou le signal en dBm',
+      ),
+      ['signalBars'],
+    ),
+  );
+}
+
+function dbmIsPlausible(technology: RadioTechnology, dbm: number): boolean {
+  const range = PLAUSIBLE_DBM[technology];
+  return dbm >= range.min && dbm <= range.max;
+}
+
+export const ReadingSchema = createReadingSchema();
+export type Reading = v.InferOutput<typeof ReadingSchema>;
+export type Source = Reading['source'];
+
+export interface FieldError {
+  /** Dotted path of the offending field, or "" for the reading as a whole. */
+  field: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true; reading: Reading } | { ok: false; errors: FieldError[] };
+
+export function validateReading(input: unknown, schema: ReturnType<typeof createReadingSchema> = ReadingSchema): ValidationResult {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, reading: result.output };
+  return { ok: false, errors: result.issues.map((issue) => ({ field: v.getDotPath(issue) ?? '', message: issue.message })) };
+}
+
+/** Key order fixed, so two equal readings serialise to the same text (duplicate vs conflict). */
+export function canonicalJson(reading: Reading): string {
+  return JSON.stringify(sortKeys(reading));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
