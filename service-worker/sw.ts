@@ -1,0 +1,54 @@
+/// <reference lib="webworker" />
+import { clientsClaim } from 'workbox-core';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { flushOutbox } from '../src/sync/flush.ts';
+import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+// The app shell, versioned by Workbox: each build's list replaces the last, and caches of
+// older builds are deleted on activate.
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+// Any navigation (a reload in airplane mode, a deep link) gets the cached shell. The API is
+// never answered from a cache: reachability must mean the server answered.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+
+// First install takes control at once; an update waits for the page's « Mettre à jour ».
+clientsClaim();
+
+self.addEventListener('message', (event: ExtendableMessageEvent) => {
+  const message = event.data as PageToWorkerMessage | undefined;
+  if (message?.type === 'SKIP_WAITING') {
+    void self.skipWaiting();
+  } else if (message?.type === 'SYNC_NOW') {
+    const flushing = flushOutbox();
+    event.waitUntil(flushing.catch(() => undefined));
+    void flushing.then(
+      (result) => event.ports[0]?.postMessage(result),
+      (error: unknown) => event.ports[0]?.postMessage({ sent: 0, refused: 0, pending: 0, error: String(error) }),
+    );
+  }
+});
+
+// Background Sync (Chromium): the browser wakes the worker when the network returns, even
+// with every tab closed. Throwing tells the browser to try again later.
+self.addEventListener('sync', (event) => {
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(
+    flushOutbox().then((result) => {
+      if (result.error !== undefined) throw new Error(result.error);
+    }),
+  );
+});
+
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+declare global {
+  interface ServiceWorkerGlobalScopeEventMap {
+    sync: SyncEvent;
+  }
+}
