@@ -1,0 +1,38 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { useStore } from '../shell/tiny-store.ts';
+import { outboxState } from '../sync/outbox-state.ts';
+import type { LeafletMapProps } from './LeafletMap.tsx';
+
+/** Leaflet weighs more than the rest of the app: it loads when the map is first opened. */
+let loading: Promise<ComponentType<LeafletMapProps>> | undefined;
+
+export function MapScreen() {
+  const { records } = useStore(outboxState);
+  const [LeafletMap, setLeafletMap] = useState<ComponentType<LeafletMapProps>>();
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    loading ??= import('./LeafletMap.tsx').then((module) => module.LeafletMap);
+    loading.then(
+      (component) => setLeafletMap(() => component),
+      () => {
+        loading = undefined;
+        setFailed(true);
+      },
+    );
+  }, []);
+
+  return (
+    <section class="screen map-screen" aria-labelledby="map-title">
+      <h2 id="map-title">Carte des relevés</h2>
+      {failed ? (
+        <p class="error">La carte n’a pas pu se charger. Rouvrez l’application avec du réseau une fois pour l’installer.</p>
+      ) : LeafletMap ? (
+        <LeafletMap records={records} />
+      ) : (
+        <p>Chargement de la carte…</p>
+      )}
+    </section>
+  );
+}

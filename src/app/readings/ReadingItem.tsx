@@ -1,0 +1,74 @@
+import { useState } from 'preact/hooks';
+import { LEVEL_LABELS, readingLevel } from '../../domain/level.ts';
+import { OPERATOR_LABELS } from '../../domain/operators.ts';
+import { SETTING_LABELS, VOICE_LABELS } from '../../domain/reading.ts';
+import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
+import { announce } from '../../sync/channel.ts';
+import { deleteReading, type OutboxRecord } from '../../store/outbox.ts';
+import { formatTime } from '../format.ts';
+import { refreshOutbox } from '../sync/outbox-state.ts';
+import { CorrectionForm } from './CorrectionForm.tsx';
+
+const STATE_LABELS = { pending: 'En attente', sent: 'Envoyé', refused: 'Refusé' } as const;
+
+export function ReadingItem({ record }: { record: OutboxRecord }) {
+  const [correcting, setCorrecting] = useState(false);
+  const { reading } = record;
+  const level = readingLevel(reading);
+  const signal =
+    reading.signalDbm !== undefined ? `${reading.signalDbm} dBm` : reading.signalBars !== undefined ? `${reading.signalBars} barre${reading.signalBars > 1 ? 's' : ''}` : '';
+
+  const remove = async () => {
+    const warning =
+      record.state === 'pending'
+        ? 'Ce relevé n’a pas encore été envoyé : le supprimer le perd définitivement. Supprimer ?'
+        : 'Supprimer ce relevé refusé de l’appareil ?';
+    if (!window.confirm(warning)) return;
+    await deleteReading(record.id);
+    announce({ type: 'outbox-changed' });
+    await refreshOutbox();
+  };
+
+  return (
+    <li class={`reading ${record.state}`} data-state={record.state}>
+      <div class="reading-head">
+        <span class={`level level-${level}`} title={LEVEL_LABELS[level]}>
+          {level}
+        </span>
+        <span class="reading-what">
+          {OPERATOR_LABELS[reading.operator]} · {TECHNOLOGY_LABELS[reading.technology]}
+          {signal && ` · ${signal}`}
+        </span>
+        <span class={`state state-${record.state}`}>{STATE_LABELS[record.state]}</span>
+      </div>
+      <p class="reading-meta">
+        {formatTime(reading.recordedAt)} · {SETTING_LABELS[reading.setting]}
+        {reading.voice && reading.voice !== 'not-tested' && ` · ${VOICE_LABELS[reading.voice]}`} · ± {Math.round(reading.accuracyM)} m
+        {reading.note && <> · « {reading.note} »</>}
+      </p>
+      {record.state === 'refused' && record.refusal && (
+        <div class="refusal">
+          <p>Refusé par le serveur :</p>
+          <ul>
+            {record.refusal.errors.map((error, i) => (
+              <li key={i}>{error.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {record.state !== 'sent' && !correcting && (
+        <div class="actions">
+          {record.state === 'refused' && (
+            <button type="button" onClick={() => setCorrecting(true)}>
+              Corriger
+            </button>
+          )}
+          <button type="button" class="danger" onClick={() => void remove()}>
+            Supprimer
+          </button>
+        </div>
+      )}
+      {correcting && <CorrectionForm record={record} onDone={() => setCorrecting(false)} />}
+    </li>
+  );
+}

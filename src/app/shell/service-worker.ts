@@ -1,0 +1,30 @@
+import { Workbox } from 'workbox-window';
+import { createStore } from './tiny-store.ts';
+
+export interface AppShellState {
+  /** A new version is installed and waiting for « Mettre à jour ». */
+  updateWaiting: boolean;
+  /** The app shell was cached for the first time: the app now opens without network. */
+  offlineReady: boolean;
+}
+
+export const shellState = createStore<AppShellState>({ updateWaiting: false, offlineReady: false });
+
+let workbox: Workbox | undefined;
+
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator) || !import.meta.env.PROD) return;
+  workbox = new Workbox('/sw.js');
+  workbox.addEventListener('installed', (event) => {
+    if (!event.isUpdate) shellState.set({ offlineReady: true });
+  });
+  workbox.addEventListener('waiting', () => shellState.set({ updateWaiting: true }));
+  void workbox.register();
+}
+
+/** Activates the waiting version, then reloads once it controls the page. */
+export function applyUpdate(): void {
+  if (!workbox) return;
+  workbox.addEventListener('controlling', () => window.location.reload());
+  workbox.messageSkipWaiting();
+}

@@ -1,0 +1,54 @@
+import type { Reading } from '../../domain/reading.ts';
+import { isoWithOffset } from '../../domain/time.ts';
+import type { SurveyChoices } from './survey-choices.ts';
+import type { Fix } from './use-geolocation.ts';
+
+/** What `navigator.connection` says, where the browser has it (Chromium only). */
+export function connectionSnapshot(): Reading['connection'] {
+  const connection = (navigator as Navigator & { connection?: Record<string, unknown> }).connection;
+  if (!connection) return undefined;
+  const snapshot: NonNullable<Reading['connection']> = {};
+  if (typeof connection.type === 'string') snapshot.type = connection.type;
+  if (typeof connection.effectiveType === 'string') snapshot.effectiveType = connection.effectiveType;
+  if (typeof connection.downlink === 'number') snapshot.downlinkMbps = connection.downlink;
+  if (typeof connection.rtt === 'number') snapshot.rttMs = connection.rtt;
+  return snapshot;
+}
+
+/** The agent's entries as wire fields; unset choices stay unset so validation names them. */
+export function signalFields(choices: SurveyChoices): Partial<Reading> {
+  const fields: Record<string, unknown> = {
+    operator: choices.operator,
+    technology: choices.technology,
+    setting: choices.setting,
+    voice: choices.voice,
+    sms: choices.sms,
+  };
+  if (choices.technology !== 'none') {
+    if (choices.signalMode === 'bars') fields.signalBars = choices.signalBars;
+    else if (choices.signalDbm.trim() !== '') fields.signalDbm = Number(choices.signalDbm.trim().replace('−', '-'));
+  }
+  const note = choices.note.trim();
+  if (note) fields.note = note;
+  return fields as Partial<Reading>;
+}
+
+/** A candidate reading, to be validated by the shared schema before it is stored. */
+export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: Date): Record<string, unknown> {
+  const candidate: Record<string, unknown> = {
+    id,
+    recordedAt: isoWithOffset(now),
+    lat: fix.lat,
+    lon: fix.lon,
+    accuracyM: Math.round(fix.accuracyM * 10) / 10,
+    altitudeM: fix.altitudeM,
+    speedMps: fix.speedMps,
+    headingDeg: fix.headingDeg,
+    positionAgeMs: Math.max(0, now.getTime() - fix.takenAt),
+    source: 'agent',
+    connection: connectionSnapshot(),
+    ...signalFields(choices),
+  };
+  for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
+  return candidate;
+}

@@ -1,0 +1,33 @@
+import { messageSW } from 'workbox-window';
+import { flushOutbox } from '../../sync/flush.ts';
+import { SYNC_TAG, type FlushResult } from '../../sync/protocol.ts';
+
+/** Past this the page stops waiting for the worker's answer; IndexedDB still tells the truth. */
+const WORKER_ANSWER_TIMEOUT_MS = 120_000;
+
+/**
+ * Asks for the outbox to be sent now. The service worker does it when it controls the page
+ * (so a send survives the tab closing); otherwise the page sends itself. Either way the
+ * flush is single-flight across every tab (src/sync/lock.ts).
+ */
+export async function requestSync(): Promise<FlushResult> {
+  const controller = navigator.serviceWorker?.controller;
+  if (!controller) return flushOutbox();
+  const answer = messageSW(controller, { type: 'SYNC_NOW' }) as Promise<FlushResult>;
+  const timeout = new Promise<FlushResult>((resolve) =>
+    setTimeout(() => resolve({ sent: 0, refused: 0, pending: 0, error: 'Le service d’envoi ne répond pas' }), WORKER_ANSWER_TIMEOUT_MS),
+  );
+  return Promise.race([answer, timeout]);
+}
+
+/**
+ * Where the browser has Background Sync, lets it send the outbox when the network returns,
+ * even after every tab is closed. Elsewhere the page's own triggers do it.
+ */
+export async function registerBackgroundSync(): Promise<void> {
+  if (!navigator.serviceWorker?.controller) return;
+  const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+    sync?: { register(tag: string): Promise<void> };
+  };
+  await registration.sync?.register(SYNC_TAG).catch(() => undefined);
+}
