@@ -1,0 +1,67 @@
+/**
+ * `tsx src/server/main.ts`: the production server. Configuration comes from the environment
+ * (config.ts); a problem the operator can fix is reported in one French message, without a
+ * stack trace, and the process exits with status 1.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
+import type { ReadingStore } from './storage/reading-store.ts';
+import { openSqliteStore } from './storage/sqlite-store.ts';
+
+/** Time to let requests in flight finish on shutdown before giving up on them. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let config: ServerConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+const databaseFile = join(config.dataDir, 'couverture.sqlite');
+let store: ReadingStore;
+try {
+  mkdirSync(config.dataDir, { recursive: true });
+  store = openSqliteStore(databaseFile);
+} catch (error) {
+  fail(`Impossible d’ouvrir la base ${databaseFile} : ${(error as Error).message}`);
+}
+
+const app = buildApp({ store, staticDir: config.staticDir, tiles: config.tiles, logger: { level: 'info' } });
+
+try {
+  await app.listen({ host: config.host, port: config.port });
+} catch (error) {
+  await store.close();
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') fail(`Le port ${config.port} est déjà pris : arrêtez l’autre serveur ou choisissez un autre PORT.`);
+  if (code === 'EACCES') fail(`Pas le droit d’écouter sur le port ${config.port} : choisissez un PORT au-dessus de 1023.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail(`Adresse HOST=${config.host} inconnue sur cette machine.`);
+  throw error;
+}
+
+const { port } = app.server.address() as AddressInfo;
+const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+console.log(`Couverture est en service sur http://${host}:${port}/ (données : ${databaseFile})`);
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) fail(`${signal} reçu une seconde fois : arrêt immédiat.`);
+  stopping = true;
+  app.log.info(`${signal} received, closing`);
+  setTimeout(() => fail('Arrêt forcé : des requêtes ne se terminaient pas.'), SHUTDOWN_GRACE_MS).unref();
+  // The server stops taking requests and finishes those in flight before the database closes.
+  await app.close();
+  await store.close();
+}
+process.on('SIGINT', (signal) => void shutdown(signal));
+process.on('SIGTERM', (signal) => void shutdown(signal));

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
+import type { ReadingStore } from '../../src/server/storage/reading-store.ts';
+import { makeReading, openTestApp, postReadings, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
+
+const tempDir = useTempDir();
+let server: TestApp;
+
+afterEach(async () => {
+  await server.close();
+});
+
+describe('GET /api/v1/health', () => {
+  it('answers ok, never from a cache', async () => {
+    server = openTestApp(tempDir());
+    const response = await server.app.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers 503 when the store does not answer', async () => {
+    server = openTestApp(tempDir());
+    await server.store.close();
+    const response = await server.app.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: 'unavailable', error: expect.stringContaining('base de données') });
+  });
+});
+
+describe('GET /api/v1/config', () => {
+  it('gives the base map the page should draw', async () => {
+    server = openTestApp(tempDir());
+    const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ tiles: TEST_TILES });
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('unknown API routes', () => {
+  it.each([
+    ['GET', '/api/v1/nothing-here'],
+    ['GET', '/api'],
+    ['DELETE', '/api/v1/readings'],
+    ['POST', '/api/v1/health'],
+  ] as const)('%s %s → 404 JSON', async (method, url) => {
+    server = openTestApp(tempDir());
+    const response = await server.app.inject({ method, url });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json().error).toContain(`${method} ${url}`);
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('server faults', () => {
+  it('answers 500 without details, and logs the cause', async () => {
+    const logged: string[] = [];
+    const failing: ReadingStore = {
+      ingest: () => Promise.reject(new Error('disk on fire')),
+      query: () => Promise.reject(new Error('disk on fire')),
+      close: () => Promise.resolve(),
+    };
+    const app = buildApp({ store: failing, tiles: TEST_TILES, logger: { level: 'error', stream: { write: (line: string) => logged.push(line) } } });
+    server = { app, store: failing, file: '', close: () => app.close() };
+
+    const response = await postReadings(app, [makeReading()]);
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: 'Erreur interne du serveur' });
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(logged.join('')).toContain('disk on fire');
+  });
+});
+
+describe('hooks added by the caller', () => {
+  // The e2e harness adds a preHandler after buildApp() to simulate outages.
+  it('apply to the API routes when added before the server starts', async () => {
+    server = openTestApp(tempDir());
+    await server.app;
+    server.app.addHook('preHandler', async (_request, reply) => reply.code(503).send({ error: 'Panne simulée' }));
+    const response = await postReadings(server.app, [makeReading()]);
+    expect(response.statusCode).toBe(503);
+    expect((await server.store.query({ limit: 10 })).readings).toEqual([]);
+  });
+});
