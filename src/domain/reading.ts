@@ -97,7 +97,8 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         note: v.optional(v.pipe(v.string('La note doit être un texte'), v.maxLength(MAX_NOTE_LENGTH, `La note dépasse ${MAX_NOTE_LENGTH} caractères`))),
         connection: v.optional(ConnectionSchema),
       },
-      'Un relevé doit être un objet JSON',
+      // valibot gives a missing key's issue the object's own message: name the missing field.
+      (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Un relevé doit être un objet JSON'),
     ),
     v.forward(
       v.partialCheck(

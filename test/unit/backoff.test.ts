@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay } from '../../src/sync/backoff.ts';
+
+const top = () => 1; // the ceiling itself
+const bottom = () => 0; // half the ceiling
+
+describe('retryDelay', () => {
+  it('is 0 before any failure', () => {
+    expect(retryDelay(0, top)).toBe(0);
+    expect(retryDelay(0, bottom)).toBe(0);
+    expect(retryDelay(-3, top)).toBe(0);
+  });
+
+  it('starts at 5 s and doubles with each failure in a row', () => {
+    expect(FIRST_RETRY_MS).toBe(5_000);
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, top))).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000]);
+  });
+
+  it('is capped at 5 minutes', () => {
+    expect(MAX_RETRY_MS).toBe(300_000);
+    expect(retryDelay(7, top)).toBe(300_000); // 320 s uncapped
+    expect(retryDelay(50, top)).toBe(300_000);
+    expect(retryDelay(5_000, top)).toBe(300_000); // 2 ** 4999 is Infinity: still capped
+    expect(retryDelay(5_000, bottom)).toBe(150_000);
+  });
+
+  it.each([1, 2, 3, 6, 7, 30])('after %i failures, jitter keeps the delay within [50 %%, 100 %%] of the ceiling', (failures) => {
+    const ceiling = retryDelay(failures, top);
+    expect(retryDelay(failures, bottom)).toBe(ceiling / 2);
+    expect(retryDelay(failures, () => 0.5)).toBe(Math.round(ceiling * 0.75));
+    for (let i = 0; i < 200; i++) {
+      const delay = retryDelay(failures);
+      expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(delay).toBeLessThanOrEqual(ceiling);
+    }
+  });
+
+  it('spreads delays out (different random draws give different delays)', () => {
+    expect(retryDelay(3, () => 0.1)).not.toBe(retryDelay(3, () => 0.9));
+  });
+
+  it('returns whole milliseconds', () => {
+    expect(Number.isInteger(retryDelay(1, () => 0.123456))).toBe(true);
+  });
+});
