@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deviceReadingIds, launchPhone, openInstalled, recordReading, startServer, syncBar, type Phone, type TestServer } from './harness.ts';
+
+// The promise the whole product stands on: opened once with network, the app records with
+// none, survives being closed, and delivers each reading once when the network returns.
+describe('offline survey loop', () => {
+  let server: TestServer;
+  let phone: Phone;
+
+  beforeEach(async () => {
+    server = await startServer();
+    phone = await launchPhone();
+  });
+  afterEach(async () => {
+    await phone.close();
+    await server.close();
+  });
+
+  it('installs on first visit: the service worker takes control of the page', async () => {
+    const page = await phone.context.newPage();
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { name: 'Couverture' }).isVisible()).resolves.toBe(true);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const scriptUrl = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    expect(scriptUrl).toBe(`${server.url}/sw.js`);
+  });
+
+  it('shows the app when reloaded in airplane mode', async () => {
+    const page = await openInstalled(phone.context, server.url);
+    await phone.context.setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: /Enregistrer/ }).waitFor();
+    await expect(page.getByRole('heading', { name: 'Nouveau relevé' }).isVisible()).resolves.toBe(true);
+    // Proof that the network really was cut: the API is unreachable.
+    await expect(page.evaluate(() => fetch('/api/v1/health').then((r) => r.status))).rejects.toThrow();
+  });
+
+  it('keeps three readings recorded offline across closing and reopening the app', async () => {
+    let page = await openInstalled(phone.context, server.url);
+    await phone.context.setOffline(true);
+    for (const operator of ['Orange', 'SFR', 'Free Mobile']) await recordReading(page, { operator });
+    await syncBar(page).getByText('3 relevés en attente').waitFor();
+    const recorded = await deviceReadingIds(page);
+
+    server.unreachable = true;
+    const context = await phone.restart({ offline: true });
+    page = await context.newPage();
+    await page.goto(server.url);
+    await syncBar(page).getByText('3 relevés en attente').waitFor();
+    await page.getByRole('link', { name: 'Relevés', exact: true }).click();
+    await expect(page.getByRole('list', { name: 'Relevés' }).locator('[data-state="pending"]').count()).resolves.toBe(3);
+    expect((await deviceReadingIds(page)).sort()).toEqual(recorded.sort());
+    expect(await server.storedReadings()).toEqual([]);
+
+    // Hours later, the network is back: everything goes, once.
+    server.unreachable = false;
+    await context.setOffline(false);
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    expect((await server.storedReadings()).map((reading) => reading.id).sort()).toEqual(recorded.sort());
+  });
+
+  it('delivers readings recorded offline, each once, when the network returns', async () => {
+    const page = await openInstalled(phone.context, server.url);
+    await phone.context.setOffline(true);
+    for (const bars of ['0', '1', '3']) await recordReading(page, { bars });
+    await syncBar(page).getByText('3 relevés en attente').waitFor();
+    const recorded = (await deviceReadingIds(page)).sort();
+
+    await phone.context.setOffline(false);
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    const stored = await server.storedReadings();
+    expect(stored.map((r) => r.id).sort()).toEqual(recorded);
+    expect(stored.map((r) => r.signalBars).sort()).toEqual([0, 1, 3]);
+    // The `online` event and Background Sync both fire: the second send must find nothing left.
+    expect([...server.postedIds].sort()).toEqual(recorded);
+    await page.getByRole('link', { name: 'Relevés', exact: true }).click();
+    await expect(page.locator('[data-state="sent"]').count()).resolves.toBe(3);
+  });
+});

@@ -1,0 +1,4 @@
+import { fileURLToPath } from 'node:url';
+
+/** Kept apart from dist/ so that a running `npm start` is not rebuilt under its feet. */
+export const E2E_DIST = fileURLToPath(new URL('../../node_modules/.tmp/e2e-dist', import.meta.url));
