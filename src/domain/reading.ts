@@ -50,12 +50,56 @@ const finite = (message: string) => v.pipe(v.number(message), v.finite(message))
 const ranged = (min: number, max: number, what: string) =>
   v.pipe(finite(`${what} doit être un nombre`), v.minValue(min, `${what} doit être ≥ ${min}`), v.maxValue(max, `${what} doit être ≤ ${max}`));
 
-const ConnectionSchema = v.object({
-  type: v.optional(v.pipe(v.string(), v.maxLength(20))),
-  effectiveType: v.optional(v.pipe(v.string(), v.maxLength(10))),
-  downlinkMbps: v.optional(ranged(0, 100_000, 'downlinkMbps')),
-  rttMs: v.optional(ranged(0, 600_000, 'rttMs')),
-});
+/** valibot's object() takes arrays for objects; a JSON array here is always a client bug. */
+const isJsonObject = (input: unknown): input is Record<string, unknown> =>
+  typeof input === 'object' && input !== null && !Array.isArray(input);
+
+const shortText = (max: number, what: string) =>
+  v.pipe(v.string(`${what} doit être un texte`), v.maxLength(max, `${what} dépasse ${max} caractères`));
+
+const ConnectionSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isJsonObject, 'connection doit être un objet JSON'),
+  v.object({
+    type: v.optional(shortText(20, 'connection.type')),
+    effectiveType: v.optional(shortText(10, 'connection.effectiveType')),
+    downlinkMbps: v.optional(ranged(0, 100_000, 'connection.downlinkMbps')),
+    rttMs: v.optional(ranged(0, 600_000, 'connection.rttMs')),
+  }),
+);
+
+/**
+ * The calendar date written in an ISO 8601 text exists (no 30 February). Date.parse rolls
+ * impossible days over into the next month instead of refusing them.
+ */
+export function isRealCalendarDate(iso: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An ISO 8601 timestamp with offset, on a real calendar day, within what a phone's clock
+ * can plausibly say. One message per fault: a malformed text is not also "in the future".
+ */
+export function plausibleTimestamp(now: () => number) {
+  const parses = (s: string) => Number.isFinite(Date.parse(s));
+  return v.pipe(
+    v.string('La date doit être un texte ISO 8601'),
+    v.isoTimestamp('La date doit être au format ISO 8601 avec fuseau (ex. 2026-05-04T10:15:00+02:00)'),
+    v.check((s) => !parses(s) || isRealCalendarDate(s), 'Cette date n’existe pas dans le calendrier'),
+    v.check((s) => !parses(s) || Date.parse(s) <= now() + MAX_FUTURE_MS, 'La date est plus de 24 h dans le futur : vérifiez l’horloge du téléphone'),
+    v.check((s) => !parses(s) || Date.parse(s) >= Date.parse(EARLIEST_RECORDED_AT), 'La date est antérieure à 2018 : vérifiez l’horloge du téléphone'),
+  );
+}
+
+/** Made on the device with crypto.randomUUID(), which writes lower case; one spelling per id. */
+export const DeviceUuidSchema = v.pipe(
+  v.string("L'identifiant doit être un texte"),
+  v.uuid("L'identifiant doit être un UUID"),
+  v.check((s) => s === s.toLowerCase(), "L'identifiant doit être écrit en minuscules"),
+);
 
 export interface SchemaOptions {
   /** Clock used for the "not in the future" bound; the server passes its own. */
@@ -66,13 +110,8 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
   return v.pipe(
     v.object(
       {
-        id: v.pipe(v.string("L'identifiant doit être un texte"), v.uuid("L'identifiant doit être un UUID")),
-        recordedAt: v.pipe(
-          v.string('La date doit être un texte ISO 8601'),
-          v.isoTimestamp('La date doit être au format ISO 8601 avec fuseau (ex. 2026-05-04T10:15:00+02:00)'),
-          v.check((s) => Date.parse(s) <= now() + MAX_FUTURE_MS, 'La date est plus de 24 h dans le futur : vérifiez l’horloge du téléphone'),
-          v.check((s) => Date.parse(s) >= Date.parse(EARLIEST_RECORDED_AT), 'La date est antérieure à 2018 : vérifiez l’horloge du téléphone'),
-        ),
+        id: DeviceUuidSchema,
+        recordedAt: plausibleTimestamp(now),
         lat: ranged(-90, 90, 'La latitude'),
         lon: ranged(-180, 180, 'La longitude'),
         accuracyM: v.pipe(
@@ -153,6 +192,7 @@ export interface FieldError {
 export type ValidationResult = { ok: true; reading: Reading } | { ok: false; errors: FieldError[] };
 
 export function validateReading(input: unknown, schema: ReturnType<typeof createReadingSchema> = ReadingSchema): ValidationResult {
+  if (!isJsonObject(input)) return { ok: false, errors: [{ field: '', message: 'Un relevé doit être un objet JSON' }] };
   const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, reading: result.output };
   return { ok: false, errors: result.issues.map((issue) => ({ field: v.getDotPath(issue) ?? '', message: issue.message })) };
