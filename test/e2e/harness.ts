@@ -68,8 +68,11 @@ export async function startServer(): Promise<TestServer> {
     logger: false,
     tiles: { url: `http://127.0.0.1:${tilePort}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', maxZoom: 19 },
   });
-  app.addHook('onRequest', async (request) => {
-    if (server.unreachable) request.raw.socket.destroy();
+  app.addHook('onRequest', async (request, reply) => {
+    if (!server.unreachable) return;
+    // Hijacked, the request goes no further: nothing is stored, as if it never arrived.
+    reply.hijack();
+    request.raw.socket.destroy();
   });
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || request.url !== '/api/v1/readings') return;
