@@ -10,13 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
 import type { Bbox } from '../src/domain/geojson.ts';
 import { readingLevel } from '../src/domain/level.ts';
 import { OPERATORS } from '../src/domain/operators.ts';
 import { canonicalJson, type Reading } from '../src/domain/reading.ts';
 import { buildApp } from '../src/server/app.ts';
-import type { ReadingStore } from '../src/server/storage/reading-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import type { Store } from '../src/server/storage/store.ts';
 
 const BATCH = 500;
 const TILES = { url: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: 'bench', maxZoom: 19 };
@@ -64,11 +65,12 @@ async function sqliteAlone(file: string, readings: Reading[]): Promise<number> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const insertReading = db.prepare(`
-    INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+    INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at,
+                          account_id, commune, departement, outside_communes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
   const insertPosition = db.prepare('INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   const receivedAt = new Date().toISOString();
-  const rows = readings.map((r) => [r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), receivedAt]);
+  const rows = readings.map((r) => [r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), receivedAt, 'bench', null, null, 0]);
   const insertBatch = db.transaction((batch: typeof rows) => {
     for (const row of batch) {
       const { lastInsertRowid } = insertReading.run(row);
@@ -80,17 +82,37 @@ async function sqliteAlone(file: string, readings: Reading[]): Promise<number> {
   return seconds;
 }
 
+/**
+ * An admin account and a personal API token for it, as a script would post with: bearer
+ * tokens need no CSRF token. The sign-in (scrypt) happens before the clock starts.
+ */
+async function bearerToken(app: FastifyInstance): Promise<string> {
+  const email = `bench-${randomUUID()}@example.fr`;
+  const password = randomUUID();
+  await app.accounts.createUser({ email, name: 'Banc d’essai', password, role: 'admin' });
+  const session = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
+  const headers = { cookie: String(session.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': session.json().csrfToken };
+  const token = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'bench' } });
+  if (token.statusCode !== 201) throw new Error(`Could not create a token: ${token.statusCode} ${token.body}`);
+  return `Bearer ${token.json().token}`;
+}
+
 function checkAccepted(status: number, body: { accepted?: unknown[] }, expected: number): void {
   if (status !== 200 || body.accepted?.length !== expected) throw new Error(`Batch not fully accepted: ${status} ${JSON.stringify(body).slice(0, 300)}`);
 }
 
 /** POST /api/v1/readings through fastify's inject(): the server's work, without sockets. */
-async function throughInject(store: ReadingStore, bodies: { json: string; size: number }[]): Promise<number> {
+async function throughInject(store: Store, bodies: { json: string; size: number }[]): Promise<number> {
   const app = buildApp({ store, tiles: TILES });
-  await app.ready();
+  const authorization = await bearerToken(app);
   const seconds = await timed(async () => {
     for (const { json, size } of bodies) {
-      const response = await app.inject({ method: 'POST', url: '/api/v1/readings', headers: { 'content-type': 'application/json' }, payload: json });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/readings',
+        headers: { 'content-type': 'application/json', authorization },
+        payload: json,
+      });
       checkAccepted(response.statusCode, response.json(), size);
     }
   });
@@ -99,13 +121,14 @@ async function throughInject(store: ReadingStore, bodies: { json: string; size: 
 }
 
 /** The same over a real loopback socket with fetch, as a phone's requests arrive. */
-async function throughSocket(store: ReadingStore, bodies: { json: string; size: number }[]): Promise<number> {
+async function throughSocket(store: Store, bodies: { json: string; size: number }[]): Promise<number> {
   const app = buildApp({ store, tiles: TILES });
+  const authorization = await bearerToken(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/readings`;
   const seconds = await timed(async () => {
     for (const { json, size } of bodies) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: json });
       checkAccepted(response.status, (await response.json()) as { accepted?: unknown[] }, size);
     }
   });
@@ -148,13 +171,14 @@ try {
   console.log(`\nThrough the API, storing takes ${(inject / alone).toFixed(1)}× the time SQLite alone needs (inject()).`);
 
   const app = buildApp({ store: injectStore, tiles: TILES });
+  const authorization = await bearerToken(app);
   console.log(`\nBbox queries over the ${count.toLocaleString('en-US')} readings, first page (limit 5000), median of 11`);
   for (const [name, bbox] of [['Montpellier area', MONTPELLIER], ['all of Hérault', HERAULT]] as const) {
     const query = { bbox, limit: 5000 };
     const found = (await injectStore.query(query)).readings.length;
     const url = `/api/v1/readings?bbox=${bbox.minLon},${bbox.minLat},${bbox.maxLon},${bbox.maxLat}&limit=5000`;
     const storeMs = await medianMs(11, () => injectStore.query(query));
-    const getMs = await medianMs(11, () => app.inject({ method: 'GET', url }));
+    const getMs = await medianMs(11, () => app.inject({ method: 'GET', url, headers: { authorization } }));
     console.log(`${name.padEnd(18)}${found.toLocaleString('en-US').padStart(6)} readings   store.query() ${storeMs.toFixed(1).padStart(6)} ms   GET (GeoJSON) ${getMs.toFixed(1).padStart(6)} ms`);
   }
   console.log();

@@ -36,3 +36,5 @@ export interface SessionInfo {
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
+/** The `code` of a 403 whose only fault is the CSRF token: the page fetches the current one and retries. */
+export const CSRF_ERROR_CODE = 'csrf-token';

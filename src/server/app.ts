@@ -1,30 +1,81 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { TileSettings } from './config.ts';
-import { registerFrontend } from './frontend.ts';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { createAccounts, type NewUser } from './accounts.ts';
+import { enforceRouteAccess } from './access/enforce.ts';
+import { isApiUrl } from './access/route-access.ts';
+import type { ScryptCost } from './auth/passwords.ts';
+import { createCommunes, type Communes } from './communes/communes.ts';
+import { DEFAULT_SECURITY, tileOrigin, type SecuritySettings, type TileSettings } from './config.ts';
+import { registerFrontend, type FrontendFallback } from './frontend.ts';
 import { BODY_LIMIT_BYTES, sendError } from './http-errors.ts';
+import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerConfigRoutes } from './routes/config.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadingRoutes } from './routes/readings.ts';
-import type { ReadingStore } from './storage/reading-store.ts';
+import { registerReportRoutes } from './routes/reports.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { helmetOptions, rateLimitPluginOptions, withPrivateRequestLogs } from './security.ts';
+import type { ReadingAttribution } from './storage/reading-store.ts';
+import type { Store } from './storage/store.ts';
 
 export interface AppOptions {
-  store: ReadingStore;
+  store: Store;
   tiles: TileSettings;
   /** The built page (vite's dist/); without it, pages answer 503 saying how to build it. */
   staticDir?: string;
-  /** Clock for validating readings; tests pass a fixed one. */
+  /** The server's clock (readings' dates, sessions' expiry, the audit log); tests pass a fixed one. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
+  /** Sessions, cookies, proxies, rate limits; defaults as documented in the README. */
+  security?: Partial<SecuritySettings>;
+  /** The commune directory and locator (default: without commune centres, so no placing). */
+  communes?: Communes;
+  /** scrypt cost for new passwords; tests pass a cheap one. */
+  passwordCost?: ScryptCost;
 }
 
-const API_ROUTES = 'GET /api/v1/health, GET /api/v1/config, GET et POST /api/v1/readings';
+/** What tests (server and browser) use to set up accounts without going through HTTP. */
+export interface AccountsTestHook {
+  createUser(user: NewUser): Promise<{ id: string }>;
+  revokeSessions(userId: string): Promise<number>;
+  readingAttribution(readingId: string): Promise<ReadingAttribution | undefined>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: AccountsTestHook;
+  }
+}
+
+const API_ROUTES =
+  'GET /api/v1/health, GET /api/v1/config, /api/v1/session, /api/v1/readings, /api/v1/reports, /api/v1/tokens, /api/v1/users, ' +
+  '/api/v1/communes, /api/v1/audit (voir docs/api.md)';
 
 /**
- * The whole HTTP server: API and page. Routes are declared on the root instance, not in
- * encapsulated plugins, so that hooks the caller adds before `listen()` apply to them too.
+ * The whole HTTP server: API and page. Every route is declared in one plugin that shares the
+ * root instance (fastify-plugin), so that hooks the caller adds before `listen()` apply to
+ * them too, and the security plugins (helmet, rate limits) are loaded before any route.
  */
-export function buildApp({ store, tiles, staticDir, now = Date.now, logger = false }: AppOptions): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: sendError });
+export function buildApp({
+  store,
+  tiles,
+  staticDir,
+  now = Date.now,
+  logger = false,
+  security: securityOverrides = {},
+  communes = createCommunes(),
+  passwordCost,
+}: AppOptions): FastifyInstance {
+  const security: SecuritySettings = { ...DEFAULT_SECURITY, ...securityOverrides };
+  const app = Fastify({
+    logger: withPrivateRequestLogs(logger),
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: sendError,
+    // A number of hops is a function for fastify's types (proxy-addr does the same).
+    trustProxy: typeof security.trustProxy === 'number' ? trustHops(security.trustProxy) : security.trustProxy,
+  });
 
   // Only JSON bodies are accepted; dropping the text/plain parser makes any other type a 415.
   app.removeContentTypeParser('text/plain');
@@ -33,16 +84,51 @@ export function buildApp({ store, tiles, staticDir, now = Date.now, logger = fal
   // An API answer describes the server at one instant: no browser cache or service worker may
   // replay it (the phone's "am I online?" check depends on reaching the server).
   app.addHook('onSend', async (request, reply) => {
-    if (isApiPath(request.url)) reply.header('cache-control', 'no-store');
+    if (isApiUrl(request.url)) reply.header('cache-control', 'no-store');
   });
 
-  registerHealthRoutes(app, store);
-  registerConfigRoutes(app, tiles);
-  registerReadingRoutes(app, { store, now });
-  const frontendFallback = registerFrontend(app, staticDir);
+  const accounts = createAccounts({ store, communes, now, sessionDays: security.sessionDays, ...(passwordCost && { passwordCost }) });
+  app.decorate('accounts', {
+    createUser: async (user: NewUser) => ({ id: (await accounts.createUser(user)).id }),
+    revokeSessions: (userId: string) => accounts.revokeSessions(userId),
+    readingAttribution: (readingId: string) => store.attribution(readingId),
+  } satisfies AccountsTestHook);
+
+  // Before any route is declared: its onRoute check refuses an API route without an access rule.
+  enforceRouteAccess(app, accounts);
+
+  let frontendFallback: FrontendFallback | undefined;
+  const routes: FastifyPluginAsync = async (root) => {
+    await root.register(helmet, helmetOptions(tileOrigin(tiles.url)));
+    await root.register(rateLimit, rateLimitPluginOptions());
+    registerHealthRoutes(root, store);
+    registerConfigRoutes(root, tiles);
+    registerSessionRoutes(root, { accounts, now, security });
+    registerReadingRoutes(root, { store, now, communes });
+    registerReportRoutes(root, { store, now, communes, accounts, security });
+    registerAccountRoutes(root, { accounts, communes, store, security });
+    frontendFallback = registerFrontend(root, staticDir);
+  };
+  app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));
+
+  // Readings stored before the server could place them (before accounts, or before the
+  // commune centres were configured) get their commune once the centres are known.
+  if (communes.canLocate) {
+    app.addHook('onReady', async () => {
+      try {
+        const placed = await store.placeUnplaced((lat, lon) => communes.locate(lat, lon));
+        if (placed > 0) app.log.info(`${placed} relevés rattachés à leur commune`);
+      } catch (error) {
+        // Not worth refusing to start over: the health check says whether the store answers.
+        app.log.error({ err: error }, 'placing older readings in their communes failed');
+      }
+    });
+  }
 
   app.setNotFoundHandler((request, reply) => {
-    if (!isApiPath(request.url) && (request.method === 'GET' || request.method === 'HEAD')) return frontendFallback(request, reply);
+    if (!isApiUrl(request.url) && (request.method === 'GET' || request.method === 'HEAD') && frontendFallback) {
+      return frontendFallback(request, reply);
+    }
     const path = request.url.split('?')[0];
     return reply.code(404).send({ error: `Rien à ${request.method} ${path}. Adresses de l’API : ${API_ROUTES}.` });
   });
@@ -50,6 +136,6 @@ export function buildApp({ store, tiles, staticDir, now = Date.now, logger = fal
   return app;
 }
 
-function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

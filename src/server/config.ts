@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The base map the page draws under the readings (served by GET /api/v1/config). */
@@ -9,6 +10,45 @@ export interface TileSettings {
   maxZoom: number;
 }
 
+/** A request budget per client: `max` requests per `windowS` seconds. */
+export interface RateLimit {
+  max: number;
+  windowS: number;
+}
+
+export interface RateLimits {
+  /** POST /api/v1/reports, per client. */
+  reports: RateLimit;
+  /** POST /api/v1/session, per client. */
+  login: RateLimit;
+  /** Failed sign-ins per e-mail address, whichever client tries. */
+  loginFailuresPerEmail: RateLimit;
+  /** The other public reads (GET /api/v1/reports, /api/v1/communes), per client. */
+  publicReads: RateLimit;
+}
+
+export interface SecuritySettings {
+  /** How long a browser session lasts: a field day offline must not end it. */
+  sessionDays: number;
+  /** 'auto': Secure cookie when the request came over HTTPS. */
+  cookieSecure: boolean | 'auto';
+  /** fastify's trustProxy: whether X-Forwarded-For/-Proto from a reverse proxy are believed. */
+  trustProxy: boolean | number | string;
+  rateLimits: RateLimits;
+}
+
+export const DEFAULT_SECURITY: SecuritySettings = {
+  sessionDays: 30,
+  cookieSecure: 'auto',
+  trustProxy: false,
+  rateLimits: {
+    reports: { max: 10, windowS: 600 },
+    login: { max: 20, windowS: 900 },
+    loginFailuresPerEmail: { max: 5, windowS: 900 },
+    publicReads: { max: 120, windowS: 60 },
+  },
+};
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -17,6 +57,9 @@ export interface ServerConfig {
   /** Absolute; the app as built by vite. */
   staticDir: string;
   tiles: TileSettings;
+  security: SecuritySettings;
+  /** Absolute; commune centres (JSON of geo.api.gouv.fr or CSV code,lat,lon), to place readings in communes. */
+  communeCentresFile?: string;
 }
 
 /** Plan IGN v2 from IGN's Géoplateforme: open, no per-IP rate limit on WMTS, zoom 0–19. */
@@ -47,6 +90,21 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     return raw.trim();
   };
 
+  const choice = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name}=« ${raw} » : attendu ${allowed.join(', ')}`);
+    return fallback;
+  };
+  const limit = (name: string, fallback: RateLimit): RateLimit => ({
+    max: integer(`${name}_MAX`, fallback.max, 1, 100_000),
+    windowS: integer(`${name}_WINDOW_S`, fallback.windowS, 1, 86_400),
+  });
+  const defaults = DEFAULT_SECURITY;
+  const cookieSecure = choice('COOKIE_SECURE', 'auto', ['auto', 'true', 'false'] as const);
+  const centres = env.COMMUNE_CENTRES_FILE?.trim();
+
   const config: ServerConfig = {
     host: text('HOST', '127.0.0.1'),
     port: integer('PORT', 8080, 0, 65535),
@@ -57,12 +115,48 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       attribution: text('TILE_ATTRIBUTION', DEFAULT_TILE_ATTRIBUTION),
       maxZoom: integer('TILE_MAX_ZOOM', 19, 0, 24),
     },
+    security: {
+      sessionDays: integer('SESSION_DAYS', defaults.sessionDays, 1, 365),
+      cookieSecure: cookieSecure === 'auto' ? 'auto' : cookieSecure === 'true',
+      trustProxy: trustProxy(env.TRUST_PROXY, problems),
+      rateLimits: {
+        reports: limit('REPORT_RATE', defaults.rateLimits.reports),
+        login: limit('LOGIN_RATE', defaults.rateLimits.login),
+        loginFailuresPerEmail: limit('LOGIN_EMAIL_RATE', defaults.rateLimits.loginFailuresPerEmail),
+        publicReads: limit('PUBLIC_RATE', defaults.rateLimits.publicReads),
+      },
+    },
+    ...(centres && { communeCentresFile: resolve(centres) }),
   };
+  if (config.communeCentresFile && !existsSync(config.communeCentresFile)) {
+    problems.push(`COMMUNE_CENTRES_FILE=« ${centres} » : fichier introuvable`);
+  }
   const tileUrlProblem = checkTileUrl(config.tiles.url);
   if (tileUrlProblem) problems.push(`TILE_URL=« ${config.tiles.url} » : ${tileUrlProblem}`);
 
   if (problems.length > 0) throw new ConfigError(`Configuration invalide :\n- ${problems.join('\n- ')}`);
   return config;
+}
+
+/** TRUST_PROXY: false (default), true, a number of proxy hops, or a comma-separated list of proxy addresses. */
+function trustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  const value = raw?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  if (/^[0-9a-fA-F.:/,\s]+$/.test(value)) return value;
+  problems.push(`TRUST_PROXY=« ${value} » : attendu false, true, un nombre de mandataires ou des adresses IP séparées par des virgules`);
+  return false;
+}
+
+/** The origin a tile URL template loads from, for the Content-Security-Policy; undefined for a path on this server. */
+export function tileOrigin(template: string): string | undefined {
+  if (template.startsWith('/')) return undefined;
+  try {
+    return new URL(template.replace(/\{[a-z]\}/g, '0')).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkTileUrl(template: string): string | undefined {

@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
-import type { ReadingStore } from './storage/reading-store.ts';
+import { createCommunes, readCentresFile, type Communes } from './communes/communes.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
+import type { Store } from './storage/store.ts';
 
 /** Time to let requests in flight finish on shutdown before giving up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -28,7 +29,20 @@ try {
 }
 
 const databaseFile = join(config.dataDir, 'couverture.sqlite');
-let store: ReadingStore;
+let communes: Communes;
+try {
+  communes = createCommunes(config.communeCentresFile ? readCentresFile(config.communeCentresFile) : []);
+} catch (error) {
+  fail(`Centres des communes illisibles (COMMUNE_CENTRES_FILE) : ${(error as Error).message}`);
+}
+if (!communes.canLocate) {
+  console.log(
+    'Attention : COMMUNE_CENTRES_FILE n’est pas défini, les relevés ne seront pas rattachés à une commune ' +
+      '(voir « Communes » dans le README).',
+  );
+}
+
+let store: Store;
 try {
   mkdirSync(config.dataDir, { recursive: true });
   store = openSqliteStore(databaseFile);
@@ -36,7 +50,14 @@ try {
   fail(`Impossible d’ouvrir la base ${databaseFile} : ${(error as Error).message}`);
 }
 
-const app = buildApp({ store, staticDir: config.staticDir, tiles: config.tiles, logger: { level: 'info' } });
+const app = buildApp({
+  store,
+  communes,
+  staticDir: config.staticDir,
+  tiles: config.tiles,
+  security: config.security,
+  logger: { level: 'info' },
+});
 
 try {
   await app.listen({ host: config.host, port: config.port });

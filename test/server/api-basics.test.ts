@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
-import type { ReadingStore } from '../../src/server/storage/reading-store.ts';
-import { makeReading, openTestApp, postReadings, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
+import type { Store } from '../../src/server/storage/store.ts';
+import { addUser, makeReading, NOW, openTestApp, postReadings, TEST_PASSWORD_COST, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
@@ -57,15 +57,20 @@ describe('unknown API routes', () => {
 describe('server faults', () => {
   it('answers 500 without details, and logs the cause', async () => {
     const logged: string[] = [];
-    const failing: ReadingStore = {
-      ingest: () => Promise.reject(new Error('disk on fire')),
-      query: () => Promise.reject(new Error('disk on fire')),
-      close: () => Promise.resolve(),
-    };
-    const app = buildApp({ store: failing, tiles: TEST_TILES, logger: { level: 'error', stream: { write: (line: string) => logged.push(line) } } });
-    server = { app, store: failing, file: '', close: () => app.close() };
+    const healthy = openTestApp(tempDir());
+    const admin = await addUser(healthy.app, { role: 'admin' });
+    // The same database, except that storing readings fails.
+    const failing: Store = { ...healthy.store, ingest: () => Promise.reject(new Error('disk on fire')) };
+    const app = buildApp({
+      store: failing,
+      tiles: TEST_TILES,
+      now: () => NOW,
+      passwordCost: TEST_PASSWORD_COST,
+      logger: { level: 'error', stream: { write: (line: string) => logged.push(line) } },
+    });
+    server = { app, store: failing, file: '', close: async () => (await app.close(), await healthy.close()) };
 
-    const response = await postReadings(app, [makeReading()]);
+    const response = await postReadings(app, [makeReading()], admin);
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({ error: 'Erreur interne du serveur' });
     expect(response.headers['cache-control']).toBe('no-store');
@@ -77,9 +82,11 @@ describe('hooks added by the caller', () => {
   // The e2e harness adds a preHandler after buildApp() to simulate outages.
   it('apply to the API routes when added before the server starts', async () => {
     server = openTestApp(tempDir());
-    await server.app;
-    server.app.addHook('preHandler', async (_request, reply) => reply.code(503).send({ error: 'Panne simulée' }));
-    const response = await postReadings(server.app, [makeReading()]);
+    server.app.addHook('preHandler', async (request, reply) => {
+      if (request.url === '/api/v1/readings') return reply.code(503).send({ error: 'Panne simulée' });
+    });
+    const agent = await addUser(server.app);
+    const response = await postReadings(server.app, [makeReading()], agent);
     expect(response.statusCode).toBe(503);
     expect((await server.store.query({ limit: 10 })).readings).toEqual([]);
   });

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.ts';
+import { ConfigError, DEFAULT_SECURITY, loadConfig, tileOrigin } from '../../src/server/config.ts';
+
+// Any file that exists will do: the file is read by main.ts, not by loadConfig.
+const centresFile = new URL(import.meta.url).pathname;
 
 describe('loadConfig', () => {
   it('has defaults that serve Plan IGN on localhost:8080', () => {
@@ -15,7 +18,20 @@ describe('loadConfig', () => {
         attribution: '© <a href="https://www.ign.fr/">IGN</a> – Plan IGN',
         maxZoom: 19,
       },
+      security: DEFAULT_SECURITY,
     });
+    expect(config.security).toEqual({
+      sessionDays: 30,
+      cookieSecure: 'auto',
+      trustProxy: false,
+      rateLimits: {
+        reports: { max: 10, windowS: 600 },
+        login: { max: 20, windowS: 900 },
+        loginFailuresPerEmail: { max: 5, windowS: 900 },
+        publicReads: { max: 120, windowS: 60 },
+      },
+    });
+    expect(config.communeCentresFile).toBeUndefined();
     expect(config.tiles.url).toMatch(/TILEMATRIX=\{z\}&TILEROW=\{y\}&TILECOL=\{x\}/);
   });
 
@@ -28,6 +44,18 @@ describe('loadConfig', () => {
       TILE_URL: 'https://tile.example/{z}/{x}/{y}.png',
       TILE_ATTRIBUTION: '© exemple',
       TILE_MAX_ZOOM: '17',
+      SESSION_DAYS: '7',
+      COOKIE_SECURE: 'true',
+      TRUST_PROXY: '1',
+      REPORT_RATE_MAX: '5',
+      REPORT_RATE_WINDOW_S: '300',
+      LOGIN_RATE_MAX: '3',
+      LOGIN_RATE_WINDOW_S: '60',
+      LOGIN_EMAIL_RATE_MAX: '4',
+      LOGIN_EMAIL_RATE_WINDOW_S: '600',
+      PUBLIC_RATE_MAX: '30',
+      PUBLIC_RATE_WINDOW_S: '10',
+      COMMUNE_CENTRES_FILE: centresFile,
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -35,7 +63,32 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/couverture',
       staticDir: '/srv/couverture',
       tiles: { url: 'https://tile.example/{z}/{x}/{y}.png', attribution: '© exemple', maxZoom: 17 },
+      security: {
+        sessionDays: 7,
+        cookieSecure: true,
+        trustProxy: 1,
+        rateLimits: {
+          reports: { max: 5, windowS: 300 },
+          login: { max: 3, windowS: 60 },
+          loginFailuresPerEmail: { max: 4, windowS: 600 },
+          publicReads: { max: 30, windowS: 10 },
+        },
+      },
+      communeCentresFile: centresFile,
     });
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.1, 10.0.0.2', '10.0.0.1, 10.0.0.2'],
+  ])('reads TRUST_PROXY=%j', (raw, expected) => {
+    expect(loadConfig({ TRUST_PROXY: raw }).security.trustProxy).toEqual(expected);
+  });
+
+  it('reads COOKIE_SECURE=false', () => {
+    expect(loadConfig({ COOKIE_SECURE: 'false' }).security.cookieSecure).toBe(false);
   });
 
   it('accepts tiles served from this server', () => {
@@ -50,6 +103,14 @@ describe('loadConfig', () => {
     [{ TILE_URL: 'https://tile.example/{z}/{x}.png' }, 'il manque {y}'],
     [{ TILE_URL: 'ftp://tile.example/{z}/{x}/{y}.png' }, 'http(s)'],
     [{ HOST: ' ' }, 'HOST est vide'],
+    [{ SESSION_DAYS: '0' }, 'SESSION_DAYS=« 0 » : attendu un entier de 1 à 365'],
+    [{ SESSION_DAYS: '400' }, 'SESSION_DAYS=« 400 »'],
+    [{ COOKIE_SECURE: 'oui' }, 'COOKIE_SECURE=« oui » : attendu auto, true, false'],
+    [{ TRUST_PROXY: 'le proxy' }, 'TRUST_PROXY=« le proxy »'],
+    [{ REPORT_RATE_MAX: '0' }, 'REPORT_RATE_MAX=« 0 »'],
+    [{ LOGIN_RATE_WINDOW_S: '-5' }, 'LOGIN_RATE_WINDOW_S=« -5 »'],
+    [{ PUBLIC_RATE_MAX: 'beaucoup' }, 'PUBLIC_RATE_MAX=« beaucoup »'],
+    [{ COMMUNE_CENTRES_FILE: '/nulle/part.json' }, 'COMMUNE_CENTRES_FILE=« /nulle/part.json » : fichier introuvable'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -57,5 +118,15 @@ describe('loadConfig', () => {
 
   it('lists every problem at once', () => {
     expect(() => loadConfig({ PORT: '-1', TILE_MAX_ZOOM: 'max' })).toThrow(/PORT=.*\n- TILE_MAX_ZOOM=/);
+  });
+});
+
+describe('tileOrigin', () => {
+  it.each([
+    ['https://data.geopf.fr/wmts?LAYER=X&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}', 'https://data.geopf.fr'],
+    ['http://127.0.0.1:9/{z}/{x}/{y}.png', 'http://127.0.0.1:9'],
+    ['/tuiles/{z}/{x}/{y}.png', undefined],
+  ])('%s → %s (for the Content-Security-Policy)', (url, origin) => {
+    expect(tileOrigin(url)).toBe(origin);
   });
 });

@@ -3,11 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Role } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
+import type { Report } from '../../src/domain/report.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
-import type { ReadingStore } from '../../src/server/storage/reading-store.ts';
+import { createCommunes, type Centre } from '../../src/server/communes/communes.ts';
+import { DEFAULT_SECURITY, type SecuritySettings } from '../../src/server/config.ts';
 import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
+import type { Store } from '../../src/server/storage/store.ts';
 
 /** The server's clock in tests: readings are recorded a little before it. */
 export const NOW = Date.parse('2026-05-04T12:00:00Z');
@@ -47,9 +51,36 @@ export function useTempDir(): () => string {
   };
 }
 
+/** A few real commune centres (Hérault, and Nîmes in the Gard) for placing readings in tests. */
+export const TEST_CENTRES: Centre[] = [
+  { code: '34261', lat: 43.7339, lon: 3.5494 }, // Saint-Guilhem-le-Désert: where makeReading() records
+  { code: '34010', lat: 43.6856, lon: 3.5869 }, // Aniane
+  { code: '34172', lat: 43.6109, lon: 3.8772 }, // Montpellier
+  { code: '34003', lat: 43.3108, lon: 3.4758 }, // Agde
+  { code: '30189', lat: 43.8367, lon: 4.3601 }, // Nîmes
+];
+export const SAINT_GUILHEM = { lat: 43.7339, lon: 3.5494 };
+export const MONTPELLIER = { lat: 43.6109, lon: 3.8772 };
+export const NIMES = { lat: 43.8367, lon: 4.3601 };
+
+/** Cheap enough for tests; the stored hash says which cost made it. */
+export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
+export const TEST_PASSWORD = 'mot de passe de test';
+
+/** Limits high enough never to get in the way, except in tests that lower them. */
+export const RELAXED_SECURITY: SecuritySettings = {
+  ...DEFAULT_SECURITY,
+  rateLimits: {
+    reports: { max: 10_000, windowS: 60 },
+    login: { max: 10_000, windowS: 60 },
+    loginFailuresPerEmail: { max: 10_000, windowS: 60 },
+    publicReads: { max: 10_000, windowS: 60 },
+  },
+};
+
 export interface TestApp {
   app: FastifyInstance;
-  store: ReadingStore;
+  store: Store;
   /** The SQLite file behind the store. */
   file: string;
   close(): Promise<void>;
@@ -61,7 +92,15 @@ let databases = 0;
 export function openTestApp(dir: string, options: Partial<AppOptions> = {}): TestApp {
   const file = join(dir, `couverture-${++databases}.sqlite`);
   const store = openSqliteStore(file);
-  const app = buildApp({ store, tiles: TEST_TILES, now: () => NOW, ...options });
+  const app = buildApp({
+    store,
+    tiles: TEST_TILES,
+    now: () => NOW,
+    communes: createCommunes(TEST_CENTRES),
+    passwordCost: TEST_PASSWORD_COST,
+    security: RELAXED_SECURITY,
+    ...options,
+  });
   return {
     app,
     store,
@@ -73,6 +112,79 @@ export function openTestApp(dir: string, options: Partial<AppOptions> = {}): Tes
   };
 }
 
-export function postReadings(app: FastifyInstance, readings: unknown[]): Promise<LightMyRequestResponse> {
-  return app.inject({ method: 'POST', url: '/api/v1/readings', payload: { readings } });
+/** Someone signed in: the headers to send as them (cookie and CSRF token, or a bearer token). */
+export interface Caller {
+  id: string;
+  email: string;
+  headers: Record<string, string>;
+}
+
+export interface UserSpec {
+  role?: Role;
+  communes?: string[];
+  departement?: string;
+  email?: string;
+}
+
+let users = 0;
+
+/** Creates an account (through app.accounts, as the browser tests do) and signs it in. */
+export async function addUser(app: FastifyInstance, spec: UserSpec = {}, via: 'session' | 'token' = 'session'): Promise<Caller> {
+  const role = spec.role ?? 'agent';
+  const email = spec.email ?? `${role}-${++users}@example.fr`;
+  const { id } = await app.accounts.createUser({
+    email,
+    name: `Personne ${users}`,
+    password: TEST_PASSWORD,
+    role,
+    ...(role === 'agent' && { communes: spec.communes ?? ['34261'] }),
+    ...(role === 'reviewer' && { departement: spec.departement ?? '34' }),
+  });
+  if (via === 'token') return { id, email, headers: await bearerFor(app, email) };
+  return { id, email, headers: await signIn(app, email) };
+}
+
+/** Signs in; answers the cookie and CSRF headers to send with the session. */
+export async function signIn(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Record<string, string>> {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
+  expect(response.statusCode, response.body).toBe(200);
+  return { cookie: sessionCookie(response), 'x-csrf-token': response.json().csrfToken };
+}
+
+/** The `name=value` of the session cookie a response sets. */
+export function sessionCookie(response: LightMyRequestResponse): string {
+  const header = response.headers['set-cookie'];
+  const text = Array.isArray(header) ? header[0]! : header!;
+  return text.split(';')[0]!;
+}
+
+async function bearerFor(app: FastifyInstance, email: string): Promise<Record<string, string>> {
+  const session = await signIn(app, email);
+  const response = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'tests' } });
+  expect(response.statusCode, response.body).toBe(201);
+  return { authorization: `Bearer ${response.json().token}` };
+}
+
+export function postReadings(app: FastifyInstance, readings: unknown[], caller: Pick<Caller, 'headers'>): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url: '/api/v1/readings', headers: caller.headers, payload: { readings } });
+}
+
+/** A valid resident's report at Saint-Guilhem-le-Désert with a fresh id. */
+export function makeReport(overrides: Partial<Report> = {}): Report {
+  return {
+    id: randomUUID(),
+    reportedAt: '2026-05-04T10:15:00.000+02:00',
+    lat: 43.7339,
+    lon: 3.5494,
+    accuracyM: 15,
+    positionSource: 'gps',
+    operator: 'sfr',
+    problem: 'no-signal',
+    setting: 'outdoor',
+    ...overrides,
+  };
+}
+
+export function postReports(app: FastifyInstance, reports: unknown[], headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url: '/api/v1/reports', headers, payload: { reports } });
 }

@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
-import { makeReading, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
+import { addUser, makeReading, type Caller, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
 
-beforeEach(() => {
+let admin: Caller;
+
+beforeEach(async () => {
   server = openTestApp(tempDir());
+  admin = await addUser(server.app, { role: 'admin' });
 });
 
 afterEach(async () => {
@@ -15,13 +18,13 @@ afterEach(async () => {
 
 async function post(readings: Reading[]): Promise<void> {
   for (let start = 0; start < readings.length; start += 500) {
-    const response = await postReadings(server.app, readings.slice(start, start + 500));
+    const response = await postReadings(server.app, readings.slice(start, start + 500), admin);
     expect(response.json().accepted).toHaveLength(Math.min(500, readings.length - start));
   }
 }
 
 function get(url: string) {
-  return server.app.inject({ method: 'GET', url });
+  return server.app.inject({ method: 'GET', url, headers: admin.headers });
 }
 
 function ids(response: Awaited<ReturnType<typeof get>>): string[] {
@@ -44,7 +47,7 @@ describe('GET /api/v1/readings', () => {
           type: 'Feature',
           id: reading.id,
           geometry: { type: 'Point', coordinates: [3.5494, 43.7339] },
-          properties: { ...reading, level: 'CL' },
+          properties: { ...reading, level: 'CL', commune: '34261', outsideCommunes: false },
         },
       ],
     });

@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
-import { makeReading, NOW, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
+import { addUser, makeReading, type Caller, NOW, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
 
-beforeEach(() => {
+let agent: Caller;
+
+beforeEach(async () => {
   server = openTestApp(tempDir());
+  agent = await addUser(server.app, { role: 'agent', communes: ['34261'] });
 });
 
 afterEach(async () => {
@@ -22,30 +25,31 @@ const CONFLICT = "Un autre relevé porte déjà cet identifiant ; rien n'a été
 describe('POST /api/v1/readings', () => {
   it('accepts valid readings and stores them', async () => {
     const readings = [makeReading(), makeReading({ operator: 'free', technology: 'none', signalDbm: undefined })];
-    const response = await postReadings(server.app, readings);
+    const response = await postReadings(server.app, readings, agent);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.json()).toEqual({ accepted: readings.map((r) => r.id), duplicates: [], rejected: [] });
+    expect(response.json()).toEqual({ accepted: readings.map((r) => r.id), duplicates: [], rejected: [], outsideCommunes: [] });
     expect(await stored()).toEqual(readings);
   });
 
   it('reports a resent reading as a duplicate and stores it once', async () => {
     const reading = makeReading();
-    await postReadings(server.app, [reading]);
-    const response = await postReadings(server.app, [reading]);
-    expect(response.json()).toEqual({ accepted: [], duplicates: [reading.id], rejected: [] });
+    await postReadings(server.app, [reading], agent);
+    const response = await postReadings(server.app, [reading], agent);
+    expect(response.json()).toEqual({ accepted: [], duplicates: [reading.id], rejected: [], outsideCommunes: [] });
     expect(await stored()).toEqual([reading]);
   });
 
   it('rejects a reading reusing an id with other content, leaving the stored one unchanged', async () => {
     const original = makeReading({ signalDbm: -100 });
-    await postReadings(server.app, [original]);
+    await postReadings(server.app, [original], agent);
     const other = makeReading();
-    const response = await postReadings(server.app, [other, { ...original, signalDbm: -125 }]);
+    const response = await postReadings(server.app, [other, { ...original, signalDbm: -125 }], agent);
     expect(response.json()).toEqual({
       accepted: [other.id],
       duplicates: [],
       rejected: [{ id: original.id, index: 1, code: 'conflict', errors: [{ field: 'id', message: CONFLICT }] }],
+      outsideCommunes: [],
     });
     expect(await stored()).toEqual([original, other]);
   });
@@ -54,7 +58,7 @@ describe('POST /api/v1/readings', () => {
     const first = makeReading();
     const bad = { ...makeReading(), lat: 91, operator: 'nokia' };
     const last = makeReading();
-    const response = await postReadings(server.app, [first, bad, last]);
+    const response = await postReadings(server.app, [first, bad, last], agent);
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.accepted).toEqual([first.id, last.id]);
@@ -74,7 +78,7 @@ describe('POST /api/v1/readings', () => {
 
   it('rejects items that are not readings, with a null id when they carry none', async () => {
     const good = makeReading();
-    const response = await postReadings(server.app, [42, good, { ...makeReading(), id: 7 }, null]);
+    const response = await postReadings(server.app, [42, good, { ...makeReading(), id: 7 }, null], agent);
     const { accepted, rejected } = response.json();
     expect(accepted).toEqual([good.id]);
     expect(rejected.map((r: { id: unknown; index: number; code: string }) => [r.index, r.id, r.code])).toEqual([
@@ -87,11 +91,12 @@ describe('POST /api/v1/readings', () => {
 
   it('handles an id repeated within one batch: same content is a duplicate, other content a conflict', async () => {
     const reading = makeReading();
-    const response = await postReadings(server.app, [reading, reading, { ...reading, setting: 'indoor' }]);
+    const response = await postReadings(server.app, [reading, reading, { ...reading, setting: 'indoor' }], agent);
     expect(response.json()).toEqual({
       accepted: [reading.id],
       duplicates: [reading.id],
       rejected: [{ id: reading.id, index: 2, code: 'conflict', errors: [{ field: 'id', message: CONFLICT }] }],
+      outsideCommunes: [],
     });
     expect(await stored()).toEqual([reading]);
   });
@@ -100,7 +105,7 @@ describe('POST /api/v1/readings', () => {
     const hour = 3_600_000;
     const skewed = makeReading({ recordedAt: new Date(NOW + 23 * hour).toISOString() });
     const future = makeReading({ recordedAt: new Date(NOW + 25 * hour).toISOString() });
-    const response = await postReadings(server.app, [skewed, future]);
+    const response = await postReadings(server.app, [skewed, future], agent);
     const { accepted, rejected } = response.json();
     expect(accepted).toEqual([skewed.id]);
     expect(rejected).toEqual([
@@ -110,15 +115,15 @@ describe('POST /api/v1/readings', () => {
 
   it('drops fields it does not know, so a newer phone still gets its readings through', async () => {
     const reading = makeReading();
-    await postReadings(server.app, [{ ...reading, batteryPercent: 40 }]);
+    await postReadings(server.app, [{ ...reading, batteryPercent: 40 }], agent);
     expect(await stored()).toEqual([reading]);
-    const again = await postReadings(server.app, [{ ...reading, batteryPercent: 39 }]);
+    const again = await postReadings(server.app, [{ ...reading, batteryPercent: 39 }], agent);
     expect(again.json().duplicates).toEqual([reading.id]);
   });
 
   it('takes a full batch of 500', async () => {
     const readings = Array.from({ length: 500 }, () => makeReading());
-    const response = await postReadings(server.app, readings);
+    const response = await postReadings(server.app, readings, agent);
     expect(response.json().accepted).toHaveLength(500);
   });
 });
@@ -148,7 +153,7 @@ describe('POST /api/v1/readings: requests refused as a whole', () => {
   ];
 
   it.each(cases)('$name → $status with a message', async ({ status, headers, payload, mentions }) => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/v1/readings', ...(headers && { headers }), ...(payload !== undefined && { payload }) });
+    const response = await server.app.inject({ method: 'POST', url: '/api/v1/readings', headers: { ...agent.headers, ...headers }, ...(payload !== undefined && { payload }) });
     expect(response.statusCode).toBe(status);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['cache-control']).toBe('no-store');

@@ -1,14 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { readingFeature, type Bbox, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
+import { readingFeature, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
 import { createReadingSchema, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
-import { InvalidCursorError, type IngestResult, type ReadingPage, type ReadingQuery, type ReadingStore } from '../storage/reading-store.ts';
+import { placeReading, readingScope } from '../access/scope.ts';
+import type { Communes } from '../communes/communes.ts';
+import {
+  InvalidCursorError,
+  type IngestResult,
+  type ReadingPage,
+  type ReadingPlacement,
+  type ReadingQuery,
+  type ReadingStore,
+} from '../storage/reading-store.ts';
+import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export const MAX_READINGS_PER_REQUEST = 500;
 export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 5000;
 
 const CONFLICT_MESSAGE = "Un autre relevé porte déjà cet identifiant ; rien n'a été écrasé";
+const RESIDENT_MESSAGE = 'Les signalements d’habitants passent par /api/v1/reports';
 
 interface RejectedReading {
   /** The id the item carried, when it had a string one: the phone finds its reading by it. */
@@ -23,33 +34,51 @@ interface UploadResponse {
   accepted: string[];
   duplicates: string[];
   rejected: RejectedReading[];
+  /** Ids of the accepted readings that lie outside the sending agent's communes. */
+  outsideCommunes: string[];
 }
 
 export interface ReadingRoutesOptions {
   store: ReadingStore;
   /** The clock that bounds `recordedAt` ("not more than a day in the future"). */
   now: () => number;
+  communes: Communes;
 }
 
 /** POST /api/v1/readings (upload a batch) and GET /api/v1/readings (read them back as GeoJSON). */
-export function registerReadingRoutes(app: FastifyInstance, { store, now }: ReadingRoutesOptions): void {
+export function registerReadingRoutes(app: FastifyInstance, { store, now, communes }: ReadingRoutesOptions): void {
   const schema = createReadingSchema({ now });
 
   app.post('/api/v1/readings', async (request, reply) => {
     const batch = readBatch(request.body);
     if ('error' in batch) return reply.code(batch.status).send({ error: batch.error });
+    const { user, via } = request.principal!;
 
     // Each reading is judged alone: one bad reading must never hold back the others.
-    const valid: { index: number; reading: Reading }[] = [];
+    const valid: { index: number; reading: Reading; place: ReadingPlacement }[] = [];
     const rejected: RejectedReading[] = [];
     batch.items.forEach((item, index) => {
       const result = validateReading(item, schema);
-      if (result.ok) valid.push({ index, reading: result.reading });
-      else rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
+      if (!result.ok) {
+        rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
+      } else if (result.reading.source === 'resident') {
+        rejected.push({ id: result.reading.id, index, code: 'invalid', errors: [{ field: 'source', message: RESIDENT_MESSAGE }] });
+      } else {
+        // Attribution is the server's: a browser session records as an agent; a script's
+        // token may say "import". Who sent it and where it lies never come from the body.
+        const reading: Reading = via === 'session' ? { ...result.reading, source: 'agent' } : result.reading;
+        const place = placeReading(user, communes.locate(reading.lat, reading.lon), (code) => communes.get(code)?.departement);
+        valid.push({ index, reading, place });
+      }
     });
 
     const stored: IngestResult =
-      valid.length > 0 ? await store.ingest(valid.map(({ reading }) => reading)) : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+      valid.length > 0
+        ? await store.ingest(
+            valid.map(({ reading }) => reading),
+            valid.map(({ place }) => place),
+          )
+        : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
     stored.outcomes.forEach((outcome, i) => {
       if (outcome !== 'conflict') return;
       const { index, reading } = valid[i]!;
@@ -57,7 +86,8 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now }: Read
     });
     rejected.sort((a, b) => a.index - b.index);
 
-    const response: UploadResponse = { accepted: stored.accepted, duplicates: stored.duplicates, rejected };
+    const outsideCommunes = valid.filter(({ place }, i) => place.outsideCommunes && stored.outcomes[i] === 'accepted').map(({ reading }) => reading.id);
+    const response: UploadResponse = { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes };
     return response;
   });
 
@@ -65,8 +95,8 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now }: Read
     let params: QueryParams;
     let query: ReadingQuery;
     try {
-      params = singleValued(request.query as Record<string, string | string[]>);
-      query = parseQuery(params);
+      params = singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
+      query = { ...parseQuery(params), scope: readingScope(request.principal!.user) };
     } catch (error) {
       if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
       throw error;
@@ -82,9 +112,13 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now }: Read
         .send({ error: `cursor=« ${query.cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.` });
     }
 
-    const collection: FeatureCollection<ReadingProperties> & { nextCursor?: string } = {
+    const collection: FeatureCollection<ScopedReadingProperties> & { nextCursor?: string } = {
       type: 'FeatureCollection',
-      features: page.readings.map(readingFeature),
+      features: page.readings.map((reading, i) => {
+        const feature = readingFeature(reading);
+        const { commune, outsideCommunes } = page.places[i]!;
+        return { ...feature, properties: { ...feature.properties, commune, outsideCommunes } };
+      }),
     };
     if (page.nextCursor !== undefined) {
       // RFC 7946 §6.1 allows foreign members; the Link header serves generic HTTP clients.
@@ -95,6 +129,9 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now }: Read
     return reply.type('application/geo+json').send(collection);
   });
 }
+
+/** What GET /api/v1/readings says of each reading: never who sent it. */
+type ScopedReadingProperties = ReadingProperties & { commune: string | null; outsideCommunes: boolean };
 
 type Batch = { items: unknown[] } | { status: 400 | 413; error: string };
 
@@ -120,57 +157,16 @@ function idOf(item: unknown): string | null {
   return typeof item.id === 'string' ? item.id : null;
 }
 
-/** A query parameter the client must fix; its message says how. */
-class QueryError extends Error {}
-
 const QUERY_PARAMS = ['bbox', 'since', 'limit', 'cursor'] as const;
 type QueryParams = Partial<Record<(typeof QUERY_PARAMS)[number], string>>;
 
-/** Unknown or repeated parameters are refused: a typo like `sinse=` must not quietly return everything. */
-function singleValued(raw: Record<string, string | string[]>): QueryParams {
-  const params: QueryParams = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (!(QUERY_PARAMS as readonly string[]).includes(name)) {
-      throw new QueryError(`Paramètre inconnu : « ${name} ». Paramètres acceptés : ${QUERY_PARAMS.join(', ')}.`);
-    }
-    if (Array.isArray(value)) throw new QueryError(`Le paramètre ${name} est donné ${value.length} fois : donnez-le une seule fois.`);
-    params[name as keyof QueryParams] = value;
-  }
-  return params;
-}
-
 function parseQuery({ bbox, since, limit, cursor }: QueryParams): ReadingQuery {
   return {
-    limit: limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(limit),
+    limit: limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     ...(bbox !== undefined && { bbox: parseBbox(bbox) }),
     ...(since !== undefined && { since: parseSince(since) }),
     ...(cursor !== undefined && { cursor }),
   };
-}
-
-function parseLimit(text: string): number {
-  const limit = Number(text);
-  if (!/^\d+$/.test(text) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new QueryError(`limit=« ${text} » : attendu un entier de 1 à ${MAX_PAGE_SIZE} (${DEFAULT_PAGE_SIZE} par défaut).`);
-  }
-  return limit;
-}
-
-const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-
-function parseBbox(text: string): Bbox {
-  const parts = text.split(',').map((part) => part.trim());
-  const numbers = parts.map((part) => (DECIMAL.test(part) ? Number(part) : Number.NaN));
-  const fail = (why: string) => new QueryError(`bbox=« ${text} » : ${why}.`);
-  if (numbers.length !== 4 || !numbers.every(Number.isFinite)) {
-    throw fail('attendu quatre nombres minLon,minLat,maxLon,maxLat en degrés décimaux, séparés par des virgules (ex. bbox=3.2,43.4,4.1,43.9)');
-  }
-  const [minLon, minLat, maxLon, maxLat] = numbers as [number, number, number, number];
-  if ([minLon, maxLon].some((lon) => lon < -180 || lon > 180)) throw fail('les longitudes vont de -180 à 180 (ordre : minLon,minLat,maxLon,maxLat)');
-  if ([minLat, maxLat].some((lat) => lat < -90 || lat > 90)) throw fail('les latitudes vont de -90 à 90 (ordre : minLon,minLat,maxLon,maxLat)');
-  if (minLat > maxLat) throw fail('minLat dépasse maxLat (ordre : minLon,minLat,maxLon,maxLat)');
-  if (minLon > maxLon) throw fail('minLon dépasse maxLon ; une zone à cheval sur l’antiméridien se demande en deux requêtes');
-  return { minLon, minLat, maxLon, maxLat };
 }
 
 const IsoDateOrTimestamp = v.union([v.pipe(v.string(), v.isoDate()), v.pipe(v.string(), v.isoTimestamp())]);

@@ -18,6 +18,29 @@ export interface IngestResult {
   conflicts: string[];
 }
 
+/**
+ * Who sent a reading and where it lies, decided by the server (never taken from the body).
+ * Stored beside the reading when it is first accepted; a duplicate keeps the first one's.
+ */
+export interface ReadingPlacement {
+  /** The account that sent it; null for readings stored before accounts existed. */
+  accountId: string | null;
+  /** INSEE code of the commune the reading lies in, when the server could tell. */
+  commune: string | null;
+  departement: string | null;
+  /** Sent by an agent from outside the communes they record for. */
+  outsideCommunes: boolean;
+}
+
+export const UNPLACED: ReadingPlacement = { accountId: null, commune: null, departement: null, outsideCommunes: false };
+
+/** Which readings a person may read back (decided by src/server/access/scope.ts). */
+export type ReadingScope =
+  | { kind: 'all' }
+  | { kind: 'departement'; departement: string }
+  /** The agent's own readings, plus every reading lying in one of their communes. */
+  | { kind: 'agent'; accountId: string; communes: readonly string[] };
+
 export interface ReadingQuery {
   bbox?: Bbox;
   /** ISO 8601: only readings recorded at or after this instant. */
@@ -25,23 +48,42 @@ export interface ReadingQuery {
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor?: string;
+  /** Absent: every reading (the store's own callers: health check, tests, tools). */
+  scope?: ReadingScope;
 }
 
 export interface ReadingPage {
   readings: Reading[];
+  /** Where each reading of `readings` lies, same order. */
+  places: Pick<ReadingPlacement, 'commune' | 'outsideCommunes'>[];
   /** Present when more readings match. */
   nextCursor?: string;
 }
 
+export interface ReadingAttribution {
+  accountId: string | null;
+  source: string;
+}
+
 /**
- * What the routes need from storage. Async so that a networked store (PostgreSQL) fits the
- * same shape as the embedded SQLite one.
+ * What the routes need from storage for readings. Async so that a networked store
+ * (PostgreSQL) fits the same shape as the embedded SQLite one.
  */
 export interface ReadingStore {
-  /** Stores valid readings idempotently by id; all of one call commit in one transaction. */
-  ingest(readings: Reading[]): Promise<IngestResult>;
+  /**
+   * Stores valid readings idempotently by id; all of one call commit in one transaction.
+   * `placements[i]` goes with `readings[i]` (absent: UNPLACED).
+   */
+  ingest(readings: Reading[], placements?: readonly ReadingPlacement[]): Promise<IngestResult>;
   /** Rejects with InvalidCursorError when the cursor was not made by this store. */
   query(query: ReadingQuery): Promise<ReadingPage>;
+  /** Who a stored reading is attributed to; undefined when no reading has this id. */
+  attribution(readingId: string): Promise<ReadingAttribution | undefined>;
+  /**
+   * Gives a commune to the readings that have none yet (stored before accounts existed, or
+   * before the server had commune data); answers how many it placed.
+   */
+  placeUnplaced(locate: (lat: number, lon: number) => { commune: string; departement: string } | null): Promise<number>;
   close(): Promise<void>;
 }
 

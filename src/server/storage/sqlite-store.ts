@@ -1,14 +1,27 @@
 import Database from 'better-sqlite3';
+import type { Role } from '../../domain/account.ts';
 import { readingLevel } from '../../domain/level.ts';
 import { canonicalJson, type Reading } from '../../domain/reading.ts';
-import { InvalidCursorError, type IngestOutcome, type IngestResult, type ReadingPage, type ReadingQuery, type ReadingStore } from './reading-store.ts';
+import type { Report } from '../../domain/report.ts';
+import { DuplicateEmailError, type ApiTokenRecord, type SessionRecord, type StoredAuditEntry, type UserRecord } from './account-store.ts';
+import {
+  InvalidCursorError,
+  UNPLACED,
+  type IngestOutcome,
+  type IngestResult,
+  type ReadingPage,
+  type ReadingPlacement,
+  type ReadingScope,
+} from './reading-store.ts';
+import type { ReportIngestItem, ReportIngestOptions, ReportOutcome, StoredReport } from './report-store.ts';
+import type { Store } from './store.ts';
 
 /**
  * Schema versions, applied in order; `PRAGMA user_version` counts those already run.
  * Append only: an entry that has run on some server must never change, and no entry may
  * drop or rewrite readings.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1. Readings and their positions.
   //  - seq is the table's rowid, so it grows in the order readings arrive; AUTOINCREMENT
   //    keeps a value from ever being reused, which keeps paging cursors meaningful.
@@ -32,65 +45,253 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE VIRTUAL TABLE readings_position USING rtree(seq, min_lon, max_lon, min_lat, max_lat);
   `,
+  // 2. Accounts, attribution, residents' reports, audit log (issue 3).
+  //  - Readings gain who sent them and where they lie. Readings stored before keep NULLs
+  //    (account_id stays NULL: nobody can tell who sent them); placeUnplaced() fills their
+  //    commune at start.
+  //  - Session and API tokens are stored as SHA-256 hashes only.
+  //  - communes is a JSON array of INSEE codes (agents).
+  `
+  ALTER TABLE readings ADD COLUMN account_id TEXT;
+  ALTER TABLE readings ADD COLUMN commune TEXT;
+  ALTER TABLE readings ADD COLUMN departement TEXT;
+  ALTER TABLE readings ADD COLUMN outside_communes INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX readings_by_account ON readings (account_id, seq);
+  CREATE INDEX readings_by_commune ON readings (commune, seq);
+  CREATE INDEX readings_by_departement ON readings (departement, seq);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'reviewer', 'admin')),
+    communes TEXT NOT NULL DEFAULT '[]',
+    departement TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    csrf_token TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  );
+  CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+
+  CREATE TABLE reports (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    reported_at_ms INTEGER NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    operator TEXT NOT NULL,
+    problem TEXT NOT NULL,
+    setting TEXT NOT NULL,
+    commune TEXT,
+    departement TEXT,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    hidden_reason TEXT,
+    repeats INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE VIRTUAL TABLE reports_position USING rtree(seq, min_lon, max_lon, min_lat, max_lat);
+
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    actor_label TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT,
+    details TEXT NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 // The R*Tree stores 32-bit floats rounded outwards, so it finds a superset of the points in
-// the box; the comparisons on readings.lon/lat then keep the exact answer.
-const PAGE_SQL = `
-  SELECT seq, body FROM readings
-  WHERE seq > @after AND (@since IS NULL OR recorded_at_ms >= @since)
-  ORDER BY seq LIMIT @take`;
-const PAGE_IN_BBOX_SQL = `
-  SELECT r.seq, r.body FROM readings_position p JOIN readings r ON r.seq = p.seq
-  WHERE p.min_lon <= @maxLon AND p.max_lon >= @minLon AND p.min_lat <= @maxLat AND p.max_lat >= @minLat
-    AND r.lon BETWEEN @minLon AND @maxLon AND r.lat BETWEEN @minLat AND @maxLat
-    AND r.seq > @after AND (@since IS NULL OR r.recorded_at_ms >= @since)
-  ORDER BY r.seq LIMIT @take`;
+// the box; the comparisons on lon/lat then keep the exact answer.
+const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes';
+const IN_BBOX = `
+  p.min_lon <= @maxLon AND p.max_lon >= @minLon AND p.min_lat <= @maxLat AND p.max_lat >= @minLat
+  AND r.lon BETWEEN @minLon AND @maxLon AND r.lat BETWEEN @minLat AND @maxLat`;
+const SCOPE_SQL: Record<ReadingScope['kind'], string> = {
+  all: '',
+  departement: 'AND r.departement = @departement',
+  agent: 'AND (r.account_id = @accountId OR r.commune IN (SELECT value FROM json_each(@communes)))',
+};
 
-interface PageRow {
-  seq: number;
-  body: string;
+function readingPageSql(bbox: boolean, scope: ReadingScope['kind']): string {
+  const from = bbox ? `readings_position p JOIN readings r ON r.seq = p.seq WHERE ${IN_BBOX} AND` : 'readings r WHERE';
+  return `SELECT ${READING_COLUMNS} FROM ${from} r.seq > @after AND (@since IS NULL OR r.recorded_at_ms >= @since) ${SCOPE_SQL[scope]}
+    ORDER BY r.seq LIMIT @take`;
 }
 
+interface ReadingRow {
+  seq: number;
+  body: string;
+  commune: string | null;
+  outside_communes: number;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  communes: string;
+  departement: string | null;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SessionRow {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at_ms: number;
+  expires_at_ms: number;
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+interface ReportRow {
+  seq: number;
+  body: string;
+  commune: string | null;
+  departement: string | null;
+  received_at: string;
+  hidden: number;
+  hidden_reason: string | null;
+  repeats: number;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: StoredAuditEntry['targetType'];
+  target_id: string | null;
+  details: string;
+}
+
+const toUser = (row: UserRow): UserRecord => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  passwordHash: row.password_hash,
+  role: row.role,
+  communes: JSON.parse(row.communes) as string[],
+  departement: row.departement,
+  disabled: row.disabled === 1,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toSession = (row: SessionRow): SessionRecord => ({
+  tokenHash: row.token_hash,
+  userId: row.user_id,
+  csrfToken: row.csrf_token,
+  createdAtMs: row.created_at_ms,
+  expiresAtMs: row.expires_at_ms,
+});
+
+const toToken = (row: TokenRow): ApiTokenRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  name: row.name,
+  tokenHash: row.token_hash,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
+const toReport = (row: ReportRow): StoredReport => ({
+  report: JSON.parse(row.body) as Report,
+  commune: row.commune,
+  departement: row.departement,
+  receivedAt: row.received_at,
+  hidden: row.hidden === 1,
+  hiddenReason: row.hidden_reason,
+  repeats: row.repeats,
+});
+
+const METRES_PER_DEGREE = 111_320;
+
 /** Opens (creating or migrating as needed) the SQLite database at `file`. */
-export function openSqliteStore(file: string): ReadingStore {
+export function openSqliteStore(file: string): Store {
   const db = new Database(file);
   try {
-    // Another process (a backup, the sqlite3 shell) may hold the write lock for a moment.
+    // Another process (a backup, the sqlite3 shell, `npm run admin`) may hold the write lock for a moment.
     db.pragma('busy_timeout = 5000');
     // Checked before anything writes to the file, the journal mode included.
     const version = schemaVersion(db, file);
     db.pragma('journal_mode = WAL');
     // Safe with WAL: a power cut may lose the last transactions, never corrupt the file.
     db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
     migrate(db, version);
   } catch (error) {
     db.close();
     throw error;
   }
 
-  const insertReading = db.prepare<[string, string, number, number, number, string, string, string, string, string, string]>(`
-    INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  // ---- readings
+  const insertReading = db.prepare<[string, string, number, number, number, string, string, string, string, string, string, string | null, string | null, string | null, number]>(`
+    INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at,
+                          account_id, commune, departement, outside_communes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`);
   const insertPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
   );
   const storedBody = db.prepare<[string], string>('SELECT body FROM readings WHERE id = ?').pluck();
-  const page = db.prepare<{ after: number; since: number | null; take: number }, PageRow>(PAGE_SQL);
-  const pageInBbox = db.prepare<{ after: number; since: number | null; take: number; minLon: number; minLat: number; maxLon: number; maxLat: number }, PageRow>(
-    PAGE_IN_BBOX_SQL,
+  const attributionOf = db.prepare<[string], { account_id: string | null; source: string }>('SELECT account_id, source FROM readings WHERE id = ?');
+  const unplacedAfter = db.prepare<[number], { seq: number; lat: number; lon: number }>(
+    'SELECT seq, lat, lon FROM readings WHERE commune IS NULL AND seq > ? ORDER BY seq LIMIT 1000',
   );
+  const setPlace = db.prepare<[string, string, number]>('UPDATE readings SET commune = ?, departement = ? WHERE seq = ?');
+  const pageStatements = new Map<string, Database.Statement<Record<string, unknown>, ReadingRow>>();
+  const pageStatement = (bbox: boolean, scope: ReadingScope['kind']) => {
+    const key = `${bbox}/${scope}`;
+    let statement = pageStatements.get(key);
+    if (!statement) pageStatements.set(key, (statement = db.prepare<Record<string, unknown>, ReadingRow>(readingPageSql(bbox, scope))));
+    return statement;
+  };
 
-  const ingestAll = db.transaction((readings: Reading[]): IngestResult => {
+  const ingestAll = db.transaction((readings: Reading[], placements: readonly ReadingPlacement[] | undefined): IngestResult => {
     const receivedAt = new Date().toISOString();
     const result: IngestResult = { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
-    for (const reading of readings) {
+    readings.forEach((reading, index) => {
       const body = canonicalJson(reading);
       const { lat, lon } = reading;
+      const place = placements?.[index] ?? UNPLACED;
       const inserted = insertReading.run(
         reading.id,
         reading.recordedAt,
@@ -103,6 +304,10 @@ export function openSqliteStore(file: string): ReadingStore {
         reading.source,
         body,
         receivedAt,
+        place.accountId,
+        place.commune,
+        place.departement,
+        place.outsideCommunes ? 1 : 0,
       );
       let outcome: IngestOutcome;
       if (inserted.changes === 1) {
@@ -115,34 +320,289 @@ export function openSqliteStore(file: string): ReadingStore {
       result.outcomes.push(outcome);
       const list = outcome === 'accepted' ? result.accepted : outcome === 'duplicate' ? result.duplicates : result.conflicts;
       list.push(reading.id);
-    }
+    });
     return result;
   });
 
+  // ---- accounts
+  const insertUser = db.prepare(`
+    INSERT INTO users (id, email, name, password_hash, role, communes, departement, disabled, created_at, updated_at)
+    VALUES (@id, @email, @name, @passwordHash, @role, @communes, @departement, @disabled, @createdAt, @updatedAt)`);
+  const userById = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const userByEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
+  const allUsers = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, email');
+  const insertSession = db.prepare(`
+    INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_ms, expires_at_ms)
+    VALUES (@tokenHash, @userId, @csrfToken, @createdAtMs, @expiresAtMs)`);
+  const sessionByHash = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
+  const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
+  const deleteUserSessions = db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?');
+  const deleteExpiredSessions = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at_ms <= ?');
+  const insertToken = db.prepare(`
+    INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at)
+    VALUES (@id, @userId, @name, @tokenHash, @createdAt, @lastUsedAt)`);
+  const tokenByHash = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ?');
+  const tokenById = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE id = ?');
+  const tokensOf = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at, id');
+  const touchToken = db.prepare<[string, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
+  const deleteToken = db.prepare<[string]>('DELETE FROM api_tokens WHERE id = ?');
+  const insertAudit = db.prepare(`
+    INSERT INTO audit_log (at, actor_id, actor_label, action, target_type, target_id, details)
+    VALUES (@at, @actorId, @actorLabel, @action, @targetType, @targetId, @details)`);
+  const latestAudit = db.prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?');
+
+  // ---- reports
+  const insertReport = db.prepare(`
+    INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at)
+    VALUES (@id, @reportedAtMs, @lat, @lon, @operator, @problem, @setting, @commune, @departement, @body, @receivedAt)
+    ON CONFLICT (id) DO NOTHING`);
+  const insertReportPosition = db.prepare<[number | bigint, number, number, number, number]>(
+    'INSERT INTO reports_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
+  );
+  const nearbyReports = db.prepare<Record<string, number | string>, { seq: number; lat: number; lon: number }>(`
+    SELECT r.seq, r.lat, r.lon FROM reports_position p JOIN reports r ON r.seq = p.seq
+    WHERE ${IN_BBOX}
+      AND r.hidden = 0 AND r.operator = @operator AND r.problem = @problem AND r.setting = @setting
+      AND r.reported_at_ms BETWEEN @fromMs AND @toMs
+    ORDER BY r.seq LIMIT 1`);
+  const countRepeat = db.prepare<[number]>('UPDATE reports SET repeats = repeats + 1 WHERE seq = ?');
+  const reportById = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE id = ?');
+  const setHidden = db.prepare<[number, string | null, string]>('UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?');
+  const HIDDEN_FILTER = "AND (r.hidden = 0 OR @hiddenAll = 1 OR r.departement = @hiddenDepartement)";
+  const reportPage = db.prepare<Record<string, unknown>, ReportRow>(
+    `SELECT r.* FROM reports r WHERE r.seq > @after ${HIDDEN_FILTER} ORDER BY r.seq LIMIT @take`,
+  );
+  const reportPageInBbox = db.prepare<Record<string, unknown>, ReportRow>(
+    `SELECT r.* FROM reports_position p JOIN reports r ON r.seq = p.seq WHERE ${IN_BBOX} AND r.seq > @after ${HIDDEN_FILTER}
+     ORDER BY r.seq LIMIT @take`,
+  );
+
+  const ingestReports = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] =>
+    items.map(({ report, commune, departement }) => {
+      if (reportById.get(report.id)) return 'duplicate';
+      const reportedAtMs = Date.parse(report.reportedAt);
+      const dLat = options.collapseDistanceM / METRES_PER_DEGREE;
+      const dLon = dLat / Math.max(Math.cos((report.lat * Math.PI) / 180), 0.01);
+      const near = nearbyReports.all({
+        minLon: report.lon - dLon,
+        maxLon: report.lon + dLon,
+        minLat: report.lat - dLat,
+        maxLat: report.lat + dLat,
+        operator: report.operator,
+        problem: report.problem,
+        setting: report.setting,
+        fromMs: reportedAtMs - options.collapseWindowMs,
+        toMs: reportedAtMs + options.collapseWindowMs,
+      });
+      const repeatOf = near.find((row) => distanceM(row.lat, row.lon, report.lat, report.lon) <= options.collapseDistanceM);
+      if (repeatOf) {
+        countRepeat.run(repeatOf.seq);
+        return 'duplicate';
+      }
+      const inserted = insertReport.run({
+        id: report.id,
+        reportedAtMs,
+        lat: report.lat,
+        lon: report.lon,
+        operator: report.operator,
+        problem: report.problem,
+        setting: report.setting,
+        commune,
+        departement,
+        body: JSON.stringify(report),
+        receivedAt: options.receivedAt,
+      });
+      insertReportPosition.run(inserted.lastInsertRowid, report.lon, report.lon, report.lat, report.lat);
+      return 'accepted';
+    }),
+  );
+
   return {
-    async ingest(readings) {
+    async ingest(readings, placements) {
       // IMMEDIATE takes the write lock up front, so a concurrent writer makes this wait
       // (busy_timeout) instead of failing half-way when a read lock cannot be upgraded.
-      return ingestAll.immediate(readings);
+      return ingestAll.immediate(readings, placements);
     },
 
-    async query({ bbox, since, limit, cursor }): Promise<ReadingPage> {
+    async query({ bbox, since, limit, cursor, scope = { kind: 'all' } }): Promise<ReadingPage> {
       const sinceMs = since === undefined ? null : Date.parse(since);
       if (Number.isNaN(sinceMs)) throw new RangeError(`since is not a date: ${since}`);
-      const params = { after: cursor === undefined ? 0 : decodeCursor(cursor), since: sinceMs, take: limit + 1 };
-      const rows = bbox ? pageInBbox.all({ ...params, ...bbox }) : page.all(params);
+      const params: Record<string, unknown> = { after: cursor === undefined ? 0 : decodeCursor(cursor), since: sinceMs, take: limit + 1, ...bbox };
+      if (scope.kind === 'departement') params.departement = scope.departement;
+      if (scope.kind === 'agent') Object.assign(params, { accountId: scope.accountId, communes: JSON.stringify(scope.communes) });
+      const rows = pageStatement(bbox !== undefined, scope.kind).all(params);
       const more = rows.length > limit;
       const kept = more ? rows.slice(0, limit) : rows;
       return {
         readings: kept.map((row) => JSON.parse(row.body) as Reading),
+        places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes === 1 })),
         ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
       };
+    },
+
+    async attribution(readingId) {
+      const row = attributionOf.get(readingId);
+      return row && { accountId: row.account_id, source: row.source };
+    },
+
+    async placeUnplaced(locate) {
+      let placed = 0;
+      let after = 0;
+      for (;;) {
+        const rows = unplacedAfter.all(after);
+        if (rows.length === 0) return placed;
+        db.transaction(() => {
+          for (const row of rows) {
+            const place = locate(row.lat, row.lon);
+            if (place) {
+              setPlace.run(place.commune, place.departement, row.seq);
+              placed += 1;
+            }
+          }
+        }).immediate();
+        after = rows[rows.length - 1]!.seq;
+      }
+    },
+
+    async createUser(user) {
+      try {
+        insertUser.run({ ...user, communes: JSON.stringify(user.communes), disabled: user.disabled ? 1 : 0 });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateEmailError(user.email);
+        throw error;
+      }
+    },
+    async userById(id) {
+      const row = userById.get(id);
+      return row && toUser(row);
+    },
+    async userByEmail(email) {
+      const row = userByEmail.get(email);
+      return row && toUser(row);
+    },
+    async listUsers() {
+      return allUsers.all().map((row) => {
+        const { passwordHash: _, ...user } = toUser(row);
+        return user;
+      });
+    },
+    async updateUser(id, changes) {
+      const columns: Record<string, string> = {
+        name: 'name',
+        passwordHash: 'password_hash',
+        role: 'role',
+        communes: 'communes',
+        departement: 'departement',
+        disabled: 'disabled',
+        updatedAt: 'updated_at',
+      };
+      const sets: string[] = [];
+      const values: Record<string, unknown> = { id };
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined || !(key in columns)) continue;
+        sets.push(`${columns[key]} = @${key}`);
+        values[key] = key === 'communes' ? JSON.stringify(value) : key === 'disabled' ? (value ? 1 : 0) : value;
+      }
+      db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);
+      const row = userById.get(id);
+      return row && toUser(row);
+    },
+
+    async createSession(session) {
+      insertSession.run(session);
+    },
+    async sessionByTokenHash(tokenHash) {
+      const row = sessionByHash.get(tokenHash);
+      if (!row) return undefined;
+      const user = userById.get(row.user_id);
+      return user && { session: toSession(row), user: toUser(user) };
+    },
+    async deleteSession(tokenHash) {
+      deleteSession.run(tokenHash);
+    },
+    async deleteUserSessions(userId) {
+      return deleteUserSessions.run(userId).changes;
+    },
+    async deleteExpiredSessions(nowMs) {
+      return deleteExpiredSessions.run(nowMs).changes;
+    },
+
+    async createApiToken(token) {
+      insertToken.run(token);
+    },
+    async apiTokenByHash(tokenHash) {
+      const row = tokenByHash.get(tokenHash);
+      if (!row) return undefined;
+      const user = userById.get(row.user_id);
+      return user && { token: toToken(row), user: toUser(user) };
+    },
+    async apiTokenById(id) {
+      const row = tokenById.get(id);
+      return row && toToken(row);
+    },
+    async listApiTokens(userId) {
+      return tokensOf.all(userId).map(toToken);
+    },
+    async touchApiToken(id, at) {
+      touchToken.run(at, id);
+    },
+    async deleteApiToken(id) {
+      return deleteToken.run(id).changes === 1;
+    },
+
+    async appendAudit(entry) {
+      insertAudit.run({ ...entry, details: JSON.stringify(entry.details) });
+    },
+    async listAudit(limit) {
+      return latestAudit.all(limit).map((row) => ({
+        seq: row.seq,
+        at: row.at,
+        actorId: row.actor_id,
+        actorLabel: row.actor_label,
+        action: row.action,
+        targetType: row.target_type,
+        targetId: row.target_id,
+        details: JSON.parse(row.details) as Record<string, unknown>,
+      }));
+    },
+
+    async ingestReports(items, options) {
+      return ingestReports.immediate(items, options);
+    },
+    async queryReports({ bbox, limit, cursor, hiddenVisibleIn }) {
+      const params = {
+        after: cursor === undefined ? 0 : decodeCursor(cursor),
+        take: limit + 1,
+        hiddenAll: hiddenVisibleIn === 'all' ? 1 : 0,
+        hiddenDepartement: typeof hiddenVisibleIn === 'object' ? hiddenVisibleIn.departement : null,
+        ...bbox,
+      };
+      const rows = bbox ? reportPageInBbox.all(params) : reportPage.all(params);
+      const more = rows.length > limit;
+      const kept = more ? rows.slice(0, limit) : rows;
+      return { reports: kept.map(toReport), ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }) };
+    },
+    async reportById(id) {
+      const row = reportById.get(id);
+      return row && toReport(row);
+    },
+    async setReportHidden(id, hidden, reason) {
+      return setHidden.run(hidden ? 1 : 0, reason, id).changes === 1;
     },
 
     async close() {
       if (db.open) db.close();
     },
   };
+}
+
+/** Great-circle distance in metres (haversine), plenty for "within 50 m". */
+function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
 }
 
 /** The file's schema version, refusing a file that a newer server has written. */

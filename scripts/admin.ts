@@ -1,0 +1,174 @@
+/**
+ * `npm run admin -- <command> [options]`: manage accounts from the server's shell, on the
+ * same database as the server (DATA_DIR, like `npm start`). The first admin is made here.
+ *
+ *   create-admin    --email E --name N [--password P]
+ *   add-user        --email E --name N --role agent --communes 34172,34003 [--password P]
+ *   add-user        --email E --name N --role reviewer --departement 34 [--password P]
+ *   add-token       --email E --name "import Tower Collector"     (prints the token once)
+ *   revoke-sessions --email E
+ *   list-users
+ *
+ * The password comes from --password, else COUVERTURE_PASSWORD, else a prompt (hidden).
+ * Every change is written to the audit log as done from the command line.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ROLES, type Role } from '../src/domain/account.ts';
+import { AccountError, createAccounts, SHELL_ACTOR } from '../src/server/accounts.ts';
+import { createCommunes } from '../src/server/communes/communes.ts';
+import { ConfigError, loadConfig } from '../src/server/config.ts';
+import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+
+const USAGE = `Usage : npm run admin -- <commande> [options]
+
+  create-admin     --email E --name N [--password P]
+  add-user         --email E --name N --role agent --communes 34172,34003 [--password P]
+  add-user         --email E --name N --role reviewer --departement 34 [--password P]
+  add-token        --email E --name "nom du jeton"      (affiche le jeton une seule fois)
+  revoke-sessions  --email E
+  list-users
+
+Mot de passe : --password, sinon la variable COUVERTURE_PASSWORD, sinon il est demandé.
+La base est celle du serveur : DATA_DIR (./data par défaut).`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      communes: { type: 'string' },
+      departement: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${USAGE}`);
+}
+const { values, positionals } = parsed;
+const [command, ...extra] = positionals;
+if (values.help || !command) {
+  console.log(USAGE);
+  process.exit(command || values.help ? 0 : 1);
+}
+if (extra.length > 0) fail(`Arguments en trop : ${extra.join(' ')}\n\n${USAGE}`);
+
+function required(name: 'email' | 'name'): string {
+  const value = values[name];
+  if (!value) fail(`Il manque --${name} pour « ${command} ».\n\n${USAGE}`);
+  return value;
+}
+
+/** Asks for a password on the terminal without echoing it, twice. */
+async function promptPassword(): Promise<string> {
+  if (!process.stdin.isTTY) fail('Donnez le mot de passe par --password ou COUVERTURE_PASSWORD (pas de terminal pour le demander).');
+  const ask = (question: string) =>
+    new Promise<string>((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+      const output = rl as unknown as { _writeToOutput: (text: string) => void };
+      rl.question(question, (answer) => {
+        rl.close();
+        process.stdout.write('\n');
+        resolve(answer);
+      });
+      output._writeToOutput = (text: string) => {
+        if (text.startsWith(question)) process.stdout.write(question);
+      };
+    });
+  const first = await ask('Mot de passe : ');
+  const second = await ask('Le même, encore : ');
+  if (first !== second) fail('Les deux mots de passe diffèrent.');
+  return first;
+}
+
+async function password(): Promise<string> {
+  return values.password ?? process.env.COUVERTURE_PASSWORD ?? (await promptPassword());
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+mkdirSync(config.dataDir, { recursive: true });
+const databaseFile = join(config.dataDir, 'couverture.sqlite');
+const store = openSqliteStore(databaseFile);
+const accounts = createAccounts({ store, communes: createCommunes(), now: Date.now, sessionDays: config.security.sessionDays });
+
+async function userIdFor(email: string): Promise<string> {
+  const user = await accounts.userByEmail(email);
+  if (!user) fail(`Aucun compte pour ${email}.`);
+  return user.id;
+}
+
+try {
+  switch (command) {
+    case 'create-admin': {
+      const user = await accounts.createUser({ email: required('email'), name: required('name'), password: await password(), role: 'admin' }, SHELL_ACTOR);
+      console.log(`Administrateur créé : ${user.email} (${user.id}). Connectez-vous sur la page d’accueil de Couverture.`);
+      break;
+    }
+    case 'add-user': {
+      const role = values.role as Role | undefined;
+      if (!role || !(ROLES as readonly string[]).includes(role)) fail(`--role : attendu ${ROLES.join(', ')}.\n\n${USAGE}`);
+      const communes = values.communes?.split(',').map((code) => code.trim()).filter(Boolean);
+      const user = await accounts.createUser(
+        {
+          email: required('email'),
+          name: required('name'),
+          password: await password(),
+          role,
+          ...(communes && { communes }),
+          ...(values.departement && { departement: values.departement.trim() }),
+        },
+        SHELL_ACTOR,
+      );
+      const scope = user.role === 'agent' ? `communes ${user.communes.join(', ')}` : user.role === 'reviewer' ? `département ${user.departement}` : 'tout';
+      console.log(`Compte créé : ${user.email} (${user.role}, ${scope}), identifiant ${user.id}.`);
+      break;
+    }
+    case 'add-token': {
+      const created = await accounts.createToken(await userIdFor(required('email')), required('name'), SHELL_ACTOR);
+      console.log(`Jeton « ${created.name} » créé (identifiant ${created.id}). Copiez-le maintenant, il ne sera plus affiché :`);
+      console.log(created.token);
+      break;
+    }
+    case 'revoke-sessions': {
+      const count = await accounts.revokeSessions(await userIdFor(required('email')), SHELL_ACTOR);
+      console.log(`${count} session(s) révoquée(s) : la personne devra se reconnecter.`);
+      break;
+    }
+    case 'list-users': {
+      const users = await accounts.listUsers();
+      if (users.length === 0) console.log('Aucun compte. Commencez par : npm run admin -- create-admin --email … --name …');
+      for (const u of users) {
+        const scope = u.role === 'agent' ? u.communes.join(',') : (u.departement ?? '');
+        console.log([u.email, u.role, scope, u.disabled ? 'désactivé' : 'actif', u.name].join('\t'));
+      }
+      break;
+    }
+    default:
+      fail(`Commande inconnue : « ${command} ».\n\n${USAGE}`);
+  }
+} catch (error) {
+  if (error instanceof AccountError) fail(error.message);
+  throw error;
+} finally {
+  await store.close();
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CSRF_ERROR_CODE, CSRF_HEADER } from '../../domain/account.ts';
+import type { Accounts } from '../accounts.ts';
+import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
+import { sameSecret } from '../auth/secrets.ts';
+import type { SessionRecord, User } from '../storage/account-store.ts';
+import { isApiUrl, ruleFor, type RouteRule } from './route-access.ts';
+
+/** Who is making the request, as the server established it. */
+export interface Principal {
+  user: User;
+  via: 'session' | 'token';
+  /** Set when `via` is 'session'. */
+  session?: SessionRecord;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const MESSAGES = {
+  signedOut: 'Connectez-vous pour continuer : session absente, expirée ou révoquée',
+  badToken: 'Jeton d’API inconnu ou révoqué : vérifiez l’en-tête « Authorization: Bearer … »',
+  sessionOnly: 'Cette adresse demande une session ouverte dans le navigateur (pas un jeton d’API)',
+  forbidden: 'Votre rôle ne permet pas cette action',
+  csrf: 'Jeton anti-CSRF manquant ou périmé : rechargez la page',
+} as const;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The one place where route-access.ts is enforced: an onRequest hook on every API route,
+ * and an onRoute check that makes the server refuse to start when an API route has no rule.
+ */
+export function enforceRouteAccess(app: FastifyInstance, accounts: Accounts): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!isApiUrl(route.url)) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (!ruleFor(method, route.url)) {
+        throw new Error(`${method} ${route.url} n’a pas de règle d’accès : ajoutez-la à src/server/access/route-access.ts`);
+      }
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (url === undefined || !isApiUrl(url)) return; // pages, and unknown routes (404)
+    const rule = ruleFor(request.method, url);
+    if (!rule) return reply.code(500).send({ error: 'Erreur interne du serveur' }); // unreachable: onRoute refuses such routes
+
+    if (rule.credentials === 'ignored') return;
+    const identified = await identify(request, accounts);
+    if (identified === 'bad-token') {
+      // A script with a wrong token should learn it, even on a public route.
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: MESSAGES.badToken });
+    }
+    request.principal = identified;
+
+    const refusal = check(rule, request);
+    if (refusal) return reply.code(refusal.status).send({ error: refusal.error, ...(refusal.code && { code: refusal.code }) });
+  });
+}
+
+function check(rule: RouteRule, request: FastifyRequest): { status: 401 | 403; error: string; code?: typeof CSRF_ERROR_CODE } | undefined {
+  const principal = request.principal;
+  if (rule.access === 'public') return undefined;
+  if (!principal) return { status: 401, error: MESSAGES.signedOut };
+  if (rule.access === 'session' && principal.via !== 'session') return { status: 401, error: MESSAGES.sessionOnly };
+  if (Array.isArray(rule.access) && !rule.access.includes(principal.user.role)) return { status: 403, error: MESSAGES.forbidden };
+  if (rule.csrf && principal.via === 'session' && !SAFE_METHODS.has(request.method)) {
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !sameSecret(sent, principal.session!.csrfToken)) return { status: 403, error: MESSAGES.csrf, code: CSRF_ERROR_CODE };
+  }
+  return undefined;
+}
+
+/** An Authorization header wins over the cookie; a wrong token is an error, not anonymity. */
+async function identify(request: FastifyRequest, accounts: Accounts): Promise<Principal | null | 'bad-token'> {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    const found = match ? await accounts.tokenUser(match[1]!) : undefined;
+    if (!found) return 'bad-token';
+    return { user: accounts.toPublicUser(found.user), via: 'token' };
+  }
+  const token = readCookie(request, SESSION_COOKIE);
+  if (token === undefined) return null;
+  const found = await accounts.session(token);
+  return found ? { user: accounts.toPublicUser(found.user), via: 'session', session: found.session } : null;
+}

@@ -1,0 +1,72 @@
+import type { Role } from '../../domain/account.ts';
+
+/**
+ * EVERY API route's access rule, in one table. One hook (enforce.ts) applies it before any
+ * handler runs; a route missing from this table makes the server refuse to start, and the
+ * access-control matrix test (test/server/access-matrix.test.ts) is generated from it.
+ *
+ * - `public`: anyone, no account. Credentials are still read where `credentials` is 'read'
+ *   (e.g. a reviewer sees exact positions of reports).
+ * - `signed-in`: any account, by session cookie or API token; else 401.
+ * - `session`: a browser session cookie only (an API token gets 401).
+ * - a list of roles: signed in (else 401) with one of these roles (else 403).
+ * - `csrf`: a state-changing request authenticated by the session cookie must carry the
+ *   session's X-CSRF-Token, else 403. Requests with an API token need none.
+ * - `credentials: 'ignored'`: the cookie and Authorization header are not even looked at
+ *   (a resident's report is anonymous whoever sends it).
+ *
+ * Finer rules that depend on the data (own communes, own département, own tokens) are in
+ * scope.ts, called by the handlers.
+ */
+export type Access = 'public' | 'signed-in' | 'session' | readonly Role[];
+
+export interface RouteRule {
+  access: Access;
+  csrf: boolean;
+  credentials?: 'read' | 'ignored';
+  /** What the route is, for docs/security.md and the matrix test's names. */
+  summary: string;
+}
+
+const STAFF = ['reviewer', 'admin'] as const;
+const ADMIN = ['admin'] as const;
+
+export const ROUTE_ACCESS = {
+  'GET /api/v1/health': { access: 'public', csrf: false, credentials: 'ignored', summary: 'is the server able to store readings' },
+  'GET /api/v1/config': { access: 'public', csrf: false, credentials: 'ignored', summary: 'settings of this deployment' },
+
+  'POST /api/v1/session': { access: 'public', csrf: false, credentials: 'ignored', summary: 'sign in (e-mail, password)' },
+  'GET /api/v1/session': { access: 'session', csrf: false, summary: 'who is signed in, with the CSRF token' },
+  'DELETE /api/v1/session': { access: 'session', csrf: true, summary: 'sign out' },
+
+  'POST /api/v1/readings': { access: 'signed-in', csrf: true, summary: 'upload readings, attributed to the sender' },
+  'GET /api/v1/readings': { access: 'signed-in', csrf: false, summary: 'readings in the reader’s scope' },
+
+  'POST /api/v1/reports': { access: 'public', csrf: false, credentials: 'ignored', summary: 'a resident reports a dead spot' },
+  'GET /api/v1/reports': { access: 'public', csrf: false, credentials: 'read', summary: 'reports; exact only for their reviewers' },
+  'PATCH /api/v1/reports/:id': { access: STAFF, csrf: true, summary: 'hide or show a report (reviewer of its département, admin)' },
+
+  'GET /api/v1/tokens': { access: 'signed-in', csrf: false, summary: 'own API tokens (admin: anyone’s)' },
+  'POST /api/v1/tokens': { access: 'signed-in', csrf: true, summary: 'create an API token (admin: for anyone)' },
+  'DELETE /api/v1/tokens/:id': { access: 'signed-in', csrf: true, summary: 'revoke an API token (owner or admin)' },
+
+  'GET /api/v1/users': { access: ADMIN, csrf: false, summary: 'list accounts' },
+  'POST /api/v1/users': { access: ADMIN, csrf: true, summary: 'create an account' },
+  'PATCH /api/v1/users/:id': { access: ADMIN, csrf: true, summary: 'change an account' },
+  'DELETE /api/v1/users/:id/sessions': { access: ADMIN, csrf: true, summary: 'revoke every session of an account' },
+
+  'GET /api/v1/communes': { access: 'public', csrf: false, credentials: 'ignored', summary: 'search the commune list' },
+  'GET /api/v1/audit': { access: ADMIN, csrf: false, summary: 'who did what to whom' },
+} as const satisfies Record<string, RouteRule>;
+
+export type RouteKey = keyof typeof ROUTE_ACCESS;
+
+/** The rule for `METHOD url` (url as declared, with its :params); HEAD follows GET. */
+export function ruleFor(method: string, url: string): RouteRule | undefined {
+  const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
+  return (ROUTE_ACCESS as Record<string, RouteRule>)[key];
+}
+
+export function isApiUrl(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+}

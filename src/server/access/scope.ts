@@ -1,0 +1,56 @@
+import type { User } from '../storage/account-store.ts';
+import type { ReadingPlacement, ReadingScope } from '../storage/reading-store.ts';
+import type { ReportQuery, StoredReport } from '../storage/report-store.ts';
+import type { Place } from '../communes/communes.ts';
+
+/**
+ * Who may see or change which data, beyond the route table: the rules that depend on the
+ * data itself. Agents work in their communes, reviewers in their département, admins
+ * everywhere.
+ */
+
+/** Readings a person may read back: an agent, their own and their communes'; a reviewer, their département's. */
+export function readingScope(user: User): ReadingScope {
+  switch (user.role) {
+    case 'admin':
+      return { kind: 'all' };
+    case 'reviewer':
+      return { kind: 'departement', departement: user.departement ?? '' };
+    case 'agent':
+      return { kind: 'agent', accountId: user.id, communes: user.communes };
+  }
+}
+
+/**
+ * Where a reading sent by `user` is filed. When the point cannot be placed (no commune data,
+ * or at sea), an agent's reading goes to their communes' département if they have only one.
+ */
+export function placeReading(user: User, place: Place | null, departementOf: (commune: string) => string | undefined): ReadingPlacement {
+  if (place) {
+    return { accountId: user.id, ...place, outsideCommunes: user.role === 'agent' && !user.communes.includes(place.commune) };
+  }
+  const departements = new Set(user.communes.map(departementOf));
+  const departement = user.role === 'agent' && departements.size === 1 ? ([...departements][0] ?? null) : null;
+  return { accountId: user.id, commune: null, departement, outsideCommunes: false };
+}
+
+/** Exact position, note and hidden state of a report: its département's reviewers and admins only. */
+export function seesReportInFull(user: User | undefined, report: Pick<StoredReport, 'departement'>): boolean {
+  if (!user) return false;
+  return user.role === 'admin' || (user.role === 'reviewer' && report.departement !== null && report.departement === user.departement);
+}
+
+/** May hide or show a report: the same people. */
+export const mayModerateReport = seesReportInFull;
+
+/** Which hidden reports a person sees (marked hidden); everyone else sees none. */
+export function hiddenReportsVisibleTo(user: User | undefined): ReportQuery['hiddenVisibleIn'] {
+  if (user?.role === 'admin') return 'all';
+  if (user?.role === 'reviewer' && user.departement) return { departement: user.departement };
+  return undefined;
+}
+
+/** A person manages their own API tokens; an admin manages anyone's. */
+export function mayManageTokensOf(user: User, ownerId: string): boolean {
+  return user.role === 'admin' || user.id === ownerId;
+}

@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import { ROLES, type CommuneRef, type Role, type SessionInfo } from '../domain/account.ts';
+import { decoyHash, hashPassword, passwordProblem, verifyPassword, DEFAULT_COST, type ScryptCost } from './auth/passwords.ts';
+import { newApiToken, randomToken, sha256 } from './auth/secrets.ts';
+import type { Communes } from './communes/communes.ts';
+import { DuplicateEmailError, type ApiTokenRecord, type SessionRecord, type User, type UserChanges, type UserRecord } from './storage/account-store.ts';
+import type { Store } from './storage/store.ts';
+
+/**
+ * Accounts, sessions and API tokens: the rules, shared by the HTTP routes, the shell
+ * command (scripts/admin.ts) and the tests' hook (app.accounts). Storage is behind Store.
+ */
+
+/** Something the caller must fix; `status` is the HTTP status the routes answer with. */
+export class AccountError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** Who does something, for the audit log. */
+export interface Actor {
+  id: string | null;
+  label: string;
+}
+export const SHELL_ACTOR: Actor = { id: null, label: 'ligne de commande' };
+export const actorOf = (user: Pick<User, 'id' | 'email'>): Actor => ({ id: user.id, label: user.email });
+
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+  communes?: string[];
+  departement?: string | null;
+}
+
+export interface UserPatch {
+  name?: string;
+  password?: string;
+  role?: Role;
+  communes?: string[];
+  departement?: string | null;
+  disabled?: boolean;
+}
+
+export interface NewSession {
+  /** Goes in the cookie; only its hash is stored. */
+  token: string;
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export interface CreatedToken {
+  id: string;
+  name: string;
+  /** Shown once; only its hash is stored. */
+  token: string;
+  createdAt: string;
+}
+
+export interface PublicToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface AccountsOptions {
+  store: Store;
+  communes: Communes;
+  now: () => number;
+  sessionDays: number;
+  passwordCost?: ScryptCost;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_COMMUNES = 500;
+
+export type Accounts = ReturnType<typeof createAccounts>;
+
+export function createAccounts({ store, communes, now, sessionDays, passwordCost = DEFAULT_COST }: AccountsOptions) {
+  const iso = () => new Date(now()).toISOString();
+
+  function normaliseEmail(email: unknown): string {
+    if (typeof email !== 'string') throw new AccountError('L’adresse e-mail doit être un texte');
+    const trimmed = email.trim().toLowerCase();
+    if (trimmed.length > 254 || !EMAIL.test(trimmed)) throw new AccountError(`Adresse e-mail invalide : « ${email} »`);
+    return trimmed;
+  }
+
+  function checkName(name: unknown): string {
+    if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Le nom est obligatoire');
+    if (name.trim().length > 100) throw new AccountError('Le nom dépasse 100 caractères');
+    return name.trim();
+  }
+
+  function checkPassword(password: unknown): string {
+    if (typeof password !== 'string') throw new AccountError('Le mot de passe doit être un texte');
+    const problem = passwordProblem(password);
+    if (problem) throw new AccountError(problem);
+    return password;
+  }
+
+  function checkRole(role: unknown): Role {
+    if (!(ROLES as readonly unknown[]).includes(role)) throw new AccountError(`Rôle inconnu : attendu ${ROLES.join(', ')}`);
+    return role as Role;
+  }
+
+  /** The communes and département that go with a role: an agent has communes, a reviewer a département. */
+  function checkScope(role: Role, communeCodes: unknown, departement: unknown): { communes: string[]; departement: string | null } {
+    if (role === 'agent') {
+      if (!Array.isArray(communeCodes) || communeCodes.length === 0) {
+        throw new AccountError('Un agent doit avoir au moins une commune (codes INSEE, ex. 34172)');
+      }
+      if (communeCodes.length > MAX_COMMUNES) throw new AccountError(`Au plus ${MAX_COMMUNES} communes par agent`);
+      const unknown = communeCodes.filter((code) => typeof code !== 'string' || !communes.get(code));
+      if (unknown.length > 0) throw new AccountError(`Codes INSEE inconnus : ${unknown.map(String).join(', ')}`);
+      if (departement !== undefined && departement !== null) throw new AccountError('Un agent n’a pas de département : donnez ses communes');
+      return { communes: [...new Set(communeCodes as string[])], departement: null };
+    }
+    if (communeCodes !== undefined && !(Array.isArray(communeCodes) && communeCodes.length === 0)) {
+      throw new AccountError('Seuls les agents ont des communes');
+    }
+    if (role === 'reviewer') {
+      if (typeof departement !== 'string' || !communes.departementName(departement)) {
+        throw new AccountError(`Département inconnu : « ${String(departement ?? '')} » (attendu un code comme 34 ou 2A)`);
+      }
+      return { communes: [], departement };
+    }
+    if (departement !== undefined && departement !== null) throw new AccountError('Un administrateur n’a pas de département');
+    return { communes: [], departement: null };
+  }
+
+  async function audit(actor: Actor, action: string, targetType: 'user' | 'token' | 'report', targetId: string | null, details: Record<string, unknown>) {
+    await store.appendAudit({ at: iso(), actorId: actor.id, actorLabel: actor.label, action, targetType, targetId, details });
+  }
+
+  function toPublicUser({ passwordHash: _, ...user }: UserRecord): User {
+    return user;
+  }
+
+  function communeRef(code: string): CommuneRef {
+    return communes.get(code) ?? { code, name: code, departement: '' };
+  }
+
+  return {
+    audit,
+    toPublicUser,
+
+    async createUser(input: NewUser, actor: Actor = SHELL_ACTOR): Promise<User> {
+      const email = normaliseEmail(input.email);
+      const name = checkName(input.name);
+      const password = checkPassword(input.password);
+      const role = checkRole(input.role);
+      const scope = checkScope(role, input.communes, input.departement);
+      const at = iso();
+      const record: UserRecord = {
+        id: randomUUID(),
+        email,
+        name,
+        role,
+        ...scope,
+        disabled: false,
+        passwordHash: await hashPassword(password, passwordCost),
+        createdAt: at,
+        updatedAt: at,
+      };
+      try {
+        await store.createUser(record);
+      } catch (error) {
+        if (error instanceof DuplicateEmailError) throw new AccountError(`Un compte existe déjà pour ${email}`, 409);
+        throw error;
+      }
+      await audit(actor, 'user.create', 'user', record.id, { email, role, ...scope });
+      return toPublicUser(record);
+    },
+
+    async updateUser(id: string, patch: UserPatch, actor: Actor): Promise<User> {
+      const current = await store.userById(id);
+      if (!current) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      const role = patch.role === undefined ? current.role : checkRole(patch.role);
+      const roleChanged = role !== current.role;
+      const changes: UserChanges = { updatedAt: iso() };
+      if (patch.name !== undefined) changes.name = checkName(patch.name);
+      if (patch.password !== undefined) changes.passwordHash = await hashPassword(checkPassword(patch.password), passwordCost);
+      if (patch.disabled !== undefined) {
+        if (typeof patch.disabled !== 'boolean') throw new AccountError('« disabled » doit valoir true ou false');
+        if (patch.disabled && actor.id === id) throw new AccountError('Vous ne pouvez pas désactiver votre propre compte', 403);
+        changes.disabled = patch.disabled;
+      }
+      if (patch.role !== undefined || patch.communes !== undefined || patch.departement !== undefined) {
+        if (actor.id === id && roleChanged) throw new AccountError('Vous ne pouvez pas changer votre propre rôle', 403);
+        const scope = checkScope(
+          role,
+          patch.communes ?? (roleChanged ? undefined : role === 'agent' ? current.communes : undefined),
+          patch.departement === undefined ? (roleChanged ? undefined : current.departement ?? undefined) : patch.departement,
+        );
+        Object.assign(changes, { role, ...scope });
+      }
+      const updated = (await store.updateUser(id, changes))!;
+      const { passwordHash, updatedAt: _, ...shown } = changes;
+      await audit(actor, 'user.update', 'user', id, { ...shown, ...(passwordHash && { password: 'changé' }) });
+      // A disabled account, a new password or a new role ends every session: the person signs in again.
+      if (changes.disabled || passwordHash || roleChanged) await store.deleteUserSessions(id);
+      return toPublicUser(updated);
+    },
+
+    async revokeSessions(userId: string, actor: Actor = SHELL_ACTOR): Promise<number> {
+      const user = await store.userById(userId);
+      if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      const count = await store.deleteUserSessions(userId);
+      await audit(actor, 'user.sessions.revoke', 'user', userId, { sessions: count });
+      return count;
+    },
+
+    /** Checks the credentials; undefined when they are wrong, the same way whatever was wrong. */
+    async signIn(email: unknown, password: unknown): Promise<NewSession | { disabled: true } | undefined> {
+      if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1000) return undefined;
+      const user = await store.userByEmail(email.trim().toLowerCase());
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash(passwordCost)));
+      if (!user || !ok) return undefined;
+      if (user.disabled) return { disabled: true };
+      const createdAtMs = now();
+      await store.deleteExpiredSessions(createdAtMs);
+      const token = randomToken();
+      const session: SessionRecord = {
+        tokenHash: sha256(token),
+        userId: user.id,
+        csrfToken: randomToken(),
+        createdAtMs,
+        expiresAtMs: createdAtMs + sessionDays * 86_400_000,
+      };
+      await store.createSession(session);
+      return { token, session, user };
+    },
+
+    /** The session behind a cookie's token, when it is live and its account enabled. */
+    async session(token: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+      const found = await store.sessionByTokenHash(sha256(token));
+      if (!found) return undefined;
+      if (found.session.expiresAtMs <= now()) {
+        await store.deleteSession(found.session.tokenHash);
+        return undefined;
+      }
+      return found.user.disabled ? undefined : found;
+    },
+
+    async signOut(tokenHash: string): Promise<void> {
+      await store.deleteSession(tokenHash);
+    },
+
+    /** The account behind an API token, when it exists and the account is enabled. */
+    async tokenUser(token: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
+      const found = await store.apiTokenByHash(sha256(token));
+      if (!found || found.user.disabled) return undefined;
+      const at = now();
+      // One write a minute at most per token, not one per request.
+      if (!found.token.lastUsedAt || at - Date.parse(found.token.lastUsedAt) > 60_000) {
+        await store.touchApiToken(found.token.id, new Date(at).toISOString());
+      }
+      return found;
+    },
+
+    sessionInfo(user: User, session: SessionRecord): SessionInfo {
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          communes: user.communes.map(communeRef),
+          ...(user.departement && { departement: user.departement }),
+        },
+        csrfToken: session.csrfToken,
+        expiresAt: new Date(session.expiresAtMs).toISOString(),
+      };
+    },
+
+    async createToken(userId: string, name: unknown, actor: Actor = SHELL_ACTOR): Promise<CreatedToken> {
+      if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Donnez un nom au jeton (ex. « import Tower Collector »)');
+      if (name.trim().length > 100) throw new AccountError('Le nom du jeton dépasse 100 caractères');
+      const user = await store.userById(userId);
+      if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      const token = newApiToken();
+      const record: ApiTokenRecord = { id: randomUUID(), userId, name: name.trim(), tokenHash: sha256(token), createdAt: iso(), lastUsedAt: null };
+      await store.createApiToken(record);
+      await audit(actor, 'token.create', 'token', record.id, { userId, name: record.name });
+      return { id: record.id, name: record.name, token, createdAt: record.createdAt };
+    },
+
+    async listTokens(userId: string): Promise<PublicToken[]> {
+      return (await store.listApiTokens(userId)).map(({ id, name, createdAt, lastUsedAt }) => ({ id, name, createdAt, lastUsedAt }));
+    },
+
+    async tokenOwner(tokenId: string): Promise<string | undefined> {
+      return (await store.apiTokenById(tokenId))?.userId;
+    },
+
+    async revokeToken(tokenId: string, actor: Actor): Promise<void> {
+      const token = await store.apiTokenById(tokenId);
+      if (!token || !(await store.deleteApiToken(tokenId))) throw new AccountError('Aucun jeton ne porte cet identifiant', 404);
+      await audit(actor, 'token.revoke', 'token', tokenId, { userId: token.userId, name: token.name });
+    },
+
+    async userById(id: string): Promise<User | undefined> {
+      const user = await store.userById(id);
+      return user && toPublicUser(user);
+    },
+
+    async userByEmail(email: string): Promise<User | undefined> {
+      const user = await store.userByEmail(email.trim().toLowerCase());
+      return user && toPublicUser(user);
+    },
+
+    listUsers: () => store.listUsers(),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Bbox } from '../../domain/geojson.ts';
+
+/** A query parameter the client must fix; its message says how. */
+export class QueryError extends Error {}
+
+/** Unknown or repeated parameters are refused: a typo like `sinse=` must not quietly return everything. */
+export function singleValued<K extends string>(raw: Record<string, string | string[]>, accepted: readonly K[]): Partial<Record<K, string>> {
+  const params: Partial<Record<K, string>> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!(accepted as readonly string[]).includes(name)) {
+      throw new QueryError(`Paramètre inconnu : « ${name} ». Paramètres acceptés : ${accepted.join(', ')}.`);
+    }
+    if (Array.isArray(value)) throw new QueryError(`Le paramètre ${name} est donné ${value.length} fois : donnez-le une seule fois.`);
+    params[name as K] = value;
+  }
+  return params;
+}
+
+export function parseLimit(text: string, defaultSize: number, maxSize: number): number {
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || limit < 1 || limit > maxSize) {
+    throw new QueryError(`limit=« ${text} » : attendu un entier de 1 à ${maxSize} (${defaultSize} par défaut).`);
+  }
+  return limit;
+}
+
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+export function parseBbox(text: string): Bbox {
+  const parts = text.split(',').map((part) => part.trim());
+  const numbers = parts.map((part) => (DECIMAL.test(part) ? Number(part) : Number.NaN));
+  const fail = (why: string) => new QueryError(`bbox=« ${text} » : ${why}.`);
+  if (numbers.length !== 4 || !numbers.every(Number.isFinite)) {
+    throw fail('attendu quatre nombres minLon,minLat,maxLon,maxLat en degrés décimaux, séparés par des virgules (ex. bbox=3.2,43.4,4.1,43.9)');
+  }
+  const [minLon, minLat, maxLon, maxLat] = numbers as [number, number, number, number];
+  if ([minLon, maxLon].some((lon) => lon < -180 || lon > 180)) throw fail('les longitudes vont de -180 à 180 (ordre : minLon,minLat,maxLon,maxLat)');
+  if ([minLat, maxLat].some((lat) => lat < -90 || lat > 90)) throw fail('les latitudes vont de -90 à 90 (ordre : minLon,minLat,maxLon,maxLat)');
+  if (minLat > maxLat) throw fail('minLat dépasse maxLat (ordre : minLon,minLat,maxLon,maxLat)');
+  if (minLon > maxLon) throw fail('minLon dépasse maxLon ; une zone à cheval sur l’antiméridien se demande en deux requêtes');
+  return { minLon, minLat, maxLon, maxLat };
+}

@@ -1,0 +1,242 @@
+import type { FastifyInstance } from 'fastify';
+import { PUBLIC_PRECISION_M, createReportSchema, validateReport, type Report } from '../../domain/report.ts';
+import type { FieldError } from '../../domain/reading.ts';
+import type { Bbox, FeatureCollection, PointFeature } from '../../domain/geojson.ts';
+import type { Accounts } from '../accounts.ts';
+import { actorOf } from '../accounts.ts';
+import { hiddenReportsVisibleTo, mayModerateReport, seesReportInFull } from '../access/scope.ts';
+import type { Communes } from '../communes/communes.ts';
+import type { SecuritySettings } from '../config.ts';
+import { routeRateLimit } from '../security.ts';
+import { InvalidCursorError } from '../storage/reading-store.ts';
+import type { ReportPage, StoredReport } from '../storage/report-store.ts';
+import type { Store } from '../storage/store.ts';
+import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
+
+export const MAX_REPORTS_PER_REQUEST = 50;
+/** 50 reports with 300-character notes fit in well under this. */
+export const REPORTS_BODY_LIMIT = 64 * 1024;
+/** A report this close to a visible one with the same operator, problem and setting… */
+export const COLLAPSE_DISTANCE_M = 50;
+/** …reported within this time of it, is a repeat: collapsed into it. */
+export const COLLAPSE_WINDOW_MS = 3_600_000;
+const MAX_REASON_LENGTH = 300;
+
+interface RejectedReport {
+  id: string | null;
+  index: number;
+  code: 'invalid';
+  errors: FieldError[];
+}
+
+export interface ReportRoutesOptions {
+  store: Store;
+  now: () => number;
+  communes: Communes;
+  accounts: Accounts;
+  security: SecuritySettings;
+}
+
+/** Everything a reviewer sees of a report. */
+export type FullReportProperties = Report & {
+  commune: string | null;
+  departement: string | null;
+  receivedAt: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  repeats: number;
+};
+
+/** What anyone else sees: the position snapped to a 200 m grid, the hour, no note. */
+export interface PublicReportProperties {
+  id: string;
+  reportedAt: string;
+  operator: Report['operator'];
+  problem: Report['problem'];
+  setting: Report['setting'];
+  commune: string | null;
+  repeats: number;
+  precisionM: number;
+}
+
+/**
+ * POST /api/v1/reports (a resident, no account), GET /api/v1/reports (exact for the
+ * département's reviewers, coarse for everyone else), PATCH /api/v1/reports/:id (hide or show).
+ */
+export function registerReportRoutes(app: FastifyInstance, { store, now, communes, accounts, security }: ReportRoutesOptions): void {
+  const schema = createReportSchema({ now });
+
+  app.post(
+    '/api/v1/reports',
+    { bodyLimit: REPORTS_BODY_LIMIT, config: routeRateLimit(security.rateLimits.reports) },
+    async (request, reply) => {
+      const body = request.body;
+      const shape = `envoyez {"reports": [ … ]} avec 1 à ${MAX_REPORTS_PER_REQUEST} signalements`;
+      if (body === undefined || body === null) return reply.code(400).send({ error: `Le corps de la requête est vide : ${shape}.` });
+      if (typeof body !== 'object' || Array.isArray(body) || !('reports' in body) || !Array.isArray(body.reports)) {
+        return reply.code(400).send({ error: `Le corps doit être un objet JSON avec un tableau « reports » : ${shape}.` });
+      }
+      const items = body.reports as unknown[];
+      if (items.length === 0) return reply.code(400).send({ error: `« reports » est vide : ${shape}.` });
+      if (items.length > MAX_REPORTS_PER_REQUEST) {
+        return reply.code(413).send({ error: `Trop de signalements dans une requête (${items.length}) : ${shape}.` });
+      }
+
+      const valid: Report[] = [];
+      const rejected: RejectedReport[] = [];
+      items.forEach((item, index) => {
+        const result = validateReport(item, schema);
+        if (result.ok) valid.push(result.report);
+        else rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
+      });
+      const outcomes =
+        valid.length === 0
+          ? []
+          : await store.ingestReports(
+              valid.map((report) => {
+                const place = communes.locate(report.lat, report.lon);
+                return { report, commune: place?.commune ?? null, departement: place?.departement ?? null };
+              }),
+              { receivedAt: new Date(now()).toISOString(), collapseDistanceM: COLLAPSE_DISTANCE_M, collapseWindowMs: COLLAPSE_WINDOW_MS },
+            );
+      return {
+        accepted: valid.filter((_, i) => outcomes[i] === 'accepted').map((r) => r.id),
+        duplicates: valid.filter((_, i) => outcomes[i] === 'duplicate').map((r) => r.id),
+        rejected,
+      };
+    },
+  );
+
+  app.get('/api/v1/reports', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request, reply) => {
+    const user = request.principal?.user;
+    let bbox: Bbox | undefined;
+    let limit: number;
+    let cursor: string | undefined;
+    try {
+      const params = singleValued(request.query as Record<string, string | string[]>, ['bbox', 'limit', 'cursor']);
+      bbox = params.bbox === undefined ? undefined : parseBbox(params.bbox);
+      limit = params.limit === undefined ? 1000 : parseLimit(params.limit, 1000, 5000);
+      cursor = params.cursor;
+    } catch (error) {
+      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
+      throw error;
+    }
+
+    // The box is widened by a grid cell and applied to the coarse positions below, so that
+    // small boxes cannot be used to find where a report exactly is.
+    const margin = (PUBLIC_PRECISION_M / 111_320) * 2;
+    const searched = bbox && {
+      minLon: Math.max(-180, bbox.minLon - margin * 2),
+      minLat: Math.max(-90, bbox.minLat - margin),
+      maxLon: Math.min(180, bbox.maxLon + margin * 2),
+      maxLat: Math.min(90, bbox.maxLat + margin),
+    };
+    let page: ReportPage;
+    try {
+      const hidden = hiddenReportsVisibleTo(user);
+      page = await store.queryReports({ limit, ...(searched && { bbox: searched }), ...(cursor && { cursor }), ...(hidden && { hiddenVisibleIn: hidden }) });
+    } catch (error) {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      return reply.code(400).send({ error: `cursor=« ${cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.` });
+    }
+
+    const features: PointFeature<FullReportProperties | PublicReportProperties>[] = [];
+    for (const stored of page.reports) {
+      const feature = seesReportInFull(user, stored) ? fullFeature(stored) : publicFeature(stored);
+      if (!feature) continue;
+      const [lon, lat] = feature.geometry.coordinates;
+      if (bbox && (lon < bbox.minLon || lon > bbox.maxLon || lat < bbox.minLat || lat > bbox.maxLat)) continue;
+      features.push(feature);
+    }
+    const collection: FeatureCollection<FullReportProperties | PublicReportProperties> & { nextCursor?: string } = {
+      type: 'FeatureCollection',
+      features,
+      ...(page.nextCursor && { nextCursor: page.nextCursor }),
+    };
+    return reply.type('application/geo+json').send(collection);
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/v1/reports/:id', async (request, reply) => {
+    const user = request.principal!.user;
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return reply.code(400).send({ error: 'Envoyez {"hidden": true, "reason": "…"}' });
+    }
+    const { hidden, reason } = body as Record<string, unknown>;
+    if (typeof hidden !== 'boolean') return reply.code(400).send({ error: '« hidden » doit valoir true ou false' });
+    if (reason !== undefined && typeof reason !== 'string') return reply.code(400).send({ error: '« reason » doit être un texte' });
+    const why = reason?.trim() ?? '';
+    if (hidden && why === '') return reply.code(400).send({ error: 'Dites pourquoi vous masquez ce signalement (« reason »)' });
+    if (why.length > MAX_REASON_LENGTH) return reply.code(400).send({ error: `La raison dépasse ${MAX_REASON_LENGTH} caractères` });
+
+    const stored = await store.reportById(request.params.id);
+    if (!stored) return reply.code(404).send({ error: 'Aucun signalement ne porte cet identifiant' });
+    if (!mayModerateReport(user, stored)) {
+      return reply.code(403).send({ error: 'Ce signalement est hors de votre département' });
+    }
+    await store.setReportHidden(request.params.id, hidden, hidden ? why : null);
+    await accounts.audit(actorOf(user), hidden ? 'report.hide' : 'report.show', 'report', request.params.id, { reason: why || null });
+    return fullFeature((await store.reportById(request.params.id))!);
+  });
+}
+
+function fullFeature(stored: StoredReport): PointFeature<FullReportProperties> {
+  const { report } = stored;
+  return {
+    type: 'Feature',
+    id: report.id,
+    geometry: { type: 'Point', coordinates: [report.lon, report.lat] },
+    properties: {
+      ...report,
+      commune: stored.commune,
+      departement: stored.departement,
+      receivedAt: stored.receivedAt,
+      hidden: stored.hidden,
+      hiddenReason: stored.hiddenReason,
+      repeats: stored.repeats,
+    },
+  };
+}
+
+/** Hidden reports are never public (undefined). */
+function publicFeature(stored: StoredReport): PointFeature<PublicReportProperties> | undefined {
+  if (stored.hidden) return undefined;
+  const { report } = stored;
+  const [lon, lat] = coarsen(report.lat, report.lon);
+  const hour = new Date(Date.parse(report.reportedAt));
+  hour.setUTCMinutes(0, 0, 0);
+  return {
+    type: 'Feature',
+    id: report.id,
+    geometry: { type: 'Point', coordinates: [lon, lat] },
+    properties: {
+      id: report.id,
+      reportedAt: hour.toISOString(),
+      operator: report.operator,
+      problem: report.problem,
+      setting: report.setting,
+      commune: stored.commune,
+      repeats: stored.repeats,
+      precisionM: PUBLIC_PRECISION_M,
+    },
+  };
+}
+
+/**
+ * The centre of the ~200 m × 200 m cell the point falls in: rows of 200 m of latitude, each
+ * cut in columns of 200 m of longitude at the row's centre. Every point of a cell gives the
+ * same answer, so averaging many answers reveals nothing finer. Answers [lon, lat].
+ */
+export function coarsen(lat: number, lon: number, sizeM: number = PUBLIC_PRECISION_M): [number, number] {
+  const latStep = sizeM / 111_320;
+  const rowCentre = (Math.floor(lat / latStep) + 0.5) * latStep;
+  const lonStep = sizeM / (111_320 * Math.max(Math.cos((rowCentre * Math.PI) / 180), 0.01));
+  const colCentre = (Math.floor(lon / lonStep) + 0.5) * lonStep;
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  return [round(colCentre), round(rowCentre)];
+}
+
+function idOf(item: unknown): string | null {
+  if (typeof item !== 'object' || item === null || !('id' in item)) return null;
+  return typeof item.id === 'string' ? item.id : null;
+}

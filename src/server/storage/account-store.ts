@@ -1,0 +1,95 @@
+import type { Role } from '../../domain/account.ts';
+
+/** A person who can sign in. Never leaves the server with `passwordHash`. */
+export interface User {
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  name: string;
+  role: Role;
+  /** INSEE codes; agents only (empty for the other roles). */
+  communes: string[];
+  /** Reviewers only. */
+  departement: string | null;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserRecord extends User {
+  /** `scrypt$N$r$p$salt$key` (src/server/auth/passwords.ts). */
+  passwordHash: string;
+}
+
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'passwordHash' | 'role' | 'communes' | 'departement' | 'disabled'>> & {
+  updatedAt: string;
+};
+
+export interface SessionRecord {
+  /** SHA-256 (hex) of the cookie's token: the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  csrfToken: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  userId: string;
+  name: string;
+  /** SHA-256 (hex) of the token. */
+  tokenHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface AuditEntry {
+  at: string;
+  /** null for the shell command (scripts/admin.ts). */
+  actorId: string | null;
+  /** The actor's e-mail at the time, or "ligne de commande". */
+  actorLabel: string;
+  /** e.g. user.create, user.update, user.sessions.revoke, token.create, token.revoke, report.hide. */
+  action: string;
+  targetType: 'user' | 'token' | 'report';
+  targetId: string | null;
+  /** What changed; never a password or a token. */
+  details: Record<string, unknown>;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  seq: number;
+}
+
+export class DuplicateEmailError extends Error {}
+
+/** Accounts, their sessions and API tokens, and the audit log. */
+export interface AccountStore {
+  /** Rejects with DuplicateEmailError when the e-mail is taken. */
+  createUser(user: UserRecord): Promise<void>;
+  userById(id: string): Promise<UserRecord | undefined>;
+  userByEmail(email: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<User[]>;
+  /** Answers the user as changed, undefined when there is none with this id. */
+  updateUser(id: string, changes: UserChanges): Promise<UserRecord | undefined>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session and its user, whatever their state: the caller checks expiry and `disabled`. */
+  sessionByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Answers how many sessions were deleted. */
+  deleteUserSessions(userId: string): Promise<number>;
+  deleteExpiredSessions(nowMs: number): Promise<number>;
+
+  createApiToken(token: ApiTokenRecord): Promise<void>;
+  apiTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined>;
+  apiTokenById(id: string): Promise<ApiTokenRecord | undefined>;
+  listApiTokens(userId: string): Promise<ApiTokenRecord[]>;
+  touchApiToken(id: string, at: string): Promise<void>;
+  deleteApiToken(id: string): Promise<boolean>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  listAudit(limit: number): Promise<StoredAuditEntry[]>;
+}

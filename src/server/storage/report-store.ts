@@ -1,0 +1,55 @@
+import type { Bbox } from '../../domain/geojson.ts';
+import type { Report } from '../../domain/report.ts';
+
+export interface StoredReport {
+  report: Report;
+  commune: string | null;
+  departement: string | null;
+  receivedAt: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  /** How many later reports were collapsed into this one as repeats. */
+  repeats: number;
+}
+
+export type ReportOutcome = 'accepted' | 'duplicate';
+
+export interface ReportIngestItem {
+  report: Report;
+  commune: string | null;
+  departement: string | null;
+}
+
+export interface ReportIngestOptions {
+  receivedAt: string;
+  /** A report this close (metres) to a stored one with the same operator, problem and setting… */
+  collapseDistanceM: number;
+  /** …and reported within this time of it, is collapsed into it. */
+  collapseWindowMs: number;
+}
+
+export interface ReportQuery {
+  bbox?: Bbox;
+  limit: number;
+  cursor?: string;
+  /** Hidden reports are left out except those of this département ('all': every one). */
+  hiddenVisibleIn?: 'all' | { departement: string };
+}
+
+export interface ReportPage {
+  reports: StoredReport[];
+  nextCursor?: string;
+}
+
+/** Residents' reports of dead spots. */
+export interface ReportStore {
+  /**
+   * Stores reports; an id already stored, or a repeat of a stored report (same operator,
+   * problem and setting, close in space and time), is a duplicate. One transaction per call.
+   */
+  ingestReports(items: readonly ReportIngestItem[], options: ReportIngestOptions): Promise<ReportOutcome[]>;
+  /** Rejects with InvalidCursorError when the cursor was not made by this store. */
+  queryReports(query: ReportQuery): Promise<ReportPage>;
+  reportById(id: string): Promise<StoredReport | undefined>;
+  setReportHidden(id: string, hidden: boolean, reason: string | null): Promise<boolean>;
+}

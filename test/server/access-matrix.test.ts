@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, HTTPMethods } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_ERROR_CODE } from '../../src/domain/account.ts';
+import { MESSAGES } from '../../src/server/access/enforce.ts';
+import { ROUTE_ACCESS, ruleFor, type RouteKey, type RouteRule } from '../../src/server/access/route-access.ts';
+import { addUser, makeReading, makeReport, openTestApp, postReports, signIn, TEST_PASSWORD, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+
+/**
+ * The access-control matrix: every route of the route table × every kind of caller → the
+ * status expected, derived from the table itself (plus the data-scope rules of scope.ts
+ * where a route has them). A route added to the server without a rule makes it refuse to
+ * start; a rule without a request below does not compile; a route registered but absent
+ * from the table fails the first test.
+ */
+
+const PERSONAS = ['anonymous', 'residentPage', 'agentA', 'agentB', 'reviewer34', 'reviewer30', 'admin', 'agentAToken'] as const;
+type Persona = (typeof PERSONAS)[number];
+
+interface World {
+  app: FastifyInstance;
+  callers: Record<Exclude<Persona, 'anonymous' | 'residentPage'>, Caller>;
+  /** An agent that the admin-only routes act upon. */
+  target: Caller;
+  /** A report in Hérault (34). */
+  reportId: string;
+}
+
+interface Probe {
+  url: string;
+  payload?: object;
+  /** Status when the caller is allowed. */
+  ok: number;
+  /** Callers the data-scope rules refuse although the table lets them in (→ 403). */
+  outOfScope?: Persona[];
+}
+
+let seq = 0;
+const unique = () => `${++seq}`;
+
+/** One request per route of the table: a well-formed one, so that "allowed" means its success status. */
+const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<string, string>) => Promise<Probe>> = {
+  'GET /api/v1/health': async () => ({ url: '/api/v1/health', ok: 200 }),
+  'GET /api/v1/config': async () => ({ url: '/api/v1/config', ok: 200 }),
+  'POST /api/v1/session': async (w) => ({ url: '/api/v1/session', payload: { email: w.target.email, password: TEST_PASSWORD }, ok: 200 }),
+  'GET /api/v1/session': async () => ({ url: '/api/v1/session', ok: 200 }),
+  'DELETE /api/v1/session': async () => ({ url: '/api/v1/session', ok: 204 }),
+  'POST /api/v1/readings': async () => ({ url: '/api/v1/readings', payload: { readings: [makeReading()] }, ok: 200 }),
+  'GET /api/v1/readings': async () => ({ url: '/api/v1/readings', ok: 200 }),
+  'POST /api/v1/reports': async () => ({ url: '/api/v1/reports', payload: { reports: [makeReport({ lat: 43 + Math.random() })] }, ok: 200 }),
+  'GET /api/v1/reports': async () => ({ url: '/api/v1/reports', ok: 200 }),
+  'PATCH /api/v1/reports/:id': async (w) => ({
+    url: `/api/v1/reports/${w.reportId}`,
+    payload: { hidden: false, reason: 'vérifié' },
+    ok: 200,
+    outOfScope: ['reviewer30'],
+  }),
+  'GET /api/v1/tokens': async () => ({ url: '/api/v1/tokens', ok: 200 }),
+  'POST /api/v1/tokens': async () => ({ url: '/api/v1/tokens', payload: { name: 'matrice' }, ok: 201 }),
+  'DELETE /api/v1/tokens/:id': async (w, _persona, headers) => {
+    // Each signed-in caller revokes a token of their own; the others try the target's.
+    const owner = 'cookie' in headers || 'authorization' in headers ? headers : w.target.headers;
+    const created = await w.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner, payload: { name: 'à révoquer' } });
+    return { url: `/api/v1/tokens/${created.json().id}`, ok: 204 };
+  },
+  'GET /api/v1/users': async () => ({ url: '/api/v1/users', ok: 200 }),
+  'POST /api/v1/users': async () => ({
+    url: '/api/v1/users',
+    payload: { email: `nouveau-${unique()}@example.fr`, name: 'Nouvel agent', password: TEST_PASSWORD, role: 'agent', communes: ['34261'] },
+    ok: 201,
+  }),
+  'PATCH /api/v1/users/:id': async (w) => ({ url: `/api/v1/users/${w.target.id}`, payload: { name: `Renommé ${unique()}` }, ok: 200 }),
+  'DELETE /api/v1/users/:id/sessions': async (w) => ({ url: `/api/v1/users/${w.target.id}/sessions`, ok: 204 }),
+  'GET /api/v1/communes': async () => ({ url: '/api/v1/communes?q=montp', ok: 200 }),
+  'GET /api/v1/audit': async () => ({ url: '/api/v1/audit', ok: 200 }),
+};
+
+const ROUTES = Object.keys(ROUTE_ACCESS) as RouteKey[];
+
+/** What the table (and the probe's scope rules) say this caller gets. */
+function expectedStatus(rule: RouteRule, persona: Persona, probe: Probe): number {
+  const signedIn = persona !== 'anonymous' && persona !== 'residentPage';
+  const byToken = persona === 'agentAToken';
+  const role = persona.startsWith('agent') ? 'agent' : persona.startsWith('reviewer') ? 'reviewer' : 'admin';
+  if (rule.access === 'public') return probe.ok;
+  if (!signedIn) return 401;
+  if (rule.access === 'session' && byToken) return 401;
+  if (Array.isArray(rule.access) && !rule.access.includes(role)) return 403;
+  if (probe.outOfScope?.includes(persona)) return 403;
+  return probe.ok;
+}
+
+const tempDir = useTempDir();
+let server: TestApp;
+let world: World;
+
+/** A fresh world for each route, so that one route's effects (sign-out, revocations) do not leak into another's. */
+async function makeWorld(): Promise<World> {
+  server = openTestApp(tempDir());
+  const { app } = server;
+  const report = makeReport();
+  await postReports(app, [report]);
+  return {
+    app,
+    reportId: report.id,
+    target: await addUser(app, { communes: ['34010'] }),
+    callers: {
+      agentA: await addUser(app, { communes: ['34261'] }),
+      agentB: await addUser(app, { communes: ['34172'] }),
+      reviewer34: await addUser(app, { role: 'reviewer', departement: '34' }),
+      reviewer30: await addUser(app, { role: 'reviewer', departement: '30' }),
+      admin: await addUser(app, { role: 'admin' }),
+      agentAToken: await addUser(app, { communes: ['34261'] }, 'token'),
+    },
+  };
+}
+
+function headersOf(persona: Persona): Record<string, string> {
+  if (persona === 'anonymous') return {};
+  // The public report page: a same-origin browser request with no session cookie.
+  if (persona === 'residentPage') return { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' };
+  return world.callers[persona].headers;
+}
+
+describe('access-control matrix', () => {
+  it('covers every API route the server registers, and only those', async () => {
+    const probe = openTestApp(tempDir());
+    const registered: string[] = [];
+    probe.app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api')) return;
+      for (const method of [route.method].flat()) if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
+    });
+    await probe.app.ready();
+    await probe.close();
+    expect(registered.sort()).toEqual([...ROUTES].sort());
+  });
+
+  it('is documented route by route in docs/security.md', () => {
+    const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+    for (const route of ROUTES) expect(doc, route).toContain(`| \`${route}\` |`);
+  });
+
+  it('refuses to start with an API route that has no access rule', async () => {
+    const probe = openTestApp(tempDir());
+    expect(() => probe.app.get('/api/v1/oubliee', async () => 'secret')).toThrow(/GET \/api\/v1\/oubliee n’a pas de règle d’accès/);
+    await probe.close();
+  });
+
+  describe.each(ROUTES)('%s', (route) => {
+    const [method, url] = route.split(' ') as [HTTPMethods, string];
+    const rule = ruleFor(method, url)!;
+
+    beforeAll(async () => {
+      world = await makeWorld();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it.each(PERSONAS)(`%s`, async (persona) => {
+      const headers = headersOf(persona);
+      const probe = await PROBES[route](world, persona, headers);
+      const response = await world.app.inject({ method, url: probe.url, headers, ...(probe.payload && { payload: probe.payload }) });
+      const expected = expectedStatus(rule, persona, probe);
+      expect(response.statusCode, response.body).toBe(expected);
+      if (expected === 401 || expected === 403) {
+        expect(response.json()).toEqual({ error: expect.any(String) });
+        expect(response.headers['cache-control']).toBe('no-store');
+      }
+    });
+
+    if (rule.csrf) {
+      it('refuses the session cookie without its CSRF token (403)', async () => {
+        // A session of its own: the matrix above may have signed the admin out.
+        const headers = await signIn(world.app, world.callers.admin.email);
+        const probe = await PROBES[route](world, 'admin', headers);
+        const response = await world.app.inject({
+          method,
+          url: probe.url,
+          headers: { cookie: headers.cookie! },
+          ...(probe.payload && { payload: probe.payload }),
+        });
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toEqual({ error: MESSAGES.csrf, code: CSRF_ERROR_CODE });
+      });
+    }
+  });
+});
