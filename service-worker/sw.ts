@@ -34,12 +34,14 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 });
 
 // Background Sync (Chromium): the browser wakes the worker when the network returns, even
-// with every tab closed. Throwing tells the browser to try again later.
+// with every tab closed. Throwing tells the browser to try again later, which helps after a
+// network fault but not when the readings wait for a sign-in (the page asks for it).
 self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
   event.waitUntil(
     flushOutbox().then((result) => {
-      if (result.error !== undefined) throw new Error(result.error);
+      if (result.error !== undefined && !result.authRequired) throw new Error(result.error);
+      if (result.reports?.error !== undefined) throw new Error(result.reports.error);
     }),
   );
 });

@@ -1,51 +1,107 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ROLE_LABELS, type Role } from '../domain/account.ts';
+import { SessionExpiredBanner } from './account/SessionExpiredBanner.tsx';
+import { SignInScreen } from './account/SignInScreen.tsx';
+import { signOut } from './account/sign-in.ts';
 import { MapScreen } from './map/MapScreen.tsx';
 import { ReadingsScreen } from './readings/ReadingsScreen.tsx';
+import { lazyScreen } from './shell/lazy-screen.tsx';
 import { applyUpdate, shellState } from './shell/service-worker.ts';
+import { sessionState } from './shell/session-state.ts';
 import { useStore } from './shell/tiny-store.ts';
 import { SurveyScreen } from './survey/SurveyScreen.tsx';
-import { outboxState } from './sync/outbox-state.ts';
+import { outboxState, pendingCount } from './sync/outbox-state.ts';
 import { SyncBar } from './sync/SyncBar.tsx';
 
-const TABS = [
-  { hash: '#releve', label: 'Relevé' },
-  { hash: '#releves', label: 'Relevés' },
-  { hash: '#carte', label: 'Carte' },
-] as const;
-type TabHash = (typeof TABS)[number]['hash'];
+// Screens most people never open load on demand, like the map.
+const ReportScreen = lazyScreen(() => import('./report/ReportScreen.tsx').then((m) => m.ReportScreen), 'La page de signalement');
+const ReviewScreen = lazyScreen(() => import('./review/ReviewScreen.tsx').then((m) => m.ReviewScreen), 'L’écran des signalements');
+const AdminScreen = lazyScreen(() => import('./admin/AdminScreen.tsx').then((m) => m.AdminScreen), 'L’écran d’administration');
 
-function currentTab(): TabHash {
-  return TABS.find((tab) => tab.hash === window.location.hash)?.hash ?? '#releve';
+interface Tab {
+  hash: string;
+  label: string;
+}
+
+const RELEVE = { hash: '#releve', label: 'Relevé' };
+const RELEVES = { hash: '#releves', label: 'Relevés' };
+const CARTE = { hash: '#carte', label: 'Carte' };
+const SIGNALEMENTS = { hash: '#signalements', label: 'Signalements' };
+const ADMINISTRATION = { hash: '#administration', label: 'Administration' };
+const CONNEXION = { hash: '#connexion', label: 'Connexion' };
+const SIGNALER = { hash: '#signaler', label: 'Signaler' };
+
+/** What each role sees; the first tab is where it lands. The server enforces the same rules. */
+const TABS: Record<Role | 'anonymous', Tab[]> = {
+  agent: [RELEVE, RELEVES, CARTE],
+  reviewer: [SIGNALEMENTS, CARTE],
+  admin: [ADMINISTRATION, SIGNALEMENTS, CARTE],
+  anonymous: [CONNEXION, SIGNALER],
+};
+
+function currentTab(tabs: Tab[], hash: string): string {
+  // The residents' page is open to everyone, signed in or not.
+  if (hash === SIGNALER.hash) return hash;
+  return tabs.find((tab) => tab.hash === hash)?.hash ?? tabs[0]!.hash;
 }
 
 export function App() {
-  const [tab, setTab] = useState<TabHash>(currentTab);
+  const [hash, setHash] = useState(window.location.hash);
   const shell = useStore(shellState);
-  const { records } = useStore(outboxState);
-  const refused = records.filter((record) => record.state === 'refused').length;
+  const { loaded, session } = useStore(sessionState);
+  const outbox = useStore(outboxState);
+  const refused = outbox.records.filter((record) => record.state === 'refused').length;
 
   useEffect(() => {
-    const onHash = () => setTab(currentTab());
+    const onHash = () => setHash(window.location.hash);
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
+  const user = session?.info.user;
+  const tabs = TABS[user?.role ?? 'anonymous'];
+  const tab = currentTab(tabs, hash);
+  const signInNeeded = session?.signInNeeded !== undefined;
+  // Agents always see the state of their readings; others only when some wait on this device.
+  const showSyncBar = user?.role === 'agent' || pendingCount(outbox) > 0;
+
+  const signOutHere = async () => {
+    const waiting = outbox.records.filter((record) => record.state === 'pending' && record.recordedBy === user?.id).length;
+    if (waiting > 0 && !window.confirm(`${waiting} relevé${waiting > 1 ? 's' : ''} pas encore envoyé${waiting > 1 ? 's' : ''} : ils restent sur l’appareil et partiront à votre prochaine connexion. Se déconnecter ?`)) return;
+    await signOut();
+    window.location.hash = '';
+  };
+
   return (
-    <div class="app">
+    <div class={`app ${showSyncBar ? 'with-sync-bar' : ''}`}>
       <header class="app-header">
-        <h1>Couverture</h1>
-        <nav aria-label="Écrans">
-          {TABS.map(({ hash, label }) => (
-            <a key={hash} href={hash} aria-current={tab === hash ? 'page' : undefined}>
-              {label}
-              {hash === '#releves' && refused > 0 && (
-                <span class="badge" aria-label={`${refused} refusé${refused > 1 ? 's' : ''}`}>
-                  {refused}
-                </span>
-              )}
-            </a>
-          ))}
-        </nav>
+        <div class="header-top">
+          <h1>Couverture</h1>
+          {user && (
+            <div class="who">
+              <span class="who-name" title={ROLE_LABELS[user.role]}>
+                {user.name} <span class="who-role">({ROLE_LABELS[user.role]})</span>
+              </span>
+              <button type="button" class="sign-out" onClick={() => void signOutHere()}>
+                Se déconnecter
+              </button>
+            </div>
+          )}
+        </div>
+        {loaded && (
+          <nav aria-label="Écrans">
+            {tabs.map(({ hash: tabHash, label }) => (
+              <a key={tabHash} href={tabHash} aria-current={tab === tabHash ? 'page' : undefined}>
+                {label}
+                {tabHash === '#releves' && refused > 0 && (
+                  <span class="badge" aria-label={`${refused} refusé${refused > 1 ? 's' : ''}`}>
+                    {refused}
+                  </span>
+                )}
+              </a>
+            ))}
+          </nav>
+        )}
       </header>
       {shell.updateWaiting && (
         <div class="banner" role="alert">
@@ -63,12 +119,23 @@ export function App() {
           </button>
         </div>
       )}
+      {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
       <main>
-        {tab === '#releve' && <SurveyScreen />}
-        {tab === '#releves' && <ReadingsScreen />}
-        {tab === '#carte' && <MapScreen />}
+        {!loaded ? null : tab === '#signaler' ? (
+          <ReportScreen />
+        ) : !user ? (
+          <SignInScreen />
+        ) : (
+          <>
+            {tab === '#releve' && <SurveyScreen />}
+            {tab === '#releves' && <ReadingsScreen />}
+            {tab === '#carte' && <MapScreen />}
+            {tab === '#signalements' && <ReviewScreen />}
+            {tab === '#administration' && <AdminScreen />}
+          </>
+        )}
       </main>
-      <SyncBar />
+      {showSyncBar && <SyncBar signInNeeded={signInNeeded} />}
     </div>
   );
 }

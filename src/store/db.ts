@@ -1,11 +1,19 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Reading } from '../domain/reading.ts';
+import type { Report } from '../domain/report.ts';
 
 export type OutboxState = 'pending' | 'sent' | 'refused';
 
 export interface RefusalReason {
   field: string;
   message: string;
+}
+
+/** What the server said when it refused an item, and whether it was an id conflict. */
+export interface Refusal {
+  code: 'invalid' | 'conflict';
+  errors: RefusalReason[];
+  at: number;
 }
 
 export interface OutboxRecord {
@@ -15,8 +23,24 @@ export interface OutboxRecord {
   /** When the device stored it (ms since epoch); the outbox sends oldest first. */
   savedAt: number;
   sentAt?: number;
+  /**
+   * The account (user id) signed in when the reading was recorded. Only that account's
+   * session sends it, so that a shared phone never attributes one agent's readings to
+   * another. Absent on readings recorded before accounts existed (schema v1): any session sends them.
+   */
+  recordedBy?: string;
   /** Present when refused: why the server said no, and whether it was an id conflict. */
-  refusal?: { code: 'invalid' | 'conflict'; errors: RefusalReason[]; at: number };
+  refusal?: Refusal;
+}
+
+/** A resident's report of a dead spot, waiting for or past its sending. */
+export interface ReportRecord {
+  id: string;
+  report: Report;
+  state: OutboxState;
+  savedAt: number;
+  sentAt?: number;
+  refusal?: Refusal;
 }
 
 export interface SyncStatus {
@@ -27,12 +51,23 @@ export interface SyncStatus {
   consecutiveFailures: number;
 }
 
-interface CouvertureDB extends DBSchema {
+/** The two outboxes share their shape and indexes. */
+export type QueueStoreName = 'outbox' | 'reports';
+type QueueIndexes = { byStateAndSavedAt: [OutboxState, number]; bySavedAt: number };
+
+export interface CouvertureDB extends DBSchema {
   outbox: {
     key: string;
     value: OutboxRecord;
-    indexes: { byStateAndSavedAt: [OutboxState, number]; bySavedAt: number };
+    indexes: QueueIndexes;
   };
+  /** Since v2: residents' reports, sent without an account. */
+  reports: {
+    key: string;
+    value: ReportRecord;
+    indexes: QueueIndexes;
+  };
+  /** Small singletons: sync status ("syncStatus"), the signed-in person ("session", since v2). */
   meta: {
     key: string;
     value: unknown;
@@ -42,7 +77,11 @@ interface CouvertureDB extends DBSchema {
 export type Database = IDBPDatabase<CouvertureDB>;
 
 export const DB_NAME = 'couverture';
-const DB_VERSION = 1;
+/**
+ * v1: outbox (readings) + meta. v2: reports (residents' outbox); the session lives in meta.
+ * An upgrade only ever adds: the readings of v1 are left exactly as they were.
+ */
+export const DB_VERSION = 2;
 
 let opening: Promise<Database> | undefined;
 
@@ -58,6 +97,11 @@ export function getDb(): Promise<Database> {
         outbox.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
         outbox.createIndex('bySavedAt', 'savedAt');
         db.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        const reports = db.createObjectStore('reports', { keyPath: 'id' });
+        reports.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
+        reports.createIndex('bySavedAt', 'savedAt');
       }
     },
     blocking() {

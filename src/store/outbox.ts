@@ -1,11 +1,16 @@
 import type { Reading } from '../domain/reading.ts';
-import { getDb, type OutboxRecord, type OutboxState, type RefusalReason } from './db.ts';
+import { getDb, type OutboxRecord, type OutboxState } from './db.ts';
+import { applyVerdicts, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
 
 export type { OutboxRecord, OutboxState } from './db.ts';
+export type { ServerVerdicts } from './queue.ts';
 
-/** Stores a new reading as waiting to be sent. Refuses to overwrite an existing id. */
-export async function addReading(reading: Reading, savedAt = Date.now()): Promise<OutboxRecord> {
-  const record: OutboxRecord = { id: reading.id, reading, state: 'pending', savedAt };
+/**
+ * Stores a new reading as waiting to be sent. Refuses to overwrite an existing id.
+ * `recordedBy` is the id of the account signed in: only its session will send the reading.
+ */
+export async function addReading(reading: Reading, savedAt = Date.now(), recordedBy?: string): Promise<OutboxRecord> {
+  const record: OutboxRecord = { id: reading.id, reading, state: 'pending', savedAt, ...(recordedBy !== undefined && { recordedBy }) };
   const db = await getDb();
   await db.add('outbox', record);
   return record;
@@ -22,50 +27,24 @@ export async function getReading(id: string): Promise<OutboxRecord | undefined> 
   return (await getDb()).get('outbox', id);
 }
 
-/** The oldest readings still waiting, at most `limit`. */
-export async function pendingReadings(limit: number): Promise<OutboxRecord[]> {
-  const db = await getDb();
-  const range = IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
-  return db.getAllFromIndex('outbox', 'byStateAndSavedAt', range, limit);
+/**
+ * The oldest readings still waiting, at most `limit`. With `sender` (an account id), only
+ * those this account may send: recorded under it, or before accounts existed.
+ */
+export async function pendingReadings(limit: number, sender?: string): Promise<OutboxRecord[]> {
+  return oldestPending<OutboxRecord>('outbox', limit, sender === undefined ? undefined : (record) => record.recordedBy === undefined || record.recordedBy === sender);
 }
 
-export async function countByState(): Promise<Record<OutboxState, number>> {
-  const db = await getDb();
-  const count = (state: OutboxState) =>
-    db.countFromIndex('outbox', 'byStateAndSavedAt', IDBKeyRange.bound([state, -Infinity], [state, Infinity]));
-  const [pending, sent, refused] = await Promise.all([count('pending'), count('sent'), count('refused')]);
-  return { pending, sent, refused };
-}
-
-export interface ServerVerdicts {
-  /** Stored by the server now or earlier (duplicates count as stored). */
-  stored: string[];
-  refused: { id: string; code: 'invalid' | 'conflict'; errors: RefusalReason[] }[];
+export function countByState(): Promise<Record<OutboxState, number>> {
+  return countStates('outbox');
 }
 
 /**
  * Applies what the server answered, in one transaction. Only records still pending change:
  * a reading the agent deleted or corrected meanwhile is left as the agent made it.
  */
-export async function applyServerVerdicts({ stored, refused }: ServerVerdicts, at = Date.now()): Promise<void> {
-  const db = await getDb();
-  const tx = db.transaction('outbox', 'readwrite');
-  const updates: Promise<unknown>[] = [];
-  for (const id of stored) {
-    updates.push(
-      tx.store.get(id).then((record) => {
-        if (record?.state === 'pending') return tx.store.put({ ...record, state: 'sent', sentAt: at, refusal: undefined });
-      }),
-    );
-  }
-  for (const { id, code, errors } of refused) {
-    updates.push(
-      tx.store.get(id).then((record) => {
-        if (record?.state === 'pending') return tx.store.put({ ...record, state: 'refused', refusal: { code, errors, at } });
-      }),
-    );
-  }
-  await Promise.all([...updates, tx.done]);
+export function applyServerVerdicts(verdicts: ServerVerdicts, at = Date.now()): Promise<void> {
+  return applyVerdicts('outbox', verdicts, at);
 }
 
 /**
@@ -78,7 +57,13 @@ export async function resubmitReading(previousId: string, corrected: Reading): P
   const previous = await tx.store.get(previousId);
   if (!previous) throw new Error('Ce relevé n’existe plus sur l’appareil');
   if (previous.state !== 'refused') throw new Error('Seul un relevé refusé peut être corrigé');
-  const record: OutboxRecord = { id: corrected.id, reading: corrected, state: 'pending', savedAt: previous.savedAt };
+  const record: OutboxRecord = {
+    id: corrected.id,
+    reading: corrected,
+    state: 'pending',
+    savedAt: previous.savedAt,
+    ...(previous.recordedBy !== undefined && { recordedBy: previous.recordedBy }),
+  };
   if (corrected.id !== previousId) await tx.store.delete(previousId);
   await tx.store.put(record);
   await tx.done;

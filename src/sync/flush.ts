@@ -1,10 +1,13 @@
-import type { Reading } from '../domain/reading.ts';
-import { applyServerVerdicts, countByState, pendingReadings, type ServerVerdicts } from '../store/outbox.ts';
+import { countByState, applyServerVerdicts, pendingReadings } from '../store/outbox.ts';
+import type { ServerVerdicts } from '../store/queue.ts';
+import { applyReportVerdicts, countReportsByState, pendingReports } from '../store/reports.ts';
+import { getSession, isUsable, markSignInNeeded } from '../store/session.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../store/sync-status.ts';
 import { announce } from './channel.ts';
 import { runExclusive } from './lock.ts';
-import { MAX_BATCH, type FlushResult, type UploadResponse } from './protocol.ts';
-import { uploadBatch } from './upload.ts';
+import { MAX_BATCH, MAX_REPORT_BATCH, SIGN_IN_NEEDED_MESSAGE, type FlushResult, type QueueFlushResult, type UploadResponse } from './protocol.ts';
+import { checkSession } from './session.ts';
+import { uploadBatch, uploadReports, type UploadOutcome } from './upload.ts';
 
 export const FLUSH_LOCK = 'couverture-outbox-flush';
 
@@ -12,87 +15,167 @@ export interface FlushOptions {
   fetch?: typeof fetch;
   /** Origin of the API; '' for the page's or the service worker's own. */
   baseUrl?: string;
+  /** Readings per request (at most MAX_BATCH). */
   batchSize?: number;
+  /** Residents' reports per request (at most MAX_REPORT_BATCH). */
+  reportBatchSize?: number;
 }
 
 /**
- * Sends every waiting reading, oldest first. A reading leaves the waiting state only when
- * the server has acknowledged it (accepted or already held) or judged it (refused); on any
- * other outcome it stays waiting for the next try. Single-flight: concurrent calls, from
- * any tab or the service worker, run one after the other, and a later one finds nothing
- * left to send.
+ * Sends every waiting reading (with the signed-in account's session), then every waiting
+ * resident's report (public, no account), oldest first. An item leaves the waiting state
+ * only when the server has acknowledged it (accepted or already held) or judged it
+ * (refused); on any other outcome it stays waiting for the next try. Single-flight:
+ * concurrent calls, from any tab or the service worker, run one after the other, and a
+ * later one finds nothing left to send.
  */
 export function flushOutbox(options: FlushOptions = {}): Promise<FlushResult> {
   return runExclusive(FLUSH_LOCK, () => flushLocked(options));
 }
 
-async function flushLocked({ fetch: fetchFn = fetch, baseUrl = '', batchSize = MAX_BATCH }: FlushOptions): Promise<FlushResult> {
-  let batch = await pendingReadings(batchSize);
+interface Attempt<R> {
+  result: R;
+  /** A request was made: the sync status records how it went. */
+  attempted: boolean;
+}
+
+async function flushLocked({ fetch: fetchFn = fetch, baseUrl = '', batchSize = MAX_BATCH, reportBatchSize = MAX_REPORT_BATCH }: FlushOptions): Promise<FlushResult> {
+  const [readingsWaiting, reportsWaiting] = await Promise.all([countByState(), countReportsByState()]);
   // Nothing waiting: no request, and the last send's status stays as it was.
-  if (batch.length === 0) return { sent: 0, refused: 0, pending: 0 };
+  if (readingsWaiting.pending === 0 && reportsWaiting.pending === 0) return { sent: 0, refused: 0, pending: 0 };
 
   announce({ type: 'flush-started' });
-  let sent = 0;
-  let refused = 0;
-  let error: string | undefined;
-  while (batch.length > 0) {
-    const verdicts = await sendIsolatingFaults(
-      batch.map((record) => record.reading),
-      fetchFn,
-      baseUrl,
-    );
-    await applyServerVerdicts(verdicts);
-    sent += verdicts.stored.length;
-    refused += verdicts.refused.length;
-    if (verdicts.stored.length + verdicts.refused.length > 0) announce({ type: 'flush-progress', sent, refused });
-    error = verdicts.unavailable ?? (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun relevé du lot' : undefined);
-    if (error !== undefined) break;
-    batch = await pendingReadings(batchSize);
-  }
+  const readings = readingsWaiting.pending > 0 ? await flushReadings(fetchFn, baseUrl, Math.min(batchSize, MAX_BATCH)) : { result: { sent: 0, refused: 0, pending: 0 }, attempted: false };
+  const reports = reportsWaiting.pending > 0 ? await flushReports(fetchFn, baseUrl, Math.min(reportBatchSize, MAX_REPORT_BATCH)) : undefined;
 
-  if (error === undefined) await recordSyncSuccess();
-  else await recordSyncFailure(error);
-  const result: FlushResult = { sent, refused, pending: (await countByState()).pending, ...(error !== undefined && { error }) };
+  const attempts = [readings, ...(reports ? [reports] : [])].filter((attempt) => attempt.attempted);
+  if (attempts.length > 0) {
+    const error = attempts.map((attempt) => attempt.result.error).find((message) => message !== undefined);
+    if (error === undefined) await recordSyncSuccess();
+    else await recordSyncFailure(error);
+  }
+  const result: FlushResult = { ...readings.result, ...(reports && { reports: reports.result }) };
   announce({ type: 'flush-finished', result });
   return result;
 }
 
-/** What the server said of each reading of a batch, and why it stopped if it did. */
+async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: number): Promise<Attempt<FlushResult>> {
+  const session = await getSession();
+  const waiting = async () => (await countByState()).pending;
+  if (!isUsable(session)) {
+    // Signed out or turned away: asking again would only get another 401.
+    return { result: { sent: 0, refused: 0, pending: await waiting(), error: SIGN_IN_NEEDED_MESSAGE, authRequired: true }, attempted: false };
+  }
+  const sender = session.info.user.id;
+  let csrfToken = session.info.csrfToken;
+  let csrfRefreshed = false;
+  let sent = 0;
+  let refused = 0;
+  let error: string | undefined;
+  let authRequired = false;
+  let attempted = false;
+
+  // Readings recorded under another account wait for that account.
+  let batch = await pendingReadings(batchSize, sender);
+  while (batch.length > 0) {
+    attempted = true;
+    const token = csrfToken;
+    const verdicts = await sendIsolatingFaults(
+      batch.map((record) => record.reading),
+      (readings) => uploadBatch(readings, fetchFn, baseUrl, token),
+    );
+    if (verdicts.auth) {
+      // A stale CSRF token may only need the session's current one; a 401 needs the person.
+      if (verdicts.auth.reason === 'csrf' && !csrfRefreshed) {
+        csrfRefreshed = true;
+        const check = await checkSession(fetchFn, baseUrl);
+        if (check.kind === 'valid' && check.session.info.user.id === sender) {
+          csrfToken = check.session.info.csrfToken;
+          continue;
+        }
+      }
+      await markSignInNeeded(SIGN_IN_NEEDED_MESSAGE);
+      announce({ type: 'session-changed' });
+      authRequired = true;
+      error = SIGN_IN_NEEDED_MESSAGE;
+    }
+    await applyServerVerdicts(verdicts);
+    sent += verdicts.stored.length;
+    refused += verdicts.refused.length;
+    if (verdicts.stored.length + verdicts.refused.length > 0) announce({ type: 'flush-progress', sent, refused });
+    if (error !== undefined) break;
+    error = verdicts.unavailable ?? (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun relevé du lot' : undefined);
+    if (error !== undefined) break;
+    batch = await pendingReadings(batchSize, sender);
+  }
+  const result: FlushResult = { sent, refused, pending: await waiting(), ...(error !== undefined && { error }), ...(authRequired && { authRequired: true as const }) };
+  return { result, attempted };
+}
+
+async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: number): Promise<Attempt<QueueFlushResult>> {
+  let sent = 0;
+  let refused = 0;
+  let error: string | undefined;
+  let batch = await pendingReports(batchSize);
+  while (batch.length > 0) {
+    const verdicts = await sendIsolatingFaults(
+      batch.map((record) => record.report),
+      (reports) => uploadReports(reports, fetchFn, baseUrl),
+    );
+    await applyReportVerdicts(verdicts);
+    sent += verdicts.stored.length;
+    refused += verdicts.refused.length;
+    // The reports endpoint is public: a 401/403 there is a server or proxy fault, not ours.
+    error =
+      verdicts.unavailable ??
+      (verdicts.auth ? `Le serveur est indisponible (${verdicts.auth.message})` : undefined) ??
+      (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun signalement du lot' : undefined);
+    if (error !== undefined) break;
+    batch = await pendingReports(batchSize);
+  }
+  const pending = (await countReportsByState()).pending;
+  return { result: { sent, refused, pending, ...(error !== undefined && { error }) }, attempted: true };
+}
+
+/** What the server said of each item of a batch, and why it stopped if it did. */
 interface BatchVerdicts extends ServerVerdicts {
   unavailable?: string;
+  auth?: { reason: 'unauthenticated' | 'csrf'; message: string };
 }
 
 /**
  * Uploads one batch. When the server refuses the request as a whole (it should not, but a
- * proxy's size limit or a future server rule might), halves it until the reading at fault
+ * proxy's size limit or a future server rule might), halves it until the item at fault
  * stands alone and is refused by itself, so that it never blocks the others.
  */
-async function sendIsolatingFaults(readings: Reading[], fetchFn: typeof fetch, baseUrl: string): Promise<BatchVerdicts> {
-  const outcome = await uploadBatch(readings, fetchFn, baseUrl);
+async function sendIsolatingFaults<T extends { id: string }>(items: T[], upload: (items: T[]) => Promise<UploadOutcome>): Promise<BatchVerdicts> {
+  const outcome = await upload(items);
   switch (outcome.kind) {
     case 'unavailable':
       return { stored: [], refused: [], unavailable: outcome.message };
+    case 'auth-required':
+      return { stored: [], refused: [], auth: { reason: outcome.reason, message: outcome.message } };
     case 'answered':
-      return verdictsOf(outcome.response, readings);
+      return verdictsOf(outcome.response, items);
     case 'batch-refused': {
-      if (readings.length === 1) {
-        return { stored: [], refused: [{ id: readings[0]!.id, code: 'invalid', errors: [{ field: '', message: outcome.message }] }] };
+      if (items.length === 1) {
+        return { stored: [], refused: [{ id: items[0]!.id, code: 'invalid', errors: [{ field: '', message: outcome.message }] }] };
       }
-      const middle = Math.ceil(readings.length / 2);
-      const head = await sendIsolatingFaults(readings.slice(0, middle), fetchFn, baseUrl);
-      if (head.unavailable !== undefined) return head;
-      const tail = await sendIsolatingFaults(readings.slice(middle), fetchFn, baseUrl);
-      return { stored: [...head.stored, ...tail.stored], refused: [...head.refused, ...tail.refused], unavailable: tail.unavailable };
+      const middle = Math.ceil(items.length / 2);
+      const head = await sendIsolatingFaults(items.slice(0, middle), upload);
+      if (head.unavailable !== undefined || head.auth) return head;
+      const tail = await sendIsolatingFaults(items.slice(middle), upload);
+      return { stored: [...head.stored, ...tail.stored], refused: [...head.refused, ...tail.refused], unavailable: tail.unavailable, auth: tail.auth };
     }
   }
 }
 
-function verdictsOf(response: UploadResponse, sentReadings: Reading[]): ServerVerdicts {
-  const sentIds = new Set(sentReadings.map((r) => r.id));
+function verdictsOf(response: UploadResponse, sentItems: { id: string }[]): ServerVerdicts {
+  const sentIds = new Set(sentItems.map((item) => item.id));
   const stored = [...response.accepted, ...response.duplicates].filter((id) => sentIds.has(id));
   const refused = response.rejected.flatMap((rejection) => {
-    // The server names the reading by id, or by position when the id itself was unreadable.
-    const id = rejection.id !== null && sentIds.has(rejection.id) ? rejection.id : sentReadings[rejection.index]?.id;
+    // The server names the item by id, or by position when the id itself was unreadable.
+    const id = rejection.id !== null && sentIds.has(rejection.id) ? rejection.id : sentItems[rejection.index]?.id;
     return id === undefined ? [] : [{ id, code: rejection.code ?? 'invalid', errors: rejection.errors }];
   });
   return { stored, refused };

@@ -1,8 +1,14 @@
 import type { FieldError, Reading } from '../domain/reading.ts';
 
 export const READINGS_ENDPOINT = '/api/v1/readings';
+export const REPORTS_ENDPOINT = '/api/v1/reports';
+export const SESSION_ENDPOINT = '/api/v1/session';
 /** The server takes at most this many readings per request. */
 export const MAX_BATCH = 500;
+/** …and at most this many residents' reports. */
+export const MAX_REPORT_BATCH = 50;
+/** Shown on every open page when the server turned the session away. */
+export const SIGN_IN_NEEDED_MESSAGE = 'Session expirée : reconnectez-vous pour envoyer vos relevés';
 /** Background Sync tag under which the page asks the service worker to send. */
 export const SYNC_TAG = 'couverture-outbox';
 
@@ -17,6 +23,7 @@ export interface RejectedReading {
   errors: FieldError[];
 }
 
+/** Same answer for readings and reports: each item judged alone. */
 export interface UploadResponse {
   accepted: string[];
   duplicates: string[];
@@ -26,14 +33,26 @@ export interface UploadResponse {
 /** Page → service worker, through workbox-window's messageSW. */
 export type PageToWorkerMessage = { type: 'SYNC_NOW' } | { type: 'SKIP_WAITING' };
 
-export interface FlushResult {
-  /** Readings the server now holds, acknowledged in this flush. */
+/** What one flush did to one outbox. */
+export interface QueueFlushResult {
+  /** Items the server now holds, acknowledged in this flush. */
   sent: number;
   refused: number;
   /** Still waiting after this flush. */
   pending: number;
-  /** Why sending stopped early; the readings concerned stay waiting. */
+  /** Why sending stopped early; the items concerned stay waiting. */
   error?: string;
+}
+
+/** Readings at the top level (as before accounts), residents' reports under `reports`. */
+export interface FlushResult extends QueueFlushResult {
+  /**
+   * The readings wait for someone to sign in: the server turned the session away (401, or a
+   * refused CSRF token), or nobody is signed in. No automatic retry helps until then.
+   */
+  authRequired?: true;
+  /** Present when the device had residents' reports waiting. */
+  reports?: QueueFlushResult;
 }
 
 /** Broadcast to every open page (and the service worker) on the sync channel. */
@@ -41,4 +60,6 @@ export type SyncEvent =
   | { type: 'flush-started' }
   | { type: 'flush-progress'; sent: number; refused: number }
   | { type: 'flush-finished'; result: FlushResult }
-  | { type: 'outbox-changed' };
+  | { type: 'outbox-changed' }
+  /** Signed in, out, or turned away: every page re-reads the session. */
+  | { type: 'session-changed' };

@@ -1,16 +1,23 @@
 import * as v from 'valibot';
+import { CSRF_ERROR_CODE, CSRF_HEADER } from '../domain/account.ts';
 import type { Reading } from '../domain/reading.ts';
-import { READINGS_ENDPOINT, type UploadResponse } from './protocol.ts';
+import type { Report } from '../domain/report.ts';
+import { READINGS_ENDPOINT, REPORTS_ENDPOINT, type UploadResponse } from './protocol.ts';
 
 /** A hung connection must not hold the send lock for ever. */
 export const UPLOAD_TIMEOUT_MS = 30_000;
 
 export type UploadOutcome =
-  /** The server judged each reading: see the response. */
+  /** The server judged each item: see the response. */
   | { kind: 'answered'; response: UploadResponse }
-  /** Nothing was judged (no network, server down or busy, signed out): try again later. */
+  /** Nothing was judged (no network, server down or busy): try again later. */
   | { kind: 'unavailable'; message: string }
-  /** The server refused the request as a whole: split it to find the reading at fault. */
+  /**
+   * Nothing was judged because of who is asking: 401 (not signed in, session expired or
+   * revoked) or 403 on the CSRF token. Waits for a sign-in, not for time to pass.
+   */
+  | { kind: 'auth-required'; reason: 'unauthenticated' | 'csrf'; message: string }
+  /** The server refused the request as a whole: split it to find the item at fault. */
   | { kind: 'batch-refused'; message: string };
 
 const FieldErrorSchema = v.object({ field: v.string(), message: v.string() });
@@ -28,17 +35,35 @@ const UploadResponseSchema = v.object({
 });
 
 /** Status codes that say "not now" rather than "not this". */
-const RETRYABLE_STATUS = new Set([401, 403, 404, 408, 425, 429]);
+const RETRYABLE_STATUS = new Set([403, 404, 408, 425, 429]);
 
-export async function uploadBatch(readings: Reading[], fetchFn: typeof fetch = fetch, baseUrl = ''): Promise<UploadOutcome> {
+/**
+ * One POST of readings, with the session cookie and its CSRF token (the cookie alone would
+ * let another site post in the agent's name).
+ */
+export function uploadBatch(readings: Reading[], fetchFn: typeof fetch = fetch, baseUrl = '', csrfToken?: string): Promise<UploadOutcome> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (csrfToken !== undefined) headers[CSRF_HEADER] = csrfToken;
+  return post(fetchFn, `${baseUrl}${READINGS_ENDPOINT}`, { readings }, headers, 'same-origin');
+}
+
+/**
+ * One POST of residents' reports. Public: no account, and no cookie sent at all, so that a
+ * report cannot be tied to whoever else uses the phone.
+ */
+export function uploadReports(reports: Report[], fetchFn: typeof fetch = fetch, baseUrl = ''): Promise<UploadOutcome> {
+  return post(fetchFn, `${baseUrl}${REPORTS_ENDPOINT}`, { reports }, { 'content-type': 'application/json' }, 'omit');
+}
+
+async function post(fetchFn: typeof fetch, url: string, body: unknown, headers: Record<string, string>, credentials: RequestCredentials): Promise<UploadOutcome> {
   let response: Response;
   try {
-    response = await fetchFn(`${baseUrl}${READINGS_ENDPOINT}`, {
+    response = await fetchFn(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ readings }),
+      headers,
+      body: JSON.stringify(body),
       cache: 'no-store',
-      credentials: 'same-origin',
+      credentials,
       signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
     });
   } catch (error) {
@@ -46,6 +71,13 @@ export async function uploadBatch(readings: Reading[], fetchFn: typeof fetch = f
     return { kind: 'unavailable', message: timedOut ? 'Le serveur ne répond pas (délai dépassé)' : 'Pas de réseau : le serveur est injoignable' };
   }
 
+  if (response.status === 401) return { kind: 'auth-required', reason: 'unauthenticated', message: await describe(response) };
+  if (response.status === 403) {
+    const body = await errorBody(response);
+    const message = describeBody(response, body);
+    if (body?.code === CSRF_ERROR_CODE) return { kind: 'auth-required', reason: 'csrf', message };
+    return { kind: 'unavailable', message: `Le serveur est indisponible (${message})` };
+  }
   if (response.status >= 500 || RETRYABLE_STATUS.has(response.status)) {
     return { kind: 'unavailable', message: `Le serveur est indisponible (${await describe(response)})` };
   }
@@ -56,8 +88,20 @@ export async function uploadBatch(readings: Reading[], fetchFn: typeof fetch = f
   return { kind: 'answered', response: parsed.output };
 }
 
-async function describe(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
+interface ErrorBody {
+  error?: unknown;
+  code?: unknown;
+}
+
+function errorBody(response: Response): Promise<ErrorBody | undefined> {
+  return response.json().catch(() => undefined) as Promise<ErrorBody | undefined>;
+}
+
+function describeBody(response: Response, body: ErrorBody | undefined): string {
   const detail = typeof body?.error === 'string' ? body.error : response.statusText;
   return detail ? `${response.status} : ${detail}` : `erreur ${response.status}`;
+}
+
+async function describe(response: Response): Promise<string> {
+  return describeBody(response, await errorBody(response));
 }

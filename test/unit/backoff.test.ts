@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay } from '../../src/sync/backoff.ts';
+import { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay, worthRetrying } from '../../src/sync/backoff.ts';
 
 const top = () => 1; // the ceiling itself
 const bottom = () => 0; // half the ceiling
@@ -41,5 +41,27 @@ describe('retryDelay', () => {
 
   it('returns whole milliseconds', () => {
     expect(Number.isInteger(retryDelay(1, () => 0.123456))).toBe(true);
+  });
+});
+
+describe('worthRetrying', () => {
+  it('retries after a fault while readings wait', () => {
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 2, error: 'Pas de réseau' })).toBe(true);
+  });
+
+  it('does not retry when nothing waits or nothing failed', () => {
+    expect(worthRetrying({ sent: 2, refused: 0, pending: 0 })).toBe(false);
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 0, error: 'x' })).toBe(false);
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 3 })).toBe(false);
+  });
+
+  it('stops retrying while the readings wait for a sign-in', () => {
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true })).toBe(false);
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true, reports: { sent: 1, refused: 0, pending: 0 } })).toBe(false);
+  });
+
+  it('still retries for residents’ reports that failed, sign-in or not', () => {
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true, reports: { sent: 0, refused: 0, pending: 1, error: '429' } })).toBe(true);
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 0, reports: { sent: 0, refused: 0, pending: 2, error: 'Pas de réseau' } })).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { getSyncStatus } from '../../src/store/sync-status.ts';
 import { flushOutbox } from '../../src/sync/flush.ts';
 import type { SyncEvent } from '../../src/sync/protocol.ts';
 import { FakeServer, json } from './fake-server.ts';
-import { freshDatabase, makeReading } from './helpers.ts';
+import { freshDatabase, makeReading, signIn } from './helpers.ts';
 
 /** Collects what flush announces to the other tabs, synchronously. */
 const announced: SyncEvent[] = [];
@@ -22,6 +22,7 @@ let server: FakeServer;
 
 beforeEach(async () => {
   await freshDatabase();
+  await signIn();
   server = new FakeServer();
   announced.length = 0;
 });
@@ -163,7 +164,7 @@ describe('flushOutbox', () => {
     expect(await states(readings)).toEqual(['sent', 'sent', 'sent', 'sent']);
   });
 
-  it.each([503, 429, 401, 403, 408])('keeps everything pending on %i', async (status) => {
+  it.each([503, 429, 403, 404, 408])('keeps everything pending on %i', async (status) => {
     const readings = await queue(3);
     server.intercept = () => json(status, { error: 'Pas maintenant' });
     const result = await flush();
@@ -373,6 +374,8 @@ describe('flushOutbox', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe('https://couverture.example/api/v1/readings');
     expect(seen[0]!.init?.method).toBe('POST');
+    expect(seen[0]!.init?.credentials).toBe('same-origin');
+    expect(new Headers(seen[0]!.init?.headers).get('x-csrf-token')).toBe('csrf-token-1');
     expect(JSON.parse(String(seen[0]!.init?.body))).toEqual({ readings: [reading] });
   });
 });

@@ -1,7 +1,7 @@
 import { forceCloseDatabase } from 'fake-indexeddb';
 import { unwrap } from 'idb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DB_NAME, closeDb, getDb } from '../../src/store/db.ts';
+import { DB_NAME, DB_VERSION, closeDb, getDb } from '../../src/store/db.ts';
 import {
   addReading,
   applyServerVerdicts,
@@ -259,11 +259,11 @@ describe('connection', () => {
   it('steps aside when another tab upgrades the schema', async () => {
     const db = await getDb();
     const upgraded = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 2);
+      const request = indexedDB.open(DB_NAME, DB_VERSION + 1);
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error ?? new Error('open failed'));
     });
-    expect(upgraded.version).toBe(2);
+    expect(upgraded.version).toBe(DB_VERSION + 1);
     // Our connection was closed to let the upgrade through.
     expect(() => db.transaction('outbox')).toThrow();
     upgraded.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UPLOAD_TIMEOUT_MS, uploadBatch } from '../../src/sync/upload.ts';
+import { UPLOAD_TIMEOUT_MS, uploadBatch, uploadReports } from '../../src/sync/upload.ts';
 import { json } from './fake-server.ts';
-import { makeReading } from './helpers.ts';
+import { makeReading, makeReport } from './helpers.ts';
 
 const answering =
   (response: () => Response | Promise<Response>): typeof fetch =>
@@ -49,9 +49,46 @@ describe('uploadBatch', () => {
     });
   });
 
-  it.each([500, 502, 503, 504, 401, 403, 404, 408, 425, 429])('treats %i as "try again later"', async (status) => {
+  it.each([500, 502, 503, 504, 403, 404, 408, 425, 429])('treats %i as "try again later"', async (status) => {
     const outcome = await uploadBatch([makeReading()], answering(() => json(status, { error: 'Détail du serveur' })));
     expect(outcome).toEqual({ kind: 'unavailable', message: `Le serveur est indisponible (${status} : Détail du serveur)` });
+  });
+
+  it('sends the CSRF token when given one, and none otherwise', async () => {
+    const headers: (string | null)[] = [];
+    const spy: typeof fetch = async (_input, init) => {
+      headers.push(new Headers(init?.headers).get('x-csrf-token'));
+      return json(200, { accepted: [], duplicates: [], rejected: [] });
+    };
+    await uploadBatch([makeReading()], spy, '', 'jeton');
+    await uploadBatch([makeReading()], spy);
+    expect(headers).toEqual(['jeton', null]);
+  });
+
+  it('treats 401 as "sign in again", not as a refusal nor a fault to retry', async () => {
+    const outcome = await uploadBatch([makeReading()], answering(() => json(401, { error: 'Session expirée' })));
+    expect(outcome).toEqual({ kind: 'auth-required', reason: 'unauthenticated', message: '401 : Session expirée' });
+  });
+
+  it('treats a 403 about the CSRF token as "sign in again", another 403 as "try later"', async () => {
+    const csrf = await uploadBatch([makeReading()], answering(() => json(403, { error: 'Jeton anti-CSRF manquant ou périmé : rechargez la page', code: 'csrf-token' })));
+    expect(csrf).toMatchObject({ kind: 'auth-required', reason: 'csrf' });
+    const other = await uploadBatch([makeReading()], answering(() => json(403, { error: 'Compte désactivé' })));
+    expect(other).toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('posts reports to the public endpoint without any credentials', async () => {
+    let seen: { url: string; init: RequestInit | undefined } | undefined;
+    const report = makeReport();
+    const spy: typeof fetch = async (input, init) => {
+      seen = { url: String(input), init };
+      return json(200, { accepted: [report.id], duplicates: [], rejected: [] });
+    };
+    expect(await uploadReports([report], spy)).toMatchObject({ kind: 'answered' });
+    expect(seen?.url).toBe('/api/v1/reports');
+    expect(seen?.init).toMatchObject({ method: 'POST', credentials: 'omit', cache: 'no-store' });
+    expect(new Headers(seen?.init?.headers).get('x-csrf-token')).toBeNull();
+    expect(JSON.parse(String(seen?.init?.body))).toEqual({ reports: [report] });
   });
 
   it.each([400, 409, 413, 422])('treats %i as a refusal of the batch as a whole', async (status) => {

@@ -4,6 +4,7 @@ import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
 import { announce } from '../../sync/channel.ts';
 import { addReading } from '../../store/outbox.ts';
 import { askPersistentStorageOnce } from '../shell/persist-storage.ts';
+import { sessionState } from '../shell/session-state.ts';
 import { refreshOutbox } from '../sync/outbox-state.ts';
 import { registerBackgroundSync } from '../sync/request-sync.ts';
 import { sendNow } from '../sync/sync-scheduler.ts';
@@ -49,7 +50,9 @@ export function SurveyScreen() {
     setSaving(true);
     try {
       // IndexedDB first: nothing else may happen before the reading is safe on the device.
-      await addReading(validation.reading);
+      // Attributed to whoever is signed in on the device, even offline or after expiry: only
+      // their session will send it (the server attributes it again, from that session).
+      await addReading(validation.reading, Date.now(), sessionState.get().session?.info.user.id);
       setErrors([]);
       const next = choicesForNextReading(choices);
       setChoices(next);

@@ -1,19 +1,22 @@
 import { listen } from '../../sync/channel.ts';
 import type { FlushResult } from '../../sync/protocol.ts';
 import { listReadings, type OutboxRecord } from '../../store/outbox.ts';
+import { listReports, type ReportRecord } from '../../store/reports.ts';
 import { getSyncStatus, type SyncStatus } from '../../store/sync-status.ts';
 import { createStore } from '../shell/tiny-store.ts';
 
 export interface OutboxState {
   loaded: boolean;
   records: OutboxRecord[];
+  /** Residents' reports made on this device. */
+  reports: ReportRecord[];
   status: SyncStatus;
   /** A send is running, in this tab, another one, or the service worker. */
   sending: boolean;
 }
 
-/** The device's readings as every screen sees them, refreshed on any change from any tab. */
-export const outboxState = createStore<OutboxState>({ loaded: false, records: [], status: { consecutiveFailures: 0 }, sending: false });
+/** The device's readings and reports as every screen sees them, refreshed on any change from any tab. */
+export const outboxState = createStore<OutboxState>({ loaded: false, records: [], reports: [], status: { consecutiveFailures: 0 }, sending: false });
 
 export function pendingCount(state: OutboxState): number {
   return state.records.filter((record) => record.state === 'pending').length;
@@ -31,8 +34,8 @@ export function refreshOutbox(): Promise<void> {
   refreshing = (async () => {
     do {
       refreshAgain = false;
-      const [records, status] = await Promise.all([listReadings(), getSyncStatus()]);
-      outboxState.set({ loaded: true, records, status });
+      const [records, reports, status] = await Promise.all([listReadings(), listReports(), getSyncStatus()]);
+      outboxState.set({ loaded: true, records, reports, status });
     } while (refreshAgain);
   })().finally(() => {
     refreshing = undefined;

@@ -1,13 +1,18 @@
-import { retryDelay } from '../../sync/backoff.ts';
+import { retryDelay, worthRetrying } from '../../sync/backoff.ts';
 import type { FlushResult } from '../../sync/protocol.ts';
+import { checkSession } from '../../sync/session.ts';
+import { isUsable } from '../../store/session.ts';
 import { getSyncStatus } from '../../store/sync-status.ts';
+import { refreshSessionState, watchSession } from '../shell/session-state.ts';
 import { outboxState, refreshOutbox, watchOutbox } from './outbox-state.ts';
 import { requestSync } from './request-sync.ts';
 
 /**
- * When the page asks for the outbox to be sent: at start, when the browser says the network
- * is back, on « Envoyer maintenant » and after each save, and after a failure on a timer that
- * backs off. Browsers without Background Sync (Firefox, Safari) rely on these alone.
+ * When the page asks for the outboxes (readings, residents' reports) to be sent: at start,
+ * when the browser says the network is back, on « Envoyer maintenant » and after each save,
+ * after a sign-in, and after a failure on a timer that backs off. Browsers without
+ * Background Sync (Firefox, Safari) rely on these alone. Waiting for a sign-in is not a
+ * failure that time cures: no timer then, the sign-in itself resumes sending.
  */
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -26,7 +31,7 @@ export async function sendNow(): Promise<FlushResult> {
 
 async function scheduleRetry(result: FlushResult): Promise<void> {
   clearTimeout(retryTimer);
-  if (result.error === undefined || result.pending === 0) return;
+  if (!worthRetrying(result)) return;
   const { consecutiveFailures } = await getSyncStatus();
   retryTimer = setTimeout(() => void sendNow(), retryDelay(consecutiveFailures));
 }
@@ -34,12 +39,27 @@ async function scheduleRetry(result: FlushResult): Promise<void> {
 export function startSyncScheduler(): () => void {
   // A send finished elsewhere (another tab, Background Sync) also decides the next try.
   const stopWatching = watchOutbox((result) => void scheduleRetry(result));
+  // Signed in here or in another tab: whatever waited for it goes now.
+  const stopSession = watchSession((session) => {
+    if (isUsable(session)) void sendNow();
+  });
   const onOnline = () => void sendNow();
   window.addEventListener('online', onOnline);
-  void sendNow();
+  void start();
   return () => {
     stopWatching();
+    stopSession();
     window.removeEventListener('online', onOnline);
     clearTimeout(retryTimer);
   };
+}
+
+/**
+ * Reads who is signed in from IndexedDB (offline, that is all there is), then, with network,
+ * asks the server: a fresh CSRF token, or the news that the session has expired.
+ */
+async function start(): Promise<void> {
+  const session = await refreshSessionState();
+  void sendNow();
+  if (session && navigator.onLine) await checkSession();
 }

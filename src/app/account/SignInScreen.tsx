@@ -1,0 +1,19 @@
+import { SignInForm } from './SignInForm.tsx';
+
+/** The first screen without an account: agents and staff sign in, residents report. */
+export function SignInScreen() {
+  return (
+    <section class="screen" aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">Connexion</h2>
+      <p class="hint">Agents communaux et équipes du département ou de la préfecture : connectez-vous une fois avec du réseau, l’application fonctionne ensuite hors ligne.</p>
+      <SignInForm idPrefix="sign-in" onSignedIn={() => (window.location.hash = '')} />
+      <div class="resident-entry">
+        <h3>Vous habitez ici ?</h3>
+        <p>Pas besoin de compte pour nous dire où le téléphone ne passe pas.</p>
+        <a class="button-link primary" href="#signaler">
+          Signaler une zone sans réseau
+        </a>
+      </div>
+    </section>
+  );
+}

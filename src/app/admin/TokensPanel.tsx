@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'preact/hooks';
+import { formatTime } from '../format.ts';
+import { api, ApiError } from '../shell/api.ts';
+
+interface PublicToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+interface CreatedToken extends PublicToken {
+  token: string;
+}
+
+/** Personal API tokens (Authorization: Bearer) of one account: list, create (shown once), revoke. */
+export function TokensPanel({ userId, title }: { userId?: string; title: string }) {
+  const [tokens, setTokens] = useState<PublicToken[]>();
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<CreatedToken>();
+  const [error, setError] = useState<string>();
+  const query = userId ? `?userId=${encodeURIComponent(userId)}` : '';
+  const idPrefix = `tokens-${userId ?? 'self'}`;
+
+  const run = async (action: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    }
+  };
+  const load = () => run(async () => setTokens((await api<{ tokens: PublicToken[] }>(`/api/v1/tokens${query}`)).tokens));
+
+  useEffect(() => {
+    void load();
+  }, [userId]);
+
+  return (
+    <section class="tokens" aria-labelledby={`${idPrefix}-title`}>
+      <h3 id={`${idPrefix}-title`}>{title}</h3>
+      <p class="hint">Pour les scripts et les imports : en-tête « Authorization: Bearer … ». Un jeton agit au nom du compte.</p>
+      {tokens && tokens.length === 0 && <p>Aucun jeton.</p>}
+      {tokens && tokens.length > 0 && (
+        <ul class="token-list" aria-label="Jetons">
+          {tokens.map((token) => (
+            <li key={token.id}>
+              <strong>{token.name}</strong> · créé {formatTime(token.createdAt)} · {token.lastUsedAt ? `utilisé ${formatTime(token.lastUsedAt)}` : 'jamais utilisé'}{' '}
+              <button
+                type="button"
+                class="danger"
+                onClick={() =>
+                  void run(async () => {
+                    if (!window.confirm(`Révoquer le jeton « ${token.name} » ? Les scripts qui l’utilisent seront refusés.`)) return;
+                    await api(`/api/v1/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
+                    await load();
+                  })
+                }
+              >
+                Révoquer
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        class="inline-form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void run(async () => {
+            if (!name.trim()) throw new ApiError('Donnez un nom au jeton (ex. import Tower Collector).', 400);
+            setCreated(await api<CreatedToken>('/api/v1/tokens', { method: 'POST', body: { name: name.trim(), ...(userId && { userId }) } }));
+            setName('');
+            await load();
+          });
+        }}
+      >
+        <div class="field">
+          <label for={`${idPrefix}-name`}>Nom du nouveau jeton</label>
+          <input id={`${idPrefix}-name`} type="text" maxLength={100} value={name} onInput={(event) => setName(event.currentTarget.value)} />
+        </div>
+        <button type="submit">Créer un jeton</button>
+      </form>
+      {created && (
+        <div class="token-once" role="status">
+          <p>
+            <strong>Copiez ce jeton maintenant : il ne sera plus jamais affiché.</strong>
+          </p>
+          <code class="token-value">{created.token}</code>
+          <div class="actions">
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(created.token)}>
+              Copier
+            </button>
+            <button type="button" onClick={() => setCreated(undefined)}>
+              C’est fait
+            </button>
+          </div>
+        </div>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

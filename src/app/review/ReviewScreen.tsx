@@ -1,0 +1,177 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { FeatureCollection, PointFeature } from '../../domain/geojson.ts';
+import { OPERATOR_LABELS } from '../../domain/operators.ts';
+import { PROBLEM_LABELS, type Report } from '../../domain/report.ts';
+import { formatTime } from '../format.ts';
+import { api, ApiError } from '../shell/api.ts';
+import { sessionState } from '../shell/session-state.ts';
+import { useStore } from '../shell/tiny-store.ts';
+
+/** A report as its département's reviewers (and admins) see it: exact, with the note. */
+export type ReviewedReport = Report & {
+  commune: string | null;
+  departement: string | null;
+  receivedAt: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  repeats: number;
+};
+
+const SETTING_LABELS = { outdoor: 'dehors', indoor: 'à l’intérieur' } as const;
+const PAGE = 200;
+
+function isReviewed(properties: object): properties is ReviewedReport {
+  return 'hidden' in properties && 'receivedAt' in properties;
+}
+
+/**
+ * « Signalements »: residents' reports in the reviewer's département (every one for an
+ * admin), newest first; a spam report can be hidden with a reason (audit-logged server-side).
+ */
+export function ReviewScreen() {
+  const { session } = useStore(sessionState);
+  const user = session?.info.user;
+  const [reports, setReports] = useState<ReviewedReport[]>();
+  const [cursor, setCursor] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [loading, setLoading] = useState(false);
+
+  const load = async (after?: string) => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await api<FeatureCollection<object> & { nextCursor?: string }>(
+        `/api/v1/reports?limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
+      );
+      const mine = page.features
+        .map((feature: PointFeature<object>) => feature.properties)
+        .filter(isReviewed)
+        .filter((report) => user?.role === 'admin' || report.departement === user?.departement);
+      setReports((previous) => [...(after ? (previous ?? []) : []), ...mine]);
+      setCursor(page.nextCursor);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'Les signalements n’ont pas pu être chargés.');
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const replace = (updated: ReviewedReport) => setReports((list) => list?.map((report) => (report.id === updated.id ? updated : report)));
+  const sorted = [...(reports ?? [])].sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt));
+
+  return (
+    <section class="screen" aria-labelledby="review-title">
+      <h2 id="review-title">Signalements des habitants{user?.departement ? ` (département ${user.departement})` : ''}</h2>
+      <p class="hint">Positions exactes : ne les diffusez pas. Un signalement masqué ne compte plus nulle part.</p>
+      <div class="actions">
+        <button type="button" onClick={() => void load()} disabled={loading}>
+          {loading ? 'Chargement…' : 'Actualiser'}
+        </button>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {reports && reports.length === 0 && <p>Aucun signalement pour l’instant.</p>}
+      <ul class="readings" aria-label="Signalements">
+        {sorted.map((report) => (
+          <ReviewItem key={report.id} report={report} onChange={replace} />
+        ))}
+      </ul>
+      {cursor && (
+        <button type="button" onClick={() => void load(cursor)} disabled={loading}>
+          Signalements plus anciens
+        </button>
+      )}
+    </section>
+  );
+}
+
+function ReviewItem({ report, onChange }: { report: ReviewedReport; onChange: (report: ReviewedReport) => void }) {
+  const [hiding, setHiding] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const setHidden = async (hidden: boolean) => {
+    if (hidden && !reason.trim()) return setError('Indiquez pourquoi vous masquez ce signalement.');
+    setBusy(true);
+    setError(undefined);
+    try {
+      const updated = await api<PointFeature<ReviewedReport>>(`/api/v1/reports/${encodeURIComponent(report.id)}`, {
+        method: 'PATCH',
+        body: { hidden, reason: hidden ? reason.trim() : '' },
+      });
+      onChange(updated.properties);
+      setHiding(false);
+      setReason('');
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li class={`reading report-item ${report.hidden ? 'hidden-report' : ''}`} data-hidden={String(report.hidden)}>
+      <div class="reading-head">
+        <span class="reading-what">
+          {PROBLEM_LABELS[report.problem]} · {OPERATOR_LABELS[report.operator]}
+        </span>
+        {report.hidden && <span class="state state-refused">Masqué</span>}
+      </div>
+      <p class="reading-meta">
+        {formatTime(report.reportedAt)} · {SETTING_LABELS[report.setting]} · commune {report.commune ?? 'inconnue'} · {report.lat.toFixed(5)}, {report.lon.toFixed(5)}
+        {report.accuracyM !== undefined && ` (± ${Math.round(report.accuracyM)} m, ${report.positionSource === 'map' ? 'point sur la carte' : 'GPS'})`}
+        {report.repeats > 0 && ` · ${report.repeats} signalement${report.repeats > 1 ? 's' : ''} semblable${report.repeats > 1 ? 's' : ''} regroupé${report.repeats > 1 ? 's' : ''}`}
+      </p>
+      {report.note && <p class="reading-meta">« {report.note} »</p>}
+      {report.hidden && report.hiddenReason && <p class="reading-meta">Raison du masquage : {report.hiddenReason}</p>}
+      {hiding ? (
+        <form
+          class="hide-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void setHidden(true);
+          }}
+        >
+          <div class="field">
+            <label for={`reason-${report.id}`}>Raison du masquage</label>
+            <input id={`reason-${report.id}`} type="text" maxLength={300} value={reason} placeholder="ex. texte publicitaire" onInput={(event) => setReason(event.currentTarget.value)} />
+          </div>
+          <div class="actions">
+            <button type="submit" class="danger" disabled={busy}>
+              Confirmer le masquage
+            </button>
+            <button type="button" onClick={() => setHiding(false)}>
+              Annuler
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div class="actions">
+          {report.hidden ? (
+            <button type="button" onClick={() => void setHidden(false)} disabled={busy}>
+              Rétablir
+            </button>
+          ) : (
+            <button type="button" class="danger" onClick={() => setHiding(true)}>
+              Masquer (spam)
+            </button>
+          )}
+        </div>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,71 @@
+import { getDb, type OutboxState, type QueueStoreName, type RefusalReason } from './db.ts';
+
+/**
+ * What both outboxes (agents' readings, residents' reports) share: states, oldest-first
+ * order, and applying the server's verdicts. Internal to src/store; the app uses
+ * outbox.ts and reports.ts.
+ */
+
+export interface ServerVerdicts {
+  /** Stored by the server now or earlier (duplicates count as stored). */
+  stored: string[];
+  refused: { id: string; code: 'invalid' | 'conflict'; errors: RefusalReason[] }[];
+}
+
+interface QueueRecord {
+  id: string;
+  state: OutboxState;
+  savedAt: number;
+}
+
+const stateRange = (state: OutboxState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity]);
+
+/** The oldest pending records of `storeName` that `keep` accepts, at most `limit`. */
+export async function oldestPending<R extends QueueRecord>(storeName: QueueStoreName, limit: number, keep?: (record: R) => boolean): Promise<R[]> {
+  const db = await getDb();
+  if (!keep) return (await db.getAllFromIndex(storeName, 'byStateAndSavedAt', stateRange('pending'), limit)) as unknown as R[];
+  const found: R[] = [];
+  let cursor = await db.transaction(storeName).store.index('byStateAndSavedAt').openCursor(stateRange('pending'));
+  while (cursor && found.length < limit) {
+    const record = cursor.value as unknown as R;
+    if (keep(record)) found.push(record);
+    cursor = await cursor.continue();
+  }
+  return found;
+}
+
+export async function countStates(storeName: QueueStoreName): Promise<Record<OutboxState, number>> {
+  const db = await getDb();
+  const count = (state: OutboxState) => db.countFromIndex(storeName, 'byStateAndSavedAt', stateRange(state));
+  const [pending, sent, refused] = await Promise.all([count('pending'), count('sent'), count('refused')]);
+  return { pending, sent, refused };
+}
+
+/**
+ * Applies what the server answered, in one transaction. Only records still pending change:
+ * one deleted or corrected meanwhile is left as the person made it.
+ */
+export async function applyVerdicts(storeName: QueueStoreName, { stored, refused }: ServerVerdicts, at = Date.now()): Promise<void> {
+  const db = await getDb();
+  const tx = db.transaction(storeName, 'readwrite');
+  const store = tx.store as unknown as {
+    get(id: string): Promise<QueueRecord | undefined>;
+    put(record: QueueRecord): Promise<unknown>;
+  };
+  const updates: Promise<unknown>[] = [];
+  for (const id of stored) {
+    updates.push(
+      store.get(id).then((record) => {
+        if (record?.state === 'pending') return store.put({ ...record, state: 'sent', sentAt: at, refusal: undefined } as QueueRecord);
+      }),
+    );
+  }
+  for (const { id, code, errors } of refused) {
+    updates.push(
+      store.get(id).then((record) => {
+        if (record?.state === 'pending') return store.put({ ...record, state: 'refused', refusal: { code, errors, at } } as QueueRecord);
+      }),
+    );
+  }
+  await Promise.all([...updates, tx.done]);
+}

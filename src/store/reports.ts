@@ -1,0 +1,41 @@
+import type { Report } from '../domain/report.ts';
+import { getDb, type OutboxState, type ReportRecord } from './db.ts';
+import { applyVerdicts, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
+
+export type { ReportRecord } from './db.ts';
+
+/**
+ * Residents' reports made on this device: saved here first, sent without an account when
+ * the network allows, in the same states as readings (pending → sent, or refused).
+ */
+export async function addReport(report: Report, savedAt = Date.now()): Promise<ReportRecord> {
+  const record: ReportRecord = { id: report.id, report, state: 'pending', savedAt };
+  await (await getDb()).add('reports', record);
+  return record;
+}
+
+/** Newest first. */
+export async function listReports(): Promise<ReportRecord[]> {
+  const all = await (await getDb()).getAllFromIndex('reports', 'bySavedAt');
+  return all.reverse();
+}
+
+export async function getReport(id: string): Promise<ReportRecord | undefined> {
+  return (await getDb()).get('reports', id);
+}
+
+export function pendingReports(limit: number): Promise<ReportRecord[]> {
+  return oldestPending<ReportRecord>('reports', limit);
+}
+
+export function countReportsByState(): Promise<Record<OutboxState, number>> {
+  return countStates('reports');
+}
+
+export function applyReportVerdicts(verdicts: ServerVerdicts, at = Date.now()): Promise<void> {
+  return applyVerdicts('reports', verdicts, at);
+}
+
+export async function deleteReport(id: string): Promise<void> {
+  await (await getDb()).delete('reports', id);
+}
