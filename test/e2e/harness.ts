@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
+import { createCommunes } from '../../src/server/communes/communes.ts';
 import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
-import type { ReadingStore } from '../../src/server/storage/reading-store.ts';
+import type { Store } from '../../src/server/storage/store.ts';
+import type { Role } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
+import type { Report } from '../../src/domain/report.ts';
 import { expect } from 'vitest';
 import { E2E_DIST } from './paths.ts';
 
@@ -30,7 +33,7 @@ export const POSITION = { latitude: 43.7339, longitude: 3.5494, accuracy: 12 };
 export interface TestServer {
   url: string;
   app: FastifyInstance;
-  store: ReadingStore;
+  store: Store;
   /** Every reading id the server received in POST bodies, in order, repeats included. */
   postedIds: string[];
   /**
@@ -46,6 +49,8 @@ export interface TestServer {
   /** Tiles requested from the loopback tile server. */
   tileRequests: number;
   storedReadings(): Promise<Reading[]>;
+  /** Residents' reports held, hidden ones included. */
+  storedReports(): Promise<Report[]>;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,14 @@ export async function startServer(): Promise<TestServer> {
     store,
     staticDir: E2E_DIST,
     logger: false,
+    // Sign-ins in every test: a cheap scrypt keeps them fast (the server tests use the real cost).
+    passwordCost: { N: 2 ** 10, r: 8, p: 1 },
+    // Where the phone stands (Saint-Guilhem-le-Désert) and Montpellier, so that readings and
+    // reports are placed in a commune and a département (34) as in production.
+    communes: createCommunes([
+      { code: '34261', lat: 43.7339, lon: 3.5494 },
+      { code: '34172', lat: 43.6108, lon: 3.8767 },
+    ]),
     tiles: { url: `http://127.0.0.1:${tilePort}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', maxZoom: 19 },
   });
   app.addHook('onRequest', async (request, reply) => {
@@ -104,6 +117,10 @@ export async function startServer(): Promise<TestServer> {
       const page = await store.query({ limit: 5000 });
       return page.readings;
     },
+    async storedReports() {
+      const page = await store.queryReports({ limit: 5000, hiddenVisibleIn: 'all' });
+      return page.reports.map((stored) => stored.report);
+    },
     async close() {
       await app.close();
       await store.close();
@@ -116,6 +133,11 @@ export async function startServer(): Promise<TestServer> {
 
 export interface Phone {
   context: BrowserContext;
+  /**
+   * Content-Security-Policy violations seen in any page of the phone, across restarts: the
+   * `securitypolicyviolation` events and the console's CSP errors.
+   */
+  cspViolations: string[];
   /**
    * Closes the browser and starts it again on the same profile, like an app killed and
    * reopened. `offline` starts it without network from its first instant: cutting it after
@@ -141,11 +163,18 @@ export async function launchPhone(): Promise<Phone> {
       permissions: ['geolocation'],
       geolocation: POSITION,
     });
+  const cspViolations: string[] = [];
+  const launchWatched = async (options?: { offline?: boolean }) => {
+    const context = await launch(options);
+    await watchCsp(context, cspViolations);
+    return context;
+  };
   const phone: Phone = {
-    context: await launch(),
+    context: await launchWatched(),
+    cspViolations,
     async restart(options) {
       await phone.context.close();
-      phone.context = await launch(options);
+      phone.context = await launchWatched(options);
       return phone.context;
     },
     async close() {
@@ -154,6 +183,64 @@ export async function launchPhone(): Promise<Phone> {
     },
   };
   return phone;
+}
+
+/** Records every CSP violation of every page of `context` into `into`. */
+async function watchCsp(context: BrowserContext, into: string[]): Promise<void> {
+  await context.exposeBinding('__couvertureCspViolation', (_source, text: string) => {
+    into.push(text);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __couvertureCspViolation?: (text: string) => void }).__couvertureCspViolation;
+      report?.(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+    });
+  });
+  context.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) into.push(`console: ${message.text()}`);
+  });
+}
+
+export const PASSWORD = 'mot de passe de test 2026';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** Creates an account on the server through its test hook (contract: app.accounts). */
+export async function createUser(
+  server: TestServer,
+  { role = 'agent', email = `${role}@couverture.test`, name = role === 'agent' ? 'Camille Agent' : role === 'reviewer' ? 'Dominique Instructeur' : 'Alex Admin' }: { role?: Role; email?: string; name?: string } = {},
+): Promise<TestUser> {
+  const { id } = await server.app.accounts.createUser({
+    email,
+    name,
+    password: PASSWORD,
+    role,
+    ...(role === 'agent' && { communes: ['34261'] }),
+    ...(role === 'reviewer' && { departement: '34' }),
+  });
+  return { id, email, name, password: PASSWORD };
+}
+
+/** Fills whichever sign-in form the page shows (first screen, or the expired-session banner). */
+export async function signInThroughPage(page: Page, user: TestUser): Promise<void> {
+  await page.bringToFront();
+  await page.getByLabel('Adresse e-mail', { exact: true }).fill(user.email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+  await page.getByRole('button', { name: 'Se connecter' }).waitFor({ state: 'detached' });
+}
+
+/** Installs the app and signs the agent in: the agent's first day, with network. */
+export async function openSignedIn(context: BrowserContext, url: string, user: TestUser): Promise<Page> {
+  const page = await openInstalled(context, url);
+  await signInThroughPage(page, user);
+  return page;
 }
 
 /** Opens the app and waits until its service worker controls the page (the app is installed). */

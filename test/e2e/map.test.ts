@@ -1,21 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launchPhone, openInstalled, recordReading, startServer, syncBar, type Phone, type TestServer } from './harness.ts';
+import { launchPhone, openSignedIn, createUser, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 describe('map', () => {
   let server: TestServer;
   let phone: Phone;
+  let agent: TestUser;
 
   beforeEach(async () => {
     server = await startServer();
     phone = await launchPhone();
+    agent = await createUser(server);
   });
   afterEach(async () => {
+    const cspViolations = [...phone.cspViolations];
     await phone.close();
     await server.close();
+    expect(cspViolations).toEqual([]);
   });
 
   it('loads Leaflet only when opened, and shows the device’s and the server’s readings on the configured tiles', async () => {
-    const page = await openInstalled(phone.context, server.url);
+    const page = await openSignedIn(phone.context, server.url, agent);
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
     await recordReading(page, { bars: '4' });
@@ -34,7 +38,7 @@ describe('map', () => {
   });
 
   it('still opens offline, from the precached app, with the device’s readings', async () => {
-    const page = await openInstalled(phone.context, server.url);
+    const page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);
     await recordReading(page, { bars: '3' });
     await page.reload();

@@ -1,19 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deviceReadingIds, launchPhone, openInstalled, recordReading, startServer, syncBar, type Phone, type TestServer } from './harness.ts';
+import { deviceReadingIds, launchPhone, openSignedIn, createUser, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 // The promise the whole product stands on: opened once with network, the app records with
 // none, survives being closed, and delivers each reading once when the network returns.
 describe('offline survey loop', () => {
   let server: TestServer;
   let phone: Phone;
+  let agent: TestUser;
 
   beforeEach(async () => {
     server = await startServer();
     phone = await launchPhone();
+    agent = await createUser(server);
   });
   afterEach(async () => {
+    const cspViolations = [...phone.cspViolations];
     await phone.close();
     await server.close();
+    expect(cspViolations).toEqual([]);
   });
 
   it('installs on first visit: the service worker takes control of the page', async () => {
@@ -23,10 +27,13 @@ describe('offline survey loop', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const scriptUrl = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     expect(scriptUrl).toBe(`${server.url}/sw.js`);
+    // Without an account, the first screen signs in, and leads residents to their page.
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await expect(page.getByRole('link', { name: 'Signaler une zone sans réseau' }).isVisible()).resolves.toBe(true);
   });
 
   it('shows the app when reloaded in airplane mode', async () => {
-    const page = await openInstalled(phone.context, server.url);
+    const page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);
     await page.reload();
     await page.getByRole('button', { name: /Enregistrer/ }).waitFor();
@@ -36,7 +43,7 @@ describe('offline survey loop', () => {
   });
 
   it('keeps three readings recorded offline across closing and reopening the app', async () => {
-    let page = await openInstalled(phone.context, server.url);
+    let page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);
     for (const operator of ['Orange', 'SFR', 'Free Mobile']) await recordReading(page, { operator });
     await syncBar(page).getByText('3 relevés en attente').waitFor();
@@ -60,7 +67,7 @@ describe('offline survey loop', () => {
   });
 
   it('delivers readings recorded offline, each once, when the network returns', async () => {
-    const page = await openInstalled(phone.context, server.url);
+    const page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);
     for (const bars of ['0', '1', '3']) await recordReading(page, { bars });
     await syncBar(page).getByText('3 relevés en attente').waitFor();

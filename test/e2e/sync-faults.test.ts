@@ -1,21 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deviceReadingIds, launchPhone, openInstalled, recordReading, startServer, syncBar, type Phone, type TestServer } from './harness.ts';
+import { deviceReadingIds, launchPhone, openInstalled, openSignedIn, createUser, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 describe('sending through faults', () => {
   let server: TestServer;
   let phone: Phone;
+  let agent: TestUser;
 
   beforeEach(async () => {
     server = await startServer();
     phone = await launchPhone();
+    agent = await createUser(server);
   });
   afterEach(async () => {
+    const cspViolations = [...phone.cspViolations];
     await phone.close();
     await server.close();
+    expect(cspViolations).toEqual([]);
   });
 
   it('stores each reading once when the server answers 500 at first and then recovers', async () => {
-    const page = await openInstalled(phone.context, server.url);
+    const page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);
     for (const operator of ['Orange', 'SFR', 'Bouygues Telecom']) await recordReading(page, { operator });
     const recorded = (await deviceReadingIds(page)).sort();
@@ -36,7 +40,7 @@ describe('sending through faults', () => {
   });
 
   it('shows a refused reading with the server’s reason while the others go through, and lets the agent correct it', async () => {
-    const page = await openInstalled(phone.context, server.url);
+    const page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);
     for (const bars of ['1', '2', '4']) await recordReading(page, { bars });
     const [victim, ...others] = await deviceReadingIds(page);
@@ -68,8 +72,10 @@ describe('sending through faults', () => {
   });
 
   it('stores each reading once when two open tabs both trigger a send', async () => {
-    const first = await openInstalled(phone.context, server.url);
+    const first = await openSignedIn(phone.context, server.url, agent);
+    // Signed in once on the phone: the second tab knows it from IndexedDB.
     const second = await openInstalled(phone.context, server.url);
+    await second.getByRole('button', { name: 'Se déconnecter' }).waitFor();
     await phone.context.setOffline(true);
     // The agent types in the tab they look at; Chromium slows timers in a hidden one.
     await first.bringToFront();
