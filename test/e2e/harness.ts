@@ -54,8 +54,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app server on a fresh SQLite file, plus a loopback tile server, on free ports. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * The real app server on a fresh SQLite file, plus a loopback tile server, on free ports.
+ * `staticDir` serves another copy of the built app (a test that ships a new version).
+ */
+export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'couverture-e2e-'));
   const tile = await readFile(new URL('../../public/icons/icon-192.png', import.meta.url));
   const tiles: Server = createServer((_request, response) => {
@@ -69,7 +72,7 @@ export async function startServer(): Promise<TestServer> {
   const store = openSqliteStore(join(dataDir, 'couverture.sqlite'));
   const app = await buildApp({
     store,
-    staticDir: E2E_DIST,
+    staticDir,
     logger: false,
     // Sign-ins in every test: a cheap scrypt keeps them fast (the server tests use the real cost).
     passwordCost: { N: 2 ** 10, r: 8, p: 1 },
