@@ -3,7 +3,7 @@ import { ROLES, type CommuneRef, type Role, type SessionInfo } from '../domain/a
 import { decoyHash, hashPassword, passwordProblem, verifyPassword, DEFAULT_COST, type ScryptCost } from './auth/passwords.ts';
 import { newApiToken, randomToken, sha256 } from './auth/secrets.ts';
 import type { Communes } from './communes/communes.ts';
-import { DuplicateEmailError, type ApiTokenRecord, type SessionRecord, type User, type UserChanges, type UserRecord } from './storage/account-store.ts';
+import { DuplicateEmailError, type ApiTokenRecord, type AuditTargetType, type SessionRecord, type User, type UserChanges, type UserRecord } from './storage/account-store.ts';
 import type { Store } from './storage/store.ts';
 
 /**
@@ -135,7 +135,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
     return { communes: [], departement: null };
   }
 
-  async function audit(actor: Actor, action: string, targetType: 'user' | 'token' | 'report', targetId: string | null, details: Record<string, unknown>) {
+  async function audit(actor: Actor, action: string, targetType: AuditTargetType, targetId: string | null, details: Record<string, unknown>) {
     await store.appendAudit({ at: iso(), actorId: actor.id, actorLabel: actor.label, action, targetType, targetId, details });
   }
 

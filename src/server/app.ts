@@ -7,10 +7,14 @@ import { enforceRouteAccess } from './access/enforce.ts';
 import { isApiUrl } from './access/route-access.ts';
 import type { ScryptCost } from './auth/passwords.ts';
 import { createCommunes, type Communes } from './communes/communes.ts';
-import { DEFAULT_SECURITY, tileOrigin, type SecuritySettings, type TileSettings } from './config.ts';
+import { DEFAULT_GRID, DEFAULT_SECURITY, tileOrigin, type GridSettings, type SecuritySettings, type TileSettings } from './config.ts';
 import { registerFrontend, type FrontendFallback } from './frontend.ts';
 import { BODY_LIMIT_BYTES, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerCellRoutes } from './routes/cells.ts';
+import { registerDossierRoutes } from './routes/dossiers.ts';
+import { registerOpenDataRoutes } from './routes/open-data.ts';
+import { registerZoneRoutes } from './routes/zones.ts';
 import { registerConfigRoutes } from './routes/config.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadingRoutes } from './routes/readings.ts';
@@ -34,6 +38,8 @@ export interface AppOptions {
   communes?: Communes;
   /** scrypt cost for new passwords; tests pass a cheap one. */
   passwordCost?: ScryptCost;
+  /** Verdict thresholds and open-data withholding; defaults as documented in the README. */
+  grid?: Partial<GridSettings>;
 }
 
 /** What tests (server and browser) use to set up accounts without going through HTTP. */
@@ -51,7 +57,7 @@ declare module 'fastify' {
 
 const API_ROUTES =
   'GET /api/v1/health, GET /api/v1/config, /api/v1/session, /api/v1/readings, /api/v1/reports, /api/v1/tokens, /api/v1/users, ' +
-  '/api/v1/communes, /api/v1/audit (voir docs/api.md)';
+  '/api/v1/communes, /api/v1/audit, /api/v1/cells, /api/v1/zones, /api/v1/open-data (voir docs/api.md)';
 
 /**
  * The whole HTTP server: API and page. Every route is declared in one plugin that shares the
@@ -67,8 +73,10 @@ export function buildApp({
   security: securityOverrides = {},
   communes = createCommunes(),
   passwordCost,
+  grid: gridOverrides = {},
 }: AppOptions): FastifyInstance {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...securityOverrides };
+  const grid: GridSettings = { ...DEFAULT_GRID, ...gridOverrides };
   const app = Fastify({
     logger: withPrivateRequestLogs(logger),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -107,6 +115,10 @@ export function buildApp({
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security });
+    registerCellRoutes(root, { store, communes, grid });
+    registerZoneRoutes(root, { store, communes, accounts, grid, now });
+    registerDossierRoutes(root, { store, communes, grid, now });
+    registerOpenDataRoutes(root, { store, grid, security, now });
     frontendFallback = registerFrontend(root, staticDir);
   };
   app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));

@@ -49,6 +49,28 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   },
 };
 
+/**
+ * The coverage grid's thresholds (choices, see docs/coverage-rules.md): how much evidence
+ * makes an operator's verdict on a cell, and which cells open data may publish.
+ */
+export interface GridSettings {
+  /** Fewest readings of an operator on a cell for a verdict (below: insufficient). */
+  minReadings: number;
+  /** Fewest distinct contributors (accounts) behind them. */
+  minContributors: number;
+  /** Residents' reports that flag an undecided cell to survey (0: never). */
+  minResidentReports: number;
+  /** Open data withholds every cell with fewer distinct contributors than this. */
+  openDataMinContributors: number;
+}
+
+export const DEFAULT_GRID: GridSettings = {
+  minReadings: 3,
+  minContributors: 1,
+  minResidentReports: 1,
+  openDataMinContributors: 3,
+};
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -58,6 +80,7 @@ export interface ServerConfig {
   staticDir: string;
   tiles: TileSettings;
   security: SecuritySettings;
+  grid: GridSettings;
   /** Absolute; commune centres (JSON of geo.api.gouv.fr or CSV code,lat,lon), to place readings in communes. */
   communeCentresFile?: string;
 }
@@ -125,6 +148,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         loginFailuresPerEmail: limit('LOGIN_EMAIL_RATE', defaults.rateLimits.loginFailuresPerEmail),
         publicReads: limit('PUBLIC_RATE', defaults.rateLimits.publicReads),
       },
+    },
+    grid: {
+      minReadings: integer('VERDICT_MIN_READINGS', DEFAULT_GRID.minReadings, 1, 1000),
+      minContributors: integer('VERDICT_MIN_CONTRIBUTORS', DEFAULT_GRID.minContributors, 1, 100),
+      minResidentReports: integer('VERDICT_MIN_RESIDENT_REPORTS', DEFAULT_GRID.minResidentReports, 0, 1000),
+      openDataMinContributors: integer('OPEN_DATA_MIN_CONTRIBUTORS', DEFAULT_GRID.openDataMinContributors, 1, 100),
     },
     ...(centres && { communeCentresFile: resolve(centres) }),
   };

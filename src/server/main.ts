@@ -56,6 +56,7 @@ const app = buildApp({
   staticDir: config.staticDir,
   tiles: config.tiles,
   security: config.security,
+  grid: config.grid,
   logger: { level: 'info' },
 });
 

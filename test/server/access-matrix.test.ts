@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_ERROR_CODE } from '../../src/domain/account.ts';
+import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { MESSAGES } from '../../src/server/access/enforce.ts';
 import { ROUTE_ACCESS, ruleFor, type RouteKey, type RouteRule } from '../../src/server/access/route-access.ts';
 import { addUser, makeReading, makeReport, openTestApp, postReports, signIn, TEST_PASSWORD, useTempDir, type Caller, type TestApp } from './fixtures.ts';
@@ -24,6 +25,19 @@ interface World {
   target: Caller;
   /** A report in Hérault (34). */
   reportId: string;
+  /** A zone of Hérault (34). */
+  zoneId: string;
+}
+
+/** The 200 m cell of Saint-Guilhem-le-Désert, where makeReading() records. */
+const CELL = cellIdAt(3.5494, 43.7339)!;
+const BBOX = '3.5,43.7,3.6,43.8';
+const ZONE_DRAFT = { name: 'Vallée de l’Hérault', cells: [CELL], need: 'habitations' };
+
+async function createZone(app: FastifyInstance, headers: Record<string, string>): Promise<string> {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/zones', headers, payload: ZONE_DRAFT });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  return created.json().id;
 }
 
 interface Probe {
@@ -73,6 +87,29 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'DELETE /api/v1/users/:id/sessions': async (w) => ({ url: `/api/v1/users/${w.target.id}/sessions`, ok: 204 }),
   'GET /api/v1/communes': async () => ({ url: '/api/v1/communes?q=montp', ok: 200 }),
   'GET /api/v1/audit': async () => ({ url: '/api/v1/audit', ok: 200 }),
+  'GET /api/v1/cells': async () => ({ url: `/api/v1/cells?bbox=${BBOX}`, ok: 200 }),
+  'GET /api/v1/cells/:cellId/readings': async () => ({ url: `/api/v1/cells/${CELL}/readings`, ok: 200 }),
+  'GET /api/v1/zones': async () => ({ url: '/api/v1/zones', ok: 200 }),
+  'POST /api/v1/zones': async () => ({ url: '/api/v1/zones?departement=34', payload: ZONE_DRAFT, ok: 201, outOfScope: ['reviewer30'] }),
+  'GET /api/v1/zones/suggestions': async () => ({ url: `/api/v1/zones/suggestions?bbox=${BBOX}`, ok: 200 }),
+  'GET /api/v1/zones/:id': async (w) => ({ url: `/api/v1/zones/${w.zoneId}`, ok: 200, outOfScope: ['reviewer30'] }),
+  'PATCH /api/v1/zones/:id': async (w) => ({ url: `/api/v1/zones/${w.zoneId}`, payload: { name: `Renommée ${unique()}` }, ok: 200, outOfScope: ['reviewer30'] }),
+  'POST /api/v1/zones/:id/status': async (w) => ({
+    // A zone of its own for each caller, still « à étudier ».
+    url: `/api/v1/zones/${await createZone(w.app, await signIn(w.app, w.callers.reviewer34.email))}/status`,
+    payload: { status: 'retenue', reason: 'mesures concordantes' },
+    ok: 200,
+    outOfScope: ['reviewer30'],
+  }),
+  'GET /api/v1/zones/:id/dossier.geojson': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.geojson`, ok: 200, outOfScope: ['reviewer30'] }),
+  'GET /api/v1/zones/:id/dossier.json': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.json`, ok: 200, outOfScope: ['reviewer30'] }),
+  'GET /api/v1/zones/:id/readings.csv': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/readings.csv`, ok: 200, outOfScope: ['reviewer30'] }),
+  'GET /api/v1/zones.csv': async () => ({ url: '/api/v1/zones.csv', ok: 200 }),
+  'GET /api/v1/zones.geojson': async () => ({ url: '/api/v1/zones.geojson', ok: 200 }),
+  'GET /api/v1/open-data/grid.csv': async () => ({ url: '/api/v1/open-data/grid.csv', ok: 200 }),
+  'GET /api/v1/open-data/grid.geojson': async () => ({ url: '/api/v1/open-data/grid.geojson', ok: 200 }),
+  'GET /api/v1/open-data/grid.schema.json': async () => ({ url: '/api/v1/open-data/grid.schema.json', ok: 200 }),
+  'GET /api/v1/open-data/datapackage.json': async () => ({ url: '/api/v1/open-data/datapackage.json', ok: 200 }),
 };
 
 const ROUTES = Object.keys(ROUTE_ACCESS) as RouteKey[];
@@ -100,18 +137,20 @@ async function makeWorld(): Promise<World> {
   const { app } = server;
   const report = makeReport();
   await postReports(app, [report]);
+  const callers = {
+    agentA: await addUser(app, { communes: ['34261'] }),
+    agentB: await addUser(app, { communes: ['34172'] }),
+    reviewer34: await addUser(app, { role: 'reviewer', departement: '34' }),
+    reviewer30: await addUser(app, { role: 'reviewer', departement: '30' }),
+    admin: await addUser(app, { role: 'admin' }),
+    agentAToken: await addUser(app, { communes: ['34261'] }, 'token'),
+  };
   return {
     app,
     reportId: report.id,
+    zoneId: await createZone(app, await signIn(app, callers.reviewer34.email)),
     target: await addUser(app, { communes: ['34010'] }),
-    callers: {
-      agentA: await addUser(app, { communes: ['34261'] }),
-      agentB: await addUser(app, { communes: ['34172'] }),
-      reviewer34: await addUser(app, { role: 'reviewer', departement: '34' }),
-      reviewer30: await addUser(app, { role: 'reviewer', departement: '30' }),
-      admin: await addUser(app, { role: 'admin' }),
-      agentAToken: await addUser(app, { communes: ['34261'] }, 'token'),
-    },
+    callers,
   };
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_SECURITY, loadConfig, tileOrigin } from '../../src/server/config.ts';
+import { ConfigError, DEFAULT_GRID, DEFAULT_SECURITY, loadConfig, tileOrigin } from '../../src/server/config.ts';
 
 // Any file that exists will do: the file is read by main.ts, not by loadConfig.
 const centresFile = new URL(import.meta.url).pathname;
@@ -19,7 +19,9 @@ describe('loadConfig', () => {
         maxZoom: 19,
       },
       security: DEFAULT_SECURITY,
+      grid: DEFAULT_GRID,
     });
+    expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3 });
     expect(config.security).toEqual({
       sessionDays: 30,
       cookieSecure: 'auto',
@@ -56,6 +58,10 @@ describe('loadConfig', () => {
       PUBLIC_RATE_MAX: '30',
       PUBLIC_RATE_WINDOW_S: '10',
       COMMUNE_CENTRES_FILE: centresFile,
+      VERDICT_MIN_READINGS: '5',
+      VERDICT_MIN_CONTRIBUTORS: '2',
+      VERDICT_MIN_RESIDENT_REPORTS: '0',
+      OPEN_DATA_MIN_CONTRIBUTORS: '4',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -74,6 +80,7 @@ describe('loadConfig', () => {
           publicReads: { max: 30, windowS: 10 },
         },
       },
+      grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4 },
       communeCentresFile: centresFile,
     });
   });
@@ -110,6 +117,10 @@ describe('loadConfig', () => {
     [{ REPORT_RATE_MAX: '0' }, 'REPORT_RATE_MAX=« 0 »'],
     [{ LOGIN_RATE_WINDOW_S: '-5' }, 'LOGIN_RATE_WINDOW_S=« -5 »'],
     [{ PUBLIC_RATE_MAX: 'beaucoup' }, 'PUBLIC_RATE_MAX=« beaucoup »'],
+    [{ VERDICT_MIN_READINGS: '0' }, 'VERDICT_MIN_READINGS=« 0 » : attendu un entier de 1 à 1000'],
+    [{ VERDICT_MIN_CONTRIBUTORS: 'deux' }, 'VERDICT_MIN_CONTRIBUTORS=« deux » : attendu un entier de 1 à 100'],
+    [{ VERDICT_MIN_RESIDENT_REPORTS: '-1' }, 'VERDICT_MIN_RESIDENT_REPORTS=« -1 » : attendu un entier de 0 à 1000'],
+    [{ OPEN_DATA_MIN_CONTRIBUTORS: '0' }, 'OPEN_DATA_MIN_CONTRIBUTORS=« 0 » : attendu un entier de 1 à 100'],
     [{ COMMUNE_CENTRES_FILE: '/nulle/part.json' }, 'COMMUNE_CENTRES_FILE=« /nulle/part.json » : fichier introuvable'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

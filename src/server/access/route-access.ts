@@ -57,6 +57,26 @@ export const ROUTE_ACCESS = {
 
   'GET /api/v1/communes': { access: 'public', csrf: false, credentials: 'ignored', summary: 'search the commune list' },
   'GET /api/v1/audit': { access: ADMIN, csrf: false, summary: 'who did what to whom' },
+
+  'GET /api/v1/cells': { access: 'signed-in', csrf: false, summary: 'the coverage grid in a box, judged (agent: their communes’ départements)' },
+  'GET /api/v1/cells/:cellId/readings': { access: 'signed-in', csrf: false, summary: 'the readings of one cell in the reader’s scope' },
+
+  'GET /api/v1/zones': { access: STAFF, csrf: false, summary: 'candidate zones of the reviewer’s département (admin: all)' },
+  'POST /api/v1/zones': { access: STAFF, csrf: true, summary: 'create a candidate zone in the reviewer’s département' },
+  'GET /api/v1/zones/suggestions': { access: STAFF, csrf: false, summary: 'zones suggested from connected blanche/grise cells' },
+  'GET /api/v1/zones/:id': { access: STAFF, csrf: false, summary: 'one zone with its history' },
+  'PATCH /api/v1/zones/:id': { access: STAFF, csrf: true, summary: 'change a zone’s name, cells, need or notes' },
+  'POST /api/v1/zones/:id/status': { access: STAFF, csrf: true, summary: 'move a zone along the workflow, with a reason' },
+  'GET /api/v1/zones/:id/dossier.geojson': { access: STAFF, csrf: false, summary: 'dossier: outline and cells with per-operator statistics' },
+  'GET /api/v1/zones/:id/dossier.json': { access: STAFF, csrf: false, summary: 'dossier: what the printable page shows' },
+  'GET /api/v1/zones/:id/readings.csv': { access: STAFF, csrf: false, summary: 'dossier: the zone’s readings, senders left out' },
+  'GET /api/v1/zones.csv': { access: STAFF, csrf: false, summary: 'the département’s zones as CSV' },
+  'GET /api/v1/zones.geojson': { access: STAFF, csrf: false, summary: 'the département’s zones as GeoJSON' },
+
+  'GET /api/v1/open-data/grid.csv': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (CSV)' },
+  'GET /api/v1/open-data/grid.geojson': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (GeoJSON)' },
+  'GET /api/v1/open-data/grid.schema.json': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: Table Schema of grid.csv' },
+  'GET /api/v1/open-data/datapackage.json': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: Data Package (licence, date, resources)' },
 } as const satisfies Record<string, RouteRule>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

@@ -1,4 +1,6 @@
+import type { Zone } from '../../domain/zone.ts';
 import type { User } from '../storage/account-store.ts';
+import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPlacement, ReadingScope } from '../storage/reading-store.ts';
 import type { ReportQuery, StoredReport } from '../storage/report-store.ts';
 import type { Place } from '../communes/communes.ts';
@@ -53,4 +55,51 @@ export function hiddenReportsVisibleTo(user: User | undefined): ReportQuery['hid
 /** A person manages their own API tokens; an admin manages anyone's. */
 export function mayManageTokensOf(user: User, ownerId: string): boolean {
   return user.role === 'admin' || user.id === ownerId;
+}
+
+/**
+ * Grid cells a person may see: an admin, all; a reviewer, their département's readings; an
+ * agent, the readings of their communes' département(s) (a map of coverage around them).
+ */
+export function gridScope(user: User, departementOf: (commune: string) => string | undefined): GridScope {
+  switch (user.role) {
+    case 'admin':
+      return { kind: 'all' };
+    case 'reviewer':
+      return { kind: 'departements', departements: user.departement ? [user.departement] : [] };
+    case 'agent': {
+      const departements = new Set<string>();
+      for (const commune of user.communes) {
+        const departement = departementOf(commune);
+        if (departement) departements.add(departement);
+      }
+      return { kind: 'departements', departements: [...departements].sort() };
+    }
+  }
+}
+
+/** A zone is its département's reviewers' (and admins'). */
+export function mayManageZone(user: User, zone: Pick<Zone, 'departement'>): boolean {
+  return user.role === 'admin' || (user.role === 'reviewer' && user.departement === zone.departement);
+}
+
+/**
+ * The département whose zones a request is about: a reviewer's own (asking for another is
+ * refused), an admin's `?departement=` (undefined: every département, when `required` is false).
+ */
+export function zoneDepartement(
+  user: User,
+  requested: string | undefined,
+  required: boolean,
+): { departement: string | undefined } | { status: 400 | 403; error: string } {
+  if (user.role === 'reviewer') {
+    if (requested !== undefined && requested !== user.departement) {
+      return { status: 403, error: `Vous instruisez le département ${user.departement ?? '?'}, pas le ${requested}` };
+    }
+    return { departement: user.departement ?? undefined };
+  }
+  if (required && requested === undefined) {
+    return { status: 400, error: 'Précisez le département de la zone : ?departement=34 (un administrateur n’en a pas)' };
+  }
+  return { departement: requested };
 }

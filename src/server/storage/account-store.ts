@@ -50,13 +50,15 @@ export interface AuditEntry {
   actorId: string | null;
   /** The actor's e-mail at the time, or "ligne de commande". */
   actorLabel: string;
-  /** e.g. user.create, user.update, user.sessions.revoke, token.create, token.revoke, report.hide. */
+  /** e.g. user.create, user.update, user.sessions.revoke, token.create, token.revoke, report.hide, zone.create, zone.status. */
   action: string;
-  targetType: 'user' | 'token' | 'report';
+  targetType: AuditTargetType;
   targetId: string | null;
   /** What changed; never a password or a token. */
   details: Record<string, unknown>;
 }
+
+export type AuditTargetType = 'user' | 'token' | 'report' | 'zone';
 
 export interface StoredAuditEntry extends AuditEntry {
   seq: number;

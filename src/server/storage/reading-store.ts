@@ -1,4 +1,5 @@
 import type { Bbox } from '../../domain/geojson.ts';
+import type { CellRef } from '../../domain/grid/cell-id.ts';
 import type { Reading } from '../../domain/reading.ts';
 
 /** What became of one reading handed to `ingest`. */
@@ -60,6 +61,14 @@ export interface ReadingPage {
   nextCursor?: string;
 }
 
+/** Readings lying in grid cells (any resolution that is a multiple of 200 m), paged like {@link ReadingQuery}. */
+export interface CellReadingQuery {
+  cells: readonly CellRef[];
+  limit: number;
+  cursor?: string;
+  scope?: ReadingScope;
+}
+
 export interface ReadingAttribution {
   accountId: string | null;
   source: string;
@@ -77,6 +86,10 @@ export interface ReadingStore {
   ingest(readings: Reading[], placements?: readonly ReadingPlacement[]): Promise<IngestResult>;
   /** Rejects with InvalidCursorError when the cursor was not made by this store. */
   query(query: ReadingQuery): Promise<ReadingPage>;
+  /** The readings whose 200 m cell lies in one of `cells`, oldest received first. */
+  readingsInCells(query: CellReadingQuery): Promise<ReadingPage>;
+  /** INSEE codes (sorted) of the communes the readings in these cells were placed in, whoever's scope. */
+  communesInCells(cells: readonly CellRef[]): Promise<string[]>;
   /** Who a stored reading is attributed to; undefined when no reading has this id. */
   attribution(readingId: string): Promise<ReadingAttribution | undefined>;
   /**

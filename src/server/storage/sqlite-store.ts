@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Role } from '../../domain/account.ts';
+import type { CellRef } from '../../domain/grid/cell-id.ts';
 import { readingLevel } from '../../domain/level.ts';
 import { canonicalJson, type Reading } from '../../domain/reading.ts';
 import type { Report } from '../../domain/report.ts';
@@ -14,6 +15,8 @@ import {
   type ReadingScope,
 } from './reading-store.ts';
 import type { ReportIngestItem, ReportIngestOptions, ReportOutcome, StoredReport } from './report-store.ts';
+import { baseCellOf, BASE_RESOLUTION_M, createSqliteGrid } from './sqlite-grid.ts';
+import { createSqliteZones } from './sqlite-zones.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -120,7 +123,80 @@ export const MIGRATIONS: readonly string[] = [
     details TEXT NOT NULL
   );
   `,
+  // 3. The coverage grid and candidate zones (issue 4).
+  //  - Readings gain their 200 m INSPIRE cell (EPSG:3035 south-west corner, metres), to find
+  //    a cell's or a zone's readings; NULL off EPSG:3035's area.
+  //  - grid_groups: one row per cell × operator × technology × setting × month (UTC, of
+  //    recordedAt) × département (of the readings; '' when not placed), at 200 m and 1 km
+  //    (resolution_m), holding the GroupStats JSON of its readings. Kept up to date in the
+  //    readings' insert transaction; filled from the stored readings by this migration's
+  //    backfill (MIGRATION_STEPS). The cell id is (resolution_m, north, east) spelled out.
+  //  - grid_reports: residents' visible reports per cell × operator × month × département;
+  //    hiding a report takes it out, showing it again puts it back.
+  //  - zones and their workflow history; cells and communes are JSON arrays.
+  `
+  ALTER TABLE readings ADD COLUMN cell_n INTEGER;
+  ALTER TABLE readings ADD COLUMN cell_e INTEGER;
+  CREATE INDEX readings_by_cell ON readings (cell_n, cell_e);
+
+  CREATE TABLE grid_groups (
+    resolution_m INTEGER NOT NULL,
+    north INTEGER NOT NULL,
+    east INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    technology TEXT NOT NULL,
+    setting TEXT NOT NULL,
+    month TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    stats TEXT NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, technology, setting, month, departement)
+  ) WITHOUT ROWID;
+  CREATE TABLE grid_reports (
+    resolution_m INTEGER NOT NULL,
+    north INTEGER NOT NULL,
+    east INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    month TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, month, departement)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE zones (
+    id TEXT PRIMARY KEY,
+    departement TEXT NOT NULL,
+    name TEXT NOT NULL,
+    need TEXT NOT NULL,
+    need_detail TEXT,
+    notes TEXT,
+    cells TEXT NOT NULL,
+    communes TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX zones_by_departement ON zones (departement, created_at);
+  CREATE TABLE zone_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    zone_id TEXT NOT NULL REFERENCES zones (id),
+    at TEXT NOT NULL,
+    by_id TEXT NOT NULL,
+    by_name TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX zone_history_by_zone ON zone_history (zone_id, seq);
+  `,
 ];
+
+/**
+ * Work a migration needs beyond SQL, run right after it in the same transaction (index as in
+ * MIGRATIONS). Append only, like MIGRATIONS.
+ */
+const MIGRATION_STEPS: Partial<Record<number, (db: Database.Database) => void>> = {
+  2: (db) => createSqliteGrid(db).backfill(),
+};
 
 /** The schema version this code reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -244,8 +320,16 @@ const toReport = (row: ReportRow): StoredReport => ({
 
 const METRES_PER_DEGREE = 111_320;
 
+export interface SqliteStoreOptions {
+  /**
+   * Keep the coverage grid up to date as readings arrive (default true). Only the benchmark
+   * turns it off, to measure what it costs: a store opened without it leaves the grid stale.
+   */
+  maintainGrid?: boolean;
+}
+
 /** Opens (creating or migrating as needed) the SQLite database at `file`. */
-export function openSqliteStore(file: string): Store {
+export function openSqliteStore(file: string, { maintainGrid = true }: SqliteStoreOptions = {}): Store {
   const db = new Database(file);
   try {
     // Another process (a backup, the sqlite3 shell, `npm run admin`) may hold the write lock for a moment.
@@ -262,20 +346,40 @@ export function openSqliteStore(file: string): Store {
     throw error;
   }
 
+  const grid = createSqliteGrid(db);
+  const zones = createSqliteZones(db);
+
   // ---- readings
-  const insertReading = db.prepare<[string, string, number, number, number, string, string, string, string, string, string, string | null, string | null, string | null, number]>(`
+  const insertReading = db.prepare<
+    [string, string, number, number, number, string, string, string, string, string, string, string | null, string | null, string | null, number, number | null, number | null]
+  >(`
     INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at,
-                          account_id, commune, departement, outside_communes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          account_id, commune, departement, outside_communes, cell_n, cell_e)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`);
   const insertPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
   );
   const storedBody = db.prepare<[string], string>('SELECT body FROM readings WHERE id = ?').pluck();
   const attributionOf = db.prepare<[string], { account_id: string | null; source: string }>('SELECT account_id, source FROM readings WHERE id = ?');
-  const unplacedAfter = db.prepare<[number], { seq: number; lat: number; lon: number }>(
-    'SELECT seq, lat, lon FROM readings WHERE commune IS NULL AND seq > ? ORDER BY seq LIMIT 1000',
+  const unplacedAfter = db.prepare<[number], { seq: number; lat: number; lon: number; cell_n: number | null; cell_e: number | null }>(
+    'SELECT seq, lat, lon, cell_n, cell_e FROM readings WHERE commune IS NULL AND seq > ? ORDER BY seq LIMIT 1000',
   );
+  const cellReadings = db.prepare<Record<string, unknown>, ReadingRow>(`
+    WITH c (n0, n1, e0, e1) AS (
+      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+      FROM json_each(@cells))
+    SELECT ${READING_COLUMNS} FROM c CROSS JOIN readings r
+    WHERE r.cell_n BETWEEN c.n0 AND c.n1 AND r.cell_e BETWEEN c.e0 AND c.e1 AND r.seq > @after
+      AND (@scopeKind = 'all'
+        OR (@scopeKind = 'departement' AND r.departement = @departement)
+        OR (@scopeKind = 'agent' AND (r.account_id = @accountId OR r.commune IN (SELECT value FROM json_each(@communes)))))
+    ORDER BY r.seq LIMIT @take`);
+  const communesIn = db
+    .prepare<[number, number, number, number], string>(
+      'SELECT DISTINCT commune FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? AND commune IS NOT NULL',
+    )
+    .pluck();
   const setPlace = db.prepare<[string, string, number]>('UPDATE readings SET commune = ?, departement = ? WHERE seq = ?');
   const pageStatements = new Map<string, Database.Statement<Record<string, unknown>, ReadingRow>>();
   const pageStatement = (bbox: boolean, scope: ReadingScope['kind']) => {
@@ -288,10 +392,13 @@ export function openSqliteStore(file: string): Store {
   const ingestAll = db.transaction((readings: Reading[], placements: readonly ReadingPlacement[] | undefined): IngestResult => {
     const receivedAt = new Date().toISOString();
     const result: IngestResult = { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+    // Grid rows are written once per row at the end, not once per reading.
+    const gridBatch = maintainGrid ? grid.batch() : undefined;
     readings.forEach((reading, index) => {
       const body = canonicalJson(reading);
       const { lat, lon } = reading;
       const place = placements?.[index] ?? UNPLACED;
+      const cell = baseCellOf(lon, lat);
       const inserted = insertReading.run(
         reading.id,
         reading.recordedAt,
@@ -308,10 +415,13 @@ export function openSqliteStore(file: string): Store {
         place.commune,
         place.departement,
         place.outsideCommunes ? 1 : 0,
+        cell?.north ?? null,
+        cell?.east ?? null,
       );
       let outcome: IngestOutcome;
       if (inserted.changes === 1) {
         insertPosition.run(inserted.lastInsertRowid, lon, lon, lat, lat);
+        gridBatch?.addReading(reading, place.accountId, place.departement, cell);
         outcome = 'accepted';
       } else {
         // The id is taken, by an earlier request or earlier in this one.
@@ -321,6 +431,7 @@ export function openSqliteStore(file: string): Store {
       const list = outcome === 'accepted' ? result.accepted : outcome === 'duplicate' ? result.duplicates : result.conflicts;
       list.push(reading.id);
     });
+    gridBatch?.flush();
     return result;
   });
 
@@ -413,9 +524,27 @@ export function openSqliteStore(file: string): Store {
         receivedAt: options.receivedAt,
       });
       insertReportPosition.run(inserted.lastInsertRowid, report.lon, report.lon, report.lat, report.lat);
+      reportBatch.addReport(report, departement, 1);
       return 'accepted';
     }),
   );
+  const reportBatch = grid.batch();
+  const ingestReportsAndGrid = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] => {
+    const outcomes = ingestReports(items, options);
+    reportBatch.flush();
+    return outcomes;
+  });
+  const setHiddenAndGrid = db.transaction((id: string, hidden: boolean, reason: string | null): boolean => {
+    const before = reportById.get(id);
+    if (!before) return false;
+    setHidden.run(hidden ? 1 : 0, reason, id);
+    if ((before.hidden === 1) !== hidden) {
+      const batch = grid.batch();
+      batch.addReport(JSON.parse(before.body) as Report, before.departement, hidden ? -1 : 1);
+      batch.flush();
+    }
+    return true;
+  });
 
   return {
     async ingest(readings, placements) {
@@ -440,6 +569,40 @@ export function openSqliteStore(file: string): Store {
       };
     },
 
+    async readingsInCells({ cells, limit, cursor, scope = { kind: 'all' } }): Promise<ReadingPage> {
+      const rows = cellReadings.all({
+        cells: JSON.stringify(cells.map(baseCellRange)),
+        after: cursor === undefined ? 0 : decodeCursor(cursor),
+        take: limit + 1,
+        scopeKind: scope.kind,
+        departement: scope.kind === 'departement' ? scope.departement : null,
+        accountId: scope.kind === 'agent' ? scope.accountId : null,
+        communes: scope.kind === 'agent' ? JSON.stringify(scope.communes) : '[]',
+      });
+      const more = rows.length > limit;
+      const kept = more ? rows.slice(0, limit) : rows;
+      return {
+        readings: kept.map((row) => JSON.parse(row.body) as Reading),
+        places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes === 1 })),
+        ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
+      };
+    },
+
+    async communesInCells(cells) {
+      const found = new Set<string>();
+      for (const cell of cells) for (const code of communesIn.all(...baseCellRange(cell))) found.add(code);
+      return [...found].sort();
+    },
+
+    async gridGroups(query) {
+      return grid.groups(query);
+    },
+    async gridReports(query) {
+      return grid.reports(query);
+    },
+
+    ...zones,
+
     async attribution(readingId) {
       const row = attributionOf.get(readingId);
       return row && { accountId: row.account_id, source: row.source };
@@ -452,13 +615,21 @@ export function openSqliteStore(file: string): Store {
         const rows = unplacedAfter.all(after);
         if (rows.length === 0) return placed;
         db.transaction(() => {
+          // Grid rows are per département: those of the readings placed now are recomputed.
+          const touched = new Map<string, CellRef>();
           for (const row of rows) {
             const place = locate(row.lat, row.lon);
             if (place) {
               setPlace.run(place.commune, place.departement, row.seq);
               placed += 1;
+              if (row.cell_n !== null && row.cell_e !== null) {
+                const north = Math.floor(row.cell_n / 1000) * 1000;
+                const east = Math.floor(row.cell_e / 1000) * 1000;
+                touched.set(`${north}/${east}`, { resolutionM: 1000, north, east });
+              }
             }
           }
+          if (maintainGrid) grid.rebuild(touched.values());
         }).immediate();
         after = rows[rows.length - 1]!.seq;
       }
@@ -567,7 +738,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async ingestReports(items, options) {
-      return ingestReports.immediate(items, options);
+      return ingestReportsAndGrid.immediate(items, options);
     },
     async queryReports({ bbox, limit, cursor, hiddenVisibleIn }) {
       const params = {
@@ -587,7 +758,7 @@ export function openSqliteStore(file: string): Store {
       return row && toReport(row);
     },
     async setReportHidden(id, hidden, reason) {
-      return setHidden.run(hidden ? 1 : 0, reason, id).changes === 1;
+      return setHiddenAndGrid.immediate(id, hidden, reason);
     },
 
     async close() {
@@ -617,10 +788,17 @@ function schemaVersion(db: Database.Database, file: string): number {
   return version;
 }
 
+/** [n0, n1, e0, e1]: the range of 200 m cell corners inside a cell of any resolution (a multiple of 200 m). */
+function baseCellRange(cell: CellRef): [number, number, number, number] {
+  const last = Math.max(cell.resolutionM - BASE_RESOLUTION_M, 0);
+  return [cell.north, cell.north + last, cell.east, cell.east + last];
+}
+
 function migrate(db: Database.Database, from: number): void {
   for (let next = from; next < SCHEMA_VERSION; next += 1) {
     db.transaction(() => {
       db.exec(MIGRATIONS[next]!);
+      MIGRATION_STEPS[next]?.(db);
       db.pragma(`user_version = ${next + 1}`);
     }).immediate();
   }

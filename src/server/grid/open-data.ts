@@ -1,0 +1,190 @@
+import { stringify } from 'csv-stringify/sync';
+import { cellCentre, cellRing } from '../../domain/grid/cell-geometry.ts';
+import { CELL_ZONES, operatorVerdict, type VerdictOptions } from '../../domain/grid/cell-verdict.ts';
+import { callSuccessRate, callTests, dbmReadings, levelShares, medianDbm, medianLevel, type GroupStats } from '../../domain/grid/group-stats.ts';
+import { DEFAULT_GRID_FILTER, judgeGrid, type JudgedCell } from '../../domain/grid/judge-grid.ts';
+import { LEVELS } from '../../domain/level.ts';
+import { OPERATORS, type Operator } from '../../domain/operators.ts';
+import type { GridStore } from '../storage/grid-store.ts';
+import { loadGrid, wholeRange } from './coverage.ts';
+
+/**
+ * Open data: the aggregated 200 m grid, for the département's open-data portal. No personal
+ * data: contributors are counted, never named; residents' reports are left out altogether;
+ * dates are days; every cell with fewer distinct contributors than the configured minimum is
+ * withheld. Described by a Frictionless Table Schema and a Data Package (Licence Ouverte 2.0).
+ */
+
+export const LICENCE = {
+  name: 'etalab-2.0',
+  title: 'Licence Ouverte 2.0',
+  path: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
+} as const;
+
+type FieldType = 'string' | 'number' | 'integer' | 'date';
+
+export interface TableField {
+  name: string;
+  type: FieldType;
+  title: string;
+  description: string;
+  constraints?: { required?: boolean; enum?: string[]; minimum?: number; maximum?: number; pattern?: string };
+}
+
+const share = (level: string): TableField => ({
+  name: `share_${level.toLowerCase()}`,
+  type: 'number',
+  title: `Part ${level}`,
+  description: `Part des relevés de l’opérateur sur la maille au niveau ${level} (0 à 1).`,
+  constraints: { required: true, minimum: 0, maximum: 1 },
+});
+
+/** The CSV's columns, in order: the Table Schema's fields. */
+export const GRID_FIELDS: TableField[] = [
+  {
+    name: 'cell_id',
+    type: 'string',
+    title: 'Maille',
+    description: 'Identifiant INSPIRE de la maille de 200 m (ETRS89-LAEA, EPSG:3035) : résolution, puis nord et est du coin sud-ouest en mètres.',
+    constraints: { required: true, pattern: '^CRS3035RES200mN[0-9]+E[0-9]+$' },
+  },
+  { name: 'lon', type: 'number', title: 'Longitude', description: 'Longitude WGS 84 du centre de la maille (degrés).', constraints: { required: true, minimum: -180, maximum: 180 } },
+  { name: 'lat', type: 'number', title: 'Latitude', description: 'Latitude WGS 84 du centre de la maille (degrés).', constraints: { required: true, minimum: -90, maximum: 90 } },
+  { name: 'cell_zone', type: 'string', title: 'Zone', description: 'Verdict de la maille, tous opérateurs : zone-blanche (aucun opérateur en bonne couverture), zone-grise (un seul), covered (deux ou plus), insufficient (mesures insuffisantes).', constraints: { required: true, enum: [...CELL_ZONES] } },
+  { name: 'cell_readings', type: 'integer', title: 'Relevés de la maille', description: 'Relevés en extérieur sur la maille, tous opérateurs.', constraints: { required: true, minimum: 1 } },
+  { name: 'cell_contributors', type: 'integer', title: 'Contributeurs de la maille', description: 'Comptes distincts ayant fait ces relevés (comptés, jamais nommés).', constraints: { required: true, minimum: 1 } },
+  { name: 'operator', type: 'string', title: 'Opérateur', description: 'Opérateur mesuré.', constraints: { required: true, enum: [...OPERATORS] } },
+  { name: 'verdict', type: 'string', title: 'Niveau', description: 'Niveau de couverture voix/SMS de l’opérateur sur la maille (TBC, BC, CL, PC au sens de l’Arcep), ou insufficient sous le minimum de relevés.', constraints: { required: true, enum: [...LEVELS, 'insufficient'] } },
+  { name: 'readings', type: 'integer', title: 'Relevés', description: 'Relevés de l’opérateur sur la maille, en extérieur.', constraints: { required: true, minimum: 1 } },
+  { name: 'contributors', type: 'integer', title: 'Contributeurs', description: 'Comptes distincts derrière ces relevés.', constraints: { required: true, minimum: 1 } },
+  ...LEVELS.map(share),
+  { name: 'median_level', type: 'string', title: 'Niveau médian', description: 'Meilleur niveau atteint par plus de la moitié des relevés.', constraints: { required: true, enum: [...LEVELS] } },
+  { name: 'median_dbm', type: 'number', title: 'Signal médian (dBm)', description: 'Médiane des signaux mesurés en dBm ; vide sans mesure en dBm.', constraints: { minimum: -156, maximum: -25 } },
+  { name: 'dbm_readings', type: 'integer', title: 'Relevés en dBm', description: 'Relevés portant une mesure en dBm.', constraints: { required: true, minimum: 0 } },
+  { name: 'call_tests', type: 'integer', title: 'Appels testés', description: 'Appels tentés (réussis, échoués ou coupés).', constraints: { required: true, minimum: 0 } },
+  { name: 'call_success_rate', type: 'number', title: 'Taux de réussite des appels', description: 'Appels réussis / appels tentés (0 à 1) ; vide sans appel testé.', constraints: { minimum: 0, maximum: 1 } },
+  { name: 'first_date', type: 'date', title: 'Premier relevé', description: 'Jour (UTC) du premier relevé.', constraints: { required: true } },
+  { name: 'last_date', type: 'date', title: 'Dernier relevé', description: 'Jour (UTC) du dernier relevé.', constraints: { required: true } },
+];
+
+export function gridTableSchema() {
+  return {
+    $schema: 'https://specs.frictionlessdata.io/schemas/table-schema.json',
+    fields: GRID_FIELDS,
+    primaryKey: ['cell_id', 'operator'],
+    missingValues: [''],
+  };
+}
+
+export function dataPackage(generatedAt: string, minContributors: number, withheld: number) {
+  return {
+    profile: 'tabular-data-package',
+    name: 'couverture-mobile-grille-200m',
+    title: 'Couverture mobile mesurée sur le terrain, grille INSPIRE de 200 m',
+    description:
+      'Relevés de couverture mobile (New Deal Mobile) agrégés par maille de 200 m et par opérateur, en extérieur. ' +
+      `Aucune donnée personnelle ; les signalements d’habitants ne sont pas publiés ; les mailles de moins de ${minContributors} contributeurs distincts sont retenues.`,
+    licenses: [LICENCE],
+    created: generatedAt,
+    keywords: ['couverture mobile', 'New Deal Mobile', 'zones blanches', 'INSPIRE', 'grille 200 m'],
+    resources: [
+      {
+        name: 'grille',
+        path: 'grid.csv',
+        profile: 'tabular-data-resource',
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        schema: 'grid.schema.json',
+      },
+      { name: 'grille-geojson', path: 'grid.geojson', format: 'geojson', mediatype: 'application/geo+json', encoding: 'utf-8' },
+    ],
+    withholding: { minContributors, cellsWithheld: withheld },
+  };
+}
+
+export interface PublishedGrid {
+  cells: JudgedCell[];
+  withheld: number;
+}
+
+/** Every cell of the grid with enough distinct contributors, outdoor readings, no residents' reports. */
+export async function publishedGrid(store: GridStore, options: VerdictOptions, minContributors: number): Promise<PublishedGrid> {
+  const grid = await loadGrid(store, { range: wholeRange(200), scope: { kind: 'all' }, filter: DEFAULT_GRID_FILTER, withoutReports: true });
+  const cells: JudgedCell[] = [];
+  let withheld = 0;
+  for (const cell of judgeGrid(grid, DEFAULT_GRID_FILTER, options)) {
+    if (cellContributors(cell) >= minContributors) cells.push(cell);
+    else withheld += 1;
+  }
+  return { cells, withheld };
+}
+
+function cellContributors(cell: JudgedCell): number {
+  const all = new Set<string>();
+  for (const stats of Object.values(cell.operators)) for (const contributor of stats.contributors) all.add(contributor);
+  return all.size;
+}
+
+const round = (value: number | null, decimals: number) => (value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals);
+const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, 10));
+
+/** One operator on one cell, as open data says it (column names of the Table Schema). */
+function operatorRecord(stats: GroupStats, options: VerdictOptions) {
+  const shares = levelShares(stats);
+  return {
+    verdict: operatorVerdict(stats, options),
+    readings: stats.readings,
+    contributors: stats.contributors.length,
+    share_tbc: round(shares.TBC, 4)!,
+    share_bc: round(shares.BC, 4)!,
+    share_cl: round(shares.CL, 4)!,
+    share_pc: round(shares.PC, 4)!,
+    median_level: medianLevel(stats),
+    median_dbm: medianDbm(stats),
+    dbm_readings: dbmReadings(stats),
+    call_tests: callTests(stats),
+    call_success_rate: round(callSuccessRate(stats), 4),
+    first_date: day(stats.firstMs),
+    last_date: day(stats.lastMs),
+  };
+}
+
+function cellRecord(cell: JudgedCell) {
+  const [lon, lat] = cellCentre(cell.ref);
+  const readings = Object.values(cell.operators).reduce((sum, stats) => sum + stats.readings, 0);
+  return { cell_id: cell.cell, lon, lat, cell_zone: cell.verdict.zone, cell_readings: readings, cell_contributors: cellContributors(cell) };
+}
+
+export function gridCsv(published: PublishedGrid, options: VerdictOptions): string {
+  const rows: unknown[][] = [];
+  for (const cell of published.cells) {
+    const base = cellRecord(cell);
+    for (const operator of OPERATORS) {
+      const stats = cell.operators[operator];
+      if (!stats) continue;
+      const record: Record<string, unknown> = { ...base, operator, ...operatorRecord(stats, options) };
+      rows.push(GRID_FIELDS.map((field) => record[field.name] ?? ''));
+    }
+  }
+  return stringify(rows, { header: true, columns: GRID_FIELDS.map((field) => field.name) });
+}
+
+export function gridGeojson(published: PublishedGrid, options: VerdictOptions, generatedAt: string) {
+  return {
+    type: 'FeatureCollection',
+    generatedAt,
+    licence: LICENCE,
+    features: published.cells.map((cell) => ({
+      type: 'Feature',
+      id: cell.cell,
+      geometry: { type: 'Polygon', coordinates: [cellRing(cell.ref)] },
+      properties: {
+        ...cellRecord(cell),
+        operators: Object.fromEntries(
+          (Object.entries(cell.operators) as [Operator, GroupStats][]).map(([operator, stats]) => [operator, operatorRecord(stats, options)]),
+        ),
+      },
+    })),
+  };
+}

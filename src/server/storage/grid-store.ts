@@ -1,0 +1,68 @@
+import type { GroupStats } from '../../domain/grid/group-stats.ts';
+import type { Operator } from '../../domain/operators.ts';
+import type { Setting } from '../../domain/reading.ts';
+import type { Technology } from '../../domain/signal.ts';
+
+/**
+ * The coverage grid as the server keeps it: aggregate rows per cell × operator × technology ×
+ * setting × month × département, each holding the GroupStats (src/domain/grid/group-stats.ts)
+ * of the readings that fall in it. The store updates them in the same transaction as the
+ * readings' insert, so a query never recomputes anything from the readings.
+ *
+ * Rows are kept at two resolutions: 200 m (the INSPIRE grid) and 1 km (its exact merge, so
+ * that a département-wide view reads 25 times fewer rows); coarser views are merged from the
+ * 1 km rows at query time (coarsenGrid).
+ */
+
+/** The resolutions the store maintains; any other is merged from the finest that divides it. */
+export const STORED_RESOLUTIONS_M = [200, 1000] as const;
+export type StoredResolution = (typeof STORED_RESOLUTIONS_M)[number];
+
+/** Whose evidence a reading is when it has no account (stored before accounts existed): counted as one contributor. */
+export const UNATTRIBUTED_CONTRIBUTOR = 'sans-compte';
+
+/** Which rows a person may read (decided by src/server/access/scope.ts). */
+export type GridScope = { kind: 'all' } | { kind: 'departements'; departements: readonly string[] };
+
+/** Rows whose cell's south-west corner (EPSG:3035 metres) lies in the ranges, bounds included. */
+export interface GridArea {
+  resolutionM: StoredResolution;
+  north: readonly [number, number];
+  east: readonly [number, number];
+}
+
+export interface GridQuery extends GridArea {
+  scope: GridScope;
+  operators?: readonly Operator[];
+  technologies?: readonly Technology[];
+  settings?: readonly Setting[];
+  /** `YYYY-MM` (UTC month of `recordedAt`), both included. */
+  fromMonth?: string;
+  toMonth?: string;
+}
+
+export interface GridGroupRow {
+  /** INSPIRE cell id at the row's resolution. */
+  cell: string;
+  operator: Operator;
+  technology: Technology;
+  setting: Setting;
+  month: string;
+  /** The département of the readings (null: not placed in a commune). */
+  departement: string | null;
+  stats: GroupStats;
+}
+
+/** Residents' reports (visible ones only) per cell × operator × month × département. */
+export interface GridReportRow {
+  cell: string;
+  operator: Operator;
+  month: string;
+  departement: string | null;
+  count: number;
+}
+
+export interface GridStore {
+  gridGroups(query: GridQuery): Promise<GridGroupRow[]>;
+  gridReports(query: Omit<GridQuery, 'technologies' | 'settings'>): Promise<GridReportRow[]>;
+}

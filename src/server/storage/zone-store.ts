@@ -1,0 +1,20 @@
+import type { Zone, ZoneDraft, ZoneHistoryEntry, ZoneStatus } from '../../domain/zone.ts';
+
+/** What a zone's change may touch (its status moves through {@link ZoneStore.moveZone} only). */
+export type ZoneChanges = Partial<ZoneDraft> & { communes?: string[]; updatedAt: string };
+
+/** Candidate zones and their workflow history, shared by the reviewers of a département. */
+export interface ZoneStore {
+  /** Stores a new zone with its first history entry (`from: null`). */
+  createZone(zone: Omit<Zone, 'history'>, first: ZoneHistoryEntry): Promise<void>;
+  zoneById(id: string): Promise<Zone | undefined>;
+  /** Oldest first; every département when `departement` is undefined. */
+  listZones(departement?: string): Promise<Zone[]>;
+  /** Answers the zone as changed, undefined when there is none with this id. */
+  updateZone(id: string, changes: ZoneChanges): Promise<Zone | undefined>;
+  /**
+   * Moves the zone from `entry.from` to `entry.to` and appends `entry` to its history, only if
+   * its status is still `entry.from` (another reviewer may have moved it meanwhile): false if not.
+   */
+  moveZone(id: string, entry: ZoneHistoryEntry & { from: ZoneStatus }): Promise<boolean>;
+}
