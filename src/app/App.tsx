@@ -6,6 +6,7 @@ import { signOut } from './account/sign-in.ts';
 import { MapScreen } from './map/MapScreen.tsx';
 import { ReadingsScreen } from './readings/ReadingsScreen.tsx';
 import { lazyScreen } from './shell/lazy-screen.tsx';
+import { tabOf } from './shell/routes.ts';
 import { applyUpdate, shellState } from './shell/service-worker.ts';
 import { sessionState } from './shell/session-state.ts';
 import { useStore } from './shell/tiny-store.ts';
@@ -17,6 +18,8 @@ import { SyncBar } from './sync/SyncBar.tsx';
 const ReportScreen = lazyScreen(() => import('./report/ReportScreen.tsx').then((m) => m.ReportScreen), 'La page de signalement');
 const ReviewScreen = lazyScreen(() => import('./review/ReviewScreen.tsx').then((m) => m.ReviewScreen), 'L’écran des signalements');
 const AdminScreen = lazyScreen(() => import('./admin/AdminScreen.tsx').then((m) => m.AdminScreen), 'L’écran d’administration');
+const CoverageScreen = lazyScreen(() => import('./cells/CoverageScreen.tsx').then((m) => m.CoverageScreen), 'L’écran de couverture');
+const ZonesScreen = lazyScreen(() => import('./zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
 
 interface Tab {
   hash: string;
@@ -27,6 +30,8 @@ const RELEVE = { hash: '#releve', label: 'Relevé' };
 const RELEVES = { hash: '#releves', label: 'Relevés' };
 const CARTE = { hash: '#carte', label: 'Carte' };
 const SIGNALEMENTS = { hash: '#signalements', label: 'Signalements' };
+const COUVERTURE = { hash: '#couverture', label: 'Couverture' };
+const ZONES = { hash: '#zones', label: 'Zones' };
 const ADMINISTRATION = { hash: '#administration', label: 'Administration' };
 const CONNEXION = { hash: '#connexion', label: 'Connexion' };
 const SIGNALER = { hash: '#signaler', label: 'Signaler' };
@@ -34,16 +39,20 @@ const SIGNALER = { hash: '#signaler', label: 'Signaler' };
 /** What each role sees; the first tab is where it lands. The server enforces the same rules. */
 const TABS: Record<Role | 'anonymous', Tab[]> = {
   agent: [RELEVE, RELEVES, CARTE],
-  reviewer: [SIGNALEMENTS, CARTE],
-  admin: [ADMINISTRATION, SIGNALEMENTS, CARTE],
+  reviewer: [SIGNALEMENTS, COUVERTURE, ZONES, CARTE],
+  admin: [ADMINISTRATION, SIGNALEMENTS, COUVERTURE, ZONES, CARTE],
   anonymous: [CONNEXION, SIGNALER],
 };
 
 function currentTab(tabs: Tab[], hash: string): string {
+  const route = tabOf(hash);
   // The residents' page is open to everyone, signed in or not.
-  if (hash === SIGNALER.hash) return hash;
-  return tabs.find((tab) => tab.hash === hash)?.hash ?? tabs[0]!.hash;
+  if (route === SIGNALER.hash) return route;
+  return tabs.find((tab) => tab.hash === route)?.hash ?? tabs[0]!.hash;
 }
+
+/** Screens made for a desktop's width (the others keep a phone's column). */
+const WIDE_TABS = new Set(['#couverture', '#zones']);
 
 export function App() {
   const [hash, setHash] = useState(window.location.hash);
@@ -120,7 +129,7 @@ export function App() {
         </div>
       )}
       {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
-      <main>
+      <main class={WIDE_TABS.has(tab) ? 'wide' : undefined}>
         {!loaded ? null : tab === '#signaler' ? (
           <ReportScreen />
         ) : !user ? (
@@ -132,6 +141,8 @@ export function App() {
             {tab === '#carte' && <MapScreen />}
             {tab === '#signalements' && <ReviewScreen />}
             {tab === '#administration' && <AdminScreen />}
+            {tab === '#couverture' && <CoverageScreen />}
+            {tab === '#zones' && <ZonesScreen hash={hash} />}
           </>
         )}
       </main>

@@ -1,8 +1,9 @@
 import { expose } from 'comlink';
+import { buildDeviceGrid } from './device-grid.ts';
 import { buildDeviceLayer } from './map-layers.ts';
 
 /** Everything the page may ask of the worker; the page imports only this type. */
-const services = { buildDeviceLayer };
+const services = { buildDeviceLayer, buildDeviceGrid };
 
 export type WorkerServices = typeof services;
 

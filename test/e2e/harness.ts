@@ -150,17 +150,20 @@ export interface Phone {
   close(): Promise<void>;
 }
 
-/** A phone-sized Chromium with a profile on disk (IndexedDB and service worker survive restarts). */
-export async function launchPhone(): Promise<Phone> {
+/**
+ * A phone-sized Chromium with a profile on disk (IndexedDB and service worker survive restarts).
+ * `desktop`: an office screen with a mouse instead (the reviewers' screens).
+ */
+export async function launchPhone({ desktop = false }: { desktop?: boolean } = {}): Promise<Phone> {
   const profile = await mkdtemp(join(tmpdir(), 'couverture-profile-'));
   const launch = ({ offline = false } = {}) =>
     chromium.launchPersistentContext(profile, {
       offline,
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
+      viewport: desktop ? { width: 1366, height: 900 } : { width: 390, height: 844 },
+      isMobile: !desktop,
+      hasTouch: !desktop,
       locale: 'fr-FR',
       timezoneId: 'Europe/Paris',
       permissions: ['geolocation'],

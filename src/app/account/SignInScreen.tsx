@@ -1,3 +1,4 @@
+import { tabOf } from '../shell/routes.ts';
 import { SignInForm } from './SignInForm.tsx';
 
 /** The first screen without an account: agents and staff sign in, residents report. */
@@ -6,7 +7,7 @@ export function SignInScreen() {
     <section class="screen" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">Connexion</h2>
       <p class="hint">Agents communaux et équipes du département ou de la préfecture : connectez-vous une fois avec du réseau, l’application fonctionne ensuite hors ligne.</p>
-      <SignInForm idPrefix="sign-in" onSignedIn={() => (window.location.hash = '')} />
+      <SignInForm idPrefix="sign-in" onSignedIn={landAfterSignIn} />
       <div class="resident-entry">
         <h3>Vous habitez ici ?</h3>
         <p>Pas besoin de compte pour nous dire où le téléphone ne passe pas.</p>
@@ -16,4 +17,9 @@ export function SignInScreen() {
       </div>
     </section>
   );
+}
+
+/** A link followed before signing in (a zone's dossier, a filtered map) opens once signed in; « Connexion » itself leads to the role's first screen. */
+function landAfterSignIn(): void {
+  if (tabOf(window.location.hash) === '#connexion') window.location.hash = '';
 }

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import type { LeafletMapProps } from './LeafletMap.tsx';
@@ -9,6 +10,7 @@ let loading: Promise<ComponentType<LeafletMapProps>> | undefined;
 
 export function MapScreen() {
   const { records } = useStore(outboxState);
+  const { session } = useStore(sessionState);
   const [LeafletMap, setLeafletMap] = useState<ComponentType<LeafletMapProps>>();
   const [failed, setFailed] = useState(false);
 
@@ -29,7 +31,7 @@ export function MapScreen() {
       {failed ? (
         <p class="error">La carte n’a pas pu se charger. Rouvrez l’application avec du réseau une fois pour l’installer.</p>
       ) : LeafletMap ? (
-        <LeafletMap records={records} />
+        <LeafletMap records={records} deviceCells={session?.info.user.role === 'agent' || records.length > 0} />
       ) : (
         <p>Chargement de la carte…</p>
       )}

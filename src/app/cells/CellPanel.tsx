@@ -1,0 +1,136 @@
+import { useEffect, useState } from 'preact/hooks';
+import { CELL_ZONE_LABELS } from '../../domain/grid/cell-verdict.ts';
+import type { FeatureCollection, ReadingProperties } from '../../domain/geojson.ts';
+import { LEVEL_LABELS, LEVELS } from '../../domain/level.ts';
+import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
+import { SETTING_LABELS, VOICE_LABELS } from '../../domain/reading.ts';
+import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
+import { formatTime } from '../format.ts';
+import { api, ApiError } from '../shell/api.ts';
+import { cellIdOf, type CellFeature, type OperatorCellStats } from './api-types.ts';
+import { percent, verdictLabel } from './labels.ts';
+
+const SHOWN_READINGS = 200;
+
+export interface CellPanelProps {
+  feature: CellFeature;
+  selectable: boolean;
+  selected: boolean;
+  onToggle(): void;
+  onClose(): void;
+}
+
+/** One cell: its verdict, its figures per operator, and the readings behind them. */
+export function CellPanel({ feature, selectable, selected, onToggle, onClose }: CellPanelProps) {
+  const id = cellIdOf(feature);
+  const p = feature.properties;
+  const [readings, setReadings] = useState<ReadingProperties[]>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setReadings(undefined);
+    setError(undefined);
+    api<FeatureCollection<ReadingProperties>>(`/api/v1/cells/${encodeURIComponent(id)}/readings`, { signal: abort.signal }).then(
+      (collection) => setReadings(collection.features.map((f) => f.properties).sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt))),
+      (caught: unknown) => {
+        if ((caught as Error).name !== 'AbortError') setError(caught instanceof ApiError ? caught.message : 'Les relevés de la maille n’ont pas pu être chargés.');
+      },
+    );
+    return () => abort.abort();
+  }, [id]);
+
+  const operators = OPERATORS.filter((operator) => p.operators[operator]);
+  return (
+    <section class="side-section cell-panel" aria-labelledby="cell-title">
+      <div class="side-head">
+        <h3 id="cell-title">Maille {id}</h3>
+        <button type="button" class="link-button" onClick={onClose}>
+          Fermer
+        </button>
+      </div>
+      <p>
+        <span class={`zone-tag zone-${p.zone}`}>{CELL_ZONE_LABELS[p.zone]}</span>
+        {p.residentReports > 0 && ` · ${p.residentReports} signalement${p.residentReports > 1 ? 's' : ''} d’habitants`}
+      </p>
+      {selectable ? (
+        <div class="actions">
+          <button type="button" onClick={onToggle}>
+            {selected ? 'Retirer de la sélection' : 'Ajouter à la sélection'}
+          </button>
+        </div>
+      ) : (
+        <p class="hint">Zoomez jusqu’aux mailles de 200 m pour la sélectionner.</p>
+      )}
+      {operators.length === 0 ? (
+        <p>Aucun relevé d’opérateur avec ces filtres.</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="stats-table" aria-label="Statistiques par opérateur">
+            <thead>
+              <tr>
+                <th scope="col">Opérateur</th>
+                <th scope="col">Verdict</th>
+                <th scope="col">Relevés</th>
+                <th scope="col">Contrib.</th>
+                <th scope="col" title="Part des relevés à chaque niveau">TBC / BC / CL / PC</th>
+                <th scope="col">Signal médian</th>
+                <th scope="col">Appels réussis</th>
+              </tr>
+            </thead>
+            <tbody>
+              {operators.map((operator) => (
+                <OperatorRow key={operator} name={OPERATOR_LABELS[operator]} stats={p.operators[operator]!} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h4>Relevés de la maille</h4>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!readings && !error && <p>Chargement des relevés…</p>}
+      {readings && readings.length === 0 && <p>Aucun relevé.</p>}
+      {readings && readings.length > 0 && (
+        <ul class="cell-readings" aria-label="Relevés de la maille">
+          {readings.slice(0, SHOWN_READINGS).map((r) => (
+            <li key={r.id}>
+              <span class={`level level-${r.level}`} title={LEVEL_LABELS[r.level]}>
+                {r.level}
+              </span>{' '}
+              {OPERATOR_LABELS[r.operator]} · {TECHNOLOGY_LABELS[r.technology]}
+              {r.signalDbm !== undefined ? ` · ${r.signalDbm} dBm` : r.signalBars !== undefined ? ` · ${r.signalBars} barre${r.signalBars > 1 ? 's' : ''}` : ''}
+              {r.voice && r.voice !== 'not-tested' ? ` · ${VOICE_LABELS[r.voice]}` : ''} · {SETTING_LABELS[r.setting].toLowerCase()} · {formatTime(r.recordedAt)}
+            </li>
+          ))}
+          {readings.length > SHOWN_READINGS && <li class="hint">… et {readings.length - SHOWN_READINGS} autres (voir le CSV du dossier).</li>}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function OperatorRow({ name, stats }: { name: string; stats: OperatorCellStats }) {
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>
+        {stats.verdict === 'insufficient' ? (
+          'insuffisant'
+        ) : (
+          <span class={`level level-${stats.verdict}`} title={verdictLabel(stats.verdict)}>
+            {stats.verdict}
+          </span>
+        )}
+      </td>
+      <td>{stats.readings}</td>
+      <td>{stats.contributors}</td>
+      <td class="nowrap">{LEVELS.map((level) => Math.round((stats.levelShares?.[level] ?? 0) * 100)).join(' / ')} %</td>
+      <td>{stats.medianDbm === null || stats.medianDbm === undefined ? '—' : `${stats.medianDbm} dBm`}</td>
+      <td>{stats.callSuccessRate === null || stats.callSuccessRate === undefined ? 'non testé' : `${percent(stats.callSuccessRate)}${stats.callTests ? ` (${stats.callTests} essais)` : ''}`}</td>
+    </tr>
+  );
+}

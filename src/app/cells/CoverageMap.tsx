@@ -1,0 +1,199 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError, api } from '../shell/api.ts';
+import { loadTileConfig } from '../map/tile-config.ts';
+import { ZONE_COLOURS } from '../map/zone-colours.ts';
+import { cellIdOf, type CellCollection, type CellFeature, type OutlineGeometry } from './api-types.ts';
+import { cellsUrl, coarserResolution, resolutionForZoom, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
+
+/** Hérault, where Couverture started. */
+const DEFAULT_VIEW: MapView = { zoom: 9, lat: 43.61, lon: 3.6 };
+
+export interface CellsLoad {
+  state: 'loading' | 'loaded' | 'failed' | 'too-far';
+  resolutionM?: number;
+  cells: CellFeature[];
+  message?: string;
+}
+
+export interface CoverageMapProps {
+  filters: CoverageFilters;
+  initialView: MapView | undefined;
+  selection: ReadonlySet<string>;
+  activeCell: string | undefined;
+  /** Outline drawn over the cells (a suggestion or a zone being looked at). */
+  highlight: OutlineGeometry | undefined;
+  onView(view: MapView, bounds: LonLatBounds): void;
+  onCells(load: CellsLoad): void;
+  onCellClick(feature: CellFeature): void;
+  /** A shift-drag rectangle was drawn. */
+  onRectangle(bounds: LonLatBounds): void;
+  /** Zones already made in the département: dashed outlines, under the clicks. */
+  zoneOutlines: OutlineGeometry[];
+  /** When set, the map moves there (then the parent clears it). */
+  flyTo: LonLatBounds | undefined;
+}
+
+function boundsOf(map: L.Map): LonLatBounds {
+  const b = map.getBounds();
+  return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
+}
+
+/**
+ * The cells of the view on a canvas (thousands of squares stay smooth), refetched after each
+ * move, on a coarser grid when zoomed out. Shift-drag draws a selection rectangle (Leaflet's
+ * own shift-drag box zoom is turned off for it).
+ */
+export function CoverageMap(props: CoverageMapProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const map = useRef<L.Map | undefined>(undefined);
+  const cellsLayer = useRef<L.GeoJSON | undefined>(undefined);
+  const highlightLayer = useRef<L.GeoJSON | undefined>(undefined);
+  const zonesLayer = useRef<L.GeoJSON | undefined>(undefined);
+  const reload = useRef<() => void>(() => undefined);
+
+  useEffect(() => {
+    const start = latest.current.initialView ?? DEFAULT_VIEW;
+    const renderer = L.canvas({ padding: 0.2 });
+    const leaflet = L.map(container.current!, { renderer, preferCanvas: true, boxZoom: false }).setView([start.lat, start.lon], start.zoom);
+    map.current = leaflet;
+    void loadTileConfig().then((tiles) => {
+      if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom }).addTo(leaflet);
+    });
+    const layer = L.geoJSON(undefined, {
+      renderer,
+      style: (feature) => cellStyle(feature as CellFeature, latest.current),
+      onEachFeature: (feature, drawn) => {
+        drawn.on('click', () => latest.current.onCellClick(feature as CellFeature));
+      },
+    } as L.GeoJSONOptions).addTo(leaflet);
+    cellsLayer.current = layer;
+    zonesLayer.current = L.geoJSON(undefined, { renderer, interactive: false, style: { color: '#1b1b1b', weight: 2, dashArray: '3 4', fill: false } } as L.GeoJSONOptions).addTo(leaflet);
+    highlightLayer.current = L.geoJSON(undefined, { renderer, interactive: false, style: { color: '#003d7a', weight: 3, dashArray: '6 4', fill: false } } as L.GeoJSONOptions).addTo(leaflet);
+
+    let request: AbortController | undefined;
+    const load = async () => {
+      request?.abort();
+      const zoom = leaflet.getZoom();
+      const bounds = boundsOf(leaflet);
+      let resolution = resolutionForZoom(zoom);
+      if (resolution === undefined) {
+        layer.clearLayers();
+        latest.current.onCells({ state: 'too-far', cells: [], message: 'Zoomez pour afficher les mailles.' });
+        return;
+      }
+      const controller = new AbortController();
+      request = controller;
+      latest.current.onCells({ state: 'loading', resolutionM: resolution, cells: [] });
+      for (;;) {
+        try {
+          const collection = await api<CellCollection>(cellsUrl(latest.current.filters, bounds, resolution), { signal: controller.signal });
+          layer.clearLayers();
+          layer.addData(collection as unknown as GeoJSON.FeatureCollection);
+          latest.current.onCells({ state: 'loaded', resolutionM: resolution, cells: collection.features });
+          return;
+        } catch (error) {
+          if ((error as Error).name === 'AbortError') return;
+          // The server caps a view's area per grid: try the next coarser one.
+          const coarser = coarserResolution(resolution);
+          if (error instanceof ApiError && error.status === 400 && coarser !== undefined) {
+            resolution = coarser;
+            continue;
+          }
+          latest.current.onCells({ state: 'failed', resolutionM: resolution, cells: [], message: error instanceof ApiError ? error.message : 'Les mailles n’ont pas pu être chargées.' });
+          return;
+        }
+      }
+    };
+    reload.current = () => void load();
+    const moved = () => {
+      const centre = leaflet.getCenter();
+      latest.current.onView({ zoom: leaflet.getZoom(), lat: centre.lat, lon: centre.lng }, boundsOf(leaflet));
+      void load();
+    };
+    leaflet.on('moveend', moved);
+    moved();
+
+    // Shift-drag: a rectangle that adds the cells whose centre it holds. Caught before
+    // Leaflet's own handlers so that the map does not pan meanwhile.
+    const box = container.current!;
+    let suppressClickUntil = 0;
+    const onDown = (event: MouseEvent) => {
+      if (!event.shiftKey || event.button !== 0) return;
+      event.stopPropagation();
+      event.preventDefault();
+      const from = leaflet.mouseEventToLatLng(event);
+      const rectangle = L.rectangle(L.latLngBounds(from, from), { color: '#003d7a', weight: 1, dashArray: '4 3', fillOpacity: 0.1, interactive: false }).addTo(leaflet);
+      const onMove = (move: MouseEvent) => rectangle.setBounds(L.latLngBounds(from, leaflet.mouseEventToLatLng(move)));
+      const onUp = (up: MouseEvent) => {
+        document.removeEventListener('mousemove', onMove);
+        document.removeEventListener('mouseup', onUp);
+        rectangle.remove();
+        suppressClickUntil = Date.now() + 400;
+        const to = leaflet.mouseEventToLatLng(up);
+        latest.current.onRectangle({
+          west: Math.min(from.lng, to.lng),
+          east: Math.max(from.lng, to.lng),
+          south: Math.min(from.lat, to.lat),
+          north: Math.max(from.lat, to.lat),
+        });
+      };
+      document.addEventListener('mousemove', onMove);
+      document.addEventListener('mouseup', onUp);
+    };
+    const onClick = (event: MouseEvent) => {
+      if (Date.now() < suppressClickUntil) event.stopPropagation();
+    };
+    box.addEventListener('mousedown', onDown, true);
+    box.addEventListener('click', onClick, true);
+    return () => {
+      request?.abort();
+      box.removeEventListener('mousedown', onDown, true);
+      box.removeEventListener('click', onClick, true);
+      leaflet.remove();
+    };
+  }, []);
+
+  // New filters: the same view again (the first render's load is the mount's).
+  const filtersSeen = useRef(props.filters);
+  useEffect(() => {
+    if (filtersSeen.current === props.filters) return;
+    filtersSeen.current = props.filters;
+    reload.current();
+  }, [props.filters]);
+
+  useEffect(() => {
+    const layer = cellsLayer.current;
+    if (!layer) return;
+    layer.eachLayer((drawn) => (drawn as L.Path).setStyle(cellStyle((drawn as L.Path & { feature: CellFeature }).feature, latest.current)));
+  }, [props.selection, props.activeCell]);
+
+  useEffect(() => {
+    highlightLayer.current?.clearLayers();
+    if (props.highlight) highlightLayer.current?.addData(props.highlight as unknown as GeoJSON.Geometry);
+  }, [props.highlight]);
+
+  useEffect(() => {
+    zonesLayer.current?.clearLayers();
+    for (const outline of props.zoneOutlines) zonesLayer.current?.addData(outline as unknown as GeoJSON.Geometry);
+  }, [props.zoneOutlines]);
+
+  useEffect(() => {
+    if (!props.flyTo || !map.current) return;
+    const { west, south, east, north } = props.flyTo;
+    map.current.fitBounds([[south, west], [north, east]], { maxZoom: 16, padding: [24, 24] });
+  }, [props.flyTo]);
+
+  return <div ref={container} class="coverage-map" role="region" aria-label="Carte des mailles" />;
+}
+
+function cellStyle(feature: CellFeature, { selection, activeCell }: Pick<CoverageMapProps, 'selection' | 'activeCell'>): L.PathOptions {
+  const id = cellIdOf(feature);
+  const colour = ZONE_COLOURS[feature.properties.zone] ?? ZONE_COLOURS.insufficient;
+  if (selection.has(id)) return { color: '#003d7a', weight: 3, fillColor: colour, fillOpacity: 0.8 };
+  if (id === activeCell) return { color: '#1b1b1b', weight: 2, fillColor: colour, fillOpacity: 0.6 };
+  return { color: colour, weight: 0.5, fillColor: colour, fillOpacity: 0.45 };
+}

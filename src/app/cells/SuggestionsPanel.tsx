@@ -1,0 +1,88 @@
+import { useState } from 'preact/hooks';
+import type { Zone } from '../../domain/zone.ts';
+import { ApiError } from '../shell/api.ts';
+import { createZone } from '../zones/zones-api.ts';
+import type { Suggestion } from './api-types.ts';
+
+export interface SuggestionsPanelProps {
+  suggestions: Suggestion[] | undefined;
+  loading: boolean;
+  error: string | undefined;
+  onRefresh(): void;
+  onShow(suggestion: Suggestion): void;
+  onCreated(zone: Zone): void;
+}
+
+export function suggestionSummary(s: Suggestion): string {
+  const cells = `${s.cells.length} maille${s.cells.length > 1 ? 's' : ''}`;
+  const kinds = s.blanche !== undefined && s.grise !== undefined ? ` (${s.blanche} blanche${s.blanche > 1 ? 's' : ''}, ${s.grise} grise${s.grise > 1 ? 's' : ''})` : '';
+  return `${cells}${kinds} · ${s.readings} relevé${s.readings > 1 ? 's' : ''} · ${s.contributors} contributeur${s.contributors > 1 ? 's' : ''}`;
+}
+
+/**
+ * Connected blanche/grise cells of the view, ranked by evidence (the server's suggestion).
+ * « Créer cette zone » makes it a zone at once, named after its rank; the name, need and
+ * notes can be changed in « Zones ».
+ */
+export function SuggestionsPanel({ suggestions, loading, error, onRefresh, onShow, onCreated }: SuggestionsPanelProps) {
+  const [busy, setBusy] = useState<number>();
+  const [failure, setFailure] = useState<string>();
+
+  const create = async (s: Suggestion, rank: number) => {
+    setBusy(rank);
+    setFailure(undefined);
+    try {
+      const zone = await createZone({
+        name: `Zone suggérée n° ${rank} (${s.cells.length} maille${s.cells.length > 1 ? 's' : ''})`,
+        cells: s.cells,
+        need: 'habitations',
+        notes: `Créée depuis les suggestions automatiques : ${suggestionSummary(s)}.`,
+      });
+      onCreated(zone);
+    } catch (caught) {
+      setFailure(caught instanceof ApiError ? caught.message : String(caught));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <section class="side-section" aria-labelledby="suggestions-title">
+      <div class="side-head">
+        <h3 id="suggestions-title">Zones suggérées</h3>
+        <button type="button" class="link-button" onClick={onRefresh} disabled={loading}>
+          {loading ? 'Recherche…' : 'Actualiser'}
+        </button>
+      </div>
+      <p class="hint">Mailles blanches ou grises voisines dans la vue, les mieux documentées d’abord.</p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {failure && (
+        <p class="error" role="alert">
+          {failure}
+        </p>
+      )}
+      {suggestions && suggestions.length === 0 && <p>Aucune zone blanche ou grise dans la vue.</p>}
+      {suggestions && suggestions.length > 0 && (
+        <ol class="suggestions" aria-label="Zones suggérées">
+          {suggestions.map((s, i) => (
+            <li key={s.id ?? s.cells[0]}>
+              <span>{suggestionSummary(s)}</span>
+              <div class="actions">
+                <button type="button" onClick={() => onShow(s)}>
+                  Voir
+                </button>
+                <button type="button" class="primary" disabled={busy !== undefined} onClick={() => void create(s, i + 1)}>
+                  Créer cette zone
+                </button>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

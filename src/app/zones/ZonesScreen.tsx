@@ -1,0 +1,203 @@
+import { useEffect, useState } from 'preact/hooks';
+import { nextStatuses, ZONE_NEED_LABELS, ZONE_STATUS_LABELS, ZONE_STATUSES, type Zone, type ZoneStatus } from '../../domain/zone.ts';
+import { formatTime } from '../format.ts';
+import { ApiError } from '../shell/api.ts';
+import { sessionState } from '../shell/session-state.ts';
+import { useStore } from '../shell/tiny-store.ts';
+import { DossierPage } from './DossierPage.tsx';
+import { ZoneEditForm } from './ZoneEditForm.tsx';
+import { dossierHash, listZones, moveZone, zoneFileUrl } from './zones-api.ts';
+import { parseZonesRoute } from './zones-route.ts';
+
+export interface ZonesScreenProps {
+  hash: string;
+}
+
+/** « Zones »: the département's candidate zones, their workflow and history, their dossiers. */
+export function ZonesScreen({ hash }: ZonesScreenProps) {
+  const route = parseZonesRoute(hash);
+  if (route.dossier) return <DossierPage id={route.dossier} />;
+  return <ZonesList />;
+}
+
+function ZonesList() {
+  const { session } = useStore(sessionState);
+  const user = session?.info.user;
+  const [zones, setZones] = useState<Zone[]>();
+  const [error, setError] = useState<string>();
+  const [loading, setLoading] = useState(false);
+  const [status, setStatus] = useState<ZoneStatus | ''>('');
+
+  const load = async () => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      setZones(await listZones());
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'Les zones n’ont pas pu être chargées.');
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const replace = (updated: Zone) => setZones((list) => list?.map((zone) => (zone.id === updated.id ? updated : zone)));
+  const shown = (zones ?? []).filter((zone) => !status || zone.status === status).sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+
+  return (
+    <section class="screen zones-screen" aria-labelledby="zones-title">
+      <h2 id="zones-title">Zones candidates{user?.departement ? ` (département ${user.departement})` : ''}</h2>
+      <p class="hint">Partagées avec les autres instructeurs du département ; chaque changement d’étape est journalisé avec sa raison.</p>
+      <div class="actions">
+        <button type="button" onClick={() => void load()} disabled={loading}>
+          {loading ? 'Chargement…' : 'Actualiser'}
+        </button>
+        <a class="button-link" href="/api/v1/zones.csv" download>
+          Liste des zones (CSV)
+        </a>
+        <a class="button-link" href="/api/v1/zones.geojson" download>
+          Liste des zones (GeoJSON)
+        </a>
+      </div>
+      <div class="field status-filter">
+        <label for="zones-status">Étape</label>
+        <select id="zones-status" value={status} onChange={(event) => setStatus(event.currentTarget.value as ZoneStatus | '')}>
+          <option value="">Toutes</option>
+          {ZONE_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {ZONE_STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {zones && zones.length === 0 && (
+        <p>
+          Aucune zone pour l’instant : créez-en depuis <a href="#couverture">Couverture</a>.
+        </p>
+      )}
+      <ul class="zones" aria-label="Zones">
+        {shown.map((zone) => (
+          <ZoneItem key={zone.id} zone={zone} onChange={replace} onStale={() => void load()} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone): void; onStale(): void }) {
+  const [target, setTarget] = useState<ZoneStatus>();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+
+  const move = async () => {
+    if (!target) return;
+    if (!reason.trim()) return setError('Dites pourquoi la zone change d’étape.');
+    setBusy(true);
+    setError(undefined);
+    try {
+      onChange(await moveZone(zone.id, { status: target, reason: reason.trim() }));
+      setTarget(undefined);
+      setReason('');
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+      // Another reviewer moved it first: show where it stands now.
+      if (caught instanceof ApiError && caught.status === 409) onStale();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const next = nextStatuses(zone.status);
+  const reasonId = `zone-reason-${zone.id}`;
+  return (
+    <li class="zone-item" aria-label={zone.name} data-status={zone.status}>
+      <div class="reading-head">
+        <span class="reading-what">{zone.name}</span>
+        <span class={`state zone-status zone-status-${zone.status}`}>{ZONE_STATUS_LABELS[zone.status]}</span>
+      </div>
+      <p class="reading-meta">
+        {ZONE_NEED_LABELS[zone.need]}
+        {zone.need === 'autre' && zone.needDetail ? ` : ${zone.needDetail}` : ''} · {zone.cells.length} maille{zone.cells.length > 1 ? 's' : ''} · communes{' '}
+        {zone.communes.length > 0 ? zone.communes.join(', ') : 'inconnues'} · créée {formatTime(zone.createdAt)}
+      </p>
+      {zone.notes && <p class="reading-meta">Notes : {zone.notes}</p>}
+      {editing ? (
+        <ZoneEditForm
+          zone={zone}
+          onSaved={(saved) => {
+            onChange(saved);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : target ? (
+        <form
+          class="hide-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void move();
+          }}
+        >
+          <div class="field">
+            <label for={reasonId}>Raison du passage à « {ZONE_STATUS_LABELS[target]} »</label>
+            <input id={reasonId} type="text" maxLength={1000} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+          </div>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={busy}>
+              Confirmer
+            </button>
+            <button type="button" onClick={() => setTarget(undefined)}>
+              Annuler
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div class="actions">
+          {next.map((to) => (
+            <button key={to} type="button" class={to === 'ecartee' ? 'danger' : ''} onClick={() => setTarget(to)}>
+              {to === 'a-etudier' ? 'Remettre à l’étude' : `Passer à « ${ZONE_STATUS_LABELS[to]} »`}
+            </button>
+          ))}
+          <button type="button" onClick={() => setEditing(true)}>
+            Modifier
+          </button>
+        </div>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="actions dossier-links">
+        <a href={dossierHash(zone.id)}>Page imprimable</a>
+        <a href={zoneFileUrl(zone.id, 'dossier.geojson')} download>
+          Dossier (GeoJSON)
+        </a>
+        <a href={zoneFileUrl(zone.id, 'readings.csv')} download>
+          Relevés (CSV)
+        </a>
+      </div>
+      <details class="zone-history">
+        <summary>Historique ({zone.history.length})</summary>
+        <ol aria-label={`Historique de ${zone.name}`}>
+          {zone.history.map((entry, i) => (
+            <li key={i}>
+              {formatTime(entry.at)} · {entry.by.name} : {entry.from ? `${ZONE_STATUS_LABELS[entry.from]} → ` : 'création, '}
+              {ZONE_STATUS_LABELS[entry.to]} — « {entry.reason} »
+            </li>
+          ))}
+        </ol>
+      </details>
+    </li>
+  );
+}

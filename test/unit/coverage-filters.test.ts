@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cellsUrl,
+  coarserResolution,
+  DEFAULT_FILTERS,
+  formatBbox,
+  formatCoverageHash,
+  parseCoverageHash,
+  resolutionForZoom,
+  suggestionsUrl,
+  type CoverageState,
+} from '../../src/app/cells/coverage-filters.ts';
+import { tabOf } from '../../src/app/shell/routes.ts';
+import { parseZonesRoute } from '../../src/app/zones/zones-route.ts';
+
+describe('« Couverture » state ↔ hash', () => {
+  it('round-trips every filter and the view', () => {
+    const state: CoverageState = {
+      filters: { operators: ['orange', 'free'], technology: '4G', setting: 'indoor', from: '2026-01', to: '2026-05' },
+      view: { zoom: 15, lat: 43.7339, lon: 3.5494 },
+    };
+    const hash = formatCoverageHash(state);
+    expect(hash).toBe('#couverture?operator=orange,free&technology=4G&setting=indoor&from=2026-01&to=2026-05&view=15/43.73390/3.54940');
+    expect(parseCoverageHash(hash)).toEqual(state);
+  });
+
+  it('writes nothing for the defaults, and reads no state from a bare route', () => {
+    expect(formatCoverageHash({ filters: { ...DEFAULT_FILTERS } })).toBe('#couverture');
+    expect(parseCoverageHash('#couverture')).toBeUndefined();
+    expect(parseCoverageHash('')).toBeUndefined();
+  });
+
+  it('keeps operators in a canonical order, and all four means no filter', () => {
+    expect(formatCoverageHash({ filters: { operators: ['free', 'orange'], setting: 'outdoor' } })).toBe('#couverture?operator=orange,free');
+    expect(parseCoverageHash('#couverture?operator=free,bouygues,sfr,orange')?.filters.operators).toEqual([]);
+  });
+
+  it('drops what it does not know instead of failing: old or hand-edited links still open', () => {
+    const state = parseCoverageHash('#couverture?operator=orange,sosh&technology=6G&setting=roof&from=2026-13&to=mai&view=abc');
+    expect(state).toEqual({ filters: { operators: ['orange'], setting: 'outdoor' } });
+  });
+
+  it('swaps a period given backwards', () => {
+    expect(parseCoverageHash('#couverture?from=2026-05&to=2025-11')?.filters).toMatchObject({ from: '2025-11', to: '2026-05' });
+  });
+
+  it('refuses an impossible view', () => {
+    expect(parseCoverageHash('#couverture?view=15/95/3')?.view).toBeUndefined();
+    expect(parseCoverageHash('#couverture?view=40/43/3')?.view).toBeUndefined();
+  });
+});
+
+describe('cells requests', () => {
+  const bounds = { west: 3.5, south: 43.7, east: 3.6, north: 43.75 };
+
+  it('puts the filters, the bbox and the grid in the query', () => {
+    expect(cellsUrl({ operators: ['sfr'], technology: '5G', setting: 'outdoor', from: '2026-02' }, bounds, 200)).toBe(
+      '/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&operator=sfr&technology=5G&setting=outdoor&from=2026-02&resolution=200',
+    );
+    expect(suggestionsUrl({ operators: [], setting: 'vehicle' }, bounds)).toBe('/api/v1/zones/suggestions?bbox=3.50000,43.70000,3.60000,43.75000&setting=vehicle');
+  });
+
+  it('clamps a bbox that wraps past the antimeridian or the poles', () => {
+    expect(formatBbox({ west: -200, south: -95, east: 190, north: 91 })).toBe('-180.00000,-90.00000,180.00000,90.00000');
+  });
+
+  it('draws the 200 m grid close up, nested coarser grids further out, none far out', () => {
+    expect(resolutionForZoom(16)).toBe(200);
+    expect(resolutionForZoom(13)).toBe(200);
+    expect(resolutionForZoom(12)).toBe(1000);
+    expect(resolutionForZoom(10)).toBe(2000);
+    expect(resolutionForZoom(9)).toBe(5000);
+    expect(resolutionForZoom(7)).toBe(10_000);
+    expect(resolutionForZoom(6)).toBeUndefined();
+    for (let zoom = 7; zoom <= 19; zoom++) expect(resolutionForZoom(zoom)! % 200).toBe(0);
+    expect(coarserResolution(200)).toBe(1000);
+    expect(coarserResolution(5000)).toBe(10_000);
+    expect(coarserResolution(10_000)).toBeUndefined();
+  });
+});
+
+describe('routes', () => {
+  it('finds the tab of a hash with a query or a sub-path', () => {
+    expect(tabOf('#couverture?operator=sfr')).toBe('#couverture');
+    expect(tabOf('#zones/abc/dossier')).toBe('#zones');
+    expect(tabOf('#releve')).toBe('#releve');
+    expect(tabOf('')).toBe('');
+  });
+
+  it('reads a dossier route, and only that', () => {
+    expect(parseZonesRoute('#zones/0b6d%2Fx/dossier')).toEqual({ dossier: '0b6d/x' });
+    expect(parseZonesRoute('#zones/z-1/dossier')).toEqual({ dossier: 'z-1' });
+    expect(parseZonesRoute('#zones')).toEqual({});
+    expect(parseZonesRoute('#zones/z-1')).toEqual({});
+    expect(parseZonesRoute('#zones/%E0%A4/dossier')).toEqual({});
+  });
+});
