@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createUser,
   deviceReadingIds,
-  launchPhone,
   openInstalled,
   openSignedIn,
   recordReading,
   signInThroughPage,
-  startServer,
+  useFieldDay,
   syncBar,
   type Phone,
   type TestServer,
@@ -21,17 +19,7 @@ describe('accounts in the offline loop', () => {
   let phone: Phone;
   let agent: TestUser;
 
-  beforeEach(async () => {
-    server = await startServer();
-    phone = await launchPhone();
-    agent = await createUser(server);
-  });
-  afterEach(async () => {
-    const cspViolations = [...phone.cspViolations];
-    await phone.close();
-    await server.close();
-    expect(cspViolations).toEqual([]);
-  });
+  useFieldDay((day) => ({ server, phone, agent } = day));
 
   it('revoked while offline: the readings wait, every open page asks to sign in, then they are stored once and attributed to the agent', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);

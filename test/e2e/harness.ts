@@ -12,7 +12,7 @@ import type { Store } from '../../src/server/storage/store.ts';
 import type { Role } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { E2E_DIST } from './paths.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -292,4 +292,34 @@ export function deviceReadingIds(page: Page): Promise<string[]> {
 
 export function syncBar(page: Page) {
   return page.getByRole('region', { name: 'Envoi des relevés' });
+}
+
+/** What most browser tests start from: a fresh server, a phone, and an agent account on it. */
+export interface FieldDay {
+  server: TestServer;
+  phone: Phone;
+  agent: TestUser;
+}
+
+/**
+ * Gives each test of the enclosing describe a fresh field day, handed over through `receive`,
+ * and tears it down after, failing the test if any page broke the Content-Security-Policy.
+ */
+export function useFieldDay(receive: (day: FieldDay) => void): void {
+  let day: FieldDay | undefined;
+  beforeEach(async () => {
+    const server = await startServer();
+    const phone = await launchPhone();
+    day = { server, phone, agent: await createUser(server) };
+    receive(day);
+  });
+  afterEach(async () => {
+    if (!day) return;
+    const { server, phone } = day;
+    day = undefined;
+    const cspViolations = [...phone.cspViolations];
+    await phone.close();
+    await server.close();
+    expect(cspViolations).toEqual([]);
+  });
 }

@@ -1,22 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launchPhone, openSignedIn, createUser, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 describe('map', () => {
   let server: TestServer;
   let phone: Phone;
   let agent: TestUser;
 
-  beforeEach(async () => {
-    server = await startServer();
-    phone = await launchPhone();
-    agent = await createUser(server);
-  });
-  afterEach(async () => {
-    const cspViolations = [...phone.cspViolations];
-    await phone.close();
-    await server.close();
-    expect(cspViolations).toEqual([]);
-  });
+  useFieldDay((day) => ({ server, phone, agent } = day));
 
   it('loads Leaflet only when opened, and shows the device’s and the server’s readings on the configured tiles', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);

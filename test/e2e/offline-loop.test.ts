@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deviceReadingIds, launchPhone, openSignedIn, createUser, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { deviceReadingIds, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 // The promise the whole product stands on: opened once with network, the app records with
 // none, survives being closed, and delivers each reading once when the network returns.
@@ -8,17 +8,7 @@ describe('offline survey loop', () => {
   let phone: Phone;
   let agent: TestUser;
 
-  beforeEach(async () => {
-    server = await startServer();
-    phone = await launchPhone();
-    agent = await createUser(server);
-  });
-  afterEach(async () => {
-    const cspViolations = [...phone.cspViolations];
-    await phone.close();
-    await server.close();
-    expect(cspViolations).toEqual([]);
-  });
+  useFieldDay((day) => ({ server, phone, agent } = day));
 
   it('installs on first visit: the service worker takes control of the page', async () => {
     const page = await phone.context.newPage();

@@ -1,22 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deviceReadingIds, launchPhone, openInstalled, openSignedIn, createUser, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { deviceReadingIds, openInstalled, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 describe('sending through faults', () => {
   let server: TestServer;
   let phone: Phone;
   let agent: TestUser;
 
-  beforeEach(async () => {
-    server = await startServer();
-    phone = await launchPhone();
-    agent = await createUser(server);
-  });
-  afterEach(async () => {
-    const cspViolations = [...phone.cspViolations];
-    await phone.close();
-    await server.close();
-    expect(cspViolations).toEqual([]);
-  });
+  useFieldDay((day) => ({ server, phone, agent } = day));
 
   it('stores each reading once when the server answers 500 at first and then recovers', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);
