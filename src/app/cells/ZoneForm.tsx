@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import * as v from 'valibot';
-import { ZONE_NEED_LABELS, ZONE_NEEDS, ZoneDraftSchema, type Zone, type ZoneNeed } from '../../domain/zone.ts';
+import { ZoneDraftSchema, type Zone } from '../../domain/zone.ts';
 import { ApiError } from '../shell/api.ts';
+import { EMPTY_ZONE_FIELDS, ZoneFields, zoneFieldsError, zoneFieldsPayload } from '../zones/ZoneFields.tsx';
 import { createZone } from '../zones/zones-api.ts';
 
 export interface ZoneFormProps {
@@ -12,22 +13,15 @@ export interface ZoneFormProps {
 
 /** « Créer une zone » from the selected cells: name, need (with its detail for « Autre »), notes. */
 export function ZoneForm({ cells, onCreated, onCancel }: ZoneFormProps) {
-  const [name, setName] = useState('');
-  const [need, setNeed] = useState<ZoneNeed>('habitations');
-  const [needDetail, setNeedDetail] = useState('');
-  const [notes, setNotes] = useState('');
+  const [fields, setFields] = useState(EMPTY_ZONE_FIELDS);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
-    if (need === 'autre' && !needDetail.trim()) return setError('Précisez le besoin.');
-    const parsed = v.safeParse(ZoneDraftSchema, {
-      name,
-      cells,
-      need,
-      ...(need === 'autre' && { needDetail: needDetail.trim() }),
-      ...(notes.trim() && { notes: notes.trim() }),
-    });
+    const missing = zoneFieldsError(fields);
+    if (missing) return setError(missing);
+    const { notes, ...payload } = zoneFieldsPayload(fields);
+    const parsed = v.safeParse(ZoneDraftSchema, { ...payload, cells, ...(notes && { notes }) });
     if (!parsed.success) return setError(parsed.issues[0].message);
     setBusy(true);
     setError(undefined);
@@ -50,30 +44,7 @@ export function ZoneForm({ cells, onCreated, onCancel }: ZoneFormProps) {
         void submit();
       }}
     >
-      <div class="field">
-        <label for="zone-name">Nom de la zone</label>
-        <input id="zone-name" type="text" maxLength={120} value={name} placeholder="ex. Vallée du Verdus" onInput={(event) => setName(event.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="zone-need">Besoin</label>
-        <select id="zone-need" value={need} onChange={(event) => setNeed(event.currentTarget.value as ZoneNeed)}>
-          {ZONE_NEEDS.map((key) => (
-            <option key={key} value={key}>
-              {ZONE_NEED_LABELS[key]}
-            </option>
-          ))}
-        </select>
-      </div>
-      {need === 'autre' && (
-        <div class="field">
-          <label for="zone-need-detail">Quel besoin ?</label>
-          <input id="zone-need-detail" type="text" maxLength={200} value={needDetail} onInput={(event) => setNeedDetail(event.currentTarget.value)} />
-        </div>
-      )}
-      <div class="field">
-        <label for="zone-notes">Notes</label>
-        <textarea id="zone-notes" rows={3} maxLength={2000} value={notes} onInput={(event) => setNotes(event.currentTarget.value)} />
-      </div>
+      <ZoneFields idPrefix="zone" value={fields} onChange={setFields} namePlaceholder="ex. Vallée du Verdus" />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Création…' : `Créer la zone (${cells.length} maille${cells.length > 1 ? 's' : ''})`}
