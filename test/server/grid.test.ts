@@ -6,6 +6,7 @@ import { coarsenGrid, gridFromJson, gridToJson, aggregateReadings, type GridJson
 import { readingLevel } from '../../src/domain/level.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import { canonicalJson, type Reading } from '../../src/domain/reading.ts';
+import type { Report } from '../../src/domain/report.ts';
 import { wholeRange } from '../../src/server/grid/coverage.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import type { ReadingPlacement } from '../../src/server/storage/reading-store.ts';
@@ -30,9 +31,10 @@ function open(options: Parameters<typeof openTestApp>[1] = {}): TestApp {
 }
 
 /** Everything the store holds at a resolution, merged over months and départements, as the domain's JSON. */
-async function storedGrid(store: Store, resolutionM: 200 | 1000, departements?: string[]): Promise<GridJson> {
+async function storedGrid(store: Store, resolutionM: 200 | 1000 | 10_000, departements?: string[], months?: { fromMonth: string; toMonth: string }): Promise<GridJson> {
   const range = wholeRange(resolutionM);
-  const query = { resolutionM, north: range.north, east: range.east, scope: departements ? { kind: 'departements' as const, departements } : { kind: 'all' as const } };
+  const scope = departements ? { kind: 'departements' as const, departements } : { kind: 'all' as const };
+  const query = { resolutionM, north: range.north, east: range.east, scope, ...months };
   const groups = await store.gridGroups(query);
   const reports = await store.gridReports(query);
   return gridToJson(
@@ -45,6 +47,9 @@ async function storedGrid(store: Store, resolutionM: 200 | 1000, departements?: 
     }),
   );
 }
+
+/** A period holding every month: the month rows rather than the all-periods ones. */
+const EVERY_MONTH = { fromMonth: '0000-01', toMonth: '9999-12' };
 
 /** The domain's reference: every reading aggregated from scratch. */
 function recomputed(readings: Reading[], places: Map<string, ReadingPlacement>, resolutionM = 200, departements?: string[]): GridJson {
@@ -126,6 +131,59 @@ describe('the grid kept by the store', () => {
     expect((await storedGrid(store, 200)).residents.length).toBeGreaterThan(5);
   });
 
+  it('keeps its all-periods rows equal to the merge of its month rows, through duplicates, reports hidden and shown, and placing', async () => {
+    const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
+    stores.push(store);
+    const next = random(7);
+    const reportOptions = { receivedAt: '2026-05-04T12:00:00.000Z', collapseDistanceM: 0, collapseWindowMs: 0 };
+    const reports: Report[] = [];
+    let previous: Reading[] = [];
+    const accepted: Reading[] = [];
+    const places = new Map<string, ReadingPlacement>();
+    // Each 1 km and 10 km all-periods row is the merge of the month rows, and the grid they give equals a recomputation.
+    const check = async () => {
+      for (const resolutionM of [200, 1000] as const) {
+        expect(await storedGrid(store, resolutionM)).toEqual(await storedGrid(store, resolutionM, undefined, EVERY_MONTH));
+        expect(await storedGrid(store, resolutionM, ['34'])).toEqual(await storedGrid(store, resolutionM, ['34'], EVERY_MONTH));
+      }
+      const tenKm = await storedGrid(store, 10_000);
+      expect(tenKm).toEqual(gridToJson(coarsenGrid(gridFromJson(await storedGrid(store, 1000, undefined, EVERY_MONTH)), 10_000)));
+      const recomputedGroups = recomputed(accepted, places, 10_000).groups;
+      expect(tenKm.groups).toEqual(recomputedGroups);
+    };
+    for (let batch = 0; batch < 4; batch += 1) {
+      const fresh = Array.from({ length: 120 }, () => ({ ...randomReading(next), lon: Number((3.4 + next() * 0.4).toFixed(6)) }));
+      const placements = fresh.map(() => ({
+        accountId: next() < 0.5 ? 'a1' : 'a2',
+        commune: null,
+        departement: next() < 0.3 ? null : '34',
+        outsideCommunes: false,
+      }));
+      const retries = previous.slice(0, 15);
+      const result = await store.ingest([...fresh, ...retries, fresh[0]!], [...placements, ...retries.map(() => placements[0]!), placements[0]!]);
+      expect(result.duplicates).toHaveLength(retries.length + 1);
+      fresh.forEach((r, i) => places.set(r.id, placements[i]!));
+      accepted.push(...fresh);
+      previous = fresh;
+      const sent = Array.from({ length: 5 }, () => makeReport({ lat: 43.73 + (next() - 0.5) * 0.01, lon: 3.4 + next() * 0.4, operator: OPERATORS[batch]! }));
+      await store.ingestReports(sent.map((report) => ({ report, commune: '34261', departement: '34' })), reportOptions);
+      reports.push(...sent);
+      await check();
+    }
+    await store.setReportHidden(reports[0]!.id, true, 'test');
+    await store.setReportHidden(reports[0]!.id, true, 'test'); // twice counts once
+    await store.setReportHidden(reports[3]!.id, true, 'test');
+    await check();
+    expect((await storedGrid(store, 1000)).residents.reduce((sum, r) => sum + r.count, 0)).toBeGreaterThan(0);
+    await store.setReportHidden(reports[3]!.id, false, null);
+    await check();
+    // Placing the unplaced readings rebuilds their cells, all-periods rows (10 km ones too) included.
+    await store.placeUnplaced(() => ({ commune: '34261', departement: '34' }));
+    for (const [id, place] of places) if (place.departement === null) places.set(id, { ...place, commune: '34261', departement: '34' });
+    await check();
+    expect((await storedGrid(store, 200, ['34'])).groups).toEqual(recomputed(accepted, places, 200, ['34']).groups);
+  });
+
   it('moves readings to their département when they are placed at start', async () => {
     const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
     stores.push(store);
@@ -162,7 +220,7 @@ describe('the grid kept by the store', () => {
 
     const store = openSqliteStore(file);
     stores.push(store);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     const places = new Map(readings.map((r, i) => [r.id, { accountId: i === 0 ? 'a1' : null, commune: null, departement: i === 2 ? '30' : '34', outsideCommunes: false }]));
     const expected = recomputed(readings, places);
     expect((await storedGrid(store, 200)).groups).toEqual(expected.groups);

@@ -3,6 +3,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readingLevel } from '../../src/domain/level.ts';
 import { canonicalJson } from '../../src/domain/reading.ts';
+import { aggregateReadings, coarsenGrid, gridFromJson, gridToJson } from '../../src/domain/grid/grid-accumulator.ts';
+import { wholeRange } from '../../src/server/grid/coverage.ts';
+import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite-store.ts';
 import { addUser, makeReading, NIMES, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
 
@@ -44,8 +47,23 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     db.close();
+
+    // The grid was filled from the old readings, all periods and months alike, as a recomputation gives it.
+    const upgraded = openSqliteStore(file);
+    for (const resolutionM of [1000, 10_000] as const) {
+      const range = wholeRange(resolutionM);
+      const query = { resolutionM, north: range.north, east: range.east, scope: { kind: 'all' as const } };
+      const expected = gridToJson(coarsenGrid(aggregateReadings(old, () => UNATTRIBUTED_CONTRIBUTOR), resolutionM)).groups;
+      const rows = await upgraded.gridGroups(query);
+      expect(gridToJson(gridFromJson({ version: 1, resolutionM, groups: rows, residents: [], outsideGrid: 0 })).groups).toEqual(expected);
+      if (resolutionM === 1000) {
+        const months = await upgraded.gridGroups({ ...query, fromMonth: '0000-01', toMonth: '9999-12' });
+        expect(gridToJson(gridFromJson({ version: 1, resolutionM, groups: months, residents: [], outsideGrid: 0 })).groups).toEqual(expected);
+      }
+    }
+    await upgraded.close();
 
     // The app places the old readings once it starts, so reviewers find them in their département.
     server = openTestApp(tempDir(), { store: openSqliteStore(file) });

@@ -7,7 +7,7 @@ import { coarsenGrid, gridFromJson, type CoverageGrid, type GridJson } from '../
 import { judgeGrid, type GridFilter, type JudgedCell } from '../../domain/grid/judge-grid.ts';
 import { isInLaeaArea, LAEA_AREA_OF_USE, toLaea } from '../../domain/grid/laea.ts';
 import type { GridSettings } from '../config.ts';
-import type { GridScope, GridStore, StoredResolution } from '../storage/grid-store.ts';
+import { TOTAL_ONLY_RESOLUTION_M, type GridScope, type GridStore, type StoredResolution } from '../storage/grid-store.ts';
 
 /**
  * The server's view of the coverage grid: reads the aggregate rows the store keeps up to date
@@ -29,8 +29,12 @@ export function verdictOptions(settings: GridSettings): VerdictOptions {
   };
 }
 
-/** The finest stored resolution that nests cells of `resolutionM`. */
-export function storedResolutionFor(resolutionM: number): StoredResolution {
+/**
+ * The coarsest stored resolution that nests cells of `resolutionM`: 10 km rows exist for all
+ * periods only.
+ */
+export function storedResolutionFor(resolutionM: number, allPeriods = false): StoredResolution {
+  if (allPeriods && resolutionM % TOTAL_ONLY_RESOLUTION_M === 0) return TOTAL_ONLY_RESOLUTION_M;
   return resolutionM % 1000 === 0 ? 1000 : 200;
 }
 
@@ -108,7 +112,7 @@ export interface GridRequest {
 /** The grid of the cells in `range`, at its resolution, from the stored rows. */
 export async function loadGrid(store: GridStore, request: GridRequest): Promise<CoverageGrid> {
   const { range, scope, filter } = request;
-  const stored = storedResolutionFor(range.resolutionM);
+  const stored = storedResolutionFor(range.resolutionM, !request.fromMonth && !request.toMonth);
   const tail = range.resolutionM - stored;
   const query = {
     resolutionM: stored,

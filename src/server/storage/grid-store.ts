@@ -9,14 +9,24 @@ import type { Technology } from '../../domain/signal.ts';
  * of the readings that fall in it. The store updates them in the same transaction as the
  * readings' insert, so a query never recomputes anything from the readings.
  *
- * Rows are kept at two resolutions: 200 m (the INSPIRE grid) and 1 km (its exact merge, so
- * that a département-wide view reads 25 times fewer rows); coarser views are merged from the
- * 1 km rows at query time (coarsenGrid).
+ * Month rows are kept at two resolutions: 200 m (the INSPIRE grid) and 1 km (its exact merge,
+ * so that a département-wide view reads 25 times fewer rows). Besides them the store keeps
+ * "all periods" rows (every month merged, month {@link ALL_PERIODS}), updated in the same
+ * transactions, at 1 km and 10 km: a request without a period at those resolutions reads
+ * them, several times fewer rows than the months (at 200 m, a view's month rows are few and
+ * its all-periods rows would cost ingest as much as the month rows). Other views are merged
+ * from the coarsest stored resolution that divides theirs at query time (coarsenGrid).
  */
 
-/** The resolutions the store maintains; any other is merged from the finest that divides it. */
+/** The resolutions of the month rows; any other is merged from the finest that divides it. */
 export const STORED_RESOLUTIONS_M = [200, 1000] as const;
-export type StoredResolution = (typeof STORED_RESOLUTIONS_M)[number];
+/** A resolution kept for all periods only (no month rows). */
+export const TOTAL_ONLY_RESOLUTION_M = 10_000;
+export type StoredResolution = (typeof STORED_RESOLUTIONS_M)[number] | typeof TOTAL_ONLY_RESOLUTION_M;
+/** The resolutions of the all-periods rows. */
+export const ALL_PERIODS_RESOLUTIONS_M: readonly number[] = [1000, TOTAL_ONLY_RESOLUTION_M];
+/** The `month` of an all-periods row. */
+export const ALL_PERIODS = '*';
 
 /** Whose evidence a reading is when it has no account (stored before accounts existed): counted as one contributor. */
 export const UNATTRIBUTED_CONTRIBUTOR = 'sans-compte';
@@ -24,7 +34,10 @@ export const UNATTRIBUTED_CONTRIBUTOR = 'sans-compte';
 /** Which rows a person may read (decided by src/server/access/scope.ts). */
 export type GridScope = { kind: 'all' } | { kind: 'departements'; departements: readonly string[] };
 
-/** Rows whose cell's south-west corner (EPSG:3035 metres) lies in the ranges, bounds included. */
+/**
+ * Rows whose cell's south-west corner (EPSG:3035 metres) lies in the ranges, bounds included.
+ * At {@link TOTAL_ONLY_RESOLUTION_M} only without a period.
+ */
 export interface GridArea {
   resolutionM: StoredResolution;
   north: readonly [number, number];
@@ -36,7 +49,7 @@ export interface GridQuery extends GridArea {
   operators?: readonly Operator[];
   technologies?: readonly Technology[];
   settings?: readonly Setting[];
-  /** `YYYY-MM` (UTC month of `recordedAt`), both included. */
+  /** `YYYY-MM` (UTC month of `recordedAt`), both included; neither: the all-periods rows. */
   fromMonth?: string;
   toMonth?: string;
 }
@@ -47,6 +60,7 @@ export interface GridGroupRow {
   operator: Operator;
   technology: Technology;
   setting: Setting;
+  /** `YYYY-MM`, or {@link ALL_PERIODS} when the query asked no period (at 1 km or 10 km). */
   month: string;
   /** The département of the readings (null: not placed in a commune). */
   departement: string | null;

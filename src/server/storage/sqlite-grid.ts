@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { cellBbox } from '../../domain/grid/cell-geometry.ts';
 import { cellAt, coarserCell, formatCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import type { GridReading } from '../../domain/grid/grid-accumulator.ts';
 import { addToStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
@@ -7,7 +8,10 @@ import type { Reading, Setting } from '../../domain/reading.ts';
 import type { Report } from '../../domain/report.ts';
 import type { Technology } from '../../domain/signal.ts';
 import {
+  ALL_PERIODS,
+  ALL_PERIODS_RESOLUTIONS_M,
   STORED_RESOLUTIONS_M,
+  TOTAL_ONLY_RESOLUTION_M,
   UNATTRIBUTED_CONTRIBUTOR,
   type GridGroupRow,
   type GridQuery,
@@ -16,11 +20,16 @@ import {
 
 /**
  * The SQLite side of the coverage grid (grid-store.ts): tables `grid_groups` and `grid_reports`
- * (migration 3), kept up to date inside the readings' and reports' own transactions.
+ * (per month, migration 3) and `grid_totals` and `grid_report_totals` (all periods merged,
+ * migration 4), kept up to date together inside the readings' and reports' own transactions:
+ * every path that changes a month row goes through {@link GridBatch} or `rebuild`, which write
+ * both. Month rows are kept at 200 m and 1 km; all-periods rows at 1 km and 10 km.
  */
 
 export const BASE_RESOLUTION_M = STORED_RESOLUTIONS_M[0];
 const COARSE_RESOLUTION_M = STORED_RESOLUTIONS_M[1];
+/** 1 km cells per side of a 10 km cell, less one. */
+const TOTAL_ONLY_SPAN_M = TOTAL_ONLY_RESOLUTION_M - COARSE_RESOLUTION_M;
 
 /** UTC month `YYYY-MM` of an instant. */
 export function monthOf(ms: number): string {
@@ -32,6 +41,7 @@ export function baseCellOf(lon: number, lat: number): CellRef | undefined {
   return cellAt(lon, lat, BASE_RESOLUTION_M);
 }
 
+/** A pending row; `month` is {@link ALL_PERIODS} for an all-periods row. */
 interface PendingGroup {
   resolutionM: number;
   north: number;
@@ -64,10 +74,15 @@ export interface GridBatch {
 }
 
 export interface SqliteGrid {
-  batch(): GridBatch;
+  /** `withTotalOnly: false` leaves the 10 km all-periods rows alone (rebuild recomputes them). */
+  batch(options?: { withTotalOnly?: boolean }): GridBatch;
   groups(query: GridQuery): GridGroupRow[];
   reports(query: Omit<GridQuery, 'technologies' | 'settings'>): GridReportRow[];
-  /** Recomputes every row of these 1 km cells (and their 200 m cells) from the readings in them. */
+  /**
+   * Recomputes every row of these 1 km cells (and their 200 m cells) from the readings and
+   * visible reports in them, month and all-periods rows alike; then the 10 km all-periods rows
+   * holding them, from their 1 km rows.
+   */
   rebuild(coarseCells: Iterable<CellRef>): void;
   /** Fills the grid from every stored reading and visible report (migration 3). */
   backfill(): void;
@@ -93,55 +108,115 @@ interface ReportCountRow {
   count: number;
 }
 
-const FILTERS = `
-  resolution_m = @resolutionM AND north BETWEEN @n0 AND @n1 AND east BETWEEN @e0 AND @e1
+const AREA = `resolution_m = @resolutionM AND north BETWEEN @n0 AND @n1 AND east BETWEEN @e0 AND @e1
   AND (@allDepartements = 1 OR departement IN (SELECT value FROM json_each(@departements)))
-  AND (@operators IS NULL OR operator IN (SELECT value FROM json_each(@operators)))
-  AND (@fromMonth IS NULL OR month >= @fromMonth) AND (@toMonth IS NULL OR month <= @toMonth)`;
+  AND (@operators IS NULL OR operator IN (SELECT value FROM json_each(@operators)))`;
+const MONTHS = `(@fromMonth IS NULL OR month >= @fromMonth) AND (@toMonth IS NULL OR month <= @toMonth)`;
+const KINDS = `(@technologies IS NULL OR technology IN (SELECT value FROM json_each(@technologies)))
+  AND (@settings IS NULL OR setting IN (SELECT value FROM json_each(@settings)))`;
+
+/** Month rows (200 m, 1 km) and all-periods rows (1 km, 10 km; at 200 m the month rows are few enough per view). */
+const MONTH_RESOLUTIONS: readonly number[] = STORED_RESOLUTIONS_M;
+const TOTAL_RESOLUTIONS: readonly number[] = ALL_PERIODS_RESOLUTIONS_M;
 
 export function createSqliteGrid(db: Database.Database): SqliteGrid {
-  const selectStats = db
-    .prepare<[number, number, number, string, string, string, string, string], string>(
-      `SELECT stats FROM grid_groups WHERE resolution_m = ? AND north = ? AND east = ? AND operator = ? AND technology = ?
-       AND setting = ? AND month = ? AND departement = ?`,
-    )
-    .pluck();
-  const upsertStats = db.prepare<[number, number, number, string, string, string, string, string, string]>(`
+  // A stored row and a batch's pending one merge inside the upsert: one statement per row.
+  db.function('grid_merge_stats', { deterministic: true }, (stored: unknown, added: unknown) =>
+    JSON.stringify(mergeInto(JSON.parse(stored as string) as GroupStats, JSON.parse(added as string) as GroupStats)),
+  );
+  const addStats = db.prepare<[number, number, number, string, string, string, string, string, string]>(`
     INSERT INTO grid_groups (resolution_m, north, east, operator, technology, setting, month, departement, stats)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT DO UPDATE SET stats = excluded.stats`);
+    ON CONFLICT DO UPDATE SET stats = grid_merge_stats(stats, excluded.stats)`);
+  const addTotal = db.prepare<[number, number, number, string, string, string, string, string]>(`
+    INSERT INTO grid_totals (resolution_m, north, east, operator, technology, setting, departement, stats)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO UPDATE SET stats = grid_merge_stats(stats, excluded.stats)`);
   const addReportCount = db.prepare<[number, number, number, string, string, string, number]>(`
     INSERT INTO grid_reports (resolution_m, north, east, operator, month, departement, count) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count`);
   const dropEmptyReports = db.prepare<[number, number, number, string, string, string]>(`
     DELETE FROM grid_reports WHERE resolution_m = ? AND north = ? AND east = ? AND operator = ? AND month = ? AND departement = ?
     AND count <= 0`);
+  const addReportTotal = db.prepare<[number, number, number, string, string, number]>(`
+    INSERT INTO grid_report_totals (resolution_m, north, east, operator, departement, count) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO UPDATE SET count = count + excluded.count`);
+  const dropEmptyReportTotals = db.prepare<[number, number, number, string, string]>(`
+    DELETE FROM grid_report_totals WHERE resolution_m = ? AND north = ? AND east = ? AND operator = ? AND departement = ?
+    AND count <= 0`);
   const groupsStatement = db.prepare<Record<string, unknown>, GroupRow>(`
     SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
-    WHERE ${FILTERS}
-      AND (@technologies IS NULL OR technology IN (SELECT value FROM json_each(@technologies)))
-      AND (@settings IS NULL OR setting IN (SELECT value FROM json_each(@settings)))`);
+    WHERE ${AREA} AND ${MONTHS} AND ${KINDS}`);
+  const totalsStatement = db.prepare<Record<string, unknown>, GroupRow>(`
+    SELECT north, east, operator, technology, setting, '${ALL_PERIODS}' AS month, departement, stats FROM grid_totals
+    WHERE ${AREA} AND ${KINDS}`);
   const reportsStatement = db.prepare<Record<string, unknown>, ReportCountRow>(
-    `SELECT north, east, operator, month, departement, count FROM grid_reports WHERE ${FILTERS} AND count > 0`,
+    `SELECT north, east, operator, month, departement, count FROM grid_reports WHERE ${AREA} AND ${MONTHS} AND count > 0`,
+  );
+  const reportTotalsStatement = db.prepare<Record<string, unknown>, ReportCountRow>(
+    `SELECT north, east, operator, '${ALL_PERIODS}' AS month, departement, count FROM grid_report_totals WHERE ${AREA} AND count > 0`,
   );
   const deleteGroupsIn = db.prepare<[number, number, number, number, number]>(
     'DELETE FROM grid_groups WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ?',
+  );
+  const deleteTotalsIn = db.prepare<[number, number, number, number, number]>(
+    'DELETE FROM grid_totals WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ?',
+  );
+  const totalsIn = db.prepare<[number, number, number, number, number], Omit<GroupRow, 'month'>>(
+    `SELECT north, east, operator, technology, setting, departement, stats FROM grid_totals
+     WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ?`,
+  );
+  const deleteReportsIn = db.prepare<[number, number, number, number, number]>(
+    'DELETE FROM grid_reports WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ?',
+  );
+  const deleteReportTotalsIn = db.prepare<[number, number, number, number, number]>(
+    'DELETE FROM grid_report_totals WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ?',
+  );
+  const reportTotalsIn = db.prepare<[number, number, number, number, number], { operator: string; departement: string; count: number }>(
+    `SELECT operator, departement, SUM(count) AS count FROM grid_report_totals
+     WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ? GROUP BY operator, departement HAVING SUM(count) > 0`,
+  );
+  const visibleReportsNear = db.prepare<[number, number, number, number], { body: string; departement: string | null }>(
+    'SELECT body, departement FROM reports WHERE hidden = 0 AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?',
   );
   const readingsIn = db.prepare<[number, number, number, number], { body: string; account_id: string | null; departement: string | null }>(
     'SELECT body, account_id, departement FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? ORDER BY seq',
   );
 
-  function batch(): GridBatch {
+  function batch({ withTotalOnly = true } = {}): GridBatch {
     const groups = new Map<string, PendingGroup>();
     const reports = new Map<string, PendingReports>();
+    const totalResolutions = withTotalOnly ? TOTAL_RESOLUTIONS : TOTAL_RESOLUTIONS.filter((r) => r !== TOTAL_ONLY_RESOLUTION_M);
 
+    const pendingReport = (ref: CellRef, operator: string, month: string, departement: string, delta: number) => {
+      const key = `${ref.resolutionM}|${ref.north}|${ref.east}|${operator}|${month}|${departement}`;
+      const pending = reports.get(key);
+      if (pending) pending.delta += delta;
+      else reports.set(key, { resolutionM: ref.resolutionM, north: ref.north, east: ref.east, operator, month, departement, delta });
+    };
     const tallyReport = (cell: CellRef, operator: string, month: string, departement: string, delta: number) => {
-      for (const ref of [cell, coarserCell(cell, COARSE_RESOLUTION_M)]) {
-        const key = `${ref.resolutionM}|${ref.north}|${ref.east}|${operator}|${month}|${departement}`;
-        const pending = reports.get(key);
-        if (pending) pending.delta += delta;
-        else reports.set(key, { resolutionM: ref.resolutionM, north: ref.north, east: ref.east, operator, month, departement, delta });
+      for (const resolutionM of MONTH_RESOLUTIONS) pendingReport(coarserCell(cell, resolutionM), operator, month, departement, delta);
+      for (const resolutionM of totalResolutions) pendingReport(coarserCell(cell, resolutionM), operator, ALL_PERIODS, departement, delta);
+    };
+
+    const pendingGroup = (ref: CellRef, reading: GridReading, month: string, departement: string): GroupStats => {
+      const key = `${ref.resolutionM}|${ref.north}|${ref.east}|${reading.operator}|${reading.technology}|${reading.setting}|${month}|${departement}`;
+      let pending = groups.get(key);
+      if (!pending) {
+        pending = {
+          resolutionM: ref.resolutionM,
+          north: ref.north,
+          east: ref.east,
+          operator: reading.operator,
+          technology: reading.technology,
+          setting: reading.setting,
+          month,
+          departement,
+          stats: emptyStats(),
+        };
+        groups.set(key, pending);
       }
+      return pending.stats;
     };
 
     return {
@@ -155,25 +230,8 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
           return;
         }
         const contributor = accountId ?? UNATTRIBUTED_CONTRIBUTOR;
-        for (const ref of [cell, coarserCell(cell, COARSE_RESOLUTION_M)]) {
-          const key = `${ref.resolutionM}|${ref.north}|${ref.east}|${reading.operator}|${reading.technology}|${reading.setting}|${month}|${dept}`;
-          let pending = groups.get(key);
-          if (!pending) {
-            pending = {
-              resolutionM: ref.resolutionM,
-              north: ref.north,
-              east: ref.east,
-              operator: reading.operator,
-              technology: reading.technology,
-              setting: reading.setting,
-              month,
-              departement: dept,
-              stats: emptyStats(),
-            };
-            groups.set(key, pending);
-          }
-          addToStats(pending.stats, reading, contributor);
-        }
+        for (const resolutionM of MONTH_RESOLUTIONS) addToStats(pendingGroup(coarserCell(cell, resolutionM), reading, month, dept), reading, contributor);
+        for (const resolutionM of totalResolutions) addToStats(pendingGroup(coarserCell(cell, resolutionM), reading, ALL_PERIODS, dept), reading, contributor);
       },
 
       addReport(report, departement, delta) {
@@ -183,14 +241,19 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
 
       flush() {
         for (const g of groups.values()) {
-          const stored = selectStats.get(g.resolutionM, g.north, g.east, g.operator, g.technology, g.setting, g.month, g.departement);
-          const stats = stored === undefined ? g.stats : mergeInto(JSON.parse(stored) as GroupStats, g.stats);
-          upsertStats.run(g.resolutionM, g.north, g.east, g.operator, g.technology, g.setting, g.month, g.departement, JSON.stringify(stats));
+          const stats = JSON.stringify(g.stats);
+          if (g.month === ALL_PERIODS) addTotal.run(g.resolutionM, g.north, g.east, g.operator, g.technology, g.setting, g.departement, stats);
+          else addStats.run(g.resolutionM, g.north, g.east, g.operator, g.technology, g.setting, g.month, g.departement, stats);
         }
         for (const r of reports.values()) {
           if (r.delta === 0) continue;
-          addReportCount.run(r.resolutionM, r.north, r.east, r.operator, r.month, r.departement, r.delta);
-          if (r.delta < 0) dropEmptyReports.run(r.resolutionM, r.north, r.east, r.operator, r.month, r.departement);
+          if (r.month === ALL_PERIODS) {
+            addReportTotal.run(r.resolutionM, r.north, r.east, r.operator, r.departement, r.delta);
+            if (r.delta < 0) dropEmptyReportTotals.run(r.resolutionM, r.north, r.east, r.operator, r.departement);
+          } else {
+            addReportCount.run(r.resolutionM, r.north, r.east, r.operator, r.month, r.departement, r.delta);
+            if (r.delta < 0) dropEmptyReports.run(r.resolutionM, r.north, r.east, r.operator, r.month, r.departement);
+          }
         }
         groups.clear();
         reports.clear();
@@ -216,13 +279,23 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
     };
   }
 
+  /** Whether to read the all-periods rows: no period asked, at a resolution that has them (a 10 km query must be one). */
+  function allPeriods(query: Pick<GridQuery, 'resolutionM' | 'fromMonth' | 'toMonth'>): boolean {
+    const all = query.fromMonth === undefined && query.toMonth === undefined;
+    if (!all && !MONTH_RESOLUTIONS.includes(query.resolutionM)) {
+      throw new RangeError(`No month rows at ${query.resolutionM} m: ask ${MONTH_RESOLUTIONS.join(' or ')} m for a period`);
+    }
+    return all && TOTAL_RESOLUTIONS.includes(query.resolutionM);
+  }
+
   const cellId = (resolutionM: number, row: { north: number; east: number }) => formatCellId({ resolutionM, north: row.north, east: row.east });
 
   return {
     batch,
 
     groups(query) {
-      return groupsStatement.all(params(query)).map((row) => ({
+      const statement = allPeriods(query) ? totalsStatement : groupsStatement;
+      return statement.all(params(query)).map((row) => ({
         cell: cellId(query.resolutionM, row),
         operator: row.operator,
         technology: row.technology,
@@ -234,7 +307,8 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
     },
 
     reports(query) {
-      return reportsStatement.all(params(query)).map((row) => ({
+      const statement = allPeriods(query) ? reportTotalsStatement : reportsStatement;
+      return statement.all(params(query)).map((row) => ({
         cell: cellId(query.resolutionM, row),
         operator: row.operator,
         month: row.month,
@@ -245,16 +319,52 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
 
     rebuild(coarseCells) {
       const fine = COARSE_RESOLUTION_M - BASE_RESOLUTION_M;
-      const writer = batch();
+      const writer = batch({ withTotalOnly: false });
+      const tens = new Map<string, CellRef>();
       for (const { north, east } of coarseCells) {
-        deleteGroupsIn.run(BASE_RESOLUTION_M, north, north + fine, east, east + fine);
-        deleteGroupsIn.run(COARSE_RESOLUTION_M, north, north, east, east);
+        const coarse = { resolutionM: COARSE_RESOLUTION_M, north, east };
+        for (const [resolutionM, span] of [[BASE_RESOLUTION_M, fine], [COARSE_RESOLUTION_M, 0]] as const) {
+          for (const statement of [deleteGroupsIn, deleteTotalsIn, deleteReportsIn, deleteReportTotalsIn]) {
+            statement.run(resolutionM, north, north + span, east, east + span);
+          }
+        }
+        const ten = coarserCell(coarse, TOTAL_ONLY_RESOLUTION_M);
+        tens.set(`${ten.north}/${ten.east}`, ten);
         for (const row of readingsIn.iterate(north, north + fine, east, east + fine)) {
           const reading = JSON.parse(row.body) as Reading;
           writer.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));
         }
+        // Residents' visible reports in the cell (a little box around it, then exactly).
+        const box = cellBbox(coarse);
+        const margin = 0.001;
+        for (const row of visibleReportsNear.iterate(box.minLat - margin, box.maxLat + margin, box.minLon - margin, box.maxLon + margin)) {
+          const report = JSON.parse(row.body) as Report;
+          const cell = baseCellOf(report.lon, report.lat);
+          if (cell && cell.north >= north && cell.north <= north + fine && cell.east >= east && cell.east <= east + fine) {
+            writer.addReport(report, row.departement, 1);
+          }
+        }
       }
       writer.flush();
+      // The 10 km all-periods rows are the exact merge of their 1 km ones.
+      for (const { north, east } of tens.values()) {
+        const span = [north, north + TOTAL_ONLY_SPAN_M, east, east + TOTAL_ONLY_SPAN_M] as const;
+        const merged = new Map<string, Omit<GroupRow, 'month' | 'north' | 'east'> & { merged: GroupStats }>();
+        for (const row of totalsIn.iterate(COARSE_RESOLUTION_M, ...span)) {
+          const key = `${row.operator}|${row.technology}|${row.setting}|${row.departement}`;
+          const stats = JSON.parse(row.stats) as GroupStats;
+          const found = merged.get(key);
+          if (found) mergeInto(found.merged, stats);
+          else merged.set(key, { ...row, merged: stats });
+        }
+        deleteTotalsIn.run(TOTAL_ONLY_RESOLUTION_M, north, north, east, east);
+        for (const g of merged.values()) {
+          addTotal.run(TOTAL_ONLY_RESOLUTION_M, north, east, g.operator, g.technology, g.setting, g.departement, JSON.stringify(g.merged));
+        }
+        const counts = reportTotalsIn.all(COARSE_RESOLUTION_M, ...span);
+        deleteReportTotalsIn.run(TOTAL_ONLY_RESOLUTION_M, north, north, east, east);
+        for (const r of counts) addReportTotal.run(TOTAL_ONLY_RESOLUTION_M, north, east, r.operator, r.departement, r.count);
+      }
     },
 
     backfill() {
@@ -262,6 +372,7 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
         'SELECT seq, body, account_id, departement FROM readings WHERE seq > ? ORDER BY seq LIMIT 5000',
       );
       const setCell = db.prepare<[number, number, number]>('UPDATE readings SET cell_n = ?, cell_e = ? WHERE seq = ?');
+      db.exec('DELETE FROM grid_groups; DELETE FROM grid_totals; DELETE FROM grid_reports; DELETE FROM grid_report_totals;');
       const writer = batch();
       for (let after = 0; ; ) {
         const rows = page.all(after);

@@ -188,6 +188,34 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX zone_history_by_zone ON zone_history (zone_id, seq);
   `,
+  // 4. The coverage grid for all periods (every month merged), so that a view without a
+  //    period reads one row per cell × operator × technology × setting × département instead
+  //    of one per month: grid_totals and grid_report_totals, as grid_groups and grid_reports
+  //    without month, at 1 km and 10 km. Kept up to date with the month rows, in the
+  //    same transactions. This migration's step refills the whole grid from the readings
+  //    and visible reports (it also does migration 3's filling, which moved here).
+  `
+  CREATE TABLE grid_totals (
+    resolution_m INTEGER NOT NULL,
+    north INTEGER NOT NULL,
+    east INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    technology TEXT NOT NULL,
+    setting TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    stats TEXT NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, technology, setting, departement)
+  ) WITHOUT ROWID;
+  CREATE TABLE grid_report_totals (
+    resolution_m INTEGER NOT NULL,
+    north INTEGER NOT NULL,
+    east INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, departement)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**
@@ -195,7 +223,8 @@ export const MIGRATIONS: readonly string[] = [
  * MIGRATIONS). Append only, like MIGRATIONS.
  */
 const MIGRATION_STEPS: Partial<Record<number, (db: Database.Database) => void>> = {
-  2: (db) => createSqliteGrid(db).backfill(),
+  // Migration 3's grid filling (never deployed) moved to migration 4, once every grid table exists.
+  3: (db) => createSqliteGrid(db).backfill(),
 };
 
 /** The schema version this code reads and writes. */
