@@ -19,6 +19,8 @@ const ReportScreen = lazyScreen(() => import('./report/ReportScreen.tsx').then((
 const ReviewScreen = lazyScreen(() => import('./review/ReviewScreen.tsx').then((m) => m.ReviewScreen), 'L’écran des signalements');
 const AdminScreen = lazyScreen(() => import('./admin/AdminScreen.tsx').then((m) => m.AdminScreen), 'L’écran d’administration');
 const CoverageScreen = lazyScreen(() => import('./cells/CoverageScreen.tsx').then((m) => m.CoverageScreen), 'L’écran de couverture');
+const TrackScreen = lazyScreen(() => import('./track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
+const CampaignsScreen = lazyScreen(() => import('./campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
 const ZonesScreen = lazyScreen(() => import('./zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
 
 interface Tab {
@@ -28,6 +30,8 @@ interface Tab {
 
 const RELEVE = { hash: '#releve', label: 'Relevé' };
 const RELEVES = { hash: '#releves', label: 'Relevés' };
+const PARCOURS = { hash: '#parcours', label: 'Parcours' };
+const CAMPAGNES = { hash: '#campagnes', label: 'Campagnes' };
 const CARTE = { hash: '#carte', label: 'Carte' };
 const SIGNALEMENTS = { hash: '#signalements', label: 'Signalements' };
 const COUVERTURE = { hash: '#couverture', label: 'Couverture' };
@@ -38,9 +42,9 @@ const SIGNALER = { hash: '#signaler', label: 'Signaler' };
 
 /** What each role sees; the first tab is where it lands. The server enforces the same rules. */
 const TABS: Record<Role | 'anonymous', Tab[]> = {
-  agent: [RELEVE, RELEVES, CARTE],
-  reviewer: [SIGNALEMENTS, COUVERTURE, ZONES, CARTE],
-  admin: [ADMINISTRATION, SIGNALEMENTS, COUVERTURE, ZONES, CARTE],
+  agent: [RELEVE, PARCOURS, RELEVES, CARTE, CAMPAGNES],
+  reviewer: [SIGNALEMENTS, COUVERTURE, ZONES, CAMPAGNES, CARTE],
+  admin: [ADMINISTRATION, SIGNALEMENTS, COUVERTURE, ZONES, CAMPAGNES, CARTE],
   anonymous: [CONNEXION, SIGNALER],
 };
 
@@ -143,6 +147,8 @@ export function App() {
             {tab === '#administration' && <AdminScreen />}
             {tab === '#couverture' && <CoverageScreen />}
             {tab === '#zones' && <ZonesScreen hash={hash} />}
+            {tab === '#parcours' && <TrackScreen />}
+            {tab === '#campagnes' && <CampaignsScreen hash={hash} />}
           </>
         )}
       </main>

@@ -21,7 +21,7 @@ export const LEVEL_COLOURS: Record<Level, string> = {
 
 const LEVEL_BY_BARS: Record<Bars, Level> = { 4: 'TBC', 3: 'BC', 2: 'CL', 1: 'CL', 0: 'PC' };
 
-type LevelInput = Pick<Reading, 'technology' | 'signalDbm' | 'signalBars' | 'voice'>;
+type LevelInput = Pick<Reading, 'technology' | 'signalDbm' | 'signalBars' | 'voice'> & Partial<Pick<Reading, 'sms'>>;
 
 /**
  * The bars a reading stands for. A measured dBm wins over bars read off the screen, since
@@ -36,13 +36,14 @@ export function readingBars(reading: LevelInput): Bars | null {
 
 /**
  * A reading's coverage level (rule in docs/coverage-rules.md): 4 bars → TBC, 3 → BC,
- * 1–2 → CL, 0 or no service → PC; a failed or dropped call test caps the level at CL.
+ * 1–2 → CL, 0 or no service → PC; a failed or dropped call test, or a failed SMS test,
+ * caps the level at CL (TBC and BC mean that calls and SMS work).
  * Whether the reading was indoors is kept beside the level, not folded into it.
  */
 export function readingLevel(reading: LevelInput): Level {
   const bars = readingBars(reading) ?? 0;
   const level = LEVEL_BY_BARS[bars];
-  const callFailed = reading.voice === 'failed' || reading.voice === 'dropped';
-  if (callFailed && (level === 'TBC' || level === 'BC')) return 'CL';
+  const testFailed = reading.voice === 'failed' || reading.voice === 'dropped' || reading.sms === 'failed';
+  if (testFailed && (level === 'TBC' || level === 'BC')) return 'CL';
   return level;
 }

@@ -60,12 +60,30 @@ const shortText = (max: number, what: string) =>
 const ConnectionSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'connection doit être un objet JSON'),
   v.object({
+    /** false: this browser has no Network Information API (only Chromium has it). */
+    available: v.optional(v.boolean('connection.available doit être vrai ou faux')),
     type: v.optional(shortText(20, 'connection.type')),
     effectiveType: v.optional(shortText(10, 'connection.effectiveType')),
     downlinkMbps: v.optional(ranged(0, 100_000, 'connection.downlinkMbps')),
     rttMs: v.optional(ranged(0, 600_000, 'connection.rttMs')),
   }),
 );
+
+/**
+ * What the app measured itself against the server (src/app/evidence/probe.ts). `result`
+ * says how far it got: 'device-offline' when the phone itself said it had no network,
+ * 'unreachable' when no request reached the server (evidence of no usable data service),
+ * 'reachable' when it answered; the figures are present for the steps that completed.
+ */
+export const PROBE_RESULTS = ['reachable', 'unreachable', 'device-offline'] as const;
+export type ProbeResult = (typeof PROBE_RESULTS)[number];
+export const PROBE_STEPS = ['reach', 'latency', 'download', 'upload'] as const;
+export type ProbeStep = (typeof PROBE_STEPS)[number];
+
+/** At most this many keys in a reading's `extra` (cell identifiers of imported logs). */
+export const MAX_EXTRA_KEYS = 40;
+/** INSEE commune code: 5 characters, Corsica's start 2A or 2B. */
+export const INSEE_CODE_PATTERN = /^(?:[0-9]{2}|2A|2B)[0-9]{3}$/;
 
 /**
  * The calendar date written in an ISO 8601 text exists (no 30 February). Date.parse rolls
@@ -99,6 +117,58 @@ export const DeviceUuidSchema = v.pipe(
   v.string("L'identifiant doit être un texte"),
   v.uuid("L'identifiant doit être un UUID"),
   v.check((s) => s === s.toLowerCase(), "L'identifiant doit être écrit en minuscules"),
+);
+
+const ProbeSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isJsonObject, 'probe doit être un objet JSON'),
+  v.object(
+    {
+      startedAt: v.pipe(v.string('probe.startedAt doit être un texte ISO 8601'), v.isoTimestamp('probe.startedAt doit être au format ISO 8601 avec fuseau')),
+      durationMs: ranged(0, 600_000, 'probe.durationMs'),
+      result: v.picklist(PROBE_RESULTS, `probe.result inconnu : attendu ${PROBE_RESULTS.join(', ')}`),
+      latencyMs: v.optional(ranged(0, 600_000, 'probe.latencyMs')),
+      latencySamples: v.optional(v.pipe(ranged(0, 100, 'probe.latencySamples'), v.integer('probe.latencySamples doit être un entier'))),
+      downloadKbps: v.optional(ranged(0, 10_000_000, 'probe.downloadKbps')),
+      uploadKbps: v.optional(ranged(0, 10_000_000, 'probe.uploadKbps')),
+      /** The step that failed or timed out, when one did. */
+      failedStep: v.optional(v.picklist(PROBE_STEPS, `probe.failedStep inconnu : attendu ${PROBE_STEPS.join(', ')}`)),
+      error: v.optional(shortText(200, 'probe.error')),
+    },
+    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'probe doit être un objet JSON'),
+  ),
+);
+
+/** When and how long the guided call test ran (the answer itself is `voice`). */
+const CallTestSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isJsonObject, 'callTest doit être un objet JSON'),
+  v.object(
+    {
+      startedAt: v.pipe(v.string('callTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('callTest.startedAt doit être au format ISO 8601 avec fuseau')),
+      durationS: ranged(0, 3600, 'callTest.durationS'),
+    },
+    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'callTest doit être un objet JSON'),
+  ),
+);
+
+/** When the guided SMS test was sent (the answer itself is `sms`). */
+const SmsTestSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isJsonObject, 'smsTest doit être un objet JSON'),
+  v.object(
+    {
+      startedAt: v.pipe(v.string('smsTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.startedAt doit être au format ISO 8601 avec fuseau')),
+    },
+    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'smsTest doit être un objet JSON'),
+  ),
+);
+
+/** Flat facts from an imported log (cell identifiers, PLMN, format): text or numbers, short. */
+const ExtraSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isJsonObject, 'extra doit être un objet JSON'),
+  v.record(
+    v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'Les clés de extra sont des noms courts (lettres, chiffres, _)')),
+    v.union([shortText(100, 'Une valeur de extra'), finite('Une valeur de extra doit être un texte ou un nombre')], 'Une valeur de extra doit être un texte ou un nombre'),
+  ),
+  v.check((record) => Object.keys(record).length <= MAX_EXTRA_KEYS, `extra a plus de ${MAX_EXTRA_KEYS} clés`),
 );
 
 export interface SchemaOptions {
@@ -135,6 +205,15 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         source: v.picklist(SOURCES, `Source inconnue : attendu ${SOURCES.join(', ')}`),
         note: v.optional(v.pipe(v.string('La note doit être un texte'), v.maxLength(MAX_NOTE_LENGTH, `La note dépasse ${MAX_NOTE_LENGTH} caractères`))),
         connection: v.optional(ConnectionSchema),
+        probe: v.optional(ProbeSchema),
+        callTest: v.optional(CallTestSchema),
+        smsTest: v.optional(SmsTestSchema),
+        /** The « Parcours » this point belongs to (made on the device). */
+        trackId: v.optional(DeviceUuidSchema),
+        /** The campaign the agent had picked (made by the server). */
+        campaignId: v.optional(v.pipe(v.string('campaignId doit être un texte'), v.uuid('campaignId doit être un UUID'))),
+        communeInsee: v.optional(v.pipe(v.string('communeInsee doit être un texte'), v.regex(INSEE_CODE_PATTERN, 'communeInsee doit être un code INSEE à 5 caractères (ex. 34172, 2A004)'))),
+        extra: v.optional(ExtraSchema),
       },
       // valibot gives a missing key's issue the object's own message: name the missing field.
       (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Un relevé doit être un objet JSON'),
@@ -170,6 +249,22 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         'Indiquez les barres ou le signal en dBm',
       ),
       ['signalBars'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['voice'], ['callTest']],
+        (r) => r.callTest === undefined || (r.voice !== undefined && r.voice !== 'not-tested'),
+        'Un test d’appel doit dire comment il s’est passé (voice : ok, failed ou dropped)',
+      ),
+      ['voice'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['sms'], ['smsTest']],
+        (r) => r.smsTest === undefined || (r.sms !== undefined && r.sms !== 'not-tested'),
+        'Un test de SMS doit dire comment il s’est passé (sms : ok ou failed)',
+      ),
+      ['sms'],
     ),
   );
 }

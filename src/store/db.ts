@@ -31,6 +31,31 @@ export interface OutboxRecord {
   recordedBy?: string;
   /** Present when refused: why the server said no, and whether it was an id conflict. */
   refusal?: Refusal;
+  /**
+   * Not sent before this time (ms since epoch): the app is still measuring evidence to attach
+   * (the connectivity probe). Past it the reading leaves as it is, so a page closed mid-probe
+   * never holds a reading back for long.
+   */
+  heldUntil?: number;
+}
+
+/** A « Parcours »: points recorded automatically while walking or driving (since v3). */
+export interface TrackRecord {
+  id: string;
+  state: 'active' | 'ended';
+  startedAt: number;
+  endedAt?: number;
+  /** The account signed in when the track started; its points are recorded under it. */
+  recordedBy?: string;
+  campaignId?: string;
+  communeInsee?: string;
+  /** Spacing rule in force for this track (from the server's config when it started). */
+  spacingM: number;
+  intervalS: number;
+  pointCount: number;
+  distanceM: number;
+  /** The last point recorded, from which the next one's spacing is measured. */
+  lastPoint?: { lat: number; lon: number; at: number };
 }
 
 /** A resident's report of a dead spot, waiting for or past its sending. */
@@ -67,6 +92,12 @@ export interface CouvertureDB extends DBSchema {
     value: ReportRecord;
     indexes: QueueIndexes;
   };
+  /** Since v3: « Parcours » (tracks); their points are readings in the outbox with a trackId. */
+  tracks: {
+    key: string;
+    value: TrackRecord;
+    indexes: { byState: TrackRecord['state'] };
+  };
   /** Small singletons: sync status ("syncStatus"), the signed-in person ("session", since v2). */
   meta: {
     key: string;
@@ -79,9 +110,10 @@ export type Database = IDBPDatabase<CouvertureDB>;
 export const DB_NAME = 'couverture';
 /**
  * v1: outbox (readings) + meta. v2: reports (residents' outbox); the session lives in meta.
+ * v3: tracks (« Parcours »); the chosen campaign lives in meta.
  * An upgrade only ever adds: the readings of v1 are left exactly as they were.
  */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 let opening: Promise<Database> | undefined;
 
@@ -102,6 +134,10 @@ export function getDb(): Promise<Database> {
         const reports = db.createObjectStore('reports', { keyPath: 'id' });
         reports.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
         reports.createIndex('bySavedAt', 'savedAt');
+      }
+      if (oldVersion < 3) {
+        const tracks = db.createObjectStore('tracks', { keyPath: 'id' });
+        tracks.createIndex('byState', 'state');
       }
     },
     blocking() {

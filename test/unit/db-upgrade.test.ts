@@ -55,9 +55,8 @@ describe('IndexedDB upgrade from version 1 to 2', () => {
 
     const db = await getDb();
 
-    expect(DB_VERSION).toBe(2);
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'reports']);
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'reports', 'tracks']);
     expect(await countByState()).toEqual({ pending: 2, sent: 1, refused: 1 });
     const records = await listReadings();
     expect(records.map((r) => r.reading)).toEqual([pending[1], refused, sent, pending[0]]);
@@ -92,9 +91,9 @@ describe('IndexedDB upgrade from version 1 to 2', () => {
     expect(await listReports()).toEqual([]);
   });
 
-  it('creates version 2 directly on a new device', async () => {
+  it('creates the current version directly on a new device', async () => {
     const db = await getDb();
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'reports']);
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'reports', 'tracks']);
   });
 });

@@ -206,10 +206,10 @@ describe('validateReading', () => {
 
   it('strips unknown keys instead of refusing them (newer phone, older server)', () => {
     const reading = makeReading();
-    const output = expectAccepted({ ...reading, cellId: 12345, extra: { nested: true } });
+    const output = expectAccepted({ ...reading, cellId: 12345, futureField: { nested: true } });
     expect(output).toEqual(reading);
     expect(output).not.toHaveProperty('cellId');
-    expect(output).not.toHaveProperty('extra');
+    expect(output).not.toHaveProperty('futureField');
   });
 
   it('names nested fields with a dotted path', () => {

@@ -1,7 +1,11 @@
+import { lazyScreen } from '../shell/lazy-screen.tsx';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import { ReadingItem } from './ReadingItem.tsx';
 import { downloadUnsent } from './export-unsent.ts';
+
+// Import and export are for the odd day: their code (CSV parser included) loads when the screen opens.
+const DeviceFilesPanel = lazyScreen(() => import('../files/DeviceFilesPanel.tsx').then((m) => m.DeviceFilesPanel), 'L’import et l’export de fichiers');
 
 export function ReadingsScreen() {
   const { records, loaded } = useStore(outboxState);
@@ -18,6 +22,7 @@ export function ReadingsScreen() {
           <span class="hint"> En dernier recours, si ce téléphone ne peut plus joindre le serveur.</span>
         </p>
       )}
+      <DeviceFilesPanel />
       <ul class="readings" aria-label="Relevés">
         {records.map((record) => (
           <ReadingItem key={record.id} record={record} />

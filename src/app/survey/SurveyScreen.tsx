@@ -1,13 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ACCURACY_WARNING_M, validateReading, type FieldError } from '../../domain/reading.ts';
 import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
-import { announce } from '../../sync/channel.ts';
-import { addReading } from '../../store/outbox.ts';
-import { askPersistentStorageOnce } from '../shell/persist-storage.ts';
+import { saveReading } from '../evidence/save-reading.ts';
 import { sessionState } from '../shell/session-state.ts';
-import { refreshOutbox } from '../sync/outbox-state.ts';
-import { registerBackgroundSync } from '../sync/request-sync.ts';
-import { sendNow } from '../sync/sync-scheduler.ts';
 import { buildReading } from './build-reading.ts';
 import { newUuid } from './new-uuid.ts';
 import { PositionPanel } from './PositionPanel.tsx';
@@ -52,17 +47,12 @@ export function SurveyScreen() {
       // IndexedDB first: nothing else may happen before the reading is safe on the device.
       // Attributed to whoever is signed in on the device, even offline or after expiry: only
       // their session will send it (the server attributes it again, from that session).
-      await addReading(validation.reading, Date.now(), sessionState.get().session?.info.user.id);
+      await saveReading(validation.reading, sessionState.get().session?.info.user.id);
       setErrors([]);
       const next = choicesForNextReading(choices);
       setChoices(next);
       saveChoices(next);
       setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(validation.reading)].toLowerCase()}).` });
-      announce({ type: 'outbox-changed' });
-      await refreshOutbox();
-      void askPersistentStorageOnce();
-      void registerBackgroundSync();
-      void sendNow();
     } catch (error) {
       setSaveState({ kind: 'failed', message: `Le relevé n’a pas pu être enregistré sur l’appareil : ${String(error)}` });
     } finally {

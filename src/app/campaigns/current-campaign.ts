@@ -1,0 +1,20 @@
+import type { Campaign } from '../../domain/campaign.ts';
+import { getChosenCampaign, setChosenCampaign } from '../../store/campaign-choice.ts';
+import { createStore } from '../shell/tiny-store.ts';
+
+/** The campaign readings are recorded for on this device (undefined: none picked). */
+export const currentCampaign = createStore<{ loaded: boolean; campaign?: Campaign }>({ loaded: false });
+
+export async function loadCurrentCampaign(): Promise<void> {
+  currentCampaign.set({ loaded: true, campaign: await getChosenCampaign() });
+}
+
+export async function chooseCampaign(campaign: Campaign | undefined): Promise<void> {
+  await setChosenCampaign(campaign);
+  currentCampaign.set({ loaded: true, campaign });
+}
+
+/** The fields a reading takes from the campaign picked. */
+export function campaignFields(campaign: Campaign | undefined): { campaignId?: string; communeInsee?: string } {
+  return campaign ? { campaignId: campaign.id, communeInsee: campaign.communeInsee } : {};
+}

@@ -1,0 +1,162 @@
+import * as v from 'valibot';
+import { OPERATORS, type Operator } from './operators.ts';
+import { INSEE_CODE_PATTERN } from './reading.ts';
+import type { Technology } from './signal.ts';
+
+/**
+ * A survey campaign: one commune surveyed over a period, for some operators, by the agents
+ * assigned. The agent picks one on the phone; its readings then carry `campaignId` and
+ * `communeInsee`, and the campaign's progress shows where nobody has measured yet.
+ */
+
+export const MAX_CAMPAIGN_NAME_LENGTH = 120;
+export const MAX_CAMPAIGN_AGENTS = 100;
+/** Longer than this, a campaign is really a standing survey: make it several. */
+export const MAX_CAMPAIGN_DAYS = 366;
+
+/**
+ * A number the guided tests dial or text: French national (0X XX XX XX XX), international
+ * (+33…, 00…) or a short service number (3 to 6 digits, e.g. 3179). Spaces, dots and dashes
+ * are allowed as people type them; `telHref` strips them.
+ */
+export const TEST_NUMBER_PATTERN = /^(?:\+|00)?[0-9](?:[ .-]?[0-9]){2,16}$/;
+
+export interface Campaign {
+  id: string;
+  name: string;
+  communeInsee: string;
+  communeName: string;
+  departement: string;
+  /** First and last day, inclusive, as YYYY-MM-DD (the commune's local calendar). */
+  startsOn: string;
+  endsOn: string;
+  operators: Operator[];
+  /** Number dialled by the guided call test and texted by the SMS test; absent: the agent types one. */
+  testNumber?: string;
+  /** Accounts (agents) assigned; an agent sees the campaigns they are assigned to. */
+  agentIds: string[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The assigned agents as the campaign screens show them. */
+export interface CampaignAgent {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** GET /api/v1/campaigns and /campaigns/:id: a campaign with its agents' names. */
+export interface CampaignView extends Campaign {
+  agents: CampaignAgent[];
+}
+
+/** GET /api/v1/campaigns/:id/progress: what has been measured so far, from the server's readings. */
+export interface CampaignProgress {
+  campaignId: string;
+  readings: number;
+  byOperator: Record<Operator, number>;
+  byTechnology: Record<Technology, number>;
+  /** 200 m INSPIRE cells with at least one reading of the campaign, with counts per operator. */
+  cells: CampaignCell[];
+  /** Tracks (« Parcours ») with points in this campaign. */
+  tracks: number;
+  lastReadingAt?: string;
+}
+
+export interface CampaignCell {
+  cellId: string;
+  readings: number;
+  byOperator: Partial<Record<Operator, number>>;
+}
+
+const DAY = v.pipe(
+  v.string('La date doit être un texte AAAA-MM-JJ'),
+  v.isoDate('La date doit être au format AAAA-MM-JJ'),
+);
+
+const name = v.pipe(
+  v.string('Le nom doit être un texte'),
+  v.trim(),
+  v.minLength(1, 'Donnez un nom à la campagne'),
+  v.maxLength(MAX_CAMPAIGN_NAME_LENGTH, `Le nom dépasse ${MAX_CAMPAIGN_NAME_LENGTH} caractères`),
+);
+
+const operators = v.pipe(
+  v.array(v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`), 'Les opérateurs doivent être une liste'),
+  v.minLength(1, 'Choisissez au moins un opérateur à mesurer'),
+  v.check((list) => new Set(list).size === list.length, 'Un opérateur est cité deux fois'),
+);
+
+const testNumber = v.pipe(
+  v.string('Le numéro de test doit être un texte'),
+  v.trim(),
+  v.regex(TEST_NUMBER_PATTERN, 'Numéro de test invalide : par ex. 06 12 34 56 78, +33 6 12 34 56 78 ou 3179'),
+);
+
+const agentIds = v.pipe(
+  v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), v.minLength(1), v.maxLength(100)), 'Les agents doivent être une liste'),
+  v.maxLength(MAX_CAMPAIGN_AGENTS, `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`),
+);
+
+const periodIsSound = (c: { startsOn?: string; endsOn?: string }) =>
+  c.startsOn === undefined || c.endsOn === undefined || c.startsOn <= c.endsOn;
+const periodIsBounded = (c: { startsOn?: string; endsOn?: string }) =>
+  c.startsOn === undefined || c.endsOn === undefined || daysBetween(c.startsOn, c.endsOn) <= MAX_CAMPAIGN_DAYS;
+
+/** POST /api/v1/campaigns. The commune's name and département come from the commune list. */
+export const CampaignDraftSchema = v.pipe(
+  v.object(
+    {
+      name: v.optional(name),
+      communeInsee: v.pipe(v.string('La commune se désigne par son code INSEE'), v.regex(INSEE_CODE_PATTERN, 'Code INSEE invalide (5 caractères, ex. 34172, 2A004)')),
+      startsOn: DAY,
+      endsOn: DAY,
+      operators,
+      testNumber: v.optional(testNumber),
+      agentIds: v.optional(agentIds, []),
+    },
+    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Une campagne doit être un objet JSON'),
+  ),
+  v.forward(v.partialCheck([['startsOn'], ['endsOn']], periodIsSound, 'La fin de la campagne précède son début'), ['endsOn']),
+  v.forward(v.partialCheck([['startsOn'], ['endsOn']], periodIsBounded, `Une campagne dure au plus ${MAX_CAMPAIGN_DAYS} jours`), ['endsOn']),
+);
+export type CampaignDraft = v.InferOutput<typeof CampaignDraftSchema>;
+
+/** PATCH /api/v1/campaigns/:id: any of the draft's fields but the commune; `testNumber: null` removes it. */
+export const CampaignPatchSchema = v.pipe(
+  v.object(
+    {
+      name: v.optional(name),
+      startsOn: v.optional(DAY),
+      endsOn: v.optional(DAY),
+      operators: v.optional(operators),
+      testNumber: v.optional(v.nullable(testNumber)),
+      agentIds: v.optional(agentIds),
+    },
+    'Une modification de campagne doit être un objet JSON',
+  ),
+  v.check((patch) => Object.values(patch).some((value) => value !== undefined), 'Rien à modifier'),
+);
+export type CampaignPatch = v.InferOutput<typeof CampaignPatchSchema>;
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Whether a day (YYYY-MM-DD) falls within the campaign's period. */
+export function campaignIsOn(campaign: Pick<Campaign, 'startsOn' | 'endsOn'>, day: string): boolean {
+  return campaign.startsOn <= day && day <= campaign.endsOn;
+}
+
+/** The test number as a `tel:`/`sms:` URI path: digits and a leading +, 00 written as +. */
+export function dialableNumber(number: string): string {
+  const compact = number.replace(/[ .-]/g, '');
+  return compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
+}
+
+/** Default name: « Campagne Saint-Guilhem-le-Désert ». */
+export function defaultCampaignName(communeName: string): string {
+  return `Campagne ${communeName}`;
+}

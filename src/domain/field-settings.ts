@@ -1,0 +1,38 @@
+/**
+ * How the phone measures in the field, set per deployment on the server (environment
+ * variables, docs in README) and sent to the page in GET /api/v1/config as `field`.
+ */
+
+export interface ProbeSettings {
+  /** false: no probe at all (the reading still records `connection`). */
+  enabled: boolean;
+  /** Small requests whose median round trip is the latency. */
+  latencySamples: number;
+  /** Bytes fetched from GET /api/v1/probe?bytes=N for the download figure. */
+  downloadBytes: number;
+  /** Bytes posted to POST /api/v1/probe for the upload figure. */
+  uploadBytes: number;
+  /** Each step (one request) gives up after this long. */
+  stepTimeoutMs: number;
+}
+
+export interface TrackSettings {
+  /** A track records a point when the agent has moved this far since the last one… */
+  spacingM: number;
+  /** …or when this long has passed, whichever comes first. */
+  intervalS: number;
+}
+
+export interface FieldSettings {
+  probe: ProbeSettings;
+  track: TrackSettings;
+}
+
+/** The probe's payloads are bounded on the server too: a request for more is refused. */
+export const MAX_PROBE_BYTES = 1_000_000;
+
+export const DEFAULT_FIELD_SETTINGS: FieldSettings = {
+  // About 300 KB and a few seconds per reading on a fair connection (issue 5's budget).
+  probe: { enabled: true, latencySamples: 3, downloadBytes: 200_000, uploadBytes: 100_000, stepTimeoutMs: 5000 },
+  track: { spacingM: 100, intervalS: 30 },
+};
