@@ -1,0 +1,37 @@
+import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../../domain/field-settings.ts';
+
+const CACHE_KEY = 'couverture.field-settings';
+
+let loading: Promise<FieldSettings> | undefined;
+
+/**
+ * How this deployment wants the phone to measure (probe budget, track spacing), from GET
+ * /api/v1/config; remembered for offline starts, the defaults before the first contact.
+ */
+export function fieldSettings(): Promise<FieldSettings> {
+  loading ??= fetchSettings();
+  return loading;
+}
+
+async function fetchSettings(): Promise<FieldSettings> {
+  try {
+    const response = await fetch('/api/v1/config', { cache: 'no-store' });
+    if (!response.ok) throw new Error(String(response.status));
+    const { field } = (await response.json()) as { field?: FieldSettings };
+    if (!field) throw new Error('no field settings');
+    localStorage.setItem(CACHE_KEY, JSON.stringify(field));
+    return field;
+  } catch {
+    return cachedSettings();
+  }
+}
+
+function cachedSettings(): FieldSettings {
+  try {
+    const cached = localStorage.getItem(CACHE_KEY);
+    if (cached) return { ...DEFAULT_FIELD_SETTINGS, ...(JSON.parse(cached) as Partial<FieldSettings>) };
+  } catch {
+    // Unreadable cache: the defaults will do until the server is reached.
+  }
+  return DEFAULT_FIELD_SETTINGS;
+}
