@@ -134,7 +134,7 @@ const ProbeSchema = v.pipe(
       failedStep: v.optional(v.picklist(PROBE_STEPS, `probe.failedStep inconnu : attendu ${PROBE_STEPS.join(', ')}`)),
       error: v.optional(shortText(200, 'probe.error')),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'probe doit être un objet JSON'),
+    (issue) => (issue.path ? `Champ obligatoire manquant : probe.${v.getDotPath(issue)}` : 'probe doit être un objet JSON'),
   ),
 );
 
@@ -146,7 +146,7 @@ const CallTestSchema = v.pipe(
       startedAt: v.pipe(v.string('callTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('callTest.startedAt doit être au format ISO 8601 avec fuseau')),
       durationS: ranged(0, 3600, 'callTest.durationS'),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'callTest doit être un objet JSON'),
+    (issue) => (issue.path ? `Champ obligatoire manquant : callTest.${v.getDotPath(issue)}` : 'callTest doit être un objet JSON'),
   ),
 );
 
@@ -157,7 +157,7 @@ const SmsTestSchema = v.pipe(
     {
       startedAt: v.pipe(v.string('smsTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.startedAt doit être au format ISO 8601 avec fuseau')),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'smsTest doit être un objet JSON'),
+    (issue) => (issue.path ? `Champ obligatoire manquant : smsTest.${v.getDotPath(issue)}` : 'smsTest doit être un objet JSON'),
   ),
 );
 

@@ -5,7 +5,7 @@ import type { Reading } from '../../src/domain/reading.ts';
 import { BAR_THRESHOLDS_DBM, barsFromDbm, type Bars, type RadioTechnology } from '../../src/domain/signal.ts';
 import { makeReading } from './helpers.ts';
 
-type LevelInput = Pick<Reading, 'technology' | 'signalDbm' | 'signalBars' | 'voice'>;
+type LevelInput = Pick<Reading, 'technology' | 'signalDbm' | 'signalBars' | 'voice'> & Partial<Pick<Reading, 'sms'>>;
 
 // Thresholds copied from shared/DOMAIN.md, not from signal.ts, so that a change to the code
 // that departs from the documented rule fails here.
@@ -83,6 +83,13 @@ describe('readingLevel', () => {
     ['4 bars, call not tested', { technology: '4G', signalBars: 4, voice: 'not-tested' }, 'TBC'],
     ['3 bars, call not tested', { technology: '4G', signalBars: 3, voice: 'not-tested' }, 'BC'],
     ['0 bars, call not tested', { technology: '4G', signalBars: 0, voice: 'not-tested' }, 'PC'],
+    // A failed SMS test caps like a failed call (TBC and BC mean calls and SMS work)...
+    ['4 bars, SMS failed', { technology: '4G', signalBars: 4, sms: 'failed' }, 'CL'],
+    ['3 bars, SMS failed, call ok', { technology: '4G', signalBars: 3, voice: 'ok', sms: 'failed' }, 'CL'],
+    ['0 bars, SMS failed', { technology: '4G', signalBars: 0, sms: 'failed' }, 'PC'],
+    // ...and a sent SMS changes nothing.
+    ['4 bars, SMS ok', { technology: '4G', signalBars: 4, sms: 'ok' }, 'TBC'],
+    ['1 bar, SMS ok', { technology: '4G', signalBars: 1, sms: 'ok' }, 'CL'],
   ];
 
   it.each(table.map(([label, input, level]) => [label, level, input] as const))('%s → %s', (_label, level, input) => {

@@ -35,6 +35,37 @@ describe('reading edges', () => {
     expect(errorsOf(input)).toEqual([{ field: '', message: 'Un relevé doit être un objet JSON' }]);
   });
 
+  it('accepts the evidence a phone measures itself and says where it comes from', () => {
+    const reading = makeReading({
+      voice: 'dropped',
+      sms: 'ok',
+      connection: { available: false },
+      probe: { startedAt: '2026-05-04T10:15:01+02:00', durationMs: 2300, result: 'reachable', latencyMs: 84, latencySamples: 3, downloadKbps: 2400, uploadKbps: 800 },
+      callTest: { startedAt: '2026-05-04T10:16:00+02:00', durationS: 41 },
+      smsTest: { startedAt: '2026-05-04T10:18:00+02:00' },
+      trackId: crypto.randomUUID(),
+      campaignId: crypto.randomUUID(),
+      communeInsee: '2A004',
+      extra: { format: 'tower-collector', mcc: 208, mnc: 1, cellId: 123456789 },
+    });
+    expect(errorsOf(reading)).toEqual([]);
+  });
+
+  it.each([
+    [{ probe: { startedAt: '2026-05-04T10:15:01+02:00', durationMs: 10, result: 'maybe' } }, 'probe.result', 'probe.result inconnu : attendu reachable, unreachable, device-offline'],
+    [{ probe: { durationMs: 10, result: 'reachable' } }, 'probe.startedAt', 'Champ obligatoire manquant : probe.startedAt'],
+    [{ callTest: { startedAt: '2026-05-04T10:16:00+02:00' }, voice: 'ok' }, 'callTest.durationS', 'Champ obligatoire manquant : callTest.durationS'],
+    [{ callTest: { startedAt: '2026-05-04T10:16:00+02:00', durationS: 60 } }, 'voice', 'Un test d’appel doit dire comment il s’est passé (voice : ok, failed ou dropped)'],
+    [{ smsTest: { startedAt: '2026-05-04T10:16:00+02:00' }, sms: 'not-tested' }, 'sms', 'Un test de SMS doit dire comment il s’est passé (sms : ok ou failed)'],
+    [{ communeInsee: '3417' }, 'communeInsee', 'communeInsee doit être un code INSEE à 5 caractères (ex. 34172, 2A004)'],
+    [{ trackId: 'not-a-uuid' }, 'trackId', "L'identifiant doit être un UUID"],
+    [{ extra: { nested: { deep: 1 } } }, 'extra.nested', 'Une valeur de extra doit être un texte ou un nombre'],
+    [{ extra: { 'bad key': 1 } }, 'extra.bad key', 'Les clés de extra sont des noms courts (lettres, chiffres, _)'],
+    [{ extra: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`k${i}`, i])) }, 'extra', 'extra a plus de 40 clés'],
+  ])('refuses malformed evidence %j with a message naming the field', (fields, field, message) => {
+    expect(errorsOf({ ...makeReading(), ...fields })).toContainEqual({ field, message });
+  });
+
   it('refuses an array where connection must be an object', () => {
     expect(errorsOf({ ...makeReading(), connection: [] })).toEqual([{ field: 'connection', message: 'connection doit être un objet JSON' }]);
   });
