@@ -102,8 +102,9 @@ const agentIds = v.pipe(
 
 const periodIsSound = (c: { startsOn?: string; endsOn?: string }) =>
   c.startsOn === undefined || c.endsOn === undefined || c.startsOn <= c.endsOn;
+// A malformed day already has its own message: the length check says nothing about it.
 const periodIsBounded = (c: { startsOn?: string; endsOn?: string }) =>
-  c.startsOn === undefined || c.endsOn === undefined || daysBetween(c.startsOn, c.endsOn) <= MAX_CAMPAIGN_DAYS;
+  c.startsOn === undefined || c.endsOn === undefined || !(daysBetween(c.startsOn, c.endsOn) > MAX_CAMPAIGN_DAYS);
 
 /** POST /api/v1/campaigns. The commune's name and département come from the commune list. */
 export const CampaignDraftSchema = v.pipe(

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
+import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../domain/field-settings.ts';
 import { createAccounts, type NewUser } from './accounts.ts';
 import { enforceRouteAccess } from './access/enforce.ts';
 import { isApiUrl } from './access/route-access.ts';
@@ -11,9 +12,11 @@ import { DEFAULT_GRID, DEFAULT_SECURITY, tileOrigin, type GridSettings, type Sec
 import { registerFrontend, type FrontendFallback } from './frontend.ts';
 import { BODY_LIMIT_BYTES, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerCampaignRoutes } from './routes/campaigns.ts';
 import { registerCellRoutes } from './routes/cells.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerOpenDataRoutes } from './routes/open-data.ts';
+import { registerProbeRoutes } from './routes/probe.ts';
 import { registerZoneRoutes } from './routes/zones.ts';
 import { registerConfigRoutes } from './routes/config.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -40,6 +43,8 @@ export interface AppOptions {
   passwordCost?: ScryptCost;
   /** Verdict thresholds and open-data withholding; defaults as documented in the README. */
   grid?: Partial<GridSettings>;
+  /** Probe budget and track spacing sent to the phones; defaults as documented in the README. */
+  field?: FieldSettings;
 }
 
 /** What tests (server and browser) use to set up accounts without going through HTTP. */
@@ -57,7 +62,8 @@ declare module 'fastify' {
 
 const API_ROUTES =
   'GET /api/v1/health, GET /api/v1/config, /api/v1/session, /api/v1/readings, /api/v1/reports, /api/v1/tokens, /api/v1/users, ' +
-  '/api/v1/communes, /api/v1/audit, /api/v1/cells, /api/v1/zones, /api/v1/open-data (voir docs/api.md)';
+  '/api/v1/communes, /api/v1/audit, /api/v1/cells, /api/v1/zones, /api/v1/open-data, /api/v1/probe, /api/v1/campaigns, ' +
+  'GET /api/v1/campaign-agents (voir docs/api.md)';
 
 /**
  * The whole HTTP server: API and page. Every route is declared in one plugin that shares the
@@ -74,6 +80,7 @@ export function buildApp({
   communes = createCommunes(),
   passwordCost,
   grid: gridOverrides = {},
+  field = DEFAULT_FIELD_SETTINGS,
 }: AppOptions): FastifyInstance {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...securityOverrides };
   const grid: GridSettings = { ...DEFAULT_GRID, ...gridOverrides };
@@ -110,7 +117,8 @@ export function buildApp({
     await root.register(helmet, helmetOptions(tileOrigin(tiles.url)));
     await root.register(rateLimit, rateLimitPluginOptions());
     registerHealthRoutes(root, store);
-    registerConfigRoutes(root, tiles);
+    registerConfigRoutes(root, tiles, field);
+    registerProbeRoutes(root);
     registerSessionRoutes(root, { accounts, now, security });
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
@@ -119,6 +127,7 @@ export function buildApp({
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
     registerOpenDataRoutes(root, { store, grid, security, now });
+    registerCampaignRoutes(root, { store, communes, accounts, now });
     frontendFallback = registerFrontend(root, staticDir);
   };
   app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));

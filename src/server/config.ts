@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_FIELD_SETTINGS, MAX_PROBE_BYTES, type FieldSettings } from '../domain/field-settings.ts';
 
 /** The base map the page draws under the readings (served by GET /api/v1/config). */
 export interface TileSettings {
@@ -81,6 +82,8 @@ export interface ServerConfig {
   tiles: TileSettings;
   security: SecuritySettings;
   grid: GridSettings;
+  /** How phones measure in the field (probe budget, track spacing), sent to the page. */
+  field: FieldSettings;
   /** Absolute; commune centres (JSON of geo.api.gouv.fr or CSV code,lat,lon), to place readings in communes. */
   communeCentresFile?: string;
 }
@@ -120,6 +123,13 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     problems.push(`${name}=« ${raw} » : attendu ${allowed.join(', ')}`);
     return fallback;
   };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (raw === '1' || raw === '0') return raw === '1';
+    problems.push(`${name}=« ${raw} » : attendu 1 (oui) ou 0 (non)`);
+    return fallback;
+  };
   const limit = (name: string, fallback: RateLimit): RateLimit => ({
     max: integer(`${name}_MAX`, fallback.max, 1, 100_000),
     windowS: integer(`${name}_WINDOW_S`, fallback.windowS, 1, 86_400),
@@ -155,6 +165,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       minResidentReports: integer('VERDICT_MIN_RESIDENT_REPORTS', DEFAULT_GRID.minResidentReports, 0, 1000),
       openDataMinContributors: integer('OPEN_DATA_MIN_CONTRIBUTORS', DEFAULT_GRID.openDataMinContributors, 1, 100),
     },
+    field: fieldSettings(integer, flag),
     ...(centres && { communeCentresFile: resolve(centres) }),
   };
   if (config.communeCentresFile && !existsSync(config.communeCentresFile)) {
@@ -165,6 +176,30 @@ export function loadConfig(env: Env = process.env): ServerConfig {
 
   if (problems.length > 0) throw new ConfigError(`Configuration invalide :\n- ${problems.join('\n- ')}`);
   return config;
+}
+
+type IntegerReader = (name: string, fallback: number, min: number, max: number) => number;
+
+/**
+ * PROBE_* and TRACK_*: what one reading's probe may cost the agent's data plan, and how
+ * densely a « Parcours » records. The bounds keep a typo from making every reading download
+ * megabytes or a track record a point per metre.
+ */
+function fieldSettings(integer: IntegerReader, flag: (name: string, fallback: boolean) => boolean): FieldSettings {
+  const { probe, track } = DEFAULT_FIELD_SETTINGS;
+  return {
+    probe: {
+      enabled: flag('PROBE_ENABLED', probe.enabled),
+      latencySamples: integer('PROBE_LATENCY_SAMPLES', probe.latencySamples, 0, 20),
+      downloadBytes: integer('PROBE_DOWNLOAD_BYTES', probe.downloadBytes, 0, MAX_PROBE_BYTES),
+      uploadBytes: integer('PROBE_UPLOAD_BYTES', probe.uploadBytes, 0, MAX_PROBE_BYTES),
+      stepTimeoutMs: integer('PROBE_STEP_TIMEOUT_MS', probe.stepTimeoutMs, 500, 60_000),
+    },
+    track: {
+      spacingM: integer('TRACK_SPACING_M', track.spacingM, 10, 5000),
+      intervalS: integer('TRACK_INTERVAL_S', track.intervalS, 5, 3600),
+    },
+  };
 }
 
 /** TRUST_PROXY: false (default), true, a number of proxy hops, or a comma-separated list of proxy addresses. */

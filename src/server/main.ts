@@ -57,6 +57,7 @@ const app = buildApp({
   tiles: config.tiles,
   security: config.security,
   grid: config.grid,
+  field: config.field,
   logger: { level: 'info' },
 });
 

@@ -27,12 +27,22 @@ interface World {
   reportId: string;
   /** A zone of Hérault (34). */
   zoneId: string;
+  /** A campaign in Saint-Guilhem-le-Désert (34261), made by reviewer34. */
+  campaignId: string;
 }
 
 /** The 200 m cell of Saint-Guilhem-le-Désert, where makeReading() records. */
 const CELL = cellIdAt(3.5494, 43.7339)!;
 const BBOX = '3.5,43.7,3.6,43.8';
 const ZONE_DRAFT = { name: 'Vallée de l’Hérault', cells: [CELL], need: 'habitations' };
+
+const CAMPAIGN_DRAFT = { communeInsee: '34261', startsOn: '2026-05-04', endsOn: '2026-05-29', operators: ['orange', 'free'] };
+
+async function createCampaign(app: FastifyInstance, headers: Record<string, string>): Promise<string> {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/campaigns', headers, payload: CAMPAIGN_DRAFT });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  return created.json().id;
+}
 
 async function createZone(app: FastifyInstance, headers: Record<string, string>): Promise<string> {
   const created = await app.inject({ method: 'POST', url: '/api/v1/zones', headers, payload: ZONE_DRAFT });
@@ -43,10 +53,14 @@ async function createZone(app: FastifyInstance, headers: Record<string, string>)
 interface Probe {
   url: string;
   payload?: object;
+  /** Sent with the caller's own (e.g. a content type other than JSON). */
+  headers?: Record<string, string>;
   /** Status when the caller is allowed. */
   ok: number;
   /** Callers the data-scope rules refuse although the table lets them in (→ 403). */
   outOfScope?: Persona[];
+  /** Callers who may not even know the resource exists (→ 404). */
+  notFound?: Persona[];
 }
 
 let seq = 0;
@@ -106,6 +120,28 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'GET /api/v1/zones/:id/readings.csv': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/readings.csv`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones.csv': async () => ({ url: '/api/v1/zones.csv', ok: 200 }),
   'GET /api/v1/zones.geojson': async () => ({ url: '/api/v1/zones.geojson', ok: 200 }),
+  'GET /api/v1/probe': async () => ({ url: '/api/v1/probe?bytes=1000&t=matrice', ok: 200 }),
+  'POST /api/v1/probe': async () => ({ url: '/api/v1/probe', payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' }, ok: 200 }),
+  'GET /api/v1/campaigns': async () => ({ url: '/api/v1/campaigns', ok: 200 }),
+  'POST /api/v1/campaigns': async () => ({ url: '/api/v1/campaigns', payload: CAMPAIGN_DRAFT, ok: 201, outOfScope: ['agentB', 'reviewer30'] }),
+  'GET /api/v1/campaigns/:id': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
+  'PATCH /api/v1/campaigns/:id': async (w) => ({
+    url: `/api/v1/campaigns/${w.campaignId}`,
+    payload: { name: `Renommée ${unique()}` },
+    ok: 200,
+    // Agent A records in its commune, so sees it, but did not create it.
+    outOfScope: ['agentA', 'agentAToken'],
+    notFound: ['agentB', 'reviewer30'],
+  }),
+  'DELETE /api/v1/campaigns/:id': async (w) => ({
+    // A campaign of its own for each caller, made by reviewer34.
+    url: `/api/v1/campaigns/${await createCampaign(w.app, await signIn(w.app, w.callers.reviewer34.email))}`,
+    ok: 204,
+    outOfScope: ['agentA', 'agentAToken'],
+    notFound: ['agentB', 'reviewer30'],
+  }),
+  'GET /api/v1/campaigns/:id/progress': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/progress`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
+  'GET /api/v1/campaign-agents': async () => ({ url: '/api/v1/campaign-agents?commune=34261', ok: 200, outOfScope: ['agentB', 'reviewer30'] }),
   'GET /api/v1/open-data/grid.csv': async () => ({ url: '/api/v1/open-data/grid.csv', ok: 200 }),
   'GET /api/v1/open-data/grid.geojson': async () => ({ url: '/api/v1/open-data/grid.geojson', ok: 200 }),
   'GET /api/v1/open-data/grid.schema.json': async () => ({ url: '/api/v1/open-data/grid.schema.json', ok: 200 }),
@@ -123,6 +159,7 @@ function expectedStatus(rule: RouteRule, persona: Persona, probe: Probe): number
   if (!signedIn) return 401;
   if (rule.access === 'session' && byToken) return 401;
   if (Array.isArray(rule.access) && !rule.access.includes(role)) return 403;
+  if (probe.notFound?.includes(persona)) return 404;
   if (probe.outOfScope?.includes(persona)) return 403;
   return probe.ok;
 }
@@ -149,6 +186,7 @@ async function makeWorld(): Promise<World> {
     app,
     reportId: report.id,
     zoneId: await createZone(app, await signIn(app, callers.reviewer34.email)),
+    campaignId: await createCampaign(app, await signIn(app, callers.reviewer34.email)),
     target: await addUser(app, { communes: ['34010'] }),
     callers,
   };
@@ -199,10 +237,10 @@ describe('access-control matrix', () => {
     it.each(PERSONAS)(`%s`, async (persona) => {
       const headers = headersOf(persona);
       const probe = await PROBES[route](world, persona, headers);
-      const response = await world.app.inject({ method, url: probe.url, headers, ...(probe.payload && { payload: probe.payload }) });
+      const response = await world.app.inject({ method, url: probe.url, headers: { ...headers, ...probe.headers }, ...(probe.payload && { payload: probe.payload }) });
       const expected = expectedStatus(rule, persona, probe);
       expect(response.statusCode, response.body).toBe(expected);
-      if (expected === 401 || expected === 403) {
+      if (expected === 401 || expected === 403 || expected === 404) {
         expect(response.json()).toEqual({ error: expect.any(String) });
         expect(response.headers['cache-control']).toBe('no-store');
       }
@@ -216,7 +254,7 @@ describe('access-control matrix', () => {
         const response = await world.app.inject({
           method,
           url: probe.url,
-          headers: { cookie: headers.cookie! },
+          headers: { cookie: headers.cookie!, ...probe.headers },
           ...(probe.payload && { payload: probe.payload }),
         });
         expect(response.statusCode).toBe(403);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../../src/domain/field-settings.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { addUser, makeReading, NOW, openTestApp, postReadings, TEST_PASSWORD_COST, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
@@ -33,8 +34,18 @@ describe('GET /api/v1/config', () => {
     server = openTestApp(tempDir());
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ tiles: TEST_TILES });
+    expect(response.json()).toEqual({ tiles: TEST_TILES, field: DEFAULT_FIELD_SETTINGS });
     expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('gives the field settings the server was started with', async () => {
+    const field: FieldSettings = {
+      probe: { enabled: false, latencySamples: 1, downloadBytes: 50_000, uploadBytes: 0, stepTimeoutMs: 3000 },
+      track: { spacingM: 250, intervalS: 120 },
+    };
+    server = openTestApp(tempDir(), { field });
+    const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
+    expect(response.json()).toEqual({ tiles: TEST_TILES, field });
   });
 });
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FIELD_SETTINGS } from '../../src/domain/field-settings.ts';
 import { ConfigError, DEFAULT_GRID, DEFAULT_SECURITY, loadConfig, tileOrigin } from '../../src/server/config.ts';
 
 // Any file that exists will do: the file is read by main.ts, not by loadConfig.
@@ -20,6 +21,11 @@ describe('loadConfig', () => {
       },
       security: DEFAULT_SECURITY,
       grid: DEFAULT_GRID,
+      field: DEFAULT_FIELD_SETTINGS,
+    });
+    expect(config.field).toEqual({
+      probe: { enabled: true, latencySamples: 3, downloadBytes: 200_000, uploadBytes: 100_000, stepTimeoutMs: 5000 },
+      track: { spacingM: 100, intervalS: 30 },
     });
     expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3 });
     expect(config.security).toEqual({
@@ -62,6 +68,13 @@ describe('loadConfig', () => {
       VERDICT_MIN_CONTRIBUTORS: '2',
       VERDICT_MIN_RESIDENT_REPORTS: '0',
       OPEN_DATA_MIN_CONTRIBUTORS: '4',
+      PROBE_ENABLED: '0',
+      PROBE_LATENCY_SAMPLES: '5',
+      PROBE_DOWNLOAD_BYTES: '1000000',
+      PROBE_UPLOAD_BYTES: '0',
+      PROBE_STEP_TIMEOUT_MS: '8000',
+      TRACK_SPACING_M: '50',
+      TRACK_INTERVAL_S: '60',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -81,6 +94,10 @@ describe('loadConfig', () => {
         },
       },
       grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4 },
+      field: {
+        probe: { enabled: false, latencySamples: 5, downloadBytes: 1_000_000, uploadBytes: 0, stepTimeoutMs: 8000 },
+        track: { spacingM: 50, intervalS: 60 },
+      },
       communeCentresFile: centresFile,
     });
   });
@@ -121,6 +138,15 @@ describe('loadConfig', () => {
     [{ VERDICT_MIN_CONTRIBUTORS: 'deux' }, 'VERDICT_MIN_CONTRIBUTORS=« deux » : attendu un entier de 1 à 100'],
     [{ VERDICT_MIN_RESIDENT_REPORTS: '-1' }, 'VERDICT_MIN_RESIDENT_REPORTS=« -1 » : attendu un entier de 0 à 1000'],
     [{ OPEN_DATA_MIN_CONTRIBUTORS: '0' }, 'OPEN_DATA_MIN_CONTRIBUTORS=« 0 » : attendu un entier de 1 à 100'],
+    [{ PROBE_ENABLED: 'oui' }, 'PROBE_ENABLED=« oui » : attendu 1 (oui) ou 0 (non)'],
+    [{ PROBE_ENABLED: 'true' }, 'PROBE_ENABLED=« true »'],
+    [{ PROBE_LATENCY_SAMPLES: '21' }, 'PROBE_LATENCY_SAMPLES=« 21 » : attendu un entier de 0 à 20'],
+    [{ PROBE_DOWNLOAD_BYTES: '1000001' }, 'PROBE_DOWNLOAD_BYTES=« 1000001 » : attendu un entier de 0 à 1000000'],
+    [{ PROBE_UPLOAD_BYTES: '2000000' }, 'PROBE_UPLOAD_BYTES=« 2000000 » : attendu un entier de 0 à 1000000'],
+    [{ PROBE_UPLOAD_BYTES: '100 Ko' }, 'PROBE_UPLOAD_BYTES=« 100 Ko »'],
+    [{ PROBE_STEP_TIMEOUT_MS: '100' }, 'PROBE_STEP_TIMEOUT_MS=« 100 » : attendu un entier de 500 à 60000'],
+    [{ TRACK_SPACING_M: '0' }, 'TRACK_SPACING_M=« 0 » : attendu un entier de 10 à 5000'],
+    [{ TRACK_INTERVAL_S: 'souvent' }, 'TRACK_INTERVAL_S=« souvent » : attendu un entier de 5 à 3600'],
     [{ COMMUNE_CENTRES_FILE: '/nulle/part.json' }, 'COMMUNE_CENTRES_FILE=« /nulle/part.json » : fichier introuvable'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

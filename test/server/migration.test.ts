@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { readingLevel } from '../../src/domain/level.ts';
 import { canonicalJson } from '../../src/domain/reading.ts';
 import { aggregateReadings, coarsenGrid, gridFromJson, gridToJson } from '../../src/domain/grid/grid-accumulator.ts';
@@ -47,7 +49,7 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
     db.close();
 
     // The grid was filled from the old readings, all periods and months alike, as a recomputation gives it.
@@ -85,5 +87,60 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
     expect((await store.query({ limit: 10 })).readings).toEqual([]);
     expect(await store.listUsers()).toEqual([]);
     await store.close();
+  });
+});
+
+describe('upgrading a database made before campaigns (schema 4 → 5)', () => {
+  it('copies campaignId and trackId out of the stored bodies, so that progress counts the older readings', async () => {
+    const file = join(tempDir(), 'version-4.sqlite');
+    const campaignId = randomUUID();
+    const trackId = randomUUID();
+    const readings = [
+      makeReading({ campaignId, trackId, communeInsee: '34261' }),
+      makeReading({ campaignId, operator: 'free', recordedAt: '2026-05-04T11:00:00.000+02:00' }),
+      makeReading({ trackId }),
+      makeReading(),
+    ];
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    for (const migration of MIGRATIONS.slice(0, 4)) db.exec(migration);
+    db.pragma('user_version = 4');
+    const insert = db.prepare(`
+      INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at, account_id, commune, departement, cell_n, cell_e)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '34261', '34', ?, ?)`);
+    for (const r of readings) {
+      const cell = cellAt(r.lon, r.lat)!;
+      insert.run(r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), '2026-05-04T10:00:00.000Z', cell.north, cell.east);
+    }
+    db.close();
+
+    const store = openSqliteStore(file);
+    expect((await store.query({ limit: 10 })).readings).toEqual(readings);
+    const tally = await store.campaignTally(campaignId);
+    expect(tally).toEqual({
+      groups: expect.arrayContaining([
+        { cell: cellAt(readings[0]!.lon, readings[0]!.lat), operator: 'orange', technology: '4G', readings: 1 },
+        { cell: cellAt(readings[1]!.lon, readings[1]!.lat), operator: 'free', technology: '4G', readings: 1 },
+      ]),
+      tracks: 1,
+      lastReadingAt: '2026-05-04T11:00:00.000+02:00',
+    });
+    expect(tally.groups).toHaveLength(2);
+    expect(await store.listCampaigns({ scope: { kind: 'all' } })).toEqual([]);
+    await store.close();
+
+    const upgraded = new Database(file, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
+    const columns = upgraded.prepare('SELECT id, campaign_id, track_id FROM readings ORDER BY seq').all();
+    expect(columns).toEqual([
+      { id: readings[0]!.id, campaign_id: campaignId, track_id: trackId },
+      { id: readings[1]!.id, campaign_id: campaignId, track_id: null },
+      { id: readings[2]!.id, campaign_id: null, track_id: trackId },
+      { id: readings[3]!.id, campaign_id: null, track_id: null },
+    ]);
+    // Progress reads the index, not every reading.
+    const plan = upgraded.prepare('EXPLAIN QUERY PLAN SELECT COUNT(*) FROM readings WHERE campaign_id = ?').all(campaignId) as { detail: string }[];
+    expect(plan.map((step) => step.detail).join(' ')).toContain('readings_by_campaign');
+    upgraded.close();
   });
 });

@@ -73,6 +73,17 @@ export const ROUTE_ACCESS = {
   'GET /api/v1/zones.csv': { access: STAFF, csrf: false, summary: 'the département’s zones as CSV' },
   'GET /api/v1/zones.geojson': { access: STAFF, csrf: false, summary: 'the département’s zones as GeoJSON' },
 
+  'GET /api/v1/probe': { access: 'signed-in', csrf: false, summary: 'connectivity probe: N random bytes to download (0: a round trip)' },
+  'POST /api/v1/probe': { access: 'signed-in', csrf: true, summary: 'connectivity probe: bytes uploaded, counted and dropped' },
+
+  'GET /api/v1/campaigns': { access: 'signed-in', csrf: false, summary: 'survey campaigns in the caller’s scope' },
+  'POST /api/v1/campaigns': { access: 'signed-in', csrf: true, summary: 'create a campaign in a commune the caller may organise' },
+  'GET /api/v1/campaigns/:id': { access: 'signed-in', csrf: false, summary: 'one campaign with its agents' },
+  'PATCH /api/v1/campaigns/:id': { access: 'signed-in', csrf: true, summary: 'change a campaign’s name, period, operators, test number or agents' },
+  'DELETE /api/v1/campaigns/:id': { access: 'signed-in', csrf: true, summary: 'delete a campaign no reading carries yet' },
+  'GET /api/v1/campaigns/:id/progress': { access: 'signed-in', csrf: false, summary: 'what the campaign’s readings cover so far (counts only)' },
+  'GET /api/v1/campaign-agents': { access: 'signed-in', csrf: false, summary: 'agents who record for a commune, to assign to a campaign' },
+
   'GET /api/v1/open-data/grid.csv': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (CSV)' },
   'GET /api/v1/open-data/grid.geojson': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (GeoJSON)' },
   'GET /api/v1/open-data/grid.schema.json': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: Table Schema of grid.csv' },

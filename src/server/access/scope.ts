@@ -1,5 +1,8 @@
+import type { CommuneRef } from '../../domain/account.ts';
+import type { Campaign } from '../../domain/campaign.ts';
 import type { Zone } from '../../domain/zone.ts';
 import type { User } from '../storage/account-store.ts';
+import type { CampaignScope } from '../storage/campaign-store.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPlacement, ReadingScope } from '../storage/reading-store.ts';
 import type { ReportQuery, StoredReport } from '../storage/report-store.ts';
@@ -102,4 +105,52 @@ export function zoneDepartement(
     return { status: 400, error: 'Précisez le département de la zone : ?departement=34 (un administrateur n’en a pas)' };
   }
   return { departement: requested };
+}
+
+/**
+ * Campaigns a person sees: an agent, those they are assigned to and those in their communes;
+ * a reviewer, their département's; an admin, all.
+ */
+export function campaignScope(user: User): CampaignScope {
+  switch (user.role) {
+    case 'admin':
+      return { kind: 'all' };
+    case 'reviewer':
+      return { kind: 'departement', departement: user.departement ?? '' };
+    case 'agent':
+      return { kind: 'agent', accountId: user.id, communes: user.communes };
+  }
+}
+
+/** One campaign, by the same rule as {@link campaignScope}. */
+export function seesCampaign(user: User, campaign: Pick<Campaign, 'departement' | 'communeInsee' | 'agentIds'>): boolean {
+  switch (user.role) {
+    case 'admin':
+      return true;
+    case 'reviewer':
+      return user.departement === campaign.departement;
+    case 'agent':
+      return campaign.agentIds.includes(user.id) || user.communes.includes(campaign.communeInsee);
+  }
+}
+
+/**
+ * Who may organise a campaign in a commune (and list its agents to assign): its
+ * département's reviewers, admins, and the agents of that commune.
+ */
+export function mayOrganiseCampaignIn(user: User, commune: CommuneRef): boolean {
+  switch (user.role) {
+    case 'admin':
+      return true;
+    case 'reviewer':
+      return user.departement === commune.departement;
+    case 'agent':
+      return user.communes.includes(commune.code);
+  }
+}
+
+/** Change or delete a campaign: its département's reviewers, admins, and the agent who created it. */
+export function mayEditCampaign(user: User, campaign: Pick<Campaign, 'departement' | 'communeInsee' | 'agentIds' | 'createdBy'>): boolean {
+  if (user.role === 'agent') return campaign.createdBy === user.id && seesCampaign(user, campaign);
+  return seesCampaign(user, campaign);
 }

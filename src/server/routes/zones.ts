@@ -40,7 +40,7 @@ export const ZONE_NOT_FOUND = 'Aucune zone ne porte cet identifiant';
 export const ZONE_OUT_OF_SCOPE = 'Cette zone est hors de votre département';
 
 /** The first message of each field valibot complains about, joined. */
-function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
+export function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
   const seen = new Set<string>();
   const messages: string[] = [];
   for (const issue of issues) {

@@ -50,7 +50,7 @@ export interface AuditEntry {
   actorId: string | null;
   /** The actor's e-mail at the time, or "ligne de commande". */
   actorLabel: string;
-  /** e.g. user.create, user.update, user.sessions.revoke, token.create, token.revoke, report.hide, zone.create, zone.status. */
+  /** e.g. user.create, user.update, user.sessions.revoke, token.create, token.revoke, report.hide, zone.create, zone.status, campaign.create. */
   action: string;
   targetType: AuditTargetType;
   targetId: string | null;
@@ -58,7 +58,7 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-export type AuditTargetType = 'user' | 'token' | 'report' | 'zone';
+export type AuditTargetType = 'user' | 'token' | 'report' | 'zone' | 'campaign';
 
 export interface StoredAuditEntry extends AuditEntry {
   seq: number;

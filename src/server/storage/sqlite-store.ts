@@ -16,6 +16,7 @@ import {
 } from './reading-store.ts';
 import type { ReportIngestItem, ReportIngestOptions, ReportOutcome, StoredReport } from './report-store.ts';
 import { baseCellOf, BASE_RESOLUTION_M, createSqliteGrid } from './sqlite-grid.ts';
+import { createSqliteCampaigns } from './sqlite-campaigns.ts';
 import { createSqliteZones } from './sqlite-zones.ts';
 import type { Store } from './store.ts';
 
@@ -216,6 +217,45 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (resolution_m, north, east, operator, departement)
   ) WITHOUT ROWID;
   `,
+  // 5. Survey campaigns (issue 5).
+  //  - Readings gain the campaign and the « Parcours » they were recorded for, copied from
+  //    the body at ingest (the body stays the reference) to count a campaign's progress and
+  //    gather a track's points; readings stored before get theirs from their body here.
+  //    Partial indexes: most readings belong to neither.
+  //  - campaigns: one commune over a period; operators is a JSON array. campaign_agents:
+  //    the agents assigned, in the order given (position).
+  `
+  ALTER TABLE readings ADD COLUMN campaign_id TEXT;
+  ALTER TABLE readings ADD COLUMN track_id TEXT;
+  UPDATE readings SET campaign_id = json_extract(body, '$.campaignId'), track_id = json_extract(body, '$.trackId')
+  WHERE json_extract(body, '$.campaignId') IS NOT NULL OR json_extract(body, '$.trackId') IS NOT NULL;
+  CREATE INDEX readings_by_campaign ON readings (campaign_id, seq) WHERE campaign_id IS NOT NULL;
+  CREATE INDEX readings_by_track ON readings (track_id, seq) WHERE track_id IS NOT NULL;
+
+  CREATE TABLE campaigns (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    commune_name TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    operators TEXT NOT NULL,
+    test_number TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX campaigns_by_departement ON campaigns (departement, starts_on);
+  CREATE INDEX campaigns_by_commune ON campaigns (commune, starts_on);
+  CREATE TABLE campaign_agents (
+    campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+    account_id TEXT NOT NULL REFERENCES users (id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, account_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX campaign_agents_by_account ON campaign_agents (account_id);
+  `,
 ];
 
 /**
@@ -377,14 +417,18 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
 
   const grid = createSqliteGrid(db);
   const zones = createSqliteZones(db);
+  const campaigns = createSqliteCampaigns(db);
 
   // ---- readings
   const insertReading = db.prepare<
-    [string, string, number, number, number, string, string, string, string, string, string, string | null, string | null, string | null, number, number | null, number | null]
+    [
+      string, string, number, number, number, string, string, string, string, string, string,
+      string | null, string | null, string | null, number, number | null, number | null, string | null, string | null,
+    ]
   >(`
     INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at,
-                          account_id, commune, departement, outside_communes, cell_n, cell_e)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          account_id, commune, departement, outside_communes, cell_n, cell_e, campaign_id, track_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`);
   const insertPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
@@ -446,6 +490,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         place.outsideCommunes ? 1 : 0,
         cell?.north ?? null,
         cell?.east ?? null,
+        reading.campaignId ?? null,
+        reading.trackId ?? null,
       );
       let outcome: IngestOutcome;
       if (inserted.changes === 1) {
@@ -631,6 +677,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     },
 
     ...zones,
+    ...campaigns,
 
     async attribution(readingId) {
       const row = attributionOf.get(readingId);

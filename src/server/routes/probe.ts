@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_PROBE_BYTES } from '../../domain/field-settings.ts';
+import { sendError } from '../http-errors.ts';
+import { parsed } from './cells.ts';
+import { QueryError, singleValued } from './query.ts';
+
+/**
+ * The connectivity probe's counterpart (src/app/evidence/probe.ts): bytes to download and a
+ * sink to upload to, so that the phone measures the data service it really gets. Both are
+ * answered from memory, never touching the database, so that the figures are the network's.
+ */
+
+/** `t` is the phone's cache-buster: each probe URL is unique, so no cache can answer it. */
+const PROBE_PARAMS = ['bytes', 't'] as const;
+const OCTET_STREAM = 'application/octet-stream';
+
+// Plain spaces between thousands: the narrow no-break space of toLocaleString('fr-FR') trips up terminals and greps.
+const MAX_TEXT = MAX_PROBE_BYTES.toLocaleString('fr-FR').replace(/\s/g, ' ');
+
+export const PROBE_MESSAGES = {
+  badBytes: `attendu un nombre entier d’octets de 0 à ${MAX_TEXT}`,
+  tooLarge: `Envoi de mesure trop volumineux : ${MAX_TEXT} octets au plus`,
+  wrongType: `Envoyez les octets de la mesure avec l’en-tête « Content-Type: ${OCTET_STREAM} »`,
+} as const;
+
+/** Random bytes, so that no compression on the way (a proxy's, the carrier's) shortens the download. */
+const PAYLOAD = randomBytes(MAX_PROBE_BYTES);
+
+/** The number of bytes asked for; absent means a bare round trip (0 bytes). */
+export function parseProbeBytes(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const bytes = Number(text);
+  if (!/^\d{1,7}$/.test(text) || bytes > MAX_PROBE_BYTES) throw new QueryError(`bytes=« ${text} » : ${PROBE_MESSAGES.badBytes}.`);
+  return bytes;
+}
+
+export function registerProbeRoutes(app: FastifyInstance): void {
+  // Its own context, so that the octet-stream parser and the error messages apply to the probe only.
+  app.register(async (probe) => {
+    probe.addContentTypeParser(OCTET_STREAM, { parseAs: 'buffer', bodyLimit: MAX_PROBE_BYTES }, (_request, body, done) => done(null, body));
+    probe.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: PROBE_MESSAGES.tooLarge });
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: PROBE_MESSAGES.wrongType });
+      return sendError(error, request, reply);
+    });
+
+    probe.get('/api/v1/probe', async (request, reply) => {
+      const bytes = parsed(reply, () => parseProbeBytes(singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS).bytes));
+      if (bytes === undefined) return reply;
+      // Cache-Control: no-store comes with every API answer (app.ts).
+      return reply.type(OCTET_STREAM).send(PAYLOAD.subarray(0, bytes));
+    });
+
+    probe.post('/api/v1/probe', async (request, reply) => {
+      if (!parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS))) return reply;
+      const body = request.body;
+      // No Content-Type and no body: an empty upload.
+      if (body === undefined || body === null) return { receivedBytes: 0 };
+      if (!Buffer.isBuffer(body)) return reply.code(415).send({ error: PROBE_MESSAGES.wrongType });
+      return { receivedBytes: body.length };
+    });
+  });
+}
