@@ -118,7 +118,7 @@ export function buildApp({
     await root.register(rateLimit, rateLimitPluginOptions());
     registerHealthRoutes(root, store);
     registerConfigRoutes(root, tiles, field);
-    registerProbeRoutes(root);
+    registerProbeRoutes(root, security.rateLimits.probe);
     registerSessionRoutes(root, { accounts, now, security });
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });

@@ -26,6 +26,8 @@ export interface RateLimits {
   loginFailuresPerEmail: RateLimit;
   /** The other public reads (GET /api/v1/reports, /api/v1/communes), per client. */
   publicReads: RateLimit;
+  /** GET/POST /api/v1/probe, per client: each probe is a handful of requests of up to 1 MB. */
+  probe: RateLimit;
 }
 
 export interface SecuritySettings {
@@ -47,6 +49,8 @@ export const DEFAULT_SECURITY: SecuritySettings = {
     login: { max: 20, windowS: 900 },
     loginFailuresPerEmail: { max: 5, windowS: 900 },
     publicReads: { max: 120, windowS: 60 },
+    // A probe is about six requests; a track point every few seconds by several agents behind one town hall's address stays well under.
+    probe: { max: 600, windowS: 60 },
   },
 };
 
@@ -157,6 +161,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         login: limit('LOGIN_RATE', defaults.rateLimits.login),
         loginFailuresPerEmail: limit('LOGIN_EMAIL_RATE', defaults.rateLimits.loginFailuresPerEmail),
         publicReads: limit('PUBLIC_RATE', defaults.rateLimits.publicReads),
+        probe: limit('PROBE_RATE', defaults.rateLimits.probe),
       },
     },
     grid: {

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         login: { max: 20, windowS: 900 },
         loginFailuresPerEmail: { max: 5, windowS: 900 },
         publicReads: { max: 120, windowS: 60 },
+        probe: { max: 600, windowS: 60 },
       },
     });
     expect(config.communeCentresFile).toBeUndefined();
@@ -63,6 +64,8 @@ describe('loadConfig', () => {
       LOGIN_EMAIL_RATE_WINDOW_S: '600',
       PUBLIC_RATE_MAX: '30',
       PUBLIC_RATE_WINDOW_S: '10',
+      PROBE_RATE_MAX: '50',
+      PROBE_RATE_WINDOW_S: '30',
       COMMUNE_CENTRES_FILE: centresFile,
       VERDICT_MIN_READINGS: '5',
       VERDICT_MIN_CONTRIBUTORS: '2',
@@ -91,6 +94,7 @@ describe('loadConfig', () => {
           login: { max: 3, windowS: 60 },
           loginFailuresPerEmail: { max: 4, windowS: 600 },
           publicReads: { max: 30, windowS: 10 },
+          probe: { max: 50, windowS: 30 },
         },
       },
       grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4 },

@@ -75,6 +75,7 @@ export const RELAXED_SECURITY: SecuritySettings = {
     login: { max: 10_000, windowS: 60 },
     loginFailuresPerEmail: { max: 10_000, windowS: 60 },
     publicReads: { max: 10_000, windowS: 60 },
+    probe: { max: 10_000, windowS: 60 },
   },
 };
 

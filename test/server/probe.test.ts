@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PROBE_BYTES } from '../../src/domain/field-settings.ts';
 import { MESSAGES } from '../../src/server/access/enforce.ts';
 import { PROBE_MESSAGES } from '../../src/server/routes/probe.ts';
-import { addUser, openTestApp, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, openTestApp, RELAXED_SECURITY, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
@@ -122,5 +122,22 @@ describe('POST /api/v1/probe', () => {
     expect(withoutCsrf.json()).toMatchObject({ error: MESSAGES.csrf });
     expect((await upload(Buffer.alloc(10), { ...scriptUser.headers, 'content-type': 'application/octet-stream' })).json()).toEqual({ receivedBytes: 10 });
     expect((await upload(Buffer.alloc(10), { 'content-type': 'application/octet-stream' })).statusCode).toBe(401);
+  });
+});
+
+describe('probe budget per client', () => {
+  it('answers 429 with a French message past the limit, in each direction', async () => {
+    const limited = openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, probe: { max: 3, windowS: 60 } } } });
+    try {
+      const caller = await addUser(limited.app, { communes: ['34172'] }, 'token');
+      const get = () => limited.app.inject({ method: 'GET', url: '/api/v1/probe?bytes=10', headers: caller.headers });
+      const post = () => limited.app.inject({ method: 'POST', url: '/api/v1/probe', headers: { ...caller.headers, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(10) });
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await get()).statusCode, (await post()).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+      expect((await get()).json()).toEqual({ error: expect.stringMatching(/^Trop de requêtes : réessayez dans \d+ s$/) });
+    } finally {
+      await limited.close();
+    }
   });
 });

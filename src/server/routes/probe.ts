@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_PROBE_BYTES } from '../../domain/field-settings.ts';
+import type { RateLimit } from '../config.ts';
 import { sendError } from '../http-errors.ts';
+import { routeRateLimit } from '../security.ts';
 import { parsed } from './cells.ts';
 import { QueryError, singleValued } from './query.ts';
 
@@ -35,7 +37,9 @@ export function parseProbeBytes(text: string | undefined): number {
   return bytes;
 }
 
-export function registerProbeRoutes(app: FastifyInstance): void {
+export function registerProbeRoutes(app: FastifyInstance, rateLimit: RateLimit): void {
+  // Each direction has this budget per client (the rate-limit plugin counts per route).
+  const limited = { config: routeRateLimit(rateLimit) };
   // Its own context, so that the octet-stream parser and the error messages apply to the probe only.
   app.register(async (probe) => {
     probe.addContentTypeParser(OCTET_STREAM, { parseAs: 'buffer', bodyLimit: MAX_PROBE_BYTES }, (_request, body, done) => done(null, body));
@@ -45,14 +49,14 @@ export function registerProbeRoutes(app: FastifyInstance): void {
       return sendError(error, request, reply);
     });
 
-    probe.get('/api/v1/probe', async (request, reply) => {
+    probe.get('/api/v1/probe', limited, async (request, reply) => {
       const bytes = parsed(reply, () => parseProbeBytes(singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS).bytes));
       if (bytes === undefined) return reply;
       // Cache-Control: no-store comes with every API answer (app.ts).
       return reply.type(OCTET_STREAM).send(PAYLOAD.subarray(0, bytes));
     });
 
-    probe.post('/api/v1/probe', async (request, reply) => {
+    probe.post('/api/v1/probe', limited, async (request, reply) => {
       if (!parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS))) return reply;
       const body = request.body;
       // No Content-Type and no body: an empty upload.
