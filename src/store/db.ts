@@ -154,6 +154,46 @@ export function getDb(): Promise<Database> {
   return opening;
 }
 
+/**
+ * Runs `work` (one transaction, or several read-only ones) on the shared connection. When
+ * the browser closed that connection without telling us (Safari on iOS after backgrounding:
+ * no "close" event, then "The database connection is closing" on the next transaction),
+ * drops it, reopens and runs `work` once more. A transaction that failed this way was never
+ * started or was aborted whole, so running it again cannot apply it twice.
+ */
+export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const attempt = getDb();
+  const db = await attempt;
+  try {
+    return await work(db);
+  } catch (error) {
+    if (!isLostConnection(error)) throw error;
+    // Another caller may already have replaced the stale connection: drop only ours.
+    if (opening === attempt) opening = undefined;
+    try {
+      db.close();
+    } catch {
+      // Already closing: nothing more to release.
+    }
+    return work(await getDb());
+  }
+}
+
+/**
+ * The errors browsers raise on a connection they closed: InvalidStateError from
+ * transaction() on a closing connection (every engine), and WebKit's UnknownError
+ * « Connection to Indexed Database server lost ». A transaction aborted by the close itself
+ * surfaces as an AbortError whose message names the closing connection.
+ */
+export function isLostConnection(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (typeof name !== 'string' || typeof message !== 'string') return false;
+  if (name === 'InvalidStateError') return true;
+  if (name === 'UnknownError' || name === 'AbortError') return /connection|closing|closed|lost/i.test(message);
+  return false;
+}
+
 async function forgetConnection(close: boolean): Promise<void> {
   const current = opening;
   opening = undefined;

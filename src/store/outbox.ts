@@ -1,42 +1,76 @@
-import type { Reading } from '../domain/reading.ts';
-import { getDb, type OutboxRecord, type OutboxState } from './db.ts';
+import { canonicalJson, type Reading } from '../domain/reading.ts';
+import { withDb, type OutboxRecord, type OutboxState } from './db.ts';
 import { applyVerdicts, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
 
 export type { OutboxRecord, OutboxState } from './db.ts';
 export type { ServerVerdicts } from './queue.ts';
 
+export interface AddOptions {
+  /** Keep the reading from being sent before this time (ms since epoch): evidence is coming. */
+  heldUntil?: number;
+}
+
 /**
  * Stores a new reading as waiting to be sent. Refuses to overwrite an existing id.
  * `recordedBy` is the id of the account signed in: only its session will send the reading.
  */
-export async function addReading(reading: Reading, savedAt = Date.now(), recordedBy?: string): Promise<OutboxRecord> {
-  const record: OutboxRecord = { id: reading.id, reading, state: 'pending', savedAt, ...(recordedBy !== undefined && { recordedBy }) };
-  const db = await getDb();
-  await db.add('outbox', record);
+export async function addReading(reading: Reading, savedAt = Date.now(), recordedBy?: string, { heldUntil }: AddOptions = {}): Promise<OutboxRecord> {
+  const record: OutboxRecord = {
+    id: reading.id,
+    reading,
+    state: 'pending',
+    savedAt,
+    ...(recordedBy !== undefined && { recordedBy }),
+    ...(heldUntil !== undefined && { heldUntil }),
+  };
+  await withDb((db) => db.add('outbox', record));
   return record;
 }
 
 /** Every reading on the device, newest first. */
 export async function listReadings(): Promise<OutboxRecord[]> {
-  const db = await getDb();
-  const all = await db.getAllFromIndex('outbox', 'bySavedAt');
+  const all = await withDb((db) => db.getAllFromIndex('outbox', 'bySavedAt'));
   return all.reverse();
 }
 
-export async function getReading(id: string): Promise<OutboxRecord | undefined> {
-  return (await getDb()).get('outbox', id);
+export function getReading(id: string): Promise<OutboxRecord | undefined> {
+  return withDb((db) => db.get('outbox', id));
 }
 
 /**
  * The oldest readings still waiting, at most `limit`. With `sender` (an account id), only
- * those this account may send: recorded under it, or before accounts existed.
+ * those this account may send: recorded under it, or before accounts existed. Readings held
+ * for evidence until after `now` wait for a later flush.
  */
-export async function pendingReadings(limit: number, sender?: string): Promise<OutboxRecord[]> {
-  return oldestPending<OutboxRecord>('outbox', limit, sender === undefined ? undefined : (record) => record.recordedBy === undefined || record.recordedBy === sender);
+export function pendingReadings(limit: number, sender?: string, now = Date.now()): Promise<OutboxRecord[]> {
+  return oldestPending<OutboxRecord>('outbox', limit, sender === undefined ? undefined : (record) => record.recordedBy === undefined || record.recordedBy === sender, now);
 }
 
 export function countByState(): Promise<Record<OutboxState, number>> {
   return countStates('outbox');
+}
+
+/**
+ * Adds the connectivity probe measured for a reading (or nothing, when `probe` is undefined)
+ * and lets it leave, in one transaction. Only a reading still pending and exactly as it was
+ * saved (`saved`) is touched: one already sent, refused, corrected or deleted stays as it is,
+ * since the server may hold it already and a changed copy would be a conflict.
+ * Resolves to whether the probe was attached.
+ */
+export function attachProbe(saved: Reading, probe: Reading['probe']): Promise<boolean> {
+  const expected = canonicalJson(saved);
+  return withDb(async (db) => {
+    const tx = db.transaction('outbox', 'readwrite');
+    const record = await tx.store.get(saved.id);
+    if (!record || record.state !== 'pending' || canonicalJson(record.reading) !== expected) {
+      await tx.done;
+      return false;
+    }
+    const { heldUntil: _released, ...rest } = record;
+    await tx.store.put({ ...rest, reading: probe === undefined ? record.reading : { ...record.reading, probe } });
+    await tx.done;
+    return probe !== undefined;
+  });
 }
 
 /**
@@ -51,25 +85,26 @@ export function applyServerVerdicts(verdicts: ServerVerdicts, at = Date.now()): 
  * Replaces a refused reading by the agent's corrected version, waiting to be sent again.
  * After an id conflict the server will never take that id, so the correction gets a new one.
  */
-export async function resubmitReading(previousId: string, corrected: Reading): Promise<OutboxRecord> {
-  const db = await getDb();
-  const tx = db.transaction('outbox', 'readwrite');
-  const previous = await tx.store.get(previousId);
-  if (!previous) throw new Error('Ce relevé n’existe plus sur l’appareil');
-  if (previous.state !== 'refused') throw new Error('Seul un relevé refusé peut être corrigé');
-  const record: OutboxRecord = {
-    id: corrected.id,
-    reading: corrected,
-    state: 'pending',
-    savedAt: previous.savedAt,
-    ...(previous.recordedBy !== undefined && { recordedBy: previous.recordedBy }),
-  };
-  if (corrected.id !== previousId) await tx.store.delete(previousId);
-  await tx.store.put(record);
-  await tx.done;
-  return record;
+export function resubmitReading(previousId: string, corrected: Reading): Promise<OutboxRecord> {
+  return withDb(async (db) => {
+    const tx = db.transaction('outbox', 'readwrite');
+    const previous = await tx.store.get(previousId);
+    if (!previous) throw new Error('Ce relevé n’existe plus sur l’appareil');
+    if (previous.state !== 'refused') throw new Error('Seul un relevé refusé peut être corrigé');
+    const record: OutboxRecord = {
+      id: corrected.id,
+      reading: corrected,
+      state: 'pending',
+      savedAt: previous.savedAt,
+      ...(previous.recordedBy !== undefined && { recordedBy: previous.recordedBy }),
+    };
+    if (corrected.id !== previousId) await tx.store.delete(previousId);
+    await tx.store.put(record);
+    await tx.done;
+    return record;
+  });
 }
 
 export async function deleteReading(id: string): Promise<void> {
-  await (await getDb()).delete('outbox', id);
+  await withDb((db) => db.delete('outbox', id));
 }

@@ -1,4 +1,4 @@
-import { getDb, type OutboxState, type QueueStoreName, type RefusalReason } from './db.ts';
+import { withDb, type Database, type OutboxState, type QueueStoreName, type RefusalReason } from './db.ts';
 
 /**
  * What both outboxes (agents' readings, residents' reports) share: states, oldest-first
@@ -16,37 +16,47 @@ interface QueueRecord {
   id: string;
   state: OutboxState;
   savedAt: number;
+  /** Not sent before this time (ms since epoch): evidence is still being measured. */
+  heldUntil?: number;
 }
 
 const stateRange = (state: OutboxState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity]);
 
-/** The oldest pending records of `storeName` that `keep` accepts, at most `limit`. */
-export async function oldestPending<R extends QueueRecord>(storeName: QueueStoreName, limit: number, keep?: (record: R) => boolean): Promise<R[]> {
-  const db = await getDb();
-  if (!keep) return (await db.getAllFromIndex(storeName, 'byStateAndSavedAt', stateRange('pending'), limit)) as unknown as R[];
-  const found: R[] = [];
-  let cursor = await db.transaction(storeName).store.index('byStateAndSavedAt').openCursor(stateRange('pending'));
-  while (cursor && found.length < limit) {
-    const record = cursor.value as unknown as R;
-    if (keep(record)) found.push(record);
-    cursor = await cursor.continue();
-  }
-  return found;
+/**
+ * The oldest pending records of `storeName` that `keep` accepts, at most `limit`. Records
+ * held until a time after `now` (a probe still measuring) wait for a later call.
+ */
+export function oldestPending<R extends QueueRecord>(storeName: QueueStoreName, limit: number, keep?: (record: R) => boolean, now = Date.now()): Promise<R[]> {
+  const sendable = (record: R) => (record.heldUntil === undefined || record.heldUntil <= now) && (!keep || keep(record));
+  return withDb(async (db) => {
+    const found: R[] = [];
+    let cursor = await db.transaction(storeName).store.index('byStateAndSavedAt').openCursor(stateRange('pending'));
+    while (cursor && found.length < limit) {
+      const record = cursor.value as unknown as R;
+      if (sendable(record)) found.push(record);
+      cursor = await cursor.continue();
+    }
+    return found;
+  });
 }
 
-export async function countStates(storeName: QueueStoreName): Promise<Record<OutboxState, number>> {
-  const db = await getDb();
-  const count = (state: OutboxState) => db.countFromIndex(storeName, 'byStateAndSavedAt', stateRange(state));
-  const [pending, sent, refused] = await Promise.all([count('pending'), count('sent'), count('refused')]);
-  return { pending, sent, refused };
+export function countStates(storeName: QueueStoreName): Promise<Record<OutboxState, number>> {
+  return withDb(async (db) => {
+    const count = (state: OutboxState) => db.countFromIndex(storeName, 'byStateAndSavedAt', stateRange(state));
+    const [pending, sent, refused] = await Promise.all([count('pending'), count('sent'), count('refused')]);
+    return { pending, sent, refused };
+  });
 }
 
 /**
  * Applies what the server answered, in one transaction. Only records still pending change:
  * one deleted or corrected meanwhile is left as the person made it.
  */
-export async function applyVerdicts(storeName: QueueStoreName, { stored, refused }: ServerVerdicts, at = Date.now()): Promise<void> {
-  const db = await getDb();
+export function applyVerdicts(storeName: QueueStoreName, verdicts: ServerVerdicts, at = Date.now()): Promise<void> {
+  return withDb((db) => applyVerdictsIn(db, storeName, verdicts, at));
+}
+
+async function applyVerdictsIn(db: Database, storeName: QueueStoreName, { stored, refused }: ServerVerdicts, at: number): Promise<void> {
   const tx = db.transaction(storeName, 'readwrite');
   const store = tx.store as unknown as {
     get(id: string): Promise<QueueRecord | undefined>;

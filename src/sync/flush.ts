@@ -75,7 +75,8 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
   let authRequired = false;
   let attempted = false;
 
-  // Readings recorded under another account wait for that account.
+  // Readings recorded under another account wait for that account; readings whose probe is
+  // still measuring (heldUntil ahead) wait for it, and go on a later flush once it ends.
   let batch = await pendingReadings(batchSize, sender);
   while (batch.length > 0) {
     attempted = true;

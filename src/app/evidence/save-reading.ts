@@ -1,21 +1,68 @@
+import { DEFAULT_FIELD_SETTINGS, type ProbeSettings } from '../../domain/field-settings.ts';
 import type { Reading } from '../../domain/reading.ts';
 import { announce } from '../../sync/channel.ts';
-import { addReading } from '../../store/outbox.ts';
+import { fieldSettings } from '../shell/field-settings.ts';
 import { askPersistentStorageOnce } from '../shell/persist-storage.ts';
+import { sessionState } from '../shell/session-state.ts';
 import { refreshOutbox } from '../sync/outbox-state.ts';
 import { registerBackgroundSync } from '../sync/request-sync.ts';
 import { sendNow } from '../sync/sync-scheduler.ts';
+import { browserProbeDeps, runProbe } from './probe.ts';
+import { createSharedProbe } from './shared-probe.ts';
+import { storeWithEvidence, type SaveOptions, type SavedReading } from './store-with-evidence.ts';
+
+export type { SaveOptions, SavedReading } from './store-with-evidence.ts';
+
+/** The settings come from /api/v1/config, cached; a slow server must not stall the probe. */
+const SETTINGS_WAIT_MS = 3_000;
+
+let knownSettings: ProbeSettings | undefined;
+let probeSettings: ProbeSettings | undefined;
+
+const sharedProbe = createSharedProbe(
+  () => runProbe(probeSettings!, browserProbeDeps(() => sessionState.get().session?.info.csrfToken)),
+  () => Date.now(),
+);
+
+async function settingsSoon(): Promise<ProbeSettings> {
+  const answer = await Promise.race([fieldSettings(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SETTINGS_WAIT_MS))]);
+  if (answer) knownSettings = answer.probe;
+  return knownSettings ?? DEFAULT_FIELD_SETTINGS.probe;
+}
+
+function changed(): void {
+  announce({ type: 'outbox-changed' });
+  void refreshOutbox();
+}
 
 /**
  * Stores a validated reading on the device, then lets the rest happen: other tabs told, the
- * list refreshed, persistence asked once, a send scheduled. Resolves once the reading is
- * durable in IndexedDB; nothing after that can lose it.
+ * list refreshed, persistence asked once, the network measured and the result attached
+ * (src/app/evidence/store-with-evidence.ts), then a send. Resolves once the reading is
+ * durable in IndexedDB; nothing after that can lose it. `evidence` follows.
  */
-export async function saveReading(reading: Reading, recordedBy: string | undefined): Promise<void> {
-  await addReading(reading, Date.now(), recordedBy);
-  announce({ type: 'outbox-changed' });
-  void refreshOutbox();
-  void askPersistentStorageOnce();
-  void registerBackgroundSync();
-  void sendNow();
+export function saveReading(reading: Reading, recordedBy: string | undefined, options: SaveOptions = {}): Promise<SavedReading> {
+  let holdExpiry: ReturnType<typeof setTimeout> | undefined;
+  return storeWithEvidence(reading, recordedBy, options, {
+    now: () => Date.now(),
+    knownSettings: () => knownSettings,
+    settings: settingsSoon,
+    measure: (settings) => {
+      probeSettings = settings;
+      return sharedProbe.measure();
+    },
+    onStored(heldUntil) {
+      changed();
+      void askPersistentStorageOnce();
+      void registerBackgroundSync();
+      if (heldUntil === undefined) void sendNow();
+      // Should the probe outlive its hold (a frozen tab), the reading leaves anyway.
+      else holdExpiry = setTimeout(() => void sendNow(), heldUntil - Date.now() + 250);
+    },
+    onEvidence() {
+      clearTimeout(holdExpiry);
+      changed();
+      void sendNow();
+    },
+  });
 }

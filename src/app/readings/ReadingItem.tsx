@@ -5,6 +5,7 @@ import { SETTING_LABELS, VOICE_LABELS } from '../../domain/reading.ts';
 import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { announce } from '../../sync/channel.ts';
 import { deleteReading, type OutboxRecord } from '../../store/outbox.ts';
+import { describeCallTest, describeConnection, describePosition, describeProbe, describeSmsTest } from '../evidence/describe-evidence.ts';
 import { formatTime } from '../format.ts';
 import { refreshOutbox } from '../sync/outbox-state.ts';
 import { CorrectionForm } from './CorrectionForm.tsx';
@@ -46,6 +47,7 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
         {reading.voice && reading.voice !== 'not-tested' && ` · ${VOICE_LABELS[reading.voice]}`} · ± {Math.round(reading.accuracyM)} m
         {reading.note && <> · « {reading.note} »</>}
       </p>
+      <ReadingEvidence reading={reading} measuring={record.state === 'pending' && (record.heldUntil ?? 0) > Date.now()} />
       {record.state === 'refused' && record.refusal && (
         <div class="refusal">
           <p>Refusé par le serveur :</p>
@@ -70,5 +72,24 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
       )}
       {correcting && <CorrectionForm record={record} onDone={() => setCorrecting(false)} />}
     </li>
+  );
+}
+
+/** What the app measured itself for this reading: the evidence beside the agent's entries. */
+function ReadingEvidence({ reading, measuring }: { reading: OutboxRecord['reading']; measuring: boolean }) {
+  const lines = [
+    reading.probe ? describeProbe(reading.probe) : measuring ? 'Mesure du réseau en cours…' : undefined,
+    describeConnection(reading.connection),
+    describePosition(reading),
+    describeCallTest(reading),
+    describeSmsTest(reading),
+  ].filter((line): line is string => line !== undefined);
+  if (lines.length === 0) return null;
+  return (
+    <ul class="reading-evidence" aria-label="Preuves mesurées">
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
   );
 }

@@ -1,4 +1,4 @@
-import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
+import { OPERATORS, OPERATOR_LABELS, type Operator } from '../../domain/operators.ts';
 import { SETTINGS, SETTING_LABELS, SMS_LABELS, SMS_RESULTS, VOICE_LABELS, VOICE_RESULTS, MAX_NOTE_LENGTH } from '../../domain/reading.ts';
 import { PLAUSIBLE_DBM, TECHNOLOGIES, TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import type { FieldError } from '../../domain/reading.ts';
@@ -11,6 +11,8 @@ interface Props {
   errors: FieldError[];
   /** Prefix for element ids, so that two forms can share a page. */
   idPrefix: string;
+  /** The operators to offer, in this order (a campaign's); all of them by default. */
+  operators?: readonly Operator[] | undefined;
 }
 
 const BARS = [0, 1, 2, 3, 4] as const;
@@ -18,7 +20,7 @@ const BARS = [0, 1, 2, 3, 4] as const;
 const FORM_FIELDS = ['operator', 'technology', 'signalBars', 'signalDbm', 'setting', 'voice', 'sms', 'note'];
 
 /** The fields an agent fills in for a reading; used to record and to correct. */
-export function ReadingFields({ choices, onChange, errors, idPrefix }: Props) {
+export function ReadingFields({ choices, onChange, errors, idPrefix, operators = OPERATORS }: Props) {
   const errorFor = (...fields: string[]) => errors.find((e) => fields.includes(e.field))?.message;
   const dbmRange = choices.technology && choices.technology !== 'none' ? PLAUSIBLE_DBM[choices.technology] : undefined;
   return (
@@ -26,7 +28,7 @@ export function ReadingFields({ choices, onChange, errors, idPrefix }: Props) {
       <ChoiceGroup
         legend="Opérateur (celui de la carte SIM)"
         name={`${idPrefix}-operator`}
-        options={OPERATORS.map((value) => ({ value, label: OPERATOR_LABELS[value] }))}
+        options={operators.map((value) => ({ value, label: OPERATOR_LABELS[value] }))}
         value={choices.operator}
         onChange={(operator) => onChange({ operator })}
         error={errorFor('operator')}

@@ -1,37 +1,81 @@
-import { useState } from 'preact/hooks';
-import { ACCURACY_WARNING_M, validateReading, type FieldError } from '../../domain/reading.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
+import { ACCURACY_WARNING_M, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
 import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
+import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';
+import { describeProbe } from '../evidence/describe-evidence.ts';
 import { saveReading } from '../evidence/save-reading.ts';
+import { formatTime } from '../format.ts';
 import { sessionState } from '../shell/session-state.ts';
-import { buildReading } from './build-reading.ts';
+import { useStore } from '../shell/tiny-store.ts';
+import { buildReading, signalFields } from './build-reading.ts';
+import { CampaignBanner } from './CampaignBanner.tsx';
+import { GuidedTests } from './GuidedTests.tsx';
 import { newUuid } from './new-uuid.ts';
 import { PositionPanel } from './PositionPanel.tsx';
 import { ReadingFields } from './ReadingFields.tsx';
+import { nextOperator, spotAfterSave, stillAtSpot, type SameSpot } from './same-spot.ts';
 import { choicesForNextReading, loadChoices, saveChoices, type SurveyChoices } from './survey-choices.ts';
 import { useGeolocation } from './use-geolocation.ts';
 
 type SaveState = { kind: 'idle' } | { kind: 'confirm-accuracy'; accuracyM: number } | { kind: 'saved'; message: string } | { kind: 'failed'; message: string };
 
+/** The network measured for the reading just saved (src/app/evidence). */
+type EvidenceState = { kind: 'none' } | { kind: 'measuring'; id: string } | { kind: 'measured'; id: string; probe: NonNullable<Reading['probe']> } | { kind: 'skipped' };
+
 export function SurveyScreen() {
   const geolocation = useGeolocation();
+  const { loaded: campaignLoaded, campaign } = useStore(currentCampaign);
   const [choices, setChoices] = useState<SurveyChoices>(loadChoices);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const [evidence, setEvidence] = useState<EvidenceState>({ kind: 'none' });
   const [saving, setSaving] = useState(false);
+  const [spot, setSpot] = useState<SameSpot | undefined>(undefined);
 
-  const update = (patch: Partial<SurveyChoices>) => {
-    const next = { ...choices, ...patch };
+  const operators = campaign?.operators ?? OPERATORS;
+  const liveFix = geolocation.status === 'ok' ? geolocation.fix : undefined;
+  // Recording the same spot for another operator keeps the spot's fix, not the live one.
+  const fix = spot?.following ? spot.fix : liveFix;
+
+  const keep = (next: SurveyChoices) => {
     setChoices(next);
     saveChoices(next);
-    setErrors((current) => current.filter((error) => !Object.keys(patch).some((key) => error.field === key || (key === 'signalMode' && error.field.startsWith('signal')))));
+  };
+
+  // Walking away ends the same spot.
+  useEffect(() => {
+    if (spot && !stillAtSpot(spot, liveFix)) setSpot(undefined);
+  }, [spot, liveFix]);
+
+  // A campaign surveys some operators only: a choice outside them must be made again.
+  useEffect(() => {
+    if (campaign && choices.operator && !campaign.operators.includes(choices.operator)) keep({ ...choices, operator: undefined });
+  }, [campaign]);
+
+  const clearErrors = (fields: string[]) =>
+    setErrors((current) => current.filter((error) => !fields.some((key) => error.field === key || (key === 'signalMode' && error.field.startsWith('signal')))));
+
+  /** The agent's own entries. Changing a test's answer by hand drops the guided test's record. */
+  const update = (patch: Partial<SurveyChoices>) => {
+    const next = { ...choices, ...patch };
+    if ('voice' in patch) delete next.callTest;
+    if ('sms' in patch) delete next.smsTest;
+    keep(next);
+    clearErrors(Object.keys(patch));
     if (saveState.kind !== 'idle') setSaveState({ kind: 'idle' });
   };
 
-  const fix = geolocation.status === 'ok' ? geolocation.fix : undefined;
+  /** A guided test's answer, with its record. */
+  const applyTest = (patch: Partial<SurveyChoices>) => {
+    keep({ ...choices, ...patch });
+    clearErrors(Object.keys(patch));
+    if (saveState.kind !== 'idle') setSaveState({ kind: 'idle' });
+  };
 
   const save = async (accuracyConfirmed: boolean) => {
     if (!fix || saving) return;
-    const candidate = buildReading(newUuid(), choices, fix, new Date());
+    const candidate = buildReading(newUuid(), choices, fix, new Date(), campaignFields(campaign));
     const validation = validateReading(candidate);
     if (!validation.ok) {
       setErrors(validation.errors);
@@ -42,17 +86,28 @@ export function SurveyScreen() {
       setSaveState({ kind: 'confirm-accuracy', accuracyM: fix.accuracyM });
       return;
     }
+    const following = spot?.following === true;
+    const reading = validation.reading;
     setSaving(true);
     try {
       // IndexedDB first: nothing else may happen before the reading is safe on the device.
       // Attributed to whoever is signed in on the device, even offline or after expiry: only
       // their session will send it (the server attributes it again, from that session).
-      await saveReading(validation.reading, sessionState.get().session?.info.user.id);
+      // The same spot for another operator is another phone's SIM read on this one: this
+      // phone's data service, measured for the spot's first reading, says nothing of it.
+      const saved = await saveReading(reading, sessionState.get().session?.info.user.id, { probe: !following });
       setErrors([]);
-      const next = choicesForNextReading(choices);
-      setChoices(next);
-      saveChoices(next);
-      setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(validation.reading)].toLowerCase()}).` });
+      keep(choicesForNextReading(choices));
+      setSpot(spotAfterSave(spot, fix, reading.operator));
+      setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(reading)].toLowerCase()}).` });
+      if (following) {
+        setEvidence({ kind: 'skipped' });
+      } else {
+        setEvidence({ kind: 'measuring', id: saved.id });
+        void saved.evidence.then((probe) =>
+          setEvidence((current) => (current.kind === 'measuring' && current.id === saved.id ? (probe ? { kind: 'measured', id: saved.id, probe } : { kind: 'none' }) : current)),
+        );
+      }
     } catch (error) {
       setSaveState({ kind: 'failed', message: `Le relevé n’a pas pu être enregistré sur l’appareil : ${String(error)}` });
     } finally {
@@ -60,10 +115,34 @@ export function SurveyScreen() {
     }
   };
 
+  const followSpot = (operator: NonNullable<SurveyChoices['operator']>) => {
+    if (!spot) return;
+    setSpot({ ...spot, following: true });
+    keep({ ...choices, operator, signalBars: undefined, signalDbm: '' });
+    setSaveState({ kind: 'idle' });
+    setEvidence({ kind: 'none' });
+    setErrors([]);
+  };
+
+  const next = nextOperator(operators, spot);
+  const level = estimatedLevel(choices);
+
   return (
     <section class="screen" aria-labelledby="survey-title">
       <h2 id="survey-title">Nouveau relevé</h2>
+      {campaignLoaded && <CampaignBanner campaign={campaign} />}
       <PositionPanel state={geolocation} />
+      {spot?.following && (
+        <div class="same-spot following" role="region" aria-label="Même endroit">
+          <p>
+            Même endroit : la position du premier relevé est reprise (± {Math.round(spot.fix.accuracyM)} m, prise à {formatTime(spot.fix.takenAt)}).
+          </p>
+          <SpotChips operators={operators} spot={spot} />
+          <button type="button" onClick={() => setSpot(undefined)}>
+            Nouvelle position
+          </button>
+        </div>
+      )}
       <form
         class="reading-form"
         noValidate
@@ -72,7 +151,18 @@ export function SurveyScreen() {
           void save(false);
         }}
       >
-        <ReadingFields choices={choices} onChange={update} errors={errors} idPrefix="survey" />
+        <ReadingFields choices={choices} onChange={update} errors={errors} idPrefix="survey" operators={operators} />
+        <GuidedTests campaignNumber={campaign?.testNumber} choices={choices} onResult={applyTest} />
+        {level && (
+          <p class="level-preview">
+            Niveau estimé :{' '}
+            <span class={`level level-${level}`} title={LEVEL_LABELS[level]}>
+              {level}
+            </span>{' '}
+            {LEVEL_LABELS[level]}
+            {level !== estimatedLevel({ ...choices, voice: 'not-tested', sms: 'not-tested' }) && ' (plafonné : test en échec)'}
+          </p>
+        )}
         {saveState.kind === 'confirm-accuracy' && (
           <div class="confirm" role="alertdialog" aria-labelledby="accuracy-warning">
             <p id="accuracy-warning">
@@ -95,7 +185,57 @@ export function SurveyScreen() {
         <p class={`save-status ${saveState.kind}`} role="status">
           {saveState.kind === 'saved' || saveState.kind === 'failed' ? saveState.message : ''}
         </p>
+        <p class={`evidence-status ${evidence.kind}`} role="status" aria-label="Mesure du réseau">
+          {evidenceText(evidence)}
+        </p>
       </form>
+      {spot && !spot.following && next && (
+        <div class="same-spot" role="region" aria-label="Même endroit">
+          <SpotChips operators={operators} spot={spot} />
+          <button type="button" class="primary" onClick={() => followSpot(next)}>
+            Même endroit, autre opérateur : {OPERATOR_LABELS[next]}
+          </button>
+        </div>
+      )}
     </section>
   );
+}
+
+/** Which operators are done at this spot: the agent ticks through their phones. */
+function SpotChips({ operators, spot }: { operators: readonly NonNullable<SurveyChoices['operator']>[]; spot: SameSpot }) {
+  return (
+    <ul class="chips" aria-label="Fait à cet endroit">
+      {operators.map((operator) => {
+        const done = spot.done.includes(operator);
+        return (
+          <li key={operator} class={done ? 'chip done' : 'chip'}>
+            {OPERATOR_LABELS[operator]}
+            {done ? ' ✓' : ''}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function evidenceText(evidence: EvidenceState): string {
+  switch (evidence.kind) {
+    case 'none':
+      return '';
+    case 'measuring':
+      return 'Mesure du réseau en cours…';
+    case 'measured':
+      return describeProbe(evidence.probe);
+    case 'skipped':
+      return 'Pas de mesure du réseau pour ce relevé : elle décrirait la carte SIM de ce téléphone, déjà mesurée à cet endroit.';
+  }
+}
+
+/** The level the reading would get now, once what it needs is entered. */
+function estimatedLevel(choices: SurveyChoices) {
+  if (!choices.operator || !choices.technology) return undefined;
+  const fields = signalFields(choices);
+  if (choices.technology !== 'none' && fields.signalBars === undefined && fields.signalDbm === undefined) return undefined;
+  if (fields.signalDbm !== undefined && !Number.isFinite(fields.signalDbm)) return undefined;
+  return readingLevel({ technology: choices.technology, signalBars: fields.signalBars, signalDbm: fields.signalDbm, voice: choices.voice, sms: choices.sms });
 }

@@ -3,15 +3,19 @@ import { isoWithOffset } from '../../domain/time.ts';
 import type { SurveyChoices } from './survey-choices.ts';
 import type { Fix } from './use-geolocation.ts';
 
-/** What `navigator.connection` says, where the browser has it (Chromium only). */
-export function connectionSnapshot(): Reading['connection'] {
+/**
+ * What `navigator.connection` says, where the browser has it (Chromium only); elsewhere
+ * `{ available: false }`, so that the reading says the browser could not tell, rather than
+ * nothing at all.
+ */
+export function connectionSnapshot(): NonNullable<Reading['connection']> {
   const connection = (navigator as Navigator & { connection?: Record<string, unknown> }).connection;
-  if (!connection) return undefined;
-  const snapshot: NonNullable<Reading['connection']> = {};
+  if (!connection) return { available: false };
+  const snapshot: NonNullable<Reading['connection']> = { available: true };
   if (typeof connection.type === 'string') snapshot.type = connection.type;
   if (typeof connection.effectiveType === 'string') snapshot.effectiveType = connection.effectiveType;
-  if (typeof connection.downlink === 'number') snapshot.downlinkMbps = connection.downlink;
-  if (typeof connection.rtt === 'number') snapshot.rttMs = connection.rtt;
+  if (typeof connection.downlink === 'number' && Number.isFinite(connection.downlink)) snapshot.downlinkMbps = connection.downlink;
+  if (typeof connection.rtt === 'number' && Number.isFinite(connection.rtt)) snapshot.rttMs = connection.rtt;
   return snapshot;
 }
 
@@ -33,8 +37,11 @@ export function signalFields(choices: SurveyChoices): Partial<Reading> {
   return fields as Partial<Reading>;
 }
 
+/** What a reading takes from its context: the campaign picked (campaignFields), a track. */
+export type ReadingContext = Partial<Pick<Reading, 'campaignId' | 'communeInsee' | 'trackId'>>;
+
 /** A candidate reading, to be validated by the shared schema before it is stored. */
-export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: Date): Record<string, unknown> {
+export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: Date, context: ReadingContext = {}): Record<string, unknown> {
   const candidate: Record<string, unknown> = {
     id,
     recordedAt: isoWithOffset(now),
@@ -48,7 +55,17 @@ export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: 
     source: 'agent',
     connection: connectionSnapshot(),
     ...signalFields(choices),
+    ...guidedTests(choices),
+    ...context,
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
   return candidate;
+}
+
+/** A guided test's record goes with the answer it gave, never without it. */
+function guidedTests(choices: SurveyChoices): Partial<Reading> {
+  return {
+    ...(choices.callTest && choices.voice !== 'not-tested' && { callTest: choices.callTest }),
+    ...(choices.smsTest && choices.sms !== 'not-tested' && { smsTest: choices.smsTest }),
+  };
 }

@@ -14,6 +14,10 @@ export interface SurveyChoices {
   voice: VoiceResult;
   sms: SmsResult;
   note: string;
+  /** Set by the guided call test (CallTest.tsx) along with `voice`; cleared when `voice` is changed by hand. */
+  callTest?: { startedAt: string; durationS: number };
+  /** Set by the guided SMS test (SmsTest.tsx) along with `sms`. */
+  smsTest?: { startedAt: string };
 }
 
 export const DEFAULT_CHOICES: SurveyChoices = {
@@ -46,5 +50,6 @@ export function saveChoices(choices: SurveyChoices): void {
 
 /** After a save: tests and notes belong to the spot just recorded, the rest carries on. */
 export function choicesForNextReading(choices: SurveyChoices): SurveyChoices {
-  return { ...choices, voice: 'not-tested', sms: 'not-tested', note: '' };
+  const { callTest: _call, smsTest: _sms, ...rest } = choices;
+  return { ...rest, voice: 'not-tested', sms: 'not-tested', note: '' };
 }

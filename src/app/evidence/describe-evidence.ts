@@ -1,0 +1,78 @@
+import type { ProbeStep, Reading } from '../../domain/reading.ts';
+
+/** The measured evidence of a reading in words, as the survey and the readings list show it. */
+
+const decimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const whole = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+
+const STEP_LABELS: Record<ProbeStep, string> = {
+  reach: 'serveur',
+  latency: 'latence',
+  download: 'débit descendant',
+  upload: 'débit montant',
+};
+
+/** 2400 → « 2,4 Mbit/s »; below 100 kbit/s the unit that keeps a digit that means something. */
+export function formatKbps(kbps: number): string {
+  return kbps < 100 ? `${whole.format(kbps)} kbit/s` : `${decimal.format(kbps / 1000)} Mbit/s`;
+}
+
+/**
+ * « Mesure du réseau : serveur joint, latence 85 ms, ↓ 2,4 Mbit/s, ↑ 0,8 Mbit/s », or
+ * « Serveur injoignable : preuve d’absence de service de données », or « Appareil hors ligne ».
+ */
+export function describeProbe(probe: NonNullable<Reading['probe']>): string {
+  if (probe.result === 'device-offline') return 'Appareil hors ligne';
+  if (probe.result === 'unreachable') return `Serveur injoignable : preuve d’absence de service de données${probe.error ? ` (${probe.error})` : ''}`;
+  const figures = ['serveur joint'];
+  if (probe.latencyMs !== undefined) figures.push(`latence ${whole.format(probe.latencyMs)} ms`);
+  if (probe.downloadKbps !== undefined) figures.push(`↓ ${formatKbps(probe.downloadKbps)}`);
+  if (probe.uploadKbps !== undefined) figures.push(`↑ ${formatKbps(probe.uploadKbps)}`);
+  const failure = probe.failedStep ? ` ; ${STEP_LABELS[probe.failedStep]} non mesuré${probe.error ? ` (${probe.error})` : ''}` : '';
+  return `Mesure du réseau : ${figures.join(', ')}${failure}`;
+}
+
+/** What the browser said of its connection (Network Information API, Chromium only). */
+export function describeConnection(connection: Reading['connection']): string | undefined {
+  if (!connection) return undefined;
+  if (connection.available === false) return 'Réseau selon le navigateur : information non disponible';
+  const parts = [connection.type, connection.effectiveType].filter((part): part is string => part !== undefined);
+  if (connection.downlinkMbps !== undefined) parts.push(`~${formatKbps(connection.downlinkMbps * 1000)}`);
+  if (connection.rttMs !== undefined) parts.push(`${whole.format(connection.rttMs)} ms`);
+  return parts.length > 0 ? `Réseau selon le navigateur : ${parts.join(', ')}` : undefined;
+}
+
+/** Altitude, speed, heading and the age of the fix, for those the reading has. */
+export function describePosition(reading: Pick<Reading, 'altitudeM' | 'speedMps' | 'headingDeg' | 'positionAgeMs'>): string | undefined {
+  const parts: string[] = [];
+  if (reading.altitudeM !== undefined) parts.push(`altitude ${whole.format(reading.altitudeM)} m`);
+  if (reading.speedMps !== undefined) parts.push(`vitesse ${decimal.format(reading.speedMps * 3.6)} km/h`);
+  if (reading.headingDeg !== undefined) parts.push(`cap ${whole.format(reading.headingDeg)}°`);
+  if (reading.positionAgeMs !== undefined) parts.push(`position prise ${formatAge(reading.positionAgeMs)} avant`);
+  if (parts.length === 0) return undefined;
+  const text = parts.join(' · ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** 4200 → « 4 s », 95000 → « 1 min 35 s ». */
+export function formatAge(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+const VOICE_WORDS = { ok: 'réussi', failed: 'n’a pas abouti', dropped: 'coupé', 'not-tested': 'non testé' } as const;
+const SMS_WORDS = { ok: 'envoyé', failed: 'en échec', 'not-tested': 'non testé' } as const;
+
+/** « Test d’appel guidé : coupé après 42 s » */
+export function describeCallTest(reading: Pick<Reading, 'voice' | 'callTest'>): string | undefined {
+  if (!reading.callTest || !reading.voice) return undefined;
+  return `Test d’appel guidé : ${VOICE_WORDS[reading.voice]} après ${formatAge(reading.callTest.durationS * 1000)}`;
+}
+
+export function describeSmsTest(reading: Pick<Reading, 'sms' | 'smsTest'>): string | undefined {
+  if (!reading.smsTest || !reading.sms) return undefined;
+  return `Test SMS guidé : ${SMS_WORDS[reading.sms]}`;
+}

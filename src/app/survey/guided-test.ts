@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'preact/hooks';
+import { TEST_NUMBER_PATTERN } from '../../domain/campaign.ts';
+
+/**
+ * A guided call or SMS test under way. Kept in localStorage, not in a component's state:
+ * the agent leaves the page for the dialler, the phone may reload the page meanwhile, and
+ * the timer must carry on from the real start.
+ */
+export interface RunningTest {
+  /** When the agent tapped the link (ms since epoch). */
+  startedAt: number;
+  /** When the agent said the call was over (« Appel terminé »), if before the minute. */
+  endedAt?: number;
+  number: string;
+}
+
+export type GuidedTestKind = 'call' | 'sms';
+
+/** Arcep's protocol: a one-minute call, outdoors, handset static (DOMAIN.md). */
+export const CALL_TEST_MS = 60_000;
+
+const runningKey = (kind: GuidedTestKind) => `couverture.guided-test.${kind}`;
+const NUMBER_KEY = 'couverture.test-number';
+
+export function loadRunningTest(kind: GuidedTestKind): RunningTest | undefined {
+  try {
+    const saved = JSON.parse(localStorage.getItem(runningKey(kind)) ?? 'null') as RunningTest | null;
+    return saved && typeof saved.startedAt === 'number' && typeof saved.number === 'string' ? saved : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveRunningTest(kind: GuidedTestKind, test: RunningTest | undefined): void {
+  try {
+    if (test) localStorage.setItem(runningKey(kind), JSON.stringify(test));
+    else localStorage.removeItem(runningKey(kind));
+  } catch {
+    // Private browsing may refuse storage: the test then lasts as long as the page.
+  }
+}
+
+/** The number the agent typed last, when no campaign sets one. */
+export function rememberedNumber(): string {
+  try {
+    return localStorage.getItem(NUMBER_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function rememberNumber(number: string): void {
+  try {
+    localStorage.setItem(NUMBER_KEY, number);
+  } catch {
+    // See saveRunningTest.
+  }
+}
+
+export function isDialable(number: string): boolean {
+  return TEST_NUMBER_PATTERN.test(number.trim());
+}
+
+/** The running test as every render sees it, written through to localStorage. */
+export function useRunningTest(kind: GuidedTestKind): [RunningTest | undefined, (test: RunningTest | undefined) => void] {
+  const [test, setTest] = useState(() => loadRunningTest(kind));
+  const update = (next: RunningTest | undefined) => {
+    saveRunningTest(kind, next);
+    setTest(next);
+  };
+  return [test, update];
+}
+
+/** The time now, refreshed every second while `ticking`. */
+export function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!ticking) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
+
+/** 42_000 → « 0:42 ». */
+export function formatClock(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** How long the call lasted for the record: until « Appel terminé », at most the minute. */
+export function callDurationS(test: RunningTest, now: number): number {
+  const end = Math.min(test.endedAt ?? now, test.startedAt + CALL_TEST_MS);
+  return Math.max(0, Math.round((end - test.startedAt) / 1000));
+}
