@@ -2,26 +2,16 @@ import { lazyScreen } from '../shell/lazy-screen.tsx';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import { ReadingItem } from './ReadingItem.tsx';
-import { downloadUnsent } from './export-unsent.ts';
 
 // Import and export are for the odd day: their code (CSV parser included) loads when the screen opens.
 const DeviceFilesPanel = lazyScreen(() => import('../files/DeviceFilesPanel.tsx').then((m) => m.DeviceFilesPanel), 'L’import et l’export de fichiers');
 
 export function ReadingsScreen() {
   const { records, loaded } = useStore(outboxState);
-  const unsent = records.filter((record) => record.state !== 'sent');
   return (
     <section class="screen" aria-labelledby="readings-title">
       <h2 id="readings-title">Relevés de cet appareil</h2>
       {loaded && records.length === 0 && <p>Aucun relevé pour l’instant : ils apparaîtront ici dès le premier enregistrement.</p>}
-      {unsent.length > 0 && (
-        <p class="export">
-          <button type="button" onClick={() => downloadUnsent(unsent)}>
-            Exporter les {unsent.length} relevés non envoyés (fichier)
-          </button>
-          <span class="hint"> En dernier recours, si ce téléphone ne peut plus joindre le serveur.</span>
-        </p>
-      )}
       <DeviceFilesPanel />
       <ul class="readings" aria-label="Relevés">
         {records.map((record) => (

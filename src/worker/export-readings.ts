@@ -1,0 +1,48 @@
+import Papa from 'papaparse';
+import { DEVICE_CSV_HEADER, deviceCsvRow, deviceFeature } from '../domain/import/device-file.ts';
+import type { ExportFormat, ExportScope } from '../domain/import/import-summary.ts';
+import { listReadings, type OutboxRecord } from '../store/outbox.ts';
+
+const MEDIA_TYPES: Record<ExportFormat, string> = {
+  geojson: 'application/geo+json',
+  csv: 'text/csv;charset=utf-8',
+  json: 'application/json',
+};
+
+/** Rows serialised at a time: the file is built from parts, never one huge string. */
+const PART = 2000;
+
+/**
+ * The device's readings as a file: GeoJSON (a map tool opens it), CSV (a spreadsheet does),
+ * or the API's batch format (POST /api/v1/readings takes it as it is). All of them import
+ * back with their ids, so nothing is counted twice.
+ */
+export async function exportReadings(format: ExportFormat, scope: ExportScope): Promise<{ blob: Blob; count: number }> {
+  const records = (await listReadings()).reverse().filter((record) => scope === 'all' || record.state !== 'sent');
+  return { blob: new Blob(fileParts(format, records), { type: MEDIA_TYPES[format] }), count: records.length };
+}
+
+function fileParts(format: ExportFormat, records: OutboxRecord[]): string[] {
+  const parts: string[] = [];
+  const chunks = (each: (chunk: OutboxRecord[], first: boolean) => string) => {
+    for (let start = 0; start < records.length; start += PART) parts.push(each(records.slice(start, start + PART), start === 0));
+  };
+  switch (format) {
+    case 'geojson':
+      parts.push('{"type":"FeatureCollection","features":[\n');
+      chunks((chunk, first) => (first ? '' : ',\n') + chunk.map(({ reading, state }) => JSON.stringify(deviceFeature(reading, state))).join(',\n'));
+      parts.push('\n]}\n');
+      break;
+    case 'json':
+      parts.push('{"readings":[\n');
+      chunks((chunk, first) => (first ? '' : ',\n') + chunk.map(({ reading }) => JSON.stringify(reading)).join(',\n'));
+      parts.push('\n]}\n');
+      break;
+    case 'csv':
+      // The byte-order mark makes spreadsheets read the accents as UTF-8.
+      parts.push(`\uFEFF${Papa.unparse([DEVICE_CSV_HEADER])}\r\n`);
+      chunks((chunk) => `${Papa.unparse(chunk.map(({ reading, state }) => deviceCsvRow(reading, state)))}\r\n`);
+      break;
+  }
+  return parts;
+}
