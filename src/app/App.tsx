@@ -11,6 +11,7 @@ import { applyUpdate, shellState } from './shell/service-worker.ts';
 import { sessionState } from './shell/session-state.ts';
 import { useStore } from './shell/tiny-store.ts';
 import { SurveyScreen } from './survey/SurveyScreen.tsx';
+import { resumeTrackOnStart } from './track/resume-on-start.ts';
 import { outboxState, pendingCount } from './sync/outbox-state.ts';
 import { SyncBar } from './sync/SyncBar.tsx';
 
@@ -72,6 +73,10 @@ export function App() {
   }, []);
 
   const user = session?.info.user;
+
+  useEffect(() => {
+    if (user?.role === 'agent') void resumeTrackOnStart(user.id);
+  }, [user?.id, user?.role]);
   const tabs = TABS[user?.role ?? 'anonymous'];
   const tab = currentTab(tabs, hash);
   const signInNeeded = session?.signInNeeded !== undefined;

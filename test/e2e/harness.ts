@@ -323,3 +323,22 @@ export function useFieldDay(receive: (day: FieldDay) => void): void {
     expect(cspViolations).toEqual([]);
   });
 }
+
+/** How many readings in the page's IndexedDB are still held back for their evidence (a probe measuring). */
+export function deviceHeldCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('couverture');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(0) : reject(open.error));
+        open.onsuccess = () => {
+          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve((request.result as { heldUntil?: number }[]).filter((record) => record.heldUntil !== undefined).length);
+          };
+        };
+      }),
+  );
+}

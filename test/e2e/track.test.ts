@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { WAKE_LOCK_HELD, WAKE_LOCK_UNAVAILABLE } from '../../src/app/track/wake-lock.ts';
-import { deviceReadingIds, openSignedIn, POSITION, useFieldDay, type FieldDay } from './harness.ts';
+import { deviceHeldCount, deviceReadingIds, openSignedIn, POSITION, useFieldDay, type FieldDay } from './harness.ts';
 
 const METRES_PER_DEGREE_OF_LATITUDE = 111_195;
 const STEP_M = 150;
@@ -58,6 +58,9 @@ describe('« Parcours »', () => {
     expect(await pointsShown(page)).toBe(4);
     await expect.poll(() => page.locator('[data-figure="distance"]').textContent()).toBe('0,45 km');
 
+    // Each point's network probe has ended (a reload mid-probe would hold that point back
+    // until its hold expires: correct, but slow for a test).
+    await expect.poll(() => deviceHeldCount(page), { message: 'the points’ probes end' }).toBe(0);
     // The phone reloads the page mid-track (an update, the system reclaiming memory).
     await page.reload();
     await page.getByRole('status').filter({ hasText: 'Parcours repris' }).waitFor();
@@ -88,6 +91,8 @@ describe('« Parcours »', () => {
     expect(trackIds.size).toBe(1);
     expect([...trackIds][0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(stored.every((r) => r.source === 'agent' && r.operator === 'sfr' && r.technology === '4G' && r.signalBars === 1 && r.setting === 'vehicle')).toBe(true);
+    // Each point carries what the phone measured itself: the server reached over loopback.
+    expect(stored.map((r) => r.probe?.result)).toEqual(Array(6).fill('reachable'));
     // In the order driven: time and latitude rise together, 150 m apart.
     const byTime = [...stored].sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt));
     expect(byTime.map((r) => Math.round((r.lat - POSITION.latitude) * METRES_PER_DEGREE_OF_LATITUDE))).toEqual([0, 150, 300, 450, 600, 750]);

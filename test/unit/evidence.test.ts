@@ -98,6 +98,35 @@ describe('saving with evidence', () => {
     expect(events.at(-1)).toBe('evidence');
   });
 
+  it('lets the caller store the reading its own way (a track point), held, then measured', async () => {
+    const { deps, events, finish } = manualDeps();
+    const reading = makeReading();
+    const budget = probeBudgetMs(DEFAULT_FIELD_SETTINGS.probe);
+    const storedWith: [number, number | undefined][] = [];
+    const saved = await storeWithEvidence(reading, undefined, {
+      store: async (savedAt, heldUntil) => {
+        storedWith.push([savedAt, heldUntil]);
+        await addReading(reading, savedAt, 'user-agent-1', heldUntil === undefined ? {} : { heldUntil });
+        return true;
+      },
+    }, deps);
+    expect(storedWith).toEqual([[NOW, NOW + budget]]);
+    await settle();
+    finish(PROBE);
+    await expect(saved.evidence).resolves.toEqual(PROBE);
+    expect((await getReading(reading.id))?.reading.probe).toEqual(PROBE);
+    expect(events).toEqual([`stored held ${budget}`, 'measure', 'evidence']);
+  });
+
+  it('measures and announces nothing when the caller’s store declines the reading', async () => {
+    const { deps, events } = manualDeps();
+    const reading = makeReading();
+    const saved = await storeWithEvidence(reading, undefined, { store: async () => false }, deps);
+    await expect(saved.evidence).resolves.toBeUndefined();
+    expect(events).toEqual([]);
+    expect(await getReading(reading.id)).toBeUndefined();
+  });
+
   it('still saves when the settings are not known yet, held for the default budget', async () => {
     const { deps } = manualDeps(undefined);
     const reading = makeReading();

@@ -21,6 +21,12 @@ export interface SaveOptions {
    * service says nothing about that operator.
    */
   probe?: boolean;
+  /**
+   * Stores the reading in place of a plain outbox add, for readings that must be written in
+   * one transaction with something else (a track's point and its totals). Resolves false
+   * when it decided not to store the reading: then nothing is measured or sent.
+   */
+  store?: (savedAt: number, heldUntil: number | undefined) => Promise<boolean>;
 }
 
 export interface EvidenceDeps {
@@ -43,12 +49,16 @@ export interface EvidenceDeps {
  * probe never delays the save, and a page closed mid-probe leaves a hold that expires on its
  * own: the reading then leaves without a probe, never stuck.
  */
-export async function storeWithEvidence(reading: Reading, recordedBy: string | undefined, { probe = true }: SaveOptions, deps: EvidenceDeps): Promise<SavedReading> {
+export async function storeWithEvidence(reading: Reading, recordedBy: string | undefined, { probe = true, store }: SaveOptions, deps: EvidenceDeps): Promise<SavedReading> {
   const known = deps.knownSettings();
   const wantsProbe = probe && known?.enabled !== false;
   const savedAt = deps.now();
   const heldUntil = wantsProbe ? savedAt + probeBudgetMs(known ?? DEFAULT_FIELD_SETTINGS.probe) : undefined;
-  await addReading(reading, savedAt, recordedBy, heldUntil === undefined ? {} : { heldUntil });
+  if (store) {
+    if (!(await store(savedAt, heldUntil))) return { id: reading.id, evidence: Promise.resolve(undefined) };
+  } else {
+    await addReading(reading, savedAt, recordedBy, heldUntil === undefined ? {} : { heldUntil });
+  }
   deps.onStored(heldUntil);
   if (heldUntil === undefined) return { id: reading.id, evidence: Promise.resolve(undefined) };
 

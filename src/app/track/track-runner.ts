@@ -211,7 +211,7 @@ async function considerOnce(): Promise<void> {
     return;
   }
   try {
-    const result = await recordTrackPoint(validation.reading);
+    const result = await recordTrackPoint(validation.reading, track.recordedBy);
     if (result.recorded) {
       trackRun.set({ track: result.track, notice: undefined, error: undefined });
     } else if (result.reason === 'ended') {
