@@ -41,6 +41,8 @@ describe('importing a measurement app’s log', () => {
     await expect.poll(async () => (await server.storedReadings()).length).toBe(6);
     const stored = await server.storedReadings();
     expect(stored.map((reading) => reading.id).sort()).toEqual(imported);
+    // Stored as imported evidence, with the cell it was measured on.
+    expect(stored.every((reading) => reading.source === 'import' && reading.extra?.format === 'tower-collector')).toBe(true);
     expect(stored.map((reading) => `${reading.operator} ${reading.technology} ${reading.signalDbm}`).sort()).toEqual([
       'bouygues 3G -88',
       'free 5G -85',

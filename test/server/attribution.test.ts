@@ -14,9 +14,9 @@ afterEach(async () => {
 });
 
 describe('attribution of readings, whatever the client claims', () => {
-  it('files a reading under the account that sent it, as "agent" from a browser session', async () => {
+  it('files a reading under the account that sent it, whoever the body names', async () => {
     const agent = await addUser(server.app, { communes: ['34261'] });
-    const claimed = makeReading({ source: 'import', note: 'envoyé par quelqu’un d’autre', accountId: 'un-autre-compte' } as never);
+    const claimed = makeReading({ note: 'envoyé par quelqu’un d’autre', accountId: 'un-autre-compte' } as never);
     const response = await postReadings(server.app, [claimed], agent);
     expect(response.json()).toMatchObject({ accepted: [claimed.id], rejected: [], outsideCommunes: [] });
     expect(await server.app.accounts.readingAttribution(claimed.id)).toEqual({ accountId: agent.id, source: 'agent' });
@@ -25,13 +25,13 @@ describe('attribution of readings, whatever the client claims', () => {
     expect(stored?.source).toBe('agent');
   });
 
-  it('keeps "import" or "agent" as sent with an API token', async () => {
-    const scripted = await addUser(server.app, {}, 'token');
+  it.each(['session', 'token'] as const)('keeps "import" or "agent" as sent (%s): the phone imports Android logs too', async (via) => {
+    const sender = await addUser(server.app, {}, via);
     const imported = makeReading({ source: 'import' });
     const recorded = makeReading({ source: 'agent' });
-    await postReadings(server.app, [imported, recorded], scripted);
-    expect(await server.app.accounts.readingAttribution(imported.id)).toEqual({ accountId: scripted.id, source: 'import' });
-    expect(await server.app.accounts.readingAttribution(recorded.id)).toEqual({ accountId: scripted.id, source: 'agent' });
+    await postReadings(server.app, [imported, recorded], sender);
+    expect(await server.app.accounts.readingAttribution(imported.id)).toEqual({ accountId: sender.id, source: 'import' });
+    expect(await server.app.accounts.readingAttribution(recorded.id)).toEqual({ accountId: sender.id, source: 'agent' });
   });
 
   it('refuses a reading that claims to be a resident’s, alone', async () => {

@@ -52,7 +52,7 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
   app.post('/api/v1/readings', async (request, reply) => {
     const batch = readBatch(request.body);
     if ('error' in batch) return reply.code(batch.status).send({ error: batch.error });
-    const { user, via } = request.principal!;
+    const { user } = request.principal!;
 
     // Each reading is judged alone: one bad reading must never hold back the others.
     const valid: { index: number; reading: Reading; place: ReadingPlacement }[] = [];
@@ -64,9 +64,10 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
       } else if (result.reading.source === 'resident') {
         rejected.push({ id: result.reading.id, index, code: 'invalid', errors: [{ field: 'source', message: RESIDENT_MESSAGE }] });
       } else {
-        // Attribution is the server's: a browser session records as an agent; a script's
-        // token may say "import". Who sent it and where it lies never come from the body.
-        const reading: Reading = via === 'session' ? { ...result.reading, source: 'agent' } : result.reading;
+        // Attribution is the server's: who sent it and where it lies never come from the
+        // body. Its source ("agent" or "import", from the phone's own import of Android logs
+        // or a script's) is what the sender says it measured.
+        const reading: Reading = result.reading;
         const place = placeReading(user, communes.locate(reading.lat, reading.lon), (code) => communes.get(code)?.departement);
         valid.push({ index, reading, place });
       }
