@@ -1,5 +1,5 @@
 import type { Campaign } from '../domain/campaign.ts';
-import { getDb } from './db.ts';
+import { withDb } from './db.ts';
 
 /**
  * The campaign the agent picked on this device, kept whole so that the survey knows its
@@ -8,11 +8,12 @@ import { getDb } from './db.ts';
 const KEY = 'campaign';
 
 export async function getChosenCampaign(): Promise<Campaign | undefined> {
-  return (await (await getDb()).get('meta', KEY)) as Campaign | undefined;
+  return (await withDb((db) => db.get('meta', KEY))) as Campaign | undefined;
 }
 
 export async function setChosenCampaign(campaign: Campaign | undefined): Promise<void> {
-  const db = await getDb();
-  if (campaign) await db.put('meta', campaign, KEY);
-  else await db.delete('meta', KEY);
+  return withDb(async (db) => {
+    if (campaign) await db.put('meta', campaign, KEY);
+    else await db.delete('meta', KEY);
+  });
 }

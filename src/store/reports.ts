@@ -1,5 +1,5 @@
 import type { Report } from '../domain/report.ts';
-import { getDb, type OutboxState, type ReportRecord } from './db.ts';
+import { withDb, type OutboxState, type ReportRecord } from './db.ts';
 import { applyVerdicts, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
 
 export type { ReportRecord } from './db.ts';
@@ -10,18 +10,18 @@ export type { ReportRecord } from './db.ts';
  */
 export async function addReport(report: Report, savedAt = Date.now()): Promise<ReportRecord> {
   const record: ReportRecord = { id: report.id, report, state: 'pending', savedAt };
-  await (await getDb()).add('reports', record);
+  await withDb((db) => db.add('reports', record));
   return record;
 }
 
 /** Newest first. */
 export async function listReports(): Promise<ReportRecord[]> {
-  const all = await (await getDb()).getAllFromIndex('reports', 'bySavedAt');
+  const all = await withDb((db) => db.getAllFromIndex('reports', 'bySavedAt'));
   return all.reverse();
 }
 
 export async function getReport(id: string): Promise<ReportRecord | undefined> {
-  return (await getDb()).get('reports', id);
+  return withDb((db) => db.get('reports', id));
 }
 
 export function pendingReports(limit: number): Promise<ReportRecord[]> {
@@ -37,5 +37,5 @@ export function applyReportVerdicts(verdicts: ServerVerdicts, at = Date.now()): 
 }
 
 export async function deleteReport(id: string): Promise<void> {
-  await (await getDb()).delete('reports', id);
+  await withDb((db) => db.delete('reports', id));
 }

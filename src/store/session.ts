@@ -1,5 +1,5 @@
 import type { SessionInfo } from '../domain/account.ts';
-import { getDb } from './db.ts';
+import { withDb } from './db.ts';
 
 /**
  * Who is signed in on this device, as the server last said (GET/POST /api/v1/session).
@@ -20,13 +20,13 @@ export interface StoredSession {
 const KEY = 'session';
 
 export async function getSession(): Promise<StoredSession | undefined> {
-  return (await (await getDb()).get('meta', KEY)) as StoredSession | undefined;
+  return (await withDb((db) => db.get('meta', KEY))) as StoredSession | undefined;
 }
 
 /** After a sign-in or a successful GET /api/v1/session: the session is good again. */
 export async function saveSession(info: SessionInfo, at = Date.now()): Promise<StoredSession> {
   const stored: StoredSession = { info, confirmedAt: at };
-  await (await getDb()).put('meta', stored, KEY);
+  await withDb((db) => db.put('meta', stored, KEY));
   return stored;
 }
 
@@ -36,21 +36,22 @@ export async function saveSession(info: SessionInfo, at = Date.now()): Promise<S
  * undefined when nobody was signed in.
  */
 export async function markSignInNeeded(reason: string, at = Date.now()): Promise<StoredSession | undefined> {
-  const db = await getDb();
-  const tx = db.transaction('meta', 'readwrite');
-  const current = (await tx.store.get(KEY)) as StoredSession | undefined;
-  let next: StoredSession | undefined;
-  if (current) {
-    next = { ...current, signInNeeded: current.signInNeeded ?? { since: at, reason } };
-    await tx.store.put(next, KEY);
-  }
-  await tx.done;
-  return next;
+  return withDb(async (db) => {
+    const tx = db.transaction('meta', 'readwrite');
+    const current = (await tx.store.get(KEY)) as StoredSession | undefined;
+    let next: StoredSession | undefined;
+    if (current) {
+      next = { ...current, signInNeeded: current.signInNeeded ?? { since: at, reason } };
+      await tx.store.put(next, KEY);
+    }
+    await tx.done;
+    return next;
+  });
 }
 
 /** Sign-out: forgets the person. Readings stay on the device, waiting for their author. */
 export async function clearSession(): Promise<void> {
-  await (await getDb()).delete('meta', KEY);
+  await withDb((db) => db.delete('meta', KEY));
 }
 
 /** The session can send: someone is signed in and the server has not turned them away. */

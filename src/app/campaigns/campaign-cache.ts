@@ -1,5 +1,5 @@
 import type { CampaignProgress, CampaignView } from '../../domain/campaign.ts';
-import { getDb } from '../../store/db.ts';
+import { withDb } from '../../store/db.ts';
 
 /**
  * The last campaign list and progress figures fetched by each account on this device, in
@@ -23,50 +23,54 @@ export interface CachedCampaigns {
 const keyOf = (userId: string) => `campaigns:${userId}`;
 
 export async function loadCachedCampaigns(userId: string): Promise<CachedCampaigns | undefined> {
-  return (await (await getDb()).get('meta', keyOf(userId))) as CachedCampaigns | undefined;
+  return (await withDb((db) => db.get('meta', keyOf(userId)))) as CachedCampaigns | undefined;
 }
 
 /** Keeps a fresh list; figures of campaigns no longer listed are dropped with them. */
 export async function cacheCampaignList(userId: string, campaigns: CampaignView[], savedAt = Date.now()): Promise<void> {
-  const db = await getDb();
-  const tx = db.transaction('meta', 'readwrite');
-  const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
-  const listed = new Set(campaigns.map((campaign) => campaign.id));
-  const progress = Object.fromEntries(Object.entries(previous?.progress ?? {}).filter(([id]) => listed.has(id)));
-  await tx.store.put({ campaigns, savedAt, progress } satisfies CachedCampaigns, keyOf(userId));
-  await tx.done;
+  return withDb(async (db) => {
+    const tx = db.transaction('meta', 'readwrite');
+    const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
+    const listed = new Set(campaigns.map((campaign) => campaign.id));
+    const progress = Object.fromEntries(Object.entries(previous?.progress ?? {}).filter(([id]) => listed.has(id)));
+    await tx.store.put({ campaigns, savedAt, progress } satisfies CachedCampaigns, keyOf(userId));
+    await tx.done;
+  });
 }
 
 /** Keeps one campaign in the list (created, edited or fetched alone) without touching the others. */
 export async function cacheCampaign(userId: string, campaign: CampaignView): Promise<void> {
-  const db = await getDb();
-  const tx = db.transaction('meta', 'readwrite');
-  const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
-  const others = (previous?.campaigns ?? []).filter((cached) => cached.id !== campaign.id);
-  const entry: CachedCampaigns = { campaigns: [...others, campaign], savedAt: previous?.savedAt ?? Date.now(), progress: previous?.progress ?? {} };
-  await tx.store.put(entry, keyOf(userId));
-  await tx.done;
+  return withDb(async (db) => {
+    const tx = db.transaction('meta', 'readwrite');
+    const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
+    const others = (previous?.campaigns ?? []).filter((cached) => cached.id !== campaign.id);
+    const entry: CachedCampaigns = { campaigns: [...others, campaign], savedAt: previous?.savedAt ?? Date.now(), progress: previous?.progress ?? {} };
+    await tx.store.put(entry, keyOf(userId));
+    await tx.done;
+  });
 }
 
 export async function forgetCachedCampaign(userId: string, campaignId: string): Promise<void> {
-  const db = await getDb();
-  const tx = db.transaction('meta', 'readwrite');
-  const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
-  if (previous) {
-    const { [campaignId]: _dropped, ...progress } = previous.progress;
-    await tx.store.put({ ...previous, campaigns: previous.campaigns.filter((cached) => cached.id !== campaignId), progress }, keyOf(userId));
-  }
-  await tx.done;
+  return withDb(async (db) => {
+    const tx = db.transaction('meta', 'readwrite');
+    const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
+    if (previous) {
+      const { [campaignId]: _dropped, ...progress } = previous.progress;
+      await tx.store.put({ ...previous, campaigns: previous.campaigns.filter((cached) => cached.id !== campaignId), progress }, keyOf(userId));
+    }
+    await tx.done;
+  });
 }
 
 /** Keeps a campaign's latest server figures (only for a campaign the cached list holds). */
 export async function cacheProgress(userId: string, cached: CachedProgress): Promise<void> {
-  const db = await getDb();
-  const tx = db.transaction('meta', 'readwrite');
-  const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
-  const id = cached.progress.campaignId;
-  if (previous?.campaigns.some((campaign) => campaign.id === id) && (previous.progress[id]?.fetchedAt ?? -Infinity) <= cached.fetchedAt) {
-    await tx.store.put({ ...previous, progress: { ...previous.progress, [id]: cached } }, keyOf(userId));
-  }
-  await tx.done;
+  return withDb(async (db) => {
+    const tx = db.transaction('meta', 'readwrite');
+    const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
+    const id = cached.progress.campaignId;
+    if (previous?.campaigns.some((campaign) => campaign.id === id) && (previous.progress[id]?.fetchedAt ?? -Infinity) <= cached.fetchedAt) {
+      await tx.store.put({ ...previous, progress: { ...previous.progress, [id]: cached } }, keyOf(userId));
+    }
+    await tx.done;
+  });
 }
