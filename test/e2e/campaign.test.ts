@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUser, launchPhone, openSignedIn, recordReading, startServer, syncBar, type Phone, type TestServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createUser, openSignedIn, recordReading, syncBar, useServerWithPhones, type ServerWithPhones, type TestServer } from './harness.ts';
 
 const CAMPAIGN_NAME = 'Campagne Saint-Guilhem-le-Désert';
 
@@ -16,22 +16,8 @@ function campaignItem(page: Page): Locator {
 
 describe('campaigns: set up by the département, picked by the agent, progress on the phone', () => {
   let server: TestServer;
-  const phones: Phone[] = [];
-  const launch = async (options?: { desktop?: boolean }) => {
-    const phone = await launchPhone(options);
-    phones.push(phone);
-    return phone;
-  };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    const cspViolations = phones.flatMap((phone) => phone.cspViolations);
-    for (const phone of phones.splice(0)) await phone.close();
-    await server.close();
-    expect(cspViolations).toEqual([]);
-  });
+  let launch: ServerWithPhones['launch'];
+  useServerWithPhones((given) => ({ server, launch } = given));
 
   it('a reviewer creates a campaign for an agent; the agent picks it, records, and sees the reading on the device, then on the server, offline too', async () => {
     const agent = await createUser(server);
@@ -73,7 +59,7 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     // A reading recorded while nothing reaches the server stays on the device.
     const release = server.holdPosts();
     await recordReading(page, { operator: 'Orange' });
-    await page.getByText(`Campagne ${CAMPAIGN_NAME}`).waitFor();
+    await page.getByText(`Campagne en cours : ${CAMPAIGN_NAME}`).waitFor();
     await page.getByRole('link', { name: 'Campagnes', exact: true }).click();
     await campaignItem(page).getByRole('link', { name: 'Avancement' }).click();
     await page.getByRole('heading', { name: CAMPAIGN_NAME }).waitFor();

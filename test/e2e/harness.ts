@@ -342,3 +342,47 @@ export function deviceHeldCount(page: Page): Promise<number> {
       }),
   );
 }
+
+export interface ServerWithPhones {
+  server: TestServer;
+  /** Launches a browser that the test's teardown closes, failing the test on any CSP violation. */
+  launch(options?: { desktop?: boolean }): Promise<Phone>;
+  /** Closes one before the test ends (its CSP violations still count). */
+  close(phone: Phone): Promise<void>;
+}
+
+/**
+ * Gives each test of the enclosing describe a fresh server and a way to launch as many
+ * phones and desks as it needs, handed over through `receive`; all torn down after.
+ */
+export function useServerWithPhones(receive: (given: ServerWithPhones) => void): void {
+  let server: TestServer | undefined;
+  const phones: Phone[] = [];
+  const cspViolations: string[] = [];
+  const close = async (phone: Phone) => {
+    const index = phones.indexOf(phone);
+    if (index === -1) return;
+    phones.splice(index, 1);
+    cspViolations.push(...phone.cspViolations);
+    await phone.close();
+  };
+  beforeEach(async () => {
+    server = await startServer();
+    cspViolations.length = 0;
+    receive({
+      server,
+      launch: async (options) => {
+        const phone = await launchPhone(options);
+        phones.push(phone);
+        return phone;
+      },
+      close,
+    });
+  });
+  afterEach(async () => {
+    for (const phone of [...phones]) await close(phone);
+    await server?.close();
+    server = undefined;
+    expect(cspViolations).toEqual([]);
+  });
+}

@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import {
   createUser,
-  launchPhone,
   openSignedIn,
   POSITION,
   recordReading,
-  startServer,
   syncBar,
-  type Phone,
+  useServerWithPhones,
+  type ServerWithPhones,
   type TestServer,
 } from './harness.ts';
 
@@ -41,22 +40,9 @@ async function downloaded(page: Page, link: ReturnType<Page['getByRole']>): Prom
 
 describe('review: from an agent’s readings to a zone, its workflow and its dossier', () => {
   let server: TestServer;
-  const phones: Phone[] = [];
-  const launch = async (options?: { desktop?: boolean }) => {
-    const phone = await launchPhone(options);
-    phones.push(phone);
-    return phone;
-  };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    const cspViolations = phones.flatMap((phone) => phone.cspViolations);
-    for (const phone of phones.splice(0)) await phone.close();
-    await server.close();
-    expect(cspViolations).toEqual([]);
-  });
+  let launch: ServerWithPhones['launch'];
+  let closePhone: ServerWithPhones['close'];
+  useServerWithPhones((given) => ({ server, launch, close: closePhone } = given));
 
   it('a reviewer sees the cells, makes a zone, moves it to « Transmise », downloads and prints its dossier; another reviewer sees it', async () => {
     const agent = await createUser(server);
@@ -69,8 +55,7 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     await surveyZoneGrise(field);
     await syncBar(field).getByText('Aucun relevé en attente').waitFor();
     expect(await server.storedReadings()).toHaveLength(12);
-    await agentPhone.close();
-    phones.splice(phones.indexOf(agentPhone), 1);
+    await closePhone(agentPhone);
 
     // The reviewer, at a desk, opens « Couverture » on the phone's valley.
     const desk = await launch({ desktop: true });

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
-import { api, ApiError } from '../shell/api.ts';
+import { useCommuneSearch } from '../shell/use-commune-search.ts';
 
 interface Props {
   idPrefix: string;
@@ -13,34 +13,7 @@ interface Props {
 /** Communes by name or INSEE code, searched on the server's shipped list (GET /api/v1/communes). */
 export function CommunePicker({ idPrefix, selected, onChange, departement }: Props) {
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<CommuneRef[]>([]);
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
-      setResults([]);
-      return;
-    }
-    const abort = new AbortController();
-    const timer = setTimeout(() => {
-      const params = new URLSearchParams({ q, limit: '10' });
-      if (departement?.trim()) params.set('departement', departement.trim().toUpperCase());
-      api<{ communes: CommuneRef[] }>(`/api/v1/communes?${params}`, { signal: abort.signal }).then(
-        ({ communes }) => {
-          setResults(communes);
-          setError(undefined);
-        },
-        (caught: unknown) => {
-          if ((caught as Error).name !== 'AbortError') setError(caught instanceof ApiError ? caught.message : 'Recherche impossible');
-        },
-      );
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
-  }, [query, departement]);
+  const { results, error } = useCommuneSearch(query, departement);
 
   const chosen = new Set(selected.map((commune) => commune.code));
   return (

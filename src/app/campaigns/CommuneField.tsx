@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
-import { api, ApiError } from '../shell/api.ts';
+import { useCommuneSearch } from '../shell/use-commune-search.ts';
 
 interface Props {
   id: string;
@@ -62,34 +62,7 @@ export function CommuneField({ id, value, onChange, choices, departement, fixed,
 
 function CommuneSearch({ id, value, onChange, departement, described }: Pick<Props, 'id' | 'value' | 'onChange' | 'departement'> & { described: object }) {
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<CommuneRef[]>([]);
-  const [searchError, setSearchError] = useState<string>();
-
-  useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
-      setResults([]);
-      return;
-    }
-    const abort = new AbortController();
-    const timer = setTimeout(() => {
-      const params = new URLSearchParams({ q, limit: '10' });
-      if (departement) params.set('departement', departement);
-      api<{ communes: CommuneRef[] }>(`/api/v1/communes?${params}`, { signal: abort.signal }).then(
-        ({ communes }) => {
-          setResults(communes);
-          setSearchError(communes.length === 0 ? 'Aucune commune ne correspond.' : undefined);
-        },
-        (caught: unknown) => {
-          if ((caught as Error).name !== 'AbortError') setSearchError(caught instanceof ApiError ? caught.message : 'Recherche impossible');
-        },
-      );
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
-  }, [query, departement]);
+  const { results, error: searchError } = useCommuneSearch(query, departement);
 
   return (
     <>
@@ -123,7 +96,6 @@ function CommuneSearch({ id, value, onChange, departement, described }: Pick<Pro
                 onClick={() => {
                   onChange(commune);
                   setQuery('');
-                  setResults([]);
                 }}
               >
                 {label(commune)}
