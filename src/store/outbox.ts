@@ -1,6 +1,6 @@
 import { canonicalJson, type Reading } from '../domain/reading.ts';
 import { withDb, type OutboxRecord, type OutboxState } from './db.ts';
-import { applyVerdicts, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
+import { applyVerdicts, countStates, earliestHold as earliestQueueHold, oldestPending, type ServerVerdicts } from './queue.ts';
 
 export type { OutboxRecord, OutboxState } from './db.ts';
 export type { ServerVerdicts } from './queue.ts';
@@ -107,4 +107,9 @@ export function resubmitReading(previousId: string, corrected: Reading): Promise
 
 export async function deleteReading(id: string): Promise<void> {
   await withDb((db) => db.delete('outbox', id));
+}
+
+/** When the first reading held for its probe may leave, if one is still held after `now`. */
+export function earliestHold(now = Date.now()): Promise<number | undefined> {
+  return earliestQueueHold('outbox', now);
 }

@@ -40,6 +40,24 @@ export function oldestPending<R extends QueueRecord>(storeName: QueueStoreName, 
   });
 }
 
+/**
+ * When the first record held back for its evidence may leave (ms since epoch), if any is
+ * still held after `now`: the page sets a timer for it, since nothing else would send it
+ * once the page that held it is gone.
+ */
+export function earliestHold(storeName: QueueStoreName, now = Date.now()): Promise<number | undefined> {
+  return withDb(async (db) => {
+    let earliest: number | undefined;
+    let cursor = await db.transaction(storeName).store.index('byStateAndSavedAt').openCursor(stateRange('pending'));
+    while (cursor) {
+      const { heldUntil } = cursor.value as QueueRecord;
+      if (heldUntil !== undefined && heldUntil > now && (earliest === undefined || heldUntil < earliest)) earliest = heldUntil;
+      cursor = await cursor.continue();
+    }
+    return earliest;
+  });
+}
+
 export function countStates(storeName: QueueStoreName): Promise<Record<OutboxState, number>> {
   return withDb(async (db) => {
     const count = (state: OutboxState) => db.countFromIndex(storeName, 'byStateAndSavedAt', stateRange(state));

@@ -8,7 +8,7 @@ import { buildReading, connectionSnapshot } from '../../src/app/survey/build-rea
 import { callDurationS } from '../../src/app/survey/guided-test.ts';
 import { distanceM, nextOperator, spotAfterSave, stillAtSpot } from '../../src/app/survey/same-spot.ts';
 import { DEFAULT_CHOICES, choicesForNextReading } from '../../src/app/survey/survey-choices.ts';
-import { addReading, applyServerVerdicts, attachProbe, getReading, pendingReadings, resubmitReading } from '../../src/store/outbox.ts';
+import { addReading, applyServerVerdicts, attachProbe, earliestHold, getReading, pendingReadings, resubmitReading } from '../../src/store/outbox.ts';
 import { flushOutbox } from '../../src/sync/flush.ts';
 import { FakeServer } from './fake-server.ts';
 import { NOW, freshDatabase, makeReading, signIn } from './helpers.ts';
@@ -24,12 +24,13 @@ beforeEach(freshDatabase);
 const PROBE: ProbeRecord = { startedAt: '2026-05-04T12:00:00.000+02:00', durationMs: 640, result: 'reachable', latencyMs: 85, latencySamples: 3, downloadKbps: 2400, uploadKbps: 800 };
 
 /** Deps whose probe the test finishes by hand, recording what happened in which order. */
-function manualDeps(known: ProbeSettings | undefined = DEFAULT_FIELD_SETTINGS.probe) {
+function manualDeps(known: ProbeSettings | undefined = DEFAULT_FIELD_SETTINGS.probe, online = true) {
   const events: string[] = [];
   let finish!: (probe: ProbeRecord) => void;
   let fail!: (error: Error) => void;
   const deps: EvidenceDeps = {
     now: () => NOW,
+    online: () => online,
     knownSettings: () => known,
     settings: async () => known ?? DEFAULT_FIELD_SETTINGS.probe,
     measure: () => {
@@ -98,15 +99,28 @@ describe('saving with evidence', () => {
     expect(events.at(-1)).toBe('evidence');
   });
 
+  it('records « device offline » with the save itself when the phone says it has no network: nothing held, nothing measured', async () => {
+    const { deps, events } = manualDeps(DEFAULT_FIELD_SETTINGS.probe, false);
+    const reading = makeReading();
+    const saved = await storeWithEvidence(reading, 'user-agent-1', {}, deps);
+    const offline = { startedAt: expect.any(String), durationMs: 0, result: 'device-offline' };
+    await expect(saved.evidence).resolves.toEqual(offline);
+    expect(events).toEqual(['stored free']);
+    const record = await getReading(reading.id);
+    expect(record).not.toHaveProperty('heldUntil');
+    expect(record?.reading).toEqual({ ...reading, probe: offline });
+    expect(validateReading(record!.reading).ok).toBe(true);
+  });
+
   it('lets the caller store the reading its own way (a track point), held, then measured', async () => {
     const { deps, events, finish } = manualDeps();
     const reading = makeReading();
     const budget = probeBudgetMs(DEFAULT_FIELD_SETTINGS.probe);
     const storedWith: [number, number | undefined][] = [];
     const saved = await storeWithEvidence(reading, undefined, {
-      store: async (savedAt, heldUntil) => {
+      store: async (savedAt, heldUntil, toStore) => {
         storedWith.push([savedAt, heldUntil]);
-        await addReading(reading, savedAt, 'user-agent-1', heldUntil === undefined ? {} : { heldUntil });
+        await addReading(toStore, savedAt, 'user-agent-1', heldUntil === undefined ? {} : { heldUntil });
         return true;
       },
     }, deps);
@@ -145,6 +159,17 @@ describe('held readings', () => {
     expect((await pendingReadings(10, 'someone', NOW + 9_999)).map((r) => r.id)).toEqual([free.id]);
     // A page closed mid-probe: the hold expires and the reading leaves as it is, oldest first.
     expect((await pendingReadings(10, undefined, NOW + 10_000)).map((r) => r.id)).toEqual([held.id, free.id]);
+  });
+
+  it('tell when the first of them may leave, so that a page that did not hold them still sends them', async () => {
+    expect(await earliestHold(NOW)).toBeUndefined();
+    await addReading(makeReading(), 1, undefined, { heldUntil: NOW + 30_000 });
+    await addReading(makeReading(), 2, undefined, { heldUntil: NOW + 12_000 });
+    await addReading(makeReading(), 3, undefined, { heldUntil: NOW - 1 });
+    await addReading(makeReading(), 4);
+    expect(await earliestHold(NOW)).toBe(NOW + 12_000);
+    expect(await earliestHold(NOW + 12_000)).toBe(NOW + 30_000);
+    expect(await earliestHold(NOW + 30_000)).toBeUndefined();
   });
 
   it('still fill the batch limit with sendable readings behind a held one', async () => {

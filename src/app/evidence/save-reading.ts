@@ -45,6 +45,7 @@ export function saveReading(reading: Reading, recordedBy: string | undefined, op
   let holdExpiry: ReturnType<typeof setTimeout> | undefined;
   return storeWithEvidence(reading, recordedBy, options, {
     now: () => Date.now(),
+    online: () => navigator.onLine,
     knownSettings: () => knownSettings,
     settings: settingsSoon,
     measure: (settings) => {

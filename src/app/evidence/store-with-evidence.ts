@@ -1,5 +1,6 @@
 import { DEFAULT_FIELD_SETTINGS, type ProbeSettings } from '../../domain/field-settings.ts';
 import type { Reading } from '../../domain/reading.ts';
+import { isoWithOffset } from '../../domain/time.ts';
 import { addReading, attachProbe } from '../../store/outbox.ts';
 import { probeBudgetMs, type ProbeRecord } from './probe.ts';
 
@@ -26,11 +27,13 @@ export interface SaveOptions {
    * one transaction with something else (a track's point and its totals). Resolves false
    * when it decided not to store the reading: then nothing is measured or sent.
    */
-  store?: (savedAt: number, heldUntil: number | undefined) => Promise<boolean>;
+  store?: (savedAt: number, heldUntil: number | undefined, reading: Reading) => Promise<boolean>;
 }
 
 export interface EvidenceDeps {
   now(): number;
+  /** The browser's own idea (navigator.onLine): false is certain. */
+  online(): boolean;
   /** The probe settings as last known, without waiting (undefined before the first answer). */
   knownSettings(): ProbeSettings | undefined;
   /** The deployment's probe settings; settles quickly, with a fallback when the server is slow. */
@@ -53,9 +56,22 @@ export async function storeWithEvidence(reading: Reading, recordedBy: string | u
   const known = deps.knownSettings();
   const wantsProbe = probe && known?.enabled !== false;
   const savedAt = deps.now();
+  if (wantsProbe && !deps.online()) {
+    // The phone says it has no network: that is the probe's whole answer, known at once, so
+    // it goes in with the save and nothing is held back.
+    const offline: ProbeRecord = { startedAt: isoWithOffset(new Date(savedAt)), durationMs: 0, result: 'device-offline' };
+    const withProbe: Reading = { ...reading, probe: offline };
+    if (store) {
+      if (!(await store(savedAt, undefined, withProbe))) return { id: reading.id, evidence: Promise.resolve(undefined) };
+    } else {
+      await addReading(withProbe, savedAt, recordedBy);
+    }
+    deps.onStored(undefined);
+    return { id: reading.id, evidence: Promise.resolve(offline) };
+  }
   const heldUntil = wantsProbe ? savedAt + probeBudgetMs(known ?? DEFAULT_FIELD_SETTINGS.probe) : undefined;
   if (store) {
-    if (!(await store(savedAt, heldUntil))) return { id: reading.id, evidence: Promise.resolve(undefined) };
+    if (!(await store(savedAt, heldUntil, reading))) return { id: reading.id, evidence: Promise.resolve(undefined) };
   } else {
     await addReading(reading, savedAt, recordedBy, heldUntil === undefined ? {} : { heldUntil });
   }

@@ -2,6 +2,7 @@ import { retryDelay, worthRetrying } from '../../sync/backoff.ts';
 import type { FlushResult } from '../../sync/protocol.ts';
 import { checkSession } from '../../sync/session.ts';
 import { isUsable } from '../../store/session.ts';
+import { earliestHold } from '../../store/outbox.ts';
 import { getSyncStatus } from '../../store/sync-status.ts';
 import { refreshSessionState, watchSession } from '../shell/session-state.ts';
 import { outboxState, refreshOutbox, watchOutbox } from './outbox-state.ts';
@@ -31,10 +32,20 @@ export async function sendNow(): Promise<FlushResult> {
 
 async function scheduleRetry(result: FlushResult): Promise<void> {
   clearTimeout(retryTimer);
-  if (!worthRetrying(result)) return;
-  const { consecutiveFailures } = await getSyncStatus();
-  retryTimer = setTimeout(() => void sendNow(), retryDelay(consecutiveFailures));
+  if (worthRetrying(result)) {
+    const { consecutiveFailures } = await getSyncStatus();
+    retryTimer = setTimeout(() => void sendNow(), retryDelay(consecutiveFailures));
+    return;
+  }
+  // Readings held for a probe that this page did not start (it ended with an earlier page):
+  // their hold expires on its own, and they must then leave without waiting for a save.
+  if (result.pending === 0 || result.authRequired) return;
+  const releasedAt = await earliestHold();
+  if (releasedAt !== undefined) retryTimer = setTimeout(() => void sendNow(), releasedAt - Date.now() + HOLD_MARGIN_MS);
 }
+
+/** After a hold expires, so that the flush finds the reading free to go. */
+const HOLD_MARGIN_MS = 250;
 
 export function startSyncScheduler(): () => void {
   // A send finished elsewhere (another tab, Background Sync) also decides the next try.

@@ -10,8 +10,8 @@ import { saveReading } from '../evidence/save-reading.ts';
 export async function recordTrackPoint(reading: Reading, recordedBy: string | undefined): Promise<PointResult> {
   let result: PointResult | undefined;
   await saveReading(reading, recordedBy, {
-    store: async (savedAt, heldUntil) => {
-      result = await recordPoint(reading, { savedAt, heldUntil });
+    store: async (savedAt, heldUntil, toStore) => {
+      result = await recordPoint(toStore, { savedAt, heldUntil });
       return result.recorded;
     },
   });
