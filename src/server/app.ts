@@ -8,12 +8,15 @@ import { enforceRouteAccess } from './access/enforce.ts';
 import { isApiUrl } from './access/route-access.ts';
 import type { ScryptCost } from './auth/passwords.ts';
 import { createCommunes, type Communes } from './communes/communes.ts';
-import { DEFAULT_GRID, DEFAULT_SECURITY, tileOrigin, type GridSettings, type SecuritySettings, type TileSettings } from './config.ts';
+import type { CommuneOutlines } from './communes/outlines.ts';
+import type { TileSource, TileSourcesConfig } from '../domain/tile-source.ts';
+import { DEFAULT_GRID, DEFAULT_SECURITY, type GridSettings, type SecuritySettings } from './config.ts';
 import { registerFrontend, type FrontendFallback } from './frontend.ts';
 import { BODY_LIMIT_BYTES, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerCampaignRoutes } from './routes/campaigns.ts';
 import { registerCellRoutes } from './routes/cells.ts';
+import { registerCommuneOutlineRoutes } from './routes/commune-outlines.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerOpenDataRoutes } from './routes/open-data.ts';
 import { registerProbeRoutes } from './routes/probe.ts';
@@ -24,12 +27,20 @@ import { registerReadingRoutes } from './routes/readings.ts';
 import { registerReportRoutes } from './routes/reports.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { helmetOptions, rateLimitPluginOptions, withPrivateRequestLogs } from './security.ts';
+import { customTileSource, defaultTileSource, tileOrigins, type TileSettings } from './tile-sources.ts';
 import type { ReadingAttribution } from './storage/reading-store.ts';
 import type { Store } from './storage/store.ts';
 
 export interface AppOptions {
   store: Store;
-  tiles: TileSettings;
+  /** The base maps offered (main.ts: from the environment). Without it, `tiles` is the only one. */
+  tileSources?: TileSourcesConfig;
+  /**
+   * One base map of the deployment's own (source "custom"), as before base maps could be
+   * chosen; tests and embedders pass a loopback server here. Pre-downloading it is refused
+   * unless `allowsPrefetch: true`. Ignored when `tileSources` is given.
+   */
+  tiles?: TileSettings & Partial<Omit<TileSource, 'url' | 'attribution' | 'maxZoom'>>;
   /** The built page (vite's dist/); without it, pages answer 503 saying how to build it. */
   staticDir?: string;
   /** The server's clock (readings' dates, sessions' expiry, the audit log); tests pass a fixed one. */
@@ -39,6 +50,8 @@ export interface AppOptions {
   security?: Partial<SecuritySettings>;
   /** The commune directory and locator (default: without commune centres, so no placing). */
   communes?: Communes;
+  /** Commune outlines (COMMUNE_CONTOURS_FILE); without them, GET /api/v1/communes/:code/outline answers 404. */
+  communeOutlines?: CommuneOutlines;
   /** scrypt cost for new passwords; tests pass a cheap one. */
   passwordCost?: ScryptCost;
   /** Verdict thresholds and open-data withholding; defaults as documented in the README. */
@@ -62,7 +75,7 @@ declare module 'fastify' {
 
 const API_ROUTES =
   'GET /api/v1/health, GET /api/v1/config, /api/v1/session, /api/v1/readings, /api/v1/reports, /api/v1/tokens, /api/v1/users, ' +
-  '/api/v1/communes, /api/v1/audit, /api/v1/cells, /api/v1/zones, /api/v1/open-data, /api/v1/probe, /api/v1/campaigns, ' +
+  '/api/v1/communes, GET /api/v1/communes/:code/outline, /api/v1/audit, /api/v1/cells, /api/v1/zones, /api/v1/open-data, /api/v1/probe, /api/v1/campaigns, ' +
   'GET /api/v1/campaign-agents (voir docs/api.md)';
 
 /**
@@ -72,18 +85,21 @@ const API_ROUTES =
  */
 export function buildApp({
   store,
+  tileSources: givenTileSources,
   tiles,
   staticDir,
   now = Date.now,
   logger = false,
   security: securityOverrides = {},
   communes = createCommunes(),
+  communeOutlines,
   passwordCost,
   grid: gridOverrides = {},
   field = DEFAULT_FIELD_SETTINGS,
 }: AppOptions): FastifyInstance {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...securityOverrides };
   const grid: GridSettings = { ...DEFAULT_GRID, ...gridOverrides };
+  const tileSources = resolveTileSources(givenTileSources, tiles);
   const app = Fastify({
     logger: withPrivateRequestLogs(logger),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -114,15 +130,16 @@ export function buildApp({
 
   let frontendFallback: FrontendFallback | undefined;
   const routes: FastifyPluginAsync = async (root) => {
-    await root.register(helmet, helmetOptions(tileOrigin(tiles.url)));
+    await root.register(helmet, helmetOptions(tileOrigins(tileSources)));
     await root.register(rateLimit, rateLimitPluginOptions());
     registerHealthRoutes(root, store);
-    registerConfigRoutes(root, tiles, field);
+    registerConfigRoutes(root, tileSources, field);
     registerProbeRoutes(root, security.rateLimits.probe);
     registerSessionRoutes(root, { accounts, now, security });
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security });
+    registerCommuneOutlineRoutes(root, communeOutlines, security.rateLimits.publicReads);
     registerCellRoutes(root, { store, communes, grid });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
@@ -155,6 +172,16 @@ export function buildApp({
   });
 
   return app;
+}
+
+function resolveTileSources(tileSources: TileSourcesConfig | undefined, tiles: AppOptions['tiles']): TileSourcesConfig {
+  if (tileSources) {
+    defaultTileSource(tileSources); // throws when the default is not offered
+    return tileSources;
+  }
+  if (!tiles) throw new Error('buildApp needs tileSources (or tiles): the page has no base map otherwise');
+  const source = customTileSource(tiles);
+  return { sources: [source], defaultSourceId: source.id };
 }
 
 function trustHops(hops: number): (address: string, hop: number) => boolean {

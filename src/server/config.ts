@@ -1,15 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_FIELD_SETTINGS, MAX_PROBE_BYTES, type FieldSettings } from '../domain/field-settings.ts';
-
-/** The base map the page draws under the readings (served by GET /api/v1/config). */
-export interface TileSettings {
-  /** Leaflet URL template with {z}, {x} and {y}. */
-  url: string;
-  /** HTML shown in the map corner; the tile provider's terms require it. */
-  attribution: string;
-  maxZoom: number;
-}
+import type { TileSourcesConfig } from '../domain/tile-source.ts';
+import { readTileSources } from './tile-sources.ts';
 
 /** A request budget per client: `max` requests per `windowS` seconds. */
 export interface RateLimit {
@@ -83,20 +76,17 @@ export interface ServerConfig {
   dataDir: string;
   /** Absolute; the app as built by vite. */
   staticDir: string;
-  tiles: TileSettings;
+  /** The base maps offered (TILE_SOURCES, TILE_DEFAULT, TILE_URL…; see tile-sources.ts). */
+  tileSources: TileSourcesConfig;
   security: SecuritySettings;
   grid: GridSettings;
   /** How phones measure in the field (probe budget, track spacing), sent to the page. */
   field: FieldSettings;
   /** Absolute; commune centres (JSON of geo.api.gouv.fr or CSV code,lat,lon), to place readings in communes. */
   communeCentresFile?: string;
+  /** Absolute; commune outlines (GeoJSON of geo.api.gouv.fr), for GET /api/v1/communes/:code/outline. */
+  communeContoursFile?: string;
 }
-
-/** Plan IGN v2 from IGN's Géoplateforme: open, no per-IP rate limit on WMTS, zoom 0–19. */
-const DEFAULT_TILE_URL =
-  'https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2' +
-  '&STYLE=normal&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&FORMAT=image/png';
-const DEFAULT_TILE_ATTRIBUTION = '© <a href="https://www.ign.fr/">IGN</a> – Plan IGN';
 
 /** A misconfigured environment; the message is meant for the person starting the server. */
 export class ConfigError extends Error {}
@@ -141,17 +131,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const defaults = DEFAULT_SECURITY;
   const cookieSecure = choice('COOKIE_SECURE', 'auto', ['auto', 'true', 'false'] as const);
   const centres = env.COMMUNE_CENTRES_FILE?.trim();
+  const contours = env.COMMUNE_CONTOURS_FILE?.trim();
 
   const config: ServerConfig = {
     host: text('HOST', '127.0.0.1'),
     port: integer('PORT', 8080, 0, 65535),
     dataDir: resolve(text('DATA_DIR', './data')),
     staticDir: resolve(text('STATIC_DIR', './dist')),
-    tiles: {
-      url: text('TILE_URL', DEFAULT_TILE_URL),
-      attribution: text('TILE_ATTRIBUTION', DEFAULT_TILE_ATTRIBUTION),
-      maxZoom: integer('TILE_MAX_ZOOM', 19, 0, 24),
-    },
+    tileSources: readTileSources(env, { integer, flag }, problems),
     security: {
       sessionDays: integer('SESSION_DAYS', defaults.sessionDays, 1, 365),
       cookieSecure: cookieSecure === 'auto' ? 'auto' : cookieSecure === 'true',
@@ -172,12 +159,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     },
     field: fieldSettings(integer, flag),
     ...(centres && { communeCentresFile: resolve(centres) }),
+    ...(contours && { communeContoursFile: resolve(contours) }),
   };
   if (config.communeCentresFile && !existsSync(config.communeCentresFile)) {
     problems.push(`COMMUNE_CENTRES_FILE=« ${centres} » : fichier introuvable`);
   }
-  const tileUrlProblem = checkTileUrl(config.tiles.url);
-  if (tileUrlProblem) problems.push(`TILE_URL=« ${config.tiles.url} » : ${tileUrlProblem}`);
+  if (config.communeContoursFile && !existsSync(config.communeContoursFile)) {
+    problems.push(`COMMUNE_CONTOURS_FILE=« ${contours} » : fichier introuvable`);
+  }
 
   if (problems.length > 0) throw new ConfigError(`Configuration invalide :\n- ${problems.join('\n- ')}`);
   return config;
@@ -216,28 +205,4 @@ function trustProxy(raw: string | undefined, problems: string[]): boolean | numb
   if (/^[0-9a-fA-F.:/,\s]+$/.test(value)) return value;
   problems.push(`TRUST_PROXY=« ${value} » : attendu false, true, un nombre de mandataires ou des adresses IP séparées par des virgules`);
   return false;
-}
-
-/** The origin a tile URL template loads from, for the Content-Security-Policy; undefined for a path on this server. */
-export function tileOrigin(template: string): string | undefined {
-  if (template.startsWith('/')) return undefined;
-  try {
-    return new URL(template.replace(/\{[a-z]\}/g, '0')).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-function checkTileUrl(template: string): string | undefined {
-  const missing = ['{z}', '{x}', '{y}'].filter((part) => !template.includes(part));
-  if (missing.length > 0) return `il manque ${missing.join(', ')} dans le modèle d’adresse des tuiles`;
-  // A path on this server (a local tile cache, say) is fine; anything else must be http(s).
-  if (template.startsWith('/')) return undefined;
-  try {
-    const { protocol } = new URL(template);
-    if (protocol === 'https:' || protocol === 'http:') return undefined;
-  } catch {
-    // Falls through to the message below.
-  }
-  return 'attendu une adresse http(s):// ou un chemin commençant par /';
 }

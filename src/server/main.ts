@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { createCommunes, readCentresFile, type Communes } from './communes/communes.ts';
+import { createCommuneOutlines, readOutlinesFile, type CommuneOutlines } from './communes/outlines.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
 import type { Store } from './storage/store.ts';
 
@@ -42,6 +43,15 @@ if (!communes.canLocate) {
   );
 }
 
+let communeOutlines: CommuneOutlines | undefined;
+if (config.communeContoursFile) {
+  try {
+    communeOutlines = createCommuneOutlines(readOutlinesFile(config.communeContoursFile));
+  } catch (error) {
+    fail(`Contours des communes illisibles (COMMUNE_CONTOURS_FILE) : ${(error as Error).message}`);
+  }
+}
+
 let store: Store;
 try {
   mkdirSync(config.dataDir, { recursive: true });
@@ -53,8 +63,9 @@ try {
 const app = buildApp({
   store,
   communes,
+  ...(communeOutlines && { communeOutlines }),
   staticDir: config.staticDir,
-  tiles: config.tiles,
+  tileSources: config.tileSources,
   security: config.security,
   grid: config.grid,
   field: config.field,

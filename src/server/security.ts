@@ -11,10 +11,12 @@ import type { RateLimit } from './config.ts';
 
 /**
  * A strict Content-Security-Policy that the built app passes: its own scripts, styles,
- * workers and manifest only; images from itself, data: URLs and the tile server.
+ * workers and manifest only; images from itself, data: URLs and the offered tile servers.
+ * The tile servers are in connect-src too: the page pre-downloads areas with fetch(), and the
+ * service worker fetches the tiles the map asks for.
  * `useDefaults: false`, so no upgrade-insecure-requests (a LAN test server is plain HTTP).
  */
-export function helmetOptions(tileOrigin: string | undefined): FastifyHelmetOptions {
+export function helmetOptions(tileOrigins: readonly string[]): FastifyHelmetOptions {
   return {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -22,9 +24,9 @@ export function helmetOptions(tileOrigin: string | undefined): FastifyHelmetOpti
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', ...(tileOrigin ? [tileOrigin] : [])],
+        imgSrc: ["'self'", 'data:', ...tileOrigins],
         fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...tileOrigins],
         workerSrc: ["'self'"],
         manifestSrc: ["'self'"],
         objectSrc: ["'none'"],

@@ -5,7 +5,20 @@ import { CSRF_ERROR_CODE } from '../../src/domain/account.ts';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { MESSAGES } from '../../src/server/access/enforce.ts';
 import { ROUTE_ACCESS, ruleFor, type RouteKey, type RouteRule } from '../../src/server/access/route-access.ts';
-import { addUser, makeReading, makeReport, openTestApp, postReports, signIn, TEST_PASSWORD, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { createCommuneOutlines } from '../../src/server/communes/outlines.ts';
+import {
+  addUser,
+  makeReading,
+  makeReport,
+  openTestApp,
+  postReports,
+  signIn,
+  TEST_OUTLINES,
+  TEST_PASSWORD,
+  useTempDir,
+  type Caller,
+  type TestApp,
+} from './fixtures.ts';
 
 /**
  * The access-control matrix: every route of the route table × every kind of caller → the
@@ -100,6 +113,7 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'PATCH /api/v1/users/:id': async (w) => ({ url: `/api/v1/users/${w.target.id}`, payload: { name: `Renommé ${unique()}` }, ok: 200 }),
   'DELETE /api/v1/users/:id/sessions': async (w) => ({ url: `/api/v1/users/${w.target.id}/sessions`, ok: 204 }),
   'GET /api/v1/communes': async () => ({ url: '/api/v1/communes?q=montp', ok: 200 }),
+  'GET /api/v1/communes/:code/outline': async () => ({ url: '/api/v1/communes/34261/outline', ok: 200 }),
   'GET /api/v1/audit': async () => ({ url: '/api/v1/audit', ok: 200 }),
   'GET /api/v1/cells': async () => ({ url: `/api/v1/cells?bbox=${BBOX}`, ok: 200 }),
   'GET /api/v1/cells/:cellId/readings': async () => ({ url: `/api/v1/cells/${CELL}/readings`, ok: 200 }),
@@ -170,7 +184,7 @@ let world: World;
 
 /** A fresh world for each route, so that one route's effects (sign-out, revocations) do not leak into another's. */
 async function makeWorld(): Promise<World> {
-  server = openTestApp(tempDir());
+  server = openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
   const { app } = server;
   const report = makeReport();
   await postReports(app, [report]);

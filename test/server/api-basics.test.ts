@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../../src/domain/field-settings.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/server/storage/store.ts';
+import { OSM, PLAN_IGN } from '../../src/server/tile-sources.ts';
 import { addUser, makeReading, NOW, openTestApp, postReadings, TEST_PASSWORD_COST, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
@@ -30,12 +31,42 @@ describe('GET /api/v1/health', () => {
 });
 
 describe('GET /api/v1/config', () => {
-  it('gives the base map the page should draw', async () => {
+  it('gives the base map the page should draw: the one given as `tiles`, as source "custom"', async () => {
     server = openTestApp(tempDir());
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ tiles: TEST_TILES, field: DEFAULT_FIELD_SETTINGS });
+    expect(response.json()).toEqual({
+      tiles: TEST_TILES,
+      tileSources: {
+        sources: [{ id: 'custom', label: 'Fond de carte local', ...TEST_TILES, minZoom: 0, allowsPrefetch: false, averageTileBytes: 20_000 }],
+        defaultSourceId: 'custom',
+      },
+      field: DEFAULT_FIELD_SETTINGS,
+    });
     expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('lists the base maps offered, and repeats the default one as `tiles` for older pages', async () => {
+    const tileSources = { sources: [OSM, PLAN_IGN], defaultSourceId: 'plan-ign' };
+    server = openTestApp(tempDir(), { tileSources });
+    const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
+    expect(response.json()).toEqual({
+      tiles: { url: PLAN_IGN.url, attribution: PLAN_IGN.attribution, maxZoom: 19 },
+      tileSources,
+      field: DEFAULT_FIELD_SETTINGS,
+    });
+  });
+
+  it('lets `tiles` say that its source may be pre-downloaded', async () => {
+    server = openTestApp(tempDir(), { tiles: { ...TEST_TILES, allowsPrefetch: true, averageTileBytes: 5000 } });
+    const { tileSources } = (await server.app.inject({ method: 'GET', url: '/api/v1/config' })).json();
+    expect(tileSources.sources[0]).toMatchObject({ id: 'custom', allowsPrefetch: true, averageTileBytes: 5000 });
+  });
+
+  it('refuses to build without a base map, or with a default that is not offered', () => {
+    const store = {} as Store;
+    expect(() => buildApp({ store })).toThrow(/tileSources/);
+    expect(() => buildApp({ store, tileSources: { sources: [OSM], defaultSourceId: 'plan-ign' } })).toThrow(/plan-ign/);
   });
 
   it('gives the field settings the server was started with', async () => {
@@ -45,7 +76,7 @@ describe('GET /api/v1/config', () => {
     };
     server = openTestApp(tempDir(), { field });
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
-    expect(response.json()).toEqual({ tiles: TEST_TILES, field });
+    expect(response.json()).toEqual({ tiles: TEST_TILES, tileSources: expect.any(Object), field });
   });
 });
 

@@ -1,24 +1,21 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_SETTINGS } from '../../src/domain/field-settings.ts';
-import { ConfigError, DEFAULT_GRID, DEFAULT_SECURITY, loadConfig, tileOrigin } from '../../src/server/config.ts';
+import { ConfigError, DEFAULT_GRID, DEFAULT_SECURITY, loadConfig } from '../../src/server/config.ts';
+import { OSM, PLAN_IGN, tileOrigin } from '../../src/server/tile-sources.ts';
 
 // Any file that exists will do: the file is read by main.ts, not by loadConfig.
 const centresFile = new URL(import.meta.url).pathname;
 
 describe('loadConfig', () => {
-  it('has defaults that serve Plan IGN on localhost:8080', () => {
+  it('has defaults that serve Plan IGN (and OpenStreetMap to choose) on localhost:8080', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       host: '127.0.0.1',
       port: 8080,
       dataDir: resolve('data'),
       staticDir: resolve('dist'),
-      tiles: {
-        url: expect.stringContaining('LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2'),
-        attribution: '© <a href="https://www.ign.fr/">IGN</a> – Plan IGN',
-        maxZoom: 19,
-      },
+      tileSources: { sources: [PLAN_IGN, OSM], defaultSourceId: 'plan-ign' },
       security: DEFAULT_SECURITY,
       grid: DEFAULT_GRID,
       field: DEFAULT_FIELD_SETTINGS,
@@ -41,7 +38,30 @@ describe('loadConfig', () => {
       },
     });
     expect(config.communeCentresFile).toBeUndefined();
-    expect(config.tiles.url).toMatch(/TILEMATRIX=\{z\}&TILEROW=\{y\}&TILECOL=\{x\}/);
+    expect(config.communeContoursFile).toBeUndefined();
+    expect(config.tileSources.sources).toEqual([
+      {
+        id: 'plan-ign',
+        label: 'Plan IGN',
+        url: expect.stringMatching(/LAYER=GEOGRAPHICALGRIDSYSTEMS\.PLANIGNV2.*TILEMATRIX=\{z\}&TILEROW=\{y\}&TILECOL=\{x\}/),
+        attribution: '© <a href="https://www.ign.fr/">IGN</a> – Plan IGN',
+        minZoom: 0,
+        maxZoom: 19,
+        allowsPrefetch: true,
+        averageTileBytes: 25_000,
+      },
+      {
+        id: 'osm',
+        label: 'OpenStreetMap',
+        url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+        attribution: '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>',
+        minZoom: 0,
+        maxZoom: 19,
+        // OSM's tile usage policy forbids bulk downloading.
+        allowsPrefetch: false,
+        averageTileBytes: 20_000,
+      },
+    ]);
   });
 
   it('reads every variable', () => {
@@ -53,6 +73,8 @@ describe('loadConfig', () => {
       TILE_URL: 'https://tile.example/{z}/{x}/{y}.png',
       TILE_ATTRIBUTION: '© exemple',
       TILE_MAX_ZOOM: '17',
+      TILE_MIN_ZOOM: '5',
+      TILE_PREFETCH: '1',
       SESSION_DAYS: '7',
       COOKIE_SECURE: 'true',
       TRUST_PROXY: '1',
@@ -67,6 +89,7 @@ describe('loadConfig', () => {
       PROBE_RATE_MAX: '50',
       PROBE_RATE_WINDOW_S: '30',
       COMMUNE_CENTRES_FILE: centresFile,
+      COMMUNE_CONTOURS_FILE: centresFile,
       VERDICT_MIN_READINGS: '5',
       VERDICT_MIN_CONTRIBUTORS: '2',
       VERDICT_MIN_RESIDENT_REPORTS: '0',
@@ -84,7 +107,21 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: '/var/lib/couverture',
       staticDir: '/srv/couverture',
-      tiles: { url: 'https://tile.example/{z}/{x}/{y}.png', attribution: '© exemple', maxZoom: 17 },
+      tileSources: {
+        sources: [
+          {
+            id: 'custom',
+            label: 'Fond de carte local',
+            url: 'https://tile.example/{z}/{x}/{y}.png',
+            attribution: '© exemple',
+            minZoom: 5,
+            maxZoom: 17,
+            allowsPrefetch: true,
+            averageTileBytes: 20_000,
+          },
+        ],
+        defaultSourceId: 'custom',
+      },
       security: {
         sessionDays: 7,
         cookieSecure: true,
@@ -103,6 +140,7 @@ describe('loadConfig', () => {
         track: { spacingM: 50, intervalS: 60 },
       },
       communeCentresFile: centresFile,
+      communeContoursFile: centresFile,
     });
   });
 
@@ -120,16 +158,60 @@ describe('loadConfig', () => {
   });
 
   it('accepts tiles served from this server', () => {
-    expect(loadConfig({ TILE_URL: '/tuiles/{z}/{x}/{y}.png' }).tiles.url).toBe('/tuiles/{z}/{x}/{y}.png');
+    expect(loadConfig({ TILE_URL: '/tuiles/{z}/{x}/{y}.png' }).tileSources.sources[0]!.url).toBe('/tuiles/{z}/{x}/{y}.png');
+  });
+
+  it('keeps a deployment that set TILE_URL on its one base map, not pre-downloadable, with Plan IGN’s attribution', () => {
+    expect(loadConfig({ TILE_URL: 'https://cache.example/{z}/{x}/{y}.png' }).tileSources).toEqual({
+      sources: [
+        {
+          id: 'custom',
+          label: 'Fond de carte local',
+          url: 'https://cache.example/{z}/{x}/{y}.png',
+          attribution: PLAN_IGN.attribution,
+          minZoom: 0,
+          maxZoom: 19,
+          allowsPrefetch: false,
+          averageTileBytes: 20_000,
+        },
+      ],
+      defaultSourceId: 'custom',
+    });
+  });
+
+  it.each([
+    [{ TILE_SOURCES: 'osm' }, ['osm'], 'osm'],
+    [{ TILE_SOURCES: 'osm, plan-ign' }, ['osm', 'plan-ign'], 'osm'],
+    [{ TILE_SOURCES: 'osm,plan-ign', TILE_DEFAULT: 'plan-ign' }, ['osm', 'plan-ign'], 'plan-ign'],
+    [{ TILE_DEFAULT: 'osm' }, ['plan-ign', 'osm'], 'osm'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_SOURCES: 'plan-ign,custom' }, ['plan-ign', 'custom'], 'custom'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_SOURCES: 'plan-ign,custom', TILE_DEFAULT: 'plan-ign' }, ['plan-ign', 'custom'], 'plan-ign'],
+  ])('reads %j: offers %j, opens on %s', (env, ids, defaultSourceId) => {
+    const { tileSources } = loadConfig(env);
+    expect(tileSources.sources.map((s) => s.id)).toEqual(ids);
+    expect(tileSources.defaultSourceId).toBe(defaultSourceId);
   });
 
   it.each([
     [{ PORT: 'abc' }, 'PORT=« abc » : attendu un entier de 0 à 65535'],
     [{ PORT: '70000' }, 'PORT=« 70000 »'],
     [{ PORT: '80.5' }, 'PORT=« 80.5 »'],
-    [{ TILE_MAX_ZOOM: '30' }, 'TILE_MAX_ZOOM=« 30 »'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_MAX_ZOOM: '30' }, 'TILE_MAX_ZOOM=« 30 »'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_MIN_ZOOM: '12', TILE_MAX_ZOOM: '10' }, 'TILE_MIN_ZOOM (12) dépasse TILE_MAX_ZOOM (10)'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_PREFETCH: 'oui' }, 'TILE_PREFETCH=« oui » : attendu 1 (oui) ou 0 (non)'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_ATTRIBUTION: ' ' }, 'TILE_ATTRIBUTION est vide'],
     [{ TILE_URL: 'https://tile.example/{z}/{x}.png' }, 'il manque {y}'],
     [{ TILE_URL: 'ftp://tile.example/{z}/{x}/{y}.png' }, 'http(s)'],
+    [{ TILE_URL: ' ' }, 'TILE_URL est vide'],
+    [{ TILE_MAX_ZOOM: '18' }, 'TILE_MAX_ZOOM : sans effet sans TILE_URL'],
+    [{ TILE_SOURCES: 'plan-ign,google' }, 'TILE_SOURCES : fond de carte inconnu « google » (attendu plan-ign, osm, custom)'],
+    [{ TILE_SOURCES: 'osm,osm' }, 'TILE_SOURCES : « osm » est donné deux fois'],
+    [{ TILE_SOURCES: ' , ' }, 'TILE_SOURCES est vide'],
+    [{ TILE_SOURCES: 'plan-ign,custom' }, 'TILE_SOURCES propose « custom » mais TILE_URL n’est pas défini'],
+    [{ TILE_URL: '/t/{z}/{x}/{y}.png', TILE_SOURCES: 'plan-ign' }, 'TILE_URL est défini mais TILE_SOURCES ne propose pas « custom »'],
+    [{ TILE_SOURCES: 'plan-ign', TILE_DEFAULT: 'osm' }, 'TILE_DEFAULT=« osm » : ce fond n’est pas proposé (TILE_SOURCES : plan-ign)'],
+    [{ TILE_DEFAULT: 'satellite' }, 'TILE_DEFAULT=« satellite » : ce fond n’est pas proposé'],
+    [{ TILE_DEFAULT: '' }, 'TILE_DEFAULT est vide'],
     [{ HOST: ' ' }, 'HOST est vide'],
     [{ SESSION_DAYS: '0' }, 'SESSION_DAYS=« 0 » : attendu un entier de 1 à 365'],
     [{ SESSION_DAYS: '400' }, 'SESSION_DAYS=« 400 »'],
@@ -152,13 +234,14 @@ describe('loadConfig', () => {
     [{ TRACK_SPACING_M: '0' }, 'TRACK_SPACING_M=« 0 » : attendu un entier de 10 à 5000'],
     [{ TRACK_INTERVAL_S: 'souvent' }, 'TRACK_INTERVAL_S=« souvent » : attendu un entier de 5 à 3600'],
     [{ COMMUNE_CENTRES_FILE: '/nulle/part.json' }, 'COMMUNE_CENTRES_FILE=« /nulle/part.json » : fichier introuvable'],
+    [{ COMMUNE_CONTOURS_FILE: '/nulle/part.geojson' }, 'COMMUNE_CONTOURS_FILE=« /nulle/part.geojson » : fichier introuvable'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('lists every problem at once', () => {
-    expect(() => loadConfig({ PORT: '-1', TILE_MAX_ZOOM: 'max' })).toThrow(/PORT=.*\n- TILE_MAX_ZOOM=/);
+    expect(() => loadConfig({ PORT: '-1', TILE_URL: '/t/{z}/{x}/{y}.png', TILE_MAX_ZOOM: 'max' })).toThrow(/PORT=.*\n- TILE_MAX_ZOOM=/);
   });
 });
 

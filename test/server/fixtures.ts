@@ -9,6 +9,7 @@ import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { createCommunes, type Centre } from '../../src/server/communes/communes.ts';
+import type { CommuneOutlineFeature } from '../../src/server/communes/outlines.ts';
 import { DEFAULT_SECURITY, type SecuritySettings } from '../../src/server/config.ts';
 import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
@@ -58,6 +59,28 @@ export const TEST_CENTRES: Centre[] = [
   { code: '34172', lat: 43.6109, lon: 3.8772 }, // Montpellier
   { code: '34003', lat: 43.3108, lon: 3.4758 }, // Agde
   { code: '30189', lat: 43.8367, lon: 4.3601 }, // Nîmes
+];
+/**
+ * Two commune outlines as geo.api.gouv.fr serves them (code, nom; rough squares here): a
+ * Polygon for Saint-Guilhem-le-Désert and a MultiPolygon for Aniane.
+ */
+export const TEST_OUTLINES: CommuneOutlineFeature[] = [
+  {
+    type: 'Feature',
+    geometry: { type: 'Polygon', coordinates: [[[3.5, 43.7], [3.6, 43.7], [3.6, 43.78], [3.5, 43.78], [3.5, 43.7]]] },
+    properties: { code: '34261', nom: 'Saint-Guilhem-le-Désert' },
+  },
+  {
+    type: 'Feature',
+    geometry: {
+      type: 'MultiPolygon',
+      coordinates: [
+        [[[3.55, 43.65], [3.62, 43.65], [3.62, 43.7], [3.55, 43.7], [3.55, 43.65]]],
+        [[[3.63, 43.66], [3.64, 43.66], [3.64, 43.67], [3.63, 43.66]]],
+      ],
+    },
+    properties: { code: '34010', nom: 'Aniane' },
+  },
 ];
 export const SAINT_GUILHEM = { lat: 43.7339, lon: 3.5494 };
 export const MONTPELLIER = { lat: 43.6109, lon: 3.8772 };

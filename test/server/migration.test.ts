@@ -49,7 +49,7 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
     db.close();
 
     // The grid was filled from the old readings, all periods and months alike, as a recomputation gives it.
@@ -130,7 +130,7 @@ describe('upgrading a database made before campaigns (schema 4 → 5)', () => {
     await store.close();
 
     const upgraded = new Database(file, { readonly: true });
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const columns = upgraded.prepare('SELECT id, campaign_id, track_id FROM readings ORDER BY seq').all();
     expect(columns).toEqual([
       { id: readings[0]!.id, campaign_id: campaignId, track_id: trackId },
@@ -141,6 +141,42 @@ describe('upgrading a database made before campaigns (schema 4 → 5)', () => {
     // Progress reads the index, not every reading.
     const plan = upgraded.prepare('EXPLAIN QUERY PLAN SELECT COUNT(*) FROM readings WHERE campaign_id = ?').all(campaignId) as { detail: string }[];
     expect(plan.map((step) => step.detail).join(' ')).toContain('readings_by_campaign');
+    upgraded.close();
+  });
+});
+
+describe('upgrading a database made before clustered maps (schema 5 → 6)', () => {
+  it('indexes the older readings by position, so that they are clustered without reading their bodies', async () => {
+    const file = join(tempDir(), 'version-5.sqlite');
+    const readings = [makeReading(), makeReading({ ...NIMES, operator: 'free' })];
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    for (const migration of MIGRATIONS.slice(0, 5)) db.exec(migration);
+    db.pragma('user_version = 5');
+    const insert = db.prepare(`
+      INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at, departement)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-05-04T10:00:00.000Z', ?)`);
+    for (const r of readings) {
+      insert.run(r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), r === readings[0] ? '34' : '30');
+    }
+    db.close();
+
+    const store = openSqliteStore(file);
+    const clusters = await store.clusters({ zoom: 8, scope: { kind: 'departement', departement: '30' } });
+    expect(clusters.map((c) => c.properties.count)).toEqual([1]);
+    expect(clusters[0]!.geometry.coordinates).toEqual([NIMES.lon, NIMES.lat]);
+    await store.close();
+
+    const upgraded = new Database(file, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    // Everything the clusters of a reviewer read, filters included, is in the index.
+    const plan = upgraded
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT lat, lon, level FROM readings INDEXED BY readings_by_position
+         WHERE lat BETWEEN 43 AND 44 AND lon BETWEEN 3 AND 5 AND departement = '30' AND operator = 'free' AND technology = '4G' AND recorded_at_ms >= 0`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((step) => step.detail).join(' ')).toContain('COVERING INDEX readings_by_position');
     upgraded.close();
   });
 });

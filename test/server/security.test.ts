@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/server/storage/store.ts';
+import { customTileSource, OSM, PLAN_IGN } from '../../src/server/tile-sources.ts';
 import { addUser, makeReading, openTestApp, postReadings, TEST_PASSWORD, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
@@ -12,7 +13,7 @@ afterEach(async () => {
 });
 
 describe('security headers', () => {
-  it('sends a strict Content-Security-Policy that allows the tile server’s images', async () => {
+  it('sends a strict Content-Security-Policy that allows the tile server’s images and fetches', async () => {
     const dist = join(tempDir(), 'dist');
     mkdirSync(dist, { recursive: true });
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Couverture</title>');
@@ -27,7 +28,7 @@ describe('security headers', () => {
         'style-src': "'self'",
         'img-src': "'self' data: http://127.0.0.1:9",
         'font-src': "'self'",
-        'connect-src': "'self'",
+        'connect-src': "'self' http://127.0.0.1:9",
         'worker-src': "'self'",
         'manifest-src': "'self'",
         'object-src': "'none'",
@@ -39,6 +40,16 @@ describe('security headers', () => {
       expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(response.headers['referrer-policy']).toBe('no-referrer');
     }
+  });
+
+  it('allows every offered tile source’s origin, once each, for images and fetches (pre-downloads, service worker)', async () => {
+    const local = { ...customTileSource({ url: '/tuiles/{z}/{x}/{y}.png', attribution: 'local', maxZoom: 18 }), id: 'local' };
+    const osmMirror = { ...OSM, id: 'osm-bis', url: 'https://tile.openstreetmap.org/bis/{z}/{x}/{y}.png' };
+    server = openTestApp(tempDir(), { tileSources: { sources: [PLAN_IGN, OSM, osmMirror, local], defaultSourceId: 'plan-ign' } });
+    const csp = (await server.app.inject({ method: 'GET', url: '/api/v1/health' })).headers['content-security-policy'] as string;
+    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+    expect(directive('img-src')).toBe("img-src 'self' data: https://data.geopf.fr https://tile.openstreetmap.org");
+    expect(directive('connect-src')).toBe("connect-src 'self' https://data.geopf.fr https://tile.openstreetmap.org");
   });
 });
 

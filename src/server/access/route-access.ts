@@ -56,6 +56,7 @@ export const ROUTE_ACCESS = {
   'DELETE /api/v1/users/:id/sessions': { access: ADMIN, csrf: true, summary: 'revoke every session of an account' },
 
   'GET /api/v1/communes': { access: 'public', csrf: false, credentials: 'ignored', summary: 'search the commune list' },
+  'GET /api/v1/communes/:code/outline': { access: 'public', csrf: false, credentials: 'ignored', summary: 'a commune’s outline (GeoJSON), when the deployment has the contours' },
   'GET /api/v1/audit': { access: ADMIN, csrf: false, summary: 'who did what to whom' },
 
   'GET /api/v1/cells': { access: 'signed-in', csrf: false, summary: 'the coverage grid in a box, judged (agent: their communes’ départements)' },

@@ -4,12 +4,18 @@ import { readingFeature, type FeatureCollection, type ReadingProperties } from '
 import { createReadingSchema, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
 import { placeReading, readingScope } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
+import { OPERATORS } from '../../domain/operators.ts';
+import { CLUSTER_BELOW_ZOOM } from '../../domain/reading-clusters.ts';
+import { TECHNOLOGIES } from '../../domain/signal.ts';
 import {
   InvalidCursorError,
   type IngestResult,
+  type ReadingClusterQuery,
+  type ReadingFilter,
   type ReadingPage,
   type ReadingPlacement,
   type ReadingQuery,
+  type ReadingScope,
   type ReadingStore,
 } from '../storage/reading-store.ts';
 import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
@@ -45,7 +51,10 @@ export interface ReadingRoutesOptions {
   communes: Communes;
 }
 
-/** POST /api/v1/readings (upload a batch) and GET /api/v1/readings (read them back as GeoJSON). */
+/**
+ * POST /api/v1/readings (upload a batch) and GET /api/v1/readings (read them back as GeoJSON:
+ * points, paged; or, for a map zoomed out below CLUSTER_BELOW_ZOOM, clusters of a whole box).
+ */
 export function registerReadingRoutes(app: FastifyInstance, { store, now, communes }: ReadingRoutesOptions): void {
   const schema = createReadingSchema({ now });
 
@@ -94,14 +103,19 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
 
   app.get('/api/v1/readings', async (request, reply) => {
     let params: QueryParams;
-    let query: ReadingQuery;
+    let parsed: ParsedQuery;
     try {
       params = singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
-      query = { ...parseQuery(params), scope: readingScope(request.principal!.user) };
+      parsed = parseQuery(params, readingScope(request.principal!.user));
     } catch (error) {
       if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
       throw error;
     }
+    if (parsed.clusters) {
+      const clustered = { type: 'FeatureCollection', clustered: true, features: await store.clusters(parsed.clusters) };
+      return reply.type('application/geo+json').send(clustered);
+    }
+    const query = parsed.points;
 
     let page: ReadingPage;
     try {
@@ -158,16 +172,58 @@ function idOf(item: unknown): string | null {
   return typeof item.id === 'string' ? item.id : null;
 }
 
-const QUERY_PARAMS = ['bbox', 'since', 'limit', 'cursor'] as const;
+const QUERY_PARAMS = ['bbox', 'since', 'limit', 'cursor', 'zoom', 'operator', 'technology'] as const;
 type QueryParams = Partial<Record<(typeof QUERY_PARAMS)[number], string>>;
 
-function parseQuery({ bbox, since, limit, cursor }: QueryParams): ReadingQuery {
-  return {
-    limit: limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+/** Map zoom levels a client may say it shows (Leaflet's usual range and a little more). */
+export const MAX_MAP_ZOOM = 22;
+
+/** Either a page of points, or (zoom below CLUSTER_BELOW_ZOOM) every matching reading in clusters. */
+type ParsedQuery = { points: ReadingQuery; clusters?: undefined } | { clusters: ReadingClusterQuery };
+
+function parseQuery({ bbox, since, limit, cursor, zoom, operator, technology }: QueryParams, scope: ReadingScope): ParsedQuery {
+  const filter: ReadingFilter = {
+    scope,
     ...(bbox !== undefined && { bbox: parseBbox(bbox) }),
     ...(since !== undefined && { since: parseSince(since) }),
-    ...(cursor !== undefined && { cursor }),
+    ...(operator !== undefined && { operators: parseList('operator', operator, OPERATORS, 'opérateur inconnu') }),
+    ...(technology !== undefined && { technologies: parseList('technology', technology, TECHNOLOGIES, 'technologie inconnue') }),
   };
+  const mapZoom = zoom === undefined ? undefined : parseZoom(zoom);
+  if (mapZoom !== undefined && mapZoom < CLUSTER_BELOW_ZOOM) {
+    const paging = [limit !== undefined && 'limit', cursor !== undefined && 'cursor'].filter(Boolean);
+    if (paging.length > 0) {
+      throw new QueryError(
+        `${paging.join(' et ')} : sans objet sous le zoom ${CLUSTER_BELOW_ZOOM} (zoom=${mapZoom}), où la réponse groupe en une fois tous les relevés de la zone ; ` +
+          'retirez-les, ou demandez les points avec zoom ≥ 13.',
+      );
+    }
+    return { clusters: { ...filter, zoom: mapZoom } };
+  }
+  return {
+    points: {
+      ...filter,
+      limit: limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+      ...(cursor !== undefined && { cursor }),
+    },
+  };
+}
+
+function parseZoom(text: string): number {
+  if (!/^\d{1,2}$/.test(text) || Number(text) > MAX_MAP_ZOOM) {
+    throw new QueryError(`zoom=« ${text} » : attendu le niveau de zoom de la carte, un entier de 0 à ${MAX_MAP_ZOOM}.`);
+  }
+  return Number(text);
+}
+
+/** A comma-separated list of known values (`operator=orange,sfr`), without repeats. */
+function parseList<T extends string>(name: string, text: string, allowed: readonly T[], unknown: string): T[] {
+  const values = text.split(',').map((value) => value.trim());
+  const expected = `attendu une ou plusieurs valeurs parmi ${allowed.join(', ')}, séparées par des virgules`;
+  if (values.some((value) => value === '')) throw new QueryError(`${name}=« ${text} » : valeur vide ; ${expected}.`);
+  const wrong = values.filter((value) => !(allowed as readonly string[]).includes(value));
+  if (wrong.length > 0) throw new QueryError(`${name}=« ${text} » : ${unknown} « ${wrong.join(' », « ')} » ; ${expected}.`);
+  return [...new Set(values as T[])];
 }
 
 const IsoDateOrTimestamp = v.union([v.pipe(v.string(), v.isoDate()), v.pipe(v.string(), v.isoTimestamp())]);

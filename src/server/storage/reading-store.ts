@@ -1,6 +1,9 @@
 import type { Bbox } from '../../domain/geojson.ts';
 import type { CellRef } from '../../domain/grid/cell-id.ts';
+import type { Operator } from '../../domain/operators.ts';
+import type { ClusterAccumulator } from '../../domain/reading-clusters.ts';
 import type { Reading } from '../../domain/reading.ts';
+import type { Technology } from '../../domain/signal.ts';
 
 /** What became of one reading handed to `ingest`. */
 export type IngestOutcome = 'accepted' | 'duplicate' | 'conflict';
@@ -42,16 +45,32 @@ export type ReadingScope =
   /** The agent's own readings, plus every reading lying in one of their communes. */
   | { kind: 'agent'; accountId: string; communes: readonly string[] };
 
-export interface ReadingQuery {
+/** Which readings a query is about; every part is optional and they all apply. */
+export interface ReadingFilter {
   bbox?: Bbox;
   /** ISO 8601: only readings recorded at or after this instant. */
   since?: string;
-  limit: number;
-  /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor?: string;
+  /** Only readings of these operators (absent: any). */
+  operators?: readonly Operator[];
+  /** Only readings of these technologies (absent: any). */
+  technologies?: readonly Technology[];
   /** Absent: every reading (the store's own callers: health check, tests, tools). */
   scope?: ReadingScope;
 }
+
+export interface ReadingQuery extends ReadingFilter {
+  limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+/** Readings aggregated for a map zoomed out (zoom below CLUSTER_BELOW_ZOOM): all of them, no paging. */
+export interface ReadingClusterQuery extends ReadingFilter {
+  zoom: number;
+}
+
+/** One cluster, exactly as ClusterAccumulator (src/domain/reading-clusters.ts) makes it. */
+export type ReadingClusterFeature = ReturnType<ClusterAccumulator['features']>[number];
 
 export interface ReadingPage {
   readings: Reading[];
@@ -86,6 +105,11 @@ export interface ReadingStore {
   ingest(readings: Reading[], placements?: readonly ReadingPlacement[]): Promise<IngestResult>;
   /** Rejects with InvalidCursorError when the cursor was not made by this store. */
   query(query: ReadingQuery): Promise<ReadingPage>;
+  /**
+   * The matching readings grouped in the squares of clusterSquare() at `query.zoom`, as
+   * ClusterAccumulator would group them; a store may aggregate them where they lie.
+   */
+  clusters(query: ReadingClusterQuery): Promise<ReadingClusterFeature[]>;
   /** The readings whose 200 m cell lies in one of `cells`, oldest received first. */
   readingsInCells(query: CellReadingQuery): Promise<ReadingPage>;
   /** INSEE codes (sorted) of the communes the readings in these cells were placed in, whoever's scope. */

@@ -17,6 +17,8 @@ import {
 import type { ReportIngestItem, ReportIngestOptions, ReportOutcome, StoredReport } from './report-store.ts';
 import { baseCellOf, BASE_RESOLUTION_M, createSqliteGrid } from './sqlite-grid.ts';
 import { createSqliteCampaigns } from './sqlite-campaigns.ts';
+import { createSqliteReadingClusters } from './sqlite-reading-clusters.ts';
+import { filterParams, FILTER_SQL, SCOPE_SQL } from './sqlite-reading-filter.ts';
 import { createSqliteZones } from './sqlite-zones.ts';
 import type { Store } from './store.ts';
 
@@ -256,6 +258,13 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX campaign_agents_by_account ON campaign_agents (account_id);
   `,
+  // 6. Maps of readings zoomed out (issue 6): GET /api/v1/readings?zoom= below 13 groups every
+  //    reading of a box into clusters. This index holds all that query reads (position, level,
+  //    and the filters but an agent's scope), so that a département's readings are grouped
+  //    without loading one body (sqlite-reading-clusters.ts).
+  `
+  CREATE INDEX readings_by_position ON readings (lat, lon, level, operator, technology, departement, recorded_at_ms);
+  `,
 ];
 
 /**
@@ -271,20 +280,16 @@ const MIGRATION_STEPS: Partial<Record<number, (db: Database.Database) => void>> 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 // The R*Tree stores 32-bit floats rounded outwards, so it finds a superset of the points in
-// the box; the comparisons on lon/lat then keep the exact answer.
+// the box; the comparisons on lon/lat then keep the exact answer. Their unary + keeps SQLite
+// from scanning the position index (migration 6) instead of the R*Tree: for the small boxes
+// pages are asked for, the R*Tree is faster.
 const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes';
 const IN_BBOX = `
   p.min_lon <= @maxLon AND p.max_lon >= @minLon AND p.min_lat <= @maxLat AND p.max_lat >= @minLat
-  AND r.lon BETWEEN @minLon AND @maxLon AND r.lat BETWEEN @minLat AND @maxLat`;
-const SCOPE_SQL: Record<ReadingScope['kind'], string> = {
-  all: '',
-  departement: 'AND r.departement = @departement',
-  agent: 'AND (r.account_id = @accountId OR r.commune IN (SELECT value FROM json_each(@communes)))',
-};
-
+  AND +r.lon BETWEEN @minLon AND @maxLon AND +r.lat BETWEEN @minLat AND @maxLat`;
 function readingPageSql(bbox: boolean, scope: ReadingScope['kind']): string {
   const from = bbox ? `readings_position p JOIN readings r ON r.seq = p.seq WHERE ${IN_BBOX} AND` : 'readings r WHERE';
-  return `SELECT ${READING_COLUMNS} FROM ${from} r.seq > @after AND (@since IS NULL OR r.recorded_at_ms >= @since) ${SCOPE_SQL[scope]}
+  return `SELECT ${READING_COLUMNS} FROM ${from} r.seq > @after AND ${FILTER_SQL} ${SCOPE_SQL[scope]}
     ORDER BY r.seq LIMIT @take`;
 }
 
@@ -418,6 +423,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const grid = createSqliteGrid(db);
   const zones = createSqliteZones(db);
   const campaigns = createSqliteCampaigns(db);
+  const readingClusters = createSqliteReadingClusters(db);
 
   // ---- readings
   const insertReading = db.prepare<
@@ -628,12 +634,9 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       return ingestAll.immediate(readings, placements);
     },
 
-    async query({ bbox, since, limit, cursor, scope = { kind: 'all' } }): Promise<ReadingPage> {
-      const sinceMs = since === undefined ? null : Date.parse(since);
-      if (Number.isNaN(sinceMs)) throw new RangeError(`since is not a date: ${since}`);
-      const params: Record<string, unknown> = { after: cursor === undefined ? 0 : decodeCursor(cursor), since: sinceMs, take: limit + 1, ...bbox };
-      if (scope.kind === 'departement') params.departement = scope.departement;
-      if (scope.kind === 'agent') Object.assign(params, { accountId: scope.accountId, communes: JSON.stringify(scope.communes) });
+    async query(query): Promise<ReadingPage> {
+      const { bbox, limit, cursor, scope = { kind: 'all' } } = query;
+      const params = { ...filterParams(query), after: cursor === undefined ? 0 : decodeCursor(cursor), take: limit + 1, ...bbox };
       const rows = pageStatement(bbox !== undefined, scope.kind).all(params);
       const more = rows.length > limit;
       const kept = more ? rows.slice(0, limit) : rows;
@@ -642,6 +645,10 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes === 1 })),
         ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
       };
+    },
+
+    async clusters(query) {
+      return readingClusters.clusters(query);
     },
 
     async readingsInCells({ cells, limit, cursor, scope = { kind: 'all' } }): Promise<ReadingPage> {
