@@ -4,6 +4,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { flushOutbox } from '../src/sync/flush.ts';
 import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
+import { registerTileRoutes } from './tile-cache.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -15,6 +16,9 @@ cleanupOutdatedCaches();
 // Any navigation (a reload in airplane mode, a deep link) gets the cached shell. The API is
 // never answered from a cache: reachability must mean the server answered.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+
+// Base-map tiles: downloaded areas, then the bounded browsing cache, then the network.
+registerTileRoutes();
 
 // First install takes control at once; an update waits for the page's « Mettre à jour ».
 clientsClaim();

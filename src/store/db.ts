@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Reading } from '../domain/reading.ts';
 import type { Report } from '../domain/report.ts';
+import type { LonLatBox } from '../domain/tiles.ts';
 
 export type OutboxState = 'pending' | 'sent' | 'refused';
 
@@ -68,6 +69,32 @@ export interface ReportRecord {
   refusal?: Refusal;
 }
 
+/**
+ * An area of base map downloaded ahead of use (« Préparer hors ligne », since v4). Its tiles
+ * live in the Cache Storage cache "tiles-offline"; this record says what the area covers and
+ * how far its download went, so that a reload resumes it.
+ */
+export interface OfflineAreaRecord {
+  id: string;
+  name: string;
+  /** The tile source (TileSource.id) whose tiles were downloaded. */
+  sourceId: string;
+  /** The source's URL template when the area was made: the cache keys of its tiles. */
+  urlTemplate: string;
+  bbox: LonLatBox;
+  minZoom: number;
+  maxZoom: number;
+  tileCount: number;
+  /** Tiles handled so far (stored, already there, or refused by the tile server). */
+  doneCount: number;
+  /** Tiles the tile server refused for good (404 over the sea, say): not retried. */
+  failedCount: number;
+  bytesStored: number;
+  state: 'downloading' | 'paused' | 'complete';
+  createdAt: number;
+  completedAt?: number;
+}
+
 export interface SyncStatus {
   lastAttemptAt?: number;
   lastSuccessAt?: number;
@@ -98,6 +125,11 @@ export interface CouvertureDB extends DBSchema {
     value: TrackRecord;
     indexes: { byState: TrackRecord['state'] };
   };
+  /** Since v4: areas of base map downloaded for offline use. */
+  offlineAreas: {
+    key: string;
+    value: OfflineAreaRecord;
+  };
   /** Small singletons: sync status ("syncStatus"), the signed-in person ("session", since v2). */
   meta: {
     key: string;
@@ -111,9 +143,10 @@ export const DB_NAME = 'couverture';
 /**
  * v1: outbox (readings) + meta. v2: reports (residents' outbox); the session lives in meta.
  * v3: tracks (« Parcours »); the chosen campaign lives in meta.
+ * v4: offlineAreas (« Préparer hors ligne »); the tile sources live in meta for the service worker.
  * An upgrade only ever adds: the readings of v1 are left exactly as they were.
  */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 let opening: Promise<Database> | undefined;
 
@@ -138,6 +171,9 @@ export function getDb(): Promise<Database> {
       if (oldVersion < 3) {
         const tracks = db.createObjectStore('tracks', { keyPath: 'id' });
         tracks.createIndex('byState', 'state');
+      }
+      if (oldVersion < 4) {
+        db.createObjectStore('offlineAreas', { keyPath: 'id' });
       }
     },
     blocking() {

@@ -56,7 +56,7 @@ describe('IndexedDB upgrade from version 1 to 2', () => {
     const db = await getDb();
 
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'reports', 'tracks']);
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'offlineAreas', 'outbox', 'reports', 'tracks']);
     expect(await countByState()).toEqual({ pending: 2, sent: 1, refused: 1 });
     const records = await listReadings();
     expect(records.map((r) => r.reading)).toEqual([pending[1], refused, sent, pending[0]]);
@@ -94,6 +94,6 @@ describe('IndexedDB upgrade from version 1 to 2', () => {
   it('creates the current version directly on a new device', async () => {
     const db = await getDb();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'reports', 'tracks']);
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'offlineAreas', 'outbox', 'reports', 'tracks']);
   });
 });

@@ -6,6 +6,7 @@ import { cellRing } from '../../domain/grid/cell-geometry.ts';
 import { parseCellId } from '../../domain/grid/cell-id.ts';
 import { OPERATOR_LABELS, type Operator } from '../../domain/operators.ts';
 import type { Reading } from '../../domain/reading.ts';
+import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { useGeolocation } from '../survey/use-geolocation.ts';
 import { campaignCells, COMPLETENESS_ORDER, countByCompleteness, type CampaignCellTally, type CellCompleteness } from './campaign-cells.ts';
@@ -56,7 +57,7 @@ export function CampaignMap({ serverCells, deviceReadings, operators }: Campaign
     cellsLayer.current = L.layerGroup().addTo(leaflet);
     void loadTileConfig().then((tiles) => {
       if (!tiles) return setTileNotice('Fond de carte indisponible hors ligne : les mailles restent affichées.');
-      L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom }).addTo(leaflet);
+      createBaseLayer(L, tiles).addTo(leaflet);
     });
     return () => {
       leaflet.remove();

@@ -2,6 +2,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api } from '../shell/api.ts';
+import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
 import { cellIdOf, type CellCollection, type CellFeature, type OutlineGeometry } from './api-types.ts';
@@ -61,7 +62,7 @@ export function CoverageMap(props: CoverageMapProps) {
     const leaflet = L.map(container.current!, { renderer, preferCanvas: true, boxZoom: false }).setView([start.lat, start.lon], start.zoom);
     map.current = leaflet;
     void loadTileConfig().then((tiles) => {
-      if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom }).addTo(leaflet);
+      if (tiles) createBaseLayer(L, tiles).addTo(leaflet);
     });
     const layer = L.geoJSON(undefined, {
       renderer,

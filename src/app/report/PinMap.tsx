@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 
 export interface Pin {
@@ -45,7 +46,7 @@ export function PinMap({ centre, pin, onPin }: PinMapProps) {
     map.current = leaflet;
     void loadTileConfig().then((tiles) => {
       if (!tiles) return setTileNotice('Fond de carte indisponible hors ligne : le point reste utilisable, mais placez-le avec du réseau si vous pouvez.');
-      L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom }).addTo(leaflet);
+      createBaseLayer(L, tiles).addTo(leaflet);
     });
     leaflet.on('click', (event: L.LeafletMouseEvent) => {
       onPinRef.current({ lat: round(event.latlng.lat), lon: round(event.latlng.lng), accuracyM: fingerAccuracyM(event.latlng.lat, leaflet.getZoom()) });

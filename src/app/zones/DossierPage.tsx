@@ -7,6 +7,7 @@ import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { ZONE_NEED_LABELS, ZONE_STATUS_LABELS } from '../../domain/zone.ts';
 import { OperatorRow } from '../cells/CellPanel.tsx';
 import { formatDate, percent } from '../cells/labels.ts';
+import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
 import { api, ApiError } from '../shell/api.ts';
@@ -206,7 +207,7 @@ function DossierMap({ dossier }: { dossier: Dossier }) {
       attributionControl: true,
     });
     void loadTileConfig().then((tiles) => {
-      if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom }).addTo(map);
+      if (tiles) createBaseLayer(L, tiles).addTo(map);
     });
     for (const cell of dossier.cells) {
       const colour = ZONE_COLOURS[cell.zone] ?? ZONE_COLOURS.insufficient;
