@@ -1,5 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import type { Reading } from '../../src/domain/reading.ts';
+import { insertReadingCrowd, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+
+/** Far from the crowd, so that a zoomed-in view holds only them. */
+const LONE_PROBED = { lat: 43.75, lon: 3.4 };
+const TRIO = { lat: 43.5, lon: 3.85 };
+const CROWD = 50_000;
+
+/** The crowd, plus a lone reading with a probe result and a trio, far enough apart for a zoomed-in view to hold only them. */
+async function insertCrowd(server: TestServer): Promise<void> {
+  await insertReadingCrowd(server, CROWD);
+  const reading = (at: { lat: number; lon: number }, extra: Partial<Reading> = {}): Reading => ({
+    id: randomUUID(),
+    recordedAt: '2026-05-04T06:00:00Z',
+    ...at,
+    accuracyM: 10,
+    operator: 'sfr',
+    technology: '4G',
+    signalBars: 2,
+    setting: 'outdoor',
+    source: 'agent',
+    ...extra,
+  });
+  const specials = [
+    reading(LONE_PROBED, { probe: { startedAt: '2026-05-04T06:00:01Z', durationMs: 3000, result: 'reachable', latencyMs: 84, downloadKbps: 12_500, uploadKbps: 900 } }),
+    ...[0, 1, 2].map((k) => reading({ lat: TRIO.lat + k * 0.0001, lon: TRIO.lon })),
+  ];
+  await server.store.ingest(specials, specials.map(() => ({ accountId: null, commune: '34261', departement: '34', outsideCommunes: false })));
+}
+
+/** The sum of the counts written on the server's clusters on screen. */
+function clusterTotal(page: Page): Promise<number> {
+  return page.locator('.reading-cluster:not(.on-device)').evaluateAll((clusters) => clusters.reduce((sum, cluster) => sum + Number((cluster as HTMLElement).dataset.count), 0));
+}
 
 describe('map', () => {
   let server: TestServer;
@@ -35,5 +70,41 @@ describe('map', () => {
     await page.getByRole('link', { name: 'Carte' }).click();
     await page.getByRole('list', { name: 'Légende' }).getByText('Bonne couverture (1 sur cet appareil)').waitFor();
     await page.getByText('Hors ligne : seuls les relevés de cet appareil sont affichés.').waitFor();
+  });
+
+  it('shows 50,000 server readings as clusters, filters them, follows the agent, and opens a reading’s probe result', async () => {
+    await insertCrowd(server);
+    await phone.context.setGeolocation({ latitude: LONE_PROBED.lat, longitude: LONE_PROBED.lon, accuracy: 15 });
+    const page = await openSignedIn(phone.context, server.url, agent);
+    await page.getByRole('link', { name: 'Carte' }).click();
+
+    // Département scale: every reading of the view, counted on the clusters.
+    await expect.poll(() => clusterTotal(page), { timeout: 15_000 }).toBe(CROWD + 4);
+    expect(await page.locator('.reading-cluster').count()).toBeLessThan(400);
+    await page.getByText(/^50\s004 relevés du serveur dans la vue, regroupés/).waitFor();
+
+    // A filter applies to the next answer; the page stays responsive enough to show it within the poll's bound.
+    const orange = page.getByRole('group', { name: 'Opérateurs affichés' }).getByLabel('Orange');
+    await orange.uncheck();
+    await expect.poll(() => clusterTotal(page), { timeout: 5000 }).toBe(CROWD - CROWD / 4 + 4);
+    await page.reload();
+    await page.getByRole('link', { name: 'Carte' }).click();
+    await expect(page.getByRole('group', { name: 'Opérateurs affichés' }).getByLabel('Orange').isChecked()).resolves.toBe(false);
+    await page.getByRole('group', { name: 'Opérateurs affichés' }).getByLabel('Orange').check();
+    await expect.poll(() => clusterTotal(page), { timeout: 5000 }).toBe(CROWD + 4);
+
+    // « Me suivre »: the map zooms in on the agent (points now), and moves with them.
+    await page.getByRole('button', { name: 'Me suivre' }).click();
+    await page.getByText('1 relevé du serveur dans la vue.').waitFor();
+    expect(await page.locator('.reading-cluster').count()).toBe(0);
+    const box = (await page.getByRole('region', { name: 'Carte', exact: true }).boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const popup = page.locator('.leaflet-popup-content');
+    await popup.getByText(/^Sonde : Serveur joignable · 84 ms · ↓ 12,5 Mbit\/s · ↑ 0,9 Mbit\/s$/).waitFor();
+    await popup.getByText('SFR · 4G (LTE)').waitFor();
+
+    await phone.context.setGeolocation({ latitude: TRIO.lat, longitude: TRIO.lon, accuracy: 15 });
+    await page.getByText('3 relevés du serveur dans la vue.').waitFor();
+    await expect(page.getByRole('button', { name: 'Me suivre' }).getAttribute('aria-pressed')).resolves.toBe('true');
   });
 });

@@ -1,36 +1,75 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { FeatureCollection, ReadingProperties } from '../../domain/geojson.ts';
-import { LEVEL_COLOURS, LEVEL_LABELS, LEVELS, type Level } from '../../domain/level.ts';
-import { OPERATOR_LABELS } from '../../domain/operators.ts';
-import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
-import type { OutboxRecord } from '../../store/outbox.ts';
-import { formatTime } from '../format.ts';
-import { callWorker } from '../shell/worker-bridge.ts';
+import type { Campaign } from '../../domain/campaign.ts';
 import { CELL_ZONES, type CellZone } from '../../domain/grid/cell-verdict.ts';
-import { loadTileConfig } from './tile-config.ts';
+import type { Bbox, FeatureCollection, ReadingProperties } from '../../domain/geojson.ts';
+import { LEVEL_COLOURS, LEVEL_LABELS, LEVELS, type Level } from '../../domain/level.ts';
+import { CLUSTER_BELOW_ZOOM, type ReadingClusterProperties } from '../../domain/reading-clusters.ts';
+import type { TileSource } from '../../domain/tile-source.ts';
+import type { OutboxRecord } from '../../store/outbox.ts';
+import type { CellsToSurvey } from '../../worker/cells-to-survey.ts';
+import type { DeviceMapView } from '../../worker/map-layers.ts';
+import { callWorker } from '../shell/worker-bridge.ts';
+import { useCellsToSurvey } from './use-cells-to-survey.ts';
+import { clusterMarker } from './cluster-marker.ts';
+import { FollowMe, type FollowMeState } from './follow-me.ts';
+import { MapFilterChips } from './MapFilterChips.tsx';
+import { loadMapFilters, saveMapFilters, serverReadingsUrl, type MapReadingFilters } from './map-filters.ts';
+import { startMapWorker, type MapWorker } from './map-worker.ts';
+import { readingPopup } from './reading-popup.ts';
+import { addBaseLayer } from './map-base.ts';
+import { OfflineMaps } from './OfflineMaps.tsx';
 import { ZONE_COLOURS, ZONE_LEGEND } from './zone-colours.ts';
 
 export interface LeafletMapProps {
   records: OutboxRecord[];
   /** Offer « Mes mailles » (agents: the device's own readings on the grid). */
   deviceCells: boolean;
+  /** The campaign picked on this device: its commune's outline and the cells still to survey. */
+  campaign?: Campaign;
+  /** Whose cached campaign progress to read (one cache per account). */
+  userId?: string;
 }
 
 /** Hérault, where Couverture started; the map moves to the device's readings when it has some. */
 const DEFAULT_VIEW: [number, number, number] = [43.61, 3.6, 9];
 const SERVER_PAGE = 2000;
 const MY_CELLS_KEY = 'couverture.my-cells';
+/** A pan is often several moves in a row: ask for the view once it settles. */
+const MOVE_DEBOUNCE_MS = 150;
 
-export function LeafletMap({ records, deviceCells }: LeafletMapProps) {
+interface MapView {
+  bbox: Bbox;
+  zoom: number;
+}
+
+const viewOf = (map: L.Map): MapView => {
+  const b = map.getBounds();
+  return { bbox: { minLon: b.getWest(), minLat: b.getSouth(), maxLon: b.getEast(), maxLat: b.getNorth() }, zoom: map.getZoom() };
+};
+
+const plural = (n: number, word: string) => `${n.toLocaleString('fr-FR')} ${word}${n > 1 ? 's' : ''}`;
+
+type ServerAnswer = (FeatureCollection<ReadingProperties> & { nextCursor?: string; clustered?: false }) | { type: 'FeatureCollection'; clustered: true; features: { geometry: { coordinates: [number, number] }; properties: ReadingClusterProperties }[] };
+
+export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | undefined>(undefined);
-  const deviceLayer = useRef<L.GeoJSON | undefined>(undefined);
+  const worker = useRef<MapWorker | undefined>(undefined);
+  const followMe = useRef<FollowMe | undefined>(undefined);
+  const serverLayer = useRef<L.LayerGroup | undefined>(undefined);
+  const deviceLayer = useRef<L.LayerGroup | undefined>(undefined);
   const fitted = useRef(false);
+  const [view, setView] = useState<MapView>();
+  const [filters, setFilters] = useState<MapReadingFilters>(loadMapFilters);
+  const [heldVersion, setHeldVersion] = useState(0);
   const [tileNotice, setTileNotice] = useState<string>();
+  const [tileSource, setTileSource] = useState<TileSource>();
   const [serverNotice, setServerNotice] = useState<string>();
+  const [deviceNotice, setDeviceNotice] = useState<string>();
   const [counts, setCounts] = useState<Record<Level, number>>();
+  const [follow, setFollow] = useState<FollowMeState>({ following: false, stoppedByPan: false });
   const cellsLayer = useRef<L.GeoJSON | undefined>(undefined);
   const cellsRenderer = useRef<L.Renderer | undefined>(undefined);
   const [cellsWanted, setShowCells] = useState(() => localStorage.getItem(MY_CELLS_KEY) === '1');
@@ -40,60 +79,120 @@ export function LeafletMap({ records, deviceCells }: LeafletMapProps) {
   useEffect(() => {
     const leaflet = L.map(container.current!, { preferCanvas: true }).setView([DEFAULT_VIEW[0], DEFAULT_VIEW[1]], DEFAULT_VIEW[2]);
     map.current = leaflet;
-    // « Mes mailles » under the readings' dots: its own pane, below the overlay pane.
+    worker.current = startMapWorker();
+    // Under the readings' dots: « Mes mailles », and lower still the cells still to survey.
     leaflet.createPane('cells').style.zIndex = '350';
+    leaflet.createPane('survey').style.zIndex = '340';
     cellsRenderer.current = L.canvas({ pane: 'cells' });
-    void loadTileConfig().then((tiles) => {
-      if (!tiles) return setTileNotice('Fond de carte indisponible hors ligne : les relevés restent affichés.');
-      L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom }).addTo(leaflet);
+    serverLayer.current = L.layerGroup().addTo(leaflet);
+    deviceLayer.current = L.layerGroup().addTo(leaflet);
+    const disposeBase = addBaseLayer(leaflet, setTileNotice, setTileSource);
+    followMe.current = new FollowMe(leaflet, setFollow);
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    leaflet.on('moveend', () => {
+      clearTimeout(settle);
+      settle = setTimeout(() => setView(viewOf(leaflet)), MOVE_DEBOUNCE_MS);
     });
-    const serverLayer = L.layerGroup().addTo(leaflet);
-    let request: AbortController | undefined;
-    const loadServerReadings = async () => {
-      request?.abort();
-      if (!navigator.onLine) return setServerNotice('Hors ligne : seuls les relevés de cet appareil sont affichés.');
-      request = new AbortController();
-      const b = leaflet.getBounds();
-      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((n) => Math.max(-180, Math.min(180, n)).toFixed(5)).join(',');
-      try {
-        const response = await fetch(`/api/v1/readings?bbox=${bbox}&limit=${SERVER_PAGE}`, { cache: 'no-store', signal: request.signal });
-        if (!response.ok) throw new Error(String(response.status));
-        const collection = (await response.json()) as FeatureCollection<ReadingProperties> & { nextCursor?: string };
-        serverLayer.clearLayers();
-        L.geoJSON(collection, { pointToLayer: (feature, at) => marker(feature.properties as ReadingProperties, at, false) }).addTo(serverLayer);
-        const shown = collection.features.length;
-        setServerNotice(`${shown} relevé${shown > 1 ? 's' : ''} du serveur dans la vue${collection.nextCursor ? ' (les plus anciens ; zoomez pour tout voir)' : ''}.`);
-      } catch (error) {
-        if ((error as Error).name !== 'AbortError') setServerNotice('Les relevés du serveur n’ont pas pu être chargés.');
-      }
-    };
-    leaflet.on('moveend', () => void loadServerReadings());
-    void loadServerReadings();
+    setView(viewOf(leaflet));
     return () => {
-      request?.abort();
+      clearTimeout(settle);
+      disposeBase();
+      followMe.current?.dispose();
+      worker.current?.stop();
+      worker.current = undefined;
       leaflet.remove();
+      map.current = undefined;
     };
   }, []);
 
+  // The device's readings go to the map's worker once per change, not once per view.
   useEffect(() => {
-    const abort = new AbortController();
-    void callWorker((services) => services.buildDeviceLayer(records.map(({ reading, state }) => ({ reading, state }))), abort.signal).then(
-      ({ collection, countsByLevel }) => {
-        if (!map.current) return;
-        deviceLayer.current?.remove();
-        deviceLayer.current = L.geoJSON(collection, {
-          pointToLayer: (feature, at) => marker(feature.properties as ReadingProperties, at, true),
-        }).addTo(map.current);
-        setCounts(countsByLevel);
-        if (!fitted.current && collection.features.length > 0) {
-          fitted.current = true;
-          map.current.fitBounds(deviceLayer.current.getBounds(), { maxZoom: 16, padding: [24, 24] });
-        }
+    let stale = false;
+    void worker.current?.remote.holdDeviceReadings(records.map(({ reading, state }) => ({ reading, state }))).then(() => {
+      if (!stale) setHeldVersion((version) => version + 1);
+    });
+    if (!fitted.current && records.length > 0 && map.current) {
+      fitted.current = true;
+      const bounds = L.latLngBounds(records.map(({ reading }) => [reading.lat, reading.lon] as [number, number]));
+      map.current.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
+    }
+    return () => {
+      stale = true;
+    };
+  }, [records]);
+
+  useEffect(() => saveMapFilters(filters), [filters]);
+
+  // The device's readings in view: clusters or points, computed in the worker.
+  useEffect(() => {
+    if (!view || heldVersion === 0 || !worker.current) return;
+    let stale = false;
+    void worker.current.remote.deviceMapView({ ...view, filters }).then(
+      (answer) => {
+        if (!stale) drawDevice(answer);
       },
       () => undefined,
     );
-    return () => abort.abort();
-  }, [records]);
+    const drawDevice = (answer: DeviceMapView) => {
+      const layer = deviceLayer.current!;
+      layer.clearLayers();
+      if (answer.kind === 'clusters') {
+        for (const { geometry, properties } of answer.features) zoomOnClick(clusterMarker([geometry.coordinates[1], geometry.coordinates[0]], properties, true), map.current!).addTo(layer);
+        setDeviceNotice(undefined);
+      } else {
+        for (const { properties } of answer.features) {
+          const colour = LEVEL_COLOURS[properties.level];
+          L.circleMarker([properties.lat, properties.lon], { radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95 })
+            .bindPopup(() => readingPopup(properties, true))
+            .addTo(layer);
+        }
+        setDeviceNotice(answer.omitted > 0 ? `${plural(answer.omitted, 'relevé')} de cet appareil non dessinés ici (les plus anciens) : zoomez pour les voir.` : undefined);
+      }
+      setCounts(answer.countsByLevel);
+    };
+    return () => {
+      stale = true;
+    };
+  }, [view, filters, heldVersion]);
+
+  // The server's readings in view: clusters below zoom 13, points above; a newer view aborts the older request.
+  useEffect(() => {
+    if (!view) return;
+    if (!navigator.onLine) {
+      serverLayer.current?.clearLayers();
+      return setServerNotice('Hors ligne : seuls les relevés de cet appareil sont affichés.');
+    }
+    const request = new AbortController();
+    void (async () => {
+      try {
+        const response = await fetch(serverReadingsUrl(view.bbox, view.zoom, filters, SERVER_PAGE), { cache: 'no-store', signal: request.signal });
+        if (!response.ok) throw new Error(String(response.status));
+        const answer = (await response.json()) as ServerAnswer;
+        if (request.signal.aborted) return;
+        const layer = serverLayer.current!;
+        layer.clearLayers();
+        if (answer.clustered) {
+          let total = 0;
+          for (const { geometry, properties } of answer.features) {
+            total += properties.count;
+            zoomOnClick(clusterMarker([geometry.coordinates[1], geometry.coordinates[0]], properties, false), map.current!).addTo(layer);
+          }
+          setServerNotice(`${plural(total, 'relevé')} du serveur dans la vue, regroupés : zoomez pour les détailler.`);
+        } else {
+          for (const { properties } of answer.features) {
+            L.circleMarker([properties.lat, properties.lon], { radius: 6, color: LEVEL_COLOURS[properties.level], weight: 3, fillOpacity: 0 })
+              .bindPopup(() => readingPopup(properties, false))
+              .addTo(layer);
+          }
+          const shown = answer.features.length;
+          setServerNotice(`${plural(shown, 'relevé')} du serveur dans la vue${answer.nextCursor ? ' (les plus anciens ; zoomez pour tout voir)' : ''}.`);
+        }
+      } catch (error) {
+        if ((error as Error).name !== 'AbortError') setServerNotice('Les relevés du serveur n’ont pas pu être chargés.');
+      }
+    })();
+    return () => request.abort();
+  }, [view, filters]);
 
   useEffect(() => {
     if (deviceCells) localStorage.setItem(MY_CELLS_KEY, showCells ? '1' : '0');
@@ -125,13 +224,29 @@ export function LeafletMap({ records, deviceCells }: LeafletMapProps) {
     return () => abort.abort();
   }, [records, showCells, deviceCells]);
 
+  const survey = useCellsToSurvey({ map, worker, campaign, userId, heldVersion });
+
   return (
     <div class="map-wrap">
-      {deviceCells && (
-        <label class="map-toggle">
-          <input type="checkbox" checked={showCells} onChange={(event) => setShowCells(event.currentTarget.checked)} /> Mes mailles (mes relevés sur la grille de 200 m)
-        </label>
-      )}
+      <MapFilterChips filters={filters} onChange={setFilters} />
+      <div class="map-tools">
+        <button
+          type="button"
+          class="follow-me"
+          aria-pressed={follow.following}
+          onClick={() => (follow.following ? followMe.current?.stop() : followMe.current?.start())}
+        >
+          Me suivre
+        </button>
+        {deviceCells && (
+          <label class="map-toggle">
+            <input type="checkbox" checked={showCells} onChange={(event) => setShowCells(event.currentTarget.checked)} /> Mes mailles (mes relevés sur la grille de 200 m)
+          </label>
+        )}
+      </div>
+      {follow.following && <p class="hint follow-status">La carte suit votre position.</p>}
+      {follow.stoppedByPan && <p class="hint follow-status">Suivi arrêté : vous avez déplacé la carte. « Me suivre » pour reprendre.</p>}
+      {follow.error && <p class="hint follow-status">{follow.error}</p>}
       <div ref={container} class="map" role="region" aria-label="Carte" />
       <ul class="legend" aria-label="Légende">
         {LEVELS.map((level) => (
@@ -143,6 +258,10 @@ export function LeafletMap({ records, deviceCells }: LeafletMapProps) {
         <li>
           <span class="swatch hollow" /> Relevé reçu par le serveur
         </li>
+        <li>
+          <span class="swatch cluster-key" /> Cercle chiffré : relevés regroupés, couleur du niveau le plus fréquent (zoomez pour les détailler)
+        </li>
+        {survey.cells && <SurveyLegendItem cells={survey.cells} />}
       </ul>
       {showCells && (
         <ul class="legend" aria-label="Légende de mes mailles">
@@ -155,35 +274,24 @@ export function LeafletMap({ records, deviceCells }: LeafletMapProps) {
         </ul>
       )}
       {showCells && <p class="hint">Mes mailles : un verdict demande au moins 3 relevés par opérateur, et les quatre opérateurs mesurés pour une zone blanche ou grise.</p>}
+      {survey.notice && <p class="hint outline-notice">{survey.notice}</p>}
       {tileNotice && <p class="hint">{tileNotice}</p>}
       {serverNotice && <p class="hint server-notice">{serverNotice}</p>}
+      {deviceNotice && <p class="hint">{deviceNotice}</p>}
+      {tileSource && map.current && <OfflineMaps map={map.current} source={tileSource} />}
     </div>
   );
 }
 
-function marker(properties: ReadingProperties, at: L.LatLng, onDevice: boolean): L.CircleMarker {
-  const colour = LEVEL_COLOURS[properties.level];
-  const circle = onDevice
-    ? L.circleMarker(at, { radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95 })
-    : L.circleMarker(at, { radius: 6, color: colour, weight: 3, fillOpacity: 0 });
-  circle.bindPopup(() => popup(properties));
-  return circle;
+/** A tap on a cluster zooms towards it, up to where points replace clusters. */
+function zoomOnClick(marker: L.Marker, map: L.Map): L.Marker {
+  return marker.on('click', () => map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, CLUSTER_BELOW_ZOOM)));
 }
 
-/** Built from text nodes: a reading's note comes from a person and is never HTML. */
-function popup(p: ReadingProperties): HTMLElement {
-  const element = document.createElement('div');
-  const lines = [
-    `${LEVEL_LABELS[p.level]}`,
-    `${OPERATOR_LABELS[p.operator]} · ${TECHNOLOGY_LABELS[p.technology]}`,
-    p.signalDbm !== undefined ? `${p.signalDbm} dBm` : p.signalBars !== undefined ? `${p.signalBars} barre(s)` : '',
-    `${formatTime(p.recordedAt)} · ± ${Math.round(p.accuracyM)} m`,
-    p.note ? `« ${p.note} »` : '',
-  ];
-  for (const line of lines.filter(Boolean)) {
-    const row = document.createElement('div');
-    row.textContent = line;
-    element.append(row);
-  }
-  return element;
+function SurveyLegendItem({ cells }: { cells: CellsToSurvey }) {
+  return (
+    <li>
+      <span class="swatch survey-key" /> Mailles encore à parcourir : {cells.remaining.toLocaleString('fr-FR')} sur {cells.total.toLocaleString('fr-FR')}
+    </li>
+  );
 }

@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
+import { currentCampaign } from '../campaigns/current-campaign.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import type { LeafletMapProps } from './LeafletMap.tsx';
 
@@ -11,6 +12,7 @@ let loading: Promise<ComponentType<LeafletMapProps>> | undefined;
 export function MapScreen() {
   const { records } = useStore(outboxState);
   const { session } = useStore(sessionState);
+  const { campaign } = useStore(currentCampaign);
   const [LeafletMap, setLeafletMap] = useState<ComponentType<LeafletMapProps>>();
   const [failed, setFailed] = useState(false);
 
@@ -31,7 +33,12 @@ export function MapScreen() {
       {failed ? (
         <p class="error">La carte n’a pas pu se charger. Rouvrez l’application avec du réseau une fois pour l’installer.</p>
       ) : LeafletMap ? (
-        <LeafletMap records={records} deviceCells={session?.info.user.role === 'agent' || records.length > 0} />
+        <LeafletMap
+          records={records}
+          deviceCells={session?.info.user.role === 'agent' || records.length > 0}
+          {...(campaign && { campaign })}
+          {...(session && { userId: session.info.user.id })}
+        />
       ) : (
         <p>Chargement de la carte…</p>
       )}

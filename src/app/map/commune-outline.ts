@@ -1,0 +1,33 @@
+import type { OutlineGeometry } from '../../worker/cells-to-survey.ts';
+
+export type CommuneOutline = { kind: 'outline'; geometry: OutlineGeometry } | { kind: 'not-provided' } | { kind: 'unavailable' };
+
+const keyOf = (insee: string) => `couverture.commune-outline.${insee}`;
+
+/**
+ * A commune's outline (GET /api/v1/communes/:code/outline), kept in localStorage so that it
+ * shows offline in the field. « not-provided »: the server has no contours (404);
+ * « unavailable »: neither the network nor the cache could say.
+ */
+export async function loadCommuneOutline(insee: string, signal?: AbortSignal): Promise<CommuneOutline> {
+  try {
+    const response = await fetch(`/api/v1/communes/${encodeURIComponent(insee)}/outline`, { cache: 'no-store', ...(signal && { signal }) });
+    if (response.status === 404) {
+      localStorage.removeItem(keyOf(insee));
+      return { kind: 'not-provided' };
+    }
+    if (!response.ok) throw new Error(String(response.status));
+    const feature = (await response.json()) as { geometry?: OutlineGeometry };
+    if (feature.geometry?.type !== 'Polygon' && feature.geometry?.type !== 'MultiPolygon') throw new Error('not a polygon');
+    try {
+      localStorage.setItem(keyOf(insee), JSON.stringify(feature.geometry));
+    } catch {
+      // Storage full: the outline still shows now, only not offline.
+    }
+    return { kind: 'outline', geometry: feature.geometry };
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    const cached = localStorage.getItem(keyOf(insee));
+    return cached ? { kind: 'outline', geometry: JSON.parse(cached) as OutlineGeometry } : { kind: 'unavailable' };
+  }
+}
