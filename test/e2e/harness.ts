@@ -48,6 +48,14 @@ export interface TestServer {
   holdPosts(): () => void;
   /** Tiles requested from the loopback tile server. */
   tileRequests: number;
+  /** Requests per tile path (`/14/8353/5973.png`), repeats counted. */
+  tileCounts: Map<string, number>;
+  /** While set, the tile server drops every connection, as when it cannot be reached. */
+  tilesUnreachable: boolean;
+  /** Tile requests waiting on holdTiles() right now. */
+  heldTiles: number;
+  /** Serves `after` more tiles, then holds every tile request until the returned function is called. */
+  holdTiles(options?: { after?: number }): () => void;
   storedReadings(): Promise<Reading[]>;
   /** Residents' reports held, hidden ones included. */
   storedReports(): Promise<Report[]>;
@@ -60,13 +68,30 @@ export interface TestServer {
  */
 export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'couverture-e2e-'));
+  // Every tile is the 192 px app icon: a test tells a real tile from the service worker's
+  // 256 px « Non téléchargé » placeholder by its size.
   const tile = await readFile(new URL('../../public/icons/icon-192.png', import.meta.url));
-  const tiles: Server = createServer((_request, response) => {
+  let tileHold: { left: number; released: Promise<void>; release: () => void } | undefined;
+  const tiles: Server = createServer(async (request, response) => {
+    if (server.tilesUnreachable) return void request.socket.destroy();
+    const path = request.url ?? '/';
     server.tileRequests += 1;
-    response.writeHead(200, { 'content-type': 'image/png' }).end(tile);
+    server.tileCounts.set(path, (server.tileCounts.get(path) ?? 0) + 1);
+    const hold = tileHold;
+    if (hold && hold.left > 0) hold.left -= 1;
+    else if (hold) {
+      server.heldTiles += 1;
+      await hold.released;
+      server.heldTiles -= 1;
+    }
+    // A request the page gave up on (a cancelled download, a reload) has no one left to answer.
+    if (response.destroyed) return;
+    // CORS, as IGN's and OSM's tile servers answer: the app asks tiles in cors mode.
+    response.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' }).end(tile);
   });
   await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
   const tilePort = (tiles.address() as AddressInfo).port;
+  const tileBase = `http://127.0.0.1:${tilePort}`;
 
   let held: Promise<void> | undefined;
   const store = openSqliteStore(join(dataDir, 'couverture.sqlite'));
@@ -82,7 +107,15 @@ export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string
       { code: '34261', lat: 43.7339, lon: 3.5494 },
       { code: '34172', lat: 43.6108, lon: 3.8767 },
     ]),
-    tiles: { url: `http://127.0.0.1:${tilePort}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', maxZoom: 19 },
+    // Two base maps on the loopback tile server: the default may be downloaded ahead (like
+    // Plan IGN), the other only cached while browsing (like OpenStreetMap).
+    tileSources: {
+      defaultSourceId: 'test',
+      sources: [
+        { id: 'test', label: 'Tuiles de test', url: `${tileBase}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', minZoom: 0, maxZoom: 19, allowsPrefetch: true, averageTileBytes: tile.length },
+        { id: 'test-libre', label: 'Tuiles sans téléchargement', url: `${tileBase}/libre/{z}/{x}/{y}.png`, attribution: 'Tuiles de test (navigation seulement)', minZoom: 0, maxZoom: 19, allowsPrefetch: false, averageTileBytes: tile.length },
+      ],
+    },
   });
   app.addHook('onRequest', async (request, reply) => {
     if (!server.unreachable) return;
@@ -108,6 +141,18 @@ export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string
     unreachable: false,
     failWith: undefined,
     tileRequests: 0,
+    tileCounts: new Map(),
+    tilesUnreachable: false,
+    heldTiles: 0,
+    holdTiles({ after = 0 } = {}) {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      tileHold = { left: after, released, release };
+      return () => {
+        tileHold = undefined;
+        release();
+      };
+    },
     holdPosts() {
       let release!: () => void;
       held = new Promise((resolve) => (release = resolve));
@@ -127,6 +172,7 @@ export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string
     async close() {
       await app.close();
       await store.close();
+      tileHold?.release();
       await new Promise((resolve) => tiles.close(resolve));
       await rm(dataDir, { recursive: true, force: true });
     },
@@ -385,4 +431,33 @@ export function useServerWithPhones(receive: (given: ServerWithPhones) => void):
     server = undefined;
     expect(cspViolations).toEqual([]);
   });
+}
+
+/**
+ * `count` readings in Saint-Guilhem-le-Désert's commune (34261), spread over a box about
+ * 10 km by 25 km around it (the map's département view), operators in turn, bars 0–4,
+ * written straight into the store: a crowd for the map's tests and bench, not an upload.
+ */
+export async function insertReadingCrowd(server: TestServer, count: number): Promise<void> {
+  const operators = ['orange', 'sfr', 'bouygues', 'free'] as const;
+  const start = Date.parse('2026-05-04T06:00:00Z');
+  const place = { accountId: null, commune: '34261', departement: '34', outsideCommunes: false };
+  for (let from = 0; from < count; from += 5000) {
+    const batch: Reading[] = Array.from({ length: Math.min(5000, count - from) }, (_, k) => {
+      const i = from + k;
+      return {
+        id: crypto.randomUUID(),
+        recordedAt: new Date(start + i * 1000).toISOString(),
+        lat: 43.55 + (i % 250) * 0.0005,
+        lon: 3.45 + Math.floor(i / 250) * 0.0015,
+        accuracyM: 10,
+        operator: operators[i % 4]!,
+        technology: '4G',
+        signalBars: i % 5,
+        setting: 'outdoor',
+        source: 'agent',
+      };
+    });
+    await server.store.ingest(batch, batch.map(() => place));
+  }
 }
