@@ -16,6 +16,7 @@ import { buildApp } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
 import type { ReadingPlacement } from '../src/server/storage/reading-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 const BATCH = 500;
 const NOW = Date.parse('2026-05-04T12:00:00Z');
@@ -30,18 +31,8 @@ if (!Number.isInteger(count) || count < BATCH) {
   process.exit(1);
 }
 
-/** mulberry32: the same readings at every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function* batches(): Generator<{ readings: Reading[]; places: ReadingPlacement[] }> {
-  const next = random(11);
+  const next = seededRandom(11);
   const between = (min: number, max: number) => min + next() * (max - min);
   for (let done = 0; done < count; done += BATCH) {
     const readings: Reading[] = [];

@@ -14,6 +14,7 @@ import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/st
 import type { Store } from '../../src/server/storage/store.ts';
 import { addUser, makeReading, makeReport, NIMES, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
 import { AROUND, byCell, CELL_A, CELL_B, CELL_C, getCells, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const tempDir = useTempDir();
 let server: TestApp | undefined;
@@ -60,16 +61,6 @@ function recomputed(readings: Reading[], places: Map<string, ReadingPlacement>, 
   return { ...json, residents: json.residents.map((r) => ({ ...r, firstMs: null, lastMs: null })), outsideGrid: 0 };
 }
 
-/** A small deterministic random generator (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomReading(next: () => number): Reading {
   const pick = <T,>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
   const technology = pick(['4G', '4G', '3G', '5G', 'none'] as const);
@@ -96,7 +87,7 @@ describe('the grid kept by the store', () => {
   it('equals a recomputation from every reading after batches with duplicates, conflicts and residents', async () => {
     const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
     stores.push(store);
-    const next = random(42);
+    const next = seededRandom(42);
     const accounts = ['a1', 'a2', 'a3', null];
     const departements = ['34', '34', '30', null];
     const accepted: Reading[] = [];
@@ -134,7 +125,7 @@ describe('the grid kept by the store', () => {
   it('keeps its all-periods rows equal to the merge of its month rows, through duplicates, reports hidden and shown, and placing', async () => {
     const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
     stores.push(store);
-    const next = random(7);
+    const next = seededRandom(7);
     const reportOptions = { receivedAt: '2026-05-04T12:00:00.000Z', collapseDistanceM: 0, collapseWindowMs: 0 };
     const reports: Report[] = [];
     let previous: Reading[] = [];

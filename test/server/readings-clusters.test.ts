@@ -5,6 +5,7 @@ import { CLUSTER_BELOW_ZOOM, ClusterAccumulator } from '../../src/domain/reading
 import type { Reading } from '../../src/domain/reading.ts';
 import type { RadioTechnology } from '../../src/domain/signal.ts';
 import { addUser, makeReading, MONTPELLIER, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 /**
  * GET /api/v1/readings with `zoom` (clusters below CLUSTER_BELOW_ZOOM, points from it on)
@@ -28,19 +29,9 @@ const RADIO: readonly RadioTechnology[] = ['2G', '3G', '4G', '5G'];
 /** Covers the Hérault and the Gard: every reading below. */
 const WIDE = '2.5,43.2,4.9,44.1';
 
-/** mulberry32: the same readings at every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` readings scattered within ~3 km of `around`, of every operator, technology and level. */
 function scattered(count: number, around: { lat: number; lon: number }, seed: number, overrides: Partial<Reading> = {}): Reading[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const technology = RADIO[Math.floor(next() * RADIO.length)]!;
     return makeReading({

@@ -8,6 +8,7 @@ import { useStore } from '../shell/tiny-store.ts';
 import { AreaList } from './AreaList.tsx';
 import { downloads, resumeInterruptedDownloads, startDownload } from './download-runner.ts';
 import { defaultAreaName, defaultZooms, formatMegabytes, planArea, roomLeft, type MapView, type StorageRoom } from './plan-area.ts';
+import { useOnline } from '../shell/use-online.ts';
 
 export interface OfflineMapsPanelProps {
   /** The area to prepare: the map's view now, as [west, south, east, north] and zoom. */
@@ -203,20 +204,6 @@ async function estimateRoom(): Promise<StorageRoom | undefined> {
   const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
   if (estimate?.usage === undefined || estimate.quota === undefined) return undefined;
   return { usage: estimate.usage, quota: estimate.quota };
-}
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    return () => {
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
-    };
-  }, []);
-  return online;
 }
 
 function range(from: number, to: number): number[] {
