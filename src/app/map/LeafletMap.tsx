@@ -275,6 +275,14 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
       )}
       {showCells && <p class="hint">Mes mailles : un verdict demande au moins 3 relevés par opérateur, et les quatre opérateurs mesurés pour une zone blanche ou grise.</p>}
       {survey.notice && <p class="hint outline-notice">{survey.notice}</p>}
+      {survey.outlineBounds && campaign && (
+        <p class="frame-commune">
+          {/* The commune in view, ready for « Préparer hors ligne », which downloads the view. */}
+          <button type="button" onClick={() => map.current?.fitBounds(survey.outlineBounds!, { padding: [12, 12] })}>
+            Cadrer sur {campaign.communeName}
+          </button>
+        </p>
+      )}
       {tileNotice && <p class="hint">{tileNotice}</p>}
       {serverNotice && <p class="hint server-notice">{serverNotice}</p>}
       {deviceNotice && <p class="hint">{deviceNotice}</p>}

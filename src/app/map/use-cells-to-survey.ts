@@ -38,13 +38,15 @@ export function useCellsToSurvey({
   campaign: Campaign | undefined;
   userId: string | undefined;
   heldVersion: number;
-}): { cells?: CellsToSurvey; notice?: string } {
+}): { cells?: CellsToSurvey; notice?: string; outlineBounds?: L.LatLngBounds } {
   const [outline, setOutline] = useState<OutlineGeometry>();
+  const [outlineBounds, setOutlineBounds] = useState<L.LatLngBounds>();
   const [notice, setNotice] = useState<string>();
   const [cells, setCells] = useState<CellsToSurvey>();
 
   useEffect(() => {
     setOutline(undefined);
+    setOutlineBounds(undefined);
     setNotice(undefined);
     if (!campaign || !map.current) return;
     const abort = new AbortController();
@@ -56,6 +58,7 @@ export function useCellsToSurvey({
         if (answer.kind === 'unavailable') return setNotice('Contour de la commune indisponible hors ligne : ouvrez la carte une fois avec du réseau.');
         layer = L.geoJSON(answer.geometry as GeoJSON.Geometry, { interactive: false, style: { color: SURVEY_COLOUR, weight: 2, dashArray: '6 4', fill: false } }).addTo(map.current);
         setOutline(answer.geometry);
+        setOutlineBounds(layer.getBounds());
       },
       () => undefined,
     );
@@ -87,5 +90,5 @@ export function useCellsToSurvey({
     };
   }, [campaign?.id, outline, heldVersion, userId]);
 
-  return { ...(cells && { cells }), ...(notice && { notice }) };
+  return { ...(cells && { cells }), ...(notice && { notice }), ...(outlineBounds && { outlineBounds }) };
 }
