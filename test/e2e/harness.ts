@@ -7,6 +7,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { createCommunes } from '../../src/server/communes/communes.ts';
+import type { CommuneOutlines } from '../../src/server/communes/outlines.ts';
 import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import type { Role } from '../../src/domain/account.ts';
@@ -64,9 +65,10 @@ export interface TestServer {
 
 /**
  * The real app server on a fresh SQLite file, plus a loopback tile server, on free ports.
- * `staticDir` serves another copy of the built app (a test that ships a new version).
+ * `staticDir` serves another copy of the built app (a test that ships a new version);
+ * `communeOutlines` gives GET /api/v1/communes/:code/outline something to answer.
  */
-export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string } = {}): Promise<TestServer> {
+export async function startServer({ staticDir = E2E_DIST, communeOutlines }: { staticDir?: string; communeOutlines?: CommuneOutlines } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'couverture-e2e-'));
   // Every tile is the 192 px app icon: a test tells a real tile from the service worker's
   // 256 px « Non téléchargé » placeholder by its size.
@@ -98,6 +100,7 @@ export async function startServer({ staticDir = E2E_DIST }: { staticDir?: string
   const app = await buildApp({
     store,
     staticDir,
+    ...(communeOutlines && { communeOutlines }),
     logger: false,
     // Sign-ins in every test: a cheap scrypt keeps them fast (the server tests use the real cost).
     passwordCost: { N: 2 ** 10, r: 8, p: 1 },
