@@ -72,14 +72,19 @@ export const ZoneDraftSchema = v.object({
   /** Required when the need is `autre`: which need. */
   needDetail: v.optional(v.pipe(v.string('Le besoin doit être un texte'), v.maxLength(200, 'Le besoin dépasse 200 caractères'))),
   notes: v.optional(v.pipe(v.string('Les notes doivent être un texte'), v.maxLength(MAX_ZONE_NOTES_LENGTH, `Les notes dépassent ${MAX_ZONE_NOTES_LENGTH} caractères`))),
-});
+}, missingField('Une zone doit être un objet JSON'));
 export type ZoneDraft = v.InferOutput<typeof ZoneDraftSchema>;
 
 /** A move along the workflow (POST /api/v1/zones/:id/status): always with a reason. */
 export const ZoneMoveSchema = v.object({
   status: v.picklist(ZONE_STATUSES, `Étape inconnue : attendu ${ZONE_STATUSES.join(', ')}`),
   reason: v.pipe(v.string('La raison doit être un texte'), v.trim(), v.minLength(1, 'Dites pourquoi la zone change d’étape'), v.maxLength(1000, 'La raison dépasse 1000 caractères')),
-});
+}, missingField('Le changement d’étape doit être un objet JSON'));
+
+/** Without it, valibot answers a missing field in English (« Invalid key: Expected "reason" … »). */
+function missingField(notAnObject: string): (issue: v.ObjectIssue) => string {
+  return (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : notAnObject);
+}
 export type ZoneMove = v.InferOutput<typeof ZoneMoveSchema>;
 
 export interface ZoneHistoryEntry {

@@ -118,7 +118,8 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       }
       if (communeCodes.length > MAX_COMMUNES) throw new AccountError(`Au plus ${MAX_COMMUNES} communes par agent`);
       const unknown = communeCodes.filter((code) => typeof code !== 'string' || !communes.get(code));
-      if (unknown.length > 0) throw new AccountError(`Codes INSEE inconnus : ${unknown.map(String).join(', ')}`);
+      // Not String(code): an object such as {"toString": ""} makes it throw, a 500 for bad input.
+      if (unknown.length > 0) throw new AccountError(`Codes INSEE inconnus : ${unknown.map((code) => (typeof code === 'string' && code !== '' ? code : JSON.stringify(code))).join(', ')}`);
       if (departement !== undefined && departement !== null) throw new AccountError('Un agent n’a pas de département : donnez ses communes');
       return { communes: [...new Set(communeCodes as string[])], departement: null };
     }

@@ -17,6 +17,8 @@ const CLIENT_ERROR_MESSAGES: Record<string, string> = {
     'Type de contenu non pris en charge : envoyez le corps en JSON avec l’en-tête « Content-Type: application/json ».',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'La taille du corps ne correspond pas à l’en-tête Content-Length : renvoyez la requête.',
   FST_ERR_BAD_URL: 'Adresse mal formée (encodage % invalide) : vérifiez l’URL de la requête.',
+  // Fastify's own message is English and echoes the whole path back.
+  FST_ERR_MAX_PARAM_LENGTH: 'Adresse trop longue : un identifiant dans l’URL dépasse 100 caractères ; vérifiez l’URL de la requête.',
 };
 
 const INTERNAL_ERROR = 'Erreur interne du serveur';
