@@ -1,0 +1,280 @@
+/**
+ * `npm run bench` (or `npx tsx bench/perf.ts [N]`): issue 7's performance budgets, on the
+ * production build served by the real server on loopback, in Debian's headless Chromium driven
+ * through the DevTools Protocol, as a phone (390×844, touch, geolocation granted):
+ *  1. first visit of the survey screen on a slow 3G phone (400 kbit/s, 400 ms RTT, CPU ÷4),
+ *     with a session but no app code cached: time to interactive (« Enregistrer le relevé »
+ *     enabled and a tap on an operator handled) and the JavaScript transferred;
+ *  2. a repeat visit offline, from the service worker's cache (CPU ÷4): time to interactive;
+ *  3. tap « Enregistrer » → the reading in IndexedDB, offline, CPU ÷4: median and p95 of
+ *     SAVES saves, timed in the page from the click to the record being readable; then
+ *     SAVES_WITH_QUEUE more with the N readings of step 4 waiting;
+ *  4. N waiting readings (default 5,000) written straight into IndexedDB, then the network
+ *     back (loopback, unthrottled, CPU ÷4): seconds until every one is acknowledged.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { build } from 'vite';
+
+const waiting = Number(process.argv[2] ?? process.env.BENCH_PERF_READINGS ?? 5_000);
+if (!Number.isInteger(waiting) || waiting < 1) {
+  console.error(`Waiting readings: expected a positive integer, got ${process.argv[2]}`);
+  process.exit(1);
+}
+const SAVES = 50;
+const SAVES_WITH_QUEUE = 20;
+/** Page expressions are strings: tsx would wrap functions in a helper the page does not have. */
+const SAVE_ENABLED = `[...document.querySelectorAll('button')].some((button) => button.textContent.includes('Enregistrer le relevé') && !button.disabled)`;
+const CHROMIUM_NOTE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CPU_SLOWDOWN = 4;
+/** Slow 3G as Lighthouse and DevTools define it: 400 kbit/s each way, 400 ms round trip. */
+const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 };
+
+const workDir = await mkdtemp(join(tmpdir(), 'couverture-bench-perf-'));
+try {
+  const dist = join(workDir, 'dist');
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  await build({ logLevel: 'warn', mode: 'production', build: { outDir: dist, emptyOutDir: true } });
+  process.env.NODE_ENV = nodeEnv;
+
+  const { startServer, launchPhone, createUser, openSignedIn } = await import('../test/e2e/harness.ts');
+  const server = await startServer({ staticDir: dist });
+  const phone = await launchPhone();
+  try {
+    const agent = await createUser(server);
+    const { context } = phone;
+    // Signed in once with network, then the app's code forgotten: the session (cookie and
+    // IndexedDB) stays, the HTTP cache, Cache Storage and service worker go.
+    const first = await openSignedIn(context, server.url, agent);
+    const clearing = await context.newCDPSession(first);
+    await clearing.send('Storage.clearDataForOrigin', { origin: server.url, storageTypes: 'service_workers,cache_storage' });
+    await clearing.send('Network.clearBrowserCache');
+    await clearing.detach();
+    await first.close();
+
+    console.log(`\nPerformance budgets: production build, headless Chromium (${CHROMIUM_NOTE}), server on loopback\n`);
+
+    // 1. First visit on slow 3G.
+    let page = await context.newPage();
+    let cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    const scripts = countScriptBytes(cdp);
+    const firstTti = await timeToInteractive(page, `${server.url}/#releve`, 'Orange');
+    const js = scripts();
+    console.log(
+      `First visit, slow 3G (400 kbit/s, 400 ms RTT), CPU ÷${CPU_SLOWDOWN}: interactive after ${(firstTti / 1000).toFixed(2)} s; ` +
+        `JavaScript transferred ${(js.bytes / 1024).toFixed(1)} KB in ${js.count} scripts (bytes on the wire, headers included)`,
+    );
+    // The service worker installs on this visit; the repeat visit needs it in control.
+    await waitInPage(page, 'navigator.serviceWorker.controller !== null');
+    await cdp.detach();
+    await page.close();
+
+    // 2. Repeat visit offline.
+    await context.setOffline(true);
+    page = await context.newPage();
+    cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    const repeatTti = await timeToInteractive(page, `${server.url}/#releve`, 'SFR');
+    console.log(`Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${(repeatTti / 1000).toFixed(2)} s`);
+
+    // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
+    console.log(`Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, ${await timedSaves(page, SAVES)}`);
+
+    // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
+    // a week offline in the valleys is when the outbox is longest.
+    await page.evaluate(insertWaitingReadings(agent.id, waiting));
+    console.log(`The same with ${waiting.toLocaleString('en-US')} more readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
+    const before = await pendingOnDevice(page);
+    const start = performance.now();
+    await context.setOffline(false);
+    let left = before;
+    while (left > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await pendingOnDevice(page);
+      if (performance.now() - start > 600_000) throw new Error(`${left} readings still waiting after 10 minutes`);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const stored = (await server.store.query({ limit: 1_000_000 })).readings.length;
+    console.log(
+      `${before.toLocaleString('en-US')} waiting readings (${waiting.toLocaleString('en-US')} inserted + ${SAVES + SAVES_WITH_QUEUE} saved) → all acknowledged: ` +
+        `${seconds.toFixed(1)} s after the network returned (loopback, CPU ÷${CPU_SLOWDOWN}); server holds ${stored.toLocaleString('en-US')}`,
+    );
+    if (stored !== before) throw new Error(`The server holds ${stored} readings, the device sent ${before}`);
+    console.log();
+    await cdp.detach();
+  } finally {
+    await phone.close();
+    await server.close();
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+
+/**
+ * Opens `url` and returns the milliseconds from navigation start until the save button is
+ * enabled and a tap on `operator` has been handled (its radio checked), read in the page.
+ */
+async function timeToInteractive(page: Page, url: string, operator: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit', timeout: 300_000 });
+    await waitInPage(page, SAVE_ENABLED);
+  await page.getByRole('group', { name: 'Opérateur' }).getByText(operator, { exact: true }).click();
+  const radio = page.getByRole('group', { name: 'Opérateur' }).getByRole('radio', { name: operator, exact: true });
+  await radio.waitFor();
+  return (await waitInPage(
+    page,
+    `(() => { const input = [...document.querySelectorAll('input[type=radio]')].find((i) => i.parentElement.textContent.trim() === ${JSON.stringify(operator)}); return input && input.checked ? performance.now() : false; })()`,
+  )) as number;
+}
+
+/**
+ * Resolves with the first truthy value of the page expression `condition`, checked every
+ * 10 ms in the page. Playwright's waitForFunction evaluates string predicates with eval,
+ * which the app's Content-Security-Policy forbids; page.evaluate goes through the protocol.
+ */
+function waitInPage(page: Page, condition: string): Promise<unknown> {
+  return page.evaluate(`new Promise((resolve) => {
+    const check = () => {
+      const value = (${condition});
+      if (value) resolve(value);
+      else setTimeout(check, 10);
+    };
+    check();
+  })`);
+}
+
+/** `count` readings through the survey screen: median, p95 and max of tap → IndexedDB. */
+async function timedSaves(page: Page, count: number): Promise<string> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) times.push(await timedSave(page, i));
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+  return `${count} saves: median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`;
+}
+
+/** One reading through the survey screen; the milliseconds from the tap until IndexedDB holds it. */
+async function timedSave(page: Page, i: number): Promise<number> {
+  const operators = ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile'];
+  await page.getByRole('group', { name: 'Opérateur' }).getByText(operators[i % 4]!, { exact: true }).click();
+  await page.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
+  await page.getByRole('group', { name: 'Barres de réseau' }).getByText(String(i % 5), { exact: true }).click();
+  const before = await outboxCount(page);
+  // Tapped once the screen has caught up with the previous save (the sync bar counts every
+  // reading, all pending offline), as an agent who walks between readings does: back to back,
+  // the tap would also wait for the previous save's re-read of the whole outbox.
+  const counted = before === 0 ? 'Aucun relevé' : before === 1 ? '1 relevé' : `${before} relevés`;
+  await waitInPage(page, `document.querySelector('.pending-count')?.textContent.startsWith(${JSON.stringify(counted)})`);
+  // The tap's time is taken in the page, by a listener that runs before the app's own.
+  await page.evaluate(`(() => {
+    window.__tap = undefined;
+    addEventListener('click', (event) => {
+      if (event.target.closest('button[type=submit]')) window.__tap = { at: performance.now(), wall: Date.now() };
+    }, { capture: true, once: true });
+  })()`);
+  await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
+  const ms = (await page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('couverture');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      // The newest record by savedAt (Date.now() when stored), an index step rather than a
+      // count, so that the polling itself costs the same with 5,000 readings waiting.
+      const poll = () => {
+        const request = db.transaction('outbox').objectStore('outbox').index('bySavedAt').openCursor(null, 'prev');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          if (request.result && request.result.value.savedAt >= window.__tap.wall) {
+            const at = performance.now();
+            db.close();
+            resolve(at - window.__tap.at);
+          } else poll();
+        };
+      };
+      poll();
+    };
+  })`)) as number;
+  await page.getByRole('status').filter({ hasText: 'Relevé enregistré' }).waitFor();
+  await waitInPage(page, SAVE_ENABLED);
+  return ms;
+}
+
+function outboxCount(page: Page): Promise<number> {
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('couverture');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const request = open.result.transaction('outbox').objectStore('outbox').count();
+      request.onsuccess = () => { open.result.close(); resolve(request.result); };
+    };
+  })`) as Promise<number>;
+}
+
+/** Readings still pending in the device's outbox (index byStateAndSavedAt, src/store/db.ts). */
+function pendingOnDevice(page: Page): Promise<number> {
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('couverture');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const range = IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
+      const request = open.result.transaction('outbox').objectStore('outbox').index('byStateAndSavedAt').count(range);
+      request.onsuccess = () => { open.result.close(); resolve(request.result); };
+    };
+  })`) as Promise<number>;
+}
+
+/**
+ * A page script writing `count` valid readings into the outbox, as the app stores them
+ * (src/store/outbox.ts addReading), recorded by `accountId`, in one transaction.
+ */
+function insertWaitingReadings(accountId: string, count: number): string {
+  return `new Promise((resolve, reject) => {
+    const open = indexedDB.open('couverture');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('outbox', 'readwrite');
+      const store = tx.objectStore('outbox');
+      const operators = ['orange', 'sfr', 'bouygues', 'free'];
+      const start = Date.now() - ${count} * 1000;
+      for (let i = 0; i < ${count}; i += 1) {
+        const reading = {
+          id: crypto.randomUUID(),
+          recordedAt: new Date(start + i * 1000).toISOString(),
+          lat: 43.7339 + (i % 100) * 0.0001,
+          lon: 3.5494 + Math.floor(i / 100) * 0.0001,
+          accuracyM: 12,
+          operator: operators[i % 4],
+          technology: '4G',
+          signalBars: i % 5,
+          setting: 'outdoor',
+          voice: 'not-tested',
+          sms: 'not-tested',
+          source: 'agent',
+        };
+        store.add({ id: reading.id, reading, state: 'pending', savedAt: start + i * 1000, recordedBy: ${JSON.stringify(accountId)} });
+      }
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  })`;
+}
+
+/** Counts the bytes on the wire (headers included) of every script response the page receives. */
+function countScriptBytes(cdp: CDPSession): () => { bytes: number; count: number } {
+  const scripts = new Set<string>();
+  let bytes = 0;
+  let count = 0;
+  cdp.on('Network.responseReceived', (event) => {
+    if (event.type === 'Script') scripts.add(event.requestId);
+  });
+  cdp.on('Network.loadingFinished', (event) => {
+    if (!scripts.has(event.requestId)) return;
+    bytes += event.encodedDataLength;
+    count += 1;
+  });
+  return () => ({ bytes, count });
+}

@@ -1,0 +1,61 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productionBuild } from './app-build.ts';
+import { initialChunks, readChunk, type Chunk } from './initial-chunks.ts';
+
+/** Issue 7: the survey screen's first JavaScript, gzipped, on a slow 3G phone. */
+const BUDGET_BYTES = 50 * 1024;
+
+/**
+ * Code only some screens need, which must load when they open: the map (Leaflet), the
+ * reviewers' screens, campaigns, file import/export. Matched against source-map paths.
+ */
+const LAZY: Record<string, RegExp[]> = {
+  map: [/node_modules\/leaflet\//, /src\/app\/map\/LeafletMap\.tsx$/],
+  review: [/src\/app\/review\//, /src\/app\/cells\/CoverageScreen\.tsx$/, /src\/app\/zones\/ZonesScreen\.tsx$/],
+  campaigns: [/src\/app\/campaigns\/CampaignsScreen\.tsx$/, /src\/app\/campaigns\/CampaignMap\.tsx$/],
+  files: [/src\/app\/files\//, /node_modules\/papaparse\//],
+};
+
+let dist: string;
+let reused: boolean;
+let initial: Chunk[];
+let all: Chunk[];
+
+beforeAll(async () => {
+  ({ dist, reused } = await productionBuild());
+  initial = await initialChunks(dist);
+  const files = (await readdir(join(dist, 'assets'))).filter((file) => file.endsWith('.js'));
+  all = await Promise.all(files.map((file) => readChunk(dist, `assets/${file}`)));
+}, 120_000);
+
+afterAll(async () => {
+  if (!reused) await rm(dist, { recursive: true, force: true });
+});
+
+describe('the survey screen’s initial JavaScript', () => {
+  it(`stays within ${BUDGET_BYTES / 1024} KB gzipped`, () => {
+    const total = initial.reduce((sum, chunk) => sum + chunk.gzipBytes, 0);
+    const raw = initial.reduce((sum, chunk) => sum + chunk.bytes, 0);
+    const lines = initial.map((chunk) => `  ${chunk.file.padEnd(40)}${(chunk.gzipBytes / 1024).toFixed(1).padStart(7)} KB gz${(chunk.bytes / 1024).toFixed(1).padStart(8)} KB`);
+    console.log(
+      `Initial JavaScript (${reused ? 'e2e build reused' : 'fresh build'}): ${(total / 1024).toFixed(1)} KB gzipped ` +
+        `(${(raw / 1024).toFixed(1)} KB raw) in ${initial.length} chunks, budget ${BUDGET_BYTES / 1024} KB\n${lines.join('\n')}`,
+    );
+    // The entry is in the set: an empty set would pass any budget.
+    expect(initial.some((chunk) => chunk.sources.some((source) => source.endsWith('src/app/main.tsx')))).toBe(true);
+    expect(total).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+
+  for (const [feature, patterns] of Object.entries(LAZY)) {
+    it(`leaves the ${feature} code to a chunk loaded on demand`, () => {
+      const holds = (chunk: Chunk, pattern: RegExp) => chunk.sources.some((source) => pattern.test(source));
+      for (const pattern of patterns) {
+        // Present in the build, so that a renamed module cannot make this pass by absence.
+        expect(all.filter((chunk) => holds(chunk, pattern)).map((chunk) => chunk.file), `${pattern} in some chunk`).not.toEqual([]);
+        expect(initial.filter((chunk) => holds(chunk, pattern)).map((chunk) => chunk.file), `${pattern} in the initial chunks`).toEqual([]);
+      }
+    });
+  }
+});
