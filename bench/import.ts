@@ -9,9 +9,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { TOWER_COLLECTOR_COLUMNS } from '../src/domain/import/tower-collector.ts';
 import { readImportFile } from '../src/worker/import-source.ts';
+import { buildProductionApp } from '../test/support/production-build.ts';
 
 const rows = Number(process.argv[2] ?? process.env.BENCH_IMPORT_ROWS ?? 100_000);
 if (!Number.isInteger(rows) || rows < 1) {
@@ -71,10 +71,7 @@ try {
 /** The whole import in the app's worker, in headless Chromium, timed through the UI. */
 async function browserImport(file: string, workDir: string): Promise<void> {
   const dist = join(workDir, 'dist');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  await build({ logLevel: 'warn', mode: 'production', build: { outDir: dist, emptyOutDir: true } });
-  process.env.NODE_ENV = nodeEnv;
+  await buildProductionApp(dist);
 
   const { startServer, launchPhone, createUser, openSignedIn } = await import('../test/e2e/harness.ts');
   const server = await startServer({ staticDir: dist });

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
+import { buildProductionApp } from '../test/support/production-build.ts';
 
 const count = Number(process.argv[2] ?? process.env.BENCH_MAP_READINGS ?? 50_000);
 if (!Number.isInteger(count) || count < 1) {
@@ -21,10 +21,7 @@ if (!Number.isInteger(count) || count < 1) {
 const workDir = await mkdtemp(join(tmpdir(), 'couverture-bench-map-'));
 try {
   const dist = join(workDir, 'dist');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  await build({ logLevel: 'warn', mode: 'production', build: { outDir: dist, emptyOutDir: true } });
-  process.env.NODE_ENV = nodeEnv;
+  await buildProductionApp(dist);
 
   const { startServer, launchPhone, createUser, openSignedIn, insertReadingCrowd } = await import('../test/e2e/harness.ts');
   const server = await startServer({ staticDir: dist });

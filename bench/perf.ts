@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
-import { build } from 'vite';
+import { buildProductionApp } from '../test/support/production-build.ts';
 
 const waiting = Number(process.argv[2] ?? process.env.BENCH_PERF_READINGS ?? 5_000);
 if (!Number.isInteger(waiting) || waiting < 1) {
@@ -35,10 +35,7 @@ const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1024)
 const workDir = await mkdtemp(join(tmpdir(), 'couverture-bench-perf-'));
 try {
   const dist = join(workDir, 'dist');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  await build({ logLevel: 'warn', mode: 'production', build: { outDir: dist, emptyOutDir: true } });
-  process.env.NODE_ENV = nodeEnv;
+  await buildProductionApp(dist);
 
   const { startServer, launchPhone, createUser, openSignedIn } = await import('../test/e2e/harness.ts');
   const server = await startServer({ staticDir: dist });

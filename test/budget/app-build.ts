@@ -3,8 +3,8 @@ import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { E2E_DIST } from '../e2e/paths.ts';
+import { buildProductionApp } from '../support/production-build.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Everything a build is made from: a build older than any of these may not be this code's. */
@@ -20,14 +20,7 @@ export async function productionBuild(): Promise<{ dist: string; reused: boolean
     return { dist: E2E_DIST, reused: true };
   }
   const dist = await mkdtemp(join(tmpdir(), 'couverture-budget-'));
-  // Vitest sets NODE_ENV=test, which would make a development build (see test/e2e/global-setup.ts).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: ROOT, logLevel: 'warn', mode: 'production', build: { outDir: dist, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await buildProductionApp(dist);
   return { dist, reused: false };
 }
 
