@@ -1,7 +1,14 @@
 import { buildProductionApp } from '../support/production-build.ts';
 import { E2E_DIST } from './paths.ts';
 
-/** The browser tests run the production build, service worker included, built once per run. */
+const shared = globalThis as typeof globalThis & { couvertureE2eBuild?: Promise<void> };
+
+/**
+ * The browser tests run the production build, service worker included, built once per run:
+ * the e2e and fault projects share this set-up, and a second build would rewrite the files
+ * under the first project's feet.
+ */
 export default async function setup(): Promise<void> {
-  await buildProductionApp(E2E_DIST);
+  shared.couvertureE2eBuild ??= buildProductionApp(E2E_DIST);
+  await shared.couvertureE2eBuild;
 }
