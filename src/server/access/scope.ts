@@ -112,14 +112,8 @@ export function zoneDepartement(
  * a reviewer, their département's; an admin, all.
  */
 export function campaignScope(user: User): CampaignScope {
-  switch (user.role) {
-    case 'admin':
-      return { kind: 'all' };
-    case 'reviewer':
-      return { kind: 'departement', departement: user.departement ?? '' };
-    case 'agent':
-      return { kind: 'agent', accountId: user.id, communes: user.communes };
-  }
+  // The same people as the readings a campaign gathers: one rule, two stores' vocabularies.
+  return readingScope(user);
 }
 
 /** One campaign, by the same rule as {@link campaignScope}. */
