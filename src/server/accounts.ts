@@ -227,6 +227,8 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       if (user.disabled) return { disabled: true };
       const createdAtMs = now();
       await store.deleteExpiredSessions(createdAtMs);
+      // Rate-limit windows end by themselves; this only keeps their table small.
+      await store.deleteEndedCounters(createdAtMs);
       const token = randomToken();
       const session: SessionRecord = {
         tokenHash: sha256(token),

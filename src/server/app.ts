@@ -131,11 +131,11 @@ export function buildApp({
   let frontendFallback: FrontendFallback | undefined;
   const routes: FastifyPluginAsync = async (root) => {
     await root.register(helmet, helmetOptions(tileOrigins(tileSources)));
-    await root.register(rateLimit, rateLimitPluginOptions());
+    await root.register(rateLimit, rateLimitPluginOptions(store, now));
     registerHealthRoutes(root, store);
     registerConfigRoutes(root, tileSources, field);
     registerProbeRoutes(root, security.rateLimits.probe);
-    registerSessionRoutes(root, { accounts, now, security });
+    registerSessionRoutes(root, { accounts, counters: store, now, security });
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security });

@@ -1,8 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { RateLimit } from './config.ts';
+import { counterRateLimitStore } from './rate-limit-store.ts';
+import type { CounterStore } from './storage/counter-store.ts';
 
 /**
  * Security settings that are not access rules (those are in access/): headers, what the
@@ -57,14 +59,23 @@ export function withPrivateRequestLogs(logger: FastifyServerOptions['logger']): 
 }
 
 /**
- * Rate limits count requests per client in memory only, for their window. The key is an
- * HMAC of the address under a key drawn at start, so not even the memory holds an IP.
+ * Rate limits count requests per client in the database (rate-limit-store.ts), shared by
+ * every app process, for their window. The key is an HMAC of the address under the
+ * deployment's secret (drawn by the first process, kept in the database), so that neither
+ * memory nor database holds an IP, and every process derives the same key.
  */
-export function rateLimitPluginOptions(): RateLimitPluginOptions {
-  const secret = randomBytes(32);
+export function rateLimitPluginOptions(counters: CounterStore, now: () => number): RateLimitPluginOptions {
+  let secret: Promise<Buffer> | undefined;
   return {
     global: false,
-    keyGenerator: (request) => createHmac('sha256', secret).update(request.ip).digest('base64url').slice(0, 22),
+    store: counterRateLimitStore(counters, now),
+    keyGenerator: async (request) => {
+      secret ??= counters.serverSecret('rate-limit-key').catch((error: unknown) => {
+        secret = undefined;
+        throw error;
+      });
+      return createHmac('sha256', await secret).update(request.ip).digest('base64url').slice(0, 22);
+    },
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Trop de requêtes : réessayez dans ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
   };

@@ -3,6 +3,7 @@ import type { Accounts } from '../accounts.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/cookies.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { SecuritySettings } from '../config.ts';
+import type { CounterStore } from '../storage/counter-store.ts';
 import { routeRateLimit } from '../security.ts';
 
 export const BAD_CREDENTIALS = 'Adresse e-mail ou mot de passe incorrect';
@@ -11,18 +12,21 @@ const SIGN_IN_BODY_LIMIT = 4 * 1024;
 
 export interface SessionRoutesOptions {
   accounts: Accounts;
+  /** Where failed sign-ins are counted: shared by every app process. */
+  counters: CounterStore;
   now: () => number;
   security: SecuritySettings;
 }
 
 /**
  * POST /api/v1/session (sign in), GET (who am I, with the CSRF token), DELETE (sign out).
- * Sign-in is limited per client (rate-limit plugin) and per e-mail (failures counted here),
+ * Sign-in is limited per client (rate-limit plugin) and per e-mail (failures counted here, in
+ * the database like the plugin's counters),
  * so that neither one address nor one account can be guessed at speed.
  */
-export function registerSessionRoutes(app: FastifyInstance, { accounts, now, security }: SessionRoutesOptions): void {
+export function registerSessionRoutes(app: FastifyInstance, { accounts, counters, now, security }: SessionRoutesOptions): void {
   const cookie = { secure: security.cookieSecure };
-  const failures = new FailureCounter(security.rateLimits.loginFailuresPerEmail.max, security.rateLimits.loginFailuresPerEmail.windowS * 1000, now);
+  const failureLimit = security.rateLimits.loginFailuresPerEmail;
 
   app.post('/api/v1/session', { bodyLimit: SIGN_IN_BODY_LIMIT, config: routeRateLimit(security.rateLimits.login) }, async (request, reply) => {
     const body = request.body;
@@ -33,9 +37,10 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, now, sec
     if (typeof email !== 'string' || typeof password !== 'string') {
       return reply.code(400).send({ error: 'Envoyez {"email": "…", "password": "…"} : deux textes' });
     }
-    const emailKey = sha256(email.trim().toLowerCase());
-    const waitS = failures.blockedForS(emailKey);
-    if (waitS > 0) {
+    const failuresKey = `login-failures:${sha256(email.trim().toLowerCase())}`;
+    const failures = await counters.peekHits(failuresKey, now());
+    if (failures && failures.count >= failureLimit.max) {
+      const waitS = Math.max(1, Math.ceil((failures.resetAtMs - now()) / 1000));
       return reply
         .code(429)
         .header('retry-after', String(waitS))
@@ -44,11 +49,11 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, now, sec
 
     const result = await accounts.signIn(email, password);
     if (!result) {
-      failures.record(emailKey);
+      await counters.countHit(failuresKey, failureLimit.windowS * 1000, now());
       return reply.code(401).send({ error: BAD_CREDENTIALS });
     }
     if ('disabled' in result) return reply.code(403).send({ error: DISABLED });
-    failures.clear(emailKey);
+    await counters.clearHits(failuresKey);
     setSessionCookie(request, reply, result.token, security.sessionDays * 86_400, cookie);
     return accounts.sessionInfo(accounts.toPublicUser(result.user), result.session);
   });
@@ -63,40 +68,4 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, now, sec
     clearSessionCookie(request, reply, cookie);
     return reply.code(204).send();
   });
-}
-
-/** Failed sign-ins per key (a hashed e-mail) within a sliding window, in memory only. */
-class FailureCounter {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  private recent(key: string): number[] {
-    const since = this.now() - this.windowMs;
-    const times = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (times.length === 0) this.failures.delete(key);
-    else this.failures.set(key, times);
-    return times;
-  }
-
-  /** Seconds until the next try is allowed; 0 when it is. */
-  blockedForS(key: string): number {
-    const times = this.recent(key);
-    if (times.length < this.max) return 0;
-    return Math.max(1, Math.ceil((times[0]! + this.windowMs - this.now()) / 1000));
-  }
-
-  record(key: string): void {
-    this.failures.set(key, [...this.recent(key), this.now()]);
-    // Bounded memory under a spray of e-mails: forget the oldest keys.
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key);
-  }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Role } from '../../domain/account.ts';
 import type { CellRef } from '../../domain/grid/cell-id.ts';
@@ -264,6 +265,21 @@ export const MIGRATIONS: readonly string[] = [
   //    without loading one body (sqlite-reading-clusters.ts).
   `
   CREATE INDEX readings_by_position ON readings (lat, lon, level, operator, technology, departement, recorded_at_ms);
+  `,
+  // 7. What several app processes must share (issue 8), kept here too so that both stores
+  //    behave alike: rate-limit and sign-in-failure counters (a fixed window per key), and
+  //    the deployment's secrets (the key that hashes client addresses for rate limits).
+  `
+  CREATE TABLE counters (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    reset_at_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX counters_by_end ON counters (reset_at_ms);
+  CREATE TABLE server_secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];
 
@@ -543,6 +559,21 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     VALUES (@at, @actorId, @actorLabel, @action, @targetType, @targetId, @details)`);
   const latestAudit = db.prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?');
 
+  // ---- counters and secrets
+  const countHit = db.prepare<{ key: string; nowMs: number; windowMs: number }, { count: number; reset_at_ms: number }>(`
+    INSERT INTO counters (key, count, reset_at_ms) VALUES (@key, 1, @nowMs + @windowMs)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN reset_at_ms <= @nowMs THEN 1 ELSE count + 1 END,
+      reset_at_ms = CASE WHEN reset_at_ms <= @nowMs THEN @nowMs + @windowMs ELSE reset_at_ms END
+    RETURNING count, reset_at_ms`);
+  const peekHits = db.prepare<[string, number], { count: number; reset_at_ms: number }>(
+    'SELECT count, reset_at_ms FROM counters WHERE key = ? AND reset_at_ms > ?',
+  );
+  const clearHits = db.prepare<[string]>('DELETE FROM counters WHERE key = ?');
+  const deleteEndedCounters = db.prepare<[number]>('DELETE FROM counters WHERE reset_at_ms <= ?');
+  const insertSecret = db.prepare<[string, Buffer]>('INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
+  const secretByName = db.prepare<[string], Buffer>('SELECT value FROM server_secrets WHERE name = ?').pluck();
+
   // ---- reports
   const insertReport = db.prepare(`
     INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at)
@@ -818,6 +849,25 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         targetId: row.target_id,
         details: JSON.parse(row.details) as Record<string, unknown>,
       }));
+    },
+
+    async countHit(key, windowMs, nowMs) {
+      const row = countHit.get({ key, nowMs, windowMs })!;
+      return { count: row.count, resetAtMs: row.reset_at_ms };
+    },
+    async peekHits(key, nowMs) {
+      const row = peekHits.get(key, nowMs);
+      return row && { count: row.count, resetAtMs: row.reset_at_ms };
+    },
+    async clearHits(key) {
+      clearHits.run(key);
+    },
+    async deleteEndedCounters(nowMs) {
+      return deleteEndedCounters.run(nowMs).changes;
+    },
+    async serverSecret(name) {
+      insertSecret.run(name, randomBytes(32));
+      return secretByName.get(name)!;
     },
 
     async ingestReports(items, options) {
