@@ -1,7 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
-// Three projects, by what each needs: pure/IndexedDB logic (fake-indexeddb), the server
-// on real SQLite files, and the built app in headless Chromium.
+/**
+ * The server suite runs on SQLite always, and a second time on PostgreSQL when
+ * COUVERTURE_TEST_POSTGRES_URL names a database the tests may create schemas in (.ci/run
+ * installs and starts one; docs/deployment.md says how to do it by hand).
+ */
+const postgresUrl = process.env.COUVERTURE_TEST_POSTGRES_URL;
+/** Tests of the SQLite file itself (its pragmas, its migrations from older files). */
+const SQLITE_ONLY = ['test/server/sqlite-store.test.ts', 'test/server/migration.test.ts'];
+/** Tests of PostgreSQL itself (its migrations, several processes on one database). */
+const POSTGRES_ONLY = 'test/server/postgres/**/*.test.ts';
+const postgresProjects: TestProjectConfiguration[] = postgresUrl
+  ? [
+      {
+        test: {
+          name: 'server-postgres',
+          include: ['test/server/**/*.test.ts'],
+          exclude: SQLITE_ONLY,
+          environment: 'node',
+          env: { COUVERTURE_TEST_STORE: 'postgres' },
+          testTimeout: 30_000,
+        },
+      },
+    ]
+  : [];
+if (!postgresUrl && !process.env.VITEST_WORKER_ID) {
+  console.warn('COUVERTURE_TEST_POSTGRES_URL n’est pas définie : la suite serveur ne tourne que sur SQLite (voir docs/deployment.md).');
+}
+
+// Projects by what each needs: pure/IndexedDB logic (fake-indexeddb), the server on real
+// SQLite files (and PostgreSQL), the built app in headless Chromium, faults, fuzz, budgets.
 export default defineConfig({
   test: {
     projects: [
@@ -17,9 +45,11 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/server/**/*.test.ts'],
+          exclude: [POSTGRES_ONLY],
           environment: 'node',
         },
       },
+      ...postgresProjects,
       {
         test: {
           name: 'e2e',

@@ -1,6 +1,6 @@
 /**
  * `npm run admin -- <command> [options]`: manage accounts from the server's shell, on the
- * same database as the server (DATA_DIR, like `npm start`). The first admin is made here.
+ * same database as the server (DATABASE_URL or DATA_DIR, like `npm start`). The first admin is made here.
  *
  *   create-admin    --email E --name N [--password P]
  *   add-user        --email E --name N --role agent --communes 34172,34003 [--password P]
@@ -12,15 +12,14 @@
  * The password comes from --password, else COUVERTURE_PASSWORD, else a prompt (hidden).
  * Every change is written to the audit log as done from the command line.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../src/domain/account.ts';
 import { AccountError, createAccounts, SHELL_ACTOR } from '../src/server/accounts.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
 import { ConfigError, loadConfig } from '../src/server/config.ts';
-import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
+import type { Store } from '../src/server/storage/store.ts';
 
 const USAGE = `Usage : npm run admin -- <commande> [options]
 
@@ -32,7 +31,7 @@ const USAGE = `Usage : npm run admin -- <commande> [options]
   list-users
 
 Mot de passe : --password, sinon la variable COUVERTURE_PASSWORD, sinon il est demandé.
-La base est celle du serveur : DATA_DIR (./data par défaut).`;
+La base est celle du serveur : DATABASE_URL si elle est définie, sinon DATA_DIR (./data par défaut).`;
 
 function fail(message: string): never {
   console.error(message);
@@ -106,9 +105,13 @@ try {
   if (error instanceof ConfigError) fail(error.message);
   throw error;
 }
-mkdirSync(config.dataDir, { recursive: true });
-const databaseFile = join(config.dataDir, 'couverture.sqlite');
-const store = openSqliteStore(databaseFile);
+const location = storeLocation(config.dataDir, config.databaseUrl);
+let store: Store;
+try {
+  store = await openStore(location);
+} catch (error) {
+  fail(`Impossible d’ouvrir la base ${describeStoreLocation(location)} : ${(error as Error).message}`);
+}
 const accounts = createAccounts({ store, communes: createCommunes(), now: Date.now, sessionDays: config.security.sessionDays });
 
 async function userIdFor(email: string): Promise<string> {

@@ -72,8 +72,10 @@ export const DEFAULT_GRID: GridSettings = {
 export interface ServerConfig {
   host: string;
   port: number;
-  /** Absolute; holds couverture.sqlite. */
+  /** Absolute; holds couverture.sqlite (unless databaseUrl is set). */
   dataDir: string;
+  /** postgres://…: keep everything in this PostgreSQL database instead of SQLite (storage/open-store.ts). */
+  databaseUrl?: string;
   /** Absolute; the app as built by vite. */
   staticDir: string;
   /** The base maps offered (TILE_SOURCES, TILE_DEFAULT, TILE_URL…; see tile-sources.ts). */
@@ -132,11 +134,16 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const cookieSecure = choice('COOKIE_SECURE', 'auto', ['auto', 'true', 'false'] as const);
   const centres = env.COMMUNE_CENTRES_FILE?.trim();
   const contours = env.COMMUNE_CONTOURS_FILE?.trim();
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (databaseUrl && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    problems.push('DATABASE_URL : attendu postgres://utilisateur:mot-de-passe@hôte:5432/base (retirez-la pour garder SQLite dans DATA_DIR)');
+  }
 
   const config: ServerConfig = {
     host: text('HOST', '127.0.0.1'),
     port: integer('PORT', 8080, 0, 65535),
     dataDir: resolve(text('DATA_DIR', './data')),
+    ...(databaseUrl && { databaseUrl }),
     staticDir: resolve(text('STATIC_DIR', './dist')),
     tileSources: readTileSources(env, { integer, flag }, problems),
     security: {

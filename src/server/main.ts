@@ -3,14 +3,12 @@
  * (config.ts); a problem the operator can fix is reported in one French message, without a
  * stack trace, and the process exits with status 1.
  */
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { createCommunes, readCentresFile, type Communes } from './communes/communes.ts';
 import { createCommuneOutlines, readOutlinesFile, type CommuneOutlines } from './communes/outlines.ts';
-import { openSqliteStore } from './storage/sqlite-store.ts';
+import { describeStoreLocation, openStore, storeLocation } from './storage/open-store.ts';
 import type { Store } from './storage/store.ts';
 
 /** Time to let requests in flight finish on shutdown before giving up on them. */
@@ -29,7 +27,8 @@ try {
   throw error;
 }
 
-const databaseFile = join(config.dataDir, 'couverture.sqlite');
+const location = storeLocation(config.dataDir, config.databaseUrl);
+const databaseName = describeStoreLocation(location);
 let communes: Communes;
 try {
   communes = createCommunes(config.communeCentresFile ? readCentresFile(config.communeCentresFile) : []);
@@ -54,10 +53,9 @@ if (config.communeContoursFile) {
 
 let store: Store;
 try {
-  mkdirSync(config.dataDir, { recursive: true });
-  store = openSqliteStore(databaseFile);
+  store = await openStore(location);
 } catch (error) {
-  fail(`Impossible d’ouvrir la base ${databaseFile} : ${(error as Error).message}`);
+  fail(`Impossible d’ouvrir la base ${databaseName} : ${(error as Error).message}`);
 }
 
 const app = buildApp({
@@ -85,7 +83,7 @@ try {
 
 const { port } = app.server.address() as AddressInfo;
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-console.log(`Couverture est en service sur http://${host}:${port}/ (données : ${databaseFile})`);
+console.log(`Couverture est en service sur http://${host}:${port}/ (données : ${databaseName})`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {

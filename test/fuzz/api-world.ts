@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
@@ -35,13 +36,18 @@ export interface World {
   ids: { zone: string; campaign: string; report: string; spareTokens: string[] };
   /** Changes whenever another connection commits (SQLite's PRAGMA data_version). */
   dataVersion(): number;
+  /**
+   * A digest of every table's content but the rate-limit counters (which count refused
+   * requests too, by design): what "the database is unchanged" means.
+   */
+  contentDigest(): string;
   counts(): Counts;
   readingExists(id: string): boolean;
   close(): Promise<void>;
 }
 
 export async function openWorld(dir: string): Promise<World> {
-  const server = openTestApp(dir, { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
+  const server = await openTestApp(dir, { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
   const { app } = server;
   const report = makeReport();
   await postReports(app, [report]);
@@ -78,9 +84,18 @@ export async function openWorld(dir: string): Promise<World> {
     201,
   );
 
-  const watcher = new Database(server.file, { readonly: true, fileMustExist: true });
+  // The fuzz project runs on SQLite only: its file's change counter says whether anything was written.
+  if (server.location.kind !== 'sqlite') throw new Error('The fuzz world watches a SQLite file');
+  const watcher = new Database(server.location.file, { readonly: true, fileMustExist: true });
   const countStatements = COUNTED.map((table) => [table, watcher.prepare(`SELECT count(*) AS n FROM ${table}`)] as const);
   const readingById = watcher.prepare('SELECT 1 FROM readings WHERE id = ?');
+  const contentTables = watcher
+    .prepare<[], string>(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT IN ('counters', 'server_secrets') ORDER BY name`,
+    )
+    .pluck()
+    .all()
+    .map((table) => watcher.prepare(`SELECT * FROM "${table}"`));
   return {
     server,
     app,
@@ -89,6 +104,11 @@ export async function openWorld(dir: string): Promise<World> {
     target,
     ids: { zone: zone.id, campaign: campaign.id, report: report.id, spareTokens },
     dataVersion: () => watcher.pragma('data_version', { simple: true }) as number,
+    contentDigest: () => {
+      const hash = createHash('sha256');
+      for (const statement of contentTables) hash.update(JSON.stringify(statement.raw().all()));
+      return hash.digest('base64');
+    },
     counts: () => Object.fromEntries(countStatements.map(([table, statement]) => [table, (statement.get() as { n: number }).n])) as Counts,
     readingExists: (id) => readingById.get(id) !== undefined,
     async close() {

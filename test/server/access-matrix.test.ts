@@ -184,7 +184,7 @@ let world: World;
 
 /** A fresh world for each route, so that one route's effects (sign-out, revocations) do not leak into another's. */
 async function makeWorld(): Promise<World> {
-  server = openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
+  server = await openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
   const { app } = server;
   const report = makeReport();
   await postReports(app, [report]);
@@ -215,7 +215,7 @@ function headersOf(persona: Persona): Record<string, string> {
 
 describe('access-control matrix', () => {
   it('covers every API route the server registers, and only those', async () => {
-    const probe = openTestApp(tempDir());
+    const probe = await openTestApp(tempDir());
     const registered: string[] = [];
     probe.app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api')) return;
@@ -232,7 +232,7 @@ describe('access-control matrix', () => {
   });
 
   it('refuses to start with an API route that has no access rule', async () => {
-    const probe = openTestApp(tempDir());
+    const probe = await openTestApp(tempDir());
     expect(() => probe.app.get('/api/v1/oubliee', async () => 'secret')).toThrow(/GET \/api\/v1\/oubliee n’a pas de règle d’accès/);
     await probe.close();
   });

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 describe('GET /api/v1/health', () => {
   it('answers ok, never from a cache', async () => {
-    server = openTestApp(tempDir());
+    server = await openTestApp(tempDir());
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
@@ -22,7 +22,7 @@ describe('GET /api/v1/health', () => {
   });
 
   it('answers 503 when the store does not answer', async () => {
-    server = openTestApp(tempDir());
+    server = await openTestApp(tempDir());
     await server.store.close();
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(response.statusCode).toBe(503);
@@ -32,7 +32,7 @@ describe('GET /api/v1/health', () => {
 
 describe('GET /api/v1/config', () => {
   it('gives the base map the page should draw: the one given as `tiles`, as source "custom"', async () => {
-    server = openTestApp(tempDir());
+    server = await openTestApp(tempDir());
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -48,7 +48,7 @@ describe('GET /api/v1/config', () => {
 
   it('lists the base maps offered, and repeats the default one as `tiles` for older pages', async () => {
     const tileSources = { sources: [OSM, PLAN_IGN], defaultSourceId: 'plan-ign' };
-    server = openTestApp(tempDir(), { tileSources });
+    server = await openTestApp(tempDir(), { tileSources });
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(response.json()).toEqual({
       tiles: { url: PLAN_IGN.url, attribution: PLAN_IGN.attribution, maxZoom: 19 },
@@ -58,7 +58,7 @@ describe('GET /api/v1/config', () => {
   });
 
   it('lets `tiles` say that its source may be pre-downloaded', async () => {
-    server = openTestApp(tempDir(), { tiles: { ...TEST_TILES, allowsPrefetch: true, averageTileBytes: 5000 } });
+    server = await openTestApp(tempDir(), { tiles: { ...TEST_TILES, allowsPrefetch: true, averageTileBytes: 5000 } });
     const { tileSources } = (await server.app.inject({ method: 'GET', url: '/api/v1/config' })).json();
     expect(tileSources.sources[0]).toMatchObject({ id: 'custom', allowsPrefetch: true, averageTileBytes: 5000 });
   });
@@ -74,7 +74,7 @@ describe('GET /api/v1/config', () => {
       probe: { enabled: false, latencySamples: 1, downloadBytes: 50_000, uploadBytes: 0, stepTimeoutMs: 3000 },
       track: { spacingM: 250, intervalS: 120 },
     };
-    server = openTestApp(tempDir(), { field });
+    server = await openTestApp(tempDir(), { field });
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
     expect(response.json()).toEqual({ tiles: TEST_TILES, tileSources: expect.any(Object), field });
   });
@@ -87,7 +87,7 @@ describe('unknown API routes', () => {
     ['DELETE', '/api/v1/readings'],
     ['POST', '/api/v1/health'],
   ] as const)('%s %s → 404 JSON', async (method, url) => {
-    server = openTestApp(tempDir());
+    server = await openTestApp(tempDir());
     const response = await server.app.inject({ method, url });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -99,7 +99,7 @@ describe('unknown API routes', () => {
 describe('server faults', () => {
   it('answers 500 without details, and logs the cause', async () => {
     const logged: string[] = [];
-    const healthy = openTestApp(tempDir());
+    const healthy = await openTestApp(tempDir());
     const admin = await addUser(healthy.app, { role: 'admin' });
     // The same database, except that storing readings fails.
     const failing: Store = { ...healthy.store, ingest: () => Promise.reject(new Error('disk on fire')) };
@@ -110,7 +110,7 @@ describe('server faults', () => {
       passwordCost: TEST_PASSWORD_COST,
       logger: { level: 'error', stream: { write: (line: string) => logged.push(line) } },
     });
-    server = { app, store: failing, file: '', close: async () => (await app.close(), await healthy.close()) };
+    server = { app, store: failing, location: healthy.location, close: async () => (await app.close(), await healthy.close()) };
 
     const response = await postReadings(app, [makeReading()], admin);
     expect(response.statusCode).toBe(500);
@@ -123,7 +123,7 @@ describe('server faults', () => {
 describe('hooks added by the caller', () => {
   // The e2e harness adds a preHandler after buildApp() to simulate outages.
   it('apply to the API routes when added before the server starts', async () => {
-    server = openTestApp(tempDir());
+    server = await openTestApp(tempDir());
     server.app.addHook('preHandler', async (request, reply) => {
       if (request.url === '/api/v1/readings') return reply.code(503).send({ error: 'Panne simulée' });
     });

@@ -5,8 +5,8 @@ import { addUser, makeReading, MONTPELLIER, NIMES, openTestApp, postReadings, us
 const tempDir = useTempDir();
 let server: TestApp;
 
-beforeEach(() => {
-  server = openTestApp(tempDir());
+beforeEach(async () => {
+  server = await openTestApp(tempDir());
 });
 
 afterEach(async () => {
@@ -78,7 +78,7 @@ describe('attribution of readings, whatever the client claims', () => {
 
   it('without commune centres, files an agent’s reading under their communes’ département', async () => {
     await server.close();
-    server = openTestApp(tempDir(), { communes: createCommunes() });
+    server = await openTestApp(tempDir(), { communes: createCommunes() });
     const agent = await addUser(server.app, { communes: ['34261', '34172'] });
     const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
     const reading = makeReading();

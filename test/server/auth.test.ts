@@ -1,15 +1,15 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../src/server/access/enforce.ts';
 import { RELAXED_SECURITY, addUser, makeReading, NOW, openTestApp, postReadings, sessionCookie, signIn, TEST_PASSWORD, useTempDir, type TestApp } from './fixtures.ts';
+import { tableRows } from '../support/test-store.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
 let clock = NOW;
 
-function open(options: Parameters<typeof openTestApp>[1] = {}): TestApp {
+async function open(options: Parameters<typeof openTestApp>[1] = {}): Promise<TestApp> {
   clock = NOW;
-  server = openTestApp(tempDir(), { now: () => clock, ...options });
+  server = await openTestApp(tempDir(), { now: () => clock, ...options });
   return server;
 }
 
@@ -21,7 +21,7 @@ const DAY = 86_400_000;
 
 describe('POST /api/v1/session (sign in)', () => {
   it('answers the session info and sets an HttpOnly, SameSite=Strict cookie for SESSION_DAYS', async () => {
-    const { app } = open();
+    const { app } = await open();
     const { id } = await app.accounts.createUser({ email: 'Agent@Example.fr', name: 'Agnès', password: TEST_PASSWORD, role: 'agent', communes: ['34261', '34010'] });
     const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: ' agent@example.FR ', password: TEST_PASSWORD } });
     expect(response.statusCode).toBe(200);
@@ -44,7 +44,7 @@ describe('POST /api/v1/session (sign in)', () => {
   });
 
   it('marks the cookie Secure behind an HTTPS proxy it trusts, or when COOKIE_SECURE=true', async () => {
-    const { app } = open({ security: { ...RELAXED_SECURITY, trustProxy: true } });
+    const { app } = await open({ security: { ...RELAXED_SECURITY, trustProxy: true } });
     const { email } = await addUser(app);
     const behindProxy = await app.inject({
       method: 'POST',
@@ -55,14 +55,14 @@ describe('POST /api/v1/session (sign in)', () => {
     expect(behindProxy.headers['set-cookie']).toMatch(/; Secure$/);
     await server.close();
 
-    const forced = open({ security: { ...RELAXED_SECURITY, cookieSecure: true } });
+    const forced = await open({ security: { ...RELAXED_SECURITY, cookieSecure: true } });
     const other = await addUser(forced.app);
     const response = await forced.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: other.email, password: TEST_PASSWORD } });
     expect(response.headers['set-cookie']).toMatch(/; Secure$/);
   });
 
   it('refuses a wrong password and an unknown e-mail with the same 401', async () => {
-    const { app } = open();
+    const { app } = await open();
     const { email } = await addUser(app);
     for (const payload of [
       { email, password: 'pas le bon mot de passe' },
@@ -80,14 +80,14 @@ describe('POST /api/v1/session (sign in)', () => {
     ['a bare array', []],
     ['numbers', { email: 1, password: 2 }],
   ])('answers 400 to %s', async (_name, payload) => {
-    const { app } = open();
+    const { app } = await open();
     const response = await app.inject({ method: 'POST', url: '/api/v1/session', ...(payload !== undefined && { payload }) });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toEqual(expect.any(String));
   });
 
   it('limits failed attempts per e-mail, with Retry-After, and lets the person in again after the window', async () => {
-    const { app } = open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 3, windowS: 900 } } } });
+    const { app } = await open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 3, windowS: 900 } } } });
     const { email } = await addUser(app);
     const attempt = (password: string) => app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
     for (let i = 0; i < 3; i += 1) expect((await attempt('mauvais mot de passe')).statusCode).toBe(401);
@@ -100,7 +100,7 @@ describe('POST /api/v1/session (sign in)', () => {
   });
 
   it('limits sign-in requests per client (rate-limit plugin) with 429 and Retry-After', async () => {
-    const { app } = open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, login: { max: 2, windowS: 60 } } } });
+    const { app } = await open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, login: { max: 2, windowS: 60 } } } });
     const attempt = (n: number) => app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: `x${n}@example.fr`, password: 'quelque chose' } });
     expect((await attempt(1)).statusCode).toBe(401);
     expect((await attempt(2)).statusCode).toBe(401);
@@ -111,7 +111,7 @@ describe('POST /api/v1/session (sign in)', () => {
   });
 
   it('refuses a disabled account even with the right password', async () => {
-    const { app } = open();
+    const { app } = await open();
     const admin = await addUser(app, { role: 'admin' });
     const agent = await addUser(app);
     const patch = await app.inject({ method: 'PATCH', url: `/api/v1/users/${agent.id}`, headers: admin.headers, payload: { disabled: true } });
@@ -125,7 +125,7 @@ describe('POST /api/v1/session (sign in)', () => {
 
 describe('GET and DELETE /api/v1/session', () => {
   it('tells who is signed in, with the same CSRF token', async () => {
-    const { app } = open();
+    const { app } = await open();
     const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
     const response = await app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: reviewer.headers.cookie! } });
     expect(response.statusCode).toBe(200);
@@ -133,7 +133,7 @@ describe('GET and DELETE /api/v1/session', () => {
   });
 
   it('answers 401 without a cookie, with an unknown cookie, and with an API token', async () => {
-    const { app } = open();
+    const { app } = await open();
     const scripted = await addUser(app, {}, 'token');
     for (const headers of [{}, { cookie: 'couverture_session=inconnu' }, scripted.headers]) {
       const response = await app.inject({ method: 'GET', url: '/api/v1/session', headers });
@@ -142,7 +142,7 @@ describe('GET and DELETE /api/v1/session', () => {
   });
 
   it('signs out: 204, the cookie cleared, the session gone', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const response = await app.inject({ method: 'DELETE', url: '/api/v1/session', headers: agent.headers });
     expect(response.statusCode).toBe(204);
@@ -151,7 +151,7 @@ describe('GET and DELETE /api/v1/session', () => {
   });
 
   it('needs the CSRF token to sign out', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const response = await app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: agent.headers.cookie! } });
     expect(response.statusCode).toBe(403);
@@ -161,7 +161,7 @@ describe('GET and DELETE /api/v1/session', () => {
 
 describe('session expiry and revocation', () => {
   it('ends a session SESSION_DAYS after sign-in, not before', async () => {
-    const { app, store } = open({ security: { ...RELAXED_SECURITY, sessionDays: 2 } });
+    const { app, store } = await open({ security: { ...RELAXED_SECURITY, sessionDays: 2 } });
     const agent = await addUser(app);
     clock = NOW + 2 * DAY - 1;
     expect((await postReadings(app, [makeReading()], agent)).statusCode).toBe(200);
@@ -173,7 +173,7 @@ describe('session expiry and revocation', () => {
   });
 
   it('app.accounts.revokeSessions ends every session of the account at once', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const secondPhone = await signIn(app, agent.email);
     expect(await app.accounts.revokeSessions(agent.id)).toBe(2);
@@ -185,7 +185,7 @@ describe('session expiry and revocation', () => {
   });
 
   it('an admin revokes sessions with DELETE /api/v1/users/:id/sessions, audit-logged', async () => {
-    const { app } = open();
+    const { app } = await open();
     const admin = await addUser(app, { role: 'admin' });
     const agent = await addUser(app);
     const response = await app.inject({ method: 'DELETE', url: `/api/v1/users/${agent.id}/sessions`, headers: admin.headers });
@@ -198,7 +198,7 @@ describe('session expiry and revocation', () => {
 
 describe('CSRF', () => {
   it('refuses a state-changing request made with the cookie but without the token, storing nothing', async () => {
-    const { app, store } = open();
+    const { app, store } = await open();
     const agent = await addUser(app);
     const attempts: Record<string, string>[] = [{ cookie: agent.headers.cookie! }, { ...agent.headers, 'x-csrf-token': 'pas-le-bon' }];
     for (const headers of attempts) {
@@ -210,7 +210,7 @@ describe('CSRF', () => {
   });
 
   it('does not take the token of another session', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const other = await addUser(app);
     const response = await postReadings(app, [makeReading()], { headers: { cookie: agent.headers.cookie!, 'x-csrf-token': other.headers['x-csrf-token']! } });
@@ -218,7 +218,7 @@ describe('CSRF', () => {
   });
 
   it('asks no token of a request with a bearer token, nor of reads', async () => {
-    const { app } = open();
+    const { app } = await open();
     const scripted = await addUser(app, {}, 'token');
     expect((await postReadings(app, [makeReading()], scripted)).statusCode).toBe(200);
     const agent = await addUser(app);
@@ -228,7 +228,7 @@ describe('CSRF', () => {
 
 describe('personal API tokens', () => {
   it('shows a token once, stores only its hash, lists it without it, and stops it when revoked', async () => {
-    const { app, file } = open();
+    const { app, location } = await open();
     const agent = await addUser(app);
     const created = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'import Tower Collector' } });
     expect(created.statusCode).toBe(201);
@@ -242,10 +242,9 @@ describe('personal API tokens', () => {
     const list = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: agent.headers });
     expect(list.json()).toEqual({ tokens: [{ id, name, createdAt, lastUsedAt: new Date(NOW).toISOString() }] });
 
-    const db = new Database(file, { readonly: true });
-    const rows = JSON.stringify(db.prepare('SELECT * FROM api_tokens').all()) + JSON.stringify(db.prepare('SELECT * FROM sessions').all());
-    const users = JSON.stringify(db.prepare('SELECT * FROM users').all());
-    db.close();
+    const stored = await tableRows(location, ['api_tokens', 'sessions', 'users']);
+    const rows = JSON.stringify(stored.api_tokens) + JSON.stringify(stored.sessions);
+    const users = JSON.stringify(stored.users);
     expect(rows).not.toContain(token.slice(4));
     expect(rows).not.toContain(agent.headers.cookie!.split('=')[1]);
     expect(users).not.toContain(TEST_PASSWORD);
@@ -258,7 +257,7 @@ describe('personal API tokens', () => {
   });
 
   it('lets only the owner or an admin see and revoke a token', async () => {
-    const { app } = open();
+    const { app } = await open();
     const owner = await addUser(app);
     const other = await addUser(app);
     const admin = await addUser(app, { role: 'admin' });
@@ -271,7 +270,7 @@ describe('personal API tokens', () => {
   });
 
   it('lets an admin, and only an admin, create a token for someone else', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const other = await addUser(app);
     const admin = await addUser(app, { role: 'admin' });
@@ -285,7 +284,7 @@ describe('personal API tokens', () => {
   });
 
   it('answers 401 to a malformed or unknown Authorization header, even on a public route', async () => {
-    const { app } = open();
+    const { app } = await open();
     for (const authorization of ['Bearer cvt_inconnu', 'Basic dXNlcjpwYXNz', 'Bearer']) {
       const response = await app.inject({ method: 'GET', url: '/api/v1/reports', headers: { authorization } });
       expect(response.statusCode).toBe(401);

@@ -20,7 +20,7 @@ let admin: Caller;
 const DRAFT = { communeInsee: '34261', startsOn: '2026-05-04', endsOn: '2026-05-29', operators: ['orange', 'sfr', 'bouygues', 'free'] };
 
 beforeAll(async () => {
-  server = openTestApp(tempDir());
+  server = await openTestApp(tempDir());
   const { app } = server;
   agentSG = await addUser(app, { communes: ['34261'] });
   agentSG2 = await addUser(app, { communes: ['34261', '34010'] });
@@ -177,7 +177,7 @@ describe('who sees which campaign', () => {
   let nimes: string;
 
   beforeAll(async () => {
-    world = openTestApp(tempDir());
+    world = await openTestApp(tempDir());
     agent = await addUser(world.app, { communes: ['34261'] });
     movedAgent = await addUser(world.app, { communes: ['34261', '34010'] });
     montpellierAgent = await addUser(world.app, { communes: ['34172'] });

@@ -27,7 +27,7 @@ function getOutline(code: string) {
 
 describe('GET /api/v1/communes/:code/outline', () => {
   it('answers the commune’s Feature from the contours file, to anyone, with its code and name only', async () => {
-    server = openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(readOutlinesFile(writeContoursFile())) });
+    server = await openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(readOutlinesFile(writeContoursFile())) });
     const polygon = await getOutline('34261');
     expect(polygon.statusCode).toBe(200);
     expect(polygon.headers['content-type']).toMatch(/^application\/geo\+json/);
@@ -37,7 +37,7 @@ describe('GET /api/v1/communes/:code/outline', () => {
   });
 
   it('answers 404 with a French message for a commune the file does not have', async () => {
-    server = openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(readOutlinesFile(writeContoursFile())) });
+    server = await openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(readOutlinesFile(writeContoursFile())) });
     // Montpellier's feature in the file is a Point: not an outline.
     for (const code of ['34172', '99999', 'n’importe quoi']) {
       const response = await getOutline(encodeURIComponent(code));
@@ -47,7 +47,7 @@ describe('GET /api/v1/communes/:code/outline', () => {
   });
 
   it('answers 404 saying why when the deployment has no contours file', async () => {
-    server = openTestApp(tempDir());
+    server = await openTestApp(tempDir());
     const response = await getOutline('34261');
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toContain('COMMUNE_CONTOURS_FILE');
@@ -55,7 +55,7 @@ describe('GET /api/v1/communes/:code/outline', () => {
 
   it('is rate-limited like the other public reads', async () => {
     const security = { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, publicReads: { max: 2, windowS: 60 } } };
-    server = openTestApp(tempDir(), { security, communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
+    server = await openTestApp(tempDir(), { security, communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
     expect((await getOutline('34261')).statusCode).toBe(200);
     expect((await getOutline('34010')).statusCode).toBe(200);
     const refused = await getOutline('34261');

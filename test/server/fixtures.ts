@@ -11,8 +11,9 @@ import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { createCommunes, type Centre } from '../../src/server/communes/communes.ts';
 import type { CommuneOutlineFeature } from '../../src/server/communes/outlines.ts';
 import { DEFAULT_SECURITY, type SecuritySettings } from '../../src/server/config.ts';
-import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
+import type { StoreLocation } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 /** The server's clock in tests: readings are recorded a little before it. */
 export const NOW = Date.parse('2026-05-04T12:00:00Z');
@@ -105,17 +106,18 @@ export const RELAXED_SECURITY: SecuritySettings = {
 export interface TestApp {
   app: FastifyInstance;
   store: Store;
-  /** The SQLite file behind the store. */
-  file: string;
+  /** Where the store keeps its data (a SQLite file, or a PostgreSQL schema: see test/support/test-store.ts). */
+  location: StoreLocation;
   close(): Promise<void>;
 }
 
-let databases = 0;
-
-/** The real app on a new SQLite file in `dir`, with the test clock and tiles. */
-export function openTestApp(dir: string, options: Partial<AppOptions> = {}): TestApp {
-  const file = join(dir, `couverture-${++databases}.sqlite`);
-  const store = openSqliteStore(file);
+/**
+ * The real app on a new store (SQLite file in `dir`, or a fresh PostgreSQL schema when the
+ * tests run on PostgreSQL), with the test clock and tiles. `options.store` replaces it.
+ */
+export async function openTestApp(dir: string, options: Partial<AppOptions> = {}): Promise<TestApp> {
+  const opened = await openTestStore(dir);
+  const store = options.store ?? opened.store;
   const app = buildApp({
     store,
     tiles: TEST_TILES,
@@ -128,10 +130,11 @@ export function openTestApp(dir: string, options: Partial<AppOptions> = {}): Tes
   return {
     app,
     store,
-    file,
+    location: opened.location,
     async close() {
       await app.close();
-      await store.close();
+      if (store !== opened.store) await store.close();
+      await opened.dispose();
     },
   };
 }

@@ -34,7 +34,7 @@ describe('the built page', () => {
     ['/icons/icon-192.png', 'image/png', 'no-cache'],
     ['/assets/index-Bx3kq9Zs.js', 'javascript', 'public, max-age=31536000, immutable'],
   ])('serves %s as %s with Cache-Control: %s', async (url, type, cacheControl) => {
-    server = openTestApp(tempDir(), { staticDir: dist });
+    server = await openTestApp(tempDir(), { staticDir: dist });
     const response = await server.app.inject({ method: 'GET', url });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain(type);
@@ -42,7 +42,7 @@ describe('the built page', () => {
   });
 
   it.each(['/carte', '/releves/123', '/carte?lat=43'])('answers the app route %s with the page, not cached', async (url) => {
-    server = openTestApp(tempDir(), { staticDir: dist });
+    server = await openTestApp(tempDir(), { staticDir: dist });
     const response = await server.app.inject({ method: 'GET', url });
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe(INDEX);
@@ -50,21 +50,21 @@ describe('the built page', () => {
   });
 
   it.each(['/assets/index-old.js', '/favicon.ico'])('answers the missing file %s with 404, not the page', async (url) => {
-    server = openTestApp(tempDir(), { staticDir: dist });
+    server = await openTestApp(tempDir(), { staticDir: dist });
     const response = await server.app.inject({ method: 'GET', url });
     expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain('<title>');
   });
 
   it('keeps unknown API routes JSON 404s', async () => {
-    server = openTestApp(tempDir(), { staticDir: dist });
+    server = await openTestApp(tempDir(), { staticDir: dist });
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/nothing' });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toEqual(expect.any(String));
   });
 
   it('says how to build the page when it is missing, and still serves the API', async () => {
-    server = openTestApp(tempDir(), { staticDir: join(tempDir(), 'not-built') });
+    server = await openTestApp(tempDir(), { staticDir: join(tempDir(), 'not-built') });
     const page = await server.app.inject({ method: 'GET', url: '/' });
     expect(page.statusCode).toBe(503);
     expect(page.headers['content-type']).toMatch(/^text\/plain/);

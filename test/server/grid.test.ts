@@ -26,8 +26,8 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
-function open(options: Parameters<typeof openTestApp>[1] = {}): TestApp {
-  server = openTestApp(tempDir(), options);
+async function open(options: Parameters<typeof openTestApp>[1] = {}): Promise<TestApp> {
+  server = await openTestApp(tempDir(), options);
   return server;
 }
 
@@ -247,7 +247,7 @@ describe('GET /api/v1/cells', () => {
   }
 
   it('judges cells from readings across cell borders and operators', async () => {
-    const { app } = open();
+    const { app } = await open();
     await surveyed(app);
     const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
     const response = await getCells(app, reviewer.headers, `bbox=${AROUND}`);
@@ -278,7 +278,7 @@ describe('GET /api/v1/cells', () => {
   });
 
   it('filters by operator, technology, setting and period, and merges coarser cells', async () => {
-    const { app } = open();
+    const { app } = await open();
     await surveyed(app);
     const admin = await addUser(app, { role: 'admin' });
     const get = async (query: string) => {
@@ -310,7 +310,7 @@ describe('GET /api/v1/cells', () => {
   });
 
   it('shows each person only their scope', async () => {
-    const { app } = open();
+    const { app } = await open();
     await surveyed(app);
     const count = async (headers: Record<string, string>) => (await getCells(app, headers, `bbox=${AROUND}`)).json().features.length;
     expect(await count((await addUser(app, { role: 'reviewer', departement: '30' })).headers)).toBe(0);
@@ -322,7 +322,7 @@ describe('GET /api/v1/cells', () => {
   });
 
   it('counts residents’ visible reports per cell, apart from the verdict', async () => {
-    const { app } = open();
+    const { app } = await open();
     await surveyed(app);
     const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
     const report = makeReport({ ...pointIn(CELL_A, 0.5, 0.5) });
@@ -348,7 +348,7 @@ describe('GET /api/v1/cells', () => {
   });
 
   it('takes its verdict thresholds from the configuration', async () => {
-    const { app } = open({ grid: { minReadings: 4 } });
+    const { app } = await open({ grid: { minReadings: 4 } });
     await surveyed(app);
     const admin = await addUser(app, { role: 'admin' });
     const cells = byCell((await getCells(app, admin.headers, `bbox=${AROUND}`)).json());
@@ -357,7 +357,7 @@ describe('GET /api/v1/cells', () => {
   });
 
   it('answers 400 with a clear message to bad input', async () => {
-    const { app } = open();
+    const { app } = await open();
     const admin = await addUser(app, { role: 'admin' });
     const error = async (query: string) => {
       const response = await getCells(app, admin.headers, query);
@@ -383,7 +383,7 @@ describe('GET /api/v1/cells', () => {
 
 describe('GET /api/v1/cells/:cellId/readings', () => {
   it('lists the readings of one cell in the reader’s scope, not its neighbours’', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const inA = [makeReading({ ...pointIn(CELL_A, 0.9999, 0.5) }), makeReading({ ...pointIn(CELL_A, 0.2, 0.2), operator: 'free' })];
     const inB = makeReading({ ...pointIn(CELL_B, 0.0001, 0.5) });

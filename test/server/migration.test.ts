@@ -68,8 +68,7 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
     await upgraded.close();
 
     // The app places the old readings once it starts, so reviewers find them in their département.
-    server = openTestApp(tempDir(), { store: openSqliteStore(file) });
-    server = { ...server, file };
+    server = await openTestApp(tempDir(), { store: openSqliteStore(file) });
     const reviewer30 = await addUser(server.app, { role: 'reviewer', departement: '30' });
     const seen = await server.app.inject({ method: 'GET', url: '/api/v1/readings', headers: reviewer30.headers });
     expect(seen.json().features.map((f: { id: string; properties: { commune: string } }) => [f.id, f.properties.commune])).toEqual([[old[1]!.id, '30189']]);

@@ -75,7 +75,7 @@ function checkValue(field: Field, value: string, missingValues: string[]): strin
 
 /** A: three contributors (published); B: one (withheld); C: two (withheld at the default minimum of 3). */
 async function surveyed(options: Parameters<typeof openTestApp>[1] = {}) {
-  server = openTestApp(tempDir(), options);
+  server = await openTestApp(tempDir(), options);
   const { app } = server;
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   for (let agent = 0; agent < 3; agent += 1) {

@@ -11,7 +11,7 @@ let agent: Caller;
 let scriptUser: Caller;
 
 beforeAll(async () => {
-  server = openTestApp(tempDir());
+  server = await openTestApp(tempDir());
   agent = await addUser(server.app);
   scriptUser = await addUser(server.app, { communes: ['34172'] }, 'token');
 });
@@ -127,7 +127,7 @@ describe('POST /api/v1/probe', () => {
 
 describe('probe budget per client', () => {
   it('answers 429 with a French message past the limit, in each direction', async () => {
-    const limited = openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, probe: { max: 3, windowS: 60 } } } });
+    const limited = await openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, probe: { max: 3, windowS: 60 } } } });
     try {
       const caller = await addUser(limited.app, { communes: ['34172'] }, 'token');
       const get = () => limited.app.inject({ method: 'GET', url: '/api/v1/probe?bytes=10', headers: caller.headers });

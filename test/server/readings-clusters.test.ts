@@ -17,7 +17,7 @@ let server: TestApp;
 let admin: Caller;
 
 beforeEach(async () => {
-  server = openTestApp(tempDir());
+  server = await openTestApp(tempDir());
   admin = await addUser(server.app, { role: 'admin' });
 });
 

@@ -8,7 +8,7 @@ let server: TestApp;
 let agent: Caller;
 
 beforeEach(async () => {
-  server = openTestApp(tempDir());
+  server = await openTestApp(tempDir());
   agent = await addUser(server.app, { role: 'agent', communes: ['34261'] });
 });
 

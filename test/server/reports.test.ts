@@ -6,8 +6,8 @@ import { addUser, makeReport, NIMES, openTestApp, postReports, RELAXED_SECURITY,
 const tempDir = useTempDir();
 let server: TestApp;
 
-function open(options: Parameters<typeof openTestApp>[1] = {}): TestApp {
-  server = openTestApp(tempDir(), options);
+async function open(options: Parameters<typeof openTestApp>[1] = {}): Promise<TestApp> {
+  server = await openTestApp(tempDir(), options);
   return server;
 }
 
@@ -25,7 +25,7 @@ function get(url: string, headers: Record<string, string> = {}) {
 
 describe('POST /api/v1/reports (residents, no account)', () => {
   it('stores valid reports without account, IP or device id, and rejects bad ones alone', async () => {
-    const { app } = open();
+    const { app } = await open();
     const good = makeReport({ note: 'Rien devant la mairie' });
     const bad = { ...makeReport(), problem: 'no-wifi' };
     const response = await postReports(app, [good, bad, 3], { 'user-agent': 'Mozilla/5.0 (Android 14; Pixel 8)' });
@@ -44,7 +44,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
   });
 
   it('ignores any cookie: a report is anonymous, and needs no CSRF token', async () => {
-    const { app } = open();
+    const { app } = await open();
     const agent = await addUser(app);
     const response = await postReports(app, [makeReport()], { cookie: agent.headers.cookie! });
     expect(response.statusCode).toBe(200);
@@ -52,7 +52,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
   });
 
   it('answers a resent report (same id) as a duplicate', async () => {
-    const { app } = open();
+    const { app } = await open();
     const report = makeReport();
     await postReports(app, [report]);
     expect((await postReports(app, [report])).json()).toEqual({ accepted: [], duplicates: [report.id], rejected: [] });
@@ -60,7 +60,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
   });
 
   it('collapses the same report made again within 50 m and an hour, and counts it', async () => {
-    const { app } = open();
+    const { app } = await open();
     const first = makeReport({ reportedAt: '2026-05-04T10:00:00Z' });
     const repeat = makeReport({ reportedAt: '2026-05-04T10:40:00Z', lat: first.lat + 0.0003 }); // ~33 m north
     const farther = makeReport({ reportedAt: '2026-05-04T10:40:00Z', lat: first.lat + 0.0006 }); // ~67 m
@@ -78,7 +78,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
 
   describe('abuse', () => {
     it('limits a burst from one client with 429, Retry-After and a French message', async () => {
-      const { app } = open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, reports: { max: 3, windowS: 600 } } } });
+      const { app } = await open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, reports: { max: 3, windowS: 600 } } } });
       const statuses: number[] = [];
       let last;
       for (let i = 0; i < 5; i += 1) {
@@ -92,7 +92,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
     });
 
     it('counts clients apart (by the address the trusted proxy gives)', async () => {
-      const { app } = open({
+      const { app } = await open({
         security: { ...RELAXED_SECURITY, trustProxy: true, rateLimits: { ...RELAXED_SECURITY.rateLimits, reports: { max: 1, windowS: 600 } } },
       });
       const from = (ip: string) => postReports(app, [makeReport({ lat: 43 + Math.random() })], { 'x-forwarded-for': ip });
@@ -111,7 +111,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
       { name: 'an empty list', status: 400, payload: '{"reports": []}' },
       { name: 'a bare array', status: 400, payload: JSON.stringify([makeReport()]) },
     ])('$name → $status, nothing stored', async ({ status, payload }) => {
-      const { app } = open();
+      const { app } = await open();
       const response = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: json, payload });
       expect(response.statusCode).toBe(status);
       expect(response.json()).toEqual({ error: expect.any(String) });
@@ -120,7 +120,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
     });
 
     it('refuses a note over 300 characters, for that report alone', async () => {
-      const { app } = open();
+      const { app } = await open();
       const long = makeReport({ note: 'x'.repeat(301) });
       const response = await postReports(app, [long]);
       expect(response.json().rejected[0].errors).toEqual([{ field: 'note', message: 'La note dépasse 300 caractères' }]);
@@ -137,7 +137,7 @@ describe('GET /api/v1/reports', () => {
   }
 
   it('gives everyone else positions snapped to a 200 m grid, the hour, no note', async () => {
-    const { app } = open();
+    const { app } = await open();
     const { report34 } = await seed();
     const agent = await addUser(app);
     for (const headers of [{}, agent.headers]) {
@@ -166,7 +166,7 @@ describe('GET /api/v1/reports', () => {
   });
 
   it('gives the département’s reviewers exact positions and notes; others’ reports stay coarse', async () => {
-    const { app } = open();
+    const { app } = await open();
     const { report34, report30 } = await seed();
     const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
     const features = (await get('/api/v1/reports', reviewer.headers)).json().features;
@@ -179,7 +179,7 @@ describe('GET /api/v1/reports', () => {
   });
 
   it('gives an admin everything exactly', async () => {
-    const { app } = open();
+    const { app } = await open();
     const { report30 } = await seed();
     const admin = await addUser(app, { role: 'admin' });
     const feature = (await get('/api/v1/reports', admin.headers)).json().features.find((f: { id: string }) => f.id === report30.id);
@@ -187,7 +187,7 @@ describe('GET /api/v1/reports', () => {
   });
 
   it('filters a bbox on the coarse positions, so a tiny box cannot find an exact one', async () => {
-    const { app } = open();
+    const { app } = await open();
     const { report34 } = await seed();
     const exact = `${report34.lon - 1e-5},${report34.lat - 1e-5},${report34.lon + 1e-5},${report34.lat + 1e-5}`;
     expect((await get(`/api/v1/reports?bbox=${exact}`)).json().features).toEqual([]);
@@ -199,14 +199,14 @@ describe('GET /api/v1/reports', () => {
   });
 
   it.each(['bbox=1,2,3', 'limit=0', 'foo=1', 'cursor=abc'])('answers 400 to %s', async (query) => {
-    open();
+    await open();
     expect((await get(`/api/v1/reports?${query}`)).statusCode).toBe(400);
   });
 });
 
 describe('PATCH /api/v1/reports/:id (hide as spam)', () => {
   it('lets the département’s reviewer hide a report, which then counts nowhere, audit-logged', async () => {
-    const { app } = open();
+    const { app } = await open();
     const spam = makeReport({ note: 'PUBLICITÉ' });
     await postReports(app, [spam]);
     const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
@@ -234,7 +234,7 @@ describe('PATCH /api/v1/reports/:id (hide as spam)', () => {
   });
 
   it('refuses a reviewer of another département (403) and asks a reason to hide (400)', async () => {
-    const { app } = open();
+    const { app } = await open();
     const report = makeReport();
     await postReports(app, [report]);
     const reviewer30 = await addUser(app, { role: 'reviewer', departement: '30' });

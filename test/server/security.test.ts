@@ -17,7 +17,7 @@ describe('security headers', () => {
     const dist = join(tempDir(), 'dist');
     mkdirSync(dist, { recursive: true });
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Couverture</title>');
-    server = openTestApp(tempDir(), { staticDir: dist });
+    server = await openTestApp(tempDir(), { staticDir: dist });
     for (const url of ['/', '/api/v1/health']) {
       const response = await server.app.inject({ method: 'GET', url });
       const csp = response.headers['content-security-policy'] as string;
@@ -45,7 +45,7 @@ describe('security headers', () => {
   it('allows every offered tile source’s origin, once each, for images and fetches (pre-downloads, service worker)', async () => {
     const local = { ...customTileSource({ url: '/tuiles/{z}/{x}/{y}.png', attribution: 'local', maxZoom: 18 }), id: 'local' };
     const osmMirror = { ...OSM, id: 'osm-bis', url: 'https://tile.openstreetmap.org/bis/{z}/{x}/{y}.png' };
-    server = openTestApp(tempDir(), { tileSources: { sources: [PLAN_IGN, OSM, osmMirror, local], defaultSourceId: 'plan-ign' } });
+    server = await openTestApp(tempDir(), { tileSources: { sources: [PLAN_IGN, OSM, osmMirror, local], defaultSourceId: 'plan-ign' } });
     const csp = (await server.app.inject({ method: 'GET', url: '/api/v1/health' })).headers['content-security-policy'] as string;
     const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
     expect(directive('img-src')).toBe("img-src 'self' data: https://data.geopf.fr https://tile.openstreetmap.org");
@@ -56,13 +56,13 @@ describe('security headers', () => {
 describe('error bodies and logs', () => {
   it('never puts a stack trace or SQL in an error body, and logs no client address', async () => {
     const lines: string[] = [];
-    const healthy = openTestApp(tempDir());
+    const healthy = await openTestApp(tempDir());
     const admin = await addUser(healthy.app, { role: 'admin' });
     const broken: Store = {
       ...healthy.store,
       ingest: () => Promise.reject(new Error('SQLITE_CORRUPT: INSERT INTO readings failed')),
     };
-    server = openTestApp(tempDir(), { store: broken, logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } });
+    server = await openTestApp(tempDir(), { store: broken, logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } });
     const failing = server;
     server = { ...failing, close: async () => (await failing.app.close(), await healthy.close()) };
 

@@ -26,7 +26,7 @@ interface World {
 
 /** A: zone grise (orange BC, three agents); B: zone blanche (one agent); both in Saint-Guilhem (34261). */
 async function world(): Promise<World> {
-  server = openTestApp(tempDir());
+  server = await openTestApp(tempDir());
   const { app } = server;
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   const readings: Reading[] = [];

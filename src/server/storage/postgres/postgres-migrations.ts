@@ -1,0 +1,270 @@
+import type pg from 'pg';
+import { inTransaction } from './postgres-db.ts';
+
+/**
+ * The PostgreSQL schema, in versions applied in order; table `schema_migrations` records
+ * those already run. Append only: an entry that has run on some server must never change,
+ * and no entry may drop or rewrite readings.
+ *
+ * It mirrors the SQLite schema (sqlite-store.ts) table for table, with PostgreSQL's types:
+ * - `body` stays text: it is the reading as received in canonical JSON, compared byte for byte
+ *   to tell a retry (duplicate) from a conflict; jsonb would reorder its keys.
+ * - JSON that is only read back whole or filtered on (stats, communes, cells, details) is jsonb.
+ * - Points are plain `lat`/`lon` columns under a B-tree, not PostGIS: every spatial question
+ *   the API asks is a box on points or a range of grid cells already computed at ingest
+ *   (docs/deployment.md says why PostGIS is not needed).
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  // 1. Everything of SQLite schemas 1–6: readings (with who sent them, where they lie, their
+  //    200 m cell, campaign and track), accounts, sessions, API tokens, residents' reports, the
+  //    audit log, the coverage grid (month rows and all-periods rows), zones, campaigns.
+  `
+  CREATE TABLE readings (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id text NOT NULL,
+    recorded_at text NOT NULL,
+    recorded_at_ms bigint NOT NULL,
+    lat double precision NOT NULL,
+    lon double precision NOT NULL,
+    operator text NOT NULL,
+    technology text NOT NULL,
+    level text NOT NULL,
+    source text NOT NULL,
+    body text NOT NULL,
+    received_at text NOT NULL,
+    account_id text,
+    commune text,
+    departement text,
+    outside_communes boolean NOT NULL DEFAULT false,
+    cell_n integer,
+    cell_e integer,
+    campaign_id text,
+    track_id text,
+    CONSTRAINT readings_id_key UNIQUE (id)
+  );
+  CREATE INDEX readings_by_account ON readings (account_id, seq);
+  CREATE INDEX readings_by_commune ON readings (commune, seq);
+  CREATE INDEX readings_by_departement ON readings (departement, seq);
+  CREATE INDEX readings_by_cell ON readings (cell_n, cell_e);
+  CREATE INDEX readings_by_campaign ON readings (campaign_id, seq) WHERE campaign_id IS NOT NULL;
+  CREATE INDEX readings_by_track ON readings (track_id, seq) WHERE track_id IS NOT NULL;
+  -- Boxes of readings, and everything a zoomed-out map's clusters read, so that they are
+  -- counted from the index alone.
+  CREATE INDEX readings_by_position ON readings (lat, lon)
+    INCLUDE (level, operator, technology, departement, recorded_at_ms, account_id, commune);
+
+  CREATE TABLE users (
+    id text PRIMARY KEY,
+    email text NOT NULL,
+    name text NOT NULL,
+    password_hash text NOT NULL,
+    role text NOT NULL CHECK (role IN ('agent', 'reviewer', 'admin')),
+    communes jsonb NOT NULL DEFAULT '[]',
+    departement text,
+    disabled boolean NOT NULL DEFAULT false,
+    created_at text NOT NULL,
+    updated_at text NOT NULL,
+    CONSTRAINT users_email_key UNIQUE (email)
+  );
+  CREATE TABLE sessions (
+    token_hash text PRIMARY KEY,
+    user_id text NOT NULL REFERENCES users (id),
+    csrf_token text NOT NULL,
+    created_at_ms bigint NOT NULL,
+    expires_at_ms bigint NOT NULL
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at_ms);
+  CREATE TABLE api_tokens (
+    id text PRIMARY KEY,
+    user_id text NOT NULL REFERENCES users (id),
+    name text NOT NULL,
+    token_hash text NOT NULL UNIQUE,
+    created_at text NOT NULL,
+    last_used_at text
+  );
+  CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+
+  CREATE TABLE reports (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    reported_at_ms bigint NOT NULL,
+    lat double precision NOT NULL,
+    lon double precision NOT NULL,
+    operator text NOT NULL,
+    problem text NOT NULL,
+    setting text NOT NULL,
+    commune text,
+    departement text,
+    body text NOT NULL,
+    received_at text NOT NULL,
+    hidden boolean NOT NULL DEFAULT false,
+    hidden_reason text,
+    repeats integer NOT NULL DEFAULT 0
+  );
+  CREATE INDEX reports_by_position ON reports (lat, lon);
+
+  CREATE TABLE audit_log (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at text NOT NULL,
+    actor_id text,
+    actor_label text NOT NULL,
+    action text NOT NULL,
+    target_type text NOT NULL,
+    target_id text,
+    details jsonb NOT NULL
+  );
+
+  CREATE TABLE grid_groups (
+    resolution_m integer NOT NULL,
+    north integer NOT NULL,
+    east integer NOT NULL,
+    operator text NOT NULL,
+    technology text NOT NULL,
+    setting text NOT NULL,
+    month text NOT NULL,
+    departement text NOT NULL,
+    stats jsonb NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, technology, setting, month, departement)
+  );
+  CREATE TABLE grid_reports (
+    resolution_m integer NOT NULL,
+    north integer NOT NULL,
+    east integer NOT NULL,
+    operator text NOT NULL,
+    month text NOT NULL,
+    departement text NOT NULL,
+    count integer NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, month, departement)
+  );
+  CREATE TABLE grid_totals (
+    resolution_m integer NOT NULL,
+    north integer NOT NULL,
+    east integer NOT NULL,
+    operator text NOT NULL,
+    technology text NOT NULL,
+    setting text NOT NULL,
+    departement text NOT NULL,
+    stats jsonb NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, technology, setting, departement)
+  );
+  CREATE TABLE grid_report_totals (
+    resolution_m integer NOT NULL,
+    north integer NOT NULL,
+    east integer NOT NULL,
+    operator text NOT NULL,
+    departement text NOT NULL,
+    count integer NOT NULL,
+    PRIMARY KEY (resolution_m, north, east, operator, departement)
+  );
+
+  CREATE TABLE zones (
+    id text PRIMARY KEY,
+    departement text NOT NULL,
+    name text NOT NULL,
+    need text NOT NULL,
+    need_detail text,
+    notes text,
+    cells jsonb NOT NULL,
+    communes jsonb NOT NULL,
+    status text NOT NULL,
+    created_at text NOT NULL,
+    updated_at text NOT NULL
+  );
+  CREATE INDEX zones_by_departement ON zones (departement, created_at);
+  CREATE TABLE zone_history (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    zone_id text NOT NULL REFERENCES zones (id),
+    at text NOT NULL,
+    by_id text NOT NULL,
+    by_name text NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    reason text NOT NULL
+  );
+  CREATE INDEX zone_history_by_zone ON zone_history (zone_id, seq);
+
+  CREATE TABLE campaigns (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    commune text NOT NULL,
+    commune_name text NOT NULL,
+    departement text NOT NULL,
+    starts_on text NOT NULL,
+    ends_on text NOT NULL,
+    operators jsonb NOT NULL,
+    test_number text,
+    created_by text NOT NULL,
+    created_at text NOT NULL,
+    updated_at text NOT NULL
+  );
+  CREATE INDEX campaigns_by_departement ON campaigns (departement, starts_on);
+  CREATE INDEX campaigns_by_commune ON campaigns (commune, starts_on);
+  CREATE TABLE campaign_agents (
+    campaign_id text NOT NULL REFERENCES campaigns (id),
+    account_id text NOT NULL REFERENCES users (id),
+    position integer NOT NULL,
+    PRIMARY KEY (campaign_id, account_id)
+  );
+  CREATE INDEX campaign_agents_by_account ON campaign_agents (account_id);
+  `,
+  // 2. What several app processes must share (as SQLite's migration 7): rate-limit and
+  //    sign-in-failure counters, a fixed window per key; the deployment's secrets.
+  `
+  CREATE TABLE counters (
+    key text PRIMARY KEY,
+    count integer NOT NULL,
+    reset_at_ms bigint NOT NULL
+  );
+  CREATE INDEX counters_by_end ON counters (reset_at_ms);
+  CREATE TABLE server_secrets (
+    name text PRIMARY KEY,
+    value bytea NOT NULL
+  );
+  `,
+];
+
+/** The schema version this code reads and writes. */
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
+
+/** Any constant: the advisory lock that lets one process migrate while the others wait. */
+const MIGRATION_LOCK = 4_260_811;
+
+/**
+ * Brings the schema to POSTGRES_SCHEMA_VERSION, in one transaction: several processes
+ * starting at once take turns on an advisory lock, the first migrates, the others find
+ * nothing left to do. Refuses a database that a newer server has migrated further.
+ * Answers the versions it applied. `upTo` (tests) stops at an older version.
+ */
+export async function migratePostgres(pool: pg.Pool, upTo = POSTGRES_SCHEMA_VERSION): Promise<number[]> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+    const current = rows[0]?.version ?? 0;
+    if (current > POSTGRES_SCHEMA_VERSION) {
+      // This server could misread such a database, so it must not touch it.
+      throw new Error(
+        `la base est au schéma ${current}, plus récent que celui de ce serveur (${POSTGRES_SCHEMA_VERSION}) : lancez une version à jour de Couverture.`,
+      );
+    }
+    const applied: number[] = [];
+    for (let next = current; next < upTo; next += 1) {
+      await client.query(POSTGRES_MIGRATIONS[next]!);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [next + 1]);
+      applied.push(next + 1);
+    }
+    return applied;
+  });
+}
+
+/** The version the database is at (0: empty). */
+export async function postgresSchemaVersion(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ version: number | null }>(
+    `SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE (SELECT max(version) FROM schema_migrations) END AS version`,
+  );
+  return rows[0]?.version ?? 0;
+}

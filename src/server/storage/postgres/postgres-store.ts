@@ -1,0 +1,44 @@
+import type { Store } from '../store.ts';
+import { createPostgresAccounts } from './postgres-accounts.ts';
+import { createPostgresCampaigns } from './postgres-campaigns.ts';
+import { createPostgresCounters } from './postgres-counters.ts';
+import { createPool, type PostgresPoolOptions } from './postgres-db.ts';
+import { migratePostgres } from './postgres-migrations.ts';
+import { createPostgresReadings } from './postgres-readings.ts';
+import { createPostgresZones } from './postgres-zones.ts';
+
+export interface PostgresStoreOptions extends PostgresPoolOptions {
+  /** As SqliteStoreOptions.maintainGrid: only the benchmark turns it off. */
+  maintainGrid?: boolean;
+}
+
+/**
+ * Opens the PostgreSQL database at `url` (postgres://…), migrating it first. Any number of
+ * app processes may open the same database: everything they must share lives in it
+ * (docs/deployment.md).
+ */
+export async function openPostgresStore(url: string, { maintainGrid = true, ...poolOptions }: PostgresStoreOptions = {}): Promise<Store> {
+  const pool = createPool(url, poolOptions);
+  // A broken idle connection (database restarted) must not crash the process: the pool drops it.
+  pool.on('error', () => undefined);
+  try {
+    if (poolOptions.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${poolOptions.schema}`);
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let closed = false;
+  return {
+    ...createPostgresReadings(pool, { maintainGrid }),
+    ...createPostgresAccounts(pool),
+    ...createPostgresZones(pool),
+    ...createPostgresCampaigns(pool),
+    ...createPostgresCounters(pool),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
