@@ -5,6 +5,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { flushOutbox } from '../src/sync/flush.ts';
 import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
 import { registerTileRoutes } from './tile-cache.ts';
+import { flushOptions } from './upload-timeout.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -28,7 +29,7 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if (message?.type === 'SKIP_WAITING') {
     void self.skipWaiting();
   } else if (message?.type === 'SYNC_NOW') {
-    const flushing = flushOutbox();
+    const flushing = flushOptions().then(flushOutbox);
     event.waitUntil(flushing.catch(() => undefined));
     void flushing.then(
       (result) => event.ports[0]?.postMessage(result),
@@ -43,7 +44,7 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
   event.waitUntil(
-    flushOutbox().then((result) => {
+    flushOptions().then(flushOutbox).then((result) => {
       if (result.error !== undefined && !result.authRequired) throw new Error(result.error);
       if (result.reports?.error !== undefined) throw new Error(result.reports.error);
     }),

@@ -7,6 +7,26 @@ import { READINGS_ENDPOINT, REPORTS_ENDPOINT, type UploadResponse } from './prot
 /** A hung connection must not hold the send lock for ever. */
 export const UPLOAD_TIMEOUT_MS = 30_000;
 
+/**
+ * The timeout asked for instead of UPLOAD_TIMEOUT_MS (service-worker/upload-timeout.ts), if
+ * any: only a shorter wait is taken, so that a stray value can never make a hung request
+ * hold the send lock longer.
+ */
+export function shorterUploadTimeout(requested: unknown): number | undefined {
+  return typeof requested === 'number' && Number.isInteger(requested) && requested > 0 && requested < UPLOAD_TIMEOUT_MS ? requested : undefined;
+}
+
+/**
+ * `fetchFn` giving up after `ms` (a TimeoutError, as UPLOAD_TIMEOUT_MS's own), on top of any
+ * signal the caller passed.
+ */
+export function fetchGivingUpAfter(ms: number, fetchFn: typeof fetch = (input, init) => fetch(input, init)): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    return fetchFn(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
+}
+
 export type UploadOutcome =
   /** The server judged each item: see the response. */
   | { kind: 'answered'; response: UploadResponse }

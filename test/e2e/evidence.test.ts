@@ -70,7 +70,11 @@ describe('measured evidence', () => {
     await evidenceStatus(page).filter({ hasText: 'Serveur injoignable : preuve d’absence de service de données' }).waitFor();
 
     server.unreachable = false;
-    await syncBar(page).getByRole('button', { name: 'Envoyer maintenant' }).click();
+    // The app's own retry timer may already be sending (the button is then disabled): tap
+    // only if the agent still could, then wait for the queue to empty either way.
+    const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
+    if (await sendNow.isEnabled()) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     const stored = await arrivedReading(server, id!);
     expect(stored.probe).toMatchObject({ result: 'unreachable', failedStep: 'reach' });
     expect(stored.probe?.latencyMs).toBeUndefined();

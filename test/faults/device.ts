@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import type { OutboxRecord, OutboxState } from '../../src/store/db.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 
@@ -80,6 +80,79 @@ export function deviceStates(page: Page): Promise<Record<OutboxState, number> & 
               if (record.state === 'sent') tally.sentIds.push(record.id);
             }
             resolve(tally);
+          };
+        };
+      }),
+  );
+}
+
+/**
+ * Shortens the service worker's upload timeout (`meta` « uploadTimeoutMs »,
+ * service-worker/upload-timeout.ts), from its next send on.
+ */
+export async function setUploadTimeout(page: Page, ms: number): Promise<void> {
+  await page.evaluate(
+    (ms) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('couverture');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('meta', 'readwrite');
+          tx.objectStore('meta').put(ms, 'uploadTimeoutMs');
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    ms,
+  );
+}
+
+/**
+ * Moves the service workers' clock `offsetMs` ahead, as Playwright's context clock does the
+ * pages' (it does not reach workers): their Date, now and for any worker started later. On
+ * a phone both read one clock; a worker left on the true time would send, stamp and release
+ * held readings by another clock than the page's.
+ */
+export async function shiftWorkerClock(context: BrowserContext, offsetMs: number): Promise<void> {
+  const shift = (worker: Worker) =>
+    worker.evaluate((offsetMs) => {
+      const scope = self as unknown as { Date: DateConstructor; trueDate?: DateConstructor };
+      // Shifting twice must not add the offset twice.
+      const TrueDate = (scope.trueDate ??= scope.Date);
+      class ShiftedDate extends TrueDate {
+        constructor(...args: unknown[]) {
+          if (args.length === 0) super(TrueDate.now() + offsetMs);
+          else super(...(args as [number]));
+        }
+        static override now(): number {
+          return TrueDate.now() + offsetMs;
+        }
+      }
+      scope.Date = ShiftedDate as DateConstructor;
+    }, offsetMs);
+  context.on('serviceworker', (worker) => void shift(worker).catch(() => undefined));
+  const workers = context.serviceWorkers();
+  if (workers.length === 0) throw new Error('no service worker to shift: install the app first');
+  await Promise.all(workers.map(shift));
+}
+
+/** When each reading the device marks sent was marked so (ms since epoch, by the device's clock). */
+export function sentTimes(page: Page): Promise<number[]> {
+  return page.evaluate(
+    () =>
+      new Promise<number[]>((resolve, reject) => {
+        const open = indexedDB.open('couverture');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve((request.result as { sentAt?: number }[]).flatMap((record) => (record.sentAt === undefined ? [] : [record.sentAt])));
           };
         };
       }),

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
-import { createUser, launchPhone, openSignedIn, signInThroughPage, syncBar, type Phone, type TestServer, type TestUser } from '../e2e/harness.ts';
+import { UPLOAD_TIMEOUT_MS } from '../../src/sync/upload.ts';
+import { createUser, deviceReadingIds, launchPhone, openSignedIn, signInThroughPage, syncBar, type Phone, type TestServer, type TestUser } from '../e2e/harness.ts';
 import { E2E_DIST } from '../e2e/paths.ts';
-import { deviceStates, makeReadings, seedOutbox } from './device.ts';
+import { deviceStates, makeReadings, seedOutbox, sentTimes, setUploadTimeout, shiftWorkerClock } from './device.ts';
 import { startFaultServer, type FaultServer } from './fault-server.ts';
 
 /**
@@ -20,6 +21,14 @@ const FULL = process.env.FAULT_SIZE === 'full';
 const size = (small: number, full = 5000) => (FULL ? full : small);
 const DRAIN_TIMEOUT_MS = FULL ? 240_000 : 60_000;
 const HOURS = 60 * 60 * 1000;
+/**
+ * How long the phone waits for an answer in the scenario whose request never gets one: the
+ * app's own 30 s (UPLOAD_TIMEOUT_MS) would be half of `npm test`'s fault run. Long enough
+ * for any answered batch of 500 on a loaded machine.
+ */
+const HUNG_UPLOAD_TIMEOUT_MS = 5_000;
+/** Less than one reading takes in IndexedDB (about 1 KB with its indexes). */
+const STORAGE_ROOM_LEFT = 200;
 
 interface Row {
   scenario: string;
@@ -69,18 +78,34 @@ async function drained(page: Page): Promise<void> {
 
 /**
  * The agent taps « Envoyer maintenant »; the app's own retry (backoff timer, Background Sync)
- * may have drained the queue first, leaving the button disabled: either way is a recovery.
+ * may be sending already, the button then disabled: either way is a recovery, which the
+ * caller's drained() waits for. Tapped only while enabled, so that no click waits on it.
  */
 async function tapSendNow(page: Page): Promise<void> {
-  await syncBar(page).getByRole('button', { name: 'Envoyer maintenant' }).click({ timeout: 3_000 }).catch(() => undefined);
+  const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
+  if (await sendNow.isEnabled()) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
 }
 
 async function failureShown(page: Page, text: RegExp = /Échec du dernier essai/): Promise<void> {
   await syncBar(page).getByText(text).waitFor({ timeout: 45_000 });
 }
 
+/**
+ * The agent fills the survey screen and taps « Enregistrer »; resolves to where the screen
+ * says how the save went, without waiting for it to succeed.
+ */
+async function tapSaveReading(page: Page) {
+  await page.getByRole('link', { name: 'Relevé', exact: true }).click();
+  await page.getByText('Précision').waitFor();
+  await page.getByRole('group', { name: 'Opérateur' }).getByText('Orange', { exact: true }).click();
+  await page.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
+  await page.getByRole('group', { name: 'Barres de réseau' }).getByText('1', { exact: true }).click();
+  await page.getByRole('button', { name: /Enregistrer/ }).click();
+  return page.getByRole('status');
+}
+
 /** Counts on the server, records the table's row, and fails the scenario on any loss or double. */
-async function account(scenario: string, day: Day, readings: Reading[], invalidIds: Set<string>, startedAt: number): Promise<void> {
+async function account(scenario: string, day: Day, readings: Pick<Reading, 'id'>[], invalidIds: Set<string>, startedAt: number): Promise<void> {
   const drainS = ((performance.now() - startedAt) / 1000).toFixed(1);
   const stored = (await day.server.storedReadings()).map((reading) => reading.id);
   const times = new Map<string, number>();
@@ -212,15 +237,20 @@ describe('fault matrix: every waiting reading stored once, none lost', () => {
     const day = await fieldDay();
     const { readings, invalidIds } = await waiting(day, size(300));
     day.server.fault = { kind: 'hang' };
+    // The service worker's support setting (service-worker/upload-timeout.ts), read at each send.
+    await setUploadTimeout(day.page, HUNG_UPLOAD_TIMEOUT_MS);
     const startedAt = performance.now();
     await day.page.reload();
-    // The phone gives up on its own after UPLOAD_TIMEOUT_MS (30 s).
+    // The phone gives up on its own, by its timeout.
     await failureShown(day.page, /délai dépassé/);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(HUNG_UPLOAD_TIMEOUT_MS);
+    expect(performance.now() - startedAt, 'the shorter timeout was taken').toBeLessThan(UPLOAD_TIMEOUT_MS);
+    expect(await day.server.storedReadings()).toEqual([]);
     day.server.fault = undefined;
     await tapSendNow(day.page);
     await drained(day.page);
     await account('timeout, never answered', day, readings, invalidIds, startedAt);
-  }, 120_000);
+  });
 
   it('network flapping during a long upload', async () => {
     const day = await fieldDay();
@@ -304,14 +334,60 @@ describe('fault matrix: every waiting reading stored once, none lost', () => {
     await account('session expired mid-upload', day, readings, invalidIds, startedAt);
   });
 
+  it('storage nearly full on the device', async () => {
+    const day = await fieldDay();
+    // In a valley with no network: the readings wait on the phone.
+    await day.phone.context.setOffline(true);
+    const { readings, invalidIds } = await waiting(day, size(300));
+    day.server.unreachable = true;
+    // The phone is reopened with less room left for the app than one more reading needs.
+    // Chromium's IndexedDB trusts the room it last asked the quota manager about for up to
+    // 30 s, so an override set while the app's database is open goes unseen by small writes:
+    // it is set in a fresh browser, before the app opens its database.
+    const context = await day.phone.restart({ offline: true });
+    day.page = await context.newPage();
+    const devtools = await context.newCDPSession(day.page);
+    const origin = day.server.url;
+    const { usage } = await devtools.send('Storage.getUsageAndQuota', { origin });
+    await devtools.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + STORAGE_ROOM_LEFT });
+    await day.page.goto(origin);
+    await syncBar(day.page).getByText(`${readings.length} relevés en attente`).waitFor();
+
+    const saveStatus = await tapSaveReading(day.page);
+    await saveStatus.filter({ hasText: 'Le relevé n’a pas pu être enregistré sur l’appareil : la mémoire du téléphone est pleine.' }).waitFor();
+    // Nothing already stored was touched, and the failed reading is nowhere.
+    const full = await deviceStates(day.page);
+    expect(full.pending).toBe(readings.length);
+    expect((await deviceReadingIds(day.page)).sort()).toEqual(readings.map((reading) => reading.id).sort());
+    await syncBar(day.page).getByText(`${readings.length} relevés en attente`).waitFor();
+
+    // Room is made (the override lifted): the same reading saves, then everything leaves.
+    await devtools.send('Storage.overrideQuotaForOrigin', { origin });
+    await day.page.getByRole('button', { name: /Enregistrer/ }).click();
+    await saveStatus.filter({ hasText: 'Relevé enregistré' }).waitFor();
+    const saved = (await deviceReadingIds(day.page)).filter((id) => !readings.some((reading) => reading.id === id));
+    expect(saved).toHaveLength(1);
+
+    const startedAt = performance.now();
+    day.server.unreachable = false;
+    await context.setOffline(false);
+    await drained(day.page);
+    await account('storage nearly full', day, [...readings, { id: saved[0]! }], invalidIds, startedAt);
+  });
+
   it('the device clock is hours ahead', async () => {
     const day = await fieldDay();
     const clockOffsetMs = 5 * HOURS;
     await day.phone.context.clock.install({ time: Date.now() + clockOffsetMs });
+    await shiftWorkerClock(day.phone.context, clockOffsetMs);
     const { readings, invalidIds } = await waiting(day, size(300), { clockOffsetMs });
     const startedAt = performance.now();
     await day.page.reload();
     await drained(day.page);
+    // The service worker sent them and stamped them by the phone's clock, the page's.
+    const sentAt = await sentTimes(day.page);
+    expect(sentAt).toHaveLength(readings.length);
+    expect(Math.min(...sentAt)).toBeGreaterThan(Date.now() + clockOffsetMs - 10 * 60_000);
     await account('device clock 5 h ahead', day, readings, invalidIds, startedAt);
   });
 

@@ -166,8 +166,15 @@ export async function startFaultServer({ staticDir = E2E_DIST }: { staticDir?: s
       await open();
     },
     async storedReadings() {
-      const page = await store.query({ limit: 5000 });
-      return page.readings;
+      // Every page: a full-size scenario holds more than one query's 5,000.
+      const readings: Reading[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.query({ limit: 5000, ...(cursor !== undefined && { cursor }) });
+        readings.push(...page.readings);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return readings;
     },
     async close() {
       for (const resolve of abandoned.splice(0)) resolve();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UPLOAD_TIMEOUT_MS, uploadBatch, uploadReports } from '../../src/sync/upload.ts';
+import { fetchGivingUpAfter, shorterUploadTimeout, UPLOAD_TIMEOUT_MS, uploadBatch, uploadReports } from '../../src/sync/upload.ts';
 import { json } from './fake-server.ts';
 import { makeReading, makeReport } from './helpers.ts';
 
@@ -125,5 +125,25 @@ describe('uploadBatch', () => {
       ],
     };
     expect(await uploadBatch([makeReading()], answering(() => json(200, response)))).toEqual({ kind: 'answered', response });
+  });
+});
+
+describe('a shorter upload timeout (fault tests only)', () => {
+  it('is taken only when it is a whole number of milliseconds below UPLOAD_TIMEOUT_MS', () => {
+    expect(shorterUploadTimeout(1000)).toBe(1000);
+    for (const requested of [UPLOAD_TIMEOUT_MS, 60_000, 0, -5, 1.5, '1000', undefined, null]) {
+      expect(shorterUploadTimeout(requested), String(requested)).toBeUndefined();
+    }
+  });
+
+  it('gives up on a request that never settles, as the default timeout does', async () => {
+    const never: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const giving = fetchGivingUpAfter(50, never);
+    await expect(giving('https://example.test/')).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(await uploadBatch([makeReading()], fetchGivingUpAfter(50, never), 'https://example.test')).toEqual({
+      kind: 'unavailable',
+      message: 'Le serveur ne répond pas (délai dépassé)',
+    });
   });
 });

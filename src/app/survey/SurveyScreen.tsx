@@ -4,6 +4,7 @@ import { ACCURACY_WARNING_M, validateReading, type FieldError, type Reading } fr
 import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
 import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';
 import { describeProbe } from '../evidence/describe-evidence.ts';
+import { saveFailureMessage } from '../evidence/save-failure.ts';
 import { saveReading } from '../evidence/save-reading.ts';
 import { formatTime } from '../format.ts';
 import { sessionState } from '../shell/session-state.ts';
@@ -109,7 +110,7 @@ export function SurveyScreen() {
         );
       }
     } catch (error) {
-      setSaveState({ kind: 'failed', message: `Le relevé n’a pas pu être enregistré sur l’appareil : ${String(error)}` });
+      setSaveState({ kind: 'failed', message: saveFailureMessage('Le relevé n’a pas pu être enregistré sur l’appareil', error) });
     } finally {
       setSaving(false);
     }

@@ -3,6 +3,7 @@ import { validateReading } from '../../domain/reading.ts';
 import { nextPointDue } from '../../domain/track.ts';
 import { activeTrack, endTrack, startTrack, type TrackRecord } from '../../store/tracks.ts';
 import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';
+import { saveFailureMessage } from '../evidence/save-failure.ts';
 import { fieldSettings } from '../shell/field-settings.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { createStore } from '../shell/tiny-store.ts';
@@ -223,7 +224,7 @@ async function considerOnce(): Promise<void> {
       trackRun.set({ track: result.track });
     }
   } catch (error) {
-    trackRun.set({ error: `Point non enregistré sur l’appareil : ${String(error)}` });
+    trackRun.set({ error: saveFailureMessage('Point non enregistré sur l’appareil', error) });
   }
 }
 
