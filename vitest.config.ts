@@ -6,11 +6,11 @@ import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
  * installs and starts one; docs/deployment.md says how to do it by hand).
  */
 const postgresUrl = process.env.COUVERTURE_TEST_POSTGRES_URL;
-/** Tests of the SQLite file itself (its pragmas, its migrations from older files). */
-const SQLITE_ONLY = ['test/server/sqlite-store.test.ts', 'test/server/migration.test.ts'];
+/** Tests of the SQLite file itself (its pragmas, its migrations from older files, the default DATA_DIR). */
+const SQLITE_ONLY = ['test/server/sqlite-store.test.ts', 'test/server/migration.test.ts', 'test/server/main.test.ts'];
 /** Tests of PostgreSQL itself (its migrations, several processes on one database). */
 const POSTGRES_ONLY = 'test/server/postgres/**/*.test.ts';
-const postgresProjects: TestProjectConfiguration[] = postgresUrl
+const postgresServerProjects: TestProjectConfiguration[] = postgresUrl
   ? [
       {
         test: {
@@ -20,6 +20,25 @@ const postgresProjects: TestProjectConfiguration[] = postgresUrl
           environment: 'node',
           env: { COUVERTURE_TEST_STORE: 'postgres' },
           testTimeout: 30_000,
+        },
+      },
+    ]
+  : [];
+/** The browser tests again, against two app instances on PostgreSQL behind a round-robin proxy (test/e2e/harness.ts). */
+const postgresBrowserProjects: TestProjectConfiguration[] = postgresUrl
+  ? [
+      {
+        test: {
+          name: 'e2e-postgres',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          env: { COUVERTURE_E2E_STORE: 'postgres' },
+          globalSetup: ['test/e2e/global-setup.ts'],
+          fileParallelism: false,
+          // After the fault matrix: one Chromium at a time.
+          sequence: { groupOrder: 2 },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ]
@@ -49,7 +68,7 @@ export default defineConfig({
           environment: 'node',
         },
       },
-      ...postgresProjects,
+      ...postgresServerProjects,
       {
         test: {
           name: 'e2e',
@@ -97,6 +116,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      ...postgresBrowserProjects,
     ],
   },
 });

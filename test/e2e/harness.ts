@@ -8,13 +8,23 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { createCommunes } from '../../src/server/communes/communes.ts';
 import type { CommuneOutlines } from '../../src/server/communes/outlines.ts';
-import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
+import { openStore } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import type { Role } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { E2E_DIST } from './paths.ts';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.ts';
+import { newTestLocation } from '../support/test-store.ts';
+
+/**
+ * The project e2e-postgres (vitest.config.ts) runs the browser tests with
+ * COUVERTURE_E2E_STORE=postgres: the app then runs as two instances (each its own
+ * PostgreSQL pool, rate-limit counters and caches) on one fresh schema, behind a proxy that
+ * hands requests to each in turn, as two app processes behind a load balancer.
+ */
+const TWO_INSTANCES_ON_POSTGRES = process.env.COUVERTURE_E2E_STORE === 'postgres';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -33,6 +43,7 @@ export const POSITION = { latitude: 43.7339, longitude: 3.5494, accuracy: 12 };
 
 export interface TestServer {
   url: string;
+  /** The app (the first instance, when there are two: accounts made through it are everyone's). */
   app: FastifyInstance;
   store: Store;
   /** Every reading id the server received in POST bodies, in order, repeats included. */
@@ -64,7 +75,8 @@ export interface TestServer {
 }
 
 /**
- * The real app server on a fresh SQLite file, plus a loopback tile server, on free ports.
+ * The real app server on a fresh SQLite file (or two instances on PostgreSQL: see
+ * TWO_INSTANCES_ON_POSTGRES), plus a loopback tile server, on free ports.
  * `staticDir` serves another copy of the built app (a test that ships a new version);
  * `communeOutlines` gives GET /api/v1/communes/:code/outline something to answer.
  */
@@ -96,48 +108,58 @@ export async function startServer({ staticDir = E2E_DIST, communeOutlines }: { s
   const tileBase = `http://127.0.0.1:${tilePort}`;
 
   let held: Promise<void> | undefined;
-  const store = openSqliteStore(join(dataDir, 'couverture.sqlite'));
-  const app = await buildApp({
-    store,
-    staticDir,
-    ...(communeOutlines && { communeOutlines }),
-    logger: false,
-    // Sign-ins in every test: a cheap scrypt keeps them fast (the server tests use the real cost).
-    passwordCost: { N: 2 ** 10, r: 8, p: 1 },
-    // Where the phone stands (Saint-Guilhem-le-Désert) and Montpellier, so that readings and
-    // reports are placed in a commune and a département (34) as in production.
-    communes: createCommunes([
-      { code: '34261', lat: 43.7339, lon: 3.5494 },
-      { code: '34172', lat: 43.6108, lon: 3.8767 },
-    ]),
-    // Two base maps on the loopback tile server: the default may be downloaded ahead (like
-    // Plan IGN), the other only cached while browsing (like OpenStreetMap).
-    tileSources: {
-      defaultSourceId: 'test',
-      sources: [
-        { id: 'test', label: 'Tuiles de test', url: `${tileBase}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', minZoom: 0, maxZoom: 19, allowsPrefetch: true, averageTileBytes: tile.length },
-        { id: 'test-libre', label: 'Tuiles sans téléchargement', url: `${tileBase}/libre/{z}/{x}/{y}.png`, attribution: 'Tuiles de test (navigation seulement)', minZoom: 0, maxZoom: 19, allowsPrefetch: false, averageTileBytes: tile.length },
-      ],
-    },
+  const { location, drop } = await newTestLocation(dataDir, TWO_INSTANCES_ON_POSTGRES ? 'postgres' : 'sqlite');
+  const stores = await Promise.all((TWO_INSTANCES_ON_POSTGRES ? [1, 2] : [1]).map(() => openStore(location)));
+  const apps = stores.map((store) => {
+    const app = buildApp({
+      store,
+      staticDir,
+      ...(communeOutlines && { communeOutlines }),
+      logger: false,
+      // Sign-ins in every test: a cheap scrypt keeps them fast (the server tests use the real cost).
+      passwordCost: { N: 2 ** 10, r: 8, p: 1 },
+      // Where the phone stands (Saint-Guilhem-le-Désert) and Montpellier, so that readings and
+      // reports are placed in a commune and a département (34) as in production.
+      communes: createCommunes([
+        { code: '34261', lat: 43.7339, lon: 3.5494 },
+        { code: '34172', lat: 43.6108, lon: 3.8767 },
+      ]),
+      // Two base maps on the loopback tile server: the default may be downloaded ahead (like
+      // Plan IGN), the other only cached while browsing (like OpenStreetMap).
+      tileSources: {
+        defaultSourceId: 'test',
+        sources: [
+          { id: 'test', label: 'Tuiles de test', url: `${tileBase}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', minZoom: 0, maxZoom: 19, allowsPrefetch: true, averageTileBytes: tile.length },
+          { id: 'test-libre', label: 'Tuiles sans téléchargement', url: `${tileBase}/libre/{z}/{x}/{y}.png`, attribution: 'Tuiles de test (navigation seulement)', minZoom: 0, maxZoom: 19, allowsPrefetch: false, averageTileBytes: tile.length },
+        ],
+      },
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (!server.unreachable) return;
+      // Hijacked, the request goes no further: nothing is stored, as if it never arrived.
+      reply.hijack();
+      request.raw.socket.destroy();
+    });
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.method !== 'POST' || request.url !== '/api/v1/readings') return;
+      const body = request.body as { readings?: { id?: string }[] } | undefined;
+      for (const reading of body?.readings ?? []) if (reading.id) server.postedIds.push(reading.id);
+      await held;
+      if (server.failWith !== undefined) return reply.code(server.failWith).send({ error: 'Panne simulée' });
+    });
+    return app;
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (!server.unreachable) return;
-    // Hijacked, the request goes no further: nothing is stored, as if it never arrived.
-    reply.hijack();
-    request.raw.socket.destroy();
-  });
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || request.url !== '/api/v1/readings') return;
-    const body = request.body as { readings?: { id?: string }[] } | undefined;
-    for (const reading of body?.readings ?? []) if (reading.id) server.postedIds.push(reading.id);
-    await held;
-    if (server.failWith !== undefined) return reply.code(server.failWith).send({ error: 'Panne simulée' });
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
+  const appUrls: string[] = [];
+  for (const app of apps) {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    appUrls.push(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+  }
+  const proxy: RoundRobinProxy | undefined = apps.length > 1 ? await startRoundRobinProxy(appUrls) : undefined;
+  const app = apps[0]!;
+  const store = stores[0]!;
 
   const server: TestServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: proxy?.url ?? appUrls[0]!,
     app,
     store,
     postedIds: [],
@@ -173,8 +195,10 @@ export async function startServer({ staticDir = E2E_DIST, communeOutlines }: { s
       return page.reports.map((stored) => stored.report);
     },
     async close() {
-      await app.close();
-      await store.close();
+      await proxy?.close();
+      for (const instance of apps) await instance.close();
+      for (const opened of stores) await opened.close();
+      await drop();
       tileHold?.release();
       await new Promise((resolve) => tiles.close(resolve));
       await rm(dataDir, { recursive: true, force: true });
