@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,16 +14,26 @@ import type { Store } from '../../src/server/storage/store.ts';
 import { addUser, makeReading, makeReport, NIMES, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
 import { AROUND, byCell, CELL_A, CELL_B, CELL_C, getCells, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
+import { openTestStore, type TestStore } from '../support/test-store.ts';
 
 const tempDir = useTempDir();
 let server: TestApp | undefined;
 const stores: Store[] = [];
+const testStores: TestStore[] = [];
 
 afterEach(async () => {
   await server?.close();
   server = undefined;
   for (const store of stores.splice(0)) await store.close();
+  for (const testStore of testStores.splice(0)) await testStore.dispose();
 });
+
+/** A fresh store of the kind the suite runs on (SQLite or PostgreSQL). */
+async function openStore(): Promise<Store> {
+  const testStore = await openTestStore(tempDir());
+  testStores.push(testStore);
+  return testStore.store;
+}
 
 async function open(options: Parameters<typeof openTestApp>[1] = {}): Promise<TestApp> {
   server = await openTestApp(tempDir(), options);
@@ -85,8 +94,7 @@ function randomReading(next: () => number): Reading {
 
 describe('the grid kept by the store', () => {
   it('equals a recomputation from every reading after batches with duplicates, conflicts and residents', async () => {
-    const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
-    stores.push(store);
+    const store = await openStore();
     const next = seededRandom(42);
     const accounts = ['a1', 'a2', 'a3', null];
     const departements = ['34', '34', '30', null];
@@ -123,8 +131,7 @@ describe('the grid kept by the store', () => {
   });
 
   it('keeps its all-periods rows equal to the merge of its month rows, through duplicates, reports hidden and shown, and placing', async () => {
-    const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
-    stores.push(store);
+    const store = await openStore();
     const next = seededRandom(7);
     const reportOptions = { receivedAt: '2026-05-04T12:00:00.000Z', collapseDistanceM: 0, collapseWindowMs: 0 };
     const reports: Report[] = [];
@@ -176,8 +183,7 @@ describe('the grid kept by the store', () => {
   });
 
   it('moves readings to their département when they are placed at start', async () => {
-    const store = openSqliteStore(join(tempDir(), `${randomUUID()}.sqlite`));
-    stores.push(store);
+    const store = await openStore();
     const readings = [makeReading(), makeReading({ operator: 'sfr' }), makeReading({ ...NIMES })];
     await store.ingest(readings);
     expect((await storedGrid(store, 200, ['34'])).groups).toEqual([]);

@@ -1,26 +1,230 @@
 import type pg from 'pg';
+import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
+import { readingLevel } from '../../../domain/level.ts';
+import { canonicalJson, type Reading } from '../../../domain/reading.ts';
 import type { GridStore } from '../grid-store.ts';
-import type { ReadingStore } from '../reading-store.ts';
+import { UNPLACED, type IngestOutcome, type IngestResult, type ReadingPage, type ReadingStore } from '../reading-store.ts';
 import type { ReportStore } from '../report-store.ts';
+import { baseCellOf, BASE_RESOLUTION_M } from '../sqlite-grid.ts';
+import { inTransaction } from './postgres-db.ts';
+import { gridBatch, gridGroups, gridReports, rebuildGrid } from './postgres-grid.ts';
+import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
+import { bboxSql, decodeCursor, encodeCursor, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
+import { createPostgresReports } from './postgres-reports.ts';
 
-// Stub: written by the PostgreSQL readings work (readings, reports, the coverage grid, clusters).
-export function createPostgresReadings(_pool: pg.Pool, _options: { maintainGrid: boolean }): Omit<ReadingStore, 'close'> & ReportStore & GridStore {
-  const missing = async (): Promise<never> => {
-    throw new Error('not implemented yet');
-  };
+/**
+ * The PostgreSQL side of reading-store.ts (table `readings`), with the residents' reports
+ * (postgres-reports.ts) and the coverage grid kept beside them (postgres-grid.ts): the same
+ * answers as the SQLite store, for any number of processes writing at once.
+ *
+ * Ingest is idempotent by a unique id and `INSERT … ON CONFLICT (id) DO NOTHING`, never a
+ * read-then-write: of two processes storing one reading at once, the second's insert waits for
+ * the first's transaction and then stores nothing. Rows go in in id order, so that two calls
+ * sharing readings take their locks in the same order instead of deadlocking; their seq,
+ * drawn beforehand, still follows the order they were handed in, as SQLite's does.
+ */
+
+interface ReadingRow {
+  seq: number;
+  body: string;
+  commune: string | null;
+  outside_communes: boolean;
+}
+
+const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes';
+
+/** The columns an ingest writes, with their types; each row's values below follow this order. */
+const INSERT_COLUMNS = [
+  ['seq', 'bigint'], ['id', 'text'], ['recorded_at', 'text'], ['recorded_at_ms', 'bigint'], ['lat', 'float8'], ['lon', 'float8'],
+  ['operator', 'text'], ['technology', 'text'], ['level', 'text'], ['source', 'text'], ['body', 'text'], ['received_at', 'text'],
+  ['account_id', 'text'], ['commune', 'text'], ['departement', 'text'], ['outside_communes', 'boolean'], ['cell_n', 'int'],
+  ['cell_e', 'int'], ['campaign_id', 'text'], ['track_id', 'text'],
+] as const;
+
+function toPage(rows: ReadingRow[], limit: number): ReadingPage {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
   return {
-    ingest: missing,
-    query: missing,
-    clusters: missing,
-    readingsInCells: missing,
-    communesInCells: missing,
-    attribution: missing,
-    placeUnplaced: missing,
-    ingestReports: missing,
-    queryReports: missing,
-    reportById: missing,
-    setReportHidden: missing,
-    gridGroups: missing,
-    gridReports: missing,
+    readings: kept.map((row) => JSON.parse(row.body) as Reading),
+    places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes })),
+    ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
+  };
+}
+
+/** unnest of the ranges of 200 m cell corners inside cells of any resolution (a multiple of 200 m), as u(n0, n1, e0, e1). */
+function cellRangesSql(params: Params, cells: readonly CellRef[]): string {
+  const last = (cell: CellRef) => Math.max(cell.resolutionM - BASE_RESOLUTION_M, 0);
+  const n0 = params.add(cells.map((c) => c.north), 'int[]');
+  const n1 = params.add(cells.map((c) => c.north + last(c)), 'int[]');
+  const e0 = params.add(cells.map((c) => c.east), 'int[]');
+  const e1 = params.add(cells.map((c) => c.east + last(c)), 'int[]');
+  return `unnest(${n0}, ${n1}, ${e0}, ${e1}) AS u(n0, n1, e0, e1)`;
+}
+
+export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { maintainGrid: boolean }): Omit<ReadingStore, 'close'> & ReportStore & GridStore {
+  const readingClusters = createPostgresReadingClusters(pool);
+
+  return {
+    async ingest(readings, placements) {
+      if (readings.length === 0) return { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+      return inTransaction(pool, async (client) => {
+        const receivedAt = new Date().toISOString();
+        const bodies = readings.map((reading) => canonicalJson(reading));
+        // Only the first of readings sharing an id within the call is inserted; the later ones
+        // are compared with what is stored, as they are on SQLite.
+        const firsts = new Map<string, number>();
+        readings.forEach((reading, index) => {
+          if (!firsts.has(reading.id)) firsts.set(reading.id, index);
+        });
+        const { rows: drawn } = await client.query<{ seq: number }>(
+          `SELECT nextval(pg_get_serial_sequence('readings', 'seq')) AS seq FROM generate_series(1, $1::int)`,
+          [firsts.size],
+        );
+        const seqs = drawn.map((row) => row.seq).sort((a, b) => a - b);
+        const rows = [...firsts.values()]
+          .map((index, k) => {
+            const reading = readings[index]!;
+            const place = placements?.[index] ?? UNPLACED;
+            const cell = baseCellOf(reading.lon, reading.lat);
+            return [
+              seqs[k]!, reading.id, reading.recordedAt, Date.parse(reading.recordedAt), reading.lat, reading.lon, reading.operator,
+              reading.technology, readingLevel(reading), reading.source, bodies[index]!, receivedAt, place.accountId, place.commune,
+              place.departement, place.outsideCommunes, cell?.north ?? null, cell?.east ?? null, reading.campaignId ?? null,
+              reading.trackId ?? null,
+            ] as const;
+          })
+          .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+        const params = new Params();
+        const arrays = INSERT_COLUMNS.map(([, type], i) => params.add(rows.map((row) => row[i]), `${type}[]`));
+        // unnest hands the rows over in array order, that is by id.
+        const { rows: inserted } = await client.query<{ id: string }>(
+          `INSERT INTO readings (${INSERT_COLUMNS.map(([name]) => name).join(', ')}) OVERRIDING SYSTEM VALUE
+           SELECT * FROM unnest(${arrays.join(', ')}) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          params.values,
+        );
+        const accepted = new Set(inserted.map((row) => row.id));
+        const stored = new Map<string, string>();
+        for (const id of accepted) stored.set(id, bodies[firsts.get(id)!]!);
+        const taken = [...firsts.keys()].filter((id) => !accepted.has(id));
+        if (taken.length > 0) {
+          // Committed by an earlier request, or by a concurrent one this insert waited for.
+          const { rows: found } = await client.query<{ id: string; body: string }>('SELECT id, body FROM readings WHERE id = ANY($1::text[])', [taken]);
+          for (const row of found) stored.set(row.id, row.body);
+        }
+
+        const result: IngestResult = { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+        const batch = maintainGrid ? gridBatch() : undefined;
+        readings.forEach((reading, index) => {
+          let outcome: IngestOutcome;
+          if (firsts.get(reading.id) === index && accepted.has(reading.id)) {
+            const place = placements?.[index] ?? UNPLACED;
+            batch?.addReading(reading, place.accountId, place.departement, baseCellOf(reading.lon, reading.lat));
+            outcome = 'accepted';
+          } else {
+            outcome = stored.get(reading.id) === bodies[index] ? 'duplicate' : 'conflict';
+          }
+          result.outcomes.push(outcome);
+          const list = outcome === 'accepted' ? result.accepted : outcome === 'duplicate' ? result.duplicates : result.conflicts;
+          list.push(reading.id);
+        });
+        await batch?.flush(client);
+        return result;
+      });
+    },
+
+    async query(query) {
+      const { bbox, limit, cursor } = query;
+      const params = new Params();
+      const after = params.add(cursor === undefined ? 0 : decodeCursor(cursor), 'bigint');
+      const where = `${bbox ? `${bboxSql(params, bbox)} AND ` : ''}r.seq > ${after}${filterSql(params, query)}`;
+      const { rows } = await pool.query<ReadingRow>(
+        `SELECT ${READING_COLUMNS} FROM readings r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
+        params.values,
+      );
+      return toPage(rows, limit);
+    },
+
+    async clusters(query) {
+      return readingClusters.clusters(query);
+    },
+
+    async readingsInCells({ cells, limit, cursor, scope }) {
+      const params = new Params();
+      const after = params.add(cursor === undefined ? 0 : decodeCursor(cursor), 'bigint');
+      const { rows } = await pool.query<ReadingRow>(
+        `SELECT ${READING_COLUMNS} FROM readings r
+         WHERE r.seq > ${after} AND r.seq IN (
+           SELECT c.seq FROM ${cellRangesSql(params, cells)} JOIN readings c ON c.cell_n BETWEEN u.n0 AND u.n1 AND c.cell_e BETWEEN u.e0 AND u.e1)
+           ${scopeSql(params, scope)}
+         ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
+        params.values,
+      );
+      return toPage(rows, limit);
+    },
+
+    async communesInCells(cells) {
+      if (cells.length === 0) return [];
+      const params = new Params();
+      const { rows } = await pool.query<{ commune: string }>(
+        `SELECT DISTINCT r.commune FROM ${cellRangesSql(params, cells)}
+         JOIN readings r ON r.cell_n BETWEEN u.n0 AND u.n1 AND r.cell_e BETWEEN u.e0 AND u.e1 WHERE r.commune IS NOT NULL`,
+        params.values,
+      );
+      // Sorted here, as the SQLite store does, whatever the database's collation.
+      return rows.map((row) => row.commune).sort();
+    },
+
+    async attribution(readingId) {
+      const { rows } = await pool.query<{ account_id: string | null; source: string }>('SELECT account_id, source FROM readings WHERE id = $1', [readingId]);
+      return rows[0] && { accountId: rows[0].account_id, source: rows[0].source };
+    },
+
+    async placeUnplaced(locate) {
+      let placed = 0;
+      let after = 0;
+      for (;;) {
+        const { rows } = await pool.query<{ seq: number; lat: number; lon: number }>(
+          'SELECT seq, lat, lon FROM readings WHERE commune IS NULL AND seq > $1 ORDER BY seq LIMIT 1000',
+          [after],
+        );
+        if (rows.length === 0) return placed;
+        const places = rows.flatMap((row) => {
+          const place = locate(row.lat, row.lon);
+          return place ? [[row.seq, place.commune, place.departement] as const] : [];
+        });
+        if (places.length > 0) {
+          placed += await inTransaction(pool, async (client) => {
+            // `commune IS NULL` again: another process starting at the same moment may have placed some.
+            const { rows: updated } = await client.query<{ cell_n: number | null; cell_e: number | null }>(
+              `UPDATE readings r SET commune = u.commune, departement = u.departement
+               FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(seq, commune, departement)
+               WHERE r.seq = u.seq AND r.commune IS NULL RETURNING r.cell_n, r.cell_e`,
+              [places.map((p) => p[0]), places.map((p) => p[1]), places.map((p) => p[2])],
+            );
+            if (maintainGrid) {
+              // Grid rows are per département: those of the readings placed now are recomputed.
+              const touched = new Map<string, CellRef>();
+              for (const row of updated) {
+                if (row.cell_n === null || row.cell_e === null) continue;
+                const coarse = coarserCell({ resolutionM: BASE_RESOLUTION_M, north: row.cell_n, east: row.cell_e }, 1000);
+                touched.set(`${coarse.north}/${coarse.east}`, coarse);
+              }
+              await rebuildGrid(client, touched.values());
+            }
+            return updated.length;
+          });
+        }
+        after = rows[rows.length - 1]!.seq;
+      }
+    },
+
+    ...createPostgresReports(pool),
+
+    async gridGroups(query) {
+      return gridGroups(pool, query);
+    },
+    async gridReports(query) {
+      return gridReports(pool, query);
+    },
   };
 }

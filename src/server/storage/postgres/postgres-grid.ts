@@ -1,0 +1,382 @@
+import type pg from 'pg';
+import { cellBbox } from '../../../domain/grid/cell-geometry.ts';
+import { coarserCell, formatCellId, type CellRef } from '../../../domain/grid/cell-id.ts';
+import type { GridReading } from '../../../domain/grid/grid-accumulator.ts';
+import { addToStats, emptyStats, mergeInto, type GroupStats } from '../../../domain/grid/group-stats.ts';
+import type { Operator } from '../../../domain/operators.ts';
+import type { Reading, Setting } from '../../../domain/reading.ts';
+import type { Report } from '../../../domain/report.ts';
+import type { Technology } from '../../../domain/signal.ts';
+import {
+  ALL_PERIODS,
+  ALL_PERIODS_RESOLUTIONS_M,
+  STORED_RESOLUTIONS_M,
+  TOTAL_ONLY_RESOLUTION_M,
+  UNATTRIBUTED_CONTRIBUTOR,
+  type GridGroupRow,
+  type GridQuery,
+  type GridReportRow,
+} from '../grid-store.ts';
+import { baseCellOf, BASE_RESOLUTION_M, monthOf } from '../sqlite-grid.ts';
+import type { Queryable } from './postgres-db.ts';
+import { Params } from './postgres-reading-filter.ts';
+
+/**
+ * The PostgreSQL side of the coverage grid (grid-store.ts), the same rows as sqlite-grid.ts
+ * keeps, written inside the readings' and reports' own transactions.
+ *
+ * Several processes may add to one row at once, so a row's stats are never computed from a
+ * read that another transaction could overtake: a flush inserts the rows that do not exist yet
+ * (ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, then yields), then
+ * locks the others with SELECT … FOR UPDATE, merges in JavaScript (mergeInto), and writes
+ * them back. Every statement handles all of a batch's rows at once (unnest of arrays), and
+ * takes its rows in primary-key order, tables always in the same order, so that two
+ * transactions wait for each other rather than deadlock. Report counts are plain increments.
+ */
+
+const COARSE_RESOLUTION_M = STORED_RESOLUTIONS_M[1];
+/** 1 km cells per side of a 10 km cell, less one. */
+const TOTAL_ONLY_SPAN_M = TOTAL_ONLY_RESOLUTION_M - COARSE_RESOLUTION_M;
+/** 200 m cells per side of a 1 km cell, less one. */
+const FINE_SPAN_M = COARSE_RESOLUTION_M - BASE_RESOLUTION_M;
+const MONTH_RESOLUTIONS: readonly number[] = STORED_RESOLUTIONS_M;
+const TOTAL_RESOLUTIONS: readonly number[] = ALL_PERIODS_RESOLUTIONS_M;
+
+/** One table's key columns with their SQL types, in primary-key order. */
+type Columns = readonly (readonly [name: string, type: 'int' | 'text' | 'float8'])[];
+
+const GROUP_KEY: Columns = [['resolution_m', 'int'], ['north', 'int'], ['east', 'int'], ['operator', 'text'], ['technology', 'text'], ['setting', 'text'], ['month', 'text'], ['departement', 'text']];
+const TOTAL_KEY: Columns = GROUP_KEY.filter(([name]) => name !== 'month');
+const REPORT_KEY: Columns = [['resolution_m', 'int'], ['north', 'int'], ['east', 'int'], ['operator', 'text'], ['month', 'text'], ['departement', 'text']];
+const REPORT_TOTAL_KEY: Columns = REPORT_KEY.filter(([name]) => name !== 'month');
+
+type KeyValues = (number | string)[];
+
+const keyText = (values: readonly unknown[]) => values.join('|');
+const names = (columns: Columns) => columns.map(([name]) => name).join(', ');
+/** `unnest($1::int[], …) AS u(a, …)`: the key columns (and more) as one relation. */
+function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][]): string {
+  const arrays = columns.map(([, type], i) => params.add(rows.map((row) => row[i]), `${type}[]`));
+  return `unnest(${arrays.join(', ')}) AS u(${names(columns)})`;
+}
+const matchSql = (columns: Columns, left: string, right: string) => columns.map(([name]) => `${left}.${name} = ${right}.${name}`).join(' AND ');
+
+/** Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there. */
+async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly [KeyValues, GroupStats][]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns: Columns = [...key, ['stats', 'text']];
+  const withStats = rows.map(([values, stats]) => [...values, JSON.stringify(stats)]);
+  const insert = new Params();
+  const { rows: inserted } = await client.query<Record<string, number | string>>(
+    `INSERT INTO ${table} (${names(columns)})
+     SELECT ${names(key)}, stats::jsonb FROM ${unnestSql(insert, columns, withStats)} ORDER BY ${names(key)}
+     ON CONFLICT DO NOTHING RETURNING ${names(key)}`,
+    insert.values,
+  );
+  const fresh = new Set(inserted.map((row) => keyText(key.map(([name]) => row[name]))));
+  const pending = new Map(rows.filter(([values]) => !fresh.has(keyText(values))).map(([values, stats]) => [keyText(values), { values, stats }]));
+  if (pending.size === 0) return;
+  const lock = new Params();
+  const { rows: stored } = await client.query<Record<string, number | string> & { stats: GroupStats }>(
+    `SELECT ${key.map(([name]) => `t.${name}`).join(', ')}, t.stats FROM ${table} t
+     JOIN ${unnestSql(lock, key, [...pending.values()].map(({ values }) => values))} ON ${matchSql(key, 't', 'u')}
+     ORDER BY ${key.map(([name]) => `t.${name}`).join(', ')} FOR UPDATE OF t`,
+    lock.values,
+  );
+  const merged = stored.map((row) => {
+    const values = key.map(([name]) => row[name]!);
+    return [...values, JSON.stringify(mergeInto(row.stats, pending.get(keyText(values))!.stats))];
+  });
+  const update = new Params();
+  await client.query(
+    `UPDATE ${table} t SET stats = u.stats::jsonb FROM ${unnestSql(update, columns, merged)} WHERE ${matchSql(key, 't', 'u')}`,
+    update.values,
+  );
+}
+
+/** Adds `rows` (key values, then a delta) to `table`'s counts; rows left at zero or less go. */
+async function addCountRows(client: Queryable, table: string, key: Columns, rows: readonly [KeyValues, number][]): Promise<void> {
+  const changed = rows.filter(([, delta]) => delta !== 0);
+  if (changed.length === 0) return;
+  const columns: Columns = [...key, ['count', 'int']];
+  const upsert = new Params();
+  await client.query(
+    `INSERT INTO ${table} AS t (${names(columns)})
+     SELECT ${names(columns)} FROM ${unnestSql(upsert, columns, changed.map(([values, delta]) => [...values, delta]))} ORDER BY ${names(key)}
+     ON CONFLICT (${names(key)}) DO UPDATE SET count = t.count + excluded.count`,
+    upsert.values,
+  );
+  const lowered = changed.filter(([, delta]) => delta < 0).map(([values]) => values);
+  if (lowered.length === 0) return;
+  const drop = new Params();
+  await client.query(`DELETE FROM ${table} t USING ${unnestSql(drop, key, lowered)} WHERE ${matchSql(key, 't', 'u')} AND t.count <= 0`, drop.values);
+}
+
+/** Changes to the grid gathered over one transaction, written once per row by `flush()`. */
+export interface PostgresGridBatch {
+  /** A reading just stored (never a duplicate): evidence, or a resident's signal for `resident` readings. */
+  addReading(reading: GridReading, accountId: string | null, departement: string | null, cell: CellRef | undefined): void;
+  /** A resident's report becoming visible (+1) or hidden (−1). */
+  addReport(report: Pick<Report, 'lat' | 'lon' | 'operator' | 'reportedAt'>, departement: string | null, delta: 1 | -1): void;
+  /** Writes everything gathered, on `client` (inside the caller's transaction), and starts afresh. */
+  flush(client: Queryable): Promise<void>;
+}
+
+/** `withTotalOnly: false` leaves the 10 km all-periods rows alone (rebuild recomputes them). */
+export function gridBatch({ withTotalOnly = true } = {}): PostgresGridBatch {
+  const groups = new Map<string, [KeyValues, GroupStats]>();
+  const totals = new Map<string, [KeyValues, GroupStats]>();
+  const reports = new Map<string, [KeyValues, number]>();
+  const reportTotals = new Map<string, [KeyValues, number]>();
+  const totalResolutions = withTotalOnly ? TOTAL_RESOLUTIONS : TOTAL_RESOLUTIONS.filter((r) => r !== TOTAL_ONLY_RESOLUTION_M);
+
+  const tally = (into: Map<string, [KeyValues, number]>, values: KeyValues, delta: number) => {
+    const key = keyText(values);
+    const pending = into.get(key);
+    if (pending) pending[1] += delta;
+    else into.set(key, [values, delta]);
+  };
+  const tallyReport = (cell: CellRef, operator: string, month: string, departement: string, delta: number) => {
+    for (const resolutionM of MONTH_RESOLUTIONS) {
+      const { north, east } = coarserCell(cell, resolutionM);
+      tally(reports, [resolutionM, north, east, operator, month, departement], delta);
+    }
+    for (const resolutionM of totalResolutions) {
+      const { north, east } = coarserCell(cell, resolutionM);
+      tally(reportTotals, [resolutionM, north, east, operator, departement], delta);
+    }
+  };
+  const statsOf = (into: Map<string, [KeyValues, GroupStats]>, values: KeyValues): GroupStats => {
+    const key = keyText(values);
+    let pending = into.get(key);
+    if (!pending) into.set(key, (pending = [values, emptyStats()]));
+    return pending[1];
+  };
+
+  return {
+    addReading(reading, accountId, departement, cell) {
+      if (!cell) return;
+      const month = monthOf(Date.parse(reading.recordedAt));
+      const dept = departement ?? '';
+      if (reading.source === 'resident') {
+        tallyReport(cell, reading.operator, month, dept, 1);
+        return;
+      }
+      const contributor = accountId ?? UNATTRIBUTED_CONTRIBUTOR;
+      const { operator, technology, setting } = reading;
+      for (const resolutionM of MONTH_RESOLUTIONS) {
+        const { north, east } = coarserCell(cell, resolutionM);
+        addToStats(statsOf(groups, [resolutionM, north, east, operator, technology, setting, month, dept]), reading, contributor);
+      }
+      for (const resolutionM of totalResolutions) {
+        const { north, east } = coarserCell(cell, resolutionM);
+        addToStats(statsOf(totals, [resolutionM, north, east, operator, technology, setting, dept]), reading, contributor);
+      }
+    },
+
+    addReport(report, departement, delta) {
+      const cell = baseCellOf(report.lon, report.lat);
+      if (cell) tallyReport(cell, report.operator, monthOf(Date.parse(report.reportedAt)), departement ?? '', delta);
+    },
+
+    async flush(client) {
+      // Always this table order (and the readings before them): see the module's comment.
+      await addStatsRows(client, 'grid_groups', GROUP_KEY, [...groups.values()]);
+      await addStatsRows(client, 'grid_totals', TOTAL_KEY, [...totals.values()]);
+      await addCountRows(client, 'grid_reports', REPORT_KEY, [...reports.values()]);
+      await addCountRows(client, 'grid_report_totals', REPORT_TOTAL_KEY, [...reportTotals.values()]);
+      groups.clear();
+      totals.clear();
+      reports.clear();
+      reportTotals.clear();
+    },
+  };
+}
+
+interface GroupRow {
+  north: number;
+  east: number;
+  operator: Operator;
+  technology: Technology;
+  setting: Setting;
+  month: string;
+  departement: string;
+  stats: GroupStats;
+}
+
+interface ReportCountRow {
+  north: number;
+  east: number;
+  operator: Operator;
+  month: string;
+  departement: string;
+  count: number;
+}
+
+type AnyGridQuery = Omit<GridQuery, 'technologies' | 'settings'> & Partial<Pick<GridQuery, 'technologies' | 'settings'>>;
+
+/** The WHERE of a grid query; parts the query does not have add nothing. */
+function whereSql(params: Params, query: AnyGridQuery, withMonths: boolean): string {
+  // bigint bounds: a whole-range query's may lie beyond the integer columns' range.
+  let sql = `resolution_m = ${params.add(query.resolutionM, 'int')}
+    AND north BETWEEN ${params.add(query.north[0], 'bigint')} AND ${params.add(query.north[1], 'bigint')}
+    AND east BETWEEN ${params.add(query.east[0], 'bigint')} AND ${params.add(query.east[1], 'bigint')}`;
+  if (query.scope.kind === 'departements') sql += ` AND departement = ANY(${params.add(query.scope.departements, 'text[]')})`;
+  if (query.operators !== undefined) sql += ` AND operator = ANY(${params.add(query.operators, 'text[]')})`;
+  if (query.technologies !== undefined) sql += ` AND technology = ANY(${params.add(query.technologies, 'text[]')})`;
+  if (query.settings !== undefined) sql += ` AND setting = ANY(${params.add(query.settings, 'text[]')})`;
+  if (withMonths && query.fromMonth !== undefined) sql += ` AND month >= ${params.add(query.fromMonth)}`;
+  if (withMonths && query.toMonth !== undefined) sql += ` AND month <= ${params.add(query.toMonth)}`;
+  return sql;
+}
+
+/** Whether to read the all-periods rows: no period asked, at a resolution that has them (a 10 km query must be one). */
+function allPeriods(query: Pick<GridQuery, 'resolutionM' | 'fromMonth' | 'toMonth'>): boolean {
+  const all = query.fromMonth === undefined && query.toMonth === undefined;
+  if (!all && !MONTH_RESOLUTIONS.includes(query.resolutionM)) {
+    throw new RangeError(`No month rows at ${query.resolutionM} m: ask ${MONTH_RESOLUTIONS.join(' or ')} m for a period`);
+  }
+  return all && TOTAL_RESOLUTIONS.includes(query.resolutionM);
+}
+
+const cellId = (resolutionM: number, row: { north: number; east: number }) => formatCellId({ resolutionM, north: row.north, east: row.east });
+
+export async function gridGroups(db: Queryable, query: GridQuery): Promise<GridGroupRow[]> {
+  const params = new Params();
+  const totals = allPeriods(query);
+  // In primary-key order, as SQLite reads its WITHOUT ROWID tables.
+  const sql = totals
+    ? `SELECT north, east, operator, technology, setting, '${ALL_PERIODS}' AS month, departement, stats FROM grid_totals
+       WHERE ${whereSql(params, query, false)} ORDER BY north, east, operator, technology, setting, departement`
+    : `SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
+       WHERE ${whereSql(params, query, true)} ORDER BY north, east, operator, technology, setting, month, departement`;
+  const { rows } = await db.query<GroupRow>(sql, params.values);
+  return rows.map((row) => ({
+    cell: cellId(query.resolutionM, row),
+    operator: row.operator,
+    technology: row.technology,
+    setting: row.setting,
+    month: row.month,
+    departement: row.departement === '' ? null : row.departement,
+    stats: row.stats,
+  }));
+}
+
+export async function gridReports(db: Queryable, query: Omit<GridQuery, 'technologies' | 'settings'>): Promise<GridReportRow[]> {
+  const params = new Params();
+  const sql = allPeriods(query)
+    ? `SELECT north, east, operator, '${ALL_PERIODS}' AS month, departement, count FROM grid_report_totals
+       WHERE ${whereSql(params, query, false)} AND count > 0 ORDER BY north, east, operator, departement`
+    : `SELECT north, east, operator, month, departement, count FROM grid_reports
+       WHERE ${whereSql(params, query, true)} AND count > 0 ORDER BY north, east, operator, month, departement`;
+  const { rows } = await db.query<ReportCountRow>(sql, params.values);
+  return rows.map((row) => ({
+    cell: cellId(query.resolutionM, row),
+    operator: row.operator,
+    month: row.month,
+    departement: row.departement === '' ? null : row.departement,
+    count: row.count,
+  }));
+}
+
+/**
+ * Recomputes every row of these 1 km cells (and their 200 m cells) from the readings and
+ * visible reports in them, month and all-periods rows alike; then the 10 km all-periods rows
+ * holding them, from their 1 km rows. As sqlite-grid.ts's rebuild, a few statements for all
+ * the cells at once.
+ */
+export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellRef>): Promise<void> {
+  const cells = new Map<string, CellRef>();
+  for (const { north, east } of coarseCells) cells.set(`${north}/${east}`, { resolutionM: COARSE_RESOLUTION_M, north, east });
+  if (cells.size === 0) return;
+  const cellRows = [...cells.values()].sort((a, b) => a.north - b.north || a.east - b.east).map((c) => [c.north, c.east]);
+  const CELL: Columns = [['n', 'int'], ['e', 'int']];
+  // The 200 m and 1 km rows of each 1 km cell: at 1 km only the cell's own corner lies in the span.
+  for (const table of ['grid_groups', 'grid_totals', 'grid_reports', 'grid_report_totals']) {
+    const params = new Params();
+    await client.query(
+      `DELETE FROM ${table} t USING ${unnestSql(params, CELL, cellRows)}
+       WHERE t.resolution_m IN (${BASE_RESOLUTION_M}, ${COARSE_RESOLUTION_M})
+         AND t.north BETWEEN u.n AND u.n + ${FINE_SPAN_M} AND t.east BETWEEN u.e AND u.e + ${FINE_SPAN_M}`,
+      params.values,
+    );
+  }
+  const writer = gridBatch({ withTotalOnly: false });
+  const readingsParams = new Params();
+  const { rows: readings } = await client.query<{ body: string; account_id: string | null; departement: string | null }>(
+    `SELECT r.body, r.account_id, r.departement FROM ${unnestSql(readingsParams, CELL, cellRows)}
+     JOIN readings r ON r.cell_n BETWEEN u.n AND u.n + ${FINE_SPAN_M} AND r.cell_e BETWEEN u.e AND u.e + ${FINE_SPAN_M}`,
+    readingsParams.values,
+  );
+  for (const row of readings) {
+    const reading = JSON.parse(row.body) as Reading;
+    writer.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));
+  }
+  // Residents' visible reports in the cells (a little box around each, then exactly, each once).
+  const margin = 0.001;
+  const boxes = [...cells.values()].map((cell) => {
+    const box = cellBbox(cell);
+    return [box.minLat - margin, box.maxLat + margin, box.minLon - margin, box.maxLon + margin];
+  });
+  const BOX: Columns = [['min_lat', 'float8'], ['max_lat', 'float8'], ['min_lon', 'float8'], ['max_lon', 'float8']];
+  const reportParams = new Params();
+  const { rows: reports } = await client.query<{ body: string; departement: string | null }>(
+    `SELECT r.body, r.departement FROM reports r WHERE NOT r.hidden AND EXISTS (
+       SELECT 1 FROM ${unnestSql(reportParams, BOX, boxes)}
+       WHERE r.lat BETWEEN u.min_lat AND u.max_lat AND r.lon BETWEEN u.min_lon AND u.max_lon)`,
+    reportParams.values,
+  );
+  for (const row of reports) {
+    const report = JSON.parse(row.body) as Report;
+    const cell = baseCellOf(report.lon, report.lat);
+    const coarse = cell && coarserCell(cell, COARSE_RESOLUTION_M);
+    if (coarse && cells.has(`${coarse.north}/${coarse.east}`)) writer.addReport(report, row.departement, 1);
+  }
+  await writer.flush(client);
+
+  // The 10 km all-periods rows are the exact merge of their 1 km ones.
+  const tens = new Map<string, [number, number]>();
+  for (const cell of cells.values()) {
+    const ten = coarserCell(cell, TOTAL_ONLY_RESOLUTION_M);
+    tens.set(`${ten.north}/${ten.east}`, [ten.north, ten.east]);
+  }
+  const tenRows = [...tens.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const within = `t.resolution_m = ${COARSE_RESOLUTION_M}
+    AND t.north BETWEEN u.n AND u.n + ${TOTAL_ONLY_SPAN_M} AND t.east BETWEEN u.e AND u.e + ${TOTAL_ONLY_SPAN_M}`;
+  const totalsParams = new Params();
+  const { rows: ones } = await client.query<{ n: number; e: number; operator: string; technology: string; setting: string; departement: string; stats: GroupStats }>(
+    `SELECT u.n, u.e, t.operator, t.technology, t.setting, t.departement, t.stats
+     FROM ${unnestSql(totalsParams, CELL, tenRows)} JOIN grid_totals t ON ${within}`,
+    totalsParams.values,
+  );
+  const merged = new Map<string, [KeyValues, GroupStats]>();
+  for (const row of ones) {
+    const values = [TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.technology, row.setting, row.departement];
+    const key = keyText(values);
+    const found = merged.get(key);
+    if (found) mergeInto(found[1], row.stats);
+    else merged.set(key, [values, row.stats]);
+  }
+  const countsParams = new Params();
+  const { rows: counts } = await client.query<{ n: number; e: number; operator: string; departement: string; count: number }>(
+    `SELECT u.n, u.e, t.operator, t.departement, sum(t.count)::int AS count
+     FROM ${unnestSql(countsParams, CELL, tenRows)} JOIN grid_report_totals t ON ${within}
+     GROUP BY u.n, u.e, t.operator, t.departement HAVING sum(t.count) > 0`,
+    countsParams.values,
+  );
+  for (const table of ['grid_totals', 'grid_report_totals']) {
+    const params = new Params();
+    await client.query(
+      `DELETE FROM ${table} t USING ${unnestSql(params, CELL, tenRows)}
+       WHERE t.resolution_m = ${TOTAL_ONLY_RESOLUTION_M} AND t.north = u.n AND t.east = u.e`,
+      params.values,
+    );
+  }
+  await addStatsRows(client, 'grid_totals', TOTAL_KEY, [...merged.values()]);
+  await addCountRows(
+    client,
+    'grid_report_totals',
+    REPORT_TOTAL_KEY,
+    counts.map((row) => [[TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.departement], row.count]),
+  );
+}

@@ -1,0 +1,135 @@
+import type pg from 'pg';
+import type { Report } from '../../../domain/report.ts';
+import type { ReportOutcome, ReportStore, StoredReport } from '../report-store.ts';
+import { inTransaction } from './postgres-db.ts';
+import { gridBatch } from './postgres-grid.ts';
+import { bboxSql, decodeCursor, encodeCursor, Params } from './postgres-reading-filter.ts';
+
+/** The PostgreSQL side of report-store.ts: table `reports`, and its counts in the grid. */
+
+interface ReportRow {
+  seq: number;
+  body: string;
+  commune: string | null;
+  departement: string | null;
+  received_at: string;
+  hidden: boolean;
+  hidden_reason: string | null;
+  repeats: number;
+}
+
+const toReport = (row: ReportRow): StoredReport => ({
+  report: JSON.parse(row.body) as Report,
+  commune: row.commune,
+  departement: row.departement,
+  receivedAt: row.received_at,
+  hidden: row.hidden,
+  hiddenReason: row.hidden_reason,
+  repeats: row.repeats,
+});
+
+const METRES_PER_DEGREE = 111_320;
+/**
+ * Any constant: whether a report repeats one already stored is a read-then-write decision,
+ * so report ingests take turns on this advisory lock, across processes (residents' reports
+ * are few; readings never take it).
+ */
+const REPORT_INGEST_LOCK = 4_260_812;
+
+export function createPostgresReports(pool: pg.Pool): ReportStore {
+  return {
+    async ingestReports(items, options) {
+      return inTransaction(pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [REPORT_INGEST_LOCK]);
+        const batch = gridBatch();
+        const outcomes: ReportOutcome[] = [];
+        // One report after the other: a later report of the call may repeat an earlier one.
+        for (const { report, commune, departement } of items) {
+          const reportedAtMs = Date.parse(report.reportedAt);
+          const dLat = options.collapseDistanceM / METRES_PER_DEGREE;
+          const dLon = dLat / Math.max(Math.cos((report.lat * Math.PI) / 180), 0.01);
+          const params = new Params();
+          const box = bboxSql(params, { minLon: report.lon - dLon, maxLon: report.lon + dLon, minLat: report.lat - dLat, maxLat: report.lat + dLat });
+          const { rows: near } = await client.query<{ seq: number; lat: number; lon: number; taken: boolean }>(
+            // The id taken first; else the earliest similar report in the box (only it, as the SQLite store checks).
+            `SELECT r.seq, r.lat, r.lon, true AS taken FROM reports r WHERE r.id = ${params.add(report.id)}
+             UNION ALL (SELECT r.seq, r.lat, r.lon, false FROM reports r
+               WHERE ${box} AND NOT r.hidden AND r.operator = ${params.add(report.operator)} AND r.problem = ${params.add(report.problem)}
+                 AND r.setting = ${params.add(report.setting)}
+                 AND r.reported_at_ms BETWEEN ${params.add(reportedAtMs - options.collapseWindowMs, 'bigint')} AND ${params.add(reportedAtMs + options.collapseWindowMs, 'bigint')}
+               ORDER BY r.seq LIMIT 1)`,
+            params.values,
+          );
+          if (near.some((row) => row.taken)) {
+            outcomes.push('duplicate');
+            continue;
+          }
+          const repeatOf = near.find((row) => distanceM(row.lat, row.lon, report.lat, report.lon) <= options.collapseDistanceM);
+          if (repeatOf) {
+            await client.query('UPDATE reports SET repeats = repeats + 1 WHERE seq = $1', [repeatOf.seq]);
+            outcomes.push('duplicate');
+            continue;
+          }
+          const inserted = await client.query(
+            `INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+            [report.id, reportedAtMs, report.lat, report.lon, report.operator, report.problem, report.setting, commune, departement, JSON.stringify(report), options.receivedAt],
+          );
+          if (inserted.rowCount !== 1) {
+            outcomes.push('duplicate');
+            continue;
+          }
+          batch.addReport(report, departement, 1);
+          outcomes.push('accepted');
+        }
+        await batch.flush(client);
+        return outcomes;
+      });
+    },
+
+    async queryReports({ bbox, limit, cursor, hiddenVisibleIn }) {
+      const params = new Params();
+      let where = `r.seq > ${params.add(cursor === undefined ? 0 : decodeCursor(cursor), 'bigint')}`;
+      if (bbox) where += ` AND ${bboxSql(params, bbox)}`;
+      if (hiddenVisibleIn === undefined) where += ' AND NOT r.hidden';
+      else if (hiddenVisibleIn !== 'all') where += ` AND (NOT r.hidden OR r.departement = ${params.add(hiddenVisibleIn.departement)})`;
+      const { rows } = await pool.query<ReportRow>(
+        `SELECT r.* FROM reports r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
+        params.values,
+      );
+      const more = rows.length > limit;
+      const kept = more ? rows.slice(0, limit) : rows;
+      return { reports: kept.map(toReport), ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }) };
+    },
+
+    async reportById(id) {
+      const { rows } = await pool.query<ReportRow>('SELECT * FROM reports WHERE id = $1', [id]);
+      return rows[0] && toReport(rows[0]);
+    },
+
+    async setReportHidden(id, hidden, reason) {
+      return inTransaction(pool, async (client) => {
+        // Locked: two reviewers hiding it at once must take it out of the grid once.
+        const { rows } = await client.query<ReportRow>('SELECT * FROM reports WHERE id = $1 FOR UPDATE', [id]);
+        const before = rows[0];
+        if (!before) return false;
+        await client.query('UPDATE reports SET hidden = $1, hidden_reason = $2 WHERE id = $3', [hidden, reason, id]);
+        if (before.hidden !== hidden) {
+          const batch = gridBatch();
+          batch.addReport(JSON.parse(before.body) as Report, before.departement, hidden ? -1 : 1);
+          await batch.flush(client);
+        }
+        return true;
+      });
+    },
+  };
+}
+
+/** Great-circle distance in metres (haversine), plenty for "within 50 m". */
+function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+}
