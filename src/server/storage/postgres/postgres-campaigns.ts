@@ -1,17 +1,190 @@
 import type pg from 'pg';
+import type { Campaign } from '../../../domain/campaign.ts';
+import type { Operator } from '../../../domain/operators.ts';
+import type { Technology } from '../../../domain/signal.ts';
 import type { CampaignStore } from '../campaign-store.ts';
+import { STORED_RESOLUTIONS_M } from '../grid-store.ts';
+import { inTransaction, type Queryable } from './postgres-db.ts';
 
-// Stub: written by the PostgreSQL accounts work.
-export function createPostgresCampaigns(_pool: pg.Pool): CampaignStore {
-  const missing = async (): Promise<never> => {
-    throw new Error('not implemented yet');
-  };
+/**
+ * The PostgreSQL side of campaign-store.ts: tables `campaigns` and `campaign_agents`, and the
+ * readings' `campaign_id`, `cell_n`/`cell_e` and `track_id` columns (migration 1).
+ */
+
+interface CampaignRow {
+  id: string;
+  name: string;
+  commune: string;
+  commune_name: string;
+  departement: string;
+  starts_on: string;
+  ends_on: string;
+  operators: Operator[];
+  test_number: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  agent_ids: string[];
+}
+
+/** What updateCampaign may set (agents apart); arrays go to jsonb columns, as JSON. */
+const COLUMNS: Record<string, string> = {
+  name: 'name',
+  startsOn: 'starts_on',
+  endsOn: 'ends_on',
+  operators: 'operators',
+  testNumber: 'test_number',
+  updatedAt: 'updated_at',
+};
+
+const BASE_RESOLUTION_M = STORED_RESOLUTIONS_M[0];
+
+// As SQLite's list: newest periods first (the phone's picker shows the campaigns under way at
+// the top), text in byte order whatever the database's collation.
+const ORDER = 'ORDER BY c.starts_on COLLATE "C" DESC, c.created_at COLLATE "C" DESC, c.id COLLATE "C"';
+const AGENTS = `COALESCE((SELECT jsonb_agg(a.account_id ORDER BY a.position) FROM campaign_agents a WHERE a.campaign_id = c.id), '[]') AS agent_ids`;
+/** $1: a département to keep, or null for all. */
+const IN_DEPARTEMENT = '($1::text IS NULL OR c.departement = $1)';
+
+const toCampaign = (row: CampaignRow): Campaign => ({
+  id: row.id,
+  name: row.name,
+  communeInsee: row.commune,
+  communeName: row.commune_name,
+  departement: row.departement,
+  startsOn: row.starts_on,
+  endsOn: row.ends_on,
+  operators: row.operators,
+  ...(row.test_number !== null && { testNumber: row.test_number }),
+  agentIds: row.agent_ids,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const read = async (db: Queryable, id: string) => {
+  const { rows } = await db.query<CampaignRow>(`SELECT c.*, ${AGENTS} FROM campaigns c WHERE c.id = $1`, [id]);
+  return rows[0] && toCampaign(rows[0]);
+};
+
+const assign = async (db: Queryable, id: string, agentIds: readonly string[]) => {
+  if (agentIds.length === 0) return;
+  await db.query(
+    'INSERT INTO campaign_agents (campaign_id, account_id, position) SELECT $1, agent, position - 1 FROM unnest($2::text[]) WITH ORDINALITY AS a (agent, position)',
+    [id, agentIds],
+  );
+};
+
+export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
   return {
-    createCampaign: missing,
-    campaignById: missing,
-    listCampaigns: missing,
-    updateCampaign: missing,
-    deleteCampaign: missing,
-    campaignTally: missing,
+    async createCampaign(campaign) {
+      await inTransaction(pool, async (client) => {
+        await client.query(
+          `INSERT INTO campaigns (id, name, commune, commune_name, departement, starts_on, ends_on, operators, test_number, created_by, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            campaign.id,
+            campaign.name,
+            campaign.communeInsee,
+            campaign.communeName,
+            campaign.departement,
+            campaign.startsOn,
+            campaign.endsOn,
+            JSON.stringify(campaign.operators),
+            campaign.testNumber ?? null,
+            campaign.createdBy,
+            campaign.createdAt,
+            campaign.updatedAt,
+          ],
+        );
+        await assign(client, campaign.id, campaign.agentIds);
+      });
+    },
+    campaignById(id) {
+      return read(pool, id);
+    },
+    async listCampaigns({ scope, departement }) {
+      const inDepartement = scope.kind === 'departement' ? scope.departement : null;
+      if (departement !== undefined && inDepartement !== null && departement !== inDepartement) return [];
+      const filter = departement ?? inDepartement;
+      const { rows } =
+        scope.kind === 'agent'
+          ? await pool.query<CampaignRow>(
+              `SELECT c.*, ${AGENTS} FROM campaigns c
+               WHERE ${IN_DEPARTEMENT}
+                 AND (c.id IN (SELECT campaign_id FROM campaign_agents WHERE account_id = $2) OR c.commune = ANY ($3::text[]))
+               ${ORDER}`,
+              [filter, scope.accountId, scope.communes],
+            )
+          : await pool.query<CampaignRow>(`SELECT c.*, ${AGENTS} FROM campaigns c WHERE ${IN_DEPARTEMENT} ${ORDER}`, [filter]);
+      return rows.map(toCampaign);
+    },
+    async updateCampaign(id, changes) {
+      return inTransaction(pool, async (client) => {
+        // The row lock orders this against another process's update or deletion of the same
+        // campaign: the later one finds it changed, or gone (undefined), never half-written.
+        const found = await client.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [id]);
+        if (found.rowCount === 0) return undefined;
+        const sets: string[] = [];
+        const values: unknown[] = [id];
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === undefined || !(key in COLUMNS)) continue;
+          values.push(Array.isArray(value) ? JSON.stringify(value) : value);
+          sets.push(`${COLUMNS[key]} = $${values.length}`);
+        }
+        if (sets.length > 0) await client.query(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = $1`, values);
+        if (changes.agentIds !== undefined) {
+          await client.query('DELETE FROM campaign_agents WHERE campaign_id = $1', [id]);
+          await assign(client, id, changes.agentIds);
+        }
+        return read(client, id);
+      });
+    },
+    async deleteCampaign(id) {
+      // What is guaranteed: no reading committed before this transaction's check carries the
+      // id once it is deleted. What is not: readings carry a campaign's id with no foreign key
+      // (a phone keeps recording for a campaign offline, and may send them after it is
+      // deleted), so a reading another process commits during or after this deletion is
+      // stored all the same, as SQLite stores one sent a second later; campaignTally still
+      // counts it. Locking the readings table would only narrow that window, at the cost of
+      // stalling every process's ingest.
+      return inTransaction(pool, async (client) => {
+        const found = await client.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [id]);
+        if (found.rowCount === 0) return 'missing' as const;
+        const used = await client.query('SELECT 1 FROM readings WHERE campaign_id = $1 LIMIT 1', [id]);
+        if ((used.rowCount ?? 0) > 0) return 'in-use' as const;
+        await client.query('DELETE FROM campaign_agents WHERE campaign_id = $1', [id]);
+        await client.query('DELETE FROM campaigns WHERE id = $1', [id]);
+        return 'deleted' as const;
+      });
+    },
+    async campaignTally(id) {
+      // One statement, so that the groups, the tracks and the last date describe the same readings.
+      const { rows } = await pool.query<{
+        groups: { cell_n: number | null; cell_e: number | null; operator: Operator; technology: Technology; readings: number }[];
+        tracks: number;
+        last: string | null;
+      }>(
+        `WITH tagged AS (SELECT * FROM readings WHERE campaign_id = $1)
+         SELECT
+           COALESCE((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.cell_n NULLS FIRST, g.cell_e NULLS FIRST, g.operator COLLATE "C", g.technology COLLATE "C")
+                     FROM (SELECT cell_n, cell_e, operator, technology, count(*) AS readings FROM tagged
+                           GROUP BY cell_n, cell_e, operator, technology) g), '[]') AS groups,
+           (SELECT count(DISTINCT track_id) FROM tagged) AS tracks,
+           (SELECT recorded_at FROM tagged ORDER BY recorded_at_ms DESC, seq DESC LIMIT 1) AS last`,
+        [id],
+      );
+      const { groups, tracks, last } = rows[0]!;
+      return {
+        groups: groups.map((row) => ({
+          cell: row.cell_n === null || row.cell_e === null ? null : { resolutionM: BASE_RESOLUTION_M, north: row.cell_n, east: row.cell_e },
+          operator: row.operator,
+          technology: row.technology,
+          readings: row.readings,
+        })),
+        tracks,
+        ...(last !== null && { lastReadingAt: last }),
+      };
+    },
   };
 }
