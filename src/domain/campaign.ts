@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { withoutNul } from './plain-text.ts';
 import { OPERATORS, type Operator } from './operators.ts';
 import { INSEE_CODE_PATTERN } from './reading.ts';
 import type { Technology } from './signal.ts';
@@ -78,6 +79,7 @@ const DAY = v.pipe(
 
 const name = v.pipe(
   v.string('Le nom doit être un texte'),
+  withoutNul('Le nom'),
   v.trim(),
   v.minLength(1, 'Donnez un nom à la campagne'),
   v.maxLength(MAX_CAMPAIGN_NAME_LENGTH, `Le nom dépasse ${MAX_CAMPAIGN_NAME_LENGTH} caractères`),
@@ -96,7 +98,7 @@ const testNumber = v.pipe(
 );
 
 const agentIds = v.pipe(
-  v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), v.minLength(1), v.maxLength(100)), 'Les agents doivent être une liste'),
+  v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), withoutNul('L’identifiant d’un agent'), v.minLength(1), v.maxLength(100)), 'Les agents doivent être une liste'),
   v.maxLength(MAX_CAMPAIGN_AGENTS, `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`),
 );
 

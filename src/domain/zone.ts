@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { withoutNul } from './plain-text.ts';
 
 /**
  * A candidate zone for the New Deal Mobile targeted-coverage scheme: cells of the coverage
@@ -59,6 +60,7 @@ const CELL_ID_PATTERN = /^CRS3035RES\d+mN\d+E\d+$/;
 export const ZoneDraftSchema = v.object({
   name: v.pipe(
     v.string('Le nom doit être un texte'),
+    withoutNul('Le nom'),
     v.trim(),
     v.minLength(1, 'Donnez un nom à la zone'),
     v.maxLength(MAX_ZONE_NAME_LENGTH, `Le nom dépasse ${MAX_ZONE_NAME_LENGTH} caractères`),
@@ -70,15 +72,15 @@ export const ZoneDraftSchema = v.object({
   ),
   need: v.picklist(ZONE_NEEDS, `Besoin inconnu : attendu ${ZONE_NEEDS.join(', ')}`),
   /** Required when the need is `autre`: which need. */
-  needDetail: v.optional(v.pipe(v.string('Le besoin doit être un texte'), v.maxLength(200, 'Le besoin dépasse 200 caractères'))),
-  notes: v.optional(v.pipe(v.string('Les notes doivent être un texte'), v.maxLength(MAX_ZONE_NOTES_LENGTH, `Les notes dépassent ${MAX_ZONE_NOTES_LENGTH} caractères`))),
+  needDetail: v.optional(v.pipe(v.string('Le besoin doit être un texte'), withoutNul('Le besoin'), v.maxLength(200, 'Le besoin dépasse 200 caractères'))),
+  notes: v.optional(v.pipe(v.string('Les notes doivent être un texte'), withoutNul('Les notes'), v.maxLength(MAX_ZONE_NOTES_LENGTH, `Les notes dépassent ${MAX_ZONE_NOTES_LENGTH} caractères`))),
 }, missingField('Une zone doit être un objet JSON'));
 export type ZoneDraft = v.InferOutput<typeof ZoneDraftSchema>;
 
 /** A move along the workflow (POST /api/v1/zones/:id/status): always with a reason. */
 export const ZoneMoveSchema = v.object({
   status: v.picklist(ZONE_STATUSES, `Étape inconnue : attendu ${ZONE_STATUSES.join(', ')}`),
-  reason: v.pipe(v.string('La raison doit être un texte'), v.trim(), v.minLength(1, 'Dites pourquoi la zone change d’étape'), v.maxLength(1000, 'La raison dépasse 1000 caractères')),
+  reason: v.pipe(v.string('La raison doit être un texte'), withoutNul('La raison'), v.trim(), v.minLength(1, 'Dites pourquoi la zone change d’étape'), v.maxLength(1000, 'La raison dépasse 1000 caractères')),
 }, missingField('Le changement d’étape doit être un objet JSON'));
 
 /** Without it, valibot answers a missing field in English (« Invalid key: Expected "reason" … »). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES, type CommuneRef, type Role, type SessionInfo } from '../domain/account.ts';
+import { hasNulCharacter, NUL_MESSAGE } from '../domain/plain-text.ts';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword, DEFAULT_COST, type ScryptCost } from './auth/passwords.ts';
 import { newApiToken, randomToken, sha256 } from './auth/secrets.ts';
 import type { Communes } from './communes/communes.ts';
@@ -77,7 +78,8 @@ export interface AccountsOptions {
   passwordCost?: ScryptCost;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No control characters: U+0000 cannot even be looked up in PostgreSQL.
+const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 const MAX_COMMUNES = 500;
 
 export type Accounts = ReturnType<typeof createAccounts>;
@@ -94,6 +96,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
 
   function checkName(name: unknown): string {
     if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Le nom est obligatoire');
+    if (hasNulCharacter(name)) throw new AccountError(`Le nom ${NUL_MESSAGE}`);
     if (name.trim().length > 100) throw new AccountError('Le nom dépasse 100 caractères');
     return name.trim();
   }
@@ -220,7 +223,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
 
     /** Checks the credentials; undefined when they are wrong, the same way whatever was wrong. */
     async signIn(email: unknown, password: unknown): Promise<NewSession | { disabled: true } | undefined> {
-      if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1000) return undefined;
+      if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1000 || hasNulCharacter(email)) return undefined;
       const user = await store.userByEmail(email.trim().toLowerCase());
       const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash(passwordCost)));
       if (!user || !ok) return undefined;
@@ -286,6 +289,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
     async createToken(userId: string, name: unknown, actor: Actor = SHELL_ACTOR): Promise<CreatedToken> {
       if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Donnez un nom au jeton (ex. « import Tower Collector »)');
       if (name.trim().length > 100) throw new AccountError('Le nom du jeton dépasse 100 caractères');
+      if (hasNulCharacter(name)) throw new AccountError(`Le nom du jeton ${NUL_MESSAGE}`);
       const user = await store.userById(userId);
       if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
       const token = newApiToken();

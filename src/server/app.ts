@@ -1,3 +1,4 @@
+import { NUL_MESSAGE } from '../domain/plain-text.ts';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
@@ -116,6 +117,11 @@ export function buildApp({
   // replay it (the phone's "am I online?" check depends on reaching the server).
   app.addHook('onSend', async (request, reply) => {
     if (isApiUrl(request.url)) reply.header('cache-control', 'no-store');
+  });
+
+  // No identifier or filter holds U+0000, and PostgreSQL cannot even compare with one.
+  app.addHook('onRequest', async (request, reply) => {
+    if (/%00/i.test(request.url)) return reply.code(400).send({ error: `L’adresse ${NUL_MESSAGE} (%00)` });
   });
 
   const accounts = createAccounts({ store, communes, now, sessionDays: security.sessionDays, ...(passwordCost && { passwordCost }) });

@@ -24,10 +24,19 @@ const CLIENT_ERROR_MESSAGES: Record<string, string> = {
 const INTERNAL_ERROR = 'Erreur interne du serveur';
 
 /**
+ * PostgreSQL's refusals of a text it cannot hold (U+0000, invalid Unicode): only input can
+ * carry one, so they are the client's to fix. The routes refuse them first where they can;
+ * this is the net under whatever path they missed.
+ */
+const UNSTORABLE_TEXT_CODES = new Set(['22021' /* character_not_in_repertoire */, '22P05' /* untranslatable_character */]);
+const UNSTORABLE_TEXT = 'Le texte envoyé contient un caractère qui ne peut pas être enregistré (U+0000 ou Unicode invalide) : retirez-le.';
+
+/**
  * Bad input is the client's to fix and gets its 4xx with a readable message; anything else
  * is our fault: logged in full, answered without details.
  */
 export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (UNSTORABLE_TEXT_CODES.has(error.code) && error.statusCode === undefined) return reply.code(400).send({ error: UNSTORABLE_TEXT });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: CLIENT_ERROR_MESSAGES[error.code] ?? error.message });

@@ -133,3 +133,54 @@ describe('hooks added by the caller', () => {
     expect((await server.store.query({ limit: 10 })).readings).toEqual([]);
   });
 });
+
+describe('U+0000 in what a client sends (PostgreSQL cannot store or even compare it)', () => {
+  it('is refused with a French 400 in identifiers, names and free text, and changes nothing', async () => {
+    server = await openTestApp(tempDir());
+    const { app } = server;
+    const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
+    const admin = await addUser(app, { role: 'admin' });
+
+    const inUrl = await app.inject({ method: 'GET', url: '/api/v1/zones/abc%00def', headers: reviewer.headers });
+    expect(inUrl.statusCode).toBe(400);
+    expect(inUrl.json()).toEqual({ error: 'L’adresse contient un caractère nul (U+0000) : retirez-le (%00)' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/communes?q=mont%00', headers: reviewer.headers })).statusCode).toBe(400);
+
+    const zone = await app.inject({
+      method: 'POST',
+      url: '/api/v1/zones',
+      headers: reviewer.headers,
+      payload: { name: 'Vallée\u0000', cells: ['CRS3035RES200mN2290000E3782000'], need: 'zone-blanche' },
+    });
+    expect(zone.statusCode).toBe(400);
+    expect(zone.json().error).toContain('Le nom contient un caractère nul (U+0000) : retirez-le');
+
+    const user = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin.headers,
+      payload: { email: 'nul\u0000@example.fr', name: 'Nul', password: 'un long mot de passe', role: 'reviewer', departement: '34' },
+    });
+    expect(user.statusCode).toBe(400);
+    const named = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload: { name: 'jeton\u0000' } });
+    expect(named.statusCode).toBe(400);
+    expect(named.json()).toEqual({ error: 'Le nom du jeton contient un caractère nul (U+0000) : retirez-le' });
+
+    // Signing in as such an address is simply wrong credentials.
+    const signIn = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'a\u0000@example.fr', password: 'x' } });
+    expect(signIn.statusCode).toBe(401);
+
+    expect(await server.store.listZones()).toEqual([]);
+    expect((await server.store.listUsers()).map((u) => u.email).sort()).toEqual([admin.email, reviewer.email].sort());
+  });
+
+  it('in a reading’s note is kept, escaped in the stored body, without blocking the batch', async () => {
+    server = await openTestApp(tempDir());
+    const agent = await addUser(server.app);
+    const reading = makeReading({ note: 'au fond\u0000 du vallon' });
+    const response = await postReadings(server.app, [reading, makeReading()], agent);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().accepted).toHaveLength(2);
+    expect((await server.store.query({ limit: 10 })).readings.find((r) => r.id === reading.id)?.note).toBe('au fond\u0000 du vallon');
+  });
+});
