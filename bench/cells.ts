@@ -8,21 +8,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OPERATORS } from '../src/domain/operators.ts';
-import type { Reading } from '../src/domain/reading.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
-import type { ReadingPlacement } from '../src/server/storage/reading-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
-import { seededRandom } from '../test/support/seeded-random.ts';
+import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches, NOW } from './herault-readings.ts';
 
 const BATCH = 500;
-const NOW = Date.parse('2026-05-04T12:00:00Z');
-const HERAULT = { minLon: 2.54, minLat: 43.21, maxLon: 4.19, maxLat: 43.97 };
-/** Montpellier's commune, about 11 km × 9 km. */
-const COMMUNE = { minLon: 3.8, minLat: 43.56, maxLon: 3.94, maxLat: 43.65 };
-const CONTRIBUTORS = 60;
 const QUERY_RUNS = { departement: 15, commune: 40 };
 
 const count = Number(process.argv[2] ?? 1_000_000);
@@ -31,41 +23,11 @@ if (!Number.isInteger(count) || count < BATCH) {
   process.exit(1);
 }
 
-function* batches(seed: number): Generator<{ readings: Reading[]; places: ReadingPlacement[] }> {
-  const next = seededRandom(seed);
-  const between = (min: number, max: number) => min + next() * (max - min);
-  for (let done = 0; done < count; done += BATCH) {
-    const readings: Reading[] = [];
-    const places: ReadingPlacement[] = [];
-    for (let i = 0; i < Math.min(BATCH, count - done); i += 1) {
-      const n = done + i;
-      // A tenth of the readings along "roads" (denser cells), the rest spread over the département.
-      const onRoad = next() < 0.1;
-      const lat = onRoad ? 43.6 + between(-0.002, 0.002) : between(HERAULT.minLat, HERAULT.maxLat);
-      readings.push({
-        id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-        recordedAt: new Date(NOW - between(0, 180 * 86_400_000)).toISOString(),
-        lat: Number(lat.toFixed(6)),
-        lon: Number(between(HERAULT.minLon, HERAULT.maxLon).toFixed(6)),
-        accuracyM: Math.round(between(3, 60)),
-        operator: OPERATORS[Math.floor(next() * OPERATORS.length)]!,
-        technology: next() < 0.85 ? '4G' : '3G',
-        signalDbm: Math.round(between(-118, -75)),
-        setting: next() < 0.8 ? 'outdoor' : 'indoor',
-        voice: next() < 0.9 ? 'ok' : 'failed',
-        source: 'agent',
-      });
-      places.push({ accountId: `agent-${Math.floor(next() * CONTRIBUTORS)}`, commune: null, departement: '34', outsideCommunes: false });
-    }
-    yield { readings, places };
-  }
-}
-
 async function ingestAll(store: Store, label: string): Promise<number> {
   const start = performance.now();
   let done = 0;
   let lastReport = start;
-  for (const { readings, places } of batches(7)) {
+  for (const { readings, places } of heraultBatches(count, BATCH, 7)) {
     const result = await store.ingest(readings, places);
     if (result.accepted.length !== readings.length) throw new Error(`${label}: batch not fully accepted`);
     done += readings.length;
