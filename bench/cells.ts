@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
-import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches, NOW } from './herault-readings.ts';
 

@@ -16,7 +16,7 @@ import { readingLevel } from '../src/domain/level.ts';
 import { OPERATORS } from '../src/domain/operators.ts';
 import { canonicalJson, type Reading } from '../src/domain/reading.ts';
 import { buildApp } from '../src/server/app.ts';
-import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 
 const BATCH = 500;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
-import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import { CENTRES, type MemoryFigures, type ServerCommand, type ServerMessage } from './load-shared.ts';
 
 const [dataDir, devicesArg, reviewersArg] = process.argv.slice(2);

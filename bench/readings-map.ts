@@ -15,7 +15,7 @@ import type { Reading } from '../src/domain/reading.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
 import type { ReadingPlacement } from '../src/server/storage/reading-store.ts';
-import { openSqliteStore } from '../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 
 const BATCH = 500;

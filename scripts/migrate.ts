@@ -7,7 +7,7 @@
 import { ConfigError, loadConfig } from '../src/server/config.ts';
 import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
 import { POSTGRES_SCHEMA_VERSION } from '../src/server/storage/postgres/postgres-migrations.ts';
-import { SCHEMA_VERSION } from '../src/server/storage/sqlite-store.ts';
+import { SCHEMA_VERSION } from '../src/server/storage/sqlite/sqlite-store.ts';
 
 function fail(message: string): never {
   console.error(message);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { createCommunes } from '../../src/server/communes/communes.ts';
-import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { E2E_DIST } from '../e2e/paths.ts';

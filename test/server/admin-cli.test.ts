@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import { useTempDir } from './fixtures.ts';
 
 const tempDir = useTempDir();

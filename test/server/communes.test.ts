@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCommunes, MAX_DISTANCE_M, readCentresFile } from '../../src/server/communes/communes.ts';
-import { openSqliteStore } from '../../src/server/storage/sqlite-store.ts';
+import { openSqliteStore } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import { makeReading, MONTPELLIER, NIMES, TEST_CENTRES, useTempDir } from './fixtures.ts';
 
 const tempDir = useTempDir();

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { cellAt, formatCellId, type CellRef } from '../../src/domain/grid/cell-id.ts';
+import { addReport, aggregateReadings, coarsenGrid, gridFromJson, gridToJson, type GridJson } from '../../src/domain/grid/grid-accumulator.ts';
 import { fromLaea } from '../../src/domain/grid/laea.ts';
 import type { Reading } from '../../src/domain/reading.ts';
+import type { Report } from '../../src/domain/report.ts';
+import { wholeRange } from '../../src/server/grid/coverage.ts';
+import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
+import type { ReadingPlacement } from '../../src/server/storage/reading-store.ts';
+import type { Store } from '../../src/server/storage/store.ts';
 import { makeReading, SAINT_GUILHEM } from './fixtures.ts';
 
 /** The 200 m cell of Saint-Guilhem-le-Désert (where makeReading() records), and its east and north neighbours. */
@@ -38,4 +44,46 @@ export async function getCells(app: FastifyInstance, headers: Record<string, str
 /** properties of the features of a GET /api/v1/cells answer, by cell id. */
 export function byCell(body: { features: { properties: { cellId: string } & Record<string, unknown> }[] }): Record<string, any> {
   return Object.fromEntries(body.features.map((f) => [f.properties.cellId, f.properties]));
+}
+
+/** A period holding every month: the month rows rather than the all-periods ones. */
+export const EVERY_MONTH = { fromMonth: '0000-01', toMonth: '9999-12' };
+
+/** Everything the store holds at a resolution, merged over months and départements, as the domain's JSON. */
+export async function storedGrid(
+  store: Store,
+  resolutionM: 200 | 1000 | 10_000,
+  departements?: string[],
+  months?: { fromMonth: string; toMonth: string },
+): Promise<GridJson> {
+  const range = wholeRange(resolutionM);
+  const scope = departements ? { kind: 'departements' as const, departements } : { kind: 'all' as const };
+  const query = { resolutionM, north: range.north, east: range.east, scope, ...months };
+  const groups = await store.gridGroups(query);
+  const reports = await store.gridReports(query);
+  return gridToJson(
+    gridFromJson({
+      version: 1,
+      resolutionM,
+      groups: groups.map(({ cell, operator, technology, setting, stats }) => ({ cell, operator, technology, setting, stats })),
+      residents: reports.map(({ cell, operator, count }) => ({ cell, operator, count, firstMs: null, lastMs: null })),
+      outsideGrid: 0,
+    }),
+  );
+}
+
+/** The domain's reference: the readings (of those départements) and visible reports aggregated from scratch. */
+export function recomputed(
+  readings: Reading[],
+  places: Map<string, ReadingPlacement>,
+  resolutionM = 200,
+  departements?: string[],
+  reports: Report[] = [],
+): GridJson {
+  const kept = departements ? readings.filter((r) => departements.includes(places.get(r.id)!.departement ?? '')) : readings;
+  const grid = aggregateReadings(kept, (r) => places.get((r as Reading).id)!.accountId ?? UNATTRIBUTED_CONTRIBUTOR, 200);
+  for (const report of reports) addReport(grid, report);
+  const json = gridToJson(resolutionM === 200 ? grid : coarsenGrid(grid, resolutionM));
+  // The store keeps residents' counts, not their dates.
+  return { ...json, residents: json.residents.map((r) => ({ ...r, firstMs: null, lastMs: null })), outsideGrid: 0 };
 }

@@ -1,18 +1,16 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coarsenGrid, gridFromJson, gridToJson, aggregateReadings, type GridJson, type GridReading } from '../../src/domain/grid/grid-accumulator.ts';
+import { coarsenGrid, gridFromJson, gridToJson } from '../../src/domain/grid/grid-accumulator.ts';
 import { readingLevel } from '../../src/domain/level.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import { canonicalJson, type Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
-import { wholeRange } from '../../src/server/grid/coverage.ts';
-import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import type { ReadingPlacement } from '../../src/server/storage/reading-store.ts';
-import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite-store.ts';
+import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { addUser, makeReading, makeReport, NIMES, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
-import { AROUND, byCell, CELL_A, CELL_B, CELL_C, getCells, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
+import { AROUND, byCell, CELL_A, CELL_B, CELL_C, EVERY_MONTH, getCells, ID_A, ID_B, ID_C, levelReading, pointIn, recomputed, storedGrid } from './grid-helpers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { openTestStore, type TestStore } from '../support/test-store.ts';
 
@@ -38,36 +36,6 @@ async function openStore(): Promise<Store> {
 async function open(options: Parameters<typeof openTestApp>[1] = {}): Promise<TestApp> {
   server = await openTestApp(tempDir(), options);
   return server;
-}
-
-/** Everything the store holds at a resolution, merged over months and départements, as the domain's JSON. */
-async function storedGrid(store: Store, resolutionM: 200 | 1000 | 10_000, departements?: string[], months?: { fromMonth: string; toMonth: string }): Promise<GridJson> {
-  const range = wholeRange(resolutionM);
-  const scope = departements ? { kind: 'departements' as const, departements } : { kind: 'all' as const };
-  const query = { resolutionM, north: range.north, east: range.east, scope, ...months };
-  const groups = await store.gridGroups(query);
-  const reports = await store.gridReports(query);
-  return gridToJson(
-    gridFromJson({
-      version: 1,
-      resolutionM,
-      groups: groups.map(({ cell, operator, technology, setting, stats }) => ({ cell, operator, technology, setting, stats })),
-      residents: reports.map(({ cell, operator, count }) => ({ cell, operator, count, firstMs: null, lastMs: null })),
-      outsideGrid: 0,
-    }),
-  );
-}
-
-/** A period holding every month: the month rows rather than the all-periods ones. */
-const EVERY_MONTH = { fromMonth: '0000-01', toMonth: '9999-12' };
-
-/** The domain's reference: every reading aggregated from scratch. */
-function recomputed(readings: Reading[], places: Map<string, ReadingPlacement>, resolutionM = 200, departements?: string[]): GridJson {
-  const kept = departements ? readings.filter((r) => departements.includes(places.get(r.id)!.departement ?? '')) : readings;
-  const grid = aggregateReadings(kept, (r: GridReading) => places.get((r as Reading).id)!.accountId ?? UNATTRIBUTED_CONTRIBUTOR, 200);
-  const json = gridToJson(resolutionM === 200 ? grid : coarsenGrid(grid, resolutionM));
-  // The store keeps residents' counts, not their dates.
-  return { ...json, residents: json.residents.map((r) => ({ ...r, firstMs: null, lastMs: null })), outsideGrid: 0 };
 }
 
 function randomReading(next: () => number): Reading {

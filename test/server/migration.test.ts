@@ -8,7 +8,7 @@ import { canonicalJson } from '../../src/domain/reading.ts';
 import { aggregateReadings, coarsenGrid, gridFromJson, gridToJson } from '../../src/domain/grid/grid-accumulator.ts';
 import { wholeRange } from '../../src/server/grid/coverage.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
-import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite-store.ts';
+import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import { addUser, makeReading, NIMES, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();

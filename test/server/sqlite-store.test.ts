@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, type Reading } from '../../src/domain/reading.ts';
 import { InvalidCursorError, type ReadingQuery, type ReadingStore } from '../../src/server/storage/reading-store.ts';
-import { openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite-store.ts';
+import { openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import { makeReading, useTempDir } from './fixtures.ts';
 
 const tempDir = useTempDir();

@@ -7,8 +7,8 @@ import type { ReportStore } from './report-store.ts';
 import type { ZoneStore } from './zone-store.ts';
 
 /**
- * Everything the server keeps. One object, one database: the SQLite store (sqlite-store.ts,
- * the default, one process) and the PostgreSQL store (postgres-store.ts, any number of
+ * Everything the server keeps. One object, one database: the SQLite store (sqlite/sqlite-store.ts,
+ * the default, one process) and the PostgreSQL store (postgres/postgres-store.ts, any number of
  * processes) implement it all; open-store.ts picks one from the configuration.
  */
 export type Store = ReadingStore & AccountStore & ReportStore & GridStore & ZoneStore & CampaignStore & CounterStore;

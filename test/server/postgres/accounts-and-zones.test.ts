@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../../src/domain/campaign.ts';
 import type { Zone, ZoneHistoryEntry } from '../../../src/domain/zone.ts';
 import { DuplicateEmailError, type UserRecord } from '../../../src/server/storage/account-store.ts';
-import { openStore } from '../../../src/server/storage/open-store.ts';
-import type { Store } from '../../../src/server/storage/store.ts';
-import { openTestStore, withClient, type TestStore } from '../../support/test-store.ts';
+import { withClient } from '../../support/test-store.ts';
 import { useTempDir } from '../fixtures.ts';
+import { useStores } from './stores.ts';
 
 /**
  * The account, zone and campaign stores where PostgreSQL differs from SQLite: several app
@@ -14,22 +13,7 @@ import { useTempDir } from '../fixtures.ts';
  * collation could reorder lists.
  */
 
-const tempDir = useTempDir();
-const opened: TestStore[] = [];
-const others: Store[] = [];
-afterEach(async () => {
-  for (const store of others.splice(0)) await store.close();
-  for (const test of opened.splice(0)) await test.dispose();
-});
-
-/** Two app processes' stores on one fresh PostgreSQL schema. */
-async function twoProcesses(): Promise<[Store, Store, TestStore]> {
-  const first = await openTestStore(tempDir(), 'postgres');
-  opened.push(first);
-  const second = await openStore(first.location);
-  others.push(second);
-  return [first.store, second, first];
-}
+const { open, twoProcesses } = useStores(useTempDir());
 
 const AT = '2026-05-04T12:00:00.000Z';
 
@@ -136,7 +120,7 @@ describe('two app processes on one PostgreSQL database', () => {
   });
 
   it('change and delete one campaign at once: it ends deleted with no agents left, or changed then deleted', async () => {
-    const [a, b] = await twoProcesses();
+    const [a, b, first] = await twoProcesses();
     const reviewer = user();
     const agents = [user({ role: 'agent', departement: null, communes: ['34261'] }), user({ role: 'agent', departement: null, communes: ['34261'] })];
     for (const account of [reviewer, ...agents]) await a.createUser(account);
@@ -152,7 +136,7 @@ describe('two app processes on one PostgreSQL database', () => {
       if (updated) expect(updated.agentIds).toEqual([agents[1]!.id, agents[0]!.id]);
       expect(await a.campaignById(c.id)).toBeUndefined();
     }
-    const { location } = opened[0]!;
+    const { location } = first;
     if (location.kind !== 'postgres') throw new Error('PostgreSQL expected');
     const left = await withClient(location.url, (client) => client.query('SELECT count(*)::int AS n FROM campaign_agents'));
     expect(left.rows).toEqual([{ n: 0 }]);
@@ -161,9 +145,8 @@ describe('two app processes on one PostgreSQL database', () => {
 
 describe('the PostgreSQL store lists as the SQLite store does', () => {
   it('in byte order whatever the database’s collation, and changes only the fields given', async () => {
-    const postgres = await openTestStore(tempDir(), 'postgres');
-    const sqlite = await openTestStore(tempDir(), 'sqlite');
-    opened.push(postgres, sqlite);
+    const postgres = await open('postgres');
+    const sqlite = await open('sqlite');
     // A database created with a French collation: ICU's fr ignores punctuation at first, byte order does not.
     if (postgres.location.kind !== 'postgres') throw new Error('PostgreSQL expected');
     await withClient(postgres.location.url, (client) => client.query('ALTER TABLE users ALTER COLUMN email TYPE text COLLATE "fr-x-icu"'));
@@ -204,9 +187,7 @@ describe('the PostgreSQL store lists as the SQLite store does', () => {
   });
 
   it('keeps an audit entry whose details jsonb could not hold as they are (U+0000, a lone surrogate)', async () => {
-    const test = await openTestStore(tempDir(), 'postgres');
-    opened.push(test);
-    const { store } = test;
+    const { store } = await open('postgres');
     await store.appendAudit({ at: AT, actorId: null, actorLabel: 'ligne de commande', action: 'zone.create', targetType: 'zone', targetId: 'z', details: { name: 'a\u0000b\uD800c\uD83D\uDCF6', cells: 2 } });
     expect((await store.listAudit(1))[0]?.details).toEqual({ name: 'a\uFFFDb\uFFFDc\uD83D\uDCF6', cells: 2 });
   });

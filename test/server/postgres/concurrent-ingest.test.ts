@@ -1,16 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { addReport, aggregateReadings, coarsenGrid, createGrid, gridFromJson, gridToJson, type GridJson } from '../../../src/domain/grid/grid-accumulator.ts';
+import { describe, expect, it } from 'vitest';
 import { OPERATORS } from '../../../src/domain/operators.ts';
 import type { Reading } from '../../../src/domain/reading.ts';
 import type { Report } from '../../../src/domain/report.ts';
-import { wholeRange } from '../../../src/server/grid/coverage.ts';
-import { UNATTRIBUTED_CONTRIBUTOR } from '../../../src/server/storage/grid-store.ts';
-import { openStore } from '../../../src/server/storage/open-store.ts';
 import type { IngestResult, ReadingPlacement } from '../../../src/server/storage/reading-store.ts';
 import type { Store } from '../../../src/server/storage/store.ts';
 import { seededRandom } from '../../support/seeded-random.ts';
-import { openTestStore, tableRows, type TestStore } from '../../support/test-store.ts';
+import { tableRows } from '../../support/test-store.ts';
 import { makeReading, makeReport, useTempDir } from '../fixtures.ts';
+import { EVERY_MONTH, recomputed, storedGrid } from '../grid-helpers.ts';
+import { useStores } from './stores.ts';
 
 /**
  * Several app processes writing the same readings and reports at the same moment (here two
@@ -19,56 +17,14 @@ import { makeReading, makeReport, useTempDir } from '../fixtures.ts';
  * nor twice.
  */
 
-const tempDir = useTempDir();
-const opened: TestStore[] = [];
-const others: Store[] = [];
-afterEach(async () => {
-  for (const store of others.splice(0)) await store.close();
-  for (const test of opened.splice(0)) await test.dispose();
-});
-
-async function twoProcesses(): Promise<[Store, Store, TestStore]> {
-  const first = await openTestStore(tempDir(), 'postgres');
-  opened.push(first);
-  const second = await openStore(first.location);
-  others.push(second);
-  return [first.store, second, first];
-}
-
-/** A period holding every month: the month rows rather than the all-periods ones. */
-const EVERY_MONTH = { fromMonth: '0000-01', toMonth: '9999-12' };
-
-/** Everything the store holds at a resolution, merged over months and départements, as the domain's JSON. */
-async function storedGrid(store: Store, resolutionM: 200 | 1000 | 10_000, months?: typeof EVERY_MONTH): Promise<GridJson> {
-  const range = wholeRange(resolutionM);
-  const query = { resolutionM, north: range.north, east: range.east, scope: { kind: 'all' as const }, ...months };
-  const groups = await store.gridGroups(query);
-  const reports = await store.gridReports(query);
-  return gridToJson(
-    gridFromJson({
-      version: 1,
-      resolutionM,
-      groups: groups.map(({ cell, operator, technology, setting, stats }) => ({ cell, operator, technology, setting, stats })),
-      residents: reports.map(({ cell, operator, count }) => ({ cell, operator, count, firstMs: null, lastMs: null })),
-      outsideGrid: 0,
-    }),
-  );
-}
-
-/** The domain's reference: the readings and visible reports aggregated from scratch. */
-function recomputed(readings: Reading[], places: Map<string, ReadingPlacement>, reports: Report[], resolutionM: number): GridJson {
-  const grid = aggregateReadings(readings, (r) => places.get(r.id)!.accountId ?? UNATTRIBUTED_CONTRIBUTOR, 200);
-  for (const report of reports) addReport(grid, report);
-  const json = gridToJson(resolutionM === 200 ? grid : coarsenGrid(grid, resolutionM));
-  return { ...json, residents: json.residents.map((r) => ({ ...r, firstMs: null, lastMs: null })), outsideGrid: 0 };
-}
+const { twoProcesses } = useStores(useTempDir());
 
 /** The store's grid at every resolution and in both its forms equals the recomputation. */
 async function expectGrid(store: Store, readings: Reading[], places: Map<string, ReadingPlacement>, reports: Report[] = []): Promise<void> {
-  expect(await storedGrid(store, 200, EVERY_MONTH)).toEqual(recomputed(readings, places, reports, 200));
-  expect(await storedGrid(store, 1000, EVERY_MONTH)).toEqual(recomputed(readings, places, reports, 1000));
-  expect(await storedGrid(store, 1000)).toEqual(recomputed(readings, places, reports, 1000));
-  expect(await storedGrid(store, 10_000)).toEqual(recomputed(readings, places, reports, 10_000));
+  expect(await storedGrid(store, 200, undefined, EVERY_MONTH)).toEqual(recomputed(readings, places, 200, undefined, reports));
+  expect(await storedGrid(store, 1000, undefined, EVERY_MONTH)).toEqual(recomputed(readings, places, 1000, undefined, reports));
+  expect(await storedGrid(store, 1000)).toEqual(recomputed(readings, places, 1000, undefined, reports));
+  expect(await storedGrid(store, 10_000)).toEqual(recomputed(readings, places, 10_000, undefined, reports));
 }
 
 /** Readings crowded into a few 200 m cells and months, so that concurrent batches share most grid rows. */
@@ -152,7 +108,7 @@ describe('two processes ingesting at the same moment', () => {
     }
 
     await expectGrid(a, readings, places);
-    expect((await storedGrid(a, 200, EVERY_MONTH)).residents.length).toBeGreaterThan(0);
+    expect((await storedGrid(a, 200, undefined, EVERY_MONTH)).residents.length).toBeGreaterThan(0);
   });
 
   it('tell duplicates from conflicts when both send one id with different bodies', async () => {

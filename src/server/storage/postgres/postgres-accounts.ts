@@ -1,13 +1,6 @@
 import type pg from 'pg';
-import type { Role } from '../../../domain/account.ts';
-import {
-  DuplicateEmailError,
-  type AccountStore,
-  type ApiTokenRecord,
-  type SessionRecord,
-  type StoredAuditEntry,
-  type UserRecord,
-} from '../account-store.ts';
+import { DuplicateEmailError, type AccountStore } from '../account-store.ts';
+import { columnChanges, toAuditEntry, toSession, toToken, toUser, USER_COLUMNS, type AuditRow, type SessionRow, type TokenRow, type UserRow } from '../rows.ts';
 import { isUniqueViolation } from './postgres-db.ts';
 
 /**
@@ -18,89 +11,6 @@ import { isUniqueViolation } from './postgres-db.ts';
  * list in the same order whatever the database's own collation (fr_FR would ignore the dots
  * and hyphens of e-mails).
  */
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  password_hash: string;
-  role: Role;
-  communes: string[];
-  departement: string | null;
-  disabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  csrf_token: string;
-  created_at_ms: number;
-  expires_at_ms: number;
-}
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  token_hash: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor_id: string | null;
-  actor_label: string;
-  action: string;
-  target_type: StoredAuditEntry['targetType'];
-  target_id: string | null;
-  details: Record<string, unknown>;
-}
-
-const toUser = (row: UserRow): UserRecord => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  passwordHash: row.password_hash,
-  role: row.role,
-  communes: row.communes,
-  departement: row.departement,
-  disabled: row.disabled,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-const toSession = (row: SessionRow): SessionRecord => ({
-  tokenHash: row.token_hash,
-  userId: row.user_id,
-  csrfToken: row.csrf_token,
-  createdAtMs: row.created_at_ms,
-  expiresAtMs: row.expires_at_ms,
-});
-
-const toToken = (row: TokenRow): ApiTokenRecord => ({
-  id: row.id,
-  userId: row.user_id,
-  name: row.name,
-  tokenHash: row.token_hash,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-});
-
-/** What updateUser may set, and how each value is written. */
-const USER_COLUMNS: Record<string, { column: string; write?: (value: unknown) => unknown }> = {
-  name: { column: 'name' },
-  passwordHash: { column: 'password_hash' },
-  role: { column: 'role' },
-  // node-postgres would send an array as a PostgreSQL array literal, not as JSON.
-  communes: { column: 'communes', write: (value) => JSON.stringify(value) },
-  departement: { column: 'departement' },
-  disabled: { column: 'disabled' },
-  updatedAt: { column: 'updated_at' },
-};
 
 /**
  * The audit details as jsonb accepts them. jsonb refuses U+0000 and unpaired surrogates, which
@@ -147,15 +57,10 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
       });
     },
     async updateUser(id, changes) {
-      const sets: string[] = [];
-      const values: unknown[] = [id];
-      for (const [key, value] of Object.entries(changes)) {
-        const target = USER_COLUMNS[key];
-        if (value === undefined || !target) continue;
-        values.push(target.write ? target.write(value) : value);
-        sets.push(`${target.column} = $${values.length}`);
-      }
-      const { rows } = await pool.query<UserRow>(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values);
+      const sets = columnChanges(USER_COLUMNS, changes);
+      const values = [id, ...sets.map(({ value }) => value)];
+      const assignments = sets.map(({ column }, i) => `${column} = $${i + 2}`);
+      const { rows } = await pool.query<UserRow>(`UPDATE users SET ${assignments.join(', ')} WHERE id = $1 RETURNING *`, values);
       return rows[0] && toUser(rows[0]);
     },
 
@@ -220,16 +125,7 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
     },
     async listAudit(limit) {
       const { rows } = await pool.query<AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1', [limit]);
-      return rows.map((row) => ({
-        seq: row.seq,
-        at: row.at,
-        actorId: row.actor_id,
-        actorLabel: row.actor_label,
-        action: row.action,
-        targetType: row.target_type,
-        targetId: row.target_id,
-        details: row.details,
-      }));
+      return rows.map(toAuditEntry);
     },
   };
 }

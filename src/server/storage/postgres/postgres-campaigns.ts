@@ -1,9 +1,6 @@
 import type pg from 'pg';
-import type { Campaign } from '../../../domain/campaign.ts';
-import type { Operator } from '../../../domain/operators.ts';
-import type { Technology } from '../../../domain/signal.ts';
 import type { CampaignStore } from '../campaign-store.ts';
-import { STORED_RESOLUTIONS_M } from '../grid-store.ts';
+import { CAMPAIGN_COLUMNS, columnChanges, toCampaign, toCampaignGroup, type CampaignGroupRow, type CampaignRow } from '../rows.ts';
 import { inTransaction, type Queryable } from './postgres-db.ts';
 
 /**
@@ -11,33 +8,8 @@ import { inTransaction, type Queryable } from './postgres-db.ts';
  * readings' `campaign_id`, `cell_n`/`cell_e` and `track_id` columns (migration 1).
  */
 
-interface CampaignRow {
-  id: string;
-  name: string;
-  commune: string;
-  commune_name: string;
-  departement: string;
-  starts_on: string;
-  ends_on: string;
-  operators: Operator[];
-  test_number: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  agent_ids: string[];
-}
-
-/** What updateCampaign may set (agents apart); arrays go to jsonb columns, as JSON. */
-const COLUMNS: Record<string, string> = {
-  name: 'name',
-  startsOn: 'starts_on',
-  endsOn: 'ends_on',
-  operators: 'operators',
-  testNumber: 'test_number',
-  updatedAt: 'updated_at',
-};
-
-const BASE_RESOLUTION_M = STORED_RESOLUTIONS_M[0];
+/** A campaign with its agents' ids, in their order. */
+type CampaignWithAgents = CampaignRow & { agent_ids: string[] };
 
 // As SQLite's list: newest periods first (the phone's picker shows the campaigns under way at
 // the top), text in byte order whatever the database's collation.
@@ -46,25 +18,9 @@ const AGENTS = `COALESCE((SELECT jsonb_agg(a.account_id ORDER BY a.position) FRO
 /** $1: a département to keep, or null for all. */
 const IN_DEPARTEMENT = '($1::text IS NULL OR c.departement = $1)';
 
-const toCampaign = (row: CampaignRow): Campaign => ({
-  id: row.id,
-  name: row.name,
-  communeInsee: row.commune,
-  communeName: row.commune_name,
-  departement: row.departement,
-  startsOn: row.starts_on,
-  endsOn: row.ends_on,
-  operators: row.operators,
-  ...(row.test_number !== null && { testNumber: row.test_number }),
-  agentIds: row.agent_ids,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
 const read = async (db: Queryable, id: string) => {
-  const { rows } = await db.query<CampaignRow>(`SELECT c.*, ${AGENTS} FROM campaigns c WHERE c.id = $1`, [id]);
-  return rows[0] && toCampaign(rows[0]);
+  const { rows } = await db.query<CampaignWithAgents>(`SELECT c.*, ${AGENTS} FROM campaigns c WHERE c.id = $1`, [id]);
+  return rows[0] && toCampaign(rows[0], rows[0].agent_ids);
 };
 
 const assign = async (db: Queryable, id: string, agentIds: readonly string[]) => {
@@ -109,15 +65,15 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
       const filter = departement ?? inDepartement;
       const { rows } =
         scope.kind === 'agent'
-          ? await pool.query<CampaignRow>(
+          ? await pool.query<CampaignWithAgents>(
               `SELECT c.*, ${AGENTS} FROM campaigns c
                WHERE ${IN_DEPARTEMENT}
                  AND (c.id IN (SELECT campaign_id FROM campaign_agents WHERE account_id = $2) OR c.commune = ANY ($3::text[]))
                ${ORDER}`,
               [filter, scope.accountId, scope.communes],
             )
-          : await pool.query<CampaignRow>(`SELECT c.*, ${AGENTS} FROM campaigns c WHERE ${IN_DEPARTEMENT} ${ORDER}`, [filter]);
-      return rows.map(toCampaign);
+          : await pool.query<CampaignWithAgents>(`SELECT c.*, ${AGENTS} FROM campaigns c WHERE ${IN_DEPARTEMENT} ${ORDER}`, [filter]);
+      return rows.map((row) => toCampaign(row, row.agent_ids));
     },
     async updateCampaign(id, changes) {
       return inTransaction(pool, async (client) => {
@@ -125,14 +81,9 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
         // campaign: the later one finds it changed, or gone (undefined), never half-written.
         const found = await client.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [id]);
         if (found.rowCount === 0) return undefined;
-        const sets: string[] = [];
-        const values: unknown[] = [id];
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === undefined || !(key in COLUMNS)) continue;
-          values.push(Array.isArray(value) ? JSON.stringify(value) : value);
-          sets.push(`${COLUMNS[key]} = $${values.length}`);
-        }
-        if (sets.length > 0) await client.query(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = $1`, values);
+        const sets = columnChanges(CAMPAIGN_COLUMNS, changes);
+        const values = [id, ...sets.map(({ value }) => value)];
+        if (sets.length > 0) await client.query(`UPDATE campaigns SET ${sets.map(({ column }, i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, values);
         if (changes.agentIds !== undefined) {
           await client.query('DELETE FROM campaign_agents WHERE campaign_id = $1', [id]);
           await assign(client, id, changes.agentIds);
@@ -161,7 +112,7 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
     async campaignTally(id) {
       // One statement, so that the groups, the tracks and the last date describe the same readings.
       const { rows } = await pool.query<{
-        groups: { cell_n: number | null; cell_e: number | null; operator: Operator; technology: Technology; readings: number }[];
+        groups: CampaignGroupRow[];
         tracks: number;
         last: string | null;
       }>(
@@ -176,12 +127,7 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
       );
       const { groups, tracks, last } = rows[0]!;
       return {
-        groups: groups.map((row) => ({
-          cell: row.cell_n === null || row.cell_e === null ? null : { resolutionM: BASE_RESOLUTION_M, north: row.cell_n, east: row.cell_e },
-          operator: row.operator,
-          technology: row.technology,
-          readings: row.readings,
-        })),
+        groups: groups.map(toCampaignGroup),
         tracks,
         ...(last !== null && { lastReadingAt: last }),
       };

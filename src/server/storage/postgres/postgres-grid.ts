@@ -1,28 +1,28 @@
-import type pg from 'pg';
 import { cellBbox } from '../../../domain/grid/cell-geometry.ts';
-import { coarserCell, formatCellId, type CellRef } from '../../../domain/grid/cell-id.ts';
-import type { GridReading } from '../../../domain/grid/grid-accumulator.ts';
-import { addToStats, emptyStats, mergeInto, type GroupStats } from '../../../domain/grid/group-stats.ts';
-import type { Operator } from '../../../domain/operators.ts';
-import type { Reading, Setting } from '../../../domain/reading.ts';
+import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
+import { mergeInto, type GroupStats } from '../../../domain/grid/group-stats.ts';
+import type { Reading } from '../../../domain/reading.ts';
 import type { Report } from '../../../domain/report.ts';
-import type { Technology } from '../../../domain/signal.ts';
 import {
-  ALL_PERIODS,
-  ALL_PERIODS_RESOLUTIONS_M,
-  STORED_RESOLUTIONS_M,
-  TOTAL_ONLY_RESOLUTION_M,
-  UNATTRIBUTED_CONTRIBUTOR,
-  type GridGroupRow,
-  type GridQuery,
-  type GridReportRow,
-} from '../grid-store.ts';
-import { baseCellOf, BASE_RESOLUTION_M, monthOf } from '../sqlite-grid.ts';
+  allPeriods,
+  BASE_RESOLUTION_M,
+  baseCellOf,
+  COARSE_RESOLUTION_M,
+  FINE_SPAN_M,
+  keyText,
+  mergeStatsRows,
+  pendingGrid,
+  TOTAL_ONLY_SPAN_M,
+  type PendingGrid,
+  type PendingRow,
+} from '../grid-batch.ts';
+import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
+import { toGridGroup, toGridReport, type GroupRow, type ReportCountRow } from '../rows.ts';
 import type { Queryable } from './postgres-db.ts';
 import { Params } from './postgres-reading-filter.ts';
 
 /**
- * The PostgreSQL side of the coverage grid (grid-store.ts), the same rows as sqlite-grid.ts
+ * The PostgreSQL side of the coverage grid (grid-store.ts), the same rows as sqlite/sqlite-grid.ts
  * keeps, written inside the readings' and reports' own transactions.
  *
  * Several processes may add to one row at once, so a row's stats are never computed from a
@@ -34,14 +34,6 @@ import { Params } from './postgres-reading-filter.ts';
  * transactions wait for each other rather than deadlock. Report counts are plain increments.
  */
 
-const COARSE_RESOLUTION_M = STORED_RESOLUTIONS_M[1];
-/** 1 km cells per side of a 10 km cell, less one. */
-const TOTAL_ONLY_SPAN_M = TOTAL_ONLY_RESOLUTION_M - COARSE_RESOLUTION_M;
-/** 200 m cells per side of a 1 km cell, less one. */
-const FINE_SPAN_M = COARSE_RESOLUTION_M - BASE_RESOLUTION_M;
-const MONTH_RESOLUTIONS: readonly number[] = STORED_RESOLUTIONS_M;
-const TOTAL_RESOLUTIONS: readonly number[] = ALL_PERIODS_RESOLUTIONS_M;
-
 /** One table's key columns with their SQL types, in primary-key order. */
 type Columns = readonly (readonly [name: string, type: 'int' | 'text' | 'float8'])[];
 
@@ -50,9 +42,6 @@ const TOTAL_KEY: Columns = GROUP_KEY.filter(([name]) => name !== 'month');
 const REPORT_KEY: Columns = [['resolution_m', 'int'], ['north', 'int'], ['east', 'int'], ['operator', 'text'], ['month', 'text'], ['departement', 'text']];
 const REPORT_TOTAL_KEY: Columns = REPORT_KEY.filter(([name]) => name !== 'month');
 
-type KeyValues = (number | string)[];
-
-const keyText = (values: readonly unknown[]) => values.join('|');
 const names = (columns: Columns) => columns.map(([name]) => name).join(', ');
 /** `unnest($1::int[], …) AS u(a, …)`: the key columns (and more) as one relation. */
 function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][]): string {
@@ -62,7 +51,7 @@ function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][])
 const matchSql = (columns: Columns, left: string, right: string) => columns.map(([name]) => `${left}.${name} = ${right}.${name}`).join(' AND ');
 
 /** Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there. */
-async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly [KeyValues, GroupStats][]): Promise<void> {
+async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly PendingRow<GroupStats>[]): Promise<void> {
   if (rows.length === 0) return;
   const columns: Columns = [...key, ['stats', 'text']];
   const withStats = rows.map(([values, stats]) => [...values, JSON.stringify(stats)]);
@@ -95,8 +84,7 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
 }
 
 /** Adds `rows` (key values, then a delta) to `table`'s counts; rows left at zero or less go. */
-async function addCountRows(client: Queryable, table: string, key: Columns, rows: readonly [KeyValues, number][]): Promise<void> {
-  const changed = rows.filter(([, delta]) => delta !== 0);
+async function addCountRows(client: Queryable, table: string, key: Columns, changed: readonly PendingRow<number>[]): Promise<void> {
   if (changed.length === 0) return;
   const columns: Columns = [...key, ['count', 'int']];
   const upsert = new Params();
@@ -113,104 +101,26 @@ async function addCountRows(client: Queryable, table: string, key: Columns, rows
 }
 
 /** Changes to the grid gathered over one transaction, written once per row by `flush()`. */
-export interface PostgresGridBatch {
-  /** A reading just stored (never a duplicate): evidence, or a resident's signal for `resident` readings. */
-  addReading(reading: GridReading, accountId: string | null, departement: string | null, cell: CellRef | undefined): void;
-  /** A resident's report becoming visible (+1) or hidden (−1). */
-  addReport(report: Pick<Report, 'lat' | 'lon' | 'operator' | 'reportedAt'>, departement: string | null, delta: 1 | -1): void;
+export interface PostgresGridBatch extends Omit<PendingGrid, 'take'> {
   /** Writes everything gathered, on `client` (inside the caller's transaction), and starts afresh. */
   flush(client: Queryable): Promise<void>;
 }
 
 /** `withTotalOnly: false` leaves the 10 km all-periods rows alone (rebuild recomputes them). */
-export function gridBatch({ withTotalOnly = true } = {}): PostgresGridBatch {
-  const groups = new Map<string, [KeyValues, GroupStats]>();
-  const totals = new Map<string, [KeyValues, GroupStats]>();
-  const reports = new Map<string, [KeyValues, number]>();
-  const reportTotals = new Map<string, [KeyValues, number]>();
-  const totalResolutions = withTotalOnly ? TOTAL_RESOLUTIONS : TOTAL_RESOLUTIONS.filter((r) => r !== TOTAL_ONLY_RESOLUTION_M);
-
-  const tally = (into: Map<string, [KeyValues, number]>, values: KeyValues, delta: number) => {
-    const key = keyText(values);
-    const pending = into.get(key);
-    if (pending) pending[1] += delta;
-    else into.set(key, [values, delta]);
-  };
-  const tallyReport = (cell: CellRef, operator: string, month: string, departement: string, delta: number) => {
-    for (const resolutionM of MONTH_RESOLUTIONS) {
-      const { north, east } = coarserCell(cell, resolutionM);
-      tally(reports, [resolutionM, north, east, operator, month, departement], delta);
-    }
-    for (const resolutionM of totalResolutions) {
-      const { north, east } = coarserCell(cell, resolutionM);
-      tally(reportTotals, [resolutionM, north, east, operator, departement], delta);
-    }
-  };
-  const statsOf = (into: Map<string, [KeyValues, GroupStats]>, values: KeyValues): GroupStats => {
-    const key = keyText(values);
-    let pending = into.get(key);
-    if (!pending) into.set(key, (pending = [values, emptyStats()]));
-    return pending[1];
-  };
-
+export function gridBatch(options: { withTotalOnly?: boolean } = {}): PostgresGridBatch {
+  const pending = pendingGrid(options);
   return {
-    addReading(reading, accountId, departement, cell) {
-      if (!cell) return;
-      const month = monthOf(Date.parse(reading.recordedAt));
-      const dept = departement ?? '';
-      if (reading.source === 'resident') {
-        tallyReport(cell, reading.operator, month, dept, 1);
-        return;
-      }
-      const contributor = accountId ?? UNATTRIBUTED_CONTRIBUTOR;
-      const { operator, technology, setting } = reading;
-      for (const resolutionM of MONTH_RESOLUTIONS) {
-        const { north, east } = coarserCell(cell, resolutionM);
-        addToStats(statsOf(groups, [resolutionM, north, east, operator, technology, setting, month, dept]), reading, contributor);
-      }
-      for (const resolutionM of totalResolutions) {
-        const { north, east } = coarserCell(cell, resolutionM);
-        addToStats(statsOf(totals, [resolutionM, north, east, operator, technology, setting, dept]), reading, contributor);
-      }
-    },
-
-    addReport(report, departement, delta) {
-      const cell = baseCellOf(report.lon, report.lat);
-      if (cell) tallyReport(cell, report.operator, monthOf(Date.parse(report.reportedAt)), departement ?? '', delta);
-    },
-
+    addReading: pending.addReading,
+    addReport: pending.addReport,
     async flush(client) {
+      const { groups, totals, reports, reportTotals } = pending.take();
       // Always this table order (and the readings before them): see the module's comment.
-      await addStatsRows(client, 'grid_groups', GROUP_KEY, [...groups.values()]);
-      await addStatsRows(client, 'grid_totals', TOTAL_KEY, [...totals.values()]);
-      await addCountRows(client, 'grid_reports', REPORT_KEY, [...reports.values()]);
-      await addCountRows(client, 'grid_report_totals', REPORT_TOTAL_KEY, [...reportTotals.values()]);
-      groups.clear();
-      totals.clear();
-      reports.clear();
-      reportTotals.clear();
+      await addStatsRows(client, 'grid_groups', GROUP_KEY, groups);
+      await addStatsRows(client, 'grid_totals', TOTAL_KEY, totals);
+      await addCountRows(client, 'grid_reports', REPORT_KEY, reports);
+      await addCountRows(client, 'grid_report_totals', REPORT_TOTAL_KEY, reportTotals);
     },
   };
-}
-
-interface GroupRow {
-  north: number;
-  east: number;
-  operator: Operator;
-  technology: Technology;
-  setting: Setting;
-  month: string;
-  departement: string;
-  stats: GroupStats;
-}
-
-interface ReportCountRow {
-  north: number;
-  east: number;
-  operator: Operator;
-  month: string;
-  departement: string;
-  count: number;
 }
 
 type AnyGridQuery = Omit<GridQuery, 'technologies' | 'settings'> & Partial<Pick<GridQuery, 'technologies' | 'settings'>>;
@@ -230,17 +140,6 @@ function whereSql(params: Params, query: AnyGridQuery, withMonths: boolean): str
   return sql;
 }
 
-/** Whether to read the all-periods rows: no period asked, at a resolution that has them (a 10 km query must be one). */
-function allPeriods(query: Pick<GridQuery, 'resolutionM' | 'fromMonth' | 'toMonth'>): boolean {
-  const all = query.fromMonth === undefined && query.toMonth === undefined;
-  if (!all && !MONTH_RESOLUTIONS.includes(query.resolutionM)) {
-    throw new RangeError(`No month rows at ${query.resolutionM} m: ask ${MONTH_RESOLUTIONS.join(' or ')} m for a period`);
-  }
-  return all && TOTAL_RESOLUTIONS.includes(query.resolutionM);
-}
-
-const cellId = (resolutionM: number, row: { north: number; east: number }) => formatCellId({ resolutionM, north: row.north, east: row.east });
-
 export async function gridGroups(db: Queryable, query: GridQuery): Promise<GridGroupRow[]> {
   const params = new Params();
   const totals = allPeriods(query);
@@ -251,15 +150,7 @@ export async function gridGroups(db: Queryable, query: GridQuery): Promise<GridG
     : `SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
        WHERE ${whereSql(params, query, true)} ORDER BY north, east, operator, technology, setting, month, departement`;
   const { rows } = await db.query<GroupRow>(sql, params.values);
-  return rows.map((row) => ({
-    cell: cellId(query.resolutionM, row),
-    operator: row.operator,
-    technology: row.technology,
-    setting: row.setting,
-    month: row.month,
-    departement: row.departement === '' ? null : row.departement,
-    stats: row.stats,
-  }));
+  return rows.map((row) => toGridGroup(query.resolutionM, row));
 }
 
 export async function gridReports(db: Queryable, query: Omit<GridQuery, 'technologies' | 'settings'>): Promise<GridReportRow[]> {
@@ -270,19 +161,13 @@ export async function gridReports(db: Queryable, query: Omit<GridQuery, 'technol
     : `SELECT north, east, operator, month, departement, count FROM grid_reports
        WHERE ${whereSql(params, query, true)} AND count > 0 ORDER BY north, east, operator, month, departement`;
   const { rows } = await db.query<ReportCountRow>(sql, params.values);
-  return rows.map((row) => ({
-    cell: cellId(query.resolutionM, row),
-    operator: row.operator,
-    month: row.month,
-    departement: row.departement === '' ? null : row.departement,
-    count: row.count,
-  }));
+  return rows.map((row) => toGridReport(query.resolutionM, row));
 }
 
 /**
  * Recomputes every row of these 1 km cells (and their 200 m cells) from the readings and
  * visible reports in them, month and all-periods rows alike; then the 10 km all-periods rows
- * holding them, from their 1 km rows. As sqlite-grid.ts's rebuild, a few statements for all
+ * holding them, from their 1 km rows. As sqlite/sqlite-grid.ts's rebuild, a few statements for all
  * the cells at once.
  */
 export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellRef>): Promise<void> {
@@ -349,14 +234,9 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
      FROM ${unnestSql(totalsParams, CELL, tenRows)} JOIN grid_totals t ON ${within}`,
     totalsParams.values,
   );
-  const merged = new Map<string, [KeyValues, GroupStats]>();
-  for (const row of ones) {
-    const values = [TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.technology, row.setting, row.departement];
-    const key = keyText(values);
-    const found = merged.get(key);
-    if (found) mergeInto(found[1], row.stats);
-    else merged.set(key, [values, row.stats]);
-  }
+  const merged = mergeStatsRows(
+    ones.map((row): PendingRow<GroupStats> => [[TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.technology, row.setting, row.departement], row.stats]),
+  );
   const countsParams = new Params();
   const { rows: counts } = await client.query<{ n: number; e: number; operator: string; departement: string; count: number }>(
     `SELECT u.n, u.e, t.operator, t.departement, sum(t.count)::int AS count
@@ -372,7 +252,7 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
       params.values,
     );
   }
-  await addStatsRows(client, 'grid_totals', TOTAL_KEY, [...merged.values()]);
+  await addStatsRows(client, 'grid_totals', TOTAL_KEY, merged);
   await addCountRows(
     client,
     'grid_report_totals',

@@ -6,7 +6,7 @@ import { inTransaction } from './postgres-db.ts';
  * those already run. Append only: an entry that has run on some server must never change,
  * and no entry may drop or rewrite readings.
  *
- * It mirrors the SQLite schema (sqlite-store.ts) table for table, with PostgreSQL's types:
+ * It mirrors the SQLite schema (sqlite/sqlite-store.ts) table for table, with PostgreSQL's types:
  * - `body` stays text: it is the reading as received in canonical JSON, compared byte for byte
  *   to tell a retry (duplicate) from a conflict; jsonb would reorder its keys.
  * - JSON that is only read back whole or filtered on (stats, communes, cells, details) is jsonb.

@@ -1,33 +1,29 @@
 import type pg from 'pg';
 import { LEVELS } from '../../../domain/level.ts';
-import { CLUSTER_PIXELS, emptyLevelCounts } from '../../../domain/reading-clusters.ts';
+import { CLUSTER_PIXELS } from '../../../domain/reading-clusters.ts';
 import type { ReadingClusterFeature, ReadingClusterQuery } from '../reading-store.ts';
+import { CLUSTER_MAX_LAT, CLUSTER_WORLD, toClusterFeature, type ClusterRow } from '../rows.ts';
 import { bboxSql, filterSql, Params } from './postgres-reading-filter.ts';
 
 /**
  * Readings grouped into the squares of clusterSquare() (src/domain/reading-clusters.ts) where
- * they lie, as sqlite-reading-clusters.ts does: the same Web Mercator formula and clamps, so
+ * they lie, as sqlite/sqlite-reading-clusters.ts does: the same Web Mercator formula and clamps, so
  * only a point within a rounding error of a square's edge could fall on the other side in the
  * worker. The position index (lat, lon) INCLUDEs every column read here, so a département's
  * readings are grouped from the index without loading one body.
  */
 
-const MAX_LAT = 85.05112878;
-const WORLD = { minLon: -180, minLat: -90, maxLon: 180, maxLat: 90 };
-
-type ClusterRow = { x: number; y: number; count: number; lat_sum: number; lon_sum: number } & Record<(typeof LEVELS)[number], number>;
-
 export function createPostgresReadingClusters(pool: pg.Pool): { clusters(query: ReadingClusterQuery): Promise<ReadingClusterFeature[]> } {
   return {
     async clusters(query) {
-      const { zoom, bbox = WORLD } = query;
+      const { zoom, bbox = CLUSTER_WORLD } = query;
       const params = new Params();
       const squares = params.add((2 ** zoom * 256) / CLUSTER_PIXELS, 'float8');
       const where = `${bboxSql(params, bbox)}${filterSql(params, query)}`;
       const byLevel = LEVELS.map((level) => `count(*) FILTER (WHERE level = '${level}')::int AS "${level}"`).join(', ');
       const { rows } = await pool.query<ClusterRow>(
         `WITH positioned AS (
-           SELECT r.lat, r.lon, r.level, sin(least(${MAX_LAT}, greatest(-${MAX_LAT}, r.lat)) * pi() / 180) AS s
+           SELECT r.lat, r.lon, r.level, sin(least(${CLUSTER_MAX_LAT}, greatest(-${CLUSTER_MAX_LAT}, r.lat)) * pi() / 180) AS s
            FROM readings r WHERE ${where})
          SELECT
            greatest(0, least(${squares} - 1, floor((lon + 180) / 360 * ${squares})))::bigint AS x,
@@ -36,18 +32,7 @@ export function createPostgresReadingClusters(pool: pg.Pool): { clusters(query: 
          FROM positioned GROUP BY 1, 2 ORDER BY 2, 1`,
         params.values,
       );
-      return rows.map((row) => {
-        const levels = emptyLevelCounts();
-        for (const level of LEVELS) levels[level] = row[level];
-        return {
-          type: 'Feature' as const,
-          geometry: { type: 'Point' as const, coordinates: [round6(row.lon_sum / row.count), round6(row.lat_sum / row.count)] as [number, number] },
-          properties: { key: `${zoom}/${row.x}/${row.y}`, count: row.count, byLevel: levels },
-        };
-      });
+      return rows.map((row) => toClusterFeature(zoom, row));
     },
   };
 }
-
-/** As ClusterAccumulator rounds its means: about 10 cm. */
-const round6 = (n: number) => Math.round(n * 1e6) / 1e6;

@@ -1,8 +1,8 @@
 import type { Bbox } from '../../../domain/geojson.ts';
-import { InvalidCursorError, type ReadingFilter, type ReadingScope } from '../reading-store.ts';
+import type { ReadingFilter, ReadingScope } from '../reading-store.ts';
 
 /**
- * The SQL of a ReadingFilter over `readings r`, as sqlite-reading-filter.ts writes it for
+ * The SQL of a ReadingFilter over `readings r`, as sqlite/sqlite-reading-filter.ts writes it for
  * SQLite, with positional parameters. Absent parts add no SQL at all (rather than
  * `$n IS NULL OR …`), so that PostgreSQL plans each query for the filters it really has.
  */
@@ -45,26 +45,4 @@ export function filterSql(params: Params, { since, operators, technologies, scop
   if (operators !== undefined) sql += ` AND r.operator = ANY(${params.add(operators, 'text[]')})`;
   if (technologies !== undefined) sql += ` AND r.technology = ANY(${params.add(technologies, 'text[]')})`;
   return sql + scopeSql(params, scope);
-}
-
-/**
- * Paging cursors, in the SQLite store's form (for readings and reports alike): the seq of the
- * last row of the previous page, base64url. Opaque to clients, so that its form can change;
- * decoding insists on the exact form made here.
- *
- * With several writers a seq is drawn before its transaction commits, so a row may commit
- * after one with a larger seq: a client paging at that very moment can miss it (the SQLite
- * store, one writer at a time, cannot).
- */
-export function encodeCursor(seq: number): string {
-  return Buffer.from(String(seq)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const seq = Number(text);
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(seq) || encodeCursor(seq) !== cursor) {
-    throw new InvalidCursorError(`Not a cursor made by this store: ${cursor}`);
-  }
-  return seq;
 }

@@ -1,15 +1,17 @@
 import type pg from 'pg';
 import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
 import { readingLevel } from '../../../domain/level.ts';
-import { canonicalJson, type Reading } from '../../../domain/reading.ts';
+import { canonicalJson } from '../../../domain/reading.ts';
+import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import type { GridStore } from '../grid-store.ts';
-import { UNPLACED, type IngestOutcome, type IngestResult, type ReadingPage, type ReadingStore } from '../reading-store.ts';
+import { UNPLACED, type IngestOutcome, type IngestResult, type ReadingStore } from '../reading-store.ts';
 import type { ReportStore } from '../report-store.ts';
-import { baseCellOf, BASE_RESOLUTION_M } from '../sqlite-grid.ts';
+import { decodeCursor } from '../page-cursor.ts';
+import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch, gridGroups, gridReports, rebuildGrid } from './postgres-grid.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
-import { bboxSql, decodeCursor, encodeCursor, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
+import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
 import { createPostgresReports } from './postgres-reports.ts';
 
 /**
@@ -24,13 +26,6 @@ import { createPostgresReports } from './postgres-reports.ts';
  * drawn beforehand, still follows the order they were handed in, as SQLite's does.
  */
 
-interface ReadingRow {
-  seq: number;
-  body: string;
-  commune: string | null;
-  outside_communes: boolean;
-}
-
 const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes';
 
 /** The columns an ingest writes, with their types; each row's values below follow this order. */
@@ -40,16 +35,6 @@ const INSERT_COLUMNS = [
   ['account_id', 'text'], ['commune', 'text'], ['departement', 'text'], ['outside_communes', 'boolean'], ['cell_n', 'int'],
   ['cell_e', 'int'], ['campaign_id', 'text'], ['track_id', 'text'],
 ] as const;
-
-function toPage(rows: ReadingRow[], limit: number): ReadingPage {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
-  return {
-    readings: kept.map((row) => JSON.parse(row.body) as Reading),
-    places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes })),
-    ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
-  };
-}
 
 /** unnest of the ranges of 200 m cell corners inside cells of any resolution (a multiple of 200 m), as u(n0, n1, e0, e1). */
 function cellRangesSql(params: Params, cells: readonly CellRef[]): string {
@@ -141,7 +126,7 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
         `SELECT ${READING_COLUMNS} FROM readings r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
         params.values,
       );
-      return toPage(rows, limit);
+      return toReadingPage(rows, limit);
     },
 
     async clusters(query) {
@@ -159,7 +144,7 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
          ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
         params.values,
       );
-      return toPage(rows, limit);
+      return toReadingPage(rows, limit);
     },
 
     async communesInCells(cells) {

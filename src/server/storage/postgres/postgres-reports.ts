@@ -1,34 +1,15 @@
 import type pg from 'pg';
 import type { Report } from '../../../domain/report.ts';
-import type { ReportOutcome, ReportStore, StoredReport } from '../report-store.ts';
+import type { ReportOutcome, ReportStore } from '../report-store.ts';
+import { collapseBox, distanceM } from '../report-collapse.ts';
+import { toReport, type ReportRow } from '../rows.ts';
+import { decodeCursor, encodeCursor } from '../page-cursor.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch } from './postgres-grid.ts';
-import { bboxSql, decodeCursor, encodeCursor, Params } from './postgres-reading-filter.ts';
+import { bboxSql, Params } from './postgres-reading-filter.ts';
 
 /** The PostgreSQL side of report-store.ts: table `reports`, and its counts in the grid. */
 
-interface ReportRow {
-  seq: number;
-  body: string;
-  commune: string | null;
-  departement: string | null;
-  received_at: string;
-  hidden: boolean;
-  hidden_reason: string | null;
-  repeats: number;
-}
-
-const toReport = (row: ReportRow): StoredReport => ({
-  report: JSON.parse(row.body) as Report,
-  commune: row.commune,
-  departement: row.departement,
-  receivedAt: row.received_at,
-  hidden: row.hidden,
-  hiddenReason: row.hidden_reason,
-  repeats: row.repeats,
-});
-
-const METRES_PER_DEGREE = 111_320;
 /**
  * Any constant: whether a report repeats one already stored is a read-then-write decision,
  * so report ingests take turns on this advisory lock, across processes (residents' reports
@@ -46,10 +27,8 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         // One report after the other: a later report of the call may repeat an earlier one.
         for (const { report, commune, departement } of items) {
           const reportedAtMs = Date.parse(report.reportedAt);
-          const dLat = options.collapseDistanceM / METRES_PER_DEGREE;
-          const dLon = dLat / Math.max(Math.cos((report.lat * Math.PI) / 180), 0.01);
           const params = new Params();
-          const box = bboxSql(params, { minLon: report.lon - dLon, maxLon: report.lon + dLon, minLat: report.lat - dLat, maxLat: report.lat + dLat });
+          const box = bboxSql(params, collapseBox(report, options.collapseDistanceM));
           const { rows: near } = await client.query<{ seq: number; lat: number; lon: number; taken: boolean }>(
             // The id taken first; else the earliest similar report in the box (only it, as the SQLite store checks).
             `SELECT r.seq, r.lat, r.lon, true AS taken FROM reports r WHERE r.id = ${params.add(report.id)}
@@ -123,13 +102,4 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
       });
     },
   };
-}
-
-/** Great-circle distance in metres (haversine), plenty for "within 50 m". */
-function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
 }

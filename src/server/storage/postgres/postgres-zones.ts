@@ -1,75 +1,18 @@
 import type pg from 'pg';
-import type { Zone, ZoneHistoryEntry, ZoneNeed, ZoneStatus } from '../../../domain/zone.ts';
+import type { ZoneHistoryEntry } from '../../../domain/zone.ts';
+import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow, type ZoneRow } from '../rows.ts';
 import type { ZoneStore } from '../zone-store.ts';
 import { inTransaction, type Queryable } from './postgres-db.ts';
 
 /** The PostgreSQL side of zone-store.ts: tables `zones` and `zone_history` (migration 1). */
 
-interface ZoneRow {
-  id: string;
-  departement: string;
-  name: string;
-  need: ZoneNeed;
-  need_detail: string | null;
-  notes: string | null;
-  cells: string[];
-  communes: string[];
-  status: ZoneStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-interface HistoryRow {
-  zone_id: string;
-  at: string;
-  by_id: string;
-  by_name: string;
-  from_status: ZoneStatus | null;
-  to_status: ZoneStatus;
-  reason: string;
-}
-
-/** What updateZone may set; arrays go to jsonb columns, as JSON (not PostgreSQL arrays). */
-const COLUMNS: Record<string, string> = {
-  name: 'name',
-  need: 'need',
-  needDetail: 'need_detail',
-  notes: 'notes',
-  cells: 'cells',
-  communes: 'communes',
-  updatedAt: 'updated_at',
-};
-
 // Byte order, as SQLite sorts, whatever the database's collation.
 const ZONE_ORDER = 'ORDER BY z.created_at COLLATE "C", z.id COLLATE "C"';
-
-const toEntry = (row: HistoryRow): ZoneHistoryEntry => ({
-  at: row.at,
-  by: { id: row.by_id, name: row.by_name },
-  from: row.from_status,
-  to: row.to_status,
-  reason: row.reason,
-});
-
-const toZone = (row: ZoneRow, history: ZoneHistoryEntry[]): Zone => ({
-  id: row.id,
-  departement: row.departement,
-  name: row.name,
-  cells: row.cells,
-  need: row.need,
-  ...(row.need_detail !== null && { needDetail: row.need_detail }),
-  ...(row.notes !== null && { notes: row.notes }),
-  communes: row.communes,
-  status: row.status,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  history,
-});
 
 /** A zone's history in the zone's own row: one statement, so one snapshot of both. */
 const HISTORY = `COALESCE((SELECT jsonb_agg(to_jsonb(h) ORDER BY h.seq) FROM zone_history h WHERE h.zone_id = z.id), '[]') AS history`;
 
-const fromRow = ({ history, ...row }: ZoneRow & { history: HistoryRow[] }) => toZone(row, history.map(toEntry));
+const fromRow = ({ history, ...row }: ZoneRow & { history: HistoryRow[] }) => toZone(row, history.map(toHistoryEntry));
 
 const appendHistory = (db: Queryable, zoneId: string, entry: ZoneHistoryEntry) =>
   db.query(
@@ -113,14 +56,10 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
         : zones(`SELECT z.*, ${HISTORY} FROM zones z WHERE z.departement = $1 ${ZONE_ORDER}`, [departement]);
     },
     async updateZone(id, changes) {
-      const sets: string[] = [];
-      const values: unknown[] = [id];
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === undefined || !(key in COLUMNS)) continue;
-        values.push(Array.isArray(value) ? JSON.stringify(value) : value);
-        sets.push(`${COLUMNS[key]} = $${values.length}`);
-      }
-      return (await zones(`UPDATE zones z SET ${sets.join(', ')} WHERE z.id = $1 RETURNING z.*, ${HISTORY}`, values))[0];
+      const sets = columnChanges(ZONE_COLUMNS, changes);
+      const values = [id, ...sets.map(({ value }) => value)];
+      const assignments = sets.map(({ column }, i) => `${column} = $${i + 2}`);
+      return (await zones(`UPDATE zones z SET ${assignments.join(', ')} WHERE z.id = $1 RETURNING z.*, ${HISTORY}`, values))[0];
     },
     async moveZone(id, entry) {
       return inTransaction(pool, async (client) => {

@@ -1,38 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { Campaign } from '../../domain/campaign.ts';
-import type { Operator } from '../../domain/operators.ts';
-import type { Technology } from '../../domain/signal.ts';
-import { BASE_RESOLUTION_M } from './sqlite-grid.ts';
-import type { CampaignStore } from './campaign-store.ts';
+import type { Campaign } from '../../../domain/campaign.ts';
+import type { CampaignStore } from '../campaign-store.ts';
+import { CAMPAIGN_COLUMNS, columnChanges, toCampaign, toCampaignGroup, type CampaignGroupRow } from '../rows.ts';
+import { campaignRow, type SqliteCampaignRow } from './sqlite-rows.ts';
 
 /**
  * The SQLite side of campaign-store.ts: tables `campaigns` and `campaign_agents`, and the
  * readings' `campaign_id` column (migration 5).
  */
-
-interface CampaignRow {
-  id: string;
-  name: string;
-  commune: string;
-  commune_name: string;
-  departement: string;
-  starts_on: string;
-  ends_on: string;
-  operators: string;
-  test_number: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
-
-const COLUMNS: Record<string, string> = {
-  name: 'name',
-  startsOn: 'starts_on',
-  endsOn: 'ends_on',
-  operators: 'operators',
-  testNumber: 'test_number',
-  updatedAt: 'updated_at',
-};
 
 // Newest periods first: the phone's picker shows the campaigns under way at the top.
 const ORDER = 'ORDER BY c.starts_on DESC, c.created_at DESC, c.id';
@@ -45,9 +20,9 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
   const insertAgent = db.prepare<[string, string, number]>('INSERT INTO campaign_agents (campaign_id, account_id, position) VALUES (?, ?, ?)');
   const deleteAgents = db.prepare<[string]>('DELETE FROM campaign_agents WHERE campaign_id = ?');
   const agentsOf = db.prepare<[string], string>('SELECT account_id FROM campaign_agents WHERE campaign_id = ? ORDER BY position').pluck();
-  const byId = db.prepare<[string], CampaignRow>('SELECT * FROM campaigns WHERE id = ?');
-  const listAll = db.prepare<{ departement: string | null }, CampaignRow>(`SELECT c.* FROM campaigns c WHERE ${IN_DEPARTEMENT} ${ORDER}`);
-  const listForAgent = db.prepare<{ departement: string | null; accountId: string; communes: string }, CampaignRow>(`
+  const byId = db.prepare<[string], SqliteCampaignRow>('SELECT * FROM campaigns WHERE id = ?');
+  const listAll = db.prepare<{ departement: string | null }, SqliteCampaignRow>(`SELECT c.* FROM campaigns c WHERE ${IN_DEPARTEMENT} ${ORDER}`);
+  const listForAgent = db.prepare<{ departement: string | null; accountId: string; communes: string }, SqliteCampaignRow>(`
     SELECT c.* FROM campaigns c
     WHERE ${IN_DEPARTEMENT}
       AND (c.id IN (SELECT campaign_id FROM campaign_agents WHERE account_id = @accountId)
@@ -55,30 +30,16 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
     ${ORDER}`);
   const deleteCampaign = db.prepare<[string]>('DELETE FROM campaigns WHERE id = ?');
   const anyReading = db.prepare<[string], number>('SELECT 1 FROM readings WHERE campaign_id = ? LIMIT 1').pluck();
-  const groups = db.prepare<[string], { cell_n: number | null; cell_e: number | null; operator: Operator; technology: Technology; readings: number }>(`
+  const groups = db.prepare<[string], CampaignGroupRow>(`
     SELECT cell_n, cell_e, operator, technology, COUNT(*) AS readings FROM readings
     WHERE campaign_id = ? GROUP BY cell_n, cell_e, operator, technology`);
   const trackCount = db.prepare<[string], number>('SELECT COUNT(DISTINCT track_id) FROM readings WHERE campaign_id = ?').pluck();
   const lastReading = db.prepare<[string], string>('SELECT recorded_at FROM readings WHERE campaign_id = ? ORDER BY recorded_at_ms DESC, seq DESC LIMIT 1').pluck();
 
-  const toCampaign = (row: CampaignRow): Campaign => ({
-    id: row.id,
-    name: row.name,
-    communeInsee: row.commune,
-    communeName: row.commune_name,
-    departement: row.departement,
-    startsOn: row.starts_on,
-    endsOn: row.ends_on,
-    operators: JSON.parse(row.operators) as Operator[],
-    ...(row.test_number !== null && { testNumber: row.test_number }),
-    agentIds: agentsOf.all(row.id),
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
+  const toCampaignOf = (row: SqliteCampaignRow) => toCampaign(campaignRow(row), agentsOf.all(row.id));
   const read = (id: string) => {
     const row = byId.get(id);
-    return row && toCampaign(row);
+    return row && toCampaignOf(row);
   };
   const assign = (id: string, agentIds: readonly string[]) => agentIds.forEach((agentId, position) => insertAgent.run(id, agentId, position));
 
@@ -88,14 +49,10 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
   });
   const update = db.transaction((id: string, changes: Parameters<CampaignStore['updateCampaign']>[1]) => {
     if (!byId.get(id)) return undefined;
-    const sets: string[] = [];
-    const values: Record<string, unknown> = { id };
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined || !(key in COLUMNS)) continue;
-      sets.push(`${COLUMNS[key]} = @${key}`);
-      values[key] = Array.isArray(value) ? JSON.stringify(value) : value;
+    const sets = columnChanges(CAMPAIGN_COLUMNS, changes);
+    if (sets.length > 0) {
+      db.prepare(`UPDATE campaigns SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
     }
-    if (sets.length > 0) db.prepare(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = @id`).run(values);
     if (changes.agentIds !== undefined) {
       deleteAgents.run(id);
       assign(id, changes.agentIds);
@@ -123,7 +80,7 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
       if (departement !== undefined && inDepartement !== null && departement !== inDepartement) return [];
       const filter = { departement: departement ?? inDepartement };
       const rows = scope.kind === 'agent' ? listForAgent.all({ ...filter, accountId: scope.accountId, communes: JSON.stringify(scope.communes) }) : listAll.all(filter);
-      return rows.map(toCampaign);
+      return rows.map(toCampaignOf);
     },
     async updateCampaign(id, changes) {
       return update.immediate(id, changes);
@@ -134,12 +91,7 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
     async campaignTally(id) {
       const last = lastReading.get(id);
       return {
-        groups: groups.all(id).map((row) => ({
-          cell: row.cell_n === null || row.cell_e === null ? null : { resolutionM: BASE_RESOLUTION_M, north: row.cell_n, east: row.cell_e },
-          operator: row.operator,
-          technology: row.technology,
-          readings: row.readings,
-        })),
+        groups: groups.all(id).map(toCampaignGroup),
         tracks: trackCount.get(id) ?? 0,
         ...(last !== undefined && { lastReadingAt: last }),
       };

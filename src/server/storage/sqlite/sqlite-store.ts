@@ -1,27 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Role } from '../../domain/account.ts';
-import type { CellRef } from '../../domain/grid/cell-id.ts';
-import { readingLevel } from '../../domain/level.ts';
-import { canonicalJson, type Reading } from '../../domain/reading.ts';
-import type { Report } from '../../domain/report.ts';
-import { DuplicateEmailError, type ApiTokenRecord, type SessionRecord, type StoredAuditEntry, type UserRecord } from './account-store.ts';
+import type { CellRef } from '../../../domain/grid/cell-id.ts';
+import { readingLevel } from '../../../domain/level.ts';
+import { canonicalJson, type Reading } from '../../../domain/reading.ts';
+import type { Report } from '../../../domain/report.ts';
+import { DuplicateEmailError } from '../account-store.ts';
 import {
-  InvalidCursorError,
   UNPLACED,
   type IngestOutcome,
   type IngestResult,
   type ReadingPage,
   type ReadingPlacement,
   type ReadingScope,
-} from './reading-store.ts';
-import type { ReportIngestItem, ReportIngestOptions, ReportOutcome, StoredReport } from './report-store.ts';
-import { baseCellOf, BASE_RESOLUTION_M, createSqliteGrid } from './sqlite-grid.ts';
+} from '../reading-store.ts';
+import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
+import { decodeCursor, encodeCursor } from '../page-cursor.ts';
+import type { ReportIngestItem, ReportIngestOptions, ReportOutcome } from '../report-store.ts';
+import { collapseBox, distanceM } from '../report-collapse.ts';
+import { columnChanges, toAuditEntry, toReadingPage, toReport, toSession, toToken, toUser, USER_COLUMNS, type SessionRow, type TokenRow } from '../rows.ts';
+import { createSqliteGrid } from './sqlite-grid.ts';
 import { createSqliteCampaigns } from './sqlite-campaigns.ts';
 import { createSqliteReadingClusters } from './sqlite-reading-clusters.ts';
 import { filterParams, FILTER_SQL, SCOPE_SQL } from './sqlite-reading-filter.ts';
+import { auditRow, readingRow, reportRow, userRow, type SqliteAuditRow, type SqliteReadingRow, type SqliteReportRow, type SqliteUserRow } from './sqlite-rows.ts';
 import { createSqliteZones } from './sqlite-zones.ts';
-import type { Store } from './store.ts';
+import type { Store } from '../store.ts';
 
 /**
  * Schema versions, applied in order; `PRAGMA user_version` counts those already run.
@@ -309,107 +312,6 @@ function readingPageSql(bbox: boolean, scope: ReadingScope['kind']): string {
     ORDER BY r.seq LIMIT @take`;
 }
 
-interface ReadingRow {
-  seq: number;
-  body: string;
-  commune: string | null;
-  outside_communes: number;
-}
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  password_hash: string;
-  role: Role;
-  communes: string;
-  departement: string | null;
-  disabled: number;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  csrf_token: string;
-  created_at_ms: number;
-  expires_at_ms: number;
-}
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  token_hash: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-interface ReportRow {
-  seq: number;
-  body: string;
-  commune: string | null;
-  departement: string | null;
-  received_at: string;
-  hidden: number;
-  hidden_reason: string | null;
-  repeats: number;
-}
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor_id: string | null;
-  actor_label: string;
-  action: string;
-  target_type: StoredAuditEntry['targetType'];
-  target_id: string | null;
-  details: string;
-}
-
-const toUser = (row: UserRow): UserRecord => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  passwordHash: row.password_hash,
-  role: row.role,
-  communes: JSON.parse(row.communes) as string[],
-  departement: row.departement,
-  disabled: row.disabled === 1,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-const toSession = (row: SessionRow): SessionRecord => ({
-  tokenHash: row.token_hash,
-  userId: row.user_id,
-  csrfToken: row.csrf_token,
-  createdAtMs: row.created_at_ms,
-  expiresAtMs: row.expires_at_ms,
-});
-
-const toToken = (row: TokenRow): ApiTokenRecord => ({
-  id: row.id,
-  userId: row.user_id,
-  name: row.name,
-  tokenHash: row.token_hash,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-});
-
-const toReport = (row: ReportRow): StoredReport => ({
-  report: JSON.parse(row.body) as Report,
-  commune: row.commune,
-  departement: row.departement,
-  receivedAt: row.received_at,
-  hidden: row.hidden === 1,
-  hiddenReason: row.hidden_reason,
-  repeats: row.repeats,
-});
-
-const METRES_PER_DEGREE = 111_320;
-
 export interface SqliteStoreOptions {
   /**
    * Keep the coverage grid up to date as readings arrive (default true). Only the benchmark
@@ -460,7 +362,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const unplacedAfter = db.prepare<[number], { seq: number; lat: number; lon: number; cell_n: number | null; cell_e: number | null }>(
     'SELECT seq, lat, lon, cell_n, cell_e FROM readings WHERE commune IS NULL AND seq > ? ORDER BY seq LIMIT 1000',
   );
-  const cellReadings = db.prepare<Record<string, unknown>, ReadingRow>(`
+  const cellReadings = db.prepare<Record<string, unknown>, SqliteReadingRow>(`
     WITH c (n0, n1, e0, e1) AS (
       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
       FROM json_each(@cells))
@@ -476,11 +378,11 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     )
     .pluck();
   const setPlace = db.prepare<[string, string, number]>('UPDATE readings SET commune = ?, departement = ? WHERE seq = ?');
-  const pageStatements = new Map<string, Database.Statement<Record<string, unknown>, ReadingRow>>();
+  const pageStatements = new Map<string, Database.Statement<Record<string, unknown>, SqliteReadingRow>>();
   const pageStatement = (bbox: boolean, scope: ReadingScope['kind']) => {
     const key = `${bbox}/${scope}`;
     let statement = pageStatements.get(key);
-    if (!statement) pageStatements.set(key, (statement = db.prepare<Record<string, unknown>, ReadingRow>(readingPageSql(bbox, scope))));
+    if (!statement) pageStatements.set(key, (statement = db.prepare<Record<string, unknown>, SqliteReadingRow>(readingPageSql(bbox, scope))));
     return statement;
   };
 
@@ -536,9 +438,9 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const insertUser = db.prepare(`
     INSERT INTO users (id, email, name, password_hash, role, communes, departement, disabled, created_at, updated_at)
     VALUES (@id, @email, @name, @passwordHash, @role, @communes, @departement, @disabled, @createdAt, @updatedAt)`);
-  const userById = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
-  const userByEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
-  const allUsers = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, email');
+  const userById = db.prepare<[string], SqliteUserRow>('SELECT * FROM users WHERE id = ?');
+  const userByEmail = db.prepare<[string], SqliteUserRow>('SELECT * FROM users WHERE email = ?');
+  const allUsers = db.prepare<[], SqliteUserRow>('SELECT * FROM users ORDER BY created_at, email');
   const insertSession = db.prepare(`
     INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_ms, expires_at_ms)
     VALUES (@tokenHash, @userId, @csrfToken, @createdAtMs, @expiresAtMs)`);
@@ -557,7 +459,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const insertAudit = db.prepare(`
     INSERT INTO audit_log (at, actor_id, actor_label, action, target_type, target_id, details)
     VALUES (@at, @actorId, @actorLabel, @action, @targetType, @targetId, @details)`);
-  const latestAudit = db.prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?');
+  const latestAudit = db.prepare<[number], SqliteAuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?');
 
   // ---- counters and secrets
   const countHit = db.prepare<{ key: string; nowMs: number; windowMs: number }, { count: number; reset_at_ms: number }>(`
@@ -589,28 +491,26 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       AND r.reported_at_ms BETWEEN @fromMs AND @toMs
     ORDER BY r.seq LIMIT 1`);
   const countRepeat = db.prepare<[number]>('UPDATE reports SET repeats = repeats + 1 WHERE seq = ?');
-  const reportById = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE id = ?');
+  const reportById = db.prepare<[string], SqliteReportRow>('SELECT * FROM reports WHERE id = ?');
   const setHidden = db.prepare<[number, string | null, string]>('UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?');
   const HIDDEN_FILTER = "AND (r.hidden = 0 OR @hiddenAll = 1 OR r.departement = @hiddenDepartement)";
-  const reportPage = db.prepare<Record<string, unknown>, ReportRow>(
+  const reportPage = db.prepare<Record<string, unknown>, SqliteReportRow>(
     `SELECT r.* FROM reports r WHERE r.seq > @after ${HIDDEN_FILTER} ORDER BY r.seq LIMIT @take`,
   );
-  const reportPageInBbox = db.prepare<Record<string, unknown>, ReportRow>(
+  const reportPageInBbox = db.prepare<Record<string, unknown>, SqliteReportRow>(
     `SELECT r.* FROM reports_position p JOIN reports r ON r.seq = p.seq WHERE ${IN_BBOX} AND r.seq > @after ${HIDDEN_FILTER}
      ORDER BY r.seq LIMIT @take`,
   );
 
-  const ingestReports = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] =>
-    items.map(({ report, commune, departement }) => {
+  // The batch is made inside the transaction: counts gathered by an ingest that fails and
+  // rolls back must not be written by the next one.
+  const ingestReportsAndGrid = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] => {
+    const reportBatch = grid.batch();
+    const outcomes = items.map(({ report, commune, departement }): ReportOutcome => {
       if (reportById.get(report.id)) return 'duplicate';
       const reportedAtMs = Date.parse(report.reportedAt);
-      const dLat = options.collapseDistanceM / METRES_PER_DEGREE;
-      const dLon = dLat / Math.max(Math.cos((report.lat * Math.PI) / 180), 0.01);
       const near = nearbyReports.all({
-        minLon: report.lon - dLon,
-        maxLon: report.lon + dLon,
-        minLat: report.lat - dLat,
-        maxLat: report.lat + dLat,
+        ...collapseBox(report, options.collapseDistanceM),
         operator: report.operator,
         problem: report.problem,
         setting: report.setting,
@@ -638,11 +538,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       insertReportPosition.run(inserted.lastInsertRowid, report.lon, report.lon, report.lat, report.lat);
       reportBatch.addReport(report, departement, 1);
       return 'accepted';
-    }),
-  );
-  const reportBatch = grid.batch();
-  const ingestReportsAndGrid = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] => {
-    const outcomes = ingestReports(items, options);
+    });
     reportBatch.flush();
     return outcomes;
   });
@@ -669,13 +565,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       const { bbox, limit, cursor, scope = { kind: 'all' } } = query;
       const params = { ...filterParams(query), after: cursor === undefined ? 0 : decodeCursor(cursor), take: limit + 1, ...bbox };
       const rows = pageStatement(bbox !== undefined, scope.kind).all(params);
-      const more = rows.length > limit;
-      const kept = more ? rows.slice(0, limit) : rows;
-      return {
-        readings: kept.map((row) => JSON.parse(row.body) as Reading),
-        places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes === 1 })),
-        ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
-      };
+      return toReadingPage(rows.map(readingRow), limit);
     },
 
     async clusters(query) {
@@ -692,13 +582,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         accountId: scope.kind === 'agent' ? scope.accountId : null,
         communes: scope.kind === 'agent' ? JSON.stringify(scope.communes) : '[]',
       });
-      const more = rows.length > limit;
-      const kept = more ? rows.slice(0, limit) : rows;
-      return {
-        readings: kept.map((row) => JSON.parse(row.body) as Reading),
-        places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes === 1 })),
-        ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
-      };
+      return toReadingPage(rows.map(readingRow), limit);
     },
 
     async communesInCells(cells) {
@@ -759,38 +643,24 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     },
     async userById(id) {
       const row = userById.get(id);
-      return row && toUser(row);
+      return row && toUser(userRow(row));
     },
     async userByEmail(email) {
       const row = userByEmail.get(email);
-      return row && toUser(row);
+      return row && toUser(userRow(row));
     },
     async listUsers() {
       return allUsers.all().map((row) => {
-        const { passwordHash: _, ...user } = toUser(row);
+        const { passwordHash: _, ...user } = toUser(userRow(row));
         return user;
       });
     },
     async updateUser(id, changes) {
-      const columns: Record<string, string> = {
-        name: 'name',
-        passwordHash: 'password_hash',
-        role: 'role',
-        communes: 'communes',
-        departement: 'departement',
-        disabled: 'disabled',
-        updatedAt: 'updated_at',
-      };
-      const sets: string[] = [];
-      const values: Record<string, unknown> = { id };
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === undefined || !(key in columns)) continue;
-        sets.push(`${columns[key]} = @${key}`);
-        values[key] = key === 'communes' ? JSON.stringify(value) : key === 'disabled' ? (value ? 1 : 0) : value;
-      }
-      db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);
+      // better-sqlite3 binds no booleans.
+      const sets = columnChanges(USER_COLUMNS, changes).map(({ column, value }) => ({ column, value: column === 'disabled' ? (value ? 1 : 0) : value }));
+      db.prepare(`UPDATE users SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
       const row = userById.get(id);
-      return row && toUser(row);
+      return row && toUser(userRow(row));
     },
 
     async createSession(session) {
@@ -800,7 +670,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       const row = sessionByHash.get(tokenHash);
       if (!row) return undefined;
       const user = userById.get(row.user_id);
-      return user && { session: toSession(row), user: toUser(user) };
+      return user && { session: toSession(row), user: toUser(userRow(user)) };
     },
     async deleteSession(tokenHash) {
       deleteSession.run(tokenHash);
@@ -819,7 +689,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       const row = tokenByHash.get(tokenHash);
       if (!row) return undefined;
       const user = userById.get(row.user_id);
-      return user && { token: toToken(row), user: toUser(user) };
+      return user && { token: toToken(row), user: toUser(userRow(user)) };
     },
     async apiTokenById(id) {
       const row = tokenById.get(id);
@@ -839,16 +709,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       insertAudit.run({ ...entry, details: JSON.stringify(entry.details) });
     },
     async listAudit(limit) {
-      return latestAudit.all(limit).map((row) => ({
-        seq: row.seq,
-        at: row.at,
-        actorId: row.actor_id,
-        actorLabel: row.actor_label,
-        action: row.action,
-        targetType: row.target_type,
-        targetId: row.target_id,
-        details: JSON.parse(row.details) as Record<string, unknown>,
-      }));
+      return latestAudit.all(limit).map((row) => toAuditEntry(auditRow(row)));
     },
 
     async countHit(key, windowMs, nowMs) {
@@ -884,11 +745,11 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       const rows = bbox ? reportPageInBbox.all(params) : reportPage.all(params);
       const more = rows.length > limit;
       const kept = more ? rows.slice(0, limit) : rows;
-      return { reports: kept.map(toReport), ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }) };
+      return { reports: kept.map((row) => toReport(reportRow(row))), ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }) };
     },
     async reportById(id) {
       const row = reportById.get(id);
-      return row && toReport(row);
+      return row && toReport(reportRow(row));
     },
     async setReportHidden(id, hidden, reason) {
       return setHiddenAndGrid.immediate(id, hidden, reason);
@@ -898,15 +759,6 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       if (db.open) db.close();
     },
   };
-}
-
-/** Great-circle distance in metres (haversine), plenty for "within 50 m". */
-function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
 }
 
 /** The file's schema version, refusing a file that a newer server has written. */
@@ -935,19 +787,4 @@ function migrate(db: Database.Database, from: number): void {
       db.pragma(`user_version = ${next + 1}`);
     }).immediate();
   }
-}
-
-// A cursor is the seq of the last reading of the previous page. Opaque to clients, so that
-// its form can change; decoding insists on the exact form made here.
-function encodeCursor(seq: number): string {
-  return Buffer.from(String(seq)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const seq = Number(text);
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(seq) || encodeCursor(seq) !== cursor) {
-    throw new InvalidCursorError(`Not a cursor made by this store: ${cursor}`);
-  }
-  return seq;
 }

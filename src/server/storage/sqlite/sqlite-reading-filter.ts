@@ -1,4 +1,4 @@
-import type { ReadingFilter, ReadingScope } from './reading-store.ts';
+import type { ReadingFilter, ReadingScope } from '../reading-store.ts';
 
 /**
  * The SQL of a ReadingFilter's parts other than the box (which the callers write, through

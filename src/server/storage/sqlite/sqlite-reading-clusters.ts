@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { LEVELS } from '../../domain/level.ts';
-import { CLUSTER_PIXELS, emptyLevelCounts } from '../../domain/reading-clusters.ts';
-import type { ReadingClusterFeature, ReadingClusterQuery, ReadingScope } from './reading-store.ts';
+import { LEVELS } from '../../../domain/level.ts';
+import { CLUSTER_PIXELS } from '../../../domain/reading-clusters.ts';
+import type { ReadingClusterFeature, ReadingClusterQuery, ReadingScope } from '../reading-store.ts';
+import { CLUSTER_MAX_LAT, CLUSTER_WORLD, toClusterFeature, type ClusterRow } from '../rows.ts';
 import { filterParams, FILTER_SQL, SCOPE_SQL } from './sqlite-reading-filter.ts';
 
 /**
@@ -17,24 +18,19 @@ import { filterParams, FILTER_SQL, SCOPE_SQL } from './sqlite-reading-filter.ts'
  * the table.
  */
 
-const MAX_LAT = 85.05112878;
-const WORLD = { minLon: -180, minLat: -90, maxLon: 180, maxLat: 90 };
-
 function clustersSql(scope: ReadingScope['kind']): string {
   const byLevel = LEVELS.map((level) => `sum(level = '${level}') AS "${level}"`).join(', ');
   return `
     WITH positioned AS (
-      SELECT r.lat, r.lon, r.level, sin(min(${MAX_LAT}, max(-${MAX_LAT}, r.lat)) * pi() / 180) AS s
+      SELECT r.lat, r.lon, r.level, sin(min(${CLUSTER_MAX_LAT}, max(-${CLUSTER_MAX_LAT}, r.lat)) * pi() / 180) AS s
       FROM readings r INDEXED BY readings_by_position
       WHERE r.lat BETWEEN @minLat AND @maxLat AND r.lon BETWEEN @minLon AND @maxLon AND ${FILTER_SQL} ${SCOPE_SQL[scope]})
     SELECT
       max(0, min(@squares - 1, CAST(floor((lon + 180) / 360 * @squares) AS INTEGER))) AS x,
       max(0, min(@squares - 1, CAST(floor((0.5 - ln((1 + s) / (1 - s)) / (4 * pi())) * @squares) AS INTEGER))) AS y,
-      count(*) AS count, sum(lat) AS latSum, sum(lon) AS lonSum, ${byLevel}
+      count(*) AS count, sum(lat) AS lat_sum, sum(lon) AS lon_sum, ${byLevel}
     FROM positioned GROUP BY x, y ORDER BY y, x`;
 }
-
-type ClusterRow = { x: number; y: number; count: number; latSum: number; lonSum: number } & Record<(typeof LEVELS)[number], number>;
 
 export function createSqliteReadingClusters(db: Database.Database): { clusters(query: ReadingClusterQuery): ReadingClusterFeature[] } {
   const statements = new Map<ReadingScope['kind'], Database.Statement<Record<string, unknown>, ClusterRow>>();
@@ -46,21 +42,10 @@ export function createSqliteReadingClusters(db: Database.Database): { clusters(q
 
   return {
     clusters(query) {
-      const { zoom, bbox = WORLD } = query;
+      const { zoom, bbox = CLUSTER_WORLD } = query;
       const squares = (2 ** zoom * 256) / CLUSTER_PIXELS;
       const rows = statement(query.scope?.kind ?? 'all').all({ ...filterParams(query), ...bbox, squares });
-      return rows.map((row) => {
-        const byLevel = emptyLevelCounts();
-        for (const level of LEVELS) byLevel[level] = row[level];
-        return {
-          type: 'Feature' as const,
-          geometry: { type: 'Point' as const, coordinates: [round6(row.lonSum / row.count), round6(row.latSum / row.count)] as [number, number] },
-          properties: { key: `${zoom}/${row.x}/${row.y}`, count: row.count, byLevel },
-        };
-      });
+      return rows.map((row) => toClusterFeature(zoom, row));
     },
   };
 }
-
-/** As ClusterAccumulator rounds its means: about 10 cm. */
-const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
