@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../src/domain/account.ts';
 import { AccountError, createAccounts, SHELL_ACTOR } from '../src/server/accounts.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
-import { ConfigError, loadConfig } from '../src/server/config.ts';
+import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
 import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 
@@ -32,11 +32,6 @@ const USAGE = `Usage : npm run admin -- <commande> [options]
 
 Mot de passe : --password, sinon la variable COUVERTURE_PASSWORD, sinon il est demandé.
 La base est celle du serveur : DATABASE_URL si elle est définie, sinon DATA_DIR (./data par défaut).`;
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
 
 let parsed: ReturnType<typeof parse>;
 function parse() {
@@ -98,13 +93,7 @@ async function password(): Promise<string> {
   return values.password ?? process.env.COUVERTURE_PASSWORD ?? (await promptPassword());
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const config = loadConfigOrFail();
 const location = storeLocation(config.dataDir, config.databaseUrl);
 let store: Store;
 try {

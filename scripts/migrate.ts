@@ -4,23 +4,12 @@
  * at start; this command lets an operator do it before a rolling update (docs/deployment.md).
  * Migrations only add: no data is ever dropped.
  */
-import { ConfigError, loadConfig } from '../src/server/config.ts';
+import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
 import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
 import { POSTGRES_SCHEMA_VERSION } from '../src/server/storage/postgres/postgres-migrations.ts';
 import { SCHEMA_VERSION } from '../src/server/storage/sqlite/sqlite-store.ts';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const config = loadConfigOrFail();
 const location = storeLocation(config.dataDir, config.databaseUrl);
 const name = describeStoreLocation(location);
 try {

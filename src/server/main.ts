@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
+import { fail, loadConfigOrFail } from './command-line.ts';
 import { createCommunes, readCentresFile, type Communes } from './communes/communes.ts';
 import { createCommuneOutlines, readOutlinesFile, type CommuneOutlines } from './communes/outlines.ts';
 import { describeStoreLocation, openStore, storeLocation } from './storage/open-store.ts';
@@ -14,18 +14,7 @@ import type { Store } from './storage/store.ts';
 /** Time to let requests in flight finish on shutdown before giving up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config: ServerConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const config = loadConfigOrFail();
 
 const location = storeLocation(config.dataDir, config.databaseUrl);
 const databaseName = describeStoreLocation(location);
