@@ -22,6 +22,19 @@ const postgresServerProjects: TestProjectConfiguration[] = postgresUrl
           testTimeout: 30_000,
         },
       },
+      {
+        // The API fuzz again on PostgreSQL, which refuses input SQLite stores (U+0000, integers
+        // out of range…): each refusal it did not expect would be a 500. The import fuzz never
+        // reaches the store, so it stays SQLite-only.
+        test: {
+          name: 'fuzz-postgres',
+          include: ['test/fuzz/api.test.ts'],
+          environment: 'node',
+          env: { COUVERTURE_TEST_STORE: 'postgres' },
+          testTimeout: process.env.FUZZ_RUNS ? 600_000 : 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ]
   : [];
 /** The browser tests again, against two app instances on PostgreSQL behind a round-robin proxy (test/e2e/harness.ts). */

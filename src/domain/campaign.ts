@@ -98,7 +98,7 @@ const testNumber = v.pipe(
 );
 
 const agentIds = v.pipe(
-  v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), withoutNul('L’identifiant d’un agent'), v.minLength(1), v.maxLength(100)), 'Les agents doivent être une liste'),
+  v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), withoutNul('L’identifiant d’un agent'), v.minLength(1, 'L’identifiant d’un agent est vide'), v.maxLength(100, 'L’identifiant d’un agent dépasse 100 caractères')), 'Les agents doivent être une liste'),
   v.maxLength(MAX_CAMPAIGN_AGENTS, `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`),
 );
 

@@ -211,7 +211,7 @@ describe('who sees which campaign', () => {
   it('lists a reviewer’s département only, and refuses another', async () => {
     expect(await listed(reviewer)).toEqual([aniane, saintGuilhem, montpellier]);
     expect(await listed(gardReviewer)).toEqual([nimes]);
-    expect(errorOf(await as(reviewer, '/api/v1/campaigns?departement=30'), 403)).toBe('Vous instruisez le département 34, pas le 30');
+    expect(errorOf(await as(reviewer, '/api/v1/campaigns?departement=30'), 403)).toBe('Vous instruisez le département 34, pas le « 30 »');
   });
 
   it('lists an agent’s communes’ campaigns and those they are assigned to', async () => {

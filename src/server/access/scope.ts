@@ -97,7 +97,7 @@ export function zoneDepartement(
 ): { departement: string | undefined } | { status: 400 | 403; error: string } {
   if (user.role === 'reviewer') {
     if (requested !== undefined && requested !== user.departement) {
-      return { status: 403, error: `Vous instruisez le département ${user.departement ?? '?'}, pas le ${requested}` };
+      return { status: 403, error: `Vous instruisez le département ${user.departement ?? '?'}, pas le « ${requested} »` };
     }
     return { departement: user.departement ?? undefined };
   }

@@ -22,7 +22,7 @@ import type { User } from '../storage/account-store.ts';
 import type { CampaignChanges } from '../storage/campaign-store.ts';
 import type { Store } from '../storage/store.ts';
 import { parsed } from './cells.ts';
-import { singleValued } from './query.ts';
+import { departementQuery, singleValued } from './query.ts';
 import { issuesMessage } from './zones.ts';
 
 export interface CampaignRoutesOptions {
@@ -124,7 +124,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
 
   app.get('/api/v1/campaigns', async (request, reply) => {
     const user = request.principal!.user;
-    const query = parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, ['departement']));
+    const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
     if (!query) return reply;
     const filter = zoneDepartement(user, query.departement, false);
     if ('error' in filter) return reply.code(filter.status).send({ error: filter.error });

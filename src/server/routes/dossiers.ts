@@ -9,7 +9,7 @@ import { dossierGeojson, dossierJson, readingsCsv, summarise, zoneEvidence, zone
 import type { ReadingPlacement } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { parsed } from './cells.ts';
-import { singleValued } from './query.ts';
+import { departementQuery } from './query.ts';
 import { zoneInScope } from './zones.ts';
 
 export interface DossierRoutesOptions {
@@ -68,7 +68,7 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
 
   for (const format of ['csv', 'geojson'] as const) {
     app.get(`/api/v1/zones.${format}`, async (request, reply) => {
-      const query = parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, ['departement']));
+      const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
       if (!query) return reply;
       const scope = zoneDepartement(request.principal!.user, query.departement, false);
       if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });

@@ -16,6 +16,21 @@ export function singleValued<K extends string>(raw: Record<string, string | stri
   return params;
 }
 
+/** A département code as the commune list writes them: 34, 2A, 971. */
+const DEPARTEMENT_CODE = /^(?:[0-9]{2,3}|2A|2B)$/;
+
+/**
+ * `?departement=` alone, shaped like a code: anything else is a typo, not "another
+ * département" (a reviewer's refusal) nor one with no zones (an admin's empty list).
+ */
+export function departementQuery(raw: Record<string, string | string[]>): { departement?: string } {
+  const { departement } = singleValued(raw, ['departement']);
+  if (departement !== undefined && !DEPARTEMENT_CODE.test(departement)) {
+    throw new QueryError(`departement=« ${departement} » : attendu un code de département (ex. 34, 2A, 971).`);
+  }
+  return departement === undefined ? {} : { departement };
+}
+
 export function parseLimit(text: string, defaultSize: number, maxSize: number): number {
   const limit = Number(text);
   if (!/^\d+$/.test(text) || limit < 1 || limit > maxSize) {

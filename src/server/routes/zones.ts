@@ -23,7 +23,7 @@ import type { Store } from '../storage/store.ts';
 import type { ZoneChanges } from '../storage/zone-store.ts';
 import { parsed, tooManyCells } from './cells.ts';
 import { GRID_PARAMS, parseGridView } from './grid-params.ts';
-import { singleValued } from './query.ts';
+import { departementQuery, singleValued } from './query.ts';
 
 export interface ZoneRoutesOptions {
   store: Store;
@@ -102,7 +102,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
   const zoneFor = (id: string, user: User, reply: FastifyReply) => zoneInScope(store, id, user, reply);
 
   app.get('/api/v1/zones', async (request, reply) => {
-    const query = parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, ['departement']));
+    const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
     if (!query) return reply;
     const scope = zoneDepartement(request.principal!.user, query.departement, false);
     if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });
@@ -111,7 +111,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
 
   app.post('/api/v1/zones', async (request, reply) => {
     const user = request.principal!.user;
-    const query = parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, ['departement']));
+    const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
     if (!query) return reply;
     const scope = zoneDepartement(user, query.departement, true);
     if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });
