@@ -76,6 +76,17 @@ describe('POST /api/v1/reports (residents, no account)', () => {
     expect((await storedReports()).find((r) => r.report.id === first.id)?.repeats).toBe(1);
   });
 
+  it('finds the report it repeats even when an earlier similar one lies in the corner of the search box', async () => {
+    const { app } = await open();
+    // ~45 m north and ~45 m east: inside the ±50 m box, but ~64 m away.
+    const corner = makeReport({ reportedAt: '2026-05-04T10:00:00Z', lat: 43.7339 + 0.000405, lon: 3.5494 + 0.00056 });
+    const centre = makeReport({ reportedAt: '2026-05-04T10:05:00Z' });
+    const again = makeReport({ reportedAt: '2026-05-04T10:10:00Z', lat: 43.7339 + 0.0001 }); // ~11 m from centre, ~60 m from corner
+    expect((await postReports(app, [corner, centre])).json().accepted).toEqual([corner.id, centre.id]);
+    expect((await postReports(app, [again])).json()).toEqual({ accepted: [], duplicates: [again.id], rejected: [] });
+    expect((await storedReports()).find((r) => r.report.id === centre.id)?.repeats).toBe(1);
+  });
+
   describe('abuse', () => {
     it('limits a burst from one client with 429, Retry-After and a French message', async () => {
       const { app } = await open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, reports: { max: 3, windowS: 600 } } } });

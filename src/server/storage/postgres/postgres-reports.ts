@@ -30,13 +30,14 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
           const params = new Params();
           const box = bboxSql(params, collapseBox(report, options.collapseDistanceM));
           const { rows: near } = await client.query<{ seq: number; lat: number; lon: number; taken: boolean }>(
-            // The id taken first; else the earliest similar report in the box (only it, as the SQLite store checks).
+            // The id taken; else similar reports in the box, earliest first (the box's corners lie
+            // beyond the distance, so the first within it is found among them in JavaScript).
             `SELECT r.seq, r.lat, r.lon, true AS taken FROM reports r WHERE r.id = ${params.add(report.id)}
              UNION ALL (SELECT r.seq, r.lat, r.lon, false FROM reports r
                WHERE ${box} AND NOT r.hidden AND r.operator = ${params.add(report.operator)} AND r.problem = ${params.add(report.problem)}
                  AND r.setting = ${params.add(report.setting)}
                  AND r.reported_at_ms BETWEEN ${params.add(reportedAtMs - options.collapseWindowMs, 'bigint')} AND ${params.add(reportedAtMs + options.collapseWindowMs, 'bigint')}
-               ORDER BY r.seq LIMIT 1)`,
+               ORDER BY r.seq LIMIT 100)`,
             params.values,
           );
           if (near.some((row) => row.taken)) {

@@ -489,7 +489,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     WHERE ${IN_BBOX}
       AND r.hidden = 0 AND r.operator = @operator AND r.problem = @problem AND r.setting = @setting
       AND r.reported_at_ms BETWEEN @fromMs AND @toMs
-    ORDER BY r.seq LIMIT 1`);
+    ORDER BY r.seq LIMIT 100`);
   const countRepeat = db.prepare<[number]>('UPDATE reports SET repeats = repeats + 1 WHERE seq = ?');
   const reportById = db.prepare<[string], SqliteReportRow>('SELECT * FROM reports WHERE id = ?');
   const setHidden = db.prepare<[number, string | null, string]>('UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?');
