@@ -8,11 +8,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../src/server/app.ts';
-import { createCommunes } from '../src/server/communes/communes.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
-import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches, NOW } from './herault-readings.ts';
+import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches } from './herault-readings.ts';
+import { benchApp, signedInCookie } from './review-app.ts';
 
 const BATCH = 500;
 const QUERY_RUNS = { departement: 15, commune: 40 };
@@ -44,16 +43,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function timeQueries(store: Store): Promise<void> {
-  const app = buildApp({
-    store,
-    tiles: { url: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: 'bench', maxZoom: 19 },
-    now: () => NOW,
-    communes: createCommunes([]),
-    passwordCost: { N: 2 ** 10, r: 8, p: 1 },
-  });
-  await app.accounts.createUser({ email: 'bench@example.fr', name: 'Banc', password: 'mot de passe du banc', role: 'reviewer', departement: '34' });
-  const session = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'bench@example.fr', password: 'mot de passe du banc' } });
-  const headers = { cookie: String(session.headers['set-cookie']).split(';')[0]! };
+  const app = benchApp(store);
+  const headers = await signedInCookie(app, { email: 'bench@example.fr', role: 'reviewer' });
   const box = (b: typeof HERAULT) => `${b.minLon},${b.minLat},${b.maxLon},${b.maxLat}`;
   const cases = [
     { name: 'département (Hérault) at 1 km', url: `/api/v1/cells?bbox=${box(HERAULT)}&resolution=1000`, runs: QUERY_RUNS.departement },

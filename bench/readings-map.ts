@@ -9,21 +9,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { OPERATORS } from '../src/domain/operators.ts';
 import type { Reading } from '../src/domain/reading.ts';
-import { buildApp } from '../src/server/app.ts';
-import { createCommunes } from '../src/server/communes/communes.ts';
 import type { ReadingPlacement } from '../src/server/storage/reading-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
+import { benchApp, signedInCookie } from './review-app.ts';
 
 const BATCH = 500;
 const NOW = Date.parse('2026-05-04T12:00:00Z');
 const HERAULT = { minLon: 2.54, minLat: 43.21, maxLon: 4.19, maxLat: 43.97 };
 const BOX = `${HERAULT.minLon},${HERAULT.minLat},${HERAULT.maxLon},${HERAULT.maxLat}`;
 const RUNS = 15;
-const PASSWORD = 'mot de passe du banc';
 
 const count = Number(process.argv[2] ?? 200_000);
 if (!Number.isInteger(count) || count < BATCH) {
@@ -63,11 +60,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function signIn(app: FastifyInstance, email: string): Promise<Record<string, string>> {
-  const session = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password: PASSWORD } });
-  return { cookie: String(session.headers['set-cookie']).split(';')[0]! };
-}
-
 /** Times `request` (which answers features and bytes): `warmUps` runs, then `runs`. */
 async function time(
   name: string,
@@ -104,15 +96,7 @@ try {
   for (const { readings, places } of batches()) await store.ingest(readings, places);
   console.log(`${count.toLocaleString('en')} readings over the Hérault stored in ${((performance.now() - ingestStart) / 1000).toFixed(1)} s`);
 
-  const app = buildApp({
-    store,
-    tiles: { url: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: 'bench', maxZoom: 19 },
-    now: () => NOW,
-    communes: createCommunes([]),
-    passwordCost: { N: 2 ** 10, r: 8, p: 1 },
-  });
-  await app.accounts.createUser({ email: 'reviewer@example.fr', name: 'DDT', password: PASSWORD, role: 'reviewer', departement: '34' });
-  await app.accounts.createUser({ email: 'admin@example.fr', name: 'Admin', password: PASSWORD, role: 'admin' });
+  const app = benchApp(store);
 
   const get = async (url: string, headers: Record<string, string>) => {
     const response = await app.inject({ method: 'GET', url, headers });
@@ -120,7 +104,7 @@ try {
     return { body: response.json(), bytes: response.body.length };
   };
   for (const who of ['reviewer', 'admin'] as const) {
-    const headers = await signIn(app, `${who}@example.fr`);
+    const headers = await signedInCookie(app, { email: `${who}@example.fr`, role: who });
     console.log(`GET /api/v1/readings over the Hérault, as ${who === 'reviewer' ? 'its reviewer' : 'an admin'}:`);
     for (const zoom of [9, 12]) {
       await time(`zoom=${zoom}, clusters`, { runs: RUNS, warmUps: 2 }, async () => {

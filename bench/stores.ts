@@ -13,12 +13,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../src/server/app.ts';
-import { createCommunes } from '../src/server/communes/communes.ts';
 import { openStore } from '../src/server/storage/open-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { newTestLocation } from '../test/support/test-store.ts';
-import { COMMUNE, HERAULT, heraultBatches, NOW } from './herault-readings.ts';
+import { COMMUNE, HERAULT, heraultBatches } from './herault-readings.ts';
+import { benchApp, signedInCookie } from './review-app.ts';
 
 const BATCH = 500;
 const WRITERS = 4;
@@ -72,16 +71,8 @@ async function measure(kind: Kind, dir: string): Promise<Figures> {
     const fourWriters = await seconds(() => Promise.all(stores.map((writer, w) => ingest(writer, second.filter((_, i) => i % WRITERS === w)))));
     const resent = await seconds(() => ingest(store, first.slice(0, 20)));
 
-    const app = buildApp({
-      store,
-      tiles: { url: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: 'bench', maxZoom: 19 },
-      now: () => NOW,
-      communes: createCommunes([]),
-      passwordCost: { N: 2 ** 10, r: 8, p: 1 },
-    });
-    await app.accounts.createUser({ email: 'bench@example.fr', name: 'Banc', password: 'mot de passe du banc', role: 'reviewer', departement: '34' });
-    const session = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'bench@example.fr', password: 'mot de passe du banc' } });
-    const headers = { cookie: String(session.headers['set-cookie']).split(';')[0]! };
+    const app = benchApp(store);
+    const headers = await signedInCookie(app, { email: 'bench@example.fr', role: 'reviewer' });
     const box = (b: typeof HERAULT) => `${b.minLon},${b.minLat},${b.maxLon},${b.maxLat}`;
     const get = (url: string) => async () => {
       const response = await app.inject({ method: 'GET', url, headers });
