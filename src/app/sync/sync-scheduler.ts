@@ -11,11 +11,19 @@ import { requestSync } from './request-sync.ts';
 /**
  * When the page asks for the outboxes (readings, residents' reports) to be sent: at start,
  * when the browser says the network is back, on « Envoyer maintenant » and after each save,
- * after a sign-in, and after a failure on a timer that backs off. Browsers without
- * Background Sync (Firefox, Safari) rely on these alone. Waiting for a sign-in is not a
- * failure that time cures: no timer then, the sign-in itself resumes sending.
+ * after a sign-in, and after a failure on a timer that backs off (from the start again once
+ * the network is back). Browsers without Background Sync (Firefox, Safari) rely on these
+ * alone. Waiting for a sign-in is not a failure that time cures: no timer then, the sign-in
+ * itself resumes sending.
  */
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * The failures in a row counted when the browser last said the network was back. The backoff
+ * starts over from there: the first try after `online` often fails (a Wi-Fi still getting
+ * its address, a radio still attaching), and waiting the minutes that hours offline had
+ * built up would keep the agent's readings on the phone long after the network returned.
+ */
+let failuresBeforeOnline = 0;
 
 export async function sendNow(): Promise<FlushResult> {
   clearTimeout(retryTimer);
@@ -32,9 +40,11 @@ export async function sendNow(): Promise<FlushResult> {
 
 async function scheduleRetry(result: FlushResult): Promise<void> {
   clearTimeout(retryTimer);
+  const { consecutiveFailures } = await getSyncStatus();
+  // A success since `online` reset the count: the next failures back off from the start again.
+  if (consecutiveFailures < failuresBeforeOnline) failuresBeforeOnline = 0;
   if (worthRetrying(result)) {
-    const { consecutiveFailures } = await getSyncStatus();
-    retryTimer = setTimeout(() => void sendNow(), retryDelay(consecutiveFailures));
+    retryTimer = setTimeout(() => void sendNow(), retryDelay(Math.max(1, consecutiveFailures - failuresBeforeOnline)));
     return;
   }
   // Readings held for a probe that this page did not start (it ended with an earlier page):
@@ -54,7 +64,11 @@ export function startSyncScheduler(): () => void {
   const stopSession = watchSession((session) => {
     if (isUsable(session)) void sendNow();
   });
-  const onOnline = () => void sendNow();
+  const onOnline = () =>
+    void getSyncStatus().then(({ consecutiveFailures }) => {
+      failuresBeforeOnline = consecutiveFailures;
+      return sendNow();
+    });
   window.addEventListener('online', onOnline);
   void start();
   return () => {
@@ -62,6 +76,7 @@ export function startSyncScheduler(): () => void {
     stopSession();
     window.removeEventListener('online', onOnline);
     clearTimeout(retryTimer);
+    failuresBeforeOnline = 0;
   };
 }
 
