@@ -1,25 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/server/storage/sqlite/sqlite-store.ts';
+import { runServerCommand } from '../support/server-process.ts';
 import { useTempDir } from './fixtures.ts';
 
 const tempDir = useTempDir();
-const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
 
-/** `npm run admin -- …` as an operator runs it (without npm's own output). */
-async function admin(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ADMIN, ...args], {
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, stdout, stderr };
+/** `npm run admin -- …` on the SQLite database in `dataDir`. */
+function admin(dataDir: string, args: string[], env: Record<string, string> = {}) {
+  return runServerCommand('admin.ts', args, { DATA_DIR: dataDir, ...env });
 }
 
 describe('npm run admin', () => {

@@ -45,3 +45,20 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     },
   };
 }
+
+/**
+ * A command of the server's shell (`scripts/admin.ts`, `scripts/migrate.ts`) as an operator
+ * runs it with npm (without npm's own output), configured by `env` only; its exit code and output.
+ */
+export async function runServerCommand(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(`../../scripts/${script}`, import.meta.url).pathname, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number];
+  return { code, stdout, stderr };
+}

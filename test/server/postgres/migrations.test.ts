@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cellAt } from '../../../src/domain/grid/cell-id.ts';
 import { readingLevel } from '../../../src/domain/level.ts';
@@ -9,6 +7,7 @@ import { hashPassword } from '../../../src/server/auth/passwords.ts';
 import { openStore, type StoreLocation } from '../../../src/server/storage/open-store.ts';
 import { createPool } from '../../../src/server/storage/postgres/postgres-db.ts';
 import { migratePostgres, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, postgresSchemaVersion } from '../../../src/server/storage/postgres/postgres-migrations.ts';
+import { runServerCommand } from '../../support/server-process.ts';
 import { newTestLocation, withClient } from '../../support/test-store.ts';
 import { makeReading, MONTPELLIER, openTestApp, signIn, TEST_PASSWORD, TEST_PASSWORD_COST, useTempDir, type TestApp } from '../fixtures.ts';
 
@@ -18,7 +17,6 @@ import { makeReading, MONTPELLIER, openTestApp, signIn, TEST_PASSWORD, TEST_PASS
  */
 
 const tempDir = useTempDir();
-const MIGRATE = new URL('../../../scripts/migrate.ts', import.meta.url).pathname;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -42,18 +40,9 @@ function poolOn(location: { url: string }) {
 const query = <T extends Record<string, unknown>>(location: { url: string }, sql: string, values: unknown[] = []) =>
   withClient(location.url, async (client) => (await client.query<T>(sql, values)).rows);
 
-/** `npm run migrate` as an operator runs it (without npm's own output). */
-async function migrateCommand(databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MIGRATE], {
-    env: { PATH: process.env.PATH, DATA_DIR: tempDir(), DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, stdout, stderr };
+/** `npm run migrate` on the database at `databaseUrl`. */
+function migrateCommand(databaseUrl: string) {
+  return runServerCommand('migrate.ts', [], { DATA_DIR: tempDir(), DATABASE_URL: databaseUrl });
 }
 
 /** Every table the migrations create, and the table that counts them. */
