@@ -15,7 +15,7 @@ const postgresServerProjects: TestProjectConfiguration[] = postgresUrl
       {
         test: {
           name: 'server-postgres',
-          include: ['test/server/**/*.test.ts'],
+          include: ['test/server/**/*.test.ts', 'test/security/**/*.test.ts'],
           exclude: SQLITE_ONLY,
           environment: 'node',
           env: { COUVERTURE_TEST_STORE: 'postgres' },
@@ -76,7 +76,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['test/server/**/*.test.ts'],
+          include: ['test/server/**/*.test.ts', 'test/security/**/*.test.ts'],
           exclude: [POSTGRES_ONLY],
           environment: 'node',
         },
