@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { fieldLabel, missingFieldMessage } from './field-labels.ts';
 import { OPERATORS } from './operators.ts';
 import { PLAUSIBLE_DBM, TECHNOLOGIES, type RadioTechnology } from './signal.ts';
 
@@ -35,6 +36,13 @@ export const SMS_LABELS: Record<SmsResult, string> = {
 };
 
 export const SOURCES = ['agent', 'resident', 'import'] as const;
+
+/**
+ * Where a reading's position came from, when not from the device's positioning (the default,
+ * so older readings stay valid): 'manual' when the agent placed it on a map because the phone
+ * had no fix; its accuracyM is then what the map's scale allowed (src/app/report/pin-accuracy.ts).
+ */
+export const READING_POSITION_SOURCES = ['manual'] as const;
 
 /** Above this the position says too little about where coverage was measured. */
 export const MAX_ACCURACY_M = 1000;
@@ -134,7 +142,7 @@ const ProbeSchema = v.pipe(
       failedStep: v.optional(v.picklist(PROBE_STEPS, `probe.failedStep inconnu : attendu ${PROBE_STEPS.join(', ')}`)),
       error: v.optional(shortText(200, 'probe.error')),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : probe.${v.getDotPath(issue)}` : 'probe doit être un objet JSON'),
+    (issue) => (issue.path ? missingFieldMessage(`probe.${v.getDotPath(issue)}`) : 'probe doit être un objet JSON'),
   ),
 );
 
@@ -146,7 +154,7 @@ const CallTestSchema = v.pipe(
       startedAt: v.pipe(v.string('callTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('callTest.startedAt doit être au format ISO 8601 avec fuseau')),
       durationS: ranged(0, 3600, 'callTest.durationS'),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : callTest.${v.getDotPath(issue)}` : 'callTest doit être un objet JSON'),
+    (issue) => (issue.path ? missingFieldMessage(`callTest.${v.getDotPath(issue)}`) : 'callTest doit être un objet JSON'),
   ),
 );
 
@@ -157,7 +165,7 @@ const SmsTestSchema = v.pipe(
     {
       startedAt: v.pipe(v.string('smsTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.startedAt doit être au format ISO 8601 avec fuseau')),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : smsTest.${v.getDotPath(issue)}` : 'smsTest doit être un objet JSON'),
+    (issue) => (issue.path ? missingFieldMessage(`smsTest.${v.getDotPath(issue)}`) : 'smsTest doit être un objet JSON'),
   ),
 );
 
@@ -193,6 +201,8 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         speedMps: v.optional(ranged(0, 150, 'La vitesse')),
         headingDeg: v.optional(v.pipe(finite('Le cap doit être un nombre'), v.minValue(0, 'Le cap doit être ≥ 0'), v.ltValue(360, 'Le cap doit être < 360'))),
         positionAgeMs: v.optional(ranged(0, 86_400_000, "L'âge de la position")),
+        /** 'manual': placed by hand on a map (no GPS fix); absent: the device's own positioning. */
+        positionSource: v.optional(v.picklist(READING_POSITION_SOURCES, `Origine de la position inconnue : attendu ${READING_POSITION_SOURCES.join(', ')}`)),
         operator: v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`),
         technology: v.picklist(TECHNOLOGIES, `Technologie inconnue : attendu ${TECHNOLOGIES.join(', ')}`),
         signalDbm: v.optional(v.pipe(finite('Le signal doit être un nombre de dBm'), v.integer('Le signal doit être un nombre entier de dBm'))),
@@ -216,7 +226,7 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         extra: v.optional(ExtraSchema),
       },
       // valibot gives a missing key's issue the object's own message: name the missing field.
-      (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Un relevé doit être un objet JSON'),
+      (issue) => (issue.path ? missingFieldMessage(v.getDotPath(issue) ?? '') : 'Un relevé doit être un objet JSON'),
     ),
     v.forward(
       v.partialCheck(
@@ -254,7 +264,7 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
       v.partialCheck(
         [['voice'], ['callTest']],
         (r) => r.callTest === undefined || (r.voice !== undefined && r.voice !== 'not-tested'),
-        'Un test d’appel doit dire comment il s’est passé (voice : ok, failed ou dropped)',
+        `Un test d’appel doit dire comment il s’est passé (${fieldLabel('voice')} : ok, failed ou dropped)`,
       ),
       ['voice'],
     ),
@@ -262,7 +272,7 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
       v.partialCheck(
         [['sms'], ['smsTest']],
         (r) => r.smsTest === undefined || (r.sms !== undefined && r.sms !== 'not-tested'),
-        'Un test de SMS doit dire comment il s’est passé (sms : ok ou failed)',
+        `Un test de SMS doit dire comment il s’est passé (${fieldLabel('sms')} : ok ou failed)`,
       ),
       ['sms'],
     ),

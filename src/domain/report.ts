@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { missingFieldMessage } from './field-labels.ts';
 import { OPERATORS } from './operators.ts';
 import { DeviceUuidSchema, plausibleTimestamp, type FieldError } from './reading.ts';
 
@@ -51,7 +52,7 @@ export function createReportSchema({ now = Date.now }: ReportSchemaOptions = {})
         v.pipe(v.string('La note doit être un texte'), v.maxLength(MAX_REPORT_NOTE_LENGTH, `La note dépasse ${MAX_REPORT_NOTE_LENGTH} caractères`)),
       ),
     },
-    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Un signalement doit être un objet JSON'),
+    (issue) => (issue.path ? missingFieldMessage(v.getDotPath(issue) ?? '') : 'Un signalement doit être un objet JSON'),
   );
 }
 

@@ -67,13 +67,27 @@ describe('validateReading', () => {
     expect(result.ok).toBe(true);
   });
 
-  it.each(['id', 'recordedAt', 'lat', 'lon', 'accuracyM', 'operator', 'technology', 'setting', 'source'] as const)(
-    'refuses a reading without %s, naming that field',
-    (field) => {
-      // The message says what is missing, not that the reading is not an object.
-      expect(errorsOf(without(field))).toEqual([{ field, message: `Champ obligatoire manquant : ${field}` }]);
-    },
-  );
+  it.each([
+    ['id', 'identifiant'],
+    ['recordedAt', 'date du relevé'],
+    ['lat', 'latitude'],
+    ['lon', 'longitude'],
+    ['accuracyM', 'précision de la position'],
+    ['operator', 'opérateur'],
+    ['technology', 'réseau affiché'],
+    ['setting', 'situation'],
+    ['source', 'origine du relevé'],
+  ] as const)('refuses a reading without %s, naming that field in French (« %s »)', (field, label) => {
+    // The message says what is missing, not that the reading is not an object; the agent
+    // reads it on the phone, so the field is named as the form names it.
+    expect(errorsOf(without(field))).toEqual([{ field, message: `Champ obligatoire manquant : ${label}` }]);
+  });
+
+  it('accepts a position placed by hand (positionSource manual), and readings without one as before', () => {
+    expect(expectAccepted(makeReading({ positionSource: 'manual', accuracyM: 80 }))).toMatchObject({ positionSource: 'manual' });
+    expect(expectAccepted(makeReading())).not.toHaveProperty('positionSource');
+    expectRefusedOn(makeReading({ positionSource: 'gps' as never }), 'positionSource', /Origine de la position inconnue/);
+  });
 
   it('reports every fault at once, including the cross-field ones', () => {
     const { id: _id, signalBars: _bars, ...input } = makeReading({ lat: 91 });
