@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { READING_CSV_COLUMNS, ZONE_CSV_COLUMNS } from '../../src/server/grid/zone-documents.ts';
-import { addUser, NOW, openTestApp, postReadings, postReports, makeReport, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, NIMES, NOW, openTestApp, postReadings, postReports, makeReport, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, CELL_B, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
 
 const tempDir = useTempDir();
@@ -258,7 +259,8 @@ describe('dossiers and lists', () => {
   it('list the département’s zones as CSV and GeoJSON', async () => {
     const w = await world();
     const zone = (await create(w, w.alice, { ...DRAFT, name: 'Gorges, amont', notes: 'ligne 1\nligne 2' })).json();
-    await create(w, w.admin, { name: 'Nîmes', cells: [ID_C], need: 'habitations' }, '?departement=30');
+    const inNimes = await create(w, w.admin, { name: 'Nîmes', cells: [cellIdAt(NIMES.lon, NIMES.lat)!], need: 'habitations' }, '?departement=30');
+    expect(inNimes.statusCode, inNimes.body).toBe(201);
 
     const csv = await w.app.inject({ method: 'GET', url: '/api/v1/zones.csv', headers: w.bruno.headers });
     expect(csv.statusCode).toBe(200);

@@ -17,6 +17,7 @@ import { actorOf, type Accounts } from '../accounts.ts';
 import { gridScope, mayManageZone, zoneDepartement } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
+import { cellsByDepartement } from '../grid/cell-departements.ts';
 import { cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
 import type { User } from '../storage/account-store.ts';
 import type { Store } from '../storage/store.ts';
@@ -75,6 +76,47 @@ export function checkCells(ids: readonly string[]): { cells: string[]; refs: Cel
   return { cells: unique, refs };
 }
 
+/** Cells named in a message before « et N autres ». */
+const CELLS_NAMED = 3;
+
+function cellList(ids: readonly string[]): string {
+  const named = ids.slice(0, CELLS_NAMED).map((id) => `« ${id} »`).join(', ');
+  return ids.length > CELLS_NAMED ? `${named} et ${ids.length - CELLS_NAMED} autres` : named;
+}
+
+/**
+ * The refusal of cells outside the zone's département (403: not the reviewer's to file), or
+ * that nothing places (400); undefined when every cell is in it. See cell-departements.ts.
+ */
+async function cellsOutsideProblem(
+  store: Store,
+  communes: Communes,
+  departement: string,
+  refs: readonly CellRef[],
+): Promise<{ status: 400 | 403; error: string } | undefined> {
+  const { outside, unplaced } = await cellsByDepartement(departement, refs, store, communes);
+  const where = `département ${departement} (${communes.departementName(departement) ?? departement})`;
+  if (outside.length > 0) {
+    const count = outside.length === 1 ? '1 maille est hors' : `${outside.length} mailles sont hors`;
+    return { status: 403, error: `${count} du ${where} : ${cellList(outside)}. Une zone ne réunit que des mailles de son département.` };
+  }
+  if (unplaced.length > 0) {
+    const one = unplaced.length === 1;
+    return {
+      status: 400,
+      error:
+        `Impossible de situer ${one ? '1 maille' : `${unplaced.length} mailles`} dans le ${where} : ${cellList(unplaced)}. ` +
+        `Aucun relevé n’y est classé et ${one ? 'sa position n’est' : 'leur position n’est'} dans aucun département connu du serveur ; ${one ? 'elle est refusée' : 'elles sont refusées'}.`,
+    };
+  }
+  return undefined;
+}
+
+/** INSEE codes of the zone's communes: those of its cells' readings, of its département only (a border cell holds the neighbour's too). */
+async function zoneCommunes(store: Store, communes: Communes, departement: string, refs: readonly CellRef[]): Promise<string[]> {
+  return (await store.communesInCells(refs)).filter((code) => communes.get(code)?.departement === departement);
+}
+
 function needDetailProblem(draft: Pick<ZoneDraft, 'need' | 'needDetail'>): string | undefined {
   return draft.need === 'autre' && !draft.needDetail?.trim() ? 'Précisez le besoin (« needDetail ») quand il est « autre »' : undefined;
 }
@@ -127,6 +169,8 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     if (needProblem) return reply.code(400).send({ error: needProblem });
     const cells = checkCells(draft.cells);
     if (typeof cells === 'string') return reply.code(400).send({ error: cells });
+    const outside = await cellsOutsideProblem(store, communes, departement, cells.refs);
+    if (outside) return reply.code(outside.status).send({ error: outside.error });
 
     const at = iso();
     const zone: Omit<Zone, 'history'> = {
@@ -137,7 +181,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       need: draft.need,
       ...(draft.needDetail !== undefined && { needDetail: draft.needDetail }),
       ...(draft.notes !== undefined && { notes: draft.notes }),
-      communes: await store.communesInCells(cells.refs),
+      communes: await zoneCommunes(store, communes, departement, cells.refs),
       status: 'a-etudier',
       createdAt: at,
       updatedAt: at,
@@ -196,8 +240,10 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     if (patch.cells !== undefined) {
       const cells = checkCells(patch.cells);
       if (typeof cells === 'string') return reply.code(400).send({ error: cells });
+      const outside = await cellsOutsideProblem(store, communes, zone.departement, cells.refs);
+      if (outside) return reply.code(outside.status).send({ error: outside.error });
       changes.cells = cells.cells;
-      changes.communes = await store.communesInCells(cells.refs);
+      changes.communes = await zoneCommunes(store, communes, zone.departement, cells.refs);
     }
     const updated = await store.updateZone(zone.id, changes);
     const { updatedAt: _, cells, communes: touched, ...shown } = changes;

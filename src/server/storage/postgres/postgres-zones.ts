@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ZoneHistoryEntry } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow, type ZoneRow } from '../rows.ts';
-import type { ZoneStore } from '../zone-store.ts';
+import { baseCellCorners, type ZoneStore } from '../zone-store.ts';
 import { inTransaction, type Queryable } from './postgres-db.ts';
 
 /** The PostgreSQL side of zone-store.ts: tables `zones` and `zone_history` (migration 1). */
@@ -25,6 +25,21 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
   const zones = async (sql: string, values: unknown[]) => (await pool.query<ZoneRow & { history: HistoryRow[] }>(sql, values)).rows.map(fromRow);
 
   return {
+    async departementsInCells(cells) {
+      if (cells.length === 0) return [];
+      const corners = cells.map(baseCellCorners);
+      const { rows } = await pool.query<{ i: string; departement: string }>(
+        `SELECT DISTINCT u.i, r.departement
+         FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) WITH ORDINALITY AS u(n0, n1, e0, e1, i)
+         JOIN readings r ON r.cell_n BETWEEN u.n0 AND u.n1 AND r.cell_e BETWEEN u.e0 AND u.e1
+         WHERE r.departement IS NOT NULL`,
+        [0, 1, 2, 3].map((k) => corners.map((corner) => corner[k])),
+      );
+      const found: string[][] = cells.map(() => []);
+      for (const row of rows) found[Number(row.i) - 1]!.push(row.departement);
+      // Sorted here, as the SQLite store does, whatever the database's collation.
+      return found.map((departements) => departements.sort());
+    },
     async createZone(zone, first) {
       await inTransaction(pool, async (client) => {
         await client.query(

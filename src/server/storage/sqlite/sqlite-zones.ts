@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Zone, ZoneHistoryEntry, ZoneStatus } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow } from '../rows.ts';
-import type { ZoneStore } from '../zone-store.ts';
+import { baseCellCorners, type ZoneStore } from '../zone-store.ts';
 import { zoneRow, type SqliteZoneRow } from './sqlite-rows.ts';
 
 /** The SQLite side of zone-store.ts: tables `zones` and `zone_history` (migration 3). */
@@ -21,6 +21,11 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
   const historyOfDepartement = db.prepare<[string], HistoryRow>(
     'SELECT h.* FROM zone_history h JOIN zones z ON z.id = h.zone_id WHERE z.departement = ? ORDER BY h.seq',
   );
+  const departementsIn = db
+    .prepare<[number, number, number, number], string>(
+      'SELECT DISTINCT departement FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? AND departement IS NOT NULL ORDER BY departement',
+    )
+    .pluck();
   const moveStatus = db.prepare<[ZoneStatus, string, string, ZoneStatus]>('UPDATE zones SET status = ?, updated_at = ? WHERE id = ? AND status = ?');
 
   const historyRecord = (zoneId: string, entry: ZoneHistoryEntry) => ({
@@ -63,6 +68,9 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
   });
 
   return {
+    async departementsInCells(cells) {
+      return cells.map((cell) => departementsIn.all(...baseCellCorners(cell)));
+    },
     async createZone(zone, first) {
       create.immediate(zone, first);
     },
