@@ -28,7 +28,7 @@ describe('POST /api/v1/readings', () => {
     const response = await postReadings(server.app, readings, agent);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.json()).toEqual({ accepted: readings.map((r) => r.id), duplicates: [], rejected: [], outsideCommunes: [] });
+    expect(response.json()).toEqual({ accepted: readings.map((r) => r.id), duplicates: [], rejected: [], outsideCommunes: [], warnings: [] });
     expect(await stored()).toEqual(readings);
   });
 
@@ -36,7 +36,7 @@ describe('POST /api/v1/readings', () => {
     const reading = makeReading();
     await postReadings(server.app, [reading], agent);
     const response = await postReadings(server.app, [reading], agent);
-    expect(response.json()).toEqual({ accepted: [], duplicates: [reading.id], rejected: [], outsideCommunes: [] });
+    expect(response.json()).toEqual({ accepted: [], duplicates: [reading.id], rejected: [], outsideCommunes: [], warnings: [] });
     expect(await stored()).toEqual([reading]);
   });
 
@@ -50,6 +50,7 @@ describe('POST /api/v1/readings', () => {
       duplicates: [],
       rejected: [{ id: original.id, index: 1, code: 'conflict', errors: [{ field: 'id', message: CONFLICT }] }],
       outsideCommunes: [],
+      warnings: [],
     });
     expect(await stored()).toEqual([original, other]);
   });
@@ -97,6 +98,7 @@ describe('POST /api/v1/readings', () => {
       duplicates: [reading.id],
       rejected: [{ id: reading.id, index: 2, code: 'conflict', errors: [{ field: 'id', message: CONFLICT }] }],
       outsideCommunes: [],
+      warnings: [],
     });
     expect(await stored()).toEqual([reading]);
   });

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { readingFeature, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
 import { createReadingSchema, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
 import { placeReading, readingScope } from '../access/scope.ts';
-import type { Communes } from '../communes/communes.ts';
+import type { Communes, PlaceMethod } from '../communes/communes.ts';
 import { OPERATORS } from '../../domain/operators.ts';
 import { CLUSTER_BELOW_ZOOM } from '../../domain/reading-clusters.ts';
 import { TECHNOLOGIES } from '../../domain/signal.ts';
@@ -18,6 +18,8 @@ import {
   type ReadingScope,
   type ReadingStore,
 } from '../storage/reading-store.ts';
+import { CAMPAIGN_LINK_DROPPED, campaignLinks } from '../campaigns/reading-links.ts';
+import type { CampaignStore } from '../storage/campaign-store.ts';
 import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export const MAX_READINGS_PER_REQUEST = 500;
@@ -36,16 +38,26 @@ interface RejectedReading {
   errors: FieldError[];
 }
 
+/** A reading kept, but not quite as sent (its campaign link dropped). */
+interface ReadingWarning {
+  id: string;
+  index: number;
+  field: 'campaignId';
+  message: string;
+}
+
 interface UploadResponse {
   accepted: string[];
   duplicates: string[];
   rejected: RejectedReading[];
   /** Ids of the accepted readings that lie outside the sending agent's communes. */
   outsideCommunes: string[];
+  /** Accepted or duplicate readings stored without the campaign they named (one the sender does not see). */
+  warnings: ReadingWarning[];
 }
 
 export interface ReadingRoutesOptions {
-  store: ReadingStore;
+  store: ReadingStore & Pick<CampaignStore, 'campaignById'>;
   /** The clock that bounds `recordedAt` ("not more than a day in the future"). */
   now: () => number;
   communes: Communes;
@@ -82,13 +94,33 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
       }
     });
 
+    const links = await campaignLinks(
+      valid.map(({ reading }) => reading),
+      user,
+      store,
+    );
     const stored: IngestResult =
       valid.length > 0
         ? await store.ingest(
-            valid.map(({ reading }) => reading),
+            links.map(({ reading }) => reading),
             valid.map(({ place }) => place),
           )
         : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+    // A resend stored under the other campaign choice (the sender's view of the campaign
+    // changed in between) is that reading again: a duplicate, not a conflict. Writes nothing.
+    const retried = links.flatMap((link, i) => (stored.outcomes[i] === 'conflict' && link.otherChoice ? [i] : []));
+    if (retried.length > 0) {
+      const again = await store.ingest(
+        retried.map((i) => links[i]!.otherChoice!),
+        retried.map((i) => valid[i]!.place),
+      );
+      retried.forEach((i, k) => {
+        if (again.outcomes[k] !== 'duplicate') return;
+        stored.outcomes[i] = 'duplicate';
+        stored.duplicates.push(valid[i]!.reading.id);
+        links[i] = { reading: links[i]!.otherChoice!, dropped: !links[i]!.dropped };
+      });
+    }
     stored.outcomes.forEach((outcome, i) => {
       if (outcome !== 'conflict') return;
       const { index, reading } = valid[i]!;
@@ -97,7 +129,10 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
     rejected.sort((a, b) => a.index - b.index);
 
     const outsideCommunes = valid.filter(({ place }, i) => place.outsideCommunes && stored.outcomes[i] === 'accepted').map(({ reading }) => reading.id);
-    const response: UploadResponse = { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes };
+    const warnings: ReadingWarning[] = valid.flatMap(({ index, reading }, i) =>
+      links[i]!.dropped && stored.outcomes[i] !== 'conflict' ? [{ id: reading.id, index, field: 'campaignId' as const, message: CAMPAIGN_LINK_DROPPED }] : [],
+    );
+    const response: UploadResponse = { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings };
     return response;
   });
 
@@ -131,8 +166,8 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
       type: 'FeatureCollection',
       features: page.readings.map((reading, i) => {
         const feature = readingFeature(reading);
-        const { commune, outsideCommunes } = page.places[i]!;
-        return { ...feature, properties: { ...feature.properties, commune, outsideCommunes } };
+        const { commune, outsideCommunes, placement } = page.places[i]!;
+        return { ...feature, properties: { ...feature.properties, commune, outsideCommunes, placement } };
       }),
     };
     if (page.nextCursor !== undefined) {
@@ -146,7 +181,7 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
 }
 
 /** What GET /api/v1/readings says of each reading: never who sent it. */
-type ScopedReadingProperties = ReadingProperties & { commune: string | null; outsideCommunes: boolean };
+type ScopedReadingProperties = ReadingProperties & { commune: string | null; outsideCommunes: boolean; placement: PlaceMethod | null };
 
 type Batch = { items: unknown[] } | { status: 400 | 413; error: string };
 
