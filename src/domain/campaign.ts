@@ -72,9 +72,51 @@ export interface CampaignCell {
   byOperator: Partial<Record<Operator, number>>;
 }
 
+/** No campaign starts before this day (nor ends: the end follows the start). */
+export const FIRST_CAMPAIGN_DAY = '2000-01-01';
+/** A campaign starts at most this many years after the server's today. */
+export const MAX_YEARS_AHEAD = 5;
+
+const TOO_EARLY = `Une campagne se tient au plus tôt le ${FIRST_CAMPAIGN_DAY}`;
+
+/** Whether `day` (YYYY-MM-DD) is a day of the calendar: no 30 February, no month 13. */
+export function isCalendarDay(day: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return false;
+  const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const parsed = new Date(Date.UTC(2000, month - 1, date));
+  parsed.setUTCFullYear(year);
+  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === date;
+}
+
+/** The last day a campaign may start on: today plus {@link MAX_YEARS_AHEAD} years (28 February for a 29). */
+export function lastStartDay(today: string): string {
+  const [year, month, date] = today.split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(year + MAX_YEARS_AHEAD, month - 1, 1));
+  const daysInMonth = new Date(Date.UTC(year + MAX_YEARS_AHEAD, month, 0)).getUTCDate();
+  last.setUTCDate(Math.min(date, daysInMonth));
+  return last.toISOString().slice(0, 10);
+}
+
+/**
+ * Why a period cannot be a campaign's, as `{field, message}` (the field to show it under), given
+ * the server's `today` (YYYY-MM-DD); undefined when it can. The days are already calendar days.
+ */
+export function periodProblem(startsOn: string, endsOn: string, today: string): { field: 'startsOn' | 'endsOn'; message: string } | undefined {
+  if (startsOn < FIRST_CAMPAIGN_DAY) return { field: 'startsOn', message: TOO_EARLY };
+  const last = lastStartDay(today);
+  if (startsOn > last) return { field: 'startsOn', message: `Une campagne commence au plus tard le ${last}, ${MAX_YEARS_AHEAD} ans après aujourd’hui` };
+  if (startsOn > endsOn) return { field: 'endsOn', message: 'La fin de la campagne précède son début' };
+  if (daysBetween(startsOn, endsOn) > MAX_CAMPAIGN_DAYS) return { field: 'endsOn', message: `Une campagne dure au plus ${MAX_CAMPAIGN_DAYS} jours` };
+  return undefined;
+}
+
 const DAY = v.pipe(
   v.string('La date doit être un texte AAAA-MM-JJ'),
-  v.isoDate('La date doit être au format AAAA-MM-JJ'),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'La date doit être au format AAAA-MM-JJ'),
+  // What the date says is echoed between « », as anything taken from the request.
+  v.check(isCalendarDay, (issue) => `« ${String(issue.input)} » n’est pas un jour du calendrier`),
+  v.minValue(FIRST_CAMPAIGN_DAY, TOO_EARLY),
 );
 
 const name = v.pipe(

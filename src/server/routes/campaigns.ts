@@ -5,10 +5,9 @@ import type { CommuneRef } from '../../domain/account.ts';
 import {
   CampaignDraftSchema,
   CampaignPatchSchema,
-  daysBetween,
   defaultCampaignName,
   MAX_CAMPAIGN_AGENTS,
-  MAX_CAMPAIGN_DAYS,
+  periodProblem,
   type Campaign,
   type CampaignAgent,
   type CampaignView,
@@ -64,10 +63,10 @@ function draftMessage(issues: readonly v.BaseIssue<unknown>[]): string {
   return issuesMessage(own.length > 0 ? own : issues);
 }
 
-function periodProblem(startsOn: string, endsOn: string): string | undefined {
-  if (startsOn > endsOn) return 'La fin de la campagne précède son début';
-  if (daysBetween(startsOn, endsOn) > MAX_CAMPAIGN_DAYS) return `Une campagne dure au plus ${MAX_CAMPAIGN_DAYS} jours`;
-  return undefined;
+/** The period's problem as the 400's message, the field first (as the schema's messages are). */
+function periodMessage(startsOn: string, endsOn: string, now: number): string | undefined {
+  const problem = periodProblem(startsOn, endsOn, new Date(now).toISOString().slice(0, 10));
+  return problem && `${problem.field} : ${problem.message}`;
 }
 
 function refusalIn(user: User, commune: CommuneRef): string {
@@ -106,18 +105,17 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
   /**
    * The first problem with the agents newly assigned to a campaign in `commune`: each must be
    * an enabled agent account recording for that commune. Those already assigned stay, even if
-   * their communes changed since.
+   * their communes changed since. Whatever else the id is (unknown, a reviewer, disabled, an
+   * agent elsewhere), the message says only that: it must not tell who holds an id.
    */
   async function agentsProblem(ids: readonly string[], commune: CommuneRef, alreadyAssigned: readonly string[] = []): Promise<string | undefined> {
     if (ids.length > MAX_CAMPAIGN_AGENTS) return `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`;
     for (const id of ids) {
       if (alreadyAssigned.includes(id)) continue;
       const user = await store.userById(id);
-      if (!user) return `Aucun compte ne porte l’identifiant « ${id} » (agentIds)`;
-      const who = `${user.name} (${user.email})`;
-      if (user.role !== 'agent') return `${who} n’est pas un agent communal : seuls les agents sont affectés à une campagne`;
-      if (user.disabled) return `Le compte de ${who} est désactivé`;
-      if (!user.communes.includes(commune.code)) return `${who} n’enregistre pas pour ${commune.name} (${commune.code}) : ajoutez d’abord cette commune à son compte`;
+      if (!user || user.role !== 'agent' || user.disabled || !user.communes.includes(commune.code)) {
+        return `L’identifiant « ${id} » n’est pas celui d’un agent de la commune ${commune.name} (${commune.code}).`;
+      }
     }
     return undefined;
   }
@@ -142,6 +140,8 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     const result = v.safeParse(CampaignDraftSchema, body);
     if (!result.success) return reply.code(400).send({ error: draftMessage(result.issues) });
     const draft = result.output;
+    const period = periodMessage(draft.startsOn, draft.endsOn, now());
+    if (period) return reply.code(400).send({ error: period });
     const commune = communes.get(draft.communeInsee);
     if (!commune) return reply.code(400).send({ error: `Commune inconnue : « ${draft.communeInsee} » n’est le code INSEE d’aucune commune actuelle` });
     if (!mayOrganiseCampaignIn(user, commune)) return reply.code(403).send({ error: refusalIn(user, commune) });
@@ -195,7 +195,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     if (!campaign) return reply;
     if (!mayEditCampaign(user, campaign)) return reply.code(403).send({ error: CAMPAIGN_MESSAGES.notEditable });
 
-    const period = periodProblem(patch.startsOn ?? campaign.startsOn, patch.endsOn ?? campaign.endsOn);
+    const period = periodMessage(patch.startsOn ?? campaign.startsOn, patch.endsOn ?? campaign.endsOn, now());
     if (period) return reply.code(400).send({ error: period });
     const changes: CampaignChanges = { updatedAt: iso() };
     for (const key of ['name', 'startsOn', 'endsOn', 'operators', 'testNumber'] as const) {
