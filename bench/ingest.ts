@@ -92,7 +92,7 @@ async function bearerToken(app: FastifyInstance): Promise<string> {
   await app.accounts.createUser({ email, name: 'Banc d’essai', password, role: 'admin' });
   const session = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
   const headers = { cookie: String(session.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': session.json().csrfToken };
-  const token = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'bench' } });
+  const token = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'bench', password } });
   if (token.statusCode !== 201) throw new Error(`Could not create a token: ${token.statusCode} ${token.body}`);
   return `Bearer ${token.json().token}`;
 }

@@ -89,7 +89,7 @@ async function start() {
   if (session.statusCode !== 200) throw new Error(`admin sign-in: ${session.statusCode} ${session.body}`);
   const headers = { cookie: String(session.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': session.json().csrfToken as string };
   const tokenFor = async (userId: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'banc de charge', userId } });
+    const response = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'banc de charge', userId, password: 'mot de passe du banc' } });
     if (response.statusCode !== 201) throw new Error(`token: ${response.statusCode} ${response.body}`);
     return `Bearer ${response.json().token as string}`;
   };

@@ -5,8 +5,8 @@
  *   create-admin    --email E --name N [--password P]
  *   add-user        --email E --name N --role agent --communes 34172,34003 [--password P]
  *   add-user        --email E --name N --role reviewer --departement 34 [--password P]
- *   add-token       --email E --name "import Tower Collector"     (prints the token once)
- *   revoke-sessions --email E
+ *   add-token       --email E --name "import Tower Collector" [--days N]   (prints the token once)
+ *   revoke-sessions --email E [--tokens]     (--tokens: the API tokens too; a lost phone, a compromised account)
  *   list-users
  *
  * The password comes from --password, else COUVERTURE_PASSWORD, else a prompt (hidden).
@@ -26,8 +26,10 @@ const USAGE = `Usage : npm run admin -- <commande> [options]
   create-admin     --email E --name N [--password P]
   add-user         --email E --name N --role agent --communes 34172,34003 [--password P]
   add-user         --email E --name N --role reviewer --departement 34 [--password P]
-  add-token        --email E --name "nom du jeton"      (affiche le jeton une seule fois)
-  revoke-sessions  --email E
+  add-token        --email E --name "nom du jeton" [--days N]
+                   (affiche le jeton une seule fois ; --days : valable N jours, sinon jusqu’à sa révocation)
+  revoke-sessions  --email E [--tokens]
+                   (ferme toutes les sessions ; --tokens : révoque aussi tous les jetons d’API)
   list-users
 
 Mot de passe : --password, sinon la variable COUVERTURE_PASSWORD, sinon il est demandé.
@@ -44,6 +46,8 @@ function parse() {
       role: { type: 'string' },
       communes: { type: 'string' },
       departement: { type: 'string' },
+      days: { type: 'string' },
+      tokens: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -101,7 +105,19 @@ try {
 } catch (error) {
   fail(`Impossible d’ouvrir la base ${describeStoreLocation(location)} : ${(error as Error).message}`);
 }
-const accounts = createAccounts({ store, communes: createCommunes(), now: Date.now, sessionDays: config.security.sessionDays });
+const accounts = createAccounts({
+  store,
+  communes: createCommunes(),
+  now: Date.now,
+  sessionDays: config.security.sessionDays,
+  sessionIdleDays: config.security.sessionIdleDays,
+});
+
+/** --days as a number for accounts.createToken to check (it says what is wrong in French). */
+function days(): number | undefined {
+  if (values.days === undefined) return undefined;
+  return /^\d+$/.test(values.days) ? Number(values.days) : Number.NaN;
+}
 
 async function userIdFor(email: string): Promise<string> {
   const user = await accounts.userByEmail(email);
@@ -136,14 +152,19 @@ try {
       break;
     }
     case 'add-token': {
-      const created = await accounts.createToken(await userIdFor(required('email')), required('name'), SHELL_ACTOR);
-      console.log(`Jeton « ${created.name} » créé (identifiant ${created.id}). Copiez-le maintenant, il ne sera plus affiché :`);
+      const created = await accounts.createToken(await userIdFor(required('email')), required('name'), SHELL_ACTOR, { days: days() });
+      const until = created.expiresAt ? `valable jusqu’au ${created.expiresAt}` : 'valable jusqu’à sa révocation';
+      console.log(`Jeton « ${created.name} » créé (identifiant ${created.id}, ${until}). Copiez-le maintenant, il ne sera plus affiché :`);
       console.log(created.token);
       break;
     }
     case 'revoke-sessions': {
-      const count = await accounts.revokeSessions(await userIdFor(required('email')), SHELL_ACTOR);
-      console.log(`${count} session(s) révoquée(s) : la personne devra se reconnecter.`);
+      const revoked = await accounts.revokeSessions(await userIdFor(required('email')), SHELL_ACTOR, { tokens: values.tokens === true });
+      console.log(
+        values.tokens
+          ? `${revoked.sessions} session(s) et ${revoked.tokens} jeton(s) révoqués : la personne devra se reconnecter, ses scripts recevoir un nouveau jeton.`
+          : `${revoked.sessions} session(s) révoquée(s) : la personne devra se reconnecter. Ses jetons d’API restent valables (--tokens pour les révoquer aussi).`,
+      );
       break;
     }
     case 'list-users': {

@@ -55,19 +55,30 @@ export interface NewSession {
   user: UserRecord;
 }
 
-export interface CreatedToken {
-  id: string;
-  name: string;
-  /** Shown once; only its hash is stored. */
-  token: string;
-  createdAt: string;
-}
-
 export interface PublicToken {
   id: string;
   name: string;
   createdAt: string;
+  /** To the minute: written at most once a minute, not on every request. */
   lastUsedAt: string | null;
+  /** null: until revoked. */
+  expiresAt: string | null;
+}
+
+export interface CreatedToken extends PublicToken {
+  /** Shown once; only its hash is stored. */
+  token: string;
+}
+
+export interface TokenOptions {
+  /** The token's life in days (whole, 1–3650); without it, until revoked. */
+  days?: unknown;
+}
+
+/** What revoking an account's access ended. */
+export interface Revoked {
+  sessions: number;
+  tokens: number;
 }
 
 export interface AccountsOptions {
@@ -75,16 +86,22 @@ export interface AccountsOptions {
   communes: Communes;
   now: () => number;
   sessionDays: number;
+  /** A session unused for this long ends (default 14). */
+  sessionIdleDays?: number;
   passwordCost?: ScryptCost;
 }
 
 // No control characters: U+0000 cannot even be looked up in PostgreSQL.
 const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 const MAX_COMMUNES = 500;
+const DAY_MS = 86_400_000;
+const MAX_TOKEN_DAYS = 3650;
+/** Last use of a session or token is written at most this often, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
 
 export type Accounts = ReturnType<typeof createAccounts>;
 
-export function createAccounts({ store, communes, now, sessionDays, passwordCost = DEFAULT_COST }: AccountsOptions) {
+export function createAccounts({ store, communes, now, sessionDays, sessionIdleDays = 14, passwordCost = DEFAULT_COST }: AccountsOptions) {
   const iso = () => new Date(now()).toISOString();
 
   function normaliseEmail(email: unknown): string {
@@ -122,7 +139,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       if (communeCodes.length > MAX_COMMUNES) throw new AccountError(`Au plus ${MAX_COMMUNES} communes par agent`);
       const unknown = communeCodes.filter((code) => typeof code !== 'string' || !communes.get(code));
       // Not String(code): an object such as {"toString": ""} makes it throw, a 500 for bad input.
-      if (unknown.length > 0) throw new AccountError(`Codes INSEE inconnus : ${unknown.map((code) => (typeof code === 'string' && code !== '' ? code : JSON.stringify(code))).join(', ')}`);
+      if (unknown.length > 0) throw new AccountError(`Codes INSEE inconnus : ${unknown.map((code) => `« ${typeof code === 'string' && code !== '' ? code : JSON.stringify(code)} »`).join(', ')}`);
       if (departement !== undefined && departement !== null) throw new AccountError('Un agent n’a pas de département : donnez ses communes');
       return { communes: [...new Set(communeCodes as string[])], departement: null };
     }
@@ -147,9 +164,27 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
     return user;
   }
 
+  const publicToken = ({ id, name, createdAt, lastUsedAt, expiresAt }: ApiTokenRecord): PublicToken => ({ id, name, createdAt, lastUsedAt, expiresAt });
+
   function communeRef(code: string): CommuneRef {
     return communes.get(code) ?? { code, name: code, departement: '' };
   }
+
+  function tokenDays(days: unknown): number | undefined {
+    if (days === undefined || days === null) return undefined;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) {
+      throw new AccountError(`« days » : attendu un nombre entier de jours, de 1 à ${MAX_TOKEN_DAYS} (sans « days », le jeton vaut jusqu’à sa révocation)`);
+    }
+    return days;
+  }
+
+  /** Ends every session, and the API tokens too when asked: what a lost phone or a change of power calls for. */
+  async function endAccess(userId: string, tokens: boolean): Promise<Revoked> {
+    return { sessions: await store.deleteUserSessions(userId), tokens: tokens ? await store.deleteUserApiTokens(userId) : 0 };
+  }
+
+  const sameScope = (a: Pick<User, 'communes' | 'departement'>, b: Pick<User, 'communes' | 'departement'>) =>
+    a.departement === b.departement && a.communes.length === b.communes.length && a.communes.every((code) => b.communes.includes(code));
 
   return {
     audit,
@@ -176,7 +211,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       try {
         await store.createUser(record);
       } catch (error) {
-        if (error instanceof DuplicateEmailError) throw new AccountError(`Un compte existe déjà pour ${email}`, 409);
+        if (error instanceof DuplicateEmailError) throw new AccountError(`Un compte existe déjà pour « ${email} »`, 409);
         throw error;
       }
       await audit(actor, 'user.create', 'user', record.id, { email, role, ...scope });
@@ -207,18 +242,29 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       }
       const updated = (await store.updateUser(id, changes))!;
       const { passwordHash, updatedAt: _, ...shown } = changes;
-      await audit(actor, 'user.update', 'user', id, { ...shown, ...(passwordHash && { password: 'changé' }) });
-      // A disabled account, a new password or a new role ends every session: the person signs in again.
-      if (changes.disabled || passwordHash || roleChanged) await store.deleteUserSessions(id);
+      // A disabled account, a new password, role or scope ends every session and API token:
+      // whoever held them must sign in again, or get a new token, under the new terms.
+      const ends = changes.disabled === true || passwordHash !== undefined || roleChanged || !sameScope(current, updated);
+      const revoked = ends ? await endAccess(id, true) : undefined;
+      await audit(actor, 'user.update', 'user', id, { ...shown, ...(passwordHash && { password: 'changé' }), ...(revoked && { revoked }) });
       return toPublicUser(updated);
     },
 
-    async revokeSessions(userId: string, actor: Actor = SHELL_ACTOR): Promise<number> {
+    /** Ends every session of the account, and its API tokens too with `tokens: true`; answers how many of each. */
+    async revokeSessions(userId: string, actor: Actor = SHELL_ACTOR, { tokens = false }: { tokens?: boolean } = {}): Promise<Revoked> {
       const user = await store.userById(userId);
       if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
-      const count = await store.deleteUserSessions(userId);
-      await audit(actor, 'user.sessions.revoke', 'user', userId, { sessions: count });
-      return count;
+      const revoked = await endAccess(userId, tokens);
+      await audit(actor, 'user.sessions.revoke', 'user', userId, { ...revoked });
+      return revoked;
+    },
+
+    /** Whether `password` is the account's current one (a browser session confirming it is its owner). */
+    async passwordMatches(userId: string, password: unknown): Promise<boolean> {
+      if (typeof password !== 'string' || password.length > 1000) return false;
+      const user = await store.userById(userId);
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash(passwordCost)));
+      return ok && user !== undefined && !user.disabled;
     },
 
     /** Checks the credentials; undefined when they are wrong, the same way whatever was wrong. */
@@ -229,7 +275,7 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       if (!user || !ok) return undefined;
       if (user.disabled) return { disabled: true };
       const createdAtMs = now();
-      await store.deleteExpiredSessions(createdAtMs);
+      await store.deleteExpiredSessions(createdAtMs, createdAtMs - sessionIdleDays * DAY_MS);
       // Rate-limit windows end by themselves; this only keeps their table small.
       await store.deleteEndedCounters(createdAtMs);
       const token = randomToken();
@@ -238,34 +284,46 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
         userId: user.id,
         csrfToken: randomToken(),
         createdAtMs,
-        expiresAtMs: createdAtMs + sessionDays * 86_400_000,
+        expiresAtMs: createdAtMs + sessionDays * DAY_MS,
+        lastSeenAtMs: createdAtMs,
       };
       await store.createSession(session);
       return { token, session, user };
     },
 
-    /** The session behind a cookie's token, when it is live and its account enabled. */
+    /**
+     * The session behind a cookie's token, when it is live and its account enabled. A session
+     * ends SESSION_DAYS after sign-in, or SESSION_IDLE_DAYS after its last use; each use moves
+     * the latter on (written at most once a minute).
+     */
     async session(token: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
       const found = await store.sessionByTokenHash(sha256(token));
       if (!found) return undefined;
-      if (found.session.expiresAtMs <= now()) {
+      const at = now();
+      if (found.session.expiresAtMs <= at || found.session.lastSeenAtMs + sessionIdleDays * DAY_MS <= at) {
         await store.deleteSession(found.session.tokenHash);
         return undefined;
       }
-      return found.user.disabled ? undefined : found;
+      if (found.user.disabled) return undefined;
+      if (at - found.session.lastSeenAtMs >= TOUCH_EVERY_MS) {
+        await store.touchSession(found.session.tokenHash, at);
+        return { ...found, session: { ...found.session, lastSeenAtMs: at } };
+      }
+      return found;
     },
 
     async signOut(tokenHash: string): Promise<void> {
       await store.deleteSession(tokenHash);
     },
 
-    /** The account behind an API token, when it exists and the account is enabled. */
+    /** The account behind an API token, when it exists, has not expired and the account is enabled. */
     async tokenUser(token: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
       const found = await store.apiTokenByHash(sha256(token));
       if (!found || found.user.disabled) return undefined;
       const at = now();
+      if (found.token.expiresAt !== null && Date.parse(found.token.expiresAt) <= at) return undefined;
       // One write a minute at most per token, not one per request.
-      if (!found.token.lastUsedAt || at - Date.parse(found.token.lastUsedAt) > 60_000) {
+      if (!found.token.lastUsedAt || at - Date.parse(found.token.lastUsedAt) >= TOUCH_EVERY_MS) {
         await store.touchApiToken(found.token.id, new Date(at).toISOString());
       }
       return found;
@@ -286,21 +344,36 @@ export function createAccounts({ store, communes, now, sessionDays, passwordCost
       };
     },
 
-    async createToken(userId: string, name: unknown, actor: Actor = SHELL_ACTOR): Promise<CreatedToken> {
+    /**
+     * A new API token for `userId`, valid `options.days` days or until revoked. Whoever calls
+     * this has already established that the caller may (routes: a browser session that
+     * confirmed its password; the shell command).
+     */
+    async createToken(userId: string, name: unknown, actor: Actor = SHELL_ACTOR, options: TokenOptions = {}): Promise<CreatedToken> {
       if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Donnez un nom au jeton (ex. « import Tower Collector »)');
       if (name.trim().length > 100) throw new AccountError('Le nom du jeton dépasse 100 caractères');
       if (hasNulCharacter(name)) throw new AccountError(`Le nom du jeton ${NUL_MESSAGE}`);
+      const days = tokenDays(options.days);
       const user = await store.userById(userId);
       if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
       const token = newApiToken();
-      const record: ApiTokenRecord = { id: randomUUID(), userId, name: name.trim(), tokenHash: sha256(token), createdAt: iso(), lastUsedAt: null };
+      const createdAtMs = now();
+      const record: ApiTokenRecord = {
+        id: randomUUID(),
+        userId,
+        name: name.trim(),
+        tokenHash: sha256(token),
+        createdAt: new Date(createdAtMs).toISOString(),
+        lastUsedAt: null,
+        expiresAt: days === undefined ? null : new Date(createdAtMs + days * DAY_MS).toISOString(),
+      };
       await store.createApiToken(record);
-      await audit(actor, 'token.create', 'token', record.id, { userId, name: record.name });
-      return { id: record.id, name: record.name, token, createdAt: record.createdAt };
+      await audit(actor, 'token.create', 'token', record.id, { userId, name: record.name, ...(record.expiresAt && { expiresAt: record.expiresAt }) });
+      return { ...publicToken(record), token };
     },
 
     async listTokens(userId: string): Promise<PublicToken[]> {
-      return (await store.listApiTokens(userId)).map(({ id, name, createdAt, lastUsedAt }) => ({ id, name, createdAt, lastUsedAt }));
+      return (await store.listApiTokens(userId)).map(publicToken);
     },
 
     async tokenOwner(tokenId: string): Promise<string | undefined> {

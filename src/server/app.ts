@@ -7,6 +7,7 @@ import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../domain/field-sett
 import { createAccounts, type NewUser } from './accounts.ts';
 import { enforceRouteAccess } from './access/enforce.ts';
 import { isApiUrl } from './access/route-access.ts';
+import { createFailedSignIns } from './auth/failed-sign-ins.ts';
 import type { ScryptCost } from './auth/passwords.ts';
 import { createCommunes, type Communes } from './communes/communes.ts';
 import type { CommuneOutlines } from './communes/outlines.ts';
@@ -124,15 +125,16 @@ export function buildApp({
     if (/%00/i.test(request.url)) return reply.code(400).send({ error: `L’adresse ${NUL_MESSAGE} (%00)` });
   });
 
-  const accounts = createAccounts({ store, communes, now, sessionDays: security.sessionDays, ...(passwordCost && { passwordCost }) });
+  const accounts = createAccounts({ store, communes, now, sessionDays: security.sessionDays, sessionIdleDays: security.sessionIdleDays, ...(passwordCost && { passwordCost }) });
+  const failedSignIns = createFailedSignIns(store, now, security.rateLimits.loginFailuresPerEmail);
   app.decorate('accounts', {
     createUser: async (user: NewUser) => ({ id: (await accounts.createUser(user)).id }),
-    revokeSessions: (userId: string) => accounts.revokeSessions(userId),
+    revokeSessions: async (userId: string) => (await accounts.revokeSessions(userId)).sessions,
     readingAttribution: (readingId: string) => store.attribution(readingId),
   } satisfies AccountsTestHook);
 
   // Before any route is declared: its onRoute check refuses an API route without an access rule.
-  enforceRouteAccess(app, accounts);
+  enforceRouteAccess(app, accounts, { secure: security.cookieSecure });
 
   let frontendFallback: FrontendFallback | undefined;
   const routes: FastifyPluginAsync = async (root) => {
@@ -141,10 +143,10 @@ export function buildApp({
     registerHealthRoutes(root, store);
     registerConfigRoutes(root, tileSources, field);
     registerProbeRoutes(root, security.rateLimits.probe);
-    registerSessionRoutes(root, { accounts, counters: store, now, security });
+    registerSessionRoutes(root, { accounts, failedSignIns, security });
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
-    registerAccountRoutes(root, { accounts, communes, store, security });
+    registerAccountRoutes(root, { accounts, communes, store, security, failedSignIns });
     registerCommuneOutlineRoutes(root, communeOutlines, security.rateLimits.publicReads);
     registerCellRoutes(root, { store, communes, grid });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });

@@ -15,7 +15,7 @@ export interface RateLimits {
   reports: RateLimit;
   /** POST /api/v1/session, per client. */
   login: RateLimit;
-  /** Failed sign-ins per e-mail address, whichever client tries. */
+  /** Failed sign-ins (and token-creation password checks) per e-mail address and client together. */
   loginFailuresPerEmail: RateLimit;
   /** The other public reads (GET /api/v1/reports, /api/v1/communes), per client. */
   publicReads: RateLimit;
@@ -24,7 +24,9 @@ export interface RateLimits {
 }
 
 export interface SecuritySettings {
-  /** How long a browser session lasts: a field day offline must not end it. */
+  /** How long a browser session lasts at most, however much it is used: a field day offline must not end it. */
+  /** A session unused for longer ends (401); each use extends it, up to `sessionDays`. */
+  sessionIdleDays: number;
   sessionDays: number;
   /** 'auto': Secure cookie when the request came over HTTPS. */
   cookieSecure: boolean | 'auto';
@@ -34,6 +36,7 @@ export interface SecuritySettings {
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
+  sessionIdleDays: 14,
   sessionDays: 30,
   cookieSecure: 'auto',
   trustProxy: false,
@@ -153,6 +156,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       rateLimits: {
         reports: limit('REPORT_RATE', defaults.rateLimits.reports),
         login: limit('LOGIN_RATE', defaults.rateLimits.login),
+      sessionIdleDays: integer('SESSION_IDLE_DAYS', defaults.sessionIdleDays, 1, 365),
         loginFailuresPerEmail: limit('LOGIN_EMAIL_RATE', defaults.rateLimits.loginFailuresPerEmail),
         publicReads: limit('PUBLIC_RATE', defaults.rateLimits.publicReads),
         probe: limit('PROBE_RATE', defaults.rateLimits.probe),

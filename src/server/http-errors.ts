@@ -8,13 +8,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * the message to the agent, and whoever integrates the API reads it, so each says how to fix it.
  */
 const CLIENT_ERROR_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY:
-    'Le corps de la requête n’est pas du JSON valide : vérifiez guillemets, virgules et accolades, ' +
-    'puis renvoyez {"readings": [ … ]}.',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'Le corps de la requête est vide : envoyez {"readings": [ … ]} avec 1 à 500 relevés.',
   FST_ERR_CTP_BODY_TOO_LARGE: `Requête trop volumineuse (plus de ${BODY_LIMIT_BYTES / 1024 / 1024} Mio) : envoyez les relevés en lots plus petits.`,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE:
-    'Type de contenu non pris en charge : envoyez le corps en JSON avec l’en-tête « Content-Type: application/json ».',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'La taille du corps ne correspond pas à l’en-tête Content-Length : renvoyez la requête.',
   FST_ERR_BAD_URL: 'Adresse mal formée (encodage % invalide) : vérifiez l’URL de la requête.',
   // Fastify's own message is English and echoes the whole path back.
@@ -22,6 +16,43 @@ const CLIENT_ERROR_MESSAGES: Record<string, string> = {
 };
 
 const INTERNAL_ERROR = 'Erreur interne du serveur';
+
+/**
+ * The body each route takes, for the messages about a body that is not JSON, is empty or has
+ * another type: they tell whoever integrates the API what this route wants, not another's.
+ */
+const EXPECTED_BODIES: Record<string, string> = {
+  'POST /api/v1/readings': '{"readings": [ … ]} avec 1 à 500 relevés',
+  'POST /api/v1/reports': '{"reports": [ … ]} avec 1 à 50 signalements',
+  'PATCH /api/v1/reports/:id': '{"hidden": true, "reason": "…"}',
+  'POST /api/v1/session': '{"email": "…", "password": "…"}',
+  'POST /api/v1/tokens': '{"name": "…", "password": "votre mot de passe", "days"?: 90}',
+  'POST /api/v1/users': '{"email": "…", "name": "…", "password": "…", "role": "agent", "communes": ["34172"]}',
+  'PATCH /api/v1/users/:id': 'les champs à changer, ex. {"name"?, "password"?, "role"?, "communes"?, "departement"?, "disabled"?}',
+  'POST /api/v1/zones': '{"name": "…", "cells": [ … ], "need": "…"}',
+  'PATCH /api/v1/zones/:id': 'les champs à changer de la zone, ex. {"name": "…"}',
+  'POST /api/v1/zones/:id/status': '{"status": "…", "reason": "…"}',
+  'POST /api/v1/campaigns': '{"communeInsee": "34261", "startsOn": "2026-05-04", "endsOn": "2026-05-29", "operators": ["orange", …]}',
+  'PATCH /api/v1/campaigns/:id': 'les champs à changer de la campagne, ex. {"name": "…"}',
+};
+
+function expectedBody(request: FastifyRequest): string {
+  return EXPECTED_BODIES[`${request.method} ${request.routeOptions?.url ?? ''}`] ?? 'l’objet JSON que décrit docs/api.md pour cette adresse';
+}
+
+/** Fastify's refusals of a body before the route runs, in French, naming what the route takes. */
+function bodyMessage(code: string, request: FastifyRequest): string | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return `Le corps de la requête n’est pas du JSON valide : vérifiez guillemets, virgules et accolades, puis renvoyez ${expectedBody(request)}.`;
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return `Le corps de la requête est vide : envoyez ${expectedBody(request)}.`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `Type de contenu non pris en charge : envoyez ${expectedBody(request)} avec l’en-tête « Content-Type: application/json ».`;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * PostgreSQL's refusals of a text it cannot hold (U+0000, invalid Unicode): only input can
@@ -39,7 +70,7 @@ export function sendError(error: FastifyError, request: FastifyRequest, reply: F
   if (UNSTORABLE_TEXT_CODES.has(error.code) && error.statusCode === undefined) return reply.code(400).send({ error: UNSTORABLE_TEXT });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return reply.code(status).send({ error: CLIENT_ERROR_MESSAGES[error.code] ?? error.message });
+    return reply.code(status).send({ error: bodyMessage(error.code, request) ?? CLIENT_ERROR_MESSAGES[error.code] ?? error.message });
   }
   request.log.error({ err: error }, 'request failed');
   return reply.code(500).send({ error: INTERNAL_ERROR });

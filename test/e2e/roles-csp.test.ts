@@ -83,6 +83,7 @@ describe('screens by role, under the server’s strict CSP', () => {
     await page.getByText(`Sessions de ${agent.email} révoquées.`).waitFor();
 
     await page.getByLabel('Nom du nouveau jeton').fill('import Tower Collector');
+    await page.getByLabel('Votre mot de passe (confirmation)').fill(admin.password);
     await page.getByRole('button', { name: 'Créer un jeton' }).click();
     const token = await page.locator('.token-value').textContent();
     expect(token).toMatch(/^cvt_/);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { createCommuneOutlines } from '../../src/server/communes/outlines.ts';
-import { addUser, makeReport, openTestApp, postReports, TEST_OUTLINES, type Caller, type TestApp } from '../server/fixtures.ts';
+import { addUser, makeReport, openTestApp, postReports, signIn, TEST_OUTLINES, TEST_PASSWORD, type Caller, type TestApp } from '../server/fixtures.ts';
 
 /**
  * The server the API fuzz throws requests at: the real app on a real store (a SQLite file, or
@@ -76,7 +76,9 @@ export async function openWorld(dir: string): Promise<World> {
     // Each token is marked used on its first request, once a minute at most, and the test
     // clock stands still: after this, only the fuzzed requests themselves can write.
     await expectStatus(app.inject({ method: 'GET', url: '/api/v1/tokens', headers: caller.headers }), 200);
-    const spare = await expectStatus(app.inject({ method: 'POST', url: '/api/v1/tokens', headers: caller.headers, payload: { name: 'à révoquer' } }), 201);
+    // A token makes no token: the spare one comes from a session of the same account.
+    const session = await signIn(app, caller.email);
+    const spare = await expectStatus(app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'à révoquer', password: TEST_PASSWORD } }), 201);
     spareTokens.push(spare.id);
   }
   const zone = await expectStatus(

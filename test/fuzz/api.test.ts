@@ -65,7 +65,7 @@ const SEEDS: Partial<Record<RouteKey, Seed>> = {
   'POST /api/v1/reports': { body: () => ({ reports: [makeReport({ lat: 43 + Math.random(), lon: 3 + Math.random() }), makeReport({ note: 'aucun réseau près de l’église' })] }) },
   'GET /api/v1/reports': { query: { bbox: '3.5,43.7,3.6,43.8' } },
   'PATCH /api/v1/reports/:id': { body: () => ({ hidden: true, reason: 'spam' }) },
-  'POST /api/v1/tokens': { body: () => ({ name: `jeton ${++seq}` }) },
+  'POST /api/v1/tokens': { body: () => ({ name: `jeton ${++seq}`, password: TEST_PASSWORD }) },
   'POST /api/v1/users': {
     body: () => ({ email: `fuzz-${++seq}@example.fr`, name: 'Agent du fuzz', password: TEST_PASSWORD, role: 'agent', communes: ['34261'] }),
   },

@@ -97,11 +97,13 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
     outOfScope: ['reviewer30'],
   }),
   'GET /api/v1/tokens': async () => ({ url: '/api/v1/tokens', ok: 200 }),
-  'POST /api/v1/tokens': async () => ({ url: '/api/v1/tokens', payload: { name: 'matrice' }, ok: 201 }),
-  'DELETE /api/v1/tokens/:id': async (w, _persona, headers) => {
-    // Each signed-in caller revokes a token of their own; the others try the target's.
-    const owner = 'cookie' in headers || 'authorization' in headers ? headers : w.target.headers;
-    const created = await w.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner, payload: { name: 'à révoquer' } });
+  // A token makes no token (test/security/token-mints-token.test.ts); a session confirms its password.
+  'POST /api/v1/tokens': async () => ({ url: '/api/v1/tokens', payload: { name: 'matrice', password: TEST_PASSWORD }, ok: 201, outOfScope: ['agentAToken'] }),
+  'DELETE /api/v1/tokens/:id': async (w, persona) => {
+    // Each signed-in caller revokes a token of their own, made from a session; the others try the target's.
+    const owner = persona === 'anonymous' || persona === 'residentPage' ? w.target : w.callers[persona];
+    const session = await signIn(w.app, owner.email);
+    const created = await w.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'à révoquer', password: TEST_PASSWORD } });
     return { url: `/api/v1/tokens/${created.json().id}`, ok: 204 };
   },
   'GET /api/v1/users': async () => ({ url: '/api/v1/users', ok: 200 }),
@@ -111,7 +113,7 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
     ok: 201,
   }),
   'PATCH /api/v1/users/:id': async (w) => ({ url: `/api/v1/users/${w.target.id}`, payload: { name: `Renommé ${unique()}` }, ok: 200 }),
-  'DELETE /api/v1/users/:id/sessions': async (w) => ({ url: `/api/v1/users/${w.target.id}/sessions`, ok: 204 }),
+  'DELETE /api/v1/users/:id/sessions': async (w) => ({ url: `/api/v1/users/${w.target.id}/sessions`, ok: 200 }),
   'GET /api/v1/communes': async () => ({ url: '/api/v1/communes?q=montp', ok: 200 }),
   'GET /api/v1/communes/:code/outline': async () => ({ url: '/api/v1/communes/34261/outline', ok: 200 }),
   'GET /api/v1/audit': async () => ({ url: '/api/v1/audit', ok: 200 }),

@@ -189,10 +189,11 @@ describe('session expiry and revocation', () => {
     const admin = await addUser(app, { role: 'admin' });
     const agent = await addUser(app);
     const response = await app.inject({ method: 'DELETE', url: `/api/v1/users/${agent.id}/sessions`, headers: admin.headers });
-    expect(response.statusCode).toBe(204);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ sessions: 1, tokens: 0 });
     expect((await app.inject({ method: 'GET', url: '/api/v1/session', headers: agent.headers })).statusCode).toBe(401);
     const audit = await app.inject({ method: 'GET', url: '/api/v1/audit', headers: admin.headers });
-    expect(audit.json().entries[0]).toMatchObject({ actorId: admin.id, actorLabel: admin.email, action: 'user.sessions.revoke', targetType: 'user', targetId: agent.id, details: { sessions: 1 } });
+    expect(audit.json().entries[0]).toMatchObject({ actorId: admin.id, actorLabel: admin.email, action: 'user.sessions.revoke', targetType: 'user', targetId: agent.id, details: { sessions: 1, tokens: 0 } });
   });
 });
 
@@ -230,7 +231,7 @@ describe('personal API tokens', () => {
   it('shows a token once, stores only its hash, lists it without it, and stops it when revoked', async () => {
     const { app, location } = await open();
     const agent = await addUser(app);
-    const created = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'import Tower Collector' } });
+    const created = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'import Tower Collector', password: TEST_PASSWORD } });
     expect(created.statusCode).toBe(201);
     const { id, token, name, createdAt } = created.json();
     expect(token).toMatch(/^cvt_[A-Za-z0-9_-]{43}$/);
@@ -240,7 +241,7 @@ describe('personal API tokens', () => {
     const bearer = { authorization: `Bearer ${token}` };
     expect((await postReadings(app, [makeReading({ source: 'import' })], { headers: bearer })).statusCode).toBe(200);
     const list = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: agent.headers });
-    expect(list.json()).toEqual({ tokens: [{ id, name, createdAt, lastUsedAt: new Date(NOW).toISOString() }] });
+    expect(list.json()).toEqual({ tokens: [{ id, name, createdAt, lastUsedAt: new Date(NOW).toISOString(), expiresAt: null }] });
 
     const stored = await tableRows(location, ['api_tokens', 'sessions', 'users']);
     const rows = JSON.stringify(stored.api_tokens) + JSON.stringify(stored.sessions);
@@ -261,7 +262,7 @@ describe('personal API tokens', () => {
     const owner = await addUser(app);
     const other = await addUser(app);
     const admin = await addUser(app, { role: 'admin' });
-    const { id } = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload: { name: 'a' } })).json();
+    const { id } = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload: { name: 'a', password: TEST_PASSWORD } })).json();
     expect((await app.inject({ method: 'GET', url: `/api/v1/tokens?userId=${owner.id}`, headers: other.headers })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: `/api/v1/tokens?userId=${owner.id}`, headers: admin.headers })).json().tokens).toHaveLength(1);
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: other.headers })).statusCode).toBe(403);
@@ -274,7 +275,7 @@ describe('personal API tokens', () => {
     const agent = await addUser(app);
     const other = await addUser(app);
     const admin = await addUser(app, { role: 'admin' });
-    const payload = { name: 'pour un script', userId: agent.id };
+    const payload = { name: 'pour un script', userId: agent.id, password: TEST_PASSWORD };
     expect((await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: other.headers, payload })).statusCode).toBe(403);
     const created = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload });
     expect(created.statusCode).toBe(201);

@@ -187,7 +187,7 @@ export function sessionCookie(response: LightMyRequestResponse): string {
 
 async function bearerFor(app: FastifyInstance, email: string): Promise<Record<string, string>> {
   const session = await signIn(app, email);
-  const response = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'tests' } });
+  const response = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'tests', password: TEST_PASSWORD } });
   expect(response.statusCode, response.body).toBe(201);
   return { authorization: `Bearer ${response.json().token}` };
 }

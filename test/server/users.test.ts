@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addUser, openTestApp, TEST_PASSWORD, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, openTestApp, signIn, TEST_PASSWORD, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
@@ -47,7 +47,7 @@ describe('users (admin)', () => {
   });
 
   it.each([
-    [{ communes: ['99999'] }, /Codes INSEE inconnus : 99999/],
+    [{ communes: ['99999'] }, /Codes INSEE inconnus : « 99999 »/],
     [{ communes: [] }, /au moins une commune/],
     [{ role: 'reviewer', communes: undefined, departement: '99' }, /Département inconnu/],
     [{ role: 'reviewer', communes: ['34261'], departement: '34' }, /Seuls les agents/],
@@ -55,7 +55,7 @@ describe('users (admin)', () => {
     [{ password: 'court' }, /au moins 10 caractères/],
     [{ email: 'pas-une-adresse' }, /Adresse e-mail invalide/],
     [{ name: '' }, /nom est obligatoire/],
-    [{ extra: 1 }, /Champs inconnus : extra/],
+    [{ extra: 1 }, /Champs inconnus : « extra »/],
   ])('refuses %j with 400', async (change, message) => {
     const response = await post({ email: 'x@example.fr', name: 'X', password: TEST_PASSWORD, role: 'agent', communes: ['34261'], ...change });
     expect(response.statusCode).toBe(400);
@@ -69,15 +69,20 @@ describe('users (admin)', () => {
     expect(again.statusCode).toBe(409);
   });
 
-  it('changes communes, role and password; a new role or password ends the sessions', async () => {
+  it('changes communes, role and password; each ends the sessions (and API tokens: test/security/token-outlives-account-changes.test.ts)', async () => {
     const agent = await addUser(server.app, { communes: ['34261'] });
-    const moved = await patch(agent.id, { communes: ['34172'] });
-    expect(moved.json().communes).toEqual(['34172']);
+    const renamed = await patch(agent.id, { name: 'Mairie' });
+    expect(renamed.json().name).toBe('Mairie');
     expect((await server.app.inject({ method: 'GET', url: '/api/v1/session', headers: agent.headers })).statusCode).toBe(200);
 
+    const moved = await patch(agent.id, { communes: ['34172'] });
+    expect(moved.json().communes).toEqual(['34172']);
+    expect((await server.app.inject({ method: 'GET', url: '/api/v1/session', headers: agent.headers })).statusCode).toBe(401);
+
+    const session = await signIn(server.app, agent.email);
     const promoted = await patch(agent.id, { role: 'reviewer', departement: '34' });
     expect(promoted.json()).toMatchObject({ role: 'reviewer', departement: '34', communes: [] });
-    expect((await server.app.inject({ method: 'GET', url: '/api/v1/session', headers: agent.headers })).statusCode).toBe(401);
+    expect((await server.app.inject({ method: 'GET', url: '/api/v1/session', headers: session })).statusCode).toBe(401);
 
     expect((await patch(agent.id, { password: 'un tout nouveau mot de passe' })).statusCode).toBe(200);
     const oldPassword = await server.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: agent.email, password: TEST_PASSWORD } });

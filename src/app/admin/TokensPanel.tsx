@@ -6,17 +6,30 @@ interface PublicToken {
   id: string;
   name: string;
   createdAt: string;
+  /** To the minute: the server writes it at most once a minute. */
   lastUsedAt: string | null;
+  expiresAt: string | null;
 }
 
 interface CreatedToken extends PublicToken {
   token: string;
 }
 
-/** Personal API tokens (Authorization: Bearer) of one account: list, create (shown once), revoke. */
+/** « Expire le … », or « Expiré le … » once past; nothing for a token valid until revoked. */
+function expiry(expiresAt: string | null): string {
+  if (!expiresAt) return 'sans date d’expiration';
+  return `${Date.parse(expiresAt) <= Date.now() ? 'Expiré le' : 'Expire le'} ${formatTime(expiresAt)}`;
+}
+
+/**
+ * Personal API tokens (Authorization: Bearer) of one account: list with last use and expiry,
+ * create (shown once; the signed-in person confirms their own password), revoke.
+ */
 export function TokensPanel({ userId, title }: { userId?: string; title: string }) {
   const [tokens, setTokens] = useState<PublicToken[]>();
   const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [days, setDays] = useState('');
   const [created, setCreated] = useState<CreatedToken>();
   const [error, setError] = useState<string>();
   const query = userId ? `?userId=${encodeURIComponent(userId)}` : '';
@@ -45,7 +58,8 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
         <ul class="token-list" aria-label="Jetons">
           {tokens.map((token) => (
             <li key={token.id}>
-              <strong>{token.name}</strong> · créé {formatTime(token.createdAt)} · {token.lastUsedAt ? `utilisé ${formatTime(token.lastUsedAt)}` : 'jamais utilisé'}{' '}
+              <strong>{token.name}</strong> · créé {formatTime(token.createdAt)} ·{' '}
+              {token.lastUsedAt ? `Dernière utilisation : ${formatTime(token.lastUsedAt)}` : 'Jamais utilisé'} · {expiry(token.expiresAt)}{' '}
               <button
                 type="button"
                 class="danger"
@@ -70,8 +84,14 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
           event.preventDefault();
           void run(async () => {
             if (!name.trim()) throw new ApiError('Donnez un nom au jeton (ex. import Tower Collector).', 400);
-            setCreated(await api<CreatedToken>('/api/v1/tokens', { method: 'POST', body: { name: name.trim(), ...(userId && { userId }) } }));
+            if (!password) throw new ApiError('Confirmez avec votre mot de passe.', 400);
+            if (days.trim() && !/^\d+$/.test(days.trim())) throw new ApiError('Durée : un nombre entier de jours, ou rien pour un jeton sans expiration.', 400);
+            const body = { name: name.trim(), password, ...(days.trim() && { days: Number(days.trim()) }), ...(userId && { userId }) };
+            // The password is never kept, whatever the answer.
+            setPassword('');
+            setCreated(await api<CreatedToken>('/api/v1/tokens', { method: 'POST', body }));
             setName('');
+            setDays('');
             await load();
           });
         }}
@@ -80,6 +100,20 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
           <label for={`${idPrefix}-name`}>Nom du nouveau jeton</label>
           <input id={`${idPrefix}-name`} type="text" maxLength={100} value={name} onInput={(event) => setName(event.currentTarget.value)} />
         </div>
+        <div class="field">
+          <label for={`${idPrefix}-days`}>Valable (jours, facultatif)</label>
+          <input id={`${idPrefix}-days`} type="text" inputMode="numeric" maxLength={4} value={days} onInput={(event) => setDays(event.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={`${idPrefix}-password`}>Votre mot de passe (confirmation)</label>
+          <input
+            id={`${idPrefix}-password`}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
+        </div>
         <button type="submit">Créer un jeton</button>
       </form>
       {created && (
@@ -87,6 +121,7 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
           <p>
             <strong>Copiez ce jeton maintenant : il ne sera plus jamais affiché.</strong>
           </p>
+          <p>{created.expiresAt ? `${expiry(created.expiresAt)}.` : 'Valable jusqu’à sa révocation.'}</p>
           <code class="token-value">{created.token}</code>
           <div class="actions">
             <button type="button" onClick={() => void navigator.clipboard?.writeText(created.token)}>

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CSRF_ERROR_CODE, CSRF_HEADER } from '../../domain/account.ts';
 import type { Accounts } from '../accounts.ts';
-import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
+import { readSessionCookie, type CookieSettings } from '../auth/cookies.ts';
 import { sameSecret } from '../auth/secrets.ts';
 import type { SessionRecord, User } from '../storage/account-store.ts';
 import { isApiUrl, ruleFor, type RouteRule } from './route-access.ts';
@@ -22,7 +22,7 @@ declare module 'fastify' {
 
 export const MESSAGES = {
   signedOut: 'Connectez-vous pour continuer : session absente, expirée ou révoquée',
-  badToken: 'Jeton d’API inconnu ou révoqué : vérifiez l’en-tête « Authorization: Bearer … »',
+  badToken: 'Jeton d’API inconnu, expiré ou révoqué : vérifiez l’en-tête « Authorization: Bearer … »',
   sessionOnly: 'Cette adresse demande une session ouverte dans le navigateur (pas un jeton d’API)',
   forbidden: 'Votre rôle ne permet pas cette action',
   csrf: 'Jeton anti-CSRF manquant ou périmé : rechargez la page',
@@ -34,7 +34,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The one place where route-access.ts is enforced: an onRequest hook on every API route,
  * and an onRoute check that makes the server refuse to start when an API route has no rule.
  */
-export function enforceRouteAccess(app: FastifyInstance, accounts: Accounts): void {
+export function enforceRouteAccess(app: FastifyInstance, accounts: Accounts, cookie: CookieSettings): void {
   app.decorateRequest('principal', null);
 
   app.addHook('onRoute', (route) => {
@@ -54,7 +54,7 @@ export function enforceRouteAccess(app: FastifyInstance, accounts: Accounts): vo
     if (!rule) return reply.code(500).send({ error: 'Erreur interne du serveur' }); // unreachable: onRoute refuses such routes
 
     if (rule.credentials === 'ignored') return;
-    const identified = await identify(request, accounts);
+    const identified = await identify(request, accounts, cookie);
     if (identified === 'bad-token') {
       // A script with a wrong token should learn it, even on a public route.
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: MESSAGES.badToken });
@@ -80,7 +80,7 @@ function check(rule: RouteRule, request: FastifyRequest): { status: 401 | 403; e
 }
 
 /** An Authorization header wins over the cookie; a wrong token is an error, not anonymity. */
-async function identify(request: FastifyRequest, accounts: Accounts): Promise<Principal | null | 'bad-token'> {
+async function identify(request: FastifyRequest, accounts: Accounts, cookie: CookieSettings): Promise<Principal | null | 'bad-token'> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -88,7 +88,7 @@ async function identify(request: FastifyRequest, accounts: Accounts): Promise<Pr
     if (!found) return 'bad-token';
     return { user: accounts.toPublicUser(found.user), via: 'token' };
   }
-  const token = readCookie(request, SESSION_COOKIE);
+  const token = readSessionCookie(request, cookie);
   if (token === undefined) return null;
   const found = await accounts.session(token);
   return found ? { user: accounts.toPublicUser(found.user), via: 'session', session: found.session } : null;

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/cookies.ts';
-import { sha256 } from '../auth/secrets.ts';
+import { lockedOutMessage, type FailedSignIns } from '../auth/failed-sign-ins.ts';
 import type { SecuritySettings } from '../config.ts';
-import type { CounterStore } from '../storage/counter-store.ts';
 import { routeRateLimit } from '../security.ts';
 
 export const BAD_CREDENTIALS = 'Adresse e-mail ou mot de passe incorrect';
@@ -12,21 +11,19 @@ const SIGN_IN_BODY_LIMIT = 4 * 1024;
 
 export interface SessionRoutesOptions {
   accounts: Accounts;
-  /** Where failed sign-ins are counted: shared by every app process. */
-  counters: CounterStore;
-  now: () => number;
+  /** Wrong passwords per e-mail and client, counted in the database (shared by every app process). */
+  failedSignIns: FailedSignIns;
   security: SecuritySettings;
 }
 
 /**
  * POST /api/v1/session (sign in), GET (who am I, with the CSRF token), DELETE (sign out).
- * Sign-in is limited per client (rate-limit plugin) and per e-mail (failures counted here, in
- * the database like the plugin's counters),
- * so that neither one address nor one account can be guessed at speed.
+ * Sign-in is limited per client (rate-limit plugin) and per e-mail and client together
+ * (failures, auth/failed-sign-ins.ts), so that no account can be guessed at speed, and an
+ * attacker's guesses never lock the person out.
  */
-export function registerSessionRoutes(app: FastifyInstance, { accounts, counters, now, security }: SessionRoutesOptions): void {
+export function registerSessionRoutes(app: FastifyInstance, { accounts, failedSignIns, security }: SessionRoutesOptions): void {
   const cookie = { secure: security.cookieSecure };
-  const failureLimit = security.rateLimits.loginFailuresPerEmail;
 
   app.post('/api/v1/session', { bodyLimit: SIGN_IN_BODY_LIMIT, config: routeRateLimit(security.rateLimits.login) }, async (request, reply) => {
     const body = request.body;
@@ -37,23 +34,16 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, counters
     if (typeof email !== 'string' || typeof password !== 'string') {
       return reply.code(400).send({ error: 'Envoyez {"email": "…", "password": "…"} : deux textes' });
     }
-    const failuresKey = `login-failures:${sha256(email.trim().toLowerCase())}`;
-    const failures = await counters.peekHits(failuresKey, now());
-    if (failures && failures.count >= failureLimit.max) {
-      const waitS = Math.max(1, Math.ceil((failures.resetAtMs - now()) / 1000));
-      return reply
-        .code(429)
-        .header('retry-after', String(waitS))
-        .send({ error: `Trop d’essais pour ce compte : réessayez dans ${Math.ceil(waitS / 60)} min` });
-    }
+    const waitS = await failedSignIns.lockedFor(email, request.ip);
+    if (waitS !== undefined) return reply.code(429).header('retry-after', String(waitS)).send({ error: lockedOutMessage(waitS) });
 
     const result = await accounts.signIn(email, password);
     if (!result) {
-      await counters.countHit(failuresKey, failureLimit.windowS * 1000, now());
+      await failedSignIns.failed(email, request.ip);
       return reply.code(401).send({ error: BAD_CREDENTIALS });
     }
     if ('disabled' in result) return reply.code(403).send({ error: DISABLED });
-    await counters.clearHits(failuresKey);
+    await failedSignIns.succeeded(email, request.ip);
     setSessionCookie(request, reply, result.token, security.sessionDays * 86_400, cookie);
     return accounts.sessionInfo(accounts.toPublicUser(result.user), result.session);
   });

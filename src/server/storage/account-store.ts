@@ -31,7 +31,10 @@ export interface SessionRecord {
   userId: string;
   csrfToken: string;
   createdAtMs: number;
+  /** The absolute end (SESSION_DAYS after sign-in), however much the session is used. */
   expiresAtMs: number;
+  /** Last use, written at most once a minute: the session ends SESSION_IDLE_DAYS after it. */
+  lastSeenAtMs: number;
 }
 
 export interface ApiTokenRecord {
@@ -41,7 +44,10 @@ export interface ApiTokenRecord {
   /** SHA-256 (hex) of the token. */
   tokenHash: string;
   createdAt: string;
+  /** Written at most once a minute, not on every request. */
   lastUsedAt: string | null;
+  /** From then on the token is refused like an unknown one; null: until revoked. */
+  expiresAt: string | null;
 }
 
 export interface AuditEntry {
@@ -80,9 +86,12 @@ export interface AccountStore {
   /** The session and its user, whatever their state: the caller checks expiry and `disabled`. */
   sessionByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Records a use of the session (its idle limit starts again from `atMs`). */
+  touchSession(tokenHash: string, atMs: number): Promise<void>;
   /** Answers how many sessions were deleted. */
   deleteUserSessions(userId: string): Promise<number>;
-  deleteExpiredSessions(nowMs: number): Promise<number>;
+  /** Deletes sessions past their end (`expiresAtMs <= nowMs`) or last seen at or before `idleSinceMs`. */
+  deleteExpiredSessions(nowMs: number, idleSinceMs: number): Promise<number>;
 
   createApiToken(token: ApiTokenRecord): Promise<void>;
   apiTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined>;
@@ -90,6 +99,8 @@ export interface AccountStore {
   listApiTokens(userId: string): Promise<ApiTokenRecord[]>;
   touchApiToken(id: string, at: string): Promise<void>;
   deleteApiToken(id: string): Promise<boolean>;
+  /** Answers how many tokens were deleted. */
+  deleteUserApiTokens(userId: string): Promise<number>;
 
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest first. */

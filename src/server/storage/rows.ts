@@ -52,6 +52,7 @@ export interface SessionRow {
   expires_at_ms: number;
 }
 
+  last_seen_at_ms: number;
 export interface TokenRow {
   id: string;
   user_id: string;
@@ -61,6 +62,7 @@ export interface TokenRow {
   last_used_at: string | null;
 }
 
+  expires_at: string | null;
 export interface AuditRow {
   seq: number;
   at: string;
@@ -195,6 +197,7 @@ export const toSession = (row: SessionRow): SessionRecord => ({
 });
 
 export const toToken = (row: TokenRow): ApiTokenRecord => ({
+  lastSeenAtMs: row.last_seen_at_ms,
   id: row.id,
   userId: row.user_id,
   name: row.name,
@@ -204,6 +207,7 @@ export const toToken = (row: TokenRow): ApiTokenRecord => ({
 });
 
 export const toAuditEntry = (row: AuditRow): StoredAuditEntry => ({
+  expiresAt: row.expires_at,
   seq: row.seq,
   at: row.at,
   actorId: row.actor_id,

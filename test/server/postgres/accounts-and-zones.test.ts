@@ -161,7 +161,7 @@ describe('the PostgreSQL store lists as the SQLite store does', () => {
     for (const { store } of [postgres, sqlite]) {
       for (const account of users) await store.createUser(account);
       for (const [index, name] of ['jeton-b', 'jeton.a', 'jetonA'].entries()) {
-        await store.createApiToken({ id: name, userId: 'u0', name, tokenHash: `hash-${index}`, createdAt: AT, lastUsedAt: null });
+        await store.createApiToken({ id: name, userId: 'u0', name, tokenHash: `hash-${index}`, createdAt: AT, lastUsedAt: null, expiresAt: null });
       }
       for (const z of zones) await store.createZone(z, created(by));
       for (const c of campaigns) await store.createCampaign(c);

@@ -5,7 +5,7 @@ import { isUniqueViolation } from './postgres-db.ts';
 
 /**
  * The PostgreSQL side of account-store.ts: tables `users`, `sessions`, `api_tokens` and
- * `audit_log` (migration 1).
+ * `audit_log` (migration 1; sessions' last use and tokens' expiry: migration 3).
  *
  * Lists sort text with `COLLATE "C"` (byte order, as SQLite compares), so that both stores
  * list in the same order whatever the database's own collation (fr_FR would ignore the dots
@@ -66,8 +66,8 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
 
     async createSession(session) {
       await pool.query(
-        'INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)',
-        [session.tokenHash, session.userId, session.csrfToken, session.createdAtMs, session.expiresAtMs],
+        'INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_ms, expires_at_ms, last_seen_at_ms) VALUES ($1, $2, $3, $4, $5, $6)',
+        [session.tokenHash, session.userId, session.csrfToken, session.createdAtMs, session.expiresAtMs, session.lastSeenAtMs],
       );
     },
     async sessionByTokenHash(tokenHash) {
@@ -81,17 +81,20 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
     async deleteSession(tokenHash) {
       await pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
     },
+    async touchSession(tokenHash, atMs) {
+      await pool.query('UPDATE sessions SET last_seen_at_ms = $1 WHERE token_hash = $2', [atMs, tokenHash]);
+    },
     async deleteUserSessions(userId) {
       return (await pool.query('DELETE FROM sessions WHERE user_id = $1', [userId])).rowCount ?? 0;
     },
-    async deleteExpiredSessions(nowMs) {
-      return (await pool.query('DELETE FROM sessions WHERE expires_at_ms <= $1', [nowMs])).rowCount ?? 0;
+    async deleteExpiredSessions(nowMs, idleSinceMs) {
+      return (await pool.query('DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_seen_at_ms <= $2', [nowMs, idleSinceMs])).rowCount ?? 0;
     },
 
     async createApiToken(token) {
       await pool.query(
-        'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [token.id, token.userId, token.name, token.tokenHash, token.createdAt, token.lastUsedAt],
+        'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [token.id, token.userId, token.name, token.tokenHash, token.createdAt, token.lastUsedAt, token.expiresAt],
       );
     },
     async apiTokenByHash(tokenHash) {
@@ -114,6 +117,9 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
     },
     async deleteApiToken(id) {
       return (await pool.query('DELETE FROM api_tokens WHERE id = $1', [id])).rowCount === 1;
+    },
+    async deleteUserApiTokens(userId) {
+      return (await pool.query('DELETE FROM api_tokens WHERE user_id = $1', [userId])).rowCount ?? 0;
     },
 
     async appendAudit(entry) {

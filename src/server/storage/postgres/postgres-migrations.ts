@@ -222,6 +222,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value bytea NOT NULL
   );
   `,
+  // 3. Sessions idle out and tokens may expire (as SQLite's migration 8). Sessions open at the
+  //    upgrade count as seen then, so that the upgrade signs nobody out.
+  `
+  ALTER TABLE sessions ADD COLUMN last_seen_at_ms bigint;
+  UPDATE sessions SET last_seen_at_ms = (extract(epoch FROM now()) * 1000)::bigint;
+  ALTER TABLE sessions ALTER COLUMN last_seen_at_ms SET NOT NULL;
+  CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at_ms);
+  ALTER TABLE api_tokens ADD COLUMN expires_at text;
+  `,
 ];
 
 /** The schema version this code reads and writes. */

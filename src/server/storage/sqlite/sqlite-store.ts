@@ -284,6 +284,16 @@ export const MIGRATIONS: readonly string[] = [
     value BLOB NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 8. Sessions idle out and tokens may expire (issue 14).
+  //  - last_seen_at_ms: a session unused for SESSION_IDLE_DAYS ends. Sessions open at the
+  //    upgrade count as seen then, so that the upgrade signs nobody out.
+  //  - expires_at: an API token's end (ISO 8601), NULL until revoked.
+  `
+  ALTER TABLE sessions ADD COLUMN last_seen_at_ms INTEGER NOT NULL DEFAULT 0;
+  UPDATE sessions SET last_seen_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+  CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at_ms);
+  ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+  `,
 ];
 
 /**
@@ -442,20 +452,22 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const userByEmail = db.prepare<[string], SqliteUserRow>('SELECT * FROM users WHERE email = ?');
   const allUsers = db.prepare<[], SqliteUserRow>('SELECT * FROM users ORDER BY created_at, email');
   const insertSession = db.prepare(`
-    INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_ms, expires_at_ms)
-    VALUES (@tokenHash, @userId, @csrfToken, @createdAtMs, @expiresAtMs)`);
+    INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_ms, expires_at_ms, last_seen_at_ms)
+    VALUES (@tokenHash, @userId, @csrfToken, @createdAtMs, @expiresAtMs, @lastSeenAtMs)`);
   const sessionByHash = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
+  const touchSession = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at_ms = ? WHERE token_hash = ?');
   const deleteUserSessions = db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?');
-  const deleteExpiredSessions = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at_ms <= ?');
+  const deleteExpiredSessions = db.prepare<[number, number]>('DELETE FROM sessions WHERE expires_at_ms <= ? OR last_seen_at_ms <= ?');
   const insertToken = db.prepare(`
-    INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at)
-    VALUES (@id, @userId, @name, @tokenHash, @createdAt, @lastUsedAt)`);
+    INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at)
+    VALUES (@id, @userId, @name, @tokenHash, @createdAt, @lastUsedAt, @expiresAt)`);
   const tokenByHash = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ?');
   const tokenById = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE id = ?');
   const tokensOf = db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at, id');
   const touchToken = db.prepare<[string, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
   const deleteToken = db.prepare<[string]>('DELETE FROM api_tokens WHERE id = ?');
+  const deleteUserTokens = db.prepare<[string]>('DELETE FROM api_tokens WHERE user_id = ?');
   const insertAudit = db.prepare(`
     INSERT INTO audit_log (at, actor_id, actor_label, action, target_type, target_id, details)
     VALUES (@at, @actorId, @actorLabel, @action, @targetType, @targetId, @details)`);
@@ -675,11 +687,14 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     async deleteSession(tokenHash) {
       deleteSession.run(tokenHash);
     },
+    async touchSession(tokenHash, atMs) {
+      touchSession.run(atMs, tokenHash);
+    },
     async deleteUserSessions(userId) {
       return deleteUserSessions.run(userId).changes;
     },
-    async deleteExpiredSessions(nowMs) {
-      return deleteExpiredSessions.run(nowMs).changes;
+    async deleteExpiredSessions(nowMs, idleSinceMs) {
+      return deleteExpiredSessions.run(nowMs, idleSinceMs).changes;
     },
 
     async createApiToken(token) {
@@ -703,6 +718,9 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     },
     async deleteApiToken(id) {
       return deleteToken.run(id).changes === 1;
+    },
+    async deleteUserApiTokens(userId) {
+      return deleteUserTokens.run(userId).changes;
     },
 
     async appendAudit(entry) {
