@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { csvRows, UTF8_BOM } from '../domain/csv.ts';
 import { DEVICE_CSV_HEADER, deviceCsvRow, deviceFeature } from '../domain/import/device-file.ts';
 import type { ExportFormat, ExportScope } from '../domain/import/import-summary.ts';
 import { listReadings, type OutboxRecord } from '../store/outbox.ts';
@@ -39,9 +39,8 @@ function fileParts(format: ExportFormat, records: OutboxRecord[]): string[] {
       parts.push('\n]}\n');
       break;
     case 'csv':
-      // The byte-order mark makes spreadsheets read the accents as UTF-8.
-      parts.push(`\uFEFF${Papa.unparse([DEVICE_CSV_HEADER])}\r\n`);
-      chunks((chunk) => `${Papa.unparse(chunk.map(({ reading, state }) => deviceCsvRow(reading, state)))}\r\n`);
+      parts.push(UTF8_BOM + csvRows([DEVICE_CSV_HEADER]));
+      chunks((chunk) => csvRows(chunk.map(({ reading, state }) => deviceCsvRow(reading, state))));
       break;
   }
   return parts;

@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { csvLineText } from '../domain/csv.ts';
 import { mapBatchItem, mapDeviceFeature } from '../domain/import/device-file.ts';
 import { detectCsvFormat, detectJsonFormat, UNKNOWN_FORMAT_MESSAGE } from '../domain/import/detect-format.ts';
 import type { ImportFormat, LogRowOptions, RowOutcome } from '../domain/import/import-row.ts';
@@ -44,7 +44,7 @@ async function readCsv(file: Blob, options: LogRowOptions, onRows: (rows: Source
         if (!format) throw new ImportFileError(UNKNOWN_FORMAT_MESSAGE);
         continue;
       }
-      const text = () => Papa.unparse([fields], { newline: '' });
+      const text = () => csvLineText(fields);
       if (malformed || fields.length !== header.length) {
         const reason = malformed ? 'Ligne mal formée : guillemets non refermés' : `Ligne mal formée : ${fields.length} champs au lieu de ${header.length}`;
         rows.push({ line, text, outcome: { ok: false, refusal: { code: 'malformed', reason } } });

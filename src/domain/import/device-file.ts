@@ -1,3 +1,4 @@
+import { restoreCsvCell } from '../csv-formula.ts';
 import { readingFeature, type FeatureCollection, type PointFeature, type ReadingProperties } from '../geojson.ts';
 import { readingLevel } from '../level.ts';
 import type { Reading } from '../reading.ts';
@@ -77,12 +78,17 @@ export function deviceCsvRow(reading: Reading, state: string): CsvCell[] {
   });
 }
 
-/** A row of our CSV back to a reading, typed by column; the wire format's schema has the last word. */
+/**
+ * A row of our CSV back to a reading, typed by column; the wire format's schema has the last
+ * word. The apostrophe the CSV writer put before formula-like text (a note starting with =)
+ * is taken away, so that a reading comes back as it was exported.
+ */
 export function mapDeviceCsvRow(row: CsvRow): RowOutcome {
   const candidate: Record<string, unknown> = {};
   for (const { name, kind } of DEVICE_CSV_COLUMNS) {
-    const text = row[name];
-    if (EXPORT_ONLY.has(name) || text === undefined || text === '') continue;
+    const cell = row[name];
+    if (EXPORT_ONLY.has(name) || cell === undefined || cell === '') continue;
+    const text = restoreCsvCell(cell);
     const path = name.split('.');
     let target = candidate;
     for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvTable, UTF8_BOM } from '../../domain/csv.ts';
 import { bboxOf } from '../../domain/grid/cell-geometry.ts';
 import { cellIdAt, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { operatorProperties, type OperatorCellProperties } from '../../domain/grid/cell-geojson.ts';
@@ -201,7 +201,7 @@ export function readingsCsv(readings: readonly { reading: Reading; place: Pick<R
     r.sms ?? '',
     r.source,
   ]);
-  return withBom(stringify(rows, { header: true, columns: [...READING_CSV_COLUMNS] }));
+  return UTF8_BOM + csvTable(READING_CSV_COLUMNS, rows, { newline: '\n' });
 }
 
 export const ZONE_CSV_COLUMNS = [
@@ -227,7 +227,7 @@ export function zonesCsv(zones: readonly Zone[]): string {
     const p = zoneProperties(zone);
     return [p.id, p.name, p.departement, p.status, p.statusLabel, p.need, p.needLabel, p.needDetail ?? '', p.communes.join(' '), p.cells, p.resolutionM, p.createdAt, p.updatedAt, p.notes ?? ''];
   });
-  return withBom(stringify(rows, { header: true, columns: [...ZONE_CSV_COLUMNS] }));
+  return UTF8_BOM + csvTable(ZONE_CSV_COLUMNS, rows, { newline: '\n' });
 }
 
 /** zones.geojson: one feature per zone, its outline as geometry. */
@@ -241,9 +241,4 @@ export function zonesGeojson(zones: readonly Zone[]) {
       properties: { ...zoneProperties(zone), cellIds: zone.cells },
     })),
   };
-}
-
-/** A byte-order mark, so that a spreadsheet opened by double-click reads UTF-8 (accents). */
-function withBom(csv: string): string {
-  return `\uFEFF${csv}`;
 }
