@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvTable, type CsvValue } from '../../domain/csv.ts';
 import { cellCentre, cellRing } from '../../domain/grid/cell-geometry.ts';
-import { CELL_ZONES, operatorVerdict, type VerdictOptions } from '../../domain/grid/cell-verdict.ts';
+import { CELL_ZONES, judgeCell, operatorVerdict, type VerdictOptions } from '../../domain/grid/cell-verdict.ts';
 import { callSuccessRate, callTests, dbmReadings, levelShares, medianDbm, medianLevel, type GroupStats } from '../../domain/grid/group-stats.ts';
 import { DEFAULT_GRID_FILTER, judgeGrid, type JudgedCell } from '../../domain/grid/judge-grid.ts';
 import { LEVELS } from '../../domain/level.ts';
@@ -11,8 +11,10 @@ import { loadGrid, wholeRange } from './coverage.ts';
 /**
  * Open data: the aggregated 200 m grid, for the département's open-data portal. No personal
  * data: contributors are counted, never named; residents' reports are left out altogether;
- * dates are days; every cell with fewer distinct contributors than the configured minimum is
- * withheld. Described by a Frictionless Table Schema and a Data Package (Licence Ouverte 2.0).
+ * dates are days; every row (cell × operator) with fewer distinct contributors than the
+ * configured minimum is not published, nor is a cell left without rows, and what a cell says
+ * as a whole comes from its published rows alone. Described by a Frictionless Table Schema
+ * and a Data Package (Licence Ouverte 2.0).
  */
 
 export const LICENCE = {
@@ -50,9 +52,9 @@ export const GRID_FIELDS: TableField[] = [
   },
   { name: 'lon', type: 'number', title: 'Longitude', description: 'Longitude WGS 84 du centre de la maille (degrés).', constraints: { required: true, minimum: -180, maximum: 180 } },
   { name: 'lat', type: 'number', title: 'Latitude', description: 'Latitude WGS 84 du centre de la maille (degrés).', constraints: { required: true, minimum: -90, maximum: 90 } },
-  { name: 'cell_zone', type: 'string', title: 'Zone', description: 'Verdict de la maille, tous opérateurs : zone-blanche (aucun opérateur en bonne couverture), zone-grise (un seul), covered (deux ou plus), insufficient (mesures insuffisantes).', constraints: { required: true, enum: [...CELL_ZONES] } },
-  { name: 'cell_readings', type: 'integer', title: 'Relevés de la maille', description: 'Relevés en extérieur sur la maille, tous opérateurs.', constraints: { required: true, minimum: 1 } },
-  { name: 'cell_contributors', type: 'integer', title: 'Contributeurs de la maille', description: 'Comptes distincts ayant fait ces relevés (comptés, jamais nommés).', constraints: { required: true, minimum: 1 } },
+  { name: 'cell_zone', type: 'string', title: 'Zone', description: 'Verdict de la maille, établi sur ses seules lignes publiées : zone-blanche (aucun opérateur en bonne couverture), zone-grise (un seul), covered (deux ou plus), insufficient (mesures insuffisantes).', constraints: { required: true, enum: [...CELL_ZONES] } },
+  { name: 'cell_readings', type: 'integer', title: 'Relevés de la maille', description: 'Relevés en extérieur sur la maille, total de ses lignes publiées.', constraints: { required: true, minimum: 1 } },
+  { name: 'cell_contributors', type: 'integer', title: 'Contributeurs de la maille', description: 'Comptes distincts ayant fait les relevés de ses lignes publiées (comptés, jamais nommés).', constraints: { required: true, minimum: 1 } },
   { name: 'operator', type: 'string', title: 'Opérateur', description: 'Opérateur mesuré.', constraints: { required: true, enum: [...OPERATORS] } },
   { name: 'verdict', type: 'string', title: 'Niveau', description: 'Niveau de couverture voix/SMS de l’opérateur sur la maille (TBC, BC, CL, PC au sens de l’Arcep), ou insufficient sous le minimum de relevés.', constraints: { required: true, enum: [...LEVELS, 'insufficient'] } },
   { name: 'readings', type: 'integer', title: 'Relevés', description: 'Relevés de l’opérateur sur la maille, en extérieur.', constraints: { required: true, minimum: 1 } },
@@ -76,14 +78,17 @@ export function gridTableSchema() {
   };
 }
 
-export function dataPackage(generatedAt: string, minContributors: number, withheld: number) {
+export function dataPackage(generatedAt: string, minContributors: number, { cellsWithheld, rowsWithheld }: Pick<PublishedGrid, 'cellsWithheld' | 'rowsWithheld'>) {
   return {
     profile: 'tabular-data-package',
     name: 'couverture-mobile-grille-200m',
     title: 'Couverture mobile mesurée sur le terrain, grille INSPIRE de 200 m',
     description:
       'Relevés de couverture mobile (New Deal Mobile) agrégés par maille de 200 m et par opérateur, en extérieur. ' +
-      `Aucune donnée personnelle ; les signalements d’habitants ne sont pas publiés ; les mailles de moins de ${minContributors} contributeurs distincts sont retenues.`,
+      `Aucune donnée personnelle ; les signalements d’habitants ne sont pas publiés. ` +
+      `Une ligne (maille × opérateur) de moins de ${minContributors} contributeurs distincts n’est pas publiée, ni une maille qui n’a plus aucune ligne ; ` +
+      `le verdict et les totaux d’une maille ne comptent que ses lignes publiées. ` +
+      `Non publiées à cette date : ${rowsWithheld} ligne${rowsWithheld > 1 ? 's' : ''}, dont toutes celles de ${cellsWithheld} maille${cellsWithheld > 1 ? 's' : ''}.`,
     licenses: [LICENCE],
     created: generatedAt,
     keywords: ['couverture mobile', 'New Deal Mobile', 'zones blanches', 'INSPIRE', 'grille 200 m'],
@@ -99,25 +104,43 @@ export function dataPackage(generatedAt: string, minContributors: number, withhe
       },
       { name: 'grille-geojson', path: 'grid.geojson', format: 'geojson', mediatype: 'application/geo+json', encoding: 'utf-8' },
     ],
-    withholding: { minContributors, cellsWithheld: withheld },
+    withholding: { minContributors, cellsWithheld, rowsWithheld },
   };
 }
 
 export interface PublishedGrid {
+  /** Cells with at least one published row: `operators` holds those rows only, `verdict` is judged on them. */
   cells: JudgedCell[];
-  withheld: number;
+  /** Cells with no row published. */
+  cellsWithheld: number;
+  /** Rows (cell × operator) not published, those of the cells withheld included. */
+  rowsWithheld: number;
 }
 
-/** Every cell of the grid with enough distinct contributors, outdoor readings, no residents' reports. */
+/**
+ * The grid as open data may show it (outdoor readings, no residents' reports): each row
+ * (cell × operator) with at least `minContributors` distinct contributors. A cell is not
+ * enough: three contributors on a cell may hide one who alone measured an operator, whose
+ * readings the row would then publish. The cell's verdict is judged again on the rows kept,
+ * since the one left out may be what decided it.
+ */
 export async function publishedGrid(store: GridStore, options: VerdictOptions, minContributors: number): Promise<PublishedGrid> {
   const grid = await loadGrid(store, { range: wholeRange(200), scope: { kind: 'all' }, filter: DEFAULT_GRID_FILTER, withoutReports: true });
   const cells: JudgedCell[] = [];
-  let withheld = 0;
+  let cellsWithheld = 0;
+  let rowsWithheld = 0;
   for (const cell of judgeGrid(grid, DEFAULT_GRID_FILTER, options)) {
-    if (cellContributors(cell) >= minContributors) cells.push(cell);
-    else withheld += 1;
+    const rows = Object.entries(cell.operators) as [Operator, GroupStats][];
+    const kept = rows.filter(([, stats]) => stats.contributors.length >= minContributors);
+    rowsWithheld += rows.length - kept.length;
+    if (kept.length === 0) cellsWithheld += 1;
+    else if (kept.length === rows.length) cells.push(cell);
+    else {
+      const operators = Object.fromEntries(kept) as JudgedCell['operators'];
+      cells.push({ ...cell, operators, verdict: judgeCell({ operators, residentReports: cell.residentReports }, options) });
+    }
   }
-  return { cells, withheld };
+  return { cells, cellsWithheld, rowsWithheld };
 }
 
 function cellContributors(cell: JudgedCell): number {
@@ -157,17 +180,21 @@ function cellRecord(cell: JudgedCell) {
 }
 
 export function gridCsv(published: PublishedGrid, options: VerdictOptions): string {
-  const rows: unknown[][] = [];
+  const rows: CsvValue[][] = [];
   for (const cell of published.cells) {
     const base = cellRecord(cell);
     for (const operator of OPERATORS) {
       const stats = cell.operators[operator];
       if (!stats) continue;
-      const record: Record<string, unknown> = { ...base, operator, ...operatorRecord(stats, options) };
+      const record: Record<string, CsvValue> = { ...base, operator, ...operatorRecord(stats, options) };
       rows.push(GRID_FIELDS.map((field) => record[field.name] ?? ''));
     }
   }
-  return stringify(rows, { header: true, columns: GRID_FIELDS.map((field) => field.name) });
+  return csvTable(
+    GRID_FIELDS.map((field) => field.name),
+    rows,
+    { newline: '\n' },
+  );
 }
 
 export function gridGeojson(published: PublishedGrid, options: VerdictOptions, generatedAt: string) {

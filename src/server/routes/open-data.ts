@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GridSettings, SecuritySettings } from '../config.ts';
 import { verdictOptions } from '../grid/coverage.ts';
 import { dataPackage, gridCsv, gridGeojson, gridTableSchema, publishedGrid } from '../grid/open-data.ts';
@@ -14,10 +14,23 @@ export interface OpenDataRoutesOptions {
   now: () => number;
 }
 
+/**
+ * Open data is read from other origins too: a portal's page fetches the files from the
+ * browser. Any origin may read every answer (errors and 429 included, so the page can show
+ * why), never with credentials: the routes ignore them anyway. A GET without custom headers
+ * is a CORS simple request, so no preflight (OPTIONS) is needed.
+ */
+async function readableFromAnyOrigin(_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  reply.header('access-control-allow-origin', '*');
+  // Helmet's same-origin would make a browser drop the answer to another origin's page.
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  return payload;
+}
+
 /** Open data at stable URLs an open-data portal harvests: no account, no parameters. */
 export function registerOpenDataRoutes(app: FastifyInstance, { store, grid, security, now }: OpenDataRoutesOptions): void {
   const options = verdictOptions(grid);
-  const config = { config: routeRateLimit(security.rateLimits.publicReads) };
+  const config = { config: routeRateLimit(security.rateLimits.publicReads), onSend: readableFromAnyOrigin };
   const noParameters = (query: unknown) => singleValued(query as Record<string, string | string[]>, []);
 
   app.get('/api/v1/open-data/grid.csv', config, async (request, reply) => {
@@ -40,6 +53,6 @@ export function registerOpenDataRoutes(app: FastifyInstance, { store, grid, secu
   app.get('/api/v1/open-data/datapackage.json', config, async (request, reply) => {
     if (!parsed(reply, () => noParameters(request.query))) return reply;
     const published = await publishedGrid(store, options, grid.openDataMinContributors);
-    return dataPackage(new Date(now()).toISOString(), grid.openDataMinContributors, published.withheld);
+    return dataPackage(new Date(now()).toISOString(), grid.openDataMinContributors, published);
   });
 }
