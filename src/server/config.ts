@@ -207,13 +207,24 @@ function fieldSettings(integer: IntegerReader, flag: (name: string, fallback: bo
   };
 }
 
-/** TRUST_PROXY: false (default), true, a number of proxy hops, or a comma-separated list of proxy addresses. */
+/**
+ * TRUST_PROXY: false (default), a number of proxy hops, or a comma-separated list of proxy
+ * addresses. `true` is refused: it believes every address a client writes in
+ * X-Forwarded-For, even behind nginx (which appends to it), so anyone could pick the address
+ * the rate limits count.
+ */
 function trustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
   const value = raw?.trim();
   if (!value || value === 'false') return false;
-  if (value === 'true') return true;
+  if (value === 'true') {
+    problems.push(
+      'TRUST_PROXY=true croirait toute adresse écrite par le client dans X-Forwarded-For (les limites de requêtes seraient contournées) : ' +
+        'donnez le nombre de mandataires devant le serveur (TRUST_PROXY=1 pour un seul proxy inverse, nginx par exemple) ou leurs adresses (TRUST_PROXY=127.0.0.1 ou 10.0.0.1,10.0.0.2)',
+    );
+    return false;
+  }
   if (/^\d{1,2}$/.test(value)) return Number(value);
   if (/^[0-9a-fA-F.:/,\s]+$/.test(value)) return value;
-  problems.push(`TRUST_PROXY=« ${value} » : attendu false, true, un nombre de mandataires ou des adresses IP séparées par des virgules`);
+  problems.push(`TRUST_PROXY=« ${value} » : attendu false, un nombre de mandataires (1 pour un seul proxy inverse) ou des adresses IP séparées par des virgules`);
   return false;
 }

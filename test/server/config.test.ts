@@ -146,7 +146,6 @@ describe('loadConfig', () => {
 
   it.each([
     ['false', false],
-    ['true', true],
     ['2', 2],
     ['10.0.0.1, 10.0.0.2', '10.0.0.1, 10.0.0.2'],
   ])('reads TRUST_PROXY=%j', (raw, expected) => {
@@ -217,6 +216,7 @@ describe('loadConfig', () => {
     [{ SESSION_DAYS: '400' }, 'SESSION_DAYS=« 400 »'],
     [{ COOKIE_SECURE: 'oui' }, 'COOKIE_SECURE=« oui » : attendu auto, true, false'],
     [{ TRUST_PROXY: 'le proxy' }, 'TRUST_PROXY=« le proxy »'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY=true croirait toute adresse écrite par le client'],
     [{ REPORT_RATE_MAX: '0' }, 'REPORT_RATE_MAX=« 0 »'],
     [{ LOGIN_RATE_WINDOW_S: '-5' }, 'LOGIN_RATE_WINDOW_S=« -5 »'],
     [{ PUBLIC_RATE_MAX: 'beaucoup' }, 'PUBLIC_RATE_MAX=« beaucoup »'],
