@@ -7,6 +7,7 @@ import { makeReading, makeReport, TEST_PASSWORD, useTempDir } from '../server/fi
 import { TEST_STORE_KIND } from '../support/test-store.ts';
 import { CELL, COUNTED, headersFor, openWorld, ROLES, TARGET_EMAIL, type Auth, type Counts, type World } from './api-world.ts';
 import { FUZZ_RUNS, runs } from './budget.ts';
+import { FAILED_RUNS } from './failed-runs.ts';
 import { contentType, hostileString, jsonText, mutated, pathParam, queryString, rawBody } from './hostile.ts';
 
 /**
@@ -243,64 +244,76 @@ describe('the seeds', () => {
   });
 });
 
+/** The property fuzzed for one route: any request to it is answered as the file's comment says. */
+function routeProperty(route: RouteKey) {
+  const [method, template] = route.split(' ') as [HTTPMethods, string];
+  const seed = SEEDS[route];
+  const realIds = [world.ids.zone, world.ids.campaign, world.ids.report, world.target.id, CELL, '34261', ...world.ids.spareTokens];
+  const params = (template.match(/:\w+/g) ?? []).map(() => pathParam(realIds));
+  const request = fc.record({
+    auth,
+    params: params.length === 0 ? fc.constant([] as string[]) : fc.tuple(...params),
+    query: queryString(seed?.query ?? {}, QUERY_NAMES),
+    body: method === 'GET' || method === 'DELETE' ? fc.oneof({ arbitrary: fc.constant({ payload: undefined } as Body), weight: 8 }, { arbitrary: bodyFor(seed), weight: 1 }) : bodyFor(seed),
+    contentType,
+    // Anything else the client may add: a bogus CSRF header, an origin, an accept.
+    accept: fc.constantFrom(undefined, 'text/html', '*/*', 'application/xml'),
+  });
+
+  return fc.asyncProperty(request, async ({ auth: who, params: values, query, body, contentType: type, accept }) => {
+    const { payload } = body;
+    let index = 0;
+    const url = template.replace(/:\w+/g, () => values[index++]!) + query;
+    const headers = { ...(await headersFor(world, who, route === 'DELETE /api/v1/session')) };
+    if (payload !== undefined && type !== undefined) headers['content-type'] = type;
+    if (accept !== undefined) headers.accept = accept;
+    const markBefore = await world.commitMark();
+    const digestBefore = await world.contentDigest();
+    const before = await world.counts();
+
+    const response = await world.app.inject({ method, url, headers, ...(payload !== undefined && { payload }) });
+
+    total += 1;
+    requested.set(route, (requested.get(route) ?? 0) + 1);
+    statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    const what = `${method} ${url.slice(0, 200)} [${who.kind}] ${typeof payload === 'string' ? payload.slice(0, 200) : String(payload?.length ?? '')}`;
+    expect(response.statusCode, `${what} → ${response.body.slice(0, 500)}`).toBeLessThan(500);
+    // No `__proto__` or `constructor.prototype` key reached Object.prototype.
+    expect(Object.getOwnPropertyNames(Object.prototype).filter((name) => !PROTOTYPE_NAMES.has(name)), what).toEqual([]);
+    const after = await world.counts();
+    if (response.statusCode >= 400) {
+      checkClientError(response);
+      expect(await world.contentDigest(), `${what} → ${response.statusCode} a écrit dans la base`).toBe(digestBefore);
+      expect(after).toEqual(before);
+      return;
+    }
+    checkCounts(route, response.statusCode, before, after, () => response.json());
+    // The watcher does see commits, and so does the digest (else the 4xx check above would prove nothing).
+    if (COUNTED.some((table) => after[table] !== before[table])) {
+      expect(await world.commitMark(), what).not.toBe(markBefore);
+      expect(await world.contentDigest(), what).not.toBe(digestBefore);
+    }
+    if (response.statusCode === 200 && (route === 'POST /api/v1/readings' || route === 'POST /api/v1/reports')) {
+      const field = route === 'POST /api/v1/readings' ? 'readings' : 'reports';
+      await checkBatch(world, body, field, response.json());
+    }
+  });
+}
+
 describe('API fuzz', () => {
   it.each(ROUTES)('%s', async (route) => {
-    const [method, template] = route.split(' ') as [HTTPMethods, string];
-    const seed = SEEDS[route];
-    const realIds = [world.ids.zone, world.ids.campaign, world.ids.report, world.target.id, CELL, '34261', ...world.ids.spareTokens];
-    const params = (template.match(/:\w+/g) ?? []).map(() => pathParam(realIds));
-    const request = fc.record({
-      auth,
-      params: params.length === 0 ? fc.constant([] as string[]) : fc.tuple(...params),
-      query: queryString(seed?.query ?? {}, QUERY_NAMES),
-      body: method === 'GET' || method === 'DELETE' ? fc.oneof({ arbitrary: fc.constant({ payload: undefined } as Body), weight: 8 }, { arbitrary: bodyFor(seed), weight: 1 }) : bodyFor(seed),
-      contentType,
-      // Anything else the client may add: a bogus CSRF header, an origin, an accept.
-      accept: fc.constantFrom(undefined, 'text/html', '*/*', 'application/xml'),
-    });
-
-    await fc.assert(
-      fc.asyncProperty(request, async ({ auth: who, params: values, query, body, contentType: type, accept }) => {
-        const { payload } = body;
-        let index = 0;
-        const url = template.replace(/:\w+/g, () => values[index++]!) + query;
-        const headers = { ...(await headersFor(world, who, route === 'DELETE /api/v1/session')) };
-        if (payload !== undefined && type !== undefined) headers['content-type'] = type;
-        if (accept !== undefined) headers.accept = accept;
-        const markBefore = await world.commitMark();
-        const digestBefore = await world.contentDigest();
-        const before = await world.counts();
-
-        const response = await world.app.inject({ method, url, headers, ...(payload !== undefined && { payload }) });
-
-        total += 1;
-        requested.set(route, (requested.get(route) ?? 0) + 1);
-        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-        const what = `${method} ${url.slice(0, 200)} [${who.kind}] ${typeof payload === 'string' ? payload.slice(0, 200) : String(payload?.length ?? '')}`;
-        expect(response.statusCode, `${what} → ${response.body.slice(0, 500)}`).toBeLessThan(500);
-        // No `__proto__` or `constructor.prototype` key reached Object.prototype.
-        expect(Object.getOwnPropertyNames(Object.prototype).filter((name) => !PROTOTYPE_NAMES.has(name)), what).toEqual([]);
-        const after = await world.counts();
-        if (response.statusCode >= 400) {
-          checkClientError(response);
-          expect(await world.contentDigest(), `${what} → ${response.statusCode} a écrit dans la base`).toBe(digestBefore);
-          expect(after).toEqual(before);
-          return;
-        }
-        checkCounts(route, response.statusCode, before, after, () => response.json());
-        // The watcher does see commits, and so does the digest (else the 4xx check above would prove nothing).
-        if (COUNTED.some((table) => after[table] !== before[table])) {
-          expect(await world.commitMark(), what).not.toBe(markBefore);
-          expect(await world.contentDigest(), what).not.toBe(digestBefore);
-        }
-        if (response.statusCode === 200 && (route === 'POST /api/v1/readings' || route === 'POST /api/v1/reports')) {
-          const field = route === 'POST /api/v1/readings' ? 'readings' : 'reports';
-          await checkBatch(world, body, field, response.json());
-        }
-      }),
-      runs(PER_ROUTE),
-    );
+    await fc.assert(routeProperty(route), runs(PER_ROUTE));
     expect(requested.get(route)).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/**
+ * Every run of `npm run test:fuzz` that ever failed, replayed exactly (fast-check's `seed` and
+ * `path`, as its report prints them) by every `npm test`: fixed once, it stays fixed.
+ */
+describe('seeds that once failed', () => {
+  it.each(FAILED_RUNS)('$route, seed $seed, path $path', async ({ route, seed, path }) => {
+    await fc.assert(routeProperty(route), { seed, path, endOnFailure: true });
   });
 });
 
@@ -314,7 +327,7 @@ describe('found by the fuzz', () => {
       payload: '{"email":"fuzz-regression@example.fr","name":"Agent","password":"mot de passe de test","role":"agent","communes":["34261",{"toString":""},""]}',
     });
     expect(response.statusCode, response.body).toBe(400);
-    expect(response.json()).toEqual({ error: 'Codes INSEE inconnus : {"toString":""}, ""' });
+    expect(response.json()).toEqual({ error: 'Codes INSEE inconnus : « {"toString":""} », « "" »' });
   });
 
   it('a path parameter over fastify’s 100 characters: 414 in French, without echoing the path', async () => {

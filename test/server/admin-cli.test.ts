@@ -50,7 +50,7 @@ describe('npm run admin', () => {
 
   it.each([
     [['frob'], /Commande inconnue : « frob »/],
-    [['add-user', '--email', 'x@example.fr', '--name', 'X', '--role', 'agent', '--communes', '99999', '--password', 'assez long mot'], /Codes INSEE inconnus : 99999/],
+    [['add-user', '--email', 'x@example.fr', '--name', 'X', '--role', 'agent', '--communes', '99999', '--password', 'assez long mot'], /Codes INSEE inconnus : « 99999 »/],
     [['add-user', '--email', 'x@example.fr', '--name', 'X', '--role', 'chef', '--password', 'assez long mot'], /--role : attendu agent, reviewer, admin/],
     [['create-admin', '--name', 'X', '--password', 'assez long mot'], /Il manque --email/],
     [['create-admin', '--email', 'x@example.fr', '--name', 'X'], /COUVERTURE_PASSWORD/],

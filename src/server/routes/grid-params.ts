@@ -44,7 +44,7 @@ export function parseGridView({ bbox, operator, technology, setting, from, to, r
   };
   const fromMonth = from === undefined ? undefined : month('from', from);
   const toMonth = to === undefined ? undefined : month('to', to);
-  if (fromMonth && toMonth && fromMonth > toMonth) throw new QueryError(`from=${fromMonth} est après to=${toMonth} : inversez-les.`);
+  if (fromMonth && toMonth && fromMonth > toMonth) throw new QueryError(`from=« ${fromMonth} » est après to=« ${toMonth} » : inversez-les.`);
   let resolutionM = 200;
   if (resolution !== undefined) {
     resolutionM = Number(resolution);
