@@ -36,6 +36,8 @@ export function departementsAt(cell: CellRef, communes: Pick<Communes, 'locate'>
   const found = new Set<string>();
   for (const [fx, fy] of SAMPLES) {
     const [lon, lat] = fromLaea(cell.east + fx * cell.resolutionM, cell.north + fy * cell.resolutionM);
+    // Far outside EPSG:3035's area of use the projection has no inverse: nothing to place.
+    if (!Number.isFinite(lat) || !Number.isFinite(lon)) continue;
     const place = communes.locate(lat, lon);
     if (place) found.add(place.departement);
   }
