@@ -28,7 +28,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadingRoutes } from './routes/readings.ts';
 import { registerReportRoutes } from './routes/reports.ts';
 import { registerSessionRoutes } from './routes/session.ts';
-import { helmetOptions, rateLimitPluginOptions, withPrivateRequestLogs } from './security.ts';
+import { helmetOptions, rateLimitPluginOptions, strictTransportSecurityOverHttps, withPrivateRequestLogs } from './security.ts';
 import { customTileSource, defaultTileSource, tileOrigins, type TileSettings } from './tile-sources.ts';
 import type { ReadingAttribution } from './storage/reading-store.ts';
 import type { Store } from './storage/store.ts';
@@ -45,6 +45,8 @@ export interface AppOptions {
   tiles?: TileSettings & Partial<Omit<TileSource, 'url' | 'attribution' | 'maxZoom'>>;
   /** The built page (vite's dist/); without it, pages answer 503 saying how to build it. */
   staticDir?: string;
+  /** Serve the build's source maps (*.map); default false: they answer 404. */
+  serveSourceMaps?: boolean;
   /** The server's clock (readings' dates, sessions' expiry, the audit log); tests pass a fixed one. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -90,6 +92,7 @@ export function buildApp({
   tileSources: givenTileSources,
   tiles,
   staticDir,
+  serveSourceMaps = false,
   now = Date.now,
   logger = false,
   security: securityOverrides = {},
@@ -119,6 +122,8 @@ export function buildApp({
   app.addHook('onSend', async (request, reply) => {
     if (isApiUrl(request.url)) reply.header('cache-control', 'no-store');
   });
+
+  app.addHook('onRequest', strictTransportSecurityOverHttps);
 
   // No identifier or filter holds U+0000, and PostgreSQL cannot even compare with one.
   app.addHook('onRequest', async (request, reply) => {
@@ -153,7 +158,7 @@ export function buildApp({
     registerDossierRoutes(root, { store, communes, grid, now });
     registerOpenDataRoutes(root, { store, grid, security, now });
     registerCampaignRoutes(root, { store, communes, accounts, now });
-    frontendFallback = registerFrontend(root, staticDir);
+    frontendFallback = registerFrontend(root, staticDir, { serveSourceMaps });
   };
   app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));
 

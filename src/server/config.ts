@@ -81,6 +81,8 @@ export interface ServerConfig {
   databaseUrl?: string;
   /** Absolute; the app as built by vite. */
   staticDir: string;
+  /** SERVE_SOURCE_MAPS=1: serve the build's source maps (*.map); otherwise they answer 404. */
+  serveSourceMaps: boolean;
   /** The base maps offered (TILE_SOURCES, TILE_DEFAULT, TILE_URL…; see tile-sources.ts). */
   tileSources: TileSourcesConfig;
   security: SecuritySettings;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     dataDir: resolve(text('DATA_DIR', './data')),
     ...(databaseUrl && { databaseUrl }),
     staticDir: resolve(text('STATIC_DIR', './dist')),
+    serveSourceMaps: flag('SERVE_SOURCE_MAPS', false),
     tileSources: readTileSources(env, { integer, flag }, problems),
     security: {
       sessionDays: integer('SESSION_DAYS', defaults.sessionDays, 1, 365),

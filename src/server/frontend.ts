@@ -14,14 +14,18 @@ const NOT_BUILT =
  * Serves the page as vite built it into `staticDir`. Hashed files under assets/ never change
  * and are cached for a year; every other file (index.html, sw.js, the manifest, icons) is
  * revalidated on each use, so that a deployment reaches phones on their next visit.
+ * The build's source maps (`*.map`, kept in dist/ for the size budget and for debugging) are
+ * served only with `serveSourceMaps`: otherwise 404, as they hand out the original source.
  */
-export function registerFrontend(app: FastifyInstance, staticDir: string | undefined): FrontendFallback {
+export function registerFrontend(app: FastifyInstance, staticDir: string | undefined, { serveSourceMaps = false } = {}): FrontendFallback {
   if (staticDir === undefined || !existsSync(join(staticDir, 'index.html'))) {
     return (_request, reply) => reply.code(503).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(NOT_BUILT);
   }
 
   app.register(fastifyStatic, {
     root: staticDir,
+    // Refused here, a path goes to the not-found handler, which answers a file's 404.
+    allowedPath: (pathname) => serveSourceMaps || !pathname.toLowerCase().endsWith('.map'),
     // Cache-Control is ours alone (setHeaders), not send's default max-age=0.
     cacheControl: false,
     setHeaders(reply, path) {

@@ -52,6 +52,7 @@ const app = buildApp({
   communes,
   ...(communeOutlines && { communeOutlines }),
   staticDir: config.staticDir,
+  serveSourceMaps: config.serveSourceMaps,
   tileSources: config.tileSources,
   security: config.security,
   grid: config.grid,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { RateLimit } from './config.ts';
@@ -17,6 +17,9 @@ import type { CounterStore } from './storage/counter-store.ts';
  * The tile servers are in connect-src too: the page pre-downloads areas with fetch(), and the
  * service worker fetches the tiles the map asks for.
  * `useDefaults: false`, so no upgrade-insecure-requests (a LAN test server is plain HTTP).
+ * X-Frame-Options says DENY like frame-ancestors 'none' (helmet's default, SAMEORIGIN, would
+ * let an older browser frame the app in a page of its own origin). HSTS is not helmet's, which
+ * sends it on every answer: see `strictTransportSecurityOverHttps`.
  */
 export function helmetOptions(tileOrigins: readonly string[]): FastifyHelmetOptions {
   return {
@@ -39,7 +42,21 @@ export function helmetOptions(tileOrigins: readonly string[]): FastifyHelmetOpti
     },
     // Tiles come from another origin without CORP headers: require-corp would block them.
     crossOriginEmbedderPolicy: false,
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: false,
   };
+}
+
+/** HSTS as helmet words it by default: a year, subdomains included. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
+
+/**
+ * An onRequest hook: Strict-Transport-Security on answers to HTTPS requests only (TLS here,
+ * or X-Forwarded-Proto from a proxy TRUST_PROXY believes). Over plain HTTP a browser ignores
+ * it (RFC 6797 §8.1), and a LAN server with no HTTPS at all has nothing to pin.
+ */
+export async function strictTransportSecurityOverHttps(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.protocol === 'https') reply.header('strict-transport-security', STRICT_TRANSPORT_SECURITY);
 }
 
 /**

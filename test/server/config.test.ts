@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       port: 8080,
       dataDir: resolve('data'),
       staticDir: resolve('dist'),
+      serveSourceMaps: false,
       tileSources: { sources: [PLAN_IGN, OSM], defaultSourceId: 'plan-ign' },
       security: DEFAULT_SECURITY,
       grid: DEFAULT_GRID,
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
       PORT: '3000',
       DATA_DIR: '/var/lib/couverture',
       STATIC_DIR: '/srv/couverture',
+      SERVE_SOURCE_MAPS: '1',
       TILE_URL: 'https://tile.example/{z}/{x}/{y}.png',
       TILE_ATTRIBUTION: '© exemple',
       TILE_MAX_ZOOM: '17',
@@ -107,6 +109,7 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: '/var/lib/couverture',
       staticDir: '/srv/couverture',
+      serveSourceMaps: true,
       tileSources: {
         sources: [
           {
@@ -212,6 +215,7 @@ describe('loadConfig', () => {
     [{ TILE_DEFAULT: 'satellite' }, 'TILE_DEFAULT=« satellite » : ce fond n’est pas proposé'],
     [{ TILE_DEFAULT: '' }, 'TILE_DEFAULT est vide'],
     [{ HOST: ' ' }, 'HOST est vide'],
+    [{ SERVE_SOURCE_MAPS: 'true' }, 'SERVE_SOURCE_MAPS=« true » : attendu 1 (oui) ou 0 (non)'],
     [{ SESSION_DAYS: '0' }, 'SESSION_DAYS=« 0 » : attendu un entier de 1 à 365'],
     [{ SESSION_DAYS: '400' }, 'SESSION_DAYS=« 400 »'],
     [{ COOKIE_SECURE: 'oui' }, 'COOKIE_SECURE=« oui » : attendu auto, true, false'],
