@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3 });
     expect(config.security).toEqual({
       sessionDays: 30,
+      sessionIdleDays: 14,
       cookieSecure: 'auto',
       trustProxy: false,
       rateLimits: {
@@ -127,6 +128,7 @@ describe('loadConfig', () => {
       },
       security: {
         sessionDays: 7,
+        sessionIdleDays: 14,
         cookieSecure: true,
         trustProxy: 1,
         rateLimits: {
