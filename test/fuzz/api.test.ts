@@ -162,7 +162,11 @@ function checkCounts(route: RouteKey, status: number, before: Counts, after: Cou
   const delta = Object.fromEntries(COUNTED.map((table) => [table, after[table] - before[table]])) as Counts;
   const expected: Counts = { readings: 0, reports: 0, users: 0, zones: 0, campaigns: 0, api_tokens: 0 };
   if (route === 'POST /api/v1/readings' && status === 200) expected.readings = (answer().accepted as unknown[]).length;
-  if (route === 'POST /api/v1/reports' && status === 200) expected.reports = (answer().accepted as unknown[]).length;
+  if (route === 'POST /api/v1/reports' && status === 200) {
+    // Every valid report is accepted, but a repeat (same public cell and hour) or a resent id adds no row, and the answer does not say which (issue 14).
+    expect(delta.reports, `${route} → ${status}`).toBeLessThanOrEqual((answer().accepted as unknown[]).length);
+    expected.reports = Math.max(0, delta.reports);
+  }
   if (route === 'POST /api/v1/users' && status === 201) expected.users = 1;
   if (route === 'POST /api/v1/zones' && status === 201) expected.zones = 1;
   if (route === 'POST /api/v1/campaigns' && status === 201) expected.campaigns = 1;

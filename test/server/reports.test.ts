@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PUBLIC_PRECISION_M } from '../../src/domain/report.ts';
+import { publicCell } from '../../src/domain/report-public.ts';
 import { coarsen } from '../../src/server/routes/reports.ts';
 import { addUser, makeReport, NIMES, openTestApp, postReports, RELAXED_SECURITY, useTempDir, type TestApp } from './fixtures.ts';
 
@@ -51,40 +52,67 @@ describe('POST /api/v1/reports (residents, no account)', () => {
     expect(response.json().accepted).toHaveLength(1);
   });
 
-  it('answers a resent report (same id) as a duplicate', async () => {
+  it('answers a resent report (same id) as accepted, and stores it once', async () => {
     const { app } = await open();
     const report = makeReport();
     await postReports(app, [report]);
-    expect((await postReports(app, [report])).json()).toEqual({ accepted: [], duplicates: [report.id], rejected: [] });
-    expect(await storedReports()).toHaveLength(1);
+    expect((await postReports(app, [report])).json()).toEqual({ accepted: [report.id], duplicates: [], rejected: [] });
+    expect(await storedReports()).toMatchObject([{ report, repeats: 0 }]);
   });
 
-  it('collapses the same report made again within 50 m and an hour, and counts it', async () => {
-    const { app } = await open();
-    const first = makeReport({ reportedAt: '2026-05-04T10:00:00Z' });
-    const repeat = makeReport({ reportedAt: '2026-05-04T10:40:00Z', lat: first.lat + 0.0003 }); // ~33 m north
-    const farther = makeReport({ reportedAt: '2026-05-04T10:40:00Z', lat: first.lat + 0.0006 }); // ~67 m
-    const later = makeReport({ reportedAt: '2026-05-04T11:30:00Z' });
-    const otherOperator = makeReport({ reportedAt: '2026-05-04T10:05:00Z', operator: 'orange' });
-    const otherProblem = makeReport({ reportedAt: '2026-05-04T10:05:00Z', problem: 'slow-data' });
-    const response = await postReports(app, [first, repeat, farther, later, otherOperator, otherProblem]);
-    expect(response.json()).toEqual({
-      accepted: [first.id, farther.id, later.id, otherOperator.id, otherProblem.id],
-      duplicates: [repeat.id],
-      rejected: [],
+  describe('repeats, for the reviewers’ counts', () => {
+    // The public cell of makeReport()'s position, and points inside it and just across its edges.
+    const cell = publicCell(43.7339, 3.5494);
+    const inside = (fLat: number, fLon: number) => ({
+      lat: cell.bounds.minLat + (cell.bounds.maxLat - cell.bounds.minLat) * fLat,
+      lon: cell.bounds.minLon + (cell.bounds.maxLon - cell.bounds.minLon) * fLon,
     });
-    expect((await storedReports()).find((r) => r.report.id === first.id)?.repeats).toBe(1);
-  });
+    const beyondEast = { lat: inside(0.5, 0).lat, lon: cell.bounds.maxLon + 0.00002 }; // ~1.6 m east of the edge
+    const beyondNorth = { lat: cell.bounds.maxLat + 0.00002, lon: inside(0, 0.5).lon };
 
-  it('finds the report it repeats even when an earlier similar one lies in the corner of the search box', async () => {
-    const { app } = await open();
-    // ~45 m north and ~45 m east: inside the ±50 m box, but ~64 m away.
-    const corner = makeReport({ reportedAt: '2026-05-04T10:00:00Z', lat: 43.7339 + 0.000405, lon: 3.5494 + 0.00056 });
-    const centre = makeReport({ reportedAt: '2026-05-04T10:05:00Z' });
-    const again = makeReport({ reportedAt: '2026-05-04T10:10:00Z', lat: 43.7339 + 0.0001 }); // ~11 m from centre, ~60 m from corner
-    expect((await postReports(app, [corner, centre])).json().accepted).toEqual([corner.id, centre.id]);
-    expect((await postReports(app, [again])).json()).toEqual({ accepted: [], duplicates: [again.id], rejected: [] });
-    expect((await storedReports()).find((r) => r.report.id === centre.id)?.repeats).toBe(1);
+    it('collapses the same report made again in the same public cell and hour, wherever in them, and counts it', async () => {
+      const { app } = await open();
+      const first = makeReport({ reportedAt: '2026-05-04T10:00:00Z', ...inside(0.01, 0.01) });
+      const farCorner = makeReport({ reportedAt: '2026-05-04T10:59:59.999Z', ...inside(0.99, 0.99) }); // ~270 m away, 1 h later
+      const middle = makeReport({ reportedAt: '2026-05-04T10:30:00Z', ...inside(0.5, 0.5) });
+      const response = await postReports(app, [first, farCorner, middle]);
+      expect(response.json()).toEqual({ accepted: [first.id, farCorner.id, middle.id], duplicates: [], rejected: [] });
+      expect(await storedReports()).toMatchObject([{ report: first, repeats: 2 }]);
+    });
+
+    it('does not collapse across a cell’s edge, an hour’s end, or another operator, problem or setting', async () => {
+      const { app } = await open();
+      const first = makeReport({ reportedAt: '2026-05-04T10:59:00Z', ...inside(0.5, 0.999) });
+      const others = [
+        makeReport({ reportedAt: '2026-05-04T10:59:00Z', ...beyondEast }), // a few metres from first, in the next cell
+        makeReport({ reportedAt: '2026-05-04T10:59:00Z', ...beyondNorth }),
+        makeReport({ reportedAt: '2026-05-04T11:00:00Z', ...inside(0.5, 0.999) }), // a minute later, the next hour
+        makeReport({ reportedAt: '2026-05-04T10:59:00Z', ...inside(0.5, 0.999), operator: 'orange' }),
+        makeReport({ reportedAt: '2026-05-04T10:59:00Z', ...inside(0.5, 0.999), problem: 'slow-data' }),
+        makeReport({ reportedAt: '2026-05-04T10:59:00Z', ...inside(0.5, 0.999), setting: 'indoor' }),
+      ];
+      const response = await postReports(app, [first, ...others]);
+      expect(response.json().accepted).toEqual([first, ...others].map((r) => r.id));
+      const stored = await storedReports();
+      expect(stored.map((r) => r.report.id)).toEqual([first, ...others].map((r) => r.id));
+      expect(stored.every((r) => r.repeats === 0)).toBe(true);
+    });
+
+    it('counts a repeat sent across requests, a retry of a stored id not at all, and a hidden report swallows none', async () => {
+      const { app } = await open();
+      const first = makeReport({ reportedAt: '2026-05-04T10:10:00Z' });
+      await postReports(app, [first]);
+      const repeat = makeReport({ reportedAt: '2026-05-04T10:20:00Z', ...inside(0.9, 0.1) });
+      expect((await postReports(app, [repeat, first])).json()).toEqual({ accepted: [repeat.id, first.id], duplicates: [], rejected: [] });
+      expect(await storedReports()).toMatchObject([{ report: first, repeats: 1 }]);
+
+      const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
+      const hide = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${first.id}`, headers: reviewer.headers, payload: { hidden: true, reason: 'doublon' } });
+      expect(hide.statusCode).toBe(200);
+      const afterHiding = makeReport({ reportedAt: '2026-05-04T10:30:00Z' });
+      await postReports(app, [afterHiding]);
+      expect((await storedReports()).map((r) => [r.report.id, r.repeats])).toEqual([[first.id, 1], [afterHiding.id, 0]]);
+    });
   });
 
   describe('abuse', () => {
@@ -113,6 +141,14 @@ describe('POST /api/v1/reports (residents, no account)', () => {
     });
 
     const json = { 'content-type': 'application/json' };
+    it('says the route’s own limit to a body over 64 KiB, not the server’s 1 MiB', async () => {
+      const { app } = await open();
+      const payload = JSON.stringify({ reports: [makeReport()], padding: 'x'.repeat(70_000) });
+      const response = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: json, payload });
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toEqual({ error: 'Requête trop volumineuse (plus de 64 Kio) : envoyez moins de données à la fois, en lots plus petits.' });
+    });
+
     it.each([
       { name: 'a body over 64 KiB', status: 413, payload: JSON.stringify({ reports: [makeReport()], padding: 'x'.repeat(70_000) }) },
       { name: '51 reports', status: 413, payload: JSON.stringify({ reports: Array.from({ length: 51 }, () => makeReport()) }) },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC_PRECISION_M, createReportSchema, validateReport, type Report } from '../../domain/report.ts';
+import { publicCell, publicHour, publicHourBounds, publicSearchBox } from '../../domain/report-public.ts';
 import type { FieldError } from '../../domain/reading.ts';
 import type { Bbox, FeatureCollection, PointFeature } from '../../domain/geojson.ts';
 import type { Accounts } from '../accounts.ts';
@@ -16,10 +17,6 @@ import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
 export const MAX_REPORTS_PER_REQUEST = 50;
 /** 50 reports with 300-character notes fit in well under this. */
 export const REPORTS_BODY_LIMIT = 64 * 1024;
-/** A report this close to a visible one with the same operator, problem and setting… */
-export const COLLAPSE_DISTANCE_M = 50;
-/** …reported within this time of it, is a repeat: collapsed into it. */
-export const COLLAPSE_WINDOW_MS = 3_600_000;
 const MAX_REASON_LENGTH = 300;
 
 interface RejectedReport {
@@ -89,21 +86,19 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
         if (result.ok) valid.push(result.report);
         else rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
       });
-      const outcomes =
-        valid.length === 0
-          ? []
-          : await store.ingestReports(
-              valid.map((report) => {
-                const place = communes.locate(report.lat, report.lon);
-                return { report, commune: place?.commune ?? null, departement: place?.departement ?? null };
-              }),
-              { receivedAt: new Date(now()).toISOString(), collapseDistanceM: COLLAPSE_DISTANCE_M, collapseWindowMs: COLLAPSE_WINDOW_MS },
-            );
-      return {
-        accepted: valid.filter((_, i) => outcomes[i] === 'accepted').map((r) => r.id),
-        duplicates: valid.filter((_, i) => outcomes[i] === 'duplicate').map((r) => r.id),
-        rejected,
-      };
+      if (valid.length > 0) {
+        await store.ingestReports(
+          valid.map((report) => {
+            const place = communes.locate(report.lat, report.lon);
+            return { report, commune: place?.commune ?? null, departement: place?.departement ?? null };
+          }),
+          { receivedAt: new Date(now()).toISOString() },
+        );
+      }
+      // Whether a report was stored, collapsed into a repeat or already there (a retry) is not
+      // said: the answer would tell a prober where a report lies (issue 14). Every valid
+      // report is the server's now; `duplicates` stays, always empty, for clients that read it.
+      return { accepted: valid.map((r) => r.id), duplicates: [], rejected };
     },
   );
 
@@ -122,32 +117,34 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
       throw error;
     }
 
-    // The box is widened by a grid cell and applied to the coarse positions below, so that
-    // small boxes cannot be used to find where a report exactly is.
-    const margin = (PUBLIC_PRECISION_M / 111_320) * 2;
-    const searched = bbox && {
-      minLon: Math.max(-180, bbox.minLon - margin * 2),
-      minLat: Math.max(-90, bbox.minLat - margin),
-      maxLon: Math.min(180, bbox.maxLon + margin * 2),
-      maxLat: Math.min(90, bbox.maxLat + margin),
+    // The store searches a box of exact positions holding every report whose cell's centre
+    // lies in the one asked for; each report is then kept by the position this caller sees
+    // (the coarse one, mostly), and what is not kept leaves no trace in the page: so neither
+    // a small box nor a box's edge moved metre by metre tells where a report exactly is.
+    const searched = bbox && publicSearchBox(bbox);
+    const featureOf = (stored: StoredReport) => (seesReportInFull(user, stored) ? fullFeature(stored) : publicFeature(stored, communes));
+    const inBox = (stored: StoredReport) => {
+      const feature = featureOf(stored);
+      if (!feature || !bbox) return feature !== undefined;
+      const [lon, lat] = feature.geometry.coordinates;
+      return lon >= bbox.minLon && lon <= bbox.maxLon && lat >= bbox.minLat && lat <= bbox.maxLat;
     };
     let page: ReportPage;
     try {
       const hidden = hiddenReportsVisibleTo(user);
-      page = await store.queryReports({ limit, ...(searched && { bbox: searched }), ...(cursor && { cursor }), ...(hidden && { hiddenVisibleIn: hidden }) });
+      page = await store.queryReports({
+        limit,
+        keep: inBox,
+        ...(searched && { bbox: searched }),
+        ...(cursor && { cursor }),
+        ...(hidden && { hiddenVisibleIn: hidden }),
+      });
     } catch (error) {
       if (!(error instanceof InvalidCursorError)) throw error;
       return reply.code(400).send({ error: `cursor=« ${cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.` });
     }
 
-    const features: PointFeature<FullReportProperties | PublicReportProperties>[] = [];
-    for (const stored of page.reports) {
-      const feature = seesReportInFull(user, stored) ? fullFeature(stored) : publicFeature(stored);
-      if (!feature) continue;
-      const [lon, lat] = feature.geometry.coordinates;
-      if (bbox && (lon < bbox.minLon || lon > bbox.maxLon || lat < bbox.minLat || lat > bbox.maxLat)) continue;
-      features.push(feature);
-    }
+    const features = page.reports.map((stored) => featureOf(stored)!);
     const collection: FeatureCollection<FullReportProperties | PublicReportProperties> & { nextCursor?: string } = {
       type: 'FeatureCollection',
       features,
@@ -198,24 +195,27 @@ function fullFeature(stored: StoredReport): PointFeature<FullReportProperties> {
   };
 }
 
-/** Hidden reports are never public (undefined). */
-function publicFeature(stored: StoredReport): PointFeature<PublicReportProperties> | undefined {
+/**
+ * Hidden reports are never public (undefined). Everything shown is a function of the cell and
+ * the hour: the commune too is the cell centre's, not the one the exact position was placed in,
+ * which near a boundary would tell on which side of it the report lies.
+ */
+function publicFeature(stored: StoredReport, communes: Communes): PointFeature<PublicReportProperties> | undefined {
   if (stored.hidden) return undefined;
   const { report } = stored;
   const [lon, lat] = coarsen(report.lat, report.lon);
-  const hour = new Date(Date.parse(report.reportedAt));
-  hour.setUTCMinutes(0, 0, 0);
+  const hour = publicHourBounds(publicHour(Date.parse(report.reportedAt))).fromMs;
   return {
     type: 'Feature',
     id: report.id,
     geometry: { type: 'Point', coordinates: [lon, lat] },
     properties: {
       id: report.id,
-      reportedAt: hour.toISOString(),
+      reportedAt: new Date(hour).toISOString(),
       operator: report.operator,
       problem: report.problem,
       setting: report.setting,
-      commune: stored.commune,
+      commune: communes.locate(lat, lon)?.commune ?? null,
       repeats: stored.repeats,
       precisionM: PUBLIC_PRECISION_M,
     },
@@ -223,17 +223,12 @@ function publicFeature(stored: StoredReport): PointFeature<PublicReportPropertie
 }
 
 /**
- * The centre of the ~200 m × 200 m cell the point falls in: rows of 200 m of latitude, each
- * cut in columns of 200 m of longitude at the row's centre. Every point of a cell gives the
- * same answer, so averaging many answers reveals nothing finer. Answers [lon, lat].
+ * The centre of the ~200 m × 200 m public cell the point falls in (report-public.ts). Every
+ * point of a cell gives the same answer, so averaging many answers reveals nothing finer.
+ * Answers [lon, lat].
  */
-export function coarsen(lat: number, lon: number, sizeM: number = PUBLIC_PRECISION_M): [number, number] {
-  const latStep = sizeM / 111_320;
-  const rowCentre = (Math.floor(lat / latStep) + 0.5) * latStep;
-  const lonStep = sizeM / (111_320 * Math.max(Math.cos((rowCentre * Math.PI) / 180), 0.01));
-  const colCentre = (Math.floor(lon / lonStep) + 0.5) * lonStep;
-  const round = (x: number) => Math.round(x * 1e6) / 1e6;
-  return [round(colCentre), round(rowCentre)];
+export function coarsen(lat: number, lon: number): [number, number] {
+  return publicCell(lat, lon).centre;
 }
 
 function idOf(item: unknown): string | null {

@@ -1,24 +1,51 @@
 import type { Bbox } from '../../domain/geojson.ts';
+import { publicCell, publicHour, publicHourBounds, sameCell } from '../../domain/report-public.ts';
 
 /**
- * Where a resident's report may repeat one already stored (report-store.ts's collapse): both
- * stores look in a box for candidates, then keep those within the distance.
+ * When a resident's report repeats one already stored (report-store.ts's ingestReports):
+ * same operator, problem and setting, in the same public ~200 m cell and the same UTC hour,
+ * the cell and hour the public feed shows. Nothing finer decides, so that sending probes and
+ * watching the feed tells no more than the feed itself (issue 14: a 50 m radius and a sliding
+ * hour let 7 requests find a report to the metre and the second). Two reports a few metres
+ * apart across a cell's edge, or minutes apart across an hour, are kept apart: the price of it.
+ *
+ * Both stores look for candidates with `repeatSearch` (the cell's box and the hour's bounds),
+ * then keep those `repeats` accepts.
  */
 
-const METRES_PER_DEGREE = 111_320;
+/** Beyond the cell by this much (degrees, about a centimetre): points on its edge, whatever the rounding, are candidates. */
+const EDGE_SLACK_DEG = 1e-7;
 
-/** A box holding every point within `distanceM` of the report (a little more towards the poles). */
-export function collapseBox(report: { lat: number; lon: number }, distanceM: number): Bbox {
-  const dLat = distanceM / METRES_PER_DEGREE;
-  const dLon = dLat / Math.max(Math.cos((report.lat * Math.PI) / 180), 0.01);
-  return { minLon: report.lon - dLon, maxLon: report.lon + dLon, minLat: report.lat - dLat, maxLat: report.lat + dLat };
+export interface RepeatSearch {
+  box: Bbox;
+  fromMs: number;
+  toMs: number;
 }
 
-/** Great-circle distance in metres (haversine), plenty for "within 50 m". */
-export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+export interface Placed {
+  lat: number;
+  lon: number;
+  reportedAtMs: number;
+}
+
+/** Where and when to look for the report that `report` may repeat. */
+export function repeatSearch(report: Placed): RepeatSearch {
+  const { bounds } = publicCell(report.lat, report.lon);
+  return {
+    box: {
+      minLon: bounds.minLon - EDGE_SLACK_DEG,
+      maxLon: bounds.maxLon + EDGE_SLACK_DEG,
+      minLat: bounds.minLat - EDGE_SLACK_DEG,
+      maxLat: bounds.maxLat + EDGE_SLACK_DEG,
+    },
+    ...publicHourBounds(publicHour(report.reportedAtMs)),
+  };
+}
+
+/** Whether `report` falls in the same public cell and hour as `stored` (operator, problem and setting are the query's). */
+export function repeats(report: Placed, stored: Placed): boolean {
+  return (
+    publicHour(report.reportedAtMs) === publicHour(stored.reportedAtMs) &&
+    sameCell(publicCell(report.lat, report.lon), publicCell(stored.lat, stored.lon))
+  );
 }

@@ -22,10 +22,6 @@ export interface ReportIngestItem {
 
 export interface ReportIngestOptions {
   receivedAt: string;
-  /** A report this close (metres) to a stored one with the same operator, problem and setting… */
-  collapseDistanceM: number;
-  /** …and reported within this time of it, is collapsed into it. */
-  collapseWindowMs: number;
 }
 
 export interface ReportQuery {
@@ -34,6 +30,11 @@ export interface ReportQuery {
   cursor?: string;
   /** Hidden reports are left out except those of this département ('all': every one). */
   hiddenVisibleIn?: 'all' | { departement: string };
+  /**
+   * Only the reports this accepts fill the page, and nextCursor is given only when another
+   * one it accepts follows: what `keep` refuses leaves no trace in the page (report-page.ts).
+   */
+  keep?: (report: StoredReport) => boolean;
 }
 
 export interface ReportPage {
@@ -44,8 +45,9 @@ export interface ReportPage {
 /** Residents' reports of dead spots. */
 export interface ReportStore {
   /**
-   * Stores reports; an id already stored, or a repeat of a stored report (same operator,
-   * problem and setting, close in space and time), is a duplicate. One transaction per call.
+   * Stores reports; an id already stored, or a repeat of a visible stored report (same
+   * operator, problem and setting, same public cell and hour: report-collapse.ts), is a
+   * duplicate, and a repeat adds one to that report's `repeats`. One transaction per call.
    */
   ingestReports(items: readonly ReportIngestItem[], options: ReportIngestOptions): Promise<ReportOutcome[]>;
   /** Rejects with InvalidCursorError when the cursor was not made by this store. */

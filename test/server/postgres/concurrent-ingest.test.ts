@@ -133,10 +133,10 @@ describe('two processes ingesting at the same moment', () => {
   it('count residents’ reports, their repeats and their hiding once', async () => {
     const [a, b] = await twoProcesses();
     const next = seededRandom(3);
-    const options = { receivedAt: '2026-05-04T12:00:00.000Z', collapseDistanceM: 50, collapseWindowMs: 3_600_000 };
-    // Far enough apart (≥ 100 m) not to repeat one another, in a few cells.
+    const options = { receivedAt: '2026-05-04T12:00:00.000Z' };
+    // Far enough apart (more than a public 200 m cell) not to repeat one another.
     const reports = Array.from({ length: 60 }, (_, i) =>
-      makeReport({ lat: Number((43.72 + (i % 10) * 0.001).toFixed(6)), lon: Number((3.54 + Math.floor(i / 10) * 0.0015).toFixed(6)), operator: OPERATORS[i % 4]! }),
+      makeReport({ lat: Number((43.72 + (i % 10) * 0.002).toFixed(6)), lon: Number((3.54 + Math.floor(i / 10) * 0.003).toFixed(6)), operator: OPERATORS[i % 4]! }),
     );
     const items = (list: Report[]) => list.map((report) => ({ report, commune: '34261', departement: '34' }));
     // The same reports to both at once, in different orders, and some only to one.

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { Report } from '../../../domain/report.ts';
 import type { ReportOutcome, ReportStore } from '../report-store.ts';
-import { collapseBox, distanceM } from '../report-collapse.ts';
+import { repeatSearch, repeats } from '../report-collapse.ts';
 import { toReport, type ReportRow } from '../rows.ts';
-import { decodeCursor, encodeCursor } from '../page-cursor.ts';
+import { decodeCursor } from '../page-cursor.ts';
+import { keptReportPage } from '../report-page.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch } from './postgres-grid.ts';
 import { bboxSql, Params } from './postgres-reading-filter.ts';
@@ -27,16 +28,18 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         // One report after the other: a later report of the call may repeat an earlier one.
         for (const { report, commune, departement } of items) {
           const reportedAtMs = Date.parse(report.reportedAt);
+          const placed = { lat: report.lat, lon: report.lon, reportedAtMs };
+          const search = repeatSearch(placed);
           const params = new Params();
-          const box = bboxSql(params, collapseBox(report, options.collapseDistanceM));
-          const { rows: near } = await client.query<{ seq: number; lat: number; lon: number; taken: boolean }>(
-            // The id taken; else similar reports in the box, earliest first (the box's corners lie
-            // beyond the distance, so the first within it is found among them in JavaScript).
-            `SELECT r.seq, r.lat, r.lon, true AS taken FROM reports r WHERE r.id = ${params.add(report.id)}
-             UNION ALL (SELECT r.seq, r.lat, r.lon, false FROM reports r
+          const box = bboxSql(params, search.box);
+          const { rows: near } = await client.query<{ seq: number; lat: number; lon: number; reportedAtMs: number; taken: boolean }>(
+            // The id taken; else similar reports in the cell's box and the hour, earliest first
+            // (the box's edges may hold a neighbour cell's points: the cells are compared in JavaScript).
+            `SELECT r.seq, r.lat, r.lon, r.reported_at_ms AS "reportedAtMs", true AS taken FROM reports r WHERE r.id = ${params.add(report.id)}
+             UNION ALL (SELECT r.seq, r.lat, r.lon, r.reported_at_ms, false FROM reports r
                WHERE ${box} AND NOT r.hidden AND r.operator = ${params.add(report.operator)} AND r.problem = ${params.add(report.problem)}
                  AND r.setting = ${params.add(report.setting)}
-                 AND r.reported_at_ms BETWEEN ${params.add(reportedAtMs - options.collapseWindowMs, 'bigint')} AND ${params.add(reportedAtMs + options.collapseWindowMs, 'bigint')}
+                 AND r.reported_at_ms BETWEEN ${params.add(search.fromMs, 'bigint')} AND ${params.add(search.toMs, 'bigint')}
                ORDER BY r.seq LIMIT 100)`,
             params.values,
           );
@@ -44,7 +47,7 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
             outcomes.push('duplicate');
             continue;
           }
-          const repeatOf = near.find((row) => distanceM(row.lat, row.lon, report.lat, report.lon) <= options.collapseDistanceM);
+          const repeatOf = near.find((row) => !row.taken && repeats(placed, row));
           if (repeatOf) {
             await client.query('UPDATE reports SET repeats = repeats + 1 WHERE seq = $1', [repeatOf.seq]);
             outcomes.push('duplicate');
@@ -67,19 +70,17 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
       });
     },
 
-    async queryReports({ bbox, limit, cursor, hiddenVisibleIn }) {
-      const params = new Params();
-      let where = `r.seq > ${params.add(cursor === undefined ? 0 : decodeCursor(cursor), 'bigint')}`;
-      if (bbox) where += ` AND ${bboxSql(params, bbox)}`;
-      if (hiddenVisibleIn === undefined) where += ' AND NOT r.hidden';
-      else if (hiddenVisibleIn !== 'all') where += ` AND (NOT r.hidden OR r.departement = ${params.add(hiddenVisibleIn.departement)})`;
-      const { rows } = await pool.query<ReportRow>(
-        `SELECT r.* FROM reports r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
-        params.values,
-      );
-      const more = rows.length > limit;
-      const kept = more ? rows.slice(0, limit) : rows;
-      return { reports: kept.map(toReport), ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }) };
+    async queryReports({ bbox, limit, cursor, hiddenVisibleIn, keep }) {
+      const fetch = async (after: number, take: number) => {
+        const params = new Params();
+        let where = `r.seq > ${params.add(after, 'bigint')}`;
+        if (bbox) where += ` AND ${bboxSql(params, bbox)}`;
+        if (hiddenVisibleIn === undefined) where += ' AND NOT r.hidden';
+        else if (hiddenVisibleIn !== 'all') where += ` AND (NOT r.hidden OR r.departement = ${params.add(hiddenVisibleIn.departement)})`;
+        const { rows } = await pool.query<ReportRow>(`SELECT r.* FROM reports r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(take, 'int')}`, params.values);
+        return rows;
+      };
+      return keptReportPage(fetch, { afterSeq: cursor === undefined ? 0 : decodeCursor(cursor), limit, ...(keep && { keep }) });
     },
 
     async reportById(id) {

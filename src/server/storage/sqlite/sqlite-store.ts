@@ -16,7 +16,8 @@ import {
 import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import { decodeCursor, encodeCursor } from '../page-cursor.ts';
 import type { ReportIngestItem, ReportIngestOptions, ReportOutcome } from '../report-store.ts';
-import { collapseBox, distanceM } from '../report-collapse.ts';
+import { repeatSearch, repeats } from '../report-collapse.ts';
+import { keptReportPage } from '../report-page.ts';
 import { columnChanges, toAuditEntry, toReadingPage, toReport, toSession, toToken, toUser, USER_COLUMNS, type SessionRow, type TokenRow } from '../rows.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
 import { createSqliteCampaigns } from './sqlite-campaigns.ts';
@@ -496,8 +497,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const insertReportPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO reports_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
   );
-  const nearbyReports = db.prepare<Record<string, number | string>, { seq: number; lat: number; lon: number }>(`
-    SELECT r.seq, r.lat, r.lon FROM reports_position p JOIN reports r ON r.seq = p.seq
+  const nearbyReports = db.prepare<Record<string, number | string>, { seq: number; lat: number; lon: number; reportedAtMs: number }>(`
+    SELECT r.seq, r.lat, r.lon, r.reported_at_ms AS reportedAtMs FROM reports_position p JOIN reports r ON r.seq = p.seq
     WHERE ${IN_BBOX}
       AND r.hidden = 0 AND r.operator = @operator AND r.problem = @problem AND r.setting = @setting
       AND r.reported_at_ms BETWEEN @fromMs AND @toMs
@@ -521,15 +522,10 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     const outcomes = items.map(({ report, commune, departement }): ReportOutcome => {
       if (reportById.get(report.id)) return 'duplicate';
       const reportedAtMs = Date.parse(report.reportedAt);
-      const near = nearbyReports.all({
-        ...collapseBox(report, options.collapseDistanceM),
-        operator: report.operator,
-        problem: report.problem,
-        setting: report.setting,
-        fromMs: reportedAtMs - options.collapseWindowMs,
-        toMs: reportedAtMs + options.collapseWindowMs,
-      });
-      const repeatOf = near.find((row) => distanceM(row.lat, row.lon, report.lat, report.lon) <= options.collapseDistanceM);
+      const placed = { lat: report.lat, lon: report.lon, reportedAtMs };
+      const { box, fromMs, toMs } = repeatSearch(placed);
+      const near = nearbyReports.all({ ...box, operator: report.operator, problem: report.problem, setting: report.setting, fromMs, toMs });
+      const repeatOf = near.find((row) => repeats(placed, row));
       if (repeatOf) {
         countRepeat.run(repeatOf.seq);
         return 'duplicate';
@@ -752,18 +748,14 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     async ingestReports(items, options) {
       return ingestReportsAndGrid.immediate(items, options);
     },
-    async queryReports({ bbox, limit, cursor, hiddenVisibleIn }) {
+    async queryReports({ bbox, limit, cursor, hiddenVisibleIn, keep }) {
       const params = {
-        after: cursor === undefined ? 0 : decodeCursor(cursor),
-        take: limit + 1,
         hiddenAll: hiddenVisibleIn === 'all' ? 1 : 0,
         hiddenDepartement: typeof hiddenVisibleIn === 'object' ? hiddenVisibleIn.departement : null,
         ...bbox,
       };
-      const rows = bbox ? reportPageInBbox.all(params) : reportPage.all(params);
-      const more = rows.length > limit;
-      const kept = more ? rows.slice(0, limit) : rows;
-      return { reports: kept.map((row) => toReport(reportRow(row))), ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }) };
+      const fetch = (after: number, take: number) => (bbox ? reportPageInBbox : reportPage).all({ ...params, after, take }).map(reportRow);
+      return keptReportPage(fetch, { afterSeq: cursor === undefined ? 0 : decodeCursor(cursor), limit, ...(keep && { keep }) });
     },
     async reportById(id) {
       const row = reportById.get(id);
