@@ -10,6 +10,7 @@ import { isApiUrl } from './access/route-access.ts';
 import { createFailedSignIns } from './auth/failed-sign-ins.ts';
 import type { ScryptCost } from './auth/passwords.ts';
 import { createCommunes, type Communes } from './communes/communes.ts';
+import { placeStoredAgain } from './communes/reference-data.ts';
 import type { CommuneOutlines } from './communes/outlines.ts';
 import type { TileSource, TileSourcesConfig } from '../domain/tile-source.ts';
 import { DEFAULT_GRID, DEFAULT_SECURITY, type GridSettings, type SecuritySettings } from './config.ts';
@@ -52,9 +53,12 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Sessions, cookies, proxies, rate limits; defaults as documented in the README. */
   security?: Partial<SecuritySettings>;
-  /** The commune directory and locator (default: without commune centres, so no placing). */
+  /**
+   * The commune directory and locator (main.ts: from the commune data in the database,
+   * communes/reference-data.ts; default: the shipped département outlines only).
+   */
   communes?: Communes;
-  /** Commune outlines (COMMUNE_CONTOURS_FILE); without them, GET /api/v1/communes/:code/outline answers 404. */
+  /** Outlines GET /api/v1/communes/:code/outline serves before those in the database (tests). */
   communeOutlines?: CommuneOutlines;
   /** scrypt cost for new passwords; tests pass a cheap one. */
   passwordCost?: ScryptCost;
@@ -152,7 +156,7 @@ export function buildApp({
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security, failedSignIns });
-    registerCommuneOutlineRoutes(root, communeOutlines, security.rateLimits.publicReads);
+    registerCommuneOutlineRoutes(root, { store, communes, ...(communeOutlines && { outlines: communeOutlines }), rateLimit: security.rateLimits.publicReads });
     registerCellRoutes(root, { store, communes, grid });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
@@ -162,19 +166,20 @@ export function buildApp({
   };
   app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));
 
-  // Readings stored before the server could place them (before accounts, or before the
-  // commune centres were configured) get their commune once the centres are known.
-  if (communes.canLocate) {
-    app.addHook('onReady', async () => {
-      try {
-        const placed = await store.placeUnplaced((lat, lon) => communes.locate(lat, lon));
-        if (placed > 0) app.log.info(`${placed} relevés rattachés à leur commune`);
-      } catch (error) {
-        // Not worth refusing to start over: the health check says whether the store answers.
-        app.log.error({ err: error }, 'placing older readings in their communes failed');
+  // Readings and reports placed with older commune data (or never: stored before this
+  // server version, or by a process started before the last `npm run communes`) are placed
+  // again with the data this process has; zones' communes follow.
+  app.addHook('onReady', async () => {
+    try {
+      const placed = await placeStoredAgain(store, communes);
+      if (placed.readings + placed.reports > 0) {
+        app.log.info(`placés à nouveau : ${placed.readings} relevés, ${placed.reports} signalements ; communes de ${placed.zones} zones recalculées`);
       }
-    });
-  }
+    } catch (error) {
+      // Not worth refusing to start over: the health check says whether the store answers.
+      app.log.error({ err: error }, 'placing older readings and reports again failed');
+    }
+  });
 
   app.setNotFoundHandler((request, reply) => {
     if (!isApiUrl(request.url) && (request.method === 'GET' || request.method === 'HEAD') && frontendFallback) {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_FIELD_SETTINGS, MAX_PROBE_BYTES, type FieldSettings } from '../domain/field-settings.ts';
 import type { TileSourcesConfig } from '../domain/tile-source.ts';
@@ -89,10 +88,11 @@ export interface ServerConfig {
   grid: GridSettings;
   /** How phones measure in the field (probe budget, track spacing), sent to the page. */
   field: FieldSettings;
-  /** Absolute; commune centres (JSON of geo.api.gouv.fr or CSV code,lat,lon), to place readings in communes. */
-  communeCentresFile?: string;
-  /** Absolute; commune outlines (GeoJSON of geo.api.gouv.fr), for GET /api/v1/communes/:code/outline. */
-  communeContoursFile?: string;
+  /**
+   * COMMUNE_CENTRES_FILE and COMMUNE_CONTOURS_FILE when still set: no longer read (commune
+   * data is loaded in the database by `npm run communes -- import`); main.ts says so at start.
+   */
+  retiredCommuneFiles: { name: string; value: string }[];
 }
 
 /** A misconfigured environment; the message is meant for the person starting the server. */
@@ -137,8 +137,10 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   });
   const defaults = DEFAULT_SECURITY;
   const cookieSecure = choice('COOKIE_SECURE', 'auto', ['auto', 'true', 'false'] as const);
-  const centres = env.COMMUNE_CENTRES_FILE?.trim();
-  const contours = env.COMMUNE_CONTOURS_FILE?.trim();
+  const retiredCommuneFiles = ['COMMUNE_CENTRES_FILE', 'COMMUNE_CONTOURS_FILE'].flatMap((name) => {
+    const value = env[name]?.trim();
+    return value ? [{ name, value }] : [];
+  });
   const databaseUrl = env.DATABASE_URL?.trim();
   if (databaseUrl && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
     problems.push('DATABASE_URL : attendu postgres://utilisateur:mot-de-passe@hôte:5432/base (retirez-la pour garder SQLite dans DATA_DIR)');
@@ -172,15 +174,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       openDataMinContributors: integer('OPEN_DATA_MIN_CONTRIBUTORS', DEFAULT_GRID.openDataMinContributors, 1, 100),
     },
     field: fieldSettings(integer, flag),
-    ...(centres && { communeCentresFile: resolve(centres) }),
-    ...(contours && { communeContoursFile: resolve(contours) }),
+    retiredCommuneFiles,
   };
-  if (config.communeCentresFile && !existsSync(config.communeCentresFile)) {
-    problems.push(`COMMUNE_CENTRES_FILE=« ${centres} » : fichier introuvable`);
-  }
-  if (config.communeContoursFile && !existsSync(config.communeContoursFile)) {
-    problems.push(`COMMUNE_CONTOURS_FILE=« ${contours} » : fichier introuvable`);
-  }
 
   if (problems.length > 0) throw new ConfigError(`Configuration invalide :\n- ${problems.join('\n- ')}`);
   return config;

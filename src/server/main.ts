@@ -6,8 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.ts';
 import { fail, loadConfigOrFail } from './command-line.ts';
-import { createCommunes, readCentresFile, type Communes } from './communes/communes.ts';
-import { createCommuneOutlines, readOutlinesFile, type CommuneOutlines } from './communes/outlines.ts';
+import type { Communes } from './communes/communes.ts';
+import { describeReference, loadCommunes } from './communes/reference-data.ts';
 import { describeStoreLocation, openStore, storeLocation } from './storage/open-store.ts';
 import type { Store } from './storage/store.ts';
 
@@ -18,28 +18,6 @@ const config = loadConfigOrFail();
 
 const location = storeLocation(config.dataDir, config.databaseUrl);
 const databaseName = describeStoreLocation(location);
-let communes: Communes;
-try {
-  communes = createCommunes(config.communeCentresFile ? readCentresFile(config.communeCentresFile) : []);
-} catch (error) {
-  fail(`Centres des communes illisibles (COMMUNE_CENTRES_FILE) : ${(error as Error).message}`);
-}
-if (!communes.canLocate) {
-  console.log(
-    'Attention : COMMUNE_CENTRES_FILE n’est pas défini, les relevés ne seront pas rattachés à une commune ' +
-      '(voir « Communes » dans le README).',
-  );
-}
-
-let communeOutlines: CommuneOutlines | undefined;
-if (config.communeContoursFile) {
-  try {
-    communeOutlines = createCommuneOutlines(readOutlinesFile(config.communeContoursFile));
-  } catch (error) {
-    fail(`Contours des communes illisibles (COMMUNE_CONTOURS_FILE) : ${(error as Error).message}`);
-  }
-}
-
 let store: Store;
 try {
   store = await openStore(location);
@@ -47,10 +25,25 @@ try {
   fail(`Impossible d’ouvrir la base ${databaseName} : ${(error as Error).message}`);
 }
 
+// Commune data lives in the database since `npm run communes` (one way to load it).
+for (const { name, value } of config.retiredCommuneFiles) {
+  console.log(
+    `Attention : ${name}=« ${value} » n’est plus lu. Chargez ce fichier une fois dans la base : ` +
+      `npm run communes -- import ${value} (ou npm run communes -- fetch --departement NN), puis retirez ${name}.`,
+  );
+}
+let communes: Communes;
+try {
+  communes = await loadCommunes(store);
+} catch (error) {
+  await store.close();
+  fail(`Données des communes illisibles dans la base ${databaseName} : ${(error as Error).message}`);
+}
+for (const line of describeReference(communes)) console.log(line);
+
 const app = buildApp({
   store,
   communes,
-  ...(communeOutlines && { communeOutlines }),
   staticDir: config.staticDir,
   serveSourceMaps: config.serveSourceMaps,
   tileSources: config.tileSources,

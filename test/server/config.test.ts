@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       security: DEFAULT_SECURITY,
       grid: DEFAULT_GRID,
       field: DEFAULT_FIELD_SETTINGS,
+      retiredCommuneFiles: [],
     });
     expect(config.field).toEqual({
       probe: { enabled: true, latencySamples: 3, downloadBytes: 200_000, uploadBytes: 100_000, stepTimeoutMs: 5000 },
@@ -39,8 +40,7 @@ describe('loadConfig', () => {
         probe: { max: 600, windowS: 60 },
       },
     });
-    expect(config.communeCentresFile).toBeUndefined();
-    expect(config.communeContoursFile).toBeUndefined();
+    expect(config.retiredCommuneFiles).toEqual([]);
     expect(config.tileSources.sources).toEqual([
       {
         id: 'plan-ign',
@@ -144,8 +144,10 @@ describe('loadConfig', () => {
         probe: { enabled: false, latencySamples: 5, downloadBytes: 1_000_000, uploadBytes: 0, stepTimeoutMs: 8000 },
         track: { spacingM: 50, intervalS: 60 },
       },
-      communeCentresFile: centresFile,
-      communeContoursFile: centresFile,
+      retiredCommuneFiles: [
+        { name: 'COMMUNE_CENTRES_FILE', value: centresFile },
+        { name: 'COMMUNE_CONTOURS_FILE', value: centresFile },
+      ],
     });
   });
 
@@ -239,8 +241,6 @@ describe('loadConfig', () => {
     [{ PROBE_STEP_TIMEOUT_MS: '100' }, 'PROBE_STEP_TIMEOUT_MS=« 100 » : attendu un entier de 500 à 60000'],
     [{ TRACK_SPACING_M: '0' }, 'TRACK_SPACING_M=« 0 » : attendu un entier de 10 à 5000'],
     [{ TRACK_INTERVAL_S: 'souvent' }, 'TRACK_INTERVAL_S=« souvent » : attendu un entier de 5 à 3600'],
-    [{ COMMUNE_CENTRES_FILE: '/nulle/part.json' }, 'COMMUNE_CENTRES_FILE=« /nulle/part.json » : fichier introuvable'],
-    [{ COMMUNE_CONTOURS_FILE: '/nulle/part.geojson' }, 'COMMUNE_CONTOURS_FILE=« /nulle/part.geojson » : fichier introuvable'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -144,7 +144,7 @@ describe('the grid kept by the store', () => {
     await store.setReportHidden(reports[3]!.id, false, null);
     await check();
     // Placing the unplaced readings rebuilds their cells, all-periods rows (10 km ones too) included.
-    await store.placeUnplaced(() => ({ commune: '34261', departement: '34' }));
+    await store.placeAgain(0, (row) => (row.commune === null ? { commune: '34261', departement: '34', placement: 'outline', outsideCommunes: row.outsideCommunes } : null));
     for (const [id, place] of places) if (place.departement === null) places.set(id, { ...place, commune: '34261', departement: '34' });
     await check();
     expect((await storedGrid(store, 200, ['34'])).groups).toEqual(recomputed(accepted, places, 200, ['34']).groups);
@@ -155,7 +155,7 @@ describe('the grid kept by the store', () => {
     const readings = [makeReading(), makeReading({ operator: 'sfr' }), makeReading({ ...NIMES })];
     await store.ingest(readings);
     expect((await storedGrid(store, 200, ['34'])).groups).toEqual([]);
-    await store.placeUnplaced((lat) => (lat > 43.8 ? { commune: '30189', departement: '30' } : { commune: '34261', departement: '34' }));
+    await store.placeAgain(0, ({ lat }) => ({ commune: lat > 43.8 ? '30189' : '34261', departement: lat > 43.8 ? '30' : '34', placement: 'outline', outsideCommunes: false }));
     const places = new Map(readings.map((r) => [r.id, { accountId: null, commune: null, departement: r.lat > 43.8 ? '30' : '34', outsideCommunes: false }]));
     expect(await storedGrid(store, 200, ['34'])).toEqual(recomputed(readings, places, 200, ['34']));
     expect(await storedGrid(store, 1000, ['30'])).toEqual(recomputed(readings, places, 1000, ['30']));
@@ -185,7 +185,7 @@ describe('the grid kept by the store', () => {
 
     const store = openSqliteStore(file);
     stores.push(store);
-    expect(SCHEMA_VERSION).toBe(7);
+    expect(SCHEMA_VERSION).toBe(9);
     const places = new Map(readings.map((r, i) => [r.id, { accountId: i === 0 ? 'a1' : null, commune: null, departement: i === 2 ? '30' : '34', outsideCommunes: false }]));
     const expected = recomputed(readings, places);
     expect((await storedGrid(store, 200)).groups).toEqual(expected.groups);

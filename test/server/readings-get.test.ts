@@ -47,7 +47,7 @@ describe('GET /api/v1/readings', () => {
           type: 'Feature',
           id: reading.id,
           geometry: { type: 'Point', coordinates: [3.5494, 43.7339] },
-          properties: { ...reading, level: 'CL', commune: '34261', outsideCommunes: false },
+          properties: { ...reading, level: 'CL', commune: '34261', outsideCommunes: false, placement: 'centre' },
         },
       ],
     });

@@ -32,7 +32,7 @@ export function readingScope(user: User): ReadingScope {
  */
 export function placeReading(user: User, place: Place | null, departementOf: (commune: string) => string | undefined): ReadingPlacement {
   if (place) {
-    return { accountId: user.id, ...place, outsideCommunes: user.role === 'agent' && !user.communes.includes(place.commune) };
+    return { accountId: user.id, ...place, outsideCommunes: user.role === 'agent' && place.commune !== null && !user.communes.includes(place.commune) };
   }
   const departements = new Set(user.communes.map(departementOf));
   const departement = user.role === 'agent' && departements.size === 1 ? ([...departements][0] ?? null) : null;

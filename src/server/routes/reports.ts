@@ -6,7 +6,7 @@ import type { Bbox, FeatureCollection, PointFeature } from '../../domain/geojson
 import type { Accounts } from '../accounts.ts';
 import { actorOf } from '../accounts.ts';
 import { hiddenReportsVisibleTo, mayModerateReport, seesReportInFull } from '../access/scope.ts';
-import type { Communes } from '../communes/communes.ts';
+import type { Communes, PlaceMethod } from '../communes/communes.ts';
 import type { SecuritySettings } from '../config.ts';
 import { routeRateLimit } from '../security.ts';
 import { InvalidCursorError } from '../storage/reading-store.ts';
@@ -38,6 +38,8 @@ export interface ReportRoutesOptions {
 export type FullReportProperties = Report & {
   commune: string | null;
   departement: string | null;
+  /** How the server placed it: by a commune's outline, at the nearest centre (approximate), or in its département only. */
+  placement: PlaceMethod | null;
   receivedAt: string;
   hidden: boolean;
   hiddenReason: string | null;
@@ -90,7 +92,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
         await store.ingestReports(
           valid.map((report) => {
             const place = communes.locate(report.lat, report.lon);
-            return { report, commune: place?.commune ?? null, departement: place?.departement ?? null };
+            return { report, commune: place?.commune ?? null, departement: place?.departement ?? null, placement: place?.placement ?? null, ...(place && { placedWith: place.placedWith }) };
           }),
           { receivedAt: new Date(now()).toISOString() },
         );
@@ -187,6 +189,7 @@ function fullFeature(stored: StoredReport): PointFeature<FullReportProperties> {
       ...report,
       commune: stored.commune,
       departement: stored.departement,
+      placement: stored.placement,
       receivedAt: stored.receivedAt,
       hidden: stored.hidden,
       hiddenReason: stored.hiddenReason,

@@ -4,6 +4,7 @@ import type { Operator } from '../../domain/operators.ts';
 import type { ClusterAccumulator } from '../../domain/reading-clusters.ts';
 import type { Reading } from '../../domain/reading.ts';
 import type { Technology } from '../../domain/signal.ts';
+import type { PlaceMethod } from '../communes/communes.ts';
 
 /** What became of one reading handed to `ingest`. */
 export type IngestOutcome = 'accepted' | 'duplicate' | 'conflict';
@@ -34,7 +35,14 @@ export interface ReadingPlacement {
   departement: string | null;
   /** Sent by an agent from outside the communes they record for. */
   outsideCommunes: boolean;
+  /** How the point was placed (communes.ts); null or absent: not by its position. */
+  placement?: PlaceMethod | null;
+  /** The commune data import it was placed with (PlaceStore.referenceGeneration); absent: never placed, so placed at the next start. */
+  placedWith?: number;
 }
+
+/** placed_with of a row never placed by its position: placed again at the next start. */
+export const NEVER_PLACED = -1;
 
 export const UNPLACED: ReadingPlacement = { accountId: null, commune: null, departement: null, outsideCommunes: false };
 
@@ -75,7 +83,7 @@ export type ReadingClusterFeature = ReturnType<ClusterAccumulator['features']>[n
 export interface ReadingPage {
   readings: Reading[];
   /** Where each reading of `readings` lies, same order. */
-  places: Pick<ReadingPlacement, 'commune' | 'outsideCommunes'>[];
+  places: (Pick<ReadingPlacement, 'commune' | 'outsideCommunes'> & { placement: PlaceMethod | null })[];
   /** Present when more readings match. */
   nextCursor?: string;
 }
@@ -116,11 +124,6 @@ export interface ReadingStore {
   communesInCells(cells: readonly CellRef[]): Promise<string[]>;
   /** Who a stored reading is attributed to; undefined when no reading has this id. */
   attribution(readingId: string): Promise<ReadingAttribution | undefined>;
-  /**
-   * Gives a commune to the readings that have none yet (stored before accounts existed, or
-   * before the server had commune data); answers how many it placed.
-   */
-  placeUnplaced(locate: (lat: number, lon: number) => { commune: string; departement: string } | null): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,13 @@
 import type { Bbox } from '../../domain/geojson.ts';
 import type { Report } from '../../domain/report.ts';
+import type { PlaceMethod } from '../communes/communes.ts';
 
 export interface StoredReport {
   report: Report;
   commune: string | null;
   departement: string | null;
+  /** How the server placed it (communes.ts): reviewers see it. */
+  placement: PlaceMethod | null;
   receivedAt: string;
   hidden: boolean;
   hiddenReason: string | null;
@@ -18,6 +21,9 @@ export interface ReportIngestItem {
   report: Report;
   commune: string | null;
   departement: string | null;
+  /** As ReadingPlacement's placement and placedWith (absent: placed at the next start). */
+  placement?: PlaceMethod | null;
+  placedWith?: number;
 }
 
 export interface ReportIngestOptions {

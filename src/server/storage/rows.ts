@@ -9,6 +9,7 @@ import { emptyLevelCounts } from '../../domain/reading-clusters.ts';
 import type { Report } from '../../domain/report.ts';
 import type { Technology } from '../../domain/signal.ts';
 import type { Zone, ZoneHistoryEntry, ZoneNeed, ZoneStatus } from '../../domain/zone.ts';
+import type { PlaceMethod } from '../communes/communes.ts';
 import type { ApiTokenRecord, SessionRecord, StoredAuditEntry, UserRecord } from './account-store.ts';
 import type { CampaignReadingGroup } from './campaign-store.ts';
 import { BASE_RESOLUTION_M } from './grid-batch.ts';
@@ -29,6 +30,7 @@ export interface ReadingRow {
   body: string;
   commune: string | null;
   outside_communes: boolean;
+  placement: PlaceMethod | null;
 }
 
 export interface UserRow {
@@ -80,6 +82,7 @@ export interface ReportRow {
   body: string;
   commune: string | null;
   departement: string | null;
+  placement: PlaceMethod | null;
   received_at: string;
   hidden: boolean;
   hidden_reason: string | null;
@@ -170,7 +173,7 @@ export function toReadingPage(rows: ReadingRow[], limit: number): ReadingPage {
   const kept = more ? rows.slice(0, limit) : rows;
   return {
     readings: kept.map((row) => JSON.parse(row.body) as Reading),
-    places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes })),
+    places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes, placement: row.placement })),
     ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
   };
 }
@@ -222,6 +225,7 @@ export const toReport = (row: ReportRow): StoredReport => ({
   report: JSON.parse(row.body) as Report,
   commune: row.commune,
   departement: row.departement,
+  placement: row.placement,
   receivedAt: row.received_at,
   hidden: row.hidden,
   hiddenReason: row.hidden_reason,

@@ -231,6 +231,39 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at_ms);
   ALTER TABLE api_tokens ADD COLUMN expires_at text;
   `,
+  // 4. Commune reference data in the database (as SQLite's migration 9): outlines and centres
+  //    loaded by `npm run communes`, each import; how each reading and report was placed and
+  //    with which import (-1: never, so placed again at the next start).
+  `
+  CREATE TABLE commune_shapes (
+    kind text NOT NULL CHECK (kind IN ('outline', 'centre')),
+    code text NOT NULL,
+    commune text NOT NULL,
+    name text NOT NULL,
+    departement text NOT NULL,
+    geometry text NOT NULL,
+    load_seq bigint NOT NULL,
+    UNIQUE (kind, code)
+  );
+  CREATE INDEX commune_shapes_by_commune ON commune_shapes (commune, kind);
+  CREATE INDEX commune_shapes_by_departement ON commune_shapes (kind, departement);
+  CREATE TABLE commune_loads (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL,
+    source text NOT NULL,
+    departements text NOT NULL,
+    count integer NOT NULL,
+    loaded_at text NOT NULL
+  );
+  ALTER TABLE readings ADD COLUMN placement text;
+  ALTER TABLE readings ADD COLUMN placed_with bigint NOT NULL DEFAULT -1;
+  UPDATE readings SET placement = 'centre' WHERE commune IS NOT NULL;
+  CREATE INDEX readings_by_placed_with ON readings (placed_with, seq);
+  ALTER TABLE reports ADD COLUMN placement text;
+  ALTER TABLE reports ADD COLUMN placed_with bigint NOT NULL DEFAULT -1;
+  UPDATE reports SET placement = 'centre' WHERE commune IS NOT NULL;
+  CREATE INDEX reports_by_placed_with ON reports (placed_with, seq);
+  `,
 ];
 
 /** The schema version this code reads and writes. */

@@ -4,7 +4,7 @@ import { readingLevel } from '../../../domain/level.ts';
 import { canonicalJson } from '../../../domain/reading.ts';
 import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import type { GridStore } from '../grid-store.ts';
-import { UNPLACED, type IngestOutcome, type IngestResult, type ReadingStore } from '../reading-store.ts';
+import { NEVER_PLACED, UNPLACED, type IngestOutcome, type IngestResult, type ReadingStore } from '../reading-store.ts';
 import type { ReportStore } from '../report-store.ts';
 import { decodeCursor } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
@@ -26,14 +26,14 @@ import { createPostgresReports } from './postgres-reports.ts';
  * drawn beforehand, still follows the order they were handed in, as SQLite's does.
  */
 
-const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes';
+const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes, r.placement';
 
 /** The columns an ingest writes, with their types; each row's values below follow this order. */
 const INSERT_COLUMNS = [
   ['seq', 'bigint'], ['id', 'text'], ['recorded_at', 'text'], ['recorded_at_ms', 'bigint'], ['lat', 'float8'], ['lon', 'float8'],
   ['operator', 'text'], ['technology', 'text'], ['level', 'text'], ['source', 'text'], ['body', 'text'], ['received_at', 'text'],
   ['account_id', 'text'], ['commune', 'text'], ['departement', 'text'], ['outside_communes', 'boolean'], ['cell_n', 'int'],
-  ['cell_e', 'int'], ['campaign_id', 'text'], ['track_id', 'text'],
+  ['cell_e', 'int'], ['campaign_id', 'text'], ['track_id', 'text'], ['placement', 'text'], ['placed_with', 'bigint'],
 ] as const;
 
 /** unnest of the ranges of 200 m cell corners inside cells of any resolution (a multiple of 200 m), as u(n0, n1, e0, e1). */
@@ -75,7 +75,7 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
               seqs[k]!, reading.id, reading.recordedAt, Date.parse(reading.recordedAt), reading.lat, reading.lon, reading.operator,
               reading.technology, readingLevel(reading), reading.source, bodies[index]!, receivedAt, place.accountId, place.commune,
               place.departement, place.outsideCommunes, cell?.north ?? null, cell?.east ?? null, reading.campaignId ?? null,
-              reading.trackId ?? null,
+              reading.trackId ?? null, place.placement ?? null, place.placedWith ?? NEVER_PLACED,
             ] as const;
           })
           .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
@@ -162,45 +162,6 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
     async attribution(readingId) {
       const { rows } = await pool.query<{ account_id: string | null; source: string }>('SELECT account_id, source FROM readings WHERE id = $1', [readingId]);
       return rows[0] && { accountId: rows[0].account_id, source: rows[0].source };
-    },
-
-    async placeUnplaced(locate) {
-      let placed = 0;
-      let after = 0;
-      for (;;) {
-        const { rows } = await pool.query<{ seq: number; lat: number; lon: number }>(
-          'SELECT seq, lat, lon FROM readings WHERE commune IS NULL AND seq > $1 ORDER BY seq LIMIT 1000',
-          [after],
-        );
-        if (rows.length === 0) return placed;
-        const places = rows.flatMap((row) => {
-          const place = locate(row.lat, row.lon);
-          return place ? [[row.seq, place.commune, place.departement] as const] : [];
-        });
-        if (places.length > 0) {
-          placed += await inTransaction(pool, async (client) => {
-            // `commune IS NULL` again: another process starting at the same moment may have placed some.
-            const { rows: updated } = await client.query<{ cell_n: number | null; cell_e: number | null }>(
-              `UPDATE readings r SET commune = u.commune, departement = u.departement
-               FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(seq, commune, departement)
-               WHERE r.seq = u.seq AND r.commune IS NULL RETURNING r.cell_n, r.cell_e`,
-              [places.map((p) => p[0]), places.map((p) => p[1]), places.map((p) => p[2])],
-            );
-            if (maintainGrid) {
-              // Grid rows are per département: those of the readings placed now are recomputed.
-              const touched = new Map<string, CellRef>();
-              for (const row of updated) {
-                if (row.cell_n === null || row.cell_e === null) continue;
-                const coarse = coarserCell({ resolutionM: BASE_RESOLUTION_M, north: row.cell_n, east: row.cell_e }, 1000);
-                touched.set(`${coarse.north}/${coarse.east}`, coarse);
-              }
-              await rebuildGrid(client, touched.values());
-            }
-            return updated.length;
-          });
-        }
-        after = rows[rows.length - 1]!.seq;
-      }
     },
 
     ...createPostgresReports(pool),

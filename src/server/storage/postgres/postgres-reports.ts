@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Report } from '../../../domain/report.ts';
+import { NEVER_PLACED } from '../reading-store.ts';
 import type { ReportOutcome, ReportStore } from '../report-store.ts';
 import { repeatSearch, repeats } from '../report-collapse.ts';
 import { toReport, type ReportRow } from '../rows.ts';
@@ -26,7 +27,7 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         const batch = gridBatch();
         const outcomes: ReportOutcome[] = [];
         // One report after the other: a later report of the call may repeat an earlier one.
-        for (const { report, commune, departement } of items) {
+        for (const { report, commune, departement, placement = null, placedWith = NEVER_PLACED } of items) {
           const reportedAtMs = Date.parse(report.reportedAt);
           const placed = { lat: report.lat, lon: report.lon, reportedAtMs };
           const search = repeatSearch(placed);
@@ -54,9 +55,9 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
             continue;
           }
           const inserted = await client.query(
-            `INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
-            [report.id, reportedAtMs, report.lat, report.lon, report.operator, report.problem, report.setting, commune, departement, JSON.stringify(report), options.receivedAt],
+            `INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, placement, placed_with)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING`,
+            [report.id, reportedAtMs, report.lat, report.lon, report.operator, report.problem, report.setting, commune, departement, JSON.stringify(report), options.receivedAt, placement, placedWith],
           );
           if (inserted.rowCount !== 1) {
             outcomes.push('duplicate');

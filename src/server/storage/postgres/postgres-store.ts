@@ -4,6 +4,7 @@ import { createPostgresCampaigns } from './postgres-campaigns.ts';
 import { createPostgresCounters } from './postgres-counters.ts';
 import { createPool, type PostgresPoolOptions } from './postgres-db.ts';
 import { migratePostgres } from './postgres-migrations.ts';
+import { createPostgresPlaces } from './postgres-places.ts';
 import { createPostgresReadings } from './postgres-readings.ts';
 import { createPostgresZones } from './postgres-zones.ts';
 
@@ -35,6 +36,7 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
     ...createPostgresZones(pool),
     ...createPostgresCampaigns(pool),
     ...createPostgresCounters(pool),
+    ...createPostgresPlaces(pool, { maintainGrid }),
     async close() {
       if (closed) return;
       closed = true;

@@ -6,6 +6,7 @@ import { canonicalJson, type Reading } from '../../../domain/reading.ts';
 import type { Report } from '../../../domain/report.ts';
 import { DuplicateEmailError } from '../account-store.ts';
 import {
+  NEVER_PLACED,
   UNPLACED,
   type IngestOutcome,
   type IngestResult,
@@ -25,6 +26,7 @@ import { createSqliteReadingClusters } from './sqlite-reading-clusters.ts';
 import { filterParams, FILTER_SQL, SCOPE_SQL } from './sqlite-reading-filter.ts';
 import { auditRow, readingRow, reportRow, userRow, type SqliteAuditRow, type SqliteReadingRow, type SqliteReportRow, type SqliteUserRow } from './sqlite-rows.ts';
 import { createSqliteZones } from './sqlite-zones.ts';
+import { createSqlitePlaces } from './sqlite-places.ts';
 import type { Store } from '../store.ts';
 
 /**
@@ -295,6 +297,43 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at_ms);
   ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
   `,
+  // 9. Commune reference data in the database (issue 15): outlines and centres loaded by
+  //    `npm run communes` (commune_shapes; commune: the current commune a code belongs to),
+  //    each import in commune_loads. Readings and reports gain how they were placed
+  //    (placement: outline, centre, departement, or NULL) and the import they were placed
+  //    with (placed_with: commune_loads.seq, 0 with none, -1 never): those placed with an
+  //    older one are placed again (placeAgain), the rows stored before this migration at the
+  //    next start. Their communes came from the nearest centre.
+  `
+  CREATE TABLE commune_shapes (
+    kind TEXT NOT NULL CHECK (kind IN ('outline', 'centre')),
+    code TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    name TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    geometry TEXT NOT NULL,
+    load_seq INTEGER NOT NULL,
+    UNIQUE (kind, code)
+  );
+  CREATE INDEX commune_shapes_by_commune ON commune_shapes (commune, kind);
+  CREATE INDEX commune_shapes_by_departement ON commune_shapes (kind, departement);
+  CREATE TABLE commune_loads (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    departements TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    loaded_at TEXT NOT NULL
+  );
+  ALTER TABLE readings ADD COLUMN placement TEXT;
+  ALTER TABLE readings ADD COLUMN placed_with INTEGER NOT NULL DEFAULT -1;
+  UPDATE readings SET placement = 'centre' WHERE commune IS NOT NULL;
+  CREATE INDEX readings_by_placed_with ON readings (placed_with, seq);
+  ALTER TABLE reports ADD COLUMN placement TEXT;
+  ALTER TABLE reports ADD COLUMN placed_with INTEGER NOT NULL DEFAULT -1;
+  UPDATE reports SET placement = 'centre' WHERE commune IS NOT NULL;
+  CREATE INDEX reports_by_placed_with ON reports (placed_with, seq);
+  `,
 ];
 
 /**
@@ -313,7 +352,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 // the box; the comparisons on lon/lat then keep the exact answer. Their unary + keeps SQLite
 // from scanning the position index (migration 6) instead of the R*Tree: for the small boxes
 // pages are asked for, the R*Tree is faster.
-const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes';
+const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes, r.placement';
 const IN_BBOX = `
   p.min_lon <= @maxLon AND p.max_lon >= @minLon AND p.min_lat <= @maxLat AND p.max_lat >= @minLat
   AND +r.lon BETWEEN @minLon AND @maxLon AND +r.lat BETWEEN @minLat AND @maxLat`;
@@ -353,26 +392,26 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const zones = createSqliteZones(db);
   const campaigns = createSqliteCampaigns(db);
   const readingClusters = createSqliteReadingClusters(db);
+  const places = createSqlitePlaces(db, grid, maintainGrid);
 
   // ---- readings
   const insertReading = db.prepare<
     [
       string, string, number, number, number, string, string, string, string, string, string,
       string | null, string | null, string | null, number, number | null, number | null, string | null, string | null,
+      string | null, number,
     ]
   >(`
     INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at,
-                          account_id, commune, departement, outside_communes, cell_n, cell_e, campaign_id, track_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          account_id, commune, departement, outside_communes, cell_n, cell_e, campaign_id, track_id,
+                          placement, placed_with)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`);
   const insertPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
   );
   const storedBody = db.prepare<[string], string>('SELECT body FROM readings WHERE id = ?').pluck();
   const attributionOf = db.prepare<[string], { account_id: string | null; source: string }>('SELECT account_id, source FROM readings WHERE id = ?');
-  const unplacedAfter = db.prepare<[number], { seq: number; lat: number; lon: number; cell_n: number | null; cell_e: number | null }>(
-    'SELECT seq, lat, lon, cell_n, cell_e FROM readings WHERE commune IS NULL AND seq > ? ORDER BY seq LIMIT 1000',
-  );
   const cellReadings = db.prepare<Record<string, unknown>, SqliteReadingRow>(`
     WITH c (n0, n1, e0, e1) AS (
       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
@@ -388,7 +427,6 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       'SELECT DISTINCT commune FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? AND commune IS NOT NULL',
     )
     .pluck();
-  const setPlace = db.prepare<[string, string, number]>('UPDATE readings SET commune = ?, departement = ? WHERE seq = ?');
   const pageStatements = new Map<string, Database.Statement<Record<string, unknown>, SqliteReadingRow>>();
   const pageStatement = (bbox: boolean, scope: ReadingScope['kind']) => {
     const key = `${bbox}/${scope}`;
@@ -427,6 +465,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         cell?.east ?? null,
         reading.campaignId ?? null,
         reading.trackId ?? null,
+        place.placement ?? null,
+        place.placedWith ?? NEVER_PLACED,
       );
       let outcome: IngestOutcome;
       if (inserted.changes === 1) {
@@ -491,8 +531,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
 
   // ---- reports
   const insertReport = db.prepare(`
-    INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at)
-    VALUES (@id, @reportedAtMs, @lat, @lon, @operator, @problem, @setting, @commune, @departement, @body, @receivedAt)
+    INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, placement, placed_with)
+    VALUES (@id, @reportedAtMs, @lat, @lon, @operator, @problem, @setting, @commune, @departement, @body, @receivedAt, @placement, @placedWith)
     ON CONFLICT (id) DO NOTHING`);
   const insertReportPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO reports_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
@@ -519,7 +559,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   // rolls back must not be written by the next one.
   const ingestReportsAndGrid = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] => {
     const reportBatch = grid.batch();
-    const outcomes = items.map(({ report, commune, departement }): ReportOutcome => {
+    const outcomes = items.map(({ report, commune, departement, placement = null, placedWith = NEVER_PLACED }): ReportOutcome => {
       if (reportById.get(report.id)) return 'duplicate';
       const reportedAtMs = Date.parse(report.reportedAt);
       const placed = { lat: report.lat, lon: report.lon, reportedAtMs };
@@ -542,6 +582,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         departement,
         body: JSON.stringify(report),
         receivedAt: options.receivedAt,
+        placement,
+        placedWith,
       });
       insertReportPosition.run(inserted.lastInsertRowid, report.lon, report.lon, report.lat, report.lat);
       reportBatch.addReport(report, departement, 1);
@@ -608,37 +650,11 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
 
     ...zones,
     ...campaigns,
+    ...places,
 
     async attribution(readingId) {
       const row = attributionOf.get(readingId);
       return row && { accountId: row.account_id, source: row.source };
-    },
-
-    async placeUnplaced(locate) {
-      let placed = 0;
-      let after = 0;
-      for (;;) {
-        const rows = unplacedAfter.all(after);
-        if (rows.length === 0) return placed;
-        db.transaction(() => {
-          // Grid rows are per département: those of the readings placed now are recomputed.
-          const touched = new Map<string, CellRef>();
-          for (const row of rows) {
-            const place = locate(row.lat, row.lon);
-            if (place) {
-              setPlace.run(place.commune, place.departement, row.seq);
-              placed += 1;
-              if (row.cell_n !== null && row.cell_e !== null) {
-                const north = Math.floor(row.cell_n / 1000) * 1000;
-                const east = Math.floor(row.cell_e / 1000) * 1000;
-                touched.set(`${north}/${east}`, { resolutionM: 1000, north, east });
-              }
-            }
-          }
-          if (maintainGrid) grid.rebuild(touched.values());
-        }).immediate();
-        after = rows[rows.length - 1]!.seq;
-      }
     },
 
     async createUser(user) {
