@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ROLE_LABELS, type Role } from '../domain/account.ts';
+import { AboutScreen } from './about/AboutScreen.tsx';
 import { SessionExpiredBanner } from './account/SessionExpiredBanner.tsx';
 import { SignInScreen } from './account/SignInScreen.tsx';
 import { signOut } from './account/sign-in.ts';
@@ -139,7 +140,9 @@ export function App() {
       )}
       {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
       <main class={WIDE_TABS.has(tab) ? 'wide' : undefined}>
-        {!loaded ? null : tab === '#signaler' ? (
+        {!loaded ? null : hash === '#a-propos' ? (
+          <AboutScreen />
+        ) : tab === '#signaler' ? (
           <ReportScreen />
         ) : !user ? (
           <SignInScreen />

@@ -17,6 +17,9 @@ export function SignInScreen() {
       </div>
     </section>
   );
+      <p class="hint">
+        <a href="#a-propos">À propos et crédits</a>
+      </p>
 }
 
 /** A link followed before signing in (a zone's dossier, a filtered map) opens once signed in; « Connexion » itself leads to the role's first screen. */
