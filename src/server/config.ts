@@ -24,9 +24,9 @@ export interface RateLimits {
 
 export interface SecuritySettings {
   /** How long a browser session lasts at most, however much it is used: a field day offline must not end it. */
+  sessionDays: number;
   /** A session unused for longer ends (401); each use extends it, up to `sessionDays`. */
   sessionIdleDays: number;
-  sessionDays: number;
   /** 'auto': Secure cookie when the request came over HTTPS. */
   cookieSecure: boolean | 'auto';
   /** fastify's trustProxy: whether X-Forwarded-For/-Proto from a reverse proxy are believed. */
@@ -35,8 +35,8 @@ export interface SecuritySettings {
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
-  sessionIdleDays: 14,
   sessionDays: 30,
+  sessionIdleDays: 14,
   cookieSecure: 'auto',
   trustProxy: false,
   rateLimits: {
@@ -156,12 +156,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     tileSources: readTileSources(env, { integer, flag }, problems),
     security: {
       sessionDays: integer('SESSION_DAYS', defaults.sessionDays, 1, 365),
+      sessionIdleDays: integer('SESSION_IDLE_DAYS', defaults.sessionIdleDays, 1, 365),
       cookieSecure: cookieSecure === 'auto' ? 'auto' : cookieSecure === 'true',
       trustProxy: trustProxy(env.TRUST_PROXY, problems),
       rateLimits: {
         reports: limit('REPORT_RATE', defaults.rateLimits.reports),
         login: limit('LOGIN_RATE', defaults.rateLimits.login),
-      sessionIdleDays: integer('SESSION_IDLE_DAYS', defaults.sessionIdleDays, 1, 365),
         loginFailuresPerEmail: limit('LOGIN_EMAIL_RATE', defaults.rateLimits.loginFailuresPerEmail),
         publicReads: limit('PUBLIC_RATE', defaults.rateLimits.publicReads),
         probe: limit('PROBE_RATE', defaults.rateLimits.probe),

@@ -52,9 +52,9 @@ export interface SessionRow {
   csrf_token: string;
   created_at_ms: number;
   expires_at_ms: number;
+  last_seen_at_ms: number;
 }
 
-  last_seen_at_ms: number;
 export interface TokenRow {
   id: string;
   user_id: string;
@@ -62,9 +62,9 @@ export interface TokenRow {
   token_hash: string;
   created_at: string;
   last_used_at: string | null;
+  expires_at: string | null;
 }
 
-  expires_at: string | null;
 export interface AuditRow {
   seq: number;
   at: string;
@@ -197,20 +197,20 @@ export const toSession = (row: SessionRow): SessionRecord => ({
   csrfToken: row.csrf_token,
   createdAtMs: row.created_at_ms,
   expiresAtMs: row.expires_at_ms,
+  lastSeenAtMs: row.last_seen_at_ms,
 });
 
 export const toToken = (row: TokenRow): ApiTokenRecord => ({
-  lastSeenAtMs: row.last_seen_at_ms,
   id: row.id,
   userId: row.user_id,
   name: row.name,
   tokenHash: row.token_hash,
   createdAt: row.created_at,
   lastUsedAt: row.last_used_at,
+  expiresAt: row.expires_at,
 });
 
 export const toAuditEntry = (row: AuditRow): StoredAuditEntry => ({
-  expiresAt: row.expires_at,
   seq: row.seq,
   at: row.at,
   actorId: row.actor_id,
