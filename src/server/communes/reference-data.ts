@@ -91,7 +91,7 @@ export function describeReference(communes: Communes): string[] {
   lines.push(`Communes : ${outlinePart} ; ${centrePart}.`);
   if (outlines.size === 0) {
     lines.push(
-      'Sans contours de communes, relevés et signalements n’ont que leur département (ou une commune approchée par le centre le plus proche). ' +
+      `Sans contours de communes, relevés et signalements n’ont que leur département${centres.size > 0 ? ' (ou une commune approchée par le centre le plus proche, là où des centres sont chargés)' : ''}. ` +
         'Pour les charger : npm run communes -- fetch --departement NN (ou import FICHIER).',
     );
   } else {
