@@ -17,6 +17,11 @@ const PLAIN_NUMBER = '[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?';
 
 /** A text cell a spreadsheet could run: apostrophes (or none), then a formula character; not a plain number. No `g` flag: `test` keeps no state. */
 export const NEEDS_APOSTROPHE = new RegExp(`^(?!${PLAIN_NUMBER}$)'*[${FORMULA_START}]`);
+/**
+ * The same for the spreadsheet dialect, whose numbers are written with a decimal comma
+ * (`-1,5`, `43,7339`): such a cell is a plain number too, never run.
+ */
+export const NEEDS_APOSTROPHE_DECIMAL_COMMA = new RegExp(`^(?!${PLAIN_NUMBER.replaceAll('\\.', '[.,]')}$)'*[${FORMULA_START}]`);
 /** What the writer made of such a cell: one more apostrophe in front. */
 const WRITTEN_WITH_APOSTROPHE = new RegExp(`^'+[${FORMULA_START}]`);
 
