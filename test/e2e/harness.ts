@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
-import { createCommunes } from '../../src/server/communes/communes.ts';
+import { createCommunes, type Communes } from '../../src/server/communes/communes.ts';
 import type { CommuneOutlines } from '../../src/server/communes/outlines.ts';
 import { openStore } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
@@ -78,9 +78,14 @@ export interface TestServer {
  * The real app server on a fresh SQLite file (or two instances on PostgreSQL: see
  * TWO_INSTANCES_ON_POSTGRES), plus a loopback tile server, on free ports.
  * `staticDir` serves another copy of the built app (a test that ships a new version);
- * `communeOutlines` gives GET /api/v1/communes/:code/outline something to answer.
+ * `communeOutlines` gives GET /api/v1/communes/:code/outline something to answer; `communes`
+ * replaces the two commune centres below (`createCommunes()`: a default install's data).
  */
-export async function startServer({ staticDir = E2E_DIST, communeOutlines }: { staticDir?: string; communeOutlines?: CommuneOutlines } = {}): Promise<TestServer> {
+export async function startServer({
+  staticDir = E2E_DIST,
+  communeOutlines,
+  communes,
+}: { staticDir?: string; communeOutlines?: CommuneOutlines; communes?: Communes } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'couverture-e2e-'));
   // Every tile is the 192 px app icon: a test tells a real tile from the service worker's
   // 256 px « Non téléchargé » placeholder by its size.
@@ -120,10 +125,12 @@ export async function startServer({ staticDir = E2E_DIST, communeOutlines }: { s
       passwordCost: { N: 2 ** 10, r: 8, p: 1 },
       // Where the phone stands (Saint-Guilhem-le-Désert) and Montpellier, so that readings and
       // reports are placed in a commune and a département (34) as in production.
-      communes: createCommunes([
-        { code: '34261', lat: 43.7339, lon: 3.5494 },
-        { code: '34172', lat: 43.6108, lon: 3.8767 },
-      ]),
+      communes:
+        communes ??
+        createCommunes([
+          { code: '34261', lat: 43.7339, lon: 3.5494 },
+          { code: '34172', lat: 43.6108, lon: 3.8767 },
+        ]),
       // Two base maps on the loopback tile server: the default may be downloaded ahead (like
       // Plan IGN), the other only cached while browsing (like OpenStreetMap).
       tileSources: {
