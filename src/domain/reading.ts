@@ -36,6 +36,11 @@ export const SMS_LABELS: Record<SmsResult, string> = {
 };
 
 export const SOURCES = ['agent', 'resident', 'import'] as const;
+export const SOURCE_LABELS: Record<(typeof SOURCES)[number], string> = {
+  agent: 'Relevé d’un agent',
+  import: 'Importé d’un journal Android',
+  resident: 'Signalement d’habitant',
+};
 
 /**
  * Where a reading's position came from, when not from the device's positioning (the default,

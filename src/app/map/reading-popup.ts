@@ -1,14 +1,8 @@
 import { LEVEL_LABELS, type Level } from '../../domain/level.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
-import { SMS_LABELS, VOICE_LABELS, type Reading } from '../../domain/reading.ts';
+import { SMS_LABELS, SOURCE_LABELS, VOICE_LABELS, type Reading } from '../../domain/reading.ts';
 import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { formatTime } from '../format.ts';
-
-const SOURCE_LABELS: Record<Reading['source'], string> = {
-  agent: 'Relevé d’un agent',
-  import: 'Importé d’un journal Android',
-  resident: 'Signalement d’habitant',
-};
 
 const PROBE_LABELS: Record<NonNullable<Reading['probe']>['result'], string> = {
   reachable: 'Serveur joignable',

@@ -57,6 +57,9 @@ function ZonesList() {
         <a class="button-link" href="/api/v1/zones.csv" download>
           Liste des zones (CSV)
         </a>
+        <a class="button-link" href="/api/v1/zones.csv?format=tableur" download>
+          Liste des zones (CSV pour tableur)
+        </a>
         <a class="button-link" href="/api/v1/zones.geojson" download>
           Liste des zones (GeoJSON)
         </a>
@@ -185,6 +188,9 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
         </a>
         <a href={zoneFileUrl(zone.id, 'readings.csv')} download>
           Relevés (CSV)
+        </a>
+        <a href={`${zoneFileUrl(zone.id, 'readings.csv')}?format=tableur`} download>
+          Relevés (CSV pour tableur)
         </a>
       </div>
       <details class="zone-history">

@@ -1,4 +1,4 @@
-import { csvTable, UTF8_BOM } from '../../domain/csv.ts';
+import { csvTable, UTF8_BOM, type CsvDialect, type CsvValue } from '../../domain/csv.ts';
 import { bboxOf } from '../../domain/grid/cell-geometry.ts';
 import { cellIdAt, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { operatorProperties, type OperatorCellProperties } from '../../domain/grid/cell-geojson.ts';
@@ -6,9 +6,10 @@ import { CELL_ZONES, operatorVerdict, type CellZone, type VerdictOptions } from 
 import { cloneStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
 import { DEFAULT_GRID_FILTER, type JudgedCell } from '../../domain/grid/judge-grid.ts';
 import { cellsOutline, type MultiPolygonGeometry, type PolygonGeometry } from '../../domain/grid/outline.ts';
-import { readingLevel } from '../../domain/level.ts';
+import { LEVEL_LABELS, readingLevel } from '../../domain/level.ts';
 import { OPERATOR_LABELS, OPERATORS, type Operator } from '../../domain/operators.ts';
-import type { Reading } from '../../domain/reading.ts';
+import { SETTING_LABELS, SMS_LABELS, SOURCE_LABELS, VOICE_LABELS, type Reading } from '../../domain/reading.ts';
+import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { ZONE_NEED_LABELS, ZONE_STATUS_LABELS, type Zone } from '../../domain/zone.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { ReadingPlacement } from '../storage/reading-store.ts';
@@ -181,8 +182,38 @@ export const READING_CSV_COLUMNS = [
   'source',
 ] as const;
 
-/** readings.csv: one line per reading, who sent it left out (and the agent's free-text note too). */
-export function readingsCsv(readings: readonly { reading: Reading; place: Pick<ReadingPlacement, 'commune'> }[]): string {
+type ZoneReadingRow = { reading: Reading; place: Pick<ReadingPlacement, 'commune'> };
+
+/** readings.csv for a French spreadsheet: the same readings, headers and values in French. */
+const READING_SHEET_COLUMNS: readonly { header: string; value: (row: ZoneReadingRow) => CsvValue }[] = [
+  { header: 'Identifiant', value: ({ reading }) => reading.id },
+  { header: 'Date du relevé', value: ({ reading }) => new Date(reading.recordedAt) },
+  { header: 'Latitude', value: ({ reading }) => reading.lat },
+  { header: 'Longitude', value: ({ reading }) => reading.lon },
+  { header: 'Précision de la position (m)', value: ({ reading }) => reading.accuracyM },
+  { header: 'Maille de 200 m', value: ({ reading }) => cellIdAt(reading.lon, reading.lat) },
+  { header: 'Commune (INSEE)', value: ({ place }) => place.commune },
+  { header: 'Opérateur', value: ({ reading }) => OPERATOR_LABELS[reading.operator] },
+  { header: 'Réseau affiché', value: ({ reading }) => TECHNOLOGY_LABELS[reading.technology] },
+  { header: 'Signal (dBm)', value: ({ reading }) => reading.signalDbm },
+  { header: 'Barres de réseau', value: ({ reading }) => reading.signalBars },
+  { header: 'Niveau de couverture', value: ({ reading }) => LEVEL_LABELS[readingLevel(reading)] },
+  { header: 'Situation', value: ({ reading }) => SETTING_LABELS[reading.setting] },
+  { header: 'Test d’appel', value: ({ reading }) => reading.voice && VOICE_LABELS[reading.voice] },
+  { header: 'Test SMS', value: ({ reading }) => reading.sms && SMS_LABELS[reading.sms] },
+  { header: 'Origine du relevé', value: ({ reading }) => SOURCE_LABELS[reading.source] },
+];
+
+/**
+ * readings.csv: one line per reading, who sent it left out (and the agent's free-text note
+ * too). `machine`: the columns above, values as the API writes them; `tableur`: the same
+ * facts for a French spreadsheet (csv.ts).
+ */
+export function readingsCsv(readings: readonly ZoneReadingRow[], dialect: CsvDialect = 'machine'): string {
+  if (dialect === 'tableur') {
+    const rows = readings.map((row) => READING_SHEET_COLUMNS.map((column) => column.value(row)));
+    return UTF8_BOM + csvTable(READING_SHEET_COLUMNS.map((column) => column.header), rows, { dialect });
+  }
   const rows = readings.map(({ reading: r, place }) => [
     r.id,
     r.recordedAt,
@@ -221,8 +252,31 @@ export const ZONE_CSV_COLUMNS = [
   'notes',
 ] as const;
 
-/** zones.csv: the département's list; communes as INSEE codes separated by spaces. */
-export function zonesCsv(zones: readonly Zone[]): string {
+/** zones.csv for a French spreadsheet: the labels only (no codes of status or need), dates in Paris. */
+const ZONE_SHEET_COLUMNS: readonly { header: string; value: (zone: ReturnType<typeof zoneProperties>) => CsvValue }[] = [
+  { header: 'Identifiant', value: (p) => p.id },
+  { header: 'Nom', value: (p) => p.name },
+  { header: 'Département', value: (p) => p.departement },
+  { header: 'Étape', value: (p) => p.statusLabel },
+  { header: 'Besoin', value: (p) => p.needLabel },
+  { header: 'Précision du besoin', value: (p) => p.needDetail },
+  { header: 'Communes (INSEE)', value: (p) => p.communes.join(' ') },
+  { header: 'Mailles', value: (p) => p.cells },
+  { header: 'Taille des mailles (m)', value: (p) => p.resolutionM },
+  { header: 'Créée le', value: (p) => new Date(p.createdAt) },
+  { header: 'Modifiée le', value: (p) => new Date(p.updatedAt) },
+  { header: 'Notes', value: (p) => p.notes },
+];
+
+/** zones.csv: the département's list; communes as INSEE codes separated by spaces. `tableur`: for a French spreadsheet (csv.ts). */
+export function zonesCsv(zones: readonly Zone[], dialect: CsvDialect = 'machine'): string {
+  if (dialect === 'tableur') {
+    const rows = zones.map((zone) => {
+      const p = zoneProperties(zone);
+      return ZONE_SHEET_COLUMNS.map((column) => column.value(p));
+    });
+    return UTF8_BOM + csvTable(ZONE_SHEET_COLUMNS.map((column) => column.header), rows, { dialect });
+  }
   const rows = zones.map((zone) => {
     const p = zoneProperties(zone);
     return [p.id, p.name, p.departement, p.status, p.statusLabel, p.need, p.needLabel, p.needDetail ?? '', p.communes.join(' '), p.cells, p.resolutionM, p.createdAt, p.updatedAt, p.notes ?? ''];

@@ -9,7 +9,8 @@ import { dossierGeojson, dossierJson, readingsCsv, summarise, zoneEvidence, zone
 import type { ReadingPlacement } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { parsed } from './cells.ts';
-import { departementQuery } from './query.ts';
+import { csvFileName, csvFormatQuery } from './csv-format.ts';
+import { departementQuery, singleValued } from './query.ts';
 import { zoneInScope } from './zones.ts';
 
 export interface DossierRoutesOptions {
@@ -45,6 +46,12 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id/readings.csv', async (request, reply) => {
+    const query = parsed(reply, () => {
+      const raw = request.query as Record<string, string | string[]>;
+      singleValued(raw, ['format']);
+      return { dialect: csvFormatQuery(raw).dialect };
+    });
+    if (!query) return reply;
     const zone = await zoneInScope(store, request.params.id, request.principal!.user, reply);
     if (!zone) return reply;
     const cells = zone.cells.map((id) => parseCellId(id)!);
@@ -62,20 +69,27 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
     } while (cursor !== undefined);
     return reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', attachment(`zone-${zone.id}-releves.csv`))
-      .send(readingsCsv(rows));
+      .header('content-disposition', attachment(csvFileName(`zone-${zone.id}-releves`, query.dialect)))
+      .send(readingsCsv(rows, query.dialect));
   });
 
   for (const format of ['csv', 'geojson'] as const) {
     app.get(`/api/v1/zones.${format}`, async (request, reply) => {
-      const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
+      // The CSV also takes ?format=tableur (csv-format.ts); the GeoJSON has one form.
+      const query = parsed(reply, () => {
+        const raw = request.query as Record<string, string | string[]>;
+        if (format === 'geojson') return { ...departementQuery(raw), dialect: 'machine' as const };
+        singleValued(raw, ['departement', 'format']);
+        const { dialect, rest } = csvFormatQuery(raw);
+        return { ...departementQuery(rest), dialect };
+      });
       if (!query) return reply;
       const scope = zoneDepartement(request.principal!.user, query.departement, false);
       if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });
       const zones = await store.listZones(scope.departement);
-      const name = `zones-${scope.departement ?? 'france'}.${format}`;
-      reply.header('content-disposition', attachment(name));
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(zonesCsv(zones));
+      const base = `zones-${scope.departement ?? 'france'}`;
+      reply.header('content-disposition', attachment(format === 'csv' ? csvFileName(base, query.dialect) : `${base}.geojson`));
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(zonesCsv(zones, query.dialect));
       return reply.type('application/geo+json').send(zonesGeojson(zones));
     });
   }
