@@ -10,6 +10,8 @@
  *   list-users
  *
  * The password comes from --password, else COUVERTURE_PASSWORD, else a prompt (hidden).
+ * add-user's is provisional: its owner must choose their own at first sign-in. create-admin's
+ * is not: the first admin types it at the shell for themselves.
  * Every change is written to the audit log as done from the command line.
  */
 import { createInterface } from 'node:readline';
@@ -33,6 +35,7 @@ const USAGE = `Usage : npm run admin -- <commande> [options]
   list-users
 
 Mot de passe : --password, sinon la variable COUVERTURE_PASSWORD, sinon il est demandé.
+Celui d’add-user est provisoire : la personne choisira le sien à sa première connexion.
 La base est celle du serveur : DATABASE_URL si elle est définie, sinon DATA_DIR (./data par défaut).`;
 
 let parsed: ReturnType<typeof parse>;
@@ -144,11 +147,13 @@ try {
           role,
           ...(communes && { communes }),
           ...(values.departement && { departement: values.departement.trim() }),
+          provisional: true,
         },
         SHELL_ACTOR,
       );
       const scope = user.role === 'agent' ? `communes ${user.communes.join(', ')}` : user.role === 'reviewer' ? `département ${user.departement}` : 'tout';
       console.log(`Compte créé : ${user.email} (${user.role}, ${scope}), identifiant ${user.id}.`);
+      console.log('Mot de passe provisoire : transmettez-le à la personne, qui en choisira un autre à sa première connexion.');
       break;
     }
     case 'add-token': {
@@ -172,7 +177,7 @@ try {
       if (users.length === 0) console.log('Aucun compte. Commencez par : npm run admin -- create-admin --email … --name …');
       for (const u of users) {
         const scope = u.role === 'agent' ? u.communes.join(',') : (u.departement ?? '');
-        console.log([u.email, u.role, scope, u.disabled ? 'désactivé' : 'actif', u.name].join('\t'));
+        console.log([u.email, u.role, scope, u.disabled ? 'désactivé' : u.mustChangePassword ? 'mot de passe provisoire' : 'actif', u.name].join('\t'));
       }
       break;
     }

@@ -33,8 +33,19 @@ export interface SessionInfo {
   /** Sent back in the X-CSRF-Token header on every state-changing request made with the cookie. */
   csrfToken: string;
   expiresAt: string;
+  /**
+   * True while the password is one an admin set (new account, reset): the session may only
+   * change it (POST /api/v1/session/password), every other call answers 403 with
+   * PASSWORD_CHANGE_ERROR_CODE. The server always sends it; sessions stored by an older app lack it.
+   */
+  mustChangePassword?: boolean;
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
 /** The `code` of a 403 whose only fault is the CSRF token: the page fetches the current one and retries. */
 export const CSRF_ERROR_CODE = 'csrf-token';
+/** The `code` of a 403 to a session that must first replace its provisional password. */
+export const PASSWORD_CHANGE_ERROR_CODE = 'password-change-required';
+
+/** The shortest password the server takes (src/server/auth/passwords.ts); the forms say it first. */
+export const MIN_PASSWORD_LENGTH = 10;

@@ -37,6 +37,12 @@ export interface NewUser {
   role: Role;
   communes?: string[];
   departement?: string | null;
+  /**
+   * Someone other than the account's owner chose the password (an admin, through the API or
+   * `npm run admin -- add-user`): the owner must replace it at next sign-in. The first admin,
+   * who types their own at the server's shell, is not provisional.
+   */
+  provisional?: boolean;
 }
 
 export interface UserPatch {
@@ -178,9 +184,12 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
     return days;
   }
 
-  /** Ends every session, and the API tokens too when asked: what a lost phone or a change of power calls for. */
-  async function endAccess(userId: string, tokens: boolean): Promise<Revoked> {
-    return { sessions: await store.deleteUserSessions(userId), tokens: tokens ? await store.deleteUserApiTokens(userId) : 0 };
+  /**
+   * Ends every session (but `keepSession`, the one asking, when given), and the API tokens too
+   * when asked: what a lost phone, a change of power or a new password calls for.
+   */
+  async function endAccess(userId: string, tokens: boolean, keepSession?: string): Promise<Revoked> {
+    return { sessions: await store.deleteUserSessions(userId, keepSession), tokens: tokens ? await store.deleteUserApiTokens(userId) : 0 };
   }
 
   const sameScope = (a: Pick<User, 'communes' | 'departement'>, b: Pick<User, 'communes' | 'departement'>) =>
@@ -205,6 +214,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         ...scope,
         disabled: false,
         passwordHash: await hashPassword(password, passwordCost),
+        mustChangePassword: input.provisional === true,
         createdAt: at,
         updatedAt: at,
       };
@@ -214,7 +224,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         if (error instanceof DuplicateEmailError) throw new AccountError(`Un compte existe déjà pour « ${email} »`, 409);
         throw error;
       }
-      await audit(actor, 'user.create', 'user', record.id, { email, role, ...scope });
+      await audit(actor, 'user.create', 'user', record.id, { email, role, ...scope, ...(record.mustChangePassword && { provisionalPassword: true }) });
       return toPublicUser(record);
     },
 
@@ -225,7 +235,11 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
       const roleChanged = role !== current.role;
       const changes: UserChanges = { updatedAt: iso() };
       if (patch.name !== undefined) changes.name = checkName(patch.name);
-      if (patch.password !== undefined) changes.passwordHash = await hashPassword(checkPassword(patch.password), passwordCost);
+      if (patch.password !== undefined) {
+        changes.passwordHash = await hashPassword(checkPassword(patch.password), passwordCost);
+        // Set by an admin for someone else, it is provisional: its owner must choose their own.
+        changes.mustChangePassword = actor.id !== id;
+      }
       if (patch.disabled !== undefined) {
         if (typeof patch.disabled !== 'boolean') throw new AccountError('« disabled » doit valoir true ou false');
         if (patch.disabled && actor.id === id) throw new AccountError('Vous ne pouvez pas désactiver votre propre compte', 403);
@@ -241,13 +255,35 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         Object.assign(changes, { role, ...scope });
       }
       const updated = (await store.updateUser(id, changes))!;
-      const { passwordHash, updatedAt: _, ...shown } = changes;
+      const { passwordHash, mustChangePassword, updatedAt: _, ...shown } = changes;
       // A disabled account, a new password, role or scope ends every session and API token:
       // whoever held them must sign in again, or get a new token, under the new terms.
       const ends = changes.disabled === true || passwordHash !== undefined || roleChanged || !sameScope(current, updated);
       const revoked = ends ? await endAccess(id, true) : undefined;
-      await audit(actor, 'user.update', 'user', id, { ...shown, ...(passwordHash && { password: 'changé' }), ...(revoked && { revoked }) });
+      await audit(actor, 'user.update', 'user', id, {
+        ...shown,
+        ...(passwordHash && { password: mustChangePassword ? 'provisoire' : 'changé' }),
+        ...(revoked && { revoked }),
+      });
       return toPublicUser(updated);
+    },
+
+    /**
+     * The signed-in person replaces their password (a provisional one included) with `next`,
+     * which must be valid and differ from `current`. Whoever calls this has confirmed that
+     * `current` is the account's password (the route, counting failures as failed sign-ins).
+     * Ends the account's other sessions and its API tokens, as an admin's change does; the
+     * session asking (`keepSession`, its token hash) stays open. Answers the account as changed.
+     */
+    async changeOwnPassword(userId: string, current: string, next: unknown, keepSession: string): Promise<UserRecord> {
+      const password = checkPassword(next);
+      if (password === current) throw new AccountError('Choisissez un mot de passe différent de l’actuel');
+      const passwordHash = await hashPassword(password, passwordCost);
+      const updated = await store.updateUser(userId, { passwordHash, mustChangePassword: false, updatedAt: iso() });
+      if (!updated) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      const revoked = await endAccess(userId, true, keepSession);
+      await audit(actorOf(updated), 'user.password.change', 'user', userId, { revoked });
+      return updated;
     },
 
     /** Ends every session of the account, and its API tokens too with `tokens: true`; answers how many of each. */
@@ -341,6 +377,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         },
         csrfToken: session.csrfToken,
         expiresAt: new Date(session.expiresAtMs).toISOString(),
+        mustChangePassword: user.mustChangePassword,
       };
     },
 

@@ -86,6 +86,13 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'POST /api/v1/session': async (w) => ({ url: '/api/v1/session', payload: { email: w.target.email, password: TEST_PASSWORD }, ok: 200 }),
   'GET /api/v1/session': async () => ({ url: '/api/v1/session', ok: 200 }),
   'DELETE /api/v1/session': async () => ({ url: '/api/v1/session', ok: 204 }),
+  'POST /api/v1/session/password': async (w, _persona, headers) => {
+    // The caller's password becomes another one first, and the probe sets it back: every
+    // account keeps TEST_PASSWORD for the signIn() of the CSRF test below.
+    const other = `un autre mot de passe ${unique()}`;
+    if (headers.cookie) await w.app.inject({ method: 'POST', url: '/api/v1/session/password', headers, payload: { currentPassword: TEST_PASSWORD, newPassword: other } });
+    return { url: '/api/v1/session/password', payload: { currentPassword: other, newPassword: TEST_PASSWORD }, ok: 200 };
+  },
   'POST /api/v1/readings': async () => ({ url: '/api/v1/readings', payload: { readings: [makeReading()] }, ok: 200 }),
   'GET /api/v1/readings': async () => ({ url: '/api/v1/readings', ok: 200 }),
   'POST /api/v1/reports': async () => ({ url: '/api/v1/reports', payload: { reports: [makeReport({ lat: 43 + Math.random() })] }, ok: 200 }),

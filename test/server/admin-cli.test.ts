@@ -12,7 +12,7 @@ function admin(dataDir: string, args: string[], env: Record<string, string> = {}
 }
 
 describe('npm run admin', () => {
-  it('creates the first admin, an agent and a reviewer, a token; lists them; revokes sessions', { timeout: 60_000 }, async () => {
+  it('creates the first admin (own password), an agent and a reviewer (provisional passwords), a token; lists them; revokes sessions', { timeout: 60_000 }, async () => {
     const dataDir = join(tempDir(), 'data');
     const created = await admin(dataDir, ['create-admin', '--email', 'Admin@Example.fr', '--name', 'Admin'], { COUVERTURE_PASSWORD: 'un mot de passe solide' });
     expect(created).toMatchObject({ code: 0, stderr: '' });
@@ -20,6 +20,7 @@ describe('npm run admin', () => {
 
     const agent = await admin(dataDir, ['add-user', '--email', 'mairie@example.fr', '--name', 'Mairie', '--role', 'agent', '--communes', '34172,34003', '--password', 'mot de passe de la mairie']);
     expect(agent.stdout).toMatch(/agent, communes 34172, 34003/);
+    expect(agent.stdout).toMatch(/Mot de passe provisoire/);
     const reviewer = await admin(dataDir, ['add-user', '--email', 'ddt@example.fr', '--name', 'DDT', '--role', 'reviewer', '--departement', '34', '--password', 'mot de passe de la DDT']);
     expect(reviewer.stdout).toMatch(/reviewer, département 34/);
 
@@ -34,6 +35,8 @@ describe('npm run admin', () => {
       ['mairie@example.fr', 'agent', '34172,34003'],
       ['ddt@example.fr', 'reviewer', '34'],
     ]);
+    // The first admin typed their own password; the others must replace the one given them.
+    expect(list.stdout.trim().split('\n').map((line) => line.split('\t')[3])).toEqual(['actif', 'mot de passe provisoire', 'mot de passe provisoire']);
     expect((await admin(dataDir, ['revoke-sessions', '--email', 'mairie@example.fr'])).stdout).toMatch(/^0 session/);
 
     const store = openSqliteStore(join(dataDir, 'couverture.sqlite'));

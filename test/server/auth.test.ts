@@ -38,6 +38,7 @@ describe('POST /api/v1/session (sign in)', () => {
       },
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       expiresAt: new Date(NOW + 30 * DAY).toISOString(),
+      mustChangePassword: false,
     });
     const cookie = response.headers['set-cookie'] as string;
     expect(cookie).toMatch(/^couverture_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Strict$/);

@@ -29,6 +29,8 @@ describe('users (admin)', () => {
       communes: ['34261', '34010'],
       departement: null,
       disabled: false,
+      // The admin chose it: the person replaces it at first sign-in.
+      mustChangePassword: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CSRF_ERROR_CODE, CSRF_HEADER } from '../../domain/account.ts';
+import { CSRF_ERROR_CODE, CSRF_HEADER, PASSWORD_CHANGE_ERROR_CODE } from '../../domain/account.ts';
 import type { Accounts } from '../accounts.ts';
 import { readSessionCookie, type CookieSettings } from '../auth/cookies.ts';
 import { sameSecret } from '../auth/secrets.ts';
@@ -26,6 +26,8 @@ export const MESSAGES = {
   sessionOnly: 'Cette adresse demande une session ouverte dans le navigateur (pas un jeton d’API)',
   forbidden: 'Votre rôle ne permet pas cette action',
   csrf: 'Jeton anti-CSRF manquant ou périmé : rechargez la page',
+  passwordChange:
+    'Votre mot de passe est provisoire : choisissez le vôtre avant de continuer (écran « Choisissez votre mot de passe », ou POST /api/v1/session/password)',
 } as const;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -60,6 +62,12 @@ export function enforceRouteAccess(app: FastifyInstance, accounts: Accounts, coo
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: MESSAGES.badToken });
     }
     request.principal = identified;
+    if (identified?.via === 'session' && identified.user.mustChangePassword && rule.provisional !== 'allowed') {
+      // A password someone else chose opens nothing but the screen to replace it: public
+      // routes see an anonymous caller, the others refuse.
+      if (rule.access === 'public') request.principal = null;
+      else return reply.code(403).send({ error: MESSAGES.passwordChange, code: PASSWORD_CHANGE_ERROR_CODE });
+    }
 
     const refusal = check(rule, request);
     if (refusal) return reply.code(refusal.status).send({ error: refusal.error, ...(refusal.code && { code: refusal.code }) });

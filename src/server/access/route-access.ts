@@ -14,6 +14,9 @@ import type { Role } from '../../domain/account.ts';
  *   session's X-CSRF-Token, else 403. Requests with an API token need none.
  * - `credentials: 'ignored'`: the cookie and Authorization header are not even looked at
  *   (a resident's report is anonymous whoever sends it).
+ * - `provisional: 'allowed'`: open to a session whose password an admin set and which must
+ *   replace it first (sign in, who am I, sign out, change it). Every other route answers such
+ *   a session 403, or treats it as anonymous where the route is public.
  *
  * Finer rules that depend on the data (own communes, own département, own tokens) are in
  * scope.ts, called by the handlers.
@@ -24,6 +27,7 @@ export interface RouteRule {
   access: Access;
   csrf: boolean;
   credentials?: 'read' | 'ignored';
+  provisional?: 'allowed';
   /** What the route is, for docs/security.md and the matrix test's names. */
   summary: string;
 }
@@ -36,8 +40,9 @@ export const ROUTE_ACCESS = {
   'GET /api/v1/config': { access: 'public', csrf: false, credentials: 'ignored', summary: 'settings of this deployment' },
 
   'POST /api/v1/session': { access: 'public', csrf: false, credentials: 'ignored', summary: 'sign in (e-mail, password)' },
-  'GET /api/v1/session': { access: 'session', csrf: false, summary: 'who is signed in, with the CSRF token' },
-  'DELETE /api/v1/session': { access: 'session', csrf: true, summary: 'sign out' },
+  'GET /api/v1/session': { access: 'session', csrf: false, provisional: 'allowed', summary: 'who is signed in, with the CSRF token' },
+  'DELETE /api/v1/session': { access: 'session', csrf: true, provisional: 'allowed', summary: 'sign out' },
+  'POST /api/v1/session/password': { access: 'session', csrf: true, provisional: 'allowed', summary: 'change one’s own password (the current one confirms it)' },
 
   'POST /api/v1/readings': { access: 'signed-in', csrf: true, summary: 'upload readings, attributed to the sender' },
   'GET /api/v1/readings': { access: 'signed-in', csrf: false, summary: 'readings in the reader’s scope' },

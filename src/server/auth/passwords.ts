@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
 
 /**
  * Passwords are hashed with scrypt (node:crypto), a random 16-byte salt each, and stored as
@@ -6,7 +7,6 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  * older hashes unreadable.
  */
 
-export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 200;
 
 export interface ScryptCost {

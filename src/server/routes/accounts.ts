@@ -38,7 +38,8 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   app.post('/api/v1/users', async (request, reply) => {
     const body = objectBody(request.body, USER_FIELDS, reply);
     if (!body) return reply;
-    return handle(reply, async () => reply.code(201).send(await accounts.createUser(body as unknown as NewUser, actorOf(request.principal!.user))));
+    // The admin chose the password: its owner must replace it at first sign-in.
+    return handle(reply, async () => reply.code(201).send(await accounts.createUser({ ...(body as unknown as NewUser), provisional: true }, actorOf(request.principal!.user))));
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request, reply) => {

@@ -12,6 +12,11 @@ export interface User {
   /** Reviewers only. */
   departement: string | null;
   disabled: boolean;
+  /**
+   * The password was set by someone else (an admin, at creation or reset): until its owner
+   * chooses one, their sessions may do nothing but that (access/enforce.ts).
+   */
+  mustChangePassword: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -21,7 +26,7 @@ export interface UserRecord extends User {
   passwordHash: string;
 }
 
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'passwordHash' | 'role' | 'communes' | 'departement' | 'disabled'>> & {
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'passwordHash' | 'mustChangePassword' | 'role' | 'communes' | 'departement' | 'disabled'>> & {
   updatedAt: string;
 };
 
@@ -56,7 +61,7 @@ export interface AuditEntry {
   actorId: string | null;
   /** The actor's e-mail at the time, or "ligne de commande". */
   actorLabel: string;
-  /** e.g. user.create, user.update, user.sessions.revoke, token.create, token.revoke, report.hide, zone.create, zone.status, campaign.create. */
+  /** e.g. user.create, user.update, user.password.change, user.sessions.revoke, token.create, token.revoke, report.hide, zone.create, zone.status, campaign.create. */
   action: string;
   targetType: AuditTargetType;
   targetId: string | null;
@@ -88,8 +93,8 @@ export interface AccountStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Records a use of the session (its idle limit starts again from `atMs`). */
   touchSession(tokenHash: string, atMs: number): Promise<void>;
-  /** Answers how many sessions were deleted. */
-  deleteUserSessions(userId: string): Promise<number>;
+  /** Answers how many sessions were deleted; `exceptTokenHash`'s session, when given, is kept. */
+  deleteUserSessions(userId: string, exceptTokenHash?: string): Promise<number>;
   /** Deletes sessions past their end (`expiresAtMs <= nowMs`) or last seen at or before `idleSinceMs`. */
   deleteExpiredSessions(nowMs: number, idleSinceMs: number): Promise<number>;
 

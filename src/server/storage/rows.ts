@@ -42,6 +42,7 @@ export interface UserRow {
   communes: string[];
   departement: string | null;
   disabled: boolean;
+  must_change_password: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -187,6 +188,7 @@ export const toUser = (row: UserRow): UserRecord => ({
   communes: row.communes,
   departement: row.departement,
   disabled: row.disabled,
+  mustChangePassword: row.must_change_password,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -315,6 +317,7 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 export const USER_COLUMNS: Record<string, string> = {
   name: 'name',
   passwordHash: 'password_hash',
+  mustChangePassword: 'must_change_password',
   role: 'role',
   communes: 'communes',
   departement: 'departement',

@@ -27,6 +27,7 @@ function user(overrides: Partial<UserRecord> = {}): UserRecord {
     communes: [],
     departement: '34',
     disabled: false,
+    mustChangePassword: false,
     createdAt: AT,
     updatedAt: AT,
     ...overrides,

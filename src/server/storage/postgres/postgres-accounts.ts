@@ -5,7 +5,8 @@ import { isUniqueViolation } from './postgres-db.ts';
 
 /**
  * The PostgreSQL side of account-store.ts: tables `users`, `sessions`, `api_tokens` and
- * `audit_log` (migration 1; sessions' last use and tokens' expiry: migration 3).
+ * `audit_log` (migration 1; sessions' last use and tokens' expiry: migration 3; provisional
+ * passwords: migration 5).
  *
  * Lists sort text with `COLLATE "C"` (byte order, as SQLite compares), so that both stores
  * list in the same order whatever the database's own collation (fr_FR would ignore the dots
@@ -33,9 +34,9 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
     async createUser(user) {
       try {
         await pool.query(
-          `INSERT INTO users (id, email, name, password_hash, role, communes, departement, disabled, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [user.id, user.email, user.name, user.passwordHash, user.role, JSON.stringify(user.communes), user.departement, user.disabled, user.createdAt, user.updatedAt],
+          `INSERT INTO users (id, email, name, password_hash, must_change_password, role, communes, departement, disabled, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [user.id, user.email, user.name, user.passwordHash, user.mustChangePassword, user.role, JSON.stringify(user.communes), user.departement, user.disabled, user.createdAt, user.updatedAt],
         );
       } catch (error) {
         // The constraint, not a read before the insert: two processes creating one e-mail at once.
@@ -84,8 +85,8 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
     async touchSession(tokenHash, atMs) {
       await pool.query('UPDATE sessions SET last_seen_at_ms = $1 WHERE token_hash = $2', [atMs, tokenHash]);
     },
-    async deleteUserSessions(userId) {
-      return (await pool.query('DELETE FROM sessions WHERE user_id = $1', [userId])).rowCount ?? 0;
+    async deleteUserSessions(userId, exceptTokenHash) {
+      return (await pool.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [userId, exceptTokenHash ?? null])).rowCount ?? 0;
     },
     async deleteExpiredSessions(nowMs, idleSinceMs) {
       return (await pool.query('DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_seen_at_ms <= $2', [nowMs, idleSinceMs])).rowCount ?? 0;

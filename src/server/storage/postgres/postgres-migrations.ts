@@ -264,6 +264,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   UPDATE reports SET placement = 'centre' WHERE commune IS NOT NULL;
   CREATE INDEX reports_by_placed_with ON reports (placed_with, seq);
   `,
+  // 5. Provisional passwords (as SQLite's migration 10): an account whose password an admin
+  //    set must choose its own at next sign-in. Accounts of before keep theirs.
+  `
+  ALTER TABLE users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 /** The schema version this code reads and writes. */

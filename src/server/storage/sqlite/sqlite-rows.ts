@@ -8,7 +8,7 @@ import type { AuditRow, CampaignRow, GroupRow, ReadingRow, ReportRow, UserRow, Z
  */
 type AsSqlite<Row, Json extends keyof Row, Flag extends keyof Row = never> = Omit<Row, Json | Flag> & Record<Json, string> & Record<Flag, number>;
 
-export type SqliteUserRow = AsSqlite<UserRow, 'communes', 'disabled'>;
+export type SqliteUserRow = AsSqlite<UserRow, 'communes', 'disabled' | 'must_change_password'>;
 export type SqliteAuditRow = AsSqlite<AuditRow, 'details'>;
 export type SqliteReportRow = AsSqlite<ReportRow, never, 'hidden'>;
 export type SqliteZoneRow = AsSqlite<ZoneRow, 'cells' | 'communes'>;
@@ -16,7 +16,12 @@ export type SqliteCampaignRow = AsSqlite<CampaignRow, 'operators'>;
 export type SqliteGroupRow = AsSqlite<GroupRow, 'stats'>;
 export type SqliteReadingRow = AsSqlite<ReadingRow, never, 'outside_communes'>;
 
-export const userRow = (row: SqliteUserRow): UserRow => ({ ...row, communes: JSON.parse(row.communes) as string[], disabled: row.disabled === 1 });
+export const userRow = (row: SqliteUserRow): UserRow => ({
+  ...row,
+  communes: JSON.parse(row.communes) as string[],
+  disabled: row.disabled === 1,
+  must_change_password: row.must_change_password === 1,
+});
 export const auditRow = (row: SqliteAuditRow): AuditRow => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> });
 export const reportRow = (row: SqliteReportRow): ReportRow => ({ ...row, hidden: row.hidden === 1 });
 export const zoneRow = (row: SqliteZoneRow): ZoneRow => ({ ...row, cells: JSON.parse(row.cells) as string[], communes: JSON.parse(row.communes) as string[] });

@@ -334,6 +334,11 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE reports SET placement = 'centre' WHERE commune IS NOT NULL;
   CREATE INDEX reports_by_placed_with ON reports (placed_with, seq);
   `,
+  // 10. Provisional passwords (issue 15): an account whose password an admin set (at creation
+  //     or reset) must choose its own at next sign-in. Accounts of before keep theirs.
+  `
+  ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /**
@@ -487,8 +492,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
 
   // ---- accounts
   const insertUser = db.prepare(`
-    INSERT INTO users (id, email, name, password_hash, role, communes, departement, disabled, created_at, updated_at)
-    VALUES (@id, @email, @name, @passwordHash, @role, @communes, @departement, @disabled, @createdAt, @updatedAt)`);
+    INSERT INTO users (id, email, name, password_hash, must_change_password, role, communes, departement, disabled, created_at, updated_at)
+    VALUES (@id, @email, @name, @passwordHash, @mustChangePassword, @role, @communes, @departement, @disabled, @createdAt, @updatedAt)`);
   const userById = db.prepare<[string], SqliteUserRow>('SELECT * FROM users WHERE id = ?');
   const userByEmail = db.prepare<[string], SqliteUserRow>('SELECT * FROM users WHERE email = ?');
   const allUsers = db.prepare<[], SqliteUserRow>('SELECT * FROM users ORDER BY created_at, email');
@@ -498,7 +503,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const sessionByHash = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
   const touchSession = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at_ms = ? WHERE token_hash = ?');
-  const deleteUserSessions = db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?');
+  const deleteUserSessions = db.prepare<[string, string | null]>('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?');
   const deleteExpiredSessions = db.prepare<[number, number]>('DELETE FROM sessions WHERE expires_at_ms <= ? OR last_seen_at_ms <= ?');
   const insertToken = db.prepare(`
     INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at)
@@ -659,7 +664,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
 
     async createUser(user) {
       try {
-        insertUser.run({ ...user, communes: JSON.stringify(user.communes), disabled: user.disabled ? 1 : 0 });
+        insertUser.run({ ...user, communes: JSON.stringify(user.communes), disabled: user.disabled ? 1 : 0, mustChangePassword: user.mustChangePassword ? 1 : 0 });
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateEmailError(user.email);
         throw error;
@@ -681,7 +686,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     },
     async updateUser(id, changes) {
       // better-sqlite3 binds no booleans.
-      const sets = columnChanges(USER_COLUMNS, changes).map(({ column, value }) => ({ column, value: column === 'disabled' ? (value ? 1 : 0) : value }));
+      const sets = columnChanges(USER_COLUMNS, changes).map(({ column, value }) => ({ column, value: typeof value === 'boolean' ? (value ? 1 : 0) : value }));
       db.prepare(`UPDATE users SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
       const row = userById.get(id);
       return row && toUser(userRow(row));
@@ -702,8 +707,8 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     async touchSession(tokenHash, atMs) {
       touchSession.run(atMs, tokenHash);
     },
-    async deleteUserSessions(userId) {
-      return deleteUserSessions.run(userId).changes;
+    async deleteUserSessions(userId, exceptTokenHash) {
+      return deleteUserSessions.run(userId, exceptTokenHash ?? null).changes;
     },
     async deleteExpiredSessions(nowMs, idleSinceMs) {
       return deleteExpiredSessions.run(nowMs, idleSinceMs).changes;
