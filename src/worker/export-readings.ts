@@ -1,11 +1,13 @@
 import { csvRows, UTF8_BOM } from '../domain/csv.ts';
 import { DEVICE_CSV_HEADER, deviceCsvRow, deviceFeature } from '../domain/import/device-file.ts';
+import { DEVICE_SHEET_HEADER, deviceSheetRow } from '../domain/import/device-sheet.ts';
 import type { ExportFormat, ExportScope } from '../domain/import/import-summary.ts';
 import { listReadings, type OutboxRecord } from '../store/outbox.ts';
 
 const MEDIA_TYPES: Record<ExportFormat, string> = {
   geojson: 'application/geo+json',
   csv: 'text/csv;charset=utf-8',
+  'csv-tableur': 'text/csv;charset=utf-8',
   json: 'application/json',
 };
 
@@ -13,9 +15,11 @@ const MEDIA_TYPES: Record<ExportFormat, string> = {
 const PART = 2000;
 
 /**
- * The device's readings as a file: GeoJSON (a map tool opens it), CSV (a spreadsheet does),
- * or the API's batch format (POST /api/v1/readings takes it as it is). All of them import
- * back with their ids, so nothing is counted twice.
+ * The device's readings as a file: GeoJSON (a map tool opens it), CSV (every field, for
+ * programs and for importing back), or the API's batch format (POST /api/v1/readings takes
+ * it as it is): these import back with their ids, so nothing is counted twice. And the CSV
+ * for a spreadsheet (`csv-tableur`: French, semicolons; device-sheet.ts), to read, not to
+ * import.
  */
 export async function exportReadings(format: ExportFormat, scope: ExportScope): Promise<{ blob: Blob; count: number }> {
   const records = (await listReadings()).reverse().filter((record) => scope === 'all' || record.state !== 'sent');
@@ -41,6 +45,10 @@ function fileParts(format: ExportFormat, records: OutboxRecord[]): string[] {
     case 'csv':
       parts.push(UTF8_BOM + csvRows([DEVICE_CSV_HEADER]));
       chunks((chunk) => csvRows(chunk.map(({ reading, state }) => deviceCsvRow(reading, state))));
+      break;
+    case 'csv-tableur':
+      parts.push(UTF8_BOM + csvRows([DEVICE_SHEET_HEADER], { dialect: 'tableur' }));
+      chunks((chunk) => csvRows(chunk.map(({ reading, state }) => deviceSheetRow(reading, state)), { dialect: 'tableur' }));
       break;
   }
   return parts;

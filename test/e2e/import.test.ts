@@ -80,13 +80,13 @@ describe('importing a measurement app’s log', () => {
     expect(collection.type).toBe('FeatureCollection');
     expect(collection.features.map((feature) => feature.properties.state)).toEqual(Array(6).fill('sent'));
 
-    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter en CSV (tableur)' }).click()]);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter en CSV', exact: true }).click()]);
     const csvPath = (await csvDownload.path())!;
     expect((await readFile(csvPath, 'utf8')).trim().split('\r\n')).toHaveLength(7);
 
     // Nothing left unsent: the default export says so instead of writing an empty file.
     await page.getByRole('group', { name: 'Relevés à exporter' }).getByText('Non envoyés', { exact: true }).click();
-    await page.getByRole('button', { name: 'Exporter en CSV (tableur)' }).click();
+    await page.getByRole('button', { name: 'Exporter en CSV', exact: true }).click();
     await page.getByText('Aucun relevé non envoyé : rien à exporter.').waitFor();
 
     // Read back on the same device: recognised, nothing new.

@@ -6,7 +6,8 @@ import { datedFileName, downloadBlob } from './download.ts';
 
 const FORMATS: { format: ExportFormat; label: string; extension: string }[] = [
   { format: 'geojson', label: 'GeoJSON (carte)', extension: 'geojson' },
-  { format: 'csv', label: 'CSV (tableur)', extension: 'csv' },
+  { format: 'csv-tableur', label: 'CSV pour tableur', extension: 'csv' },
+  { format: 'csv', label: 'CSV', extension: 'csv' },
   { format: 'json', label: 'JSON (lot de l’API)', extension: 'json' },
 ];
 
@@ -30,7 +31,7 @@ export function ExportPanel({ onExported }: { onExported: () => void }) {
         setMessage({ text: scope === 'unsent' ? 'Aucun relevé non envoyé : rien à exporter.' : 'Aucun relevé sur cet appareil.' });
         return;
       }
-      downloadBlob(blob, datedFileName(scope === 'unsent' ? 'releves-non-envoyes' : 'releves', extension));
+      downloadBlob(blob, datedFileName(`${scope === 'unsent' ? 'releves-non-envoyes' : 'releves'}${format === 'csv-tableur' ? '-tableur' : ''}`, extension));
       setMessage({ text: `${count} relevé${count > 1 ? 's' : ''} exporté${count > 1 ? 's' : ''}.` });
       onExported();
     } catch (error) {
@@ -52,6 +53,7 @@ export function ExportPanel({ onExported }: { onExported: () => void }) {
         ))}
       </div>
       <p class="hint">En dernier recours, si ce téléphone ne peut plus joindre le serveur : le fichier s’importe sur un autre appareil sans doublon.</p>
+      <p class="hint">« CSV pour tableur » s’ouvre en colonnes dans Excel ou LibreOffice, pour un tableur ; pour réimporter, choisissez CSV, GeoJSON ou JSON.</p>
       {message && (
         <p class={message.error ? 'error' : 'files-message'} role="status">
           {message.text}

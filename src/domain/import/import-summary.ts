@@ -56,5 +56,6 @@ export interface ImportRunOptions extends ImportOptions {
   recordedBy?: string;
 }
 
-export type ExportFormat = 'geojson' | 'csv' | 'json';
+/** `csv-tableur`: the CSV for a French spreadsheet, not meant to be imported back. */
+export type ExportFormat = 'geojson' | 'csv' | 'csv-tableur' | 'json';
 export type ExportScope = 'all' | 'unsent';
