@@ -7,6 +7,8 @@ import { signOut } from './account/sign-in.ts';
 import { MapScreen } from './map/MapScreen.tsx';
 import { ReadingsScreen } from './readings/ReadingsScreen.tsx';
 import { lazyScreen } from './shell/lazy-screen.tsx';
+import { BottomDock } from './shell/BottomDock.tsx';
+import { TabBar } from './shell/TabBar.tsx';
 import { tabOf } from './shell/routes.ts';
 import { applyUpdate, shellState } from './shell/service-worker.ts';
 import { sessionState } from './shell/session-state.ts';
@@ -92,7 +94,7 @@ export function App() {
   };
 
   return (
-    <div class={`app ${showSyncBar ? 'with-sync-bar' : ''}`}>
+    <div class="app">
       <header class="app-header">
         <div class="header-top">
           <h1>Couverture</h1>
@@ -108,36 +110,23 @@ export function App() {
           )}
         </div>
         {loaded && (
-          <nav aria-label="Écrans">
-            {tabs.map(({ hash: tabHash, label }) => (
-              <a key={tabHash} href={tabHash} aria-current={tab === tabHash ? 'page' : undefined}>
-                {label}
-                {tabHash === '#releves' && refused > 0 && (
-                  <span class="badge" aria-label={`${refused} refusé${refused > 1 ? 's' : ''}`}>
-                    {refused}
-                  </span>
-                )}
-              </a>
-            ))}
-          </nav>
+          <TabBar
+            current={tab}
+            tabs={tabs.map((link) =>
+              link.hash === '#releves' && refused > 0
+                ? {
+                    ...link,
+                    extra: (
+                      <span class="badge" aria-label={`${refused} refusé${refused > 1 ? 's' : ''}`}>
+                        {refused}
+                      </span>
+                    ),
+                  }
+                : link,
+            )}
+          />
         )}
       </header>
-      {shell.updateWaiting && (
-        <div class="banner" role="alert">
-          Une nouvelle version de Couverture est prête.
-          <button type="button" onClick={applyUpdate}>
-            Mettre à jour
-          </button>
-        </div>
-      )}
-      {shell.offlineReady && !shell.updateWaiting && (
-        <div class="banner ready" role="status">
-          Couverture est prête à fonctionner sans réseau.
-          <button type="button" onClick={() => shellState.set({ offlineReady: false })}>
-            OK
-          </button>
-        </div>
-      )}
       {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
       <main class={WIDE_TABS.has(tab) ? 'wide' : undefined}>
         {!loaded ? null : hash === '#a-propos' ? (
@@ -160,7 +149,25 @@ export function App() {
           </>
         )}
       </main>
-      {showSyncBar && <SyncBar signInNeeded={signInNeeded} />}
+      <BottomDock>
+        {shell.updateWaiting && (
+          <div class="banner floating" role="alert">
+            Une nouvelle version de Couverture est prête.
+            <button type="button" onClick={applyUpdate}>
+              Mettre à jour
+            </button>
+          </div>
+        )}
+        {shell.offlineReady && !shell.updateWaiting && (
+          <div class="banner ready floating" role="status">
+            Couverture est prête à fonctionner sans réseau.
+            <button type="button" onClick={() => shellState.set({ offlineReady: false })}>
+              OK
+            </button>
+          </div>
+        )}
+        {showSyncBar && <SyncBar signInNeeded={signInNeeded} />}
+      </BottomDock>
     </div>
   );
 }

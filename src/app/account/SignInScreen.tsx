@@ -1,8 +1,10 @@
 import { tabOf } from '../shell/routes.ts';
 import { SignInForm } from './SignInForm.tsx';
+import { useTitle } from '../shell/use-title.ts';
 
 /** The first screen without an account: agents and staff sign in, residents report. */
 export function SignInScreen() {
+  useTitle('Connexion');
   return (
     <section class="screen" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">Connexion</h2>

@@ -3,6 +3,7 @@ import { ROLES, ROLE_LABELS, type CommuneRef, type Role } from '../../domain/acc
 import { api, ApiError } from '../shell/api.ts';
 import { CommunePicker } from './CommunePicker.tsx';
 import { TokensPanel } from './TokensPanel.tsx';
+import { useTitle } from '../shell/use-title.ts';
 
 /** A user as GET /api/v1/users lists them (never a password hash). */
 interface UserRow {
@@ -19,6 +20,7 @@ const MIN_PASSWORD = 10;
 
 /** « Administration »: accounts (create, revoke sessions, disable), API tokens. Needs the network. */
 export function AdminScreen() {
+  useTitle('Administration');
   const [users, setUsers] = useState<UserRow[]>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();

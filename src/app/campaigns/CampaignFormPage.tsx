@@ -11,11 +11,13 @@ import { progressHash } from './campaigns-route.ts';
 import { CommuneField } from './CommuneField.tsx';
 import { chooseCampaign, currentCampaign } from './current-campaign.ts';
 import { campaignOf, useCampaign } from './use-campaigns.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 type User = SessionInfo['user'];
 
 /** `#campagnes/nouvelle` and `#campagnes/<id>/modifier`. */
 export function CampaignFormPage({ user, id }: { user: User; id?: string }) {
+  useTitle(id ? 'Modifier la campagne' : 'Nouvelle campagne');
   return (
     <section class="screen campaign-form-screen" aria-labelledby="campaign-form-title">
       <p class="back-link">

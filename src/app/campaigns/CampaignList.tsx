@@ -11,11 +11,13 @@ import { deleteCampaign } from './campaigns-api.ts';
 import { editHash, NEW_CAMPAIGN_HASH, progressHash } from './campaigns-route.ts';
 import { chooseCampaign, currentCampaign } from './current-campaign.ts';
 import { campaignOf, useCampaigns } from './use-campaigns.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 type User = SessionInfo['user'];
 
 /** The campaigns this account sees; agents pick the one their readings are for. */
 export function CampaignList({ user }: { user: User }) {
+  useTitle('Campagnes');
   const { campaigns, savedAt, fresh, loading, error, offline, reload } = useCampaigns(user.id);
   const { campaign: chosen } = useStore(currentCampaign);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());

@@ -17,11 +17,13 @@ import { getCampaignProgress } from './campaigns-api.ts';
 import { editHash } from './campaigns-route.ts';
 import { chooseCampaign, currentCampaign } from './current-campaign.ts';
 import { campaignOf, useCampaign } from './use-campaigns.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 type User = SessionInfo['user'];
 
 /** `#campagnes/<id>`: what has been measured, on the server and still on this device, and where. */
 export function CampaignProgressPage({ user, id }: { user: User; id: string }) {
+  useTitle('Avancement de la campagne');
   const { campaign, error, missing } = useCampaign(user.id, id);
   return (
     <section class="screen campaign-progress-screen" aria-labelledby="campaign-progress-title">

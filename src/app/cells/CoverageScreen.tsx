@@ -19,6 +19,7 @@ import { initialCoverageState, saveCoverageState } from './coverage-state.ts';
 import { addCells, cellResolution, cellsInRectangle, toggleCell } from './selection.ts';
 import { SuggestionsPanel } from './SuggestionsPanel.tsx';
 import { ZoneForm } from './ZoneForm.tsx';
+import { useTitle } from '../shell/use-title.ts';
 
 /** Suggestions are asked for views no larger than this (zoomed out, a view holds a whole département). */
 const MIN_SUGGESTION_ZOOM = 12;
@@ -30,6 +31,7 @@ type ClickMode = 'consult' | 'select';
  * in the link, a cell's panel, selecting cells into a zone, and the server's suggested zones.
  */
 export function CoverageScreen() {
+  useTitle('Carte de couverture');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
   const initial = useMemo(initialCoverageState, []);

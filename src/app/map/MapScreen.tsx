@@ -5,11 +5,13 @@ import { useStore } from '../shell/tiny-store.ts';
 import { currentCampaign } from '../campaigns/current-campaign.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import type { LeafletMapProps } from './LeafletMap.tsx';
+import { useTitle } from '../shell/use-title.ts';
 
 /** Leaflet weighs more than the rest of the app: it loads when the map is first opened. */
 let loading: Promise<ComponentType<LeafletMapProps>> | undefined;
 
 export function MapScreen() {
+  useTitle('Carte des relevés');
   const { records } = useStore(outboxState);
   const { session } = useStore(sessionState);
   const { campaign } = useStore(currentCampaign);

@@ -2,11 +2,13 @@ import { lazyScreen } from '../shell/lazy-screen.tsx';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import { ReadingItem } from './ReadingItem.tsx';
+import { useTitle } from '../shell/use-title.ts';
 
 // Import and export are for the odd day: their code (CSV parser included) loads when the screen opens.
 const DeviceFilesPanel = lazyScreen(() => import('../files/DeviceFilesPanel.tsx').then((m) => m.DeviceFilesPanel), 'L’import et l’export de fichiers');
 
 export function ReadingsScreen() {
+  useTitle('Relevés de cet appareil');
   const { records, loaded } = useStore(outboxState);
   return (
     <section class="screen" aria-labelledby="readings-title">

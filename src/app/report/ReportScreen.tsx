@@ -16,7 +16,9 @@ import { outboxState, refreshOutbox } from '../sync/outbox-state.ts';
 import { registerBackgroundSync } from '../sync/request-sync.ts';
 import { sendNow } from '../sync/sync-scheduler.ts';
 import { buildReport, type ReportChoices, type ReportPosition } from './build-report.ts';
-import type { Pin, PinMapProps } from './PinMap.tsx';
+import { LazyPinMap } from './LazyPinMap.tsx';
+import type { Pin } from './PinMap.tsx';
+import { useTitle } from '../shell/use-title.ts';
 
 const SETTING_LABELS: Record<ReportSetting, string> = { outdoor: 'Dehors', indoor: 'À l’intérieur' };
 /** Beyond this, the GPS cannot tell one street from the next: the map is offered instead. */
@@ -31,6 +33,7 @@ let pinMapLoading: Promise<ComponentType<PinMapProps>> | undefined;
  * first, sent when the network allows (same outbox machinery as the agents' readings).
  */
 export function ReportScreen() {
+  useTitle('Signaler une zone sans réseau');
   const geolocation = useGeolocation();
   const { reports } = useStore(outboxState);
   const [choices, setChoices] = useState<ReportChoices>({ setting: 'outdoor', note: '' });

@@ -6,6 +6,7 @@ import { formatTime } from '../format.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 /** A report as its département's reviewers (and admins) see it: exact, with the note. */
 export type ReviewedReport = Report & {
@@ -29,6 +30,7 @@ function isReviewed(properties: object): properties is ReviewedReport {
  * admin), newest first; a spam report can be hidden with a reason (audit-logged server-side).
  */
 export function ReviewScreen() {
+  useTitle('Signalements des habitants');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
   const [reports, setReports] = useState<ReviewedReport[]>();

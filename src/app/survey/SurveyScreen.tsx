@@ -17,7 +17,8 @@ import { PositionPanel } from './PositionPanel.tsx';
 import { ReadingFields } from './ReadingFields.tsx';
 import { nextOperator, spotAfterSave, stillAtSpot, type SameSpot } from './same-spot.ts';
 import { choicesForNextReading, loadChoices, saveChoices, type SurveyChoices } from './survey-choices.ts';
-import { useGeolocation } from './use-geolocation.ts';
+import { useGeolocation, type Fix } from './use-geolocation.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 type SaveState = { kind: 'idle' } | { kind: 'confirm-accuracy'; accuracyM: number } | { kind: 'saved'; message: string } | { kind: 'failed'; message: string };
 
@@ -25,6 +26,7 @@ type SaveState = { kind: 'idle' } | { kind: 'confirm-accuracy'; accuracyM: numbe
 type EvidenceState = { kind: 'none' } | { kind: 'measuring'; id: string } | { kind: 'measured'; id: string; probe: NonNullable<Reading['probe']> } | { kind: 'skipped' };
 
 export function SurveyScreen() {
+  useTitle('Nouveau relevé');
   const geolocation = useGeolocation();
   const { loaded: campaignLoaded, campaign } = useStore(currentCampaign);
   const [choices, setChoices] = useState<SurveyChoices>(loadChoices);

@@ -11,6 +11,7 @@ import { TrackChoicesFields } from './TrackChoicesFields.tsx';
 import { TrackFigures } from './TrackFigures.tsx';
 import { beginTrack, finishTrack, resumeActiveTrack, trackRun, updateTrackChoices } from './track-runner.ts';
 import { WAKE_LOCK_HELD, WAKE_LOCK_UNAVAILABLE, type WakeLockStatus } from './wake-lock.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 const WAKE_LOCK_TEXT: Record<WakeLockStatus, string> = {
   off: '',
@@ -26,6 +27,7 @@ const NOTICES = {
 
 /** « Parcours »: points recorded automatically while walking or driving. */
 export function TrackScreen() {
+  useTitle('Parcours');
   const run = useStore(trackRun);
   const { campaign } = useStore(currentCampaign);
   const { records } = useStore(outboxState);

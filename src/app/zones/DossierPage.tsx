@@ -13,6 +13,7 @@ import { ZONE_COLOURS } from '../map/zone-colours.ts';
 import { api, ApiError } from '../shell/api.ts';
 import type { Dossier } from './dossier-types.ts';
 import { zoneFileUrl } from './zones-api.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 /**
  * A zone's dossier as a préfecture attaches it to its proposal: one A4 page (print CSS in
@@ -20,6 +21,7 @@ import { zoneFileUrl } from './zones-api.ts';
  * dates, contributors counted and never named.
  */
 export function DossierPage({ id }: { id: string }) {
+  useTitle('Dossier de zone');
   const [dossier, setDossier] = useState<Dossier>();
   const [error, setError] = useState<string>();
 

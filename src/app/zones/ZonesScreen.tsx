@@ -8,6 +8,7 @@ import { DossierPage } from './DossierPage.tsx';
 import { ZoneEditForm } from './ZoneEditForm.tsx';
 import { dossierHash, listZones, moveZone, zoneFileUrl } from './zones-api.ts';
 import { parseZonesRoute } from './zones-route.ts';
+import { useTitle } from '../shell/use-title.ts';
 
 export interface ZonesScreenProps {
   hash: string;
@@ -21,6 +22,7 @@ export function ZonesScreen({ hash }: ZonesScreenProps) {
 }
 
 function ZonesList() {
+  useTitle('Zones candidates');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
   const [zones, setZones] = useState<Zone[]>();
