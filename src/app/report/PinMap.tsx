@@ -3,11 +3,12 @@ import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
+import { PIN_MAX_ACCURACY_M, pinAccuracyM, ZOOM_IN_HINT, zoomForPin } from './pin-accuracy.ts';
 
 export interface Pin {
   lat: number;
   lon: number;
-  /** What a finger can point at, at the zoom the pin was placed (metres). */
+  /** What a fingertip covers at the zoom the pin was placed (metres, ≤ PIN_MAX_ACCURACY_M). */
   accuracyM: number;
 }
 
@@ -16,24 +17,24 @@ export interface PinMapProps {
   centre?: { lat: number; lon: number } | undefined;
   pin: Pin | undefined;
   onPin: (pin: Pin) => void;
+  /** What the map is for, said to screen readers (« touchez l’endroit où… »). */
+  label?: string;
 }
 
 const DEFAULT_VIEW = { lat: 43.61, lon: 3.6, zoom: 9 };
-/** About the size of a fingertip on a phone screen. */
-const FINGER_PX = 24;
 
-/** Metres covered by FINGER_PX pixels at this zoom and latitude (Web Mercator). */
-export function fingerAccuracyM(lat: number, zoom: number): number {
-  const metresPerPixel = (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / 2 ** (zoom + 8);
-  return Math.min(5000, Math.max(5, Math.round(metresPerPixel * FINGER_PX)));
-}
-
-/** A small map on which a resident taps where the phone does not work. Loaded on demand. */
-export function PinMap({ centre, pin, onPin }: PinMapProps) {
+/**
+ * A small map on which a person taps a place: a resident's dead spot, an agent's position
+ * when the phone has none. Loaded on demand (load-pin-map.ts). A point is only placed once
+ * the map is zoomed in enough for it to be within PIN_MAX_ACCURACY_M; a tap further out
+ * zooms in there instead.
+ */
+export function PinMap({ centre, pin, onPin, label = 'Carte : touchez l’endroit où le téléphone ne passe pas' }: PinMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const marker = useRef<L.CircleMarker | undefined>(undefined);
   const map = useRef<L.Map | undefined>(undefined);
   const [tileNotice, setTileNotice] = useState<string>();
+  const [viewAccuracyM, setViewAccuracyM] = useState<number>();
   const onPinRef = useRef(onPin);
   onPinRef.current = onPin;
 
@@ -41,15 +42,21 @@ export function PinMap({ centre, pin, onPin }: PinMapProps) {
     const start = pin ?? centre;
     const leaflet = L.map(container.current!, { zoomControl: true }).setView(
       start ? [start.lat, start.lon] : [DEFAULT_VIEW.lat, DEFAULT_VIEW.lon],
-      start ? 15 : DEFAULT_VIEW.zoom,
+      start ? zoomForPin(start.lat) : DEFAULT_VIEW.zoom,
     );
     map.current = leaflet;
+    const measure = () => setViewAccuracyM(pinAccuracyM(leaflet.getCenter().lat, leaflet.getZoom()));
+    measure();
+    leaflet.on('zoomend moveend', measure);
     void loadTileConfig().then((tiles) => {
       if (!tiles) return setTileNotice('Fond de carte indisponible hors ligne : le point reste utilisable, mais placez-le avec du réseau si vous pouvez.');
       createBaseLayer(L, tiles).addTo(leaflet);
     });
     leaflet.on('click', (event: L.LeafletMouseEvent) => {
-      onPinRef.current({ lat: round(event.latlng.lat), lon: round(event.latlng.lng), accuracyM: fingerAccuracyM(event.latlng.lat, leaflet.getZoom()) });
+      const { lat, lng } = event.latlng;
+      const accuracyM = pinAccuracyM(lat, leaflet.getZoom());
+      if (accuracyM > PIN_MAX_ACCURACY_M) return void leaflet.setView(event.latlng, zoomForPin(lat));
+      onPinRef.current({ lat: round(lat), lon: round(lng), accuracyM });
     });
     return () => leaflet.remove();
   }, []);
@@ -65,22 +72,28 @@ export function PinMap({ centre, pin, onPin }: PinMapProps) {
     marker.current.setLatLng([pin.lat, pin.lon]);
   }, [pin]);
 
+  const tooCoarse = viewAccuracyM === undefined || viewAccuracyM > PIN_MAX_ACCURACY_M;
   return (
     <div class="pin-map-wrap">
-      <div ref={container} class="pin-map" role="application" aria-label="Carte : touchez l’endroit où le téléphone ne passe pas" />
+      <div ref={container} class="pin-map" role="application" aria-label={label} />
       {/* For keyboards and screen readers: move the map (arrow keys), then place the point. */}
       <button
         type="button"
         class="pin-centre"
+        disabled={tooCoarse}
+        aria-describedby={tooCoarse ? 'pin-zoom-hint' : undefined}
         onClick={() => {
           const leaflet = map.current;
           if (!leaflet) return;
           const at = leaflet.getCenter();
-          onPin({ lat: round(at.lat), lon: round(at.lng), accuracyM: fingerAccuracyM(at.lat, leaflet.getZoom()) });
+          onPin({ lat: round(at.lat), lon: round(at.lng), accuracyM: pinAccuracyM(at.lat, leaflet.getZoom()) });
         }}
       >
         Placer le point au centre de la carte
       </button>
+      <p id="pin-zoom-hint" class="hint pin-zoom-hint" role="status">
+        {tooCoarse ? `${ZOOM_IN_HINT} (touchez la carte pour zoomer).` : ''}
+      </p>
       {tileNotice && <p class="hint">{tileNotice}</p>}
     </div>
   );

@@ -1,5 +1,4 @@
-import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
 import type { FieldError } from '../../domain/reading.ts';
 import { MAX_REPORT_NOTE_LENGTH, PROBLEMS, PROBLEM_LABELS, PUBLIC_PRECISION_M, REPORT_SETTINGS, validateReport, type ReportSetting } from '../../domain/report.ts';
@@ -8,7 +7,8 @@ import { announce } from '../../sync/channel.ts';
 import { formatTime } from '../format.ts';
 import { askPersistentStorageOnce } from '../shell/persist-storage.ts';
 import { useStore } from '../shell/tiny-store.ts';
-import { ChoiceGroup } from '../survey/ChoiceGroup.tsx';
+import { ChoiceGroup, choiceGroupId } from '../survey/ChoiceGroup.tsx';
+import { ErrorSummary, type FieldTargets } from '../survey/ErrorSummary.tsx';
 import { gradeAccuracy, ACCURACY_LABELS } from '../survey/accuracy.ts';
 import { newUuid } from '../survey/new-uuid.ts';
 import { useGeolocation } from '../survey/use-geolocation.ts';
@@ -26,7 +26,16 @@ const POOR_GPS_M = 100;
 
 const STATE_LABELS = { pending: 'En attente d’envoi', sent: 'Envoyé', refused: 'Refusé' } as const;
 
-let pinMapLoading: Promise<ComponentType<PinMapProps>> | undefined;
+/** The form's fields in its order, each with the element its error leads to. */
+const FIELD_TARGETS: FieldTargets = [
+  ['operator', choiceGroupId('report-operator')],
+  ['problem', choiceGroupId('report-problem')],
+  ['setting', choiceGroupId('report-setting')],
+  ['note', 'report-note'],
+  ['position', 'report-position'],
+];
+/** The wire fields of a position: without one, a single error says how to give it. */
+const POSITION_FIELDS = new Set(['lat', 'lon', 'accuracyM', 'positionSource']);
 
 /**
  * « Signaler une zone sans réseau »: a resident, no account, a few taps. Saved on the phone
@@ -42,25 +51,12 @@ export function ReportScreen() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState<{ kind: 'saved' | 'sent' | 'failed'; message: string }>();
   const [saving, setSaving] = useState(false);
-  const [PinMap, setPinMap] = useState<ComponentType<PinMapProps>>();
-  const [mapFailed, setMapFailed] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0);
 
   const fix = geolocation.status === 'ok' ? geolocation.fix : undefined;
   const gpsGood = fix !== undefined && fix.accuracyM <= POOR_GPS_M;
   const gpsHopeless = geolocation.status === 'denied' || geolocation.status === 'unsupported' || geolocation.status === 'unavailable';
   const mode = positionChoice ?? (gpsGood || !(gpsHopeless || fix) ? 'gps' : 'map');
-
-  useEffect(() => {
-    if (mode !== 'map' || PinMap) return;
-    pinMapLoading ??= import('./PinMap.tsx').then((module) => module.PinMap);
-    pinMapLoading.then(
-      (component) => setPinMap(() => component),
-      () => {
-        pinMapLoading = undefined;
-        setMapFailed(true);
-      },
-    );
-  }, [mode, PinMap]);
 
   const position: ReportPosition | undefined =
     mode === 'map' ? pin && { ...pin, source: 'map' } : fix && { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, source: 'gps' };
@@ -73,14 +69,14 @@ export function ReportScreen() {
 
   const submit = async () => {
     if (saving) return;
-    if (!position) {
-      setStatus({ kind: 'failed', message: mode === 'map' ? 'Touchez la carte à l’endroit où le téléphone ne passe pas.' : 'La position n’est pas encore connue.' });
-      return;
-    }
     const validation = validateReport(buildReport(newUuid(), choices, position, new Date()));
     if (!validation.ok) {
-      setErrors(validation.errors);
+      const positionMissing: FieldError[] = position
+        ? []
+        : [{ field: 'position', message: mode === 'map' ? 'Touchez la carte à l’endroit où le téléphone ne passe pas.' : 'La position n’est pas encore connue : attendez-la, ou placez le point sur une carte.' }];
+      setErrors([...positionMissing, ...validation.errors.filter((error) => position || !POSITION_FIELDS.has(error.field))]);
       setStatus({ kind: 'failed', message: 'Il manque une réponse : voyez les champs signalés.' });
+      setFocusRequest((n) => n + 1);
       return;
     }
     setSaving(true);
@@ -105,7 +101,10 @@ export function ReportScreen() {
   };
 
   const errorFor = (field: string) => errors.find((error) => error.field === field)?.message;
-  const otherErrors = errors.filter((error) => !['operator', 'problem', 'setting', 'note'].includes(error.field));
+  const placePin = (placed: Pin) => {
+    setPin(placed);
+    setErrors((current) => current.filter((error) => error.field !== 'position'));
+  };
 
   return (
     <section class="screen report-screen" aria-labelledby="report-title">
@@ -119,42 +118,7 @@ export function ReportScreen() {
           void submit();
         }}
       >
-        <fieldset class="field" aria-labelledby="report-position-title">
-          <legend id="report-position-title">Où ?</legend>
-          {mode === 'gps' ? (
-            <div class={`position ${fix ? gradeAccuracy(fix.accuracyM) : 'waiting'}`} role="group" aria-label="Position">
-              <p>{fix ? <>Position du téléphone : <strong>± {Math.round(fix.accuracyM)} m</strong> ({ACCURACY_LABELS[gradeAccuracy(fix.accuracyM)]})</> : 'Recherche de la position…'}</p>
-              <button type="button" class="link-button" onClick={() => setPositionChoice('map')}>
-                Placer le point sur une carte plutôt
-              </button>
-            </div>
-          ) : (
-            <div class="position-map" role="group" aria-label="Position">
-              <p class="hint">
-                {geolocation.status === 'denied'
-                  ? 'La localisation est refusée : touchez la carte à l’endroit concerné.'
-                  : fix && !gpsGood
-                    ? `Le GPS est imprécis (± ${Math.round(fix.accuracyM)} m) : touchez la carte à l’endroit concerné.`
-                    : 'Touchez la carte à l’endroit concerné.'}
-              </p>
-              {mapFailed ? (
-                <p class="error">La carte n’a pas pu se charger. Rouvrez la page avec du réseau une fois pour l’installer.</p>
-              ) : PinMap ? (
-                <PinMap centre={fix} pin={pin} onPin={setPin} />
-              ) : (
-                <p>Chargement de la carte…</p>
-              )}
-              <p class="pin-status" role="status">
-                {pin ? `Point placé (à ± ${pin.accuracyM} m près).` : 'Aucun point placé.'}
-              </p>
-              {fix && (
-                <button type="button" class="link-button" onClick={() => setPositionChoice('gps')}>
-                  Utiliser la position du téléphone (± {Math.round(fix.accuracyM)} m)
-                </button>
-              )}
-            </div>
-          )}
-        </fieldset>
+        <ErrorSummary title="Le signalement n’est pas complet :" errors={errors} targets={FIELD_TARGETS} focusRequest={focusRequest} />
         <ChoiceGroup
           legend="Votre opérateur"
           name="report-operator"
@@ -192,13 +156,38 @@ export function ReportScreen() {
           <p class="hint">N’y mettez ni nom, ni numéro de téléphone, ni adresse.</p>
           {errorFor('note') && <p class="error">{errorFor('note')}</p>}
         </div>
-        {otherErrors.length > 0 && (
-          <ul class="error" aria-label="Autres problèmes">
-            {otherErrors.map((error, i) => (
-              <li key={i}>{error.message}</li>
-            ))}
-          </ul>
-        )}
+        {/* Last: the map that opens when the phone has no position grows below the questions, not under the finger (no layout shift). */}
+        <fieldset id="report-position" tabIndex={-1} class="field" aria-labelledby="report-position-title">
+          <legend id="report-position-title">Où ?</legend>
+          {mode === 'gps' ? (
+            <div class={`position ${fix ? gradeAccuracy(fix.accuracyM) : 'waiting'}`} role="group" aria-label="Position">
+              <p>{fix ? <>Position du téléphone : <strong>± {Math.round(fix.accuracyM)} m</strong> ({ACCURACY_LABELS[gradeAccuracy(fix.accuracyM)]})</> : 'Recherche de la position…'}</p>
+              <button type="button" class="link-button" onClick={() => setPositionChoice('map')}>
+                Placer le point sur une carte plutôt
+              </button>
+            </div>
+          ) : (
+            <div class="position-map" role="group" aria-label="Position">
+              <p class="hint">
+                {geolocation.status === 'denied'
+                  ? 'La localisation est refusée : touchez la carte à l’endroit concerné.'
+                  : fix && !gpsGood
+                    ? `Le GPS est imprécis (± ${Math.round(fix.accuracyM)} m) : touchez la carte à l’endroit concerné.`
+                    : 'Touchez la carte à l’endroit concerné.'}
+              </p>
+              <LazyPinMap centre={fix} pin={pin} onPin={placePin} />
+              <p class="pin-status" role="status">
+                {pin ? `Point placé (à ± ${pin.accuracyM} m près).` : 'Aucun point placé.'}
+              </p>
+              {fix && (
+                <button type="button" class="link-button" onClick={() => setPositionChoice('gps')}>
+                  Utiliser la position du téléphone (± {Math.round(fix.accuracyM)} m)
+                </button>
+              )}
+            </div>
+          )}
+          {errorFor('position') && <p class="error">{errorFor('position')}</p>}
+        </fieldset>
         <button type="submit" class="primary big" disabled={saving}>
           Envoyer le signalement
         </button>

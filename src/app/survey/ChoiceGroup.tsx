@@ -12,10 +12,13 @@ interface Props<T> {
   error?: string | undefined;
 }
 
+/** The id of a ChoiceGroup's fieldset, for an error summary to lead to it. */
+export const choiceGroupId = (name: string) => `${name}-field`;
+
 /** Radio buttons drawn as big tappable segments: gloves and sunlight are the norm outdoors. */
 export function ChoiceGroup<T extends string | number>({ legend, name, options, value, onChange, error }: Props<T>) {
   return (
-    <fieldset class="field" aria-invalid={error ? true : undefined}>
+    <fieldset id={choiceGroupId(name)} class="field" aria-invalid={error ? true : undefined}>
       <legend>{legend}</legend>
       <div class="segmented">
         {options.map((option) => (

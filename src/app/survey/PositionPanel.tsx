@@ -21,7 +21,7 @@ export function PositionPanel({ state }: { state: GeolocationState }) {
   }
   const message = {
     waiting: 'Recherche de la position GPS…',
-    denied: 'La localisation est refusée : autorisez-la pour ce site dans les réglages du navigateur, puis rechargez la page.',
+    denied: 'La localisation est refusée : autorisez-la pour ce site dans les réglages du navigateur, puis rechargez la page, ou placez le point sur la carte.',
     unsupported: 'Ce navigateur ne donne pas la position : utilisez un téléphone avec GPS.',
     unavailable: 'Position indisponible pour le moment : placez-vous à découvert, le GPS fonctionne sans réseau.',
   }[state.status];

@@ -3,7 +3,8 @@ import { SETTINGS, SETTING_LABELS, SMS_LABELS, SMS_RESULTS, VOICE_LABELS, VOICE_
 import { PLAUSIBLE_DBM, TECHNOLOGIES, TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import type { FieldError } from '../../domain/reading.ts';
 import type { SurveyChoices } from './survey-choices.ts';
-import { ChoiceGroup } from './ChoiceGroup.tsx';
+import { ChoiceGroup, choiceGroupId } from './ChoiceGroup.tsx';
+import { ErrorSummary, type FieldTargets } from './ErrorSummary.tsx';
 
 interface Props {
   choices: SurveyChoices;
@@ -13,18 +14,33 @@ interface Props {
   idPrefix: string;
   /** The operators to offer, in this order (a campaign's); all of them by default. */
   operators?: readonly Operator[] | undefined;
+  /** Changed after a refused save: the first field in error then takes the focus. */
+  focusRequest?: number | undefined;
 }
 
 const BARS = [0, 1, 2, 3, 4] as const;
-/** Fields this form shows an error beside; any other error is listed at its end. */
-const FORM_FIELDS = ['operator', 'technology', 'signalBars', 'signalDbm', 'setting', 'voice', 'sms', 'note'];
+/** Where each field's error leads, in the form's order (the signal's input depends on the mode). */
+function fieldTargets(idPrefix: string, choices: SurveyChoices): FieldTargets {
+  const signal = choices.signalMode === 'bars' ? choiceGroupId(`${idPrefix}-bars`) : `${idPrefix}-dbm`;
+  return [
+    ['operator', choiceGroupId(`${idPrefix}-operator`)],
+    ['technology', choiceGroupId(`${idPrefix}-technology`)],
+    ['signalBars', signal],
+    ['signalDbm', signal],
+    ['setting', choiceGroupId(`${idPrefix}-setting`)],
+    ['voice', `${idPrefix}-voice`],
+    ['sms', `${idPrefix}-sms`],
+    ['note', `${idPrefix}-note`],
+  ];
+}
 
-/** The fields an agent fills in for a reading; used to record and to correct. */
-export function ReadingFields({ choices, onChange, errors, idPrefix, operators = OPERATORS }: Props) {
+/** The fields an agent fills in for a reading, under a summary of what is wrong; used to record and to correct. */
+export function ReadingFields({ choices, onChange, errors, idPrefix, operators = OPERATORS, focusRequest }: Props) {
   const errorFor = (...fields: string[]) => errors.find((e) => fields.includes(e.field))?.message;
   const dbmRange = choices.technology && choices.technology !== 'none' ? PLAUSIBLE_DBM[choices.technology] : undefined;
   return (
     <>
+      <ErrorSummary title="Le relevé n’est pas complet :" errors={errors} targets={fieldTargets(idPrefix, choices)} focusRequest={focusRequest} />
       <ChoiceGroup
         legend="Opérateur (celui de la carte SIM)"
         name={`${idPrefix}-operator`}
@@ -124,15 +140,6 @@ export function ReadingFields({ choices, onChange, errors, idPrefix, operators =
         />
         {errorFor('note') && <p class="error">{errorFor('note')}</p>}
       </div>
-      {errors.some((e) => !FORM_FIELDS.includes(e.field)) && (
-        <ul class="error" aria-label="Autres problèmes">
-          {errors
-            .filter((e) => !FORM_FIELDS.includes(e.field))
-            .map((e, i) => (
-              <li key={i}>{e.message}</li>
-            ))}
-        </ul>
-      )}
     </>
   );
 }

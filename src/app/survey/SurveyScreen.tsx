@@ -12,6 +12,7 @@ import { useStore } from '../shell/tiny-store.ts';
 import { buildReading, signalFields } from './build-reading.ts';
 import { CampaignBanner } from './CampaignBanner.tsx';
 import { GuidedTests } from './GuidedTests.tsx';
+import { ManualPosition } from './ManualPosition.tsx';
 import { newUuid } from './new-uuid.ts';
 import { PositionPanel } from './PositionPanel.tsx';
 import { ReadingFields } from './ReadingFields.tsx';
@@ -35,9 +36,12 @@ export function SurveyScreen() {
   const [evidence, setEvidence] = useState<EvidenceState>({ kind: 'none' });
   const [saving, setSaving] = useState(false);
   const [spot, setSpot] = useState<SameSpot | undefined>(undefined);
+  const [manualFix, setManualFix] = useState<Fix>();
+  const [focusRequest, setFocusRequest] = useState(0);
 
   const operators = campaign?.operators ?? OPERATORS;
-  const liveFix = geolocation.status === 'ok' ? geolocation.fix : undefined;
+  // The phone's position wins over a point placed by hand as soon as there is one.
+  const liveFix = geolocation.status === 'ok' ? geolocation.fix : manualFix;
   // Recording the same spot for another operator keeps the spot's fix, not the live one.
   const fix = spot?.following ? spot.fix : liveFix;
 
@@ -82,6 +86,7 @@ export function SurveyScreen() {
     const validation = validateReading(candidate);
     if (!validation.ok) {
       setErrors(validation.errors);
+      setFocusRequest((n) => n + 1);
       setSaveState({ kind: 'failed', message: 'Le relevé n’est pas complet : corrigez les champs signalés.' });
       return;
     }
@@ -135,6 +140,7 @@ export function SurveyScreen() {
       <h2 id="survey-title">Nouveau relevé</h2>
       {campaignLoaded && <CampaignBanner campaign={campaign} />}
       <PositionPanel state={geolocation} />
+      {geolocation.status !== 'ok' && <ManualPosition geolocation={geolocation} fix={manualFix} onFix={setManualFix} />}
       {spot?.following && (
         <div class="same-spot following" role="region" aria-label="Même endroit">
           <p>
@@ -154,7 +160,7 @@ export function SurveyScreen() {
           void save(false);
         }}
       >
-        <ReadingFields choices={choices} onChange={update} errors={errors} idPrefix="survey" operators={operators} />
+        <ReadingFields choices={choices} onChange={update} errors={errors} idPrefix="survey" operators={operators} focusRequest={focusRequest} />
         <GuidedTests campaignNumber={campaign?.testNumber} choices={choices} onResult={applyTest} />
         {level && (
           <p class="level-preview">
@@ -184,7 +190,7 @@ export function SurveyScreen() {
         <button type="submit" class="primary big" disabled={!fix || saving}>
           Enregistrer le relevé
         </button>
-        {!fix && <p class="hint">L’enregistrement sera possible dès que la position sera connue.</p>}
+        {!fix && <p class="hint">L’enregistrement sera possible dès que la position sera connue, ou placée sur la carte.</p>}
         <p class={`save-status ${saveState.kind}`} role="status">
           {saveState.kind === 'saved' || saveState.kind === 'failed' ? saveState.message : ''}
         </p>

@@ -52,6 +52,7 @@ export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: 
     speedMps: fix.speedMps,
     headingDeg: fix.headingDeg,
     positionAgeMs: Math.max(0, now.getTime() - fix.takenAt),
+    positionSource: fix.manual ? 'manual' : undefined,
     source: 'agent',
     connection: connectionSnapshot(),
     ...signalFields(choices),

@@ -7,8 +7,10 @@ export interface Fix {
   altitudeM?: number;
   speedMps?: number;
   headingDeg?: number;
-  /** When the device took the fix (ms since epoch). */
+  /** When the device took the fix (ms since epoch), or when the agent placed the point. */
   takenAt: number;
+  /** Placed by hand on a map, the phone having no position (the reading says positionSource: 'manual'). */
+  manual?: true;
 }
 
 export type GeolocationState =
