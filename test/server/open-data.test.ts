@@ -136,13 +136,17 @@ describe('open data', () => {
 
     const pack = (await app.inject({ method: 'GET', url: '/api/v1/open-data/datapackage.json' })).json();
     expect(pack).toMatchObject({
-      profile: 'tabular-data-package',
+      profile: 'data-package',
       licenses: [{ name: 'etalab-2.0', title: 'Licence Ouverte 2.0' }],
       created: new Date(NOW).toISOString(),
+      published: { cells: 2 },
       withholding: { minContributors: 2, cellsWithheld: 1 },
     });
     expect(pack.resources.map((r: { path: string }) => r.path)).toEqual(['grid.csv', 'grid.geojson']);
-    expect(pack.resources[0]).toMatchObject({ schema: 'grid.schema.json', mediatype: 'text/csv', encoding: 'utf-8' });
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/open-data/grid.csv' });
+    expect(pack.published.rows).toBe(csv.body.trimEnd().split('\n').length - 1);
+    expect(pack.resources[0]).toMatchObject({ profile: 'tabular-data-resource', schema: 'grid.schema.json', mediatype: 'text/csv', encoding: 'utf-8', bytes: csv.rawPayload.length });
+    expect(pack.resources[1]).toMatchObject({ profile: 'data-resource', format: 'geojson', mediatype: 'application/geo+json', bytes: geo.rawPayload.length });
   });
 
   it('needs no account, ignores credentials, and refuses parameters', async () => {

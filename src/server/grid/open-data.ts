@@ -78,9 +78,23 @@ export function gridTableSchema() {
   };
 }
 
-export function dataPackage(generatedAt: string, minContributors: number, { cellsWithheld, rowsWithheld }: Pick<PublishedGrid, 'cellsWithheld' | 'rowsWithheld'>) {
+/** Sizes of the files as served now, in bytes: for the package's `bytes` and the open-data page. */
+export interface FileSizes {
+  csv: number;
+  geojson: number;
+}
+
+/**
+ * datapackage.json. A `data-package`, not a `tabular-data-package`: that profile takes
+ * tabular resources only, and the GeoJSON is not one (the Frictionless validators refused
+ * the package). The CSV declares itself a `tabular-data-resource` with its Table Schema; the
+ * GeoJSON is a plain data resource. Beside the standard properties, `published` and
+ * `withholding` say how many rows and cells are published and how many are not, and why.
+ */
+export function dataPackage(generatedAt: string, minContributors: number, published: PublishedGrid, sizes: FileSizes) {
+  const { cellsWithheld, rowsWithheld } = published;
   return {
-    profile: 'tabular-data-package',
+    profile: 'data-package',
     name: 'couverture-mobile-grille-200m',
     title: 'Couverture mobile mesurée sur le terrain, grille INSPIRE de 200 m',
     description:
@@ -100,12 +114,19 @@ export function dataPackage(generatedAt: string, minContributors: number, { cell
         format: 'csv',
         mediatype: 'text/csv',
         encoding: 'utf-8',
+        bytes: sizes.csv,
         schema: 'grid.schema.json',
       },
-      { name: 'grille-geojson', path: 'grid.geojson', format: 'geojson', mediatype: 'application/geo+json', encoding: 'utf-8' },
+      { name: 'grille-geojson', path: 'grid.geojson', profile: 'data-resource', format: 'geojson', mediatype: 'application/geo+json', encoding: 'utf-8', bytes: sizes.geojson },
     ],
+    published: { cells: published.cells.length, rows: publishedRows(published) },
     withholding: { minContributors, cellsWithheld, rowsWithheld },
   };
+}
+
+/** Lines of grid.csv: the published rows (cell × operator). */
+export function publishedRows(published: PublishedGrid): number {
+  return published.cells.reduce((sum, cell) => sum + Object.keys(cell.operators).length, 0);
 }
 
 export interface PublishedGrid {
