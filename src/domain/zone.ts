@@ -42,6 +42,16 @@ const NEXT_STATUSES: Record<ZoneStatus, readonly ZoneStatus[]> = {
   ecartee: ['a-etudier'],
 };
 
+/**
+ * Zones still in play: their cells are spoken for, and another zone of the département may not
+ * take them (409). A zone set aside or covered gives its cells back.
+ */
+export const OPEN_ZONE_STATUSES: readonly ZoneStatus[] = ZONE_STATUSES.filter((status) => status !== 'ecartee' && status !== 'couverte');
+
+export function isOpenZone(status: ZoneStatus): boolean {
+  return OPEN_ZONE_STATUSES.includes(status);
+}
+
 export function nextStatuses(from: ZoneStatus): readonly ZoneStatus[] {
   return NEXT_STATUSES[from];
 }

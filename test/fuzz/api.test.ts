@@ -35,6 +35,9 @@ interface Seed {
 
 let seq = 0;
 /** A plausible request for the routes that take parameters or a body; any route not listed is fuzzed from nothing. */
+/** The cell north of CELL, which the world's zone holds: a cell is filed in one open zone only. */
+const FREE_CELL = CELL.replace(/N(\d+)/, (_, north: string) => `N${Number(north) + 200}`);
+
 const SEEDS: Partial<Record<RouteKey, Seed>> = {
   'POST /api/v1/session': { body: () => ({ email: TARGET_EMAIL, password: TEST_PASSWORD }) },
   'POST /api/v1/readings': {
@@ -75,7 +78,7 @@ const SEEDS: Partial<Record<RouteKey, Seed>> = {
   'GET /api/v1/audit': { query: { limit: '10' } },
   'GET /api/v1/cells': { query: { bbox: '3.5,43.7,3.6,43.8', operator: 'orange', technology: '4G', setting: 'outdoor', from: '2026-01', to: '2026-12', resolution: '200' } },
   'GET /api/v1/zones': { query: { departement: '34' } },
-  'POST /api/v1/zones': { query: { departement: '34' }, body: () => ({ name: `Zone ${++seq}`, cells: [CELL], need: 'habitations', notes: 'vue du col' }) },
+  'POST /api/v1/zones': { query: { departement: '34' }, body: () => ({ name: `Zone ${++seq}`, cells: [FREE_CELL], need: 'habitations', notes: 'vue du col' }) },
   'GET /api/v1/zones/suggestions': { query: { bbox: '3.5,43.7,3.6,43.8' } },
   'PATCH /api/v1/zones/:id': { body: () => ({ name: `Renommée ${++seq}`, cells: [CELL], need: 'autre', needDetail: 'gîtes', notes: 'revue' }) },
   'POST /api/v1/zones/:id/status': { body: () => ({ status: 'retenue', reason: 'mesures concordantes' }) },

@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { afterEach, expect, it } from 'vitest';
 import { refusedLinesCsv } from '../../src/app/files/refused-lines.ts';
 import { addUser, openTestApp, useTempDir, type TestApp } from '../server/fixtures.ts';
-import { ID_A } from '../server/grid-helpers.ts';
+import { ID_A, ID_B } from '../server/grid-helpers.ts';
 
 /**
  * Finding: zones.csv wrote a zone's name, need detail and notes as typed, so a reviewer (or
@@ -47,7 +47,7 @@ it('zones.csv writes a zone’s name, need detail and notes as text a spreadshee
     method: 'POST',
     url: '/api/v1/zones',
     headers: reviewer.headers,
-    payload: { name: MINUS, cells: [ID_A], need: 'habitations', notes: '\t=1+1' },
+    payload: { name: MINUS, cells: [ID_B], need: 'habitations', notes: '\t=1+1' },
   });
   expect(second.statusCode, second.body).toBe(201);
 

@@ -48,6 +48,12 @@ interface World {
 const CELL = cellIdAt(3.5494, 43.7339)!;
 const BBOX = '3.5,43.7,3.6,43.8';
 const ZONE_DRAFT = { name: 'Vallée de l’Hérault', cells: [CELL], need: 'habitations' };
+let zonesDrafted = 0;
+/** ZONE_DRAFT on a cell no open zone holds yet (a cell is filed once): Saint-Guilhem's, then those north of it. */
+function zoneDraft() {
+  const [, north, east] = /N(\d+)E(\d+)$/.exec(CELL)!;
+  return { ...ZONE_DRAFT, cells: [`CRS3035RES200mN${Number(north) + 200 * zonesDrafted++}E${east}`] };
+}
 
 const CAMPAIGN_DRAFT = { communeInsee: '34261', startsOn: '2026-05-04', endsOn: '2026-05-29', operators: ['orange', 'free'] };
 
@@ -58,7 +64,7 @@ async function createCampaign(app: FastifyInstance, headers: Record<string, stri
 }
 
 async function createZone(app: FastifyInstance, headers: Record<string, string>): Promise<string> {
-  const created = await app.inject({ method: 'POST', url: '/api/v1/zones', headers, payload: ZONE_DRAFT });
+  const created = await app.inject({ method: 'POST', url: '/api/v1/zones', headers, payload: zoneDraft() });
   if (created.statusCode !== 201) throw new Error(created.body);
   return created.json().id;
 }
@@ -127,7 +133,7 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'GET /api/v1/cells': async () => ({ url: `/api/v1/cells?bbox=${BBOX}`, ok: 200 }),
   'GET /api/v1/cells/:cellId/readings': async () => ({ url: `/api/v1/cells/${CELL}/readings`, ok: 200 }),
   'GET /api/v1/zones': async () => ({ url: '/api/v1/zones', ok: 200 }),
-  'POST /api/v1/zones': async () => ({ url: '/api/v1/zones?departement=34', payload: ZONE_DRAFT, ok: 201, outOfScope: ['reviewer30'] }),
+  'POST /api/v1/zones': async () => ({ url: '/api/v1/zones?departement=34', payload: zoneDraft(), ok: 201, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/suggestions': async () => ({ url: `/api/v1/zones/suggestions?bbox=${BBOX}`, ok: 200 }),
   'GET /api/v1/zones/:id': async (w) => ({ url: `/api/v1/zones/${w.zoneId}`, ok: 200, outOfScope: ['reviewer30'] }),
   'PATCH /api/v1/zones/:id': async (w) => ({ url: `/api/v1/zones/${w.zoneId}`, payload: { name: `Renommée ${unique()}` }, ok: 200, outOfScope: ['reviewer30'] }),

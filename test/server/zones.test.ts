@@ -4,6 +4,7 @@ import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { READING_CSV_COLUMNS, ZONE_CSV_COLUMNS } from '../../src/server/grid/zone-documents.ts';
+import { openStore } from '../../src/server/storage/open-store.ts';
 import { addUser, NIMES, NOW, openTestApp, postReadings, postReports, makeReport, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, CELL_B, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
 
@@ -92,7 +93,7 @@ describe('candidate zones', () => {
 
     // An admin names the département.
     expect((await create(w, w.admin)).statusCode).toBe(400);
-    const byAdmin = await create(w, w.admin, DRAFT, '?departement=34');
+    const byAdmin = await create(w, w.admin, { ...DRAFT, cells: [ID_C] }, '?departement=34');
     expect(byAdmin.statusCode, byAdmin.body).toBe(201);
     expect((await create(w, w.alice, DRAFT, '?departement=30')).statusCode).toBe(403);
   });
@@ -192,6 +193,79 @@ describe('candidate zones', () => {
     expect(suggestions[0].outline.type).toBe('Polygon');
     expect((await w.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: w.gard.headers })).json()).toEqual({ suggestions: [] });
     expect((await w.app.inject({ method: 'GET', url: '/api/v1/zones/suggestions', headers: w.alice.headers })).statusCode).toBe(400);
+  });
+});
+
+describe('cells filed once (issue 15)', () => {
+  const suggestionsOf = async (w: World) =>
+    (await w.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: w.bruno.headers })).json().suggestions as { cells: string[] }[];
+
+  it('refuses with 409, naming the open zone, cells another open zone of the département holds, on creation and change, whatever their size', async () => {
+    const w = await world();
+    const first = (await create(w)).json();
+
+    const again = await create(w, w.bruno);
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json().error).toBe(
+      `Ces mailles sont déjà dans la zone « Gorges de l’Hérault » (n° ${first.id}, À étudier) : « ${[ID_A, ID_B].sort().join(' », « ')} ». ` +
+        'Une maille n’est que dans une zone en cours : retirez-les de votre sélection, ou modifiez d’abord cette zone-là (ou écartez-la).',
+    );
+    const one = await create(w, w.alice, { ...DRAFT, name: 'Autre', cells: [ID_C, ID_A] });
+    expect(one.statusCode).toBe(409);
+    expect(one.json().error).toMatch(new RegExp(`^Cette maille est déjà dans la zone « Gorges de l’Hérault » \\(n° ${first.id}, À étudier\\) : « ${ID_A} »\\. .*retirez-la`));
+    // The 1 km cell around A overlaps it.
+    const kilometre = `CRS3035RES1000mN${Math.floor(CELL_A.north / 1000) * 1000}E${Math.floor(CELL_A.east / 1000) * 1000}`;
+    expect((await create(w, w.alice, { ...DRAFT, cells: [kilometre] })).statusCode).toBe(409);
+
+    // Another zone may not take them through PATCH; a zone may keep its own.
+    const second = (await create(w, w.alice, { ...DRAFT, name: 'Vallée', cells: [ID_C] })).json();
+    const patch = (id: string, payload: object) => w.app.inject({ method: 'PATCH', url: `/api/v1/zones/${id}`, headers: w.bruno.headers, payload });
+    const taken = await patch(second.id, { cells: [ID_C, ID_B] });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toMatch(/^Cette maille est déjà dans la zone « Gorges de l’Hérault »/);
+    expect((await w.app.inject({ method: 'GET', url: `/api/v1/zones/${second.id}`, headers: w.bruno.headers })).json().cells).toEqual([ID_C]);
+    expect((await patch(first.id, { cells: [ID_A] })).statusCode).toBe(200);
+    expect((await patch(second.id, { cells: [ID_C, ID_B] })).statusCode).toBe(200);
+
+    // A zone set aside gives its cells back; reopened, nothing else changes.
+    const move = (id: string, status: string) => w.app.inject({ method: 'POST', url: `/api/v1/zones/${id}/status`, headers: w.alice.headers, payload: { status, reason: 'test' } });
+    expect((await move(first.id, 'ecartee')).statusCode).toBe(200);
+    expect((await create(w, w.alice, { ...DRAFT, name: 'Reprise', cells: [ID_A] })).statusCode).toBe(201);
+    // Another département's zones are not this one's business.
+    const inGard = await create(w, w.admin, { ...DRAFT, cells: [cellIdAt(NIMES.lon, NIMES.lat)!] }, '?departement=30');
+    expect(inGard.statusCode, inGard.body).toBe(201);
+    expect((await w.app.inject({ method: 'GET', url: '/api/v1/zones', headers: w.alice.headers })).json().zones).toHaveLength(3);
+  });
+
+  it('leaves filed cells out of the suggestions until their zone is set aside', async () => {
+    const w = await world();
+    expect((await suggestionsOf(w)).map((s) => s.cells)).toEqual([[ID_A, ID_B].sort()]);
+    const zone = (await create(w, w.alice, { ...DRAFT, cells: [ID_A] })).json();
+    expect((await suggestionsOf(w)).map((s) => s.cells)).toEqual([[ID_B]]);
+    await create(w, w.alice, { ...DRAFT, name: 'B', cells: [ID_B] });
+    expect(await suggestionsOf(w)).toEqual([]);
+    await w.app.inject({ method: 'POST', url: `/api/v1/zones/${zone.id}/status`, headers: w.alice.headers, payload: { status: 'ecartee', reason: 'doublon' } });
+    expect((await suggestionsOf(w)).map((s) => s.cells)).toEqual([[ID_A]]);
+  });
+
+  it('files the same cells once when two reviewers create them at the same instant through two app processes', async () => {
+    const w = await world();
+    const other = await openTestApp(tempDir(), { store: await openStore(server!.location) });
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        // Cells of no zone yet, 2 km apart, in the Hérault.
+        const payload = { ...DRAFT, name: `Course ${round}`, cells: [`CRS3035RES200mN${CELL_A.north + 2000 * (round + 1)}E${CELL_A.east}`] };
+        const answers = await Promise.all([
+          w.app.inject({ method: 'POST', url: '/api/v1/zones', headers: w.alice.headers, payload }),
+          other.app.inject({ method: 'POST', url: '/api/v1/zones', headers: w.bruno.headers, payload }),
+        ]);
+        expect(answers.map((answer) => answer.statusCode).sort(), answers.map((answer) => answer.body).join('\n')).toEqual([201, 409]);
+      }
+      const zones = (await w.app.inject({ method: 'GET', url: '/api/v1/zones', headers: w.alice.headers })).json().zones;
+      expect(zones).toHaveLength(3);
+    } finally {
+      await other.close();
+    }
   });
 });
 

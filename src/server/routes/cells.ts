@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readingFeature } from '../../domain/geojson.ts';
-import { parseCellId } from '../../domain/grid/cell-id.ts';
+import { cellCentre } from '../../domain/grid/cell-geometry.ts';
+import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { gridScope, readingScope } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
@@ -45,6 +46,14 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
   const options = verdictOptions(grid);
   const departementOf = (code: string) => communes.get(code)?.departement;
 
+  /** The commune a cell is named after on the reviewers' screens: the one its centre lies in, as readings are placed. */
+  const communeAtCentre = (ref: CellRef): { code: string; name: string } | null => {
+    const [lon, lat] = cellCentre(ref);
+    const code = communes.locate(lat, lon)?.commune;
+    const found = code ? communes.get(code) : undefined;
+    return found ? { code: found.code, name: found.name } : null;
+  };
+
   app.get('/api/v1/cells', async (request, reply) => {
     const view = parsed(reply, () => parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS)));
     if (!view) return reply;
@@ -62,7 +71,10 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       ...(view.fromMonth && { fromMonth: view.fromMonth }),
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
-    const features = judgeInBbox(coverage, view.filter, options, view.bbox).map(apiCellFeature);
+    const features = judgeInBbox(coverage, view.filter, options, view.bbox).map((judged) => {
+      const feature = apiCellFeature(judged);
+      return { ...feature, properties: { ...feature.properties, commune: communeAtCentre(judged.ref) } };
+    });
     return reply.type('application/geo+json').send({ type: 'FeatureCollection', features });
   });
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as v from 'valibot';
+import { cellCover, type CellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { suggestZones } from '../../domain/grid/zone-suggestion.ts';
 import {
   canMoveZone,
+  isOpenZone,
   nextStatuses,
   ZONE_STATUS_LABELS,
   ZoneDraftSchema,
@@ -20,8 +22,9 @@ import type { GridSettings } from '../config.ts';
 import { cellsByDepartement } from '../grid/cell-departements.ts';
 import { cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
 import type { User } from '../storage/account-store.ts';
+import type { GridScope } from '../storage/grid-store.ts';
 import type { Store } from '../storage/store.ts';
-import type { ZoneChanges } from '../storage/zone-store.ts';
+import { ZoneOverlapError, type ZoneChanges, type ZoneOverlap } from '../storage/zone-store.ts';
 import { parsed, tooManyCells } from './cells.ts';
 import { GRID_PARAMS, parseGridView } from './grid-params.ts';
 import { departementQuery, singleValued } from './query.ts';
@@ -112,6 +115,42 @@ async function cellsOutsideProblem(
   return undefined;
 }
 
+/**
+ * The 409 for cells another open zone of the département already holds: which zone (name,
+ * id, step) and which cells, and what to do instead.
+ */
+export function overlapMessage({ zone, cells }: ZoneOverlap): string {
+  const one = cells.length === 1;
+  return (
+    `${one ? 'Cette maille est déjà' : 'Ces mailles sont déjà'} dans la zone « ${zone.name} » (n° ${zone.id}, ${ZONE_STATUS_LABELS[zone.status]}) : ${cellList(cells)}. ` +
+    `Une maille n’est que dans une zone en cours : retirez-${one ? 'la' : 'les'} de votre sélection, ou modifiez d’abord cette zone-là (ou écartez-la).`
+  );
+}
+
+/** Runs a store write that may find the cells taken: the 409 is sent then, and undefined answered. */
+async function unlessOverlap<T>(reply: FastifyReply, write: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof ZoneOverlapError)) throw error;
+    void reply.code(409).send({ error: overlapMessage(error.overlap) });
+    return undefined;
+  }
+}
+
+/** The cells of the open zones the scope sees (its départements', or every one). */
+async function openZoneCover(store: Store, scope: GridScope): Promise<CellCover<string>> {
+  const zones = scope.kind === 'all' ? await store.listZones() : (await Promise.all(scope.departements.map((d) => store.listZones(d)))).flat();
+  return cellCover(
+    zones
+      .filter((zone) => isOpenZone(zone.status))
+      .flatMap((zone) => zone.cells.flatMap((id) => {
+        const ref = parseCellId(id);
+        return ref ? [[ref, zone.id] as const] : [];
+      })),
+  );
+}
+
 /** INSEE codes of the zone's communes: those of its cells' readings, of its département only (a border cell holds the neighbour's too). */
 async function zoneCommunes(store: Store, communes: Communes, departement: string, refs: readonly CellRef[]): Promise<string[]> {
   return (await store.communesInCells(refs)).filter((code) => communes.get(code)?.departement === departement);
@@ -186,7 +225,11 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       createdAt: at,
       updatedAt: at,
     };
-    await store.createZone(zone, { at, by: by(user), from: null, to: 'a-etudier', reason: 'Zone créée' });
+    const stored = await unlessOverlap(reply, async () => {
+      await store.createZone(zone, { at, by: by(user), from: null, to: 'a-etudier', reason: 'Zone créée' });
+      return true;
+    });
+    if (!stored) return reply;
     await accounts.audit(actorOf(user), 'zone.create', 'zone', zone.id, {
       name: zone.name,
       departement,
@@ -210,7 +253,10 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       ...(view.fromMonth && { fromMonth: view.fromMonth }),
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
-    const suggestions = suggestZones(judgeInBbox(coverage, view.filter, options, view.bbox)).map((suggested) => ({
+    // Cells an open zone already holds are filed: a suggestion never offers them again.
+    const filed = await openZoneCover(store, scope);
+    const unfiled = judgeInBbox(coverage, view.filter, options, view.bbox).filter((cell) => filed.find(cell.ref) === undefined);
+    const suggestions = suggestZones(unfiled).map((suggested) => ({
       ...suggested,
       zone: suggested.grise === 0 ? 'zone-blanche' : suggested.blanche === 0 ? 'zone-grise' : 'mixte',
     }));
@@ -245,7 +291,8 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       changes.cells = cells.cells;
       changes.communes = await zoneCommunes(store, communes, zone.departement, cells.refs);
     }
-    const updated = await store.updateZone(zone.id, changes);
+    const updated = await unlessOverlap(reply, () => store.updateZone(zone.id, changes));
+    if (!updated) return reply.sent ? reply : reply.code(404).send({ error: ZONE_NOT_FOUND });
     const { updatedAt: _, cells, communes: touched, ...shown } = changes;
     await accounts.audit(actorOf(user), 'zone.update', 'zone', zone.id, {
       ...shown,

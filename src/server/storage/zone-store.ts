@@ -1,18 +1,43 @@
-import type { CellRef } from '../../domain/grid/cell-id.ts';
+import { cellCover } from '../../domain/grid/cell-cover.ts';
+import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import type { Zone, ZoneDraft, ZoneHistoryEntry, ZoneStatus } from '../../domain/zone.ts';
 import { BASE_RESOLUTION_M } from './grid-batch.ts';
 
 /** What a zone's change may touch (its status moves through {@link ZoneStore.moveZone} only). */
 export type ZoneChanges = Partial<ZoneDraft> & { communes?: string[]; updatedAt: string };
 
+/** An open zone (OPEN_ZONE_STATUSES) already holding some of the cells being filed. */
+export interface ZoneOverlap {
+  zone: Pick<Zone, 'id' | 'name' | 'status'>;
+  /** The cells being filed that overlap the zone's, in their order. */
+  cells: string[];
+}
+
+/**
+ * Thrown by createZone and updateZone when the cells overlap an open zone of the same
+ * département: nothing was written. The check and the write are one transaction, so two
+ * reviewers filing the same cells at once (in one process or several) cannot both succeed.
+ */
+export class ZoneOverlapError extends Error {
+  constructor(readonly overlap: ZoneOverlap) {
+    super(`cells already in zone ${overlap.zone.id}`);
+  }
+}
+
 /** Candidate zones and their workflow history, shared by the reviewers of a département. */
 export interface ZoneStore {
-  /** Stores a new zone with its first history entry (`from: null`). */
+  /**
+   * Stores a new zone with its first history entry (`from: null`). Rejects with
+   * ZoneOverlapError when an open zone of its département holds one of its cells.
+   */
   createZone(zone: Omit<Zone, 'history'>, first: ZoneHistoryEntry): Promise<void>;
   zoneById(id: string): Promise<Zone | undefined>;
   /** Oldest first; every département when `departement` is undefined. */
   listZones(departement?: string): Promise<Zone[]>;
-  /** Answers the zone as changed, undefined when there is none with this id. */
+  /**
+   * Answers the zone as changed, undefined when there is none with this id. New `cells` that
+   * another open zone of its département holds: rejects with ZoneOverlapError, nothing changed.
+   */
   updateZone(id: string, changes: ZoneChanges): Promise<Zone | undefined>;
   /**
    * Moves the zone from `entry.from` to `entry.to` and appends `entry` to its history, only if
@@ -31,4 +56,25 @@ export interface ZoneStore {
 export function baseCellCorners(cell: CellRef): [number, number, number, number] {
   const last = Math.max(cell.resolutionM - BASE_RESOLUTION_M, 0);
   return [cell.north, cell.north + last, cell.east, cell.east + last];
+}
+
+/**
+ * The first of `others` (open zones of the same département, as stored: cells as ids) that
+ * holds any of `cells`, with the cells it holds; undefined when none does.
+ */
+export function findZoneOverlap(cells: readonly string[], others: readonly Pick<Zone, 'id' | 'name' | 'status' | 'cells'>[]): ZoneOverlap | undefined {
+  if (others.length === 0) return undefined;
+  const cover = cellCover(others.flatMap((zone) => zone.cells.flatMap((id) => {
+    const ref = parseCellId(id);
+    return ref ? [[ref, zone] as const] : [];
+  })));
+  let first: ZoneOverlap | undefined;
+  for (const id of cells) {
+    const ref = parseCellId(id);
+    const owner = ref && cover.find(ref);
+    if (!owner) continue;
+    first ??= { zone: { id: owner.id, name: owner.name, status: owner.status }, cells: [] };
+    if (owner.id === first.zone.id) first.cells.push(id);
+  }
+  return first;
 }

@@ -34,12 +34,14 @@ function user(overrides: Partial<UserRecord> = {}): UserRecord {
   };
 }
 
+let zonesMade = 0;
+/** A zone on a cell of its own: a cell is in one open zone only. */
 function zone(overrides: Partial<Omit<Zone, 'history'>> = {}): Omit<Zone, 'history'> {
   return {
     id: randomUUID(),
     departement: '34',
     name: 'Vallée',
-    cells: ['CRS3035RES200mN2300000E3800000'],
+    cells: [`CRS3035RES200mN${2300000 + 200 * zonesMade++}E3800000`],
     need: 'habitations',
     communes: ['34261'],
     status: 'a-etudier',

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { ZoneHistoryEntry } from '../../../domain/zone.ts';
+import { OPEN_ZONE_STATUSES, type ZoneHistoryEntry, type ZoneStatus } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow, type ZoneRow } from '../rows.ts';
-import { baseCellCorners, type ZoneStore } from '../zone-store.ts';
+import { baseCellCorners, findZoneOverlap, ZoneOverlapError, type ZoneStore } from '../zone-store.ts';
 import { inTransaction, type Queryable } from './postgres-db.ts';
 
 /** The PostgreSQL side of zone-store.ts: tables `zones` and `zone_history` (migration 1). */
@@ -20,6 +20,21 @@ const appendHistory = (db: Queryable, zoneId: string, entry: ZoneHistoryEntry) =
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [zoneId, entry.at, entry.by.id, entry.by.name, entry.from, entry.to, entry.reason],
   );
+
+/**
+ * Whether new cells overlap an open zone is a read-then-write decision: the zones of one
+ * département are filed in turns, under an advisory lock named after it (across processes;
+ * READ COMMITTED alone would let two transactions each see no overlap and both insert).
+ */
+async function refuseOverlap(client: pg.PoolClient, departement: string, cells: readonly string[], except: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('couverture.zones.' || $1))", [departement]);
+  const { rows } = await client.query<{ id: string; name: string; status: ZoneStatus; cells: string[] }>(
+    'SELECT id, name, status, cells FROM zones WHERE departement = $1 AND id <> $2 AND status = ANY($3::text[])',
+    [departement, except, OPEN_ZONE_STATUSES],
+  );
+  const overlap = findZoneOverlap(cells, rows);
+  if (overlap) throw new ZoneOverlapError(overlap);
+}
 
 export function createPostgresZones(pool: pg.Pool): ZoneStore {
   const zones = async (sql: string, values: unknown[]) => (await pool.query<ZoneRow & { history: HistoryRow[] }>(sql, values)).rows.map(fromRow);
@@ -42,6 +57,7 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
     },
     async createZone(zone, first) {
       await inTransaction(pool, async (client) => {
+        await refuseOverlap(client, zone.departement, zone.cells, zone.id);
         await client.query(
           `INSERT INTO zones (id, departement, name, need, need_detail, notes, cells, communes, status, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -74,7 +90,15 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
       const sets = columnChanges(ZONE_COLUMNS, changes);
       const values = [id, ...sets.map(({ value }) => value)];
       const assignments = sets.map(({ column }, i) => `${column} = $${i + 2}`);
-      return (await zones(`UPDATE zones z SET ${assignments.join(', ')} WHERE z.id = $1 RETURNING z.*, ${HISTORY}`, values))[0];
+      const sql = `UPDATE zones z SET ${assignments.join(', ')} WHERE z.id = $1 RETURNING z.*, ${HISTORY}`;
+      if (!changes.cells) return (await zones(sql, values))[0];
+      const newCells = changes.cells;
+      return inTransaction(pool, async (client) => {
+        const found = await client.query<{ departement: string }>('SELECT departement FROM zones WHERE id = $1', [id]);
+        if (found.rows.length === 0) return undefined;
+        await refuseOverlap(client, found.rows[0]!.departement, newCells, id);
+        return (await client.query<ZoneRow & { history: HistoryRow[] }>(sql, values)).rows.map(fromRow)[0];
+      });
     },
     async moveZone(id, entry) {
       return inTransaction(pool, async (client) => {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Zone, ZoneHistoryEntry, ZoneStatus } from '../../../domain/zone.ts';
+import { OPEN_ZONE_STATUSES, type Zone, type ZoneHistoryEntry, type ZoneStatus } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow } from '../rows.ts';
-import { baseCellCorners, type ZoneStore } from '../zone-store.ts';
+import { baseCellCorners, findZoneOverlap, ZoneOverlapError, type ZoneChanges, type ZoneStore } from '../zone-store.ts';
 import { zoneRow, type SqliteZoneRow } from './sqlite-rows.ts';
 
 /** The SQLite side of zone-store.ts: tables `zones` and `zone_history` (migration 3). */
@@ -26,6 +26,10 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
       'SELECT DISTINCT departement FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? AND departement IS NOT NULL ORDER BY departement',
     )
     .pluck();
+  const openZonesOf = db.prepare<[string, string], Pick<SqliteZoneRow, 'id' | 'name' | 'status' | 'cells'>>(
+    `SELECT id, name, status, cells FROM zones WHERE departement = ? AND id <> ? AND status IN (${OPEN_ZONE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+  );
+  const departementOf = db.prepare<[string], string>('SELECT departement FROM zones WHERE id = ?').pluck();
   const moveStatus = db.prepare<[ZoneStatus, string, string, ZoneStatus]>('UPDATE zones SET status = ?, updated_at = ? WHERE id = ? AND status = ?');
 
   const historyRecord = (zoneId: string, entry: ZoneHistoryEntry) => ({
@@ -51,7 +55,15 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
     return row && toZone(zoneRow(row), historyOf.all(id).map(toHistoryEntry));
   };
 
+  /** Inside a write transaction: refuses cells an open zone of the département (other than `except`) holds. */
+  const refuseOverlap = (departement: string, cells: readonly string[], except: string) => {
+    const others = openZonesOf.all(departement, except).map((row) => ({ ...row, status: row.status as ZoneStatus, cells: JSON.parse(row.cells) as string[] }));
+    const overlap = findZoneOverlap(cells, others);
+    if (overlap) throw new ZoneOverlapError(overlap);
+  };
+
   const create = db.transaction((zone: Omit<Zone, 'history'>, first: ZoneHistoryEntry) => {
+    refuseOverlap(zone.departement, zone.cells, zone.id);
     insertZone.run({
       ...zone,
       needDetail: zone.needDetail ?? null,
@@ -65,6 +77,17 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
     if (moveStatus.run(entry.to, entry.at, id, entry.from).changes !== 1) return false;
     insertHistory.run(historyRecord(id, entry));
     return true;
+  });
+
+  const update = db.transaction((id: string, changes: ZoneChanges) => {
+    const departement = departementOf.get(id);
+    if (departement === undefined) return undefined;
+    if (changes.cells) refuseOverlap(departement, changes.cells, id);
+    const sets = columnChanges(ZONE_COLUMNS, changes);
+    if (sets.length > 0) {
+      db.prepare(`UPDATE zones SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
+    }
+    return read(id);
   });
 
   return {
@@ -83,11 +106,7 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
         : withHistory(zonesOf.all(departement), historyOfDepartement.all(departement));
     },
     async updateZone(id, changes) {
-      const sets = columnChanges(ZONE_COLUMNS, changes);
-      if (sets.length > 0) {
-        db.prepare(`UPDATE zones SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
-      }
-      return read(id);
+      return update.immediate(id, changes);
     },
     async moveZone(id, entry) {
       return move.immediate(id, entry);

@@ -1,0 +1,29 @@
+import { afterEach, expect, it } from 'vitest';
+import { addUser, openTestApp, postReadings, makeReading, useTempDir, NIMES, type TestApp } from './fixtures.ts';
+import { AROUND, byCell, getCells, ID_A } from './grid-helpers.ts';
+
+const tempDir = useTempDir();
+let server: TestApp | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+// Issue 15: a reviewer read « Maille CRS3035RES200mN2314000E3800600 » and had to guess where it
+// was. Each cell of GET /api/v1/cells names the commune its centre lies in.
+it('GET /api/v1/cells names each cell’s commune, by its centre, at every resolution', async () => {
+  server = await openTestApp(tempDir());
+  const agent = await addUser(server.app);
+  const admin = await addUser(server.app, { role: 'admin' });
+  await postReadings(server.app, [makeReading(), makeReading({ operator: 'sfr' })], agent);
+  await postReadings(server.app, [makeReading({ ...NIMES })], admin);
+
+  const fine = await getCells(server.app, admin.headers, `bbox=${AROUND}`);
+  expect(fine.statusCode, fine.body).toBe(200);
+  expect(byCell(fine.json())[ID_A].commune).toEqual({ code: '34261', name: 'Saint-Guilhem-le-Désert' });
+
+  const coarse = await getCells(server.app, admin.headers, 'bbox=3.4,43.6,4.5,43.9&resolution=10000');
+  const names = coarse.json().features.map((feature: { properties: { commune: { name: string } | null } }) => feature.properties.commune?.name).sort();
+  expect(names).toEqual(['Nîmes', 'Saint-Guilhem-le-Désert']);
+});
