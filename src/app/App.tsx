@@ -4,6 +4,7 @@ import { AboutScreen } from './about/AboutScreen.tsx';
 import { SessionExpiredBanner } from './account/SessionExpiredBanner.tsx';
 import { SignInScreen } from './account/SignInScreen.tsx';
 import { signOut } from './account/sign-in.ts';
+import { agree, plural } from './format.ts';
 import { MapScreen } from './map/MapScreen.tsx';
 import { ReadingsScreen } from './readings/ReadingsScreen.tsx';
 import { lazyScreen } from './shell/lazy-screen.tsx';
@@ -88,7 +89,7 @@ export function App() {
 
   const signOutHere = async () => {
     const waiting = outbox.records.filter((record) => record.state === 'pending' && record.recordedBy === user?.id).length;
-    if (waiting > 0 && !window.confirm(`${waiting} relevé${waiting > 1 ? 's' : ''} pas encore envoyé${waiting > 1 ? 's' : ''} : ils restent sur l’appareil et partiront à votre prochaine connexion. Se déconnecter ?`)) return;
+    if (waiting > 0 && !window.confirm(`${plural(waiting, 'relevé pas encore envoyé : il reste', 'relevés pas encore envoyés : ils restent')} sur l’appareil et ${agree(waiting, 'partira', 'partiront')} à votre prochaine connexion. Se déconnecter ?`)) return;
     await signOut();
     window.location.hash = '';
   };
@@ -101,7 +102,7 @@ export function App() {
           {user && (
             <div class="who">
               <span class="who-name" title={ROLE_LABELS[user.role]}>
-                {user.name} <span class="who-role">({ROLE_LABELS[user.role]})</span>
+                {user.name} <span class="who-role">· {ROLE_LABELS[user.role]}</span>
               </span>
               <button type="button" class="sign-out" onClick={() => void signOutHere()}>
                 Se déconnecter

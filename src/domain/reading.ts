@@ -23,7 +23,7 @@ export type VoiceResult = (typeof VOICE_RESULTS)[number];
 export const VOICE_LABELS: Record<VoiceResult, string> = {
   'not-tested': 'Non testé',
   ok: 'Appel réussi',
-  failed: "Échec de l'appel",
+  failed: 'Échec de l’appel',
   dropped: 'Appel coupé',
 };
 
@@ -127,9 +127,9 @@ export function plausibleTimestamp(now: () => number) {
 
 /** Made on the device with crypto.randomUUID(), which writes lower case; one spelling per id. */
 export const DeviceUuidSchema = v.pipe(
-  v.string("L'identifiant doit être un texte"),
-  v.uuid("L'identifiant doit être un UUID"),
-  v.check((s) => s === s.toLowerCase(), "L'identifiant doit être écrit en minuscules"),
+  v.string('L’identifiant doit être un texte'),
+  v.uuid('L’identifiant doit être un UUID'),
+  v.check((s) => s === s.toLowerCase(), 'L’identifiant doit être écrit en minuscules'),
 );
 
 const ProbeSchema = v.pipe(
@@ -202,10 +202,10 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
           v.minValue(0, 'La précision ne peut pas être négative'),
           v.maxValue(MAX_ACCURACY_M, `Position trop imprécise (plus de ${MAX_ACCURACY_M} m) pour servir de preuve`),
         ),
-        altitudeM: v.optional(ranged(-500, 9000, "L'altitude")),
+        altitudeM: v.optional(ranged(-500, 9000, 'L’altitude')),
         speedMps: v.optional(ranged(0, 150, 'La vitesse')),
         headingDeg: v.optional(v.pipe(finite('Le cap doit être un nombre'), v.minValue(0, 'Le cap doit être ≥ 0'), v.ltValue(360, 'Le cap doit être < 360'))),
-        positionAgeMs: v.optional(ranged(0, 86_400_000, "L'âge de la position")),
+        positionAgeMs: v.optional(ranged(0, 86_400_000, 'L’âge de la position')),
         /** 'manual': placed by hand on a map (no GPS fix); absent: the device's own positioning. */
         positionSource: v.optional(v.picklist(READING_POSITION_SOURCES, `Origine de la position inconnue : attendu ${READING_POSITION_SOURCES.join(', ')}`)),
         operator: v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`),
@@ -215,7 +215,7 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
           v.pipe(finite('Les barres doivent être un nombre'), v.integer('Les barres doivent être un entier'), v.minValue(0, 'Les barres vont de 0 à 4'), v.maxValue(4, 'Les barres vont de 0 à 4')),
         ),
         setting: v.picklist(SETTINGS, `Situation inconnue : attendu ${SETTINGS.join(', ')}`),
-        voice: v.optional(v.picklist(VOICE_RESULTS, `Résultat d'appel inconnu : attendu ${VOICE_RESULTS.join(', ')}`)),
+        voice: v.optional(v.picklist(VOICE_RESULTS, `Résultat d’appel inconnu : attendu ${VOICE_RESULTS.join(', ')}`)),
         sms: v.optional(v.picklist(SMS_RESULTS, `Résultat de SMS inconnu : attendu ${SMS_RESULTS.join(', ')}`)),
         source: v.picklist(SOURCES, `Source inconnue : attendu ${SOURCES.join(', ')}`),
         note: v.optional(v.pipe(v.string('La note doit être un texte'), v.maxLength(MAX_NOTE_LENGTH, `La note dépasse ${MAX_NOTE_LENGTH} caractères`))),

@@ -107,7 +107,7 @@ describe('measured evidence', () => {
     await page.getByText('Comment s’est passé l’appel ?').waitFor();
     await page.getByRole('button', { name: 'Coupé' }).click();
     await page.getByText(/Test d’appel guidé : coupé après \d+ s/).waitFor();
-    await expect(page.getByLabel('Test d\'appel').inputValue()).resolves.toBe('dropped');
+    await expect(page.getByRole('combobox', { name: 'Test d’appel' }).inputValue()).resolves.toBe('dropped');
 
     await page.getByRole('group', { name: 'Opérateur' }).getByText('Orange', { exact: true }).click();
     await page.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
@@ -125,7 +125,7 @@ describe('measured evidence', () => {
     expect(stored.callTest?.durationS).toBeLessThan(60);
     expect(Date.parse(stored.callTest!.startedAt)).toBeLessThanOrEqual(Date.parse(stored.recordedAt));
     // The next reading starts without the test: it belonged to that spot.
-    await expect(page.getByLabel('Test d\'appel').inputValue()).resolves.toBe('not-tested');
+    await expect(page.getByRole('combobox', { name: 'Test d’appel' }).inputValue()).resolves.toBe('not-tested');
   });
 
   it('records the same spot for the next operator with the first reading’s position', async () => {

@@ -28,7 +28,7 @@ describe('reading edges', () => {
 
   it('refuses an upper-case id, so that one reading never has two spellings', () => {
     const id = crypto.randomUUID().toUpperCase();
-    expect(errorsOf(makeReading({ id }))).toEqual([{ field: 'id', message: "L'identifiant doit être écrit en minuscules" }]);
+    expect(errorsOf(makeReading({ id }))).toEqual([{ field: 'id', message: 'L’identifiant doit être écrit en minuscules' }]);
   });
 
   it.each([[[]], [null], ['text'], [42]])('refuses %j as a reading with one message', (input) => {
@@ -58,7 +58,7 @@ describe('reading edges', () => {
     [{ callTest: { startedAt: '2026-05-04T10:16:00+02:00', durationS: 60 } }, 'voice', 'Un test d’appel doit dire comment il s’est passé (test d’appel : ok, failed ou dropped)'],
     [{ smsTest: { startedAt: '2026-05-04T10:16:00+02:00' }, sms: 'not-tested' }, 'sms', 'Un test de SMS doit dire comment il s’est passé (test SMS : ok ou failed)'],
     [{ communeInsee: '3417' }, 'communeInsee', 'communeInsee doit être un code INSEE à 5 caractères (ex. 34172, 2A004)'],
-    [{ trackId: 'not-a-uuid' }, 'trackId', "L'identifiant doit être un UUID"],
+    [{ trackId: 'not-a-uuid' }, 'trackId', 'L’identifiant doit être un UUID'],
     [{ extra: { nested: { deep: 1 } } }, 'extra.nested', 'Une valeur de extra doit être un texte ou un nombre'],
     [{ extra: { 'bad key': 1 } }, 'extra.bad key', 'Les clés de extra sont des noms courts (lettres, chiffres, _)'],
     [{ extra: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`k${i}`, i])) }, 'extra', 'extra a plus de 40 clés'],

@@ -1,3 +1,4 @@
+import { formatIsoDayRange } from '../format.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 
 /**
@@ -54,18 +55,11 @@ export function sortCampaigns<C extends Pick<Campaign, 'startsOn' | 'endsOn' | '
   return keyed.map(({ campaign }) => campaign);
 }
 
-// Date-only values are read as UTC midnight, so that no time zone moves them a day.
-const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const dayNoYearFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', timeZone: 'UTC' });
 const instantFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
 
 /** « du 4 mai au 18 juin 2026 », « du 20 décembre 2026 au 5 janvier 2027 », « le 4 mai 2026 ». */
 export function formatPeriod(startsOn: string, endsOn: string): string {
-  const start = new Date(`${startsOn}T00:00:00Z`);
-  const end = new Date(`${endsOn}T00:00:00Z`);
-  if (startsOn === endsOn) return `le ${dayFormat.format(start)}`;
-  const sameYear = startsOn.slice(0, 4) === endsOn.slice(0, 4);
-  return `du ${(sameYear ? dayNoYearFormat : dayFormat).format(start)} au ${dayFormat.format(end)}`;
+  return formatIsoDayRange(startsOn, endsOn);
 }
 
 /** « 4 mai à 14:05 »: when a list or figures were fetched. */

@@ -32,9 +32,14 @@ export function describeProbe(probe: NonNullable<Reading['probe']>): string {
   return `Mesure du réseau : ${figures.join(', ')}${failure}`;
 }
 
-/** What the browser said of its connection (Network Information API, Chromium only). */
-export function describeConnection(connection: Reading['connection']): string | undefined {
-  if (!connection) return undefined;
+/**
+ * What the browser said of its connection (Network Information API, Chromium only). Nothing
+ * for a reading saved offline (`probe` « device-offline »): the browser's figures are then
+ * those of the last network, not of this spot (readings saved before they were dropped at
+ * save still hold them).
+ */
+export function describeConnection(connection: Reading['connection'], probe?: Reading['probe']): string | undefined {
+  if (!connection || probe?.result === 'device-offline') return undefined;
   if (connection.available === false) return 'Réseau selon le navigateur : information non disponible';
   const parts = [connection.type, connection.effectiveType].filter((part): part is string => part !== undefined);
   if (connection.downlinkMbps !== undefined) parts.push(`~${formatKbps(connection.downlinkMbps * 1000)}`);

@@ -52,11 +52,13 @@ export interface EvidenceDeps {
  * probe never delays the save, and a page closed mid-probe leaves a hold that expires on its
  * own: the reading then leaves without a probe, never stuck.
  */
-export async function storeWithEvidence(reading: Reading, recordedBy: string | undefined, { probe = true, store }: SaveOptions, deps: EvidenceDeps): Promise<SavedReading> {
+export async function storeWithEvidence(measured: Reading, recordedBy: string | undefined, { probe = true, store }: SaveOptions, deps: EvidenceDeps): Promise<SavedReading> {
   const known = deps.knownSettings();
   const wantsProbe = probe && known?.enabled !== false;
   const savedAt = deps.now();
-  if (wantsProbe && !deps.online()) {
+  const online = deps.online();
+  const reading = online ? measured : withoutConnectionFigures(measured);
+  if (wantsProbe && !online) {
     // The phone says it has no network: that is the probe's whole answer, known at once, so
     // it goes in with the save and nothing is held back.
     const offline: ProbeRecord = { startedAt: isoWithOffset(new Date(savedAt)), durationMs: 0, result: 'device-offline' };
@@ -96,4 +98,14 @@ export async function storeWithEvidence(reading: Reading, recordedBy: string | u
     }
   })();
   return { id: reading.id, evidence };
+}
+
+/**
+ * Offline, Chromium's navigator.connection keeps the figures of the last network it had
+ * (« 4g, ~9,3 Mbit/s » beside « Appareil hors ligne »): they are no evidence of anything at
+ * that spot, so a reading saved offline does not carry them.
+ */
+export function withoutConnectionFigures(reading: Reading): Reading {
+  const { connection: _stale, ...rest } = reading;
+  return rest;
 }

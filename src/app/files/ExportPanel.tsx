@@ -3,6 +3,7 @@ import type { ExportFormat, ExportScope } from '../../domain/import/import-summa
 import { callWorker } from '../shell/worker-bridge.ts';
 import { ChoiceGroup } from '../survey/ChoiceGroup.tsx';
 import { datedFileName, downloadBlob } from './download.ts';
+import { plural } from '../format.ts';
 
 const FORMATS: { format: ExportFormat; label: string; extension: string }[] = [
   { format: 'geojson', label: 'GeoJSON (carte)', extension: 'geojson' },
@@ -32,7 +33,7 @@ export function ExportPanel({ onExported }: { onExported: () => void }) {
         return;
       }
       downloadBlob(blob, datedFileName(`${scope === 'unsent' ? 'releves-non-envoyes' : 'releves'}${format === 'csv-tableur' ? '-tableur' : ''}`, extension));
-      setMessage({ text: `${count} relevé${count > 1 ? 's' : ''} exporté${count > 1 ? 's' : ''}.` });
+      setMessage({ text: `${plural(count, 'relevé exporté', 'relevés exportés')}.` });
       onExported();
     } catch (error) {
       setMessage({ text: `L’export a échoué : ${error instanceof Error ? error.message : String(error)}`, error: true });

@@ -2,13 +2,13 @@ import { IMPORT_FORMAT_LABELS, REFUSAL_CODES, REFUSAL_LABELS } from '../../domai
 import type { ImportPreview } from '../../domain/import/import-summary.ts';
 import { datedFileName, downloadBlob } from './download.ts';
 import { refusedLinesCsv } from './refused-lines.ts';
+import { plural } from '../format.ts';
 
 /** Refused lines listed on screen; the downloadable file holds up to MAX_REFUSED_KEPT. */
 const SHOWN_REFUSED = 10;
 
 /** What the file holds before anything is written: counts, refusals by reason, the first refused lines. */
 export function ImportPreviewView({ preview, fileName }: { preview: ImportPreview; fileName: string }) {
-  const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
   return (
     <div class="import-preview" role="region" aria-label="Aperçu de l’import">
       <p>

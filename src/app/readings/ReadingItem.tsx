@@ -6,7 +6,7 @@ import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { announce } from '../../sync/channel.ts';
 import { deleteReading, type OutboxRecord } from '../../store/outbox.ts';
 import { describeCallTest, describeConnection, describePosition, describeProbe, describeSmsTest } from '../evidence/describe-evidence.ts';
-import { formatTime } from '../format.ts';
+import { formatTime, plural } from '../format.ts';
 import { refreshOutbox } from '../sync/outbox-state.ts';
 import { CorrectionForm } from './CorrectionForm.tsx';
 
@@ -17,7 +17,7 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
   const { reading } = record;
   const level = readingLevel(reading);
   const signal =
-    reading.signalDbm !== undefined ? `${reading.signalDbm} dBm` : reading.signalBars !== undefined ? `${reading.signalBars} barre${reading.signalBars > 1 ? 's' : ''}` : '';
+    reading.signalDbm !== undefined ? `${reading.signalDbm} dBm` : reading.signalBars !== undefined ? plural(reading.signalBars, 'barre') : '';
 
   const remove = async () => {
     const warning =
@@ -31,7 +31,7 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
   };
 
   return (
-    <li class={`reading ${record.state}`} data-state={record.state}>
+    <li class={`reading ${record.state}`} data-state={record.state} data-recorded-at={new Date(reading.recordedAt).toISOString()}>
       <div class="reading-head">
         <span class={`level level-${level}`} title={LEVEL_LABELS[level]}>
           {level}
@@ -79,7 +79,7 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
 function ReadingEvidence({ reading, measuring }: { reading: OutboxRecord['reading']; measuring: boolean }) {
   const lines = [
     reading.probe ? describeProbe(reading.probe) : measuring ? 'Mesure du réseau en cours…' : undefined,
-    describeConnection(reading.connection),
+    describeConnection(reading.connection, reading.probe),
     describePosition(reading),
     describeCallTest(reading),
     describeSmsTest(reading),

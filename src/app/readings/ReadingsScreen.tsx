@@ -1,7 +1,9 @@
 import { lazyScreen } from '../shell/lazy-screen.tsx';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
+import { useMemo } from 'preact/hooks';
 import { ReadingItem } from './ReadingItem.tsx';
+import { newestFirst } from './newest-first.ts';
 import { useTitle } from '../shell/use-title.ts';
 
 // Import and export are for the odd day: their code (CSV parser included) loads when the screen opens.
@@ -10,16 +12,27 @@ const DeviceFilesPanel = lazyScreen(() => import('../files/DeviceFilesPanel.tsx'
 export function ReadingsScreen() {
   useTitle('Relevés de cet appareil');
   const { records, loaded } = useStore(outboxState);
+  const listed = useMemo(() => newestFirst(records), [records]);
   return (
     <section class="screen" aria-labelledby="readings-title">
       <h2 id="readings-title">Relevés de cet appareil</h2>
       {loaded && records.length === 0 && <p>Aucun relevé pour l’instant : ils apparaîtront ici dès le premier enregistrement.</p>}
-      <DeviceFilesPanel />
+      {records.length > 0 && (
+        <p class="readings-files-link">
+          <button type="button" class="link-button" onClick={() => document.getElementById('device-files')?.scrollIntoView({ block: 'start' })}>
+            Importer ou exporter un fichier
+          </button>
+        </p>
+      )}
       <ul class="readings" aria-label="Relevés">
-        {records.map((record) => (
+        {listed.map((record) => (
           <ReadingItem key={record.id} record={record} />
         ))}
       </ul>
+      {/* After the list: the readings are what the screen is for, files are for the odd day. */}
+      <div id="device-files">
+        <DeviceFilesPanel />
+      </div>
     </section>
   );
 }

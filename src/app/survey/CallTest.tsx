@@ -1,7 +1,9 @@
 import { dialableNumber } from '../../domain/campaign.ts';
 import { isoWithOffset } from '../../domain/time.ts';
 import { describeCallTest } from '../evidence/describe-evidence.ts';
-import { CALL_TEST_MS, callDurationS, formatClock, isDialable, useNow, useRunningTest } from './guided-test.ts';
+import { useState } from 'preact/hooks';
+import { formatTime } from '../format.ts';
+import { ANSWER_WINDOW_MS, CALL_TEST_MS, callDurationS, formatClock, isDialable, useAnswerExpiry, useNow, useRunningTest } from './guided-test.ts';
 import type { SurveyChoices } from './survey-choices.ts';
 
 type CallAnswer = 'ok' | 'failed' | 'dropped';
@@ -26,11 +28,18 @@ const ANSWERS: { value: CallAnswer; label: string }[] = [
  */
 export function CallTest({ number, choices, onResult }: Props) {
   const [test, setTest] = useRunningTest('call');
-  const running = test !== undefined && test.endedAt === undefined;
-  const now = useNow(running);
+  // Ticks while the question waits too, so that it closes by itself (useAnswerExpiry).
+  const now = useNow(test !== undefined);
   const timeUp = test !== undefined && (test.endedAt !== undefined || now - test.startedAt >= CALL_TEST_MS);
+  const [unanswered, setUnanswered] = useState<number>();
+  useAnswerExpiry('call', test, now, (expired) => {
+    setTest(undefined);
+    setUnanswered(expired.startedAt);
+    onResult({ voice: 'not-tested', callTest: undefined });
+  });
 
   const start = () => {
+    setUnanswered(undefined);
     setTest({ startedAt: Date.now(), number });
   };
   const answer = (voice: CallAnswer) => {
@@ -45,6 +54,11 @@ export function CallTest({ number, choices, onResult }: Props) {
       {!test && (
         <>
           {choices.callTest && <p class="guided-result">{describeCallTest(choices)}</p>}
+          {!choices.callTest && unanswered !== undefined && (
+            <p class="guided-result" role="status">
+              Test d’appel de {formatTime(unanswered)} : résultat non renseigné, resté sans réponse {ANSWER_WINDOW_MS / 60_000} minutes après l’appel.
+            </p>
+          )}
           <p class="hint">Protocole : un appel d’une minute, dehors, téléphone immobile.</p>
           {isDialable(number) ? (
             <a class="button-link primary" href={`tel:${dialableNumber(number)}`} onClick={start}>

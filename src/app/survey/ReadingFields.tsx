@@ -108,7 +108,7 @@ export function ReadingFields({ choices, onChange, errors, idPrefix, operators =
       />
       <div class="field-row">
         <div class="field">
-          <label for={`${idPrefix}-voice`}>Test d'appel</label>
+          <label for={`${idPrefix}-voice`}>Test d’appel</label>
           <select id={`${idPrefix}-voice`} value={choices.voice} onChange={(event) => onChange({ voice: event.currentTarget.value as SurveyChoices['voice'] })}>
             {VOICE_RESULTS.map((value) => (
               <option key={value} value={value}>

@@ -1,7 +1,9 @@
 import { dialableNumber } from '../../domain/campaign.ts';
 import { isoWithOffset } from '../../domain/time.ts';
 import { describeSmsTest } from '../evidence/describe-evidence.ts';
-import { formatClock, isDialable, useNow, useRunningTest } from './guided-test.ts';
+import { useState } from 'preact/hooks';
+import { formatTime } from '../format.ts';
+import { ANSWER_WINDOW_MS, formatClock, isDialable, useAnswerExpiry, useNow, useRunningTest } from './guided-test.ts';
 import type { SurveyChoices } from './survey-choices.ts';
 
 interface Props {
@@ -18,8 +20,15 @@ interface Props {
 export function SmsTest({ number, choices, onResult }: Props) {
   const [test, setTest] = useRunningTest('sms');
   const now = useNow(test !== undefined);
+  const [unanswered, setUnanswered] = useState<number>();
+  useAnswerExpiry('sms', test, now, (expired) => {
+    setTest(undefined);
+    setUnanswered(expired.startedAt);
+    onResult({ sms: 'not-tested', smsTest: undefined });
+  });
 
   const start = () => {
+    setUnanswered(undefined);
     setTest({ startedAt: Date.now(), number });
   };
   const answer = (sms: 'ok' | 'failed') => {
@@ -34,6 +43,11 @@ export function SmsTest({ number, choices, onResult }: Props) {
       {!test && (
         <>
           {choices.smsTest && <p class="guided-result">{describeSmsTest(choices)}</p>}
+          {!choices.smsTest && unanswered !== undefined && (
+            <p class="guided-result" role="status">
+              Test SMS de {formatTime(unanswered)} : résultat non renseigné, resté sans réponse {ANSWER_WINDOW_MS / 60_000} minutes après l’envoi.
+            </p>
+          )}
           {isDialable(number) ? (
             <a class="button-link" href={`sms:${dialableNumber(number)}`} onClick={start}>
               {choices.smsTest ? 'Refaire le test SMS' : 'Lancer le test SMS'}

@@ -89,6 +89,35 @@ export function formatClock(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
+/**
+ * How long the question after a test (« Comment s’est passé l’appel ? », « est-il parti ? »)
+ * waits for its answer. Past it the agent has moved on and no longer remembers for sure: the
+ * question closes, the result left « non renseigné », rather than be answered by a guess
+ * long after, or stay open over the next readings.
+ */
+export const ANSWER_WINDOW_MS = 5 * 60_000;
+
+/** When a test's question opened: the call's end (« Appel terminé », else the minute), or the SMS's sending. */
+export function questionOpenedAt(kind: GuidedTestKind, test: RunningTest): number {
+  if (kind === 'sms') return test.startedAt;
+  return Math.min(test.endedAt ?? Infinity, test.startedAt + CALL_TEST_MS);
+}
+
+/** Whether the test's question has waited ANSWER_WINDOW_MS or more. */
+export function answerExpired(kind: GuidedTestKind, test: RunningTest, now: number): boolean {
+  return now - questionOpenedAt(kind, test) >= ANSWER_WINDOW_MS;
+}
+
+/**
+ * Closes the test's question once it has waited too long (answerExpired), checked every
+ * second while a test runs and at once after a reload: `onExpired` hears the test closed.
+ */
+export function useAnswerExpiry(kind: GuidedTestKind, test: RunningTest | undefined, now: number, onExpired: (test: RunningTest) => void): void {
+  useEffect(() => {
+    if (test && answerExpired(kind, test, now)) onExpired(test);
+  }, [test, now]);
+}
+
 /** How long the call lasted for the record: until « Appel terminé », at most the minute. */
 export function callDurationS(test: RunningTest, now: number): number {
   const end = Math.min(test.endedAt ?? now, test.startedAt + CALL_TEST_MS);
