@@ -62,6 +62,56 @@ describe('map', () => {
     await expect(page.locator('.leaflet-control-attribution').textContent()).resolves.toContain('Tuiles de test');
   });
 
+  it('lists every reading taken at one spot in one popup, speaks French, keeps its credit readable and its buttons under the header', async () => {
+    const page = await openSignedIn(phone.context, server.url, agent);
+    // Three SIMs read on the same doorstep: three dots drawn on top of one another.
+    await recordReading(page, { operator: 'Orange', bars: '4' });
+    await recordReading(page, { operator: 'SFR', bars: '1' });
+    await recordReading(page, { operator: 'Free Mobile', bars: '0' });
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    await page.getByRole('link', { name: 'Carte' }).click();
+    await page.getByText('3 relevés du serveur dans la vue.').waitFor();
+
+    // Leaflet's own texts, in French.
+    await expect(page.locator('.leaflet-control-zoom-in').getAttribute('title')).resolves.toBe('Zoomer');
+    await expect(page.locator('.leaflet-control-zoom-out').getAttribute('title')).resolves.toBe('Dézoomer');
+    await expect(page.locator('.leaflet-control-attribution a').first().getAttribute('title')).resolves.toBe('Bibliothèque JavaScript de cartes interactives');
+
+    // One tap on the stack lists all three, each once (the device's copy and the server's are one reading).
+    const box = (await page.getByRole('region', { name: 'Carte', exact: true }).boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const popup = page.locator('.leaflet-popup-content');
+    await popup.getByText('3 relevés à cet endroit').waitFor();
+    for (const operator of ['Orange', 'SFR', 'Free Mobile']) await expect(popup.getByText(`${operator} · 4G (LTE)`).count(), operator).resolves.toBe(1);
+    await expect(page.locator('.leaflet-popup-close-button').getAttribute('aria-label')).resolves.toBe('Fermer');
+
+    // The credit line reads at 4.5:1 at least, text and links, over whatever tile lies under it.
+    const contrasts = await page.locator('.leaflet-control-attribution').evaluate((credit) => {
+      const rgba = (colour: string) => (colour.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r, g, b]: number[]) =>
+        [r!, g!, b!].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4)).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+      const background = rgba(getComputedStyle(credit).backgroundColor);
+      const ratio = (element: Element) => {
+        const [a, b] = [luminance(rgba(getComputedStyle(element).color)), luminance(background)].sort((x, y) => y - x);
+        return (a! + 0.05) / (b! + 0.05);
+      };
+      return { opaque: (background[3] ?? 1) === 1, text: ratio(credit), links: [...credit.querySelectorAll('a')].map(ratio) };
+    });
+    expect(contrasts.opaque).toBe(true);
+    expect(contrasts.text).toBeGreaterThanOrEqual(4.5);
+    for (const link of contrasts.links) expect(link).toBeGreaterThanOrEqual(4.5);
+
+    // Scrolled until the zoom buttons pass under the sticky header: the header is drawn over them.
+    const header = (await page.locator('.app-header').boundingBox())!;
+    const zoomIn = (await page.locator('.leaflet-control-zoom-in').boundingBox())!;
+    await page.evaluate((by) => window.scrollBy(0, by), zoomIn.y + zoomIn.height / 2 - (header.y + header.height / 2));
+    const onTop = await page.evaluate(() => {
+      const button = document.querySelector('.leaflet-control-zoom-in')!.getBoundingClientRect();
+      return document.elementFromPoint(button.left + button.width / 2, button.top + button.height / 2)?.closest('.app-header') !== null;
+    });
+    expect(onTop).toBe(true);
+  });
+
   it('still opens offline, from the precached app, with the device’s readings', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);
     await phone.context.setOffline(true);

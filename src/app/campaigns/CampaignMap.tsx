@@ -1,5 +1,4 @@
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
+import L from '../map/leaflet.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { CampaignCell } from '../../domain/campaign.ts';
 import { cellRing } from '../../domain/grid/cell-geometry.ts';
@@ -7,6 +6,7 @@ import { parseCellId } from '../../domain/grid/cell-id.ts';
 import { OPERATOR_LABELS, type Operator } from '../../domain/operators.ts';
 import type { Reading } from '../../domain/reading.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
+import { plural } from '../format.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { useGeolocation } from '../survey/use-geolocation.ts';
 import { campaignCells, COMPLETENESS_ORDER, countByCompleteness, type CampaignCellTally, type CellCompleteness } from './campaign-cells.ts';
@@ -113,7 +113,7 @@ export function CampaignMap({ serverCells, deviceReadings, operators }: Campaign
       <ul class="legend" aria-label="Légende des mailles">
         {COMPLETENESS_ORDER.filter((key) => key !== 'none' || counts.none > 0).map((key) => (
           <li key={key}>
-            <span class={`zone-swatch completeness-${key}`} /> {COMPLETENESS_LEGEND[key]} : {counts[key]} maille{counts[key] > 1 ? 's' : ''}
+            <span class={`zone-swatch completeness-${key}`} /> {COMPLETENESS_LEGEND[key]} : {plural(counts[key], 'maille')}
           </li>
         ))}
         <li>

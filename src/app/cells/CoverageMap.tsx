@@ -1,5 +1,4 @@
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
+import L from '../map/leaflet.ts';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api } from '../shell/api.ts';
 import { createBaseLayer } from '../map/base-layer.ts';

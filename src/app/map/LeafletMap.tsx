@@ -1,5 +1,4 @@
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
+import L from './leaflet.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Campaign } from '../../domain/campaign.ts';
 import { CELL_ZONES, type CellZone } from '../../domain/grid/cell-verdict.ts';
@@ -17,7 +16,9 @@ import { FollowMe, type FollowMeState } from './follow-me.ts';
 import { MapFilterChips } from './MapFilterChips.tsx';
 import { loadMapFilters, saveMapFilters, serverReadingsUrl, type MapReadingFilters } from './map-filters.ts';
 import { startMapWorker, type MapWorker } from './map-worker.ts';
-import { readingPopup } from './reading-popup.ts';
+import { stackedReadingsPopup } from './reading-popup.ts';
+import { readingsNear, type DrawnReading } from './stacked-readings.ts';
+import { plural } from '../format.ts';
 import { addBaseLayer } from './map-base.ts';
 import { OfflineMaps } from './OfflineMaps.tsx';
 import { ZONE_COLOURS, ZONE_LEGEND } from './zone-colours.ts';
@@ -49,8 +50,6 @@ const viewOf = (map: L.Map): MapView => {
   return { bbox: { minLon: b.getWest(), minLat: b.getSouth(), maxLon: b.getEast(), maxLat: b.getNorth() }, zoom: map.getZoom() };
 };
 
-const plural = (n: number, word: string) => `${n.toLocaleString('fr-FR')} ${word}${n > 1 ? 's' : ''}`;
-
 type ServerAnswer = (FeatureCollection<ReadingProperties> & { nextCursor?: string; clustered?: false }) | { type: 'FeatureCollection'; clustered: true; features: { geometry: { coordinates: [number, number] }; properties: ReadingClusterProperties }[] };
 
 export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMapProps) {
@@ -60,6 +59,8 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
   const followMe = useRef<FollowMe | undefined>(undefined);
   const serverLayer = useRef<L.LayerGroup | undefined>(undefined);
   const deviceLayer = useRef<L.LayerGroup | undefined>(undefined);
+  // The points drawn now, device's and server's, for a tap on readings stacked at one spot.
+  const drawn = useRef<{ device: DrawnReading[]; server: DrawnReading[] }>({ device: [], server: [] });
   const fitted = useRef(false);
   const [view, setView] = useState<MapView>();
   const [filters, setFilters] = useState<MapReadingFilters>(loadMapFilters);
@@ -136,15 +137,15 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
     const drawDevice = (answer: DeviceMapView) => {
       const layer = deviceLayer.current!;
       layer.clearLayers();
+      drawn.current.device = [];
       if (answer.kind === 'clusters') {
         for (const { geometry, properties } of answer.features) zoomOnClick(clusterMarker([geometry.coordinates[1], geometry.coordinates[0]], properties, true), map.current!).addTo(layer);
         setDeviceNotice(undefined);
       } else {
         for (const { properties } of answer.features) {
           const colour = LEVEL_COLOURS[properties.level];
-          L.circleMarker([properties.lat, properties.lon], { radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95 })
-            .bindPopup(() => readingPopup(properties, true))
-            .addTo(layer);
+          drawn.current.device.push({ properties, onDevice: true });
+          openStackOnClick(L.circleMarker([properties.lat, properties.lon], { radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95 }), map.current!, drawn.current).addTo(layer);
         }
         setDeviceNotice(answer.omitted > 0 ? `${plural(answer.omitted, 'relevé')} de cet appareil non dessinés ici (les plus anciens) : zoomez pour les voir.` : undefined);
       }
@@ -160,6 +161,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
     if (!view) return;
     if (!navigator.onLine) {
       serverLayer.current?.clearLayers();
+      drawn.current.server = [];
       return setServerNotice('Hors ligne : seuls les relevés de cet appareil sont affichés.');
     }
     const request = new AbortController();
@@ -171,6 +173,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
         if (request.signal.aborted) return;
         const layer = serverLayer.current!;
         layer.clearLayers();
+        drawn.current.server = [];
         if (answer.clustered) {
           let total = 0;
           for (const { geometry, properties } of answer.features) {
@@ -180,9 +183,8 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
           setServerNotice(`${plural(total, 'relevé')} du serveur dans la vue, regroupés : zoomez pour les détailler.`);
         } else {
           for (const { properties } of answer.features) {
-            L.circleMarker([properties.lat, properties.lon], { radius: 6, color: LEVEL_COLOURS[properties.level], weight: 3, fillOpacity: 0 })
-              .bindPopup(() => readingPopup(properties, false))
-              .addTo(layer);
+            drawn.current.server.push({ properties, onDevice: false });
+            openStackOnClick(L.circleMarker([properties.lat, properties.lon], { radius: 6, color: LEVEL_COLOURS[properties.level], weight: 3, fillOpacity: 0 }), map.current!, drawn.current).addTo(layer);
           }
           const shown = answer.features.length;
           setServerNotice(`${plural(shown, 'relevé')} du serveur dans la vue${answer.nextCursor ? ' (les plus anciens ; zoomez pour tout voir)' : ''}.`);
@@ -268,7 +270,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
           {CELL_ZONES.map((zone) => (
             <li key={zone}>
               <span class={`zone-swatch zone-${zone}`} /> {ZONE_LEGEND[zone]}
-              {cellCounts && ` : ${cellCounts[zone]} maille${cellCounts[zone] > 1 ? 's' : ''}`}
+              {cellCounts && ` : ${plural(cellCounts[zone], 'maille')}`}
             </li>
           ))}
         </ul>
@@ -294,6 +296,20 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
 /** A tap on a cluster zooms towards it, up to where points replace clusters. */
 function zoomOnClick(marker: L.Marker, map: L.Map): L.Marker {
   return marker.on('click', () => map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, CLUSTER_BELOW_ZOOM)));
+}
+
+/**
+ * A tap on a reading's dot opens one popup listing every reading drawn within a finger's
+ * reach (stacked-readings.ts): on the canvas, only the top one of a stack receives the tap.
+ */
+function openStackOnClick(marker: L.CircleMarker, map: L.Map, drawn: { device: DrawnReading[]; server: DrawnReading[] }): L.CircleMarker {
+  return marker.on('click', (event: L.LeafletMouseEvent) => {
+    const tap = map.latLngToContainerPoint(marker.getLatLng());
+    const near = readingsNear([...drawn.device, ...drawn.server], tap, ({ properties }) => map.latLngToContainerPoint([properties.lat, properties.lon]));
+    if (near.length === 0) return;
+    L.DomEvent.stopPropagation(event);
+    L.popup({ maxWidth: 280 }).setLatLng(marker.getLatLng()).setContent(stackedReadingsPopup(near)).openOn(map);
+  });
 }
 
 function SurveyLegendItem({ cells }: { cells: CellsToSurvey }) {

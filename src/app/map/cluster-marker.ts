@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { LEVEL_COLOURS, LEVEL_LABELS } from '../../domain/level.ts';
 import type { ReadingClusterProperties } from '../../domain/reading-clusters.ts';
 import { clusterDiameter, dominantLevel } from './cluster-style.ts';
+import { plural } from '../format.ts';
 
 /**
  * One cluster as a small DOM marker with its count. A view holds at most one cluster per
@@ -18,7 +19,7 @@ export function clusterMarker(at: L.LatLngExpression, properties: ReadingCluster
   element.style.background = LEVEL_COLOURS[level];
   element.style.width = element.style.height = element.style.lineHeight = `${size}px`;
   element.textContent = properties.count.toLocaleString('fr-FR');
-  element.title = `${properties.count.toLocaleString('fr-FR')} relevé${properties.count > 1 ? 's' : ''}${onDevice ? ' de cet appareil' : ' du serveur'} ; surtout « ${LEVEL_LABELS[level]} »`;
+  element.title = `${plural(properties.count, 'relevé')}${onDevice ? ' de cet appareil' : ' du serveur'} ; surtout « ${LEVEL_LABELS[level]} »`;
   const icon = L.divIcon({ html: element, className: 'reading-cluster-icon', iconSize: [size, size] });
   return L.marker(at, { icon, keyboard: false, ...(onDevice && { zIndexOffset: 1000 }) });
 }

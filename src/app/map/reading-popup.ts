@@ -2,7 +2,8 @@ import { LEVEL_LABELS, type Level } from '../../domain/level.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
 import { SMS_LABELS, SOURCE_LABELS, VOICE_LABELS, type Reading } from '../../domain/reading.ts';
 import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
-import { formatTime } from '../format.ts';
+import { formatTime, plural } from '../format.ts';
+import type { DrawnReading } from './stacked-readings.ts';
 
 const PROBE_LABELS: Record<NonNullable<Reading['probe']>['result'], string> = {
   reachable: 'Serveur joignable',
@@ -18,7 +19,7 @@ export function popupLines(p: Reading & { level: Level }, onDevice: boolean): st
     LEVEL_LABELS[p.level],
     `${formatTime(p.recordedAt)} · ± ${Math.round(p.accuracyM)} m`,
     `${OPERATOR_LABELS[p.operator]} · ${TECHNOLOGY_LABELS[p.technology]}`,
-    p.signalDbm !== undefined ? `Signal : ${p.signalDbm} dBm` : p.signalBars !== undefined ? `Signal : ${p.signalBars} barre${p.signalBars > 1 ? 's' : ''}` : '',
+    p.signalDbm !== undefined ? `Signal : ${p.signalDbm} dBm` : p.signalBars !== undefined ? `Signal : ${plural(p.signalBars, 'barre')}` : '',
     p.voice && p.voice !== 'not-tested' ? `Test d’appel : ${VOICE_LABELS[p.voice]}` : '',
     p.sms && p.sms !== 'not-tested' ? `Test SMS : ${SMS_LABELS[p.sms]}` : '',
   ];
@@ -44,5 +45,17 @@ export function readingPopup(p: Reading & { level: Level }, onDevice: boolean): 
     row.textContent = line;
     element.append(row);
   }
+  return element;
+}
+
+/** Several readings drawn at one spot: « 3 relevés à cet endroit », then each one's lines. */
+export function stackedReadingsPopup(readings: readonly DrawnReading[]): HTMLElement {
+  if (readings.length === 1) return readingPopup(readings[0]!.properties, readings[0]!.onDevice);
+  const element = document.createElement('div');
+  element.className = 'reading-stack';
+  const title = document.createElement('p');
+  title.className = 'reading-stack-title';
+  title.textContent = `${plural(readings.length, 'relevé')} à cet endroit`;
+  element.append(title, ...readings.map(({ properties, onDevice }) => readingPopup(properties, onDevice)));
   return element;
 }

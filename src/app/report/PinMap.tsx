@@ -1,5 +1,4 @@
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
+import L from '../map/leaflet.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';

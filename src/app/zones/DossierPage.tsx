@@ -1,5 +1,4 @@
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
+import L from '../map/leaflet.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CELL_ZONE_LABELS, CELL_ZONES } from '../../domain/grid/cell-verdict.ts';
 import { SETTING_LABELS, type Setting } from '../../domain/reading.ts';
@@ -7,6 +6,7 @@ import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { ZONE_NEED_LABELS, ZONE_STATUS_LABELS } from '../../domain/zone.ts';
 import { OperatorRow } from '../cells/CellPanel.tsx';
 import { formatDate, percent } from '../cells/labels.ts';
+import { formatDayRange } from '../format.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
@@ -96,7 +96,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
         <div>
           <dt>Mesures</dt>
           <dd>
-            du {formatDate(dossier.firstAt)} au {formatDate(dossier.lastAt)}
+            {dossier.firstAt && dossier.lastAt ? formatDayRange(new Date(dossier.firstAt), new Date(dossier.lastAt)) : '—'}
           </dd>
         </div>
         <div>
