@@ -134,7 +134,7 @@ export function areaTooLarge(tileCount: number, max = MAX_TILES_PER_AREA): strin
   if (tileCount <= max) return undefined;
   return (
     `Zone trop grande : ${formatCount(tileCount)} tuiles pour ${formatCount(max)} au plus. ` +
-    'Zoomez sur la carte ou réduisez le zoom maximal.'
+    'Zoomez sur la carte ou réduisez le niveau de détail.'
   );
 }
 

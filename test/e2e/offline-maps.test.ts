@@ -102,12 +102,39 @@ describe('offline maps', () => {
     await expect.poll(() => server.heldTiles).toBe(4);
     await phone.context.setOffline(true);
     release();
-    await item.getByText('Hors ligne : téléchargement en pause. Il reprendra de lui-même au retour du réseau.').waitFor();
+    await item.getByText('Appareil hors ligne : téléchargement en pause. Il reprendra de lui-même au retour du réseau.').waitFor();
     await item.getByText('En pause', { exact: true }).waitFor();
     expect((await cachedTiles(page, 'tiles-offline')).length).toBeLessThan(tileCount);
     await phone.context.setOffline(false);
     await item.getByText('Prête hors ligne').waitFor();
     expect(await cachedTiles(page, 'tiles-offline')).toHaveLength(tileCount);
+  });
+
+  it('offers the levels around the view by default, and says why and offers to retry when the tile server does not answer', async () => {
+    const page = await openSignedIn(phone.context, server.url, agent);
+    await openMap(page);
+    await zoomMapTo(page, 14);
+    const panel = await openPanel(page);
+    // Zooming out to the commune and in to its streets, in words rather than zoom numbers.
+    await expect.poll(() => panel.getByLabel('Du plus large').inputValue()).toBe('12');
+    expect(await panel.getByLabel('Au plus détaillé').inputValue()).toBe('16');
+    expect(await panel.getByLabel('Au plus détaillé').locator('option:checked').textContent()).toBe('Rues (16)');
+    expect(await panel.textContent()).not.toMatch(/zoom (minimal|maximal)/i);
+
+    server.tilesUnreachable = true;
+    const tileCount = await prepareArea(page, 'Gorges');
+    const item = areaItem(page, 'Gorges');
+    await item.getByText('Le serveur de cartes ne répond pas : téléchargement en pause.', { exact: false }).waitFor();
+    await item.getByText('En pause', { exact: true }).waitFor();
+    expect(await item.getByText('Appareil hors ligne', { exact: false }).count()).toBe(0);
+
+    server.tilesUnreachable = false;
+    await item.getByRole('button', { name: 'Réessayer' }).click();
+    await item.getByText('Prête hors ligne').waitFor();
+    const stored = await cachedTiles(page, 'tiles-offline');
+    expect(stored).toHaveLength(tileCount);
+    expect(new Set(stored.map((path) => path.split('/')[1]))).toEqual(new Set(['12', '13', '14', '15', '16']));
+    await item.getByText(`${tileCount} tuiles (de « Commune et alentours » à « Rues »)`, { exact: false }).waitFor();
   });
 
   it('keeps the browsing cache within its bound and never evicts downloaded tiles', async () => {
@@ -186,6 +213,9 @@ describe('offline maps', () => {
 });
 
 async function openMap(page: Page): Promise<void> {
+  // The first visit's « prête à fonctionner sans réseau » floats over the panel's buttons until dismissed.
+  const ready = page.getByRole('status').filter({ hasText: 'prête à fonctionner sans réseau' });
+  if (await ready.count()) await ready.getByRole('button', { name: 'OK' }).click();
   await page.getByRole('link', { name: 'Carte' }).click();
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].some((tile) => tile.complete && tile.naturalWidth > 0));
 }
@@ -232,13 +262,24 @@ async function tileWidths(page: Page, zoom: number): Promise<number[]> {
   return (await handle.jsonValue()) as number[];
 }
 
-/** Fills « Préparer hors ligne » for the view on screen and starts the download; returns the tile count it announced. */
-async function prepareArea(page: Page, name: string, zooms: { minZoom: number; maxZoom: number }): Promise<number> {
+/** Opens « Préparer hors ligne » under the map, unless it is open. */
+async function openPanel(page: Page) {
   const panel = page.getByRole('region', { name: 'Cartes hors ligne' });
   if (!(await panel.locator('details[open]').count())) await panel.getByText('Préparer hors ligne').click();
+  return panel;
+}
+
+/**
+ * Fills « Préparer hors ligne » for the view on screen and starts the download; returns the
+ * tile count it announced. Without `zooms`, the levels the panel offers by default.
+ */
+async function prepareArea(page: Page, name: string, zooms?: { minZoom: number; maxZoom: number }): Promise<number> {
+  const panel = await openPanel(page);
   await panel.getByLabel('Nom de la zone').fill(name);
-  await panel.getByLabel('Zoom maximal').selectOption(String(zooms.maxZoom));
-  await panel.getByLabel('Zoom minimal').selectOption(String(zooms.minZoom));
+  if (zooms) {
+    await panel.getByLabel('Au plus détaillé').selectOption(String(zooms.maxZoom));
+    await panel.getByLabel('Du plus large').selectOption(String(zooms.minZoom));
+  }
   const estimate = panel.locator('.offline-estimate');
   await expect.poll(() => estimate.textContent()).toMatch(/^\d+ tuiles, environ /);
   const tileCount = Number(/^(\d+) tuiles/.exec((await estimate.textContent()) ?? '')?.[1]);

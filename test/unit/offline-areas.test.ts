@@ -11,7 +11,7 @@ import {
   type OfflineAreaRecord,
 } from '../../src/store/offline-areas.ts';
 import { readBrowseCacheLimit, readTileSources, saveTileSources } from '../../src/store/tile-sources.ts';
-import { defaultAreaName, defaultZooms, fitsInStorage, formatMegabytes, planArea } from '../../src/app/offline-maps/plan-area.ts';
+import { defaultAreaName, defaultZooms, fitsInStorage, formatMegabytes, planArea, zoomChoiceLabel, zoomWords } from '../../src/app/offline-maps/plan-area.ts';
 import { freshDatabase } from './helpers.ts';
 
 beforeEach(freshDatabase);
@@ -163,11 +163,30 @@ describe('planning an area', () => {
     expect(planArea(VILLAGE, { minZoom: 14, maxZoom: 15 }, PLAN_IGN, undefined).refusal).toBeUndefined();
   });
 
-  it('offers the current zoom up to 16 by default, and a name', () => {
-    expect(defaultZooms(12.4, PLAN_IGN)).toEqual({ minZoom: 12, maxZoom: 16 });
-    expect(defaultZooms(17, PLAN_IGN)).toEqual({ minZoom: 17, maxZoom: 17 });
-    expect(defaultZooms(12, { minZoom: 0, maxZoom: 15 })).toEqual({ minZoom: 12, maxZoom: 15 });
+  it('offers two levels wider and two more detailed than the view by default, within the source and a size budget, and a name', () => {
+    // The village seen at 14: from the commune (12) to its streets (16).
+    expect(defaultZooms({ bbox: VILLAGE, zoom: 14 }, PLAN_IGN)).toEqual({ minZoom: 12, maxZoom: 16 });
+    expect(defaultZooms({ bbox: VILLAGE, zoom: 13.6 }, PLAN_IGN)).toEqual({ minZoom: 12, maxZoom: 16 });
+    // Capped by the source's range on either side.
+    expect(defaultZooms({ bbox: VILLAGE, zoom: 14 }, { ...PLAN_IGN, maxZoom: 15 })).toEqual({ minZoom: 12, maxZoom: 15 });
+    expect(defaultZooms({ bbox: VILLAGE, zoom: 1 }, { ...PLAN_IGN, minZoom: 2 })).toEqual({ minZoom: 2, maxZoom: 3 });
+    // A wide view: the most detailed levels go first, to stay within the budget…
+    const valley: LonLatBox = [3.4, 43.65, 3.7, 43.8];
+    const zooms = defaultZooms({ bbox: valley, zoom: 12 }, PLAN_IGN, 2_000_000);
+    expect(zooms.minZoom).toBe(10);
+    expect(zooms.maxZoom).toBeLessThan(14);
+    expect(countTiles(valley, zooms) * PLAN_IGN.averageTileBytes).toBeLessThanOrEqual(2_000_000);
+    expect(countTiles(valley, { ...zooms, maxZoom: zooms.maxZoom + 1 }) * PLAN_IGN.averageTileBytes).toBeGreaterThan(2_000_000);
+    // …but never below the view's own level.
+    expect(defaultZooms({ bbox: valley, zoom: 12 }, PLAN_IGN, 1)).toEqual({ minZoom: 10, maxZoom: 12 });
     expect(defaultAreaName('Saint-Guilhem-le-Désert', new Date())).toBe('Saint-Guilhem-le-Désert');
     expect(defaultAreaName(undefined, new Date(2026, 4, 4))).toBe('Zone du 4 mai 2026');
+  });
+
+  it('names zoom levels in the agent’s words, not numbers alone', () => {
+    expect(zoomWords(13)).toBe('Commune');
+    expect(zoomWords(16)).toBe('Rues');
+    expect(zoomChoiceLabel(16)).toBe('Rues (16)');
+    for (let zoom = 0; zoom <= 19; zoom += 1) expect(zoomWords(zoom)).not.toMatch(/zoom/i);
   });
 });

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { listOfflineAreas, type OfflineAreaRecord } from '../../store/offline-areas.ts';
 import { useStore } from '../shell/tiny-store.ts';
-import { cancelDownload, deleteArea, downloads, isRunning, startDownload } from './download-runner.ts';
-import { formatMegabytes } from './plan-area.ts';
+import { plural } from '../format.ts';
+import { cancelDownload, deleteArea, downloads, isRunning, startDownload, type StopNotice } from './download-runner.ts';
+import { formatMegabytes, zoomWords } from './plan-area.ts';
 
 const day = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' });
 
@@ -27,7 +28,7 @@ export function AreaList() {
   );
 }
 
-function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { doneCount: number; bytesStored: number } | undefined; notice: string | undefined }) {
+function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { doneCount: number; bytesStored: number } | undefined; notice: StopNotice | undefined }) {
   const [busy, setBusy] = useState(false);
   const doneCount = live?.doneCount ?? area.doneCount;
   const bytes = live?.bytesStored ?? area.bytesStored;
@@ -47,9 +48,8 @@ function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { don
         <span class={`state offline-state-${area.state}`}>{stateLabel(area, running)}</span>
       </div>
       <p class="hint">
-        {area.tileCount.toLocaleString('fr-FR')} tuiles (zoom {area.minZoom} à {area.maxZoom}), {formatMegabytes(bytes)}, le{' '}
-        {day.format(area.createdAt)}
-        {area.failedCount > 0 && ` · ${area.failedCount.toLocaleString('fr-FR')} tuiles absentes chez le fournisseur`}
+        {plural(area.tileCount, 'tuile')} ({levelsText(area)}), {formatMegabytes(bytes)}, le {day.format(area.createdAt)}
+        {area.failedCount > 0 && ` · ${plural(area.failedCount, 'tuile absente', 'tuiles absentes')} chez le fournisseur`}
       </p>
       {area.state !== 'complete' && (
         <>
@@ -59,7 +59,11 @@ function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { don
           </p>
         </>
       )}
-      {notice && <p class="offline-notice" role="status">{notice}</p>}
+      {notice && (
+        <p class="offline-notice" role="status">
+          {notice.text}
+        </p>
+      )}
       <div class="actions">
         {running && (
           <button type="button" disabled={busy} onClick={act(() => cancelDownload(area.id))}>
@@ -67,8 +71,8 @@ function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { don
           </button>
         )}
         {!running && area.state !== 'complete' && (
-          <button type="button" disabled={busy} onClick={() => void startDownload(area.id)}>
-            Reprendre
+          <button type="button" class={notice?.retry ? 'primary' : undefined} disabled={busy} onClick={() => void startDownload(area.id)}>
+            {notice?.retry ? 'Réessayer' : 'Reprendre'}
           </button>
         )}
         <button type="button" disabled={busy} onClick={act(() => deleteArea(area.id))}>
@@ -77,6 +81,13 @@ function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { don
       </div>
     </li>
   );
+}
+
+/** « de « Commune » à « Rues » », or « Rues » for one level. */
+function levelsText(area: Pick<OfflineAreaRecord, 'minZoom' | 'maxZoom'>): string {
+  const widest = zoomWords(area.minZoom);
+  const finest = zoomWords(area.maxZoom);
+  return widest === finest ? widest : `de « ${widest} » à « ${finest} »`;
 }
 
 function stateLabel(area: OfflineAreaRecord, running: boolean): string {

@@ -7,7 +7,7 @@ import { chooseTileSource, loadTileSources } from '../map/tile-config.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { AreaList } from './AreaList.tsx';
 import { downloads, resumeInterruptedDownloads, startDownload } from './download-runner.ts';
-import { defaultAreaName, defaultZooms, formatMegabytes, planArea, roomLeft, type MapView, type StorageRoom } from './plan-area.ts';
+import { defaultAreaName, defaultZooms, formatMegabytes, planArea, roomLeft, zoomChoiceLabel, type MapView, type StorageRoom } from './plan-area.ts';
 import { useOnline } from '../shell/use-online.ts';
 
 export interface OfflineMapsPanelProps {
@@ -21,7 +21,8 @@ export interface OfflineMapsPanelProps {
 const VIEW_POLL_MS = 700;
 
 /**
- * « Préparer hors ligne »: download the map's current view, over a zoom range, for use
+ * « Préparer hors ligne »: download the map's current view, over a range of levels of detail
+ * (from the view's two wider to its two more detailed, within a size budget: plan-area.ts), for use
  * without network; and the list of areas already downloaded. Mounted under the map.
  */
 export function OfflineMapsPanel({ getView, source }: OfflineMapsPanelProps) {
@@ -51,7 +52,7 @@ function AreaForm({ getView, source }: OfflineMapsPanelProps) {
   const [error, setError] = useState<string>();
 
   const name = typedName ?? defaultAreaName(communeName, new Date());
-  const zooms = chosenZooms ?? defaultZooms(view.zoom, source);
+  const zooms = chosenZooms ?? defaultZooms(view, source);
   const plan = planArea(view.bbox, zooms, source, room);
   const zoomChoices = range(source.minZoom, source.maxZoom);
 
@@ -96,47 +97,51 @@ function AreaForm({ getView, source }: OfflineMapsPanelProps) {
         Nom de la zone
         <input value={name} maxLength={80} onInput={(event) => setTypedName((event.currentTarget as HTMLInputElement).value)} />
       </label>
-      <div class="field-row">
-        <label>
-          Zoom minimal
-          <select
-            value={String(plan.zooms.minZoom)}
-            onChange={(event) => {
-              const minZoom = Number((event.currentTarget as HTMLSelectElement).value);
-              setChosenZooms({ minZoom, maxZoom: Math.max(minZoom, plan.zooms.maxZoom) });
-            }}
-          >
-            {zoomChoices.map((zoom) => (
-              <option key={zoom} value={String(zoom)}>
-                {zoom}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Zoom maximal
-          <select
-            value={String(plan.zooms.maxZoom)}
-            onChange={(event) => {
-              const maxZoom = Number((event.currentTarget as HTMLSelectElement).value);
-              setChosenZooms({ minZoom: Math.min(plan.zooms.minZoom, maxZoom), maxZoom });
-            }}
-          >
-            {zoomChoices.map((zoom) => (
-              <option key={zoom} value={String(zoom)}>
-                {zoom}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <fieldset class="offline-detail">
+        <legend>Niveaux de la carte à garder</legend>
+        <p class="hint">Du plus large (vue d’ensemble) au plus détaillé (rues) : plus de détail pèse plus lourd.</p>
+        <div class="field-row">
+          <label>
+            Du plus large
+            <select
+              value={String(plan.zooms.minZoom)}
+              onChange={(event) => {
+                const minZoom = Number((event.currentTarget as HTMLSelectElement).value);
+                setChosenZooms({ minZoom, maxZoom: Math.max(minZoom, plan.zooms.maxZoom) });
+              }}
+            >
+              {zoomChoices.map((zoom) => (
+                <option key={zoom} value={String(zoom)}>
+                  {zoomChoiceLabel(zoom)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Au plus détaillé
+            <select
+              value={String(plan.zooms.maxZoom)}
+              onChange={(event) => {
+                const maxZoom = Number((event.currentTarget as HTMLSelectElement).value);
+                setChosenZooms({ minZoom: Math.min(plan.zooms.minZoom, maxZoom), maxZoom });
+              }}
+            >
+              {zoomChoices.map((zoom) => (
+                <option key={zoom} value={String(zoom)}>
+                  {zoomChoiceLabel(zoom)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </fieldset>
       <p class="offline-estimate" aria-live="polite">
         {plan.tileCount.toLocaleString('fr-FR')} tuiles, environ {formatMegabytes(plan.bytes)}
         {room && <span class="hint"> · espace disponible : {formatMegabytes(roomLeft(room))}</span>}
       </p>
       {plan.refusal && <p class="error" role="alert">{plan.refusal}</p>}
       {error && <p class="error" role="alert">{error}</p>}
-      {!online && <p class="hint">Hors ligne : reconnectez-vous pour télécharger une zone.</p>}
+      {!online && <p class="hint">Appareil hors ligne : reconnectez-vous pour télécharger une zone.</p>}
       <button type="submit" class="primary" disabled={Boolean(plan.refusal) || !online || starting || plan.tileCount === 0}>
         Télécharger cette zone
       </button>

@@ -14,10 +14,12 @@ export interface DownloadCounts {
 }
 
 /**
- * How a run ended. `offline`: the network went away (the run resumes when it returns);
- * `server`: the tile server keeps refusing (429/5xx); `full`: no more room in storage.
+ * How a run ended. `offline`: the device has no network (the run resumes when it returns);
+ * `unreachable`: the device believes it is online but the tile server does not answer (down,
+ * blocked, or a network too weak here); `server`: the tile server keeps refusing (429/5xx);
+ * `full`: no more room in storage.
  */
-export type DownloadOutcome = 'complete' | 'cancelled' | 'offline' | 'server' | 'full';
+export type DownloadOutcome = 'complete' | 'cancelled' | 'offline' | 'unreachable' | 'server' | 'full';
 
 /**
  * Downloads an area's tiles into "tiles-offline", DOWNLOAD_CONCURRENCY at a time, in the
@@ -65,7 +67,7 @@ async function fetchTile(cache: Cache, url: string, signal: AbortSignal): Promis
     try {
       response = await fetch(url, { signal, mode: 'cors', credentials: 'omit' });
     } catch {
-      return signal.aborted ? 'cancelled' : 'offline';
+      return signal.aborted ? 'cancelled' : networkFailure();
     }
     if (response.ok) return store(cache, url, response, signal);
     if (response.status !== 429 && response.status < 500) return 'refused';
@@ -74,12 +76,12 @@ async function fetchTile(cache: Cache, url: string, signal: AbortSignal): Promis
   }
 }
 
-async function store(cache: Cache, url: string, response: Response, signal: AbortSignal): Promise<number | 'cancelled' | 'offline' | 'full'> {
+async function store(cache: Cache, url: string, response: Response, signal: AbortSignal): Promise<number | 'cancelled' | 'offline' | 'unreachable' | 'full'> {
   let body: Blob;
   try {
     body = await response.blob();
   } catch {
-    return signal.aborted ? 'cancelled' : 'offline';
+    return signal.aborted ? 'cancelled' : networkFailure();
   }
   // Stored with its size, so that a resumed run counts the bytes without reading every tile.
   const headers = new Headers({ 'content-length': String(body.size), date: new Date().toUTCString() });
@@ -92,6 +94,11 @@ async function store(cache: Cache, url: string, response: Response, signal: Abor
     throw error;
   }
   return body.size;
+}
+
+/** A request that got no answer: the device is offline (certain when the browser says so), else the tile server is out of reach. */
+function networkFailure(): 'offline' | 'unreachable' {
+  return navigator.onLine ? 'unreachable' : 'offline';
 }
 
 async function storedSize(response: Response): Promise<number> {

@@ -20,7 +20,7 @@ export interface DownloadsState {
   /** Live counts of the areas downloading in this tab. */
   progress: Record<string, DownloadCounts>;
   /** Why an area's download stopped by itself (offline, server, storage), in French. */
-  notices: Record<string, string>;
+  notices: Record<string, StopNotice>;
   /** Bumped whenever an area's record changed: the list reads IndexedDB again. */
   revision: number;
 }
@@ -30,10 +30,20 @@ export const downloads = createStore<DownloadsState>({ progress: {}, notices: {}
 const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 const PERSIST_EVERY_MS = 500;
 
-const NOTICES: Record<Exclude<DownloadOutcome, 'complete' | 'cancelled'>, string> = {
-  offline: 'Hors ligne : téléchargement en pause. Il reprendra de lui-même au retour du réseau.',
-  server: 'Le serveur de cartes refuse pour l’instant (trop de demandes ou panne) : réessayez plus tard avec « Reprendre ».',
-  full: 'Espace de stockage plein : téléchargement en pause. Supprimez une zone ou libérez de la place, puis « Reprendre ».',
+export interface StopNotice {
+  text: string;
+  /** The agent may simply try again (« Réessayer »): the cause is the tile server's, and may pass. */
+  retry: boolean;
+}
+
+const NOTICES: Record<Exclude<DownloadOutcome, 'complete' | 'cancelled'>, StopNotice> = {
+  offline: { text: 'Appareil hors ligne : téléchargement en pause. Il reprendra de lui-même au retour du réseau.', retry: false },
+  unreachable: {
+    text: 'Le serveur de cartes ne répond pas : téléchargement en pause. Il est peut-être en panne, ou le réseau est trop faible ici. Réessayez dans un moment.',
+    retry: true,
+  },
+  server: { text: 'Le serveur de cartes refuse pour l’instant (trop de demandes ou panne) : téléchargement en pause. Réessayez dans un moment.', retry: true },
+  full: { text: 'Espace de stockage plein : téléchargement en pause. Supprimez une zone ou libérez de la place, puis « Reprendre ».', retry: false },
 };
 
 export function isRunning(areaId: string): boolean {
@@ -135,7 +145,7 @@ async function record(areaId: string, changes: Partial<OfflineAreaRecord>): Prom
   downloads.set({ revision: downloads.get().revision + 1 });
 }
 
-function setNotice(areaId: string, notice: string | undefined): void {
+function setNotice(areaId: string, notice: StopNotice | undefined): void {
   const { [areaId]: _previous, ...notices } = downloads.get().notices;
   downloads.set({ notices: notice ? { ...notices, [areaId]: notice } : notices });
 }

@@ -20,8 +20,14 @@ export interface StorageRoom {
 const ESTIMATE_MARGIN = 1.25;
 const RESERVED_BYTES = 20_000_000;
 
-/** Zoom the panel offers to stop at, unless the view or the source says otherwise: streets readable, weight reasonable. */
-export const DEFAULT_MAX_ZOOM = 16;
+/** Levels first offered on each side of the view's: zooming out to the commune and in to its streets. */
+export const DEFAULT_ZOOM_SPAN = 2;
+
+/**
+ * The most the first offer weighs: a valley's commune at street level fits well under it, and
+ * a phone with little data keeps room. The agent may still choose more, up to the storage left.
+ */
+export const DEFAULT_SIZE_BUDGET_BYTES = 60_000_000;
 
 export interface AreaPlan {
   zooms: ZoomRange;
@@ -31,10 +37,47 @@ export interface AreaPlan {
   refusal?: string;
 }
 
-/** The zoom range first offered: the current zoom up to DEFAULT_MAX_ZOOM, within the source's. */
-export function defaultZooms(zoom: number, source: ZoomRange): ZoomRange {
-  const minZoom = Math.floor(zoom);
-  return clampZooms({ minZoom, maxZoom: Math.max(minZoom, DEFAULT_MAX_ZOOM) }, source);
+/**
+ * The zoom range first offered for the view: DEFAULT_ZOOM_SPAN levels wider and more
+ * detailed than the view's, within the source's range, the most detailed levels given up
+ * first while the area would pass DEFAULT_SIZE_BUDGET_BYTES or the tile limit (never below
+ * the view's own level).
+ */
+export function defaultZooms(view: MapView, source: Pick<TileSource, 'minZoom' | 'maxZoom' | 'averageTileBytes'>, budgetBytes = DEFAULT_SIZE_BUDGET_BYTES): ZoomRange {
+  const zoom = Math.round(view.zoom);
+  const wanted = clampZooms({ minZoom: zoom - DEFAULT_ZOOM_SPAN, maxZoom: zoom + DEFAULT_ZOOM_SPAN }, source);
+  const floor = Math.max(wanted.minZoom, Math.min(zoom, wanted.maxZoom));
+  let zooms = wanted;
+  while (zooms.maxZoom > floor && tooHeavy(view.bbox, zooms, source, budgetBytes)) zooms = { ...zooms, maxZoom: zooms.maxZoom - 1 };
+  return zooms;
+}
+
+function tooHeavy(bbox: LonLatBox, zooms: ZoomRange, source: { averageTileBytes: number }, budgetBytes: number): boolean {
+  const tileCount = countTiles(bbox, zooms);
+  return areaTooLarge(tileCount) !== undefined || estimateBytes(tileCount, source) > budgetBytes;
+}
+
+/**
+ * What a zoom level shows, in the agent's words rather than a number: « Commune », « Rues ».
+ * Calibrated on a phone's screen (about 400 px wide) in metropolitan France.
+ */
+export function zoomWords(zoom: number): string {
+  if (zoom <= 5) return 'Pays';
+  if (zoom <= 7) return 'Région';
+  if (zoom <= 9) return 'Département';
+  if (zoom <= 11) return 'Plusieurs communes';
+  if (zoom === 12) return 'Commune et alentours';
+  if (zoom === 13) return 'Commune';
+  if (zoom === 14) return 'Village';
+  if (zoom === 15) return 'Quartier';
+  if (zoom === 16) return 'Rues';
+  if (zoom === 17) return 'Rues et chemins';
+  return 'Bâtiments';
+}
+
+/** A zoom level as a choice of the form: its words, and the level to tell two alike apart (« Rues (16) »). */
+export function zoomChoiceLabel(zoom: number): string {
+  return `${zoomWords(zoom)} (${zoom})`;
 }
 
 /** Tiles, weight and whether the download may start, for an area, zoom range and the storage left. */
@@ -58,7 +101,7 @@ export function roomLeft(room: StorageRoom): number {
 function noRoomMessage(bytes: number, room: StorageRoom): string {
   return (
     `Pas assez d’espace sur l’appareil : environ ${formatMegabytes(bytes)} nécessaires, ` +
-    `${formatMegabytes(roomLeft(room))} disponibles. Réduisez la zone ou le zoom maximal, ou supprimez une zone déjà téléchargée.`
+    `${formatMegabytes(roomLeft(room))} disponibles. Réduisez la zone ou le niveau de détail, ou supprimez une zone déjà téléchargée.`
   );
 }
 
