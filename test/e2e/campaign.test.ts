@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createUser, openSignedIn, recordReading, syncBar, useServerWithPhones, type ServerWithPhones, type TestServer } from './harness.ts';
+import { createUser, deviceReadingIds, openSignedIn, recordReading, syncBar, useServerWithPhones, type ServerWithPhones, type TestServer } from './harness.ts';
+
+/** Six readings of June 2025 around Saint-Guilhem-le-Désert. */
+const TOWER_COLLECTOR = fileURLToPath(new URL('../fixtures/tower-collector.csv', import.meta.url));
 
 const CAMPAIGN_NAME = 'Campagne Saint-Guilhem-le-Désert';
 
@@ -28,7 +32,7 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     const office = await openSignedIn(desk.context, `${server.url}/#campagnes`, reviewer);
     await office.getByRole('link', { name: 'Nouvelle campagne' }).click();
     await office.getByLabel('Commune (nom ou code INSEE)').fill('Saint-Guilhem');
-    await office.getByRole('list', { name: 'Communes trouvées' }).getByRole('button', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
+    await office.getByRole('listbox', { name: 'Commune (nom ou code INSEE) : suggestions' }).getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
     expect(await office.getByLabel('Nom de la campagne').inputValue()).toBe(CAMPAIGN_NAME);
     const operators = office.getByRole('group', { name: 'Opérateurs à mesurer' });
     for (const operator of ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile']) expect(await operators.getByLabel(operator).isChecked()).toBe(true);
@@ -94,13 +98,58 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     await campaignItem(page).getByText('✓ Campagne de cet appareil').waitFor();
   });
 
+  it('an agent’s new campaign becomes the device’s; readings outside its period are kept without it, and the agent is told', async () => {
+    const agent = await createUser(server);
+    const phone = await launch();
+    const page = await openSignedIn(phone.context, `${server.url}/#campagnes/nouvelle`, agent);
+    await page.getByLabel('Commune', { exact: true }).selectOption('34261');
+    // It starts tomorrow: what the agent measures today is not the campaign's.
+    const tomorrow = await page.evaluate(() => {
+      const day = new Date();
+      day.setDate(day.getDate() + 1);
+      return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+    });
+    await page.getByLabel('Début').fill(tomorrow);
+    await page.getByLabel('Fin').fill(tomorrow);
+    // The phone-sized form ends under the « prête à fonctionner sans réseau » banner of a first visit.
+    const ready = page.getByRole('status').filter({ hasText: 'prête à fonctionner sans réseau' });
+    if (await ready.count()) await ready.getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('button', { name: 'Créer la campagne' }).click();
+
+    // Just created, it is the device's campaign, with no « Choisir » to tap.
+    await campaignItem(page).getByText('✓ Campagne de cet appareil').waitFor();
+    await campaignItem(page).getByText(/· le \d+ \S+ \d{4}$/).waitFor();
+    await page.getByRole('status', { name: 'Campagne de cet appareil' }).getByText(CAMPAIGN_NAME).waitFor();
+
+    await recordReading(page, { operator: 'Orange' });
+    await page.getByText(`Campagne en cours : ${CAMPAIGN_NAME}`).waitFor();
+    await page.getByRole('status').filter({ hasText: '1 relevé hors de la période ou des communes de la campagne : non rattaché.' }).waitFor();
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    const [recorded] = await server.storedReadings();
+    expect(recorded!.campaignId).toBeUndefined();
+
+    // A log of June 2025, imported with the campaign ticked: none of it is the campaign's.
+    await page.getByRole('link', { name: 'Relevés', exact: true }).click();
+    await page.getByLabel(/Fichier de relevés/).setInputFiles(TOWER_COLLECTOR);
+    await page.getByRole('region', { name: 'Aperçu de l’import' }).getByText('À importer : 6', { exact: true }).waitFor();
+    expect(await page.getByLabel(`Rattacher à la campagne « ${CAMPAIGN_NAME} »`).isChecked()).toBe(true);
+    await page.getByRole('status').filter({ hasText: '6 relevés hors de la période ou des communes de la campagne : non rattachés.' }).waitFor();
+    await page.getByRole('button', { name: 'Importer 6 relevés' }).click();
+    await page.getByRole('status').filter({ hasText: /^Import terminé : 6 relevés ajoutés, .*6 relevés hors de la période ou des communes de la campagne : non rattachés\./ }).waitFor();
+    await expect.poll(async () => (await deviceReadingIds(page)).length).toBe(7);
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    const stored = await server.storedReadings();
+    expect(stored).toHaveLength(7);
+    expect(stored.filter((reading) => reading.campaignId !== undefined)).toEqual([]);
+  });
+
   it('a reviewer edits a campaign (checked on the page first), then deletes it', async () => {
     await createUser(server);
     const reviewer = await createUser(server, { role: 'reviewer' });
     const desk = await launch({ desktop: true });
     const page = await openSignedIn(desk.context, `${server.url}/#campagnes/nouvelle`, reviewer);
     await page.getByLabel('Commune (nom ou code INSEE)').fill('34261');
-    await page.getByRole('button', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
+    await page.getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
     await page.getByLabel('Numéro à appeler pour les tests').fill('06 12 34 56 78');
     await page.getByRole('button', { name: 'Créer la campagne' }).click();
     await campaignItem(page).getByText('Numéro de test : 06 12 34 56 78').waitFor();

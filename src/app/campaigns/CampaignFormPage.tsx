@@ -103,7 +103,8 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
         saved = await createCampaign(checked.draft);
       }
       await cacheCampaign(user.id, saved);
-      if (currentCampaign.get().campaign?.id === saved.id) await chooseCampaign(campaignOf(saved));
+      // A campaign just created is the one its author records for next (another can be picked in the list).
+      if (!campaign || currentCampaign.get().campaign?.id === saved.id) await chooseCampaign(campaignOf(saved));
       window.location.hash = campaign ? progressHash(saved.id) : '#campagnes';
     } catch (caught) {
       const message = caught instanceof ApiError ? caught.message : 'La campagne n’a pas pu être enregistrée.';

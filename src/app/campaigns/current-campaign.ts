@@ -1,5 +1,6 @@
 import type { Campaign } from '../../domain/campaign.ts';
 import { getChosenCampaign, setChosenCampaign } from '../../store/campaign-choice.ts';
+import { loadCommuneOutline } from '../map/commune-outline.ts';
 import { createStore } from '../shell/tiny-store.ts';
 
 /** The campaign readings are recorded for on this device (undefined: none picked). */
@@ -12,6 +13,9 @@ export async function loadCurrentCampaign(): Promise<void> {
 export async function chooseCampaign(campaign: Campaign | undefined): Promise<void> {
   await setChosenCampaign(campaign);
   currentCampaign.set({ loaded: true, campaign });
+  // Kept on the device while the network is there: offline, it tells which readings lie in
+  // the commune (campaign-scope-source.ts), and the map draws it.
+  if (campaign) void loadCommuneOutline(campaign.communeInsee).catch(() => undefined);
 }
 
 /** The fields a reading takes from the campaign picked. */

@@ -9,9 +9,13 @@ import { registerBackgroundSync } from '../sync/request-sync.ts';
 import { sendNow } from '../sync/sync-scheduler.ts';
 import { browserProbeDeps, runProbe } from './probe.ts';
 import { createSharedProbe } from './shared-probe.ts';
+import { keepCampaignIfWithin } from '../campaigns/campaign-scope-source.ts';
 import { storeWithEvidence, type SaveOptions, type SavedReading } from './store-with-evidence.ts';
 
 export type { SaveOptions, SavedReading } from './store-with-evidence.ts';
+
+/** A saved reading, and whether it was recorded outside its campaign (saved without it: campaign-scope-source.ts). */
+export type SavedFieldReading = SavedReading & { detachedFromCampaign: boolean };
 
 /** The settings come from /api/v1/config, cached; a slow server must not stall the probe. */
 const SETTINGS_WAIT_MS = 3_000;
@@ -39,9 +43,16 @@ function changed(): void {
  * Stores a validated reading on the device, then lets the rest happen: other tabs told, the
  * list refreshed, persistence asked once, the network measured and the result attached
  * (src/app/evidence/store-with-evidence.ts), then a send. Resolves once the reading is
- * durable in IndexedDB; nothing after that can lose it. `evidence` follows.
+ * durable in IndexedDB; nothing after that can lose it. `evidence` follows. A reading outside
+ * its campaign's period or commune is saved without the campaign (`detachedFromCampaign`).
  */
-export function saveReading(reading: Reading, recordedBy: string | undefined, options: SaveOptions = {}): Promise<SavedReading> {
+export async function saveReading(recorded: Reading, recordedBy: string | undefined, options: SaveOptions = {}): Promise<SavedFieldReading> {
+  const { reading, detached } = await keepCampaignIfWithin(recorded, recordedBy);
+  const saved = await storeReading(reading, recordedBy, options);
+  return { ...saved, detachedFromCampaign: detached };
+}
+
+function storeReading(reading: Reading, recordedBy: string | undefined, options: SaveOptions): Promise<SavedReading> {
   let holdExpiry: ReturnType<typeof setTimeout> | undefined;
   return storeWithEvidence(reading, recordedBy, options, {
     now: () => Date.now(),

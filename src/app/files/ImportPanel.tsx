@@ -1,13 +1,17 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Campaign } from '../../domain/campaign.ts';
+import type { CampaignScope } from '../../domain/campaign-scope.ts';
 import { CSV_LOG_FORMATS, type CsvLogFormat, type SettingChoice } from '../../domain/import/import-row.ts';
 import type { ImportPreview, ImportProgress, ImportResult } from '../../domain/import/import-summary.ts';
 import { SETTING_LABELS } from '../../domain/reading.ts';
+import { loadCampaignScope, outsideCampaignWarning, scopeCaveat } from '../campaigns/campaign-scope-source.ts';
 import { currentCampaign } from '../campaigns/current-campaign.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { ChoiceGroup } from '../survey/ChoiceGroup.tsx';
 import { ImportPreviewView } from './ImportPreviewView.tsx';
 import { importInWorker, previewInWorker } from './run-import.ts';
+import { agree, plural } from '../format.ts';
 
 type Phase =
   | { step: 'idle' }
@@ -26,7 +30,6 @@ const SETTING_OPTIONS: { value: SettingChoice; label: string }[] = [
 ];
 
 const isLog = (format: string): format is CsvLogFormat => (CSV_LOG_FORMATS as readonly string[]).includes(format);
-const count = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
 
 /**
  * « Importer un fichier »: a measurement app's log or a device export, read in the worker
@@ -37,13 +40,17 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   const [setting, setSetting] = useState<SettingChoice>('auto');
   const [attachCampaign, setAttachCampaign] = useState(true);
   const { campaign } = useStore(currentCampaign);
+  const userId = useStore(sessionState).session?.info.user.id;
+  const scope = useCampaignScope(campaign, userId);
   const abort = useRef<AbortController | undefined>(undefined);
   const input = useRef<HTMLInputElement>(null);
 
-  const options = () => ({
-    setting,
-    ...(campaign && attachCampaign && { campaign: { campaignId: campaign.id, communeInsee: campaign.communeInsee } }),
-  });
+  // The preview always counts against the campaign, so that its warning is right whichever way the box is ticked.
+  const options = async (attach = attachCampaign) => {
+    if (!campaign || !attach) return { setting };
+    const campaignScope = scope ?? (await loadCampaignScope(campaign, userId));
+    return { setting, campaign: { campaignId: campaign.id, communeInsee: campaign.communeInsee }, campaignScope };
+  };
 
   async function choose(file: File | undefined) {
     abort.current?.abort();
@@ -51,7 +58,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     const controller = (abort.current = new AbortController());
     setPhase({ step: 'reading', file });
     try {
-      const preview = await previewInWorker(file, options(), (progress) => setPhase({ step: 'reading', file, progress }), controller.signal);
+      const preview = await previewInWorker(file, await options(true), (progress) => setPhase({ step: 'reading', file, progress }), controller.signal);
       if (!controller.signal.aborted) setPhase({ step: 'preview', file, preview });
     } catch (error) {
       if (!controller.signal.aborted) setPhase({ step: 'failed', message: messageOf(error) });
@@ -65,7 +72,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     try {
       const result = await importInWorker(
         file,
-        { ...options(), ...(sessionState.get().session && { recordedBy: sessionState.get().session!.info.user.id }) },
+        { ...(await options()), ...(sessionState.get().session && { recordedBy: sessionState.get().session!.info.user.id }) },
         (progress) => {
           added = progress.added ?? added;
           setPhase({ step: 'importing', file, preview, progress });
@@ -103,6 +110,12 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
                   <input type="checkbox" checked={attachCampaign} onChange={(event) => setAttachCampaign(event.currentTarget.checked)} /> Rattacher à la campagne « {campaign.name} »
                 </label>
               )}
+              {campaign && attachCampaign && phase.preview.outsideCampaign > 0 && (
+                <p class="files-warning" role="status">
+                  {outsideCampaignWarning(phase.preview.outsideCampaign)}.
+                </p>
+              )}
+              {campaign && attachCampaign && scope && scopeCaveat(scope) && <p class="hint">{scopeCaveat(scope)}</p>}
             </>
           )}
         </>
@@ -112,7 +125,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
         (phase.preview.toImport > 0 ? (
           <div class="actions">
             <button type="button" class="primary" onClick={() => void runImport(phase.file, phase.preview)}>
-              Importer {count(phase.preview.toImport, 'relevé', 'relevés')}
+              Importer {plural(phase.preview.toImport, 'relevé', 'relevés')}
             </button>
           </div>
         ) : (
@@ -130,14 +143,16 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
 
       {phase.step === 'done' && (
         <p class="files-message" role="status">
-          Import terminé : {count(phase.result.added, 'relevé ajouté', 'relevés ajoutés')}
-          {phase.result.alreadyOnDevice > 0 && `, ${count(phase.result.alreadyOnDevice, 'déjà présent', 'déjà présents')}`}
-          {phase.result.refusedCount > 0 && `, ${count(phase.result.refusedCount, 'ligne refusée', 'lignes refusées')}`}. Ils partiront vers le serveur avec les autres relevés.
+          Import terminé : {plural(phase.result.added, 'relevé ajouté', 'relevés ajoutés')}
+          {phase.result.alreadyOnDevice > 0 && `, ${plural(phase.result.alreadyOnDevice, 'déjà présent', 'déjà présents')}`}
+          {phase.result.refusedCount > 0 && `, ${plural(phase.result.refusedCount, 'ligne refusée', 'lignes refusées')}`}.
+          {phase.result.outsideCampaign > 0 && ` ${outsideCampaignWarning(phase.result.outsideCampaign)}.`}
+          {phase.result.added > 0 && ` ${agree(phase.result.added, 'Il partira', 'Ils partiront')} vers le serveur avec les autres relevés.`}
         </p>
       )}
       {phase.step === 'cancelled' && (
         <p class="files-message" role="status">
-          Import annulé : {count(phase.added, 'relevé déjà enregistré reste', 'relevés déjà enregistrés restent')} sur l’appareil. Importez à nouveau le fichier pour ajouter les autres, sans doublon.
+          Import annulé : {plural(phase.added, 'relevé déjà enregistré reste', 'relevés déjà enregistrés restent')} sur l’appareil. Importez à nouveau le fichier pour ajouter les autres, sans doublon.
         </p>
       )}
       {phase.step === 'failed' && (
@@ -149,13 +164,28 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   );
 }
 
+/** The current campaign's scope as this device can tell it (campaign-scope-source.ts), read again when the campaign changes. */
+function useCampaignScope(campaign: Campaign | undefined, userId: string | undefined): CampaignScope | undefined {
+  const [scope, setScope] = useState<CampaignScope>();
+  useEffect(() => {
+    setScope(undefined);
+    if (!campaign) return;
+    let live = true;
+    void loadCampaignScope(campaign, userId).then((loaded) => live && setScope(loaded));
+    return () => {
+      live = false;
+    };
+  }, [campaign?.id, campaign?.updatedAt, userId]);
+  return scope;
+}
+
 function Progress({ label, progress }: { label: string; progress: ImportProgress | undefined }) {
   const total = progress?.totalBytes ?? 0;
   return (
     <div class="import-progress">
       <label>
         {label}
-        {progress && ` : ${count(progress.rowsRead, 'ligne lue', 'lignes lues')}${progress.added !== undefined ? `, ${count(progress.added, 'relevé ajouté', 'relevés ajoutés')}` : ''}`}
+        {progress && ` : ${plural(progress.rowsRead, 'ligne lue', 'lignes lues')}${progress.added !== undefined ? `, ${plural(progress.added, 'relevé ajouté', 'relevés ajoutés')}` : ''}`}
         <progress max={total || 1} value={progress?.bytesRead ?? 0} />
       </label>
     </div>

@@ -31,3 +31,13 @@ export async function loadCommuneOutline(insee: string, signal?: AbortSignal): P
     return cached ? { kind: 'outline', geometry: JSON.parse(cached) as OutlineGeometry } : { kind: 'unavailable' };
   }
 }
+
+/** The outline kept on this device by an earlier loadCommuneOutline, without asking the network. */
+export function cachedCommuneOutline(insee: string): OutlineGeometry | undefined {
+  try {
+    const cached = localStorage.getItem(keyOf(insee));
+    return cached ? (JSON.parse(cached) as OutlineGeometry) : undefined;
+  } catch {
+    return undefined;
+  }
+}

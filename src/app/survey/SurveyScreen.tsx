@@ -3,6 +3,7 @@ import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
 import { ACCURACY_WARNING_M, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
 import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
 import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';
+import { outsideCampaignWarning } from '../campaigns/campaign-scope-source.ts';
 import { describeProbe } from '../evidence/describe-evidence.ts';
 import { saveFailureMessage } from '../evidence/save-failure.ts';
 import { saveReading } from '../evidence/save-reading.ts';
@@ -107,7 +108,7 @@ export function SurveyScreen() {
       setErrors([]);
       keep(choicesForNextReading(choices));
       setSpot(spotAfterSave(spot, fix, reading.operator));
-      setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(reading)].toLowerCase()}).` });
+      setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(reading)].toLowerCase()}).${saved.detachedFromCampaign ? ` ${outsideCampaignWarning(1)}.` : ''}` });
       if (following) {
         setEvidence({ kind: 'skipped' });
       } else {

@@ -1,3 +1,4 @@
+import type { CampaignScope } from '../campaign-scope.ts';
 import type { SettingChoice, ImportFormat, RefusalCode } from './import-row.ts';
 
 /** What the page and the import worker exchange (structured-cloned through comlink). */
@@ -31,11 +32,15 @@ export interface ImportCounts {
 export interface ImportPreview extends ImportCounts {
   /** New readings the import would add. */
   toImport: number;
+  /** Of those, readings outside the campaign's period or commune: they would be added without it. */
+  outsideCampaign: number;
 }
 
 export interface ImportResult extends ImportCounts {
   /** Readings added to this device's outbox. */
   added: number;
+  /** Of those, readings added without the campaign: outside its period or commune. */
+  outsideCampaign: number;
 }
 
 export interface ImportProgress {
@@ -49,6 +54,8 @@ export interface ImportProgress {
 export interface ImportOptions {
   setting: SettingChoice;
   campaign?: { campaignId: string; communeInsee: string };
+  /** With `campaign`: its period and where its commune lies; readings outside are imported without it. */
+  campaignScope?: CampaignScope;
 }
 
 export interface ImportRunOptions extends ImportOptions {
