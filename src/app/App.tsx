@@ -27,6 +27,7 @@ const CoverageScreen = lazyScreen(() => import('./cells/CoverageScreen.tsx').the
 const TrackScreen = lazyScreen(() => import('./track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
 const CampaignsScreen = lazyScreen(() => import('./campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
 const ZonesScreen = lazyScreen(() => import('./zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
+const OpenDataScreen = lazyScreen(() => import('./open-data/OpenDataScreen.tsx').then((m) => m.OpenDataScreen), 'La page des données ouvertes');
 
 interface Tab {
   hash: string;
@@ -132,6 +133,8 @@ export function App() {
       <main class={WIDE_TABS.has(tab) ? 'wide' : undefined}>
         {!loaded ? null : hash === '#a-propos' ? (
           <AboutScreen />
+        ) : hash === '#donnees-ouvertes' ? (
+          <OpenDataScreen />
         ) : tab === '#signaler' ? (
           <ReportScreen />
         ) : !user ? (

@@ -27,9 +27,9 @@ describe('importing a measurement app’s log', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), preview.getByRole('button', { name: 'Télécharger les lignes refusées' }).click()]);
     const refused = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(refused[0]).toBe('ligne,motif,contenu');
+    expect(refused[0]).toBe('ligne;motif;contenu');
     expect(refused).toHaveLength(11);
-    expect(refused[1]).toMatch(/^7,Cellule voisine/);
+    expect(refused[1]).toMatch(/^7;Cellule voisine/);
 
     await page.getByRole('button', { name: 'Importer 6 relevés' }).click();
     await page.getByRole('status').filter({ hasText: 'Import terminé : 6 relevés ajoutés, 10 lignes refusées.' }).waitFor();

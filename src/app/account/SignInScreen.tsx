@@ -20,7 +20,7 @@ export function SignInScreen() {
     </section>
   );
       <p class="hint">
-        <a href="#a-propos">À propos et crédits</a>
+        <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
       </p>
 }
 

@@ -225,7 +225,7 @@ export function ReportScreen() {
           <li>
             <strong>Qui voit quoi :</strong> la position exacte et la précision écrite ne sont vues que par les agents chargés d’instruire les signalements du
       <p class="hint">
-        <a href="#a-propos">À propos et crédits</a>
+        <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
       </p>
             département. Tout ce qui est montré publiquement est arrondi à une maille de {PUBLIC_PRECISION_M} m et à l’heure, sans la précision écrite.
           </li>
