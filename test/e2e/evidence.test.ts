@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -154,22 +153,27 @@ describe('measured evidence', () => {
 
   it('records for the campaign picked: its commune shown, its operators only, its test number', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);
-    const at = new Date().toISOString();
-    const campaign: Campaign = {
-      id: randomUUID(),
+    // Created on the server first: a reading naming a campaign the server does not know is kept
+    // without the link (issue 14), so the phone's campaign must be a real one.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const campaign = await page.evaluate(async (body) => {
+      const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
+      const response = await fetch('/api/v1/campaigns', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 201) throw new Error(`campagne refusée : ${response.status} ${await response.text()}`);
+      return (await response.json()) as Campaign;
+    }, {
       name: 'Campagne Saint-Guilhem-le-Désert',
       communeInsee: '34261',
-      communeName: 'Saint-Guilhem-le-Désert',
-      departement: '34',
-      startsOn: '2026-01-01',
-      endsOn: '2026-12-31',
+      startsOn: day(-30),
+      endsOn: day(30),
       operators: ['sfr', 'orange'],
       testNumber: '3179',
       agentIds: [agent.id],
-      createdBy: agent.id,
-      createdAt: at,
-      updatedAt: at,
-    };
+    });
     // As the « Campagnes » screen leaves it once the agent picked one (store/campaign-choice.ts).
     await page.evaluate(
       (chosen) =>
