@@ -27,6 +27,10 @@ const CoverageScreen = lazyScreen(() => import('./cells/CoverageScreen.tsx').the
 const TrackScreen = lazyScreen(() => import('./track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
 const CampaignsScreen = lazyScreen(() => import('./campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
 const ZonesScreen = lazyScreen(() => import('./zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
+const AccountScreen = lazyScreen(() => import('./account/AccountScreen.tsx').then((m) => m.AccountScreen), 'L’écran « Mon compte »');
+const ChoosePasswordScreen = lazyScreen(() => import('./account/ChoosePasswordScreen.tsx').then((m) => m.ChoosePasswordScreen), 'L’écran du mot de passe');
+/** « Mon compte », every role's: reached from the name in the header, outside the tabs. */
+const MON_COMPTE = '#mon-compte';
 const OpenDataScreen = lazyScreen(() => import('./open-data/OpenDataScreen.tsx').then((m) => m.OpenDataScreen), 'La page des données ouvertes');
 
 interface Tab {
@@ -84,6 +88,9 @@ export function App() {
   }, [user?.id, user?.role]);
   const tabs = TABS[user?.role ?? 'anonymous'];
   const tab = currentTab(tabs, hash);
+  // A password an admin set opens nothing but the screen to choose one's own (the server agrees).
+  const mustChangePassword = session?.info.mustChangePassword === true;
+  const onAccount = tabOf(hash) === MON_COMPTE;
   const signInNeeded = session?.signInNeeded !== undefined;
   // Agents always see the state of their readings; others only when some wait on this device.
   const showSyncBar = user?.role === 'agent' || pendingCount(outbox) > 0;
@@ -102,18 +109,19 @@ export function App() {
           <h1>Couverture</h1>
           {user && (
             <div class="who">
-              <span class="who-name" title={ROLE_LABELS[user.role]}>
+              <a class="who-name" href={MON_COMPTE} title={`${ROLE_LABELS[user.role]} · Mon compte`} aria-current={onAccount ? 'page' : undefined}>
                 {user.name} <span class="who-role">· {ROLE_LABELS[user.role]}</span>
-              </span>
+                <span class="visually-hidden"> : Mon compte</span>
+              </a>
               <button type="button" class="sign-out" onClick={() => void signOutHere()}>
                 Se déconnecter
               </button>
             </div>
           )}
         </div>
-        {loaded && (
+        {loaded && !mustChangePassword && (
           <TabBar
-            current={tab}
+            current={onAccount ? '' : tab}
             tabs={tabs.map((link) =>
               link.hash === '#releves' && refused > 0
                 ? {
@@ -139,6 +147,10 @@ export function App() {
           <ReportScreen />
         ) : !user ? (
           <SignInScreen />
+        ) : mustChangePassword ? (
+          <ChoosePasswordScreen user={user} />
+        ) : onAccount ? (
+          <AccountScreen user={user} />
         ) : (
           <>
             {tab === '#releve' && <SurveyScreen />}

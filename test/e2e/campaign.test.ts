@@ -32,7 +32,7 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     const office = await openSignedIn(desk.context, `${server.url}/#campagnes`, reviewer);
     await office.getByRole('link', { name: 'Nouvelle campagne' }).click();
     await office.getByLabel('Commune (nom ou code INSEE)').fill('Saint-Guilhem');
-    await office.getByRole('listbox', { name: 'Commune (nom ou code INSEE) : suggestions' }).getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
+    await office.getByRole('listbox', { name: 'Communes proposées' }).getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
     expect(await office.getByLabel('Nom de la campagne').inputValue()).toBe(CAMPAIGN_NAME);
     const operators = office.getByRole('group', { name: 'Opérateurs à mesurer' });
     for (const operator of ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile']) expect(await operators.getByLabel(operator).isChecked()).toBe(true);

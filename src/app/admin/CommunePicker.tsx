@@ -1,6 +1,5 @@
-import { useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
-import { useCommuneSearch } from '../shell/use-commune-search.ts';
+import { communeLabel, CommuneCombobox } from '../shell/CommuneCombobox.tsx';
 
 interface Props {
   idPrefix: string;
@@ -10,47 +9,23 @@ interface Props {
   departement?: string;
 }
 
-/** Communes by name or INSEE code, searched on the server's shipped list (GET /api/v1/communes). */
+/** An agent's communes: searched in the commune combobox, kept as removable chips. */
 export function CommunePicker({ idPrefix, selected, onChange, departement }: Props) {
-  const [query, setQuery] = useState('');
-  const { results, error } = useCommuneSearch(query, departement);
-
   const chosen = new Set(selected.map((commune) => commune.code));
   return (
     <div class="field commune-picker">
-      <label for={`${idPrefix}-commune-search`}>Communes (nom ou code INSEE)</label>
-      <input
+      <CommuneCombobox
         id={`${idPrefix}-commune-search`}
-        type="text"
-        autocomplete="off"
-        placeholder="ex. Saint-Guilhem ou 34261"
-        value={query}
-        onInput={(event) => setQuery(event.currentTarget.value)}
+        label="Communes (nom ou code INSEE)"
+        taken={chosen}
+        onPick={(commune) => onChange([...selected, commune])}
+        {...(departement && { departement })}
       />
-      {error && <p class="error">{error}</p>}
-      {results.length > 0 && (
-        <ul class="commune-results" aria-label="Communes trouvées">
-          {results.map((commune) => (
-            <li key={commune.code}>
-              <button
-                type="button"
-                disabled={chosen.has(commune.code)}
-                onClick={() => {
-                  onChange([...selected, commune]);
-                  setQuery('');
-                }}
-              >
-                {commune.name} ({commune.code})
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
       {selected.length > 0 && (
         <ul class="chips" aria-label="Communes choisies">
           {selected.map((commune) => (
             <li key={commune.code}>
-              {commune.name} ({commune.code})
+              {communeLabel(commune)}
               <button type="button" aria-label={`Retirer ${commune.name}`} onClick={() => onChange(selected.filter((c) => c.code !== commune.code))}>
                 ×
               </button>

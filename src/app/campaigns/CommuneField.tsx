@@ -1,6 +1,5 @@
-import { useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
-import { useCommuneSearch } from '../shell/use-commune-search.ts';
+import { communeLabel as label, CommuneCombobox } from '../shell/CommuneCombobox.tsx';
 
 interface Props {
   id: string;
@@ -15,11 +14,9 @@ interface Props {
   error?: string;
 }
 
-const label = (commune: CommuneRef) => `${commune.name} (${commune.code})`;
-
 /**
- * The one commune of a campaign. Unlike the administration's CommunePicker (several
- * communes for an account), it holds a single choice, or a list for agents.
+ * The one commune of a campaign: searched in the commune combobox (as the administration's
+ * CommunePicker, which keeps several), or a list for agents.
  */
 export function CommuneField({ id, value, onChange, choices, departement, fixed, error }: Props) {
   const errorId = `${id}-error`;
@@ -49,7 +46,7 @@ export function CommuneField({ id, value, onChange, choices, departement, fixed,
           </select>
         </>
       ) : (
-        <CommuneSearch id={id} value={value} onChange={onChange} departement={departement} described={described} />
+        <CommuneSearch id={id} value={value} onChange={onChange} departement={departement} errorId={error ? errorId : undefined} />
       )}
       {error && (
         <p class="error" id={errorId}>
@@ -60,50 +57,19 @@ export function CommuneField({ id, value, onChange, choices, departement, fixed,
   );
 }
 
-function CommuneSearch({ id, value, onChange, departement, described }: Pick<Props, 'id' | 'value' | 'onChange' | 'departement'> & { described: object }) {
-  const [query, setQuery] = useState('');
-  const { results, error: searchError } = useCommuneSearch(query, departement);
-
-  return (
-    <>
-      {value ? <span class="field-label">Commune</span> : <label for={id}>Commune (nom ou code INSEE)</label>}
-      {value && (
+function CommuneSearch({ id, value, onChange, departement, errorId }: Pick<Props, 'id' | 'value' | 'onChange' | 'departement'> & { errorId: string | undefined }) {
+  if (value) {
+    return (
+      <>
+        <span class="field-label">Commune</span>
         <p class="chosen-commune">
           <strong>{label(value)}</strong>{' '}
           <button type="button" class="link-button" onClick={() => onChange(undefined)}>
             Changer
           </button>
         </p>
-      )}
-      {!value && (
-        <input
-          id={id}
-          type="text"
-          autocomplete="off"
-          placeholder="ex. Saint-Guilhem ou 34261"
-          value={query}
-          onInput={(event) => setQuery(event.currentTarget.value)}
-          {...described}
-        />
-      )}
-      {!value && searchError && <p class="hint">{searchError}</p>}
-      {!value && results.length > 0 && (
-        <ul class="commune-results" aria-label="Communes trouvées">
-          {results.map((commune) => (
-            <li key={commune.code}>
-              <button
-                type="button"
-                onClick={() => {
-                  onChange(commune);
-                  setQuery('');
-                }}
-              >
-                {label(commune)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
-  );
+      </>
+    );
+  }
+  return <CommuneCombobox id={id} label="Commune (nom ou code INSEE)" onPick={onChange} {...(departement && { departement })} {...(errorId && { errorId })} />;
 }
