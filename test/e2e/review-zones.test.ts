@@ -69,10 +69,10 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     // A click on the cell opens its panel: per-operator figures and its readings.
     const centre = await mapCentre(page, '.coverage-map');
     await page.mouse.click(centre.x, centre.y);
-    await page.getByRole('heading', { name: `Maille ${CELL}` }).waitFor();
+    await page.getByRole('heading', { name: `Saint-Guilhem-le-Désert — maille 200 m n° ${CELL}` }).waitFor();
     const stats = page.getByRole('table', { name: 'Statistiques par opérateur' });
-    await expect(stats.getByRole('row', { name: /Orange/ }).textContent()).resolves.toMatch(/^OrangeTBC31100 \/ 0 \/ 0 \/ 0 %/);
-    await expect(stats.getByRole('row', { name: /SFR/ }).textContent()).resolves.toMatch(/^SFRCL310 \/ 0 \/ 100 \/ 0 %/);
+    await expect(stats.getByRole('row', { name: /Orange/ }).textContent()).resolves.toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
+    await expect(stats.getByRole('row', { name: /SFR/ }).textContent()).resolves.toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
     await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(12);
 
     // Selecting: a click toggles the cell in and out; a shift-drag rectangle adds it.
@@ -100,14 +100,9 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     await form.getByLabel('Notes').fill('Appels impossibles sauf Orange.');
     await form.getByRole('button', { name: 'Créer la zone (1 maille)' }).click();
     await page.getByRole('status').filter({ hasText: 'Zone « Vallée du Verdus » créée (À étudier, communes 34261)' }).waitFor();
-    await legend.getByText('Zone déjà créée (1 en cours)').waitFor();
-
-    // The server's suggestion for the same cells, made a zone in one click.
-    const suggestions = page.getByRole('list', { name: 'Zones suggérées' });
-    await suggestions.getByText('1 maille (0 blanche, 1 grise) · 12 relevés · 1 contributeur').waitFor();
-    await suggestions.getByRole('button', { name: 'Créer cette zone' }).first().click();
-    await page.getByRole('status').filter({ hasText: 'Zone « Zone suggérée n° 1 (1 maille) » créée' }).waitFor();
-    await legend.getByText('Zone déjà créée (2 en cours)').waitFor();
+    await legend.getByText('Zone en cours (1 dans la vue)').waitFor();
+    // Its cell is filed: the server's suggestion for it is gone (test/e2e/reviewer-screens.test.ts files one).
+    await page.getByText('Aucune zone blanche ou grise dans la vue.').waitFor();
 
     // Filters survive a reload, through the link.
     await page.getByLabel('Technologie').selectOption('4G');
@@ -161,7 +156,7 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     expect(zonesCsv.text).toContain('Vallée du Verdus');
     expect(zonesCsv.text).toContain('transmise');
     const zonesGeojson = await downloaded(page, page.getByRole('link', { name: 'Liste des zones (GeoJSON)' }));
-    expect((JSON.parse(zonesGeojson.text) as { features: unknown[] }).features).toHaveLength(2);
+    expect((JSON.parse(zonesGeojson.text) as { features: unknown[] }).features).toHaveLength(1);
 
     // The printable page: one A4 sheet, « Imprimer » prints.
     await zone.getByRole('link', { name: 'Page imprimable' }).click();
@@ -190,7 +185,6 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     const seen = other.getByRole('listitem', { name: 'Vallée du Verdus' });
     await seen.getByText('Transmise', { exact: true }).waitFor();
     await seen.getByRole('button', { name: 'Passer à « Arrêtée »' }).waitFor();
-    await other.getByRole('listitem', { name: 'Zone suggérée n° 1 (1 maille)' }).getByText('À étudier', { exact: true }).waitFor();
   });
 
   it('an agent sees « Mes mailles » from the readings on the phone, offline', async () => {

@@ -31,13 +31,14 @@ describe('« Couverture » state ↔ hash', () => {
   });
 
   it('keeps operators in a canonical order, and all four means no filter', () => {
-    expect(formatCoverageHash({ filters: { operators: ['free', 'orange'], setting: 'outdoor' } })).toBe('#couverture?operator=orange,free');
+    expect(formatCoverageHash({ filters: { operators: ['free', 'orange'] } })).toBe('#couverture?operator=orange,free');
+    expect(formatCoverageHash({ filters: { operators: [], setting: 'outdoor' } })).toBe('#couverture?setting=outdoor');
     expect(parseCoverageHash('#couverture?operator=free,bouygues,sfr,orange')?.filters.operators).toEqual([]);
   });
 
   it('drops what it does not know instead of failing: old or hand-edited links still open', () => {
     const state = parseCoverageHash('#couverture?operator=orange,sosh&technology=6G&setting=roof&from=2026-13&to=mai&view=abc');
-    expect(state).toEqual({ filters: { operators: ['orange'], setting: 'outdoor' } });
+    expect(state).toEqual({ filters: { operators: ['orange'] } });
   });
 
   it('swaps a period given backwards', () => {
@@ -58,6 +59,8 @@ describe('cells requests', () => {
       '/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&operator=sfr&technology=5G&setting=outdoor&from=2026-02&resolution=200',
     );
     expect(suggestionsUrl({ operators: [], setting: 'vehicle' }, bounds)).toBe('/api/v1/zones/suggestions?bbox=3.50000,43.70000,3.60000,43.75000&setting=vehicle');
+    // « Toutes » (no setting chosen, the default): every setting, vehicle readings of imports and tracks included.
+    expect(cellsUrl({ operators: [] }, bounds, 1000)).toBe('/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&setting=outdoor,indoor,vehicle&resolution=1000');
   });
 
   it('clamps a bbox that wraps past the antimeridian or the poles', () => {

@@ -8,7 +8,9 @@ import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { formatTime } from '../format.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { cellIdOf, type CellFeature, type OperatorCellStats } from './api-types.ts';
-import { percent, verdictLabel } from './labels.ts';
+import { cellResolution } from './selection.ts';
+import { formatResolutionM } from './resolution.ts';
+import { percent, VERDICT_LABELS, VERDICTS, verdictLabel } from './labels.ts';
 
 const SHOWN_READINGS = 200;
 
@@ -44,7 +46,7 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
   return (
     <section class="side-section cell-panel" aria-labelledby="cell-title">
       <div class="side-head">
-        <h3 id="cell-title">Maille {id}</h3>
+        <h3 id="cell-title">{cellTitle(id, p.commune)}</h3>
         <button type="button" class="link-button" onClick={onClose}>
           Fermer
         </button>
@@ -65,26 +67,17 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
       {operators.length === 0 ? (
         <p>Aucun relevé d’opérateur avec ces filtres.</p>
       ) : (
-        <div class="table-scroll">
+        <>
           <table class="stats-table" aria-label="Statistiques par opérateur">
-            <thead>
-              <tr>
-                <th scope="col">Opérateur</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">Relevés</th>
-                <th scope="col">Contrib.</th>
-                <th scope="col" title="Part des relevés à chaque niveau">TBC / BC / CL / PC</th>
-                <th scope="col">Signal médian</th>
-                <th scope="col">Appels réussis</th>
-              </tr>
-            </thead>
+            <OperatorHead />
             <tbody>
               {operators.map((operator) => (
                 <OperatorRow key={operator} name={OPERATOR_LABELS[operator]} stats={p.operators[operator]!} />
               ))}
             </tbody>
           </table>
-        </div>
+          <VerdictKey />
+        </>
       )}
       <h4>Relevés de la maille</h4>
       {error && (
@@ -95,7 +88,8 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
       {!readings && !error && <p>Chargement des relevés…</p>}
       {readings && readings.length === 0 && <p>Aucun relevé.</p>}
       {readings && readings.length > 0 && (
-        <ul class="cell-readings" aria-label="Relevés de la maille">
+        // Focusable: it scrolls, and a keyboard must be able to scroll it.
+        <ul class="cell-readings" aria-label="Relevés de la maille" tabIndex={0}>
           {readings.slice(0, SHOWN_READINGS).map((r) => (
             <li key={r.id}>
               <span class={`level level-${r.level}`} title={LEVEL_LABELS[r.level]}>
@@ -113,22 +107,55 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
   );
 }
 
+/** « Saint-Guilhem-le-Désert — maille 200 m n° CRS3035RES200m… »: where it is first, then which. */
+export function cellTitle(id: string, commune: { name: string } | null | undefined): string {
+  const size = cellResolution(id);
+  const cell = `maille${size ? ` ${formatResolutionM(size)}` : ''} n° ${id}`;
+  return commune ? `${commune.name} — ${cell}` : `${cell[0]!.toUpperCase()}${cell.slice(1)}`;
+}
+
+/** The header of OperatorRow's table (the cell panel, the dossier). */
+export function OperatorHead() {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Opérateur</th>
+        <th scope="col">Verdict</th>
+        <th scope="col">Relevés (contrib.)</th>
+        <th scope="col">Niveaux TBC / BC / CL / PC</th>
+        <th scope="col">Signal médian</th>
+        <th scope="col">Appels réussis</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** What the verdict badges say, from the one table of labels. */
+export function VerdictKey() {
+  return (
+    <p class="hint verdict-key">
+      {VERDICTS.map((verdict) => (
+        <span key={verdict}>
+          <span class={`level level-${verdict}`}>{VERDICT_LABELS[verdict].short}</span> {VERDICT_LABELS[verdict].name.toLowerCase()}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 export function OperatorRow({ name, stats }: { name: string; stats: OperatorCellStats }) {
   return (
     <tr>
       <th scope="row">{name}</th>
       <td>
-        {stats.verdict === 'insufficient' ? (
-          'insuffisant'
-        ) : (
-          <span class={`level level-${stats.verdict}`} title={verdictLabel(stats.verdict)}>
-            {stats.verdict}
-          </span>
-        )}
+        <span class={`level level-${stats.verdict}`} title={verdictLabel(stats.verdict)}>
+          {VERDICT_LABELS[stats.verdict].short}
+        </span>
       </td>
-      <td>{stats.readings}</td>
-      <td>{stats.contributors}</td>
-      <td class="nowrap">{LEVELS.map((level) => Math.round((stats.levelShares?.[level] ?? 0) * 100)).join(' / ')} %</td>
+      <td>
+        {stats.readings} ({stats.contributors})
+      </td>
+      <td>{LEVELS.map((level) => Math.round((stats.levelShares?.[level] ?? 0) * 100)).join(' / ')} %</td>
       <td>{stats.medianDbm === null || stats.medianDbm === undefined ? '—' : `${stats.medianDbm} dBm`}</td>
       <td>{stats.callSuccessRate === null || stats.callSuccessRate === undefined ? 'non testé' : `${percent(stats.callSuccessRate)}${stats.callTests ? ` (${stats.callTests} essais)` : ''}`}</td>
     </tr>

@@ -5,7 +5,7 @@ import { SETTING_LABELS, SETTINGS, type Setting } from '../../domain/reading.ts'
 import { TECHNOLOGIES, TECHNOLOGY_LABELS, type Technology } from '../../domain/signal.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { cellsOutline } from '../../domain/grid/outline.ts';
-import { ZONE_STATUS_LABELS, type Zone } from '../../domain/zone.ts';
+import { isOpenZone, ZONE_STATUS_LABELS, type Zone } from '../../domain/zone.ts';
 import { listZones } from '../zones/zones-api.ts';
 import { ZONE_LEGEND } from '../map/zone-colours.ts';
 import { api, ApiError } from '../shell/api.ts';
@@ -17,6 +17,7 @@ import { CoverageMap, type CellsLoad } from './CoverageMap.tsx';
 import { isMonth, suggestionsUrl, ZONE_RESOLUTION_M, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
 import { initialCoverageState, saveCoverageState } from './coverage-state.ts';
 import { addCells, cellResolution, cellsInRectangle, toggleCell } from './selection.ts';
+import { formatResolutionM } from './resolution.ts';
 import { SuggestionsPanel } from './SuggestionsPanel.tsx';
 import { ZoneForm } from './ZoneForm.tsx';
 import { useTitle } from '../shell/use-title.ts';
@@ -49,20 +50,24 @@ export function CoverageScreen() {
   const [suggestions, setSuggestions] = useState<Suggestion[]>();
   const [suggesting, setSuggesting] = useState(false);
   const [suggestionError, setSuggestionError] = useState<string>();
+  const [suggestionHint, setSuggestionHint] = useState<string>();
+  const [viewBounds, setViewBounds] = useState<LonLatBounds>();
   const suggestionRequest = useRef<AbortController | undefined>(undefined);
   const [zones, setZones] = useState<Zone[]>([]);
   const loadZones = () => void listZones().then(setZones, () => undefined);
   useEffect(loadZones, []);
-  // Outlines of the zones already made (set aside ones left out), from their cells.
+  // Outlines of the open zones (set aside and covered ones give their cells back), from their cells.
   const zoneOutlines = useMemo(
     () =>
       zones
-        .filter((zone) => zone.status !== 'ecartee')
+        .filter((zone) => isOpenZone(zone.status))
         .map((zone) => zone.cells.map(parseCellId).filter((ref): ref is CellRef => ref !== undefined))
         .filter((refs) => refs.length > 0 && refs.every((ref) => ref.resolutionM === refs[0]!.resolutionM))
         .map((refs) => cellsOutline(refs) as OutlineGeometry),
     [zones],
   );
+  // The legend counts what the map shows: the outlines that cross the view.
+  const zonesInView = useMemo(() => (viewBounds ? zoneOutlines.filter((outline) => crosses(outline, viewBounds)).length : 0), [zoneOutlines, viewBounds]);
 
   const fineGrid = load.resolutionM === ZONE_RESOLUTION_M;
   const byId = useMemo(() => new Map(load.cells.map((cell) => [cellIdOf(cell), cell])), [load.cells]);
@@ -71,13 +76,15 @@ export function CoverageScreen() {
     suggestionRequest.current?.abort();
     if (!bounds.current || (view.current?.zoom ?? 0) < MIN_SUGGESTION_ZOOM) {
       setSuggestions(undefined);
-      setSuggestionError('Zoomez sur une commune pour voir les zones suggérées.');
+      setSuggestionError(undefined);
+      setSuggestionHint('Zoomez sur une commune pour voir les zones suggérées.');
       return;
     }
     const controller = new AbortController();
     suggestionRequest.current = controller;
     setSuggesting(true);
     setSuggestionError(undefined);
+    setSuggestionHint(undefined);
     try {
       const answer = await api<{ suggestions: Suggestion[] }>(suggestionsUrl(filters, bounds.current), { signal: controller.signal });
       setSuggestions(answer.suggestions);
@@ -100,6 +107,7 @@ export function CoverageScreen() {
   const onView = (next: MapView, nextBounds: LonLatBounds) => {
     view.current = next;
     bounds.current = nextBounds;
+    setViewBounds(nextBounds);
     saveCoverageState({ filters, view: next });
     void loadSuggestionsLatest.current();
   };
@@ -117,6 +125,10 @@ export function CoverageScreen() {
   };
 
   const onCreated = (zone: Zone) => {
+    // Its cells are filed: the suggestions holding them go at once (the server's next answer leaves them out too).
+    const filed = new Set(zone.cells);
+    setSuggestions((list) => list?.filter((suggestion) => !suggestion.cells.some((cell) => filed.has(cell))));
+    setZones((list) => [...list.filter((other) => other.id !== zone.id), zone]);
     setCreated(zone);
     setCreating(false);
     setSelection(new Set());
@@ -140,7 +152,7 @@ export function CoverageScreen() {
   const setFilter = (patch: Partial<CoverageFilters>) => {
     setFilters((previous) => {
       const next: CoverageFilters = { ...previous, ...patch };
-      for (const key of ['technology', 'from', 'to'] as const) if (next[key] === undefined || next[key] === '') delete next[key];
+      for (const key of ['technology', 'setting', 'from', 'to'] as const) if (next[key] === undefined || next[key] === '') delete next[key];
       return next;
     });
   };
@@ -182,7 +194,8 @@ export function CoverageScreen() {
         </div>
         <div class="field">
           <label for="filter-setting">Situation</label>
-          <select id="filter-setting" value={filters.setting} onChange={(event) => setFilter({ setting: event.currentTarget.value as Setting })}>
+          <select id="filter-setting" value={filters.setting ?? ''} onChange={(event) => setFilter({ setting: (event.currentTarget.value || undefined) as Setting | undefined })}>
+            <option value="">Toutes</option>
             {SETTINGS.map((s) => (
               <option key={s} value={s}>
                 {SETTING_LABELS[s]}
@@ -233,7 +246,7 @@ export function CoverageScreen() {
           <p class="hint cells-status" role="status" data-state={load.state}>
             {load.state === 'loading' && 'Chargement des mailles…'}
             {load.state === 'loaded' &&
-              `${load.cells.length} maille${load.cells.length > 1 ? 's' : ''} de ${formatResolution(load.resolutionM!)} dans la vue.${fineGrid ? ' Maj + glisser : sélectionner un rectangle.' : ' Zoomez pour les mailles de 200 m.'}`}
+              `${load.cells.length} maille${load.cells.length > 1 ? 's' : ''} de ${formatResolutionM(load.resolutionM!)} dans la vue.${fineGrid ? ' Maj + glisser : sélectionner un rectangle.' : ' Zoomez pour les mailles de 200 m.'}`}
             {(load.state === 'failed' || load.state === 'too-far') && load.message}
           </p>
           <ul class="legend" aria-label="Légende des mailles">
@@ -244,7 +257,7 @@ export function CoverageScreen() {
               </li>
             ))}
             <li>
-              <span class="zone-swatch zone-outline" /> Zone déjà créée ({zoneOutlines.length} en cours)
+              <span class="zone-swatch zone-outline" /> Zone en cours ({zonesInView} dans la vue)
             </li>
           </ul>
         </div>
@@ -300,6 +313,7 @@ export function CoverageScreen() {
             suggestions={suggestions}
             loading={suggesting}
             error={suggestionError}
+            hint={suggestionHint}
             onRefresh={() => void loadSuggestions()}
             onShow={(s) => {
               setHighlight(s.outline);
@@ -313,6 +327,21 @@ export function CoverageScreen() {
   );
 }
 
-function formatResolution(metres: number): string {
-  return metres >= 1000 ? `${metres / 1000} km` : `${metres} m`;
+/** Whether an outline's box meets the view's (enough for a count: zones are small beside a view). */
+function crosses(outline: OutlineGeometry, view: LonLatBounds): boolean {
+  const rings = outline.type === 'Polygon' ? outline.coordinates : outline.coordinates.flat();
+  let west = Infinity;
+  let east = -Infinity;
+  let south = Infinity;
+  let north = -Infinity;
+  for (const ring of rings) {
+    for (const [lon, lat] of ring) {
+      west = Math.min(west, lon);
+      east = Math.max(east, lon);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    }
+  }
+  return west <= view.east && east >= view.west && south <= view.north && north >= view.south;
 }
+

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Zone } from '../../domain/zone.ts';
 import { ApiError } from '../shell/api.ts';
 import { createZone } from '../zones/zones-api.ts';
@@ -8,6 +8,8 @@ export interface SuggestionsPanelProps {
   suggestions: Suggestion[] | undefined;
   loading: boolean;
   error: string | undefined;
+  /** What to do to get suggestions (zoom in): advice, not an error. */
+  hint?: string | undefined;
   onRefresh(): void;
   onShow(suggestion: Suggestion): void;
   onCreated(zone: Zone): void;
@@ -24,11 +26,15 @@ export function suggestionSummary(s: Suggestion): string {
  * « Créer cette zone » makes it a zone at once, named after its rank; the name, need and
  * notes can be changed in « Zones ».
  */
-export function SuggestionsPanel({ suggestions, loading, error, onRefresh, onShow, onCreated }: SuggestionsPanelProps) {
+export function SuggestionsPanel({ suggestions, loading, error, hint, onRefresh, onShow, onCreated }: SuggestionsPanelProps) {
   const [busy, setBusy] = useState<number>();
   const [failure, setFailure] = useState<string>();
+  // A second click before the disabled button is drawn must not file the zone twice.
+  const sending = useRef(false);
 
   const create = async (s: Suggestion, rank: number) => {
+    if (sending.current) return;
+    sending.current = true;
     setBusy(rank);
     setFailure(undefined);
     try {
@@ -42,6 +48,7 @@ export function SuggestionsPanel({ suggestions, loading, error, onRefresh, onSho
     } catch (caught) {
       setFailure(caught instanceof ApiError ? caught.message : String(caught));
     } finally {
+      sending.current = false;
       setBusy(undefined);
     }
   };
@@ -54,7 +61,12 @@ export function SuggestionsPanel({ suggestions, loading, error, onRefresh, onSho
           {loading ? 'Recherche…' : 'Actualiser'}
         </button>
       </div>
-      <p class="hint">Mailles blanches ou grises voisines dans la vue, les mieux documentées d’abord.</p>
+      <p class="hint">Mailles blanches ou grises voisines dans la vue, hors zones en cours, les mieux documentées d’abord.</p>
+      {hint && (
+        <p class="notice" role="status">
+          {hint}
+        </p>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -76,7 +88,7 @@ export function SuggestionsPanel({ suggestions, loading, error, onRefresh, onSho
                   Voir
                 </button>
                 <button type="button" class="primary" disabled={busy !== undefined} onClick={() => void create(s, i + 1)}>
-                  Créer cette zone
+                  {busy === i + 1 ? 'Création…' : 'Créer cette zone'}
                 </button>
               </div>
             </li>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { ZoneDraftSchema, type Zone } from '../../domain/zone.ts';
 import { ApiError } from '../shell/api.ts';
@@ -16,13 +16,17 @@ export function ZoneForm({ cells, onCreated, onCancel }: ZoneFormProps) {
   const [fields, setFields] = useState(EMPTY_ZONE_FIELDS);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // A second submit before the disabled button is drawn must not file the zone twice.
+  const sending = useRef(false);
 
   const submit = async () => {
+    if (sending.current) return;
     const missing = zoneFieldsError(fields);
     if (missing) return setError(missing);
     const { notes, ...payload } = zoneFieldsPayload(fields);
     const parsed = v.safeParse(ZoneDraftSchema, { ...payload, cells, ...(notes && { notes }) });
     if (!parsed.success) return setError(parsed.issues[0].message);
+    sending.current = true;
     setBusy(true);
     setError(undefined);
     try {
@@ -30,6 +34,7 @@ export function ZoneForm({ cells, onCreated, onCancel }: ZoneFormProps) {
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };

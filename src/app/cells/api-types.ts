@@ -27,6 +27,8 @@ export interface CellProperties {
   cellId?: string;
   cell?: string;
   zone: CellZone;
+  /** The commune the cell's centre lies in, null where none is known (older servers: absent). */
+  commune?: { code: string; name: string } | null;
   residentReports: number;
   operators: Partial<Record<Operator, OperatorCellStats>>;
 }

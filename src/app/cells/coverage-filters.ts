@@ -12,8 +12,11 @@ export interface CoverageFilters {
   operators: Operator[];
   /** Undefined = every technology. */
   technology?: Technology;
-  /** Arcep's levels are outdoors: the default. */
-  setting: Setting;
+  /**
+   * Undefined = every setting (the default): imports and tracks are vehicle readings, and a
+   * reviewer opening the map must see all that was measured; Arcep's outdoor view is one choice away.
+   */
+  setting?: Setting;
   /** Months, `YYYY-MM`, inclusive. */
   from?: string;
   to?: string;
@@ -31,7 +34,7 @@ export interface CoverageState {
 }
 
 export const COVERAGE_ROUTE = '#couverture';
-export const DEFAULT_FILTERS: Readonly<CoverageFilters> = Object.freeze({ operators: [], setting: 'outdoor' });
+export const DEFAULT_FILTERS: Readonly<CoverageFilters> = Object.freeze({ operators: [] });
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -57,7 +60,7 @@ export function parseCoverageHash(hash: string): CoverageState | undefined {
   const list = (name: string) => (params.get(name) ?? '').split(',').filter(Boolean);
   const operators = OPERATORS.filter((operator) => list('operator').includes(operator));
   const technology = TECHNOLOGIES.find((t) => t === params.get('technology'));
-  const setting = SETTINGS.find((s) => s === params.get('setting')) ?? DEFAULT_FILTERS.setting;
+  const setting = SETTINGS.find((s) => s === params.get('setting'));
   let from = params.get('from');
   let to = params.get('to');
   if (!isMonth(from)) from = null;
@@ -65,7 +68,7 @@ export function parseCoverageHash(hash: string): CoverageState | undefined {
   if (from && to && from > to) [from, to] = [to, from];
   const filters: CoverageFilters = {
     operators: operators.length === OPERATORS.length ? [] : operators,
-    setting,
+    ...(setting && { setting }),
     ...(technology && { technology }),
     ...(from && { from }),
     ...(to && { to }),
@@ -87,7 +90,7 @@ export function formatCoverageHash({ filters, view }: CoverageState): string {
   const parts: string[] = [];
   if (filters.operators.length > 0 && filters.operators.length < OPERATORS.length) parts.push(`operator=${orderedOperators(filters.operators).join(',')}`);
   if (filters.technology) parts.push(`technology=${filters.technology}`);
-  if (filters.setting !== DEFAULT_FILTERS.setting) parts.push(`setting=${filters.setting}`);
+  if (filters.setting) parts.push(`setting=${filters.setting}`);
   if (filters.from) parts.push(`from=${filters.from}`);
   if (filters.to) parts.push(`to=${filters.to}`);
   if (view) parts.push(`view=${view.zoom}/${view.lat.toFixed(5)}/${view.lon.toFixed(5)}`);
@@ -117,7 +120,8 @@ export function filterParams(filters: CoverageFilters): string[] {
   const params: string[] = [];
   if (filters.operators.length > 0 && filters.operators.length < OPERATORS.length) params.push(`operator=${orderedOperators(filters.operators).join(',')}`);
   if (filters.technology) params.push(`technology=${encodeURIComponent(filters.technology)}`);
-  params.push(`setting=${filters.setting}`);
+  // The server's default is outdoors only: « Toutes » names them all.
+  params.push(`setting=${filters.setting ?? SETTINGS.join(',')}`);
   if (filters.from) params.push(`from=${filters.from}`);
   if (filters.to) params.push(`to=${filters.to}`);
   return params;

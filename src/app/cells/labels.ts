@@ -1,8 +1,23 @@
-import type { OperatorVerdict } from '../../domain/grid/cell-verdict.ts';
-import { LEVEL_LABELS } from '../../domain/level.ts';
+import { CELL_ZONE_LABELS, type OperatorVerdict } from '../../domain/grid/cell-verdict.ts';
+import { LEVEL_LABELS, LEVELS } from '../../domain/level.ts';
+
+/**
+ * An operator's verdict on a cell, wherever it shows (the cell panel, the dossier): the badge's
+ * short text and its name, in one table, in the order of the levels then « insuffisant »; the
+ * insufficient badge is the legend's grey and says the legend's « Mesures insuffisantes ».
+ */
+export const VERDICTS: readonly OperatorVerdict[] = [...LEVELS, 'insufficient'];
+export const VERDICT_LABELS: Record<OperatorVerdict, { short: string; name: string }> = {
+  TBC: { short: 'TBC', name: LEVEL_LABELS.TBC },
+  BC: { short: 'BC', name: LEVEL_LABELS.BC },
+  CL: { short: 'CL', name: LEVEL_LABELS.CL },
+  PC: { short: 'PC', name: LEVEL_LABELS.PC },
+  insufficient: { short: 'insuffisant', name: CELL_ZONE_LABELS.insufficient },
+};
 
 export function verdictLabel(verdict: OperatorVerdict): string {
-  return verdict === 'insufficient' ? 'Mesures insuffisantes' : `${verdict} · ${LEVEL_LABELS[verdict]}`;
+  const { short, name } = VERDICT_LABELS[verdict];
+  return verdict === 'insufficient' ? name : `${short} · ${name}`;
 }
 
 /** 0.456 → « 46 % » (French spacing). */

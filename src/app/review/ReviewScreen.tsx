@@ -7,6 +7,10 @@ import { api, ApiError } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { useTitle } from '../shell/use-title.ts';
+import { cellAt } from '../../domain/grid/cell-id.ts';
+import { cellCentre } from '../../domain/grid/cell-geometry.ts';
+import { formatCoverageHash } from '../cells/coverage-filters.ts';
+import { useCommuneNames } from './commune-names.ts';
 
 /** A report as its département's reviewers (and admins) see it: exact, with the note. */
 export type ReviewedReport = Report & {
@@ -64,6 +68,7 @@ export function ReviewScreen() {
 
   const replace = (updated: ReviewedReport) => setReports((list) => list?.map((report) => (report.id === updated.id ? updated : report)));
   const sorted = [...(reports ?? [])].sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt));
+  const communeNames = useCommuneNames(sorted.flatMap((report) => (report.commune ? [report.commune] : [])));
 
   return (
     <section class="screen" aria-labelledby="review-title">
@@ -82,7 +87,7 @@ export function ReviewScreen() {
       {reports && reports.length === 0 && <p>Aucun signalement pour l’instant.</p>}
       <ul class="readings" aria-label="Signalements">
         {sorted.map((report) => (
-          <ReviewItem key={report.id} report={report} onChange={replace} />
+          <ReviewItem key={report.id} report={report} communeName={report.commune ? communeNames.get(report.commune) : undefined} onChange={replace} />
         ))}
       </ul>
       {cursor && (
@@ -94,7 +99,14 @@ export function ReviewScreen() {
   );
 }
 
-function ReviewItem({ report, onChange }: { report: ReviewedReport; onChange: (report: ReviewedReport) => void }) {
+/** « Couverture » centred on the report's 200 m cell, close enough to see its cells, with every filter off. */
+export function coverageHashAt({ lat, lon }: { lat: number; lon: number }): string {
+  const cell = cellAt(lon, lat);
+  const [centreLon, centreLat] = cell ? cellCentre(cell) : [lon, lat];
+  return formatCoverageHash({ filters: { operators: [] }, view: { zoom: 16, lat: centreLat, lon: centreLon } });
+}
+
+function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport; communeName: string | undefined; onChange: (report: ReviewedReport) => void }) {
   const [hiding, setHiding] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
@@ -123,16 +135,20 @@ function ReviewItem({ report, onChange }: { report: ReviewedReport; onChange: (r
     <li class={`reading report-item ${report.hidden ? 'hidden-report' : ''}`} data-hidden={String(report.hidden)}>
       <div class="reading-head">
         <span class="reading-what">
-          {PROBLEM_LABELS[report.problem]} · {OPERATOR_LABELS[report.operator]}
+          {report.commune ? (communeName ? `${communeName} (${report.commune})` : `Commune ${report.commune}`) : 'Commune inconnue'} · {PROBLEM_LABELS[report.problem]} ·{' '}
+          {OPERATOR_LABELS[report.operator]}
         </span>
         {report.hidden && <span class="state state-refused">Masqué</span>}
       </div>
       <p class="reading-meta">
-        {formatTime(report.reportedAt)} · {SETTING_LABELS[report.setting]} · commune {report.commune ?? 'inconnue'} · {report.lat.toFixed(5)}, {report.lon.toFixed(5)}
+        {formatTime(report.reportedAt)} · {SETTING_LABELS[report.setting]} · {report.lat.toFixed(5)}, {report.lon.toFixed(5)}
         {report.accuracyM !== undefined && ` (± ${Math.round(report.accuracyM)} m, ${report.positionSource === 'map' ? 'point sur la carte' : 'GPS'})`}
         {report.repeats > 0 && ` · ${report.repeats} signalement${report.repeats > 1 ? 's' : ''} semblable${report.repeats > 1 ? 's' : ''} regroupé${report.repeats > 1 ? 's' : ''}`}
       </p>
       {report.note && <p class="reading-meta">« {report.note} »</p>}
+      <p class="reading-meta">
+        <a href={coverageHashAt(report)}>Voir sur la carte de couverture</a>
+      </p>
       {report.hidden && report.hiddenReason && <p class="reading-meta">Raison du masquage : {report.hiddenReason}</p>}
       {hiding ? (
         <form

@@ -4,7 +4,7 @@ import { CELL_ZONE_LABELS, CELL_ZONES } from '../../domain/grid/cell-verdict.ts'
 import { SETTING_LABELS, type Setting } from '../../domain/reading.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { ZONE_NEED_LABELS, ZONE_STATUS_LABELS } from '../../domain/zone.ts';
-import { OperatorRow } from '../cells/CellPanel.tsx';
+import { OperatorHead, OperatorRow, VerdictKey } from '../cells/CellPanel.tsx';
 import { formatDate, percent } from '../cells/labels.ts';
 import { formatDayRange } from '../format.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
@@ -112,24 +112,17 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
       {operators.length === 0 ? (
         <p>Aucun relevé d’opérateur.</p>
       ) : (
-        <table class="stats-table" aria-label="Par opérateur">
-          <thead>
-            <tr>
-              <th scope="col">Opérateur</th>
-              <th scope="col">Verdict</th>
-              <th scope="col">Relevés</th>
-              <th scope="col">Contributeurs</th>
-              <th scope="col">Niveaux TBC / BC / CL / PC</th>
-              <th scope="col">Signal médian</th>
-              <th scope="col">Appels réussis</th>
-            </tr>
-          </thead>
-          <tbody>
-            {operators.map((stats) => (
-              <OperatorRow key={stats.operator} name={stats.label ?? OPERATOR_LABELS[stats.operator]} stats={stats} />
-            ))}
-          </tbody>
-        </table>
+        <>
+          <table class="stats-table" aria-label="Par opérateur">
+            <OperatorHead />
+            <tbody>
+              {operators.map((stats) => (
+                <OperatorRow key={stats.operator} name={stats.label ?? OPERATOR_LABELS[stats.operator]} stats={stats} />
+              ))}
+            </tbody>
+          </table>
+          <VerdictKey />
+        </>
       )}
       <h3>Essais d’appel</h3>
       <table class="stats-table" aria-label="Essais d’appel">
@@ -194,11 +187,17 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
   );
 }
 
-/** A still map: outline and cells, no controls (it is printed). */
+/**
+ * A still map: outline and cells, no controls (it is printed). It frames every cell of the
+ * zone, with a margin, and frames them again whenever its box changes size: the printed
+ * sheet's map is not the screen's (print CSS), and Chromium lays the page out for print
+ * after `beforeprint` and a `print` media change, both of which refit it.
+ */
 function DossierMap({ dossier }: { dossier: Dossier }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const map = L.map(container.current!, {
+      zoomSnap: 0.25,
       zoomControl: false,
       dragging: false,
       scrollWheelZoom: false,
@@ -218,11 +217,31 @@ function DossierMap({ dossier }: { dossier: Dossier }) {
         { color: colour, weight: 0.5, fillColor: colour, fillOpacity: 0.5, interactive: false },
       ).addTo(map);
     }
-    const outline = L.geoJSON(dossier.outline as unknown as GeoJSON.Geometry, { style: { color: '#003d7a', weight: 3, fill: false }, interactive: false }).addTo(map);
-    const bounds = outline.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
-    else map.setView([46.6, 2.4], 5);
-    return () => map.remove();
+    L.geoJSON(dossier.outline as unknown as GeoJSON.Geometry, { style: { color: '#003d7a', weight: 3, fill: false }, interactive: false }).addTo(map);
+    const bounds = L.latLngBounds(dossier.cells.flatMap((cell) => cell.ring.map(([lon, lat]) => [lat, lon] as [number, number])));
+    const frame = () => {
+      map.invalidateSize({ animate: false });
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17, animate: false });
+      else map.setView([46.6, 2.4], 5, { animate: false });
+    };
+    frame();
+    const printing = window.matchMedia('print');
+    const resized = new ResizeObserver(frame);
+    resized.observe(container.current!);
+    printing.addEventListener('change', frame);
+    window.addEventListener('beforeprint', frame);
+    return () => {
+      resized.disconnect();
+      printing.removeEventListener('change', frame);
+      window.removeEventListener('beforeprint', frame);
+      map.remove();
+    };
   }, [dossier]);
-  return <div ref={container} class="dossier-map" role="img" aria-label="Carte de la zone : contour et mailles" />;
+  // A figure, not role="img": the map holds a link (the tiles' attribution), which an image may not.
+  return (
+    <figure class="dossier-figure">
+      <div ref={container} class="dossier-map" />
+      <figcaption class="visually-hidden">Carte de la zone : contour et mailles colorées selon leur verdict</figcaption>
+    </figure>
+  );
 }
