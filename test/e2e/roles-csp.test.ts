@@ -72,15 +72,15 @@ describe('screens by role, under the server’s strict CSP', () => {
     await page.getByLabel('Nom', { exact: true }).fill('Lou Nouvelle');
     await page.getByLabel('Adresse e-mail').fill('lou@couverture.test');
     await page.getByLabel(/Mot de passe provisoire/).fill('un mot de passe long');
-    await page.getByLabel('Communes (nom ou code INSEE)').fill('Saint-Guilhem');
-    await page.getByRole('button', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
+    await page.getByRole('combobox', { name: 'Communes (nom ou code INSEE)' }).fill('Saint-Guilhem');
+    await page.getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
     await page.getByRole('list', { name: 'Communes choisies' }).getByText('Saint-Guilhem-le-Désert').waitFor();
     await page.getByRole('button', { name: 'Créer le compte' }).click();
     await page.getByText('Compte créé : lou@couverture.test').waitFor();
     await accounts.getByText('lou@couverture.test', { exact: false }).waitFor();
 
-    await accounts.getByRole('listitem', { name: agent.email }).getByRole('button', { name: 'Révoquer les sessions' }).click();
-    await page.getByText(`Sessions de ${agent.email} révoquées.`).waitFor();
+    await accounts.getByRole('listitem', { name: agent.email }).getByRole('button', { name: 'Révoquer les sessions et jetons' }).click();
+    await page.getByText(`${agent.email} : `, { exact: false }).waitFor();
 
     await page.getByLabel('Nom du nouveau jeton').fill('import Tower Collector');
     await page.getByLabel('Votre mot de passe (confirmation)').fill(admin.password);
