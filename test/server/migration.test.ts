@@ -9,7 +9,7 @@ import { aggregateReadings, coarsenGrid, gridFromJson, gridToJson } from '../../
 import { wholeRange } from '../../src/server/grid/coverage.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
-import { addUser, makeReading, NIMES, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
+import { addUser, makeReading, makeReport, NIMES, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp | undefined;
@@ -49,7 +49,7 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(10);
+    expect(SCHEMA_VERSION).toBe(11);
     db.close();
 
     // The grid was filled from the old readings, all periods and months alike, as a recomputation gives it.
@@ -177,5 +177,44 @@ describe('upgrading a database made before clustered maps (schema 5 → 6)', () 
       .all() as { detail: string }[];
     expect(plan.map((step) => step.detail).join(' ')).toContain('COVERING INDEX readings_by_position');
     upgraded.close();
+  });
+});
+
+describe('upgrading a database made before report ids were kept (schema 10 → 11)', () => {
+  it('takes the stored reports’ ids, so that their resends change nothing, and collapses new repeats once', async () => {
+    const file = join(tempDir(), 'version-10.sqlite');
+    const kept = makeReport();
+    const hidden = makeReport({ ...NIMES });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    for (const migration of MIGRATIONS.slice(0, 10)) db.exec(migration);
+    db.pragma('user_version = 10');
+    const insert = db.prepare(`
+      INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, hidden, repeats, placement, placed_with)
+      VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, '2026-05-04T10:00:00.000Z', ?, ?, NULL, -1)`);
+    const position = db.prepare('INSERT INTO reports_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
+    for (const [r, departement, isHidden, repeats] of [[kept, '34', 0, 2], [hidden, '30', 1, 0]] as const) {
+      const { lastInsertRowid } = insert.run(r.id, Date.parse(r.reportedAt), r.lat, r.lon, r.operator, r.problem, r.setting, departement, JSON.stringify(r), isHidden, repeats);
+      position.run(lastInsertRowid, r.lon, r.lon, r.lat, r.lat);
+    }
+    db.close();
+
+    server = await openTestApp(tempDir(), { store: openSqliteStore(file) });
+    const upgraded = new Database(file, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(upgraded.prepare('SELECT id, into_id FROM report_ids ORDER BY id').all()).toEqual(
+      [kept.id, hidden.id].sort().map((id) => ({ id, into_id: id })),
+    );
+    upgraded.close();
+
+    // The stored ones sent again: nothing changes. A new repeat counts once, its resend not again.
+    const repeat = makeReport({ lat: kept.lat + 0.0001 });
+    for (let send = 0; send < 2; send += 1) {
+      const answer = await postReports(server.app, [kept, hidden, repeat]);
+      expect(answer.json()).toEqual({ accepted: [kept.id, hidden.id, repeat.id], duplicates: [], rejected: [] });
+      expect((await server.store.reportById(kept.id))?.repeats).toBe(3);
+      expect((await server.store.reportById(hidden.id))?.hidden).toBe(true);
+      expect(await server.store.reportById(repeat.id)).toBeUndefined();
+    }
   });
 });

@@ -10,7 +10,8 @@ import { publicCell, publicHour, publicHourBounds, sameCell } from '../../domain
  * apart across a cell's edge, or minutes apart across an hour, are kept apart: the price of it.
  *
  * Both stores look for candidates with `repeatSearch` (the cell's box and the hour's bounds),
- * then keep those `repeats` accepts.
+ * then keep those `repeats` accepts. A collapsed report's id is kept (table report_ids, with
+ * the report it counts in), so that its resend is known and not counted again.
  */
 
 /** Beyond the cell by this much (degrees, about a centimetre): points on its edge, whatever the rounding, are candidates. */

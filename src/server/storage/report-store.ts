@@ -11,7 +11,7 @@ export interface StoredReport {
   receivedAt: string;
   hidden: boolean;
   hiddenReason: string | null;
-  /** How many later reports were collapsed into this one as repeats. */
+  /** How many later reports were collapsed into this one as repeats (hidden and shown with it). */
   repeats: number;
 }
 
@@ -51,9 +51,12 @@ export interface ReportPage {
 /** Residents' reports of dead spots. */
 export interface ReportStore {
   /**
-   * Stores reports; an id already stored, or a repeat of a visible stored report (same
-   * operator, problem and setting, same public cell and hour: report-collapse.ts), is a
-   * duplicate, and a repeat adds one to that report's `repeats`. One transaction per call.
+   * Stores reports; a repeat of a visible stored report (same operator, problem and setting,
+   * same public cell and hour: report-collapse.ts) is a duplicate and adds one to that
+   * report's `repeats`. Every id taken, stored or collapsed, is remembered: an id taken before
+   * is a duplicate that changes nothing, whatever its body and whatever became of the report
+   * it counts in (hidden, shown again), so a resent report is counted once. One transaction
+   * per call; several processes receiving one report at once count it once.
    */
   ingestReports(items: readonly ReportIngestItem[], options: ReportIngestOptions): Promise<ReportOutcome[]>;
   /** Rejects with InvalidCursorError when the cursor was not made by this store. */

@@ -173,4 +173,31 @@ describe('two processes ingesting at the same moment', () => {
     await Promise.all(shown.flatMap((r) => [a.setReportHidden(r.id, false, null), b.setReportHidden(r.id, false, null)]));
     await expectGrid(b, readings, places, stillVisible([...hiddenTwice.slice(5), ...hiddenOnce]));
   });
+
+  it('count a report merged into another once, when both receive it at once, first sent or resent', async () => {
+    const [a, b, test] = await twoProcesses();
+    const options = { receivedAt: '2026-05-04T12:00:00.000Z' };
+    const items = (list: Report[]) => list.map((report) => ({ report, commune: '34261', departement: '34' }));
+    for (let round = 0; round < 8; round += 1) {
+      // One spot per round, in cells far apart: `kept` is stored, `merged` repeats it.
+      const spot = { lat: Number((43.72 + round * 0.003).toFixed(6)), lon: 3.55 };
+      const kept = makeReport(spot);
+      const merged = makeReport({ ...spot, lat: spot.lat + 0.0001 });
+      expect(await a.ingestReports(items([kept]), options)).toEqual(['accepted']);
+      // The phone sends it, the answer is lost, it sends again: both processes have it at once, twice.
+      const [first, second] = round % 2 === 0 ? [a, b] : [b, a];
+      const outcomes = await Promise.all([
+        first.ingestReports(items([merged]), options),
+        second.ingestReports(items([merged]), options),
+        second.ingestReports(items([merged, kept]), options),
+      ]);
+      // A merge is a duplicate to the store (the route answers every valid report `accepted`).
+      expect(outcomes.flat()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+      expect((await b.reportById(kept.id))?.repeats).toBe(1);
+      expect(await a.reportById(merged.id)).toBeUndefined();
+    }
+    const { reports, report_ids: ids } = await tableRows(test.location, ['reports', 'report_ids']);
+    expect(reports).toHaveLength(8);
+    expect(ids).toHaveLength(16);
+  });
 });

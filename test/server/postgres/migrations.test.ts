@@ -3,13 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cellAt } from '../../../src/domain/grid/cell-id.ts';
 import { readingLevel } from '../../../src/domain/level.ts';
 import { canonicalJson, type Reading } from '../../../src/domain/reading.ts';
+import type { Report } from '../../../src/domain/report.ts';
 import { hashPassword } from '../../../src/server/auth/passwords.ts';
 import { openStore, type StoreLocation } from '../../../src/server/storage/open-store.ts';
 import { createPool } from '../../../src/server/storage/postgres/postgres-db.ts';
 import { migratePostgres, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, postgresSchemaVersion } from '../../../src/server/storage/postgres/postgres-migrations.ts';
 import { runServerCommand } from '../../support/server-process.ts';
 import { newTestLocation, withClient } from '../../support/test-store.ts';
-import { makeReading, MONTPELLIER, openTestApp, signIn, TEST_PASSWORD, TEST_PASSWORD_COST, useTempDir, type TestApp } from '../fixtures.ts';
+import { makeReading, makeReport, MONTPELLIER, openTestApp, signIn, TEST_PASSWORD, TEST_PASSWORD_COST, useTempDir, type TestApp } from '../fixtures.ts';
 
 /**
  * PostgreSQL's own migrations (postgres-migrations.ts), run only in the server-postgres
@@ -151,6 +152,40 @@ describe('a PostgreSQL database made by schema version 1', () => {
     const resent = await server.app.inject({ method: 'POST', url: '/api/v1/readings', headers, payload: { readings: [readings[0]] } });
     expect(resent.statusCode, resent.body).toBe(200);
     expect(resent.json()).toMatchObject({ accepted: [], duplicates: [readings[0]!.id] });
+  });
+});
+
+describe('a PostgreSQL database made before report ids were kept (schema 5 → 6)', () => {
+  it('takes the stored reports’ ids, so that their resends change nothing, and collapses new repeats once', async () => {
+    const location = await emptyLocation();
+    const pool = poolOn(location);
+    expect(await migratePostgres(pool, 5)).toEqual([1, 2, 3, 4, 5]);
+    const kept = makeReport();
+    const hidden = makeReport({ ...MONTPELLIER });
+    for (const [r, isHidden, repeats] of [[kept, false, 2], [hidden, true, 0]] as const) {
+      await pool.query(
+        `INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, hidden, repeats)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, '34', $8, '2026-05-04T10:00:00.000Z', $9, $10)`,
+        [r.id, Date.parse(r.reportedAt), r.lat, r.lon, r.operator, r.problem, r.setting, JSON.stringify(r), isHidden, repeats],
+      );
+    }
+
+    const store = await openStore(location);
+    cleanups.push(() => store.close());
+    expect(await postgresSchemaVersion(pool)).toBe(6);
+    expect(await query(location, 'SELECT id, into_id FROM report_ids ORDER BY id COLLATE "C"')).toEqual(
+      [kept.id, hidden.id].sort().map((id) => ({ id, into_id: id })),
+    );
+
+    // The stored ones sent again: nothing changes. A new repeat counts once, its resend not again.
+    const items = (list: Report[]) => list.map((report) => ({ report, commune: null, departement: '34' }));
+    const repeat = makeReport({ lat: kept.lat + 0.0001 });
+    for (let send = 0; send < 2; send += 1) {
+      expect(await store.ingestReports(items([kept, hidden, repeat]), { receivedAt: '2026-05-04T12:00:00.000Z' })).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      expect((await store.reportById(kept.id))?.repeats).toBe(3);
+      expect((await store.reportById(hidden.id))?.hidden).toBe(true);
+      expect(await store.reportById(repeat.id)).toBeUndefined();
+    }
   });
 });
 

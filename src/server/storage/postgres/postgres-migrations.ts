@@ -269,6 +269,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;
   `,
+  // 6. Every report id the server has taken (as SQLite's migration 11), so that a resent
+  //    repeat counts once: `into_id` is the stored report it counts in (its own id when
+  //    stored; NULL once that report is deleted on a resident's request, the id staying taken).
+  `
+  CREATE TABLE report_ids (
+    id text PRIMARY KEY,
+    into_id text REFERENCES reports (id) ON DELETE SET NULL
+  );
+  INSERT INTO report_ids (id, into_id) SELECT id, id FROM reports;
+  `,
 ];
 
 /** The schema version this code reads and writes. */

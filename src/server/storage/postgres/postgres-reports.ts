@@ -10,7 +10,7 @@ import { inTransaction } from './postgres-db.ts';
 import { gridBatch } from './postgres-grid.ts';
 import { bboxSql, Params } from './postgres-reading-filter.ts';
 
-/** The PostgreSQL side of report-store.ts: table `reports`, and its counts in the grid. */
+/** The PostgreSQL side of report-store.ts: tables `reports` and `report_ids`, and their counts in the grid. */
 
 /**
  * Any constant: whether a report repeats one already stored is a read-then-write decision,
@@ -28,29 +28,36 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         const outcomes: ReportOutcome[] = [];
         // One report after the other: a later report of the call may repeat an earlier one.
         for (const { report, commune, departement, placement = null, placedWith = NEVER_PLACED } of items) {
+          // Stored or collapsed into a repeat, a report already taken changes nothing: the
+          // phone resends what it has not heard acknowledged.
+          const taken = await client.query('SELECT 1 FROM report_ids WHERE id = $1', [report.id]);
+          if (taken.rowCount !== 0) {
+            outcomes.push('duplicate');
+            continue;
+          }
           const reportedAtMs = Date.parse(report.reportedAt);
           const placed = { lat: report.lat, lon: report.lon, reportedAtMs };
           const search = repeatSearch(placed);
           const params = new Params();
-          const box = bboxSql(params, search.box);
-          const { rows: near } = await client.query<{ seq: number; lat: number; lon: number; reportedAtMs: number; taken: boolean }>(
-            // The id taken; else similar reports in the cell's box and the hour, earliest first
-            // (the box's edges may hold a neighbour cell's points: the cells are compared in JavaScript).
-            `SELECT r.seq, r.lat, r.lon, r.reported_at_ms AS "reportedAtMs", true AS taken FROM reports r WHERE r.id = ${params.add(report.id)}
-             UNION ALL (SELECT r.seq, r.lat, r.lon, r.reported_at_ms, false FROM reports r
-               WHERE ${box} AND NOT r.hidden AND r.operator = ${params.add(report.operator)} AND r.problem = ${params.add(report.problem)}
-                 AND r.setting = ${params.add(report.setting)}
-                 AND r.reported_at_ms BETWEEN ${params.add(search.fromMs, 'bigint')} AND ${params.add(search.toMs, 'bigint')}
-               ORDER BY r.seq LIMIT 100)`,
+          const { rows: near } = await client.query<{ seq: number; id: string; lat: number; lon: number; reportedAtMs: number }>(
+            // Similar reports in the cell's box and the hour, earliest first (the box's edges
+            // may hold a neighbour cell's points: the cells are compared in JavaScript).
+            `SELECT r.seq, r.id, r.lat, r.lon, r.reported_at_ms AS "reportedAtMs" FROM reports r
+             WHERE ${bboxSql(params, search.box)} AND NOT r.hidden AND r.operator = ${params.add(report.operator)}
+               AND r.problem = ${params.add(report.problem)} AND r.setting = ${params.add(report.setting)}
+               AND r.reported_at_ms BETWEEN ${params.add(search.fromMs, 'bigint')} AND ${params.add(search.toMs, 'bigint')}
+             ORDER BY r.seq LIMIT 100`,
             params.values,
           );
-          if (near.some((row) => row.taken)) {
-            outcomes.push('duplicate');
-            continue;
-          }
-          const repeatOf = near.find((row) => !row.taken && repeats(placed, row));
+          const repeatOf = near.find((row) => repeats(placed, row));
           if (repeatOf) {
-            await client.query('UPDATE reports SET repeats = repeats + 1 WHERE seq = $1', [repeatOf.seq]);
+            // The id is taken and the repeat counted in one statement, only if the id was free:
+            // once even without the lock.
+            await client.query(
+              `WITH taken AS (INSERT INTO report_ids (id, into_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING into_id)
+               UPDATE reports SET repeats = repeats + 1 WHERE id IN (SELECT into_id FROM taken)`,
+              [report.id, repeatOf.id],
+            );
             outcomes.push('duplicate');
             continue;
           }
@@ -63,6 +70,7 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
             outcomes.push('duplicate');
             continue;
           }
+          await client.query('INSERT INTO report_ids (id, into_id) VALUES ($1, $1)', [report.id]);
           batch.addReport(report, departement, 1);
           outcomes.push('accepted');
         }

@@ -339,6 +339,19 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
   `,
+  // 11. Every report id the server has taken (issue 14 follow-up): a report collapsed into a
+  //     repeat was not stored, so the phone's resend of it counted again. `into_id` is the
+  //     stored report it counts in (its own id when it was stored; NULL once that report is
+  //     deleted on a resident's request, the id staying taken so that a late resend does not
+  //     bring it back). The stored reports' ids are taken here; the ids of the repeats
+  //     collapsed before this migration were never kept.
+  `
+  CREATE TABLE report_ids (
+    id TEXT PRIMARY KEY,
+    into_id TEXT REFERENCES reports (id) ON DELETE SET NULL
+  ) WITHOUT ROWID;
+  INSERT INTO report_ids (id, into_id) SELECT id, id FROM reports;
+  `,
 ];
 
 /**
@@ -537,13 +550,14 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   // ---- reports
   const insertReport = db.prepare(`
     INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, placement, placed_with)
-    VALUES (@id, @reportedAtMs, @lat, @lon, @operator, @problem, @setting, @commune, @departement, @body, @receivedAt, @placement, @placedWith)
-    ON CONFLICT (id) DO NOTHING`);
+    VALUES (@id, @reportedAtMs, @lat, @lon, @operator, @problem, @setting, @commune, @departement, @body, @receivedAt, @placement, @placedWith)`);
+  const reportIdTaken = db.prepare<[string], 1>('SELECT 1 FROM report_ids WHERE id = ?').pluck();
+  const takeReportId = db.prepare<[string, string]>('INSERT INTO report_ids (id, into_id) VALUES (?, ?)');
   const insertReportPosition = db.prepare<[number | bigint, number, number, number, number]>(
     'INSERT INTO reports_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)',
   );
-  const nearbyReports = db.prepare<Record<string, number | string>, { seq: number; lat: number; lon: number; reportedAtMs: number }>(`
-    SELECT r.seq, r.lat, r.lon, r.reported_at_ms AS reportedAtMs FROM reports_position p JOIN reports r ON r.seq = p.seq
+  const nearbyReports = db.prepare<Record<string, number | string>, { seq: number; id: string; lat: number; lon: number; reportedAtMs: number }>(`
+    SELECT r.seq, r.id, r.lat, r.lon, r.reported_at_ms AS reportedAtMs FROM reports_position p JOIN reports r ON r.seq = p.seq
     WHERE ${IN_BBOX}
       AND r.hidden = 0 AND r.operator = @operator AND r.problem = @problem AND r.setting = @setting
       AND r.reported_at_ms BETWEEN @fromMs AND @toMs
@@ -565,13 +579,16 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   const ingestReportsAndGrid = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] => {
     const reportBatch = grid.batch();
     const outcomes = items.map(({ report, commune, departement, placement = null, placedWith = NEVER_PLACED }): ReportOutcome => {
-      if (reportById.get(report.id)) return 'duplicate';
+      // Stored or collapsed into a repeat, a report already taken changes nothing: the phone
+      // resends what it has not heard acknowledged.
+      if (reportIdTaken.get(report.id)) return 'duplicate';
       const reportedAtMs = Date.parse(report.reportedAt);
       const placed = { lat: report.lat, lon: report.lon, reportedAtMs };
       const { box, fromMs, toMs } = repeatSearch(placed);
       const near = nearbyReports.all({ ...box, operator: report.operator, problem: report.problem, setting: report.setting, fromMs, toMs });
       const repeatOf = near.find((row) => repeats(placed, row));
       if (repeatOf) {
+        takeReportId.run(report.id, repeatOf.id);
         countRepeat.run(repeatOf.seq);
         return 'duplicate';
       }
@@ -591,6 +608,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
         placedWith,
       });
       insertReportPosition.run(inserted.lastInsertRowid, report.lon, report.lon, report.lat, report.lat);
+      takeReportId.run(report.id, report.id);
       reportBatch.addReport(report, departement, 1);
       return 'accepted';
     });
