@@ -78,20 +78,17 @@ export function gridTableSchema() {
   };
 }
 
-/** Sizes of the files as served now, in bytes: for the package's `bytes` and the open-data page. */
-export interface FileSizes {
-  csv: number;
-  geojson: number;
-}
-
 /**
  * datapackage.json. A `data-package`, not a `tabular-data-package`: that profile takes
  * tabular resources only, and the GeoJSON is not one (the Frictionless validators refused
  * the package). The CSV declares itself a `tabular-data-resource` with its Table Schema; the
  * GeoJSON is a plain data resource. Beside the standard properties, `published` and
  * `withholding` say how many rows and cells are published and how many are not, and why.
+ * No `bytes`: the files are made afresh at each request from a grid that grows with every
+ * reading, and a harvester that fetches them a moment after the package would find a size
+ * that no longer holds (the Frictionless validators report it as an error).
  */
-export function dataPackage(generatedAt: string, minContributors: number, published: PublishedGrid, sizes: FileSizes) {
+export function dataPackage(generatedAt: string, minContributors: number, published: PublishedGrid) {
   const { cellsWithheld, rowsWithheld } = published;
   return {
     profile: 'data-package',
@@ -114,10 +111,9 @@ export function dataPackage(generatedAt: string, minContributors: number, publis
         format: 'csv',
         mediatype: 'text/csv',
         encoding: 'utf-8',
-        bytes: sizes.csv,
         schema: 'grid.schema.json',
       },
-      { name: 'grille-geojson', path: 'grid.geojson', profile: 'data-resource', format: 'geojson', mediatype: 'application/geo+json', encoding: 'utf-8', bytes: sizes.geojson },
+      { name: 'grille-geojson', path: 'grid.geojson', profile: 'data-resource', format: 'geojson', mediatype: 'application/geo+json', encoding: 'utf-8' },
     ],
     published: { cells: published.cells.length, rows: publishedRows(published) },
     withholding: { minContributors, cellsWithheld, rowsWithheld },

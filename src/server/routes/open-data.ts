@@ -53,12 +53,6 @@ export function registerOpenDataRoutes(app: FastifyInstance, { store, grid, secu
   app.get('/api/v1/open-data/datapackage.json', config, async (request, reply) => {
     if (!parsed(reply, () => noParameters(request.query))) return reply;
     const published = await publishedGrid(store, options, grid.openDataMinContributors);
-    const generatedAt = new Date(now()).toISOString();
-    // The files as their routes serve them now (fastify writes an object as JSON.stringify does).
-    const sizes = {
-      csv: Buffer.byteLength(gridCsv(published, options)),
-      geojson: Buffer.byteLength(JSON.stringify(gridGeojson(published, options, generatedAt))),
-    };
-    return dataPackage(generatedAt, grid.openDataMinContributors, published, sizes);
+    return dataPackage(new Date(now()).toISOString(), grid.openDataMinContributors, published);
   });
 }
