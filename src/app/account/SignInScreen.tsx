@@ -17,11 +17,11 @@ export function SignInScreen() {
           Signaler une zone sans réseau
         </a>
       </div>
-    </section>
-  );
       <p class="hint">
         <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
       </p>
+    </section>
+  );
 }
 
 /** A link followed before signing in (a zone's dossier, a filtered map) opens once signed in; « Connexion » itself leads to the role's first screen. */

@@ -224,9 +224,6 @@ export function ReportScreen() {
           </li>
           <li>
             <strong>Qui voit quoi :</strong> la position exacte et la précision écrite ne sont vues que par les agents chargés d’instruire les signalements du
-      <p class="hint">
-        <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
-      </p>
             département. Tout ce qui est montré publiquement est arrondi à une maille de {PUBLIC_PRECISION_M} m et à l’heure, sans la précision écrite.
           </li>
           <li>
@@ -235,6 +232,9 @@ export function ReportScreen() {
           </li>
         </ul>
       </section>
+      <p class="hint">
+        <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
+      </p>
     </section>
   );
 }
