@@ -1,4 +1,5 @@
 import type { Campaign } from './campaign.ts';
+import { metresToDegreesLat, metresToDegreesLon } from './geo.ts';
 import type { LonLat } from './grid/cell-geometry.ts';
 import type { MultiPolygonGeometry, PolygonGeometry } from './grid/outline.ts';
 import type { Reading } from './reading.ts';
@@ -32,8 +33,6 @@ export interface CampaignScope {
 /** How far around the box of the measured cells a reading still counts as in the commune. */
 export const CELLS_BOX_MARGIN_M = 2000;
 
-const METRES_PER_DEGREE_LAT = 111_320;
-
 export function campaignScope(campaign: Pick<Campaign, 'id' | 'communeInsee' | 'startsOn' | 'endsOn'>, area: CampaignArea): CampaignScope {
   return { campaignId: campaign.id, communeInsee: campaign.communeInsee, startsOn: campaign.startsOn, endsOn: campaign.endsOn, area };
 }
@@ -48,8 +47,8 @@ export function cellsBoxArea(corners: Iterable<LonLat>): CampaignArea {
     north = Math.max(north, lat);
   }
   if (!Number.isFinite(west)) return { kind: 'unknown' };
-  const dLat = CELLS_BOX_MARGIN_M / METRES_PER_DEGREE_LAT;
-  const dLon = CELLS_BOX_MARGIN_M / (METRES_PER_DEGREE_LAT * Math.cos((((south + north) / 2) * Math.PI) / 180));
+  const dLat = metresToDegreesLat(CELLS_BOX_MARGIN_M);
+  const dLon = metresToDegreesLon(CELLS_BOX_MARGIN_M, (south + north) / 2);
   return { kind: 'cells-box', bbox: [west - dLon, south - dLat, east + dLon, north + dLat] };
 }
 

@@ -1,3 +1,4 @@
+import { MAX_MERCATOR_LAT } from './geo.ts';
 import { LEVELS, type Level } from './level.ts';
 
 /**
@@ -21,7 +22,7 @@ export interface ReadingClusterProperties {
 /** Which square a point falls in at `zoom`: integer Web Mercator coordinates in CLUSTER_PIXELS units. */
 export function clusterSquare(lat: number, lon: number, zoom: number): { x: number; y: number; key: string } {
   const squares = (2 ** zoom * 256) / CLUSTER_PIXELS;
-  const clampedLat = Math.max(-85.05112878, Math.min(85.05112878, lat));
+  const clampedLat = Math.max(-MAX_MERCATOR_LAT, Math.min(MAX_MERCATOR_LAT, lat));
   const sin = Math.sin((clampedLat * Math.PI) / 180);
   const x = Math.min(squares - 1, Math.max(0, Math.floor(((lon + 180) / 360) * squares)));
   const y = Math.min(squares - 1, Math.max(0, Math.floor((0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * squares)));

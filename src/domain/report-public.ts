@@ -1,4 +1,5 @@
 import type { Bbox } from './geojson.ts';
+import { toRadians } from './geo.ts';
 import { PUBLIC_PRECISION_M } from './report.ts';
 
 /**
@@ -8,7 +9,12 @@ import { PUBLIC_PRECISION_M } from './report.ts';
  * function of them alone, or probes could locate a report more finely (issue 14).
  */
 
-const METRES_PER_DEGREE = 111_320;
+/**
+ * The public grid's degree, in metres: WGS84's equatorial degree (111,319.49 m) rounded, kept to the
+ * metre rather than taken from geo.ts: the grid must never move, or a report shown on two grids
+ * would be located by their intersection.
+ */
+const PUBLIC_GRID_METRES_PER_DEGREE = 111_320;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -26,14 +32,14 @@ export interface PublicCell {
 
 /** The degrees of latitude of one public row. */
 export function publicRowHeightDeg(sizeM: number = PUBLIC_PRECISION_M): number {
-  return sizeM / METRES_PER_DEGREE;
+  return sizeM / PUBLIC_GRID_METRES_PER_DEGREE;
 }
 
 export function publicCell(lat: number, lon: number, sizeM: number = PUBLIC_PRECISION_M): PublicCell {
   const latStep = publicRowHeightDeg(sizeM);
   const row = Math.floor(lat / latStep);
   const rowCentre = (row + 0.5) * latStep;
-  const lonStep = sizeM / (METRES_PER_DEGREE * Math.max(Math.cos((rowCentre * Math.PI) / 180), 0.01));
+  const lonStep = sizeM / (PUBLIC_GRID_METRES_PER_DEGREE * Math.max(Math.cos(toRadians(rowCentre)), 0.01));
   const col = Math.floor(lon / lonStep);
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
   return {
@@ -69,7 +75,7 @@ export function publicSearchBox(bbox: Bbox, sizeM: number = PUBLIC_PRECISION_M):
   const minLat = Math.max(-90, bbox.minLat - latStep);
   const maxLat = Math.min(90, bbox.maxLat + latStep);
   const farthestFromEquator = Math.min(90, Math.max(Math.abs(minLat), Math.abs(maxLat)) + latStep);
-  const widestCol = sizeM / (METRES_PER_DEGREE * Math.max(Math.cos((farthestFromEquator * Math.PI) / 180), 0.01));
+  const widestCol = sizeM / (PUBLIC_GRID_METRES_PER_DEGREE * Math.max(Math.cos(toRadians(farthestFromEquator)), 0.01));
   return {
     minLon: Math.max(-180, bbox.minLon - widestCol),
     maxLon: Math.min(180, bbox.maxLon + widestCol),

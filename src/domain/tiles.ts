@@ -1,3 +1,5 @@
+import { MAX_MERCATOR_LAT } from './geo.ts';
+
 /**
  * Web Mercator tile math (the XYZ / WMTS "PM" scheme every configured base map uses): which
  * tiles cover an area at a zoom range, how many, how heavy, and which URL each one has.
@@ -13,8 +15,6 @@ export interface TileCoord {
   y: number;
 }
 
-/** Web Mercator stops here: beyond, y would be infinite. */
-export const MAX_MERCATOR_LAT = 85.0511287798066;
 
 /**
  * Most tiles one area may hold. Past it the agent is asked to zoom in or narrow the zoom

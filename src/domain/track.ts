@@ -1,4 +1,5 @@
 import type { TrackSettings } from './field-settings.ts';
+import { distanceM } from './geo.ts';
 import { MAX_ACCURACY_M } from './reading.ts';
 
 /**
@@ -22,18 +23,6 @@ export interface TrackFix {
   accuracyM: number;
   /** When the device took the fix (ms since epoch). */
   takenAt: number;
-}
-
-/** Mean Earth radius (IUGG), in metres. */
-const EARTH_RADIUS_M = 6_371_008.8;
-
-/** Great-circle distance in metres (haversine): a few metres off over kilometres, plenty for spacing points. */
-export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 export type RecordReason = 'first' | 'moved' | 'interval';

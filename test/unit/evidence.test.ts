@@ -6,7 +6,8 @@ import { probeBudgetMs, type ProbeRecord } from '../../src/app/evidence/probe.ts
 import { storeWithEvidence, type EvidenceDeps } from '../../src/app/evidence/store-with-evidence.ts';
 import { buildReading, connectionSnapshot } from '../../src/app/survey/build-reading.ts';
 import { callDurationS } from '../../src/app/survey/guided-test.ts';
-import { distanceM, nextOperator, spotAfterSave, stillAtSpot } from '../../src/app/survey/same-spot.ts';
+import { nextOperator, spotAfterSave, stillAtSpot } from '../../src/app/survey/same-spot.ts';
+import { distanceM } from '../../src/domain/geo.ts';
 import { DEFAULT_CHOICES, choicesForNextReading } from '../../src/app/survey/survey-choices.ts';
 import { addReading, applyServerVerdicts, attachProbe, earliestHold, getReading, pendingReadings, resubmitReading } from '../../src/store/outbox.ts';
 import { flushOutbox } from '../../src/sync/flush.ts';

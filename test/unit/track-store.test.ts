@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
-import { distanceM } from '../../src/domain/track.ts';
+import { distanceM } from '../../src/domain/geo.ts';
 import { closeDb } from '../../src/store/db.ts';
 import { getReading, listReadings } from '../../src/store/outbox.ts';
 import { activeTrack, endTrack, getTrack, listTracks, recordPoint, startTrack, type NewTrack } from '../../src/store/tracks.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackSettings } from '../../src/domain/field-settings.ts';
 import { MAX_ACCURACY_M } from '../../src/domain/reading.ts';
+import { distanceM } from '../../src/domain/geo.ts';
 import {
   addPoint,
-  distanceM,
   EMPTY_TOTALS,
   nextPointDue,
   trackDurationMs,

@@ -1,3 +1,5 @@
+import { EQUATOR_METRES_PER_PIXEL, toRadians } from '../../domain/geo.ts';
+
 /**
  * How precise a point placed by hand on a map is: what a fingertip covers at the map's zoom.
  * A tap lands somewhere under a fingertip about 48 px wide, so the point is known to within
@@ -9,12 +11,10 @@
 export const FINGER_RADIUS_PX = 24;
 /** A point placed by hand must be at least this precise to say which 200 m cell it is in. */
 export const PIN_MAX_ACCURACY_M = 100;
-/** Web Mercator: metres per pixel at zoom 0 on the equator, for 256 px tiles. */
-const EQUATOR_METRES_PER_PIXEL = 40_075_016.686 / 256;
 
 /** Metres covered by FINGER_RADIUS_PX pixels at this zoom and latitude (at least 1 m). */
 export function pinAccuracyM(lat: number, zoom: number): number {
-  const metresPerPixel = (EQUATOR_METRES_PER_PIXEL * Math.cos((lat * Math.PI) / 180)) / 2 ** zoom;
+  const metresPerPixel = (EQUATOR_METRES_PER_PIXEL * Math.cos(toRadians(lat))) / 2 ** zoom;
   return Math.max(1, Math.round(metresPerPixel * FINGER_RADIUS_PX));
 }
 

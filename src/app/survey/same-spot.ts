@@ -1,3 +1,4 @@
+import { distanceM } from '../../domain/geo.ts';
 import type { Operator } from '../../domain/operators.ts';
 import type { Fix } from './use-geolocation.ts';
 
@@ -16,17 +17,6 @@ export interface SameSpot {
 
 /** Further than this from the spot, the agent has moved on. */
 export const SAME_SPOT_RADIUS_M = 30;
-
-const EARTH_RADIUS_M = 6_371_008.8;
-const rad = (deg: number) => (deg * Math.PI) / 180;
-
-/** Great-circle distance in metres (haversine), ample for a few hundred metres. */
-export function distanceM(a: Pick<Fix, 'lat' | 'lon'>, b: Pick<Fix, 'lat' | 'lon'>): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLon = rad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** The first operator of `order` (the campaign's, or all four) not yet recorded here. */
 export function nextOperator(order: readonly Operator[], spot: SameSpot | undefined): Operator | undefined {

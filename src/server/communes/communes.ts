@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { CommuneRef } from '../../domain/account.ts';
+import { METRES_PER_DEGREE_LAT, metresToDegreesLon, toRadians } from '../../domain/geo.ts';
 import { departementOutlines } from './departement-outlines.ts';
 import { shapeOf, type OutlineGeometry } from './point-in-polygon.ts';
 import { createShapeIndex } from './shape-index.ts';
@@ -155,7 +156,7 @@ export function createCommunes(centres: readonly Centre[] = [], outlines: readon
     if (cell) cell.push(entry);
     else grid.set(key, [entry]);
   }
-  const ringsToSearch = Math.ceil(MAX_DISTANCE_M / 111_320 / CELL_DEG / Math.cos((55 * Math.PI) / 180));
+  const ringsToSearch = Math.ceil(metresToDegreesLon(MAX_DISTANCE_M, 55) / CELL_DEG);
 
   /** The nearest centre within MAX_DISTANCE_M, of `departement` when given. */
   function nearestCentre(lat: number, lon: number, departement: string | undefined): Place | null {
@@ -218,7 +219,7 @@ export function createCommunes(centres: readonly Centre[] = [], outlines: readon
 
 /** Equirectangular distance: exact enough over a few kilometres. */
 function approxDistanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const x = (lon2 - lon1) * Math.cos((((lat1 + lat2) / 2) * Math.PI) / 180);
+  const x = (lon2 - lon1) * Math.cos(toRadians((lat1 + lat2) / 2));
   const y = lat2 - lat1;
-  return Math.sqrt(x * x + y * y) * 111_320;
+  return Math.sqrt(x * x + y * y) * METRES_PER_DEGREE_LAT;
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../../domain/account.ts';
 import type { Campaign } from '../../domain/campaign.ts';
+import { MAX_MERCATOR_LAT } from '../../domain/geo.ts';
 import { formatCellId } from '../../domain/grid/cell-id.ts';
 import type { GroupStats } from '../../domain/grid/group-stats.ts';
 import { LEVELS } from '../../domain/level.ts';
@@ -161,7 +162,7 @@ export interface ReportCountRow {
 }
 
 /** Web Mercator's limit of latitude, where clusterSquare() clamps. */
-export const CLUSTER_MAX_LAT = 85.05112878;
+export const CLUSTER_MAX_LAT = MAX_MERCATOR_LAT;
 /** The box of a clusters query that names none. */
 export const CLUSTER_WORLD = { minLon: -180, minLat: -90, maxLon: 180, maxLat: 90 };
 
