@@ -1,96 +1,37 @@
-import { useEffect, useState } from 'preact/hooks';
-import { ROLE_LABELS, type Role } from '../domain/account.ts';
-import { AboutScreen } from './about/AboutScreen.tsx';
+import { useEffect } from 'preact/hooks';
+import { ROLE_LABELS } from '../domain/account.ts';
 import { SessionExpiredBanner } from './account/SessionExpiredBanner.tsx';
-import { SignInScreen } from './account/SignInScreen.tsx';
 import { signOut } from './account/sign-in.ts';
 import { agree, plural } from './format.ts';
-import { MapScreen } from './map/MapScreen.tsx';
-import { ReadingsScreen } from './readings/ReadingsScreen.tsx';
-import { lazyScreen } from './shell/lazy-screen.tsx';
 import { BottomDock } from './shell/BottomDock.tsx';
+import { ROLE_TABS, shownFor, TAB_LABELS } from './shell/role-tabs.ts';
+import { SCREENS } from './shell/route-table.tsx';
+import { hrefTo } from './shell/routes.ts';
 import { TabBar } from './shell/TabBar.tsx';
-import { tabOf } from './shell/routes.ts';
 import { applyUpdate, shellState } from './shell/service-worker.ts';
 import { sessionState } from './shell/session-state.ts';
 import { useStore } from './shell/tiny-store.ts';
-import { SurveyScreen } from './survey/SurveyScreen.tsx';
+import { navigate, useRoute } from './shell/use-route.ts';
 import { resumeTrackOnStart } from './track/resume-on-start.ts';
 import { outboxState, pendingCount } from './sync/outbox-state.ts';
 import { SyncBar } from './sync/SyncBar.tsx';
 
-// Screens most people never open load on demand, like the map.
-const ReportScreen = lazyScreen(() => import('./report/ReportScreen.tsx').then((m) => m.ReportScreen), 'La page de signalement');
-const ReviewScreen = lazyScreen(() => import('./review/ReviewScreen.tsx').then((m) => m.ReviewScreen), 'L’écran des signalements');
-const AdminScreen = lazyScreen(() => import('./admin/AdminScreen.tsx').then((m) => m.AdminScreen), 'L’écran d’administration');
-const CoverageScreen = lazyScreen(() => import('./cells/CoverageScreen.tsx').then((m) => m.CoverageScreen), 'L’écran de couverture');
-const TrackScreen = lazyScreen(() => import('./track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
-const CampaignsScreen = lazyScreen(() => import('./campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
-const ZonesScreen = lazyScreen(() => import('./zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
-const AccountScreen = lazyScreen(() => import('./account/AccountScreen.tsx').then((m) => m.AccountScreen), 'L’écran « Mon compte »');
-const ChoosePasswordScreen = lazyScreen(() => import('./account/ChoosePasswordScreen.tsx').then((m) => m.ChoosePasswordScreen), 'L’écran du mot de passe');
-/** « Mon compte », every role's: reached from the name in the header, outside the tabs. */
-const MON_COMPTE = '#mon-compte';
-const OpenDataScreen = lazyScreen(() => import('./open-data/OpenDataScreen.tsx').then((m) => m.OpenDataScreen), 'La page des données ouvertes');
-
-interface Tab {
-  hash: string;
-  label: string;
-}
-
-const RELEVE = { hash: '#releve', label: 'Relevé' };
-const RELEVES = { hash: '#releves', label: 'Relevés' };
-const PARCOURS = { hash: '#parcours', label: 'Parcours' };
-const CAMPAGNES = { hash: '#campagnes', label: 'Campagnes' };
-const CARTE = { hash: '#carte', label: 'Carte' };
-const SIGNALEMENTS = { hash: '#signalements', label: 'Signalements' };
-const COUVERTURE = { hash: '#couverture', label: 'Couverture' };
-const ZONES = { hash: '#zones', label: 'Zones' };
-const ADMINISTRATION = { hash: '#administration', label: 'Administration' };
-const CONNEXION = { hash: '#connexion', label: 'Connexion' };
-const SIGNALER = { hash: '#signaler', label: 'Signaler' };
-
-/** What each role sees; the first tab is where it lands. The server enforces the same rules. */
-const TABS: Record<Role | 'anonymous', Tab[]> = {
-  agent: [RELEVE, PARCOURS, RELEVES, CARTE, CAMPAGNES],
-  reviewer: [SIGNALEMENTS, COUVERTURE, ZONES, CAMPAGNES, CARTE],
-  admin: [ADMINISTRATION, SIGNALEMENTS, COUVERTURE, ZONES, CAMPAGNES, CARTE],
-  anonymous: [CONNEXION, SIGNALER],
-};
-
-function currentTab(tabs: Tab[], hash: string): string {
-  const route = tabOf(hash);
-  // The residents' page is open to everyone, signed in or not.
-  if (route === SIGNALER.hash) return route;
-  return tabs.find((tab) => tab.hash === route)?.hash ?? tabs[0]!.hash;
-}
-
-/** Screens made for a desktop's width (the others keep a phone's column). */
-const WIDE_TABS = new Set(['#couverture', '#zones']);
-
 export function App() {
-  const [hash, setHash] = useState(window.location.hash);
+  const { route } = useRoute();
   const shell = useStore(shellState);
   const { loaded, session } = useStore(sessionState);
   const outbox = useStore(outboxState);
   const refused = outbox.records.filter((record) => record.state === 'refused').length;
-
-  useEffect(() => {
-    const onHash = () => setHash(window.location.hash);
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, []);
 
   const user = session?.info.user;
 
   useEffect(() => {
     if (user?.role === 'agent') void resumeTrackOnStart(user.id);
   }, [user?.id, user?.role]);
-  const tabs = TABS[user?.role ?? 'anonymous'];
-  const tab = currentTab(tabs, hash);
+  const viewer = user?.role ?? 'anonymous';
   // A password an admin set opens nothing but the screen to choose one's own (the server agrees).
   const mustChangePassword = session?.info.mustChangePassword === true;
-  const onAccount = tabOf(hash) === MON_COMPTE;
+  const shown = shownFor(route, viewer, mustChangePassword);
   const signInNeeded = session?.signInNeeded !== undefined;
   // Agents always see the state of their readings; others only when some wait on this device.
   const showSyncBar = user?.role === 'agent' || pendingCount(outbox) > 0;
@@ -99,7 +40,7 @@ export function App() {
     const waiting = outbox.records.filter((record) => record.state === 'pending' && record.recordedBy === user?.id).length;
     if (waiting > 0 && !window.confirm(`${plural(waiting, 'relevé pas encore envoyé : il reste', 'relevés pas encore envoyés : ils restent')} sur l’appareil et ${agree(waiting, 'partira', 'partiront')} à votre prochaine connexion. Se déconnecter ?`)) return;
     await signOut();
-    window.location.hash = '';
+    navigate({ name: 'accueil' });
   };
 
   return (
@@ -109,7 +50,7 @@ export function App() {
           <h1>Couverture</h1>
           {user && (
             <div class="who">
-              <a class="who-name" href={MON_COMPTE} title={`${ROLE_LABELS[user.role]} · Mon compte`} aria-current={onAccount ? 'page' : undefined}>
+              <a class="who-name" href={hrefTo('mon-compte')} title={`${ROLE_LABELS[user.role]} · Mon compte`} aria-current={shown.screen === 'mon-compte' ? 'page' : undefined}>
                 {user.name} <span class="who-role">· {ROLE_LABELS[user.role]}</span>
                 <span class="visually-hidden"> : Mon compte</span>
               </a>
@@ -121,9 +62,10 @@ export function App() {
         </div>
         {loaded && !mustChangePassword && (
           <TabBar
-            current={onAccount ? '' : tab}
-            tabs={tabs.map((link) =>
-              link.hash === '#releves' && refused > 0
+            current={shown.tab ? hrefTo(shown.tab) : ''}
+            tabs={ROLE_TABS[viewer].map((name) => {
+              const link = { hash: hrefTo(name), label: TAB_LABELS[name] };
+              return name === 'releves' && refused > 0
                 ? {
                     ...link,
                     extra: (
@@ -132,39 +74,13 @@ export function App() {
                       </span>
                     ),
                   }
-                : link,
-            )}
+                : link;
+            })}
           />
         )}
       </header>
       {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
-      <main class={WIDE_TABS.has(tab) ? 'wide' : undefined}>
-        {!loaded ? null : hash === '#a-propos' ? (
-          <AboutScreen />
-        ) : hash === '#donnees-ouvertes' ? (
-          <OpenDataScreen />
-        ) : tab === '#signaler' ? (
-          <ReportScreen />
-        ) : !user ? (
-          <SignInScreen />
-        ) : mustChangePassword ? (
-          <ChoosePasswordScreen user={user} />
-        ) : onAccount ? (
-          <AccountScreen user={user} />
-        ) : (
-          <>
-            {tab === '#releve' && <SurveyScreen />}
-            {tab === '#releves' && <ReadingsScreen />}
-            {tab === '#carte' && <MapScreen />}
-            {tab === '#signalements' && <ReviewScreen />}
-            {tab === '#administration' && <AdminScreen />}
-            {tab === '#couverture' && <CoverageScreen />}
-            {tab === '#zones' && <ZonesScreen hash={hash} />}
-            {tab === '#parcours' && <TrackScreen />}
-            {tab === '#campagnes' && <CampaignsScreen hash={hash} />}
-          </>
-        )}
-      </main>
+      <main class={shown.wide ? 'wide' : undefined}>{loaded && SCREENS[shown.screen](user)}</main>
       <BottomDock>
         {shell.updateWaiting && (
           <div class="banner floating" role="alert">

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canManageCampaign } from '../../src/app/campaigns/campaign-access.ts';
 import { addDays, campaignPhase, formatPeriod, localDay, sortCampaigns } from '../../src/app/campaigns/campaign-calendar.ts';
-import { parseCampaignsRoute } from '../../src/app/campaigns/campaigns-route.ts';
 import { sessionInfo } from './helpers.ts';
 
 const period = (name: string, startsOn: string, endsOn: string) => ({ name, startsOn, endsOn });
@@ -37,16 +36,6 @@ describe('campaign list', () => {
     expect(formatPeriod('2026-05-04', '2026-06-18')).toBe('du 4 mai au 18 juin 2026');
     expect(formatPeriod('2026-12-20', '2027-01-05')).toBe('du 20 décembre 2026 au 5 janvier 2027');
     expect(formatPeriod('2026-05-04', '2026-05-04')).toBe('le 4 mai 2026');
-  });
-
-  it('routes #campagnes, its form and a campaign’s pages', () => {
-    const id = '7d4f5a52-3c1e-4b7a-9a51-0f3b2e6c9d10';
-    expect(parseCampaignsRoute('#campagnes')).toEqual({ page: 'list' });
-    expect(parseCampaignsRoute('#campagnes/nouvelle')).toEqual({ page: 'new' });
-    expect(parseCampaignsRoute(`#campagnes/${id}`)).toEqual({ page: 'progress', id });
-    expect(parseCampaignsRoute(`#campagnes/${id}/modifier`)).toEqual({ page: 'edit', id });
-    expect(parseCampaignsRoute('#campagnes/%E0%A4%A')).toEqual({ page: 'list' });
-    expect(parseCampaignsRoute(`#campagnes/${id}/autre`)).toEqual({ page: 'list' });
   });
 
   it('offers « Modifier » as the server allows it: agents only on their own campaigns', () => {

@@ -10,8 +10,6 @@ import {
   suggestionsUrl,
   type CoverageState,
 } from '../../src/app/cells/coverage-filters.ts';
-import { tabOf } from '../../src/app/shell/routes.ts';
-import { parseZonesRoute } from '../../src/app/zones/zones-route.ts';
 
 describe('« Couverture » state ↔ hash', () => {
   it('round-trips every filter and the view', () => {
@@ -79,22 +77,5 @@ describe('cells requests', () => {
     expect(coarserResolution(200)).toBe(1000);
     expect(coarserResolution(5000)).toBe(10_000);
     expect(coarserResolution(10_000)).toBeUndefined();
-  });
-});
-
-describe('routes', () => {
-  it('finds the tab of a hash with a query or a sub-path', () => {
-    expect(tabOf('#couverture?operator=sfr')).toBe('#couverture');
-    expect(tabOf('#zones/abc/dossier')).toBe('#zones');
-    expect(tabOf('#releve')).toBe('#releve');
-    expect(tabOf('')).toBe('');
-  });
-
-  it('reads a dossier route, and only that', () => {
-    expect(parseZonesRoute('#zones/0b6d%2Fx/dossier')).toEqual({ dossier: '0b6d/x' });
-    expect(parseZonesRoute('#zones/z-1/dossier')).toEqual({ dossier: 'z-1' });
-    expect(parseZonesRoute('#zones')).toEqual({});
-    expect(parseZonesRoute('#zones/z-1')).toEqual({});
-    expect(parseZonesRoute('#zones/%E0%A4/dossier')).toEqual({});
   });
 });

@@ -1,4 +1,5 @@
 import { useTitle } from '../shell/use-title.ts';
+import { hrefTo } from '../shell/routes.ts';
 
 /**
  * « À propos »: what Couverture is and the credits its reference data requires (the
@@ -24,7 +25,7 @@ export function AboutScreen() {
         <li>Fonds de carte : Plan IGN (Géoplateforme de l’IGN) et les contributeurs d’OpenStreetMap, crédités sur chaque carte.</li>
       </ul>
       <p>
-        <a href="#signaler">Signaler une zone sans réseau</a> · <a href="#connexion">Connexion</a>
+        <a href={hrefTo('signaler')}>Signaler une zone sans réseau</a> · <a href={hrefTo('connexion')}>Connexion</a>
       </p>
     </section>
   );

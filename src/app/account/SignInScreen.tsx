@@ -1,6 +1,7 @@
-import { tabOf } from '../shell/routes.ts';
 import { SignInForm } from './SignInForm.tsx';
 import { useTitle } from '../shell/use-title.ts';
+import { hrefTo } from '../shell/routes.ts';
+import { currentRoute, navigate } from '../shell/use-route.ts';
 
 /** The first screen without an account: agents and staff sign in, residents report. */
 export function SignInScreen() {
@@ -13,12 +14,12 @@ export function SignInScreen() {
       <div class="resident-entry">
         <h3>Vous habitez ici ?</h3>
         <p>Pas besoin de compte pour nous dire où le téléphone ne passe pas.</p>
-        <a class="button-link primary" href="#signaler">
+        <a class="button-link primary" href={hrefTo('signaler')}>
           Signaler une zone sans réseau
         </a>
       </div>
       <p class="hint">
-        <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
+        <a href={hrefTo('a-propos')}>À propos et crédits</a> · <a href={hrefTo('donnees-ouvertes')}>Données ouvertes</a>
       </p>
     </section>
   );
@@ -26,5 +27,5 @@ export function SignInScreen() {
 
 /** A link followed before signing in (a zone's dossier, a filtered map) opens once signed in; « Connexion » itself leads to the role's first screen. */
 function landAfterSignIn(): void {
-  if (tabOf(window.location.hash) === '#connexion') window.location.hash = '';
+  if (currentRoute().name === 'connexion') navigate({ name: 'accueil' });
 }

@@ -5,6 +5,7 @@ import { count, type AdminUser } from './admin-user.ts';
 import { EditUserForm } from './EditUserForm.tsx';
 import { ResetPasswordForm } from './ResetPasswordForm.tsx';
 import { TokensPanel } from './TokensPanel.tsx';
+import { hrefTo } from '../shell/routes.ts';
 
 interface Props {
   user: AdminUser;
@@ -78,7 +79,7 @@ export function UserItem({ user, own, run, onChanged, onNotice }: Props) {
       {own && (
         <p class="hint">
           C’est votre compte : un administrateur ne peut ni se désactiver ni changer son propre rôle. Votre mot de passe se change dans{' '}
-          <a href="#mon-compte">Mon compte</a>.
+          <a href={hrefTo('mon-compte')}>Mon compte</a>.
         </p>
       )}
       {panel === 'edit' && (

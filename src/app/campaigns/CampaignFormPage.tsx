@@ -7,7 +7,8 @@ import { cacheCampaign } from './campaign-cache.ts';
 import { localDay } from './campaign-calendar.ts';
 import { campaignFormOf, checkCampaignForm, emptyCampaignForm, fieldOfServerMessage, patchOf, withCommune, type CampaignFormValue, type FieldErrors } from './campaign-form.ts';
 import { createCampaign, editCampaign, listCampaignAgents } from './campaigns-api.ts';
-import { progressHash } from './campaigns-route.ts';
+import { formatRoute, hrefTo } from '../shell/routes.ts';
+import { navigate } from '../shell/use-route.ts';
 import { CommuneField } from './CommuneField.tsx';
 import { chooseCampaign, currentCampaign } from './current-campaign.ts';
 import { campaignOf, useCampaign } from './use-campaigns.ts';
@@ -21,7 +22,7 @@ export function CampaignFormPage({ user, id }: { user: User; id?: string }) {
   return (
     <section class="screen campaign-form-screen" aria-labelledby="campaign-form-title">
       <p class="back-link">
-        <a href="#campagnes">← Campagnes</a>
+        <a href={hrefTo('campagnes')}>← Campagnes</a>
       </p>
       {id === undefined ? (
         <>
@@ -105,7 +106,7 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
       await cacheCampaign(user.id, saved);
       // A campaign just created is the one its author records for next (another can be picked in the list).
       if (!campaign || currentCampaign.get().campaign?.id === saved.id) await chooseCampaign(campaignOf(saved));
-      window.location.hash = campaign ? progressHash(saved.id) : '#campagnes';
+      navigate(campaign ? { name: 'campagne', id: saved.id } : { name: 'campagnes' });
     } catch (caught) {
       const message = caught instanceof ApiError ? caught.message : 'La campagne n’a pas pu être enregistrée.';
       const field = caught instanceof ApiError && caught.status >= 400 && caught.status < 500 ? fieldOfServerMessage(message) : 'form';
@@ -248,7 +249,7 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Enregistrement…' : campaign ? 'Enregistrer les modifications' : 'Créer la campagne'}
         </button>
-        <a class="button-link" href={campaign ? progressHash(campaign.id) : '#campagnes'}>
+        <a class="button-link" href={campaign ? formatRoute({ name: 'campagne', id: campaign.id }) : hrefTo('campagnes')}>
           Annuler
         </a>
       </div>

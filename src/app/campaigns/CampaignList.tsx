@@ -8,7 +8,7 @@ import { canCreateCampaigns, canManageCampaign } from './campaign-access.ts';
 import { forgetCachedCampaign } from './campaign-cache.ts';
 import { campaignPhase, formatInstant, formatPeriod, localDay, PHASE_LABELS, sortCampaigns } from './campaign-calendar.ts';
 import { deleteCampaign } from './campaigns-api.ts';
-import { editHash, NEW_CAMPAIGN_HASH, progressHash } from './campaigns-route.ts';
+import { formatRoute } from '../shell/routes.ts';
 import { chooseCampaign, currentCampaign } from './current-campaign.ts';
 import { campaignOf, useCampaigns } from './use-campaigns.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -31,7 +31,7 @@ export function CampaignList({ user }: { user: User }) {
       {isAgent && <ChosenCampaign chosen={chosen} listed={campaigns === undefined || campaigns.some((campaign) => campaign.id === chosen?.id)} />}
       <div class="actions">
         {canCreateCampaigns(user) && (
-          <a class="button-link primary" href={NEW_CAMPAIGN_HASH}>
+          <a class="button-link primary" href={formatRoute({ name: 'nouvelle-campagne' })}>
             Nouvelle campagne
           </a>
         )}
@@ -84,7 +84,7 @@ function ChosenCampaign({ chosen, listed }: { chosen: Campaign | undefined; list
       </p>
       {!listed && <p class="error">Cette campagne n’est plus dans votre liste : elle a pu être supprimée ou ne plus vous être confiée.</p>}
       <div class="actions">
-        <a class="button-link" href={progressHash(chosen.id)}>
+        <a class="button-link" href={formatRoute({ name: 'campagne', id: chosen.id })}>
           Avancement
         </a>
         <button type="button" onClick={() => void chooseCampaign(undefined)}>
@@ -155,11 +155,11 @@ function CampaignItem({ campaign, user, today, chosen, onDeleted }: ItemProps) {
             Choisir cette campagne
           </button>
         )}
-        <a class="button-link" href={progressHash(campaign.id)}>
+        <a class="button-link" href={formatRoute({ name: 'campagne', id: campaign.id })}>
           Avancement
         </a>
         {manage && (
-          <a class="button-link" href={editHash(campaign.id)}>
+          <a class="button-link" href={formatRoute({ name: 'modifier-campagne', id: campaign.id })}>
             Modifier
           </a>
         )}

@@ -14,7 +14,7 @@ import { campaignPhase, formatInstant, formatPeriod, localDay, PHASE_LABELS } fr
 import type { CampaignMapProps } from './CampaignMap.tsx';
 import { operatorRows, readingsBeyondSnapshot, tallyCampaign, type CampaignTally, type ServerProgress } from './campaign-progress.ts';
 import { getCampaignProgress } from './campaigns-api.ts';
-import { editHash } from './campaigns-route.ts';
+import { formatRoute, hrefTo } from '../shell/routes.ts';
 import { chooseCampaign, currentCampaign } from './current-campaign.ts';
 import { campaignOf, useCampaign } from './use-campaigns.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -28,7 +28,7 @@ export function CampaignProgressPage({ user, id }: { user: User; id: string }) {
   return (
     <section class="screen campaign-progress-screen" aria-labelledby="campaign-progress-title">
       <p class="back-link">
-        <a href="#campagnes">← Campagnes</a>
+        <a href={hrefTo('campagnes')}>← Campagnes</a>
       </p>
       <h2 id="campaign-progress-title">{campaign ? campaign.name : 'Avancement de la campagne'}</h2>
       {!campaign && !error && <p>Chargement…</p>}
@@ -142,7 +142,7 @@ function CampaignProgressView({ user, campaign }: { user: User; campaign: Campai
         )}
         {user.role === 'agent' && chosen?.id === campaign.id && <span class="campaign-chosen-tag">✓ Campagne de cet appareil</span>}
         {canManageCampaign(user, campaign) && (
-          <a class="button-link" href={editHash(campaign.id)}>
+          <a class="button-link" href={formatRoute({ name: 'modifier-campagne', id: campaign.id })}>
             Modifier
           </a>
         )}
@@ -157,7 +157,7 @@ function CampaignProgressView({ user, campaign }: { user: User; campaign: Campai
       {tally.refused > 0 && (
         <p class="error">
           {tally.refused} relevé{tally.refused > 1 ? 's' : ''} de cette campagne refusé{tally.refused > 1 ? 's' : ''} par le serveur : corrigez-les dans{' '}
-          <a href="#releves">Relevés</a> pour qu’ils comptent.
+          <a href={hrefTo('releves')}>Relevés</a> pour qu’ils comptent.
         </p>
       )}
       <h3>Carte des mailles</h3>

@@ -21,6 +21,7 @@ import { formatResolutionM } from './resolution.ts';
 import { SuggestionsPanel } from './SuggestionsPanel.tsx';
 import { ZoneForm } from './ZoneForm.tsx';
 import { useTitle } from '../shell/use-title.ts';
+import { hrefTo } from '../shell/routes.ts';
 
 /** Suggestions are asked for views no larger than this (zoomed out, a view holds a whole département). */
 const MIN_SUGGESTION_ZOOM = 12;
@@ -266,7 +267,7 @@ export function CoverageScreen() {
             <div class="banner ready" role="status">
               <span>
                 Zone « {created.name} » créée ({ZONE_STATUS_LABELS[created.status]}
-                {created.communes.length > 0 && `, communes ${created.communes.join(', ')}`}). <a href="#zones">Voir les zones</a>
+                {created.communes.length > 0 && `, communes ${created.communes.join(', ')}`}). <a href={hrefTo('zones')}>Voir les zones</a>
               </span>
               <button type="button" onClick={() => setCreated(undefined)}>
                 OK

@@ -1,6 +1,7 @@
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import { SETTINGS, type Setting } from '../../domain/reading.ts';
 import { TECHNOLOGIES, type Technology } from '../../domain/signal.ts';
+import { formatRoute, type Route } from '../shell/routes.ts';
 
 /**
  * The « Couverture » screen's state that survives a reload and can be shared as a link:
@@ -33,7 +34,6 @@ export interface CoverageState {
   view?: MapView;
 }
 
-export const COVERAGE_ROUTE = '#couverture';
 export const DEFAULT_FILTERS: Readonly<CoverageFilters> = Object.freeze({ operators: [] });
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -54,7 +54,11 @@ function hashQuery(hash: string): string {
  * carries no state at all (then the remembered state applies).
  */
 export function parseCoverageHash(hash: string): CoverageState | undefined {
-  const query = hashQuery(hash);
+  return parseCoverageQuery(hashQuery(hash));
+}
+
+/** `parseCoverageHash` of the query alone (`operator=orange&view=…`), as the route holds it. */
+export function parseCoverageQuery(query: string): CoverageState | undefined {
   if (!query) return undefined;
   const params = new URLSearchParams(query);
   const list = (name: string) => (params.get(name) ?? '').split(',').filter(Boolean);
@@ -86,7 +90,12 @@ function parseView(value: string | null): MapView | undefined {
 }
 
 /** The hash for a state; parseCoverageHash(formatCoverageHash(s)) gives s back. */
-export function formatCoverageHash({ filters, view }: CoverageState): string {
+export function formatCoverageHash(state: CoverageState): string {
+  return formatRoute(coverageRoute(state));
+}
+
+/** The route of the coverage map showing a state. */
+export function coverageRoute({ filters, view }: CoverageState): Route {
   const parts: string[] = [];
   if (filters.operators.length > 0 && filters.operators.length < OPERATORS.length) parts.push(`operator=${orderedOperators(filters.operators).join(',')}`);
   if (filters.technology) parts.push(`technology=${filters.technology}`);
@@ -94,7 +103,7 @@ export function formatCoverageHash({ filters, view }: CoverageState): string {
   if (filters.from) parts.push(`from=${filters.from}`);
   if (filters.to) parts.push(`to=${filters.to}`);
   if (view) parts.push(`view=${view.zoom}/${view.lat.toFixed(5)}/${view.lon.toFixed(5)}`);
-  return parts.length > 0 ? `${COVERAGE_ROUTE}?${parts.join('&')}` : COVERAGE_ROUTE;
+  return { name: 'couverture', query: parts.join('&') };
 }
 
 function orderedOperators(operators: readonly Operator[]): Operator[] {

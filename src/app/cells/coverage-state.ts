@@ -1,11 +1,14 @@
-import { COVERAGE_ROUTE, DEFAULT_FILTERS, formatCoverageHash, parseCoverageHash, type CoverageState } from './coverage-filters.ts';
+import { currentRoute, navigate } from '../shell/use-route.ts';
+import { formatRoute } from '../shell/routes.ts';
+import { coverageRoute, DEFAULT_FILTERS, parseCoverageHash, parseCoverageQuery, type CoverageState } from './coverage-filters.ts';
 
 const STORAGE_KEY = 'couverture.coverage-state';
 
 /** The state to open with: the link's, else the last one used on this browser, else defaults. */
 export function initialCoverageState(): CoverageState {
-  const fromHash = parseCoverageHash(window.location.hash);
-  if (fromHash) return fromHash;
+  const route = currentRoute();
+  const fromLink = route.name === 'couverture' ? parseCoverageQuery(route.query) : undefined;
+  if (fromLink) return fromLink;
   try {
     const remembered = localStorage.getItem(STORAGE_KEY);
     const parsed = remembered ? parseCoverageHash(remembered) : undefined;
@@ -16,13 +19,14 @@ export function initialCoverageState(): CoverageState {
   return { filters: { ...DEFAULT_FILTERS } };
 }
 
-/** Writes the state to the hash (without a history entry or a hashchange) and remembers it. */
+/** Writes the state to the address (in place: no history entry) and remembers it. */
 export function saveCoverageState(state: CoverageState): void {
-  const hash = formatCoverageHash(state);
-  if (!window.location.hash.startsWith(COVERAGE_ROUTE)) return;
-  if (window.location.hash !== hash) history.replaceState(history.state, '', hash);
+  // Left for another screen meanwhile: its address stays.
+  if (currentRoute().name !== 'couverture') return;
+  const route = coverageRoute(state);
+  navigate(route, { replace: true });
   try {
-    localStorage.setItem(STORAGE_KEY, hash);
+    localStorage.setItem(STORAGE_KEY, formatRoute(route));
   } catch {
     // Only the link keeps it then.
   }

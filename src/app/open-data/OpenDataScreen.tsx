@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useTitle } from '../shell/use-title.ts';
 import { formatBytes, loadOpenDataPackage, OPEN_DATA_BASE, openDataFiles, type OpenDataPackage } from './open-data-package.ts';
+import { hrefTo } from '../shell/routes.ts';
 
 const STAMP = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
 const LICENCE_URL = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/';
@@ -111,7 +112,7 @@ export function OpenDataScreen() {
       </ul>
 
       <p>
-        <a href="#connexion">Connexion</a> · <a href="#signaler">Signaler une zone sans réseau</a> · <a href="#a-propos">À propos et crédits</a>
+        <a href={hrefTo('connexion')}>Connexion</a> · <a href={hrefTo('signaler')}>Signaler une zone sans réseau</a> · <a href={hrefTo('a-propos')}>À propos et crédits</a>
       </p>
     </section>
   );

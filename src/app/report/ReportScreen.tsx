@@ -19,6 +19,7 @@ import { buildReport, type ReportChoices, type ReportPosition } from './build-re
 import { LazyPinMap } from './LazyPinMap.tsx';
 import type { Pin } from './PinMap.tsx';
 import { useTitle } from '../shell/use-title.ts';
+import { hrefTo } from '../shell/routes.ts';
 
 const SETTING_LABELS: Record<ReportSetting, string> = { outdoor: 'Dehors', indoor: 'À l’intérieur' };
 /** Beyond this, the GPS cannot tell one street from the next: the map is offered instead. */
@@ -233,7 +234,7 @@ export function ReportScreen() {
         </ul>
       </section>
       <p class="hint">
-        <a href="#a-propos">À propos et crédits</a> · <a href="#donnees-ouvertes">Données ouvertes</a>
+        <a href={hrefTo('a-propos')}>À propos et crédits</a> · <a href={hrefTo('donnees-ouvertes')}>Données ouvertes</a>
       </p>
     </section>
   );

@@ -14,6 +14,7 @@ import { api, ApiError } from '../shell/api.ts';
 import type { Dossier } from './dossier-types.ts';
 import { zoneFileUrl } from './zones-api.ts';
 import { useTitle } from '../shell/use-title.ts';
+import { hrefTo } from '../shell/routes.ts';
 
 /**
  * A zone's dossier as a préfecture attaches it to its proposal: one A4 page (print CSS in
@@ -36,7 +37,7 @@ export function DossierPage({ id }: { id: string }) {
   return (
     <section class="screen dossier-screen" aria-labelledby="dossier-title">
       <div class="actions no-print">
-        <a href="#zones">← Zones</a>
+        <a href={hrefTo('zones')}>← Zones</a>
         <button type="button" class="primary" onClick={() => window.print()} disabled={!dossier}>
           Imprimer
         </button>

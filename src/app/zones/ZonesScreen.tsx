@@ -6,18 +6,15 @@ import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { DossierPage } from './DossierPage.tsx';
 import { ZoneEditForm } from './ZoneEditForm.tsx';
-import { dossierHash, listZones, moveZone, zoneFileUrl } from './zones-api.ts';
-import { parseZonesRoute } from './zones-route.ts';
+import { listZones, moveZone, zoneFileUrl } from './zones-api.ts';
+import { formatRoute, hrefTo } from '../shell/routes.ts';
+import { useRoute } from '../shell/use-route.ts';
 import { useTitle } from '../shell/use-title.ts';
 
-export interface ZonesScreenProps {
-  hash: string;
-}
-
 /** « Zones »: the département's candidate zones, their workflow and history, their dossiers. */
-export function ZonesScreen({ hash }: ZonesScreenProps) {
-  const route = parseZonesRoute(hash);
-  if (route.dossier) return <DossierPage id={route.dossier} />;
+export function ZonesScreen() {
+  const { route } = useRoute();
+  if (route.name === 'dossier') return <DossierPage id={route.zoneId} />;
   return <ZonesList />;
 }
 
@@ -84,7 +81,7 @@ function ZonesList() {
       )}
       {zones && zones.length === 0 && (
         <p>
-          Aucune zone pour l’instant : créez-en depuis <a href="#couverture">Couverture</a>.
+          Aucune zone pour l’instant : créez-en depuis <a href={hrefTo('couverture')}>Couverture</a>.
         </p>
       )}
       <ul class="zones" aria-label="Zones">
@@ -184,7 +181,7 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
         </p>
       )}
       <div class="actions dossier-links">
-        <a href={dossierHash(zone.id)}>Page imprimable</a>
+        <a href={formatRoute({ name: 'dossier', zoneId: zone.id })}>Page imprimable</a>
         <a href={zoneFileUrl(zone.id, 'dossier.geojson')} download>
           Dossier (GeoJSON)
         </a>

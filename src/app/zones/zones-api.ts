@@ -24,4 +24,3 @@ export function editZone(id: string, patch: Partial<ZoneDraft>): Promise<Zone> {
 }
 
 export const zoneFileUrl = (id: string, file: 'dossier.geojson' | 'readings.csv' | 'dossier.json') => `/api/v1/zones/${encodeURIComponent(id)}/${file}`;
-export const dossierHash = (id: string) => `#zones/${encodeURIComponent(id)}/dossier`;

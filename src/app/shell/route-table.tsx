@@ -1,0 +1,47 @@
+import type { ComponentChild } from 'preact';
+import type { SessionInfo } from '../../domain/account.ts';
+import { AboutScreen } from '../about/AboutScreen.tsx';
+import { SignInScreen } from '../account/SignInScreen.tsx';
+import { MapScreen } from '../map/MapScreen.tsx';
+import { ReadingsScreen } from '../readings/ReadingsScreen.tsx';
+import { SurveyScreen } from '../survey/SurveyScreen.tsx';
+import { lazyScreen } from './lazy-screen.tsx';
+import type { ScreenName } from './role-tabs.ts';
+
+// An agent's screens and the sign-in load with the page (they work offline from the first
+// visit); screens most people never open load on demand, each in its own chunk.
+const ReportScreen = lazyScreen(() => import('../report/ReportScreen.tsx').then((m) => m.ReportScreen), 'La page de signalement');
+const ReviewScreen = lazyScreen(() => import('../review/ReviewScreen.tsx').then((m) => m.ReviewScreen), 'L’écran des signalements');
+const AdminScreen = lazyScreen(() => import('../admin/AdminScreen.tsx').then((m) => m.AdminScreen), 'L’écran d’administration');
+const CoverageScreen = lazyScreen(() => import('../cells/CoverageScreen.tsx').then((m) => m.CoverageScreen), 'L’écran de couverture');
+const TrackScreen = lazyScreen(() => import('../track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
+const CampaignsScreen = lazyScreen(() => import('../campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
+const ZonesScreen = lazyScreen(() => import('../zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
+const AccountScreen = lazyScreen(() => import('../account/AccountScreen.tsx').then((m) => m.AccountScreen), 'L’écran « Mon compte »');
+const ChoosePasswordScreen = lazyScreen(() => import('../account/ChoosePasswordScreen.tsx').then((m) => m.ChoosePasswordScreen), 'L’écran du mot de passe');
+const OpenDataScreen = lazyScreen(() => import('../open-data/OpenDataScreen.tsx').then((m) => m.OpenDataScreen), 'La page des données ouvertes');
+
+type User = SessionInfo['user'];
+
+/**
+ * The screen of each route (`routes.ts` says its address, `role-tabs.ts` who sees it). A
+ * screen reads its sub-address (a campaign's id, the map's filters) with `useRoute()`. The
+ * user is there for every screen but the public ones and the sign-in (`shownFor` sees to it).
+ */
+export const SCREENS: Record<ScreenName, (user: User | undefined) => ComponentChild> = {
+  releve: () => <SurveyScreen />,
+  releves: () => <ReadingsScreen />,
+  parcours: () => <TrackScreen />,
+  carte: () => <MapScreen />,
+  campagnes: () => <CampaignsScreen />,
+  signalements: () => <ReviewScreen />,
+  couverture: () => <CoverageScreen />,
+  zones: () => <ZonesScreen />,
+  administration: () => <AdminScreen />,
+  connexion: () => <SignInScreen />,
+  signaler: () => <ReportScreen />,
+  'a-propos': () => <AboutScreen />,
+  'donnees-ouvertes': () => <OpenDataScreen />,
+  'mon-compte': (user) => user && <AccountScreen user={user} />,
+  'choisir-mot-de-passe': (user) => user && <ChoosePasswordScreen user={user} />,
+};
