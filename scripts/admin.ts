@@ -17,7 +17,8 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../src/domain/account.ts';
-import { AccountError, createAccounts, SHELL_ACTOR } from '../src/server/accounts.ts';
+import { createAccounts, SHELL_ACTOR } from '../src/server/accounts.ts';
+import { HttpError } from '../src/server/http-errors.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
 import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
 import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
@@ -185,7 +186,7 @@ try {
       fail(`Commande inconnue : « ${command} ».\n\n${USAGE}`);
   }
 } catch (error) {
-  if (error instanceof AccountError) fail(error.message);
+  if (error instanceof HttpError) fail(error.message);
   throw error;
 } finally {
   await store.close();

@@ -4,6 +4,7 @@ import { hasNulCharacter, NUL_MESSAGE } from '../domain/plain-text.ts';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword, DEFAULT_COST, type ScryptCost } from './auth/passwords.ts';
 import { newApiToken, randomToken, sha256 } from './auth/secrets.ts';
 import type { Communes } from './communes/communes.ts';
+import { badRequest, HttpError } from './http-errors.ts';
 import { DuplicateEmailError, type ApiTokenRecord, type AuditTargetType, type SessionRecord, type User, type UserChanges, type UserRecord } from './storage/account-store.ts';
 import type { Store } from './storage/store.ts';
 
@@ -12,15 +13,6 @@ import type { Store } from './storage/store.ts';
  * command (scripts/admin.ts) and the tests' hook (app.accounts). Storage is behind Store.
  */
 
-/** Something the caller must fix; `status` is the HTTP status the routes answer with. */
-export class AccountError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 = 400,
-  ) {
-    super(message);
-  }
-}
 
 /** Who does something, for the audit log. */
 export interface Actor {
@@ -111,28 +103,28 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
   const iso = () => new Date(now()).toISOString();
 
   function normaliseEmail(email: unknown): string {
-    if (typeof email !== 'string') throw new AccountError('L’adresse e-mail doit être un texte');
+    if (typeof email !== 'string') throw badRequest('L’adresse e-mail doit être un texte');
     const trimmed = email.trim().toLowerCase();
-    if (trimmed.length > 254 || !EMAIL.test(trimmed)) throw new AccountError(`Adresse e-mail invalide : « ${email} »`);
+    if (trimmed.length > 254 || !EMAIL.test(trimmed)) throw badRequest(`Adresse e-mail invalide : « ${email} »`);
     return trimmed;
   }
 
   function checkName(name: unknown): string {
-    if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Le nom est obligatoire');
-    if (hasNulCharacter(name)) throw new AccountError(`Le nom ${NUL_MESSAGE}`);
-    if (name.trim().length > 100) throw new AccountError('Le nom dépasse 100 caractères');
+    if (typeof name !== 'string' || name.trim() === '') throw badRequest('Le nom est obligatoire');
+    if (hasNulCharacter(name)) throw badRequest(`Le nom ${NUL_MESSAGE}`);
+    if (name.trim().length > 100) throw badRequest('Le nom dépasse 100 caractères');
     return name.trim();
   }
 
   function checkPassword(password: unknown): string {
-    if (typeof password !== 'string') throw new AccountError('Le mot de passe doit être un texte');
+    if (typeof password !== 'string') throw badRequest('Le mot de passe doit être un texte');
     const problem = passwordProblem(password);
-    if (problem) throw new AccountError(problem);
+    if (problem) throw badRequest(problem);
     return password;
   }
 
   function checkRole(role: unknown): Role {
-    if (!(ROLES as readonly unknown[]).includes(role)) throw new AccountError(`Rôle inconnu : attendu ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly unknown[]).includes(role)) throw badRequest(`Rôle inconnu : attendu ${ROLES.join(', ')}`);
     return role as Role;
   }
 
@@ -140,25 +132,25 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
   function checkScope(role: Role, communeCodes: unknown, departement: unknown): { communes: string[]; departement: string | null } {
     if (role === 'agent') {
       if (!Array.isArray(communeCodes) || communeCodes.length === 0) {
-        throw new AccountError('Un agent doit avoir au moins une commune (codes INSEE, ex. 34172)');
+        throw badRequest('Un agent doit avoir au moins une commune (codes INSEE, ex. 34172)');
       }
-      if (communeCodes.length > MAX_COMMUNES) throw new AccountError(`Au plus ${MAX_COMMUNES} communes par agent`);
+      if (communeCodes.length > MAX_COMMUNES) throw badRequest(`Au plus ${MAX_COMMUNES} communes par agent`);
       const unknown = communeCodes.filter((code) => typeof code !== 'string' || !communes.get(code));
       // Not String(code): an object such as {"toString": ""} makes it throw, a 500 for bad input.
-      if (unknown.length > 0) throw new AccountError(`Codes INSEE inconnus : ${unknown.map((code) => `« ${typeof code === 'string' && code !== '' ? code : JSON.stringify(code)} »`).join(', ')}`);
-      if (departement !== undefined && departement !== null) throw new AccountError('Un agent n’a pas de département : donnez ses communes');
+      if (unknown.length > 0) throw badRequest(`Codes INSEE inconnus : ${unknown.map((code) => `« ${typeof code === 'string' && code !== '' ? code : JSON.stringify(code)} »`).join(', ')}`);
+      if (departement !== undefined && departement !== null) throw badRequest('Un agent n’a pas de département : donnez ses communes');
       return { communes: [...new Set(communeCodes as string[])], departement: null };
     }
     if (communeCodes !== undefined && !(Array.isArray(communeCodes) && communeCodes.length === 0)) {
-      throw new AccountError('Seuls les agents ont des communes');
+      throw badRequest('Seuls les agents ont des communes');
     }
     if (role === 'reviewer') {
       if (typeof departement !== 'string' || !communes.departementName(departement)) {
-        throw new AccountError(`Département inconnu : « ${String(departement ?? '')} » (attendu un code comme 34 ou 2A)`);
+        throw badRequest(`Département inconnu : « ${String(departement ?? '')} » (attendu un code comme 34 ou 2A)`);
       }
       return { communes: [], departement };
     }
-    if (departement !== undefined && departement !== null) throw new AccountError('Un administrateur n’a pas de département');
+    if (departement !== undefined && departement !== null) throw badRequest('Un administrateur n’a pas de département');
     return { communes: [], departement: null };
   }
 
@@ -179,7 +171,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
   function tokenDays(days: unknown): number | undefined {
     if (days === undefined || days === null) return undefined;
     if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) {
-      throw new AccountError(`« days » : attendu un nombre entier de jours, de 1 à ${MAX_TOKEN_DAYS} (sans « days », le jeton vaut jusqu’à sa révocation)`);
+      throw badRequest(`« days » : attendu un nombre entier de jours, de 1 à ${MAX_TOKEN_DAYS} (sans « days », le jeton vaut jusqu’à sa révocation)`);
     }
     return days;
   }
@@ -221,7 +213,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
       try {
         await store.createUser(record);
       } catch (error) {
-        if (error instanceof DuplicateEmailError) throw new AccountError(`Un compte existe déjà pour « ${email} »`, 409);
+        if (error instanceof DuplicateEmailError) throw new HttpError(409, `Un compte existe déjà pour « ${email} »`);
         throw error;
       }
       await audit(actor, 'user.create', 'user', record.id, { email, role, ...scope, ...(record.mustChangePassword && { provisionalPassword: true }) });
@@ -230,7 +222,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
 
     async updateUser(id: string, patch: UserPatch, actor: Actor): Promise<User> {
       const current = await store.userById(id);
-      if (!current) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      if (!current) throw new HttpError(404, 'Aucun compte ne porte cet identifiant');
       const role = patch.role === undefined ? current.role : checkRole(patch.role);
       const roleChanged = role !== current.role;
       const changes: UserChanges = { updatedAt: iso() };
@@ -241,12 +233,12 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         changes.mustChangePassword = actor.id !== id;
       }
       if (patch.disabled !== undefined) {
-        if (typeof patch.disabled !== 'boolean') throw new AccountError('« disabled » doit valoir true ou false');
-        if (patch.disabled && actor.id === id) throw new AccountError('Vous ne pouvez pas désactiver votre propre compte', 403);
+        if (typeof patch.disabled !== 'boolean') throw badRequest('« disabled » doit valoir true ou false');
+        if (patch.disabled && actor.id === id) throw new HttpError(403, 'Vous ne pouvez pas désactiver votre propre compte');
         changes.disabled = patch.disabled;
       }
       if (patch.role !== undefined || patch.communes !== undefined || patch.departement !== undefined) {
-        if (actor.id === id && roleChanged) throw new AccountError('Vous ne pouvez pas changer votre propre rôle', 403);
+        if (actor.id === id && roleChanged) throw new HttpError(403, 'Vous ne pouvez pas changer votre propre rôle');
         const scope = checkScope(
           role,
           patch.communes ?? (roleChanged ? undefined : role === 'agent' ? current.communes : undefined),
@@ -277,10 +269,10 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
      */
     async changeOwnPassword(userId: string, current: string, next: unknown, keepSession: string): Promise<UserRecord> {
       const password = checkPassword(next);
-      if (password === current) throw new AccountError('Choisissez un mot de passe différent de l’actuel');
+      if (password === current) throw badRequest('Choisissez un mot de passe différent de l’actuel');
       const passwordHash = await hashPassword(password, passwordCost);
       const updated = await store.updateUser(userId, { passwordHash, mustChangePassword: false, updatedAt: iso() });
-      if (!updated) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      if (!updated) throw new HttpError(404, 'Aucun compte ne porte cet identifiant');
       const revoked = await endAccess(userId, true, keepSession);
       await audit(actorOf(updated), 'user.password.change', 'user', userId, { revoked });
       return updated;
@@ -289,7 +281,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
     /** Ends every session of the account, and its API tokens too with `tokens: true`; answers how many of each. */
     async revokeSessions(userId: string, actor: Actor = SHELL_ACTOR, { tokens = false }: { tokens?: boolean } = {}): Promise<Revoked> {
       const user = await store.userById(userId);
-      if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      if (!user) throw new HttpError(404, 'Aucun compte ne porte cet identifiant');
       const revoked = await endAccess(userId, tokens);
       await audit(actor, 'user.sessions.revoke', 'user', userId, { ...revoked });
       return revoked;
@@ -387,12 +379,12 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
      * confirmed its password; the shell command).
      */
     async createToken(userId: string, name: unknown, actor: Actor = SHELL_ACTOR, options: TokenOptions = {}): Promise<CreatedToken> {
-      if (typeof name !== 'string' || name.trim() === '') throw new AccountError('Donnez un nom au jeton (ex. « import Tower Collector »)');
-      if (name.trim().length > 100) throw new AccountError('Le nom du jeton dépasse 100 caractères');
-      if (hasNulCharacter(name)) throw new AccountError(`Le nom du jeton ${NUL_MESSAGE}`);
+      if (typeof name !== 'string' || name.trim() === '') throw badRequest('Donnez un nom au jeton (ex. « import Tower Collector »)');
+      if (name.trim().length > 100) throw badRequest('Le nom du jeton dépasse 100 caractères');
+      if (hasNulCharacter(name)) throw badRequest(`Le nom du jeton ${NUL_MESSAGE}`);
       const days = tokenDays(options.days);
       const user = await store.userById(userId);
-      if (!user) throw new AccountError('Aucun compte ne porte cet identifiant', 404);
+      if (!user) throw new HttpError(404, 'Aucun compte ne porte cet identifiant');
       const token = newApiToken();
       const createdAtMs = now();
       const record: ApiTokenRecord = {
@@ -419,7 +411,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
 
     async revokeToken(tokenId: string, actor: Actor): Promise<void> {
       const token = await store.apiTokenById(tokenId);
-      if (!token || !(await store.deleteApiToken(tokenId))) throw new AccountError('Aucun jeton ne porte cet identifiant', 404);
+      if (!token || !(await store.deleteApiToken(tokenId))) throw new HttpError(404, 'Aucun jeton ne porte cet identifiant');
       await audit(actor, 'token.revoke', 'token', tokenId, { userId: token.userId, name: token.name });
     },
 

@@ -15,7 +15,7 @@ import type { CommuneOutlines } from './communes/outlines.ts';
 import type { TileSource, TileSourcesConfig } from '../domain/tile-source.ts';
 import { DEFAULT_GRID, DEFAULT_SECURITY, type GridSettings, type SecuritySettings } from './config.ts';
 import { registerFrontend, type FrontendFallback } from './frontend.ts';
-import { BODY_LIMIT_BYTES, sendError } from './http-errors.ts';
+import { BODY_LIMIT_BYTES, badRequest, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerCampaignRoutes } from './routes/campaigns.ts';
 import { registerCellRoutes } from './routes/cells.ts';
@@ -130,8 +130,8 @@ export function buildApp({
   app.addHook('onRequest', strictTransportSecurityOverHttps);
 
   // No identifier or filter holds U+0000, and PostgreSQL cannot even compare with one.
-  app.addHook('onRequest', async (request, reply) => {
-    if (/%00/i.test(request.url)) return reply.code(400).send({ error: `L’adresse ${NUL_MESSAGE} (%00)` });
+  app.addHook('onRequest', async (request) => {
+    if (/%00/i.test(request.url)) throw badRequest(`L’adresse ${NUL_MESSAGE} (%00)`);
   });
 
   const accounts = createAccounts({ store, communes, now, sessionDays: security.sessionDays, sessionIdleDays: security.sessionIdleDays, ...(passwordCost && { passwordCost }) });

@@ -1,5 +1,37 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+/** What an HttpError adds to its answer besides `{ error }`. */
+export interface HttpErrorOptions {
+  /** Extra members of the JSON body, e.g. `{ code: CSRF_ERROR_CODE }` for a client to act on. */
+  fields?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one way a handler, validator or hook refuses a request: thrown, and answered by
+ * {@link sendError} as `{ error: message, ...fields }` with `status`. The message is French and
+ * says what to do, since the phone shows it to the agent and an integrator reads it.
+ */
+export class HttpError extends Error {
+  readonly fields: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly status: number,
+    message: string,
+    { fields = {}, headers = {} }: HttpErrorOptions = {},
+  ) {
+    super(message);
+    this.fields = fields;
+    this.headers = headers;
+  }
+}
+
+/** A 400: the request itself is wrong, and the message says how to fix it. */
+export function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
+}
+
 /** The request body limit; a full batch of 500 readings takes about a quarter of it. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -74,7 +106,8 @@ const UNSTORABLE_TEXT = 'Le texte envoyé contient un caractère qui ne peut pas
  * Bad input is the client's to fix and gets its 4xx with a readable message; anything else
  * is our fault: logged in full, answered without details.
  */
-export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function sendError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof HttpError) return reply.code(error.status).headers(error.headers).send({ error: error.message, ...error.fields });
   if (UNSTORABLE_TEXT_CODES.has(error.code) && error.statusCode === undefined) return reply.code(400).send({ error: UNSTORABLE_TEXT });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

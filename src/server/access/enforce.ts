@@ -3,6 +3,7 @@ import { CSRF_ERROR_CODE, CSRF_HEADER, PASSWORD_CHANGE_ERROR_CODE } from '../../
 import type { Accounts } from '../accounts.ts';
 import { readSessionCookie, type CookieSettings } from '../auth/cookies.ts';
 import { sameSecret } from '../auth/secrets.ts';
+import { HttpError } from '../http-errors.ts';
 import type { SessionRecord, User } from '../storage/account-store.ts';
 import { isApiUrl, ruleFor, type RouteRule } from './route-access.ts';
 
@@ -30,6 +31,23 @@ export const MESSAGES = {
     'Votre mot de passe est provisoire : choisissez le vôtre avant de continuer (écran « Choisissez votre mot de passe », ou POST /api/v1/session/password)',
 } as const;
 
+/**
+ * The caller of a route whose access rule requires one (route-access.ts): the onRequest hook
+ * below has already refused anyone else, so a missing principal here is a route declared with
+ * the wrong rule, and it is refused as signed out rather than served to nobody.
+ */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new HttpError(401, MESSAGES.signedOut);
+  return request.principal;
+}
+
+/** The principal's browser session, for routes whose rule is `session` (or that refused a token first). */
+export function requireSession(request: FastifyRequest): Principal & { session: SessionRecord } {
+  const principal = requirePrincipal(request);
+  if (!principal.session) throw new HttpError(401, MESSAGES.sessionOnly);
+  return principal as Principal & { session: SessionRecord };
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -49,42 +67,43 @@ export function enforceRouteAccess(app: FastifyInstance, accounts: Accounts, coo
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
     if (url === undefined || !isApiUrl(url)) return; // pages, and unknown routes (404)
     const rule = ruleFor(request.method, url);
-    if (!rule) return reply.code(500).send({ error: 'Erreur interne du serveur' }); // unreachable: onRoute refuses such routes
+    if (!rule) throw new Error(`${request.method} ${url} n’a pas de règle d’accès`); // unreachable: onRoute refuses such routes
 
     if (rule.credentials === 'ignored') return;
     const identified = await identify(request, accounts, cookie);
     if (identified === 'bad-token') {
       // A script with a wrong token should learn it, even on a public route.
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: MESSAGES.badToken });
+      throw new HttpError(401, MESSAGES.badToken, { headers: { 'www-authenticate': 'Bearer' } });
     }
     request.principal = identified;
     if (identified?.via === 'session' && identified.user.mustChangePassword && rule.provisional !== 'allowed') {
       // A password someone else chose opens nothing but the screen to replace it: public
       // routes see an anonymous caller, the others refuse.
       if (rule.access === 'public') request.principal = null;
-      else return reply.code(403).send({ error: MESSAGES.passwordChange, code: PASSWORD_CHANGE_ERROR_CODE });
+      else throw new HttpError(403, MESSAGES.passwordChange, { fields: { code: PASSWORD_CHANGE_ERROR_CODE } });
     }
 
-    const refusal = check(rule, request);
-    if (refusal) return reply.code(refusal.status).send({ error: refusal.error, ...(refusal.code && { code: refusal.code }) });
+    check(rule, request);
   });
 }
 
-function check(rule: RouteRule, request: FastifyRequest): { status: 401 | 403; error: string; code?: typeof CSRF_ERROR_CODE } | undefined {
+/** Throws the refusal of a caller the rule does not admit. */
+function check(rule: RouteRule, request: FastifyRequest): void {
   const principal = request.principal;
-  if (rule.access === 'public') return undefined;
-  if (!principal) return { status: 401, error: MESSAGES.signedOut };
-  if (rule.access === 'session' && principal.via !== 'session') return { status: 401, error: MESSAGES.sessionOnly };
-  if (Array.isArray(rule.access) && !rule.access.includes(principal.user.role)) return { status: 403, error: MESSAGES.forbidden };
+  if (rule.access === 'public') return;
+  if (!principal) throw new HttpError(401, MESSAGES.signedOut);
+  if (rule.access === 'session' && principal.via !== 'session') throw new HttpError(401, MESSAGES.sessionOnly);
+  if (Array.isArray(rule.access) && !rule.access.includes(principal.user.role)) throw new HttpError(403, MESSAGES.forbidden);
   if (rule.csrf && principal.via === 'session' && !SAFE_METHODS.has(request.method)) {
     const sent = request.headers[CSRF_HEADER];
-    if (typeof sent !== 'string' || !sameSecret(sent, principal.session!.csrfToken)) return { status: 403, error: MESSAGES.csrf, code: CSRF_ERROR_CODE };
+    if (typeof sent !== 'string' || !principal.session || !sameSecret(sent, principal.session.csrfToken)) {
+      throw new HttpError(403, MESSAGES.csrf, { fields: { code: CSRF_ERROR_CODE } });
+    }
   }
-  return undefined;
 }
 
 /** An Authorization header wins over the cookie; a wrong token is an error, not anonymity. */

@@ -7,6 +7,7 @@ import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPlacement, ReadingScope } from '../storage/reading-store.ts';
 import type { ReportQuery, StoredReport } from '../storage/report-store.ts';
 import type { Place } from '../communes/communes.ts';
+import { badRequest, HttpError } from '../http-errors.ts';
 
 /**
  * Who may see or change which data, beyond the route table: the rules that depend on the
@@ -88,21 +89,22 @@ export function mayManageZone(user: User, zone: Pick<Zone, 'departement'>): bool
 
 /**
  * The département whose zones a request is about: a reviewer's own (asking for another is
- * refused), an admin's `?departement=` (undefined: every département, when `required` is false).
+ * refused: HttpError 403), an admin's `?departement=` (undefined: every département, when
+ * `required` is false; HttpError 400 when it is).
  */
 export function zoneDepartement(
   user: User,
   requested: string | undefined,
   required: boolean,
-): { departement: string | undefined } | { status: 400 | 403; error: string } {
+): { departement: string | undefined } {
   if (user.role === 'reviewer') {
     if (requested !== undefined && requested !== user.departement) {
-      return { status: 403, error: `Vous instruisez le département ${user.departement ?? '?'}, pas le « ${requested} »` };
+      throw new HttpError(403, `Vous instruisez le département ${user.departement ?? '?'}, pas le « ${requested} »`);
     }
     return { departement: user.departement ?? undefined };
   }
   if (required && requested === undefined) {
-    return { status: 400, error: 'Précisez le département de la zone : ?departement=34 (un administrateur n’en a pas)' };
+    throw badRequest('Précisez le département de la zone : ?departement=34 (un administrateur n’en a pas)');
   }
   return { departement: requested };
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { RateLimit } from '../config.ts';
+import { HttpError } from '../http-errors.ts';
 import type { CounterStore } from '../storage/counter-store.ts';
 
 /** The deployment's key that client addresses are hashed under (security.ts's rate limits use it too). */
@@ -22,6 +23,12 @@ export interface FailedSignIns {
 }
 
 export const lockedOutMessage = (waitS: number) => `Trop d’essais pour ce compte : réessayez dans ${Math.ceil(waitS / 60)} min`;
+
+/** The 429 (with Retry-After) while this client may not try this e-mail's password again. */
+export async function refuseWhileLockedOut(failedSignIns: FailedSignIns, email: string, client: string): Promise<void> {
+  const waitS = await failedSignIns.lockedFor(email, client);
+  if (waitS !== undefined) throw new HttpError(429, lockedOutMessage(waitS), { headers: { 'retry-after': String(waitS) } });
+}
 
 export function createFailedSignIns(counters: CounterStore, now: () => number, limit: RateLimit): FailedSignIns {
   let secret: Promise<Buffer> | undefined;

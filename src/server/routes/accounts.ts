@@ -1,12 +1,16 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AccountError, actorOf, type Accounts, type NewUser, type UserPatch } from '../accounts.ts';
+import type { FastifyInstance } from 'fastify';
+import * as v from 'valibot';
+import { actorOf, type Accounts, type NewUser, type UserPatch } from '../accounts.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { mayManageTokensOf } from '../access/scope.ts';
-import { lockedOutMessage, type FailedSignIns } from '../auth/failed-sign-ins.ts';
+import { refuseWhileLockedOut, type FailedSignIns } from '../auth/failed-sign-ins.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { SecuritySettings } from '../config.ts';
 import { routeRateLimit } from '../security.ts';
 import type { Store } from '../storage/store.ts';
-import { QueryError, parseLimit, singleValued } from './query.ts';
+import { badRequest, HttpError } from '../http-errors.ts';
+import { parseLimit, singleValued } from './query.ts';
+import { parseBody } from './request-body.ts';
 
 export interface AccountRoutesOptions {
   accounts: Accounts;
@@ -36,44 +40,31 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   app.get('/api/v1/users', async () => ({ users: await accounts.listUsers() }));
 
   app.post('/api/v1/users', async (request, reply) => {
-    const body = objectBody(request.body, USER_FIELDS, reply);
-    if (!body) return reply;
+    const body = fieldsOnly(request.body, USER_FIELDS);
+    const actor = actorOf(requirePrincipal(request).user);
     // The admin chose the password: its owner must replace it at first sign-in.
-    return handle(reply, async () => reply.code(201).send(await accounts.createUser({ ...(body as unknown as NewUser), provisional: true }, actorOf(request.principal!.user))));
+    return reply.code(201).send(await accounts.createUser({ ...(body as unknown as NewUser), provisional: true }, actor));
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request, reply) => {
-    const body = objectBody(request.body, PATCH_FIELDS, reply);
-    if (!body) return reply;
-    return handle(reply, async () => accounts.updateUser(request.params.id, body as UserPatch, actorOf(request.principal!.user)));
+  app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request) => {
+    const body = fieldsOnly(request.body, PATCH_FIELDS);
+    return accounts.updateUser(request.params.id, body as UserPatch, actorOf(requirePrincipal(request).user));
   });
 
   // Sessions always; API tokens too with ?tokens=true (a lost phone, a compromised account).
-  app.delete<{ Params: { id: string } }>('/api/v1/users/:id/sessions', async (request, reply) => {
-    let tokens: string | undefined;
-    try {
-      tokens = singleValued(request.query as Record<string, string | string[]>, ['tokens']).tokens;
-    } catch (error) {
-      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
+  app.delete<{ Params: { id: string } }>('/api/v1/users/:id/sessions', async (request) => {
+    const { tokens } = singleValued(request.query as Record<string, string | string[]>, ['tokens']);
     if (tokens !== undefined && tokens !== 'true' && tokens !== 'false') {
-      return reply.code(400).send({ error: `tokens=« ${tokens} » : attendu true (révoquer aussi les jetons d’API) ou false` });
+      throw badRequest(`tokens=« ${tokens} » : attendu true (révoquer aussi les jetons d’API) ou false`);
     }
-    return handle(reply, async () => accounts.revokeSessions(request.params.id, actorOf(request.principal!.user), { tokens: tokens === 'true' }));
+    return accounts.revokeSessions(request.params.id, actorOf(requirePrincipal(request).user), { tokens: tokens === 'true' });
   });
 
   // ---- API tokens (own; an admin's for anyone)
-  app.get('/api/v1/tokens', async (request, reply) => {
-    const user = request.principal!.user;
-    let userId: string;
-    try {
-      userId = singleValued(request.query as Record<string, string | string[]>, ['userId']).userId ?? user.id;
-    } catch (error) {
-      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
-    if (!mayManageTokensOf(user, userId)) return reply.code(403).send({ error: 'Seul un administrateur voit les jetons des autres comptes' });
+  app.get('/api/v1/tokens', async (request) => {
+    const user = requirePrincipal(request).user;
+    const userId = singleValued(request.query as Record<string, string | string[]>, ['userId']).userId ?? user.id;
+    if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur voit les jetons des autres comptes');
     return { tokens: await accounts.listTokens(userId) };
   });
 
@@ -82,84 +73,56 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   // make itself a lasting copy. Guessing is bounded by the failures counted per e-mail and
   // client, as at sign-in (a session always confirms its own e-mail's password).
   app.post('/api/v1/tokens', async (request, reply) => {
-    const { user, via } = request.principal!;
-    if (via !== 'session') return reply.code(403).send({ error: TOKEN_MESSAGES.byToken });
-    const body = objectBody(request.body, TOKEN_FIELDS, reply);
-    if (!body) return reply;
+    const { user, via } = requirePrincipal(request);
+    if (via !== 'session') throw new HttpError(403, TOKEN_MESSAGES.byToken);
+    const body = fieldsOnly(request.body, TOKEN_FIELDS);
     const userId = body.userId ?? user.id;
-    if (typeof userId !== 'string') return reply.code(400).send({ error: '« userId » doit être un texte' });
-    if (!mayManageTokensOf(user, userId)) return reply.code(403).send({ error: 'Seul un administrateur crée des jetons pour un autre compte' });
-    if (typeof body.password !== 'string' || body.password === '') return reply.code(400).send({ error: TOKEN_MESSAGES.passwordMissing });
+    if (typeof userId !== 'string') throw badRequest('« userId » doit être un texte');
+    if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur crée des jetons pour un autre compte');
+    if (typeof body.password !== 'string' || body.password === '') throw badRequest(TOKEN_MESSAGES.passwordMissing);
 
-    const waitS = await failedSignIns.lockedFor(user.email, request.ip);
-    if (waitS !== undefined) return reply.code(429).header('retry-after', String(waitS)).send({ error: lockedOutMessage(waitS) });
+    await refuseWhileLockedOut(failedSignIns, user.email, request.ip);
     if (!(await accounts.passwordMatches(user.id, body.password))) {
       await failedSignIns.failed(user.email, request.ip);
-      return reply.code(403).send({ error: TOKEN_MESSAGES.wrongPassword });
+      throw new HttpError(403, TOKEN_MESSAGES.wrongPassword);
     }
     await failedSignIns.succeeded(user.email, request.ip);
-    return handle(reply, async () => reply.code(201).send(await accounts.createToken(userId, body.name, actorOf(user), { days: body.days })));
+    return reply.code(201).send(await accounts.createToken(userId, body.name, actorOf(user), { days: body.days }));
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (request, reply) => {
-    const user = request.principal!.user;
+    const user = requirePrincipal(request).user;
     const owner = await accounts.tokenOwner(request.params.id);
-    if (owner === undefined) return reply.code(404).send({ error: 'Aucun jeton ne porte cet identifiant' });
-    if (!mayManageTokensOf(user, owner)) return reply.code(403).send({ error: 'Ce jeton appartient à un autre compte' });
-    return handle(reply, async () => {
-      await accounts.revokeToken(request.params.id, actorOf(user));
-      return reply.code(204).send();
-    });
+    if (owner === undefined) throw new HttpError(404, 'Aucun jeton ne porte cet identifiant');
+    if (!mayManageTokensOf(user, owner)) throw new HttpError(403, 'Ce jeton appartient à un autre compte');
+    await accounts.revokeToken(request.params.id, actorOf(user));
+    return reply.code(204).send();
   });
 
   // ---- communes (public)
-  app.get('/api/v1/communes', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request, reply) => {
-    try {
-      const params = singleValued(request.query as Record<string, string | string[]>, ['q', 'departement', 'limit']);
-      if (params.q !== undefined && params.q.length > 100) throw new QueryError('q dépasse 100 caractères.');
-      if (params.departement !== undefined && !communes.departementName(params.departement)) {
-        throw new QueryError(`departement=« ${params.departement} » : département inconnu (ex. 34, 2A, 971).`);
-      }
-      const limit = params.limit === undefined ? 20 : parseLimit(params.limit, 20, 100);
-      return { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) };
-    } catch (error) {
-      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
-      throw error;
+  app.get('/api/v1/communes', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request) => {
+    const params = singleValued(request.query as Record<string, string | string[]>, ['q', 'departement', 'limit']);
+    if (params.q !== undefined && params.q.length > 100) throw badRequest('q dépasse 100 caractères.');
+    if (params.departement !== undefined && !communes.departementName(params.departement)) {
+      throw badRequest(`departement=« ${params.departement} » : département inconnu (ex. 34, 2A, 971).`);
     }
+    const limit = params.limit === undefined ? 20 : parseLimit(params.limit, 20, 100);
+    return { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) };
   });
 
   // ---- audit log (admin)
-  app.get('/api/v1/audit', async (request, reply) => {
-    try {
-      const { limit } = singleValued(request.query as Record<string, string | string[]>, ['limit']);
-      return { entries: await store.listAudit(limit === undefined ? 100 : parseLimit(limit, 100, 1000)) };
-    } catch (error) {
-      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
+  app.get('/api/v1/audit', async (request) => {
+    const { limit } = singleValued(request.query as Record<string, string | string[]>, ['limit']);
+    return { entries: await store.listAudit(limit === undefined ? 100 : parseLimit(limit, 100, 1000)) };
   });
 }
 
-/** The body as an object with only `allowed` keys, or undefined after answering 400. */
-function objectBody(body: unknown, allowed: readonly string[], reply: FastifyReply): Record<string, unknown> | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    void reply.code(400).send({ error: 'Le corps doit être un objet JSON' });
-    return undefined;
-  }
-  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    void reply.code(400).send({ error: `Champs inconnus : ${unknown.map((name) => `« ${name} »`).join(', ')}. Champs acceptés : ${allowed.join(', ')}.` });
-    return undefined;
-  }
-  return body as Record<string, unknown>;
+/**
+ * The body as an object with only `accepted` keys; the values are judged by accounts.ts,
+ * which the shell command (scripts/admin.ts) shares.
+ */
+function fieldsOnly(body: unknown, accepted: readonly string[]): Record<string, unknown> {
+  return parseBody(body, ANY_FIELDS, { notObject: 'Le corps doit être un objet JSON', accepted, unknownLabel: 'Champs inconnus' });
 }
 
-/** Runs `action`, turning an AccountError into its status and message. */
-async function handle(reply: FastifyReply, action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof AccountError) return reply.code(error.status).send({ error: error.message });
-    throw error;
-  }
-}
+const ANY_FIELDS = v.record(v.string(), v.unknown());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import type { CommuneRef } from '../../domain/account.ts';
 import {
@@ -14,15 +14,16 @@ import {
 } from '../../domain/campaign.ts';
 import { INSEE_CODE_PATTERN } from '../../domain/reading.ts';
 import { actorOf, type Accounts } from '../accounts.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { campaignScope, mayEditCampaign, mayOrganiseCampaignIn, seesCampaign, zoneDepartement } from '../access/scope.ts';
 import { campaignProgress } from '../campaigns/progress.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { User } from '../storage/account-store.ts';
 import type { CampaignChanges } from '../storage/campaign-store.ts';
 import type { Store } from '../storage/store.ts';
-import { parsed } from './cells.ts';
+import { badRequest, HttpError } from '../http-errors.ts';
 import { departementQuery, singleValued } from './query.ts';
-import { issuesMessage } from './zones.ts';
+import { issuesMessage, objectBody, parseBody } from './request-body.ts';
 
 export interface CampaignRoutesOptions {
   store: Store;
@@ -43,16 +44,8 @@ export const CAMPAIGN_MESSAGES = {
   communeMissing: 'Précisez la commune : ?commune=34172 (code INSEE)',
 } as const;
 
-/** The body as an object with only the accepted fields, or the 400 message. */
-function bodyWith(body: unknown, accepted: readonly string[], shape: string): Record<string, unknown> | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `Le corps doit être un objet JSON : ${shape}`;
-  if (accepted === PATCH_FIELDS && 'communeInsee' in body) return CAMPAIGN_MESSAGES.communeFixed;
-  const unknown = Object.keys(body).filter((key) => !accepted.includes(key));
-  if (unknown.length > 0) return `Champ inconnu : ${unknown.map((k) => `« ${k} »`).join(', ')}. Champs acceptés : ${accepted.join(', ')}.`;
-  return body as Record<string, unknown>;
-}
-
 const DRAFT_SHAPE = '{"communeInsee": "34261", "startsOn": "2026-05-04", "endsOn": "2026-05-29", "operators": ["orange", …], "name"?, "testNumber"?, "agentIds"?}';
+const PATCH_SHAPE = '{"name"?, "startsOn"?, "endsOn"?, "operators"?, "testNumber"? (null pour l’enlever), "agentIds"?}';
 
 /**
  * The draft's own messages, leaving out the period checks when a field is already wrong: with
@@ -63,10 +56,10 @@ function draftMessage(issues: readonly v.BaseIssue<unknown>[]): string {
   return issuesMessage(own.length > 0 ? own : issues);
 }
 
-/** The period's problem as the 400's message, the field first (as the schema's messages are). */
-function periodMessage(startsOn: string, endsOn: string, now: number): string | undefined {
+/** The period's problem as a 400, the field first (as the schema's messages are). */
+function refuseBadPeriod(startsOn: string, endsOn: string, now: number): void {
   const problem = periodProblem(startsOn, endsOn, new Date(now).toISOString().slice(0, 10));
-  return problem && `${problem.field} : ${problem.message}`;
+  if (problem) throw badRequest(`${problem.field} : ${problem.message}`);
 }
 
 function refusalIn(user: User, commune: CommuneRef): string {
@@ -92,13 +85,10 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     return { ...campaign, agents };
   }
 
-  /** The campaign if the caller may see it; else the 404 has been sent. */
-  async function campaignFor(id: string, user: User, reply: FastifyReply): Promise<Campaign | undefined> {
+  /** The campaign if the caller may see it; else HttpError 404. */
+  async function campaignFor(id: string, user: User): Promise<Campaign> {
     const campaign = await store.campaignById(id);
-    if (!campaign || !seesCampaign(user, campaign)) {
-      void reply.code(404).send({ error: CAMPAIGN_MESSAGES.notFound });
-      return undefined;
-    }
+    if (!campaign || !seesCampaign(user, campaign)) throw new HttpError(404, CAMPAIGN_MESSAGES.notFound);
     return campaign;
   }
 
@@ -108,24 +98,21 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
    * their communes changed since. Whatever else the id is (unknown, a reviewer, disabled, an
    * agent elsewhere), the message says only that: it must not tell who holds an id.
    */
-  async function agentsProblem(ids: readonly string[], commune: CommuneRef, alreadyAssigned: readonly string[] = []): Promise<string | undefined> {
-    if (ids.length > MAX_CAMPAIGN_AGENTS) return `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`;
+  async function refuseWrongAgents(ids: readonly string[], commune: CommuneRef, alreadyAssigned: readonly string[] = []): Promise<void> {
+    if (ids.length > MAX_CAMPAIGN_AGENTS) throw badRequest(`Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`);
     for (const id of ids) {
       if (alreadyAssigned.includes(id)) continue;
       const user = await store.userById(id);
       if (!user || user.role !== 'agent' || user.disabled || !user.communes.includes(commune.code)) {
-        return `L’identifiant « ${id} » n’est pas celui d’un agent de la commune ${commune.name} (${commune.code}).`;
+        throw badRequest(`L’identifiant « ${id} » n’est pas celui d’un agent de la commune ${commune.name} (${commune.code}).`);
       }
     }
-    return undefined;
   }
 
-  app.get('/api/v1/campaigns', async (request, reply) => {
-    const user = request.principal!.user;
-    const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
-    if (!query) return reply;
+  app.get('/api/v1/campaigns', async (request) => {
+    const user = requirePrincipal(request).user;
+    const query = departementQuery(request.query as Record<string, string | string[]>);
     const filter = zoneDepartement(user, query.departement, false);
-    if ('error' in filter) return reply.code(filter.status).send({ error: filter.error });
     const list = await store.listCampaigns({ scope: campaignScope(user), ...(filter.departement !== undefined && { departement: filter.departement }) });
     const known = new Map<string, CampaignAgent | null>();
     const campaigns: CampaignView[] = [];
@@ -134,22 +121,16 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
   });
 
   app.post('/api/v1/campaigns', async (request, reply) => {
-    const user = request.principal!.user;
-    const body = bodyWith(request.body, DRAFT_FIELDS, DRAFT_SHAPE);
-    if (typeof body === 'string') return reply.code(400).send({ error: body });
-    const result = v.safeParse(CampaignDraftSchema, body);
-    if (!result.success) return reply.code(400).send({ error: draftMessage(result.issues) });
-    const draft = result.output;
-    const period = periodMessage(draft.startsOn, draft.endsOn, now());
-    if (period) return reply.code(400).send({ error: period });
+    const user = requirePrincipal(request).user;
+    const draft = parseBody(request.body, CampaignDraftSchema, { notObject: `Le corps doit être un objet JSON : ${DRAFT_SHAPE}`, accepted: DRAFT_FIELDS, message: draftMessage });
+    refuseBadPeriod(draft.startsOn, draft.endsOn, now());
     const commune = communes.get(draft.communeInsee);
-    if (!commune) return reply.code(400).send({ error: `Commune inconnue : « ${draft.communeInsee} » n’est le code INSEE d’aucune commune actuelle` });
-    if (!mayOrganiseCampaignIn(user, commune)) return reply.code(403).send({ error: refusalIn(user, commune) });
+    if (!commune) throw badRequest(`Commune inconnue : « ${draft.communeInsee} » n’est le code INSEE d’aucune commune actuelle`);
+    if (!mayOrganiseCampaignIn(user, commune)) throw new HttpError(403, refusalIn(user, commune));
 
     // An agent who organises a campaign takes part in it.
     const agentIds = [...new Set(user.role === 'agent' ? [user.id, ...draft.agentIds] : draft.agentIds)];
-    const problem = await agentsProblem(agentIds, commune);
-    if (problem) return reply.code(400).send({ error: problem });
+    await refuseWrongAgents(agentIds, commune);
 
     const at = iso();
     const campaign: Campaign = {
@@ -179,24 +160,17 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     return reply.code(201).send(await view(campaign));
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request, reply) => {
-    const campaign = await campaignFor(request.params.id, request.principal!.user, reply);
-    return campaign ? view(campaign) : reply;
-  });
+  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request) => view(await campaignFor(request.params.id, requirePrincipal(request).user)));
 
-  app.patch<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request, reply) => {
-    const user = request.principal!.user;
-    const body = bodyWith(request.body, PATCH_FIELDS, '{"name"?, "startsOn"?, "endsOn"?, "operators"?, "testNumber"? (null pour l’enlever), "agentIds"?}');
-    if (typeof body === 'string') return reply.code(400).send({ error: body });
-    const result = v.safeParse(CampaignPatchSchema, body);
-    if (!result.success) return reply.code(400).send({ error: issuesMessage(result.issues) });
-    const patch = result.output;
-    const campaign = await campaignFor(request.params.id, user, reply);
-    if (!campaign) return reply;
-    if (!mayEditCampaign(user, campaign)) return reply.code(403).send({ error: CAMPAIGN_MESSAGES.notEditable });
+  app.patch<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request) => {
+    const user = requirePrincipal(request).user;
+    // The commune is refused by its own message, before the list of accepted fields.
+    if ('communeInsee' in objectBody(request.body, `Le corps doit être un objet JSON : ${PATCH_SHAPE}`)) throw badRequest(CAMPAIGN_MESSAGES.communeFixed);
+    const patch = parseBody(request.body, CampaignPatchSchema, { notObject: `Le corps doit être un objet JSON : ${PATCH_SHAPE}`, accepted: PATCH_FIELDS });
+    const campaign = await campaignFor(request.params.id, user);
+    if (!mayEditCampaign(user, campaign)) throw new HttpError(403, CAMPAIGN_MESSAGES.notEditable);
 
-    const period = periodMessage(patch.startsOn ?? campaign.startsOn, patch.endsOn ?? campaign.endsOn, now());
-    if (period) return reply.code(400).send({ error: period });
+    refuseBadPeriod(patch.startsOn ?? campaign.startsOn, patch.endsOn ?? campaign.endsOn, now());
     const changes: CampaignChanges = { updatedAt: iso() };
     for (const key of ['name', 'startsOn', 'endsOn', 'operators', 'testNumber'] as const) {
       if (patch[key] !== undefined) Object.assign(changes, { [key]: patch[key] });
@@ -204,43 +178,39 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     if (patch.agentIds !== undefined) {
       const agentIds = [...new Set(patch.agentIds)];
       const commune = communes.get(campaign.communeInsee) ?? { code: campaign.communeInsee, name: campaign.communeName, departement: campaign.departement };
-      const problem = await agentsProblem(agentIds, commune, campaign.agentIds);
-      if (problem) return reply.code(400).send({ error: problem });
+      await refuseWrongAgents(agentIds, commune, campaign.agentIds);
       changes.agentIds = agentIds;
     }
     const updated = await store.updateCampaign(campaign.id, changes);
-    if (!updated) return reply.code(404).send({ error: CAMPAIGN_MESSAGES.notFound });
+    if (!updated) throw new HttpError(404, CAMPAIGN_MESSAGES.notFound);
     const { updatedAt: _, ...shown } = changes;
     await accounts.audit(actorOf(user), 'campaign.update', 'campaign', campaign.id, shown);
     return view(updated);
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request, reply) => {
-    const user = request.principal!.user;
-    const campaign = await campaignFor(request.params.id, user, reply);
-    if (!campaign) return reply;
-    if (!mayEditCampaign(user, campaign)) return reply.code(403).send({ error: CAMPAIGN_MESSAGES.notEditable });
+    const user = requirePrincipal(request).user;
+    const campaign = await campaignFor(request.params.id, user);
+    if (!mayEditCampaign(user, campaign)) throw new HttpError(403, CAMPAIGN_MESSAGES.notEditable);
     const outcome = await store.deleteCampaign(campaign.id);
-    if (outcome === 'in-use') return reply.code(409).send({ error: CAMPAIGN_MESSAGES.inUse });
-    if (outcome === 'missing') return reply.code(404).send({ error: CAMPAIGN_MESSAGES.notFound });
+    if (outcome === 'in-use') throw new HttpError(409, CAMPAIGN_MESSAGES.inUse);
+    if (outcome === 'missing') throw new HttpError(404, CAMPAIGN_MESSAGES.notFound);
     await accounts.audit(actorOf(user), 'campaign.delete', 'campaign', campaign.id, { name: campaign.name, communeInsee: campaign.communeInsee });
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id/progress', async (request, reply) => {
-    const campaign = await campaignFor(request.params.id, request.principal!.user, reply);
-    if (!campaign) return reply;
+  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id/progress', async (request) => {
+    const campaign = await campaignFor(request.params.id, requirePrincipal(request).user);
     return campaignProgress(campaign.id, await store.campaignTally(campaign.id));
   });
 
-  app.get('/api/v1/campaign-agents', async (request, reply) => {
-    const user = request.principal!.user;
-    const query = parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, ['commune']));
-    if (!query) return reply;
-    if (query.commune === undefined) return reply.code(400).send({ error: CAMPAIGN_MESSAGES.communeMissing });
+  app.get('/api/v1/campaign-agents', async (request) => {
+    const user = requirePrincipal(request).user;
+    const query = singleValued(request.query as Record<string, string | string[]>, ['commune']);
+    if (query.commune === undefined) throw badRequest(CAMPAIGN_MESSAGES.communeMissing);
     const commune = INSEE_CODE_PATTERN.test(query.commune) ? communes.get(query.commune) : undefined;
-    if (!commune) return reply.code(400).send({ error: `Commune inconnue : « ${query.commune} » ; attendu le code INSEE d’une commune actuelle (ex. 34172)` });
-    if (!mayOrganiseCampaignIn(user, commune)) return reply.code(403).send({ error: refusalIn(user, commune) });
+    if (!commune) throw badRequest(`Commune inconnue : « ${query.commune} » ; attendu le code INSEE d’une commune actuelle (ex. 34172)`);
+    if (!mayOrganiseCampaignIn(user, commune)) throw new HttpError(403, refusalIn(user, commune));
     const agents: CampaignAgent[] = (await accounts.listUsers())
       .filter((account) => account.role === 'agent' && !account.disabled && account.communes.includes(commune.code))
       .map(({ id, name, email }) => ({ id, name, email }))

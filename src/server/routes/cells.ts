@@ -1,15 +1,17 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { readingFeature } from '../../domain/geojson.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { gridScope, readingScope } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
 import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
-import { InvalidCursorError, type ReadingPage } from '../storage/reading-store.ts';
+import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
-import { QueryError, parseLimit, singleValued } from './query.ts';
+import { badRequest } from '../http-errors.ts';
+import { cursorRefused, parseLimit, singleValued } from './query.ts';
 
 export interface CellRoutesOptions {
   store: Store;
@@ -19,19 +21,6 @@ export interface CellRoutesOptions {
 
 const DEFAULT_PAGE_SIZE = 1000;
 const MAX_PAGE_SIZE = 5000;
-
-/** Runs a parse, answering 400 with its message on a QueryError. */
-export function parsed<T>(reply: FastifyReply, parse: () => T): T | undefined {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof QueryError) {
-      void reply.code(400).send({ error: error.message });
-      return undefined;
-    }
-    throw error;
-  }
-}
 
 export function tooManyCells(view: GridView, cells: number): string {
   const km2 = Math.round((cells * view.resolutionM * view.resolutionM) / 1e6);
@@ -55,13 +44,12 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
   };
 
   app.get('/api/v1/cells', async (request, reply) => {
-    const view = parsed(reply, () => parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS)));
-    if (!view) return reply;
+    const view = parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS));
     const range = cellRange(view.bbox, view.resolutionM);
     const empty = { type: 'FeatureCollection', features: [] };
     if (!range) return reply.type('application/geo+json').send(empty);
-    if (range.cells > MAX_CELLS_PER_REQUEST) return reply.code(400).send({ error: tooManyCells(view, range.cells) });
-    const scope = gridScope(request.principal!.user, departementOf);
+    if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
+    const scope = gridScope(requirePrincipal(request).user, departementOf);
     if (scope.kind === 'departements' && scope.departements.length === 0) return reply.type('application/geo+json').send(empty);
 
     const coverage = await loadGrid(store, {
@@ -81,26 +69,22 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
   app.get<{ Params: { cellId: string } }>('/api/v1/cells/:cellId/readings', async (request, reply) => {
     const cell = parseCellId(request.params.cellId);
     if (!cell || cell.resolutionM % 200 !== 0) {
-      return reply.code(400).send({
-        error: `Maille inconnue : « ${request.params.cellId} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple (ex. CRS3035RES200mN2029800E4252000).`,
-      });
+      throw badRequest(
+        `Maille inconnue : « ${request.params.cellId} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple (ex. CRS3035RES200mN2029800E4252000).`,
+      );
     }
-    const params = parsed(reply, () => {
-      const raw = singleValued(request.query as Record<string, string | string[]>, ['limit', 'cursor']);
-      return { limit: raw.limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(raw.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), cursor: raw.cursor };
-    });
-    if (!params) return reply;
+    const raw = singleValued(request.query as Record<string, string | string[]>, ['limit', 'cursor']);
+    const params = { limit: raw.limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(raw.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), cursor: raw.cursor };
     let page: ReadingPage;
     try {
       page = await store.readingsInCells({
         cells: [cell],
         limit: params.limit,
-        scope: readingScope(request.principal!.user),
+        scope: readingScope(requirePrincipal(request).user),
         ...(params.cursor !== undefined && { cursor: params.cursor }),
       });
     } catch (error) {
-      if (!(error instanceof InvalidCursorError)) throw error;
-      return reply.code(400).send({ error: `cursor=« ${params.cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.` });
+      throw cursorRefused(error, params.cursor);
     }
     return reply.type('application/geo+json').send({
       type: 'FeatureCollection',

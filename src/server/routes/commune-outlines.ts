@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Communes } from '../communes/communes.ts';
 import type { CommuneOutlines } from '../communes/outlines.ts';
 import type { RateLimit } from '../config.ts';
+import { HttpError } from '../http-errors.ts';
 import { routeRateLimit } from '../security.ts';
 import type { Store } from '../storage/store.ts';
 
@@ -25,12 +26,13 @@ export function registerCommuneOutlineRoutes(app: FastifyInstance, { store, comm
     const given = outlines?.get(code);
     if (given !== undefined) return reply.type('application/geo+json').send(given);
     const commune = communes.get(code);
-    if (!commune) return reply.code(404).send({ error: `Pas de contour pour la commune « ${code} » : code INSEE inconnu de ce serveur.` });
+    if (!commune) throw new HttpError(404, `Pas de contour pour la commune « ${code} » : code INSEE inconnu de ce serveur.`);
     const pieces = await store.communeOutlinePieces(code);
     if (pieces.length === 0) {
-      return reply.code(404).send({
-        error: `Pas de contour pour ${commune.name} (${code}) : ce serveur n’a pas les contours du département ${commune.departement} (npm run communes -- fetch --departement ${commune.departement}).`,
-      });
+      throw new HttpError(
+        404,
+        `Pas de contour pour ${commune.name} (${code}) : ce serveur n’a pas les contours du département ${commune.departement} (npm run communes -- fetch --departement ${commune.departement}).`,
+      );
     }
     const geometries = pieces.map((piece) => JSON.parse(piece.geometry) as { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown[] });
     const geometry =

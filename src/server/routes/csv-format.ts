@@ -1,5 +1,5 @@
 import type { CsvDialect } from '../../domain/csv.ts';
-import { QueryError } from './query.ts';
+import { badRequest } from '../http-errors.ts';
 
 type RawQuery = Record<string, string | string[]>;
 
@@ -11,9 +11,9 @@ type RawQuery = Record<string, string | string[]>;
 export function csvFormatQuery(raw: RawQuery): { dialect: CsvDialect; rest: RawQuery } {
   const { format, ...rest } = raw;
   if (format === undefined) return { dialect: 'machine', rest };
-  if (Array.isArray(format)) throw new QueryError(`Le paramètre format est donné ${format.length} fois : donnez-le une seule fois.`);
+  if (Array.isArray(format)) throw badRequest(`Le paramètre format est donné ${format.length} fois : donnez-le une seule fois.`);
   if (format !== 'tableur') {
-    throw new QueryError(`format=« ${format} » : attendu format=tableur (le CSV pour un tableur : points-virgules, virgules décimales, en français), ou aucun format pour le CSV des programmes.`);
+    throw badRequest(`format=« ${format} » : attendu format=tableur (le CSV pour un tableur : points-virgules, virgules décimales, en français), ou aucun format pour le CSV des programmes.`);
   }
   return { dialect: 'tableur', rest };
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { CsvDialect } from '../../domain/csv.ts';
 import { parseCellId } from '../../domain/grid/cell-id.ts';
 import type { Reading } from '../../domain/reading.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { zoneDepartement } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
@@ -8,7 +10,6 @@ import { verdictOptions } from '../grid/coverage.ts';
 import { dossierGeojson, dossierJson, readingsCsv, summarise, zoneEvidence, zonesCsv, zonesGeojson } from '../grid/zone-documents.ts';
 import type { ReadingPlacement } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
-import { parsed } from './cells.ts';
 import { csvFileName, csvFormatQuery } from './csv-format.ts';
 import { departementQuery, singleValued } from './query.ts';
 import { zoneInScope } from './zones.ts';
@@ -29,8 +30,7 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
   const attachment = (name: string) => `attachment; filename="${name}"`;
 
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id/dossier.geojson', async (request, reply) => {
-    const zone = await zoneInScope(store, request.params.id, request.principal!.user, reply);
-    if (!zone) return reply;
+    const zone = await zoneInScope(store, request.params.id, requirePrincipal(request).user);
     const evidence = await zoneEvidence(store, zone, options);
     return reply
       .type('application/geo+json')
@@ -38,22 +38,17 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
       .send(dossierGeojson(evidence, summarise(evidence, options)));
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/zones/:id/dossier.json', async (request, reply) => {
-    const zone = await zoneInScope(store, request.params.id, request.principal!.user, reply);
-    if (!zone) return reply;
+  app.get<{ Params: { id: string } }>('/api/v1/zones/:id/dossier.json', async (request) => {
+    const zone = await zoneInScope(store, request.params.id, requirePrincipal(request).user);
     const evidence = await zoneEvidence(store, zone, options);
     return dossierJson(evidence, summarise(evidence, options), options, communes, new Date(now()).toISOString());
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id/readings.csv', async (request, reply) => {
-    const query = parsed(reply, () => {
-      const raw = request.query as Record<string, string | string[]>;
-      singleValued(raw, ['format']);
-      return { dialect: csvFormatQuery(raw).dialect };
-    });
-    if (!query) return reply;
-    const zone = await zoneInScope(store, request.params.id, request.principal!.user, reply);
-    if (!zone) return reply;
+    const raw = request.query as Record<string, string | string[]>;
+    singleValued(raw, ['format']);
+    const query = { dialect: csvFormatQuery(raw).dialect };
+    const zone = await zoneInScope(store, request.params.id, requirePrincipal(request).user);
     const cells = zone.cells.map((id) => parseCellId(id)!);
     const rows: { reading: Reading; place: Pick<ReadingPlacement, 'commune'> }[] = [];
     let cursor: string | undefined;
@@ -75,17 +70,8 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
 
   for (const format of ['csv', 'geojson'] as const) {
     app.get(`/api/v1/zones.${format}`, async (request, reply) => {
-      // The CSV also takes ?format=tableur (csv-format.ts); the GeoJSON has one form.
-      const query = parsed(reply, () => {
-        const raw = request.query as Record<string, string | string[]>;
-        if (format === 'geojson') return { ...departementQuery(raw), dialect: 'machine' as const };
-        singleValued(raw, ['departement', 'format']);
-        const { dialect, rest } = csvFormatQuery(raw);
-        return { ...departementQuery(rest), dialect };
-      });
-      if (!query) return reply;
-      const scope = zoneDepartement(request.principal!.user, query.departement, false);
-      if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });
+      const query = exportQuery(format, request.query as Record<string, string | string[]>);
+      const scope = zoneDepartement(requirePrincipal(request).user, query.departement, false);
       const zones = await store.listZones(scope.departement);
       const base = `zones-${scope.departement ?? 'france'}`;
       reply.header('content-disposition', attachment(format === 'csv' ? csvFileName(base, query.dialect) : `${base}.geojson`));
@@ -93,4 +79,12 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
       return reply.type('application/geo+json').send(zonesGeojson(zones));
     });
   }
+}
+
+/** The CSV also takes ?format=tableur (csv-format.ts); the GeoJSON has one form. */
+function exportQuery(format: 'csv' | 'geojson', raw: Record<string, string | string[]>): { departement?: string; dialect: CsvDialect } {
+  if (format === 'geojson') return { ...departementQuery(raw), dialect: 'machine' };
+  singleValued(raw, ['departement', 'format']);
+  const { dialect, rest } = csvFormatQuery(raw);
+  return { ...departementQuery(rest), dialect };
 }

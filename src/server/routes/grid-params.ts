@@ -4,7 +4,8 @@ import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import { SETTINGS, type Setting } from '../../domain/reading.ts';
 import { TECHNOLOGIES, type Technology } from '../../domain/signal.ts';
 import { CELL_RESOLUTIONS_M } from '../grid/coverage.ts';
-import { QueryError, parseBbox } from './query.ts';
+import { badRequest } from '../http-errors.ts';
+import { parseBbox } from './query.ts';
 
 /** Query parameters shared by GET /api/v1/cells and GET /api/v1/zones/suggestions. */
 export const GRID_PARAMS = ['bbox', 'operator', 'technology', 'setting', 'from', 'to', 'resolution'] as const;
@@ -22,7 +23,7 @@ function list<T extends string>(name: string, text: string, allowed: readonly T[
   const values = text.split(',').map((part) => part.trim());
   const unknown = values.filter((value) => !(allowed as readonly string[]).includes(value));
   if (unknown.length > 0 || values.length === 0) {
-    throw new QueryError(`${name}=« ${text} » : valeur inconnue ${unknown.map((u) => `« ${u} »`).join(', ')} ; attendu une liste séparée par des virgules parmi ${allowed.join(', ')}.`);
+    throw badRequest(`${name}=« ${text} » : valeur inconnue ${unknown.map((u) => `« ${u} »`).join(', ')} ; attendu une liste séparée par des virgules parmi ${allowed.join(', ')}.`);
   }
   return [...new Set(values)] as T[];
 }
@@ -30,13 +31,13 @@ function list<T extends string>(name: string, text: string, allowed: readonly T[
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 function month(name: string, text: string): string {
-  if (!MONTH.test(text)) throw new QueryError(`${name}=« ${text} » : attendu un mois AAAA-MM (ex. 2026-05).`);
+  if (!MONTH.test(text)) throw badRequest(`${name}=« ${text} » : attendu un mois AAAA-MM (ex. 2026-05).`);
   return text;
 }
 
-/** The view asked for, or a QueryError saying what to fix. `bbox` is required. */
+/** The view asked for, or an HttpError saying what to fix. `bbox` is required. */
 export function parseGridView({ bbox, operator, technology, setting, from, to, resolution }: GridParams): GridView {
-  if (bbox === undefined) throw new QueryError('Paramètre bbox manquant : bbox=minLon,minLat,maxLon,maxLat (ex. bbox=3.2,43.4,4.1,43.9).');
+  if (bbox === undefined) throw badRequest('Paramètre bbox manquant : bbox=minLon,minLat,maxLon,maxLat (ex. bbox=3.2,43.4,4.1,43.9).');
   const filter: GridFilter = {
     settings: setting === undefined ? ['outdoor'] : list<Setting>('setting', setting, SETTINGS),
     ...(operator !== undefined && { operators: list<Operator>('operator', operator, OPERATORS) }),
@@ -44,12 +45,12 @@ export function parseGridView({ bbox, operator, technology, setting, from, to, r
   };
   const fromMonth = from === undefined ? undefined : month('from', from);
   const toMonth = to === undefined ? undefined : month('to', to);
-  if (fromMonth && toMonth && fromMonth > toMonth) throw new QueryError(`from=« ${fromMonth} » est après to=« ${toMonth} » : inversez-les.`);
+  if (fromMonth && toMonth && fromMonth > toMonth) throw badRequest(`from=« ${fromMonth} » est après to=« ${toMonth} » : inversez-les.`);
   let resolutionM = 200;
   if (resolution !== undefined) {
     resolutionM = Number(resolution);
     if (!/^\d+$/.test(resolution) || !(CELL_RESOLUTIONS_M as readonly number[]).includes(resolutionM)) {
-      throw new QueryError(`resolution=« ${resolution} » : attendu une taille de maille en mètres parmi ${CELL_RESOLUTIONS_M.join(', ')}.`);
+      throw badRequest(`resolution=« ${resolution} » : attendu une taille de maille en mètres parmi ${CELL_RESOLUTIONS_M.join(', ')}.`);
     }
   }
   return { bbox: parseBbox(bbox), filter, resolutionM, ...(fromMonth && { fromMonth }), ...(toMonth && { toMonth }) };

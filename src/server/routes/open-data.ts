@@ -4,7 +4,6 @@ import { verdictOptions } from '../grid/coverage.ts';
 import { dataPackage, gridCsv, gridGeojson, gridTableSchema, publishedGrid } from '../grid/open-data.ts';
 import { routeRateLimit } from '../security.ts';
 import type { Store } from '../storage/store.ts';
-import { parsed } from './cells.ts';
 import { singleValued } from './query.ts';
 
 export interface OpenDataRoutesOptions {
@@ -34,24 +33,24 @@ export function registerOpenDataRoutes(app: FastifyInstance, { store, grid, secu
   const noParameters = (query: unknown) => singleValued(query as Record<string, string | string[]>, []);
 
   app.get('/api/v1/open-data/grid.csv', config, async (request, reply) => {
-    if (!parsed(reply, () => noParameters(request.query))) return reply;
+    noParameters(request.query);
     const published = await publishedGrid(store, options, grid.openDataMinContributors);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'inline; filename="grid.csv"').send(gridCsv(published, options));
   });
 
   app.get('/api/v1/open-data/grid.geojson', config, async (request, reply) => {
-    if (!parsed(reply, () => noParameters(request.query))) return reply;
+    noParameters(request.query);
     const published = await publishedGrid(store, options, grid.openDataMinContributors);
     return reply.type('application/geo+json').send(gridGeojson(published, options, new Date(now()).toISOString()));
   });
 
   app.get('/api/v1/open-data/grid.schema.json', config, async (request, reply) => {
-    if (!parsed(reply, () => noParameters(request.query))) return reply;
+    noParameters(request.query);
     return gridTableSchema();
   });
 
   app.get('/api/v1/open-data/datapackage.json', config, async (request, reply) => {
-    if (!parsed(reply, () => noParameters(request.query))) return reply;
+    noParameters(request.query);
     const published = await publishedGrid(store, options, grid.openDataMinContributors);
     return dataPackage(new Date(now()).toISOString(), grid.openDataMinContributors, published);
   });

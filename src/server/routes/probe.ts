@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_PROBE_BYTES } from '../../domain/field-settings.ts';
 import type { RateLimit } from '../config.ts';
-import { sendError } from '../http-errors.ts';
+import { badRequest, HttpError, sendError } from '../http-errors.ts';
 import { routeRateLimit } from '../security.ts';
-import { parsed } from './cells.ts';
-import { QueryError, singleValued } from './query.ts';
+import { singleValued } from './query.ts';
 
 /**
  * The connectivity probe's counterpart (src/app/evidence/probe.ts): bytes to download and a
@@ -33,7 +32,7 @@ const PAYLOAD = randomBytes(MAX_PROBE_BYTES);
 export function parseProbeBytes(text: string | undefined): number {
   if (text === undefined) return 0;
   const bytes = Number(text);
-  if (!/^\d{1,7}$/.test(text) || bytes > MAX_PROBE_BYTES) throw new QueryError(`bytes=« ${text} » : ${PROBE_MESSAGES.badBytes}.`);
+  if (!/^\d{1,7}$/.test(text) || bytes > MAX_PROBE_BYTES) throw badRequest(`bytes=« ${text} » : ${PROBE_MESSAGES.badBytes}.`);
   return bytes;
 }
 
@@ -43,25 +42,25 @@ export function registerProbeRoutes(app: FastifyInstance, rateLimit: RateLimit):
   // Its own context, so that the octet-stream parser and the error messages apply to the probe only.
   app.register(async (probe) => {
     probe.addContentTypeParser(OCTET_STREAM, { parseAs: 'buffer', bodyLimit: MAX_PROBE_BYTES }, (_request, body, done) => done(null, body));
-    probe.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: PROBE_MESSAGES.tooLarge });
-      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: PROBE_MESSAGES.wrongType });
+    probe.setErrorHandler((error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
+      const code = error instanceof HttpError ? undefined : error.code;
+      if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(new HttpError(413, PROBE_MESSAGES.tooLarge), request, reply);
+      if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(new HttpError(415, PROBE_MESSAGES.wrongType), request, reply);
       return sendError(error, request, reply);
     });
 
     probe.get('/api/v1/probe', limited, async (request, reply) => {
-      const bytes = parsed(reply, () => parseProbeBytes(singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS).bytes));
-      if (bytes === undefined) return reply;
+      const bytes = parseProbeBytes(singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS).bytes);
       // Cache-Control: no-store comes with every API answer (app.ts).
       return reply.type(OCTET_STREAM).send(PAYLOAD.subarray(0, bytes));
     });
 
-    probe.post('/api/v1/probe', limited, async (request, reply) => {
-      if (!parsed(reply, () => singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS))) return reply;
+    probe.post('/api/v1/probe', limited, async (request) => {
+      singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS);
       const body = request.body;
       // No Content-Type and no body: an empty upload.
       if (body === undefined || body === null) return { receivedBytes: 0 };
-      if (!Buffer.isBuffer(body)) return reply.code(415).send({ error: PROBE_MESSAGES.wrongType });
+      if (!Buffer.isBuffer(body)) throw new HttpError(415, PROBE_MESSAGES.wrongType);
       return { receivedBytes: body.length };
     });
   });

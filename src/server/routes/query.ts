@@ -1,16 +1,15 @@
 import type { Bbox } from '../../domain/geojson.ts';
-
-/** A query parameter the client must fix; its message says how. */
-export class QueryError extends Error {}
+import { badRequest } from '../http-errors.ts';
+import { InvalidCursorError } from '../storage/reading-store.ts';
 
 /** Unknown or repeated parameters are refused: a typo like `sinse=` must not quietly return everything. */
 export function singleValued<K extends string>(raw: Record<string, string | string[]>, accepted: readonly K[]): Partial<Record<K, string>> {
   const params: Partial<Record<K, string>> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (!(accepted as readonly string[]).includes(name)) {
-      throw new QueryError(`Paramètre inconnu : « ${name} ». Paramètres acceptés : ${accepted.join(', ')}.`);
+      throw badRequest(`Paramètre inconnu : « ${name} ». Paramètres acceptés : ${accepted.join(', ')}.`);
     }
-    if (Array.isArray(value)) throw new QueryError(`Le paramètre ${name} est donné ${value.length} fois : donnez-le une seule fois.`);
+    if (Array.isArray(value)) throw badRequest(`Le paramètre ${name} est donné ${value.length} fois : donnez-le une seule fois.`);
     params[name as K] = value;
   }
   return params;
@@ -26,7 +25,7 @@ const DEPARTEMENT_CODE = /^(?:[0-9]{2,3}|2A|2B)$/;
 export function departementQuery(raw: Record<string, string | string[]>): { departement?: string } {
   const { departement } = singleValued(raw, ['departement']);
   if (departement !== undefined && !DEPARTEMENT_CODE.test(departement)) {
-    throw new QueryError(`departement=« ${departement} » : attendu un code de département (ex. 34, 2A, 971).`);
+    throw badRequest(`departement=« ${departement} » : attendu un code de département (ex. 34, 2A, 971).`);
   }
   return departement === undefined ? {} : { departement };
 }
@@ -34,7 +33,7 @@ export function departementQuery(raw: Record<string, string | string[]>): { depa
 export function parseLimit(text: string, defaultSize: number, maxSize: number): number {
   const limit = Number(text);
   if (!/^\d+$/.test(text) || limit < 1 || limit > maxSize) {
-    throw new QueryError(`limit=« ${text} » : attendu un entier de 1 à ${maxSize} (${defaultSize} par défaut).`);
+    throw badRequest(`limit=« ${text} » : attendu un entier de 1 à ${maxSize} (${defaultSize} par défaut).`);
   }
   return limit;
 }
@@ -44,7 +43,7 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 export function parseBbox(text: string): Bbox {
   const parts = text.split(',').map((part) => part.trim());
   const numbers = parts.map((part) => (DECIMAL.test(part) ? Number(part) : Number.NaN));
-  const fail = (why: string) => new QueryError(`bbox=« ${text} » : ${why}.`);
+  const fail = (why: string) => badRequest(`bbox=« ${text} » : ${why}.`);
   if (numbers.length !== 4 || !numbers.every(Number.isFinite)) {
     throw fail('attendu quatre nombres minLon,minLat,maxLon,maxLat en degrés décimaux, séparés par des virgules (ex. bbox=3.2,43.4,4.1,43.9)');
   }
@@ -54,4 +53,10 @@ export function parseBbox(text: string): Bbox {
   if (minLat > maxLat) throw fail('minLat dépasse maxLat (ordre : minLon,minLat,maxLon,maxLat)');
   if (minLon > maxLon) throw fail('minLon dépasse maxLon ; une zone à cheval sur l’antiméridien se demande en deux requêtes');
   return { minLon, minLat, maxLon, maxLat };
+}
+
+/** What to throw when a store refused a page's cursor: the 400 for a cursor not ours, anything else as it came. */
+export function cursorRefused(error: unknown, cursor: string | undefined): unknown {
+  if (!(error instanceof InvalidCursorError)) return error;
+  return badRequest(`cursor=« ${cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.`);
 }

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { readingFeature, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
 import { createReadingSchema, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { placeReading, readingScope } from '../access/scope.ts';
 import type { Communes, PlaceMethod } from '../communes/communes.ts';
 import { OPERATORS } from '../../domain/operators.ts';
 import { CLUSTER_BELOW_ZOOM } from '../../domain/reading-clusters.ts';
 import { TECHNOLOGIES } from '../../domain/signal.ts';
 import {
-  InvalidCursorError,
   type IngestResult,
   type ReadingClusterQuery,
   type ReadingFilter,
@@ -20,7 +20,8 @@ import {
 } from '../storage/reading-store.ts';
 import { CAMPAIGN_LINK_DROPPED, campaignLinks } from '../campaigns/reading-links.ts';
 import type { CampaignStore } from '../storage/campaign-store.ts';
-import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
+import { badRequest, HttpError } from '../http-errors.ts';
+import { cursorRefused, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export const MAX_READINGS_PER_REQUEST = 500;
 export const DEFAULT_PAGE_SIZE = 1000;
@@ -70,10 +71,9 @@ export interface ReadingRoutesOptions {
 export function registerReadingRoutes(app: FastifyInstance, { store, now, communes }: ReadingRoutesOptions): void {
   const schema = createReadingSchema({ now });
 
-  app.post('/api/v1/readings', async (request, reply) => {
+  app.post('/api/v1/readings', async (request) => {
     const batch = readBatch(request.body);
-    if ('error' in batch) return reply.code(batch.status).send({ error: batch.error });
-    const { user } = request.principal!;
+    const { user } = requirePrincipal(request);
 
     // Each reading is judged alone: one bad reading must never hold back the others.
     const valid: { index: number; reading: Reading; place: ReadingPlacement }[] = [];
@@ -137,15 +137,8 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
   });
 
   app.get('/api/v1/readings', async (request, reply) => {
-    let params: QueryParams;
-    let parsed: ParsedQuery;
-    try {
-      params = singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
-      parsed = parseQuery(params, readingScope(request.principal!.user));
-    } catch (error) {
-      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
+    const params: QueryParams = singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
+    const parsed = parseQuery(params, readingScope(requirePrincipal(request).user));
     if (parsed.clusters) {
       const clustered = { type: 'FeatureCollection', clustered: true, features: await store.clusters(parsed.clusters) };
       return reply.type('application/geo+json').send(clustered);
@@ -156,10 +149,7 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
     try {
       page = await store.query(query);
     } catch (error) {
-      if (!(error instanceof InvalidCursorError)) throw error;
-      return reply
-        .code(400)
-        .send({ error: `cursor=« ${query.cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.` });
+      throw cursorRefused(error, query.cursor);
     }
 
     const collection: FeatureCollection<ScopedReadingProperties> & { nextCursor?: string } = {
@@ -183,21 +173,17 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
 /** What GET /api/v1/readings says of each reading: never who sent it. */
 type ScopedReadingProperties = ReadingProperties & { commune: string | null; outsideCommunes: boolean; placement: PlaceMethod | null };
 
-type Batch = { items: unknown[] } | { status: 400 | 413; error: string };
-
-function readBatch(body: unknown): Batch {
+/** The batch's items, each to be judged alone; the batch as a whole is refused only when its shape is wrong. */
+function readBatch(body: unknown): { items: unknown[] } {
   const shape = 'envoyez {"readings": [ … ]} avec 1 à 500 relevés';
-  if (body === undefined || body === null) return { status: 400, error: `Le corps de la requête est vide : ${shape}.` };
-  if (typeof body !== 'object' || Array.isArray(body)) return { status: 400, error: `Le corps doit être un objet JSON : ${shape}.` };
-  if (!('readings' in body)) return { status: 400, error: `Le champ « readings » manque : ${shape}.` };
+  if (body === undefined || body === null) throw badRequest(`Le corps de la requête est vide : ${shape}.`);
+  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest(`Le corps doit être un objet JSON : ${shape}.`);
+  if (!('readings' in body)) throw badRequest(`Le champ « readings » manque : ${shape}.`);
   const { readings } = body;
-  if (!Array.isArray(readings)) return { status: 400, error: `« readings » doit être un tableau de relevés : ${shape}.` };
-  if (readings.length === 0) return { status: 400, error: '« readings » est vide : envoyez au moins 1 relevé (500 au plus).' };
+  if (!Array.isArray(readings)) throw badRequest(`« readings » doit être un tableau de relevés : ${shape}.`);
+  if (readings.length === 0) throw badRequest('« readings » est vide : envoyez au moins 1 relevé (500 au plus).');
   if (readings.length > MAX_READINGS_PER_REQUEST) {
-    return {
-      status: 413,
-      error: `Trop de relevés dans une requête (${readings.length}) : envoyez-les par lots de ${MAX_READINGS_PER_REQUEST} au plus.`,
-    };
+    throw new HttpError(413, `Trop de relevés dans une requête (${readings.length}) : envoyez-les par lots de ${MAX_READINGS_PER_REQUEST} au plus.`);
   }
   return { items: readings };
 }
@@ -228,7 +214,7 @@ function parseQuery({ bbox, since, limit, cursor, zoom, operator, technology }: 
   if (mapZoom !== undefined && mapZoom < CLUSTER_BELOW_ZOOM) {
     const paging = [limit !== undefined && 'limit', cursor !== undefined && 'cursor'].filter(Boolean);
     if (paging.length > 0) {
-      throw new QueryError(
+      throw badRequest(
         `${paging.join(' et ')} : sans objet sous le zoom ${CLUSTER_BELOW_ZOOM} (zoom=${mapZoom}), où la réponse groupe en une fois tous les relevés de la zone ; ` +
           'retirez-les, ou demandez les points avec zoom ≥ 13.',
       );
@@ -246,7 +232,7 @@ function parseQuery({ bbox, since, limit, cursor, zoom, operator, technology }: 
 
 function parseZoom(text: string): number {
   if (!/^\d{1,2}$/.test(text) || Number(text) > MAX_MAP_ZOOM) {
-    throw new QueryError(`zoom=« ${text} » : attendu le niveau de zoom de la carte, un entier de 0 à ${MAX_MAP_ZOOM}.`);
+    throw badRequest(`zoom=« ${text} » : attendu le niveau de zoom de la carte, un entier de 0 à ${MAX_MAP_ZOOM}.`);
   }
   return Number(text);
 }
@@ -255,9 +241,9 @@ function parseZoom(text: string): number {
 function parseList<T extends string>(name: string, text: string, allowed: readonly T[], unknown: string): T[] {
   const values = text.split(',').map((value) => value.trim());
   const expected = `attendu une ou plusieurs valeurs parmi ${allowed.join(', ')}, séparées par des virgules`;
-  if (values.some((value) => value === '')) throw new QueryError(`${name}=« ${text} » : valeur vide ; ${expected}.`);
+  if (values.some((value) => value === '')) throw badRequest(`${name}=« ${text} » : valeur vide ; ${expected}.`);
   const wrong = values.filter((value) => !(allowed as readonly string[]).includes(value));
-  if (wrong.length > 0) throw new QueryError(`${name}=« ${text} » : ${unknown} « ${wrong.join(' », « ')} » ; ${expected}.`);
+  if (wrong.length > 0) throw badRequest(`${name}=« ${text} » : ${unknown} « ${wrong.join(' », « ')} » ; ${expected}.`);
   return [...new Set(values as T[])];
 }
 
@@ -265,7 +251,7 @@ const IsoDateOrTimestamp = v.union([v.pipe(v.string(), v.isoDate()), v.pipe(v.st
 
 function parseSince(text: string): string {
   if (!v.is(IsoDateOrTimestamp, text) || Number.isNaN(Date.parse(text))) {
-    throw new QueryError(
+    throw badRequest(
       `since=« ${text} » : attendu une date ISO 8601, jour (2026-05-04) ou instant avec fuseau (2026-05-04T10:15:00Z) ; ` +
         'dans l’URL, écrivez le « + » d’un fuseau %2B.',
     );

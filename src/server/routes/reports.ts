@@ -5,14 +5,16 @@ import type { FieldError } from '../../domain/reading.ts';
 import type { Bbox, FeatureCollection, PointFeature } from '../../domain/geojson.ts';
 import type { Accounts } from '../accounts.ts';
 import { actorOf } from '../accounts.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { hiddenReportsVisibleTo, mayModerateReport, seesReportInFull } from '../access/scope.ts';
 import type { Communes, PlaceMethod } from '../communes/communes.ts';
 import type { SecuritySettings } from '../config.ts';
 import { routeRateLimit } from '../security.ts';
-import { InvalidCursorError } from '../storage/reading-store.ts';
+import { badRequest, HttpError } from '../http-errors.ts';
 import type { ReportPage, StoredReport } from '../storage/report-store.ts';
 import type { Store } from '../storage/store.ts';
-import { QueryError, parseBbox, parseLimit, singleValued } from './query.ts';
+import { objectBody } from './request-body.ts';
+import { cursorRefused, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export const MAX_REPORTS_PER_REQUEST = 50;
 /** 50 reports with 300-character notes fit in well under this. */
@@ -68,18 +70,16 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
   app.post(
     '/api/v1/reports',
     { bodyLimit: REPORTS_BODY_LIMIT, config: routeRateLimit(security.rateLimits.reports) },
-    async (request, reply) => {
+    async (request) => {
       const body = request.body;
       const shape = `envoyez {"reports": [ … ]} avec 1 à ${MAX_REPORTS_PER_REQUEST} signalements`;
-      if (body === undefined || body === null) return reply.code(400).send({ error: `Le corps de la requête est vide : ${shape}.` });
+      if (body === undefined || body === null) throw badRequest(`Le corps de la requête est vide : ${shape}.`);
       if (typeof body !== 'object' || Array.isArray(body) || !('reports' in body) || !Array.isArray(body.reports)) {
-        return reply.code(400).send({ error: `Le corps doit être un objet JSON avec un tableau « reports » : ${shape}.` });
+        throw badRequest(`Le corps doit être un objet JSON avec un tableau « reports » : ${shape}.`);
       }
       const items = body.reports as unknown[];
-      if (items.length === 0) return reply.code(400).send({ error: `« reports » est vide : ${shape}.` });
-      if (items.length > MAX_REPORTS_PER_REQUEST) {
-        return reply.code(413).send({ error: `Trop de signalements dans une requête (${items.length}) : ${shape}.` });
-      }
+      if (items.length === 0) throw badRequest(`« reports » est vide : ${shape}.`);
+      if (items.length > MAX_REPORTS_PER_REQUEST) throw new HttpError(413, `Trop de signalements dans une requête (${items.length}) : ${shape}.`);
 
       const valid: Report[] = [];
       const rejected: RejectedReport[] = [];
@@ -106,18 +106,10 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
 
   app.get('/api/v1/reports', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request, reply) => {
     const user = request.principal?.user;
-    let bbox: Bbox | undefined;
-    let limit: number;
-    let cursor: string | undefined;
-    try {
-      const params = singleValued(request.query as Record<string, string | string[]>, ['bbox', 'limit', 'cursor']);
-      bbox = params.bbox === undefined ? undefined : parseBbox(params.bbox);
-      limit = params.limit === undefined ? 1000 : parseLimit(params.limit, 1000, 5000);
-      cursor = params.cursor;
-    } catch (error) {
-      if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
+    const params = singleValued(request.query as Record<string, string | string[]>, ['bbox', 'limit', 'cursor']);
+    const bbox: Bbox | undefined = params.bbox === undefined ? undefined : parseBbox(params.bbox);
+    const limit = params.limit === undefined ? 1000 : parseLimit(params.limit, 1000, 5000);
+    const cursor = params.cursor;
 
     // The store searches a box of exact positions holding every report whose cell's centre
     // lies in the one asked for; each report is then kept by the position this caller sees
@@ -142,8 +134,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
         ...(hidden && { hiddenVisibleIn: hidden }),
       });
     } catch (error) {
-      if (!(error instanceof InvalidCursorError)) throw error;
-      return reply.code(400).send({ error: `cursor=« ${cursor} » n’est pas un curseur de ce serveur : reprenez tel quel le nextCursor de la page précédente.` });
+      throw cursorRefused(error, cursor);
     }
 
     const features = page.reports.map((stored) => featureOf(stored)!);
@@ -155,24 +146,18 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
     return reply.type('application/geo+json').send(collection);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/reports/:id', async (request, reply) => {
-    const user = request.principal!.user;
-    const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return reply.code(400).send({ error: 'Envoyez {"hidden": true, "reason": "…"}' });
-    }
-    const { hidden, reason } = body as Record<string, unknown>;
-    if (typeof hidden !== 'boolean') return reply.code(400).send({ error: '« hidden » doit valoir true ou false' });
-    if (reason !== undefined && typeof reason !== 'string') return reply.code(400).send({ error: '« reason » doit être un texte' });
+  app.patch<{ Params: { id: string } }>('/api/v1/reports/:id', async (request) => {
+    const user = requirePrincipal(request).user;
+    const { hidden, reason } = objectBody(request.body, 'Envoyez {"hidden": true, "reason": "…"}');
+    if (typeof hidden !== 'boolean') throw badRequest('« hidden » doit valoir true ou false');
+    if (reason !== undefined && typeof reason !== 'string') throw badRequest('« reason » doit être un texte');
     const why = reason?.trim() ?? '';
-    if (hidden && why === '') return reply.code(400).send({ error: 'Dites pourquoi vous masquez ce signalement (« reason »)' });
-    if (why.length > MAX_REASON_LENGTH) return reply.code(400).send({ error: `La raison dépasse ${MAX_REASON_LENGTH} caractères` });
+    if (hidden && why === '') throw badRequest('Dites pourquoi vous masquez ce signalement (« reason »)');
+    if (why.length > MAX_REASON_LENGTH) throw badRequest(`La raison dépasse ${MAX_REASON_LENGTH} caractères`);
 
     const stored = await store.reportById(request.params.id);
-    if (!stored) return reply.code(404).send({ error: 'Aucun signalement ne porte cet identifiant' });
-    if (!mayModerateReport(user, stored)) {
-      return reply.code(403).send({ error: 'Ce signalement est hors de votre département' });
-    }
+    if (!stored) throw new HttpError(404, 'Aucun signalement ne porte cet identifiant');
+    if (!mayModerateReport(user, stored)) throw new HttpError(403, 'Ce signalement est hors de votre département');
     await store.setReportHidden(request.params.id, hidden, hidden ? why : null);
     await accounts.audit(actorOf(user), hidden ? 'report.hide' : 'report.show', 'report', request.params.id, { reason: why || null });
     return fullFeature((await store.reportById(request.params.id))!);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { cellCover, type CellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
@@ -16,6 +16,7 @@ import {
   type ZoneHistoryEntry,
 } from '../../domain/zone.ts';
 import { actorOf, type Accounts } from '../accounts.ts';
+import { requirePrincipal } from '../access/enforce.ts';
 import { gridScope, mayManageZone, zoneDepartement } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
@@ -25,9 +26,11 @@ import type { User } from '../storage/account-store.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { Store } from '../storage/store.ts';
 import { ZoneOverlapError, type ZoneChanges, type ZoneOverlap } from '../storage/zone-store.ts';
-import { parsed, tooManyCells } from './cells.ts';
+import { badRequest, HttpError } from '../http-errors.ts';
+import { tooManyCells } from './cells.ts';
 import { GRID_PARAMS, parseGridView } from './grid-params.ts';
 import { departementQuery, singleValued } from './query.ts';
+import { objectBody, parseBody } from './request-body.ts';
 
 export interface ZoneRoutesOptions {
   store: Store;
@@ -43,37 +46,20 @@ const ZonePatchSchema = v.partial(ZoneDraftSchema);
 export const ZONE_NOT_FOUND = 'Aucune zone ne porte cet identifiant';
 export const ZONE_OUT_OF_SCOPE = 'Cette zone est hors de votre département';
 
-/** The first message of each field valibot complains about, joined. */
-export function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
-  const seen = new Set<string>();
-  const messages: string[] = [];
-  for (const issue of issues) {
-    const path = v.getDotPath(issue) ?? '';
-    if (seen.has(path)) continue;
-    seen.add(path);
-    messages.push(path && !issue.message.includes(path) ? `${path} : ${issue.message}` : issue.message);
-  }
-  return messages.join(' ; ');
-}
+/** A zone's draft or patch: an object with only the draft's fields, checked by `schema`. */
+const DRAFT_RULES = {
+  notObject: 'Le corps doit être un objet JSON : {"name": …, "cells": [ … ], "need": …, "needDetail"?: …, "notes"?: …}',
+  accepted: DRAFT_FIELDS,
+} as const;
 
-/** The body as an object with only known fields, or the 400 to answer. */
-function draftBody(body: unknown): Record<string, unknown> | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return 'Le corps doit être un objet JSON : {"name": …, "cells": [ … ], "need": …, "needDetail"?: …, "notes"?: …}';
-  }
-  const unknown = Object.keys(body).filter((key) => !(DRAFT_FIELDS as readonly string[]).includes(key));
-  if (unknown.length > 0) return `Champ inconnu : ${unknown.map((k) => `« ${k} »`).join(', ')}. Champs acceptés : ${DRAFT_FIELDS.join(', ')}.`;
-  return body as Record<string, unknown>;
-}
-
-/** The cells as grid references: canonical ids, one resolution (a multiple of 200 m), no repeats; sorted. */
-export function checkCells(ids: readonly string[]): { cells: string[]; refs: CellRef[] } | string {
+/** The cells as grid references: canonical ids, one resolution (a multiple of 200 m), no repeats; sorted. Else HttpError 400. */
+export function checkCells(ids: readonly string[]): { cells: string[]; refs: CellRef[] } {
   const unique = [...new Set(ids)].sort();
   const refs: CellRef[] = [];
   for (const id of unique) {
     const ref = parseCellId(id);
-    if (!ref || ref.resolutionM % 200 !== 0) return `Maille inconnue : « ${id} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple.`;
-    if (refs.length > 0 && ref.resolutionM !== refs[0]!.resolutionM) return 'Toutes les mailles d’une zone doivent avoir la même taille.';
+    if (!ref || ref.resolutionM % 200 !== 0) throw badRequest(`Maille inconnue : « ${id} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple.`);
+    if (refs.length > 0 && ref.resolutionM !== refs[0]?.resolutionM) throw badRequest('Toutes les mailles d’une zone doivent avoir la même taille.');
     refs.push(ref);
   }
   return { cells: unique, refs };
@@ -88,31 +74,23 @@ function cellList(ids: readonly string[]): string {
 }
 
 /**
- * The refusal of cells outside the zone's département (403: not the reviewer's to file), or
- * that nothing places (400); undefined when every cell is in it. See cell-departements.ts.
+ * Refuses cells outside the zone's département (403: not the reviewer's to file), or that
+ * nothing places (400); returns when every cell is in it. See cell-departements.ts.
  */
-async function cellsOutsideProblem(
-  store: Store,
-  communes: Communes,
-  departement: string,
-  refs: readonly CellRef[],
-): Promise<{ status: 400 | 403; error: string } | undefined> {
+async function refuseCellsOutside(store: Store, communes: Communes, departement: string, refs: readonly CellRef[]): Promise<void> {
   const { outside, unplaced } = await cellsByDepartement(departement, refs, store, communes);
   const where = `département ${departement} (${communes.departementName(departement) ?? departement})`;
   if (outside.length > 0) {
     const count = outside.length === 1 ? '1 maille est hors' : `${outside.length} mailles sont hors`;
-    return { status: 403, error: `${count} du ${where} : ${cellList(outside)}. Une zone ne réunit que des mailles de son département.` };
+    throw new HttpError(403, `${count} du ${where} : ${cellList(outside)}. Une zone ne réunit que des mailles de son département.`);
   }
   if (unplaced.length > 0) {
     const one = unplaced.length === 1;
-    return {
-      status: 400,
-      error:
-        `Impossible de situer ${one ? '1 maille' : `${unplaced.length} mailles`} dans le ${where} : ${cellList(unplaced)}. ` +
+    throw badRequest(
+      `Impossible de situer ${one ? '1 maille' : `${unplaced.length} mailles`} dans le ${where} : ${cellList(unplaced)}. ` +
         `Aucun relevé n’y est classé et ${one ? 'sa position n’est' : 'leur position n’est'} dans aucun département connu du serveur ; ${one ? 'elle est refusée' : 'elles sont refusées'}.`,
-    };
+    );
   }
-  return undefined;
 }
 
 /**
@@ -127,14 +105,13 @@ export function overlapMessage({ zone, cells }: ZoneOverlap): string {
   );
 }
 
-/** Runs a store write that may find the cells taken: the 409 is sent then, and undefined answered. */
-async function unlessOverlap<T>(reply: FastifyReply, write: () => Promise<T>): Promise<T | undefined> {
+/** Runs a store write that may find the cells taken: then the 409 saying by which zone. */
+async function unlessOverlap<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (!(error instanceof ZoneOverlapError)) throw error;
-    void reply.code(409).send({ error: overlapMessage(error.overlap) });
-    return undefined;
+    if (error instanceof ZoneOverlapError) throw new HttpError(409, overlapMessage(error.overlap));
+    throw error;
   }
 }
 
@@ -156,21 +133,15 @@ async function zoneCommunes(store: Store, communes: Communes, departement: strin
   return (await store.communesInCells(refs)).filter((code) => communes.get(code)?.departement === departement);
 }
 
-function needDetailProblem(draft: Pick<ZoneDraft, 'need' | 'needDetail'>): string | undefined {
-  return draft.need === 'autre' && !draft.needDetail?.trim() ? 'Précisez le besoin (« needDetail ») quand il est « autre »' : undefined;
+function refuseVagueNeed(draft: Pick<ZoneDraft, 'need' | 'needDetail'>): void {
+  if (draft.need === 'autre' && !draft.needDetail?.trim()) throw badRequest('Précisez le besoin (« needDetail ») quand il est « autre »');
 }
 
-/** The zone if the caller may see it; else the answer (404, 403) has been sent. */
-export async function zoneInScope(store: Store, id: string, user: User, reply: FastifyReply): Promise<Zone | undefined> {
+/** The zone if the caller may see it; else HttpError 404 or 403. */
+export async function zoneInScope(store: Store, id: string, user: User): Promise<Zone> {
   const zone = await store.zoneById(id);
-  if (!zone) {
-    void reply.code(404).send({ error: ZONE_NOT_FOUND });
-    return undefined;
-  }
-  if (!mayManageZone(user, zone)) {
-    void reply.code(403).send({ error: ZONE_OUT_OF_SCOPE });
-    return undefined;
-  }
+  if (!zone) throw new HttpError(404, ZONE_NOT_FOUND);
+  if (!mayManageZone(user, zone)) throw new HttpError(403, ZONE_OUT_OF_SCOPE);
   return zone;
 }
 
@@ -180,36 +151,24 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
   const iso = () => new Date(now()).toISOString();
   const by = (user: User) => ({ id: user.id, name: user.name });
 
-  const zoneFor = (id: string, user: User, reply: FastifyReply) => zoneInScope(store, id, user, reply);
+  const zoneFor = (id: string, user: User) => zoneInScope(store, id, user);
 
-  app.get('/api/v1/zones', async (request, reply) => {
-    const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
-    if (!query) return reply;
-    const scope = zoneDepartement(request.principal!.user, query.departement, false);
-    if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });
+  app.get('/api/v1/zones', async (request) => {
+    const query = departementQuery(request.query as Record<string, string | string[]>);
+    const scope = zoneDepartement(requirePrincipal(request).user, query.departement, false);
     return { zones: await store.listZones(scope.departement) };
   });
 
   app.post('/api/v1/zones', async (request, reply) => {
-    const user = request.principal!.user;
-    const query = parsed(reply, () => departementQuery(request.query as Record<string, string | string[]>));
-    if (!query) return reply;
-    const scope = zoneDepartement(user, query.departement, true);
-    if ('error' in scope) return reply.code(scope.status).send({ error: scope.error });
-    const departement = scope.departement!;
-    if (!communes.departementName(departement)) return reply.code(400).send({ error: `Département inconnu : « ${departement} »` });
+    const user = requirePrincipal(request).user;
+    const query = departementQuery(request.query as Record<string, string | string[]>);
+    const departement = zoneDepartement(user, query.departement, true).departement;
+    if (departement === undefined || !communes.departementName(departement)) throw badRequest(`Département inconnu : « ${departement} »`);
 
-    const body = draftBody(request.body);
-    if (typeof body === 'string') return reply.code(400).send({ error: body });
-    const result = v.safeParse(ZoneDraftSchema, body);
-    if (!result.success) return reply.code(400).send({ error: issuesMessage(result.issues) });
-    const draft = result.output;
-    const needProblem = needDetailProblem(draft);
-    if (needProblem) return reply.code(400).send({ error: needProblem });
+    const draft = parseBody(request.body, ZoneDraftSchema, DRAFT_RULES);
+    refuseVagueNeed(draft);
     const cells = checkCells(draft.cells);
-    if (typeof cells === 'string') return reply.code(400).send({ error: cells });
-    const outside = await cellsOutsideProblem(store, communes, departement, cells.refs);
-    if (outside) return reply.code(outside.status).send({ error: outside.error });
+    await refuseCellsOutside(store, communes, departement, cells.refs);
 
     const at = iso();
     const zone: Omit<Zone, 'history'> = {
@@ -225,11 +184,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       createdAt: at,
       updatedAt: at,
     };
-    const stored = await unlessOverlap(reply, async () => {
-      await store.createZone(zone, { at, by: by(user), from: null, to: 'a-etudier', reason: 'Zone créée' });
-      return true;
-    });
-    if (!stored) return reply;
+    await unlessOverlap(() => store.createZone(zone, { at, by: by(user), from: null, to: 'a-etudier', reason: 'Zone créée' }));
     await accounts.audit(actorOf(user), 'zone.create', 'zone', zone.id, {
       name: zone.name,
       departement,
@@ -239,13 +194,12 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     return reply.code(201).send(await store.zoneById(zone.id));
   });
 
-  app.get('/api/v1/zones/suggestions', async (request, reply) => {
-    const view = parsed(reply, () => parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS)));
-    if (!view) return reply;
+  app.get('/api/v1/zones/suggestions', async (request) => {
+    const view = parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS));
     const range = cellRange(view.bbox, view.resolutionM);
     if (!range) return { suggestions: [] };
-    if (range.cells > MAX_CELLS_PER_REQUEST) return reply.code(400).send({ error: tooManyCells(view, range.cells) });
-    const scope = gridScope(request.principal!.user, (code) => communes.get(code)?.departement);
+    if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
+    const scope = gridScope(requirePrincipal(request).user, (code) => communes.get(code)?.departement);
     const coverage = await loadGrid(store, {
       range,
       scope,
@@ -263,36 +217,26 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     return { suggestions };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request, reply) => {
-    const zone = await zoneFor(request.params.id, request.principal!.user, reply);
-    return zone ?? reply;
-  });
+  app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => zoneFor(request.params.id, requirePrincipal(request).user));
 
-  app.patch<{ Params: { id: string } }>('/api/v1/zones/:id', async (request, reply) => {
-    const user = request.principal!.user;
-    const body = draftBody(request.body);
-    if (typeof body === 'string') return reply.code(400).send({ error: body });
-    if (Object.keys(body).length === 0) return reply.code(400).send({ error: `Rien à changer : envoyez au moins un champ parmi ${DRAFT_FIELDS.join(', ')}.` });
-    const result = v.safeParse(ZonePatchSchema, body);
-    if (!result.success) return reply.code(400).send({ error: issuesMessage(result.issues) });
-    const patch = result.output;
-    const zone = await zoneFor(request.params.id, user, reply);
-    if (!zone) return reply;
-    const needProblem = needDetailProblem({ need: patch.need ?? zone.need, needDetail: patch.needDetail ?? zone.needDetail });
-    if (needProblem) return reply.code(400).send({ error: needProblem });
+  app.patch<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => {
+    const user = requirePrincipal(request).user;
+    const body = objectBody(request.body, DRAFT_RULES.notObject);
+    if (Object.keys(body).length === 0) throw badRequest(`Rien à changer : envoyez au moins un champ parmi ${DRAFT_FIELDS.join(', ')}.`);
+    const patch = parseBody(body, ZonePatchSchema, DRAFT_RULES);
+    const zone = await zoneFor(request.params.id, user);
+    refuseVagueNeed({ need: patch.need ?? zone.need, needDetail: patch.needDetail ?? zone.needDetail });
 
     const changes: ZoneChanges = { updatedAt: iso() };
     for (const key of ['name', 'need', 'needDetail', 'notes'] as const) if (patch[key] !== undefined) Object.assign(changes, { [key]: patch[key] });
     if (patch.cells !== undefined) {
       const cells = checkCells(patch.cells);
-      if (typeof cells === 'string') return reply.code(400).send({ error: cells });
-      const outside = await cellsOutsideProblem(store, communes, zone.departement, cells.refs);
-      if (outside) return reply.code(outside.status).send({ error: outside.error });
+      await refuseCellsOutside(store, communes, zone.departement, cells.refs);
       changes.cells = cells.cells;
       changes.communes = await zoneCommunes(store, communes, zone.departement, cells.refs);
     }
-    const updated = await unlessOverlap(reply, () => store.updateZone(zone.id, changes));
-    if (!updated) return reply.sent ? reply : reply.code(404).send({ error: ZONE_NOT_FOUND });
+    const updated = await unlessOverlap(() => store.updateZone(zone.id, changes));
+    if (!updated) throw new HttpError(404, ZONE_NOT_FOUND);
     const { updatedAt: _, cells, communes: touched, ...shown } = changes;
     await accounts.audit(actorOf(user), 'zone.update', 'zone', zone.id, {
       ...shown,
@@ -301,23 +245,16 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     return updated;
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/zones/:id/status', async (request, reply) => {
-    const user = request.principal!.user;
-    const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return reply.code(400).send({ error: 'Le corps doit être un objet JSON : {"status": "retenue", "reason": "…"}' });
-    }
-    const result = v.safeParse(ZoneMoveSchema, body);
-    if (!result.success) return reply.code(400).send({ error: issuesMessage(result.issues) });
-    const move = result.output;
-    const zone = await zoneFor(request.params.id, user, reply);
-    if (!zone) return reply;
-    if (!canMoveZone(zone.status, move.status)) return reply.code(409).send({ error: refusedMove(zone, move.status) });
+  app.post<{ Params: { id: string } }>('/api/v1/zones/:id/status', async (request) => {
+    const user = requirePrincipal(request).user;
+    const move = parseBody(request.body, ZoneMoveSchema, { notObject: 'Le corps doit être un objet JSON : {"status": "retenue", "reason": "…"}' });
+    const zone = await zoneFor(request.params.id, user);
+    if (!canMoveZone(zone.status, move.status)) throw new HttpError(409, refusedMove(zone, move.status));
     const entry: ZoneHistoryEntry & { from: Zone['status'] } = { at: iso(), by: by(user), from: zone.status, to: move.status, reason: move.reason };
     if (!(await store.moveZone(zone.id, entry))) {
       // Another reviewer moved it in between: say where it stands now.
-      const current = (await store.zoneById(zone.id))!;
-      return reply.code(409).send({ error: refusedMove(current, move.status) });
+      const current = (await store.zoneById(zone.id)) ?? zone;
+      throw new HttpError(409, refusedMove(current, move.status));
     }
     await accounts.audit(actorOf(user), 'zone.status', 'zone', zone.id, { from: zone.status, to: move.status, reason: move.reason });
     return store.zoneById(zone.id);
