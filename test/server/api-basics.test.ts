@@ -3,7 +3,7 @@ import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../../src/domain/fie
 import { buildApp } from '../../src/server/app.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { OSM, PLAN_IGN } from '../../src/server/tile-sources.ts';
-import { addUser, makeReading, NOW, openTestApp, postReadings, TEST_PASSWORD_COST, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
+import { addUser, makeReading, NOW, openTestApp, postReadings, TEST_PASSWORD, TEST_PASSWORD_COST, TEST_TILES, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
 let server: TestApp;
@@ -162,7 +162,7 @@ describe('U+0000 in what a client sends (PostgreSQL cannot store or even compare
       payload: { email: 'nul\u0000@example.fr', name: 'Nul', password: 'un long mot de passe', role: 'reviewer', departement: '34' },
     });
     expect(user.statusCode).toBe(400);
-    const named = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload: { name: 'jeton\u0000' } });
+    const named = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload: { name: 'jeton\u0000', password: TEST_PASSWORD } });
     expect(named.statusCode).toBe(400);
     expect(named.json()).toEqual({ error: 'Le nom du jeton contient un caractère nul (U+0000) : retirez-le' });
 

@@ -44,6 +44,7 @@ describe('attribution of readings, whatever the client claims', () => {
       duplicates: [],
       rejected: [{ id: resident.id, index: 0, code: 'invalid', errors: [{ field: 'source', message: 'Les signalements d’habitants passent par /api/v1/reports' }] }],
       outsideCommunes: [],
+      warnings: [],
     });
     expect(await server.app.accounts.readingAttribution(resident.id)).toBeUndefined();
   });
@@ -56,8 +57,8 @@ describe('attribution of readings, whatever the client claims', () => {
     expect(response.json()).toMatchObject({ accepted: [inside.id, outside.id], outsideCommunes: [outside.id] });
     const page = await server.store.query({ limit: 10 });
     expect(page.places).toEqual([
-      { commune: '34261', outsideCommunes: false },
-      { commune: '34172', outsideCommunes: true },
+      { commune: '34261', outsideCommunes: false, placement: 'centre' },
+      { commune: '34172', outsideCommunes: true, placement: 'centre' },
     ]);
   });
 

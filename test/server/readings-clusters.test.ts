@@ -183,7 +183,7 @@ describe('GET /api/v1/readings from zoom 13, or without zoom: points', () => {
       const body = response.json();
       expect(body.clustered).toBeUndefined();
       expect(body.features.map((f: { id: string }) => f.id)).toEqual(readings.slice(0, 20).map((r) => r.id));
-      expect(body.features[0].properties).toEqual({ ...readings[0], level: readingLevel(readings[0]!), commune: '34261', outsideCommunes: false });
+      expect(body.features[0].properties).toEqual({ ...readings[0], level: readingLevel(readings[0]!), commune: '34261', outsideCommunes: false, placement: 'centre' });
       expect(new URL(String(response.headers.link).slice(1, -13), 'http://x').searchParams.get('zoom')).toBe(String(zoom));
     }
   });
