@@ -21,3 +21,19 @@ export function decodeCursor(cursor: string): number {
   }
   return seq;
 }
+
+/**
+ * A page from rows in seq order fetched as `limit` + 1 (by every paged query of both stores):
+ * the first `limit`, and a cursor past the last of them only when the extra row tells that
+ * more follow.
+ */
+export function pageOf<Row extends { seq: number }>(rows: readonly Row[], limit: number): { rows: Row[]; nextCursor?: string } {
+  if (rows.length <= limit) return { rows: [...rows] };
+  const kept = rows.slice(0, limit);
+  return { rows: kept, nextCursor: encodeCursor(kept[kept.length - 1]!.seq) };
+}
+
+/** The seq after which a page starts: 0 without a cursor (the first page). */
+export function afterSeq(cursor: string | undefined): number {
+  return cursor === undefined ? 0 : decodeCursor(cursor);
+}

@@ -1,4 +1,4 @@
-import { encodeCursor } from './page-cursor.ts';
+import { pageOf } from './page-cursor.ts';
 import { toReport, type ReportRow } from './rows.ts';
 import type { ReportPage, StoredReport } from './report-store.ts';
 
@@ -27,9 +27,9 @@ export async function keptReportPage(
     if (kept.length > limit || rows.length < take) break;
     after = rows[rows.length - 1]!.seq;
   }
-  const page = kept.slice(0, limit);
+  const page = pageOf(kept, limit);
   return {
-    reports: page.map((k) => k.report),
-    ...(kept.length > limit && { nextCursor: encodeCursor(page[page.length - 1]!.seq) }),
+    reports: page.rows.map((k) => k.report),
+    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
   };
 }

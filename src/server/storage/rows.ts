@@ -15,7 +15,7 @@ import type { ApiTokenRecord, SessionRecord, StoredAuditEntry, UserRecord } from
 import type { CampaignReadingGroup } from './campaign-store.ts';
 import { BASE_RESOLUTION_M } from './grid-batch.ts';
 import type { GridGroupRow, GridReportRow } from './grid-store.ts';
-import { encodeCursor } from './page-cursor.ts';
+import { pageOf } from './page-cursor.ts';
 import type { ReadingClusterFeature, ReadingPage } from './reading-store.ts';
 import type { StoredReport } from './report-store.ts';
 
@@ -171,12 +171,11 @@ export type ClusterRow = { x: number; y: number; count: number; lat_sum: number;
 
 /** A page of readings from `limit` + 1 rows: the one past the limit only tells that more follow. */
 export function toReadingPage(rows: ReadingRow[], limit: number): ReadingPage {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
+  const page = pageOf(rows, limit);
   return {
-    readings: kept.map((row) => JSON.parse(row.body) as Reading),
-    places: kept.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes, placement: row.placement })),
-    ...(more && { nextCursor: encodeCursor(kept[kept.length - 1]!.seq) }),
+    readings: page.rows.map((row) => JSON.parse(row.body) as Reading),
+    places: page.rows.map((row) => ({ commune: row.commune, outsideCommunes: row.outside_communes, placement: row.placement })),
+    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
   };
 }
 

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { CellRef } from '../../../domain/grid/cell-id.ts';
-import type { PlaceMethod } from '../../communes/communes.ts';
-import { placeChanged, PLACE_AGAIN_BATCH, touchCell } from '../place-rules.ts';
+import { placeAllAgain, placeChanged, PLACE_AGAIN_BATCH, storedPlace, touchCell, type PlaceRow } from '../place-rules.ts';
 import type { CommuneShape, NewPlace, PlaceStore, StoredPlace } from '../place-store.ts';
 import { inTransaction } from './postgres-db.ts';
 import { rebuildGrid } from './postgres-grid.ts';
@@ -11,17 +10,6 @@ import { rebuildGrid } from './postgres-grid.ts';
  * and placing rows again. Several processes starting at once may place the same rows: each
  * batch locks its rows (FOR UPDATE SKIP LOCKED), so a row is placed by one of them.
  */
-
-interface PlaceRow {
-  seq: number;
-  lat: number;
-  lon: number;
-  commune: string | null;
-  departement: string | null;
-  placement: PlaceMethod | null;
-  account_id: string | null;
-  outside_communes: boolean;
-}
 
 export function createPostgresPlaces(pool: pg.Pool, { maintainGrid }: { maintainGrid: boolean }): PlaceStore {
   async function placeBatch(table: 'readings' | 'reports', generation: number, decide: (stored: StoredPlace) => NewPlace | null): Promise<[number, number]> {
@@ -35,7 +23,7 @@ export function createPostgresPlaces(pool: pg.Pool, { maintainGrid }: { maintain
       const touched = new Map<string, CellRef>();
       const changed: (readonly [number, NewPlace])[] = [];
       for (const row of rows) {
-        const before: StoredPlace = { ...row, accountId: row.account_id, outsideCommunes: row.outside_communes };
+        const before = storedPlace(row);
         const after = decide(before);
         if (!after || !placeChanged(before, after)) continue;
         changed.push([row.seq, after]);
@@ -118,15 +106,7 @@ export function createPostgresPlaces(pool: pg.Pool, { maintainGrid }: { maintain
       return rows[0]!.seq;
     },
     async placeAgain(generation, decide) {
-      const counts = { readings: 0, reports: 0 };
-      for (const table of ['readings', 'reports'] as const) {
-        for (;;) {
-          const [read, changed] = await placeBatch(table, generation, decide);
-          counts[table] += changed;
-          if (read < PLACE_AGAIN_BATCH) break;
-        }
-      }
-      return counts;
+      return placeAllAgain((table) => placeBatch(table, generation, decide));
     },
   };
 }

@@ -1,15 +1,16 @@
 import type pg from 'pg';
-import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
-import { readingLevel } from '../../../domain/level.ts';
+import type { CellRef } from '../../../domain/grid/cell-id.ts';
 import { canonicalJson } from '../../../domain/reading.ts';
 import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import type { GridStore } from '../grid-store.ts';
-import { NEVER_PLACED, UNPLACED, type IngestOutcome, type IngestResult, type ReadingStore } from '../reading-store.ts';
+import { ingestOutcome, ingestResultBuilder } from '../ingest-outcome.ts';
+import { READING_COLUMN_NAMES, READING_COLUMNS, readingValues } from '../insert-columns.ts';
+import { UNPLACED, type ReadingStore } from '../reading-store.ts';
 import type { ReportStore } from '../report-store.ts';
-import { decodeCursor } from '../page-cursor.ts';
+import { afterSeq } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
-import { gridBatch, gridGroups, gridReports, rebuildGrid } from './postgres-grid.ts';
+import { gridBatch, gridGroups, gridReports } from './postgres-grid.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
 import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
 import { createPostgresReports } from './postgres-reports.ts';
@@ -26,15 +27,8 @@ import { createPostgresReports } from './postgres-reports.ts';
  * drawn beforehand, still follows the order they were handed in, as SQLite's does.
  */
 
-const READING_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes, r.placement';
-
-/** The columns an ingest writes, with their types; each row's values below follow this order. */
-const INSERT_COLUMNS = [
-  ['seq', 'bigint'], ['id', 'text'], ['recorded_at', 'text'], ['recorded_at_ms', 'bigint'], ['lat', 'float8'], ['lon', 'float8'],
-  ['operator', 'text'], ['technology', 'text'], ['level', 'text'], ['source', 'text'], ['body', 'text'], ['received_at', 'text'],
-  ['account_id', 'text'], ['commune', 'text'], ['departement', 'text'], ['outside_communes', 'boolean'], ['cell_n', 'int'],
-  ['cell_e', 'int'], ['campaign_id', 'text'], ['track_id', 'text'], ['placement', 'text'], ['placed_with', 'bigint'],
-] as const;
+/** What a page of readings reads of each row (rows.ts's ReadingRow). */
+const READING_PAGE_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes, r.placement';
 
 /** unnest of the ranges of 200 m cell corners inside cells of any resolution (a multiple of 200 m), as u(n0, n1, e0, e1). */
 function cellRangesSql(params: Params, cells: readonly CellRef[]): string {
@@ -51,7 +45,7 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
 
   return {
     async ingest(readings, placements) {
-      if (readings.length === 0) return { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+      if (readings.length === 0) return ingestResultBuilder().result;
       return inTransaction(pool, async (client) => {
         const receivedAt = new Date().toISOString();
         const bodies = readings.map((reading) => canonicalJson(reading));
@@ -66,24 +60,21 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
           [firsts.size],
         );
         const seqs = drawn.map((row) => row.seq).sort((a, b) => a - b);
+        // seq first, then the shared columns (insert-columns.ts), sorted by id.
         const rows = [...firsts.values()]
           .map((index, k) => {
             const reading = readings[index]!;
             const place = placements?.[index] ?? UNPLACED;
             const cell = baseCellOf(reading.lon, reading.lat);
-            return [
-              seqs[k]!, reading.id, reading.recordedAt, Date.parse(reading.recordedAt), reading.lat, reading.lon, reading.operator,
-              reading.technology, readingLevel(reading), reading.source, bodies[index]!, receivedAt, place.accountId, place.commune,
-              place.departement, place.outsideCommunes, cell?.north ?? null, cell?.east ?? null, reading.campaignId ?? null,
-              reading.trackId ?? null, place.placement ?? null, place.placedWith ?? NEVER_PLACED,
-            ] as const;
+            return { id: reading.id, values: [seqs[k]!, ...readingValues({ reading, body: bodies[index]!, place, cell, receivedAt })] };
           })
-          .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const params = new Params();
-        const arrays = INSERT_COLUMNS.map(([, type], i) => params.add(rows.map((row) => row[i]), `${type}[]`));
+        const types = ['bigint', ...READING_COLUMN_NAMES.map((name) => READING_COLUMNS[name].type)];
+        const arrays = types.map((type, i) => params.add(rows.map((row) => row.values[i]), `${type}[]`));
         // unnest hands the rows over in array order, that is by id.
         const { rows: inserted } = await client.query<{ id: string }>(
-          `INSERT INTO readings (${INSERT_COLUMNS.map(([name]) => name).join(', ')}) OVERRIDING SYSTEM VALUE
+          `INSERT INTO readings (seq, ${READING_COLUMN_NAMES.join(', ')}) OVERRIDING SYSTEM VALUE
            SELECT * FROM unnest(${arrays.join(', ')}) ON CONFLICT (id) DO NOTHING RETURNING id`,
           params.values,
         );
@@ -97,20 +88,15 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
           for (const row of found) stored.set(row.id, row.body);
         }
 
-        const result: IngestResult = { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+        const { result, add } = ingestResultBuilder();
         const batch = maintainGrid ? gridBatch() : undefined;
         readings.forEach((reading, index) => {
-          let outcome: IngestOutcome;
-          if (firsts.get(reading.id) === index && accepted.has(reading.id)) {
+          const insertedHere = firsts.get(reading.id) === index && accepted.has(reading.id);
+          if (insertedHere) {
             const place = placements?.[index] ?? UNPLACED;
             batch?.addReading(reading, place.accountId, place.departement, baseCellOf(reading.lon, reading.lat));
-            outcome = 'accepted';
-          } else {
-            outcome = stored.get(reading.id) === bodies[index] ? 'duplicate' : 'conflict';
           }
-          result.outcomes.push(outcome);
-          const list = outcome === 'accepted' ? result.accepted : outcome === 'duplicate' ? result.duplicates : result.conflicts;
-          list.push(reading.id);
+          add(reading.id, ingestOutcome(insertedHere, bodies[index]!, () => stored.get(reading.id)));
         });
         await batch?.flush(client);
         return result;
@@ -120,10 +106,10 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
     async query(query) {
       const { bbox, limit, cursor } = query;
       const params = new Params();
-      const after = params.add(cursor === undefined ? 0 : decodeCursor(cursor), 'bigint');
+      const after = params.add(afterSeq(cursor), 'bigint');
       const where = `${bbox ? `${bboxSql(params, bbox)} AND ` : ''}r.seq > ${after}${filterSql(params, query)}`;
       const { rows } = await pool.query<ReadingRow>(
-        `SELECT ${READING_COLUMNS} FROM readings r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
+        `SELECT ${READING_PAGE_COLUMNS} FROM readings r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(limit + 1, 'int')}`,
         params.values,
       );
       return toReadingPage(rows, limit);
@@ -135,9 +121,9 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
 
     async readingsInCells({ cells, limit, cursor, scope }) {
       const params = new Params();
-      const after = params.add(cursor === undefined ? 0 : decodeCursor(cursor), 'bigint');
+      const after = params.add(afterSeq(cursor), 'bigint');
       const { rows } = await pool.query<ReadingRow>(
-        `SELECT ${READING_COLUMNS} FROM readings r
+        `SELECT ${READING_PAGE_COLUMNS} FROM readings r
          WHERE r.seq > ${after} AND r.seq IN (
            SELECT c.seq FROM ${cellRangesSql(params, cells)} JOIN readings c ON c.cell_n BETWEEN u.n0 AND u.n1 AND c.cell_e BETWEEN u.e0 AND u.e1)
            ${scopeSql(params, scope)}

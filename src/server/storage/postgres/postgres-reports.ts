@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { Report } from '../../../domain/report.ts';
-import { NEVER_PLACED } from '../reading-store.ts';
+import { REPORT_COLUMN_NAMES, reportValues } from '../insert-columns.ts';
 import type { ReportOutcome, ReportStore } from '../report-store.ts';
 import { repeatSearch, repeats } from '../report-collapse.ts';
 import { toReport, type ReportRow } from '../rows.ts';
-import { decodeCursor } from '../page-cursor.ts';
+import { afterSeq } from '../page-cursor.ts';
 import { keptReportPage } from '../report-page.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch } from './postgres-grid.ts';
@@ -27,7 +27,8 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         const batch = gridBatch();
         const outcomes: ReportOutcome[] = [];
         // One report after the other: a later report of the call may repeat an earlier one.
-        for (const { report, commune, departement, placement = null, placedWith = NEVER_PLACED } of items) {
+        for (const item of items) {
+          const { report, departement } = item;
           // Stored or collapsed into a repeat, a report already taken changes nothing: the
           // phone resends what it has not heard acknowledged.
           const taken = await client.query('SELECT 1 FROM report_ids WHERE id = $1', [report.id]);
@@ -62,9 +63,9 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
             continue;
           }
           const inserted = await client.query(
-            `INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, placement, placed_with)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING`,
-            [report.id, reportedAtMs, report.lat, report.lon, report.operator, report.problem, report.setting, commune, departement, JSON.stringify(report), options.receivedAt, placement, placedWith],
+            `INSERT INTO reports (${REPORT_COLUMN_NAMES.join(', ')}) VALUES (${REPORT_COLUMN_NAMES.map((_, i) => `$${i + 1}`).join(', ')})
+             ON CONFLICT (id) DO NOTHING`,
+            reportValues({ ...item, receivedAt: options.receivedAt }),
           );
           if (inserted.rowCount !== 1) {
             outcomes.push('duplicate');
@@ -89,7 +90,7 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         const { rows } = await pool.query<ReportRow>(`SELECT r.* FROM reports r WHERE ${where} ORDER BY r.seq LIMIT ${params.add(take, 'int')}`, params.values);
         return rows;
       };
-      return keptReportPage(fetch, { afterSeq: cursor === undefined ? 0 : decodeCursor(cursor), limit, ...(keep && { keep }) });
+      return keptReportPage(fetch, { afterSeq: afterSeq(cursor), limit, ...(keep && { keep }) });
     },
 
     async reportById(id) {

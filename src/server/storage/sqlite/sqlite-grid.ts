@@ -192,9 +192,8 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
         for (const row of visibleReportsNear.iterate(box.minLat - margin, box.maxLat + margin, box.minLon - margin, box.maxLon + margin)) {
           const report = JSON.parse(row.body) as Report;
           const cell = baseCellOf(report.lon, report.lat);
-          if (cell && cell.north >= north && cell.north <= north + FINE_SPAN_M && cell.east >= east && cell.east <= east + FINE_SPAN_M) {
-            writer.addReport(report, row.departement, 1);
-          }
+          const inCoarse = cell && coarserCell(cell, COARSE_RESOLUTION_M);
+          if (inCoarse && inCoarse.north === north && inCoarse.east === east) writer.addReport(report, row.departement, 1);
         }
       }
       writer.flush();

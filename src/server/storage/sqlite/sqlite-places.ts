@@ -1,22 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { CellRef } from '../../../domain/grid/cell-id.ts';
-import type { PlaceMethod } from '../../communes/communes.ts';
-import { placeChanged, PLACE_AGAIN_BATCH, touchCell } from '../place-rules.ts';
+import { placeAllAgain, placeChanged, PLACE_AGAIN_BATCH, storedPlace, touchCell } from '../place-rules.ts';
+import { placeRow, type SqlitePlaceRow } from './sqlite-rows.ts';
 import type { CommuneLoad, CommuneShape, NewPlace, PlaceStore, StoredPlace } from '../place-store.ts';
 import type { createSqliteGrid } from './sqlite-grid.ts';
 
 /** The SQLite side of place-store.ts: tables `commune_shapes`, `commune_loads` (migration 9), and placing rows again. */
 
-interface PlaceRow {
-  seq: number;
-  lat: number;
-  lon: number;
-  commune: string | null;
-  departement: string | null;
-  placement: PlaceMethod | null;
-  account_id: string | null;
-  outside_communes: number;
-}
 
 export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeof createSqliteGrid>, maintainGrid: boolean): PlaceStore {
   const deleteShapes = db.prepare<[string, string]>('DELETE FROM commune_shapes WHERE kind = ? AND departement IN (SELECT value FROM json_each(?))');
@@ -36,10 +26,10 @@ export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeo
   );
   const generation = db.prepare<[], number>('SELECT COALESCE(MAX(seq), 0) FROM commune_loads').pluck();
 
-  const staleReadings = db.prepare<[number, number], PlaceRow>(
+  const staleReadings = db.prepare<[number, number], SqlitePlaceRow>(
     `SELECT seq, lat, lon, commune, departement, placement, account_id, outside_communes FROM readings WHERE placed_with < ? ORDER BY placed_with, seq LIMIT ?`,
   );
-  const staleReports = db.prepare<[number, number], PlaceRow>(
+  const staleReports = db.prepare<[number, number], SqlitePlaceRow>(
     `SELECT seq, lat, lon, commune, departement, placement, NULL AS account_id, 0 AS outside_communes FROM reports WHERE placed_with < ? ORDER BY placed_with, seq LIMIT ?`,
   );
   const setReading = db.prepare('UPDATE readings SET commune = @commune, departement = @departement, placement = @placement, outside_communes = @outside, placed_with = @generation WHERE seq = @seq');
@@ -65,15 +55,7 @@ export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeo
       const touched = new Map<string, CellRef>();
       let changed = 0;
       for (const row of rows) {
-        const before: StoredPlace = {
-          lat: row.lat,
-          lon: row.lon,
-          commune: row.commune,
-          departement: row.departement,
-          placement: row.placement,
-          accountId: row.account_id,
-          outsideCommunes: row.outside_communes === 1,
-        };
+        const before = storedPlace(placeRow(row));
         const after = decide(before);
         if (!after || !placeChanged(before, after)) {
           (table === 'readings' ? markReading : markReport).run(generationNow, row.seq);
@@ -107,15 +89,7 @@ export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeo
       return generation.get()!;
     },
     async placeAgain(generationNow, decide) {
-      const counts = { readings: 0, reports: 0 };
-      for (const table of ['readings', 'reports'] as const) {
-        for (;;) {
-          const [read, changed] = placeBatch(table, generationNow, decide);
-          counts[table] += changed;
-          if (read < PLACE_AGAIN_BATCH) break;
-        }
-      }
-      return counts;
+      return placeAllAgain((table) => placeBatch(table, generationNow, decide));
     },
   };
 }

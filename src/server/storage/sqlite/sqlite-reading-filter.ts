@@ -28,3 +28,15 @@ export function filterParams({ since, operators, technologies, scope = { kind: '
   if (scope.kind === 'agent') Object.assign(params, { accountId: scope.accountId, communes: JSON.stringify(scope.communes) });
   return params;
 }
+
+/**
+ * A box over a position R*Tree `p` joined to its rows `r` (readings or reports), with the
+ * parameters @minLon, @minLat, @maxLon, @maxLat. The R*Tree stores 32-bit floats rounded
+ * outwards, so it finds a superset of the points in the box; the comparisons on lon/lat then
+ * keep the exact answer. Their unary + keeps SQLite from scanning the position index
+ * (migration 6) instead of the R*Tree: for the small boxes pages are asked for, the R*Tree is
+ * faster.
+ */
+export const IN_BBOX = `
+  p.min_lon <= @maxLon AND p.max_lon >= @minLon AND p.min_lat <= @maxLat AND p.max_lat >= @minLat
+  AND +r.lon BETWEEN @minLon AND @maxLon AND +r.lat BETWEEN @minLat AND @maxLat`;

@@ -1,5 +1,7 @@
 import type { GroupStats } from '../../../domain/grid/group-stats.ts';
 import type { Operator } from '../../../domain/operators.ts';
+import type { ColumnValue } from '../insert-columns.ts';
+import type { PlaceRow } from '../place-rules.ts';
 import type { AuditRow, CampaignRow, GroupRow, ReadingRow, ReportRow, UserRow, ZoneRow } from '../rows.ts';
 
 /**
@@ -15,6 +17,7 @@ export type SqliteZoneRow = AsSqlite<ZoneRow, 'cells' | 'communes'>;
 export type SqliteCampaignRow = AsSqlite<CampaignRow, 'operators'>;
 export type SqliteGroupRow = AsSqlite<GroupRow, 'stats'>;
 export type SqliteReadingRow = AsSqlite<ReadingRow, never, 'outside_communes'>;
+export type SqlitePlaceRow = AsSqlite<PlaceRow, never, 'outside_communes'>;
 
 export const userRow = (row: SqliteUserRow): UserRow => ({
   ...row,
@@ -28,3 +31,7 @@ export const zoneRow = (row: SqliteZoneRow): ZoneRow => ({ ...row, cells: JSON.p
 export const campaignRow = (row: SqliteCampaignRow): CampaignRow => ({ ...row, operators: JSON.parse(row.operators) as Operator[] });
 export const groupRow = (row: SqliteGroupRow): GroupRow => ({ ...row, stats: JSON.parse(row.stats) as GroupStats });
 export const readingRow = (row: SqliteReadingRow): ReadingRow => ({ ...row, outside_communes: row.outside_communes === 1 });
+export const placeRow = (row: SqlitePlaceRow): PlaceRow => ({ ...row, outside_communes: row.outside_communes === 1 });
+
+/** A shared column value (insert-columns.ts) as better-sqlite3 binds it: it binds no booleans. */
+export const sqliteValue = (value: ColumnValue) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
