@@ -61,7 +61,9 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
       const sets = columnChanges(USER_COLUMNS, changes);
       const values = [id, ...sets.map(({ value }) => value)];
       const assignments = sets.map(({ column }, i) => `${column} = $${i + 2}`);
-      const { rows } = await pool.query<UserRow>(`UPDATE users SET ${assignments.join(', ')} WHERE id = $1 RETURNING *`, values);
+      // Nothing to set is no SQL to write ("SET WHERE" does not parse): the account as it is.
+      const sql = sets.length === 0 ? 'SELECT * FROM users WHERE id = $1' : `UPDATE users SET ${assignments.join(', ')} WHERE id = $1 RETURNING *`;
+      const { rows } = await pool.query<UserRow>(sql, values);
       return rows[0] && toUser(rows[0]);
     },
 

@@ -88,6 +88,8 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
     },
     async updateZone(id, changes) {
       const sets = columnChanges(ZONE_COLUMNS, changes);
+      // Nothing to set is no SQL to write ("SET WHERE" does not parse): the zone as it is.
+      if (sets.length === 0) return (await zones(`SELECT z.*, ${HISTORY} FROM zones z WHERE z.id = $1`, [id]))[0];
       const values = [id, ...sets.map(({ value }) => value)];
       const assignments = sets.map(({ column }, i) => `${column} = $${i + 2}`);
       const sql = `UPDATE zones z SET ${assignments.join(', ')} WHERE z.id = $1 RETURNING z.*, ${HISTORY}`;

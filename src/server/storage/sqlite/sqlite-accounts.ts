@@ -59,7 +59,10 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
     async updateUser(id, changes) {
       // better-sqlite3 binds no booleans.
       const sets = columnChanges(USER_COLUMNS, changes).map(({ column, value }) => ({ column, value: typeof value === 'boolean' ? (value ? 1 : 0) : value }));
-      db.prepare(`UPDATE users SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
+      // Nothing to set is no SQL to write ("SET WHERE" does not parse): the account as it is.
+      if (sets.length > 0) {
+        db.prepare(`UPDATE users SET ${sets.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(({ value }) => value), id);
+      }
       const row = userById.get(id);
       return row && toUser(userRow(row));
     },
