@@ -6,7 +6,7 @@ import { createUser, openInstalled, openSignedIn, recordReading, useServerWithPh
 
 /**
  * Open data was linked from nowhere. A visitor now reaches « Données ouvertes » from the
- * sign-in screen: the licence, the files with their sizes, what is and is not published, and
+ * sign-in screen: the licence, the files, what is and is not published, and
  * grid.csv downloads from there. And the phone's export offers « CSV pour tableur », the file
  * French Excel opens into columns (byte-order mark, semicolons).
  */
@@ -39,9 +39,6 @@ describe('open data page and the spreadsheet CSV', () => {
     for (const file of ['grid.csv', 'grid.geojson', 'grid.schema.json', 'datapackage.json']) {
       await expect(page.getByText(file, { exact: true }).isVisible(), file).resolves.toBe(true);
     }
-    // The data files' sizes, from the data package.
-    const csvItem = page.getByRole('listitem').filter({ hasText: 'grid.csv' });
-    await expect(csvItem.textContent()).resolves.toMatch(/grid\.csv · [\d,]+ (octets|ko)/);
     await expect(page.getByText(/non publiée/).count()).resolves.toBe(0);
     expect(await page.content()).not.toMatch(/retenue/i);
 

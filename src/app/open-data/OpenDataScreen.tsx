@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useTitle } from '../shell/use-title.ts';
-import { formatBytes, loadOpenDataPackage, OPEN_DATA_BASE, openDataFiles, type OpenDataPackage } from './open-data-package.ts';
+import { loadOpenDataPackage, OPEN_DATA_BASE, OPEN_DATA_FILES, type OpenDataPackage } from './open-data-package.ts';
 import { hrefTo } from '../shell/routes.ts';
 
 const STAMP = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
@@ -57,13 +57,12 @@ export function OpenDataScreen() {
         </p>
       )}
       <ul class="open-data-files">
-        {openDataFiles(pack).map((file) => (
+        {OPEN_DATA_FILES.map((file) => (
           <li key={file.path}>
             <a href={`${OPEN_DATA_BASE}${file.path}`} download={file.path}>
               {file.title}
             </a>{' '}
             <code>{file.path}</code>
-            {file.bytes !== undefined && <> · {formatBytes(file.bytes)}</>}
             <br />
             <span class="hint">{file.what}</span>
           </li>

@@ -7,7 +7,7 @@ export const OPEN_DATA_BASE = '/api/v1/open-data/';
 export interface OpenDataPackage {
   created: string;
   licenses: { name: string; title: string; path: string }[];
-  resources: { name: string; path: string; bytes?: number }[];
+  resources: { name: string; path: string }[];
   published: { cells: number; rows: number };
   withholding: { minContributors: number; cellsWithheld: number; rowsWithheld: number };
 }
@@ -16,33 +16,15 @@ export interface OpenDataFile {
   path: string;
   title: string;
   what: string;
-  /** Known from the package for the data files; the descriptions are small and unsized. */
-  bytes?: number;
 }
 
-const FILES: readonly Omit<OpenDataFile, 'bytes'>[] = [
+/** The published files. No sizes: the files are made afresh at each request (src/server/grid/open-data.ts). */
+export const OPEN_DATA_FILES: readonly OpenDataFile[] = [
   { path: 'grid.csv', title: 'Grille de couverture (CSV)', what: 'une ligne par maille de 200 m et par opérateur ; s’ouvre dans un tableur ou un outil de données' },
   { path: 'grid.geojson', title: 'Grille de couverture (GeoJSON)', what: 'les mêmes mailles en polygones, pour une carte (QGIS, uMap…)' },
   { path: 'grid.schema.json', title: 'Description des colonnes (Table Schema)', what: 'le nom, le type, l’unité et les valeurs possibles de chaque colonne du CSV' },
   { path: 'datapackage.json', title: 'Fiche du jeu de données (Data Package)', what: 'licence, date, fichiers et règles de publication, pour un portail de données ouvertes' },
 ];
-
-/** The files, with the sizes the package gives (without a package: none known). */
-export function openDataFiles(pack: OpenDataPackage | undefined): OpenDataFile[] {
-  return FILES.map((file) => {
-    const bytes = pack?.resources.find((resource) => resource.path === file.path)?.bytes;
-    return bytes === undefined ? { ...file } : { ...file, bytes };
-  });
-}
-
-const SIZE = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
-
-/** 1234 → « 1,2 ko » (French units: octets, ko, Mo). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} octet${bytes > 1 ? 's' : ''}`;
-  if (bytes < 1_000_000) return `${SIZE.format(bytes / 1000)} ko`;
-  return `${SIZE.format(bytes / 1_000_000)} Mo`;
-}
 
 export function loadOpenDataPackage(signal?: AbortSignal): Promise<OpenDataPackage> {
   return api<OpenDataPackage>(`${OPEN_DATA_BASE}datapackage.json`, signal ? { signal } : {});
