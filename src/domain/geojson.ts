@@ -1,16 +1,21 @@
+import type { Feature, FeatureCollection as GeoJsonFeatureCollection, Point } from 'geojson';
+import type { LonLat } from './grid/cell-geometry.ts';
 import { readingLevel, type Level } from './level.ts';
 import type { Reading } from './reading.ts';
 
-/** RFC 7946 types, only as much as Couverture emits. */
-export interface PointFeature<P> {
-  type: 'Feature';
-  id: string;
-  geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: P;
+/**
+ * RFC 7946 features as Couverture emits them: the standard types (@types/geojson) narrowed to
+ * what the API promises, a Point feature always with its id and its [lon, lat].
+ */
+export interface LonLatPoint extends Point {
+  coordinates: LonLat;
 }
 
-export interface FeatureCollection<P> {
-  type: 'FeatureCollection';
+export interface PointFeature<P> extends Feature<LonLatPoint, P> {
+  id: string;
+}
+
+export interface FeatureCollection<P> extends GeoJsonFeatureCollection<LonLatPoint, P> {
   features: PointFeature<P>[];
 }
 

@@ -92,7 +92,7 @@ export function CoverageMap(props: CoverageMapProps) {
         try {
           const collection = await api<CellCollection>(cellsUrl(latest.current.filters, bounds, resolution), { signal: controller.signal });
           layer.clearLayers();
-          layer.addData(collection as unknown as GeoJSON.FeatureCollection);
+          layer.addData(collection);
           latest.current.onCells({ state: 'loaded', resolutionM: resolution, cells: collection.features });
           return;
         } catch (error) {
@@ -173,12 +173,12 @@ export function CoverageMap(props: CoverageMapProps) {
 
   useEffect(() => {
     highlightLayer.current?.clearLayers();
-    if (props.highlight) highlightLayer.current?.addData(props.highlight as unknown as GeoJSON.Geometry);
+    if (props.highlight) highlightLayer.current?.addData(props.highlight);
   }, [props.highlight]);
 
   useEffect(() => {
     zonesLayer.current?.clearLayers();
-    for (const outline of props.zoneOutlines) zonesLayer.current?.addData(outline as unknown as GeoJSON.Geometry);
+    for (const outline of props.zoneOutlines) zonesLayer.current?.addData(outline);
   }, [props.zoneOutlines]);
 
   useEffect(() => {

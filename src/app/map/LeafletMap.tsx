@@ -210,7 +210,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
       ({ collection, countsByZone }) => {
         if (!map.current) return;
         cellsLayer.current?.remove();
-        cellsLayer.current = L.geoJSON(collection as unknown as GeoJSON.FeatureCollection, {
+        cellsLayer.current = L.geoJSON(collection, {
           pane: 'cells',
           renderer: cellsRenderer.current,
           interactive: false,

@@ -218,7 +218,7 @@ function DossierMap({ dossier }: { dossier: Dossier }) {
         { color: colour, weight: 0.5, fillColor: colour, fillOpacity: 0.5, interactive: false },
       ).addTo(map);
     }
-    L.geoJSON(dossier.outline as unknown as GeoJSON.Geometry, { style: { color: '#003d7a', weight: 3, fill: false }, interactive: false }).addTo(map);
+    L.geoJSON(dossier.outline, { style: { color: '#003d7a', weight: 3, fill: false }, interactive: false }).addTo(map);
     const bounds = L.latLngBounds(dossier.cells.flatMap((cell) => cell.ring.map(([lon, lat]) => [lat, lon] as [number, number])));
     const frame = () => {
       map.invalidateSize({ animate: false });

@@ -1,3 +1,4 @@
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Level } from '../level.ts';
 import type { Operator } from '../operators.ts';
 import type { SmsResult, VoiceResult } from '../reading.ts';
@@ -17,18 +18,14 @@ import type { JudgedCell } from './judge-grid.ts';
 import type { MultiPolygonGeometry, PolygonGeometry } from './outline.ts';
 import type { SuggestedZone } from './zone-suggestion.ts';
 
-/** RFC 7946 features with polygon geometry, as the grid emits them. */
-export interface PolygonFeature<P, G = PolygonGeometry> {
-  type: 'Feature';
+/** RFC 7946 features with polygon geometry, as the grid emits them: always with their id. */
+export interface PolygonFeature<P, G extends Geometry = PolygonGeometry> extends Feature<G, P> {
   id: string;
-  geometry: G;
-  properties: P;
   /** RFC 7946 §5: [west, south, east, north]. */
   bbox?: [number, number, number, number];
 }
 
-export interface PolygonFeatureCollection<P, G = PolygonGeometry> {
-  type: 'FeatureCollection';
+export interface PolygonFeatureCollection<P, G extends Geometry = PolygonGeometry> extends FeatureCollection<G, P> {
   features: PolygonFeature<P, G>[];
 }
 

@@ -1,12 +1,12 @@
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { CellRef } from './cell-id.ts';
 import { laeaToPosition, type LonLat } from './cell-geometry.ts';
 
-export interface PolygonGeometry {
-  type: 'Polygon';
+/** RFC 7946 geometries (@types/geojson) whose positions are [lon, lat] pairs. */
+export interface PolygonGeometry extends Polygon {
   coordinates: LonLat[][];
 }
-export interface MultiPolygonGeometry {
-  type: 'MultiPolygon';
+export interface MultiPolygonGeometry extends MultiPolygon {
   coordinates: LonLat[][][];
 }
 
