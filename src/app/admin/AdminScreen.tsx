@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
 import { api, ApiError } from '../shell/api.ts';
+import { apiErrorOf, useApi } from '../shell/use-api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -17,8 +19,11 @@ import { UserItem } from './UserItem.tsx';
 export function AdminScreen() {
   useTitle('Administration');
   const ownId = useStore(sessionState).session?.info.user.id;
-  const [users, setUsers] = useState<AdminUser[]>();
-  const [error, setError] = useState<string>();
+  const list = useApi<{ users: AdminUser[] }>('/api/v1/users');
+  const users = list.data?.users;
+  const load = list.reload;
+  // What an action on an account says (the list's own failure is `list.error`).
+  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState<string>();
 
   const run = async (action: () => Promise<void>) => {
@@ -27,23 +32,15 @@ export function AdminScreen() {
     try {
       await action();
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
+      setError(apiErrorOf(caught));
     }
   };
-  const load = () => run(async () => setUsers((await api<{ users: AdminUser[] }>('/api/v1/users')).users));
-
-  useEffect(() => {
-    void load();
-  }, []);
 
   return (
     <section class="screen admin-screen" aria-labelledby="admin-title">
       <h2 id="admin-title">Administration</h2>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={list.error} onRetry={load} />
+      <ApiErrorMessage error={error} />
       {notice && <p role="status">{notice}</p>}
 
       <section aria-labelledby="users-title">

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useReducer, useRef } from 'preact/hooks';
 import { CELL_ZONES, type CellZone } from '../../domain/grid/cell-verdict.ts';
-import { OPERATOR_LABELS, OPERATORS, type Operator } from '../../domain/operators.ts';
+import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { SETTING_LABELS, SETTINGS, type Setting } from '../../domain/reading.ts';
 import { TECHNOLOGIES, TECHNOLOGY_LABELS, type Technology } from '../../domain/signal.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
@@ -11,12 +11,14 @@ import { ZONE_LEGEND } from '../map/zone-colours.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
-import { bboxBounds, cellIdOf, type CellFeature, type OutlineGeometry, type Suggestion } from './api-types.ts';
+import { bboxBounds, cellIdOf, type OutlineGeometry, type Suggestion } from './api-types.ts';
 import { CellPanel } from './CellPanel.tsx';
-import { CoverageMap, type CellsLoad } from './CoverageMap.tsx';
+import { CoverageMap } from './CoverageMap.tsx';
 import { isMonth, suggestionsUrl, ZONE_RESOLUTION_M, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
 import { initialCoverageState, saveCoverageState } from './coverage-state.ts';
-import { addCells, cellResolution, cellsInRectangle, toggleCell } from './selection.ts';
+import { cellResolution } from './selection.ts';
+import { coverageReducer, initialCoverageScreenState } from './coverage-screen-state.ts';
+import { RequestSlot } from '../shell/request-slot.ts';
 import { formatResolutionM } from './resolution.ts';
 import { SuggestionsPanel } from './SuggestionsPanel.tsx';
 import { ZoneForm } from './ZoneForm.tsx';
@@ -26,36 +28,22 @@ import { hrefTo } from '../shell/routes.ts';
 /** Suggestions are asked for views no larger than this (zoomed out, a view holds a whole département). */
 const MIN_SUGGESTION_ZOOM = 12;
 
-type ClickMode = 'consult' | 'select';
-
 /**
  * « Couverture » (reviewers, desktop first): the grid's cells coloured by verdict, filters kept
  * in the link, a cell's panel, selecting cells into a zone, and the server's suggested zones.
+ * Its state is one reducer (`coverage-screen-state.ts`); requests and the link stay here.
  */
 export function CoverageScreen() {
   useTitle('Carte de couverture');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
   const initial = useMemo(initialCoverageState, []);
-  const [filters, setFilters] = useState<CoverageFilters>(initial.filters);
+  const [state, dispatch] = useReducer(coverageReducer, initial.filters, initialCoverageScreenState);
+  const { filters, load, active, selection, mode, creating, created, highlight, flyTo, suggestions, viewBounds, zones } = state;
   const view = useRef<MapView | undefined>(initial.view);
   const bounds = useRef<LonLatBounds | undefined>(undefined);
-  const [load, setLoad] = useState<CellsLoad>({ state: 'loading', cells: [] });
-  const [active, setActive] = useState<CellFeature>();
-  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
-  const [mode, setMode] = useState<ClickMode>('consult');
-  const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<Zone>();
-  const [highlight, setHighlight] = useState<OutlineGeometry>();
-  const [flyTo, setFlyTo] = useState<LonLatBounds>();
-  const [suggestions, setSuggestions] = useState<Suggestion[]>();
-  const [suggesting, setSuggesting] = useState(false);
-  const [suggestionError, setSuggestionError] = useState<string>();
-  const [suggestionHint, setSuggestionHint] = useState<string>();
-  const [viewBounds, setViewBounds] = useState<LonLatBounds>();
-  const suggestionRequest = useRef<AbortController | undefined>(undefined);
-  const [zones, setZones] = useState<Zone[]>([]);
-  const loadZones = () => void listZones().then(setZones, () => undefined);
+  const suggestionRequest = useRef(new RequestSlot());
+  const loadZones = () => void listZones().then((list) => dispatch({ type: 'zones-loaded', zones: list }), () => undefined);
   useEffect(loadZones, []);
   // Outlines of the open zones (set aside and covered ones give their cells back), from their cells.
   const zoneOutlines = useMemo(
@@ -73,68 +61,44 @@ export function CoverageScreen() {
   const fineGrid = load.resolutionM === ZONE_RESOLUTION_M;
   const byId = useMemo(() => new Map(load.cells.map((cell) => [cellIdOf(cell), cell])), [load.cells]);
 
-  const loadSuggestions = async () => {
-    suggestionRequest.current?.abort();
+  const loadSuggestions = () => {
     if (!bounds.current || (view.current?.zoom ?? 0) < MIN_SUGGESTION_ZOOM) {
-      setSuggestions(undefined);
-      setSuggestionError(undefined);
-      setSuggestionHint('Zoomez sur une commune pour voir les zones suggérées.');
+      suggestionRequest.current.abort();
+      dispatch({ type: 'suggestions-advised', hint: 'Zoomez sur une commune pour voir les zones suggérées.' });
       return;
     }
-    const controller = new AbortController();
-    suggestionRequest.current = controller;
-    setSuggesting(true);
-    setSuggestionError(undefined);
-    setSuggestionHint(undefined);
-    try {
-      const answer = await api<{ suggestions: Suggestion[] }>(suggestionsUrl(filters, bounds.current), { signal: controller.signal });
-      setSuggestions(answer.suggestions);
-    } catch (caught) {
-      if ((caught as Error).name === 'AbortError') return;
-      setSuggestionError(caught instanceof ApiError ? caught.message : 'Les suggestions n’ont pas pu être chargées.');
-    } finally {
-      if (suggestionRequest.current === controller) setSuggesting(false);
-    }
+    const url = suggestionsUrl(filters, bounds.current);
+    dispatch({ type: 'suggestions-asked' });
+    suggestionRequest.current.run(
+      (signal) => api<{ suggestions: Suggestion[] }>(url, { signal }),
+      (outcome) =>
+        dispatch(
+          'data' in outcome
+            ? { type: 'suggestions-loaded', list: outcome.data.suggestions }
+            : { type: 'suggestions-failed', message: outcome.error instanceof ApiError ? outcome.error.message : 'Les suggestions n’ont pas pu être chargées.' },
+        ),
+    );
   };
   const loadSuggestionsLatest = useRef(loadSuggestions);
   loadSuggestionsLatest.current = loadSuggestions;
 
   useEffect(() => {
     saveCoverageState({ filters, ...(view.current && { view: view.current }) });
-    void loadSuggestionsLatest.current();
+    loadSuggestionsLatest.current();
   }, [filters]);
-  useEffect(() => () => suggestionRequest.current?.abort(), []);
+  useEffect(() => () => suggestionRequest.current.abort(), []);
 
   const onView = (next: MapView, nextBounds: LonLatBounds) => {
     view.current = next;
     bounds.current = nextBounds;
-    setViewBounds(nextBounds);
+    dispatch({ type: 'view-moved', bounds: nextBounds });
     saveCoverageState({ filters, view: next });
-    void loadSuggestionsLatest.current();
-  };
-
-  const onCellClick = (feature: CellFeature) => {
-    setActive(feature);
-    const id = cellIdOf(feature);
-    if (mode === 'select' && cellResolution(id) === ZONE_RESOLUTION_M) setSelection((s) => toggleCell(s, id));
-  };
-
-  const onRectangle = (rectangle: LonLatBounds) => {
-    if (!fineGrid) return;
-    const cells = load.cells.map((feature) => ({ id: cellIdOf(feature), ring: feature.geometry.coordinates[0] ?? [] }));
-    setSelection((s) => addCells(s, cellsInRectangle(cells, rectangle)));
+    loadSuggestionsLatest.current();
   };
 
   const onCreated = (zone: Zone) => {
-    // Its cells are filed: the suggestions holding them go at once (the server's next answer leaves them out too).
-    const filed = new Set(zone.cells);
-    setSuggestions((list) => list?.filter((suggestion) => !suggestion.cells.some((cell) => filed.has(cell))));
-    setZones((list) => [...list.filter((other) => other.id !== zone.id), zone]);
-    setCreated(zone);
-    setCreating(false);
-    setSelection(new Set());
-    setHighlight(undefined);
-    void loadSuggestions();
+    dispatch({ type: 'zone-created', zone });
+    loadSuggestions();
     loadZones();
   };
 
@@ -150,18 +114,7 @@ export function CoverageScreen() {
     return counts;
   }, [load.cells]);
 
-  const setFilter = (patch: Partial<CoverageFilters>) => {
-    setFilters((previous) => {
-      const next: CoverageFilters = { ...previous, ...patch };
-      for (const key of ['technology', 'setting', 'from', 'to'] as const) if (next[key] === undefined || next[key] === '') delete next[key];
-      return next;
-    });
-  };
-  const toggleOperator = (operator: Operator, on: boolean) => {
-    const current = filters.operators.length === 0 ? [...OPERATORS] : filters.operators;
-    const next = on ? [...current, operator] : current.filter((o) => o !== operator);
-    setFilter({ operators: next.length === OPERATORS.length ? [] : OPERATORS.filter((o) => next.includes(o)) });
-  };
+  const setFilter = (patch: Partial<CoverageFilters>) => dispatch({ type: 'filter', patch });
 
   return (
     <section class="screen coverage-screen" aria-labelledby="coverage-title">
@@ -175,7 +128,7 @@ export function CoverageScreen() {
                 <input
                   type="checkbox"
                   checked={filters.operators.length === 0 || filters.operators.includes(operator)}
-                  onChange={(event) => toggleOperator(operator, event.currentTarget.checked)}
+                  onChange={(event) => dispatch({ type: 'toggle-operator', operator, on: event.currentTarget.checked })}
                 />{' '}
                 {OPERATOR_LABELS[operator]}
               </label>
@@ -225,7 +178,7 @@ export function CoverageScreen() {
                 ] as const
               ).map(([key, label]) => (
                 <label key={key}>
-                  <input type="radio" name="click-mode" value={key} checked={mode === key} onChange={() => setMode(key)} />
+                  <input type="radio" name="click-mode" value={key} checked={mode === key} onChange={() => dispatch({ type: 'mode-chosen', mode: key })} />
                   <span>{label}</span>
                 </label>
               ))}
@@ -240,9 +193,9 @@ export function CoverageScreen() {
             flyTo={flyTo}
             zoneOutlines={zoneOutlines}
             onView={onView}
-            onCells={setLoad}
-            onCellClick={onCellClick}
-            onRectangle={onRectangle}
+            onCells={(cells) => dispatch({ type: 'cells-loaded', load: cells })}
+            onCellClick={(feature) => dispatch({ type: 'cell-clicked', feature })}
+            onRectangle={(rectangle) => dispatch({ type: 'rectangle-drawn', rectangle })}
           />
           <p class="hint cells-status" role="status" data-state={load.state}>
             {load.state === 'loading' && 'Chargement des mailles…'}
@@ -269,7 +222,7 @@ export function CoverageScreen() {
                 Zone « {created.name} » créée ({ZONE_STATUS_LABELS[created.status]}
                 {created.communes.length > 0 && `, communes ${created.communes.join(', ')}`}). <a href={hrefTo('zones')}>Voir les zones</a>
               </span>
-              <button type="button" onClick={() => setCreated(undefined)}>
+              <button type="button" onClick={() => dispatch({ type: 'created-dismissed' })}>
                 OK
               </button>
             </div>
@@ -280,8 +233,8 @@ export function CoverageScreen() {
               feature={byId.get(cellIdOf(active)) ?? active}
               selectable={cellResolution(cellIdOf(active)) === ZONE_RESOLUTION_M}
               selected={selection.has(cellIdOf(active))}
-              onToggle={() => setSelection((s) => toggleCell(s, cellIdOf(active)))}
-              onClose={() => setActive(undefined)}
+              onToggle={() => dispatch({ type: 'cell-toggled', id: cellIdOf(active) })}
+              onClose={() => dispatch({ type: 'panel-closed' })}
             />
           )}
           <section class="side-section" aria-labelledby="selection-title">
@@ -296,13 +249,13 @@ export function CoverageScreen() {
                   {selectedCounts.covered > 1 ? 's' : ''}, {selectedCounts.insufficient + selectedCounts.unknown} sans verdict
                 </p>
                 {creating ? (
-                  <ZoneForm cells={[...selection].sort()} onCreated={onCreated} onCancel={() => setCreating(false)} />
+                  <ZoneForm cells={[...selection].sort()} onCreated={onCreated} onCancel={() => dispatch({ type: 'form-closed' })} />
                 ) : (
                   <div class="actions">
-                    <button type="button" class="primary" onClick={() => setCreating(true)}>
+                    <button type="button" class="primary" onClick={() => dispatch({ type: 'form-opened' })}>
                       Créer une zone
                     </button>
-                    <button type="button" onClick={() => setSelection(new Set())}>
+                    <button type="button" onClick={() => dispatch({ type: 'selection-cleared' })}>
                       Vider la sélection
                     </button>
                   </div>
@@ -311,15 +264,12 @@ export function CoverageScreen() {
             )}
           </section>
           <SuggestionsPanel
-            suggestions={suggestions}
-            loading={suggesting}
-            error={suggestionError}
-            hint={suggestionHint}
-            onRefresh={() => void loadSuggestions()}
-            onShow={(s) => {
-              setHighlight(s.outline);
-              setFlyTo(bboxBounds(s.bbox));
-            }}
+            suggestions={suggestions.list}
+            loading={suggestions.loading}
+            error={suggestions.error}
+            hint={suggestions.hint}
+            onRefresh={loadSuggestions}
+            onShow={(s) => dispatch({ type: 'suggestion-shown', outline: s.outline, bounds: bboxBounds(s.bbox) })}
             onCreated={onCreated}
           />
         </aside>

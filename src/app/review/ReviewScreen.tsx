@@ -6,6 +6,9 @@ import { formatTime } from '../format.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
+import { apiErrorOf, useApi } from '../shell/use-api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import type { SessionInfo } from '../../domain/account.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { cellAt } from '../../domain/grid/cell-id.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
@@ -37,35 +40,21 @@ export function ReviewScreen() {
   useTitle('Signalements des habitants');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
+  // The page asked for: the newest (« Actualiser ») or the one after a cursor (« plus anciens »).
+  // One request at a time: asking for one aborts the other, so a late page never lands on a fresh list.
+  const [after, setAfter] = useState<string>();
+  const page = useApi<ReportsPage>(`/api/v1/reports?limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`);
   const [reports, setReports] = useState<ReviewedReport[]>();
   const [cursor, setCursor] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(false);
-
-  const load = async (after?: string) => {
-    setLoading(true);
-    setError(undefined);
-    try {
-      const page = await api<FeatureCollection<object> & { nextCursor?: string }>(
-        `/api/v1/reports?limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
-      );
-      const mine = page.features
-        .map((feature: PointFeature<object>) => feature.properties)
-        .filter(isReviewed)
-        .filter((report) => user?.role === 'admin' || report.departement === user?.departement);
-      setReports((previous) => [...(after ? (previous ?? []) : []), ...mine]);
-      setCursor(page.nextCursor);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'Les signalements n’ont pas pu être chargés.');
-    } finally {
-      setLoading(false);
-    }
-  };
 
   useEffect(() => {
-    void load();
-  }, []);
+    if (!page.data) return;
+    const mine = reviewedOf(page.data, user);
+    setReports((previous) => (after ? [...(previous ?? []), ...mine] : mine));
+    setCursor(page.data.nextCursor);
+  }, [page.data]);
 
+  const refresh = () => (after ? setAfter(undefined) : page.reload());
   const replace = (updated: ReviewedReport) => setReports((list) => list?.map((report) => (report.id === updated.id ? updated : report)));
   const sorted = [...(reports ?? [])].sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt));
   const communeNames = useCommuneNames(sorted.flatMap((report) => (report.commune ? [report.commune] : [])));
@@ -75,15 +64,11 @@ export function ReviewScreen() {
       <h2 id="review-title">Signalements des habitants{user?.departement ? ` (département ${user.departement})` : ''}</h2>
       <p class="hint">Positions exactes : ne les diffusez pas. Un signalement masqué ne compte plus nulle part.</p>
       <div class="actions">
-        <button type="button" onClick={() => void load()} disabled={loading}>
-          {loading ? 'Chargement…' : 'Actualiser'}
+        <button type="button" onClick={refresh} disabled={page.loading && !after}>
+          {page.loading && !after ? 'Chargement…' : 'Actualiser'}
         </button>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={page.error} onRetry={page.reload} />
       {reports && reports.length === 0 && <p>Aucun signalement pour l’instant.</p>}
       <ul class="readings" aria-label="Signalements">
         {sorted.map((report) => (
@@ -91,12 +76,22 @@ export function ReviewScreen() {
         ))}
       </ul>
       {cursor && (
-        <button type="button" onClick={() => void load(cursor)} disabled={loading}>
+        <button type="button" onClick={() => setAfter(cursor)} disabled={page.loading}>
           Signalements plus anciens
         </button>
       )}
     </section>
   );
+}
+
+type ReportsPage = FeatureCollection<object> & { nextCursor?: string };
+
+/** The page's reports the user reviews: the département's (every one for an admin). */
+function reviewedOf(page: ReportsPage, user: SessionInfo['user'] | undefined): ReviewedReport[] {
+  return page.features
+    .map((feature: PointFeature<object>) => feature.properties)
+    .filter(isReviewed)
+    .filter((report) => user?.role === 'admin' || report.departement === user?.departement);
 }
 
 /** « Couverture » centred on the report's 200 m cell, close enough to see its cells, with every filter off. */
@@ -109,7 +104,7 @@ export function coverageHashAt({ lat, lon }: { lat: number; lon: number }): stri
 function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport; communeName: string | undefined; onChange: (report: ReviewedReport) => void }) {
   const [hiding, setHiding] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ApiError | string>();
   const [busy, setBusy] = useState(false);
 
   const setHidden = async (hidden: boolean) => {
@@ -125,7 +120,7 @@ function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport;
       setHiding(false);
       setReason('');
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
+      setError(apiErrorOf(caught));
     } finally {
       setBusy(false);
     }
@@ -185,11 +180,7 @@ function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport;
           )}
         </div>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={error} />
     </li>
   );
 }

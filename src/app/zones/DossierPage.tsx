@@ -10,11 +10,12 @@ import { formatDayRange } from '../format.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
-import { api, ApiError } from '../shell/api.ts';
 import type { Dossier } from './dossier-types.ts';
 import { zoneFileUrl } from './zones-api.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { hrefTo } from '../shell/routes.ts';
+import { useApi } from '../shell/use-api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 
 /**
  * A zone's dossier as a préfecture attaches it to its proposal: one A4 page (print CSS in
@@ -23,16 +24,7 @@ import { hrefTo } from '../shell/routes.ts';
  */
 export function DossierPage({ id }: { id: string }) {
   useTitle('Dossier de zone');
-  const [dossier, setDossier] = useState<Dossier>();
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const abort = new AbortController();
-    api<Dossier>(zoneFileUrl(id, 'dossier.json'), { signal: abort.signal }).then(setDossier, (caught: unknown) => {
-      if ((caught as Error).name !== 'AbortError') setError(caught instanceof ApiError ? caught.message : 'Le dossier n’a pas pu être chargé.');
-    });
-    return () => abort.abort();
-  }, [id]);
+  const { data: dossier, error, reload } = useApi<Dossier>(zoneFileUrl(id, 'dossier.json'));
 
   return (
     <section class="screen dossier-screen" aria-labelledby="dossier-title">
@@ -42,11 +34,7 @@ export function DossierPage({ id }: { id: string }) {
           Imprimer
         </button>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={error} onRetry={reload} />
       {!dossier && !error && <p>Chargement du dossier…</p>}
       {dossier && <DossierSheet dossier={dossier} />}
     </section>

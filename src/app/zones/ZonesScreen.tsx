@@ -6,7 +6,9 @@ import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { DossierPage } from './DossierPage.tsx';
 import { ZoneEditForm } from './ZoneEditForm.tsx';
-import { listZones, moveZone, zoneFileUrl } from './zones-api.ts';
+import { moveZone, zoneFileUrl, zonesOf, ZONES_PATH, type ZonesAnswer } from './zones-api.ts';
+import { useApi } from '../shell/use-api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { formatRoute, hrefTo } from '../shell/routes.ts';
 import { useRoute } from '../shell/use-route.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -22,25 +24,14 @@ function ZonesList() {
   useTitle('Zones candidates');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
+  const answer = useApi<ZonesAnswer>(ZONES_PATH);
+  // A copy the items update as the server answers their changes, until the next load.
   const [zones, setZones] = useState<Zone[]>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(false);
-  const [status, setStatus] = useState<ZoneStatus | ''>('');
-
-  const load = async () => {
-    setLoading(true);
-    setError(undefined);
-    try {
-      setZones(await listZones());
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'Les zones n’ont pas pu être chargées.');
-    } finally {
-      setLoading(false);
-    }
-  };
   useEffect(() => {
-    void load();
-  }, []);
+    if (answer.data) setZones(zonesOf(answer.data));
+  }, [answer.data]);
+  const [status, setStatus] = useState<ZoneStatus | ''>('');
+  const { loading, reload: load } = answer;
 
   const replace = (updated: Zone) => setZones((list) => list?.map((zone) => (zone.id === updated.id ? updated : zone)));
   const shown = (zones ?? []).filter((zone) => !status || zone.status === status).sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
@@ -50,7 +41,7 @@ function ZonesList() {
       <h2 id="zones-title">Zones candidates{user?.departement ? ` (département ${user.departement})` : ''}</h2>
       <p class="hint">Partagées avec les autres instructeurs du département ; chaque changement d’étape est journalisé avec sa raison.</p>
       <div class="actions">
-        <button type="button" onClick={() => void load()} disabled={loading}>
+        <button type="button" onClick={load} disabled={loading}>
           {loading ? 'Chargement…' : 'Actualiser'}
         </button>
         <a class="button-link" href="/api/v1/zones.csv" download>
@@ -74,11 +65,7 @@ function ZonesList() {
           ))}
         </select>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={answer.error} onRetry={load} />
       {zones && zones.length === 0 && (
         <p>
           Aucune zone pour l’instant : créez-en depuis <a href={hrefTo('couverture')}>Couverture</a>.
@@ -86,7 +73,7 @@ function ZonesList() {
       )}
       <ul class="zones" aria-label="Zones">
         {shown.map((zone) => (
-          <ZoneItem key={zone.id} zone={zone} onChange={replace} onStale={() => void load()} />
+          <ZoneItem key={zone.id} zone={zone} onChange={replace} onStale={load} />
         ))}
       </ul>
     </section>

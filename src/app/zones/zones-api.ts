@@ -3,8 +3,12 @@ import { api } from '../shell/api.ts';
 
 /** The zone routes of issue 4. Zones live on the server only: every reviewer of the département sees the same. */
 
+export const ZONES_PATH = '/api/v1/zones';
+export type ZonesAnswer = { zones: Zone[] } | Zone[];
+export const zonesOf = (answer: ZonesAnswer): Zone[] => (Array.isArray(answer) ? answer : answer.zones);
+
 export function listZones(signal?: AbortSignal): Promise<Zone[]> {
-  return api<{ zones: Zone[] } | Zone[]>('/api/v1/zones', { ...(signal && { signal }) }).then((answer) => (Array.isArray(answer) ? answer : answer.zones));
+  return api<ZonesAnswer>(ZONES_PATH, { ...(signal && { signal }) }).then(zonesOf);
 }
 
 export function getZone(id: string, signal?: AbortSignal): Promise<Zone> {
