@@ -70,7 +70,7 @@ try {
 }
 try {
   if (loaded) {
-    let file;
+    let file: ReturnType<typeof readCommuneFile>;
     try {
       file = readCommuneFile(loaded.text, createCommunes());
     } catch (error) {

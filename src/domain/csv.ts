@@ -43,7 +43,7 @@ export function csvRows(rows: readonly (readonly CsvValue[])[], { dialect = 'mac
   // Numbers become text here (`-1,5`), so the rule must let a decimal comma through, as it
   // lets `-1.5` through: a spreadsheet reads it as that number, never as a formula.
   const cells = rows.map((row) => row.map(tableurCell));
-  return Papa.unparse(cells, { newline: '\r\n', delimiter: ';', escapeFormulae: NEEDS_APOSTROPHE_DECIMAL_COMMA }) + '\r\n';
+  return `${Papa.unparse(cells, { newline: '\r\n', delimiter: ';', escapeFormulae: NEEDS_APOSTROPHE_DECIMAL_COMMA })}\r\n`;
 }
 
 /** A header row then the rows, as `csvRows` writes them. */

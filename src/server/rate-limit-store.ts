@@ -24,6 +24,7 @@ export function counterRateLimitStore(counters: CounterStore, now: () => number)
   });
   return class {
     constructor() {
+      // biome-ignore lint/correctness/noConstructorReturn: @fastify/rate-limit news its store; this hands back the shared one.
       return storeFor('rate:global:');
     }
   } as unknown as FastifyRateLimitStoreCtor;

@@ -62,7 +62,7 @@ export function attachProbe(saved: Reading, probe: Reading['probe']): Promise<bo
   return withDb(async (db) => {
     const tx = db.transaction('outbox', 'readwrite');
     const record = await tx.store.get(saved.id);
-    if (!record || record.state !== 'pending' || canonicalJson(record.reading) !== expected) {
+    if (record?.state !== 'pending' || canonicalJson(record.reading) !== expected) {
       await tx.done;
       return false;
     }

@@ -108,7 +108,7 @@ export function recordPoint(reading: Reading, { savedAt, heldUntil }: PointOptio
     const tx = db.transaction(['outbox', 'tracks'], 'readwrite');
     const tracks = tx.objectStore('tracks');
     const track = await tracks.get(trackId);
-    if (!track || track.state !== 'active') {
+    if (track?.state !== 'active') {
       await tx.done;
       return { recorded: false, reason: 'ended', track };
     }

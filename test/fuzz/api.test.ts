@@ -8,7 +8,7 @@ import { TEST_STORE_KIND } from '../support/test-store.ts';
 import { CELL, COUNTED, headersFor, openWorld, ROLES, TARGET_EMAIL, type Auth, type Counts, type World } from './api-world.ts';
 import { FUZZ_RUNS, runs } from './budget.ts';
 import { FAILED_RUNS } from './failed-runs.ts';
-import { contentType, hostileString, jsonText, mutated, pathParam, queryString, rawBody } from './hostile.ts';
+import { contentType, jsonText, mutated, pathParam, queryString, rawBody } from './hostile.ts';
 
 /**
  * Every API route of the access table (a new route is fuzzed as soon as it has a rule),

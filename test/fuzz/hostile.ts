@@ -24,6 +24,7 @@ export const NASTY_STRINGS: readonly string[] = [
   '<img src=x onerror=alert(1)>',
   '</textarea><svg onload=alert(1)>',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection probe, sent as plain text on purpose.
   '${7*7}',
   '../../../../etc/passwd',
   '..\\..\\windows\\win.ini',
@@ -133,7 +134,7 @@ const DEPTH = 50_000;
 /** Bodies too big, too deep or not JSON at all, built once (some weigh most of a megabyte). */
 function rawBodies(): (string | Buffer)[] {
   const deepArray = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
-  const deepObject = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+  const deepObject = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
   return [
     deepArray,
     deepObject,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../src/server/access/enforce.ts';
-import { RELAXED_SECURITY, addUser, makeReading, NOW, openTestApp, postReadings, sessionCookie, signIn, TEST_PASSWORD, useTempDir, type TestApp } from './fixtures.ts';
+import { RELAXED_SECURITY, addUser, makeReading, NOW, openTestApp, postReadings, signIn, TEST_PASSWORD, useTempDir, type TestApp } from './fixtures.ts';
 import { tableRows } from '../support/test-store.ts';
 
 const tempDir = useTempDir();

@@ -119,7 +119,7 @@ describe('POST /api/v1/reports (residents, no account)', () => {
     it('limits a burst from one client with 429, Retry-After and a French message', async () => {
       const { app } = await open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, reports: { max: 3, windowS: 600 } } } });
       const statuses: number[] = [];
-      let last;
+      let last: Awaited<ReturnType<typeof postReports>> | undefined;
       for (let i = 0; i < 5; i += 1) {
         last = await postReports(app, [makeReport({ lat: 43.7 + i / 100 })]);
         statuses.push(last.statusCode);

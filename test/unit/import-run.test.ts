@@ -54,7 +54,7 @@ async function linesOf(blob: Blob): Promise<CsvLine[]> {
 describe('CSV blocks', () => {
   it('keeps a UTF-8 character whole when two reads split its bytes', async () => {
     // 'é' is two bytes: the first ends one read, the second starts the next.
-    const before = 'a,b\r\n0,' + 'x'.repeat(READ_BYTES - 1 - 'a,b\r\n0,\r\n1,H'.length) + '\r\n1,H';
+    const before = `a,b\r\n0,${'x'.repeat(READ_BYTES - 1 - 'a,b\r\n0,\r\n1,H'.length)}\r\n1,H`;
     const text = `${before}érault\r\n2,x\r\n`;
     const bytes = new TextEncoder().encode(text);
     expect(bytes[READ_BYTES - 1]).toBe(0xc3);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { apiErrorOf, useApi } from '../shell/use-api.ts';

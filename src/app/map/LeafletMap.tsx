@@ -215,7 +215,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
           renderer: cellsRenderer.current,
           interactive: false,
           style: (feature) => {
-            const colour = ZONE_COLOURS[(feature?.properties as { zone: CellZone }).zone];
+            const colour = feature && ZONE_COLOURS[(feature.properties as { zone: CellZone }).zone];
             return { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.35 };
           },
         } as L.GeoJSONOptions).addTo(map.current);

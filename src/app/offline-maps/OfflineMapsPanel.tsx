@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TileSource } from '../../domain/tile-source.ts';
-import type { LonLatBox } from '../../domain/tiles.ts';
 import { addOfflineArea } from '../../store/offline-areas.ts';
 import { currentCampaign } from '../campaigns/current-campaign.ts';
 import { chooseTileSource, loadTileSources } from '../map/tile-config.ts';

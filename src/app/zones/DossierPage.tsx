@@ -1,5 +1,5 @@
 import L from '../map/leaflet.ts';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { CELL_ZONE_LABELS, CELL_ZONES } from '../../domain/grid/cell-verdict.ts';
 import { SETTING_LABELS, type Setting } from '../../domain/reading.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';

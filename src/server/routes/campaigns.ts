@@ -103,7 +103,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     for (const id of ids) {
       if (alreadyAssigned.includes(id)) continue;
       const user = await store.userById(id);
-      if (!user || user.role !== 'agent' || user.disabled || !user.communes.includes(commune.code)) {
+      if (user?.role !== 'agent' || user.disabled || !user.communes.includes(commune.code)) {
         throw badRequest(`L’identifiant « ${id} » n’est pas celui d’un agent de la commune ${commune.name} (${commune.code}).`);
       }
     }

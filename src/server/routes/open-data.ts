@@ -44,12 +44,12 @@ export function registerOpenDataRoutes(app: FastifyInstance, { store, grid, secu
     return reply.type('application/geo+json').send(gridGeojson(published, options, new Date(now()).toISOString()));
   });
 
-  app.get('/api/v1/open-data/grid.schema.json', config, async (request, reply) => {
+  app.get('/api/v1/open-data/grid.schema.json', config, async (request) => {
     noParameters(request.query);
     return gridTableSchema();
   });
 
-  app.get('/api/v1/open-data/datapackage.json', config, async (request, reply) => {
+  app.get('/api/v1/open-data/datapackage.json', config, async (request) => {
     noParameters(request.query);
     const published = await publishedGrid(store, options, grid.openDataMinContributors);
     return dataPackage(new Date(now()).toISOString(), grid.openDataMinContributors, published);
