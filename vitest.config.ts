@@ -37,6 +37,22 @@ const postgresServerProjects: TestProjectConfiguration[] = postgresUrl
       },
     ]
   : [];
+/**
+ * Browser tests of the page alone (layout, accessibility, form messages, the offline map's
+ * tiles): the server answers them as any single request, so a second store adds nothing but
+ * minutes. Every test of what crosses the network — sync, sessions, campaigns, zones, imports,
+ * reports — runs on both.
+ */
+const PAGE_ONLY_BROWSER_TESTS = [
+  'test/e2e/accessibility.test.ts',
+  'test/e2e/form-errors.test.ts',
+  'test/e2e/no-gps.test.ts',
+  'test/e2e/offline-maps.test.ts',
+  'test/e2e/open-data-page.test.ts',
+  'test/e2e/readings-list.test.ts',
+  'test/e2e/resident-layout.test.ts',
+  'test/e2e/small-phone.test.ts',
+];
 /** The browser tests again, against two app instances on PostgreSQL behind a round-robin proxy (test/e2e/harness.ts). */
 const postgresBrowserProjects: TestProjectConfiguration[] = postgresUrl
   ? [
@@ -44,6 +60,7 @@ const postgresBrowserProjects: TestProjectConfiguration[] = postgresUrl
         test: {
           name: 'e2e-postgres',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: PAGE_ONLY_BROWSER_TESTS,
           environment: 'node',
           env: { COUVERTURE_E2E_STORE: 'postgres' },
           globalSetup: ['test/e2e/global-setup.ts'],
