@@ -1,4 +1,5 @@
-import type { FieldError, Reading } from '../domain/reading.ts';
+import type { RejectedItem, UploadAnswer } from '../domain/api/common.ts';
+import type { Reading } from '../domain/reading.ts';
 
 export const READINGS_ENDPOINT = '/api/v1/readings';
 export const REPORTS_ENDPOINT = '/api/v1/reports';
@@ -16,19 +17,11 @@ export interface UploadRequest {
   readings: Reading[];
 }
 
-export interface RejectedReading {
-  id: string | null;
-  index: number;
-  code?: 'invalid' | 'conflict';
-  errors: FieldError[];
-}
+/** One item the server refused, and why (the contract's RejectedItemSchema). */
+export type RejectedReading = RejectedItem;
 
-/** Same answer for readings and reports: each item judged alone. */
-export interface UploadResponse {
-  accepted: string[];
-  duplicates: string[];
-  rejected: RejectedReading[];
-}
+/** Same answer for readings and reports: each item judged alone (the contract's UploadAnswerSchema). */
+export type UploadResponse = UploadAnswer;
 
 /** Page → service worker, through workbox-window's messageSW. */
 export type PageToWorkerMessage = { type: 'SYNC_NOW' } | { type: 'SKIP_WAITING' };

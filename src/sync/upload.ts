@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { CSRF_ERROR_CODE, CSRF_HEADER } from '../domain/account.ts';
+import { UploadAnswerSchema } from '../domain/api/common.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Report } from '../domain/report.ts';
 import { READINGS_ENDPOINT, REPORTS_ENDPOINT, type UploadResponse } from './protocol.ts';
@@ -39,20 +40,6 @@ export type UploadOutcome =
   | { kind: 'auth-required'; reason: 'unauthenticated' | 'csrf'; message: string }
   /** The server refused the request as a whole: split it to find the item at fault. */
   | { kind: 'batch-refused'; message: string };
-
-const FieldErrorSchema = v.object({ field: v.string(), message: v.string() });
-const UploadResponseSchema = v.object({
-  accepted: v.array(v.string()),
-  duplicates: v.array(v.string()),
-  rejected: v.array(
-    v.object({
-      id: v.nullable(v.string()),
-      index: v.number(),
-      code: v.optional(v.picklist(['invalid', 'conflict'])),
-      errors: v.array(FieldErrorSchema),
-    }),
-  ),
-});
 
 /** Status codes that say "not now" rather than "not this". */
 const RETRYABLE_STATUS = new Set([403, 404, 408, 425, 429]);
@@ -103,7 +90,7 @@ async function post(fetchFn: typeof fetch, url: string, body: unknown, headers: 
   }
   if (!response.ok) return { kind: 'batch-refused', message: await describe(response) };
 
-  const parsed = v.safeParse(UploadResponseSchema, await response.json().catch(() => undefined));
+  const parsed = v.safeParse(UploadAnswerSchema, await response.json().catch(() => undefined));
   if (!parsed.success) return { kind: 'unavailable', message: 'Réponse du serveur illisible' };
   return { kind: 'answered', response: parsed.output };
 }

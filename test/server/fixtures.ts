@@ -3,8 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import * as v from 'valibot';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../src/domain/account.ts';
+import { API_ANSWERS } from '../../src/domain/api/index.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
@@ -127,6 +129,7 @@ export async function openTestApp(dir: string, options: Partial<AppOptions> = {}
     security: RELAXED_SECURITY,
     ...options,
   });
+  checkAnswersAgainstContract(app);
   return {
     app,
     store,
@@ -137,6 +140,23 @@ export async function openTestApp(dir: string, options: Partial<AppOptions> = {}
       await opened.dispose();
     },
   };
+}
+
+/**
+ * Every successful JSON answer of a route the contract lists (src/domain/api/) is parsed by its
+ * schema, in every server test that goes through openTestApp: an answer that strays from the
+ * contract turns into a 500 whose message names the route and the fields at fault.
+ */
+export function checkAnswersAgainstContract(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const schema = API_ANSWERS[`${request.method} ${request.routeOptions.url ?? ''}`];
+    if (!schema || reply.statusCode < 200 || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+    const result = v.safeParse(schema, JSON.parse(payload));
+    if (result.success) return payload;
+    const fields = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(racine)'} : ${issue.message}`).join(' ; ');
+    reply.code(500);
+    return JSON.stringify({ error: `Réponse hors contrat (src/domain/api/) de ${request.method} ${request.routeOptions.url} : ${fields}` });
+  });
 }
 
 /** Someone signed in: the headers to send as them (cookie and CSRF token, or a bearer token). */

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { CSRF_HEADER } from '../../domain/account.ts';
 import { markSignInNeeded } from '../../store/session.ts';
 import { announce } from '../../sync/channel.ts';
@@ -21,12 +22,41 @@ export interface ApiOptions {
   signal?: AbortSignal;
 }
 
+/** What the server says when its answer is not what the contract (src/domain/api/) promises. */
+export function unexpectedAnswer(path: string, status: number, issues: readonly v.BaseIssue<unknown>[]): ApiError {
+  const fields = [...new Set(issues.map((issue) => v.getDotPath(issue) ?? 'réponse'))].slice(0, 3).map((field) => `« ${field} »`);
+  return new ApiError(`Réponse inattendue du serveur (${path}, champ ${fields.join(', ')}) : rechargez la page ; si cela persiste, le serveur et l’application n’ont pas la même version.`, status);
+}
+
+function isSchema(value: unknown): value is v.GenericSchema {
+  return typeof value === 'object' && value !== null && 'kind' in value && value.kind === 'schema';
+}
+
 /**
  * The page's calls to the API (screens that need the network: review, administration).
  * Sends the session cookie and, on a state-changing call, the CSRF token; a 401 marks the
  * session as needing a sign-in on every open page.
+ *
+ * With a schema (src/domain/api/), the answer is parsed by it: typed from the contract, and an
+ * answer that strays from it is an ApiError « Réponse inattendue du serveur … », never a screen
+ * reading a field that is not there. A 204 answers undefined. `api<T>(path, options)` without a
+ * schema is the older form, still used by screens not yet switched over.
  */
-export async function api<T>(path: string, { method = 'GET', body, signal }: ApiOptions = {}): Promise<T> {
+export function api<S extends v.GenericSchema>(path: string, schema: S, options?: ApiOptions): Promise<v.InferOutput<S>>;
+/** @deprecated Pass the answer's schema from src/domain/api/ instead of a type. */
+export function api<T>(path: string, options?: ApiOptions): Promise<T>;
+export async function api(path: string, schemaOrOptions?: v.GenericSchema | ApiOptions, maybeOptions?: ApiOptions): Promise<unknown> {
+  const schema = isSchema(schemaOrOptions) ? schemaOrOptions : undefined;
+  const options = (isSchema(schemaOrOptions) ? maybeOptions : schemaOrOptions) ?? {};
+  const { status, payload } = await fetchAnswer(path, options);
+  if (!schema || status === 204) return payload;
+  const parsed = v.safeParse(schema, payload);
+  if (!parsed.success) throw unexpectedAnswer(path, status, parsed.issues);
+  return parsed.output;
+}
+
+/** The status and JSON body of a successful answer; anything else thrown as an ApiError (or the AbortError). */
+async function fetchAnswer(path: string, { method = 'GET', body, signal }: ApiOptions): Promise<{ status: number; payload: unknown }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const csrf = sessionState.get().session?.info.csrfToken;
@@ -45,9 +75,9 @@ export async function api<T>(path: string, { method = 'GET', body, signal }: Api
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError('Pas de réseau : cet écran a besoin de joindre le serveur.', 0);
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { status: 204, payload: undefined };
   const payload = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-  if (response.ok) return payload as T;
+  if (response.ok) return { status: response.status, payload };
   if (response.status === 401 && sessionState.get().session) {
     await markSignInNeeded(SIGN_IN_NEEDED_MESSAGE);
     announce({ type: 'session-changed' });

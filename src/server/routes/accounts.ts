@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
+import { NEW_TOKEN_FIELDS, NEW_USER_FIELDS, USER_PATCH_FIELDS, type CommunesAnswer, type TokensAnswer, type UsersAnswer } from '../../domain/api/index.ts';
 import { actorOf, type Accounts, type NewUser, type UserPatch } from '../accounts.ts';
 import { requirePrincipal } from '../access/enforce.ts';
 import { mayManageTokensOf } from '../access/scope.ts';
@@ -21,9 +22,6 @@ export interface AccountRoutesOptions {
   failedSignIns: FailedSignIns;
 }
 
-const USER_FIELDS = ['email', 'name', 'password', 'role', 'communes', 'departement'] as const;
-const PATCH_FIELDS = ['name', 'password', 'role', 'communes', 'departement', 'disabled'] as const;
-const TOKEN_FIELDS = ['name', 'password', 'days', 'userId'] as const;
 
 export const TOKEN_MESSAGES = {
   byToken: 'Un jeton d’API ne peut pas créer de jeton : créez-le depuis une session ouverte dans le navigateur (avec votre mot de passe) ou par « npm run admin -- add-token »',
@@ -37,17 +35,17 @@ export const TOKEN_MESSAGES = {
  */
 export function registerAccountRoutes(app: FastifyInstance, { accounts, communes, store, security, failedSignIns }: AccountRoutesOptions): void {
   // ---- users (admin only, by the route table)
-  app.get('/api/v1/users', async () => ({ users: await accounts.listUsers() }));
+  app.get('/api/v1/users', async () => ({ users: await accounts.listUsers() }) satisfies UsersAnswer);
 
   app.post('/api/v1/users', async (request, reply) => {
-    const body = fieldsOnly(request.body, USER_FIELDS);
+    const body = fieldsOnly(request.body, NEW_USER_FIELDS);
     const actor = actorOf(requirePrincipal(request).user);
     // The admin chose the password: its owner must replace it at first sign-in.
     return reply.code(201).send(await accounts.createUser({ ...(body as unknown as NewUser), provisional: true }, actor));
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request) => {
-    const body = fieldsOnly(request.body, PATCH_FIELDS);
+    const body = fieldsOnly(request.body, USER_PATCH_FIELDS);
     return accounts.updateUser(request.params.id, body as UserPatch, actorOf(requirePrincipal(request).user));
   });
 
@@ -65,7 +63,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
     const user = requirePrincipal(request).user;
     const userId = singleValued(request.query as Record<string, string | string[]>, ['userId']).userId ?? user.id;
     if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur voit les jetons des autres comptes');
-    return { tokens: await accounts.listTokens(userId) };
+    return { tokens: await accounts.listTokens(userId) } satisfies TokensAnswer;
   });
 
   // A token is made from a browser session that confirms its own password (checked and
@@ -75,7 +73,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   app.post('/api/v1/tokens', async (request, reply) => {
     const { user, via } = requirePrincipal(request);
     if (via !== 'session') throw new HttpError(403, TOKEN_MESSAGES.byToken);
-    const body = fieldsOnly(request.body, TOKEN_FIELDS);
+    const body = fieldsOnly(request.body, NEW_TOKEN_FIELDS);
     const userId = body.userId ?? user.id;
     if (typeof userId !== 'string') throw badRequest('« userId » doit être un texte');
     if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur crée des jetons pour un autre compte');
@@ -107,7 +105,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
       throw badRequest(`departement=« ${params.departement} » : département inconnu (ex. 34, 2A, 971).`);
     }
     const limit = params.limit === undefined ? 20 : parseLimit(params.limit, 20, 100);
-    return { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) };
+    return { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) } satisfies CommunesAnswer;
   });
 
   // ---- audit log (admin)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
+import type { CampaignAgentsAnswer, CampaignsAnswer } from '../../domain/api/index.ts';
 import type { CommuneRef } from '../../domain/account.ts';
 import {
   CampaignDraftSchema,
@@ -117,7 +118,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     const known = new Map<string, CampaignAgent | null>();
     const campaigns: CampaignView[] = [];
     for (const campaign of list) campaigns.push(await view(campaign, known));
-    return { campaigns };
+    return { campaigns } satisfies CampaignsAnswer;
   });
 
   app.post('/api/v1/campaigns', async (request, reply) => {
@@ -215,6 +216,6 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
       .filter((account) => account.role === 'agent' && !account.disabled && account.communes.includes(commune.code))
       .map(({ id, name, email }) => ({ id, name, email }))
       .sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.email.localeCompare(b.email));
-    return { agents };
+    return { agents } satisfies CampaignAgentsAnswer;
   });
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { readingFeature, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
-import { createReadingSchema, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
+import type { ReadingUploadAnswer, ReadingWarning, RejectedItem } from '../../domain/api/index.ts';
+import { MAX_READINGS_PER_REQUEST } from '../../domain/api/readings.ts';
+import { createReadingSchema, validateReading, type Reading } from '../../domain/reading.ts';
 import { requirePrincipal } from '../access/enforce.ts';
 import { placeReading, readingScope } from '../access/scope.ts';
 import type { Communes, PlaceMethod } from '../communes/communes.ts';
@@ -23,39 +25,15 @@ import type { CampaignStore } from '../storage/campaign-store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
 import { cursorRefused, parseBbox, parseLimit, singleValued } from './query.ts';
 
-export const MAX_READINGS_PER_REQUEST = 500;
+export { MAX_READINGS_PER_REQUEST };
 export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 5000;
 
 const CONFLICT_MESSAGE = "Un autre relevé porte déjà cet identifiant ; rien n'a été écrasé";
 const RESIDENT_MESSAGE = 'Les signalements d’habitants passent par /api/v1/reports';
 
-interface RejectedReading {
-  /** The id the item carried, when it had a string one: the phone finds its reading by it. */
-  id: string | null;
-  /** Position in the request's `readings`, for items whose id is missing or repeated. */
-  index: number;
-  code: 'invalid' | 'conflict';
-  errors: FieldError[];
-}
-
-/** A reading kept, but not quite as sent (its campaign link dropped). */
-interface ReadingWarning {
-  id: string;
-  index: number;
-  field: 'campaignId';
-  message: string;
-}
-
-interface UploadResponse {
-  accepted: string[];
-  duplicates: string[];
-  rejected: RejectedReading[];
-  /** Ids of the accepted readings that lie outside the sending agent's communes. */
-  outsideCommunes: string[];
-  /** Accepted or duplicate readings stored without the campaign they named (one the sender does not see). */
-  warnings: ReadingWarning[];
-}
+/** The server always says why: `code` is never left out. */
+type RejectedReading = RejectedItem & { code: 'invalid' | 'conflict' };
 
 export interface ReadingRoutesOptions {
   store: ReadingStore & Pick<CampaignStore, 'campaignById'>;
@@ -132,7 +110,7 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
     const warnings: ReadingWarning[] = valid.flatMap(({ index, reading }, i) =>
       links[i]!.dropped && stored.outcomes[i] !== 'conflict' ? [{ id: reading.id, index, field: 'campaignId' as const, message: CAMPAIGN_LINK_DROPPED }] : [],
     );
-    const response: UploadResponse = { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings };
+    const response: ReadingUploadAnswer = { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings };
     return response;
   });
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { FullReportFeature, PublicReportFeature, RejectedItem, ReportsAnswer, UploadAnswer } from '../../domain/api/index.ts';
 import { PUBLIC_PRECISION_M, createReportSchema, validateReport, type Report } from '../../domain/report.ts';
 import { publicCell, publicHour, publicHourBounds, publicSearchBox } from '../../domain/report-public.ts';
-import type { FieldError } from '../../domain/reading.ts';
-import type { Bbox, FeatureCollection, PointFeature } from '../../domain/geojson.ts';
+import type { Bbox } from '../../domain/geojson.ts';
 import type { Accounts } from '../accounts.ts';
 import { actorOf } from '../accounts.ts';
 import { requirePrincipal } from '../access/enforce.ts';
 import { hiddenReportsVisibleTo, mayModerateReport, seesReportInFull } from '../access/scope.ts';
-import type { Communes, PlaceMethod } from '../communes/communes.ts';
+import type { Communes } from '../communes/communes.ts';
 import type { SecuritySettings } from '../config.ts';
 import { routeRateLimit } from '../security.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
@@ -21,12 +21,7 @@ export const MAX_REPORTS_PER_REQUEST = 50;
 export const REPORTS_BODY_LIMIT = 64 * 1024;
 const MAX_REASON_LENGTH = 300;
 
-interface RejectedReport {
-  id: string | null;
-  index: number;
-  code: 'invalid';
-  errors: FieldError[];
-}
+type RejectedReport = RejectedItem & { code: 'invalid' };
 
 export interface ReportRoutesOptions {
   store: Store;
@@ -34,30 +29,6 @@ export interface ReportRoutesOptions {
   communes: Communes;
   accounts: Accounts;
   security: SecuritySettings;
-}
-
-/** Everything a reviewer sees of a report. */
-export type FullReportProperties = Report & {
-  commune: string | null;
-  departement: string | null;
-  /** How the server placed it: by a commune's outline, at the nearest centre (approximate), or in its département only. */
-  placement: PlaceMethod | null;
-  receivedAt: string;
-  hidden: boolean;
-  hiddenReason: string | null;
-  repeats: number;
-};
-
-/** What anyone else sees: the position snapped to a 200 m grid, the hour, no note. */
-export interface PublicReportProperties {
-  id: string;
-  reportedAt: string;
-  operator: Report['operator'];
-  problem: Report['problem'];
-  setting: Report['setting'];
-  commune: string | null;
-  repeats: number;
-  precisionM: number;
 }
 
 /**
@@ -100,7 +71,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
       // Whether a report was stored, collapsed into a repeat or already there (a retry) is not
       // said: the answer would tell a prober where a report lies (issue 14). Every valid
       // report is the server's now; `duplicates` stays, always empty, for clients that read it.
-      return { accepted: valid.map((r) => r.id), duplicates: [], rejected };
+      return { accepted: valid.map((r) => r.id), duplicates: [], rejected } satisfies UploadAnswer;
     },
   );
 
@@ -138,7 +109,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
     }
 
     const features = page.reports.map((stored) => featureOf(stored)!);
-    const collection: FeatureCollection<FullReportProperties | PublicReportProperties> & { nextCursor?: string } = {
+    const collection: ReportsAnswer = {
       type: 'FeatureCollection',
       features,
       ...(page.nextCursor && { nextCursor: page.nextCursor }),
@@ -164,7 +135,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
   });
 }
 
-function fullFeature(stored: StoredReport): PointFeature<FullReportProperties> {
+function fullFeature(stored: StoredReport): FullReportFeature {
   const { report } = stored;
   return {
     type: 'Feature',
@@ -188,7 +159,7 @@ function fullFeature(stored: StoredReport): PointFeature<FullReportProperties> {
  * the hour: the commune too is the cell centre's, not the one the exact position was placed in,
  * which near a boundary would tell on which side of it the report lies.
  */
-function publicFeature(stored: StoredReport, communes: Communes): PointFeature<PublicReportProperties> | undefined {
+function publicFeature(stored: StoredReport, communes: Communes): PublicReportFeature | undefined {
   if (stored.hidden) return undefined;
   const { report } = stored;
   const [lon, lat] = coarsen(report.lat, report.lon);

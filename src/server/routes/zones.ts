@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import * as v from 'valibot';
+import { ZONE_DRAFT_FIELDS, ZonePatchSchema, type SuggestionsAnswer, type ZoneAnswer, type ZonesAnswer } from '../../domain/api/index.ts';
 import { cellCover, type CellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { suggestZones } from '../../domain/grid/zone-suggestion.ts';
@@ -40,8 +40,7 @@ export interface ZoneRoutesOptions {
   now: () => number;
 }
 
-const DRAFT_FIELDS = ['name', 'cells', 'need', 'needDetail', 'notes'] as const;
-const ZonePatchSchema = v.partial(ZoneDraftSchema);
+const DRAFT_FIELDS = ZONE_DRAFT_FIELDS;
 
 export const ZONE_NOT_FOUND = 'Aucune zone ne porte cet identifiant';
 export const ZONE_OUT_OF_SCOPE = 'Cette zone est hors de votre département';
@@ -156,7 +155,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
   app.get('/api/v1/zones', async (request) => {
     const query = departementQuery(request.query as Record<string, string | string[]>);
     const scope = zoneDepartement(requirePrincipal(request).user, query.departement, false);
-    return { zones: await store.listZones(scope.departement) };
+    return { zones: await store.listZones(scope.departement) } satisfies ZonesAnswer;
   });
 
   app.post('/api/v1/zones', async (request, reply) => {
@@ -191,7 +190,8 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       cells: zone.cells.length,
       need: zone.need,
     });
-    return reply.code(201).send(await store.zoneById(zone.id));
+    const created: ZoneAnswer | undefined = await store.zoneById(zone.id);
+    return reply.code(201).send(created);
   });
 
   app.get('/api/v1/zones/suggestions', async (request) => {
@@ -212,9 +212,9 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     const unfiled = judgeInBbox(coverage, view.filter, options, view.bbox).filter((cell) => filed.find(cell.ref) === undefined);
     const suggestions = suggestZones(unfiled).map((suggested) => ({
       ...suggested,
-      zone: suggested.grise === 0 ? 'zone-blanche' : suggested.blanche === 0 ? 'zone-grise' : 'mixte',
+      zone: suggested.grise === 0 ? ('zone-blanche' as const) : suggested.blanche === 0 ? ('zone-grise' as const) : ('mixte' as const),
     }));
-    return { suggestions };
+    return { suggestions } satisfies SuggestionsAnswer;
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => zoneFor(request.params.id, requirePrincipal(request).user));

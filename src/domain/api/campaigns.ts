@@ -1,0 +1,52 @@
+import * as v from 'valibot';
+import { CampaignDraftSchema, CampaignPatchSchema, type CampaignView } from '../campaign.ts';
+import { OPERATORS } from '../operators.ts';
+import { TECHNOLOGIES } from '../signal.ts';
+
+/** POST /api/v1/campaigns and PATCH /api/v1/campaigns/:id (campaign.ts holds their checks). */
+export { CampaignDraftSchema, CampaignPatchSchema };
+
+export const CampaignAgentSchema = v.object({ id: v.string(), name: v.string(), email: v.string() });
+export type CampaignAgentAnswer = v.InferOutput<typeof CampaignAgentSchema>;
+
+/** GET /api/v1/campaigns/:id (and each of the list): a campaign with its agents' names. */
+export const CampaignAnswerSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  communeInsee: v.string(),
+  communeName: v.string(),
+  departement: v.string(),
+  startsOn: v.string(),
+  endsOn: v.string(),
+  operators: v.array(v.picklist(OPERATORS)),
+  testNumber: v.optional(v.string()),
+  agentIds: v.array(v.string()),
+  createdBy: v.string(),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+  agents: v.array(CampaignAgentSchema),
+});
+export type CampaignAnswer = v.InferOutput<typeof CampaignAnswerSchema>;
+
+// campaign.ts's CampaignView is what the routes build: it must stay this shape.
+true satisfies CampaignView extends CampaignAnswer ? true : false;
+
+/** GET /api/v1/campaigns */
+export const CampaignsAnswerSchema = v.object({ campaigns: v.array(CampaignAnswerSchema) });
+export type CampaignsAnswer = v.InferOutput<typeof CampaignsAnswerSchema>;
+
+/** GET /api/v1/campaigns/:id/progress */
+export const CampaignProgressAnswerSchema = v.object({
+  campaignId: v.string(),
+  readings: v.number(),
+  byOperator: v.record(v.picklist(OPERATORS), v.number()),
+  byTechnology: v.record(v.picklist(TECHNOLOGIES), v.number()),
+  cells: v.array(v.looseObject({ cellId: v.string() })),
+  tracks: v.number(),
+  lastReadingAt: v.optional(v.string()),
+});
+export type CampaignProgressAnswer = v.InferOutput<typeof CampaignProgressAnswerSchema>;
+
+/** GET /api/v1/campaign-agents?commune= */
+export const CampaignAgentsAnswerSchema = v.object({ agents: v.array(CampaignAgentSchema) });
+export type CampaignAgentsAnswer = v.InferOutput<typeof CampaignAgentsAnswerSchema>;

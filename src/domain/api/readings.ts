@@ -1,0 +1,48 @@
+import * as v from 'valibot';
+import { OPERATORS } from '../operators.ts';
+import { TECHNOLOGIES } from '../signal.ts';
+import { featureCollectionSchema, featureSchema, PointGeometrySchema, UploadAnswerSchema } from './common.ts';
+
+/** POST /api/v1/readings: the body (each reading is checked alone, by reading.ts's schema). */
+export const READINGS_BODY_SHAPE = '{"readings": [ … ]} avec 1 à 500 relevés';
+export const MAX_READINGS_PER_REQUEST = 500;
+
+/** A reading kept, but not quite as sent (its campaign link dropped). */
+export const ReadingWarningSchema = v.object({ id: v.string(), index: v.number(), field: v.literal('campaignId'), message: v.string() });
+export type ReadingWarning = v.InferOutput<typeof ReadingWarningSchema>;
+
+/** POST /api/v1/readings: the upload answer, plus what only readings have. */
+export const ReadingUploadAnswerSchema = v.object({
+  ...UploadAnswerSchema.entries,
+  /** Ids of the accepted readings that lie outside the sending agent's communes. */
+  outsideCommunes: v.array(v.string()),
+  /** Accepted or duplicate readings stored without the campaign they named (one the sender does not see). */
+  warnings: v.array(ReadingWarningSchema),
+});
+export type ReadingUploadAnswer = v.InferOutput<typeof ReadingUploadAnswerSchema>;
+
+/** What GET /api/v1/readings and /cells/:id/readings say of each reading: the reading, its level and where it was placed; never who sent it. */
+export const ReadingPropertiesAnswerSchema = v.looseObject({
+  id: v.string(),
+  recordedAt: v.string(),
+  lat: v.number(),
+  lon: v.number(),
+  operator: v.picklist(OPERATORS),
+  technology: v.picklist(TECHNOLOGIES),
+  commune: v.nullable(v.string()),
+  outsideCommunes: v.boolean(),
+});
+
+export const ReadingFeatureSchema = featureSchema(PointGeometrySchema, ReadingPropertiesAnswerSchema);
+export const ReadingsAnswerSchema = featureCollectionSchema(ReadingFeatureSchema);
+export type ReadingsAnswer = v.InferOutput<typeof ReadingsAnswerSchema>;
+
+/** GET /api/v1/readings below zoom 13: clusters of every matching reading, in one answer. */
+export const ReadingClustersAnswerSchema = v.object({
+  type: v.literal('FeatureCollection'),
+  clustered: v.literal(true),
+  features: v.array(featureSchema(PointGeometrySchema, v.looseObject({}))),
+});
+
+/** Either answer of GET /api/v1/readings. */
+export const ReadingsOrClustersAnswerSchema = v.union([ReadingClustersAnswerSchema, ReadingsAnswerSchema]);
