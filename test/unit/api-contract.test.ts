@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ZonesAnswerSchema } from '../../src/domain/api/index.ts';
+import { api, ApiError } from '../../src/app/shell/api.ts';
+
+function answering(status: number, body?: unknown): void {
+  vi.stubGlobal('fetch', async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('api(path, schema): the page parses what it receives by the contract', () => {
+  it('answers the parsed body, without fields the contract does not know', async () => {
+    answering(200, { zones: [], added: 'plus tard' });
+    expect(await api('/api/v1/zones', ZonesAnswerSchema)).toEqual({ zones: [] });
+  });
+
+  it('refuses an answer that strays from it with a French message naming the field', async () => {
+    answering(200, { zones: [{ id: 'z1' }] });
+    const refused = api('/api/v1/zones', ZonesAnswerSchema);
+    await expect(refused).rejects.toBeInstanceOf(ApiError);
+    await expect(refused).rejects.toThrow(/^Réponse inattendue du serveur \(\/api\/v1\/zones, champ « zones\.0\.departement »/);
+  });
+
+  it('still answers undefined for a 204, and the server’s refusal as an ApiError', async () => {
+    answering(204);
+    expect(await api('/api/v1/zones/z1', ZonesAnswerSchema, { method: 'DELETE' })).toBeUndefined();
+    answering(403, { error: 'Cette zone est hors de votre département' });
+    await expect(api('/api/v1/zones/z1', ZonesAnswerSchema)).rejects.toMatchObject({ status: 403, message: 'Cette zone est hors de votre département' });
+  });
+});
