@@ -22,6 +22,7 @@ function reportFeature(id: string, note: string, minutesAgo: number) {
       note,
       commune: '34261',
       departement: '34',
+      placement: 'outline',
       hidden: false,
       hiddenReason: null,
       repeats: 0,

@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { apiErrorOf, useApi } from '../shell/use-api.ts';
+import { UsersAnswerSchema } from '../../domain/api/users.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { useTitle } from '../shell/use-title.ts';
-import type { AdminUser } from './admin-user.ts';
 import { ProvisionalPasswordField } from './ProvisionalPasswordField.tsx';
 import { ScopeFields, scopeBody, scopeProblem, type Scope } from './ScopeFields.tsx';
 import { TokensPanel } from './TokensPanel.tsx';
@@ -19,7 +19,7 @@ import { UserItem } from './UserItem.tsx';
 export function AdminScreen() {
   useTitle('Administration');
   const ownId = useStore(sessionState).session?.info.user.id;
-  const list = useApi<{ users: AdminUser[] }>('/api/v1/users');
+  const list = useApi('/api/v1/users', UsersAnswerSchema);
   const users = list.data?.users;
   const load = list.reload;
   // What an action on an account says (the list's own failure is `list.error`).

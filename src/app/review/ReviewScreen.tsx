@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { FeatureCollection, PointFeature } from '../../domain/geojson.ts';
+import type { PointFeature } from '../../domain/geojson.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
 import { PROBLEM_LABELS, type Report } from '../../domain/report.ts';
 import { formatTime } from '../format.ts';
@@ -9,6 +9,7 @@ import { useStore } from '../shell/tiny-store.ts';
 import { apiErrorOf, useApi } from '../shell/use-api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import type { SessionInfo } from '../../domain/account.ts';
+import { ReportsAnswerSchema, type ReportsAnswer } from '../../domain/api/reports.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { cellAt } from '../../domain/grid/cell-id.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
@@ -43,7 +44,7 @@ export function ReviewScreen() {
   // The page asked for: the newest (« Actualiser ») or the one after a cursor (« plus anciens »).
   // One request at a time: asking for one aborts the other, so a late page never lands on a fresh list.
   const [after, setAfter] = useState<string>();
-  const page = useApi<ReportsPage>(`/api/v1/reports?limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`);
+  const page = useApi(`/api/v1/reports?limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`, ReportsAnswerSchema);
   const [reports, setReports] = useState<ReviewedReport[]>();
   const [cursor, setCursor] = useState<string>();
 
@@ -84,13 +85,10 @@ export function ReviewScreen() {
   );
 }
 
-type ReportsPage = FeatureCollection<object> & { nextCursor?: string };
-
 /** The page's reports the user reviews: the département's (every one for an admin). */
-function reviewedOf(page: ReportsPage, user: SessionInfo['user'] | undefined): ReviewedReport[] {
+function reviewedOf(page: ReportsAnswer, user: SessionInfo['user'] | undefined): ReviewedReport[] {
   return page.features
-    .map((feature: PointFeature<object>) => feature.properties)
-    .filter(isReviewed)
+    .flatMap(({ properties }): ReviewedReport[] => (isReviewed(properties) ? [properties] : []))
     .filter((report) => user?.role === 'admin' || report.departement === user?.departement);
 }
 

@@ -3,9 +3,6 @@ import * as v from 'valibot';
 import { api, ApiError } from './api.ts';
 import { RequestSlot } from './request-slot.ts';
 
-/** An answer's schema (src/domain/api/): the answer is parsed with it, and typed by it. */
-export type AnswerSchema<T> = v.GenericSchema<unknown, T>;
-
 export interface ApiState<T> {
   /** The last answer of the current path (kept while `reload()` runs, dropped when the path changes). */
   data: T | undefined;
@@ -19,9 +16,13 @@ export interface ApiState<T> {
 /**
  * What a screen shows from the API: fetches `path` (none while it is `null`), again when the
  * path or `deps` change and on `reload()`, aborting the request before and the one under way
- * when the screen goes. A late answer never overwrites a newer one.
+ * when the screen goes. A late answer never overwrites a newer one. With the answer's schema
+ * (src/domain/api/), `api()` parses the answer with it and `data` is typed by it.
  */
-export function useApi<T>(path: string | null, schema?: AnswerSchema<T>, deps: readonly unknown[] = []): ApiState<T> {
+export function useApi<S extends v.GenericSchema>(path: string | null, schema: S, deps?: readonly unknown[]): ApiState<v.InferOutput<S>>;
+/** @deprecated Pass the answer's schema from src/domain/api/ instead of a type. */
+export function useApi<T>(path: string | null, schema?: undefined, deps?: readonly unknown[]): ApiState<T>;
+export function useApi<T>(path: string | null, schema?: v.GenericSchema, deps: readonly unknown[] = []): ApiState<T> {
   const slot = useRef(new RequestSlot());
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: path !== null });
   const [reloads, setReloads] = useState(0);
@@ -43,10 +44,7 @@ export function useApi<T>(path: string | null, schema?: AnswerSchema<T>, deps: r
     if (path === null) return;
     setState((was) => ({ ...was, error: undefined, loading: true }));
     slot.current.run(
-      async (signal) => {
-        const answer = await api<unknown>(path, { signal });
-        return schema ? v.parse(schema, answer) : (answer as T);
-      },
+      (signal) => (schema ? api(path, schema, { signal }) : api<T>(path, { signal })) as Promise<T>,
       (outcome) => {
         setState('data' in outcome ? { data: outcome.data, loading: false } : (was) => ({ ...was, error: apiErrorOf(outcome.error), loading: false }));
         release();
@@ -65,9 +63,8 @@ export function useApi<T>(path: string | null, schema?: AnswerSchema<T>, deps: r
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
-/** Any failure as the French message a person can act on. */
+/** Any failure as the French message a person can act on (`api()` throws ApiErrors; anything else is a fault of the page). */
 export function apiErrorOf(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof v.ValiError) return new ApiError('Le serveur a répondu dans une forme que cette version de l’application ne comprend pas. Rechargez la page.', 0);
   return new ApiError('Le serveur n’a pas pu être joint correctement. Réessayez.', 0);
 }

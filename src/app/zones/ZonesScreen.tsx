@@ -6,7 +6,8 @@ import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { DossierPage } from './DossierPage.tsx';
 import { ZoneEditForm } from './ZoneEditForm.tsx';
-import { moveZone, zoneFileUrl, zonesOf, ZONES_PATH, type ZonesAnswer } from './zones-api.ts';
+import { ZonesAnswerSchema } from '../../domain/api/zones.ts';
+import { moveZone, zoneFileUrl, ZONES_PATH } from './zones-api.ts';
 import { useApi } from '../shell/use-api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { formatRoute, hrefTo } from '../shell/routes.ts';
@@ -24,11 +25,11 @@ function ZonesList() {
   useTitle('Zones candidates');
   const { session } = useStore(sessionState);
   const user = session?.info.user;
-  const answer = useApi<ZonesAnswer>(ZONES_PATH);
+  const answer = useApi(ZONES_PATH, ZonesAnswerSchema);
   // A copy the items update as the server answers their changes, until the next load.
   const [zones, setZones] = useState<Zone[]>();
   useEffect(() => {
-    if (answer.data) setZones(zonesOf(answer.data));
+    if (answer.data) setZones(answer.data.zones);
   }, [answer.data]);
   const [status, setStatus] = useState<ZoneStatus | ''>('');
   const { loading, reload: load } = answer;

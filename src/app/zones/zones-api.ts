@@ -4,8 +4,8 @@ import { api } from '../shell/api.ts';
 /** The zone routes of issue 4. Zones live on the server only: every reviewer of the département sees the same. */
 
 export const ZONES_PATH = '/api/v1/zones';
-export type ZonesAnswer = { zones: Zone[] } | Zone[];
-export const zonesOf = (answer: ZonesAnswer): Zone[] => (Array.isArray(answer) ? answer : answer.zones);
+type ZonesAnswer = { zones: Zone[] } | Zone[];
+const zonesOf = (answer: ZonesAnswer): Zone[] => (Array.isArray(answer) ? answer : answer.zones);
 
 export function listZones(signal?: AbortSignal): Promise<Zone[]> {
   return api<ZonesAnswer>(ZONES_PATH, { ...(signal && { signal }) }).then(zonesOf);
