@@ -11,6 +11,7 @@ import {
   type TestServer,
   type TestUser,
 } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 const EXPIRED = 'Session expirée : reconnectez-vous pour envoyer vos relevés';
 
@@ -25,7 +26,7 @@ describe('accounts in the offline loop', () => {
     const page = await openSignedIn(phone.context, server.url, agent);
     const other = await openInstalled(phone.context, server.url);
     await other.getByRole('button', { name: 'Se déconnecter' }).waitFor();
-    await expect(page.getByText('Camille Agent').first().isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByText('Camille Agent').first().isVisible()).toBe(true);
 
     await phone.context.setOffline(true);
     await page.bringToFront();
@@ -42,11 +43,11 @@ describe('accounts in the offline loop', () => {
       await tab.getByRole('alert').getByText(EXPIRED).waitFor();
       await syncBar(tab).getByText('2 relevés en attente').waitFor();
     }
-    await expect(syncBar(page).getByRole('button', { name: 'Envoyer maintenant' }).isDisabled()).resolves.toBe(true);
+    await eventually(() => syncBar(page).getByRole('button', { name: 'Envoyer maintenant' }).isDisabled()).toBe(true);
     expect(await server.storedReadings()).toEqual([]);
     expect((await deviceReadingIds(page)).sort()).toEqual(recorded);
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
-    await expect(page.locator('[data-state="pending"]').count()).resolves.toBe(2);
+    await eventually(() => page.locator('[data-state="pending"]').count()).toBe(2);
     // The agent can still record while asked to sign in.
     await recordReading(page, { bars: '4' });
     const allRecorded = (await deviceReadingIds(page)).sort();
@@ -57,7 +58,7 @@ describe('accounts in the offline loop', () => {
     await signInThroughPage(page, agent);
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     await syncBar(other).getByText('Aucun relevé en attente').waitFor();
-    await expect(other.getByText(EXPIRED).count()).resolves.toBe(0);
+    await eventually(() => other.getByText(EXPIRED).count()).toBe(0);
 
     const stored = await server.storedReadings();
     expect(stored.map((r) => r.id).sort()).toEqual(allRecorded);
@@ -82,10 +83,10 @@ describe('accounts in the offline loop', () => {
     const reopened = await context.newPage();
     await reopened.goto(server.url);
     await reopened.getByRole('heading', { name: 'Nouveau relevé' }).waitFor();
-    await expect(reopened.getByText('Camille Agent').first().isVisible()).resolves.toBe(true);
+    await eventually(() => reopened.getByText('Camille Agent').first().isVisible()).toBe(true);
     await recordReading(reopened, { bars: '2' });
     await syncBar(reopened).getByText('1 relevé en attente').waitFor();
-    await expect(reopened.getByText(EXPIRED).count()).resolves.toBe(0);
+    await eventually(() => reopened.getByText(EXPIRED).count()).toBe(0);
   });
 
   it('signing out keeps unsent readings on the device; they leave with their author’s next sign-in', async () => {

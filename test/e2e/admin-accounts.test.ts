@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockingViolations } from './axe.ts';
 import { createUser, launchPhone, openInstalled, openSignedIn, recordReading, signInThroughPage, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /**
  * The admin's account screens (issue 15): an agent's communes edited through the commune
@@ -41,7 +42,7 @@ describe('accounts administered from the screens', () => {
     // Nothing the server refuses an admin on their own account is offered.
     await own.getByText('C’est votre compte').waitFor();
     for (const refused of ['Désactiver', 'Réinitialiser le mot de passe', 'Révoquer les sessions et jetons']) {
-      await expect(own.getByRole('button', { name: refused }).count()).resolves.toBe(0);
+      await eventually(() => own.getByRole('button', { name: refused }).count()).toBe(0);
     }
     expect(await blockingViolations(page)).toEqual([]);
 
@@ -54,22 +55,22 @@ describe('accounts administered from the screens', () => {
     await page.keyboard.type('Montpel');
     const listbox = form.getByRole('listbox');
     await listbox.getByRole('option', { name: 'Montpellier (34172)' }).waitFor();
-    await expect(combobox.getAttribute('aria-expanded')).resolves.toBe('true');
+    await eventually(() => combobox.getAttribute('aria-expanded')).toBe('true');
     expect(await blockingViolations(page)).toEqual([]);
     await page.keyboard.press('ArrowDown');
     const active = await combobox.getAttribute('aria-activedescendant');
-    await expect(page.locator(`#${active}`).textContent()).resolves.toBe('Montpellier (34172)');
-    await expect(page.locator(`#${active}`).getAttribute('aria-selected')).resolves.toBe('true');
+    await eventually(() => page.locator(`#${active}`).textContent()).toBe('Montpellier (34172)');
+    await eventually(() => page.locator(`#${active}`).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Enter');
     await form.getByRole('list', { name: 'Communes choisies' }).getByText('Montpellier (34172)').waitFor();
-    await expect(combobox.inputValue()).resolves.toBe('');
+    await eventually(() => combobox.inputValue()).toBe('');
     // Escape closes a list that a new search opened, without picking.
     await page.keyboard.type('Agde');
     await listbox.getByRole('option', { name: 'Agde (34003)' }).waitFor();
     await page.keyboard.press('Escape');
-    await expect(combobox.getAttribute('aria-expanded')).resolves.toBe('false');
+    await eventually(() => combobox.getAttribute('aria-expanded')).toBe('false');
     await page.keyboard.press('Escape');
-    await expect(combobox.inputValue()).resolves.toBe('');
+    await eventually(() => combobox.inputValue()).toBe('');
     await form.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByRole('status').getByText(`Compte de ${agent.email} enregistré.`).waitFor();
     await expect(server.store.userById(agent.id).then((user) => user?.communes)).resolves.toEqual(['34261', '34172']);
@@ -88,7 +89,7 @@ describe('accounts administered from the screens', () => {
     const field = await openInstalled(phone.context, server.url);
     await signInThroughPage(field, { ...agent, password: provisional });
     await field.getByRole('heading', { name: 'Choisissez votre mot de passe' }).waitFor();
-    await expect(field.getByRole('navigation').count()).resolves.toBe(0);
+    await eventually(() => field.getByRole('navigation').count()).toBe(0);
     expect(await blockingViolations(field)).toEqual([]);
     const chosen = 'mon mot de passe à moi 2026';
     await field.getByLabel('Mot de passe provisoire').fill(provisional);
@@ -116,6 +117,6 @@ describe('accounts administered from the screens', () => {
     await field.getByLabel('Mot de passe actuel').fill(chosen);
     await field.getByRole('button', { name: 'Changer mon mot de passe' }).click();
     await field.getByRole('status').getByText('Mot de passe changé.', { exact: false }).waitFor();
-    await expect(field.getByRole('button', { name: 'Se déconnecter' }).isVisible()).resolves.toBe(true);
+    await eventually(() => field.getByRole('button', { name: 'Se déconnecter' }).isVisible()).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createUser, deviceReadingIds, openSignedIn, recordReading, syncBar, useServerWithPhones, type ServerWithPhones, type TestServer } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** Six readings of June 2025 around Saint-Guilhem-le-Désert. */
 const TOWER_COLLECTOR = fileURLToPath(new URL('../fixtures/tower-collector.csv', import.meta.url));
@@ -33,9 +34,9 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     await office.getByRole('link', { name: 'Nouvelle campagne' }).click();
     await office.getByLabel('Commune (nom ou code INSEE)').fill('Saint-Guilhem');
     await office.getByRole('listbox', { name: 'Communes proposées' }).getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
-    expect(await office.getByLabel('Nom de la campagne').inputValue()).toBe(CAMPAIGN_NAME);
+    await eventually(() => office.getByLabel('Nom de la campagne').inputValue()).toBe(CAMPAIGN_NAME);
     const operators = office.getByRole('group', { name: 'Opérateurs à mesurer' });
-    for (const operator of ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile']) expect(await operators.getByLabel(operator).isChecked()).toBe(true);
+    for (const operator of ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile']) await eventually(() => operators.getByLabel(operator).isChecked()).toBe(true);
     await office.getByRole('group', { name: 'Agents' }).getByLabel(agent.name).check();
 
     // Checked on the page with the shared schema before anything is sent.
@@ -43,14 +44,14 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     await testNumber.fill('appelez Paul');
     await office.getByRole('button', { name: 'Créer la campagne' }).click();
     await office.locator('#campaign-testNumber-error').getByText(/^Numéro de test invalide/).waitFor();
-    expect(await testNumber.getAttribute('aria-invalid')).toBe('true');
+    await eventually(() => testNumber.getAttribute('aria-invalid')).toBe('true');
     await testNumber.fill('06 12 34 56 78');
     await office.getByRole('button', { name: 'Créer la campagne' }).click();
 
     await campaignItem(office).waitFor();
     await campaignItem(office).getByText('Agents : Camille Agent').waitFor();
     await campaignItem(office).getByText('Opérateurs : Orange, SFR, Bouygues Telecom, Free Mobile').waitFor();
-    expect(await office.getByRole('button', { name: 'Choisir cette campagne' }).count()).toBe(0);
+    await eventually(() => office.getByRole('button', { name: 'Choisir cette campagne' }).count()).toBe(0);
 
     // The agent picks it on the phone.
     const agentPhone = await launch();
@@ -132,7 +133,7 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
     await page.getByLabel(/Fichier de relevés/).setInputFiles(TOWER_COLLECTOR);
     await page.getByRole('region', { name: 'Aperçu de l’import' }).getByText('À importer : 6', { exact: true }).waitFor();
-    expect(await page.getByLabel(`Rattacher à la campagne « ${CAMPAIGN_NAME} »`).isChecked()).toBe(true);
+    await eventually(() => page.getByLabel(`Rattacher à la campagne « ${CAMPAIGN_NAME} »`).isChecked()).toBe(true);
     await page.getByRole('status').filter({ hasText: '6 relevés hors de la période ou des communes de la campagne : non rattachés.' }).waitFor();
     await page.getByRole('button', { name: 'Importer 6 relevés' }).click();
     await page.getByRole('status').filter({ hasText: /^Import terminé : 6 relevés ajoutés, .*6 relevés hors de la période ou des communes de la campagne : non rattachés\./ }).waitFor();
@@ -170,7 +171,7 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     // Saved, the page shows the campaign's progress: Free Mobile is no longer surveyed.
     await page.getByRole('heading', { name: CAMPAIGN_NAME }).waitFor();
     await page.getByRole('table', { name: 'Relevés par opérateur' }).getByRole('rowheader', { name: 'Bouygues Telecom' }).waitFor();
-    expect(await page.getByRole('table', { name: 'Relevés par opérateur' }).getByRole('rowheader', { name: 'Free Mobile' }).count()).toBe(0);
+    await eventually(() => page.getByRole('table', { name: 'Relevés par opérateur' }).getByRole('rowheader', { name: 'Free Mobile' }).count()).toBe(0);
     const edited = await page.evaluate((id) => fetch(`/api/v1/campaigns/${id}`).then((response) => response.json()), created!.id);
     expect(edited).toMatchObject({ endsOn: created!.startsOn, operators: ['orange', 'sfr', 'bouygues'] });
     expect(edited.testNumber).toBeUndefined();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { deviceReadingIds, openSignedIn, POSITION, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** The one reading the server holds once it arrives. */
 async function arrivedReading(server: TestServer, id: string): Promise<Reading> {
@@ -90,14 +91,14 @@ describe('measured evidence', () => {
     const page = await openSignedIn(phone.context, server.url, agent);
     await page.getByRole('link', { name: 'Relevé', exact: true }).click();
     // No campaign picked: the survey says so and leads to the campaigns.
-    await expect(page.getByRole('link', { name: 'Choisir une campagne' }).getAttribute('href')).resolves.toBe('#campagnes');
+    await eventually(() => page.getByRole('link', { name: 'Choisir une campagne' }).getAttribute('href')).toBe('#campagnes');
 
     await page.getByLabel('Numéro à joindre').fill('06 12 34 56 78');
     const call = page.getByRole('link', { name: 'Lancer le test d’appel' });
-    await expect(call.getAttribute('href')).resolves.toBe('tel:0612345678');
+    await eventually(() => call.getAttribute('href')).toBe('tel:0612345678');
     await call.click();
     await page.getByText('Appel en cours vers 06 12 34 56 78').waitFor();
-    await expect(page.getByText('Restez dehors, téléphone immobile').isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByText('Restez dehors, téléphone immobile').isVisible()).toBe(true);
 
     // The phone reloads the page while the agent is in the dialler: the minute carries on.
     await page.reload();
@@ -106,14 +107,14 @@ describe('measured evidence', () => {
     await page.getByText('Comment s’est passé l’appel ?').waitFor();
     await page.getByRole('button', { name: 'Coupé' }).click();
     await page.getByText(/Test d’appel guidé : coupé après \d+ s/).waitFor();
-    await expect(page.getByRole('combobox', { name: 'Test d’appel' }).inputValue()).resolves.toBe('dropped');
+    await eventually(() => page.getByRole('combobox', { name: 'Test d’appel' }).inputValue()).toBe('dropped');
 
     await page.getByRole('group', { name: 'Opérateur' }).getByText('Orange', { exact: true }).click();
     await page.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
     await page.getByRole('group', { name: 'Barres de réseau' }).getByText('4', { exact: true }).click();
     // Four bars would be TBC; the dropped call caps it at CL.
     await page.getByText('Niveau estimé').getByText('CL', { exact: true }).waitFor();
-    await expect(page.getByText('Niveau estimé').textContent()).resolves.toContain('Couverture limitée (plafonné : test en échec)');
+    await eventually(() => page.getByText('Niveau estimé').textContent()).toContain('Couverture limitée (plafonné : test en échec)');
     await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
     await page.getByRole('status').filter({ hasText: 'Relevé enregistré sur l’appareil (couverture limitée)' }).waitFor();
     const [id] = await deviceReadingIds(page);
@@ -124,7 +125,7 @@ describe('measured evidence', () => {
     expect(stored.callTest?.durationS).toBeLessThan(60);
     expect(Date.parse(stored.callTest!.startedAt)).toBeLessThanOrEqual(Date.parse(stored.recordedAt));
     // The next reading starts without the test: it belonged to that spot.
-    await expect(page.getByRole('combobox', { name: 'Test d’appel' }).inputValue()).resolves.toBe('not-tested');
+    await eventually(() => page.getByRole('combobox', { name: 'Test d’appel' }).inputValue()).toBe('not-tested');
   });
 
   it('records the same spot for the next operator with the first reading’s position', async () => {
@@ -138,7 +139,7 @@ describe('measured evidence', () => {
     await phone.context.setGeolocation({ ...POSITION, latitude: POSITION.latitude + 0.000135, accuracy: 40 });
     const following = page.getByRole('region', { name: 'Même endroit' });
     await following.getByText('Orange ✓').waitFor();
-    await expect(page.getByRole('group', { name: 'Opérateur' }).getByRole('radio', { name: 'SFR' }).isChecked()).resolves.toBe(true);
+    await eventually(() => page.getByRole('group', { name: 'Opérateur' }).getByRole('radio', { name: 'SFR' }).isChecked()).toBe(true);
     await page.getByRole('group', { name: 'Barres de réseau' }).getByText('1', { exact: true }).click();
     await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
     await expect.poll(async () => (await deviceReadingIds(page)).length).toBe(2);
@@ -197,7 +198,7 @@ describe('measured evidence', () => {
     const operators = page.getByRole('group', { name: 'Opérateur' }).getByRole('radio');
     await expect(operators.evaluateAll((radios) => radios.map((radio) => radio.closest('label')?.textContent))).resolves.toEqual(['SFR', 'Orange']);
     await page.getByText('Numéro de test de la campagne : 3179').waitFor();
-    await expect(page.getByRole('link', { name: 'Lancer le test d’appel' }).getAttribute('href')).resolves.toBe('tel:3179');
+    await eventually(() => page.getByRole('link', { name: 'Lancer le test d’appel' }).getAttribute('href')).toBe('tel:3179');
 
     await recordReading(page, { operator: 'SFR' });
     const [id] = await deviceReadingIds(page);

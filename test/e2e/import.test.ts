@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { deviceReadingIds, openSignedIn, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 const TOWER_COLLECTOR = fileURLToPath(new URL('../fixtures/tower-collector.csv', import.meta.url));
 
@@ -21,9 +22,9 @@ describe('importing a measurement app’s log', () => {
     const preview = page.getByRole('region', { name: 'Aperçu de l’import' });
     await preview.getByText('Format reconnu : Tower Collector (CSV)').waitFor();
     for (const line of ['Lignes lues : 17', 'À importer : 6', 'Déjà sur l’appareil : 0', 'En double dans le fichier : 1', 'Refusées : 10']) {
-      await expect(preview.getByText(line, { exact: true }).isVisible(), line).resolves.toBe(true);
+      await eventually(() => preview.getByText(line, { exact: true }).isVisible(), line).toBe(true);
     }
-    await expect(preview.getByText('Ligne 8 : Réseau d’un autre pays (MCC 222) : seuls les réseaux français (208) comptent').isVisible()).resolves.toBe(true);
+    await eventually(() => preview.getByText('Ligne 8 : Réseau d’un autre pays (MCC 222) : seuls les réseaux français (208) comptent').isVisible()).toBe(true);
 
     const [download] = await Promise.all([page.waitForEvent('download'), preview.getByRole('button', { name: 'Télécharger les lignes refusées' }).click()]);
     const refused = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
@@ -55,14 +56,14 @@ describe('importing a measurement app’s log', () => {
     // The same file again: everything is already on the device, nothing is written or sent.
     await fileInput.setInputFiles(TOWER_COLLECTOR);
     await preview.getByText('À importer : 0', { exact: true }).waitFor();
-    await expect(preview.getByText('Déjà sur l’appareil : 6', { exact: true }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Rien de nouveau à importer').isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('button', { name: /^Importer \d/ }).count()).resolves.toBe(0);
+    await eventually(() => preview.getByText('Déjà sur l’appareil : 6', { exact: true }).isVisible()).toBe(true);
+    await eventually(() => page.getByText('Rien de nouveau à importer').isVisible()).toBe(true);
+    await eventually(() => page.getByRole('button', { name: /^Importer \d/ }).count()).toBe(0);
     expect((await deviceReadingIds(page)).sort()).toEqual(imported);
     expect(await server.storedReadings()).toHaveLength(6);
     expect([...server.postedIds].sort()).toEqual(imported);
 
-    await expect(page.getByRole('group', { name: 'Stockage de l’appareil' }).getByText(/^Stockage utilisé : [\d,]+ Mo sur [\d\s,]+ Mo$/).isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByRole('group', { name: 'Stockage de l’appareil' }).getByText(/^Stockage utilisé : [\d,]+ Mo sur [\d\s,]+ Mo$/).isVisible()).toBe(true);
   });
 
   it('exports the device’s readings as GeoJSON and CSV files that import back without duplicates', async () => {
@@ -94,7 +95,7 @@ describe('importing a measurement app’s log', () => {
       await page.getByLabel(/Fichier de relevés/).setInputFiles({ name: path.endsWith('.csv') ? 'export.csv' : 'export.geojson', mimeType: 'application/octet-stream', buffer: await readFile(path) });
       const preview = page.getByRole('region', { name: 'Aperçu de l’import' });
       await preview.getByText('Déjà sur l’appareil : 6', { exact: true }).waitFor();
-      await expect(preview.getByText('À importer : 0', { exact: true }).isVisible()).resolves.toBe(true);
+      await eventually(() => preview.getByText('À importer : 0', { exact: true }).isVisible()).toBe(true);
     }
     expect(await deviceReadingIds(page)).toHaveLength(6);
   });

@@ -6,6 +6,7 @@ import { cellIdAt, formatCellId } from '../../src/domain/grid/cell-id.ts';
 import { createCommuneOutlines } from '../../src/server/communes/outlines.ts';
 import { cellsInOutline, type OutlineGeometry } from '../../src/worker/cells-to-survey.ts';
 import { createUser, launchPhone, openSignedIn, POSITION, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 const CAMPAIGN_NAME = 'Campagne Saint-Guilhem-le-Désert';
 
@@ -189,7 +190,7 @@ describe('the map around the agent: the campaign’s commune, the cells still to
         return map && { zoom: map.zoom, centred: metresBetween(map.centre, HERE) < 15, outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
       }, { message: 'the outline and the shading of every cell, around the agent', timeout: 15_000 })
       .toEqual({ zoom: 16, centred: true, outlineDrawn: true, shadedHere: true, shadedThere: true });
-    expect(await page.locator('.outline-notice').count()).toBe(0);
+    await eventually(() => page.locator('.outline-notice').count()).toBe(0);
 
     // A reading where the agent stands: that cell is no longer to survey, the others still are.
     await recordReading(page);
@@ -216,7 +217,7 @@ describe('the map around the agent: the campaign’s commune, the cells still to
         return map && { outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
       }, { message: 'the outline and the shading from the device’s copies', timeout: 15_000 })
       .toEqual({ outlineDrawn: true, shadedHere: false, shadedThere: true });
-    expect(await page.locator('.outline-notice').count()).toBe(0);
+    await eventually(() => page.locator('.outline-notice').count()).toBe(0);
   });
 
   it('« Me suivre » moves the map with the agent until the agent moves the map by hand', async () => {
@@ -254,7 +255,7 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     await page.mouse.up();
     await expect.poll(pressed).toBe('false');
     await page.getByText('Suivi arrêté : vous avez déplacé la carte. « Me suivre » pour reprendre.').waitFor();
-    expect(await page.getByText('La carte suit votre position.').count()).toBe(0);
+    await eventually(() => page.getByText('La carte suit votre position.').count()).toBe(0);
 
     // Wait for the drag's inertia to end: two readings in a row at the same place.
     let previous: { lat: number; lon: number } | undefined;
@@ -288,6 +289,6 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     await followMe.click();
     await expect.poll(pressed).toBe('true');
     await expect.poll(async () => metresBetween(await mapCentre(page), further), { message: 'centred on the latest position', timeout: 15_000 }).toBeLessThan(15);
-    expect(await page.getByText('Suivi arrêté').count()).toBe(0);
+    await eventually(() => page.getByText('Suivi arrêté').count()).toBe(0);
   });
 });

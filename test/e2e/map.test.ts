@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
 import { insertReadingCrowd, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** Far from the crowd, so that a zoomed-in view holds only them. */
 const LONE_PROBED = { lat: 43.75, lon: 3.4 };
@@ -59,7 +60,7 @@ describe('map', () => {
     await page.getByText('2 relevés du serveur dans la vue').waitFor();
     expect(requested.some((url) => url.includes('LeafletMap'))).toBe(true);
     await expect.poll(() => server.tileRequests).toBeGreaterThan(0);
-    await expect(page.locator('.leaflet-control-attribution').textContent()).resolves.toContain('Tuiles de test');
+    await eventually(() => page.locator('.leaflet-control-attribution').textContent()).toContain('Tuiles de test');
   });
 
   it('lists every reading taken at one spot in one popup, speaks French, keeps its credit readable and its buttons under the header', async () => {
@@ -73,17 +74,17 @@ describe('map', () => {
     await page.getByText('3 relevés du serveur dans la vue.').waitFor();
 
     // Leaflet's own texts, in French.
-    await expect(page.locator('.leaflet-control-zoom-in').getAttribute('title')).resolves.toBe('Zoomer');
-    await expect(page.locator('.leaflet-control-zoom-out').getAttribute('title')).resolves.toBe('Dézoomer');
-    await expect(page.locator('.leaflet-control-attribution a').first().getAttribute('title')).resolves.toBe('Bibliothèque JavaScript de cartes interactives');
+    await eventually(() => page.locator('.leaflet-control-zoom-in').getAttribute('title')).toBe('Zoomer');
+    await eventually(() => page.locator('.leaflet-control-zoom-out').getAttribute('title')).toBe('Dézoomer');
+    await eventually(() => page.locator('.leaflet-control-attribution a').first().getAttribute('title')).toBe('Bibliothèque JavaScript de cartes interactives');
 
     // One tap on the stack lists all three, each once (the device's copy and the server's are one reading).
     const box = (await page.getByRole('region', { name: 'Carte', exact: true }).boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const popup = page.locator('.leaflet-popup-content');
     await popup.getByText('3 relevés à cet endroit').waitFor();
-    for (const operator of ['Orange', 'SFR', 'Free Mobile']) await expect(popup.getByText(`${operator} · 4G (LTE)`).count(), operator).resolves.toBe(1);
-    await expect(page.locator('.leaflet-popup-close-button').getAttribute('aria-label')).resolves.toBe('Fermer');
+    for (const operator of ['Orange', 'SFR', 'Free Mobile']) await eventually(() => popup.getByText(`${operator} · 4G (LTE)`).count(), operator).toBe(1);
+    await eventually(() => page.locator('.leaflet-popup-close-button').getAttribute('aria-label')).toBe('Fermer');
 
     // The credit line reads at 4.5:1 at least, text and links, over whatever tile lies under it.
     const contrasts = await page.locator('.leaflet-control-attribution').evaluate((credit) => {
@@ -130,7 +131,7 @@ describe('map', () => {
 
     // Département scale: every reading of the view, counted on the clusters.
     await expect.poll(() => clusterTotal(page), { timeout: 15_000 }).toBe(CROWD + 4);
-    expect(await page.locator('.reading-cluster').count()).toBeLessThan(400);
+    await eventually(() => page.locator('.reading-cluster').count()).toBeLessThan(400);
     await page.getByText(/^50\s004 relevés du serveur dans la vue, regroupés/).waitFor();
 
     // A filter applies to the next answer; the page stays responsive enough to show it within the poll's bound.
@@ -139,14 +140,14 @@ describe('map', () => {
     await expect.poll(() => clusterTotal(page), { timeout: 5000 }).toBe(CROWD - CROWD / 4 + 4);
     await page.reload();
     await page.getByRole('link', { name: 'Carte' }).click();
-    await expect(page.getByRole('group', { name: 'Opérateurs affichés' }).getByLabel('Orange').isChecked()).resolves.toBe(false);
+    await eventually(() => page.getByRole('group', { name: 'Opérateurs affichés' }).getByLabel('Orange').isChecked()).toBe(false);
     await page.getByRole('group', { name: 'Opérateurs affichés' }).getByLabel('Orange').check();
     await expect.poll(() => clusterTotal(page), { timeout: 5000 }).toBe(CROWD + 4);
 
     // « Me suivre »: the map zooms in on the agent (points now), and moves with them.
     await page.getByRole('button', { name: 'Me suivre' }).click();
     await page.getByText('1 relevé du serveur dans la vue.').waitFor();
-    expect(await page.locator('.reading-cluster').count()).toBe(0);
+    await eventually(() => page.locator('.reading-cluster').count()).toBe(0);
     const box = (await page.getByRole('region', { name: 'Carte', exact: true }).boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const popup = page.locator('.leaflet-popup-content');
@@ -155,6 +156,6 @@ describe('map', () => {
 
     await phone.context.setGeolocation({ latitude: TRIO.lat, longitude: TRIO.lon, accuracy: 15 });
     await page.getByText('3 relevés du serveur dans la vue.').waitFor();
-    await expect(page.getByRole('button', { name: 'Me suivre' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await eventually(() => page.getByRole('button', { name: 'Me suivre' }).getAttribute('aria-pressed')).toBe('true');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { openInstalled, openSignedIn, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 const ZOOM_HINT = 'Zoomez pour placer le point à moins de 100 m';
 
@@ -30,17 +31,17 @@ describe('no GPS: a point placed by hand on the map', () => {
     const page = await openSignedIn(phone.context, server.url, agent);
     await page.getByText('La localisation est refusée').waitFor();
     const save = page.getByRole('button', { name: 'Enregistrer le relevé' });
-    await expect(save.isDisabled()).resolves.toBe(true);
+    await eventually(() => save.isDisabled()).toBe(true);
 
     const map = page.getByRole('application', { name: 'Carte : touchez l’endroit où vous êtes' });
     await map.waitFor();
     // The département's view is too far out: no point yet, the button says why.
     const centre = page.getByRole('button', { name: 'Placer le point au centre de la carte' });
-    await expect(centre.isDisabled()).resolves.toBe(true);
+    await eventually(() => centre.isDisabled()).toBe(true);
     await page.getByText(ZOOM_HINT, { exact: false }).waitFor();
     const taps = await tapUntilPlaced(page, map, /Point placé à la main \(à ± \d+ m près\)/);
     expect(taps).toBeGreaterThan(1);
-    await expect(centre.isEnabled()).resolves.toBe(true);
+    await eventually(() => centre.isEnabled()).toBe(true);
 
     await page.getByRole('group', { name: 'Opérateur' }).getByText('Orange', { exact: true }).click();
     await page.getByRole('group', { name: 'Réseau affiché' }).getByText('Aucun réseau', { exact: true }).click();
@@ -67,7 +68,7 @@ describe('no GPS: a point placed by hand on the map', () => {
     await map.waitFor();
     // Centred on the phone's rough position, the map opens close enough already.
     const centre = page.getByRole('button', { name: 'Placer le point au centre de la carte' });
-    await expect(centre.isEnabled()).resolves.toBe(true);
+    await eventually(() => centre.isEnabled()).toBe(true);
     expect((await centre.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     const zoomOut = page.locator('.pin-map .leaflet-control-zoom-out');
     for (const zoom of [page.locator('.pin-map .leaflet-control-zoom-in'), zoomOut]) {
@@ -77,9 +78,9 @@ describe('no GPS: a point placed by hand on the map', () => {
     // Zoomed out to the département: a tap zooms in there instead of placing a point « à ± 5000 m ».
     for (let i = 0; i < 6; i += 1) await zoomOut.click();
     await page.getByText(ZOOM_HINT, { exact: false }).waitFor();
-    await expect(centre.isDisabled()).resolves.toBe(true);
+    await eventually(() => centre.isDisabled()).toBe(true);
     await map.click();
-    await expect(page.getByText(/Point placé/).isVisible()).resolves.toBe(false);
+    await eventually(() => page.getByText(/Point placé/).isVisible()).toBe(false);
     await tapUntilPlaced(page, map, /Point placé \(à ± \d+ m près\)/);
     const accuracy = Number(/± (\d+) m/.exec((await page.getByText(/Point placé/).textContent())!)![1]);
     expect(accuracy).toBeLessThanOrEqual(100);

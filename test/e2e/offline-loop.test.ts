@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deviceReadingIds, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 // The promise the whole product stands on: opened once with network, the app records with
 // none, survives being closed, and delivers each reading once when the network returns.
@@ -13,13 +14,13 @@ describe('offline survey loop', () => {
   it('installs on first visit: the service worker takes control of the page', async () => {
     const page = await phone.context.newPage();
     await page.goto(server.url);
-    await expect(page.getByRole('heading', { name: 'Couverture' }).isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByRole('heading', { name: 'Couverture' }).isVisible()).toBe(true);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const scriptUrl = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     expect(scriptUrl).toBe(`${server.url}/sw.js`);
     // Without an account, the first screen signs in, and leads residents to their page.
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
-    await expect(page.getByRole('link', { name: 'Signaler une zone sans réseau' }).isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByRole('link', { name: 'Signaler une zone sans réseau' }).isVisible()).toBe(true);
   });
 
   it('shows the app when reloaded in airplane mode', async () => {
@@ -27,7 +28,7 @@ describe('offline survey loop', () => {
     await phone.context.setOffline(true);
     await page.reload();
     await page.getByRole('button', { name: /Enregistrer/ }).waitFor();
-    await expect(page.getByRole('heading', { name: 'Nouveau relevé' }).isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByRole('heading', { name: 'Nouveau relevé' }).isVisible()).toBe(true);
     // Proof that the network really was cut: the API is unreachable.
     await expect(page.evaluate(() => fetch('/api/v1/health').then((r) => r.status))).rejects.toThrow();
   });
@@ -45,7 +46,7 @@ describe('offline survey loop', () => {
     await page.goto(server.url);
     await syncBar(page).getByText('3 relevés en attente').waitFor();
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
-    await expect(page.getByRole('list', { name: 'Relevés' }).locator('[data-state="pending"]').count()).resolves.toBe(3);
+    await eventually(() => page.getByRole('list', { name: 'Relevés' }).locator('[data-state="pending"]').count()).toBe(3);
     expect((await deviceReadingIds(page)).sort()).toEqual(recorded.sort());
     expect(await server.storedReadings()).toEqual([]);
 
@@ -71,6 +72,6 @@ describe('offline survey loop', () => {
     // The `online` event and Background Sync both fire: the second send must find nothing left.
     expect([...server.postedIds].sort()).toEqual(recorded);
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
-    await expect(page.locator('[data-state="sent"]').count()).resolves.toBe(3);
+    await eventually(() => page.locator('[data-state="sent"]').count()).toBe(3);
   });
 });

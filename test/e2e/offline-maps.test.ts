@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openSignedIn, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** A tile of the loopback tile server (the default source), as the page and the caches know it. */
 const TILE = /^http:\/\/127\.0\.0\.1:\d+\/(\d+)\/(\d+)\/(\d+)\.png$/;
@@ -117,16 +118,16 @@ describe('offline maps', () => {
     const panel = await openPanel(page);
     // Zooming out to the commune and in to its streets, in words rather than zoom numbers.
     await expect.poll(() => panel.getByLabel('Du plus large').inputValue()).toBe('12');
-    expect(await panel.getByLabel('Au plus détaillé').inputValue()).toBe('16');
-    expect(await panel.getByLabel('Au plus détaillé').locator('option:checked').textContent()).toBe('Rues (16)');
-    expect(await panel.textContent()).not.toMatch(/zoom (minimal|maximal)/i);
+    await eventually(() => panel.getByLabel('Au plus détaillé').inputValue()).toBe('16');
+    await eventually(() => panel.getByLabel('Au plus détaillé').locator('option:checked').textContent()).toBe('Rues (16)');
+    await eventually(() => panel.textContent()).not.toMatch(/zoom (minimal|maximal)/i);
 
     server.tilesUnreachable = true;
     const tileCount = await prepareArea(page, 'Gorges');
     const item = areaItem(page, 'Gorges');
     await item.getByText('Le serveur de cartes ne répond pas : téléchargement en pause.', { exact: false }).waitFor();
     await item.getByText('En pause', { exact: true }).waitFor();
-    expect(await item.getByText('Appareil hors ligne', { exact: false }).count()).toBe(0);
+    await eventually(() => item.getByText('Appareil hors ligne', { exact: false }).count()).toBe(0);
 
     server.tilesUnreachable = false;
     await item.getByRole('button', { name: 'Réessayer' }).click();
@@ -205,7 +206,7 @@ describe('offline maps', () => {
     await expect.poll(() => page.locator('.leaflet-control-attribution').textContent()).toContain('navigation seulement');
     await page.getByText('Préparer hors ligne').click();
     await page.getByText('Les conditions d’utilisation du fond de carte « Tuiles sans téléchargement » interdisent').waitFor();
-    expect(await page.getByRole('button', { name: 'Télécharger cette zone' }).count()).toBe(0);
+    await eventually(() => page.getByRole('button', { name: 'Télécharger cette zone' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Utiliser « Tuiles de test » pour préparer la carte' }).click();
     await expect.poll(() => page.locator('.leaflet-control-attribution').textContent()).not.toContain('navigation seulement');
     await page.getByRole('button', { name: 'Télécharger cette zone' }).waitFor();

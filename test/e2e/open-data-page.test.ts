@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addUser, makeReading, postReadings } from '../server/fixtures.ts';
 import { blockingViolations } from './axe.ts';
 import { createUser, openInstalled, openSignedIn, recordReading, useServerWithPhones, type ServerWithPhones } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /**
  * Open data was linked from nowhere. A visitor now reaches « Données ouvertes » from the
@@ -31,15 +32,15 @@ describe('open data page and the spreadsheet CSV', () => {
     const page = await openInstalled(phone.context, server.url);
     await page.getByRole('link', { name: 'Données ouvertes' }).click();
     await page.getByRole('heading', { name: 'Données ouvertes', level: 2 }).waitFor();
-    await expect(page.title()).resolves.toBe('Données ouvertes · Couverture');
-    await expect(page.getByRole('link', { name: 'Licence Ouverte 2.0 (Etalab)' }).getAttribute('href')).resolves.toBe('https://www.etalab.gouv.fr/licence-ouverte-open-licence/');
+    await eventually(() => page.title()).toBe('Données ouvertes · Couverture');
+    await eventually(() => page.getByRole('link', { name: 'Licence Ouverte 2.0 (Etalab)' }).getAttribute('href')).toBe('https://www.etalab.gouv.fr/licence-ouverte-open-licence/');
     await page.getByText(/1 ligne \(maille × opérateur\) sur 1 maille publiées/).waitFor();
-    await expect(page.getByText(/Les signalements des habitants, jamais/).isVisible()).resolves.toBe(true);
-    await expect(page.getByText(/moins de 3 contributeurs distincts/).isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByText(/Les signalements des habitants, jamais/).isVisible()).toBe(true);
+    await eventually(() => page.getByText(/moins de 3 contributeurs distincts/).isVisible()).toBe(true);
     for (const file of ['grid.csv', 'grid.geojson', 'grid.schema.json', 'datapackage.json']) {
-      await expect(page.getByText(file, { exact: true }).isVisible(), file).resolves.toBe(true);
+      await eventually(() => page.getByText(file, { exact: true }).isVisible(), file).toBe(true);
     }
-    await expect(page.getByText(/non publiée/).count()).resolves.toBe(0);
+    await eventually(() => page.getByText(/non publiée/).count()).toBe(0);
     expect(await page.content()).not.toMatch(/retenue/i);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Grille de couverture (CSV)' }).click()]);
@@ -64,8 +65,8 @@ describe('open data page and the spreadsheet CSV', () => {
     const page = await openInstalled(phone.context, `${server.url}/#signaler`);
     await page.getByRole('link', { name: 'Données ouvertes' }).click();
     await page.getByText('Rien n’est encore publié.').waitFor();
-    await expect(page.getByText(/au moins 3 contributeurs/).isVisible()).resolves.toBe(true);
-    await expect(page.getByText(/Aujourd’hui, 1 ligne non publiée, dont toutes celles de 1 maille/).isVisible()).resolves.toBe(true);
+    await eventually(() => page.getByText(/au moins 3 contributeurs/).isVisible()).toBe(true);
+    await eventually(() => page.getByText(/Aujourd’hui, 1 ligne non publiée, dont toutes celles de 1 maille/).isVisible()).toBe(true);
     expect(await blockingViolations(page)).toEqual([]);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/open-data-empty.png`, fullPage: true });
   });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openSignedIn, recordReading, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** Six readings of June 2025 around Saint-Guilhem-le-Désert. */
 const TOWER_COLLECTOR = fileURLToPath(new URL('../fixtures/tower-collector.csv', import.meta.url));
@@ -26,14 +27,14 @@ describe('the readings list of a field day', () => {
     const items = page.locator('ul.readings > li');
     await expect.poll(() => items.count()).toBe(7);
     // Today's reading on top, then the log's from its latest row to its first.
-    await expect(items.first().textContent()).resolves.toContain('SFR · 4G (LTE)');
+    await eventually(() => items.first().textContent()).toContain('SFR · 4G (LTE)');
     const times = await page.evaluate(() => [...document.querySelectorAll('ul.readings > li')].map((item) => item.getAttribute('data-recorded-at')));
     expect(times.slice(1)).toEqual([...times.slice(1)].sort().reverse());
 
     // Offline at save: « Appareil hors ligne », and not the browser's stale « 4g, ~10 Mbit/s ».
     const evidence = items.first().getByRole('list', { name: 'Preuves mesurées' });
     await evidence.getByText('Appareil hors ligne').waitFor();
-    expect(await evidence.getByText(/Réseau selon le navigateur/).count()).toBe(0);
+    await eventually(() => evidence.getByText(/Réseau selon le navigateur/).count()).toBe(0);
 
     // The readings come before the import and export of files, which a button reaches.
     const listFirst = await page.evaluate(() => {
@@ -51,13 +52,13 @@ describe('the readings list of a field day', () => {
     await page.getByRole('link', { name: 'Relevé', exact: true }).click();
     await page.getByText('Précision').waitFor();
     await page.getByRole('heading', { name: 'Test d’appel' }).waitFor();
-    expect(await page.getByText('Test d\'appel').count()).toBe(0);
+    await eventually(() => page.getByText('Test d\'appel').count()).toBe(0);
     // A call started 15 minutes ago, never answered: the agent walked on with the phone in a pocket.
     await page.evaluate(() => localStorage.setItem('couverture.guided-test.call', JSON.stringify({ startedAt: Date.now() - 15 * 60_000, number: '06 12 34 56 78' })));
     await page.reload();
     await page.getByRole('heading', { name: 'Test d’appel' }).waitFor();
     await page.getByRole('status').filter({ hasText: /^Test d’appel de \d{2}:\d{2} : résultat non renseigné, resté sans réponse 5 minutes après l’appel\.$/ }).waitFor();
-    expect(await page.getByText('Comment s’est passé l’appel ?').count()).toBe(0);
+    await eventually(() => page.getByText('Comment s’est passé l’appel ?').count()).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem('couverture.guided-test.call'))).toBeNull();
   });
 });

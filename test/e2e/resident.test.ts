@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchPhone, openInstalled, POSITION, startServer, type Phone, type TestServer } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** The reports this device holds, as the page lists them. */
 const myReports = (page: Page) => page.getByRole('list', { name: 'Vos signalements' });
@@ -61,7 +62,7 @@ describe('resident reports (no account)', () => {
       note: 'rien dans tout le hameau',
     });
     // Anything else on the device was not sent again.
-    await expect(myReports(page).locator('li').count()).resolves.toBe(1);
+    await eventually(() => myReports(page).locator('li').count()).toBe(1);
     await expect(server.app.accounts.readingAttribution(stored[0]!.id)).resolves.toBeUndefined();
   });
 
@@ -81,7 +82,7 @@ describe('resident reports (no account)', () => {
     await page.getByText('Zoomez pour placer le point à moins de 100 m', { exact: false }).waitFor();
     await map.click();
     await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim'));
-    await expect(page.getByText(/Point placé/).isVisible()).resolves.toBe(false);
+    await eventually(() => page.getByText(/Point placé/).isVisible()).toBe(false);
     await map.click();
     await page.getByText(/Point placé \(à ± \d+ m près\)/).waitFor();
     await page.getByRole('group', { name: 'Qu’est-ce qui ne marche pas ?' }).getByText('Aucun réseau', { exact: true }).click();

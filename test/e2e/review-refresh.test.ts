@@ -1,6 +1,7 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createUser, openSignedIn, POSITION, useServerWithPhones, type ServerWithPhones, type TestServer } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** A report of the reviewer's département, as GET /api/v1/reports gives it. */
 function reportFeature(id: string, note: string, minutesAgo: number) {
@@ -69,6 +70,6 @@ describe('« Signalements »: refreshing while older reports load', () => {
     // The older page arrives at last: its request was aborted, its reports are never shown.
     await olderPage!.fulfill({ json: { type: 'FeatureCollection', features: [reportFeature('z', 'ancien', 600)] } }).catch(() => undefined);
     await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
-    await expect(list.getByText('« ancien »').count()).resolves.toBe(0);
+    await eventually(() => list.getByText('« ancien »').count()).toBe(0);
   });
 });

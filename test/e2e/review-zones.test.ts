@@ -12,6 +12,7 @@ import {
   type ServerWithPhones,
   type TestServer,
 } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** The 200 m cell the mocked phone stands in. */
 const CELL = cellIdAt(POSITION.longitude, POSITION.latitude)!;
@@ -71,8 +72,8 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     await page.mouse.click(centre.x, centre.y);
     await page.getByRole('heading', { name: `Saint-Guilhem-le-Désert — maille 200 m n° ${CELL}` }).waitFor();
     const stats = page.getByRole('table', { name: 'Statistiques par opérateur' });
-    await expect(stats.getByRole('row', { name: /Orange/ }).textContent()).resolves.toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
-    await expect(stats.getByRole('row', { name: /SFR/ }).textContent()).resolves.toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
+    await eventually(() => stats.getByRole('row', { name: /Orange/ }).textContent()).toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
+    await eventually(() => stats.getByRole('row', { name: /SFR/ }).textContent()).toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
     await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(12);
 
     // Selecting: a click toggles the cell in and out; a shift-drag rectangle adds it.
@@ -109,14 +110,14 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     await expect.poll(() => page.evaluate(() => location.hash)).toContain('technology=4G');
     await page.reload();
     await page.getByRole('status').filter({ hasText: '1 maille de 200 m dans la vue' }).waitFor();
-    await expect(page.getByLabel('Technologie').inputValue()).resolves.toBe('4G');
+    await eventually(() => page.getByLabel('Technologie').inputValue()).toBe('4G');
 
     // « Zones »: the workflow, each step with its reason.
     await page.getByRole('link', { name: 'Zones', exact: true }).click();
     const zone = page.getByRole('listitem', { name: 'Vallée du Verdus' });
     await zone.getByText('À étudier', { exact: true }).waitFor();
     await zone.getByText(/Autre : Camping municipal · 1 maille · communes 34261/).waitFor();
-    await expect(zone.getByRole('button', { name: /Passer à « Transmise »/ }).count()).resolves.toBe(0);
+    await eventually(() => zone.getByRole('button', { name: /Passer à « Transmise »/ }).count()).toBe(0);
     for (const [step, key, reason] of [
       ['Retenue', 'retenue', 'Habitations et camping sans réseau'],
       ['Transmise', 'transmise', 'Envoyée à la préfecture le 12 mai'],
@@ -133,7 +134,7 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     const history = zone.getByRole('list', { name: 'Historique de Vallée du Verdus' });
     await history.getByText(/À étudier → Retenue — « Habitations et camping sans réseau »/).waitFor();
     await history.getByText(/Retenue → Transmise — « Envoyée à la préfecture le 12 mai »/).waitFor();
-    await expect(history.textContent()).resolves.toContain(reviewer.name);
+    await eventually(() => history.textContent()).toContain(reviewer.name);
 
     // Dossier files, checked for content.
     const geojson = await downloaded(page, zone.getByRole('link', { name: 'Dossier (GeoJSON)' }));
@@ -163,20 +164,20 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     const sheet = page.getByRole('article', { name: 'Vallée du Verdus' });
     await sheet.getByText('Transmise', { exact: true }).waitFor();
     await expect(page.evaluate(() => location.hash)).resolves.toMatch(/^#zones\/[^/]+\/dossier$/);
-    await expect(sheet.getByRole('table', { name: 'Par opérateur' }).getByRole('row', { name: /Orange/ }).textContent()).resolves.toContain('TBC');
+    await eventually(() => sheet.getByRole('table', { name: 'Par opérateur' }).getByRole('row', { name: /Orange/ }).textContent()).toContain('TBC');
     await sheet.getByText('Contributeurs distincts').waitFor();
-    await expect(sheet.locator('.dossier-facts').textContent()).resolves.toMatch(/Relevés12Contributeurs distincts1/);
+    await eventually(() => sheet.locator('.dossier-facts').textContent()).toMatch(/Relevés12Contributeurs distincts1/);
     await sheet.getByRole('table', { name: 'Essais d’appel' }).waitFor();
     await sheet.locator('.dossier-map path.leaflet-interactive, .dossier-map path').first().waitFor();
     await page.evaluate(() => {
       window.print = () => document.body.setAttribute('data-printed', 'yes');
     });
     await page.getByRole('button', { name: 'Imprimer' }).click();
-    await expect(page.locator('body').getAttribute('data-printed')).resolves.toBe('yes');
+    await eventually(() => page.locator('body').getAttribute('data-printed')).toBe('yes');
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('.app-header').isVisible()).resolves.toBe(false);
-    await expect(page.getByRole('button', { name: 'Imprimer' }).isVisible()).resolves.toBe(false);
-    await expect(sheet.isVisible()).resolves.toBe(true);
+    await eventually(() => page.locator('.app-header').isVisible()).toBe(false);
+    await eventually(() => page.getByRole('button', { name: 'Imprimer' }).isVisible()).toBe(false);
+    await eventually(() => sheet.isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
 
     // Another reviewer of the département, in another browser, sees the same zone at the same step.
@@ -206,7 +207,7 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     // Four more SFR readings at 4 bars: SFR's median becomes TBC, two operators cover the cell.
     for (let i = 0; i < 4; i++) await recordReading(page, { operator: 'SFR', bars: '4' });
     await page.getByRole('link', { name: 'Carte' }).click();
-    await expect(page.getByLabel(/Mes mailles/).isChecked()).resolves.toBe(true);
+    await eventually(() => page.getByLabel(/Mes mailles/).isChecked()).toBe(true);
     await legend.getByText('Couverte (deux opérateurs ou plus) : 1 maille').waitFor();
     await legend.getByText('Zone grise (un seul opérateur) : 0 maille').waitFor();
     await page.getByText('Hors ligne : seuls les relevés de cet appareil sont affichés.').waitFor();

@@ -12,6 +12,7 @@ import type { Reading, Setting } from '../../src/domain/reading.ts';
 import type { Zone } from '../../src/domain/zone.ts';
 import { blockingViolations } from './axe.ts';
 import { createUser, openSignedIn, POSITION, useServerWithPhones, type ServerWithPhones, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /**
  * Issue 15 (reviewer side): a reviewer tried the app on a 1366×900 screen. Zones filed once,
@@ -96,8 +97,8 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     // « Toutes » is the default: the vehicle readings of imports show.
     const status = page.getByRole('status').filter({ hasText: 'dans la vue' });
     await status.filter({ hasText: '2 mailles de 200 m dans la vue' }).waitFor();
-    await expect(page.getByLabel('Situation').inputValue()).resolves.toBe('');
-    await expect(page.getByLabel('Situation').locator('option:checked').textContent()).resolves.toBe('Toutes');
+    await eventually(() => page.getByLabel('Situation').inputValue()).toBe('');
+    await eventually(() => page.getByLabel('Situation').locator('option:checked').textContent()).toBe('Toutes');
     await page.getByLabel('Situation').selectOption('outdoor');
     await status.filter({ hasText: '0 maille de 200 m dans la vue' }).waitFor();
     await page.getByLabel('Situation').selectOption('');
@@ -107,15 +108,15 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     const legend = page.getByRole('list', { name: 'Légende des mailles' });
     await legend.getByText('Zone grise (un seul opérateur) : 2').waitFor();
     await legend.getByText('Zone en cours (0 dans la vue)').waitFor();
-    await expect(page.locator('.coverage-map path.leaflet-interactive, .coverage-map canvas').count()).resolves.toBeGreaterThan(0);
+    await eventually(() => page.locator('.coverage-map path.leaflet-interactive, .coverage-map canvas').count()).toBeGreaterThan(0);
 
     // The cell's panel: named by its commune, its table and readings inside the side panel.
     const centre = await mapCentre(page);
     await page.mouse.click(centre.x, centre.y);
     await page.getByRole('heading', { name: `Saint-Guilhem-le-Désert — maille 200 m n° ${ID_A}` }).waitFor();
     const stats = page.getByRole('table', { name: 'Statistiques par opérateur' });
-    await expect(stats.getByRole('row', { name: /Orange/ }).textContent()).resolves.toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
-    await expect(stats.getByRole('row', { name: /SFR/ }).textContent()).resolves.toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
+    await eventually(() => stats.getByRole('row', { name: /Orange/ }).textContent()).toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
+    await eventually(() => stats.getByRole('row', { name: /SFR/ }).textContent()).toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
     await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(12);
     expect(await overflowing(page, '.cell-panel')).toEqual([]);
     expect(await overflowing(page, '.coverage-side')).toEqual([]);
@@ -152,9 +153,9 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     await page.evaluate((view) => (window.location.hash = `#couverture?${view}`), `view=10/${POSITION.latitude}/${POSITION.longitude}`);
     const advice = page.locator('.coverage-side').getByText('Zoomez sur une commune pour voir les zones suggérées.');
     await advice.waitFor();
-    await expect(advice.getAttribute('role')).resolves.toBe('status');
+    await eventually(() => advice.getAttribute('role')).toBe('status');
     await expect(advice.evaluate((element) => getComputedStyle(element).color)).resolves.not.toBe(ERROR_RED);
-    await expect(page.locator('.coverage-side [role="alert"]').count()).resolves.toBe(0);
+    await eventually(() => page.locator('.coverage-side [role="alert"]').count()).toBe(0);
   });
 
   it('« Signalements »: a report names its commune and opens the coverage map on its cell', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser, launchPhone, openInstalled, recordReading, signInThroughPage, startServer, type Phone, type TestServer } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 describe('screens by role, under the server’s strict CSP', () => {
   let server: TestServer;
@@ -36,8 +37,8 @@ describe('screens by role, under the server’s strict CSP', () => {
     await page.getByRole('heading', { name: 'Relevés de cet appareil' }).waitFor();
     await page.getByRole('link', { name: 'Carte' }).click();
     await page.locator('.leaflet-tile-loaded').first().waitFor();
-    await expect(page.getByRole('link', { name: 'Administration' }).count()).resolves.toBe(0);
-    await expect(page.getByRole('link', { name: 'Signalements' }).count()).resolves.toBe(0);
+    await eventually(() => page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    await eventually(() => page.getByRole('link', { name: 'Signalements' }).count()).toBe(0);
 
     // A resident's report (the page is open to everyone, signed in or not).
     await page.goto(`${server.url}/#signaler`);
@@ -55,13 +56,13 @@ describe('screens by role, under the server’s strict CSP', () => {
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
     await signInThroughPage(page, reviewer);
     await page.getByRole('heading', { name: /Signalements des habitants/ }).waitFor();
-    await expect(page.getByRole('link', { name: 'Relevé', exact: true }).count()).resolves.toBe(0);
+    await eventually(() => page.getByRole('link', { name: 'Relevé', exact: true }).count()).toBe(0);
     const item = page.getByRole('list', { name: 'Signalements' }).getByRole('listitem').filter({ hasText: 'publicité pour un site' });
     await item.getByRole('button', { name: 'Masquer (spam)' }).click();
     await item.getByLabel('Raison du masquage').fill('publicité');
     await item.getByRole('button', { name: 'Confirmer le masquage' }).click();
     await item.getByText('Raison du masquage : publicité').waitFor();
-    await expect(item.getAttribute('data-hidden')).resolves.toBe('true');
+    await eventually(() => item.getAttribute('data-hidden')).toBe('true');
 
     // Admin: users, a new agent with a commune found by search, a token shown once.
     await page.getByRole('button', { name: 'Se déconnecter' }).click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openSignedIn, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 /** Heights of the fixed header and sync bar, and of the viewport (CSS pixels). */
 function chromeHeights(page: Page): Promise<{ header: number; syncBar: number; viewport: number }> {
@@ -66,7 +67,7 @@ describe('the agent’s screen on a small phone', () => {
       // Tabs that do not all fit say so with the chevron at the edge, and scroll into view.
       const hidden = [];
       for (const name of AGENT_TABS) if (!(await tabFullyVisible(page, name))) hidden.push(name);
-      if (hidden.length > 0) await expect(page.locator('.tabs-more.end').isVisible()).resolves.toBe(true);
+      if (hidden.length > 0) await eventually(() => page.locator('.tabs-more.end').isVisible()).toBe(true);
       for (const name of [...AGENT_TABS].reverse()) {
         const tab = page.getByRole('navigation', { name: 'Écrans' }).getByRole('link', { name, exact: true });
         await tab.scrollIntoViewIfNeeded();
@@ -87,18 +88,18 @@ describe('the agent’s screen on a small phone', () => {
     await recordReading(page);
     const bar = syncBar(page);
     const toggle = bar.getByRole('button', { name: 'Détails de l’envoi' });
-    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
-    await expect(bar.getByText('Aucun envoi réussi pour l’instant').isVisible()).resolves.toBe(false);
+    await eventually(() => toggle.getAttribute('aria-expanded')).toBe('false');
+    await eventually(() => bar.getByText('Aucun envoi réussi pour l’instant').isVisible()).toBe(false);
     const collapsed = (await bar.boundingBox())!.height;
 
     await toggle.click();
-    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+    await eventually(() => toggle.getAttribute('aria-expanded')).toBe('true');
     await bar.getByText('Aucun envoi réussi pour l’instant').waitFor();
     await bar.getByText('l’envoi se fera tout seul au retour du réseau', { exact: false }).waitFor();
     expect((await bar.boundingBox())!.height).toBeGreaterThan(collapsed);
 
     await toggle.click();
-    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await eventually(() => toggle.getAttribute('aria-expanded')).toBe('false');
     await bar.getByText('Aucun envoi réussi pour l’instant').waitFor({ state: 'hidden' });
   });
 

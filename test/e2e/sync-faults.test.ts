@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deviceReadingIds, openInstalled, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
 
 describe('sending through faults', () => {
   let server: TestServer;
@@ -29,7 +30,7 @@ describe('sending through faults', () => {
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     const stored = await server.storedReadings();
     expect(stored.map((r) => r.id).sort()).toEqual(recorded);
-    await expect(syncBar(page).getByText('Échec du dernier essai').count()).resolves.toBe(0);
+    await eventually(() => syncBar(page).getByText('Échec du dernier essai').count()).toBe(0);
   });
 
   it('shows a refused reading with the server’s reason while the others go through, and lets the agent correct it', async () => {
@@ -52,13 +53,13 @@ describe('sending through faults', () => {
     await page.getByRole('link', { name: /Relevés/ }).click();
     const refused = page.locator('[data-state="refused"]');
     await refused.getByText('Un autre relevé porte déjà cet identifiant').waitFor();
-    await expect(page.locator('[data-state="sent"]').count()).resolves.toBe(2);
+    await eventually(() => page.locator('[data-state="sent"]').count()).toBe(2);
 
     await refused.getByRole('button', { name: 'Corriger' }).click();
     await refused.getByRole('group', { name: 'Barres de réseau' }).getByText('3', { exact: true }).click();
     await refused.getByRole('button', { name: 'Renvoyer le relevé corrigé' }).click();
     await expect.poll(() => page.locator('[data-state="sent"]').count()).toBe(3);
-    await expect(page.locator('[data-state="refused"]').count()).resolves.toBe(0);
+    await eventually(() => page.locator('[data-state="refused"]').count()).toBe(0);
     const corrected = (await server.storedReadings()).filter((r) => !storedIds.includes(r.id));
     expect(corrected).toHaveLength(1);
     expect(corrected[0]!.signalBars).toBe(3);
