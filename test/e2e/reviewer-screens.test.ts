@@ -176,7 +176,7 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     expect(await blockingViolations(page), 'reports screen').toEqual([]);
 
     await card.getByRole('link', { name: 'Voir sur la carte de couverture' }).click();
-    await page.getByRole('heading', { name: /^Couverture/ }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /^Couverture/ }).waitFor();
     await page.getByRole('status').filter({ hasText: '1 maille de 200 m dans la vue' }).waitFor();
     // The map's centre is the report's cell: a click there opens it.
     const centre = await mapCentre(page);
