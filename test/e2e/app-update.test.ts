@@ -2,7 +2,7 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUser, deviceReadingIds, launchPhone, openSignedIn, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { createUser, deviceReadingIds, launchPhone, openSignedIn, recordReading, startServer, syncBar, tapSendNowIfOffered, type Phone, type TestServer, type TestUser } from './harness.ts';
 import { E2E_DIST } from './paths.ts';
 
 // A new version reaches phones in the field while readings wait on them: the agent chooses
@@ -55,10 +55,8 @@ describe('a new version of the app', () => {
     expect((await deviceReadingIds(page)).sort()).toEqual(recorded);
 
     server.failWith = undefined;
-    // The app's own retry timer may already be sending (the button is then disabled): tap
-    // only if the agent still could, then wait for the queue to empty either way.
-    const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
-    if (await sendNow.isEnabled()) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
+    // The app's own retry may already be sending: tap only if offered, then wait for the queue to empty.
+    await tapSendNowIfOffered(page);
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     expect((await server.storedReadings()).map((reading) => reading.id).sort()).toEqual(recorded);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Reading } from '../../src/domain/reading.ts';
-import { deviceReadingIds, openSignedIn, POSITION, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { deviceReadingIds, openSignedIn, POSITION, recordReading, syncBar, tapSendNowIfOffered, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 import { eventually } from './expect-locator.ts';
 
 /** The one reading the server holds once it arrives. */
@@ -70,10 +70,8 @@ describe('measured evidence', () => {
     await evidenceStatus(page).filter({ hasText: 'Serveur injoignable : preuve d’absence de service de données' }).waitFor();
 
     server.unreachable = false;
-    // The app's own retry timer may already be sending (the button is then disabled): tap
-    // only if the agent still could, then wait for the queue to empty either way.
-    const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
-    if (await sendNow.isEnabled()) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
+    // The app's own retry may already be sending: tap only if offered, then wait for the queue to empty.
+    await tapSendNowIfOffered(page);
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     const stored = await arrivedReading(server, id!);
     expect(stored.probe).toMatchObject({ result: 'unreachable', failedStep: 'reach' });

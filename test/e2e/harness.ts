@@ -374,6 +374,18 @@ export function syncBar(page: Page) {
   return page.getByRole('region', { name: 'Envoi des relevés' });
 }
 
+/**
+ * The agent taps « Envoyer maintenant » if the sync bar offers it at this moment, and never
+ * waits for it: the app's own retry (backoff timer, Background Sync) may be sending already —
+ * the button then reads « Envoi… » (another name) or is disabled — and either way is a
+ * recovery, which the caller waits for by what the device or the server holds.
+ */
+export async function tapSendNowIfOffered(page: Page): Promise<void> {
+  const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
+  if ((await sendNow.count()) === 0) return;
+  if (await sendNow.isEnabled({ timeout: 1_000 }).catch(() => false)) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
+}
+
 /** What most browser tests start from: a fresh server, a phone, and an agent account on it. */
 export interface FieldDay {
   server: TestServer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceReadingIds, openInstalled, openSignedIn, recordReading, useFieldDay, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { deviceReadingIds, openInstalled, openSignedIn, recordReading, useFieldDay, syncBar, tapSendNowIfOffered, type Phone, type TestServer, type TestUser } from './harness.ts';
 import { eventually } from './expect-locator.ts';
 
 describe('sending through faults', () => {
@@ -23,10 +23,8 @@ describe('sending through faults', () => {
     expect(server.postedIds.length).toBeGreaterThanOrEqual(3);
 
     server.failWith = undefined;
-    // The app's own retry timer may already be sending (the button is then disabled): tap
-    // only if the agent still could, then wait for the queue to empty either way.
-    const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
-    if (await sendNow.isEnabled()) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
+    // The app's own retry may already be sending: tap only if offered, then wait for the queue to empty.
+    await tapSendNowIfOffered(page);
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     const stored = await server.storedReadings();
     expect(stored.map((r) => r.id).sort()).toEqual(recorded);

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
 import { UPLOAD_TIMEOUT_MS } from '../../src/sync/upload.ts';
-import { createUser, deviceReadingIds, launchPhone, openSignedIn, signInThroughPage, syncBar, type Phone, type TestServer, type TestUser } from '../e2e/harness.ts';
+import { createUser, deviceReadingIds, launchPhone, openSignedIn, signInThroughPage, syncBar, tapSendNowIfOffered, type Phone, type TestServer, type TestUser } from '../e2e/harness.ts';
 import { E2E_DIST } from '../e2e/paths.ts';
 import { deviceStates, makeReadings, seedOutbox, sentTimes, setUploadTimeout, shiftWorkerClock } from './device.ts';
 import { startFaultServer, type FaultServer } from './fault-server.ts';
@@ -76,15 +76,8 @@ async function drained(page: Page): Promise<void> {
   await expect.poll(async () => (await deviceStates(page)).pending, { timeout: DRAIN_TIMEOUT_MS, interval: 250, message: 'every waiting reading leaves the device' }).toBe(0);
 }
 
-/**
- * The agent taps « Envoyer maintenant »; the app's own retry (backoff timer, Background Sync)
- * may be sending already, the button then disabled: either way is a recovery, which the
- * caller's drained() waits for. Tapped only while enabled, so that no click waits on it.
- */
-async function tapSendNow(page: Page): Promise<void> {
-  const sendNow = syncBar(page).getByRole('button', { name: 'Envoyer maintenant' });
-  if (await sendNow.isEnabled()) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
-}
+/** The agent taps « Envoyer maintenant » if offered (harness.ts); the caller's drained() waits for the recovery. */
+const tapSendNow = tapSendNowIfOffered;
 
 async function failureShown(page: Page, text: RegExp = /Échec du dernier essai/): Promise<void> {
   await syncBar(page).getByText(text).waitFor({ timeout: 45_000 });
