@@ -57,7 +57,8 @@ describe('the readings list of a field day', () => {
     await page.evaluate(() => localStorage.setItem('couverture.guided-test.call', JSON.stringify({ startedAt: Date.now() - 15 * 60_000, number: '06 12 34 56 78' })));
     await page.reload();
     await page.getByRole('heading', { name: 'Test d’appel' }).waitFor();
-    await page.getByRole('status').filter({ hasText: /^Test d’appel de \d{2}:\d{2} : résultat non renseigné, resté sans réponse 5 minutes après l’appel\.$/ }).waitFor();
+    // « de 23:54 », or « de 4 déc., 23:54 » when the call was yesterday (a run just after midnight in Paris).
+    await page.getByRole('status').filter({ hasText: /^Test d’appel de (\d{1,2} \p{L}+\.?, )?\d{2}:\d{2} : résultat non renseigné, resté sans réponse 5 minutes après l’appel\.$/u }).waitFor();
     await eventually(() => page.getByText('Comment s’est passé l’appel ?').count()).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem('couverture.guided-test.call'))).toBeNull();
   });
