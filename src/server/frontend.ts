@@ -16,6 +16,7 @@ const NOT_BUILT =
  * revalidated on each use, so that a deployment reaches phones on their next visit.
  * The build's source maps (`*.map`, kept in dist/ for the size budget and for debugging) are
  * served only with `serveSourceMaps`: otherwise 404, as they hand out the original source.
+ * Text files go compressed where the build left `.br`/`.gz` copies and the browser takes them.
  */
 export function registerFrontend(app: FastifyInstance, staticDir: string | undefined, { serveSourceMaps = false } = {}): FrontendFallback {
   if (staticDir === undefined || !existsSync(join(staticDir, 'index.html'))) {
@@ -24,6 +25,9 @@ export function registerFrontend(app: FastifyInstance, staticDir: string | undef
 
   app.register(fastifyStatic, {
     root: staticDir,
+    // The build writes brotli and gzip copies beside each text file (scripts/precompress.ts):
+    // sent to a browser that accepts them, with Content-Encoding and Vary: Accept-Encoding.
+    preCompressed: true,
     // Refused here, a path goes to the not-found handler, which answers a file's 404.
     allowedPath: (pathname) => serveSourceMaps || !pathname.toLowerCase().endsWith('.map'),
     // Cache-Control is ours alone (setHeaders), not send's default max-age=0.
