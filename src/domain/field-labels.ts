@@ -29,6 +29,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   probe: 'mesure du réseau',
   callTest: 'test d’appel guidé',
   smsTest: 'test SMS guidé',
+  dataTest: 'tests de données',
+  protocol: 'protocole',
   trackId: 'parcours',
   campaignId: 'campagne',
   communeInsee: 'commune',

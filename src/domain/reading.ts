@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { fieldLabel, missingFieldMessage } from './field-labels.ts';
 import { OPERATORS } from './operators.ts';
+import { CALL_AUDIO, PROTOCOLS } from './protocol.ts';
 import { PLAUSIBLE_DBM, TECHNOLOGIES, type RadioTechnology } from './signal.ts';
 
 /**
@@ -158,19 +159,65 @@ const CallTestSchema = v.pipe(
     {
       startedAt: v.pipe(v.string('callTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('callTest.startedAt doit être au format ISO 8601 avec fuseau')),
       durationS: ranged(0, 3600, 'callTest.durationS'),
+      /** QoS: the agent's judgement of the audio (a browser cannot measure it). */
+      audio: v.optional(v.picklist(CALL_AUDIO, `callTest.audio inconnu : attendu ${CALL_AUDIO.join(', ')}`)),
     },
     (issue) => (issue.path ? missingFieldMessage(`callTest.${v.getDotPath(issue)}`) : 'callTest doit être un objet JSON'),
   ),
 );
 
-/** When the guided SMS test was sent (the answer itself is `sms`). */
+/**
+ * When the guided SMS test was sent (the answer itself is `sms`). QoS: when it arrived on the
+ * second phone, as the agent confirmed it (docs/coverage-rules.md), and the delay in seconds.
+ */
 const SmsTestSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'smsTest doit être un objet JSON'),
   v.object(
     {
       startedAt: v.pipe(v.string('smsTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.startedAt doit être au format ISO 8601 avec fuseau')),
+      receivedAt: v.optional(v.pipe(v.string('smsTest.receivedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.receivedAt doit être au format ISO 8601 avec fuseau'))),
+      delayS: v.optional(ranged(0, 86_400, 'smsTest.delayS')),
     },
     (issue) => (issue.path ? missingFieldMessage(`smsTest.${v.getDotPath(issue)}`) : 'smsTest doit être un objet JSON'),
+  ),
+);
+
+/** One part of the data tests: bytes moved in durationMs, and the part's own facts. */
+const dataPart = <const Entries extends v.ObjectEntries>(part: string, entries: Entries) =>
+  v.pipe(
+    v.custom<Record<string, unknown>>(isJsonObject, `dataTest.${part} doit être un objet JSON`),
+    v.object(
+      {
+        bytes: v.pipe(ranged(0, MAX_DATA_TEST_BYTES, `dataTest.${part}.bytes`), v.integer(`dataTest.${part}.bytes doit être un entier`)),
+        durationMs: ranged(0, 600_000, `dataTest.${part}.durationMs`),
+        ...entries,
+      },
+      (issue) => (issue.path ? missingFieldMessage(`dataTest.${part}.${v.getDotPath(issue)}`) : `dataTest.${part} doit être un objet JSON`),
+    ),
+  );
+
+/** Larger than any budget a deployment would give a test (src/server/config.ts). */
+export const MAX_DATA_TEST_BYTES = 1_000_000_000;
+
+/**
+ * The QoS data tests against this server (DataTest of protocol.ts): each part present when it
+ * ran; `offline` when the phone said it had no network, so that none was attempted.
+ */
+const DataTestSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isJsonObject, 'dataTest doit être un objet JSON'),
+  v.object(
+    {
+      startedAt: v.pipe(v.string('dataTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('dataTest.startedAt doit être au format ISO 8601 avec fuseau')),
+      offline: v.optional(v.boolean('dataTest.offline doit être vrai ou faux')),
+      upload: v.optional(dataPart('upload', { intact: v.boolean('dataTest.upload.intact doit être vrai ou faux') })),
+      download: v.optional(dataPart('download', {})),
+      page: v.optional(dataPart('page', { complete: v.boolean('dataTest.page.complete doit être vrai ou faux') })),
+    },
+    (issue) => (issue.path ? missingFieldMessage(`dataTest.${v.getDotPath(issue)}`) : 'dataTest doit être un objet JSON'),
+  ),
+  v.check(
+    (test) => !test.offline || (test.upload === undefined && test.download === undefined && test.page === undefined),
+    'Un test de données hors ligne n’a pas de mesures : l’appareil n’a rien tenté',
   ),
 );
 
@@ -223,6 +270,10 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         probe: v.optional(ProbeSchema),
         callTest: v.optional(CallTestSchema),
         smsTest: v.optional(SmsTestSchema),
+        /** The QoS data tests (upload, download, page) against this server. */
+        dataTest: v.optional(DataTestSchema),
+        /** Arcep's protocol the tests followed (src/domain/protocol.ts); absent: the map check's. */
+        protocol: v.optional(v.picklist(PROTOCOLS, `Protocole inconnu : attendu ${PROTOCOLS.join(', ')}`)),
         /** The « Parcours » this point belongs to (made on the device). */
         trackId: v.optional(DeviceUuidSchema),
         /** The campaign the agent had picked (made by the server). */
@@ -280,6 +331,14 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         `Un test de SMS doit dire comment il s’est passé (${fieldLabel('sms')} : ok ou failed)`,
       ),
       ['sms'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['sms'], ['smsTest']],
+        (r) => r.smsTest?.delayS === undefined || r.sms === 'ok',
+        'Un SMS en échec n’a pas de délai d’arrivée',
+      ),
+      ['smsTest', 'delayS'],
     ),
   );
 }

@@ -54,6 +54,7 @@ export const READING_COLUMNS = {
   track_id: { type: 'text', value: ({ reading }) => reading.trackId ?? null },
   placement: { type: 'text', value: ({ place }) => place.placement ?? null },
   placed_with: { type: 'bigint', value: ({ place }) => place.placedWith ?? NEVER_PLACED },
+  protocol: { type: 'text', value: ({ reading }) => reading.protocol ?? null },
 } satisfies Columns<ReadingInsert>;
 
 export type ReadingColumn = keyof typeof READING_COLUMNS;

@@ -130,8 +130,8 @@ describe('a PostgreSQL database made by schema version 1', () => {
     expect((await query<{ version: number }>(location, 'SELECT version FROM schema_migrations ORDER BY version')).map((row) => row.version)).toEqual(
       Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1),
     );
-    // Kept as they were; migration 4 adds how each was placed (by a centre when it has a commune) and marks it never placed with the current data.
-    const placed = before.map((row) => ({ ...row, placement: (row as { commune: string | null }).commune === null ? null : 'centre', placed_with: '-1' }));
+    // Kept as they were; migration 4 adds how each was placed (by a centre when it has a commune) and marks it never placed with the current data; migration 7 no protocol (the map check's).
+    const placed = before.map((row) => ({ ...row, placement: (row as { commune: string | null }).commune === null ? null : 'centre', placed_with: '-1', protocol: null }));
     expect(await query(location, 'SELECT * FROM readings ORDER BY seq')).toEqual(placed);
 
     // Through the store, as the upgraded server reads them.
@@ -172,7 +172,7 @@ describe('a PostgreSQL database made before report ids were kept (schema 5 → 6
 
     const store = await openStore(location);
     cleanups.push(() => store.close());
-    expect(await postgresSchemaVersion(pool)).toBe(6);
+    expect(await postgresSchemaVersion(pool)).toBe(POSTGRES_SCHEMA_VERSION);
     expect(await query(location, 'SELECT id, into_id FROM report_ids ORDER BY id COLLATE "C"')).toEqual(
       [kept.id, hidden.id].sort().map((id) => ({ id, into_id: id })),
     );

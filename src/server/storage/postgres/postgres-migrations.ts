@@ -279,6 +279,41 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO report_ids (id, into_id) SELECT id, id FROM reports;
   `,
+  // 7. Arcep's protocols (as SQLite's migration 12): a reading's protocol (NULL: the map
+  //    check's), a campaign's protocol and GPS requirement (campaigns of before: the map check,
+  //    confirmation beyond 50 m).
+  `
+  ALTER TABLE readings ADD COLUMN protocol text;
+  ALTER TABLE campaigns ADD COLUMN protocol text NOT NULL DEFAULT 'map-check';
+  ALTER TABLE campaigns ADD COLUMN max_accuracy_m double precision NOT NULL DEFAULT 50;
+  ALTER TABLE campaigns ADD COLUMN accuracy_rule text NOT NULL DEFAULT 'warn';
+  `,
+  // 8. People affected and the life after the arrêté (as SQLite's migration of issue 18):
+  //    population by 200 m cell corner, points of interest, a zone's follow-up as jsonb.
+  `
+  CREATE TABLE cell_population (
+    cell_n integer NOT NULL,
+    cell_e integer NOT NULL,
+    inhabitants double precision NOT NULL,
+    households double precision NOT NULL,
+    dwellings double precision,
+    edition text NOT NULL,
+    PRIMARY KEY (cell_n, cell_e)
+  );
+  CREATE TABLE points_of_interest (
+    seq bigserial PRIMARY KEY,
+    source text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    lat double precision NOT NULL,
+    lon double precision NOT NULL,
+    cell_n integer NOT NULL,
+    cell_e integer NOT NULL
+  );
+  CREATE INDEX points_of_interest_by_cell ON points_of_interest (cell_n, cell_e);
+  CREATE INDEX points_of_interest_by_source ON points_of_interest (source);
+  ALTER TABLE zones ADD COLUMN follow_up jsonb NOT NULL DEFAULT '{"servicedPlot": false}';
+  `,
 ];
 
 /** The schema version this code reads and writes. */

@@ -324,6 +324,44 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT INTO report_ids (id, into_id) SELECT id, id FROM reports;
   `,
+  // 12. Arcep's protocols (issue 17): the protocol a reading's tests followed (NULL: made
+  //     before protocols were recorded, which is the map check's); a campaign's protocol and
+  //     GPS requirement, campaigns of before keeping what they did: the map check, with the
+  //     confirmation beyond 50 m the survey asked for.
+  `
+  ALTER TABLE readings ADD COLUMN protocol TEXT;
+  ALTER TABLE campaigns ADD COLUMN protocol TEXT NOT NULL DEFAULT 'map-check';
+  ALTER TABLE campaigns ADD COLUMN max_accuracy_m REAL NOT NULL DEFAULT 50;
+  ALTER TABLE campaigns ADD COLUMN accuracy_rule TEXT NOT NULL DEFAULT 'warn';
+  `,
+  // 13. People affected and the life after the arrêté (issue 18): INSEE's 200 m population
+  //     grid by cell corner (one edition per cell, the latest imported), points of interest
+  //     by file (`source`) and 200 m cell, and a zone's follow-up (arrêté, leader operator,
+  //     serviced plot, site in service: zone-follow-up.ts) as JSON.
+  `
+  CREATE TABLE cell_population (
+    cell_n INTEGER NOT NULL,
+    cell_e INTEGER NOT NULL,
+    inhabitants REAL NOT NULL,
+    households REAL NOT NULL,
+    dwellings REAL,
+    edition TEXT NOT NULL,
+    PRIMARY KEY (cell_n, cell_e)
+  ) WITHOUT ROWID;
+  CREATE TABLE points_of_interest (
+    seq INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    cell_n INTEGER NOT NULL,
+    cell_e INTEGER NOT NULL
+  );
+  CREATE INDEX points_of_interest_by_cell ON points_of_interest (cell_n, cell_e);
+  CREATE INDEX points_of_interest_by_source ON points_of_interest (source);
+  ALTER TABLE zones ADD COLUMN follow_up TEXT NOT NULL DEFAULT '{"servicedPlot":false}';
+  `,
 ];
 
 /**
