@@ -113,3 +113,38 @@ export async function deleteReading(id: string): Promise<void> {
 export function earliestHold(now = Date.now()): Promise<number | undefined> {
   return earliestQueueHold('outbox', now);
 }
+
+/**
+ * The readings with these ids, in one read transaction; an id no longer on the device is left
+ * out. What a page re-reads when told which readings changed, instead of the whole outbox.
+ */
+export function getReadings(ids: readonly string[]): Promise<OutboxRecord[]> {
+  return withDb(async (db) => {
+    const store = db.transaction('outbox').store;
+    const found = await Promise.all(ids.map((id) => store.get(id)));
+    return found.filter((record): record is OutboxRecord => record !== undefined);
+  });
+}
+
+/**
+ * Deletes the readings the server acknowledged before `sentBefore` (ms since epoch), in one
+ * transaction, and resolves to their ids. Only `sent` readings go: one waiting or refused is
+ * never touched, whatever its age, since the device holds its only copy.
+ */
+export function pruneSentBefore(sentBefore: number): Promise<string[]> {
+  return withDb(async (db) => {
+    const tx = db.transaction('outbox', 'readwrite');
+    const pruned: string[] = [];
+    let cursor = await tx.store.index('byStateAndSavedAt').openCursor(IDBKeyRange.bound(['sent', -Infinity], ['sent', Infinity]));
+    while (cursor) {
+      const { id, sentAt } = cursor.value;
+      if (sentAt !== undefined && sentAt < sentBefore) {
+        pruned.push(id);
+        await cursor.delete();
+      }
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return pruned;
+  });
+}

@@ -103,7 +103,9 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
     await applyServerVerdicts(verdicts);
     sent += verdicts.stored.length;
     refused += verdicts.refused.length;
-    if (verdicts.stored.length + verdicts.refused.length > 0) announce({ type: 'flush-progress', sent, refused });
+    if (verdicts.stored.length + verdicts.refused.length > 0) {
+      announce({ type: 'flush-progress', sent, refused, ids: [...verdicts.stored, ...verdicts.refused.map(({ id }) => id)] });
+    }
     if (error !== undefined) break;
     error = verdicts.unavailable ?? (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun relevé du lot' : undefined);
     if (error !== undefined) break;

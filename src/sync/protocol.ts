@@ -51,8 +51,10 @@ export interface FlushResult extends QueueFlushResult {
 /** Broadcast to every open page (and the service worker) on the sync channel. */
 export type SyncEvent =
   | { type: 'flush-started' }
-  | { type: 'flush-progress'; sent: number; refused: number }
+  /** `ids`: the readings this batch changed (absent from older app versions: re-read them all). */
+  | { type: 'flush-progress'; sent: number; refused: number; ids?: string[] }
   | { type: 'flush-finished'; result: FlushResult }
-  | { type: 'outbox-changed' }
+  /** `ids`: the readings added, changed or deleted ([] for none, absent when unknown: re-read them all). */
+  | { type: 'outbox-changed'; ids?: string[] }
   /** Signed in, out, or turned away: every page re-reads the session. */
   | { type: 'session-changed' };

@@ -353,13 +353,13 @@ describe('flushOutbox', () => {
     expect(await countByState()).toEqual({ pending: 0, sent: 3, refused: 0 });
   });
 
-  it('announces progress after each batch', async () => {
-    await queue(5);
+  it('announces progress after each batch, with the ids of the readings it changed', async () => {
+    const ids = (await queue(5)).map((reading) => reading.id);
     await flush(2);
     expect(announced.filter((e) => e.type === 'flush-progress')).toEqual([
-      { type: 'flush-progress', sent: 2, refused: 0 },
-      { type: 'flush-progress', sent: 4, refused: 0 },
-      { type: 'flush-progress', sent: 5, refused: 0 },
+      { type: 'flush-progress', sent: 2, refused: 0, ids: ids.slice(0, 2) },
+      { type: 'flush-progress', sent: 4, refused: 0, ids: ids.slice(2, 4) },
+      { type: 'flush-progress', sent: 5, refused: 0, ids: ids.slice(4) },
     ]);
   });
 

@@ -34,9 +34,10 @@ async function settingsSoon(): Promise<ProbeSettings> {
   return knownSettings ?? DEFAULT_FIELD_SETTINGS.probe;
 }
 
-function changed(): void {
-  announce({ type: 'outbox-changed' });
-  void refreshOutbox();
+/** Other pages re-read only this reading, as does this one: the cost stays flat however long the outbox. */
+function changed(id: string): void {
+  announce({ type: 'outbox-changed', ids: [id] });
+  void refreshOutbox([id]);
 }
 
 /**
@@ -64,7 +65,7 @@ function storeReading(reading: Reading, recordedBy: string | undefined, options:
       return sharedProbe.measure();
     },
     onStored(heldUntil) {
-      changed();
+      changed(reading.id);
       void askPersistentStorageOnce();
       void registerBackgroundSync();
       if (heldUntil === undefined) void sendNow();
@@ -73,7 +74,7 @@ function storeReading(reading: Reading, recordedBy: string | undefined, options:
     },
     onEvidence() {
       clearTimeout(holdExpiry);
-      changed();
+      changed(reading.id);
       void sendNow();
     },
   });

@@ -38,8 +38,9 @@ export function CorrectionForm({ record, onDone }: { record: OutboxRecord; onDon
       return;
     }
     await resubmitReading(record.id, validation.reading);
-    announce({ type: 'outbox-changed' });
-    await refreshOutbox();
+    const changed = [record.id, validation.reading.id];
+    announce({ type: 'outbox-changed', ids: changed });
+    await refreshOutbox(changed);
     onDone();
     void sendNow();
   };

@@ -26,8 +26,8 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
         : 'Supprimer ce relevé refusé de l’appareil ?';
     if (!window.confirm(warning)) return;
     await deleteReading(record.id);
-    announce({ type: 'outbox-changed' });
-    await refreshOutbox();
+    announce({ type: 'outbox-changed', ids: [record.id] });
+    await refreshOutbox([record.id]);
   };
 
   return (

@@ -1,7 +1,7 @@
 import { lazyScreen } from '../shell/lazy-screen.tsx';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { ReadingItem } from './ReadingItem.tsx';
 import { newestFirst } from './newest-first.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -9,10 +9,18 @@ import { useTitle } from '../shell/use-title.ts';
 // Import and export are for the odd day: their code (CSV parser included) loads when the screen opens.
 const DeviceFilesPanel = lazyScreen(() => import('../files/DeviceFilesPanel.tsx').then((m) => m.DeviceFilesPanel), 'L’import et l’export de fichiers');
 
+/**
+ * Readings shown at first, and added by each « Afficher plus »: a week offline can leave
+ * thousands on the phone, and drawing them all would make every save redraw them all.
+ */
+export const READINGS_PAGE = 100;
+
 export function ReadingsScreen() {
   useTitle('Relevés de cet appareil');
   const { records, loaded } = useStore(outboxState);
+  const [shown, setShown] = useState(READINGS_PAGE);
   const listed = useMemo(() => newestFirst(records), [records]);
+  const more = listed.length - shown;
   return (
     <section class="screen" aria-labelledby="readings-title">
       <h2 id="readings-title">Relevés de cet appareil</h2>
@@ -25,10 +33,17 @@ export function ReadingsScreen() {
         </p>
       )}
       <ul class="readings" aria-label="Relevés">
-        {listed.map((record) => (
+        {listed.slice(0, shown).map((record) => (
           <ReadingItem key={record.id} record={record} />
         ))}
       </ul>
+      {more > 0 && (
+        <p>
+          <button type="button" onClick={() => setShown(shown + READINGS_PAGE)}>
+            Afficher {Math.min(more, READINGS_PAGE)} relevés de plus ({more} non affichés)
+          </button>
+        </p>
+      )}
       {/* After the list: the readings are what the screen is for, files are for the odd day. */}
       <div id="device-files">
         <DeviceFilesPanel />

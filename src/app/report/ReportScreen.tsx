@@ -88,8 +88,8 @@ export function ReportScreen() {
       setChoices({ ...choices, problem: undefined, note: '' });
       setPin(undefined);
       setStatus({ kind: 'saved', message: 'Signalement enregistré sur ce téléphone : il partira tout seul dès que le réseau revient.' });
-      announce({ type: 'outbox-changed' });
-      await refreshOutbox();
+      announce({ type: 'outbox-changed', ids: [] });
+      await refreshOutbox([]);
       void askPersistentStorageOnce();
       void registerBackgroundSync();
       await sendNow();
@@ -269,8 +269,8 @@ function ReportItem({ record }: { record: ReportRecord }) {
               void (async () => {
                 // Already with the server (or refused by it): the phone need not keep a copy.
                 await deleteReport(record.id);
-                announce({ type: 'outbox-changed' });
-                await refreshOutbox();
+                announce({ type: 'outbox-changed', ids: [] });
+                await refreshOutbox([]);
               })()
             }
           >

@@ -34,7 +34,8 @@ export async function sendNow(): Promise<FlushResult> {
     return result;
   } finally {
     outboxState.set({ sending: false });
-    await refreshOutbox();
+    // The readings the send changed came with their ids (flush-progress): status and reports only.
+    await refreshOutbox([]);
   }
 }
 
