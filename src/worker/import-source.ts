@@ -39,6 +39,8 @@ async function readCsv(file: Blob, options: LogRowOptions, onRows: (rows: Source
     const rows: SourceRow[] = [];
     for (const { fields, line, malformed } of lines) {
       if (!header) {
+        // Network Survey opens its CSVs with `#` comments (app and CSV version) before the header.
+        if (fields[0]?.startsWith('#')) continue;
         header = fields.map((name) => name.trim());
         format = detectCsvFormat(header);
         if (!format) throw new ImportFileError(UNKNOWN_FORMAT_MESSAGE);

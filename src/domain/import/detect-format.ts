@@ -1,16 +1,24 @@
 import { DEVICE_CSV_REQUIRED, isFeatureCollection } from './device-file.ts';
 import type { ImportFormat } from './import-row.ts';
-import { NETWORK_SURVEY_REQUIRED } from './network-survey.ts';
+import { NETWORK_SURVEY_CDR_REQUIRED } from './network-survey-cdr.ts';
+import { NETWORK_SURVEY_GSM_REQUIRED, NETWORK_SURVEY_NR_REQUIRED, NETWORK_SURVEY_REQUIRED, NETWORK_SURVEY_UMTS_REQUIRED } from './network-survey.ts';
 import { TOWER_COLLECTOR_REQUIRED } from './tower-collector.ts';
+
+/** Each CSV format and the columns that name it; the first whose columns are all there wins. */
+const CSV_SIGNATURES: readonly (readonly [ImportFormat, readonly string[]])[] = [
+  ['tower-collector', TOWER_COLLECTOR_REQUIRED],
+  ['network-survey', NETWORK_SURVEY_REQUIRED],
+  ['network-survey-nr', NETWORK_SURVEY_NR_REQUIRED],
+  ['network-survey-umts', NETWORK_SURVEY_UMTS_REQUIRED],
+  ['network-survey-gsm', NETWORK_SURVEY_GSM_REQUIRED],
+  ['network-survey-cdr', NETWORK_SURVEY_CDR_REQUIRED],
+  ['couverture-csv', DEVICE_CSV_REQUIRED],
+];
 
 /** The CSV format its header line names, whatever the file is called. */
 export function detectCsvFormat(header: readonly string[]): ImportFormat | undefined {
   const names = new Set(header.map((name) => name.trim()));
-  const has = (required: readonly string[]) => required.every((name) => names.has(name));
-  if (has(TOWER_COLLECTOR_REQUIRED)) return 'tower-collector';
-  if (has(NETWORK_SURVEY_REQUIRED)) return 'network-survey';
-  if (has(DEVICE_CSV_REQUIRED)) return 'couverture-csv';
-  return undefined;
+  return CSV_SIGNATURES.find(([, required]) => required.every((name) => names.has(name)))?.[0];
 }
 
 export function detectJsonFormat(value: unknown): ImportFormat | undefined {
@@ -20,4 +28,4 @@ export function detectJsonFormat(value: unknown): ImportFormat | undefined {
 }
 
 export const UNKNOWN_FORMAT_MESSAGE =
-  'Format non reconnu : la première ligne n’est ni celle de Tower Collector, ni celle de Network Survey (LTE), ni celle d’un export Couverture (CSV, GeoJSON ou JSON).';
+  'Format non reconnu : la première ligne n’est ni celle de Tower Collector, ni celle de Network Survey (LTE, 5G NR, UMTS, GSM ou journal d’appels), ni celle d’un export Couverture (CSV, GeoJSON ou JSON).';

@@ -5,7 +5,8 @@ import { SETTINGS, validateReading, type Reading, type Setting } from '../readin
  * small parsing rules (numbers, times, the setting) the mappings apply alike.
  */
 
-export const CSV_LOG_FORMATS = ['tower-collector', 'network-survey'] as const;
+/** `network-survey` is its LTE file (the first it wrote); each technology has its own CSV. */
+export const CSV_LOG_FORMATS = ['tower-collector', 'network-survey', 'network-survey-nr', 'network-survey-umts', 'network-survey-gsm', 'network-survey-cdr'] as const;
 export type CsvLogFormat = (typeof CSV_LOG_FORMATS)[number];
 /** Android measurement-app logs, then Couverture's own device exports. */
 export type ImportFormat = CsvLogFormat | 'couverture-csv' | 'couverture-geojson' | 'couverture-json';
@@ -13,12 +14,16 @@ export type ImportFormat = CsvLogFormat | 'couverture-csv' | 'couverture-geojson
 export const IMPORT_FORMAT_LABELS: Record<ImportFormat, string> = {
   'tower-collector': 'Tower Collector (CSV)',
   'network-survey': 'Network Survey, LTE (CSV)',
+  'network-survey-nr': 'Network Survey, 5G NR (CSV)',
+  'network-survey-umts': 'Network Survey, UMTS (CSV)',
+  'network-survey-gsm': 'Network Survey, GSM (CSV)',
+  'network-survey-cdr': 'Network Survey, journal d’appels (CDR, CSV)',
   'couverture-csv': 'Export Couverture (CSV)',
   'couverture-geojson': 'Export Couverture (GeoJSON)',
   'couverture-json': 'Lot de relevés Couverture (JSON)',
 };
 
-export const REFUSAL_CODES = ['malformed', 'neighbour', 'radio', 'foreign', 'plmn', 'position', 'time', 'signal', 'signal-range', 'invalid'] as const;
+export const REFUSAL_CODES = ['malformed', 'neighbour', 'radio', 'foreign', 'plmn', 'position', 'time', 'signal', 'signal-range', 'not-a-call', 'no-call-outcome', 'invalid'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** Headings of the preview's count per reason. */
@@ -32,6 +37,8 @@ export const REFUSAL_LABELS: Record<RefusalCode, string> = {
   time: 'Date manquante ou illisible',
   signal: 'Signal manquant',
   'signal-range': 'Signal hors plage plausible',
+  'not-a-call': 'Événements qui ne sont pas des appels (SMS, MMS, mise à jour de zone)',
+  'no-call-outcome': 'Appels sans issue ni durée (le journal n’en note que le début)',
   invalid: 'Refusés par le format des relevés',
 };
 

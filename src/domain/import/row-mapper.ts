@@ -1,6 +1,7 @@
 import { mapDeviceCsvRow } from './device-file.ts';
 import type { ImportFormat, LogRowOptions, RowOutcome } from './import-row.ts';
-import { mapNetworkSurveyRow } from './network-survey.ts';
+import { mapNetworkSurveyCdrRow } from './network-survey-cdr.ts';
+import { mapNetworkSurveyGsmRow, mapNetworkSurveyNrRow, mapNetworkSurveyRow, mapNetworkSurveyUmtsRow } from './network-survey.ts';
 import { mapTowerCollectorRow, type CsvRow } from './tower-collector.ts';
 
 export type CsvRowMapper = (row: CsvRow, options: LogRowOptions) => RowOutcome;
@@ -12,5 +13,9 @@ export type CsvRowMapper = (row: CsvRow, options: LogRowOptions) => RowOutcome;
 export const CSV_ROW_MAPPERS: Partial<Record<ImportFormat, CsvRowMapper>> = {
   'tower-collector': mapTowerCollectorRow,
   'network-survey': mapNetworkSurveyRow,
+  'network-survey-nr': mapNetworkSurveyNrRow,
+  'network-survey-umts': mapNetworkSurveyUmtsRow,
+  'network-survey-gsm': mapNetworkSurveyGsmRow,
+  'network-survey-cdr': mapNetworkSurveyCdrRow,
   'couverture-csv': (row) => mapDeviceCsvRow(row),
 };
