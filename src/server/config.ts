@@ -62,6 +62,12 @@ export interface GridSettings {
   minResidentReports: number;
   /** Open data withholds every cell with fewer distinct contributors than this. */
   openDataMinContributors: number;
+  /** Confidence of the verdicts' Wilson intervals, 0…1 (env in percent). */
+  confidence: number;
+  /** Share of an operator's readings at BC or better above which it covers a cell, 0…1. */
+  coverageThreshold: number;
+  /** Call success rate a covering operator is expected to reach, 0…1 (shown, not folded in). */
+  callThreshold: number;
 }
 
 export const DEFAULT_GRID: GridSettings = {
@@ -69,6 +75,9 @@ export const DEFAULT_GRID: GridSettings = {
   minContributors: 1,
   minResidentReports: 1,
   openDataMinContributors: 3,
+  confidence: 0.95,
+  coverageThreshold: 0.5,
+  callThreshold: 0.95,
 };
 
 export interface ServerConfig {
@@ -172,6 +181,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       minContributors: integer('VERDICT_MIN_CONTRIBUTORS', DEFAULT_GRID.minContributors, 1, 100),
       minResidentReports: integer('VERDICT_MIN_RESIDENT_REPORTS', DEFAULT_GRID.minResidentReports, 0, 1000),
       openDataMinContributors: integer('OPEN_DATA_MIN_CONTRIBUTORS', DEFAULT_GRID.openDataMinContributors, 1, 100),
+      confidence: integer('VERDICT_CONFIDENCE_PERCENT', Math.round(DEFAULT_GRID.confidence * 100), 50, 99) / 100,
+      coverageThreshold: integer('VERDICT_COVERAGE_THRESHOLD_PERCENT', Math.round(DEFAULT_GRID.coverageThreshold * 100), 1, 99) / 100,
+      callThreshold: integer('VERDICT_CALL_THRESHOLD_PERCENT', Math.round(DEFAULT_GRID.callThreshold * 100), 1, 99) / 100,
     },
     field: fieldSettings(integer, flag),
     retiredCommuneFiles,

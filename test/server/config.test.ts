@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       probe: { enabled: true, latencySamples: 3, downloadBytes: 200_000, uploadBytes: 100_000, stepTimeoutMs: 5000 },
       track: { spacingM: 100, intervalS: 30 },
     });
-    expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3 });
+    expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3, confidence: 0.95, coverageThreshold: 0.5, callThreshold: 0.95 });
     expect(config.security).toEqual({
       sessionDays: 30,
       sessionIdleDays: 14,
@@ -97,6 +97,9 @@ describe('loadConfig', () => {
       VERDICT_MIN_CONTRIBUTORS: '2',
       VERDICT_MIN_RESIDENT_REPORTS: '0',
       OPEN_DATA_MIN_CONTRIBUTORS: '4',
+      VERDICT_CONFIDENCE_PERCENT: '90',
+      VERDICT_COVERAGE_THRESHOLD_PERCENT: '60',
+      VERDICT_CALL_THRESHOLD_PERCENT: '98',
       PROBE_ENABLED: '0',
       PROBE_LATENCY_SAMPLES: '5',
       PROBE_DOWNLOAD_BYTES: '1000000',
@@ -139,7 +142,7 @@ describe('loadConfig', () => {
           probe: { max: 50, windowS: 30 },
         },
       },
-      grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4 },
+      grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4, confidence: 0.9, coverageThreshold: 0.6, callThreshold: 0.98 },
       field: {
         probe: { enabled: false, latencySamples: 5, downloadBytes: 1_000_000, uploadBytes: 0, stepTimeoutMs: 8000 },
         track: { spacingM: 50, intervalS: 60 },
@@ -232,6 +235,7 @@ describe('loadConfig', () => {
     [{ VERDICT_MIN_CONTRIBUTORS: 'deux' }, 'VERDICT_MIN_CONTRIBUTORS=« deux » : attendu un entier de 1 à 100'],
     [{ VERDICT_MIN_RESIDENT_REPORTS: '-1' }, 'VERDICT_MIN_RESIDENT_REPORTS=« -1 » : attendu un entier de 0 à 1000'],
     [{ OPEN_DATA_MIN_CONTRIBUTORS: '0' }, 'OPEN_DATA_MIN_CONTRIBUTORS=« 0 » : attendu un entier de 1 à 100'],
+    [{ VERDICT_CONFIDENCE_PERCENT: '100' }, 'VERDICT_CONFIDENCE_PERCENT=« 100 » : attendu un entier de 50 à 99'],
     [{ PROBE_ENABLED: 'oui' }, 'PROBE_ENABLED=« oui » : attendu 1 (oui) ou 0 (non)'],
     [{ PROBE_ENABLED: 'true' }, 'PROBE_ENABLED=« true »'],
     [{ PROBE_LATENCY_SAMPLES: '21' }, 'PROBE_LATENCY_SAMPLES=« 21 » : attendu un entier de 0 à 20'],

@@ -8,7 +8,8 @@ const AT = { lat: 43.7339, lon: 3.5494 };
 
 describe('« Mes mailles »: the device’s readings on the grid, in the worker', () => {
   it('judges a cell the four operators were measured in, like the server', () => {
-    const readings = OPERATORS.flatMap((operator) => [1, 2, 3].map(() => makeReading({ ...AT, operator, signalBars: operator === 'orange' ? 4 : 1 })));
+    // Four readings per operator: three alike are across 50 % at 95 % (interval rule, issue 17).
+    const readings = OPERATORS.flatMap((operator) => [1, 2, 3, 4].map(() => makeReading({ ...AT, operator, signalBars: operator === 'orange' ? 4 : 1 })));
     const grid = buildDeviceGrid(readings.map((reading) => ({ reading, recordedBy: 'agent-1' })));
     expect(grid.collection.features).toHaveLength(1);
     const [cell] = grid.collection.features;

@@ -99,7 +99,9 @@ describe('aggregation on hand-made readings', () => {
     // Instants compared as instants, whatever the offset they were written with.
     expect(new Date(stats.firstMs!).toISOString()).toBe('2026-05-02T00:30:00.000Z');
     expect(new Date(stats.lastMs!).toISOString()).toBe('2026-05-04T08:00:00.000Z');
-    expect(cell!.verdict.operators.orange).toBe('CL');
+    // 2 of 6 readings at BC or better: 10–70 % at 95 %, across 50 %. By the median alone it was
+    // CL; since the interval rule (issue 17) six readings this mixed decide nothing.
+    expect(cell!.verdict.operators.orange).toBe('insufficient');
   });
 
   it('has no median and no success rate while nothing was measured or tested', () => {
@@ -129,17 +131,18 @@ describe('aggregation on hand-made readings', () => {
 
   it('judges outdoor readings by default; indoor and vehicle ones on request', () => {
     const grid = createGrid();
-    for (const contributor of ['a', 'b', 'c']) {
+    // Four of each: three alike would be across 50 % at 95 % (interval rule, issue 17).
+    for (const contributor of ['a', 'b', 'c', 'd']) {
       addReading(grid, readingAtLaea(E + 10, N + 10, { setting: 'indoor', signalBars: 0 }), contributor);
       addReading(grid, readingAtLaea(E + 10, N + 10, { setting: 'outdoor', signalBars: 4 }), contributor);
     }
     expect(judgeGrid(grid)[0]!.verdict.operators.orange).toBe('TBC');
     expect(judgeGrid(grid, { settings: ['indoor'] })[0]!.verdict.operators.orange).toBe('PC');
     expect(judgeGrid(grid, { settings: ['vehicle'] })).toEqual([]);
-    expect(judgeGrid(grid, { settings: ['indoor', 'outdoor'] })[0]!.operators.orange!.readings).toBe(6);
+    expect(judgeGrid(grid, { settings: ['indoor', 'outdoor'] })[0]!.operators.orange!.readings).toBe(8);
     expect(judgeGrid(grid, { settings: ['outdoor'], technologies: ['5G'] })).toEqual([]);
     // The grid is not modified by judging it.
-    expect(groups(grid).map((g) => g.stats.readings)).toEqual([3, 3]);
+    expect(groups(grid).map((g) => g.stats.readings)).toEqual([4, 4]);
   });
 
   it('coarsens to 1 km exactly as aggregating at 1 km would', () => {
@@ -179,7 +182,8 @@ describe('aggregation on hand-made readings', () => {
 describe('cells as GeoJSON', () => {
   it('is an RFC 7946 FeatureCollection of polygons with statistics and verdicts, contributors counted not named', () => {
     const grid = createGrid();
-    for (const contributor of ['agent-secret-1', 'agent-secret-2', 'agent-secret-1']) {
+    // Four readings: three BC (44–100 %) would be across 50 % since the interval rule (issue 17).
+    for (const contributor of ['agent-secret-1', 'agent-secret-2', 'agent-secret-1', 'agent-secret-2']) {
       addReading(grid, readingAtLaea(E + 10, N + 10, { signalBars: 3, voice: 'ok', recordedAt: '2026-05-04T10:00:00.000+02:00' }), contributor);
     }
     const collection = cellsFeatureCollection(judgeGrid(grid, undefined, DEFAULT_VERDICT_OPTIONS));
@@ -194,17 +198,19 @@ describe('cells as GeoJSON', () => {
       resolutionM: 200,
       zone: 'insufficient',
       missing: ['sfr', 'bouygues', 'free'],
-      readings: 3,
+      readings: 4,
       contributors: 2,
       operators: {
         orange: {
           verdict: 'BC',
-          readings: 3,
+          readings: 4,
           contributors: 2,
           medianLevel: 'BC',
           callSuccessRate: 1,
           firstAt: '2026-05-04T08:00:00.000Z',
           lastAt: '2026-05-04T08:00:00.000Z',
+          // A « voice: ok » without a guided call test is no conforming test: no protocol figures.
+          figures: { coverage: { successes: 4, trials: 4, rate: 1, high: 1 }, coverageSide: 'above', protocols: [] },
         },
       },
     });

@@ -12,28 +12,49 @@ import { OPERATORS, type Operator } from '../../src/domain/operators.ts';
 import { statsWithLevels } from './grid-fixtures.ts';
 
 describe('default thresholds (docs/coverage-rules.md)', () => {
-  it('are 3 readings from 1 contributor, 1 resident report to flag, all four operators', () => {
-    expect(DEFAULT_VERDICT_OPTIONS).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, operators: OPERATORS });
+  it('are 3 readings from 1 contributor, 1 resident report to flag, all four operators, 95 % intervals, 50 % covering, 95 % calls', () => {
+    expect(DEFAULT_VERDICT_OPTIONS).toEqual({
+      minReadings: 3,
+      minContributors: 1,
+      minResidentReports: 1,
+      operators: OPERATORS,
+      confidence: 0.95,
+      coverageThreshold: 0.5,
+      callThreshold: 0.95,
+    });
   });
 });
 
+/** The levels repeated `times` times: the same shares over more readings. */
+const times = (count: number, levels: readonly Level[]): Level[] => Array.from({ length: count }, () => levels).flat();
+
 describe('operatorVerdict', () => {
+  // Issue 17 (interval rule): a verdict stands only once the 95 % Wilson interval of the share of
+  // readings at BC or better lies wholly on one side of 50 %. Rows marked « interval rule » were
+  // decided by the median alone before (three TBC → TBC; two TBC and one PC → TBC; half and
+  // half → CL): with so few readings the share could as well be on the other side of 50 %, so
+  // they are now insufficient, and the same shares over more readings keep their old level.
   const table: [string, Level[], string[], Partial<VerdictOptions>, OperatorVerdict][] = [
     ['no readings', [], [], {}, 'insufficient'],
     ['two readings: below the minimum', ['TBC', 'TBC'], ['a'], {}, 'insufficient'],
-    ['three TBC', ['TBC', 'TBC', 'TBC'], ['a'], {}, 'TBC'],
-    ['two TBC, one PC: the majority', ['TBC', 'TBC', 'PC'], ['a'], {}, 'TBC'],
-    ['one TBC, two PC', ['TBC', 'PC', 'PC'], ['a'], {}, 'PC'],
-    ['TBC BC CL: the middle one', ['TBC', 'BC', 'CL'], ['a'], {}, 'BC'],
-    ['TBC BC CL PC: even, the worse middle one', ['TBC', 'BC', 'CL', 'PC'], ['a'], {}, 'CL'],
-    ['BC BC CL CL: half is not most', ['BC', 'BC', 'CL', 'CL'], ['a'], {}, 'CL'],
-    ['BC BC BC CL', ['BC', 'BC', 'BC', 'CL'], ['a'], {}, 'BC'],
-    ['TBC TBC BC BC', ['TBC', 'TBC', 'BC', 'BC'], ['a'], {}, 'BC'],
-    ['order does not matter', ['PC', 'TBC', 'CL', 'TBC', 'BC'], ['a'], {}, 'BC'],
-    ['one contributor when two are required', ['TBC', 'TBC', 'TBC'], ['a'], { minContributors: 2 }, 'insufficient'],
-    ['two contributors when two are required', ['TBC', 'TBC', 'TBC'], ['a', 'b'], { minContributors: 2 }, 'TBC'],
-    ['one reading when one suffices', ['CL'], ['a'], { minReadings: 1 }, 'CL'],
+    ['three TBC: 44–100 % covering, across 50 % (interval rule)', ['TBC', 'TBC', 'TBC'], ['a'], {}, 'insufficient'],
+    ['four TBC: 51–100 %', times(4, ['TBC']), ['a'], {}, 'TBC'],
+    ['two TBC, one PC: 21–94 % (interval rule)', ['TBC', 'TBC', 'PC'], ['a'], {}, 'insufficient'],
+    ['two TBC, one PC, twenty times: 54–77 %, the majority', times(20, ['TBC', 'TBC', 'PC']), ['a'], {}, 'TBC'],
+    ['one TBC, two PC, twenty times: 23–46 %', times(20, ['TBC', 'PC', 'PC']), ['a'], {}, 'PC'],
+    ['TBC BC CL, twenty times: the middle one', times(20, ['TBC', 'BC', 'CL']), ['a'], {}, 'BC'],
+    ['TBC BC CL PC: half covering is never decided (interval rule; was CL)', times(20, ['TBC', 'BC', 'CL', 'PC']), ['a'], {}, 'insufficient'],
+    ['BC BC CL CL: half is not most, nor is it « not most » (interval rule; was CL)', ['BC', 'BC', 'CL', 'CL'], ['a'], {}, 'insufficient'],
+    ['BC BC BC CL, five times: 53–89 %', times(5, ['BC', 'BC', 'BC', 'CL']), ['a'], {}, 'BC'],
+    ['TBC TBC BC BC: half TBC is not most', ['TBC', 'TBC', 'BC', 'BC'], ['a'], {}, 'BC'],
+    ['order does not matter', times(20, ['PC', 'TBC', 'CL', 'TBC', 'BC']), ['a'], {}, 'BC'],
+    ['one contributor when two are required', times(4, ['TBC']), ['a'], { minContributors: 2 }, 'insufficient'],
+    ['two contributors when two are required', times(4, ['TBC']), ['a', 'b'], { minContributors: 2 }, 'TBC'],
+    ['one reading when one suffices: 0–79 % (interval rule; was CL)', ['CL'], ['a'], { minReadings: 1 }, 'insufficient'],
     ['four readings when five are required', ['BC', 'BC', 'BC', 'BC'], ['a'], { minReadings: 5 }, 'insufficient'],
+    ['three TBC at 80 % confidence: 65–100 %', ['TBC', 'TBC', 'TBC'], ['a'], { confidence: 0.8 }, 'TBC'],
+    ['BC BC BC CL five times against a 70 % threshold: 53–89 % is across it', times(5, ['BC', 'BC', 'BC', 'CL']), ['a'], { coverageThreshold: 0.7 }, 'insufficient'],
+    ['CL four times against a 70 % threshold: 0–49 %', times(4, ['CL']), ['a'], { coverageThreshold: 0.7 }, 'CL'],
   ];
   it.each(table)('%s → %s', (_label, levels, contributors, options, expected) => {
     expect(operatorVerdict(statsWithLevels(levels, contributors), { ...DEFAULT_VERDICT_OPTIONS, ...options })).toBe(expected);
@@ -46,8 +67,8 @@ describe('operatorVerdict', () => {
 
 describe('judgeCell: the cell rule', () => {
   const V = (v: OperatorVerdict) => v; // for readability in the table
-  /** Statistics that judge to the given verdict with the default thresholds. */
-  const evidenceFor = (verdict: OperatorVerdict) => (verdict === 'insufficient' ? undefined : statsWithLevels([verdict, verdict, verdict]));
+  /** Statistics that judge to the given verdict with the default thresholds: four alike (three are across 50 % at 95 %). */
+  const evidenceFor = (verdict: OperatorVerdict) => (verdict === 'insufficient' ? undefined : statsWithLevels(times(4, [verdict])));
 
   // orange, sfr, bouygues, free → zone, covering, missing
   const table: [OperatorVerdict, OperatorVerdict, OperatorVerdict, OperatorVerdict, CellZone, Operator[], Operator[]][] = [
@@ -101,7 +122,8 @@ describe('judgeCell: the cell rule', () => {
   });
 
   it('applies the evidence thresholds before the rule', () => {
-    const thin = { operators: Object.fromEntries(OPERATORS.map((o) => [o, statsWithLevels(['PC', 'PC', 'PC'], ['a'])])), residentReports: 0 };
+    // Four PC per operator (0–49 %): three (0–56 %) would be across 50 % since the interval rule.
+    const thin = { operators: Object.fromEntries(OPERATORS.map((o) => [o, statsWithLevels(times(4, ['PC']), ['a'])])), residentReports: 0 };
     expect(judgeCell(thin).zone).toBe('zone-blanche');
     expect(judgeCell(thin, { ...DEFAULT_VERDICT_OPTIONS, minContributors: 2 })).toMatchObject({ zone: 'insufficient', missing: OPERATORS });
   });

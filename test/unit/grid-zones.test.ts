@@ -19,8 +19,11 @@ import { MONTPELLIER_EAST as E, MONTPELLIER_NORTH as N, statsWithLevels } from '
 const R = 200;
 const ref = (x: number, y: number, resolutionM = R): CellRef => ({ resolutionM, east: E + x * resolutionM, north: N + y * resolutionM });
 
-/** A judged cell at column x, row y, whose four operators say `levels`, from `contributors`. */
-function judged(x: number, y: number, levels: [Level, Level, Level, Level], contributors = ['a'], readings = 3): JudgedCell {
+/**
+ * A judged cell at column x, row y, whose four operators say `levels`, from `contributors`.
+ * Four readings each by default: three alike are across 50 % at 95 % (interval rule, issue 17).
+ */
+function judged(x: number, y: number, levels: [Level, Level, Level, Level], contributors = ['a'], readings = 4): JudgedCell {
   const cell = ref(x, y);
   const operators = Object.fromEntries(
     OPERATORS.map((o, i) => [o, statsWithLevels(Array.from({ length: readings }, () => levels[i]!), contributors)]),
@@ -152,7 +155,7 @@ describe('suggestZones', () => {
       [formatCellId(ref(4, 0))],
       [formatCellId(ref(2, 2))],
     ]);
-    expect(zones[0]).toMatchObject({ blanche: 2, grise: 1, readings: 36, contributors: 1 });
+    expect(zones[0]).toMatchObject({ blanche: 2, grise: 1, readings: 48, contributors: 1 });
     expect(zones[0]!.outline.type).toBe('Polygon');
     expectArea(area(polygonsOf(zones[0]!.outline)[0]!), 3);
     const box = zones[0]!.bbox;
@@ -163,12 +166,12 @@ describe('suggestZones', () => {
 
   it('ranks by readings, then contributors, then size', () => {
     const zones = suggestZones([
-      judged(0, 0, BLANCHE, ['a'], 3), // 12 readings
-      judged(10, 0, BLANCHE, ['a'], 9), // 36: most readings
-      judged(20, 0, GRISE, ['a', 'b'], 6), // 24, two contributors
-      judged(30, 0, GRISE, ['a'], 3), // 24 over two cells, one contributor
-      judged(31, 0, BLANCHE, ['a'], 3),
-      judged(40, 0, BLANCHE, ['a'], 6), // 24 in one cell, one contributor
+      judged(0, 0, BLANCHE, ['a'], 4), // 16 readings
+      judged(10, 0, BLANCHE, ['a'], 12), // 48: most readings
+      judged(20, 0, GRISE, ['a', 'b'], 8), // 32, two contributors
+      judged(30, 0, GRISE, ['a'], 4), // 32 over two cells, one contributor
+      judged(31, 0, BLANCHE, ['a'], 4),
+      judged(40, 0, BLANCHE, ['a'], 8), // 32 in one cell, one contributor
     ]);
     expect(zones.map((z) => z.cells[0])).toEqual([ref(10, 0), ref(20, 0), ref(30, 0), ref(40, 0), ref(0, 0)].map(formatCellId));
   });

@@ -2,10 +2,39 @@ import * as v from 'valibot';
 import { CELL_ZONES } from '../grid/cell-verdict.ts';
 import { LEVELS } from '../level.ts';
 import { OPERATORS } from '../operators.ts';
+import { PROTOCOLS } from '../protocol.ts';
 import { VOICE_RESULTS } from '../reading.ts';
 import { featureCollectionSchema, featureSchema, PolygonGeometrySchema } from './common.ts';
 
 const levelCounts = v.object({ TBC: v.number(), BC: v.number(), CL: v.number(), PC: v.number() });
+
+/** A proportion with its Wilson interval (src/domain/grid/wilson.ts), all in 0…1. */
+export const ProportionSchema = v.object({ successes: v.number(), trials: v.number(), rate: v.number(), low: v.number(), high: v.number() });
+const sideSchema = v.picklist(['above', 'below', 'straddles']);
+
+/** Conforming tests of one protocol (src/domain/grid/operator-figures.ts). */
+export const ProtocolFiguresSchema = v.object({
+  protocol: v.picklist(PROTOCOLS),
+  calls: v.nullable(ProportionSchema),
+  callSide: v.nullable(sideSchema),
+  partialCalls: v.number(),
+  sms: v.nullable(ProportionSchema),
+  upload: v.nullable(ProportionSchema),
+  page: v.nullable(ProportionSchema),
+  downloadAbove8: v.nullable(ProportionSchema),
+  download: v.object({ '<3': v.number(), '3-8': v.number(), '8-30': v.number(), '>30': v.number() }),
+  offline: v.number(),
+});
+export type ProtocolFiguresAnswer = v.InferOutput<typeof ProtocolFiguresSchema>;
+
+/** The statistics behind an operator's verdict: shares with their intervals, tests per protocol. */
+export const OperatorFiguresSchema = v.object({
+  coverage: v.nullable(ProportionSchema),
+  coverageSide: v.nullable(sideSchema),
+  noCoverage: v.nullable(ProportionSchema),
+  protocols: v.array(ProtocolFiguresSchema),
+});
+export type OperatorFiguresAnswer = v.InferOutput<typeof OperatorFiguresSchema>;
 
 /** An operator's figures on a cell. Contributors are counted, never named. */
 export const OperatorCellStatsSchema = v.object({
@@ -22,6 +51,7 @@ export const OperatorCellStatsSchema = v.object({
   calls: v.record(v.picklist(VOICE_RESULTS), v.number()),
   firstAt: v.nullable(v.string()),
   lastAt: v.nullable(v.string()),
+  figures: OperatorFiguresSchema,
 });
 export type OperatorCellStats = v.InferOutput<typeof OperatorCellStatsSchema>;
 

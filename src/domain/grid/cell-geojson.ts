@@ -3,7 +3,7 @@ import type { Level } from '../level.ts';
 import type { Operator } from '../operators.ts';
 import type { SmsResult, VoiceResult } from '../reading.ts';
 import { cellRing } from './cell-geometry.ts';
-import type { CellZone, OperatorVerdict } from './cell-verdict.ts';
+import { DEFAULT_VERDICT_OPTIONS, type CellZone, type OperatorVerdict, type VerdictOptions } from './cell-verdict.ts';
 import {
   callSuccessRate,
   callTests,
@@ -15,6 +15,7 @@ import {
   type GroupStats,
 } from './group-stats.ts';
 import type { JudgedCell } from './judge-grid.ts';
+import { operatorFigures, type OperatorFigures } from './operator-figures.ts';
 import type { MultiPolygonGeometry, PolygonGeometry } from './outline.ts';
 import type { SuggestedZone } from './zone-suggestion.ts';
 
@@ -47,6 +48,8 @@ export interface OperatorCellProperties {
   /** ISO 8601, UTC. */
   firstAt: string | null;
   lastAt: string | null;
+  /** Proportions with their intervals, conforming tests per protocol (operator-figures.ts). */
+  figures: OperatorFigures;
 }
 
 export interface CellProperties {
@@ -65,7 +68,7 @@ export interface CellProperties {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function operatorProperties(stats: GroupStats, verdict: OperatorVerdict): OperatorCellProperties {
+export function operatorProperties(stats: GroupStats, verdict: OperatorVerdict, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): OperatorCellProperties {
   return {
     verdict,
     readings: stats.readings,
@@ -82,15 +85,17 @@ export function operatorProperties(stats: GroupStats, verdict: OperatorVerdict):
     smsSuccessRate: smsSuccessRate(stats),
     firstAt: iso(stats.firstMs),
     lastAt: iso(stats.lastMs),
+    figures: operatorFigures(stats, options),
   };
 }
 
-export function cellFeature(judged: JudgedCell): PolygonFeature<CellProperties> {
+/** `options`: the verdict's, for the intervals' confidence and thresholds. */
+export function cellFeature(judged: JudgedCell, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): PolygonFeature<CellProperties> {
   const operators: Partial<Record<Operator, OperatorCellProperties>> = {};
   const contributors = new Set<string>();
   let readings = 0;
   for (const [operator, stats] of Object.entries(judged.operators) as [Operator, GroupStats][]) {
-    operators[operator] = operatorProperties(stats, judged.verdict.operators[operator]);
+    operators[operator] = operatorProperties(stats, judged.verdict.operators[operator], options);
     readings += stats.readings;
     for (const contributor of stats.contributors) contributors.add(contributor);
   }
@@ -113,9 +118,9 @@ export function cellFeature(judged: JudgedCell): PolygonFeature<CellProperties> 
   };
 }
 
-export function cellsFeatureCollection(cells: Iterable<JudgedCell>): PolygonFeatureCollection<CellProperties> {
+export function cellsFeatureCollection(cells: Iterable<JudgedCell>, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): PolygonFeatureCollection<CellProperties> {
   const features: PolygonFeature<CellProperties>[] = [];
-  for (const cell of cells) features.push(cellFeature(cell));
+  for (const cell of cells) features.push(cellFeature(cell, options));
   return { type: 'FeatureCollection', features };
 }
 

@@ -1,6 +1,7 @@
-import type { Level } from '../level.ts';
+import { LEVELS, type Level } from '../level.ts';
 import { OPERATORS, type Operator } from '../operators.ts';
-import { medianLevel, type GroupStats } from './group-stats.ts';
+import type { GroupStats } from './group-stats.ts';
+import { sideOf, wilsonInterval, type Interval } from './wilson.ts';
 
 /**
  * The coverage rule for one grid cell, documented with its table in docs/coverage-rules.md
@@ -27,6 +28,20 @@ export interface VerdictOptions {
   minResidentReports: number;
   /** The operators a zone blanche must be proven for (default: the four). */
   operators: readonly Operator[];
+  /** Confidence of every interval (choice: 0.95, two-sided Wilson). */
+  confidence: number;
+  /**
+   * Share of an operator's readings at BC or better above which it covers the cell (choice:
+   * 0.5, what the median level already said: « most readings »). The verdict stands only once
+   * the share's interval lies wholly on one side of it.
+   */
+  coverageThreshold: number;
+  /**
+   * Call success rate a covering operator is expected to reach (choice: 0.95, Arcep's target
+   * for its map checks). Shown beside the verdict with its side; not folded into it (a failed
+   * call already caps its reading at CL).
+   */
+  callThreshold: number;
 }
 
 export const DEFAULT_VERDICT_OPTIONS: Readonly<VerdictOptions> = Object.freeze({
@@ -34,6 +49,9 @@ export const DEFAULT_VERDICT_OPTIONS: Readonly<VerdictOptions> = Object.freeze({
   minContributors: 1,
   minResidentReports: 1,
   operators: OPERATORS,
+  confidence: 0.95,
+  coverageThreshold: 0.5,
+  callThreshold: 0.95,
 });
 
 /** What is known about one cell, per operator, once readings are filtered (judge-grid.ts). */
@@ -60,13 +78,35 @@ export function isGoodCoverage(verdict: OperatorVerdict): boolean {
   return verdict === 'TBC' || verdict === 'BC';
 }
 
+/** Readings at BC or better, out of all: the proportion whose interval decides whether an operator covers. */
+export function coveringReadings(stats: GroupStats): number {
+  return stats.levels.TBC + stats.levels.BC;
+}
+
+/** The interval of the share of readings at BC or better. */
+export function coverageInterval(stats: GroupStats, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): Interval {
+  return wilsonInterval(coveringReadings(stats), stats.readings, options.confidence);
+}
+
 /**
- * One operator on one cell: its median level (group-stats.ts, "most readings") when it has at
- * least `minReadings` readings from at least `minContributors` contributors, else insufficient.
+ * One operator on one cell, insufficient unless:
+ * - it has at least `minReadings` readings from at least `minContributors` contributors, and
+ * - the interval of its share of readings at BC or better lies wholly above or wholly below
+ *   `coverageThreshold` (three BC readings out of three: 44–100 % at 95 %, across 50 %: not
+ *   yet; four out of four: 51–100 %: covering).
+ * Then its level: the best level that more than `coverageThreshold` of the readings reach or
+ * beat (at 0.5, the median level of group-stats.ts, "most readings"); it is BC or better
+ * exactly when the interval lies above the threshold.
  */
 export function operatorVerdict(stats: GroupStats | undefined, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): OperatorVerdict {
-  if (!stats || stats.readings < options.minReadings || stats.contributors.length < options.minContributors) return 'insufficient';
-  return medianLevel(stats) ?? 'insufficient';
+  if (!stats || stats.readings === 0 || stats.readings < options.minReadings || stats.contributors.length < options.minContributors) return 'insufficient';
+  if (sideOf(coverageInterval(stats, options), options.coverageThreshold) === 'straddles') return 'insufficient';
+  let reached = 0;
+  for (const level of LEVELS) {
+    reached += stats.levels[level];
+    if (reached > options.coverageThreshold * stats.readings) return level;
+  }
+  return 'PC';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { OPERATORS, type Operator } from '../operators.ts';
+import type { ProtocolFacts } from '../protocol.ts';
 import { SETTINGS, type Reading, type Setting } from '../reading.ts';
 import type { Report } from '../report.ts';
 import { TECHNOLOGIES, type Technology } from '../signal.ts';
@@ -88,10 +89,12 @@ export function createGrid(resolutionM = DEFAULT_RESOLUTION_M): CoverageGrid {
   return { resolutionM, groups: new Map(), residents: new Map(), outsideGrid: 0 };
 }
 
+/** What of a reading the grid uses: its place, its group, its level, and the tests its protocol judges. */
 export type GridReading = Pick<
   Reading,
   'lat' | 'lon' | 'operator' | 'technology' | 'setting' | 'source' | 'recordedAt' | 'signalDbm' | 'signalBars' | 'voice' | 'sms'
->;
+> &
+  ProtocolFacts;
 
 /**
  * Folds one reading into the grid (mutated). `contributor` is whose evidence it is: the

@@ -1,5 +1,7 @@
 import { LEVELS, readingLevel, type Level } from '../level.ts';
+import type { ProtocolFacts } from '../protocol.ts';
 import type { Reading, SmsResult, VoiceResult } from '../reading.ts';
+import { cloneTallies, mergeTallies, tallyTests, type ProtocolTallies } from './test-tally.ts';
 
 /**
  * What a group of readings (one cell × operator × technology × setting) says, kept as an
@@ -33,10 +35,15 @@ export interface GroupStats {
   /** Earliest and latest recordedAt, epoch milliseconds; null while the group is empty. */
   firstMs: number | null;
   lastMs: number | null;
+  /**
+   * Conforming tests per protocol and kind (test-tally.ts), present once the group has one.
+   * Absent from rows aggregated before tests were counted, until their cells are rebuilt.
+   */
+  tests?: ProtocolTallies;
 }
 
 /** What of a reading the statistics use. */
-export type StatsInput = Pick<Reading, 'recordedAt' | 'technology' | 'signalDbm' | 'signalBars' | 'voice' | 'sms'>;
+export type StatsInput = Pick<Reading, 'recordedAt' | 'technology' | 'signalDbm' | 'signalBars' | 'voice' | 'sms'> & ProtocolFacts;
 
 /** Integer dBm values kept in the histogram: the union of the plausible ranges (signal.ts). */
 export const DBM_RANGE = { min: -156, max: -25 } as const;
@@ -68,6 +75,8 @@ export function addToStats(stats: GroupStats, reading: StatsInput, contributor: 
     if (stats.firstMs === null || ms < stats.firstMs) stats.firstMs = ms;
     if (stats.lastMs === null || ms > stats.lastMs) stats.lastMs = ms;
   }
+  const tests = stats.tests ?? {};
+  if (tallyTests(tests, reading)) stats.tests = tests;
   return stats;
 }
 
@@ -86,6 +95,7 @@ export function mergeInto(into: GroupStats, from: GroupStats): GroupStats {
   into.sms['not-tested'] += from.sms['not-tested'];
   if (from.firstMs !== null && (into.firstMs === null || from.firstMs < into.firstMs)) into.firstMs = from.firstMs;
   if (from.lastMs !== null && (into.lastMs === null || from.lastMs > into.lastMs)) into.lastMs = from.lastMs;
+  if (from.tests) into.tests = mergeTallies(into.tests ?? {}, from.tests);
   return into;
 }
 
@@ -96,7 +106,7 @@ export function mergeStats(a: GroupStats, b: GroupStats): GroupStats {
 
 export function cloneStats(stats: GroupStats): GroupStats {
   const { levels, calls, sms } = stats;
-  return {
+  const clone: GroupStats = {
     readings: stats.readings,
     contributors: stats.contributors.slice(),
     levels: { TBC: levels.TBC, BC: levels.BC, CL: levels.CL, PC: levels.PC },
@@ -106,6 +116,8 @@ export function cloneStats(stats: GroupStats): GroupStats {
     firstMs: stats.firstMs,
     lastMs: stats.lastMs,
   };
+  if (stats.tests) clone.tests = cloneTallies(stats.tests);
+  return clone;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ export function verdictOptions(settings: GridSettings): VerdictOptions {
     minReadings: settings.minReadings,
     minContributors: settings.minContributors,
     minResidentReports: settings.minResidentReports,
+    confidence: settings.confidence,
+    coverageThreshold: settings.coverageThreshold,
+    callThreshold: settings.callThreshold,
   };
 }
 
@@ -163,8 +166,8 @@ export function judgeCells(grid: CoverageGrid, filter: GridFilter, options: Verd
 export type CellFeatureProperties = CellProperties & { cellId: string };
 
 /** A cell as GET /api/v1/cells answers it: the domain's feature, plus `cellId`. */
-export function apiCellFeature(judged: JudgedCell): PolygonFeature<CellFeatureProperties> {
-  const feature = cellFeature(judged);
+export function apiCellFeature(judged: JudgedCell, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): PolygonFeature<CellFeatureProperties> {
+  const feature = cellFeature(judged, options);
   return { ...feature, properties: { cellId: judged.cell, ...feature.properties } };
 }
 

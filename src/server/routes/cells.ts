@@ -60,7 +60,7 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
     const features = judgeInBbox(coverage, view.filter, options, view.bbox).map((judged) => {
-      const feature = apiCellFeature(judged);
+      const feature = apiCellFeature(judged, options);
       return { ...feature, properties: { ...feature.properties, commune: communeAtCentre(judged.ref) } };
     });
     return reply.type('application/geo+json').send({ type: 'FeatureCollection', features });
