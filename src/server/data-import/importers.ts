@@ -1,5 +1,6 @@
 import type { ServerConfig } from '../config.ts';
 import type { Store } from '../storage/store.ts';
+import { declaredCoverageImporter } from './declared-coverage.ts';
 
 /**
  * One kind of reference data that `npm run data -- import KIND FILE [options]` loads into the
@@ -18,4 +19,6 @@ export interface DataImporter {
 }
 
 /** The kinds `npm run data -- import` knows, by the name typed after `import`. */
-export const IMPORTERS: Readonly<Record<string, DataImporter>> = {};
+export const IMPORTERS: Readonly<Record<string, DataImporter>> = {
+  'declared-coverage': declaredCoverageImporter,
+};

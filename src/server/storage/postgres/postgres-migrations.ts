@@ -314,6 +314,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX points_of_interest_by_source ON points_of_interest (source);
   ALTER TABLE zones ADD COLUMN follow_up jsonb NOT NULL DEFAULT '{"servicedPlot": false}';
   `,
+  // 9. The operators' declared coverage (as SQLite's migration 14).
+  `
+  CREATE TABLE declared_editions (
+    departement text NOT NULL,
+    operator text NOT NULL,
+    technology text NOT NULL,
+    source text NOT NULL,
+    edition_date text NOT NULL,
+    imported_at text NOT NULL,
+    polygons integer NOT NULL,
+    cells text NOT NULL,
+    PRIMARY KEY (departement, operator, technology)
+  );
+  CREATE TABLE declared_cells (
+    resolution_m integer NOT NULL,
+    cell_n integer NOT NULL,
+    cell_e integer NOT NULL,
+    operator text NOT NULL,
+    technology text NOT NULL,
+    departement text NOT NULL,
+    level text NOT NULL,
+    PRIMARY KEY (resolution_m, cell_n, cell_e, operator, technology, departement)
+  );
+  CREATE INDEX declared_cells_by_edition ON declared_cells (departement, operator, technology);
+  `,
 ];
 
 /** The schema version this code reads and writes. */

@@ -3,6 +3,7 @@ import { createPostgresAccounts } from './postgres-accounts.ts';
 import { createPostgresCampaigns } from './postgres-campaigns.ts';
 import { createPostgresCounters } from './postgres-counters.ts';
 import { createPool, type PostgresPoolOptions } from './postgres-db.ts';
+import { createPostgresDeclaredCoverage } from './postgres-declared-coverage.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { createPostgresPlaces } from './postgres-places.ts';
 import { createPostgresReadings } from './postgres-readings.ts';
@@ -36,6 +37,7 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
     ...createPostgresZones(pool),
     ...createPostgresCampaigns(pool),
     ...createPostgresCounters(pool),
+    ...createPostgresDeclaredCoverage(pool),
     ...createPostgresPlaces(pool, { maintainGrid }),
     async close() {
       if (closed) return;

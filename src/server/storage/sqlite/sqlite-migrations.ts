@@ -362,6 +362,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX points_of_interest_by_source ON points_of_interest (source);
   ALTER TABLE zones ADD COLUMN follow_up TEXT NOT NULL DEFAULT '{"servicedPlot":false}';
   `,
+  // 14. The operators' declared coverage (issue 18, part 1): one edition per département ×
+  //     operator × technology (the file it came from, its date), and the declared level of
+  //     each of the département's cells at 200 m and 1 km (declared-coverage-store.ts).
+  `
+  CREATE TABLE declared_editions (
+    departement TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    technology TEXT NOT NULL,
+    source TEXT NOT NULL,
+    edition_date TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    polygons INTEGER NOT NULL,
+    cells TEXT NOT NULL,
+    PRIMARY KEY (departement, operator, technology)
+  ) WITHOUT ROWID;
+  CREATE TABLE declared_cells (
+    resolution_m INTEGER NOT NULL,
+    cell_n INTEGER NOT NULL,
+    cell_e INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    technology TEXT NOT NULL,
+    departement TEXT NOT NULL,
+    level TEXT NOT NULL,
+    PRIMARY KEY (resolution_m, cell_n, cell_e, operator, technology, departement)
+  ) WITHOUT ROWID;
+  CREATE INDEX declared_cells_by_edition ON declared_cells (departement, operator, technology);
+  `,
 ];
 
 /**

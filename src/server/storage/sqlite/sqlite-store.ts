@@ -3,6 +3,7 @@ import type { Store } from '../store.ts';
 import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteCampaigns } from './sqlite-campaigns.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
+import { createSqliteDeclaredCoverage } from './sqlite-declared-coverage.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
 import { migrate, schemaVersion } from './sqlite-migrations.ts';
 import { createSqlitePlaces } from './sqlite-places.ts';
@@ -47,6 +48,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     ...createSqliteZones(db),
     ...createSqliteCampaigns(db),
     ...createSqliteCounters(db),
+    ...createSqliteDeclaredCoverage(db),
     ...createSqlitePlaces(db, grid, maintainGrid),
     async close() {
       if (db.open) db.close();
