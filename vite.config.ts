@@ -1,4 +1,5 @@
 import preact from '@preact/preset-vite';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { precompress } from './scripts/precompress.ts';
@@ -35,6 +36,8 @@ export default defineConfig({
     }),
     precompress(),
   ],
+  // The grid's projection only, in the page and in both workers (scripts/proj4-laea.ts).
+  resolve: { alias: [{ find: /^proj4$/, replacement: fileURLToPath(new URL('./scripts/proj4-laea.ts', import.meta.url)) }] },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
