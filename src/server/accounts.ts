@@ -27,8 +27,9 @@ export interface NewUser {
   name: string;
   password: string;
   role: Role;
-  communes?: string[];
-  departement?: string | null;
+  /** Judged here with the role (checkScope): the route passes them on as the client sent them. */
+  communes?: unknown;
+  departement?: unknown;
   /**
    * Someone other than the account's owner chose the password (an admin, through the API or
    * `npm run admin -- add-user`): the owner must replace it at next sign-in. The first admin,
@@ -41,8 +42,8 @@ export interface UserPatch {
   name?: string;
   password?: string;
   role?: Role;
-  communes?: string[];
-  departement?: string | null;
+  communes?: unknown;
+  departement?: unknown;
   disabled?: boolean;
 }
 

@@ -26,7 +26,41 @@ export type UsersAnswer = v.InferOutput<typeof UsersAnswerSchema>;
 export const RevokedAnswerSchema = v.object({ sessions: v.number(), tokens: v.number() });
 export type RevokedAnswer = v.InferOutput<typeof RevokedAnswerSchema>;
 
-/** The fields POST /api/v1/users takes (their values are judged by src/server/accounts.ts, shared with the shell command). */
-export const NEW_USER_FIELDS = ['email', 'name', 'password', 'role', 'communes', 'departement'] as const;
-/** The fields PATCH /api/v1/users/:id takes. */
-export const USER_PATCH_FIELDS = ['name', 'password', 'role', 'communes', 'departement', 'disabled'] as const;
+/** Messages about a field of the wrong type; src/server/accounts.ts says the same of values that come from the shell. */
+export const ACCOUNT_FIELD_MESSAGES = {
+  email: 'L’adresse e-mail doit être un texte',
+  name: 'Le nom est obligatoire',
+  password: 'Le mot de passe doit être un texte',
+  role: `Rôle inconnu : attendu ${ROLES.join(', ')}`,
+  disabled: '« disabled » doit valoir true ou false',
+} as const;
+
+const email = v.string(ACCOUNT_FIELD_MESSAGES.email);
+const name = v.string(ACCOUNT_FIELD_MESSAGES.name);
+const password = v.string(ACCOUNT_FIELD_MESSAGES.password);
+const role = v.picklist(ROLES, ACCOUNT_FIELD_MESSAGES.role);
+/**
+ * INSEE codes (agents), a département code (reviewers): their rules depend on the role and the
+ * commune list, so the server judges them whole (src/server/accounts.ts), naming each unknown code.
+ */
+const communes = v.optional(v.unknown());
+const departement = v.optional(v.unknown());
+
+/**
+ * POST /api/v1/users: a new account, its password provisional. Types here; the values (e-mail
+ * form, name length, password strength, the role's communes or département) are judged by
+ * src/server/accounts.ts, shared with the shell command.
+ */
+export const NewUserSchema = v.strictObject({ email, name, password, role, communes, departement });
+export type NewUserRequest = v.InferInput<typeof NewUserSchema>;
+
+/** PATCH /api/v1/users/:id: the fields to change. */
+export const UserPatchSchema = v.strictObject({
+  name: v.optional(name),
+  password: v.optional(password),
+  role: v.optional(role),
+  communes,
+  departement,
+  disabled: v.optional(v.boolean(ACCOUNT_FIELD_MESSAGES.disabled)),
+});
+export type UserPatchRequest = v.InferInput<typeof UserPatchSchema>;

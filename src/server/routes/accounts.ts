@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import * as v from 'valibot';
-import { NEW_TOKEN_FIELDS, NEW_USER_FIELDS, USER_PATCH_FIELDS, type CommunesAnswer, type TokensAnswer, type UsersAnswer } from '../../domain/api/index.ts';
-import { actorOf, type Accounts, type NewUser, type UserPatch } from '../accounts.ts';
+import { NewTokenSchema, NewUserSchema, TOKEN_FIELD_MESSAGES, UserPatchSchema, type CommunesAnswer, type TokensAnswer, type UsersAnswer } from '../../domain/api/index.ts';
+import { actorOf, type Accounts } from '../accounts.ts';
 import { requirePrincipal } from '../access/enforce.ts';
 import { mayManageTokensOf } from '../access/scope.ts';
 import { refuseWhileLockedOut, type FailedSignIns } from '../auth/failed-sign-ins.ts';
@@ -11,7 +10,7 @@ import { routeRateLimit } from '../security.ts';
 import type { Store } from '../storage/store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
 import { parseLimit, singleValued } from './query.ts';
-import { parseBody } from './request-body.ts';
+import { firstIssueMessage, parseBody, type BodyRules } from './request-body.ts';
 
 export interface AccountRoutesOptions {
   accounts: Accounts;
@@ -25,7 +24,7 @@ export interface AccountRoutesOptions {
 
 export const TOKEN_MESSAGES = {
   byToken: 'Un jeton d’API ne peut pas créer de jeton : créez-le depuis une session ouverte dans le navigateur (avec votre mot de passe) ou par « npm run admin -- add-token »',
-  passwordMissing: 'Confirmez avec votre mot de passe actuel : champ « password »',
+  passwordMissing: TOKEN_FIELD_MESSAGES.passwordMissing,
   wrongPassword: 'Mot de passe incorrect : confirmez avec le mot de passe de votre propre compte',
 } as const;
 
@@ -38,15 +37,15 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   app.get('/api/v1/users', async () => ({ users: await accounts.listUsers() }) satisfies UsersAnswer);
 
   app.post('/api/v1/users', async (request, reply) => {
-    const body = fieldsOnly(request.body, NEW_USER_FIELDS);
+    const body = parseBody(request.body, NewUserSchema, ACCOUNT_BODY_RULES);
     const actor = actorOf(requirePrincipal(request).user);
     // The admin chose the password: its owner must replace it at first sign-in.
-    return reply.code(201).send(await accounts.createUser({ ...(body as unknown as NewUser), provisional: true }, actor));
+    return reply.code(201).send(await accounts.createUser({ ...body, provisional: true }, actor));
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request) => {
-    const body = fieldsOnly(request.body, USER_PATCH_FIELDS);
-    return accounts.updateUser(request.params.id, body as UserPatch, actorOf(requirePrincipal(request).user));
+    const body = parseBody(request.body, UserPatchSchema, ACCOUNT_BODY_RULES);
+    return accounts.updateUser(request.params.id, body, actorOf(requirePrincipal(request).user));
   });
 
   // Sessions always; API tokens too with ?tokens=true (a lost phone, a compromised account).
@@ -73,11 +72,9 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   app.post('/api/v1/tokens', async (request, reply) => {
     const { user, via } = requirePrincipal(request);
     if (via !== 'session') throw new HttpError(403, TOKEN_MESSAGES.byToken);
-    const body = fieldsOnly(request.body, NEW_TOKEN_FIELDS);
+    const body = parseBody(request.body, NewTokenSchema, ACCOUNT_BODY_RULES);
     const userId = body.userId ?? user.id;
-    if (typeof userId !== 'string') throw badRequest('« userId » doit être un texte');
     if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur crée des jetons pour un autre compte');
-    if (typeof body.password !== 'string' || body.password === '') throw badRequest(TOKEN_MESSAGES.passwordMissing);
 
     await refuseWhileLockedOut(failedSignIns, user.email, request.ip);
     if (!(await accounts.passwordMatches(user.id, body.password))) {
@@ -85,7 +82,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
       throw new HttpError(403, TOKEN_MESSAGES.wrongPassword);
     }
     await failedSignIns.succeeded(user.email, request.ip);
-    return reply.code(201).send(await accounts.createToken(userId, body.name, actorOf(user), { days: body.days }));
+    return reply.code(201).send(await accounts.createToken(userId, body.name, actorOf(user), { days: body.days ?? undefined }));
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (request, reply) => {
@@ -116,11 +113,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
 }
 
 /**
- * The body as an object with only `accepted` keys; the values are judged by accounts.ts,
- * which the shell command (scripts/admin.ts) shares.
+ * The account bodies: types by their schema, one thing to fix at a time; the values are then
+ * judged by accounts.ts, which the shell command (scripts/admin.ts) shares.
  */
-function fieldsOnly(body: unknown, accepted: readonly string[]): Record<string, unknown> {
-  return parseBody(body, ANY_FIELDS, { notObject: 'Le corps doit être un objet JSON', accepted, unknownLabel: 'Champs inconnus' });
-}
-
-const ANY_FIELDS = v.record(v.string(), v.unknown());
+const ACCOUNT_BODY_RULES: BodyRules = { notObject: 'Le corps doit être un objet JSON', unknownLabel: 'Champs inconnus', message: firstIssueMessage };

@@ -4,15 +4,14 @@ import { requireSession } from '../access/enforce.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/cookies.ts';
 import { refuseWhileLockedOut, type FailedSignIns } from '../auth/failed-sign-ins.ts';
 import type { SecuritySettings } from '../config.ts';
-import { badRequest, HttpError } from '../http-errors.ts';
+import { PASSWORD_CHANGE_SHAPE, PasswordChangeSchema, SIGN_IN_SHAPE, SignInSchema } from '../../domain/api/index.ts';
+import { HttpError } from '../http-errors.ts';
 import { routeRateLimit } from '../security.ts';
-import { objectBody, quotedNames, unknownFields } from './request-body.ts';
+import { firstIssueMessage, parseBody } from './request-body.ts';
 
 export const BAD_CREDENTIALS = 'Adresse e-mail ou mot de passe incorrect';
 const DISABLED = 'Ce compte est désactivé : adressez-vous à l’administrateur de Couverture';
 const SIGN_IN_BODY_LIMIT = 4 * 1024;
-const PASSWORD_FIELDS = ['currentPassword', 'newPassword'] as const;
-const PASSWORD_BODY = 'Envoyez {"currentPassword": "…", "newPassword": "…"} : deux textes';
 export const WRONG_CURRENT_PASSWORD = 'Mot de passe actuel incorrect';
 
 export interface SessionRoutesOptions {
@@ -34,8 +33,7 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, failedSi
   const cookie = { secure: security.cookieSecure };
 
   app.post('/api/v1/session', { bodyLimit: SIGN_IN_BODY_LIMIT, config: routeRateLimit(security.rateLimits.login) }, async (request, reply) => {
-    const { email, password } = objectBody(request.body, 'Envoyez {"email": "…", "password": "…"}');
-    if (typeof email !== 'string' || typeof password !== 'string') throw badRequest('Envoyez {"email": "…", "password": "…"} : deux textes');
+    const { email, password } = parseBody(request.body, SignInSchema, { notObject: SIGN_IN_SHAPE, message: firstIssueMessage });
     await refuseWhileLockedOut(failedSignIns, email, request.ip);
 
     const result = await accounts.signIn(email, password);
@@ -58,11 +56,11 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, failedSi
   // sessions and its API tokens end, this one stays open.
   app.post('/api/v1/session/password', { bodyLimit: SIGN_IN_BODY_LIMIT, config: routeRateLimit(security.rateLimits.login) }, async (request) => {
     const { user, session } = requireSession(request);
-    const body = objectBody(request.body, PASSWORD_BODY);
-    const unknown = unknownFields(body, PASSWORD_FIELDS);
-    if (unknown.length > 0) throw badRequest(`Champs inconnus : ${quotedNames(unknown)}. Champs acceptés : ${PASSWORD_FIELDS.join(', ')}.`);
-    const { currentPassword, newPassword } = body;
-    if (typeof currentPassword !== 'string' || currentPassword === '' || typeof newPassword !== 'string') throw badRequest(PASSWORD_BODY);
+    const { currentPassword, newPassword } = parseBody(request.body, PasswordChangeSchema, {
+      notObject: PASSWORD_CHANGE_SHAPE,
+      unknownLabel: 'Champs inconnus',
+      message: firstIssueMessage,
+    });
 
     await refuseWhileLockedOut(failedSignIns, user.email, request.ip);
     if (!(await accounts.passwordMatches(user.id, currentPassword))) {
