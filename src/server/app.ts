@@ -18,6 +18,7 @@ import { registerFrontend, type FrontendFallback } from './frontend.ts';
 import { BODY_LIMIT_BYTES, badRequest, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerCampaignRoutes } from './routes/campaigns.ts';
+import { registerCampaignPlanRoutes } from './routes/campaign-plan.ts';
 import { registerCellRoutes } from './routes/cells.ts';
 import { registerCommuneOutlineRoutes } from './routes/commune-outlines.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
@@ -161,6 +162,7 @@ export function buildApp({
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
     registerOpenDataRoutes(root, { store, grid, security, now });
+    registerCampaignPlanRoutes(root, { store, communes, grid });
     registerCampaignRoutes(root, { store, communes, accounts, now });
     frontendFallback = registerFrontend(root, staticDir, { serveSourceMaps });
   };

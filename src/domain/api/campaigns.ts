@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { CampaignDraftSchema, CampaignPatchSchema, type CampaignView } from '../campaign.ts';
 import { OPERATORS } from '../operators.ts';
 import { TECHNOLOGIES } from '../signal.ts';
+import { ProportionSchema } from './cells.ts';
 
 /** POST /api/v1/campaigns and PATCH /api/v1/campaigns/:id (campaign.ts holds their checks). */
 export { CampaignDraftSchema, CampaignPatchSchema };
@@ -50,3 +51,26 @@ export type CampaignProgressAnswer = v.InferOutput<typeof CampaignProgressAnswer
 /** GET /api/v1/campaign-agents?commune= */
 export const CampaignAgentsAnswerSchema = v.object({ agents: v.array(CampaignAgentSchema) });
 export type CampaignAgentsAnswer = v.InferOutput<typeof CampaignAgentsAnswerSchema>;
+
+/** One cell × operator still undecided (src/domain/grid/sampling-plan.ts). */
+export const SamplingPlanEntrySchema = v.object({
+  rank: v.number(),
+  cellId: v.string(),
+  operator: v.picklist(OPERATORS),
+  readings: v.number(),
+  coverage: v.nullable(ProportionSchema),
+  /** More readings that would decide it; null: more than `cap`. */
+  needed: v.nullable(v.number()),
+  contributorsMissing: v.number(),
+});
+export type SamplingPlanEntryAnswer = v.InferOutput<typeof SamplingPlanEntrySchema>;
+
+/** GET /api/v1/campaigns/:id/sampling-plan: ranked, fewest readings to decide first. */
+export const SamplingPlanAnswerSchema = v.object({
+  campaignId: v.string(),
+  confidence: v.number(),
+  coverageThreshold: v.number(),
+  cap: v.number(),
+  entries: v.array(SamplingPlanEntrySchema),
+});
+export type SamplingPlanAnswer = v.InferOutput<typeof SamplingPlanAnswerSchema>;

@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import { CampaignAgentsAnswerSchema, CampaignAnswerSchema, CampaignProgressAnswerSchema, CampaignsAnswerSchema } from './campaigns.ts';
+import { CampaignAgentsAnswerSchema, CampaignAnswerSchema, CampaignProgressAnswerSchema, CampaignsAnswerSchema, SamplingPlanAnswerSchema } from './campaigns.ts';
 import { CellsAnswerSchema } from './cells.ts';
 import { CommunesAnswerSchema } from './communes.ts';
 import { ReadingsAnswerSchema, ReadingsOrClustersAnswerSchema, ReadingUploadAnswerSchema } from './readings.ts';
@@ -63,6 +63,7 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/campaigns/:id': CampaignAnswerSchema,
   'PATCH /api/v1/campaigns/:id': CampaignAnswerSchema,
   'GET /api/v1/campaigns/:id/progress': CampaignProgressAnswerSchema,
+  'GET /api/v1/campaigns/:id/sampling-plan': SamplingPlanAnswerSchema,
   'GET /api/v1/campaign-agents': CampaignAgentsAnswerSchema,
   'POST /api/v1/probe': ProbeUploadAnswerSchema,
 };

@@ -88,6 +88,8 @@ export const ROUTE_ACCESS = {
   'PATCH /api/v1/campaigns/:id': { access: 'signed-in', csrf: true, summary: 'change a campaign’s name, period, operators, test number or agents' },
   'DELETE /api/v1/campaigns/:id': { access: 'signed-in', csrf: true, summary: 'delete a campaign no reading carries yet' },
   'GET /api/v1/campaigns/:id/progress': { access: 'signed-in', csrf: false, summary: 'what the campaign’s readings cover so far (counts only)' },
+  'GET /api/v1/campaigns/:id/sampling-plan': { access: 'signed-in', csrf: false, summary: 'the campaign’s undecided cells × operators and how many more readings would decide each' },
+  'GET /api/v1/campaigns/:id/sampling-plan.csv': { access: 'signed-in', csrf: false, summary: 'the sampling plan as CSV' },
   'GET /api/v1/campaign-agents': { access: 'signed-in', csrf: false, summary: 'agents who record for a commune, to assign to a campaign' },
 
   'GET /api/v1/open-data/grid.csv': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (CSV)' },
