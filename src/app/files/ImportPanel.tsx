@@ -101,7 +101,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       {(phase.step === 'preview' || phase.step === 'importing') && (
         <>
           <ImportPreviewView preview={phase.preview} fileName={phase.file.name} />
-          {isLog(phase.preview.format) && (
+          {isLog(phase.preview.format) && phase.preview.toImport > 0 && (
             <>
               <ChoiceGroup legend="Situation des relevés importés" name="import-setting" options={SETTING_OPTIONS} value={setting} onChange={setSetting} />
               {setting === 'auto' && <p class="hint">Selon la vitesse : « En véhicule » au-dessus de 3 m/s (11 km/h), sinon « Extérieur ». Ces applications ne savent pas si le téléphone était à l’intérieur.</p>}
@@ -129,7 +129,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
             </button>
           </div>
         ) : (
-          <p class="files-message">Rien de nouveau à importer : ce fichier n’ajoute aucun relevé à cet appareil.</p>
+          <p class="files-message">{nothingToImport(phase.preview)}</p>
         ))}
 
       {phase.step === 'importing' && (
@@ -190,6 +190,12 @@ function Progress({ label, progress }: { label: string; progress: ImportProgress
       </label>
     </div>
   );
+}
+
+/** Nothing to import: because the device has it all already, or because no line makes a reading. */
+function nothingToImport(preview: ImportPreview): string {
+  if (preview.alreadyOnDevice > 0 || preview.refusedCount === 0) return 'Rien de nouveau à importer : ce fichier n’ajoute aucun relevé à cet appareil.';
+  return 'Aucune ligne de ce fichier ne donne un relevé : voyez les motifs ci-dessus.';
 }
 
 function messageOf(error: unknown): string {
