@@ -28,10 +28,10 @@ const CSV_FORMATS = Object.keys(CSV_ROW_MAPPERS) as ImportFormat[];
 
 /** The fixtures' header and data rows, per CSV format: real rows to mutate. */
 const FIXTURES: Record<string, { header: string[]; rows: string[][] }> = Object.fromEntries(
-  (['tower-collector', 'network-survey', 'couverture-csv'] as const).map((format) => {
+  CSV_FORMATS.map((format) => {
     const file = format === 'couverture-csv' ? 'device-export.csv' : `${format}.csv`;
     const text = readFileSync(new URL(`../fixtures/${file}`, import.meta.url), 'utf8');
-    const [header, ...rows] = Papa.parse<string[]>(text.trim(), { delimiter: ',' }).data;
+    const [header, ...rows] = Papa.parse<string[]>(text.trim(), { delimiter: ',', comments: '#' }).data;
     return [format, { header: header!, rows }];
   }),
 );
