@@ -116,6 +116,12 @@ describe('importing a Network Survey file twice', () => {
     expect(await listReadings()).toHaveLength(first.added);
   });
 
+  it('keeps the LTE file’s ids as they were before the other technologies came, and pins the NR ones', async () => {
+    const ids = async (name: string) => [...(await readAll(await fixture(name))).readings.values()].map((reading) => reading.id);
+    expect(await ids('network-survey.csv')).toEqual(['c1fd92b7-d8ab-5494-8740-ef4e83cedfd1', 'e9756eae-742c-56ae-952c-b4bfb362f712', 'b787fb0d-51d6-5121-89e3-dacda13e2048']);
+    expect(await ids('network-survey-nr.csv')).toEqual(['582553e0-49fd-55f5-b1ae-3394678760cc', '95d5e947-03bf-53c5-9e3d-b96464286e27', '2e521956-d5f7-52f7-a7c6-369c35501906']);
+  });
+
   it('the same instant, place and cell id in two technologies’ files are two readings', async () => {
     const lte = 'deviceTime,latitude,longitude,accuracy,mcc,mnc,eci,rsrp\n2025-06-12T10:00:00+02:00,43.7339,3.5494,4,208,1,6710886401,-90\n';
     const nr = 'deviceTime,latitude,longitude,accuracy,mcc,mnc,nci,ssRsrp\n2025-06-12T10:00:00+02:00,43.7339,3.5494,4,208,1,6710886401,-90\n';
