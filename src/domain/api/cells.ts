@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { CELL_ZONES } from '../grid/cell-verdict.ts';
+import { DECLARED_LEVELS } from '../grid/declared-level.ts';
 import { LEVELS } from '../level.ts';
 import { OPERATORS } from '../operators.ts';
 import { PROTOCOLS } from '../protocol.ts';
@@ -73,6 +74,14 @@ export const CellPropertiesSchema = v.object({
   readings: v.number(),
   contributors: v.number(),
   operators: v.record(v.picklist(OPERATORS), OperatorCellStatsSchema),
+  /**
+   * Each operator's declared level on its own map (Arcep's « couverture théorique »), for the
+   * technology filter in force, else the best any of its technologies declares; operators
+   * without a loaded map are absent (docs/api.md).
+   */
+  declared: v.record(v.picklist(OPERATORS), v.picklist(DECLARED_LEVELS)),
+  /** Operators whose map says TBC or BC where their measured verdict is CL or PC. */
+  discrepancy: v.array(v.picklist(OPERATORS)),
 });
 export type CellPropertiesAnswer = v.InferOutput<typeof CellPropertiesSchema>;
 

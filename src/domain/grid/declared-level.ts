@@ -1,4 +1,4 @@
-import type { Operator } from '../operators.ts';
+import { OPERATORS, type Operator } from '../operators.ts';
 
 /**
  * The coverage an operator declares on its own maps (Arcep's « couverture théorique »), as
@@ -66,13 +66,13 @@ export const KNOWN_NIVEAU_SPELLINGS = ['très bonne couverture (TBC)', 'bonne co
 /**
  * Where the operator's map and the measurements disagree: the map says TBC or BC while the
  * measured verdict for that operator is CL or PC (a verdict, so with enough evidence; an
- * `insufficient` verdict is no contradiction). Answers those operators, in the order given.
+ * `insufficient` verdict is no contradiction). Answers those operators, in OPERATORS order.
  */
 export function discrepantOperators(
   declared: Partial<Record<Operator, DeclaredLevel>>,
   measured: Partial<Record<Operator, string>>,
 ): Operator[] {
-  return (Object.keys(declared) as Operator[]).filter((operator) => {
+  return OPERATORS.filter((operator) => {
     const claim = declared[operator];
     const verdict = measured[operator];
     return (claim === 'TBC' || claim === 'BC') && (verdict === 'CL' || verdict === 'PC');
