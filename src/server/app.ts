@@ -22,6 +22,7 @@ import { registerCampaignPlanRoutes } from './routes/campaign-plan.ts';
 import { registerCellRoutes } from './routes/cells.ts';
 import { registerCommuneOutlineRoutes } from './routes/commune-outlines.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
+import { registerExportRoutes } from './routes/exports.ts';
 import { registerOpenDataRoutes } from './routes/open-data.ts';
 import { registerProbeRoutes } from './routes/probe.ts';
 import { registerZoneRoutes } from './routes/zones.ts';
@@ -161,6 +162,7 @@ export function buildApp({
     registerCellRoutes(root, { store, communes, grid });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
+    registerExportRoutes(root, { store });
     registerOpenDataRoutes(root, { store, grid, security, now });
     registerCampaignPlanRoutes(root, { store, communes, grid });
     registerCampaignRoutes(root, { store, communes, accounts, now });

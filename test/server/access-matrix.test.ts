@@ -172,6 +172,8 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'GET /api/v1/campaigns/:id/progress': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/progress`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
   'GET /api/v1/campaigns/:id/sampling-plan': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/sampling-plan`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
   'GET /api/v1/campaigns/:id/sampling-plan.csv': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/sampling-plan.csv`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
+  'GET /api/v1/exports/arcep-qos.csv': async (w) => ({ url: `/api/v1/exports/arcep-qos.csv?campaign=${w.campaignId}`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
+  'GET /api/v1/exports/arcep-qos.schema.json': async () => ({ url: '/api/v1/exports/arcep-qos.schema.json', ok: 200 }),
   'GET /api/v1/campaign-agents': async () => ({ url: '/api/v1/campaign-agents?commune=34261', ok: 200, outOfScope: ['agentB', 'reviewer30'] }),
   'GET /api/v1/open-data/grid.csv': async () => ({ url: '/api/v1/open-data/grid.csv', ok: 200 }),
   'GET /api/v1/open-data/grid.geojson': async () => ({ url: '/api/v1/open-data/grid.geojson', ok: 200 }),

@@ -90,6 +90,8 @@ export const ROUTE_ACCESS = {
   'GET /api/v1/campaigns/:id/progress': { access: 'signed-in', csrf: false, summary: 'what the campaign’s readings cover so far (counts only)' },
   'GET /api/v1/campaigns/:id/sampling-plan': { access: 'signed-in', csrf: false, summary: 'the campaign’s undecided cells × operators and how many more readings would decide each' },
   'GET /api/v1/campaigns/:id/sampling-plan.csv': { access: 'signed-in', csrf: false, summary: 'the sampling plan as CSV' },
+  'GET /api/v1/exports/arcep-qos.csv': { access: 'signed-in', csrf: false, summary: 'readings of a campaign, zone or département in Arcep’s QoS layout (scoped as the readings)' },
+  'GET /api/v1/exports/arcep-qos.schema.json': { access: 'signed-in', csrf: false, summary: 'the Table Schema of arcep-qos.csv' },
   'GET /api/v1/campaign-agents': { access: 'signed-in', csrf: false, summary: 'agents who record for a commune, to assign to a campaign' },
 
   'GET /api/v1/open-data/grid.csv': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (CSV)' },
