@@ -2,7 +2,10 @@ import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precacheByRole } from './scripts/precache-by-role.ts';
 import { precompress } from './scripts/precompress.ts';
+
+const byRole = precacheByRole();
 
 export default defineConfig({
   plugins: [
@@ -15,6 +18,8 @@ export default defineConfig({
       injectRegister: false,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        // Reviewers' screens are cached on first use, not on every agent's phone.
+        manifestTransforms: [byRole.leaveOutReviewersChunks],
       },
       manifest: {
         name: 'Couverture – relevés de couverture mobile',
@@ -34,6 +39,7 @@ export default defineConfig({
         ],
       },
     }),
+    byRole.plugin,
     precompress(),
   ],
   // The grid's projection only, in the page and in both workers (scripts/proj4-laea.ts).

@@ -4,19 +4,24 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { flushOutbox } from '../src/sync/flush.ts';
 import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
+import { registerAssetsOnDemand } from './assets-on-demand.ts';
 import { registerTileRoutes } from './tile-cache.ts';
 import { flushOptions } from './upload-timeout.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
-// The app shell, versioned by Workbox: each build's list replaces the last, and caches of
-// older builds are deleted on activate.
+// The app shell and every screen an agent or a resident may open offline, versioned by
+// Workbox: each build's list replaces the last, and caches of older builds are deleted on
+// activate. Reviewers' own chunks are not in it (scripts/precache-by-role.ts).
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 // Any navigation (a reload in airplane mode, a deep link) gets the cached shell. The API is
 // never answered from a cache: reachability must mean the server answered.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+
+// Reviewers' chunks, out of the precache: kept on first use.
+registerAssetsOnDemand();
 
 // Base-map tiles: downloaded areas, then the bounded browsing cache, then the network.
 registerTileRoutes();
