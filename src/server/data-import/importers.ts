@@ -1,6 +1,8 @@
 import type { ServerConfig } from '../config.ts';
 import type { Store } from '../storage/store.ts';
 import { declaredCoverageImporter } from './declared-coverage.ts';
+import { poiImporter } from './poi.ts';
+import { populationImporter } from './population.ts';
 
 /**
  * One kind of reference data that `npm run data -- import KIND FILE [options]` loads into the
@@ -21,4 +23,6 @@ export interface DataImporter {
 /** The kinds `npm run data -- import` knows, by the name typed after `import`. */
 export const IMPORTERS: Readonly<Record<string, DataImporter>> = {
   'declared-coverage': declaredCoverageImporter,
+  population: populationImporter,
+  poi: poiImporter,
 };

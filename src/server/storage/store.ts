@@ -2,6 +2,7 @@ import type { AccountStore } from './account-store.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import type { CounterStore } from './counter-store.ts';
 import type { DeclaredCoverageStore } from './declared-coverage-store.ts';
+import type { PeopleStore } from './people-store.ts';
 import type { GridStore } from './grid-store.ts';
 import type { PlaceStore } from './place-store.ts';
 import type { ReadingStore } from './reading-store.ts';
@@ -13,4 +14,4 @@ import type { ZoneStore } from './zone-store.ts';
  * the default, one process) and the PostgreSQL store (postgres/postgres-store.ts, any number of
  * processes) implement it all; open-store.ts picks one from the configuration.
  */
-export type Store = ReadingStore & AccountStore & ReportStore & GridStore & ZoneStore & CampaignStore & CounterStore & PlaceStore & DeclaredCoverageStore;
+export type Store = ReadingStore & AccountStore & ReportStore & GridStore & ZoneStore & CampaignStore & CounterStore & PlaceStore & DeclaredCoverageStore & PeopleStore;

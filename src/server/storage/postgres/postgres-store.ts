@@ -5,6 +5,7 @@ import { createPostgresCounters } from './postgres-counters.ts';
 import { createPool, type PostgresPoolOptions } from './postgres-db.ts';
 import { createPostgresDeclaredCoverage } from './postgres-declared-coverage.ts';
 import { migratePostgres } from './postgres-migrations.ts';
+import { createPostgresPeople } from './postgres-people.ts';
 import { createPostgresPlaces } from './postgres-places.ts';
 import { createPostgresReadings } from './postgres-readings.ts';
 import { createPostgresZones } from './postgres-zones.ts';
@@ -35,6 +36,7 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
     ...createPostgresReadings(pool, { maintainGrid }),
     ...createPostgresAccounts(pool),
     ...createPostgresZones(pool),
+    ...createPostgresPeople(pool),
     ...createPostgresCampaigns(pool),
     ...createPostgresCounters(pool),
     ...createPostgresDeclaredCoverage(pool),

@@ -6,6 +6,7 @@ import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteDeclaredCoverage } from './sqlite-declared-coverage.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
 import { migrate, schemaVersion } from './sqlite-migrations.ts';
+import { createSqlitePeople } from './sqlite-people.ts';
 import { createSqlitePlaces } from './sqlite-places.ts';
 import { createSqliteReadings } from './sqlite-readings.ts';
 import { createSqliteReports } from './sqlite-reports.ts';
@@ -46,6 +47,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
     ...createSqliteReports(db, grid),
     ...createSqliteAccounts(db),
     ...createSqliteZones(db),
+    ...createSqlitePeople(db),
     ...createSqliteCampaigns(db),
     ...createSqliteCounters(db),
     ...createSqliteDeclaredCoverage(db),
