@@ -204,6 +204,8 @@ let world: World;
 /** A fresh world for each route, so that one route's effects (sign-out, revocations) do not leak into another's. */
 async function makeWorld(): Promise<World> {
   server = await openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
+  // A new store each world: its zones may start again at Saint-Guilhem's cell (north of it leaves the Hérault after a few dozen).
+  zonesDrafted = 0;
   const { app } = server;
   const report = makeReport();
   await postReports(app, [report]);
