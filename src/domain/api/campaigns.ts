@@ -1,7 +1,8 @@
 import * as v from 'valibot';
-import { CampaignDraftSchema, CampaignPatchSchema, type CampaignView } from '../campaign.ts';
+import { CampaignDraftSchema, CampaignPatchSchema, type CampaignProgress, type CampaignView } from '../campaign.ts';
 import { OPERATORS } from '../operators.ts';
 import { TECHNOLOGIES } from '../signal.ts';
+import { everyKeySchema } from './common.ts';
 import { ProportionSchema } from './cells.ts';
 
 /** POST /api/v1/campaigns and PATCH /api/v1/campaigns/:id (campaign.ts holds their checks). */
@@ -40,13 +41,17 @@ export type CampaignsAnswer = v.InferOutput<typeof CampaignsAnswerSchema>;
 export const CampaignProgressAnswerSchema = v.object({
   campaignId: v.string(),
   readings: v.number(),
-  byOperator: v.record(v.picklist(OPERATORS), v.number()),
-  byTechnology: v.record(v.picklist(TECHNOLOGIES), v.number()),
-  cells: v.array(v.looseObject({ cellId: v.string() })),
+  byOperator: everyKeySchema(OPERATORS, v.number()),
+  byTechnology: everyKeySchema(TECHNOLOGIES, v.number()),
+  /** 200 m INSPIRE cells with at least one reading of the campaign, with counts per operator. */
+  cells: v.array(v.object({ cellId: v.string(), readings: v.number(), byOperator: v.record(v.picklist(OPERATORS), v.number()) })),
   tracks: v.number(),
   lastReadingAt: v.optional(v.string()),
 });
 export type CampaignProgressAnswer = v.InferOutput<typeof CampaignProgressAnswerSchema>;
+
+// campaign.ts's CampaignProgress is what the route builds: it must stay this shape.
+true satisfies CampaignProgress extends CampaignProgressAnswer ? true : false;
 
 /** GET /api/v1/campaign-agents?commune= */
 export const CampaignAgentsAnswerSchema = v.object({ agents: v.array(CampaignAgentSchema) });

@@ -5,7 +5,7 @@ import { LEVELS } from '../level.ts';
 import { OPERATORS } from '../operators.ts';
 import { PROTOCOLS } from '../protocol.ts';
 import { VOICE_RESULTS } from '../reading.ts';
-import { featureCollectionSchema, featureSchema, PolygonGeometrySchema } from './common.ts';
+import { everyKeySchema, featureCollectionSchema, featureSchema, PolygonGeometrySchema } from './common.ts';
 
 const levelCounts = v.object({ TBC: v.number(), BC: v.number(), CL: v.number(), PC: v.number() });
 
@@ -49,7 +49,7 @@ export const OperatorCellStatsSchema = v.object({
   /** 0…1, null when no call was tried. */
   callSuccessRate: v.nullable(v.number()),
   callTests: v.number(),
-  calls: v.record(v.picklist(VOICE_RESULTS), v.number()),
+  calls: everyKeySchema(VOICE_RESULTS, v.number()),
   firstAt: v.nullable(v.string()),
   lastAt: v.nullable(v.string()),
   figures: OperatorFiguresSchema,

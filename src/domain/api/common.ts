@@ -37,7 +37,8 @@ export type UploadAnswer = v.InferOutput<typeof UploadAnswerSchema>;
 
 export const PointGeometrySchema = v.object({ type: v.literal('Point'), coordinates: v.tuple([v.number(), v.number()]) });
 
-const PositionsSchema = v.array(v.array(v.number()));
+/** A ring or line of [lon, lat] positions (the server never sends an altitude). */
+export const PositionsSchema = v.array(v.tuple([v.number(), v.number()]));
 export const PolygonGeometrySchema = v.object({ type: v.literal('Polygon'), coordinates: v.array(PositionsSchema) });
 export const MultiPolygonGeometrySchema = v.object({ type: v.literal('MultiPolygon'), coordinates: v.array(v.array(PositionsSchema)) });
 export const AreaGeometrySchema = v.variant('type', [PolygonGeometrySchema, MultiPolygonGeometrySchema]);
@@ -50,6 +51,14 @@ export function featureSchema<G extends v.GenericSchema, P extends v.GenericSche
 /** A GeoJSON FeatureCollection; `nextCursor` (a foreign member, RFC 7946 §6.1) when more pages follow. */
 export function featureCollectionSchema<F extends v.GenericSchema>(feature: F) {
   return v.object({ type: v.literal('FeatureCollection'), features: v.array(feature), nextCursor: v.optional(v.string()) });
+}
+
+/** An answer without a body (204 No Content): `api()` answers undefined, and a body would be unexpected. */
+export const NoContentSchema = v.undefined();
+
+/** An object with a value for every one of `keys` (a `v.record` of a picklist lets keys be absent). */
+export function everyKeySchema<K extends string, S extends v.GenericSchema>(keys: readonly K[], value: S) {
+  return v.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, S>);
 }
 
 export const BboxSchema = v.object({ minLon: v.number(), minLat: v.number(), maxLon: v.number(), maxLat: v.number() });

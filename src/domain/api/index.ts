@@ -8,7 +8,8 @@ import { AuditAnswerSchema, HealthAnswerSchema, ProbeUploadAnswerSchema } from '
 import { SessionAnswerSchema } from './session.ts';
 import { CreatedTokenAnswerSchema, TokensAnswerSchema } from './tokens.ts';
 import { RevokedAnswerSchema, UserAnswerSchema, UsersAnswerSchema } from './users.ts';
-import { SuggestionsAnswerSchema, ZoneAnswerSchema, ZonesAnswerSchema } from './zones.ts';
+import { OpenDataPackageAnswerSchema } from './open-data.ts';
+import { DossierAnswerSchema, SuggestionsAnswerSchema, ZoneAnswerSchema, ZonesAnswerSchema } from './zones.ts';
 
 /**
  * The API's contract, one module per resource: what each route takes (bodies) and answers.
@@ -19,6 +20,7 @@ export * from './campaigns.ts';
 export * from './cells.ts';
 export * from './common.ts';
 export * from './communes.ts';
+export * from './open-data.ts';
 export * from './readings.ts';
 export * from './reports.ts';
 export * from './service.ts';
@@ -30,7 +32,8 @@ export * from './zones.ts';
 /**
  * The schema of each route's successful JSON answer, by `METHOD /route/:param` as fastify
  * names it. The server tests check every such answer against it (test/server/fixtures.ts).
- * Files (CSV, dossiers, open data) and answers without a body (204) are not listed.
+ * Files to download (CSV, GeoJSON) and answers without a body (204) are not listed; the JSON
+ * files the page reads (a zone's dossier, the open data's Data Package) are.
  */
 export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/health': HealthAnswerSchema,
@@ -58,6 +61,8 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/zones/:id': ZoneAnswerSchema,
   'PATCH /api/v1/zones/:id': ZoneAnswerSchema,
   'POST /api/v1/zones/:id/status': ZoneAnswerSchema,
+  'GET /api/v1/zones/:id/dossier.json': DossierAnswerSchema,
+  'GET /api/v1/open-data/datapackage.json': OpenDataPackageAnswerSchema,
   'GET /api/v1/campaigns': CampaignsAnswerSchema,
   'POST /api/v1/campaigns': CampaignAnswerSchema,
   'GET /api/v1/campaigns/:id': CampaignAnswerSchema,

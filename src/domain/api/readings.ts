@@ -1,5 +1,7 @@
 import * as v from 'valibot';
+import { LEVELS } from '../level.ts';
 import { OPERATORS } from '../operators.ts';
+import { SETTINGS, VOICE_RESULTS } from '../reading.ts';
 import { TECHNOLOGIES } from '../signal.ts';
 import { featureCollectionSchema, featureSchema, PointGeometrySchema, UploadAnswerSchema } from './common.ts';
 
@@ -29,6 +31,12 @@ export const ReadingPropertiesAnswerSchema = v.looseObject({
   lon: v.number(),
   operator: v.picklist(OPERATORS),
   technology: v.picklist(TECHNOLOGIES),
+  signalDbm: v.optional(v.number()),
+  signalBars: v.optional(v.number()),
+  setting: v.picklist(SETTINGS),
+  voice: v.optional(v.picklist(VOICE_RESULTS)),
+  /** The level the reading counts as, from its signal. */
+  level: v.picklist(LEVELS),
   commune: v.nullable(v.string()),
   outsideCommunes: v.boolean(),
 });

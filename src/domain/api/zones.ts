@@ -1,6 +1,10 @@
 import * as v from 'valibot';
 import { ZONE_NEEDS, ZONE_STATUSES, ZoneDraftSchema, ZoneMoveSchema, type Zone } from '../zone.ts';
-import { AreaGeometrySchema, BboxSchema } from './common.ts';
+import { CELL_ZONES } from '../grid/cell-verdict.ts';
+import { LEVELS } from '../level.ts';
+import { OPERATORS } from '../operators.ts';
+import { OperatorCellStatsSchema } from './cells.ts';
+import { AreaGeometrySchema, BboxSchema, everyKeySchema } from './common.ts';
 
 /** POST /api/v1/zones: the draft (zone.ts); PATCH /api/v1/zones/:id: any of its fields. */
 export { ZoneDraftSchema, ZoneMoveSchema };
@@ -59,3 +63,42 @@ export type Suggestion = v.InferOutput<typeof SuggestionSchema>;
 /** GET /api/v1/zones/suggestions */
 export const SuggestionsAnswerSchema = v.object({ suggestions: v.array(SuggestionSchema) });
 export type SuggestionsAnswer = v.InferOutput<typeof SuggestionsAnswerSchema>;
+
+const NamedPlaceSchema = v.object({ code: v.string(), name: v.string() });
+const PositionSchema = v.tuple([v.number(), v.number()]);
+
+/** GET /api/v1/zones/:id/dossier.json: everything the printable dossier shows (src/server/grid/zone-documents.ts). */
+export const DossierAnswerSchema = v.object({
+  generatedAt: v.string(),
+  /** The zone as stored, without what the zone routes add to it. */
+  zone: v.pick(ZoneAnswerSchema, ['id', 'departement', 'name', 'cells', 'need', 'needDetail', 'notes', 'communes', 'status', 'createdAt', 'updatedAt', 'history']),
+  statusLabel: v.string(),
+  needLabel: v.string(),
+  departement: NamedPlaceSchema,
+  communes: v.array(NamedPlaceSchema),
+  outline: AreaGeometrySchema,
+  /** [west, south, east, north]. */
+  bbox: v.tuple([v.number(), v.number(), v.number(), v.number()]),
+  cells: v.array(
+    v.object({
+      cellId: v.string(),
+      zone: v.picklist(CELL_ZONES),
+      operators: v.record(v.picklist(OPERATORS), v.picklist([...LEVELS, 'insufficient'])),
+      readings: v.number(),
+      ring: v.array(PositionSchema),
+    }),
+  ),
+  cellsByZone: everyKeySchema(CELL_ZONES, v.number()),
+  /** Per operator over the zone's cells merged. */
+  operators: v.array(v.object({ ...OperatorCellStatsSchema.entries, operator: v.picklist(OPERATORS), label: v.string() })),
+  calls: v.object({ tried: v.number(), ok: v.number(), failed: v.number(), dropped: v.number(), successRate: v.nullable(v.number()) }),
+  readings: v.number(),
+  /** Counted, never named. */
+  contributors: v.number(),
+  firstAt: v.nullable(v.string()),
+  lastAt: v.nullable(v.string()),
+  residentReports: v.number(),
+  /** The rule the verdicts followed. */
+  rule: v.optional(v.object({ settings: v.optional(v.array(v.string())), minReadings: v.optional(v.number()), minContributors: v.optional(v.number()) })),
+});
+export type DossierAnswer = v.InferOutput<typeof DossierAnswerSchema>;
