@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
-import { api, ApiError } from '../shell/api.ts';
-import { apiErrorOf, useApi } from '../shell/use-api.ts';
-import { UsersAnswerSchema } from '../../domain/api/users.ts';
+import { api } from '../shell/api.ts';
+import { useApi } from '../shell/use-api.ts';
+import { UserAnswerSchema, UsersAnswerSchema } from '../../domain/api/users.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -22,25 +23,20 @@ export function AdminScreen() {
   const list = useApi('/api/v1/users', UsersAnswerSchema);
   const users = list.data?.users;
   const load = list.reload;
-  // What an action on an account says (the list's own failure is `list.error`).
-  const [error, setError] = useState<ApiError>();
+  // An action on an account (the list's own failure is `list.error`).
+  const action = useAction();
   const [notice, setNotice] = useState<string>();
 
-  const run = async (action: () => Promise<void>) => {
-    setError(undefined);
+  const run = (todo: () => Promise<void>) => {
     setNotice(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(apiErrorOf(caught));
-    }
+    return action.run(todo);
   };
 
   return (
     <section class="screen admin-screen" aria-labelledby="admin-title">
       <h2 id="admin-title">Administration</h2>
       <ApiErrorMessage error={list.error} onRetry={load} />
-      <ApiErrorMessage error={error} />
+      <ApiErrorMessage error={action.error} />
       {notice && <p role="status">{notice}</p>}
 
       <section aria-labelledby="users-title">
@@ -73,30 +69,23 @@ function NewUserForm({ onCreated }: { onCreated: (email: string) => Promise<void
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [scope, setScope] = useState<Scope>(EMPTY_SCOPE);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const creating = useAction();
 
   const submit = async () => {
-    if (busy) return;
-    if (!name.trim() || !email.trim()) return setError('Indiquez le nom et l’adresse e-mail.');
-    if (password.length < MIN_PASSWORD_LENGTH) return setError(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
+    if (creating.busy) return;
+    if (!name.trim() || !email.trim()) return creating.refuse('Indiquez le nom et l’adresse e-mail.');
+    if (password.length < MIN_PASSWORD_LENGTH) return creating.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
     const problem = scopeProblem(scope);
-    if (problem) return setError(problem);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('/api/v1/users', { method: 'POST', body: { name: name.trim(), email: email.trim(), password, ...scopeBody(scope) } });
+    if (problem) return creating.refuse(problem);
+    await creating.run(async () => {
+      await api('/api/v1/users', UserAnswerSchema, { method: 'POST', body: { name: name.trim(), email: email.trim(), password, ...scopeBody(scope) } });
       const created = email.trim();
       setName('');
       setEmail('');
       setPassword('');
       setScope(EMPTY_SCOPE);
       await onCreated(created);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -120,14 +109,10 @@ function NewUserForm({ onCreated }: { onCreated: (email: string) => Promise<void
         </div>
         <ProvisionalPasswordField id="new-user-password" value={password} onChange={setPassword} />
         <ScopeFields idPrefix="new-user" scope={scope} onChange={setScope} />
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={creating.busy}>
           Créer le compte
         </button>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ApiErrorMessage error={creating.error} />
       </form>
     </section>
   );

@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
-import { api, ApiError } from '../shell/api.ts';
+import { CommunesAnswerSchema, UserAnswerSchema } from '../../domain/api/index.ts';
+import { api } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { FormActions } from '../shell/FormActions.tsx';
+import { useAction } from '../shell/use-action.ts';
 import type { AdminUser } from './admin-user.ts';
 import { ScopeFields, scopeBody, scopeProblem, type Scope } from './ScopeFields.tsx';
 
@@ -16,7 +20,7 @@ interface Props {
 async function communeRefs(codes: string[]): Promise<CommuneRef[]> {
   return Promise.all(
     codes.map(async (code) => {
-      const found = await api<{ communes: CommuneRef[] }>(`/api/v1/communes?q=${encodeURIComponent(code)}&limit=5`).catch(() => ({ communes: [] }));
+      const found = await api(`/api/v1/communes?q=${encodeURIComponent(code)}&limit=5`, CommunesAnswerSchema).catch(() => ({ communes: [] }));
       return found.communes.find((commune) => commune.code === code) ?? { code, name: code, departement: '' };
     }),
   );
@@ -26,8 +30,7 @@ async function communeRefs(codes: string[]): Promise<CommuneRef[]> {
 export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
   const [name, setName] = useState(user.name);
   const [scope, setScope] = useState<Scope>({ role: user.role, communes: user.communes.map((code) => ({ code, name: code, departement: '' })), departement: user.departement ?? '' });
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const saving = useAction();
   const idPrefix = `edit-${user.id}`;
 
   useEffect(() => {
@@ -42,18 +45,12 @@ export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
   }, [user.id]);
 
   const submit = async () => {
-    if (busy) return;
+    if (saving.busy) return;
     const problem = !name.trim() ? 'Indiquez le nom.' : scopeProblem(scope);
-    setError(problem);
-    if (problem) return;
-    setBusy(true);
-    try {
-      onSaved(await api<AdminUser>(`/api/v1/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body: { name: name.trim(), ...scopeBody(scope) } }));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    if (problem) return saving.refuse(problem);
+    await saving.run(async () =>
+      onSaved(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { name: name.trim(), ...scopeBody(scope) } })),
+    );
   };
 
   return (
@@ -72,19 +69,8 @@ export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
       </div>
       <ScopeFields idPrefix={idPrefix} scope={scope} onChange={setScope} {...(own && { roleLocked: 'C’est votre compte : un administrateur ne peut pas changer son propre rôle.' })} />
       <p class="hint">Un changement de rôle, de communes ou de département déconnecte la personne et révoque ses jetons d’API.</p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Enregistrement…' : 'Enregistrer'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Annuler
-        </button>
-      </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormActions submitLabel="Enregistrer" busyLabel="Enregistrement…" busy={saving.busy} onCancel={onCancel} />
+      <ApiErrorMessage error={saving.error} />
     </form>
   );
 }

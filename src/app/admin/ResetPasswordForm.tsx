@@ -1,6 +1,10 @@
 import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
-import { api, ApiError } from '../shell/api.ts';
+import { UserAnswerSchema } from '../../domain/api/index.ts';
+import { api } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { FormActions } from '../shell/FormActions.tsx';
+import { useAction } from '../shell/use-action.ts';
 import type { AdminUser } from './admin-user.ts';
 import { ProvisionalPasswordField } from './ProvisionalPasswordField.tsx';
 
@@ -13,21 +17,12 @@ interface Props {
 /** « Réinitialiser le mot de passe »: a provisional one, which ends the person's sessions and tokens. */
 export function ResetPasswordForm({ user, onDone, onCancel }: Props) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const saving = useAction();
 
   const submit = async () => {
-    if (busy) return;
-    if (password.length < MIN_PASSWORD_LENGTH) return setError(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
-    setBusy(true);
-    setError(undefined);
-    try {
-      onDone(await api<AdminUser>(`/api/v1/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body: { password } }), password);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    if (saving.busy) return;
+    if (password.length < MIN_PASSWORD_LENGTH) return saving.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
+    await saving.run(async () => onDone(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { password } }), password));
   };
 
   return (
@@ -42,19 +37,8 @@ export function ResetPasswordForm({ user, onDone, onCancel }: Props) {
     >
       <ProvisionalPasswordField id={`reset-${user.id}-password`} value={password} onChange={setPassword} />
       <p class="hint">{user.name} sera déconnecté de tous ses appareils et ses jetons d’API seront révoqués.</p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Enregistrer le mot de passe provisoire
-        </button>
-        <button type="button" onClick={onCancel}>
-          Annuler
-        </button>
-      </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormActions submitLabel="Enregistrer le mot de passe provisoire" busy={saving.busy} onCancel={onCancel} />
+      <ApiErrorMessage error={saving.error} />
     </form>
   );
 }

@@ -1,19 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { CreatedTokenAnswerSchema, NoContentSchema, TokensAnswerSchema, type CreatedTokenAnswer } from '../../domain/api/index.ts';
 import { formatTime } from '../format.ts';
 import { api, ApiError } from '../shell/api.ts';
-
-interface PublicToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  /** To the minute: the server writes it at most once a minute. */
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
-
-interface CreatedToken extends PublicToken {
-  token: string;
-}
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useAction } from '../shell/use-action.ts';
+import { useApi } from '../shell/use-api.ts';
 
 /** « Expire le … », or « Expiré le … » once past; nothing for a token valid until revoked. */
 function expiry(expiresAt: string | null): string {
@@ -26,28 +17,15 @@ function expiry(expiresAt: string | null): string {
  * create (shown once; the signed-in person confirms their own password), revoke.
  */
 export function TokensPanel({ userId, title }: { userId?: string; title: string }) {
-  const [tokens, setTokens] = useState<PublicToken[]>();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [days, setDays] = useState('');
-  const [created, setCreated] = useState<CreatedToken>();
-  const [error, setError] = useState<string>();
+  const [created, setCreated] = useState<CreatedTokenAnswer>();
   const query = userId ? `?userId=${encodeURIComponent(userId)}` : '';
+  const list = useApi(`/api/v1/tokens${query}`, TokensAnswerSchema);
+  const tokens = list.data?.tokens;
+  const { run, error } = useAction();
   const idPrefix = `tokens-${userId ?? 'self'}`;
-
-  const run = async (action: () => Promise<void>) => {
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    }
-  };
-  const load = () => run(async () => setTokens((await api<{ tokens: PublicToken[] }>(`/api/v1/tokens${query}`)).tokens));
-
-  useEffect(() => {
-    void load();
-  }, [userId]);
 
   return (
     <section class="tokens" aria-labelledby={`${idPrefix}-title`}>
@@ -66,8 +44,8 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
                 onClick={() =>
                   void run(async () => {
                     if (!window.confirm(`Révoquer le jeton « ${token.name} » ? Les scripts qui l’utilisent seront refusés.`)) return;
-                    await api(`/api/v1/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
-                    await load();
+                    await api(`/api/v1/tokens/${encodeURIComponent(token.id)}`, NoContentSchema, { method: 'DELETE' });
+                    await list.reload();
                   })
                 }
               >
@@ -89,10 +67,10 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
             const body = { name: name.trim(), password, ...(days.trim() && { days: Number(days.trim()) }), ...(userId && { userId }) };
             // The password is never kept, whatever the answer.
             setPassword('');
-            setCreated(await api<CreatedToken>('/api/v1/tokens', { method: 'POST', body }));
+            setCreated(await api('/api/v1/tokens', CreatedTokenAnswerSchema, { method: 'POST', body }));
             setName('');
             setDays('');
-            await load();
+            await list.reload();
           });
         }}
       >
@@ -133,11 +111,8 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
           </div>
         </div>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={list.error} onRetry={list.reload} />
+      <ApiErrorMessage error={error} />
     </section>
   );
 }

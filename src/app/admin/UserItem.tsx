@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ROLE_LABELS } from '../../domain/account.ts';
+import { RevokedAnswerSchema, UserAnswerSchema } from '../../domain/api/index.ts';
 import { api } from '../shell/api.ts';
 import { count, type AdminUser } from './admin-user.ts';
 import { EditUserForm } from './EditUserForm.tsx';
@@ -30,14 +31,14 @@ export function UserItem({ user, own, run, onChanged, onNotice }: Props) {
   const revoke = () =>
     run(async () => {
       if (!window.confirm(`Déconnecter ${user.name} de tous ses appareils et révoquer ses jetons d’API ? Ses relevés non envoyés attendront sa prochaine connexion.`)) return;
-      const ended = await api<{ sessions: number; tokens: number }>(`/api/v1/users/${encodeURIComponent(user.id)}/sessions?tokens=true`, { method: 'DELETE' });
+      const ended = await api(`/api/v1/users/${encodeURIComponent(user.id)}/sessions?tokens=true`, RevokedAnswerSchema, { method: 'DELETE' });
       onNotice(`${user.email} : ${count(ended.sessions, 'session fermée', 'sessions fermées')}, ${count(ended.tokens, 'jeton d’API révoqué', 'jetons d’API révoqués')}.`);
     });
 
   const setDisabled = (disabled: boolean) =>
     run(async () => {
       if (disabled && !window.confirm(`Désactiver le compte de ${user.name} ? Il ne pourra plus se connecter ; ses sessions et jetons d’API prennent fin.`)) return;
-      await api(`/api/v1/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', body: { disabled } });
+      await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { disabled } });
       await onChanged();
       onNotice(disabled ? `Compte de ${user.email} désactivé.` : `Compte de ${user.email} réactivé.`);
     });

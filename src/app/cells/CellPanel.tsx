@@ -1,12 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
+import { ReadingsAnswerSchema } from '../../domain/api/index.ts';
 import { CELL_ZONE_LABELS } from '../../domain/grid/cell-verdict.ts';
-import type { FeatureCollection, ReadingProperties } from '../../domain/geojson.ts';
 import { LEVEL_LABELS, LEVELS } from '../../domain/level.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { SETTING_LABELS, VOICE_LABELS } from '../../domain/reading.ts';
 import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { formatTime } from '../format.ts';
-import { api, ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useApi } from '../shell/use-api.ts';
 import { cellIdOf, type CellFeature, type OperatorCellStats } from './api-types.ts';
 import { cellResolution } from './selection.ts';
 import { formatResolutionM } from './resolution.ts';
@@ -26,21 +27,12 @@ export interface CellPanelProps {
 export function CellPanel({ feature, selectable, selected, onToggle, onClose }: CellPanelProps) {
   const id = cellIdOf(feature);
   const p = feature.properties;
-  const [readings, setReadings] = useState<ReadingProperties[]>();
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const abort = new AbortController();
-    setReadings(undefined);
-    setError(undefined);
-    api<FeatureCollection<ReadingProperties>>(`/api/v1/cells/${encodeURIComponent(id)}/readings`, { signal: abort.signal }).then(
-      (collection) => setReadings(collection.features.map((f) => f.properties).sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt))),
-      (caught: unknown) => {
-        if ((caught as Error).name !== 'AbortError') setError(caught instanceof ApiError ? caught.message : 'Les relevés de la maille n’ont pas pu être chargés.');
-      },
-    );
-    return () => abort.abort();
-  }, [id]);
+  const answer = useApi(`/api/v1/cells/${encodeURIComponent(id)}/readings`, ReadingsAnswerSchema);
+  const error = answer.error;
+  const readings = useMemo(
+    () => answer.data?.features.map((f) => f.properties).sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt)),
+    [answer.data],
+  );
 
   const operators = OPERATORS.filter((operator) => p.operators[operator]);
   return (
@@ -80,11 +72,7 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
         </>
       )}
       <h4>Relevés de la maille</h4>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={error} onRetry={answer.reload} />
       {!readings && !error && <p>Chargement des relevés…</p>}
       {readings && readings.length === 0 && <p>Aucun relevé.</p>}
       {readings && readings.length > 0 && (

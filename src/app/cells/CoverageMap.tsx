@@ -1,10 +1,11 @@
 import L from '../map/leaflet.ts';
 import { useEffect, useRef } from 'preact/hooks';
+import { CellsAnswerSchema } from '../../domain/api/index.ts';
 import { ApiError, api } from '../shell/api.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
-import { cellIdOf, type CellCollection, type CellFeature, type OutlineGeometry } from './api-types.ts';
+import { cellIdOf, type CellFeature, type OutlineGeometry } from './api-types.ts';
 import { cellsUrl, coarserResolution, resolutionForZoom, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
 
 /** Hérault, where Couverture started. */
@@ -90,7 +91,7 @@ export function CoverageMap(props: CoverageMapProps) {
       latest.current.onCells({ state: 'loading', resolutionM: resolution, cells: [] });
       for (;;) {
         try {
-          const collection = await api<CellCollection>(cellsUrl(latest.current.filters, bounds, resolution), { signal: controller.signal });
+          const collection = await api(cellsUrl(latest.current.filters, bounds, resolution), CellsAnswerSchema, { signal: controller.signal });
           layer.clearLayers();
           layer.addData(collection);
           latest.current.onCells({ state: 'loaded', resolutionM: resolution, cells: collection.features });

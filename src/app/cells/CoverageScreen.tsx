@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useReducer, useRef } from 'preact/hooks';
+import { SuggestionsAnswerSchema } from '../../domain/api/index.ts';
 import { CELL_ZONES, type CellZone } from '../../domain/grid/cell-verdict.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { SETTING_LABELS, SETTINGS, type Setting } from '../../domain/reading.ts';
@@ -11,7 +12,7 @@ import { ZONE_LEGEND } from '../map/zone-colours.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
-import { bboxBounds, cellIdOf, type OutlineGeometry, type Suggestion } from './api-types.ts';
+import { bboxBounds, cellIdOf, type OutlineGeometry } from './api-types.ts';
 import { CellPanel } from './CellPanel.tsx';
 import { CoverageMap } from './CoverageMap.tsx';
 import { isMonth, suggestionsUrl, ZONE_RESOLUTION_M, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
@@ -70,7 +71,7 @@ export function CoverageScreen() {
     const url = suggestionsUrl(filters, bounds.current);
     dispatch({ type: 'suggestions-asked' });
     suggestionRequest.current.run(
-      (signal) => api<{ suggestions: Suggestion[] }>(url, { signal }),
+      (signal) => api(url, SuggestionsAnswerSchema, { signal }),
       (outcome) =>
         dispatch(
           'data' in outcome

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { OpenDataPackageAnswerSchema } from '../../domain/api/index.ts';
+import { useApi } from '../shell/use-api.ts';
 import { useTitle } from '../shell/use-title.ts';
-import { loadOpenDataPackage, OPEN_DATA_BASE, OPEN_DATA_FILES, type OpenDataPackage } from './open-data-package.ts';
+import { OPEN_DATA_BASE, OPEN_DATA_FILES } from './open-data-package.ts';
 import { hrefTo } from '../shell/routes.ts';
 
 const STAMP = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
@@ -15,16 +16,9 @@ const cells = (count: number) => `${count} maille${count > 1 ? 's' : ''}`;
  */
 export function OpenDataScreen() {
   useTitle('Données ouvertes');
-  const [pack, setPack] = useState<OpenDataPackage>();
-  const [failure, setFailure] = useState<string>();
-
-  useEffect(() => {
-    const abort = new AbortController();
-    loadOpenDataPackage(abort.signal).then(setPack, (error: Error) => {
-      if (error.name !== 'AbortError') setFailure(error.message);
-    });
-    return () => abort.abort();
-  }, []);
+  // The day's figures only: the files stay at their addresses when they cannot be read, so their failure is a hint, not an alert.
+  const { data: pack, error } = useApi(`${OPEN_DATA_BASE}datapackage.json`, OpenDataPackageAnswerSchema);
+  const failure = error?.message;
 
   const minimum = pack?.withholding.minContributors;
   const nothingYet = pack !== undefined && pack.published.rows === 0;

@@ -1,35 +1,28 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { PointFeature } from '../../domain/geojson.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
-import { PROBLEM_LABELS, type Report } from '../../domain/report.ts';
+import { PROBLEM_LABELS } from '../../domain/report.ts';
 import { formatTime } from '../format.ts';
-import { api, ApiError } from '../shell/api.ts';
+import { api } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
-import { apiErrorOf, useApi } from '../shell/use-api.ts';
+import { useAction } from '../shell/use-action.ts';
+import { useApi } from '../shell/use-api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import type { SessionInfo } from '../../domain/account.ts';
-import { ReportsAnswerSchema, type ReportsAnswer } from '../../domain/api/reports.ts';
+import { FullReportFeatureSchema, ReportsAnswerSchema, type FullReportProperties, type ReportsAnswer } from '../../domain/api/reports.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { cellAt } from '../../domain/grid/cell-id.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
 import { formatCoverageHash } from '../cells/coverage-filters.ts';
 import { useCommuneNames } from './commune-names.ts';
 
-/** A report as its département's reviewers (and admins) see it: exact, with the note. */
-export type ReviewedReport = Report & {
-  commune: string | null;
-  departement: string | null;
-  receivedAt: string;
-  hidden: boolean;
-  hiddenReason: string | null;
-  repeats: number;
-};
+/** A report as its département's reviewers (and admins) see it: exact, with the note (the contract's full report). */
+export type ReviewedReport = FullReportProperties;
 
 const SETTING_LABELS = { outdoor: 'dehors', indoor: 'à l’intérieur' } as const;
 const PAGE = 200;
 
-function isReviewed(properties: object): properties is ReviewedReport {
+function isReviewed(properties: ReportsAnswer['features'][number]['properties']): properties is ReviewedReport {
   return 'hidden' in properties && 'receivedAt' in properties;
 }
 
@@ -102,26 +95,19 @@ export function coverageHashAt({ lat, lon }: { lat: number; lon: number }): stri
 function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport; communeName: string | undefined; onChange: (report: ReviewedReport) => void }) {
   const [hiding, setHiding] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | string>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, refuse } = useAction();
 
   const setHidden = async (hidden: boolean) => {
-    if (hidden && !reason.trim()) return setError('Indiquez pourquoi vous masquez ce signalement.');
-    setBusy(true);
-    setError(undefined);
-    try {
-      const updated = await api<PointFeature<ReviewedReport>>(`/api/v1/reports/${encodeURIComponent(report.id)}`, {
+    if (hidden && !reason.trim()) return refuse('Indiquez pourquoi vous masquez ce signalement.');
+    await run(async () => {
+      const updated = await api(`/api/v1/reports/${encodeURIComponent(report.id)}`, FullReportFeatureSchema, {
         method: 'PATCH',
         body: { hidden, reason: hidden ? reason.trim() : '' },
       });
       onChange(updated.properties);
       setHiding(false);
       setReason('');
-    } catch (caught) {
-      setError(apiErrorOf(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

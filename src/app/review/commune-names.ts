@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { CommunesAnswerSchema } from '../../domain/api/index.ts';
 import { api } from '../shell/api.ts';
 
 /** Names already asked for, for the page's life: a commune's name does not change. */
@@ -16,7 +17,7 @@ export function useCommuneNames(codes: readonly string[]): ReadonlyMap<string, s
     const abort = new AbortController();
     void Promise.all(
       wanted.split(',').map((code) =>
-        api<{ communes: { code: string; name: string }[] }>(`/api/v1/communes?q=${encodeURIComponent(code)}&limit=5`, { signal: abort.signal }).then(
+        api(`/api/v1/communes?q=${encodeURIComponent(code)}&limit=5`, CommunesAnswerSchema, { signal: abort.signal }).then(
           (answer) => {
             const found = answer.communes.find((commune) => commune.code === code);
             if (found) known.set(code, found.name);

@@ -28,28 +28,18 @@ export function unexpectedAnswer(path: string, status: number, issues: readonly 
   return new ApiError(`Réponse inattendue du serveur (${path}, champ ${fields.join(', ')}) : rechargez la page ; si cela persiste, le serveur et l’application n’ont pas la même version.`, status);
 }
 
-function isSchema(value: unknown): value is v.GenericSchema {
-  return typeof value === 'object' && value !== null && 'kind' in value && value.kind === 'schema';
-}
-
 /**
  * The page's calls to the API (screens that need the network: review, administration).
  * Sends the session cookie and, on a state-changing call, the CSRF token; a 401 marks the
  * session as needing a sign-in on every open page.
  *
- * With a schema (src/domain/api/), the answer is parsed by it: typed from the contract, and an
+ * The answer is parsed by its schema from the contract (src/domain/api/): typed by it, and an
  * answer that strays from it is an ApiError « Réponse inattendue du serveur … », never a screen
- * reading a field that is not there. A 204 answers undefined. `api<T>(path, options)` without a
- * schema is the older form, still used by screens not yet switched over.
+ * reading a field that is not there. A 204 answers undefined (`NoContentSchema` says so).
  */
-export function api<S extends v.GenericSchema>(path: string, schema: S, options?: ApiOptions): Promise<v.InferOutput<S>>;
-/** @deprecated Pass the answer's schema from src/domain/api/ instead of a type. */
-export function api<T>(path: string, options?: ApiOptions): Promise<T>;
-export async function api(path: string, schemaOrOptions?: v.GenericSchema | ApiOptions, maybeOptions?: ApiOptions): Promise<unknown> {
-  const schema = isSchema(schemaOrOptions) ? schemaOrOptions : undefined;
-  const options = (isSchema(schemaOrOptions) ? maybeOptions : schemaOrOptions) ?? {};
+export async function api<S extends v.GenericSchema>(path: string, schema: S, options: ApiOptions = {}): Promise<v.InferOutput<S>> {
   const { status, payload } = await fetchAnswer(path, options);
-  if (!schema || status === 204) return payload;
+  if (status === 204) return payload as v.InferOutput<S>;
   const parsed = v.safeParse(schema, payload);
   if (!parsed.success) throw unexpectedAnswer(path, status, parsed.issues);
   return parsed.output;

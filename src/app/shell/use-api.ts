@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { api, ApiError } from './api.ts';
 import { RequestSlot } from './request-slot.ts';
 
@@ -16,13 +16,11 @@ export interface ApiState<T> {
 /**
  * What a screen shows from the API: fetches `path` (none while it is `null`), again when the
  * path or `deps` change and on `reload()`, aborting the request before and the one under way
- * when the screen goes. A late answer never overwrites a newer one. With the answer's schema
- * (src/domain/api/), `api()` parses the answer with it and `data` is typed by it.
+ * when the screen goes. A late answer never overwrites a newer one. `api()` parses the answer
+ * with its schema from the contract (src/domain/api/), and `data` is typed by it.
  */
-export function useApi<S extends v.GenericSchema>(path: string | null, schema: S, deps?: readonly unknown[]): ApiState<v.InferOutput<S>>;
-/** @deprecated Pass the answer's schema from src/domain/api/ instead of a type. */
-export function useApi<T>(path: string | null, schema?: undefined, deps?: readonly unknown[]): ApiState<T>;
-export function useApi<T>(path: string | null, schema?: v.GenericSchema, deps: readonly unknown[] = []): ApiState<T> {
+export function useApi<S extends v.GenericSchema>(path: string | null, schema: S, deps: readonly unknown[] = []): ApiState<v.InferOutput<S>> {
+  type T = v.InferOutput<S>;
   const slot = useRef(new RequestSlot());
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: path !== null });
   const [reloads, setReloads] = useState(0);
@@ -44,7 +42,7 @@ export function useApi<T>(path: string | null, schema?: v.GenericSchema, deps: r
     if (path === null) return;
     setState((was) => ({ ...was, error: undefined, loading: true }));
     slot.current.run(
-      (signal) => (schema ? api(path, schema, { signal }) : api<T>(path, { signal })) as Promise<T>,
+      (signal) => api(path, schema, { signal }),
       (outcome) => {
         setState('data' in outcome ? { data: outcome.data, loading: false } : (was) => ({ ...was, error: apiErrorOf(outcome.error), loading: false }));
         release();

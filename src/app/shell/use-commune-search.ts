@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
+import { CommunesAnswerSchema } from '../../domain/api/index.ts';
 import { api, ApiError } from './api.ts';
 
 /** Typing pauses this long before a search goes out. */
@@ -28,7 +29,7 @@ export function useCommuneSearch(query: string, departement?: string): CommuneSe
     const timer = setTimeout(() => {
       const params = new URLSearchParams({ q, limit: '10' });
       if (departement?.trim()) params.set('departement', departement.trim().toUpperCase());
-      api<{ communes: CommuneRef[] }>(`/api/v1/communes?${params}`, { signal: abort.signal }).then(
+      api(`/api/v1/communes?${params}`, CommunesAnswerSchema, { signal: abort.signal }).then(
         ({ communes }) => setSearch({ results: communes, ...(communes.length === 0 && { error: 'Aucune commune ne correspond.' }) }),
         (caught: unknown) => {
           if ((caught as Error).name !== 'AbortError') setSearch({ results: [], error: caught instanceof ApiError ? caught.message : 'Recherche impossible' });

@@ -10,6 +10,7 @@ import { formatDayRange } from '../format.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
+import { DossierAnswerSchema } from '../../domain/api/index.ts';
 import type { Dossier } from './dossier-types.ts';
 import { zoneFileUrl } from './zones-api.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -24,7 +25,7 @@ import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
  */
 export function DossierPage({ id }: { id: string }) {
   useTitle('Dossier de zone');
-  const { data: dossier, error, reload } = useApi<Dossier>(zoneFileUrl(id, 'dossier.json'));
+  const { data: dossier, error, reload } = useApi(zoneFileUrl(id, 'dossier.json'), DossierAnswerSchema);
 
   return (
     <section class="screen dossier-screen" aria-labelledby="dossier-title">

@@ -1,0 +1,25 @@
+interface FormActionsProps {
+  /** « Enregistrer », « Créer la zone (3 mailles) »… */
+  submitLabel: string;
+  /** What the submit button says while the action runs (« Enregistrement… »); unchanged without it. */
+  busyLabel?: string;
+  busy: boolean;
+  /** Where « Annuler » goes; no « Annuler » without it. */
+  onCancel?: () => void;
+}
+
+/** A form's row of buttons: the submit button, disabled while its action runs, and « Annuler ». */
+export function FormActions({ submitLabel, busyLabel, busy, onCancel }: FormActionsProps) {
+  return (
+    <div class="actions">
+      <button type="submit" class="primary" disabled={busy}>
+        {busy && busyLabel ? busyLabel : submitLabel}
+      </button>
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          Annuler
+        </button>
+      )}
+    </div>
+  );
+}
