@@ -10,6 +10,8 @@ import { ZonesAnswerSchema } from '../../domain/api/zones.ts';
 import { moveZone, zoneFileUrl, ZONES_PATH } from './zones-api.ts';
 import { useApi } from '../shell/use-api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { FormActions } from '../shell/FormActions.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { formatRoute, hrefTo } from '../shell/routes.ts';
 import { useRoute } from '../shell/use-route.ts';
 import { useTitle } from '../shell/use-title.ts';
@@ -84,26 +86,23 @@ function ZonesList() {
 function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone): void; onStale(): void }) {
   const [target, setTarget] = useState<ZoneStatus>();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const moving = useAction();
   const [editing, setEditing] = useState(false);
 
   const move = async () => {
     if (!target) return;
-    if (!reason.trim()) return setError('Dites pourquoi la zone change d’étape.');
-    setBusy(true);
-    setError(undefined);
-    try {
-      onChange(await moveZone(zone.id, { status: target, reason: reason.trim() }));
+    if (!reason.trim()) return moving.refuse('Dites pourquoi la zone change d’étape.');
+    await moving.run(async () => {
+      try {
+        onChange(await moveZone(zone.id, { status: target, reason: reason.trim() }));
+      } catch (caught) {
+        // Another reviewer moved it first: show where it stands now.
+        if (caught instanceof ApiError && caught.status === 409) onStale();
+        throw caught;
+      }
       setTarget(undefined);
       setReason('');
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-      // Another reviewer moved it first: show where it stands now.
-      if (caught instanceof ApiError && caught.status === 409) onStale();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const next = nextStatuses(zone.status);
@@ -142,14 +141,7 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
             <label for={reasonId}>Raison du passage à « {ZONE_STATUS_LABELS[target]} »</label>
             <input id={reasonId} type="text" maxLength={1000} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
           </div>
-          <div class="actions">
-            <button type="submit" class="primary" disabled={busy}>
-              Confirmer
-            </button>
-            <button type="button" onClick={() => setTarget(undefined)}>
-              Annuler
-            </button>
-          </div>
+          <FormActions submitLabel="Confirmer" busy={moving.busy} onCancel={() => setTarget(undefined)} />
         </form>
       ) : (
         <div class="actions">
@@ -163,11 +155,7 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
           </button>
         </div>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={moving.error} />
       <div class="actions dossier-links">
         <a href={formatRoute({ name: 'dossier', zoneId: zone.id })}>Page imprimable</a>
         <a href={zoneFileUrl(zone.id, 'dossier.geojson')} download>
