@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { NewTokenSchema, NewUserSchema, TOKEN_FIELD_MESSAGES, UserPatchSchema, type CommunesAnswer, type TokensAnswer, type UsersAnswer } from '../../domain/api/index.ts';
+import {
+  CommunesAnswerSchema,
+  CreatedTokenAnswerSchema,
+  NewTokenSchema,
+  NewUserSchema,
+  RevokedAnswerSchema,
+  TOKEN_FIELD_MESSAGES,
+  TokensAnswerSchema,
+  UserAnswerSchema,
+  UserPatchSchema,
+  UsersAnswerSchema,
+} from '../../domain/api/index.ts';
 import { actorOf, type Accounts } from '../accounts.ts';
 import { requirePrincipal } from '../access/enforce.ts';
 import { mayManageTokensOf } from '../access/scope.ts';
@@ -10,6 +21,7 @@ import { routeRateLimit } from '../security.ts';
 import type { Store } from '../storage/store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
 import { parseLimit, singleValued } from './query.ts';
+import { answer } from './answer.ts';
 import { firstIssueMessage, parseBody, type BodyRules } from './request-body.ts';
 
 export interface AccountRoutesOptions {
@@ -34,18 +46,18 @@ export const TOKEN_MESSAGES = {
  */
 export function registerAccountRoutes(app: FastifyInstance, { accounts, communes, store, security, failedSignIns }: AccountRoutesOptions): void {
   // ---- users (admin only, by the route table)
-  app.get('/api/v1/users', async () => ({ users: await accounts.listUsers() }) satisfies UsersAnswer);
+  app.get('/api/v1/users', async () => answer(UsersAnswerSchema, { users: await accounts.listUsers() }));
 
   app.post('/api/v1/users', async (request, reply) => {
     const body = parseBody(request.body, NewUserSchema, ACCOUNT_BODY_RULES);
     const actor = actorOf(requirePrincipal(request).user);
     // The admin chose the password: its owner must replace it at first sign-in.
-    return reply.code(201).send(await accounts.createUser({ ...body, provisional: true }, actor));
+    return reply.code(201).send(answer(UserAnswerSchema, await accounts.createUser({ ...body, provisional: true }, actor)));
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request) => {
     const body = parseBody(request.body, UserPatchSchema, ACCOUNT_BODY_RULES);
-    return accounts.updateUser(request.params.id, body, actorOf(requirePrincipal(request).user));
+    return answer(UserAnswerSchema, await accounts.updateUser(request.params.id, body, actorOf(requirePrincipal(request).user)));
   });
 
   // Sessions always; API tokens too with ?tokens=true (a lost phone, a compromised account).
@@ -54,7 +66,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
     if (tokens !== undefined && tokens !== 'true' && tokens !== 'false') {
       throw badRequest(`tokens=« ${tokens} » : attendu true (révoquer aussi les jetons d’API) ou false`);
     }
-    return accounts.revokeSessions(request.params.id, actorOf(requirePrincipal(request).user), { tokens: tokens === 'true' });
+    return answer(RevokedAnswerSchema, await accounts.revokeSessions(request.params.id, actorOf(requirePrincipal(request).user), { tokens: tokens === 'true' }));
   });
 
   // ---- API tokens (own; an admin's for anyone)
@@ -62,7 +74,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
     const user = requirePrincipal(request).user;
     const userId = singleValued(request.query as Record<string, string | string[]>, ['userId']).userId ?? user.id;
     if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur voit les jetons des autres comptes');
-    return { tokens: await accounts.listTokens(userId) } satisfies TokensAnswer;
+    return answer(TokensAnswerSchema, { tokens: await accounts.listTokens(userId) });
   });
 
   // A token is made from a browser session that confirms its own password (checked and
@@ -82,7 +94,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
       throw new HttpError(403, TOKEN_MESSAGES.wrongPassword);
     }
     await failedSignIns.succeeded(user.email, request.ip);
-    return reply.code(201).send(await accounts.createToken(userId, body.name, actorOf(user), { days: body.days ?? undefined }));
+    return reply.code(201).send(answer(CreatedTokenAnswerSchema, await accounts.createToken(userId, body.name, actorOf(user), { days: body.days ?? undefined })));
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (request, reply) => {
@@ -102,7 +114,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
       throw badRequest(`departement=« ${params.departement} » : département inconnu (ex. 34, 2A, 971).`);
     }
     const limit = params.limit === undefined ? 20 : parseLimit(params.limit, 20, 100);
-    return { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) } satisfies CommunesAnswer;
+    return answer(CommunesAnswerSchema, { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) });
   });
 
   // ---- audit log (admin)

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { HealthAnswerSchema } from '../../domain/api/index.ts';
 import type { ReadingStore } from '../storage/reading-store.ts';
+import { answer } from './answer.ts';
 
 /**
  * GET /api/v1/health. The phone calls it before it calls itself online, so it answers only
@@ -13,6 +15,6 @@ export function registerHealthRoutes(app: FastifyInstance, store: ReadingStore):
       request.log.error({ err: error }, 'health check: the store does not answer');
       return reply.code(503).send({ status: 'unavailable', error: 'La base de données ne répond pas : réessayez plus tard.' });
     }
-    return { status: 'ok' };
+    return answer(HealthAnswerSchema, { status: 'ok' });
   });
 }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ProbeUploadAnswerSchema } from '../../domain/api/index.ts';
 import { MAX_PROBE_BYTES } from '../../domain/field-settings.ts';
 import type { RateLimit } from '../config.ts';
 import { badRequest, HttpError, sendError } from '../http-errors.ts';
 import { routeRateLimit } from '../security.ts';
+import { answer } from './answer.ts';
 import { singleValued } from './query.ts';
 
 /**
@@ -59,9 +61,9 @@ export function registerProbeRoutes(app: FastifyInstance, rateLimit: RateLimit):
       singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS);
       const body = request.body;
       // No Content-Type and no body: an empty upload.
-      if (body === undefined || body === null) return { receivedBytes: 0 };
+      if (body === undefined || body === null) return answer(ProbeUploadAnswerSchema, { receivedBytes: 0 });
       if (!Buffer.isBuffer(body)) throw new HttpError(415, PROBE_MESSAGES.wrongType);
-      return { receivedBytes: body.length };
+      return answer(ProbeUploadAnswerSchema, { receivedBytes: body.length });
     });
   });
 }

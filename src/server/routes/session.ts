@@ -4,9 +4,10 @@ import { requireSession } from '../access/enforce.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/cookies.ts';
 import { refuseWhileLockedOut, type FailedSignIns } from '../auth/failed-sign-ins.ts';
 import type { SecuritySettings } from '../config.ts';
-import { PASSWORD_CHANGE_SHAPE, PasswordChangeSchema, SIGN_IN_SHAPE, SignInSchema } from '../../domain/api/index.ts';
+import { PASSWORD_CHANGE_SHAPE, PasswordChangeSchema, SessionAnswerSchema, SIGN_IN_SHAPE, SignInSchema } from '../../domain/api/index.ts';
 import { HttpError } from '../http-errors.ts';
 import { routeRateLimit } from '../security.ts';
+import { answer } from './answer.ts';
 import { firstIssueMessage, parseBody } from './request-body.ts';
 
 export const BAD_CREDENTIALS = 'Adresse e-mail ou mot de passe incorrect';
@@ -44,12 +45,12 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, failedSi
     if ('disabled' in result) throw new HttpError(403, DISABLED);
     await failedSignIns.succeeded(email, request.ip);
     setSessionCookie(request, reply, result.token, security.sessionDays * 86_400, cookie);
-    return accounts.sessionInfo(accounts.toPublicUser(result.user), result.session);
+    return answer(SessionAnswerSchema, accounts.sessionInfo(accounts.toPublicUser(result.user), result.session));
   });
 
   app.get('/api/v1/session', async (request) => {
     const { user, session } = requireSession(request);
-    return accounts.sessionInfo(user, session);
+    return answer(SessionAnswerSchema, accounts.sessionInfo(user, session));
   });
 
   // Answers the session as it now stands (mustChangePassword false); the account's other
@@ -69,7 +70,7 @@ export function registerSessionRoutes(app: FastifyInstance, { accounts, failedSi
     }
     await failedSignIns.succeeded(user.email, request.ip);
     const changed = await accounts.changeOwnPassword(user.id, currentPassword, newPassword, session.tokenHash);
-    return accounts.sessionInfo(accounts.toPublicUser(changed), session);
+    return answer(SessionAnswerSchema, accounts.sessionInfo(accounts.toPublicUser(changed), session));
   });
 
   app.delete('/api/v1/session', async (request, reply) => {
