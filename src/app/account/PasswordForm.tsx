@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
-import { ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { changePassword } from './change-password.ts';
 
 interface Props {
@@ -19,8 +20,7 @@ export function PasswordForm({ idPrefix, currentLabel, submitLabel, onChanged }:
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const saving = useAction();
 
   const problem = (): string | undefined => {
     if (!current) return 'Indiquez votre mot de passe actuel.';
@@ -31,22 +31,16 @@ export function PasswordForm({ idPrefix, currentLabel, submitLabel, onChanged }:
   };
 
   const submit = async () => {
-    if (busy) return;
+    if (saving.busy) return;
     const found = problem();
-    setError(found);
-    if (found) return;
-    setBusy(true);
-    try {
+    if (found) return saving.refuse(found);
+    await saving.run(async () => {
       await changePassword(current, next);
       setCurrent('');
       setNext('');
       setAgain('');
       onChanged();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const errorId = `${idPrefix}-error`;
@@ -71,14 +65,10 @@ export function PasswordForm({ idPrefix, currentLabel, submitLabel, onChanged }:
         <label for={`${idPrefix}-again`}>Nouveau mot de passe, encore</label>
         <input id={`${idPrefix}-again`} type="password" autocomplete="new-password" value={again} onInput={(event) => setAgain(event.currentTarget.value)} />
       </div>
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? 'Enregistrement…' : submitLabel}
+      <button type="submit" class="primary" disabled={saving.busy}>
+        {saving.busy ? 'Enregistrement…' : submitLabel}
       </button>
-      {error && (
-        <p class="error" role="alert" id={errorId}>
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={saving.error} id={errorId} />
     </form>
   );
 }

@@ -1,4 +1,7 @@
 import { useState } from 'preact/hooks';
+import { ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { signIn } from './sign-in.ts';
 
 interface Props {
@@ -12,25 +15,16 @@ interface Props {
 export function SignInForm({ email: initialEmail = '', idPrefix, onSignedIn }: Props) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const signing = useAction();
 
-  const submit = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    signing.run(async () => {
       const result = await signIn(email, password);
-      if (result.ok) {
-        setPassword('');
-        onSignedIn?.();
-      } else {
-        setError(result.message);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+      // signIn says why it failed in French (wrong password, no network, too many tries) rather than throwing.
+      if (!result.ok) throw new ApiError(result.message, -1);
+      setPassword('');
+      onSignedIn?.();
+    });
 
   return (
     <form
@@ -64,14 +58,10 @@ export function SignInForm({ email: initialEmail = '', idPrefix, onSignedIn }: P
           onInput={(event) => setPassword(event.currentTarget.value)}
         />
       </div>
-      <button type="submit" class="primary big" disabled={busy}>
-        {busy ? 'Connexion…' : 'Se connecter'}
+      <button type="submit" class="primary big" disabled={signing.busy}>
+        {signing.busy ? 'Connexion…' : 'Se connecter'}
       </button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={signing.error} />
     </form>
   );
 }

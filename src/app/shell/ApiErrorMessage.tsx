@@ -16,11 +16,11 @@ export function retryAfterText(seconds: number): string {
  * it), when to try again if the server said, and « Réessayer » where asking again can help
  * and the screen passes `onRetry` (useApi's `reload`). Nothing when there is no error.
  */
-export function ApiErrorMessage({ error, onRetry }: { error: ApiError | string | undefined; onRetry?: () => void }) {
+export function ApiErrorMessage({ error, onRetry, id }: { error: ApiError | string | undefined; onRetry?: () => void; id?: string }) {
   if (error === undefined) return null;
   const failure = typeof error === 'string' ? new ApiError(error, -1) : error;
   return (
-    <p class="error" role="alert">
+    <p class="error" role="alert" {...(id && { id })}>
       {failure.message}
       {failure.retryAfterS !== undefined && ` ${retryAfterText(failure.retryAfterS)}`}
       {onRetry && retryHelps(failure) && (
