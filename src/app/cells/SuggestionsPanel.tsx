@@ -1,6 +1,7 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Zone } from '../../domain/zone.ts';
-import { ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { createZone } from '../zones/zones-api.ts';
 import type { Suggestion } from './api-types.ts';
 
@@ -27,31 +28,22 @@ export function suggestionSummary(s: Suggestion): string {
  * notes can be changed in « Zones ».
  */
 export function SuggestionsPanel({ suggestions, loading, error, hint, onRefresh, onShow, onCreated }: SuggestionsPanelProps) {
-  const [busy, setBusy] = useState<number>();
-  const [failure, setFailure] = useState<string>();
-  // A second click before the disabled button is drawn must not file the zone twice.
-  const sending = useRef(false);
+  // One creation at a time (a second click before the disabled button is drawn must not file the zone twice); `rank` says which.
+  const creating = useAction();
+  const [rank, setRank] = useState<number>();
+  const busy = creating.busy ? rank : undefined;
 
-  const create = async (s: Suggestion, rank: number) => {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(rank);
-    setFailure(undefined);
-    try {
+  const create = (s: Suggestion, asked: number) =>
+    creating.run(async () => {
+      setRank(asked);
       const zone = await createZone({
-        name: `Zone suggérée n° ${rank} (${s.cells.length} maille${s.cells.length > 1 ? 's' : ''})`,
+        name: `Zone suggérée n° ${asked} (${s.cells.length} maille${s.cells.length > 1 ? 's' : ''})`,
         cells: s.cells,
         need: 'habitations',
         notes: `Créée depuis les suggestions automatiques : ${suggestionSummary(s)}.`,
       });
       onCreated(zone);
-    } catch (caught) {
-      setFailure(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      sending.current = false;
-      setBusy(undefined);
-    }
-  };
+    });
 
   return (
     <section class="side-section" aria-labelledby="suggestions-title">
@@ -67,16 +59,8 @@ export function SuggestionsPanel({ suggestions, loading, error, hint, onRefresh,
           {hint}
         </p>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {failure && (
-        <p class="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <ApiErrorMessage error={error} />
+      <ApiErrorMessage error={creating.error} />
       {suggestions && suggestions.length === 0 && <p>Aucune zone blanche ou grise dans la vue.</p>}
       {suggestions && suggestions.length > 0 && (
         <ol class="suggestions" aria-label="Zones suggérées">
