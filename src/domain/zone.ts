@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { withoutNul } from './plain-text.ts';
+import { ZoneFollowUpPatchSchema, type ZoneFollowUp } from './zone-follow-up.ts';
 
 /**
  * A candidate zone for the New Deal Mobile targeted-coverage scheme: cells of the coverage
@@ -87,10 +88,15 @@ export const ZoneDraftSchema = v.object({
 }, missingField('Une zone doit être un objet JSON'));
 export type ZoneDraft = v.InferOutput<typeof ZoneDraftSchema>;
 
-/** A move along the workflow (POST /api/v1/zones/:id/status): always with a reason. */
+/**
+ * A move along the workflow (POST /api/v1/zones/:id/status): always with a reason. A move to
+ * `arretee` needs the arrêté's date, a move to `couverte` the date the site entered service:
+ * sent here in `followUp` unless the zone already has them (zone-follow-up.ts).
+ */
 export const ZoneMoveSchema = v.object({
   status: v.picklist(ZONE_STATUSES, `Étape inconnue : attendu ${ZONE_STATUSES.join(', ')}`),
   reason: v.pipe(v.string('La raison doit être un texte'), withoutNul('La raison'), v.trim(), v.minLength(1, 'Dites pourquoi la zone change d’étape'), v.maxLength(1000, 'La raison dépasse 1000 caractères')),
+  followUp: v.optional(ZoneFollowUpPatchSchema),
 }, missingField('Le changement d’étape doit être un objet JSON'));
 
 /** Without it, valibot answers a missing field in English (« Invalid key: Expected "reason" … »). */
@@ -117,4 +123,6 @@ export interface Zone extends ZoneDraft {
   createdAt: string;
   updatedAt: string;
   history: ZoneHistoryEntry[];
+  /** After the arrêté: its date, reference, leader operator, deadline, site in service. */
+  followUp: ZoneFollowUp;
 }

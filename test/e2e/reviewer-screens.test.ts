@@ -191,7 +191,7 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     // A zone with a long history and long notes, as after months of instruction: two pages.
     const at = '2026-05-04T12:00:00.000Z';
     const by = { id: reviewer.id, name: reviewer.name };
-    const zone: Omit<Zone, 'history'> = {
+    const zone: Omit<Zone, 'history' | 'followUp'> = {
       id: crypto.randomUUID(),
       departement: '34',
       name: 'Gorges du Verdus',

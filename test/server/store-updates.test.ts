@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const AT = '2026-03-01T10:00:00.000Z';
 
-const zone: Omit<Zone, 'history'> = {
+const zone: Omit<Zone, 'history' | 'followUp'> = {
   id: 'zone-1',
   departement: '34',
   name: 'Hameau des Bois',
@@ -54,7 +54,7 @@ describe('updates that set nothing', () => {
     const { store } = opened;
     await store.createZone(zone, first);
     const nothing = {} as ZoneChanges;
-    expect(await store.updateZone(zone.id, nothing)).toEqual({ ...zone, history: [first] });
+    expect(await store.updateZone(zone.id, nothing)).toEqual({ ...zone, history: [first], followUp: { servicedPlot: false, deadline: null } });
     expect(await store.updateZone('zone-absente', nothing)).toBeUndefined();
   });
 

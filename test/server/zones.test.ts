@@ -142,8 +142,8 @@ describe('candidate zones', () => {
   it('move along the workflow, refuse other moves with 409, and leave who, when and why in the history and the audit log', async () => {
     const w = await world();
     const zone = (await create(w)).json();
-    const move = (status: string, reason: string, caller: Caller = w.alice) =>
-      w.app.inject({ method: 'POST', url: `/api/v1/zones/${zone.id}/status`, headers: caller.headers, payload: { status, reason } });
+    const move = (status: string, reason: string, caller: Caller = w.alice, followUp?: object) =>
+      w.app.inject({ method: 'POST', url: `/api/v1/zones/${zone.id}/status`, headers: caller.headers, payload: { status, reason, ...(followUp && { followUp }) } });
 
     const refused = await move('couverte', 'trop tôt');
     expect(refused.statusCode).toBe(409);
@@ -160,8 +160,9 @@ describe('candidate zones', () => {
       ['retenue', 'transmise', w.bruno.id, 'envoyée à la préfecture'],
     ]);
     expect((await move('a-etudier', 'retour')).statusCode).toBe(409);
-    expect((await move('arretee', 'arrêté du 12 mai')).statusCode).toBe(200);
-    expect((await move('couverte', 'site en service')).statusCode).toBe(200);
+    // The arrêté's date and the date of service come with their moves (zone-follow-up.test.ts).
+    expect((await move('arretee', 'arrêté du 12 mai', w.alice, { arreteDate: '2026-05-02' })).statusCode).toBe(200);
+    expect((await move('couverte', 'site en service', w.alice, { inServiceDate: '2026-05-04' })).statusCode).toBe(200);
     expect((await move('ecartee', 'non')).json().error).toMatch(/aucune étape ne suit « Couverte »/);
 
     expect((await move('retenue', '')).json().error).toMatch(/Dites pourquoi/);

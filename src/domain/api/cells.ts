@@ -82,6 +82,9 @@ export const CellPropertiesSchema = v.object({
   declared: v.record(v.picklist(OPERATORS), v.picklist(DECLARED_LEVELS)),
   /** Operators whose map says TBC or BC where their measured verdict is CL or PC. */
   discrepancy: v.array(v.picklist(OPERATORS)),
+  /** INSEE's 200 m grid (population.ts), summed at coarser resolutions; null where no edition covers the cell. */
+  inhabitants: v.nullable(v.number()),
+  households: v.nullable(v.number()),
 });
 export type CellPropertiesAnswer = v.InferOutput<typeof CellPropertiesSchema>;
 

@@ -6,6 +6,7 @@ import { requirePrincipal } from '../access/enforce.ts';
 import { gridScope, readingScope } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
+import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
@@ -61,11 +62,13 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
     const cells = judgeInBbox(coverage, view.filter, options, view.bbox);
+    const people = await peopleInCells(store, cells.map((judged) => judged.ref));
     const declared = await declaredInCells(store, cells.map((judged) => judged.ref), view.filter);
     const features = cells.map((judged, i) => {
       const feature = apiCellFeature(judged, options);
+      const { inhabitants = null, households = null } = people[i] ?? {};
       const declaredNow = declaredProperties(declared[i], feature.properties.operators);
-      return { ...feature, properties: { ...feature.properties, commune: communeAtCentre(judged.ref), ...declaredNow } };
+      return { ...feature, properties: { ...feature.properties, commune: communeAtCentre(judged.ref), inhabitants, households, ...declaredNow } };
     });
     return reply.type('application/geo+json').send({ type: 'FeatureCollection', features });
   });

@@ -12,7 +12,10 @@ import type { ReadingPlacement } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { csvFileName, csvFormatQuery } from './csv-format.ts';
 import { departementQuery, singleValued } from './query.ts';
-import { zoneInScope } from './zones.ts';
+import { zoneAnswer, zoneInScope } from './zones.ts';
+import { zoneBeforeAfter } from '../grid/zone-before-after.ts';
+import { peopleStatement } from '../../domain/population.ts';
+import { deadlineText } from '../../domain/zone-follow-up.ts';
 
 export interface DossierRoutesOptions {
   store: Store;
@@ -41,7 +44,17 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id/dossier.json', async (request) => {
     const zone = await zoneInScope(store, request.params.id, requirePrincipal(request).user);
     const evidence = await zoneEvidence(store, zone, options);
-    return dossierJson(evidence, summarise(evidence, options), options, communes, new Date(now()).toISOString());
+    const generatedAt = new Date(now()).toISOString();
+    const answer = await zoneAnswer(store, zone);
+    const beforeAfter = await zoneBeforeAfter(store, zone, options);
+    return {
+      ...dossierJson(evidence, summarise(evidence, options), options, communes, generatedAt),
+      // What the équipe projet weighs beside the measurements: who lives there, what is to cover, the deadline.
+      zone: answer,
+      peopleStatement: peopleStatement(answer.people),
+      deadlineText: deadlineText(zone.followUp, generatedAt.slice(0, 10)),
+      ...(beforeAfter && { beforeAfter }),
+    };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id/readings.csv', async (request, reply) => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ZONE_DRAFT_FIELDS, ZonePatchSchema, type SuggestionsAnswer, type ZoneAnswer, type ZonesAnswer } from '../../domain/api/index.ts';
+import { ZONE_DRAFT_FIELDS, ZONE_PATCH_FIELDS, ZonePatchSchema, type SuggestionsAnswer, type ZoneAnswer, type ZonesAnswer } from '../../domain/api/index.ts';
 import { cellCover, type CellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { suggestZones } from '../../domain/grid/zone-suggestion.ts';
+import { applyFollowUpPatch, compareByDeadline, type ZoneFollowUpFields, type ZoneFollowUpPatch } from '../../domain/zone-follow-up.ts';
 import {
   canMoveZone,
   isOpenZone,
@@ -21,11 +22,14 @@ import { gridScope, mayManageZone, zoneDepartement } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
 import { cellsByDepartement } from '../grid/cell-departements.ts';
+import { peopleInCells, peopleInZone, pointsOfInterestInCells } from '../grid/cell-people.ts';
+import { registerRemeasureRoute } from './zone-remeasure.ts';
+import { sumPeople } from '../../domain/population.ts';
 import { cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
 import type { User } from '../storage/account-store.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { Store } from '../storage/store.ts';
-import { ZoneOverlapError, type ZoneChanges, type ZoneOverlap } from '../storage/zone-store.ts';
+import { storedFollowUp, ZoneOverlapError, type NewZone, type ZoneChanges, type ZoneOverlap } from '../storage/zone-store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
 import { tooManyCells } from './cells.ts';
 import { GRID_PARAMS, parseGridView } from './grid-params.ts';
@@ -45,11 +49,20 @@ const DRAFT_FIELDS = ZONE_DRAFT_FIELDS;
 export const ZONE_NOT_FOUND = 'Aucune zone ne porte cet identifiant';
 export const ZONE_OUT_OF_SCOPE = 'Cette zone est hors de votre département';
 
-/** A zone's draft or patch: an object with only the draft's fields, checked by `schema`. */
+/** A zone's draft: an object with only the draft's fields, checked by `schema`. */
 const DRAFT_RULES = {
   notObject: 'Le corps doit être un objet JSON : {"name": …, "cells": [ … ], "need": …, "needDetail"?: …, "notes"?: …}',
   accepted: DRAFT_FIELDS,
 } as const;
+/** A patch: the draft's fields and the follow-up after the arrêté. */
+const PATCH_RULES = {
+  notObject:
+    'Le corps doit être un objet JSON : {"name"?, "cells"?, "need"?, "needDetail"?, "notes"?, "followUp"?: {"arreteDate"?, "arreteReference"?, "leaderOperator"?, "servicedPlot"?, "inServiceDate"?}}',
+  accepted: ZONE_PATCH_FIELDS,
+} as const;
+
+/** How GET /api/v1/zones may order the list (default: oldest first). */
+const ZONE_SORTS = ['deadline', 'people'] as const;
 
 /** The cells as grid references: canonical ids, one resolution (a multiple of 200 m), no repeats; sorted. Else HttpError 400. */
 export function checkCells(ids: readonly string[]): { cells: string[]; refs: CellRef[] } {
@@ -136,6 +149,44 @@ function refuseVagueNeed(draft: Pick<ZoneDraft, 'need' | 'needDetail'>): void {
   if (draft.need === 'autre' && !draft.needDetail?.trim()) throw badRequest('Précisez le besoin (« needDetail ») quand il est « autre »');
 }
 
+/** The zone as the API answers it: as stored, with the people and points of interest in its cells. */
+export async function zoneAnswer(store: Store, zone: Zone): Promise<ZoneAnswer> {
+  const refs = zone.cells.flatMap((id) => parseCellId(id) ?? []);
+  const [people, pointsOfInterest] = await Promise.all([peopleInZone(store, refs), pointsOfInterestInCells(store, refs)]);
+  return { ...zone, people, pointsOfInterest };
+}
+
+/**
+ * The follow-up after a patch, refused (400) when it breaks what the zone's step needs: a zone
+ * `arretee` or `couverte` keeps its arrêté's date, a `couverte` one its date of service; no
+ * date lies ahead of today, and a site is not in service before its arrêté.
+ */
+export function checkedFollowUp(status: Zone['status'], fields: ZoneFollowUpFields, patch: ZoneFollowUpPatch, today: string): ZoneFollowUpFields {
+  const next = applyFollowUpPatch(fields, patch);
+  if ((status === 'arretee' || status === 'couverte') && next.arreteDate === undefined) {
+    throw badRequest(`Une zone à l’étape « ${ZONE_STATUS_LABELS[status]} » garde la date de son arrêté (followUp.arreteDate, AAAA-MM-JJ).`);
+  }
+  if (status === 'couverte' && next.inServiceDate === undefined) {
+    throw badRequest('Une zone couverte garde la date de mise en service de son site (followUp.inServiceDate, AAAA-MM-JJ).');
+  }
+  if (next.arreteDate !== undefined && next.arreteDate > today) throw badRequest(`La date de l’arrêté (${next.arreteDate}) est à venir : donnez la date de sa publication, au plus aujourd’hui (${today}).`);
+  if (next.inServiceDate !== undefined && next.inServiceDate > today) throw badRequest(`La date de mise en service (${next.inServiceDate}) est à venir : au plus aujourd’hui (${today}).`);
+  if (next.inServiceDate !== undefined && next.arreteDate !== undefined && next.inServiceDate < next.arreteDate) {
+    throw badRequest(`Le site ne peut pas être en service (${next.inServiceDate}) avant l’arrêté (${next.arreteDate}).`);
+  }
+  return next;
+}
+
+/** What a move needs beyond the workflow's order: the arrêté's date to become `arretee`, the date of service to become `couverte`. */
+function refuseMoveWithoutDates(to: Zone['status'], followUp: ZoneFollowUpFields): void {
+  if (to === 'arretee' && followUp.arreteDate === undefined) {
+    throw badRequest('Pour passer la zone à l’étape « Arrêtée », donnez la date de l’arrêté : {"status": "arretee", "reason": "…", "followUp": {"arreteDate": "AAAA-MM-JJ"}}.');
+  }
+  if (to === 'couverte' && followUp.inServiceDate === undefined) {
+    throw badRequest('Pour passer la zone à l’étape « Couverte », donnez la date de mise en service du site : {"status": "couverte", "reason": "…", "followUp": {"inServiceDate": "AAAA-MM-JJ"}}.');
+  }
+}
+
 /** The zone if the caller may see it; else HttpError 404 or 403. */
 export async function zoneInScope(store: Store, id: string, user: User): Promise<Zone> {
   const zone = await store.zoneById(id);
@@ -148,14 +199,28 @@ export async function zoneInScope(store: Store, id: string, user: User): Promise
 export function registerZoneRoutes(app: FastifyInstance, { store, communes, accounts, grid, now }: ZoneRoutesOptions): void {
   const options = verdictOptions(grid);
   const iso = () => new Date(now()).toISOString();
+  const today = () => iso().slice(0, 10);
   const by = (user: User) => ({ id: user.id, name: user.name });
 
   const zoneFor = (id: string, user: User) => zoneInScope(store, id, user);
+  const answer = async (zone: Zone | undefined) => {
+    if (!zone) throw new HttpError(404, ZONE_NOT_FOUND);
+    return zoneAnswer(store, zone);
+  };
 
   app.get('/api/v1/zones', async (request) => {
-    const query = departementQuery(request.query as Record<string, string | string[]>);
+    const { sort, ...rest } = request.query as Record<string, string | string[]>;
+    if (sort !== undefined && (typeof sort !== 'string' || !(ZONE_SORTS as readonly string[]).includes(sort))) {
+      throw badRequest(`sort=« ${String(sort)} » : attendu ${ZONE_SORTS.join(' ou ')} (par défaut, les plus anciennes d’abord).`);
+    }
+    const query = departementQuery(rest);
     const scope = zoneDepartement(requirePrincipal(request).user, query.departement, false);
-    return { zones: await store.listZones(scope.departement) } satisfies ZonesAnswer;
+    const zones: ZoneAnswer[] = [];
+    for (const zone of await store.listZones(scope.departement)) zones.push(await zoneAnswer(store, zone));
+    // Array.sort is stable: equal zones keep their order, oldest first.
+    if (sort === 'deadline') zones.sort(compareByDeadline(today()));
+    if (sort === 'people') zones.sort((a, b) => (b.people?.inhabitants ?? -1) - (a.people?.inhabitants ?? -1));
+    return { zones } satisfies ZonesAnswer;
   });
 
   app.post('/api/v1/zones', async (request, reply) => {
@@ -170,7 +235,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     await refuseCellsOutside(store, communes, departement, cells.refs);
 
     const at = iso();
-    const zone: Omit<Zone, 'history'> = {
+    const zone: NewZone = {
       id: randomUUID(),
       departement,
       name: draft.name,
@@ -190,7 +255,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       cells: zone.cells.length,
       need: zone.need,
     });
-    const created: ZoneAnswer | undefined = await store.zoneById(zone.id);
+    const created: ZoneAnswer = await answer(await store.zoneById(zone.id));
     return reply.code(201).send(created);
   });
 
@@ -210,25 +275,29 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     // Cells an open zone already holds are filed: a suggestion never offers them again.
     const filed = await openZoneCover(store, scope);
     const unfiled = judgeInBbox(coverage, view.filter, options, view.bbox).filter((cell) => filed.find(cell.ref) === undefined);
+    const people = await peopleInCells(store, unfiled.map((cell) => cell.ref));
+    const peopleOf = new Map(unfiled.map((cell, i) => [cell.cell, people[i] ?? null]));
     const suggestions = suggestZones(unfiled).map((suggested) => ({
       ...suggested,
       zone: suggested.grise === 0 ? ('zone-blanche' as const) : suggested.blanche === 0 ? ('zone-grise' as const) : ('mixte' as const),
+      people: sumPeople(suggested.cells.map((id) => peopleOf.get(id) ?? null)),
     }));
     return { suggestions } satisfies SuggestionsAnswer;
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => zoneFor(request.params.id, requirePrincipal(request).user));
+  app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => answer(await zoneFor(request.params.id, requirePrincipal(request).user)));
 
   app.patch<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => {
     const user = requirePrincipal(request).user;
-    const body = objectBody(request.body, DRAFT_RULES.notObject);
-    if (Object.keys(body).length === 0) throw badRequest(`Rien à changer : envoyez au moins un champ parmi ${DRAFT_FIELDS.join(', ')}.`);
-    const patch = parseBody(body, ZonePatchSchema, DRAFT_RULES);
+    const body = objectBody(request.body, PATCH_RULES.notObject);
+    if (Object.keys(body).length === 0) throw badRequest(`Rien à changer : envoyez au moins un champ parmi ${ZONE_PATCH_FIELDS.join(', ')}.`);
+    const patch = parseBody(body, ZonePatchSchema, PATCH_RULES);
     const zone = await zoneFor(request.params.id, user);
     refuseVagueNeed({ need: patch.need ?? zone.need, needDetail: patch.needDetail ?? zone.needDetail });
 
     const changes: ZoneChanges = { updatedAt: iso() };
     for (const key of ['name', 'need', 'needDetail', 'notes'] as const) if (patch[key] !== undefined) Object.assign(changes, { [key]: patch[key] });
+    if (patch.followUp !== undefined) changes.followUp = checkedFollowUp(zone.status, storedFollowUp(zone.followUp), patch.followUp, today());
     if (patch.cells !== undefined) {
       const cells = checkCells(patch.cells);
       await refuseCellsOutside(store, communes, zone.departement, cells.refs);
@@ -242,23 +311,37 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       ...shown,
       ...(cells && { cells: cells.length, communes: touched }),
     });
-    return updated;
+    return answer(updated);
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/zones/:id/status', async (request) => {
     const user = requirePrincipal(request).user;
-    const move = parseBody(request.body, ZoneMoveSchema, { notObject: 'Le corps doit être un objet JSON : {"status": "retenue", "reason": "…"}' });
+    const move = parseBody(request.body, ZoneMoveSchema, {
+      notObject: 'Le corps doit être un objet JSON : {"status": "retenue", "reason": "…", "followUp"?: {"arreteDate"?, "inServiceDate"?, …}}',
+    });
     const zone = await zoneFor(request.params.id, user);
     if (!canMoveZone(zone.status, move.status)) throw new HttpError(409, refusedMove(zone, move.status));
+    const stored = storedFollowUp(zone.followUp);
+    refuseMoveWithoutDates(move.status, move.followUp ? applyFollowUpPatch(stored, move.followUp) : stored);
+    const followUp = move.followUp ? checkedFollowUp(move.status, stored, move.followUp, today()) : stored;
     const entry: ZoneHistoryEntry & { from: Zone['status'] } = { at: iso(), by: by(user), from: zone.status, to: move.status, reason: move.reason };
     if (!(await store.moveZone(zone.id, entry))) {
       // Another reviewer moved it in between: say where it stands now.
       const current = (await store.zoneById(zone.id)) ?? zone;
       throw new HttpError(409, refusedMove(current, move.status));
     }
-    await accounts.audit(actorOf(user), 'zone.status', 'zone', zone.id, { from: zone.status, to: move.status, reason: move.reason });
-    return store.zoneById(zone.id);
+    // After the move (which another reviewer's may beat): the dates it came with.
+    if (move.followUp) await store.updateZone(zone.id, { followUp, updatedAt: entry.at });
+    await accounts.audit(actorOf(user), 'zone.status', 'zone', zone.id, {
+      from: zone.status,
+      to: move.status,
+      reason: move.reason,
+      ...(move.followUp && { followUp: move.followUp }),
+    });
+    return answer(await store.zoneById(zone.id));
   });
+
+  registerRemeasureRoute(app, { store, communes, now });
 }
 
 /** Why a move is refused, and what the zone may do instead. */

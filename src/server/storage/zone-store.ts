@@ -1,10 +1,21 @@
 import { cellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import type { Zone, ZoneDraft, ZoneHistoryEntry, ZoneStatus } from '../../domain/zone.ts';
+import { NO_FOLLOW_UP, type ZoneFollowUp, type ZoneFollowUpFields } from '../../domain/zone-follow-up.ts';
 import { BASE_RESOLUTION_M } from './grid-batch.ts';
 
 /** What a zone's change may touch (its status moves through {@link ZoneStore.moveZone} only). */
-export type ZoneChanges = Partial<ZoneDraft> & { communes?: string[]; updatedAt: string };
+export type ZoneChanges = Partial<ZoneDraft> & { communes?: string[]; followUp?: ZoneFollowUpFields; updatedAt: string };
+
+/** A zone to store: its follow-up, when absent, is none yet (a zone is created before any arrêté). */
+export type NewZone = Omit<Zone, 'history' | 'followUp'> & { followUp?: ZoneFollowUp | ZoneFollowUpFields };
+
+/** The follow-up as stored: its deadline is computed on every read, never kept. */
+export function storedFollowUp(followUp: NewZone['followUp']): ZoneFollowUpFields {
+  if (!followUp) return NO_FOLLOW_UP;
+  const { deadline: _, ...fields } = followUp as ZoneFollowUp;
+  return fields;
+}
 
 /** An open zone (OPEN_ZONE_STATUSES) already holding some of the cells being filed. */
 export interface ZoneOverlap {
@@ -30,7 +41,7 @@ export interface ZoneStore {
    * Stores a new zone with its first history entry (`from: null`). Rejects with
    * ZoneOverlapError when an open zone of its département holds one of its cells.
    */
-  createZone(zone: Omit<Zone, 'history'>, first: ZoneHistoryEntry): Promise<void>;
+  createZone(zone: NewZone, first: ZoneHistoryEntry): Promise<void>;
   zoneById(id: string): Promise<Zone | undefined>;
   /** Oldest first; every département when `departement` is undefined. */
   listZones(departement?: string): Promise<Zone[]>;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { OPEN_ZONE_STATUSES, type ZoneHistoryEntry, type ZoneStatus } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow, type ZoneRow } from '../rows.ts';
-import { baseCellCorners, findZoneOverlap, ZoneOverlapError, type ZoneStore } from '../zone-store.ts';
+import { baseCellCorners, findZoneOverlap, storedFollowUp, ZoneOverlapError, type ZoneStore } from '../zone-store.ts';
 import { inTransaction, type Queryable } from './postgres-db.ts';
 
 /** The PostgreSQL side of zone-store.ts: tables `zones` and `zone_history` (migration 1). */
@@ -59,8 +59,8 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
       await inTransaction(pool, async (client) => {
         await refuseOverlap(client, zone.departement, zone.cells, zone.id);
         await client.query(
-          `INSERT INTO zones (id, departement, name, need, need_detail, notes, cells, communes, status, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          `INSERT INTO zones (id, departement, name, need, need_detail, notes, cells, communes, status, created_at, updated_at, follow_up)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
           [
             zone.id,
             zone.departement,
@@ -73,6 +73,7 @@ export function createPostgresZones(pool: pg.Pool): ZoneStore {
             zone.status,
             zone.createdAt,
             zone.updatedAt,
+            JSON.stringify(storedFollowUp(zone.followUp)),
           ],
         );
         await appendHistory(client, zone.id, first);

@@ -13,7 +13,7 @@ type AsSqlite<Row, Json extends keyof Row, Flag extends keyof Row = never> = Omi
 export type SqliteUserRow = AsSqlite<UserRow, 'communes', 'disabled' | 'must_change_password'>;
 export type SqliteAuditRow = AsSqlite<AuditRow, 'details'>;
 export type SqliteReportRow = AsSqlite<ReportRow, never, 'hidden'>;
-export type SqliteZoneRow = AsSqlite<ZoneRow, 'cells' | 'communes'>;
+export type SqliteZoneRow = AsSqlite<ZoneRow, 'cells' | 'communes' | 'follow_up'>;
 export type SqliteCampaignRow = AsSqlite<CampaignRow, 'operators'>;
 export type SqliteGroupRow = AsSqlite<GroupRow, 'stats'>;
 export type SqliteReadingRow = AsSqlite<ReadingRow, never, 'outside_communes'>;
@@ -27,7 +27,12 @@ export const userRow = (row: SqliteUserRow): UserRow => ({
 });
 export const auditRow = (row: SqliteAuditRow): AuditRow => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> });
 export const reportRow = (row: SqliteReportRow): ReportRow => ({ ...row, hidden: row.hidden === 1 });
-export const zoneRow = (row: SqliteZoneRow): ZoneRow => ({ ...row, cells: JSON.parse(row.cells) as string[], communes: JSON.parse(row.communes) as string[] });
+export const zoneRow = (row: SqliteZoneRow): ZoneRow => ({
+  ...row,
+  cells: JSON.parse(row.cells) as string[],
+  communes: JSON.parse(row.communes) as string[],
+  follow_up: JSON.parse(row.follow_up) as ZoneRow['follow_up'],
+});
 export const campaignRow = (row: SqliteCampaignRow): CampaignRow => ({ ...row, operators: JSON.parse(row.operators) as Operator[] });
 export const groupRow = (row: SqliteGroupRow): GroupRow => ({ ...row, stats: JSON.parse(row.stats) as GroupStats });
 export const readingRow = (row: SqliteReadingRow): ReadingRow => ({ ...row, outside_communes: row.outside_communes === 1 });

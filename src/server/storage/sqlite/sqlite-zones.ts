@@ -1,15 +1,15 @@
 import type Database from 'better-sqlite3';
 import { OPEN_ZONE_STATUSES, type Zone, type ZoneHistoryEntry, type ZoneStatus } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow } from '../rows.ts';
-import { baseCellCorners, findZoneOverlap, ZoneOverlapError, type ZoneChanges, type ZoneStore } from '../zone-store.ts';
+import { baseCellCorners, findZoneOverlap, storedFollowUp, ZoneOverlapError, type NewZone, type ZoneChanges, type ZoneStore } from '../zone-store.ts';
 import { zoneRow, type SqliteZoneRow } from './sqlite-rows.ts';
 
-/** The SQLite side of zone-store.ts: tables `zones` and `zone_history` (migration 3). */
+/** The SQLite side of zone-store.ts: tables `zones` and `zone_history` (migration 3; `follow_up`, migration 13). */
 
 export function createSqliteZones(db: Database.Database): ZoneStore {
   const insertZone = db.prepare(`
-    INSERT INTO zones (id, departement, name, need, need_detail, notes, cells, communes, status, created_at, updated_at)
-    VALUES (@id, @departement, @name, @need, @needDetail, @notes, @cells, @communes, @status, @createdAt, @updatedAt)`);
+    INSERT INTO zones (id, departement, name, need, need_detail, notes, cells, communes, status, created_at, updated_at, follow_up)
+    VALUES (@id, @departement, @name, @need, @needDetail, @notes, @cells, @communes, @status, @createdAt, @updatedAt, @followUp)`);
   const insertHistory = db.prepare(`
     INSERT INTO zone_history (zone_id, at, by_id, by_name, from_status, to_status, reason)
     VALUES (@zoneId, @at, @byId, @byName, @from, @to, @reason)`);
@@ -62,7 +62,7 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
     if (overlap) throw new ZoneOverlapError(overlap);
   };
 
-  const create = db.transaction((zone: Omit<Zone, 'history'>, first: ZoneHistoryEntry) => {
+  const create = db.transaction((zone: NewZone, first: ZoneHistoryEntry) => {
     refuseOverlap(zone.departement, zone.cells, zone.id);
     insertZone.run({
       ...zone,
@@ -70,6 +70,7 @@ export function createSqliteZones(db: Database.Database): ZoneStore {
       notes: zone.notes ?? null,
       cells: JSON.stringify(zone.cells),
       communes: JSON.stringify(zone.communes),
+      followUp: JSON.stringify(storedFollowUp(zone.followUp)),
     });
     insertHistory.run(historyRecord(zone.id, first));
   });
