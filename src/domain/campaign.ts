@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { withoutNul } from './plain-text.ts';
 import { OPERATORS, type Operator } from './operators.ts';
+import { PROTOCOLS, PROTOCOL_LABELS, type Protocol } from './protocol.ts';
 import { INSEE_CODE_PATTERN } from './reading.ts';
 import type { Technology } from './signal.ts';
 
@@ -34,11 +35,60 @@ export interface Campaign {
   operators: Operator[];
   /** Number dialled by the guided call test and texted by the SMS test; absent: the agent types one. */
   testNumber?: string;
+  /** Arcep's protocol its guided tests follow (src/domain/protocol.ts). */
+  protocol: Protocol;
+  /** The GPS requirement: a reading's position must be this precise (metres)… */
+  maxAccuracyM: number;
+  /** …or else the survey refuses to save it, or asks the agent to confirm (ACCURACY_RULES). */
+  accuracyRule: AccuracyRule;
   /** Accounts (agents) assigned; an agent sees the campaigns they are assigned to. */
   agentIds: string[];
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * What a campaign does with a position less precise than its `maxAccuracyM`: `refuse` (the
+ * survey cannot save it) or `warn` (the agent confirms, and the reading weighs less).
+ */
+export const ACCURACY_RULES = ['refuse', 'warn'] as const;
+export type AccuracyRule = (typeof ACCURACY_RULES)[number];
+export const ACCURACY_RULE_LABELS: Record<AccuracyRule, string> = {
+  warn: 'Avertir (l’agent confirme)',
+  refuse: 'Refuser l’enregistrement',
+};
+/** Arcep's field guidance and the survey's warning before campaigns set their own. */
+export const DEFAULT_CAMPAIGN_MAX_ACCURACY_M = 50;
+export const DEFAULT_ACCURACY_RULE: AccuracyRule = 'warn';
+/** Tighter than a phone's GPS can promise outdoors, or looser than a 200 m cell. */
+export const MIN_CAMPAIGN_ACCURACY_M = 5;
+export const MAX_CAMPAIGN_ACCURACY_M = 200;
+
+/** How a reading is made under a campaign, or outside any: the deployment's protocol, the survey's default GPS rule. */
+export interface SurveyRules {
+  protocol: Protocol;
+  maxAccuracyM: number;
+  accuracyRule: AccuracyRule;
+}
+
+/**
+ * The rules the survey applies. A campaign held on the device since before campaigns had
+ * protocols lacks these fields: it was the map check's, with the warning beyond 50 m.
+ */
+export function surveyRules(campaign: Partial<Pick<Campaign, 'protocol' | 'maxAccuracyM' | 'accuracyRule'>> | undefined, deploymentProtocol: Protocol): SurveyRules {
+  if (!campaign) return { protocol: deploymentProtocol, maxAccuracyM: DEFAULT_CAMPAIGN_MAX_ACCURACY_M, accuracyRule: DEFAULT_ACCURACY_RULE };
+  return {
+    protocol: campaign.protocol ?? 'map-check',
+    maxAccuracyM: campaign.maxAccuracyM ?? DEFAULT_CAMPAIGN_MAX_ACCURACY_M,
+    accuracyRule: campaign.accuracyRule ?? DEFAULT_ACCURACY_RULE,
+  };
+}
+
+/** « Qualité de service (Arcep) · GPS ≤ 30 m, sinon refusé »: the rules in one line, for lists and banners. */
+export function surveyRulesSummary(rules: SurveyRules): string {
+  const beyond = rules.accuracyRule === 'refuse' ? 'sinon refusé' : 'sinon à confirmer';
+  return `${PROTOCOL_LABELS[rules.protocol]} · GPS ≤ ${rules.maxAccuracyM} m, ${beyond}`;
 }
 
 /** The assigned agents as the campaign screens show them. */
@@ -139,6 +189,17 @@ const testNumber = v.pipe(
   v.regex(TEST_NUMBER_PATTERN, 'Numéro de test invalide : par ex. 06 12 34 56 78, +33 6 12 34 56 78 ou 3179'),
 );
 
+const protocol = v.picklist(PROTOCOLS, `Protocole inconnu : attendu ${PROTOCOLS.map((p) => `${p} (${PROTOCOL_LABELS[p]})`).join(' ou ')}`);
+
+const maxAccuracyM = v.pipe(
+  v.number('La précision exigée doit être un nombre de mètres'),
+  v.integer('La précision exigée doit être un nombre entier de mètres'),
+  v.minValue(MIN_CAMPAIGN_ACCURACY_M, `La précision exigée va de ${MIN_CAMPAIGN_ACCURACY_M} à ${MAX_CAMPAIGN_ACCURACY_M} m`),
+  v.maxValue(MAX_CAMPAIGN_ACCURACY_M, `La précision exigée va de ${MIN_CAMPAIGN_ACCURACY_M} à ${MAX_CAMPAIGN_ACCURACY_M} m`),
+);
+
+const accuracyRule = v.picklist(ACCURACY_RULES, `Règle de précision inconnue : attendu refuse (refuser) ou warn (avertir)`);
+
 const agentIds = v.pipe(
   v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), withoutNul('L’identifiant d’un agent'), v.minLength(1, 'L’identifiant d’un agent est vide'), v.maxLength(100, 'L’identifiant d’un agent dépasse 100 caractères')), 'Les agents doivent être une liste'),
   v.maxLength(MAX_CAMPAIGN_AGENTS, `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`),
@@ -160,6 +221,10 @@ export const CampaignDraftSchema = v.pipe(
       endsOn: DAY,
       operators,
       testNumber: v.optional(testNumber),
+      /** Absent: the deployment's default protocol (DEFAULT_PROTOCOL). */
+      protocol: v.optional(protocol),
+      maxAccuracyM: v.optional(maxAccuracyM, DEFAULT_CAMPAIGN_MAX_ACCURACY_M),
+      accuracyRule: v.optional(accuracyRule, DEFAULT_ACCURACY_RULE),
       agentIds: v.optional(agentIds, []),
     },
     (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Une campagne doit être un objet JSON'),
@@ -178,6 +243,9 @@ export const CampaignPatchSchema = v.pipe(
       endsOn: v.optional(DAY),
       operators: v.optional(operators),
       testNumber: v.optional(v.nullable(testNumber)),
+      protocol: v.optional(protocol),
+      maxAccuracyM: v.optional(maxAccuracyM),
+      accuracyRule: v.optional(accuracyRule),
       agentIds: v.optional(agentIds),
     },
     'Une modification de campagne doit être un objet JSON',

@@ -25,6 +25,7 @@ import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerOpenDataRoutes } from './routes/open-data.ts';
 import { registerProbeRoutes } from './routes/probe.ts';
+import { registerQosRoutes } from './routes/qos.ts';
 import { registerZoneRoutes } from './routes/zones.ts';
 import { registerConfigRoutes } from './routes/config.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -154,6 +155,7 @@ export function buildApp({
     registerHealthRoutes(root, store);
     registerConfigRoutes(root, tileSources, field);
     registerProbeRoutes(root, security.rateLimits.probe);
+    registerQosRoutes(root, { rateLimit: security.rateLimits.qos, settings: field.dataTest });
     registerSessionRoutes(root, { accounts, failedSignIns, security });
     registerReadingRoutes(root, { store, now, communes });
     registerReportRoutes(root, { store, now, communes, accounts, security });
@@ -165,7 +167,7 @@ export function buildApp({
     registerExportRoutes(root, { store });
     registerOpenDataRoutes(root, { store, grid, security, now });
     registerCampaignPlanRoutes(root, { store, communes, grid });
-    registerCampaignRoutes(root, { store, communes, accounts, now });
+    registerCampaignRoutes(root, { store, communes, accounts, now, defaultProtocol: field.protocol });
     frontendFallback = registerFrontend(root, staticDir, { serveSourceMaps });
   };
   app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { DEFAULT_FIELD_SETTINGS, MAX_PROBE_BYTES, type FieldSettings } from '../domain/field-settings.ts';
+import { DEFAULT_FIELD_SETTINGS, MAX_DATA_TEST_DOWNLOAD_BYTES, MAX_DATA_TEST_PAGE_BYTES, MAX_PROBE_BYTES, type FieldSettings } from '../domain/field-settings.ts';
+import { PROTOCOLS, type Protocol } from '../domain/protocol.ts';
 import type { TileSourcesConfig } from '../domain/tile-source.ts';
 import { readTileSources } from './tile-sources.ts';
 
@@ -20,6 +21,8 @@ export interface RateLimits {
   publicReads: RateLimit;
   /** GET/POST /api/v1/probe, per client: each probe is a handful of requests of up to 1 MB. */
   probe: RateLimit;
+  /** Each route of /api/v1/qos/… (the QoS data tests), per client: megabytes per request. */
+  qos: RateLimit;
 }
 
 export interface SecuritySettings {
@@ -46,6 +49,8 @@ export const DEFAULT_SECURITY: SecuritySettings = {
     publicReads: { max: 120, windowS: 60 },
     // A probe is about six requests; a track point every few seconds by several agents behind one town hall's address stays well under.
     probe: { max: 600, windowS: 60 },
+    // One run of the data tests is one upload, one download, one page and its few resources: 6 runs a minute, not a flood of 10 MB downloads.
+    qos: { max: 60, windowS: 60 },
   },
 };
 
@@ -174,6 +179,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         loginFailuresPerEmail: limit('LOGIN_EMAIL_RATE', defaults.rateLimits.loginFailuresPerEmail),
         publicReads: limit('PUBLIC_RATE', defaults.rateLimits.publicReads),
         probe: limit('PROBE_RATE', defaults.rateLimits.probe),
+        qos: limit('QOS_RATE', defaults.rateLimits.qos),
       },
     },
     grid: {
@@ -185,7 +191,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       coverageThreshold: integer('VERDICT_COVERAGE_THRESHOLD_PERCENT', Math.round(DEFAULT_GRID.coverageThreshold * 100), 1, 99) / 100,
       callThreshold: integer('VERDICT_CALL_THRESHOLD_PERCENT', Math.round(DEFAULT_GRID.callThreshold * 100), 1, 99) / 100,
     },
-    field: fieldSettings(integer, flag),
+    field: fieldSettings(integer, flag, choice('DEFAULT_PROTOCOL', DEFAULT_FIELD_SETTINGS.protocol, PROTOCOLS)),
     retiredCommuneFiles,
   };
 
@@ -200,8 +206,8 @@ type IntegerReader = (name: string, fallback: number, min: number, max: number) 
  * densely a « Parcours » records. The bounds keep a typo from making every reading download
  * megabytes or a track record a point per metre.
  */
-function fieldSettings(integer: IntegerReader, flag: (name: string, fallback: boolean) => boolean): FieldSettings {
-  const { probe, track } = DEFAULT_FIELD_SETTINGS;
+function fieldSettings(integer: IntegerReader, flag: (name: string, fallback: boolean) => boolean, protocol: Protocol): FieldSettings {
+  const { probe, track, dataTest } = DEFAULT_FIELD_SETTINGS;
   return {
     probe: {
       enabled: flag('PROBE_ENABLED', probe.enabled),
@@ -213,6 +219,14 @@ function fieldSettings(integer: IntegerReader, flag: (name: string, fallback: bo
     track: {
       spacingM: integer('TRACK_SPACING_M', track.spacingM, 10, 5000),
       intervalS: integer('TRACK_INTERVAL_S', track.intervalS, 5, 3600),
+    },
+    protocol,
+    // QOS_*: the data tests' cost to the agent's plan (docs/coverage-rules.md measures it).
+    dataTest: {
+      enabled: flag('QOS_DATA_TESTS', dataTest.enabled),
+      downloadMaxBytes: integer('QOS_DOWNLOAD_MAX_BYTES', dataTest.downloadMaxBytes, 100_000, MAX_DATA_TEST_DOWNLOAD_BYTES),
+      downloadMaxS: integer('QOS_DOWNLOAD_MAX_S', dataTest.downloadMaxS, 2, 60),
+      pageBytes: integer('QOS_PAGE_BYTES', dataTest.pageBytes, 100_000, MAX_DATA_TEST_PAGE_BYTES),
     },
   };
 }

@@ -144,16 +144,6 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
     ok: 200,
     outOfScope: ['reviewer30'],
   }),
-  'POST /api/v1/zones/:id/remeasure': async (w) => {
-    // A zone of its own for each caller, moved to « arrêtée » by its département's reviewer.
-    const headers = await signIn(w.app, w.callers.reviewer34.email);
-    const id = await createZone(w.app, headers);
-    for (const move of [{ status: 'retenue' }, { status: 'transmise' }, { status: 'arretee', followUp: { arreteDate: '2026-01-15' } }]) {
-      const moved = await w.app.inject({ method: 'POST', url: `/api/v1/zones/${id}/status`, headers, payload: { ...move, reason: 'étape' } });
-      expect(moved.statusCode, moved.body).toBe(200);
-    }
-    return { url: `/api/v1/zones/${id}/remeasure`, payload: { startsOn: '2026-05-04', endsOn: '2026-05-31' }, ok: 201, outOfScope: ['reviewer30'] };
-  },
   'GET /api/v1/zones/:id/dossier.geojson': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.geojson`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/:id/dossier.json': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.json`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/:id/readings.csv': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/readings.csv`, ok: 200, outOfScope: ['reviewer30'] }),
@@ -161,6 +151,10 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'GET /api/v1/zones.geojson': async () => ({ url: '/api/v1/zones.geojson', ok: 200 }),
   'GET /api/v1/probe': async () => ({ url: '/api/v1/probe?bytes=1000&t=matrice', ok: 200 }),
   'POST /api/v1/probe': async () => ({ url: '/api/v1/probe', payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' }, ok: 200 }),
+  'POST /api/v1/qos/upload': async () => ({ url: '/api/v1/qos/upload', payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' }, ok: 200 }),
+  'GET /api/v1/qos/download': async () => ({ url: '/api/v1/qos/download?bytes=1000&t=matrice', ok: 200 }),
+  'GET /api/v1/qos/page': async () => ({ url: '/api/v1/qos/page?t=matrice', ok: 200 }),
+  'GET /api/v1/qos/page/:asset': async () => ({ url: '/api/v1/qos/page/app.js?t=matrice', ok: 200 }),
   'GET /api/v1/campaigns': async () => ({ url: '/api/v1/campaigns', ok: 200 }),
   'POST /api/v1/campaigns': async () => ({ url: '/api/v1/campaigns', payload: CAMPAIGN_DRAFT, ok: 201, outOfScope: ['agentB', 'reviewer30'] }),
   'GET /api/v1/campaigns/:id': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}`, ok: 200, notFound: ['agentB', 'reviewer30'] }),

@@ -73,6 +73,8 @@ describe('GET /api/v1/config', () => {
     const field: FieldSettings = {
       probe: { enabled: false, latencySamples: 1, downloadBytes: 50_000, uploadBytes: 0, stepTimeoutMs: 3000 },
       track: { spacingM: 250, intervalS: 120 },
+      protocol: 'qos',
+      dataTest: { enabled: true, downloadMaxBytes: 2_000_000, downloadMaxS: 5, pageBytes: 500_000 },
     };
     server = await openTestApp(tempDir(), { field });
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/config' });

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     expect(config.field).toEqual({
       probe: { enabled: true, latencySamples: 3, downloadBytes: 200_000, uploadBytes: 100_000, stepTimeoutMs: 5000 },
       track: { spacingM: 100, intervalS: 30 },
+      protocol: 'map-check',
+      dataTest: { enabled: true, downloadMaxBytes: 10_000_000, downloadMaxS: 10, pageBytes: 2_000_000 },
     });
     expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3, confidence: 0.95, coverageThreshold: 0.5, callThreshold: 0.95 });
     expect(config.security).toEqual({
@@ -38,6 +40,7 @@ describe('loadConfig', () => {
         loginFailuresPerEmail: { max: 5, windowS: 900 },
         publicReads: { max: 120, windowS: 60 },
         probe: { max: 600, windowS: 60 },
+        qos: { max: 60, windowS: 60 },
       },
     });
     expect(config.retiredCommuneFiles).toEqual([]);
@@ -91,6 +94,13 @@ describe('loadConfig', () => {
       PUBLIC_RATE_WINDOW_S: '10',
       PROBE_RATE_MAX: '50',
       PROBE_RATE_WINDOW_S: '30',
+      QOS_RATE_MAX: '20',
+      QOS_RATE_WINDOW_S: '120',
+      DEFAULT_PROTOCOL: 'qos',
+      QOS_DATA_TESTS: '0',
+      QOS_DOWNLOAD_MAX_BYTES: '5000000',
+      QOS_DOWNLOAD_MAX_S: '8',
+      QOS_PAGE_BYTES: '1500000',
       COMMUNE_CENTRES_FILE: centresFile,
       COMMUNE_CONTOURS_FILE: centresFile,
       VERDICT_MIN_READINGS: '5',
@@ -140,12 +150,15 @@ describe('loadConfig', () => {
           loginFailuresPerEmail: { max: 4, windowS: 600 },
           publicReads: { max: 30, windowS: 10 },
           probe: { max: 50, windowS: 30 },
+          qos: { max: 20, windowS: 120 },
         },
       },
       grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4, confidence: 0.9, coverageThreshold: 0.6, callThreshold: 0.98 },
       field: {
         probe: { enabled: false, latencySamples: 5, downloadBytes: 1_000_000, uploadBytes: 0, stepTimeoutMs: 8000 },
         track: { spacingM: 50, intervalS: 60 },
+        protocol: 'qos',
+        dataTest: { enabled: false, downloadMaxBytes: 5_000_000, downloadMaxS: 8, pageBytes: 1_500_000 },
       },
       retiredCommuneFiles: [
         { name: 'COMMUNE_CENTRES_FILE', value: centresFile },

@@ -102,6 +102,7 @@ export const RELAXED_SECURITY: SecuritySettings = {
     loginFailuresPerEmail: { max: 10_000, windowS: 60 },
     publicReads: { max: 10_000, windowS: 60 },
     probe: { max: 10_000, windowS: 60 },
+    qos: { max: 10_000, windowS: 60 },
   },
 };
 

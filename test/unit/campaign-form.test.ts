@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCampaignForm, draftOf, emptyCampaignForm, fieldOfServerMessage, patchOf, withCommune } from '../../src/app/campaigns/campaign-form.ts';
+import { campaignFormOf, checkCampaignForm, draftOf, emptyCampaignForm, fieldOfServerMessage, patchOf, withCommune } from '../../src/app/campaigns/campaign-form.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 
 const SAINT_GUILHEM = { code: '34261', name: 'Saint-Guilhem-le-Désert', departement: '34' };
@@ -15,6 +15,9 @@ const CAMPAIGN: Campaign = {
   endsOn: '2026-05-29',
   operators: ['orange', 'sfr'],
   testNumber: '06 12 34 56 78',
+  protocol: 'map-check',
+  maxAccuracyM: 50,
+  accuracyRule: 'warn',
   agentIds: ['agent-1'],
   createdBy: 'reviewer-1',
   createdAt: '2026-05-01T08:00:00.000Z',
@@ -28,7 +31,17 @@ describe('campaign form', () => {
     const checked = checkCampaignForm(value);
     expect(checked).toEqual({
       ok: true,
-      draft: { communeInsee: '34261', name: 'Campagne Saint-Guilhem-le-Désert', startsOn: '2026-05-04', endsOn: '2026-05-31', operators: ['orange', 'sfr', 'bouygues', 'free'], agentIds: [] },
+      draft: {
+        communeInsee: '34261',
+        name: 'Campagne Saint-Guilhem-le-Désert',
+        startsOn: '2026-05-04',
+        endsOn: '2026-05-31',
+        operators: ['orange', 'sfr', 'bouygues', 'free'],
+        protocol: 'map-check',
+        maxAccuracyM: 50,
+        accuracyRule: 'warn',
+        agentIds: [],
+      },
     });
   });
 
@@ -56,17 +69,23 @@ describe('campaign form', () => {
 
   it('sends operators in the app’s order and leaves out an empty name or test number', () => {
     const draft = draftOf({ ...emptyCampaignForm('2026-05-04', SAINT_GUILHEM), name: '  ', operators: ['free', 'orange'], testNumber: ' ' });
-    expect(draft).toEqual({ communeInsee: '34261', startsOn: '2026-05-04', endsOn: '2026-05-31', operators: ['orange', 'free'], agentIds: [] });
+    expect(draft).toEqual({ communeInsee: '34261', startsOn: '2026-05-04', endsOn: '2026-05-31', operators: ['orange', 'free'], protocol: 'map-check', maxAccuracyM: 50, accuracyRule: 'warn', agentIds: [] });
   });
 
   it('patches only what changed; an emptied test number is removed with null', () => {
-    const unchanged = checkCampaignForm({ commune: SAINT_GUILHEM, name: CAMPAIGN.name, startsOn: CAMPAIGN.startsOn, endsOn: CAMPAIGN.endsOn, operators: ['sfr', 'orange'], testNumber: CAMPAIGN.testNumber!, agentIds: ['agent-1'] });
+    const rules = { protocol: 'map-check', maxAccuracyM: '50', accuracyRule: 'warn' } as const;
+    const unchanged = checkCampaignForm({ commune: SAINT_GUILHEM, name: CAMPAIGN.name, startsOn: CAMPAIGN.startsOn, endsOn: CAMPAIGN.endsOn, operators: ['sfr', 'orange'], testNumber: CAMPAIGN.testNumber!, ...rules, agentIds: ['agent-1'] });
     if (!unchanged.ok) throw new Error('valid form refused');
     expect(patchOf(CAMPAIGN, unchanged.draft)).toBeUndefined();
 
-    const edited = checkCampaignForm({ commune: SAINT_GUILHEM, name: CAMPAIGN.name, startsOn: CAMPAIGN.startsOn, endsOn: '2026-06-12', operators: ['orange'], testNumber: '', agentIds: ['agent-1', 'agent-2'] });
+    const edited = checkCampaignForm({ commune: SAINT_GUILHEM, name: CAMPAIGN.name, startsOn: CAMPAIGN.startsOn, endsOn: '2026-06-12', operators: ['orange'], testNumber: '', ...rules, agentIds: ['agent-1', 'agent-2'] });
     if (!edited.ok) throw new Error('valid form refused');
     expect(patchOf(CAMPAIGN, edited.draft)).toEqual({ endsOn: '2026-06-12', operators: ['orange'], testNumber: null, agentIds: ['agent-1', 'agent-2'] });
+
+    const stricter = checkCampaignForm({ ...campaignFormOf(CAMPAIGN), protocol: 'qos', maxAccuracyM: '30', accuracyRule: 'refuse' });
+    if (!stricter.ok) throw new Error('valid form refused');
+    expect(patchOf(CAMPAIGN, stricter.draft)).toEqual({ protocol: 'qos', maxAccuracyM: 30, accuracyRule: 'refuse' });
+    expect(checkCampaignForm({ ...campaignFormOf(CAMPAIGN), maxAccuracyM: '2' })).toEqual({ ok: false, errors: { maxAccuracyM: 'La précision exigée va de 5 à 200 m' } });
   });
 
   it('places the server’s messages beside the field they are about', () => {

@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../domain/account.ts';
-import type { CampaignAgent, CampaignView } from '../../domain/campaign.ts';
+import { ACCURACY_RULE_LABELS, ACCURACY_RULES, MAX_CAMPAIGN_ACCURACY_M, MIN_CAMPAIGN_ACCURACY_M, type CampaignAgent, type CampaignView } from '../../domain/campaign.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
+import { CALL_HOLD_S, PROTOCOL_LABELS, PROTOCOLS, type Protocol } from '../../domain/protocol.ts';
+import { fieldSettings } from '../shell/field-settings.ts';
 import { ApiError } from '../shell/api.ts';
 import { cacheCampaign } from './campaign-cache.ts';
 import { localDay } from './campaign-calendar.ts';
@@ -63,6 +65,15 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const protocolChosen = useRef(campaign !== undefined);
+  // A new campaign starts with the deployment's protocol, unless the author already chose one.
+  const isNew = campaign === undefined;
+  useEffect(() => {
+    if (!isNew) return;
+    void fieldSettings().then(({ protocol }) => {
+      if (!protocolChosen.current) setValue((previous) => ({ ...previous, protocol }));
+    });
+  }, [isNew]);
   const [agents, setAgents] = useState<{ list?: CampaignAgent[]; error?: string }>({});
   const communeCode = value.commune?.code;
 
@@ -210,6 +221,58 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
         </p>
         {errorText('testNumber')}
       </div>
+      <fieldset class="field" {...errorProps('protocol')}>
+        <legend>Protocole des tests</legend>
+        <div class="checks">
+          {PROTOCOLS.map((protocol) => (
+            <label key={protocol}>
+              <input
+                type="radio"
+                name={fieldId('protocol')}
+                checked={value.protocol === protocol}
+                onChange={() => {
+                  protocolChosen.current = true;
+                  set({ protocol });
+                }}
+              />{' '}
+              {PROTOCOL_LABELS[protocol]}
+            </label>
+          ))}
+        </div>
+        <p class="hint">{PROTOCOL_HINTS[value.protocol]}</p>
+        {errorText('protocol')}
+      </fieldset>
+      <fieldset class="field" {...errorProps('maxAccuracyM')}>
+        <legend>Précision GPS exigée</legend>
+        <div class="field-row">
+          <div class="field">
+            <label for={fieldId('maxAccuracyM')}>Au plus (mètres)</label>
+            <input
+              id={fieldId('maxAccuracyM')}
+              type="number"
+              inputMode="numeric"
+              min={MIN_CAMPAIGN_ACCURACY_M}
+              max={MAX_CAMPAIGN_ACCURACY_M}
+              step={1}
+              value={value.maxAccuracyM}
+              onInput={(event) => set({ maxAccuracyM: event.currentTarget.value })}
+              {...errorProps('maxAccuracyM')}
+            />
+          </div>
+          <div class="field">
+            <label for={fieldId('accuracyRule')}>Au-delà</label>
+            <select id={fieldId('accuracyRule')} value={value.accuracyRule} onChange={(event) => set({ accuracyRule: event.currentTarget.value as CampaignFormValue['accuracyRule'] })}>
+              {ACCURACY_RULES.map((rule) => (
+                <option key={rule} value={rule}>
+                  {ACCURACY_RULE_LABELS[rule]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {errorText('maxAccuracyM')}
+        {errorText('accuracyRule')}
+      </fieldset>
       <fieldset class="field" {...errorProps('agentIds')}>
         <legend>Agents</legend>
         {!value.commune && <p class="hint">Choisissez d’abord la commune : seuls ses agents peuvent être assignés.</p>}
@@ -256,6 +319,11 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
     </form>
   );
 }
+
+const PROTOCOL_HINTS: Record<Protocol, string> = {
+  'map-check': `Appel tenu ${CALL_HOLD_S['map-check'] / 60} minute, dehors, sans bouger : ce qu’Arcep utilise pour vérifier les cartes des opérateurs.`,
+  qos: `Appel de ${CALL_HOLD_S.qos / 60} minutes avec la qualité du son, SMS reçu en 10 s sur un second téléphone, et tests de données (envoi, téléchargement, page) contre ce serveur.`,
+};
 
 function mergeAgents(listed: CampaignAgent[], assigned: CampaignAgent[]): CampaignAgent[] {
   const byId = new Map(listed.map((agent) => [agent.id, agent]));

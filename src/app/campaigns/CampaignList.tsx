@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../domain/account.ts';
-import type { Campaign, CampaignView } from '../../domain/campaign.ts';
+import { surveyRules, surveyRulesSummary, type Campaign, type CampaignView } from '../../domain/campaign.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
+import { DEFAULT_PROTOCOL } from '../../domain/protocol.ts';
 import { ApiError } from '../shell/api.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { canCreateCampaigns, canManageCampaign } from './campaign-access.ts';
@@ -145,6 +146,7 @@ function CampaignItem({ campaign, user, today, chosen, onDeleted }: ItemProps) {
         {campaign.communeName} ({campaign.communeInsee}) · {formatPeriod(campaign.startsOn, campaign.endsOn)}
       </p>
       <p class="reading-meta">Opérateurs : {campaign.operators.map((operator) => OPERATOR_LABELS[operator]).join(', ')}</p>
+      <p class="reading-meta">Protocole : {surveyRulesSummary(surveyRules(campaign, DEFAULT_PROTOCOL))}</p>
       <p class="reading-meta">{campaign.testNumber ? `Numéro de test : ${campaign.testNumber}` : 'Pas de numéro de test : l’agent le saisit à chaque test.'}</p>
       <p class="reading-meta">
         {campaign.agents.length > 0 ? `Agents : ${campaign.agents.map((agent) => agent.name).join(', ')}` : 'Aucun agent assigné'}

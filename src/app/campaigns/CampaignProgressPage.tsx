@@ -1,7 +1,8 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../domain/account.ts';
-import type { CampaignView } from '../../domain/campaign.ts';
+import { surveyRules, surveyRulesSummary, type CampaignView } from '../../domain/campaign.ts';
+import { DEFAULT_PROTOCOL } from '../../domain/protocol.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
 import { TECHNOLOGIES, TECHNOLOGY_LABELS, type Technology } from '../../domain/signal.ts';
 import { formatTime } from '../format.ts';
@@ -133,6 +134,9 @@ function CampaignProgressView({ user, campaign }: { user: User; campaign: Campai
     <>
       <p class="reading-meta">
         {campaign.communeName} ({campaign.communeInsee}) · {formatPeriod(campaign.startsOn, campaign.endsOn)} · {PHASE_LABELS[phase]}
+      </p>
+      <p class="reading-meta">
+        Protocole : {surveyRulesSummary(surveyRules(campaign, DEFAULT_PROTOCOL))}
       </p>
       <div class="actions">
         {user.role === 'agent' && chosen?.id !== campaign.id && (

@@ -1,7 +1,17 @@
 import * as v from 'valibot';
 import type { CommuneRef } from '../../domain/account.ts';
-import { CampaignDraftSchema, defaultCampaignName, type Campaign, type CampaignDraft, type CampaignPatch } from '../../domain/campaign.ts';
+import {
+  CampaignDraftSchema,
+  DEFAULT_ACCURACY_RULE,
+  DEFAULT_CAMPAIGN_MAX_ACCURACY_M,
+  defaultCampaignName,
+  type AccuracyRule,
+  type Campaign,
+  type CampaignDraft,
+  type CampaignPatch,
+} from '../../domain/campaign.ts';
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
+import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/protocol.ts';
 import { addDays } from './campaign-calendar.ts';
 
 /** What the campaign form holds, as typed; checked with the shared schema before it leaves. */
@@ -12,16 +22,20 @@ export interface CampaignFormValue {
   endsOn: string;
   operators: Operator[];
   testNumber: string;
+  protocol: Protocol;
+  /** As typed: metres. */
+  maxAccuracyM: string;
+  accuracyRule: AccuracyRule;
   agentIds: string[];
 }
 
-export const CAMPAIGN_FIELDS = ['communeInsee', 'name', 'startsOn', 'endsOn', 'operators', 'testNumber', 'agentIds'] as const;
+export const CAMPAIGN_FIELDS = ['communeInsee', 'name', 'startsOn', 'endsOn', 'operators', 'testNumber', 'protocol', 'maxAccuracyM', 'accuracyRule', 'agentIds'] as const;
 export type CampaignField = (typeof CAMPAIGN_FIELDS)[number];
 /** Messages by field; `form` holds what belongs to no single field. */
 export type FieldErrors = Partial<Record<CampaignField | 'form', string>>;
 
-/** A new campaign: from today for four weeks, all four operators. */
-export function emptyCampaignForm(today: string, commune?: CommuneRef): CampaignFormValue {
+/** A new campaign: from today for four weeks, all four operators, the deployment's protocol, 50 m with a warning. */
+export function emptyCampaignForm(today: string, commune?: CommuneRef, protocol: Protocol = DEFAULT_PROTOCOL): CampaignFormValue {
   return {
     ...(commune && { commune }),
     name: commune ? defaultCampaignName(commune.name) : '',
@@ -29,6 +43,9 @@ export function emptyCampaignForm(today: string, commune?: CommuneRef): Campaign
     endsOn: addDays(today, 27),
     operators: [...OPERATORS],
     testNumber: '',
+    protocol,
+    maxAccuracyM: String(DEFAULT_CAMPAIGN_MAX_ACCURACY_M),
+    accuracyRule: DEFAULT_ACCURACY_RULE,
     agentIds: [],
   };
 }
@@ -41,6 +58,9 @@ export function campaignFormOf(campaign: Campaign): CampaignFormValue {
     endsOn: campaign.endsOn,
     operators: [...campaign.operators],
     testNumber: campaign.testNumber ?? '',
+    protocol: campaign.protocol,
+    maxAccuracyM: String(campaign.maxAccuracyM),
+    accuracyRule: campaign.accuracyRule,
     agentIds: [...campaign.agentIds],
   };
 }
@@ -65,6 +85,7 @@ export function withCommune(value: CampaignFormValue, commune: CommuneRef | unde
 export function draftOf(value: CampaignFormValue): Record<string, unknown> {
   const name = value.name.trim();
   const testNumber = value.testNumber.trim();
+  const accuracy = value.maxAccuracyM.trim().replace(',', '.');
   return {
     communeInsee: value.commune?.code,
     ...(name && { name }),
@@ -73,6 +94,10 @@ export function draftOf(value: CampaignFormValue): Record<string, unknown> {
     // In the order the app lists operators, whatever the order they were ticked in.
     operators: OPERATORS.filter((operator) => value.operators.includes(operator)),
     ...(testNumber && { testNumber }),
+    protocol: value.protocol,
+    // Text that is no number goes as typed, so that the schema's message names the fault.
+    ...(accuracy && { maxAccuracyM: Number.isFinite(Number(accuracy)) ? Number(accuracy) : accuracy }),
+    accuracyRule: value.accuracyRule,
     agentIds: value.agentIds,
   };
 }
@@ -107,6 +132,9 @@ export function patchOf(campaign: Campaign, draft: CampaignDraft): CampaignPatch
   if (draft.endsOn !== campaign.endsOn) patch.endsOn = draft.endsOn;
   if (!sameSet(draft.operators, campaign.operators)) patch.operators = draft.operators;
   if ((draft.testNumber ?? null) !== (campaign.testNumber ?? null)) patch.testNumber = draft.testNumber ?? null;
+  if (draft.protocol !== undefined && draft.protocol !== campaign.protocol) patch.protocol = draft.protocol;
+  if (draft.maxAccuracyM !== campaign.maxAccuracyM) patch.maxAccuracyM = draft.maxAccuracyM;
+  if (draft.accuracyRule !== campaign.accuracyRule) patch.accuracyRule = draft.accuracyRule;
   if (!sameSet(draft.agentIds, campaign.agentIds)) patch.agentIds = draft.agentIds;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
@@ -122,6 +150,8 @@ const FIELD_WORDS: [CampaignField, RegExp][] = [
   ['agentIds', /agent|compte/i],
   ['communeInsee', /commune|insee|département/i],
   ['testNumber', /numéro|téléphone/i],
+  ['protocol', /protocole/i],
+  ['maxAccuracyM', /précision/i],
   ['operators', /opérateur/i],
   ['endsOn', /\bfin\b|dure|jours/i],
   ['startsOn', /début|date/i],

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import { CampaignDraftSchema, CampaignPatchSchema, type CampaignProgress, type CampaignView } from '../campaign.ts';
+import { ACCURACY_RULES, CampaignDraftSchema, CampaignPatchSchema, type CampaignProgress, type CampaignView } from '../campaign.ts';
 import { OPERATORS } from '../operators.ts';
+import { PROTOCOLS } from '../protocol.ts';
 import { TECHNOLOGIES } from '../signal.ts';
 import { everyKeySchema } from './common.ts';
 import { ProportionSchema } from './cells.ts';
@@ -22,6 +23,9 @@ export const CampaignAnswerSchema = v.object({
   endsOn: v.string(),
   operators: v.array(v.picklist(OPERATORS)),
   testNumber: v.optional(v.string()),
+  protocol: v.picklist(PROTOCOLS),
+  maxAccuracyM: v.number(),
+  accuracyRule: v.picklist(ACCURACY_RULES),
   agentIds: v.array(v.string()),
   createdBy: v.string(),
   createdAt: v.string(),

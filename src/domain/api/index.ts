@@ -4,12 +4,12 @@ import { CellsAnswerSchema } from './cells.ts';
 import { CommunesAnswerSchema } from './communes.ts';
 import { ReadingsAnswerSchema, ReadingsOrClustersAnswerSchema, ReadingUploadAnswerSchema } from './readings.ts';
 import { FullReportFeatureSchema, ReportsAnswerSchema, ReportUploadAnswerSchema } from './reports.ts';
-import { AuditAnswerSchema, HealthAnswerSchema, ProbeUploadAnswerSchema } from './service.ts';
+import { AuditAnswerSchema, HealthAnswerSchema, ProbeUploadAnswerSchema, QosUploadAnswerSchema } from './service.ts';
 import { SessionAnswerSchema } from './session.ts';
 import { CreatedTokenAnswerSchema, TokensAnswerSchema } from './tokens.ts';
 import { RevokedAnswerSchema, UserAnswerSchema, UsersAnswerSchema } from './users.ts';
 import { OpenDataPackageAnswerSchema } from './open-data.ts';
-import { DossierAnswerSchema, RemeasureAnswerSchema, SuggestionsAnswerSchema, ZoneAnswerSchema, ZonesAnswerSchema } from './zones.ts';
+import { DossierAnswerSchema, SuggestionsAnswerSchema, ZoneAnswerSchema, ZonesAnswerSchema } from './zones.ts';
 
 /**
  * The API's contract, one module per resource: what each route takes (bodies) and answers.
@@ -61,7 +61,6 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/zones/:id': ZoneAnswerSchema,
   'PATCH /api/v1/zones/:id': ZoneAnswerSchema,
   'POST /api/v1/zones/:id/status': ZoneAnswerSchema,
-  'POST /api/v1/zones/:id/remeasure': RemeasureAnswerSchema,
   'GET /api/v1/zones/:id/dossier.json': DossierAnswerSchema,
   'GET /api/v1/open-data/datapackage.json': OpenDataPackageAnswerSchema,
   'GET /api/v1/campaigns': CampaignsAnswerSchema,
@@ -72,4 +71,5 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/campaigns/:id/sampling-plan': SamplingPlanAnswerSchema,
   'GET /api/v1/campaign-agents': CampaignAgentsAnswerSchema,
   'POST /api/v1/probe': ProbeUploadAnswerSchema,
+  'POST /api/v1/qos/upload': QosUploadAnswerSchema,
 };

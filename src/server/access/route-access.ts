@@ -71,9 +71,8 @@ export const ROUTE_ACCESS = {
   'POST /api/v1/zones': { access: STAFF, csrf: true, summary: 'create a candidate zone in the reviewer’s département' },
   'GET /api/v1/zones/suggestions': { access: STAFF, csrf: false, summary: 'zones suggested from connected blanche/grise cells' },
   'GET /api/v1/zones/:id': { access: STAFF, csrf: false, summary: 'one zone with its history' },
-  'PATCH /api/v1/zones/:id': { access: STAFF, csrf: true, summary: 'change a zone’s name, cells, need, notes or follow-up after the arrêté' },
+  'PATCH /api/v1/zones/:id': { access: STAFF, csrf: true, summary: 'change a zone’s name, cells, need or notes' },
   'POST /api/v1/zones/:id/status': { access: STAFF, csrf: true, summary: 'move a zone along the workflow, with a reason' },
-  'POST /api/v1/zones/:id/remeasure': { access: STAFF, csrf: true, summary: '« Mesurer à nouveau »: a survey campaign over an arrêtée zone (as POST /api/v1/campaigns)' },
   'GET /api/v1/zones/:id/dossier.geojson': { access: STAFF, csrf: false, summary: 'dossier: outline and cells with per-operator statistics' },
   'GET /api/v1/zones/:id/dossier.json': { access: STAFF, csrf: false, summary: 'dossier: what the printable page shows' },
   'GET /api/v1/zones/:id/readings.csv': { access: STAFF, csrf: false, summary: 'dossier: the zone’s readings, senders left out' },
@@ -82,6 +81,10 @@ export const ROUTE_ACCESS = {
 
   'GET /api/v1/probe': { access: 'signed-in', csrf: false, summary: 'connectivity probe: N random bytes to download (0: a round trip)' },
   'POST /api/v1/probe': { access: 'signed-in', csrf: true, summary: 'connectivity probe: bytes uploaded, counted and dropped' },
+  'POST /api/v1/qos/upload': { access: 'signed-in', csrf: true, summary: 'QoS data test: 1 MB uploaded, answered with its SHA-256' },
+  'GET /api/v1/qos/download': { access: 'signed-in', csrf: false, summary: 'QoS data test: random bytes up to the deployment’s download budget' },
+  'GET /api/v1/qos/page': { access: 'signed-in', csrf: false, summary: 'QoS data test: the test page’s HTML document' },
+  'GET /api/v1/qos/page/:asset': { access: 'signed-in', csrf: false, summary: 'QoS data test: one resource of the test page' },
 
   'GET /api/v1/campaigns': { access: 'signed-in', csrf: false, summary: 'survey campaigns in the caller’s scope' },
   'POST /api/v1/campaigns': { access: 'signed-in', csrf: true, summary: 'create a campaign in a commune the caller may organise' },

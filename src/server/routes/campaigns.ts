@@ -13,6 +13,7 @@ import {
   type CampaignAgent,
   type CampaignView,
 } from '../../domain/campaign.ts';
+import type { Protocol } from '../../domain/protocol.ts';
 import { INSEE_CODE_PATTERN } from '../../domain/reading.ts';
 import { actorOf, type Accounts } from '../accounts.ts';
 import { requirePrincipal } from '../access/enforce.ts';
@@ -31,10 +32,12 @@ export interface CampaignRoutesOptions {
   communes: Communes;
   accounts: Accounts;
   now: () => number;
+  /** A campaign created without a protocol follows the deployment's (DEFAULT_PROTOCOL). */
+  defaultProtocol: Protocol;
 }
 
-const DRAFT_FIELDS = ['name', 'communeInsee', 'startsOn', 'endsOn', 'operators', 'testNumber', 'agentIds'] as const;
-const PATCH_FIELDS = ['name', 'startsOn', 'endsOn', 'operators', 'testNumber', 'agentIds'] as const;
+const DRAFT_FIELDS = ['name', 'communeInsee', 'startsOn', 'endsOn', 'operators', 'testNumber', 'protocol', 'maxAccuracyM', 'accuracyRule', 'agentIds'] as const;
+const PATCH_FIELDS = ['name', 'startsOn', 'endsOn', 'operators', 'testNumber', 'protocol', 'maxAccuracyM', 'accuracyRule', 'agentIds'] as const;
 
 export const CAMPAIGN_MESSAGES = {
   // An id out of the caller's scope gets the same answer as an unknown one: it says nothing of other communes.
@@ -45,8 +48,8 @@ export const CAMPAIGN_MESSAGES = {
   communeMissing: 'Précisez la commune : ?commune=34172 (code INSEE)',
 } as const;
 
-const DRAFT_SHAPE = '{"communeInsee": "34261", "startsOn": "2026-05-04", "endsOn": "2026-05-29", "operators": ["orange", …], "name"?, "testNumber"?, "agentIds"?}';
-const PATCH_SHAPE = '{"name"?, "startsOn"?, "endsOn"?, "operators"?, "testNumber"? (null pour l’enlever), "agentIds"?}';
+const DRAFT_SHAPE = '{"communeInsee": "34261", "startsOn": "2026-05-04", "endsOn": "2026-05-29", "operators": ["orange", …], "name"?, "testNumber"?, "protocol"?, "maxAccuracyM"?, "accuracyRule"?, "agentIds"?}';
+const PATCH_SHAPE = '{"name"?, "startsOn"?, "endsOn"?, "operators"?, "testNumber"? (null pour l’enlever), "protocol"?, "maxAccuracyM"?, "accuracyRule"?, "agentIds"?}';
 
 /**
  * The draft's own messages, leaving out the period checks when a field is already wrong: with
@@ -69,7 +72,7 @@ function refusalIn(user: User, commune: CommuneRef): string {
 }
 
 /** Survey campaigns: CRUD within the caller's scope, their progress, the agents one may assign. */
-export function registerCampaignRoutes(app: FastifyInstance, { store, communes, accounts, now }: CampaignRoutesOptions): void {
+export function registerCampaignRoutes(app: FastifyInstance, { store, communes, accounts, now, defaultProtocol }: CampaignRoutesOptions): void {
   const iso = () => new Date(now()).toISOString();
 
   /** The campaign with its agents' names, as the screens show it. */
@@ -144,6 +147,9 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
       endsOn: draft.endsOn,
       operators: draft.operators,
       ...(draft.testNumber !== undefined && { testNumber: draft.testNumber }),
+      protocol: draft.protocol ?? defaultProtocol,
+      maxAccuracyM: draft.maxAccuracyM,
+      accuracyRule: draft.accuracyRule,
       agentIds,
       createdBy: user.id,
       createdAt: at,
@@ -156,6 +162,9 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
       startsOn: campaign.startsOn,
       endsOn: campaign.endsOn,
       operators: campaign.operators,
+      protocol: campaign.protocol,
+      maxAccuracyM: campaign.maxAccuracyM,
+      accuracyRule: campaign.accuracyRule,
       agentIds,
     });
     return reply.code(201).send(await view(campaign));
@@ -173,7 +182,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
 
     refuseBadPeriod(patch.startsOn ?? campaign.startsOn, patch.endsOn ?? campaign.endsOn, now());
     const changes: CampaignChanges = { updatedAt: iso() };
-    for (const key of ['name', 'startsOn', 'endsOn', 'operators', 'testNumber'] as const) {
+    for (const key of ['name', 'startsOn', 'endsOn', 'operators', 'testNumber', 'protocol', 'maxAccuracyM', 'accuracyRule'] as const) {
       if (patch[key] !== undefined) Object.assign(changes, { [key]: patch[key] });
     }
     if (patch.agentIds !== undefined) {

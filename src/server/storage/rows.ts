@@ -1,16 +1,16 @@
 import type { Role } from '../../domain/account.ts';
-import type { Campaign } from '../../domain/campaign.ts';
+import type { AccuracyRule, Campaign } from '../../domain/campaign.ts';
 import { MAX_MERCATOR_LAT } from '../../domain/geo.ts';
 import { formatCellId } from '../../domain/grid/cell-id.ts';
 import type { GroupStats } from '../../domain/grid/group-stats.ts';
 import { LEVELS } from '../../domain/level.ts';
 import type { Operator } from '../../domain/operators.ts';
+import type { Protocol } from '../../domain/protocol.ts';
 import type { Reading, Setting } from '../../domain/reading.ts';
 import { emptyLevelCounts } from '../../domain/reading-clusters.ts';
 import type { Report } from '../../domain/report.ts';
 import type { Technology } from '../../domain/signal.ts';
 import type { Zone, ZoneHistoryEntry, ZoneNeed, ZoneStatus } from '../../domain/zone.ts';
-import { withDeadline, type ZoneFollowUpFields } from '../../domain/zone-follow-up.ts';
 import type { PlaceMethod } from '../communes/communes.ts';
 import type { ApiTokenRecord, SessionRecord, StoredAuditEntry, UserRecord } from './account-store.ts';
 import type { CampaignReadingGroup } from './campaign-store.ts';
@@ -104,7 +104,6 @@ export interface ZoneRow {
   status: ZoneStatus;
   created_at: string;
   updated_at: string;
-  follow_up: ZoneFollowUpFields;
 }
 
 export interface HistoryRow {
@@ -127,6 +126,9 @@ export interface CampaignRow {
   ends_on: string;
   operators: Operator[];
   test_number: string | null;
+  protocol: Protocol;
+  max_accuracy_m: number;
+  accuracy_rule: AccuracyRule;
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -257,7 +259,6 @@ export const toZone = (row: ZoneRow, history: ZoneHistoryEntry[]): Zone => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   history,
-  followUp: withDeadline(row.follow_up),
 });
 
 export const toCampaign = (row: CampaignRow, agentIds: string[]): Campaign => ({
@@ -270,6 +271,9 @@ export const toCampaign = (row: CampaignRow, agentIds: string[]): Campaign => ({
   endsOn: row.ends_on,
   operators: row.operators,
   ...(row.test_number !== null && { testNumber: row.test_number }),
+  protocol: row.protocol,
+  maxAccuracyM: row.max_accuracy_m,
+  accuracyRule: row.accuracy_rule,
   agentIds,
   createdBy: row.created_by,
   createdAt: row.created_at,
@@ -336,7 +340,6 @@ export const ZONE_COLUMNS: Record<string, string> = {
   notes: 'notes',
   cells: 'cells',
   communes: 'communes',
-  followUp: 'follow_up',
   updatedAt: 'updated_at',
 };
 
@@ -347,19 +350,22 @@ export const CAMPAIGN_COLUMNS: Record<string, string> = {
   endsOn: 'ends_on',
   operators: 'operators',
   testNumber: 'test_number',
+  protocol: 'protocol',
+  maxAccuracyM: 'max_accuracy_m',
+  accuracyRule: 'accuracy_rule',
   updatedAt: 'updated_at',
 };
 
 /**
- * The columns an update sets: each defined value of `changes` that `columns` names, arrays and
- * objects as JSON text (SQLite's text columns, PostgreSQL's jsonb ones: node-postgres would send an array
+ * The columns an update sets: each defined value of `changes` that `columns` names, arrays as
+ * JSON text (SQLite's text columns, PostgreSQL's jsonb ones: node-postgres would send an array
  * as a PostgreSQL array literal).
  */
 export function columnChanges(columns: Record<string, string>, changes: object): { column: string; value: unknown }[] {
   const sets: { column: string; value: unknown }[] = [];
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined || !Object.hasOwn(columns, key)) continue;
-    sets.push({ column: columns[key]!, value: typeof value === 'object' && value !== null ? JSON.stringify(value) : value });
+    sets.push({ column: columns[key]!, value: Array.isArray(value) ? JSON.stringify(value) : value });
   }
   return sets;
 }

@@ -36,7 +36,7 @@ function user(overrides: Partial<UserRecord> = {}): UserRecord {
 
 let zonesMade = 0;
 /** A zone on a cell of its own: a cell is in one open zone only. */
-function zone(overrides: Partial<Omit<Zone, 'history' | 'followUp'>> = {}): Omit<Zone, 'history' | 'followUp'> {
+function zone(overrides: Partial<Omit<Zone, 'history'>> = {}): Omit<Zone, 'history'> {
   return {
     id: randomUUID(),
     departement: '34',
@@ -63,6 +63,9 @@ function campaign(createdBy: string, overrides: Partial<Campaign> = {}): Campaig
     startsOn: '2026-05-01',
     endsOn: '2026-05-31',
     operators: ['orange', 'sfr'],
+    protocol: 'map-check',
+    maxAccuracyM: 50,
+    accuracyRule: 'warn',
     agentIds: [],
     createdBy,
     createdAt: AT,

@@ -36,8 +36,8 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
     async createCampaign(campaign) {
       await inTransaction(pool, async (client) => {
         await client.query(
-          `INSERT INTO campaigns (id, name, commune, commune_name, departement, starts_on, ends_on, operators, test_number, created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          `INSERT INTO campaigns (id, name, commune, commune_name, departement, starts_on, ends_on, operators, test_number, created_by, created_at, updated_at, protocol, max_accuracy_m, accuracy_rule)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
           [
             campaign.id,
             campaign.name,
@@ -51,6 +51,9 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
             campaign.createdBy,
             campaign.createdAt,
             campaign.updatedAt,
+            campaign.protocol,
+            campaign.maxAccuracyM,
+            campaign.accuracyRule,
           ],
         );
         await assign(client, campaign.id, campaign.agentIds);

@@ -15,8 +15,8 @@ const IN_DEPARTEMENT = '(@departement IS NULL OR c.departement = @departement)';
 
 export function createSqliteCampaigns(db: Database.Database): CampaignStore {
   const insertCampaign = db.prepare(`
-    INSERT INTO campaigns (id, name, commune, commune_name, departement, starts_on, ends_on, operators, test_number, created_by, created_at, updated_at)
-    VALUES (@id, @name, @communeInsee, @communeName, @departement, @startsOn, @endsOn, @operators, @testNumber, @createdBy, @createdAt, @updatedAt)`);
+    INSERT INTO campaigns (id, name, commune, commune_name, departement, starts_on, ends_on, operators, test_number, protocol, max_accuracy_m, accuracy_rule, created_by, created_at, updated_at)
+    VALUES (@id, @name, @communeInsee, @communeName, @departement, @startsOn, @endsOn, @operators, @testNumber, @protocol, @maxAccuracyM, @accuracyRule, @createdBy, @createdAt, @updatedAt)`);
   const insertAgent = db.prepare<[string, string, number]>('INSERT INTO campaign_agents (campaign_id, account_id, position) VALUES (?, ?, ?)');
   const deleteAgents = db.prepare<[string]>('DELETE FROM campaign_agents WHERE campaign_id = ?');
   const agentsOf = db.prepare<[string], string>('SELECT account_id FROM campaign_agents WHERE campaign_id = ? ORDER BY position').pluck();
