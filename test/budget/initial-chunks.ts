@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export interface Chunk {
   /** Path inside the build, `assets/index-….js`. */
@@ -8,6 +8,8 @@ export interface Chunk {
   bytes: number;
   /** gzip at zlib's default level, what a compressing server or proxy sends. */
   gzipBytes: number;
+  /** brotli at its best level, as the build compresses it and the app sends it (scripts/precompress.ts). */
+  brotliBytes: number;
   /** The source modules bundled into it, from its source map (paths as the map gives them). */
   sources: string[];
 }
@@ -50,5 +52,6 @@ export async function readChunk(dist: string, file: string): Promise<Chunk> {
   } catch {
     // A chunk without a map (vite's tiny runtime helper) holds no module of ours.
   }
-  return { file, bytes: code.length, gzipBytes: gzipSync(code).length, sources };
+  const brotliBytes = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length;
+  return { file, bytes: code.length, gzipBytes: gzipSync(code).length, brotliBytes, sources };
 }

@@ -37,10 +37,14 @@ describe('the survey screen’s initial JavaScript', () => {
   it(`stays within ${BUDGET_BYTES / 1024} KB gzipped`, () => {
     const total = initial.reduce((sum, chunk) => sum + chunk.gzipBytes, 0);
     const raw = initial.reduce((sum, chunk) => sum + chunk.bytes, 0);
-    const lines = initial.map((chunk) => `  ${chunk.file.padEnd(40)}${(chunk.gzipBytes / 1024).toFixed(1).padStart(7)} KB gz${(chunk.bytes / 1024).toFixed(1).padStart(8)} KB`);
+    const brotli = initial.reduce((sum, chunk) => sum + chunk.brotliBytes, 0);
+    const lines = initial.map(
+      (chunk) =>
+        `  ${chunk.file.padEnd(40)}${(chunk.gzipBytes / 1024).toFixed(1).padStart(7)} KB gz${(chunk.brotliBytes / 1024).toFixed(1).padStart(7)} KB br${(chunk.bytes / 1024).toFixed(1).padStart(8)} KB`,
+    );
     console.log(
-      `Initial JavaScript: ${(total / 1024).toFixed(1)} KB gzipped ` +
-        `(${(raw / 1024).toFixed(1)} KB raw) in ${initial.length} chunks, budget ${BUDGET_BYTES / 1024} KB\n${lines.join('\n')}`,
+      `Initial JavaScript: ${(total / 1024).toFixed(1)} KB gzipped, ${(brotli / 1024).toFixed(1)} KB brotli as the app sends it ` +
+        `(${(raw / 1024).toFixed(1)} KB raw) in ${initial.length} chunks, budget ${BUDGET_BYTES / 1024} KB gzipped\n${lines.join('\n')}`,
     );
     // The entry is in the set: an empty set would pass any budget.
     expect(initial.some((chunk) => chunk.sources.some((source) => source.endsWith('src/app/main.tsx')))).toBe(true);
