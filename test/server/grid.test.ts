@@ -204,18 +204,20 @@ describe('GET /api/v1/cells', () => {
       expect(response.json().accepted).toHaveLength(readings.length);
     };
     const inA = (fx: number) => pointIn(CELL_A, fx, 0.5);
-    // Three readings per operator in A, one per agent, one of them on A's east border (still A).
+    // Four readings per operator and cell: three alike (44–100 % at 95 %) no longer decide since
+    // the interval rule (issue 17, docs/coverage-rules.md « Statistics »); four (51–100 %) do.
+    // Four per operator in A, one per agent and a fourth by the first, one on A's east border (still A).
     for (const [operator, level] of [['orange', 'BC'], ['sfr', 'PC'], ['bouygues', 'CL'], ['free', 'CL']] as const) {
-      for (let agent = 0; agent < 3; agent += 1) {
+      for (const agent of [0, 1, 2, 0]) {
         await post(agent, [levelReading(level, { operator, ...inA(agent === 2 ? 0.9999 : 0.3), recordedAt: '2026-05-02T10:00:00.000+02:00' })]);
       }
     }
     // B: just across the border, every operator without coverage, one agent.
     for (const operator of OPERATORS) {
-      await post(0, [0, 1, 2].map(() => levelReading('PC', { operator, ...pointIn(CELL_B, 0.0001, 0.5), recordedAt: '2026-03-10T10:00:00.000+01:00' })));
+      await post(0, [0, 1, 2, 3].map(() => levelReading('PC', { operator, ...pointIn(CELL_B, 0.0001, 0.5), recordedAt: '2026-03-10T10:00:00.000+01:00' })));
     }
     // C: two operators at TBC; an indoor reading that outdoor views leave out.
-    await post(1, [0, 1, 2].flatMap(() => [levelReading('TBC', { operator: 'orange', ...pointIn(CELL_C, 0.5, 0.0001) }), levelReading('TBC', { operator: 'sfr', ...pointIn(CELL_C, 0.5, 0.5) })]));
+    await post(1, [0, 1, 2, 3].flatMap(() => [levelReading('TBC', { operator: 'orange', ...pointIn(CELL_C, 0.5, 0.0001) }), levelReading('TBC', { operator: 'sfr', ...pointIn(CELL_C, 0.5, 0.5) })]));
     await post(1, [levelReading('PC', { operator: 'free', setting: 'indoor', ...pointIn(CELL_C, 0.5, 0.5) })]);
     return agents;
   }
@@ -230,10 +232,10 @@ describe('GET /api/v1/cells', () => {
     const body = response.json();
     const cells = byCell(body);
     expect(Object.keys(cells).sort()).toEqual([ID_A, ID_B, ID_C].sort());
-    expect(cells[ID_A]).toMatchObject({ zone: 'zone-grise', covering: ['orange'], readings: 12, contributors: 3, residentReports: 0 });
+    expect(cells[ID_A]).toMatchObject({ zone: 'zone-grise', covering: ['orange'], readings: 16, contributors: 3, residentReports: 0 });
     expect(cells[ID_A].operators.orange).toMatchObject({
       verdict: 'BC',
-      readings: 3,
+      readings: 4,
       contributors: 3,
       levelShares: { TBC: 0, BC: 1, CL: 0, PC: 0 },
       medianLevel: 'BC',
@@ -243,8 +245,11 @@ describe('GET /api/v1/cells', () => {
       lastAt: '2026-05-02T08:00:00.000Z',
     });
     expect(cells[ID_A].operators.sfr).toMatchObject({ verdict: 'PC', callSuccessRate: 0 });
-    expect(cells[ID_B]).toMatchObject({ zone: 'zone-blanche', readings: 12, contributors: 1 });
-    expect(cells[ID_C]).toMatchObject({ zone: 'covered', covering: ['orange', 'sfr'], readings: 6 });
+    expect(cells[ID_B]).toMatchObject({ zone: 'zone-blanche', readings: 16, contributors: 1 });
+    expect(cells[ID_C]).toMatchObject({ zone: 'covered', covering: ['orange', 'sfr'], readings: 8 });
+    // The share the verdict is decided on, with its interval: 4 of 4 at BC or better, 51–100 %.
+    expect(cells[ID_A].operators.orange.figures.coverage).toMatchObject({ successes: 4, trials: 4, rate: 1, high: 1 });
+    expect(cells[ID_A].operators.orange.figures.coverageSide).toBe('above');
     expect(cells[ID_C].operators.free).toBeUndefined();
     const feature = body.features.find((f: { id: string }) => f.id === ID_A);
     expect(feature.geometry.type).toBe('Polygon');
@@ -269,7 +274,7 @@ describe('GET /api/v1/cells', () => {
     const indoor = await get('setting=indoor');
     expect(Object.keys(indoor)).toEqual([ID_C]);
     expect(indoor[ID_C].operators.free.readings).toBe(1);
-    expect((await get('setting=outdoor,indoor'))[ID_C].readings).toBe(7);
+    expect((await get('setting=outdoor,indoor'))[ID_C].readings).toBe(9);
 
     expect(Object.keys(await get('from=2026-04')).sort()).toEqual([ID_A, ID_C].sort());
     expect(Object.keys(await get('to=2026-03'))).toEqual([ID_B]);
@@ -279,7 +284,7 @@ describe('GET /api/v1/cells', () => {
     const ids = Object.keys(coarse);
     expect(ids.every((id) => id.startsWith('CRS3035RES1000m'))).toBe(true);
     const total = Object.values(coarse).reduce((sum: number, cell: { readings: number }) => sum + cell.readings, 0);
-    expect(total).toBe(30);
+    expect(total).toBe(40);
     expect(Object.keys(await get('resolution=5000'))).toHaveLength(1);
   });
 
@@ -322,7 +327,7 @@ describe('GET /api/v1/cells', () => {
   });
 
   it('takes its verdict thresholds from the configuration', async () => {
-    const { app } = await open({ grid: { minReadings: 4 } });
+    const { app } = await open({ grid: { minReadings: 5 } });
     await surveyed(app);
     const admin = await addUser(app, { role: 'admin' });
     const cells = byCell((await getCells(app, admin.headers, `bbox=${AROUND}`)).json());

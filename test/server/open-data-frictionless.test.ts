@@ -42,7 +42,9 @@ let base: string;
 beforeAll(async () => {
   server = await openTestApp(tempDir());
   const agents = [await addUser(server.app), await addUser(server.app), await addUser(server.app)];
-  for (const [i, agent] of agents.entries()) {
+  // A fourth round by the first agent: three readings alike (44–100 % at 95 %) no longer decide
+  // since the interval rule (issue 17, docs/coverage-rules.md « Statistics »).
+  for (const [i, agent] of [...agents, agents[0]!].entries()) {
     const readings = [CELL_A, CELL_B].flatMap((cell, c) =>
       (['orange', 'sfr'] as const).map((operator, o) =>
         levelReading(i === 0 && c === 1 ? 'PC' : 'BC', { ...pointIn(cell, 0.2 + i * 0.2, 0.5), operator, voice: o === 0 ? 'ok' : 'not-tested', recordedAt: `2026-05-0${i + 1}T10:15:00.000+02:00` }),

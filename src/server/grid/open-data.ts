@@ -56,7 +56,7 @@ export const GRID_FIELDS: TableField[] = [
   { name: 'cell_readings', type: 'integer', title: 'Relevés de la maille', description: 'Relevés en extérieur sur la maille, total de ses lignes publiées.', constraints: { required: true, minimum: 1 } },
   { name: 'cell_contributors', type: 'integer', title: 'Contributeurs de la maille', description: 'Comptes distincts ayant fait les relevés de ses lignes publiées (comptés, jamais nommés).', constraints: { required: true, minimum: 1 } },
   { name: 'operator', type: 'string', title: 'Opérateur', description: 'Opérateur mesuré.', constraints: { required: true, enum: [...OPERATORS] } },
-  { name: 'verdict', type: 'string', title: 'Niveau', description: 'Niveau de couverture voix/SMS de l’opérateur sur la maille (TBC, BC, CL, PC au sens de l’Arcep), ou insufficient sous le minimum de relevés.', constraints: { required: true, enum: [...LEVELS, 'insufficient'] } },
+  { name: 'verdict', type: 'string', title: 'Niveau', description: 'Niveau de couverture voix/SMS de l’opérateur sur la maille (TBC, BC, CL, PC au sens de l’Arcep), ou insufficient sous le minimum de relevés ou tant que l’intervalle de confiance (95 % par défaut) de sa part de relevés en BC ou mieux chevauche le seuil (50 % par défaut) (docs/coverage-rules.md, « Statistics »).', constraints: { required: true, enum: [...LEVELS, 'insufficient'] } },
   { name: 'readings', type: 'integer', title: 'Relevés', description: 'Relevés de l’opérateur sur la maille, en extérieur.', constraints: { required: true, minimum: 1 } },
   { name: 'contributors', type: 'integer', title: 'Contributeurs', description: 'Comptes distincts derrière ces relevés.', constraints: { required: true, minimum: 1 } },
   ...LEVELS.map(share),
