@@ -3,7 +3,8 @@ import type { SessionInfo } from '../../domain/account.ts';
 import { surveyRules, surveyRulesSummary, type Campaign, type CampaignView } from '../../domain/campaign.ts';
 import { OPERATOR_LABELS } from '../../domain/operators.ts';
 import { DEFAULT_PROTOCOL } from '../../domain/protocol.ts';
-import { ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { canCreateCampaigns, canManageCampaign } from './campaign-access.ts';
 import { forgetCachedCampaign } from './campaign-cache.ts';
@@ -45,11 +46,7 @@ export function CampaignList({ user }: { user: User }) {
           {offline ? 'Hors ligne' : 'Serveur injoignable'} : liste du {formatInstant(savedAt)}, gardée sur cet appareil.
         </p>
       )}
-      {error && !(offline && savedAt !== undefined) && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      {!(offline && savedAt !== undefined) && <ApiErrorMessage error={error} />}
       {campaigns && shown.length === 0 && (
         <p>{isAgent ? 'Aucune campagne ne vous est confiée pour l’instant.' : 'Aucune campagne pour l’instant.'}</p>
       )}
@@ -105,34 +102,20 @@ interface ItemProps {
 }
 
 function CampaignItem({ campaign, user, today, chosen, onDeleted }: ItemProps) {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const phase = campaignPhase(campaign, today);
   const manage = canManageCampaign(user, campaign);
 
-  const choose = async () => {
-    setError(undefined);
-    try {
-      await chooseCampaign(campaignOf(campaign));
-    } catch {
-      setError('La campagne n’a pas pu être enregistrée sur l’appareil.');
-    }
-  };
+  const choose = () => action.run(() => chooseCampaign(campaignOf(campaign)), 'La campagne n’a pas pu être enregistrée sur l’appareil.');
 
   const remove = async () => {
     if (!window.confirm(`Supprimer la campagne « ${campaign.name} » ?`)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await action.run(async () => {
       await deleteCampaign(campaign.id);
       await forgetCachedCampaign(user.id, campaign.id);
       if (chosen) await chooseCampaign(undefined);
       onDeleted();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'La campagne n’a pas pu être supprimée.');
-    } finally {
-      setBusy(false);
-    }
+    }, 'La campagne n’a pas pu être supprimée.');
   };
 
   return (
@@ -166,16 +149,12 @@ function CampaignItem({ campaign, user, today, chosen, onDeleted }: ItemProps) {
           </a>
         )}
         {manage && (
-          <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>
+          <button type="button" class="danger" disabled={action.busy} onClick={() => void remove()}>
             Supprimer
           </button>
         )}
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={action.error} />
     </li>
   );
 }

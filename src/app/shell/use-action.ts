@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
-import type { ApiError } from './api.ts';
+import { ApiError } from './api.ts';
 import { apiErrorOf } from './use-api.ts';
 
 export interface ActionState {
@@ -7,8 +7,12 @@ export interface ActionState {
   busy: boolean;
   /** Why the last action failed, or the form's own refusal, to show with `<ApiErrorMessage>`. */
   error: ApiError | string | undefined;
-  /** Runs `action` unless one is under way (a second tap never sends twice); a failure lands in `error`. */
-  run: (action: () => Promise<void>) => Promise<void>;
+  /**
+   * Runs `action` unless one is under way (a second tap never sends twice); a failure lands in
+   * `error`: an ApiError as it is, anything else as `otherwise` (what failed on the device) or
+   * as `apiErrorOf` says.
+   */
+  run: (action: () => Promise<void>, otherwise?: string) => Promise<void>;
   /** A form's own check refused it (« Indiquez le nom. »), or `undefined` to clear the error. */
   refuse: (message: string | undefined) => void;
 }
@@ -24,7 +28,7 @@ export function useAction(): ActionState {
   // The state is drawn later: a second submit in the same frame must still find it busy.
   const running = useRef(false);
 
-  const run = useCallback(async (action: () => Promise<void>) => {
+  const run = useCallback(async (action: () => Promise<void>, otherwise?: string) => {
     if (running.current) return;
     running.current = true;
     setState({ busy: true });
@@ -32,7 +36,7 @@ export function useAction(): ActionState {
       await action();
       setState({ busy: false });
     } catch (caught) {
-      setState({ busy: false, error: apiErrorOf(caught) });
+      setState({ busy: false, error: otherwise !== undefined && !(caught instanceof ApiError) ? otherwise : apiErrorOf(caught) });
     } finally {
       running.current = false;
     }
