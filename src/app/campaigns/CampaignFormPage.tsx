@@ -4,11 +4,14 @@ import { ACCURACY_RULE_LABELS, ACCURACY_RULES, MAX_CAMPAIGN_ACCURACY_M, MIN_CAMP
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { CALL_HOLD_S, PROTOCOL_LABELS, PROTOCOLS, type Protocol } from '../../domain/protocol.ts';
 import { fieldSettings } from '../shell/field-settings.ts';
+import { CampaignAgentsAnswerSchema } from '../../domain/api/index.ts';
 import { ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { useApi } from '../shell/use-api.ts';
 import { cacheCampaign } from './campaign-cache.ts';
 import { localDay } from './campaign-calendar.ts';
 import { campaignFormOf, checkCampaignForm, emptyCampaignForm, fieldOfServerMessage, patchOf, withCommune, type CampaignFormValue, type FieldErrors } from './campaign-form.ts';
-import { createCampaign, editCampaign, listCampaignAgents } from './campaigns-api.ts';
+import { campaignAgentsPath, createCampaign, editCampaign } from './campaigns-api.ts';
 import { formatRoute, hrefTo } from '../shell/routes.ts';
 import { navigate } from '../shell/use-route.ts';
 import { CommuneField } from './CommuneField.tsx';
@@ -74,21 +77,9 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
       if (!protocolChosen.current) setValue((previous) => ({ ...previous, protocol }));
     });
   }, [isNew]);
-  const [agents, setAgents] = useState<{ list?: CampaignAgent[]; error?: string }>({});
   const communeCode = value.commune?.code;
-
-  useEffect(() => {
-    setAgents({});
-    if (!communeCode) return;
-    const abort = new AbortController();
-    listCampaignAgents(communeCode, abort.signal).then(
-      (list) => setAgents({ list }),
-      (caught: unknown) => {
-        if ((caught as Error).name !== 'AbortError') setAgents({ error: caught instanceof ApiError ? caught.message : 'La liste des agents n’a pas pu être chargée.' });
-      },
-    );
-    return () => abort.abort();
-  }, [communeCode]);
+  const agentsAnswer = useApi(communeCode ? campaignAgentsPath(communeCode) : null, CampaignAgentsAnswerSchema);
+  const agents = { list: agentsAnswer.data?.agents, error: agentsAnswer.error };
 
   const set = (patch: Partial<CampaignFormValue>) => {
     setValue((previous) => ({ ...previous, ...patch }));
@@ -277,7 +268,7 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
         <legend>Agents</legend>
         {!value.commune && <p class="hint">Choisissez d’abord la commune : seuls ses agents peuvent être assignés.</p>}
         {value.commune && !agents.list && !agents.error && <p class="hint">Chargement des agents…</p>}
-        {agents.error && <p class="error">{agents.error}</p>}
+        <ApiErrorMessage error={agents.error} onRetry={agentsAnswer.reload} />
         {agents.list && agentChoices.length === 0 && <p class="hint">Aucun agent n’a cette commune dans son compte.</p>}
         {agentChoices.length > 0 && (
           <div class="checks agent-checks">

@@ -1,10 +1,8 @@
 import {
-  CampaignAgentsAnswerSchema,
   CampaignAnswerSchema,
   CampaignProgressAnswerSchema,
   CampaignsAnswerSchema,
   NoContentSchema,
-  type CampaignAgentAnswer,
   type CampaignAnswer,
   type CampaignProgressAnswer,
 } from '../../domain/api/index.ts';
@@ -40,7 +38,5 @@ export function getCampaignProgress(id: string, signal?: AbortSignal): Promise<C
   return api(`${campaignPath(id)}/progress`, CampaignProgressAnswerSchema, withSignal(signal));
 }
 
-/** The agents who may be assigned to a campaign in this commune. */
-export function listCampaignAgents(communeInsee: string, signal?: AbortSignal): Promise<CampaignAgentAnswer[]> {
-  return api(`/api/v1/campaign-agents?${new URLSearchParams({ commune: communeInsee })}`, CampaignAgentsAnswerSchema, withSignal(signal)).then(({ agents }) => agents);
-}
+/** GET: the agents who may be assigned to a campaign in this commune (CampaignAgentsAnswerSchema). */
+export const campaignAgentsPath = (communeInsee: string) => `/api/v1/campaign-agents?${new URLSearchParams({ commune: communeInsee })}`;
