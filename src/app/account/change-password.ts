@@ -1,4 +1,4 @@
-import { SessionAnswerSchema } from '../../domain/api/index.ts';
+import { SessionAnswerSchema, type PasswordChangeRequest } from '../../domain/api/index.ts';
 import { saveSession } from '../../store/session.ts';
 import { announce } from '../../sync/channel.ts';
 import { api } from '../shell/api.ts';
@@ -11,7 +11,7 @@ import { refreshSessionState } from '../shell/session-state.ts';
  * French message (wrong current password, too short, too many tries).
  */
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  const info = await api('/api/v1/session/password', SessionAnswerSchema, { method: 'POST', body: { currentPassword, newPassword } });
+  const info = await api('/api/v1/session/password', SessionAnswerSchema, { method: 'POST', body: { currentPassword, newPassword } satisfies PasswordChangeRequest });
   await saveSession(info);
   await refreshSessionState();
   announce({ type: 'session-changed' });

@@ -1,4 +1,5 @@
 import { CSRF_HEADER } from '../../domain/account.ts';
+import type { SignInRequest } from '../../domain/api/index.ts';
 import { clearSession, saveSession } from '../../store/session.ts';
 import { announce } from '../../sync/channel.ts';
 import { SESSION_ENDPOINT } from '../../sync/protocol.ts';
@@ -15,7 +16,7 @@ export async function signIn(email: string, password: string): Promise<SignInRes
     response = await fetch(SESSION_ENDPOINT, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: email.trim(), password }),
+      body: JSON.stringify({ email: email.trim(), password } satisfies SignInRequest),
       credentials: 'same-origin',
       cache: 'no-store',
     });

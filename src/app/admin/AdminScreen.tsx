@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
 import { api } from '../shell/api.ts';
 import { useApi } from '../shell/use-api.ts';
-import { UserAnswerSchema, UsersAnswerSchema } from '../../domain/api/users.ts';
+import { UserAnswerSchema, UsersAnswerSchema, type NewUserRequest } from '../../domain/api/users.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { useAction } from '../shell/use-action.ts';
 import { sessionState } from '../shell/session-state.ts';
@@ -78,7 +78,7 @@ function NewUserForm({ onCreated }: { onCreated: (email: string) => Promise<void
     const problem = scopeProblem(scope);
     if (problem) return creating.refuse(problem);
     await creating.run(async () => {
-      await api('/api/v1/users', UserAnswerSchema, { method: 'POST', body: { name: name.trim(), email: email.trim(), password, ...scopeBody(scope) } });
+      await api('/api/v1/users', UserAnswerSchema, { method: 'POST', body: { name: name.trim(), email: email.trim(), password, ...scopeBody(scope) } satisfies NewUserRequest });
       const created = email.trim();
       setName('');
       setEmail('');

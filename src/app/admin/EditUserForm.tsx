@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CommuneRef } from '../../domain/account.ts';
-import { CommunesAnswerSchema, UserAnswerSchema } from '../../domain/api/index.ts';
+import { CommunesAnswerSchema, UserAnswerSchema, type UserPatchRequest } from '../../domain/api/index.ts';
 import { api } from '../shell/api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { FormActions } from '../shell/FormActions.tsx';
@@ -49,7 +49,7 @@ export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
     const problem = !name.trim() ? 'Indiquez le nom.' : scopeProblem(scope);
     if (problem) return saving.refuse(problem);
     await saving.run(async () =>
-      onSaved(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { name: name.trim(), ...scopeBody(scope) } })),
+      onSaved(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { name: name.trim(), ...scopeBody(scope) } satisfies UserPatchRequest })),
     );
   };
 

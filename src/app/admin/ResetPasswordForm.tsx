@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../domain/account.ts';
-import { UserAnswerSchema } from '../../domain/api/index.ts';
+import { UserAnswerSchema, type UserPatchRequest } from '../../domain/api/index.ts';
 import { api } from '../shell/api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { FormActions } from '../shell/FormActions.tsx';
@@ -22,7 +22,7 @@ export function ResetPasswordForm({ user, onDone, onCancel }: Props) {
   const submit = async () => {
     if (saving.busy) return;
     if (password.length < MIN_PASSWORD_LENGTH) return saving.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
-    await saving.run(async () => onDone(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { password } }), password));
+    await saving.run(async () => onDone(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { password } satisfies UserPatchRequest }), password));
   };
 
   return (

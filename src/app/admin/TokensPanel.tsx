@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { CreatedTokenAnswerSchema, NoContentSchema, TokensAnswerSchema, type CreatedTokenAnswer } from '../../domain/api/index.ts';
+import { CreatedTokenAnswerSchema, NoContentSchema, TokensAnswerSchema, type CreatedTokenAnswer, type NewTokenRequest } from '../../domain/api/index.ts';
 import { formatTime } from '../format.ts';
 import { api, ApiError } from '../shell/api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
@@ -64,7 +64,7 @@ export function TokensPanel({ userId, title }: { userId?: string; title: string 
             if (!name.trim()) throw new ApiError('Donnez un nom au jeton (ex. import Tower Collector).', 400);
             if (!password) throw new ApiError('Confirmez avec votre mot de passe.', 400);
             if (days.trim() && !/^\d+$/.test(days.trim())) throw new ApiError('Durée : un nombre entier de jours, ou rien pour un jeton sans expiration.', 400);
-            const body = { name: name.trim(), password, ...(days.trim() && { days: Number(days.trim()) }), ...(userId && { userId }) };
+            const body: NewTokenRequest = { name: name.trim(), password, ...(days.trim() && { days: Number(days.trim()) }), ...(userId && { userId }) };
             // The password is never kept, whatever the answer.
             setPassword('');
             setCreated(await api('/api/v1/tokens', CreatedTokenAnswerSchema, { method: 'POST', body }));

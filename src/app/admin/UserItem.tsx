@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ROLE_LABELS } from '../../domain/account.ts';
-import { RevokedAnswerSchema, UserAnswerSchema } from '../../domain/api/index.ts';
+import { RevokedAnswerSchema, UserAnswerSchema, type UserPatchRequest } from '../../domain/api/index.ts';
 import { api } from '../shell/api.ts';
 import { count, type AdminUser } from './admin-user.ts';
 import { EditUserForm } from './EditUserForm.tsx';
@@ -38,7 +38,7 @@ export function UserItem({ user, own, run, onChanged, onNotice }: Props) {
   const setDisabled = (disabled: boolean) =>
     run(async () => {
       if (disabled && !window.confirm(`Désactiver le compte de ${user.name} ? Il ne pourra plus se connecter ; ses sessions et jetons d’API prennent fin.`)) return;
-      await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { disabled } });
+      await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { disabled } satisfies UserPatchRequest });
       await onChanged();
       onNotice(disabled ? `Compte de ${user.email} désactivé.` : `Compte de ${user.email} réactivé.`);
     });
