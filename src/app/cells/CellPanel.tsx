@@ -9,6 +9,7 @@ import { formatTime } from '../format.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { useApi } from '../shell/use-api.ts';
 import { cellIdOf, type CellFeature, type OperatorCellStats } from './api-types.ts';
+import { coverageLine, noCoverageLine, protocolLines, protocolTitle } from './figures-text.ts';
 import { cellResolution } from './selection.ts';
 import { formatResolutionM } from './resolution.ts';
 import { percent, VERDICT_LABELS, VERDICTS, verdictLabel } from './labels.ts';
@@ -69,6 +70,7 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
             </tbody>
           </table>
           <VerdictKey />
+          <OperatorFigures operators={operators.map((operator) => ({ name: OPERATOR_LABELS[operator], stats: p.operators[operator]! }))} />
         </>
       )}
       <h4>Relevés de la maille</h4>
@@ -128,6 +130,39 @@ export function VerdictKey() {
         </span>
       ))}
     </p>
+  );
+}
+
+/**
+ * Per operator, the proportions behind its verdict with their 95 % intervals, then its
+ * conforming tests per protocol (the cell panel, the dossier).
+ */
+export function OperatorFigures({ operators }: { operators: { name: string; stats: Pick<OperatorCellStats, 'figures'> }[] }) {
+  return (
+    <dl class="operator-figures" aria-label="Taux et intervalles de confiance par opérateur">
+      {operators.map(({ name, stats: { figures } }) => {
+        const shares = [coverageLine(figures), noCoverageLine(figures)].filter((line): line is string => line !== null);
+        return (
+          <div key={name}>
+            <dt>{name}</dt>
+            {shares.map((line) => (
+              <dd key={line}>{line}</dd>
+            ))}
+            {figures.protocols.map((protocol) => (
+              <dd key={protocol.protocol}>
+                {protocolTitle(protocol)} :
+                <ul>
+                  {protocolLines(protocol).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </dd>
+            ))}
+            {figures.protocols.length === 0 && <dd class="hint">aucun test guidé conforme (appel tenu, SMS, données)</dd>}
+          </div>
+        );
+      })}
+    </dl>
   );
 }
 
