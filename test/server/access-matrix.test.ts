@@ -144,6 +144,16 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
     ok: 200,
     outOfScope: ['reviewer30'],
   }),
+  'POST /api/v1/zones/:id/remeasure': async (w) => {
+    // A zone of its own for each caller, moved to « arrêtée » by its département's reviewer.
+    const headers = await signIn(w.app, w.callers.reviewer34.email);
+    const id = await createZone(w.app, headers);
+    for (const move of [{ status: 'retenue' }, { status: 'transmise' }, { status: 'arretee', followUp: { arreteDate: '2026-01-15' } }]) {
+      const moved = await w.app.inject({ method: 'POST', url: `/api/v1/zones/${id}/status`, headers, payload: { ...move, reason: 'étape' } });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    return { url: `/api/v1/zones/${id}/remeasure`, payload: { startsOn: '2026-05-04', endsOn: '2026-05-31' }, ok: 201, outOfScope: ['reviewer30'] };
+  },
   'GET /api/v1/zones/:id/dossier.geojson': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.geojson`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/:id/dossier.json': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.json`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/:id/readings.csv': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/readings.csv`, ok: 200, outOfScope: ['reviewer30'] }),

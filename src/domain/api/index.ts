@@ -9,7 +9,7 @@ import { SessionAnswerSchema } from './session.ts';
 import { CreatedTokenAnswerSchema, TokensAnswerSchema } from './tokens.ts';
 import { RevokedAnswerSchema, UserAnswerSchema, UsersAnswerSchema } from './users.ts';
 import { OpenDataPackageAnswerSchema } from './open-data.ts';
-import { DossierAnswerSchema, SuggestionsAnswerSchema, ZoneAnswerSchema, ZonesAnswerSchema } from './zones.ts';
+import { DossierAnswerSchema, RemeasureAnswerSchema, SuggestionsAnswerSchema, ZoneAnswerSchema, ZonesAnswerSchema } from './zones.ts';
 
 /**
  * The API's contract, one module per resource: what each route takes (bodies) and answers.
@@ -61,6 +61,7 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/zones/:id': ZoneAnswerSchema,
   'PATCH /api/v1/zones/:id': ZoneAnswerSchema,
   'POST /api/v1/zones/:id/status': ZoneAnswerSchema,
+  'POST /api/v1/zones/:id/remeasure': RemeasureAnswerSchema,
   'GET /api/v1/zones/:id/dossier.json': DossierAnswerSchema,
   'GET /api/v1/open-data/datapackage.json': OpenDataPackageAnswerSchema,
   'GET /api/v1/campaigns': CampaignsAnswerSchema,

@@ -11,6 +11,7 @@ import { emptyLevelCounts } from '../../domain/reading-clusters.ts';
 import type { Report } from '../../domain/report.ts';
 import type { Technology } from '../../domain/signal.ts';
 import type { Zone, ZoneHistoryEntry, ZoneNeed, ZoneStatus } from '../../domain/zone.ts';
+import { withDeadline, type ZoneFollowUpFields } from '../../domain/zone-follow-up.ts';
 import type { PlaceMethod } from '../communes/communes.ts';
 import type { ApiTokenRecord, SessionRecord, StoredAuditEntry, UserRecord } from './account-store.ts';
 import type { CampaignReadingGroup } from './campaign-store.ts';
@@ -104,6 +105,7 @@ export interface ZoneRow {
   status: ZoneStatus;
   created_at: string;
   updated_at: string;
+  follow_up: ZoneFollowUpFields;
 }
 
 export interface HistoryRow {
@@ -259,6 +261,7 @@ export const toZone = (row: ZoneRow, history: ZoneHistoryEntry[]): Zone => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   history,
+  followUp: withDeadline(row.follow_up),
 });
 
 export const toCampaign = (row: CampaignRow, agentIds: string[]): Campaign => ({
@@ -340,6 +343,7 @@ export const ZONE_COLUMNS: Record<string, string> = {
   notes: 'notes',
   cells: 'cells',
   communes: 'communes',
+  followUp: 'follow_up',
   updatedAt: 'updated_at',
 };
 
@@ -357,15 +361,15 @@ export const CAMPAIGN_COLUMNS: Record<string, string> = {
 };
 
 /**
- * The columns an update sets: each defined value of `changes` that `columns` names, arrays as
- * JSON text (SQLite's text columns, PostgreSQL's jsonb ones: node-postgres would send an array
+ * The columns an update sets: each defined value of `changes` that `columns` names, arrays and
+ * objects as JSON text (SQLite's text columns, PostgreSQL's jsonb ones: node-postgres would send an array
  * as a PostgreSQL array literal).
  */
 export function columnChanges(columns: Record<string, string>, changes: object): { column: string; value: unknown }[] {
   const sets: { column: string; value: unknown }[] = [];
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined || !Object.hasOwn(columns, key)) continue;
-    sets.push({ column: columns[key]!, value: Array.isArray(value) ? JSON.stringify(value) : value });
+    sets.push({ column: columns[key]!, value: typeof value === 'object' && value !== null ? JSON.stringify(value) : value });
   }
   return sets;
 }

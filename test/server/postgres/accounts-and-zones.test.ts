@@ -36,7 +36,7 @@ function user(overrides: Partial<UserRecord> = {}): UserRecord {
 
 let zonesMade = 0;
 /** A zone on a cell of its own: a cell is in one open zone only. */
-function zone(overrides: Partial<Omit<Zone, 'history'>> = {}): Omit<Zone, 'history'> {
+function zone(overrides: Partial<Omit<Zone, 'history' | 'followUp'>> = {}): Omit<Zone, 'history' | 'followUp'> {
   return {
     id: randomUUID(),
     departement: '34',
