@@ -5,6 +5,7 @@ import { formatTime } from '../format.ts';
 import { api } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
+import { FormActions } from '../shell/FormActions.tsx';
 import { useAction } from '../shell/use-action.ts';
 import { useApi } from '../shell/use-api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
@@ -142,14 +143,7 @@ function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport;
             <label for={`reason-${report.id}`}>Raison du masquage</label>
             <input id={`reason-${report.id}`} type="text" maxLength={300} value={reason} placeholder="ex. texte publicitaire" onInput={(event) => setReason(event.currentTarget.value)} />
           </div>
-          <div class="actions">
-            <button type="submit" class="danger" disabled={busy}>
-              Confirmer le masquage
-            </button>
-            <button type="button" onClick={() => setHiding(false)}>
-              Annuler
-            </button>
-          </div>
+          <FormActions submitLabel="Confirmer le masquage" tone="danger" busy={busy} onCancel={() => setHiding(false)} />
         </form>
       ) : (
         <div class="actions">

@@ -6,13 +6,15 @@ interface FormActionsProps {
   busy: boolean;
   /** Where « Annuler » goes; no « Annuler » without it. */
   onCancel?: () => void;
+  /** `danger` for a submit that hides or removes (« Confirmer le masquage »). */
+  tone?: 'primary' | 'danger';
 }
 
 /** A form's row of buttons: the submit button, disabled while its action runs, and « Annuler ». */
-export function FormActions({ submitLabel, busyLabel, busy, onCancel }: FormActionsProps) {
+export function FormActions({ submitLabel, busyLabel, busy, onCancel, tone = 'primary' }: FormActionsProps) {
   return (
     <div class="actions">
-      <button type="submit" class="primary" disabled={busy}>
+      <button type="submit" class={tone} disabled={busy}>
         {busy && busyLabel ? busyLabel : submitLabel}
       </button>
       {onCancel && (
