@@ -31,6 +31,7 @@ const cumulativeShift = (page: Page) => page.evaluate(() => (window as unknown a
 // Issue 15, part 6: Lighthouse measured the residents' page shifting by 0.28 (0.21 as its map
 // replaced « Chargement de la carte… », 0.07 as the « prête hors ligne » banner pushed the page
 // down); the map's box is now kept at its size before Leaflet arrives, and the banners float.
+// Issue 19 asks for 0.05 at most; Lighthouse measures 0.001 since (bench/lighthouse.ts).
 describe('the residents’ page does not jump while it loads', () => {
   let server: TestServer;
   let phone: Phone;
@@ -38,7 +39,7 @@ describe('the residents’ page does not jump while it loads', () => {
   useFieldDay((day) => ({ server, phone } = day));
 
   for (const gps of ['refused', 'granted'] as const) {
-    it(`first visit on a slow phone, location ${gps}, at 360×640: cumulative layout shift under 0.1`, async () => {
+    it(`first visit on a slow phone, location ${gps}, at 360×640: cumulative layout shift under 0.05`, async () => {
       if (gps === 'refused') await phone.context.clearPermissions();
       const page = await openFirstVisit(phone, `${server.url}/#signaler`);
       if (gps === 'refused') await page.locator('.pin-map .leaflet-tile-loaded').first().waitFor();
@@ -46,7 +47,7 @@ describe('the residents’ page does not jump while it loads', () => {
       await page.getByRole('status').filter({ hasText: 'Couverture est prête à fonctionner sans réseau.' }).waitFor();
       // Two frames for the last shifts to be reported.
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-      expect(await cumulativeShift(page)).toBeLessThan(0.1);
+      expect(await cumulativeShift(page)).toBeLessThan(0.05);
     });
   }
 });
