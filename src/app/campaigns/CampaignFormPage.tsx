@@ -7,6 +7,7 @@ import { fieldSettings } from '../shell/field-settings.ts';
 import { CampaignAgentsAnswerSchema } from '../../domain/api/index.ts';
 import { ApiError } from '../shell/api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { FormActions } from '../shell/FormActions.tsx';
 import { useApi } from '../shell/use-api.ts';
 import { cacheCampaign } from './campaign-cache.ts';
 import { localDay } from './campaign-calendar.ts';
@@ -47,11 +48,7 @@ function EditCampaign({ user, id }: { user: User; id: string }) {
     <>
       <h2 id="campaign-form-title">Modifier {campaign ? `« ${campaign.name} »` : 'la campagne'}</h2>
       {!fresh && !error && <p>Chargement…</p>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ApiErrorMessage error={error} />
       {/* Only the server's own copy is edited: a cached one may be stale. */}
       {campaign && fresh && <CampaignForm user={user} campaign={campaign} />}
       {campaign && !fresh && error && <p class="hint">Une campagne se modifie avec du réseau.</p>}
@@ -289,24 +286,18 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
         {user.role === 'agent' && !campaign && <p class="hint">Vous y êtes assigné d’office.</p>}
         {errorText('agentIds')}
       </fieldset>
-      {errors.form && (
-        <p class="error" role="alert">
-          {errors.form}
-        </p>
-      )}
+      <ApiErrorMessage error={errors.form} />
       {Object.keys(errors).some((key) => key !== 'form' && errors[key as keyof FieldErrors]) && (
         <p class="error" role="alert">
           Vérifiez les champs signalés.
         </p>
       )}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Enregistrement…' : campaign ? 'Enregistrer les modifications' : 'Créer la campagne'}
-        </button>
-        <a class="button-link" href={campaign ? formatRoute({ name: 'campagne', id: campaign.id }) : hrefTo('campagnes')}>
-          Annuler
-        </a>
-      </div>
+      <FormActions
+        submitLabel={campaign ? 'Enregistrer les modifications' : 'Créer la campagne'}
+        busyLabel="Enregistrement…"
+        busy={busy}
+        cancelHref={campaign ? formatRoute({ name: 'campagne', id: campaign.id }) : hrefTo('campagnes')}
+      />
     </form>
   );
 }

@@ -4,14 +4,15 @@ interface FormActionsProps {
   /** What the submit button says while the action runs (« Enregistrement… »); unchanged without it. */
   busyLabel?: string;
   busy: boolean;
-  /** Where « Annuler » goes; no « Annuler » without it. */
+  /** What « Annuler » does, or where it leads (`cancelHref`, a link); no « Annuler » without either. */
   onCancel?: () => void;
+  cancelHref?: string;
   /** `danger` for a submit that hides or removes (« Confirmer le masquage »). */
   tone?: 'primary' | 'danger';
 }
 
 /** A form's row of buttons: the submit button, disabled while its action runs, and « Annuler ». */
-export function FormActions({ submitLabel, busyLabel, busy, onCancel, tone = 'primary' }: FormActionsProps) {
+export function FormActions({ submitLabel, busyLabel, busy, onCancel, cancelHref, tone = 'primary' }: FormActionsProps) {
   return (
     <div class="actions">
       <button type="submit" class={tone} disabled={busy}>
@@ -21,6 +22,11 @@ export function FormActions({ submitLabel, busyLabel, busy, onCancel, tone = 'pr
         <button type="button" onClick={onCancel}>
           Annuler
         </button>
+      )}
+      {cancelHref !== undefined && (
+        <a class="button-link" href={cancelHref}>
+          Annuler
+        </a>
       )}
     </div>
   );
