@@ -1,3 +1,4 @@
+import { callOutcome, downloadMbps, pageOutcome, smsOutcome, throughputClass, THROUGHPUT_CLASS_LABELS, uploadOutcome, type TestOutcome } from '../../domain/protocol.ts';
 import type { ProbeStep, Reading } from '../../domain/reading.ts';
 
 /** The measured evidence of a reading in words, as the survey and the readings list show it. */
@@ -71,13 +72,50 @@ export function formatAge(ms: number): string {
 const VOICE_WORDS = { ok: 'réussi', failed: 'n’a pas abouti', dropped: 'coupé', 'not-tested': 'non testé' } as const;
 const SMS_WORDS = { ok: 'envoyé', failed: 'en échec', 'not-tested': 'non testé' } as const;
 
-/** « Test d’appel guidé : coupé après 42 s » */
-export function describeCallTest(reading: Pick<Reading, 'voice' | 'callTest'>): string | undefined {
+const OUTCOME_WORDS: Record<TestOutcome, string> = { success: 'réussi', partial: 'partiel', failure: 'échec' };
+const AUDIO_WORDS = { good: 'son compréhensible', poor: 'son dégradé' } as const;
+
+/**
+ * « Test d’appel guidé : coupé après 42 s », and under QoS the audio and Arcep's outcome:
+ * « Test d’appel guidé (QoS) : réussi après 2 min, son dégradé — partiel ».
+ */
+export function describeCallTest(reading: Pick<Reading, 'voice' | 'callTest' | 'protocol'>): string | undefined {
   if (!reading.callTest || !reading.voice) return undefined;
-  return `Test d’appel guidé : ${VOICE_WORDS[reading.voice]} après ${formatAge(reading.callTest.durationS * 1000)}`;
+  const base = `${VOICE_WORDS[reading.voice]} après ${formatAge(reading.callTest.durationS * 1000)}`;
+  if (reading.protocol !== 'qos') return `Test d’appel guidé : ${base}`;
+  const audio = reading.callTest.audio ? `, ${AUDIO_WORDS[reading.callTest.audio]}` : '';
+  const outcome = callOutcome(reading);
+  return `Test d’appel guidé (QoS) : ${base}${audio} — ${outcome ? OUTCOME_WORDS[outcome] : 'non conforme au protocole (moins de 2 min)'}`;
 }
 
-export function describeSmsTest(reading: Pick<Reading, 'sms' | 'smsTest'>): string | undefined {
+/** « Test SMS guidé : envoyé », and under QoS « reçu en 7 s — réussi ». */
+export function describeSmsTest(reading: Pick<Reading, 'sms' | 'smsTest' | 'protocol'>): string | undefined {
   if (!reading.smsTest || !reading.sms) return undefined;
-  return `Test SMS guidé : ${SMS_WORDS[reading.sms]}`;
+  if (reading.protocol !== 'qos') return `Test SMS guidé : ${SMS_WORDS[reading.sms]}`;
+  const outcome = smsOutcome(reading);
+  if (reading.sms === 'failed') return 'Test SMS guidé (QoS) : en échec — échec';
+  if (reading.smsTest.delayS === undefined) return 'Test SMS guidé (QoS) : envoyé, arrivée non confirmée';
+  return `Test SMS guidé (QoS) : reçu en ${decimal.format(reading.smsTest.delayS)} s — ${outcome ? OUTCOME_WORDS[outcome] : ''}`;
+}
+
+/**
+ * « Tests de données : envoi 1 Mo intact en 2,4 s — réussi · ↓ 42,0 Mbit/s (plus de 30 Mbit/s) ·
+ * page de 2,0 Mo en 0,9 s — réussi », or « Tests de données : appareil hors ligne ».
+ */
+export function describeDataTest(test: Reading['dataTest']): string | undefined {
+  if (!test) return undefined;
+  if (test.offline) return 'Tests de données : appareil hors ligne, rien n’a été tenté';
+  const parts: string[] = [];
+  const seconds = (ms: number) => `${decimal.format(ms / 1000)} s`;
+  if (test.upload) {
+    const outcome = uploadOutcome(test);
+    parts.push(`envoi ${test.upload.intact ? 'intact' : 'non reçu intact'} en ${seconds(test.upload.durationMs)}${outcome ? ` — ${OUTCOME_WORDS[outcome]}` : ''}`);
+  }
+  const mbps = downloadMbps(test);
+  if (test.download && mbps !== undefined) parts.push(`↓ ${decimal.format(mbps)} Mbit/s (${THROUGHPUT_CLASS_LABELS[throughputClass(mbps)]})`);
+  if (test.page) {
+    const outcome = pageOutcome(test);
+    parts.push(`page ${test.page.complete ? 'complète' : 'incomplète'} en ${seconds(test.page.durationMs)}${outcome ? ` — ${OUTCOME_WORDS[outcome]}` : ''}`);
+  }
+  return `Tests de données : ${parts.join(' · ')}`;
 }

@@ -5,7 +5,7 @@ import { SETTING_LABELS, VOICE_LABELS } from '../../domain/reading.ts';
 import { TECHNOLOGY_LABELS } from '../../domain/signal.ts';
 import { announce } from '../../sync/channel.ts';
 import { deleteReading, type OutboxRecord } from '../../store/outbox.ts';
-import { describeCallTest, describeConnection, describePosition, describeProbe, describeSmsTest } from '../evidence/describe-evidence.ts';
+import { describeCallTest, describeConnection, describeDataTest, describePosition, describeProbe, describeSmsTest } from '../evidence/describe-evidence.ts';
 import { formatTime, plural } from '../format.ts';
 import { refreshOutbox } from '../sync/outbox-state.ts';
 import { CorrectionForm } from './CorrectionForm.tsx';
@@ -83,6 +83,7 @@ function ReadingEvidence({ reading, measuring }: { reading: OutboxRecord['readin
     describePosition(reading),
     describeCallTest(reading),
     describeSmsTest(reading),
+    describeDataTest(reading.dataTest),
   ].filter((line): line is string => line !== undefined);
   if (lines.length === 0) return null;
   return (

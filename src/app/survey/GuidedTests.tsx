@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
+import type { Protocol } from '../../domain/protocol.ts';
 import { CallTest } from './CallTest.tsx';
+import { DataTests } from './DataTests.tsx';
 import { rememberNumber, rememberedNumber } from './guided-test.ts';
 import { SmsTest } from './SmsTest.tsx';
 import type { SurveyChoices } from './survey-choices.ts';
@@ -8,12 +10,19 @@ import { TestNumber } from './TestNumber.tsx';
 interface Props {
   /** The current campaign's test number, if it sets one. */
   campaignNumber: string | undefined;
+  /** The campaign's protocol, else the deployment's. */
+  protocol: Protocol;
+  /** Changes at each save (DataTests). */
+  spot: number;
   choices: SurveyChoices;
   onResult: (patch: Partial<SurveyChoices>) => void;
 }
 
-/** The guided call and SMS tests, on one number: the campaign's, else one the agent types (remembered). */
-export function GuidedTests({ campaignNumber, choices, onResult }: Props) {
+/**
+ * The guided call and SMS tests, on one number: the campaign's, else one the agent types
+ * (remembered); under Arcep's QoS protocol, the data tests too.
+ */
+export function GuidedTests({ campaignNumber, protocol, spot, choices, onResult }: Props) {
   const [typed, setTyped] = useState(rememberedNumber);
   const number = campaignNumber ?? typed.trim();
   return (
@@ -27,8 +36,9 @@ export function GuidedTests({ campaignNumber, choices, onResult }: Props) {
           rememberNumber(value);
         }}
       />
-      <CallTest number={number} choices={choices} onResult={onResult} />
-      <SmsTest number={number} choices={choices} onResult={onResult} />
+      <CallTest number={number} protocol={protocol} choices={choices} onResult={onResult} />
+      <SmsTest number={number} protocol={protocol} choices={choices} onResult={onResult} />
+      {protocol === 'qos' && <DataTests spot={spot} choices={choices} onResult={onResult} />}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
-import { ACCURACY_WARNING_M, validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
+import { surveyRules, type SurveyRules } from '../../domain/campaign.ts';
+import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/protocol.ts';
+import { validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
 import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
 import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';
 import { outsideCampaignWarning } from '../campaigns/campaign-scope-source.ts';
@@ -8,6 +10,7 @@ import { describeProbe } from '../evidence/describe-evidence.ts';
 import { saveFailureMessage } from '../evidence/save-failure.ts';
 import { saveReading } from '../evidence/save-reading.ts';
 import { formatTime } from '../format.ts';
+import { fieldSettings } from '../shell/field-settings.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { buildReading, signalFields } from './build-reading.ts';
@@ -22,7 +25,7 @@ import { choicesForNextReading, loadChoices, saveChoices, type SurveyChoices } f
 import { useGeolocation, type Fix } from './use-geolocation.ts';
 import { useTitle } from '../shell/use-title.ts';
 
-type SaveState = { kind: 'idle' } | { kind: 'confirm-accuracy'; accuracyM: number } | { kind: 'saved'; message: string } | { kind: 'failed'; message: string };
+type SaveState = { kind: 'idle' } | { kind: 'confirm-accuracy'; accuracyM: number; maxAccuracyM: number } | { kind: 'saved'; message: string } | { kind: 'failed'; message: string };
 
 /** The network measured for the reading just saved (src/app/evidence). */
 type EvidenceState = { kind: 'none' } | { kind: 'measuring'; id: string } | { kind: 'measured'; id: string; probe: NonNullable<Reading['probe']> } | { kind: 'skipped' };
@@ -39,6 +42,17 @@ export function SurveyScreen() {
   const [spot, setSpot] = useState<SameSpot | undefined>(undefined);
   const [manualFix, setManualFix] = useState<Fix>();
   const [focusRequest, setFocusRequest] = useState(0);
+  const [saves, setSaves] = useState(0);
+  // Outside a campaign the deployment's protocol applies (GET /api/v1/config, kept for offline starts).
+  const [deploymentProtocol, setDeploymentProtocol] = useState<Protocol>(DEFAULT_PROTOCOL);
+  useEffect(() => {
+    let live = true;
+    void fieldSettings().then((field) => live && field.protocol && setDeploymentProtocol(field.protocol));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const rules: SurveyRules = surveyRules(campaign, deploymentProtocol);
 
   const operators = campaign?.operators ?? OPERATORS;
   // The phone's position wins over a point placed by hand as soon as there is one.
@@ -83,7 +97,7 @@ export function SurveyScreen() {
 
   const save = async (accuracyConfirmed: boolean) => {
     if (!fix || saving) return;
-    const candidate = buildReading(newUuid(), choices, fix, new Date(), campaignFields(campaign));
+    const candidate = buildReading(newUuid(), choices, fix, new Date(), { ...campaignFields(campaign), protocol: rules.protocol });
     const validation = validateReading(candidate);
     if (!validation.ok) {
       setErrors(validation.errors);
@@ -91,8 +105,12 @@ export function SurveyScreen() {
       setSaveState({ kind: 'failed', message: 'Le relevé n’est pas complet : corrigez les champs signalés.' });
       return;
     }
-    if (fix.accuracyM > ACCURACY_WARNING_M && !accuracyConfirmed) {
-      setSaveState({ kind: 'confirm-accuracy', accuracyM: fix.accuracyM });
+    if (fix.accuracyM > rules.maxAccuracyM && rules.accuracyRule === 'refuse') {
+      setSaveState({ kind: 'failed', message: accuracyRefusal(fix.accuracyM, rules.maxAccuracyM) });
+      return;
+    }
+    if (fix.accuracyM > rules.maxAccuracyM && !accuracyConfirmed) {
+      setSaveState({ kind: 'confirm-accuracy', accuracyM: fix.accuracyM, maxAccuracyM: rules.maxAccuracyM });
       return;
     }
     const following = spot?.following === true;
@@ -106,6 +124,7 @@ export function SurveyScreen() {
       // phone's data service, measured for the spot's first reading, says nothing of it.
       const saved = await saveReading(reading, sessionState.get().session?.info.user.id, { probe: !following });
       setErrors([]);
+      setSaves((n) => n + 1);
       keep(choicesForNextReading(choices));
       setSpot(spotAfterSave(spot, fix, reading.operator));
       setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(reading)].toLowerCase()}).${saved.detachedFromCampaign ? ` ${outsideCampaignWarning(1)}.` : ''}` });
@@ -139,7 +158,7 @@ export function SurveyScreen() {
   return (
     <section class="screen" aria-labelledby="survey-title">
       <h2 id="survey-title">Nouveau relevé</h2>
-      {campaignLoaded && <CampaignBanner campaign={campaign} />}
+      {campaignLoaded && <CampaignBanner campaign={campaign} rules={rules} />}
       <PositionPanel state={geolocation} />
       {geolocation.status !== 'ok' && <ManualPosition geolocation={geolocation} fix={manualFix} onFix={setManualFix} />}
       {spot?.following && (
@@ -162,7 +181,7 @@ export function SurveyScreen() {
         }}
       >
         <ReadingFields choices={choices} onChange={update} errors={errors} idPrefix="survey" operators={operators} focusRequest={focusRequest} />
-        <GuidedTests campaignNumber={campaign?.testNumber} choices={choices} onResult={applyTest} />
+        <GuidedTests campaignNumber={campaign?.testNumber} protocol={rules.protocol} spot={saves} choices={choices} onResult={applyTest} />
         {level && (
           <p class="level-preview">
             Niveau estimé :{' '}
@@ -176,7 +195,7 @@ export function SurveyScreen() {
         {saveState.kind === 'confirm-accuracy' && (
           <div class="confirm" role="alertdialog" aria-labelledby="accuracy-warning">
             <p id="accuracy-warning">
-              La position est imprécise (± {Math.round(saveState.accuracyM)} m, au-delà de {ACCURACY_WARNING_M} m). Le relevé pèsera moins comme preuve.
+              La position est imprécise (± {Math.round(saveState.accuracyM)} m, au-delà de {saveState.maxAccuracyM} m). Le relevé pèsera moins comme preuve.
             </p>
             <div class="actions">
               <button type="button" class="primary" onClick={() => void save(true)}>
@@ -209,6 +228,11 @@ export function SurveyScreen() {
       )}
     </section>
   );
+}
+
+/** The campaign's GPS requirement refuses the save: the figures, and what to do. */
+export function accuracyRefusal(accuracyM: number, maxAccuracyM: number): string {
+  return `Position trop imprécise pour cette campagne (± ${Math.round(accuracyM)} m) : elle exige ${maxAccuracyM} m au plus. Attendez une meilleure position, à découvert, ou placez le point sur la carte.`;
 }
 
 /** Which operators are done at this spot: the agent ticks through their phones. */

@@ -38,7 +38,7 @@ export function signalFields(choices: SurveyChoices): Partial<Reading> {
 }
 
 /** What a reading takes from its context: the campaign picked (campaignFields), a track. */
-export type ReadingContext = Partial<Pick<Reading, 'campaignId' | 'communeInsee' | 'trackId'>>;
+export type ReadingContext = Partial<Pick<Reading, 'campaignId' | 'communeInsee' | 'trackId' | 'protocol'>>;
 
 /** A candidate reading, to be validated by the shared schema before it is stored. */
 export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: Date, context: ReadingContext = {}): Record<string, unknown> {
@@ -68,5 +68,6 @@ function guidedTests(choices: SurveyChoices): Partial<Reading> {
   return {
     ...(choices.callTest && choices.voice !== 'not-tested' && { callTest: choices.callTest }),
     ...(choices.smsTest && choices.sms !== 'not-tested' && { smsTest: choices.smsTest }),
+    ...(choices.dataTest && { dataTest: choices.dataTest }),
   };
 }

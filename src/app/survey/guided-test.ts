@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TEST_NUMBER_PATTERN } from '../../domain/campaign.ts';
+import { CALL_HOLD_S } from '../../domain/protocol.ts';
 
 /**
  * A guided call or SMS test under way. Kept in localStorage, not in a component's state:
@@ -9,15 +10,24 @@ import { TEST_NUMBER_PATTERN } from '../../domain/campaign.ts';
 export interface RunningTest {
   /** When the agent tapped the link (ms since epoch). */
   startedAt: number;
-  /** When the agent said the call was over (« Appel terminé »), if before the minute. */
+  /** When the agent said the call was over (« Appel terminé »), if before the hold time. */
   endedAt?: number;
   number: string;
+  /** How long the call must be held (ms): the protocol's, fixed at the start. Absent: a test started before protocols, the minute. */
+  holdMs?: number;
+  /** QoS: the agent said the call held; the audio question is next. */
+  held?: boolean;
+  /** QoS SMS: when the agent said it left (« Parti »); the arrival question is next. */
+  sentAt?: number;
 }
 
 export type GuidedTestKind = 'call' | 'sms';
 
-/** Arcep's protocol: a one-minute call, outdoors, handset static (DOMAIN.md). */
-export const CALL_TEST_MS = 60_000;
+/** Arcep's map check: a one-minute call, outdoors, handset static (DOMAIN.md); QoS holds it 2 minutes (protocol.ts). */
+export const CALL_TEST_MS = CALL_HOLD_S['map-check'] * 1000;
+
+/** The hold time of a running call test. */
+export const holdMsOf = (test: RunningTest): number => test.holdMs ?? CALL_TEST_MS;
 
 const runningKey = (kind: GuidedTestKind) => `couverture.guided-test.${kind}`;
 const NUMBER_KEY = 'couverture.test-number';
@@ -99,8 +109,8 @@ export const ANSWER_WINDOW_MS = 5 * 60_000;
 
 /** When a test's question opened: the call's end (« Appel terminé », else the minute), or the SMS's sending. */
 export function questionOpenedAt(kind: GuidedTestKind, test: RunningTest): number {
-  if (kind === 'sms') return test.startedAt;
-  return Math.min(test.endedAt ?? Infinity, test.startedAt + CALL_TEST_MS);
+  if (kind === 'sms') return test.sentAt ?? test.startedAt;
+  return Math.min(test.endedAt ?? Infinity, test.startedAt + holdMsOf(test));
 }
 
 /** Whether the test's question has waited ANSWER_WINDOW_MS or more. */
@@ -118,8 +128,8 @@ export function useAnswerExpiry(kind: GuidedTestKind, test: RunningTest | undefi
   }, [test, now]);
 }
 
-/** How long the call lasted for the record: until « Appel terminé », at most the minute. */
+/** How long the call lasted for the record: until « Appel terminé », at most the hold time. */
 export function callDurationS(test: RunningTest, now: number): number {
-  const end = Math.min(test.endedAt ?? now, test.startedAt + CALL_TEST_MS);
+  const end = Math.min(test.endedAt ?? now, test.startedAt + holdMsOf(test));
   return Math.max(0, Math.round((end - test.startedAt) / 1000));
 }

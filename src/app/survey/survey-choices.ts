@@ -1,4 +1,5 @@
 import type { Operator } from '../../domain/operators.ts';
+import type { CallAudio, DataTest } from '../../domain/protocol.ts';
 import type { Setting, SmsResult, VoiceResult } from '../../domain/reading.ts';
 import type { Technology } from '../../domain/signal.ts';
 
@@ -15,9 +16,11 @@ export interface SurveyChoices {
   sms: SmsResult;
   note: string;
   /** Set by the guided call test (CallTest.tsx) along with `voice`; cleared when `voice` is changed by hand. */
-  callTest?: { startedAt: string; durationS: number };
-  /** Set by the guided SMS test (SmsTest.tsx) along with `sms`. */
-  smsTest?: { startedAt: string };
+  callTest?: { startedAt: string; durationS: number; audio?: CallAudio };
+  /** Set by the guided SMS test (SmsTest.tsx) along with `sms`; under QoS with its arrival. */
+  smsTest?: { startedAt: string; receivedAt?: string; delayS?: number };
+  /** Set by the QoS data tests (DataTests.tsx). */
+  dataTest?: DataTest;
 }
 
 export const DEFAULT_CHOICES: SurveyChoices = {
@@ -50,6 +53,6 @@ export function saveChoices(choices: SurveyChoices): void {
 
 /** After a save: tests and notes belong to the spot just recorded, the rest carries on. */
 export function choicesForNextReading(choices: SurveyChoices): SurveyChoices {
-  const { callTest: _call, smsTest: _sms, ...rest } = choices;
+  const { callTest: _call, smsTest: _sms, dataTest: _data, ...rest } = choices;
   return { ...rest, voice: 'not-tested', sms: 'not-tested', note: '' };
 }
