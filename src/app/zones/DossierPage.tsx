@@ -4,7 +4,7 @@ import { CELL_ZONE_LABELS, CELL_ZONES } from '../../domain/grid/cell-verdict.ts'
 import { SETTING_LABELS, type Setting } from '../../domain/reading.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { ZONE_NEED_LABELS, ZONE_STATUS_LABELS } from '../../domain/zone.ts';
-import { OperatorHead, OperatorRow, VerdictKey } from '../cells/CellPanel.tsx';
+import { OperatorFigures, OperatorHead, OperatorRow, VerdictKey } from '../cells/CellPanel.tsx';
 import { formatDate, percent } from '../cells/labels.ts';
 import { formatDayRange } from '../format.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
@@ -112,6 +112,8 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
             </tbody>
           </table>
           <VerdictKey />
+          <h3>Protocoles, essais conformes et intervalles de confiance</h3>
+          <OperatorFigures operators={operators.map((stats) => ({ name: stats.label ?? OPERATOR_LABELS[stats.operator], stats }))} />
         </>
       )}
       <h3>Essais d’appel</h3>

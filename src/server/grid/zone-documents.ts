@@ -75,7 +75,7 @@ export function summarise(evidence: ZoneEvidence, options: VerdictOptions): Zone
   }
   const operators = OPERATORS.map((operator) => {
     const stats = perOperator.get(operator) ?? emptyStats();
-    return { operator, label: OPERATOR_LABELS[operator], ...operatorProperties(stats, operatorVerdict(stats, options)) };
+    return { operator, label: OPERATOR_LABELS[operator], ...operatorProperties(stats, operatorVerdict(stats, options), options) };
   });
   const tried = all.calls.ok + all.calls.failed + all.calls.dropped;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -104,7 +104,8 @@ function zoneProperties(zone: Zone) {
 }
 
 /** dossier.geojson: the zone's outline first, then each of its cells with per-operator statistics. */
-export function dossierGeojson(evidence: ZoneEvidence, summary: ZoneSummary) {
+/** `options`: the verdict's, for the cells' intervals. */
+export function dossierGeojson(evidence: ZoneEvidence, summary: ZoneSummary, options: VerdictOptions) {
   const { zone } = evidence;
   return {
     type: 'FeatureCollection',
@@ -123,7 +124,7 @@ export function dossierGeojson(evidence: ZoneEvidence, summary: ZoneSummary) {
         },
       },
       ...evidence.cells.map((cell) => {
-        const feature = apiCellFeature(cell);
+        const feature = apiCellFeature(cell, options);
         return { ...feature, properties: { kind: 'cell', ...feature.properties } };
       }),
     ],
@@ -149,7 +150,7 @@ export function dossierJson(evidence: ZoneEvidence, summary: ZoneSummary, option
       zone: cell.verdict.zone,
       operators: cell.verdict.operators,
       readings: Object.values(cell.operators).reduce((sum, stats) => sum + stats.readings, 0),
-      ring: apiCellFeature(cell).geometry.coordinates[0],
+      ring: apiCellFeature(cell, options).geometry.coordinates[0],
     })),
     cellsByZone: summary.cellsByZone,
     operators: summary.operators,

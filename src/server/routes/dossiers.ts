@@ -38,7 +38,7 @@ export function registerDossierRoutes(app: FastifyInstance, { store, communes, g
     return reply
       .type('application/geo+json')
       .header('content-disposition', attachment(`zone-${zone.id}.geojson`))
-      .send(dossierGeojson(evidence, summarise(evidence, options)));
+      .send(dossierGeojson(evidence, summarise(evidence, options), options));
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/zones/:id/dossier.json', async (request) => {
