@@ -10,13 +10,19 @@
  *     SAVES saves, timed in the page from the click to the record being readable; then
  *     SAVES_WITH_QUEUE more with the N readings of step 4 waiting;
  *  4. N waiting readings (default 5,000) written straight into IndexedDB, then the network
- *     back (loopback, unthrottled, CPU ÷4): seconds until every one is acknowledged.
+ *     back (loopback, unthrottled, CPU ÷4): seconds until every one is acknowledged;
+ *  5. offline again, LONG_QUEUE (50,000) readings waiting: SAVES_WITH_QUEUE more saves.
+ * Before the browser, from the build itself: the precache by role (issue 19) beside what
+ * precaching every file would take, and each figure of bytes compressed beside uncompressed.
  */
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
+import { precachedFiles } from '../test/budget/precache-manifest.ts';
 import { buildProductionApp } from '../test/support/production-build.ts';
+import { precacheFigures } from './precache-figures.ts';
 
 const waiting = Number(process.argv[2] ?? process.env.BENCH_PERF_READINGS ?? 5_000);
 if (!Number.isInteger(waiting) || waiting < 1) {
@@ -25,6 +31,8 @@ if (!Number.isInteger(waiting) || waiting < 1) {
 }
 const SAVES = 50;
 const SAVES_WITH_QUEUE = 20;
+/** A field week in the valleys without network, many agents' worth: the outbox at its longest. */
+const LONG_QUEUE = 50_000;
 /** Page expressions are strings: tsx would wrap functions in a helper the page does not have. */
 const SAVE_ENABLED = `[...document.querySelectorAll('button')].some((button) => button.textContent.includes('Enregistrer le relevé') && !button.disabled)`;
 const CHROMIUM_NOTE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,6 +44,7 @@ const workDir = await mkdtemp(join(tmpdir(), 'couverture-bench-perf-'));
 try {
   const dist = join(workDir, 'dist');
   await buildProductionApp(dist);
+  console.log(`\n${await precacheFigures(dist, await precachedFiles(dist))}`);
 
   const { startServer, launchPhone, createUser, openSignedIn } = await import('../test/e2e/harness.ts');
   const server = await startServer({ staticDir: dist });
@@ -60,12 +69,13 @@ try {
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-    const scripts = countScriptBytes(cdp);
+    const scripts = countScriptBytes(cdp, dist);
     const firstTti = await timeToInteractive(page, `${server.url}/#releve`, 'Orange');
     const js = scripts();
     console.log(
       `First visit, slow 3G (400 kbit/s, 400 ms RTT), CPU ÷${CPU_SLOWDOWN}: interactive after ${(firstTti / 1000).toFixed(2)} s; ` +
-        `JavaScript transferred ${(js.bytes / 1024).toFixed(1)} KB in ${js.count} scripts (bytes on the wire, headers included)`,
+        `JavaScript transferred ${(js.bytes / 1024).toFixed(1)} KB in ${js.count} scripts (bytes on the wire, headers included; ` +
+        `the same files uncompressed: ${(js.uncompressed / 1024).toFixed(1)} KB)`,
     );
     // The service worker installs on this visit; the repeat visit needs it in control.
     await waitInPage(page, 'navigator.serviceWorker.controller !== null');
@@ -81,7 +91,7 @@ try {
     console.log(`Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${(repeatTti / 1000).toFixed(2)} s`);
 
     // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
-    console.log(`Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, ${await timedSaves(page, SAVES)}`);
+    console.log(`Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`);
 
     // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
     // a week offline in the valleys is when the outbox is longest.
@@ -103,6 +113,11 @@ try {
         `${seconds.toFixed(1)} s after the network returned (loopback, CPU ÷${CPU_SLOWDOWN}); server holds ${stored.toLocaleString('en-US')}`,
     );
     if (stored !== before) throw new Error(`The server holds ${stored} readings, the device sent ${before}`);
+
+    // 5. The outbox at its longest: offline again, LONG_QUEUE readings waiting.
+    await context.setOffline(true);
+    await page.evaluate(insertWaitingReadings(agent.id, LONG_QUEUE));
+    console.log(`The same with ${LONG_QUEUE.toLocaleString('en-US')} readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
     console.log();
     await cdp.detach();
   } finally {
@@ -160,10 +175,9 @@ async function timedSave(page: Page, i: number): Promise<number> {
   await page.getByRole('group', { name: 'Opérateur' }).getByText(operators[i % 4]!, { exact: true }).click();
   await page.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
   await page.getByRole('group', { name: 'Barres de réseau' }).getByText(String(i % 5), { exact: true }).click();
-  const before = await outboxCount(page);
-  // Tapped once the screen has caught up with the previous save (the sync bar counts every
-  // reading, all pending offline), as an agent who walks between readings does: back to back,
-  // the tap would also wait for the previous save's re-read of the whole outbox.
+  const before = await pendingOnDevice(page);
+  // Tapped once the screen has caught up with the previous save (the sync bar counts the
+  // readings waiting), as an agent who walks between readings does.
   const counted = before === 0 ? 'Aucun relevé' : before === 1 ? '1 relevé' : `${before} relevés`;
   await waitInPage(page, `document.querySelector('.pending-count')?.textContent.startsWith(${JSON.stringify(counted)})`);
   // The tap's time is taken in the page, by a listener that runs before the app's own.
@@ -198,17 +212,6 @@ async function timedSave(page: Page, i: number): Promise<number> {
   await page.getByRole('status').filter({ hasText: 'Relevé enregistré' }).waitFor();
   await waitInPage(page, SAVE_ENABLED);
   return ms;
-}
-
-function outboxCount(page: Page): Promise<number> {
-  return page.evaluate(`new Promise((resolve, reject) => {
-    const open = indexedDB.open('couverture');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const request = open.result.transaction('outbox').objectStore('outbox').count();
-      request.onsuccess = () => { open.result.close(); resolve(request.result); };
-    };
-  })`) as Promise<number>;
 }
 
 /** Readings still pending in the device's outbox (index byStateAndSavedAt, src/store/db.ts). */
@@ -260,18 +263,24 @@ function insertWaitingReadings(accountId: string, count: number): string {
   })`;
 }
 
-/** Counts the bytes on the wire (headers included) of every script response the page receives. */
-function countScriptBytes(cdp: CDPSession): () => { bytes: number; count: number } {
-  const scripts = new Set<string>();
+/**
+ * Counts the bytes on the wire (headers included) of every script response the page
+ * receives, and the size of the same files in `dist` as built (uncompressed).
+ */
+function countScriptBytes(cdp: CDPSession, dist: string): () => { bytes: number; count: number; uncompressed: number } {
+  const scripts = new Map<string, string>();
   let bytes = 0;
   let count = 0;
+  let uncompressed = 0;
   cdp.on('Network.responseReceived', (event) => {
-    if (event.type === 'Script') scripts.add(event.requestId);
+    if (event.type === 'Script') scripts.set(event.requestId, new URL(event.response.url).pathname);
   });
   cdp.on('Network.loadingFinished', (event) => {
-    if (!scripts.has(event.requestId)) return;
+    const path = scripts.get(event.requestId);
+    if (path === undefined) return;
     bytes += event.encodedDataLength;
+    uncompressed += statSync(join(dist, path)).size;
     count += 1;
   });
-  return () => ({ bytes, count });
+  return () => ({ bytes, count, uncompressed });
 }
