@@ -22,6 +22,7 @@ import { registerCampaignPlanRoutes } from './routes/campaign-plan.ts';
 import { registerCellRoutes } from './routes/cells.ts';
 import { registerCommuneOutlineRoutes } from './routes/commune-outlines.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
+import { registerDepartementSummaryRoutes } from './routes/departement-summary.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerOpenDataRoutes } from './routes/open-data.ts';
 import { registerProbeRoutes } from './routes/probe.ts';
@@ -69,6 +70,8 @@ export interface AppOptions {
   grid?: Partial<GridSettings>;
   /** Probe budget and track spacing sent to the phones; defaults as documented in the README. */
   field?: FieldSettings;
+  /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year, shown on its table; none by default. */
+  zoneQuotaPerYear?: number;
 }
 
 /** What tests (server and browser) use to set up accounts without going through HTTP. */
@@ -87,7 +90,7 @@ declare module 'fastify' {
 const API_ROUTES =
   'GET /api/v1/health, GET /api/v1/config, /api/v1/session, /api/v1/readings, /api/v1/reports, /api/v1/tokens, /api/v1/users, ' +
   '/api/v1/communes, GET /api/v1/communes/:code/outline, /api/v1/audit, /api/v1/cells, /api/v1/zones, /api/v1/open-data, /api/v1/probe, /api/v1/campaigns, ' +
-  'GET /api/v1/campaign-agents (voir docs/api.md)';
+  'GET /api/v1/campaign-agents, GET /api/v1/departements/:code/summary (voir docs/api.md)';
 
 /**
  * The whole HTTP server: API and page. Every route is declared in one plugin that shares the
@@ -108,6 +111,7 @@ export function buildApp({
   passwordCost,
   grid: gridOverrides = {},
   field = DEFAULT_FIELD_SETTINGS,
+  zoneQuotaPerYear,
 }: AppOptions): FastifyInstance {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...securityOverrides };
   const grid: GridSettings = { ...DEFAULT_GRID, ...gridOverrides };
@@ -164,6 +168,7 @@ export function buildApp({
     registerCellRoutes(root, { store, communes, grid });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
+    registerDepartementSummaryRoutes(root, { store, communes, grid, now, zoneQuotaPerYear });
     registerExportRoutes(root, { store });
     registerOpenDataRoutes(root, { store, grid, security, now });
     registerCampaignPlanRoutes(root, { store, communes, grid });

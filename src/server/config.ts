@@ -102,6 +102,8 @@ export interface ServerConfig {
   grid: GridSettings;
   /** How phones measure in the field (probe budget, track spacing), sent to the page. */
   field: FieldSettings;
+  /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year (its table shows the year's count against it); unset: none. */
+  zoneQuotaPerYear?: number;
   /**
    * COMMUNE_CENTRES_FILE and COMMUNE_CONTOURS_FILE when still set: no longer read (commune
    * data is loaded in the database by `npm run communes -- import`); main.ts says so at start.
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     problems.push('DATABASE_URL : attendu postgres://utilisateur:mot-de-passe@hôte:5432/base (retirez-la pour garder SQLite dans DATA_DIR)');
   }
 
+  const zoneQuota = env.ZONE_QUOTA_PER_YEAR?.trim() ? integer('ZONE_QUOTA_PER_YEAR', 0, 1, 10_000) : undefined;
   const config: ServerConfig = {
     host: text('HOST', '127.0.0.1'),
     port: integer('PORT', 8080, 0, 65535),
@@ -193,6 +196,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     },
     field: fieldSettings(integer, flag, choice('DEFAULT_PROTOCOL', DEFAULT_FIELD_SETTINGS.protocol, PROTOCOLS)),
     retiredCommuneFiles,
+    ...(zoneQuota !== undefined && { zoneQuotaPerYear: zoneQuota }),
   };
 
   if (problems.length > 0) throw new ConfigError(`Configuration invalide :\n- ${problems.join('\n- ')}`);

@@ -50,6 +50,7 @@ const app = buildApp({
   security: config.security,
   grid: config.grid,
   field: config.field,
+  ...(config.zoneQuotaPerYear !== undefined && { zoneQuotaPerYear: config.zoneQuotaPerYear }),
   logger: { level: 'info' },
 });
 

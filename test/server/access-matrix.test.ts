@@ -158,6 +158,8 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'GET /api/v1/zones/:id/dossier.json': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/dossier.json`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/:id/readings.csv': async (w) => ({ url: `/api/v1/zones/${w.zoneId}/readings.csv`, ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones.csv': async () => ({ url: '/api/v1/zones.csv', ok: 200 }),
+  'GET /api/v1/departements/:code/summary': async () => ({ url: '/api/v1/departements/34/summary', ok: 200, outOfScope: ['reviewer30'] }),
+  'GET /api/v1/departements/:code/summary.csv': async () => ({ url: '/api/v1/departements/34/summary.csv', ok: 200, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones.geojson': async () => ({ url: '/api/v1/zones.geojson', ok: 200 }),
   'GET /api/v1/probe': async () => ({ url: '/api/v1/probe?bytes=1000&t=matrice', ok: 200 }),
   'POST /api/v1/probe': async () => ({ url: '/api/v1/probe', payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' }, ok: 200 }),

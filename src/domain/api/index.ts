@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import { CampaignAgentsAnswerSchema, CampaignAnswerSchema, CampaignProgressAnswerSchema, CampaignsAnswerSchema, SamplingPlanAnswerSchema } from './campaigns.ts';
 import { CellsAnswerSchema } from './cells.ts';
+import { DepartementSummaryAnswerSchema } from './departement-summary.ts';
 import { CommunesAnswerSchema } from './communes.ts';
 import { ReadingsAnswerSchema, ReadingsOrClustersAnswerSchema, ReadingUploadAnswerSchema } from './readings.ts';
 import { FullReportFeatureSchema, ReportsAnswerSchema, ReportUploadAnswerSchema } from './reports.ts';
@@ -20,6 +21,7 @@ export * from './campaigns.ts';
 export * from './cells.ts';
 export * from './common.ts';
 export * from './communes.ts';
+export * from './departement-summary.ts';
 export * from './open-data.ts';
 export * from './readings.ts';
 export * from './reports.ts';
@@ -63,6 +65,7 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'POST /api/v1/zones/:id/status': ZoneAnswerSchema,
   'POST /api/v1/zones/:id/remeasure': RemeasureAnswerSchema,
   'GET /api/v1/zones/:id/dossier.json': DossierAnswerSchema,
+  'GET /api/v1/departements/:code/summary': DepartementSummaryAnswerSchema,
   'GET /api/v1/open-data/datapackage.json': OpenDataPackageAnswerSchema,
   'GET /api/v1/campaigns': CampaignsAnswerSchema,
   'POST /api/v1/campaigns': CampaignAnswerSchema,

@@ -78,6 +78,8 @@ export const ROUTE_ACCESS = {
   'GET /api/v1/zones/:id/dossier.json': { access: STAFF, csrf: false, summary: 'dossier: what the printable page shows' },
   'GET /api/v1/zones/:id/readings.csv': { access: STAFF, csrf: false, summary: 'dossier: the zone’s readings, senders left out' },
   'GET /api/v1/zones.csv': { access: STAFF, csrf: false, summary: 'the département’s zones as CSV' },
+  'GET /api/v1/departements/:code/summary': { access: STAFF, csrf: false, summary: 'the équipe projet’s table of the reviewer’s département (admin: any)' },
+  'GET /api/v1/departements/:code/summary.csv': { access: STAFF, csrf: false, summary: 'the équipe projet’s table as CSV' },
   'GET /api/v1/zones.geojson': { access: STAFF, csrf: false, summary: 'the département’s zones as GeoJSON' },
 
   'GET /api/v1/probe': { access: 'signed-in', csrf: false, summary: 'connectivity probe: N random bytes to download (0: a round trip)' },
