@@ -229,7 +229,8 @@ function pendingOnDevice(page: Page): Promise<number> {
 
 /**
  * A page script writing `count` valid readings into the outbox, as the app stores them
- * (src/store/outbox.ts addReading), recorded by `accountId`, in one transaction.
+ * (src/store/outbox.ts addReading), recorded by `accountId`, in one transaction, then
+ * telling the pages so, as an import does.
  */
 function insertWaitingReadings(accountId: string, count: number): string {
   return `new Promise((resolve, reject) => {
@@ -257,7 +258,14 @@ function insertWaitingReadings(accountId: string, count: number): string {
         };
         store.add({ id: reading.id, reading, state: 'pending', savedAt: start + i * 1000, recordedBy: ${JSON.stringify(accountId)} });
       }
-      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.oncomplete = () => {
+        open.result.close();
+        // As an import does (src/app/files/run-import.ts): every page re-reads the outbox.
+        const channel = new BroadcastChannel('couverture-sync');
+        channel.postMessage({ type: 'outbox-changed' });
+        channel.close();
+        resolve();
+      };
       tx.onerror = () => reject(tx.error);
     };
   })`;
