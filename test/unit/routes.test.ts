@@ -89,8 +89,8 @@ describe('who sees what', () => {
   it('keeps the role tab table', () => {
     expect(ROLE_TABS).toEqual({
       agent: ['releve', 'parcours', 'releves', 'carte', 'campagnes'],
-      reviewer: ['signalements', 'couverture', 'zones', 'campagnes', 'carte'],
-      admin: ['administration', 'signalements', 'couverture', 'zones', 'campagnes', 'carte'],
+      reviewer: ['signalements', 'couverture', 'zones', 'tableau', 'campagnes', 'carte'],
+      admin: ['administration', 'signalements', 'couverture', 'zones', 'tableau', 'campagnes', 'carte'],
       anonymous: ['connexion', 'signaler'],
     });
   });

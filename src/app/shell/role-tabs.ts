@@ -11,6 +11,7 @@ export const TAB_LABELS: Record<TabName, string> = {
   signalements: 'Signalements',
   couverture: 'Couverture',
   zones: 'Zones',
+  tableau: 'Tableau de bord',
   administration: 'Administration',
   connexion: 'Connexion',
   signaler: 'Signaler',
@@ -24,8 +25,8 @@ export type Viewer = Role | 'anonymous';
 /** What each role sees in its tab bar; the first tab is where it lands. The server enforces the same rules. */
 export const ROLE_TABS: Record<Viewer, readonly TabName[]> = {
   agent: ['releve', 'parcours', 'releves', 'carte', 'campagnes'],
-  reviewer: ['signalements', 'couverture', 'zones', 'campagnes', 'carte'],
-  admin: ['administration', 'signalements', 'couverture', 'zones', 'campagnes', 'carte'],
+  reviewer: ['signalements', 'couverture', 'zones', 'tableau', 'campagnes', 'carte'],
+  admin: ['administration', 'signalements', 'couverture', 'zones', 'tableau', 'campagnes', 'carte'],
   anonymous: ['connexion', 'signaler'],
 };
 
@@ -33,7 +34,7 @@ export const ROLE_TABS: Record<Viewer, readonly TabName[]> = {
 const PUBLIC: ReadonlySet<TabName> = new Set(['a-propos', 'donnees-ouvertes', 'signaler']);
 
 /** Screens made for a desktop's width (the others keep a phone's column). */
-const WIDE: ReadonlySet<TabName> = new Set(['couverture', 'zones']);
+const WIDE: ReadonlySet<TabName> = new Set(['couverture', 'zones', 'tableau']);
 
 /** What the page shows besides a tab's screen: the forced password change. */
 export type ScreenName = TabName | 'choisir-mot-de-passe';

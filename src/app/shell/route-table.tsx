@@ -17,6 +17,7 @@ const CoverageScreen = lazyScreen(() => import('../cells/CoverageScreen.tsx').th
 const TrackScreen = lazyScreen(() => import('../track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
 const CampaignsScreen = lazyScreen(() => import('../campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
 const ZonesScreen = lazyScreen(() => import('../zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
+const DepartementSummaryScreen = lazyScreen(() => import('../departement/DepartementSummaryScreen.tsx').then((m) => m.DepartementSummaryScreen), 'Le tableau de bord');
 const AccountScreen = lazyScreen(() => import('../account/AccountScreen.tsx').then((m) => m.AccountScreen), 'L’écran « Mon compte »');
 const ChoosePasswordScreen = lazyScreen(() => import('../account/ChoosePasswordScreen.tsx').then((m) => m.ChoosePasswordScreen), 'L’écran du mot de passe');
 const OpenDataScreen = lazyScreen(() => import('../open-data/OpenDataScreen.tsx').then((m) => m.OpenDataScreen), 'La page des données ouvertes');
@@ -37,6 +38,7 @@ export const SCREENS: Record<ScreenName, (user: User | undefined) => ComponentCh
   signalements: () => <ReviewScreen />,
   couverture: () => <CoverageScreen />,
   zones: () => <ZonesScreen />,
+  tableau: (user) => user && <DepartementSummaryScreen user={user} />,
   administration: () => <AdminScreen />,
   connexion: () => <SignInScreen />,
   signaler: () => <ReportScreen />,

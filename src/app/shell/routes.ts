@@ -14,6 +14,7 @@ const PLAIN = [
   'carte',
   'signalements',
   'zones',
+  'tableau',
   'campagnes',
   'administration',
   'connexion',
