@@ -12,6 +12,7 @@ import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
 import { DossierAnswerSchema } from '../../domain/api/index.ts';
 import type { Dossier } from './dossier-types.ts';
+import { DossierAfterArrete, DossierPeople } from './DossierFollowUp.tsx';
 import { zoneFileUrl } from './zones-api.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { hrefTo } from '../shell/routes.ts';
@@ -63,6 +64,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
         </p>
       </header>
       <DossierMap dossier={dossier} />
+      <DossierPeople dossier={dossier} />
       <ul class="legend dossier-legend" aria-label="Mailles de la zone">
         {CELL_ZONES.filter((z) => (dossier.cellsByZone[z] ?? 0) > 0).map((z) => (
           <li key={z}>
@@ -154,6 +156,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
           {dossier.residentReports} signalement{dossier.residentReports > 1 ? 's' : ''} d’habitants dans la zone (ils ne font pas le verdict).
         </p>
       )}
+      <DossierAfterArrete dossier={dossier} />
       <h3>Historique</h3>
       <ol class="dossier-history">
         {zone.history.map((entry, i) => (

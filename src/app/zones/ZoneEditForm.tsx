@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Zone } from '../../domain/zone.ts';
+import type { ZoneAnswer } from '../../domain/api/index.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { FormActions } from '../shell/FormActions.tsx';
 import { useAction } from '../shell/use-action.ts';
@@ -7,7 +7,7 @@ import { ZoneFields, zoneFieldsError, zoneFieldsPayload, type ZoneFieldsValue } 
 import { editZone } from './zones-api.ts';
 
 /** Name, need and notes of a zone (PATCH); its cells and its step change elsewhere. */
-export function ZoneEditForm({ zone, onSaved, onCancel }: { zone: Zone; onSaved(zone: Zone): void; onCancel(): void }) {
+export function ZoneEditForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(zone: ZoneAnswer): void; onCancel(): void }) {
   const [fields, setFields] = useState<ZoneFieldsValue>({ name: zone.name, need: zone.need, needDetail: zone.needDetail ?? '', notes: zone.notes ?? '' });
   const saving = useAction();
 

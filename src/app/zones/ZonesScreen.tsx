@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { nextStatuses, ZONE_NEED_LABELS, ZONE_STATUS_LABELS, ZONE_STATUSES, type Zone, type ZoneStatus } from '../../domain/zone.ts';
+import { nextStatuses, ZONE_NEED_LABELS, ZONE_STATUS_LABELS, ZONE_STATUSES, type ZoneStatus } from '../../domain/zone.ts';
 import { formatTime } from '../format.ts';
 import { ApiError } from '../shell/api.ts';
 import { sessionState } from '../shell/session-state.ts';
@@ -15,6 +15,19 @@ import { useAction } from '../shell/use-action.ts';
 import { formatRoute, hrefTo } from '../shell/routes.ts';
 import { useRoute } from '../shell/use-route.ts';
 import { useTitle } from '../shell/use-title.ts';
+import { compareByDeadline } from '../../domain/zone-follow-up.ts';
+import type { ZoneAnswer } from '../../domain/api/index.ts';
+import { localToday, ZoneFollowUpPanel } from './ZoneFollowUpPanel.tsx';
+
+/** How the list is ordered: latest change first, by deadline (overdue first), or by people affected. */
+const ZONE_ORDERS = { recentes: 'Dernières modifiées', echeance: 'Échéance (en retard d’abord)', personnes: 'Personnes concernées' } as const;
+type ZoneOrder = keyof typeof ZONE_ORDERS;
+
+function sortZones(zones: ZoneAnswer[], order: ZoneOrder): ZoneAnswer[] {
+  if (order === 'echeance') return zones.sort(compareByDeadline(localToday()));
+  if (order === 'personnes') return zones.sort((a, b) => (b.people?.inhabitants ?? -1) - (a.people?.inhabitants ?? -1));
+  return zones.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+}
 
 /** « Zones »: the département's candidate zones, their workflow and history, their dossiers. */
 export function ZonesScreen() {
@@ -29,15 +42,16 @@ function ZonesList() {
   const user = session?.info.user;
   const answer = useApi(ZONES_PATH, ZonesAnswerSchema);
   // A copy the items update as the server answers their changes, until the next load.
-  const [zones, setZones] = useState<Zone[]>();
+  const [zones, setZones] = useState<ZoneAnswer[]>();
   useEffect(() => {
     if (answer.data) setZones(answer.data.zones);
   }, [answer.data]);
   const [status, setStatus] = useState<ZoneStatus | ''>('');
+  const [order, setOrder] = useState<ZoneOrder>('recentes');
   const { loading, reload: load } = answer;
 
-  const replace = (updated: Zone) => setZones((list) => list?.map((zone) => (zone.id === updated.id ? updated : zone)));
-  const shown = (zones ?? []).filter((zone) => !status || zone.status === status).sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+  const replace = (updated: ZoneAnswer) => setZones((list) => list?.map((zone) => (zone.id === updated.id ? updated : zone)));
+  const shown = sortZones((zones ?? []).filter((zone) => !status || zone.status === status), order);
 
   return (
     <section class="screen zones-screen" aria-labelledby="zones-title">
@@ -68,6 +82,16 @@ function ZonesList() {
           ))}
         </select>
       </div>
+      <div class="field status-filter">
+        <label for="zones-order">Trier par</label>
+        <select id="zones-order" value={order} onChange={(event) => setOrder(event.currentTarget.value as ZoneOrder)}>
+          {(Object.keys(ZONE_ORDERS) as ZoneOrder[]).map((key) => (
+            <option key={key} value={key}>
+              {ZONE_ORDERS[key]}
+            </option>
+          ))}
+        </select>
+      </div>
       <ApiErrorMessage error={answer.error} onRetry={load} />
       {zones && zones.length === 0 && (
         <p>
@@ -83,18 +107,21 @@ function ZonesList() {
   );
 }
 
-function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone): void; onStale(): void }) {
+function ZoneItem({ zone, onChange, onStale }: { zone: ZoneAnswer; onChange(zone: ZoneAnswer): void; onStale(): void }) {
   const [target, setTarget] = useState<ZoneStatus>();
   const [reason, setReason] = useState('');
+  // The arrêté's date (to « Arrêtée ») or the date of service (to « Couverte ») the move needs.
+  const [moveDate, setMoveDate] = useState('');
   const moving = useAction();
   const [editing, setEditing] = useState(false);
 
   const move = async () => {
     if (!target) return;
     if (!reason.trim()) return moving.refuse('Dites pourquoi la zone change d’étape.');
+    const dateField = target === 'arretee' ? 'arreteDate' : target === 'couverte' ? 'inServiceDate' : undefined;
     await moving.run(async () => {
       try {
-        onChange(await moveZone(zone.id, { status: target, reason: reason.trim() }));
+        onChange(await moveZone(zone.id, { status: target, reason: reason.trim(), ...(dateField && moveDate && { followUp: { [dateField]: moveDate } }) }));
       } catch (caught) {
         // Another reviewer moved it first: show where it stands now.
         if (caught instanceof ApiError && caught.status === 409) onStale();
@@ -102,6 +129,7 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
       }
       setTarget(undefined);
       setReason('');
+      setMoveDate('');
     });
   };
 
@@ -119,6 +147,7 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
         {zone.communes.length > 0 ? zone.communes.join(', ') : 'inconnues'} · créée {formatTime(zone.createdAt)}
       </p>
       {zone.notes && <p class="reading-meta">Notes : {zone.notes}</p>}
+      <ZoneFollowUpPanel zone={zone} onChange={onChange} />
       {editing ? (
         <ZoneEditForm
           zone={zone}
@@ -141,6 +170,12 @@ function ZoneItem({ zone, onChange, onStale }: { zone: Zone; onChange(zone: Zone
             <label for={reasonId}>Raison du passage à « {ZONE_STATUS_LABELS[target]} »</label>
             <input id={reasonId} type="text" maxLength={1000} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
           </div>
+          {(target === 'arretee' || target === 'couverte') && (
+            <div class="field">
+              <label for={`${reasonId}-date`}>{target === 'arretee' ? 'Date de l’arrêté' : 'Date de mise en service du site'}</label>
+              <input id={`${reasonId}-date`} type="date" value={moveDate} onInput={(event) => setMoveDate(event.currentTarget.value)} />
+            </div>
+          )}
           <FormActions submitLabel="Confirmer" busy={moving.busy} onCancel={() => setTarget(undefined)} />
         </form>
       ) : (

@@ -127,7 +127,7 @@ const PositionSchema = v.tuple([v.number(), v.number()]);
 export const DossierAnswerSchema = v.object({
   generatedAt: v.string(),
   /** The zone as stored, without what the zone routes add to it. */
-  zone: v.pick(ZoneAnswerSchema, ['id', 'departement', 'name', 'cells', 'need', 'needDetail', 'notes', 'communes', 'status', 'createdAt', 'updatedAt', 'history']),
+  zone: v.pick(ZoneAnswerSchema, ['id', 'departement', 'name', 'cells', 'need', 'needDetail', 'notes', 'communes', 'status', 'createdAt', 'updatedAt', 'history', 'followUp', 'people', 'pointsOfInterest']),
   statusLabel: v.string(),
   needLabel: v.string(),
   departement: NamedPlaceSchema,
