@@ -26,6 +26,9 @@ function refuseParameters(raw: Record<string, string | string[]>, accepted: stri
   if (name !== undefined) throw badRequest(`Paramètre inconnu : « ${name} » ; ${accepted}.`);
 }
 
+/** YYYY-MM-DD in Paris: the day the équipe projet reads the table on (en-CA writes ISO dates). */
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 type Request = Parameters<typeof requirePrincipal>[0] & { params: { code: string } };
 
 /**
@@ -44,7 +47,7 @@ export function registerDepartementSummaryRoutes(app: FastifyInstance, { store, 
     if (!communes.departementName(departement)) throw badRequest(`Département inconnu : « ${code} » n’est le code d’aucun département (ex. 34, 2A, 971).`);
     return departementSummary(store, communes, {
       departement,
-      today: new Date(now()).toISOString().slice(0, 10),
+      today: PARIS_DAY.format(new Date(now())),
       quotaPerYear: zoneQuotaPerYear,
       campaignScope: campaignScope(user),
       verdicts,
