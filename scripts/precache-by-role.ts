@@ -1,11 +1,11 @@
 import type { Plugin } from 'vite';
 
 /**
- * The screens only reviewers and administrators open (coverage, zones, reports to review,
+ * The screens only reviewers and administrators open (coverage, zones, reports to review, the équipe projet's table,
  * accounts) and the public open-data page, by their module's path: the lazy entries that an
  * agent's or a resident's phone never needs, offline least of all.
  */
-export const REVIEWERS_SCREENS: readonly RegExp[] = [/\/src\/app\/(cells|zones|review|admin|open-data)\//];
+export const REVIEWERS_SCREENS: readonly RegExp[] = [/\/src\/app\/(cells|zones|review|admin|open-data|departement)\//];
 
 interface ManifestEntry {
   url: string;
