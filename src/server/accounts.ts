@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES, type CommuneRef, type Role, type SessionInfo } from '../domain/account.ts';
+import { isOneOf } from '../domain/one-of.ts';
 import { hasNulCharacter, NUL_MESSAGE } from '../domain/plain-text.ts';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword, DEFAULT_COST, type ScryptCost } from './auth/passwords.ts';
 import { newApiToken, randomToken, sha256 } from './auth/secrets.ts';
@@ -125,8 +126,8 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
   }
 
   function checkRole(role: unknown): Role {
-    if (!(ROLES as readonly unknown[]).includes(role)) throw badRequest(`Rôle inconnu : attendu ${ROLES.join(', ')}`);
-    return role as Role;
+    if (!isOneOf(ROLES, role)) throw badRequest(`Rôle inconnu : attendu ${ROLES.join(', ')}`);
+    return role;
   }
 
   /** The communes and département that go with a role: an agent has communes, a reviewer a département. */
@@ -247,7 +248,8 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         );
         Object.assign(changes, { role, ...scope });
       }
-      const updated = (await store.updateUser(id, changes))!;
+      const updated = await store.updateUser(id, changes);
+      if (!updated) throw new HttpError(404, 'Aucun compte ne porte cet identifiant');
       const { passwordHash, mustChangePassword, updatedAt: _, ...shown } = changes;
       // A disabled account, a new password, role or scope ends every session and API token:
       // whoever held them must sign in again, or get a new token, under the new terms.

@@ -62,7 +62,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
 
   // Sessions always; API tokens too with ?tokens=true (a lost phone, a compromised account).
   app.delete<{ Params: { id: string } }>('/api/v1/users/:id/sessions', async (request) => {
-    const { tokens } = singleValued(request.query as Record<string, string | string[]>, ['tokens']);
+    const { tokens } = singleValued(request.query, ['tokens']);
     if (tokens !== undefined && tokens !== 'true' && tokens !== 'false') {
       throw badRequest(`tokens=« ${tokens} » : attendu true (révoquer aussi les jetons d’API) ou false`);
     }
@@ -72,7 +72,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
   // ---- API tokens (own; an admin's for anyone)
   app.get('/api/v1/tokens', async (request) => {
     const user = requirePrincipal(request).user;
-    const userId = singleValued(request.query as Record<string, string | string[]>, ['userId']).userId ?? user.id;
+    const userId = singleValued(request.query, ['userId']).userId ?? user.id;
     if (!mayManageTokensOf(user, userId)) throw new HttpError(403, 'Seul un administrateur voit les jetons des autres comptes');
     return answer(TokensAnswerSchema, { tokens: await accounts.listTokens(userId) });
   });
@@ -108,7 +108,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
 
   // ---- communes (public)
   app.get('/api/v1/communes', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request) => {
-    const params = singleValued(request.query as Record<string, string | string[]>, ['q', 'departement', 'limit']);
+    const params = singleValued(request.query, ['q', 'departement', 'limit']);
     if (params.q !== undefined && params.q.length > 100) throw badRequest('q dépasse 100 caractères.');
     if (params.departement !== undefined && !communes.departementName(params.departement)) {
       throw badRequest(`departement=« ${params.departement} » : département inconnu (ex. 34, 2A, 971).`);
@@ -119,7 +119,7 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
 
   // ---- audit log (admin)
   app.get('/api/v1/audit', async (request) => {
-    const { limit } = singleValued(request.query as Record<string, string | string[]>, ['limit']);
+    const { limit } = singleValued(request.query, ['limit']);
     return { entries: await store.listAudit(limit === undefined ? 100 : parseLimit(limit, 100, 1000)) };
   });
 }

@@ -115,7 +115,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
 
   app.get('/api/v1/campaigns', async (request) => {
     const user = requirePrincipal(request).user;
-    const query = departementQuery(request.query as Record<string, string | string[]>);
+    const query = departementQuery(request.query);
     const filter = zoneDepartement(user, query.departement, false);
     const list = await store.listCampaigns({ scope: campaignScope(user), ...(filter.departement !== undefined && { departement: filter.departement }) });
     const known = new Map<string, CampaignAgent | null>();
@@ -216,7 +216,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
 
   app.get('/api/v1/campaign-agents', async (request) => {
     const user = requirePrincipal(request).user;
-    const query = singleValued(request.query as Record<string, string | string[]>, ['commune']);
+    const query = singleValued(request.query, ['commune']);
     if (query.commune === undefined) throw badRequest(CAMPAIGN_MESSAGES.communeMissing);
     const commune = INSEE_CODE_PATTERN.test(query.commune) ? communes.get(query.commune) : undefined;
     if (!commune) throw badRequest(`Commune inconnue : « ${query.commune} » ; attendu le code INSEE d’une commune actuelle (ex. 34172)`);

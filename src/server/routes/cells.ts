@@ -46,7 +46,7 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
   };
 
   app.get('/api/v1/cells', async (request, reply) => {
-    const view = parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS));
+    const view = parseGridView(singleValued(request.query, GRID_PARAMS));
     const range = cellRange(view.bbox, view.resolutionM);
     const empty = { type: 'FeatureCollection', features: [] };
     if (!range) return reply.type('application/geo+json').send(empty);
@@ -80,7 +80,7 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
         `Maille inconnue : « ${request.params.cellId} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple (ex. CRS3035RES200mN2029800E4252000).`,
       );
     }
-    const raw = singleValued(request.query as Record<string, string | string[]>, ['limit', 'cursor']);
+    const raw = singleValued(request.query, ['limit', 'cursor']);
     const params = { limit: raw.limit === undefined ? DEFAULT_PAGE_SIZE : parseLimit(raw.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), cursor: raw.cursor };
     let page: ReadingPage;
     try {

@@ -1,5 +1,6 @@
 import type { Bbox } from '../../domain/geojson.ts';
 import type { GridFilter } from '../../domain/grid/judge-grid.ts';
+import { isOneOf } from '../../domain/one-of.ts';
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import { SETTINGS, type Setting } from '../../domain/reading.ts';
 import { TECHNOLOGIES, type Technology } from '../../domain/signal.ts';
@@ -21,11 +22,12 @@ export interface GridView {
 
 function list<T extends string>(name: string, text: string, allowed: readonly T[]): T[] {
   const values = text.split(',').map((part) => part.trim());
-  const unknown = values.filter((value) => !(allowed as readonly string[]).includes(value));
+  const known = values.filter((value) => isOneOf(allowed, value));
+  const unknown = values.filter((value) => !isOneOf(allowed, value));
   if (unknown.length > 0 || values.length === 0) {
     throw badRequest(`${name}=« ${text} » : valeur inconnue ${unknown.map((u) => `« ${u} »`).join(', ')} ; attendu une liste séparée par des virgules parmi ${allowed.join(', ')}.`);
   }
-  return [...new Set(values)] as T[];
+  return [...new Set(known)];
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -49,7 +51,7 @@ export function parseGridView({ bbox, operator, technology, setting, from, to, r
   let resolutionM = 200;
   if (resolution !== undefined) {
     resolutionM = Number(resolution);
-    if (!/^\d+$/.test(resolution) || !(CELL_RESOLUTIONS_M as readonly number[]).includes(resolutionM)) {
+    if (!/^\d+$/.test(resolution) || !isOneOf(CELL_RESOLUTIONS_M, resolutionM)) {
       throw badRequest(`resolution=« ${resolution} » : attendu une taille de maille en mètres parmi ${CELL_RESOLUTIONS_M.join(', ')}.`);
     }
   }

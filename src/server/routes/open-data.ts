@@ -30,7 +30,7 @@ async function readableFromAnyOrigin(_request: FastifyRequest, reply: FastifyRep
 export function registerOpenDataRoutes(app: FastifyInstance, { store, grid, security, now }: OpenDataRoutesOptions): void {
   const options = verdictOptions(grid);
   const config = { config: routeRateLimit(security.rateLimits.publicReads), onSend: readableFromAnyOrigin };
-  const noParameters = (query: unknown) => singleValued(query as Record<string, string | string[]>, []);
+  const noParameters = (query: unknown) => singleValued(query, []);
 
   app.get('/api/v1/open-data/grid.csv', config, async (request, reply) => {
     noParameters(request.query);

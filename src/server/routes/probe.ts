@@ -52,13 +52,13 @@ export function registerProbeRoutes(app: FastifyInstance, rateLimit: RateLimit):
     });
 
     probe.get('/api/v1/probe', limited, async (request, reply) => {
-      const bytes = parseProbeBytes(singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS).bytes);
+      const bytes = parseProbeBytes(singleValued(request.query, PROBE_PARAMS).bytes);
       // Cache-Control: no-store comes with every API answer (app.ts).
       return reply.type(OCTET_STREAM).send(PAYLOAD.subarray(0, bytes));
     });
 
     probe.post('/api/v1/probe', limited, async (request) => {
-      singleValued(request.query as Record<string, string | string[]>, PROBE_PARAMS);
+      singleValued(request.query, PROBE_PARAMS);
       const body = request.body;
       // No Content-Type and no body: an empty upload.
       if (body === undefined || body === null) return answer(ProbeUploadAnswerSchema, { receivedBytes: 0 });

@@ -78,7 +78,7 @@ export function registerQosRoutes(app: FastifyInstance, { rateLimit, settings }:
 
     qos.post('/api/v1/qos/upload', limited, async (request) => {
       refuseWhenDisabled();
-      singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
+      singleValued(request.query, QUERY_PARAMS);
       const body = request.body;
       if (!Buffer.isBuffer(body)) throw new HttpError(415, QOS_MESSAGES.wrongType);
       return { receivedBytes: body.length, sha256: createHash('sha256').update(body).digest('hex') } satisfies QosUploadAnswer;
@@ -86,20 +86,20 @@ export function registerQosRoutes(app: FastifyInstance, { rateLimit, settings }:
 
     qos.get('/api/v1/qos/download', limited, async (request, reply) => {
       refuseWhenDisabled();
-      const bytes = parseDownloadBytes(singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS).bytes, settings.downloadMaxBytes);
+      const bytes = parseDownloadBytes(singleValued(request.query, QUERY_PARAMS).bytes, settings.downloadMaxBytes);
       // Cache-Control: no-store comes with every API answer (app.ts).
       return reply.type(OCTET_STREAM).header('content-length', bytes).send(randomStream(pool, bytes));
     });
 
     qos.get('/api/v1/qos/page', limited, async (request, reply) => {
       refuseWhenDisabled();
-      const { t } = singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
+      const { t } = singleValued(request.query, QUERY_PARAMS);
       return reply.type('text/html; charset=utf-8').send(qosPageHtml(settings.pageBytes, t ?? ''));
     });
 
     qos.get<{ Params: { asset: string } }>('/api/v1/qos/page/:asset', limited, async (request, reply) => {
       refuseWhenDisabled();
-      singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
+      singleValued(request.query, QUERY_PARAMS);
       const asset = QOS_PAGE_ASSETS.find((candidate) => candidate.name === request.params.asset) as QosPageAsset | undefined;
       if (!asset) throw new HttpError(404, QOS_MESSAGES.unknownAsset);
       // Served as bytes, never as what the name says: nothing on the phone interprets them.

@@ -1,16 +1,19 @@
 import type { Bbox } from '../../domain/geojson.ts';
+import { isOneOf } from '../../domain/one-of.ts';
 import { badRequest } from '../http-errors.ts';
 import { InvalidCursorError } from '../storage/reading-store.ts';
 
-/** Unknown or repeated parameters are refused: a typo like `sinse=` must not quietly return everything. */
-export function singleValued<K extends string>(raw: Record<string, string | string[]>, accepted: readonly K[]): Partial<Record<K, string>> {
+/**
+ * The query's parameters (fastify's `request.query`: each a text, or an array when repeated),
+ * each given once. Unknown or repeated parameters are refused: a typo like `sinse=` must not
+ * quietly return everything.
+ */
+export function singleValued<K extends string>(query: unknown, accepted: readonly K[]): Partial<Record<K, string>> {
   const params: Partial<Record<K, string>> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (!(accepted as readonly string[]).includes(name)) {
-      throw badRequest(`Paramètre inconnu : « ${name} ». Paramètres acceptés : ${accepted.join(', ')}.`);
-    }
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (!isOneOf(accepted, name)) throw badRequest(`Paramètre inconnu : « ${name} ». Paramètres acceptés : ${accepted.join(', ')}.`);
     if (Array.isArray(value)) throw badRequest(`Le paramètre ${name} est donné ${value.length} fois : donnez-le une seule fois.`);
-    params[name as K] = value;
+    params[name] = String(value);
   }
   return params;
 }
@@ -22,8 +25,8 @@ const DEPARTEMENT_CODE = /^(?:[0-9]{2,3}|2A|2B)$/;
  * `?departement=` alone, shaped like a code: anything else is a typo, not "another
  * département" (a reviewer's refusal) nor one with no zones (an admin's empty list).
  */
-export function departementQuery(raw: Record<string, string | string[]>): { departement?: string } {
-  const { departement } = singleValued(raw, ['departement']);
+export function departementQuery(query: unknown): { departement?: string } {
+  const { departement } = singleValued(query, ['departement']);
   if (departement !== undefined && !DEPARTEMENT_CODE.test(departement)) {
     throw badRequest(`departement=« ${departement} » : attendu un code de département (ex. 34, 2A, 971).`);
   }

@@ -7,6 +7,7 @@ import { createReadingSchema, validateReading, type Reading } from '../../domain
 import { requirePrincipal } from '../access/enforce.ts';
 import { placeReading, readingScope } from '../access/scope.ts';
 import type { Communes, PlaceMethod } from '../communes/communes.ts';
+import { isOneOf } from '../../domain/one-of.ts';
 import { OPERATORS } from '../../domain/operators.ts';
 import { CLUSTER_BELOW_ZOOM } from '../../domain/reading-clusters.ts';
 import { TECHNOLOGIES } from '../../domain/signal.ts';
@@ -115,7 +116,7 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
   });
 
   app.get('/api/v1/readings', async (request, reply) => {
-    const params: QueryParams = singleValued(request.query as Record<string, string | string[]>, QUERY_PARAMS);
+    const params: QueryParams = singleValued(request.query, QUERY_PARAMS);
     const parsed = parseQuery(params, readingScope(requirePrincipal(request).user));
     if (parsed.clusters) {
       const clustered = { type: 'FeatureCollection', clustered: true, features: await store.clusters(parsed.clusters) };
@@ -220,9 +221,10 @@ function parseList<T extends string>(name: string, text: string, allowed: readon
   const values = text.split(',').map((value) => value.trim());
   const expected = `attendu une ou plusieurs valeurs parmi ${allowed.join(', ')}, séparées par des virgules`;
   if (values.some((value) => value === '')) throw badRequest(`${name}=« ${text} » : valeur vide ; ${expected}.`);
-  const wrong = values.filter((value) => !(allowed as readonly string[]).includes(value));
+  const known = values.filter((value) => isOneOf(allowed, value));
+  const wrong = values.filter((value) => !isOneOf(allowed, value));
   if (wrong.length > 0) throw badRequest(`${name}=« ${text} » : ${unknown} « ${wrong.join(' », « ')} » ; ${expected}.`);
-  return [...new Set(values as T[])];
+  return [...new Set(known)];
 }
 
 const IsoDateOrTimestamp = v.union([v.pipe(v.string(), v.isoDate()), v.pipe(v.string(), v.isoTimestamp())]);

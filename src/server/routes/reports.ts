@@ -48,7 +48,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
       if (typeof body !== 'object' || Array.isArray(body) || !('reports' in body) || !Array.isArray(body.reports)) {
         throw badRequest(`Le corps doit être un objet JSON avec un tableau « reports » : ${shape}.`);
       }
-      const items = body.reports as unknown[];
+      const items: unknown[] = body.reports;
       if (items.length === 0) throw badRequest(`« reports » est vide : ${shape}.`);
       if (items.length > MAX_REPORTS_PER_REQUEST) throw new HttpError(413, `Trop de signalements dans une requête (${items.length}) : ${shape}.`);
 
@@ -77,7 +77,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
 
   app.get('/api/v1/reports', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request, reply) => {
     const user = request.principal?.user;
-    const params = singleValued(request.query as Record<string, string | string[]>, ['bbox', 'limit', 'cursor']);
+    const params = singleValued(request.query, ['bbox', 'limit', 'cursor']);
     const bbox: Bbox | undefined = params.bbox === undefined ? undefined : parseBbox(params.bbox);
     const limit = params.limit === undefined ? 1000 : parseLimit(params.limit, 1000, 5000);
     const cursor = params.cursor;

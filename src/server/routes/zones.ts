@@ -225,7 +225,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
 
   app.post('/api/v1/zones', async (request, reply) => {
     const user = requirePrincipal(request).user;
-    const query = departementQuery(request.query as Record<string, string | string[]>);
+    const query = departementQuery(request.query);
     const departement = zoneDepartement(user, query.departement, true).departement;
     if (departement === undefined || !communes.departementName(departement)) throw badRequest(`Département inconnu : « ${departement} »`);
 
@@ -260,7 +260,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
   });
 
   app.get('/api/v1/zones/suggestions', async (request) => {
-    const view = parseGridView(singleValued(request.query as Record<string, string | string[]>, GRID_PARAMS));
+    const view = parseGridView(singleValued(request.query, GRID_PARAMS));
     const range = cellRange(view.bbox, view.resolutionM);
     if (!range) return { suggestions: [] };
     if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
