@@ -64,7 +64,6 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
         </p>
       </header>
       <DossierMap dossier={dossier} />
-      <DossierPeople dossier={dossier} />
       <ul class="legend dossier-legend" aria-label="Mailles de la zone">
         {CELL_ZONES.filter((z) => (dossier.cellsByZone[z] ?? 0) > 0).map((z) => (
           <li key={z}>
@@ -100,6 +99,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
           <dd>{formatDate(dossier.generatedAt)}</dd>
         </div>
       </dl>
+      <DossierPeople dossier={dossier} />
       <h3>Par opérateur</h3>
       {operators.length === 0 ? (
         <p>Aucun relevé d’opérateur.</p>
