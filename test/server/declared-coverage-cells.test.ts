@@ -17,11 +17,10 @@ afterEach(async () => {
 const { east: E, north: N } = CELL_A;
 // 6 km wide: every 1 km and 2 km cell holding A lies wholly inside.
 const AROUND_A: LaeaRect = [E - 3000, N - 3000, E + 3000, N + 3000];
-let files = 0;
 
 /** Imports one operator's map declaring `niveau` over the square around cell A. */
 async function declare(app: TestApp, operator: Operator | string, technology: string, niveau: string, date = '2026-07-01'): Promise<void> {
-  const file = join(tempDir(), `declared-${++files}.gpkg`);
+  const file = join(tempDir(), `${operator}-${technology}-${date}.gpkg`);
   const shapes: CoverageShape[] = [{ rect: AROUND_A, properties: { operateur: operator, techno: technology, niveau, date, dept: '34' } }];
   writeGeoPackage(file, shapes);
   await importDeclaredCoverage([file], app.store, new Date('2026-11-02T09:00:00Z'));
@@ -82,5 +81,37 @@ describe('GET /api/v1/cells: declared coverage and discrepancies', () => {
     const reviewer = await addUser(opened.app, { role: 'reviewer', departement: '34' });
     const cell = byCell((await getCells(opened.app, reviewer.headers, `bbox=${AROUND}`)).json())[formatCellId(CELL_A)];
     expect(cell).toMatchObject({ declared: {}, discrepancy: [] });
+  });
+});
+
+describe('a zone’s dossier: the operators’ maps against the measurements', () => {
+  it('states per operator « carte de l’opérateur : bonne couverture sur N mailles ; mesures : … » with the edition used', { timeout: 60_000 }, async () => {
+    opened = await openTestApp(tempDir());
+    await survey(opened.app);
+    await declare(opened, '20801', '4G', 'Très bonne couverture', '2026-07-01');
+    await declare(opened, '20815', '4G', 'Couverture limitée', '2026-04-01');
+    const reviewer = await addUser(opened.app, { role: 'reviewer', departement: '34' });
+    const outside = { ...CELL_A, east: CELL_A.east + 4000 };
+    const draft = { name: 'Gorges de l’Hérault', cells: [ID_A, formatCellId(outside)], need: 'axe-routier' };
+    const created = await opened.app.inject({ method: 'POST', url: '/api/v1/zones', headers: reviewer.headers, payload: draft });
+    expect(created.statusCode).toBe(201);
+
+    const dossier = (await opened.app.inject({ method: 'GET', url: `/api/v1/zones/${created.json().id}/dossier.json`, headers: reviewer.headers })).json();
+    expect(dossier.declaredCoverage).toEqual([
+      {
+        operator: 'orange',
+        label: 'Orange',
+        editions: [{ technology: '4G', editionDate: '2026-07-01', source: '20801-4G-2026-07-01.gpkg' }],
+        declaredGood: 1,
+        declaredVeryGood: 1,
+        cells: 2,
+        measured: 'PC',
+        discrepantCells: 1,
+        sentence:
+          'carte de l’opérateur : bonne couverture sur 1 maille sur 2 (dont très bonne sur 1) ; mesures : pas de couverture sur la zone, ' +
+          '1 maille en écart avec la carte. Carte 4G, édition du 01/07/2026 (20801-4G-2026-07-01.gpkg).',
+      },
+      expect.objectContaining({ operator: 'free', declaredGood: 0, measured: 'PC', discrepantCells: 0 }),
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import proj4 from 'proj4';
 import { Point, Polygon } from 'wkx';
@@ -62,6 +62,7 @@ export interface GeoPackageOptions {
 /** Writes a GeoPackage of the shapes (one feature table, `couverture`) in Lambert-93. */
 export function writeGeoPackage(file: string, shapes: readonly CoverageShape[], options: GeoPackageOptions = {}): void {
   const srsId = options.srsId ?? 2154;
+  rmSync(file, { force: true });
   const db = new Database(file);
   try {
     db.pragma('application_id = 1196444487'); // 'GPKG'

@@ -13,6 +13,7 @@ import { ZONE_COLOURS } from '../map/zone-colours.ts';
 import { DossierAnswerSchema } from '../../domain/api/index.ts';
 import type { Dossier } from './dossier-types.ts';
 import { DossierAfterArrete, DossierPeople } from './DossierFollowUp.tsx';
+import { DeclaredCoverageSection } from './DeclaredCoverageSection.tsx';
 import { zoneFileUrl } from './zones-api.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { hrefTo } from '../shell/routes.ts';
@@ -118,6 +119,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
           <OperatorFigures operators={operators.map((stats) => ({ name: stats.label ?? OPERATOR_LABELS[stats.operator], stats }))} />
         </>
       )}
+      <DeclaredCoverageSection entries={dossier.declaredCoverage} />
       <h3>Essais d’appel</h3>
       <table class="stats-table" aria-label="Essais d’appel">
         <thead>

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { DeclaredContestation } from '../grid/declared-contestation.ts';
 import type { People } from '../population.ts';
 import type { PointOfInterest } from '../point-of-interest.ts';
 import { ZONE_NEEDS, ZONE_STATUSES, ZoneDraftSchema, ZoneMoveSchema, type Zone } from '../zone.ts';
@@ -124,6 +125,20 @@ const BeforeAfterSchema = v.object({
 const PositionSchema = v.tuple([v.number(), v.number()]);
 
 /** GET /api/v1/zones/:id/dossier.json: everything the printable dossier shows (src/server/grid/zone-documents.ts). */
+/** A dossier's contestation of one operator's own map (declared-contestation.ts). */
+export const DeclaredContestationSchema = v.object({
+  operator: v.picklist(OPERATORS),
+  label: v.string(),
+  editions: v.array(v.object({ technology: v.string(), editionDate: v.string(), source: v.string() })),
+  declaredGood: v.number(),
+  declaredVeryGood: v.number(),
+  cells: v.number(),
+  measured: v.picklist([...LEVELS, 'insufficient']),
+  discrepantCells: v.number(),
+  sentence: v.string(),
+});
+true satisfies DeclaredContestation extends v.InferOutput<typeof DeclaredContestationSchema> ? true : false;
+
 export const DossierAnswerSchema = v.object({
   generatedAt: v.string(),
   /** The zone as stored, without what the zone routes add to it. */
@@ -154,6 +169,8 @@ export const DossierAnswerSchema = v.object({
   firstAt: v.nullable(v.string()),
   lastAt: v.nullable(v.string()),
   residentReports: v.number(),
+  /** Per operator with a loaded map: its declared coverage of the zone against the measurements, and the edition cited. */
+  declaredCoverage: v.array(DeclaredContestationSchema),
   /** « 1 240 habitants, 530 ménages dans la zone (INSEE, carroyage 200 m, édition 2019) » (population.ts). */
   peopleStatement: v.optional(v.string()),
   /** « échéance dans 23 mois (le …) », null before the arrêté (zone-follow-up.ts). */

@@ -1,6 +1,7 @@
 import { csvTable, UTF8_BOM, type CsvDialect, type CsvValue } from '../../domain/csv.ts';
 import { bboxOf } from '../../domain/grid/cell-geometry.ts';
 import { cellIdAt, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
+import { declaredContestation, type CitedEdition } from '../../domain/grid/declared-contestation.ts';
 import { operatorProperties, type OperatorCellProperties } from '../../domain/grid/cell-geojson.ts';
 import { CELL_ZONES, operatorVerdict, type CellZone, type VerdictOptions } from '../../domain/grid/cell-verdict.ts';
 import { cloneStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
@@ -14,7 +15,9 @@ import { ZONE_NEED_LABELS, ZONE_STATUS_LABELS, type Zone } from '../../domain/zo
 import type { Communes } from '../communes/communes.ts';
 import type { ReadingPlacement } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
+import type { DeclaredEdition } from '../storage/declared-coverage-store.ts';
 import { apiCellFeature, judgeCells, loadGrid, rangeOfCells } from './coverage.ts';
+import { declaredInCells, declaredProperties, type DeclaredByOperator } from './declared-coverage.ts';
 
 /**
  * A zone's evidence and the files made from it: the dossier (GeoJSON, readings CSV, the JSON
@@ -29,6 +32,10 @@ export interface ZoneEvidence {
   /** One per cell of the zone, in the zone's order; cells without readings are insufficient. */
   cells: JudgedCell[];
   outline: PolygonGeometry | MultiPolygonGeometry;
+  /** Per cell, in the zone's order: each operator's declared level (best of its technologies' maps). */
+  declared: DeclaredByOperator[];
+  /** The maps loaded for the zone's département. */
+  editions: DeclaredEdition[];
 }
 
 export async function zoneEvidence(store: Store, zone: Zone, options: VerdictOptions): Promise<ZoneEvidence> {
@@ -38,7 +45,8 @@ export async function zoneEvidence(store: Store, zone: Zone, options: VerdictOpt
     scope: { kind: 'departements', departements: [zone.departement] },
     filter: DEFAULT_GRID_FILTER,
   });
-  return { zone, refs, cells: judgeCells(grid, DEFAULT_GRID_FILTER, options, zone.cells), outline: cellsOutline(refs) };
+  const [declared, editions] = await Promise.all([declaredInCells(store, refs, DEFAULT_GRID_FILTER), store.declaredEditions([zone.departement])]);
+  return { zone, refs, cells: judgeCells(grid, DEFAULT_GRID_FILTER, options, zone.cells), outline: cellsOutline(refs), declared, editions };
 }
 
 export interface OperatorSummary extends OperatorCellProperties {
@@ -58,7 +66,7 @@ export interface ZoneSummary {
 }
 
 /** Per operator over the whole zone (its cells' readings merged), and totals. */
-export function summarise(evidence: ZoneEvidence, options: VerdictOptions): ZoneSummary {
+export function summarise(evidence: Pick<ZoneEvidence, 'cells'>, options: VerdictOptions): ZoneSummary {
   const perOperator = new Map<Operator, GroupStats>();
   const all = emptyStats();
   const cellsByZone = Object.fromEntries(CELL_ZONES.map((zone) => [zone, 0])) as Record<CellZone, number>;
@@ -123,9 +131,10 @@ export function dossierGeojson(evidence: ZoneEvidence, summary: ZoneSummary, opt
           operators: Object.fromEntries(summary.operators.map(({ operator, label: _, ...stats }) => [operator, stats])),
         },
       },
-      ...evidence.cells.map((cell) => {
+      ...evidence.cells.map((cell, i) => {
         const feature = apiCellFeature(cell, options);
-        return { ...feature, properties: { kind: 'cell', ...feature.properties } };
+        const declared = declaredProperties(evidence.declared[i], feature.properties.operators);
+        return { ...feature, properties: { kind: 'cell', ...feature.properties, ...declared } };
       }),
     ],
   };
@@ -160,6 +169,7 @@ export function dossierJson(evidence: ZoneEvidence, summary: ZoneSummary, option
     firstAt: summary.firstAt,
     lastAt: summary.lastAt,
     residentReports: summary.residentReports,
+    declaredCoverage: zoneContestation(evidence, summary),
     rule: { settings: DEFAULT_GRID_FILTER.settings, minReadings: options.minReadings, minContributors: options.minContributors },
   };
 }
@@ -296,4 +306,19 @@ export function zonesGeojson(zones: readonly Zone[]) {
       properties: { ...zoneProperties(zone), cellIds: zone.cells },
     })),
   };
+}
+
+/** Per operator with a loaded map: its declared coverage over the zone against the measurements, with the edition cited. */
+function zoneContestation(evidence: ZoneEvidence, summary: ZoneSummary) {
+  const editions: Partial<Record<Operator, CitedEdition[]>> = {};
+  for (const edition of evidence.editions) {
+    (editions[edition.operator] ??= []).push({ technology: edition.technology, editionDate: edition.editionDate, source: edition.source });
+  }
+  const measured = Object.fromEntries(summary.operators.map((o) => [o.operator, o.verdict]));
+  return declaredContestation(
+    evidence.declared,
+    evidence.cells.map((cell) => cell.verdict.operators),
+    measured,
+    editions,
+  );
 }
