@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { eventually } from './expect-locator.ts';
-import { deviceReadingIds, openSignedIn, POSITION, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { createUser, deviceReadingIds, launchPhone, openSignedIn, POSITION, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 /**
  * Issue 17: a campaign under Arcep's QoS protocol, surveyed with a fake clock (Playwright's,
@@ -165,5 +165,31 @@ describe('a campaign under Arcep’s QoS protocol', () => {
     const offline = await arrivedReading(server, offlineId!);
     expect(offline).toMatchObject({ protocol: 'qos', dataTest: { offline: true } });
     expect(offline.dataTest?.upload).toBeUndefined();
+  });
+
+  it('a reviewer sets the protocol and the GPS requirement in the campaign form, and the list says them', async () => {
+    const reviewer = await createUser(server, { role: 'reviewer' });
+    const desk = await launchPhone({ desktop: true });
+    try {
+      const office = await openSignedIn(desk.context, `${server.url}/#campagnes`, reviewer);
+      await office.getByRole('link', { name: 'Nouvelle campagne' }).click();
+      await office.getByLabel('Commune (nom ou code INSEE)').fill('Saint-Guilhem');
+      await office.getByRole('listbox', { name: 'Communes proposées' }).getByRole('option', { name: 'Saint-Guilhem-le-Désert (34261)' }).click();
+      // The deployment's default (map check) is ticked until the reviewer chooses.
+      await eventually(() => office.getByRole('radio', { name: 'Vérification de carte' }).isChecked()).toBe(true);
+      await office.getByRole('radio', { name: 'Qualité de service (Arcep)' }).check();
+      await office.getByLabel('Au plus (mètres)').fill('300');
+      await office.getByRole('button', { name: 'Créer la campagne' }).click();
+      await office.getByText('La précision exigée va de 5 à 200 m').waitFor();
+      await office.getByLabel('Au plus (mètres)').fill('30');
+      await office.getByLabel('Au-delà').selectOption('refuse');
+      await shot(office, '8-campaign-form-desktop');
+      await office.getByRole('button', { name: 'Créer la campagne' }).click();
+      await office.getByText('Protocole : Qualité de service (Arcep) · GPS ≤ 30 m, sinon refusé').waitFor();
+      const [created] = await server.store.listCampaigns({ scope: { kind: 'all' } });
+      expect(created).toMatchObject({ protocol: 'qos', maxAccuracyM: 30, accuracyRule: 'refuse' });
+    } finally {
+      await desk.close();
+    }
   });
 });
