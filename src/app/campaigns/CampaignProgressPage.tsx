@@ -164,6 +164,18 @@ function CampaignProgressView({ user, campaign }: { user: User; campaign: Campai
           <a href={hrefTo('releves')}>Relevés</a> pour qu’ils comptent.
         </p>
       )}
+      <h3>Plan d’échantillonnage</h3>
+      <p class="hint">
+        Les mailles de la campagne encore indécises et combien de relevés de plus trancheraient chacune (intervalle de confiance de Wilson) : la carte de l’agent les montre « à mesurer ».
+      </p>
+      <p class="actions">
+        <a class="button-link" href={`/api/v1/campaigns/${encodeURIComponent(campaign.id)}/sampling-plan.csv?format=tableur`} download>
+          Plan d’échantillonnage (CSV)
+        </a>
+        <a class="button-link" href={`/api/v1/exports/arcep-qos.csv?campaign=${encodeURIComponent(campaign.id)}`} download>
+          Relevés au format Arcep (CSV)
+        </a>
+      </p>
       <h3>Carte des mailles</h3>
       {mapFailed ? (
         <p class="error">La carte n’a pas pu se charger. Rouvrez l’application avec du réseau une fois pour l’installer.</p>

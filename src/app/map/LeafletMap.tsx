@@ -11,6 +11,8 @@ import type { CellsToSurvey } from '../../worker/cells-to-survey.ts';
 import type { DeviceMapView } from '../../worker/map-layers.ts';
 import { callWorker } from '../shell/worker-bridge.ts';
 import { useCellsToSurvey } from './use-cells-to-survey.ts';
+import { PLANNED_CELLS_SHOWN, type PlannedCell } from './sampling-plan-cells.ts';
+import { useSamplingPlan } from './use-sampling-plan.ts';
 import { clusterMarker } from './cluster-marker.ts';
 import { FollowMe, type FollowMeState } from './follow-me.ts';
 import { MapFilterChips } from './MapFilterChips.tsx';
@@ -227,6 +229,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
   }, [records, showCells, deviceCells]);
 
   const survey = useCellsToSurvey({ map, worker, campaign, userId, heldVersion });
+  const plan = useSamplingPlan({ map, campaign, userId, heldVersion });
 
   return (
     <div class="map-wrap">
@@ -264,6 +267,7 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
           <span class="swatch cluster-key" /> Cercle chiffré : relevés regroupés, couleur du niveau le plus fréquent (zoomez pour les détailler)
         </li>
         {survey.cells && <SurveyLegendItem cells={survey.cells} />}
+        {plan.cells && <PlanLegendItem cells={plan.cells} cached={plan.cached === true} />}
       </ul>
       {showCells && (
         <ul class="legend" aria-label="Légende de mes mailles">
@@ -275,7 +279,11 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
           ))}
         </ul>
       )}
-      {showCells && <p class="hint">Mes mailles : un verdict demande au moins 3 relevés par opérateur, et les quatre opérateurs mesurés pour une zone blanche ou grise.</p>}
+      {showCells && (
+        <p class="hint">
+          Mes mailles : un verdict demande au moins 3 relevés par opérateur dont la part en bonne couverture est nettement d’un côté de 50 % (4 relevés concordants au moins), et les quatre opérateurs mesurés pour une zone blanche ou grise.
+        </p>
+      )}
       {survey.notice && <p class="hint outline-notice">{survey.notice}</p>}
       {survey.outlineBounds && campaign && (
         <p class="frame-commune">
@@ -316,6 +324,19 @@ function SurveyLegendItem({ cells }: { cells: CellsToSurvey }) {
   return (
     <li>
       <span class="swatch survey-key" /> Mailles encore à parcourir : {cells.remaining.toLocaleString('fr-FR')} sur {cells.total.toLocaleString('fr-FR')}
+    </li>
+  );
+}
+
+/** The sampling plan's cells « à mesurer », numbered from the quickest to decide. */
+function PlanLegendItem({ cells, cached }: { cells: PlannedCell[]; cached: boolean }) {
+  if (cells.length === 0) return <li>À mesurer : aucune maille de la campagne n’attend de relevé pour être tranchée.</li>;
+  const shown = Math.min(cells.length, PLANNED_CELLS_SHOWN);
+  return (
+    <li>
+      <span class="swatch plan-key" /> À mesurer : {plural(cells.length, 'maille')} de la campagne encore indécise{cells.length > 1 ? 's' : ''}, numérotée{cells.length > 1 ? 's' : ''} de la plus rapide à trancher (1) à la plus longue
+      {cells.length > shown && ` ; les ${shown} premières sur la carte`}
+      {cached && ' (plan gardé sur l’appareil, hors ligne)'}
     </li>
   );
 }
