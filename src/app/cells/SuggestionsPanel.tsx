@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Zone } from '../../domain/zone.ts';
+import { rankSuggestions, SUGGESTION_RANKINGS, type SuggestionRanking } from '../../domain/grid/zone-suggestion.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { useAction } from '../shell/use-action.ts';
 import { createZone } from '../zones/zones-api.ts';
@@ -19,7 +20,8 @@ export interface SuggestionsPanelProps {
 export function suggestionSummary(s: Suggestion): string {
   const cells = `${s.cells.length} maille${s.cells.length > 1 ? 's' : ''}`;
   const kinds = s.blanche !== undefined && s.grise !== undefined ? ` (${s.blanche} blanche${s.blanche > 1 ? 's' : ''}, ${s.grise} grise${s.grise > 1 ? 's' : ''})` : '';
-  return `${cells}${kinds} · ${s.readings} relevé${s.readings > 1 ? 's' : ''} · ${s.contributors} contributeur${s.contributors > 1 ? 's' : ''}`;
+  const people = s.people ? ` · ${Math.round(s.people.inhabitants).toLocaleString('fr-FR')} habitant${Math.round(s.people.inhabitants) > 1 ? 's' : ''}` : '';
+  return `${cells}${kinds} · ${s.readings} relevé${s.readings > 1 ? 's' : ''} · ${s.contributors} contributeur${s.contributors > 1 ? 's' : ''}${people}`;
 }
 
 /**
@@ -32,6 +34,8 @@ export function SuggestionsPanel({ suggestions, loading, error, hint, onRefresh,
   const creating = useAction();
   const [rank, setRank] = useState<number>();
   const busy = creating.busy ? rank : undefined;
+  const [ranking, setRanking] = useState<SuggestionRanking>('evidence');
+  const ranked = suggestions && rankSuggestions(suggestions, ranking);
 
   const create = (s: Suggestion, asked: number) =>
     creating.run(async () => {
@@ -53,18 +57,28 @@ export function SuggestionsPanel({ suggestions, loading, error, hint, onRefresh,
           {loading ? 'Recherche…' : 'Actualiser'}
         </button>
       </div>
-      <p class="hint">Mailles blanches ou grises voisines dans la vue, hors zones en cours, les mieux documentées d’abord.</p>
+      <p class="hint">Mailles blanches ou grises voisines dans la vue, hors zones en cours : les mieux documentées d’abord, ou les plus peuplées (carroyage INSEE).</p>
       {hint && (
         <p class="notice" role="status">
           {hint}
         </p>
       )}
+      <div class="field">
+        <label for="suggestions-ranking">Classer</label>
+        <select id="suggestions-ranking" value={ranking} onChange={(event) => setRanking(event.currentTarget.value as SuggestionRanking)}>
+          {(Object.keys(SUGGESTION_RANKINGS) as SuggestionRanking[]).map((key) => (
+            <option key={key} value={key}>
+              {SUGGESTION_RANKINGS[key]}
+            </option>
+          ))}
+        </select>
+      </div>
       <ApiErrorMessage error={error} />
       <ApiErrorMessage error={creating.error} />
       {suggestions && suggestions.length === 0 && <p>Aucune zone blanche ou grise dans la vue.</p>}
-      {suggestions && suggestions.length > 0 && (
+      {ranked && ranked.length > 0 && (
         <ol class="suggestions" aria-label="Zones suggérées">
-          {suggestions.map((s, i) => (
+          {ranked.map((s, i) => (
             <li key={s.id ?? s.cells[0]}>
               <span>{suggestionSummary(s)}</span>
               <div class="actions">

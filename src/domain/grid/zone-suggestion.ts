@@ -99,3 +99,17 @@ function describeZone(members: JudgedCell[]): SuggestedZone {
     outline,
   };
 }
+
+/** How the reviewer ranks suggestions: by evidence (the server's order) or by people affected. */
+export const SUGGESTION_RANKINGS = { evidence: 'Les mieux documentées', people: 'Les plus peuplées' } as const;
+export type SuggestionRanking = keyof typeof SUGGESTION_RANKINGS;
+
+/**
+ * The suggestions in the reviewer's order, a new array: `evidence` keeps the server's (readings,
+ * contributors, size); `people` puts the most inhabitants first (INSEE's grid, population.ts),
+ * those of unknown population last, and keeps the evidence order between equals.
+ */
+export function rankSuggestions<S extends { people: { inhabitants: number } | null }>(suggestions: readonly S[], ranking: SuggestionRanking): S[] {
+  if (ranking === 'evidence') return [...suggestions];
+  return [...suggestions].sort((a, b) => (b.people?.inhabitants ?? -1) - (a.people?.inhabitants ?? -1));
+}
