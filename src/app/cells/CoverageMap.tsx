@@ -5,6 +5,7 @@ import { ApiError, api } from '../shell/api.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
+import { DISCREPANCY_COLOUR } from './labels.ts';
 import { cellIdOf, type CellFeature, type OutlineGeometry } from './api-types.ts';
 import { cellsUrl, coarserResolution, resolutionForZoom, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
 
@@ -34,6 +35,8 @@ export interface CoverageMapProps {
   zoneOutlines: OutlineGeometry[];
   /** When set, the map moves there (then the parent clears it). */
   flyTo: LonLatBounds | undefined;
+  /** The « Écarts avec les cartes des opérateurs » layer: cells whose discrepancy is not empty outlined in violet. */
+  showDiscrepancies?: boolean;
 }
 
 function boundsOf(map: L.Map): LonLatBounds {
@@ -170,7 +173,7 @@ export function CoverageMap(props: CoverageMapProps) {
     const layer = cellsLayer.current;
     if (!layer) return;
     layer.eachLayer((drawn) => (drawn as L.Path).setStyle(cellStyle((drawn as L.Path & { feature: CellFeature }).feature, latest.current)));
-  }, [props.selection, props.activeCell]);
+  }, [props.selection, props.activeCell, props.showDiscrepancies]);
 
   useEffect(() => {
     highlightLayer.current?.clearLayers();
@@ -191,10 +194,18 @@ export function CoverageMap(props: CoverageMapProps) {
   return <div ref={container} class="coverage-map" role="region" aria-label="Carte des mailles" />;
 }
 
-function cellStyle(feature: CellFeature, { selection, activeCell }: Pick<CoverageMapProps, 'selection' | 'activeCell'>): L.PathOptions {
+function cellStyle(
+  feature: CellFeature,
+  { selection, activeCell, showDiscrepancies }: Pick<CoverageMapProps, 'selection' | 'activeCell' | 'showDiscrepancies'>,
+): L.PathOptions {
   const id = cellIdOf(feature);
   const colour = ZONE_COLOURS[feature.properties.zone] ?? ZONE_COLOURS.insufficient;
   if (selection.has(id)) return { color: '#003d7a', weight: 3, fillColor: colour, fillOpacity: 0.8 };
   if (id === activeCell) return { color: '#1b1b1b', weight: 2, fillColor: colour, fillOpacity: 0.6 };
+  if (showDiscrepancies) {
+    // The contested cells stand out; the others fade so that the layer reads at a glance.
+    if (feature.properties.discrepancy.length > 0) return { color: DISCREPANCY_COLOUR, weight: 3, fillColor: colour, fillOpacity: 0.7 };
+    return { color: colour, weight: 0.5, fillColor: colour, fillOpacity: 0.15 };
+  }
   return { color: colour, weight: 0.5, fillColor: colour, fillOpacity: 0.45 };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useReducer, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { SuggestionsAnswerSchema } from '../../domain/api/index.ts';
 import { CELL_ZONES, type CellZone } from '../../domain/grid/cell-verdict.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
@@ -14,6 +14,7 @@ import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { bboxBounds, cellIdOf, type OutlineGeometry } from './api-types.ts';
 import { CellPanel } from './CellPanel.tsx';
+import { DISCREPANCY_COLOUR, DISCREPANCY_LAYER_LABEL } from './labels.ts';
 import { CoverageMap } from './CoverageMap.tsx';
 import { isMonth, suggestionsUrl, ZONE_RESOLUTION_M, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
 import { initialCoverageState, saveCoverageState } from './coverage-state.ts';
@@ -60,6 +61,8 @@ export function CoverageScreen() {
   const zonesInView = useMemo(() => (viewBounds ? zoneOutlines.filter((outline) => crosses(outline, viewBounds)).length : 0), [zoneOutlines, viewBounds]);
 
   const fineGrid = load.resolutionM === ZONE_RESOLUTION_M;
+  const [showDiscrepancies, setShowDiscrepancies] = useState(false);
+  const discrepantCells = useMemo(() => load.cells.filter((cell) => cell.properties.discrepancy.length > 0).length, [load.cells]);
   const byId = useMemo(() => new Map(load.cells.map((cell) => [cellIdOf(cell), cell])), [load.cells]);
 
   const loadSuggestions = () => {
@@ -185,6 +188,20 @@ export function CoverageScreen() {
               ))}
             </div>
           </fieldset>
+          <div class="field discrepancy-layer">
+            <label>
+              <input type="checkbox" checked={showDiscrepancies} onChange={(event) => setShowDiscrepancies(event.currentTarget.checked)} />{' '}
+              {DISCREPANCY_LAYER_LABEL}
+            </label>
+            {showDiscrepancies && load.state === 'loaded' && (
+              <p class="hint" role="status">
+                <span class="legend-swatch" style={{ borderColor: DISCREPANCY_COLOUR }} aria-hidden="true" />{' '}
+                {discrepantCells === 0
+                  ? 'Aucune maille de la vue où la carte d’un opérateur annonce une bonne couverture que les mesures contredisent.'
+                  : `${discrepantCells} maille${discrepantCells > 1 ? 's' : ''} (contour violet) où la carte d’un opérateur annonce une bonne ou très bonne couverture, et ses mesures une couverture limitée ou nulle.`}
+              </p>
+            )}
+          </div>
           <CoverageMap
             filters={filters}
             initialView={initial.view}
@@ -193,6 +210,7 @@ export function CoverageScreen() {
             highlight={highlight}
             flyTo={flyTo}
             zoneOutlines={zoneOutlines}
+            showDiscrepancies={showDiscrepancies}
             onView={onView}
             onCells={(cells) => dispatch({ type: 'cells-loaded', load: cells })}
             onCellClick={(feature) => dispatch({ type: 'cell-clicked', feature })}

@@ -6,6 +6,11 @@ import { LEVEL_LABELS, LEVELS } from '../../domain/level.ts';
  * short text and its name, in one table, in the order of the levels then « insuffisant »; the
  * insufficient badge is the legend's grey and says the legend's « Mesures insuffisantes ».
  */
+/** The reviewers' layer of the cells where an operator's own map contradicts the measurements (properties.discrepancy). */
+export const DISCREPANCY_LAYER_LABEL = 'Écarts avec les cartes des opérateurs';
+/** Its outline on the map: violet, unlike any verdict colour. */
+export const DISCREPANCY_COLOUR = '#6a1b9a';
+
 export const VERDICTS: readonly OperatorVerdict[] = [...LEVELS, 'insufficient'];
 export const VERDICT_LABELS: Record<OperatorVerdict, { short: string; name: string }> = {
   TBC: { short: 'TBC', name: LEVEL_LABELS.TBC },
