@@ -32,14 +32,15 @@ const VIEW = `view=16/${POSITION.latitude}/${POSITION.longitude}`;
 const ERROR_RED = 'rgb(179, 38, 30)';
 
 /**
- * Three readings per operator in each cell, straight into the store as an import would leave
+ * Four readings per operator in each cell, straight into the store as an import would leave
  * them (in a vehicle: the setting the old default hid): only Orange covers, a zone grise.
+ * Four, since three alike are across 50 % at 95 % and decide nothing (interval rule, issue 17).
  */
 async function seedZoneGrise(server: TestServer, cells: CellRef[], setting: Setting = 'vehicle'): Promise<void> {
   const readings: Reading[] = cells.flatMap((cell) => {
     const [lon, lat] = cellCentre(cell);
     return OPERATORS.flatMap((operator) =>
-      [0, 1, 2].map((i) => ({
+      [0, 1, 2, 3].map((i) => ({
         id: crypto.randomUUID(),
         recordedAt: new Date(Date.parse('2026-05-04T08:00:00Z') + i * 60_000).toISOString(),
         lat,
@@ -115,9 +116,9 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     await page.mouse.click(centre.x, centre.y);
     await page.getByRole('heading', { name: `Saint-Guilhem-le-Désert — maille 200 m n° ${ID_A}` }).waitFor();
     const stats = page.getByRole('table', { name: 'Statistiques par opérateur' });
-    await eventually(() => stats.getByRole('row', { name: /Orange/ }).textContent()).toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
-    await eventually(() => stats.getByRole('row', { name: /SFR/ }).textContent()).toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
-    await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(12);
+    await eventually(() => stats.getByRole('row', { name: /Orange/ }).textContent()).toMatch(/^OrangeTBC4 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
+    await eventually(() => stats.getByRole('row', { name: /SFR/ }).textContent()).toMatch(/^SFRCL4 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
+    await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(16);
     expect(await overflowing(page, '.cell-panel')).toEqual([]);
     expect(await overflowing(page, '.coverage-side')).toEqual([]);
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(1366);
@@ -129,7 +130,7 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
 
     // « Créer cette zone », clicked twice at once: one zone; the suggestion goes at once.
     const suggestions = page.getByRole('list', { name: 'Zones suggérées' });
-    await suggestions.getByText('2 mailles (0 blanche, 2 grises) · 24 relevés · 1 contributeur').waitFor();
+    await suggestions.getByText('2 mailles (0 blanche, 2 grises) · 32 relevés · 1 contributeur').waitFor();
     await suggestions.getByRole('button', { name: 'Créer cette zone' }).dblclick();
     await page.getByRole('status').filter({ hasText: 'Zone « Zone suggérée n° 1 (2 mailles) » créée' }).waitFor();
     await page.getByText('Aucune zone blanche ou grise dans la vue.').waitFor();
@@ -188,7 +189,7 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     const reviewer = await createUser(server, { role: 'reviewer' });
     // A dossier's evidence is outdoors (the rule's).
     await seedZoneGrise(server, [CELL_A, CELL_B], 'outdoor');
-    // A zone with a long history and long notes, as after months of instruction: two pages.
+    // A zone with a long history and long notes, as after months of instruction: three pages.
     const at = '2026-05-04T12:00:00.000Z';
     const by = { id: reviewer.id, name: reviewer.name };
     const zone: Omit<Zone, 'history' | 'followUp'> = {
@@ -239,17 +240,21 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
       await writeFile(file, pdf);
       const { stdout: text } = await run('pdftotext', ['-layout', file, '-']);
       const pages = text.split('\f').filter((page) => page.trim().length > 0);
-      expect(pages, 'the long history takes a second page, no more').toHaveLength(2);
-      // Each operator's row in both tables, and the calls' total.
-      for (const row of ['Orange', 'SFR', 'Bouygues', 'Free Mobile']) expect(text.match(new RegExp(row, 'g'))?.length, row).toBe(2);
-      expect(text).toMatch(/Tous\s+24\s+6 \(25 %\)\s+18\s+0/);
-      expect(text).toMatch(/Relevés\s+.*\n\s*2\s+24\s+1/);
+      // Issue 17 added the figures behind each verdict (intervals, tests per protocol): the long
+      // history now ends on a third page, no more.
+      expect(pages, 'the long history takes a third page, no more').toHaveLength(3);
+      // Each operator's row in both tables and its figures with their intervals, and the calls' total.
+      for (const row of ['Orange', 'SFR', 'Bouygues', 'Free Mobile']) expect(text.match(new RegExp(row, 'g'))?.length, row).toBe(3);
+      // Orange's 8 readings at BC or better, with their interval (two columns when printed).
+      expect(text).toContain('100 % [68–100 %] sur 8 relevés');
+      expect(text).toMatch(/Tous\s+32\s+8 \(25 %\)\s+24\s+0/);
+      expect(text).toMatch(/Relevés\s+.*\n\s*2\s+32\s+1/);
       for (const reason of reasons) expect(text.replace(/\s+/g, ' ')).toContain(reason);
       expect(text).toContain('Fin des notes.');
 
       await run('pdftoppm', ['-r', '60', file, join(dir, 'page')]);
       const images = (await readdir(dir)).filter((name) => name.endsWith('.ppm')).sort();
-      expect(images).toHaveLength(2);
+      expect(images).toHaveLength(3);
       const first = parsePpm(await readFile(join(dir, images[0]!)));
       // The legend's zone-grise swatch and the verdict badges (CL, TBC) print in their colours.
       for (const [name, colour] of [['zone grise', [0xf2, 0x99, 0x00]], ['CL', [0x9a, 0x5b, 0x00]], ['TBC', [0x1a, 0x7f, 0x37]]] as const) {
