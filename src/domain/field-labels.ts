@@ -15,6 +15,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   headingDeg: 'cap',
   positionAgeMs: 'âge de la position',
   positionSource: 'origine de la position',
+  positionFixes: 'positions moyennées',
   position: 'position',
   operator: 'opérateur',
   technology: 'réseau affiché',

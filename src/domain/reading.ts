@@ -255,6 +255,8 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         positionAgeMs: v.optional(ranged(0, 86_400_000, 'L’âge de la position')),
         /** 'manual': placed by hand on a map (no GPS fix); absent: the device's own positioning. */
         positionSource: v.optional(v.picklist(READING_POSITION_SOURCES, `Origine de la position inconnue : attendu ${READING_POSITION_SOURCES.join(', ')}`)),
+        /** A static test's position averaged over this many fixes (src/domain/position-average.ts); absent: one fix. */
+        positionFixes: v.optional(v.pipe(ranged(1, 10_000, 'Le nombre de positions moyennées'), v.integer('Le nombre de positions moyennées doit être un entier'))),
         operator: v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`),
         technology: v.picklist(TECHNOLOGIES, `Technologie inconnue : attendu ${TECHNOLOGIES.join(', ')}`),
         signalDbm: v.optional(v.pipe(finite('Le signal doit être un nombre de dBm'), v.integer('Le signal doit être un nombre entier de dBm'))),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM, metresToDegreesLat, metresToDegreesLon } from '../../src/domain/geo.ts';
 import { averagePosition, type PositionFix } from '../../src/domain/position-average.ts';
+import { createReadingSchema, validateReading } from '../../src/domain/reading.ts';
+import { fixedNow, makeReading } from './helpers.ts';
 
 const BASE = { lat: 43.7339, lon: 3.5494 };
 
@@ -34,5 +36,21 @@ describe('the position of a static test, averaged over its fixes', () => {
   it('says nothing when no fix is precise enough', () => {
     expect(averagePosition([at(0, 0, 80), at(3, 0, 120)], 50)).toBeUndefined();
     expect(averagePosition([], 50)).toBeUndefined();
+  });
+});
+
+describe('a reading says how many fixes its position averages', () => {
+  const schema = createReadingSchema({ now: fixedNow });
+  const validate = (positionFixes: unknown) => validateReading({ ...makeReading(), positionFixes }, schema);
+
+  it('keeps the count', () => {
+    const result = validate(7);
+    expect(result.ok && result.reading.positionFixes).toBe(7);
+  });
+
+  it.each([[2.5], [0], ['7']])('refuses %j in French', (count) => {
+    const result = validate(count);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]).toMatchObject({ field: 'positionFixes', message: expect.stringMatching(/^Le nombre de positions moyennées/) });
   });
 });
