@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatCellId } from '../../src/domain/grid/cell-id.ts';
+import { rankSuggestions } from '../../src/domain/grid/zone-suggestion.ts';
 import type { Operator } from '../../src/domain/operators.ts';
 import { importDeclaredCoverage } from '../../src/server/data-import/declared-coverage.ts';
 import { writeGeoPackage, type CoverageShape, type LaeaRect } from './declared-coverage-files.ts';
@@ -26,10 +27,10 @@ async function declare(app: TestApp, operator: Operator | string, technology: st
   await importDeclaredCoverage([file], app.store, new Date('2026-11-02T09:00:00Z'));
 }
 
-/** Cell A, measured: orange and free without coverage, sfr very good; 12 readings each from three agents (a firm verdict). */
+/** Cell A, measured: sfr very good, the others without coverage (a zone grise); 12 readings each from three agents (a firm verdict). */
 async function survey(app: TestApp['app']): Promise<void> {
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
-  for (const [operator, level] of [['orange', 'PC'], ['sfr', 'TBC'], ['free', 'PC']] as const) {
+  for (const [operator, level] of [['orange', 'PC'], ['sfr', 'TBC'], ['bouygues', 'PC'], ['free', 'PC']] as const) {
     for (const agent of agents) {
       const readings = [0.2, 0.4, 0.6, 0.8].map((fx) => levelReading(level, { operator, ...pointIn(CELL_A, fx, 0.5) }));
       expect((await postReadings(app, readings, agent)).json().accepted).toHaveLength(readings.length);
@@ -115,3 +116,21 @@ describe('a zone’s dossier: the operators’ maps against the measurements', (
     ]);
   });
 });
+
+describe('suggestions ranked by discrepancy', () => {
+  it('count each suggestion’s cells in disagreement with an operator’s map, and can put those first', { timeout: 60_000 }, async () => {
+    opened = await openTestApp(tempDir());
+    await survey(opened.app);
+    await declare(opened, '20801', '4G', 'Très bonne couverture');
+    const reviewer = await addUser(opened.app, { role: 'reviewer', departement: '34' });
+    const response = await opened.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: reviewer.headers });
+    expect(response.statusCode).toBe(200);
+    const [suggestion] = response.json().suggestions;
+    expect(suggestion).toMatchObject({ cells: [ID_A], discrepantCells: 1 });
+
+    const plain = { ...suggestion, id: 'sans-écart', discrepantCells: 0 };
+    expect(rankSuggestions([plain, suggestion], 'discrepancy').map((s) => s.id)).toEqual([suggestion.id, 'sans-écart']);
+    expect(rankSuggestions([plain, suggestion], 'evidence').map((s) => s.id)).toEqual(['sans-écart', suggestion.id]);
+  });
+});
+

@@ -92,6 +92,8 @@ export const SuggestionSchema = v.object({
   contributors: v.number(),
   /** People living in its cells; null where no edition of INSEE's grid covers them. */
   people: PeopleSchema,
+  /** Its cells where an operator's own map says TBC or BC and the measurements CL or PC (GET /api/v1/cells' discrepancy). */
+  discrepantCells: v.number(),
   bbox: BboxSchema,
   outline: AreaGeometrySchema,
 });

@@ -101,15 +101,18 @@ function describeZone(members: JudgedCell[]): SuggestedZone {
 }
 
 /** How the reviewer ranks suggestions: by evidence (the server's order) or by people affected. */
-export const SUGGESTION_RANKINGS = { evidence: 'Les mieux documentées', people: 'Les plus peuplées' } as const;
+export const SUGGESTION_RANKINGS = { evidence: 'Les mieux documentées', people: 'Les plus peuplées', discrepancy: 'Les plus en écart avec les cartes des opérateurs' } as const;
 export type SuggestionRanking = keyof typeof SUGGESTION_RANKINGS;
 
 /**
  * The suggestions in the reviewer's order, a new array: `evidence` keeps the server's (readings,
  * contributors, size); `people` puts the most inhabitants first (INSEE's grid, population.ts),
- * those of unknown population last, and keeps the evidence order between equals.
+ * those of unknown population last; `discrepancy` puts first those with the most cells where an
+ * operator's own map contradicts the measurements (declared-level.ts). Both keep the evidence
+ * order between equals.
  */
-export function rankSuggestions<S extends { people: { inhabitants: number } | null }>(suggestions: readonly S[], ranking: SuggestionRanking): S[] {
+export function rankSuggestions<S extends { people: { inhabitants: number } | null; discrepantCells?: number }>(suggestions: readonly S[], ranking: SuggestionRanking): S[] {
   if (ranking === 'evidence') return [...suggestions];
+  if (ranking === 'discrepancy') return [...suggestions].sort((a, b) => (b.discrepantCells ?? 0) - (a.discrepantCells ?? 0));
   return [...suggestions].sort((a, b) => (b.people?.inhabitants ?? -1) - (a.people?.inhabitants ?? -1));
 }

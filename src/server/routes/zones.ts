@@ -4,6 +4,7 @@ import { ZONE_DRAFT_FIELDS, ZONE_PATCH_FIELDS, ZonePatchSchema, type Suggestions
 import { cellCover, type CellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { suggestZones } from '../../domain/grid/zone-suggestion.ts';
+import { discrepantOperators } from '../../domain/grid/declared-level.ts';
 import { applyFollowUpPatch, compareByDeadline, type ZoneFollowUpFields, type ZoneFollowUpPatch } from '../../domain/zone-follow-up.ts';
 import {
   canMoveZone,
@@ -22,6 +23,7 @@ import { gridScope, mayManageZone, zoneDepartement } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
 import { cellsByDepartement } from '../grid/cell-departements.ts';
+import { declaredInCells } from '../grid/declared-coverage.ts';
 import { peopleInCells, peopleInZone, pointsOfInterestInCells } from '../grid/cell-people.ts';
 import { registerRemeasureRoute } from './zone-remeasure.ts';
 import { sumPeople } from '../../domain/population.ts';
@@ -277,10 +279,13 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     const unfiled = judgeInBbox(coverage, view.filter, options, view.bbox).filter((cell) => filed.find(cell.ref) === undefined);
     const people = await peopleInCells(store, unfiled.map((cell) => cell.ref));
     const peopleOf = new Map(unfiled.map((cell, i) => [cell.cell, people[i] ?? null]));
+    const declared = await declaredInCells(store, unfiled.map((cell) => cell.ref), view.filter);
+    const contested = new Set(unfiled.filter((cell, i) => discrepantOperators(declared[i] ?? {}, cell.verdict.operators).length > 0).map((cell) => cell.cell));
     const suggestions = suggestZones(unfiled).map((suggested) => ({
       ...suggested,
       zone: suggested.grise === 0 ? ('zone-blanche' as const) : suggested.blanche === 0 ? ('zone-grise' as const) : ('mixte' as const),
       people: sumPeople(suggested.cells.map((id) => peopleOf.get(id) ?? null)),
+      discrepantCells: suggested.cells.filter((id) => contested.has(id)).length,
     }));
     return { suggestions } satisfies SuggestionsAnswer;
   });
