@@ -35,6 +35,7 @@ describe('the équipe projet’s table', () => {
     const reports = page.getByRole('region', { name: 'Signalements à regarder' });
     await reports.getByText('1 signalement d’habitants hors de toute zone').waitFor();
     await reports.getByRole('link', { name: 'Impossible d’appeler (Free Mobile)' }).waitFor();
+    await reports.getByText('Saint-Guilhem-le-Désert (34261)').waitFor();
     await page.getByRole('region', { name: /^Zones proposées en \d{4}$/ }).getByText('0 zone transmise cette année (aucun quota fixé pour ce déploiement).').waitFor();
 
     expect(await blockingViolations(page)).toEqual([]);

@@ -92,7 +92,7 @@ describe('GET /api/v1/departements/:code/summary', () => {
 
     expect(summary.reports.awaiting).toBe(2);
     expect(summary.reports.latest.map((report: { id: string }) => report.id)).toEqual([reports.newer.id, reports.older.id]);
-    expect(summary.reports.latest[0]).toMatchObject({ operator: 'free', problem: 'no-data', commune: '34261' });
+    expect(summary.reports.latest[0]).toMatchObject({ operator: 'free', problem: 'no-data', commune: '34261', communeName: 'Saint-Guilhem-le-Désert' });
 
     expect(summary.campaigns).toEqual([
       expect.objectContaining({ id: campaignId, name: 'Saint-Guilhem, printemps', stage: 'en-cours', startsOn: '2026-04-01', endsOn: '2026-05-29', readings: 0, cellsMeasured: 0, lastReadingAt: null }),

@@ -128,9 +128,9 @@ function ZonesSection({ summary }: { summary: Summary }) {
               <tr>
                 <th scope="col">Zone</th>
                 <th scope="col">Étape</th>
-                <th scope="col">Mailles</th>
-                <th scope="col">Habitants</th>
-                <th scope="col">Ménages</th>
+                <th scope="col" class="number">Mailles</th>
+                <th scope="col" class="number">Habitants</th>
+                <th scope="col" class="number">Ménages</th>
                 <th scope="col">Écarts avec les cartes des opérateurs</th>
                 <th scope="col">Échéance</th>
               </tr>
@@ -218,7 +218,7 @@ function ReportsSection({ summary }: { summary: Summary }) {
                 {PROBLEM_LABELS[report.problem]} ({OPERATOR_LABELS[report.operator]})
               </a>{' '}
               · reçu le {formatDate(report.receivedAt)}
-              {report.commune && ` · commune ${report.commune}`}
+              {report.commune && ` · ${report.communeName ?? 'commune'} (${report.commune})`}
             </li>
           ))}
         </ul>
@@ -242,8 +242,8 @@ function CampaignsSection({ summary }: { summary: Summary }) {
                 <th scope="col">Commune</th>
                 <th scope="col">Période</th>
                 <th scope="col">État</th>
-                <th scope="col">Relevés</th>
-                <th scope="col">Mailles mesurées</th>
+                <th scope="col" class="number">Relevés</th>
+                <th scope="col" class="number">Mailles mesurées</th>
                 <th scope="col">Dernier relevé</th>
               </tr>
             </thead>

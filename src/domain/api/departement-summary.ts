@@ -44,7 +44,9 @@ export const SummaryReportSchema = v.object({
   receivedAt: v.string(),
   operator: v.picklist(OPERATORS),
   problem: v.picklist(PROBLEMS),
+  /** INSEE code, and its name when the server knows it. */
   commune: v.nullable(v.string()),
+  communeName: v.nullable(v.string()),
   lat: v.number(),
   lon: v.number(),
 });

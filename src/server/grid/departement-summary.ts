@@ -147,7 +147,16 @@ export async function departementSummary(store: Store, communes: Communes, input
       latest: awaiting
         .slice(-LATEST_REPORTS)
         .reverse()
-        .map(({ report, receivedAt, commune }) => ({ id: report.id, receivedAt, operator: report.operator, problem: report.problem, commune, lat: report.lat, lon: report.lon })),
+        .map(({ report, receivedAt, commune }) => ({
+          id: report.id,
+          receivedAt,
+          operator: report.operator,
+          problem: report.problem,
+          commune,
+          communeName: commune === null ? null : (communes.get(commune)?.name ?? null),
+          lat: report.lat,
+          lon: report.lon,
+        })),
     },
     campaigns: campaignLines,
   };
@@ -183,7 +192,7 @@ export function departementSummaryCsv(summary: DepartementSummaryAnswer, dialect
   const { year, proposed, allowed } = summary.quota;
   rows.push(['Quota', String(year), `Zones proposées en ${year}`, null, null, null, null, null, allowed === null ? `${proposed} (aucun quota fixé)` : `${proposed} sur ${allowed}`]);
   for (const report of summary.reports.latest) {
-    rows.push(['Signalement', report.id, `${PROBLEM_LABELS[report.problem]} (${OPERATOR_LABELS[report.operator]})`, 'À regarder', null, null, null, null, `reçu le ${report.receivedAt} ; commune ${report.commune ?? 'inconnue'}`]);
+    rows.push(['Signalement', report.id, `${PROBLEM_LABELS[report.problem]} (${OPERATOR_LABELS[report.operator]})`, 'À regarder', null, null, null, null, `reçu le ${report.receivedAt} ; commune ${report.commune === null ? 'inconnue' : `${report.communeName ?? ''} (${report.commune})`.trim()}`]);
   }
   for (const campaign of summary.campaigns) {
     rows.push([
