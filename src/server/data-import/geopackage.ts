@@ -84,7 +84,13 @@ function readLayer(db: Database.Database, file: string, table: string): GeoPacka
     .get(column.srs_id);
   if (!crs) throw new Error(`${file} : le système de coordonnées ${column.srs_id} de la table ${table} est absent de gpkg_spatial_ref_sys`);
   const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-  const rows = db.prepare(`SELECT * FROM ${quoted(table)}`).all() as Record<string, unknown>[];
+  let rows: Record<string, unknown>[];
+  try {
+    // The name comes from the file: quoted as an identifier, on a read-only connection.
+    rows = db.prepare(`SELECT * FROM ${quoted(table)}`).all() as Record<string, unknown>[];
+  } catch (error) {
+    throw new Error(`${file} : la table « ${table} » listée dans gpkg_contents est illisible (${(error as Error).message})`);
+  }
   const features = rows.map((row, index) => {
     const { [column.column_name]: blob, ...properties } = row;
     if (!(blob instanceof Uint8Array)) {
