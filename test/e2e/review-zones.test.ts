@@ -20,10 +20,13 @@ const OPERATORS = ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile'];
 /** Close enough for the 200 m grid, centred on the phone's position. */
 const VIEW = `view=16/${POSITION.latitude}/${POSITION.longitude}`;
 
-/** Three readings per operator where the phone stands: only Orange covers it (zone grise). */
+/**
+ * Four readings per operator where the phone stands: only Orange covers it (zone grise). Four,
+ * since three alike are across 50 % at 95 % and decide nothing (interval rule, issue 17).
+ */
 async function surveyZoneGrise(page: Page): Promise<void> {
   for (const operator of OPERATORS) {
-    for (let i = 0; i < 3; i++) await recordReading(page, { operator, bars: operator === 'Orange' ? '4' : '1' });
+    for (let i = 0; i < 4; i++) await recordReading(page, { operator, bars: operator === 'Orange' ? '4' : '1' });
   }
 }
 
@@ -50,12 +53,12 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     const reviewer = await createUser(server, { role: 'reviewer' });
     const colleague = await createUser(server, { role: 'reviewer', email: 'collegue@couverture.test', name: 'Claude Collègue' });
 
-    // The agent surveys online: 12 readings reach the server, which keeps its grid up to date.
+    // The agent surveys online: 16 readings reach the server, which keeps its grid up to date.
     const agentPhone = await launch();
     const field = await openSignedIn(agentPhone.context, server.url, agent);
     await surveyZoneGrise(field);
     await syncBar(field).getByText('Aucun relevé en attente').waitFor();
-    expect(await server.storedReadings()).toHaveLength(12);
+    expect(await server.storedReadings()).toHaveLength(16);
     await closePhone(agentPhone);
 
     // The reviewer, at a desk, opens « Couverture » on the phone's valley.
@@ -72,9 +75,13 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     await page.mouse.click(centre.x, centre.y);
     await page.getByRole('heading', { name: `Saint-Guilhem-le-Désert — maille 200 m n° ${CELL}` }).waitFor();
     const stats = page.getByRole('table', { name: 'Statistiques par opérateur' });
-    await eventually(() => stats.getByRole('row', { name: /Orange/ }).textContent()).toMatch(/^OrangeTBC3 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
-    await eventually(() => stats.getByRole('row', { name: /SFR/ }).textContent()).toMatch(/^SFRCL3 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
-    await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(12);
+    await eventually(() => stats.getByRole('row', { name: /Orange/ }).textContent()).toMatch(/^OrangeTBC4 \(1\)100 \/ 0 \/ 0 \/ 0 %/);
+    await eventually(() => stats.getByRole('row', { name: /SFR/ }).textContent()).toMatch(/^SFRCL4 \(1\)0 \/ 0 \/ 100 \/ 0 %/);
+    // The share each verdict rests on, with its 95 % interval (issue 17).
+    const figures = page.getByRole('definition').filter({ hasText: 'relevés en BC ou mieux' });
+    await figures.getByText('relevés en BC ou mieux : 100 % [51–100 %] sur 4 relevés — au-dessus du seuil : couvre').waitFor();
+    await figures.getByText('relevés en BC ou mieux : 0 % [0–49 %] sur 4 relevés — au-dessous du seuil : ne couvre pas').first().waitFor();
+    await expect.poll(() => page.getByRole('list', { name: 'Relevés de la maille' }).getByRole('listitem').count()).toBe(16);
 
     // Selecting: a click toggles the cell in and out; a shift-drag rectangle adds it.
     await page.getByText('La sélectionne', { exact: true }).click();
@@ -149,8 +156,8 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     const csv = await downloaded(page, zone.getByRole('link', { name: 'Relevés (CSV)' }));
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toMatch(/^id,recorded_at,lat,lon/);
-    expect(lines).toHaveLength(13);
-    expect(lines.filter((line) => line.includes(',orange,'))).toHaveLength(3);
+    expect(lines).toHaveLength(17);
+    expect(lines.filter((line) => line.includes(',orange,'))).toHaveLength(4);
     expect(csv.text).not.toContain(agent.email);
 
     const zonesCsv = await downloaded(page, page.getByRole('link', { name: 'Liste des zones (CSV)' }));
@@ -166,7 +173,7 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     await expect(page.evaluate(() => location.hash)).resolves.toMatch(/^#zones\/[^/]+\/dossier$/);
     await eventually(() => sheet.getByRole('table', { name: 'Par opérateur' }).getByRole('row', { name: /Orange/ }).textContent()).toContain('TBC');
     await sheet.getByText('Contributeurs distincts').waitFor();
-    await eventually(() => sheet.locator('.dossier-facts').textContent()).toMatch(/Relevés12Contributeurs distincts1/);
+    await eventually(() => sheet.locator('.dossier-facts').textContent()).toMatch(/Relevés16Contributeurs distincts1/);
     await sheet.getByRole('table', { name: 'Essais d’appel' }).waitFor();
     await sheet.locator('.dossier-map path.leaflet-interactive, .dossier-map path').first().waitFor();
     await page.evaluate(() => {
@@ -204,11 +211,12 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     // Still on after a reload without network, and it follows new readings.
     await page.reload();
     await page.getByRole('link', { name: 'Relevé', exact: true }).waitFor();
-    // Four more SFR readings at 4 bars: SFR's median becomes TBC, two operators cover the cell.
+    // Four more SFR readings at 4 bars: SFR is half CL, half TBC, across 50 % whatever the
+    // count: the cell is undecided again (the interval rule), no longer a zone grise.
     for (let i = 0; i < 4; i++) await recordReading(page, { operator: 'SFR', bars: '4' });
     await page.getByRole('link', { name: 'Carte' }).click();
     await eventually(() => page.getByLabel(/Mes mailles/).isChecked()).toBe(true);
-    await legend.getByText('Couverte (deux opérateurs ou plus) : 1 maille').waitFor();
+    await legend.getByText('Mesures insuffisantes : 1 maille').waitFor();
     await legend.getByText('Zone grise (un seul opérateur) : 0 maille').waitFor();
     await page.getByText('Hors ligne : seuls les relevés de cet appareil sont affichés.').waitFor();
   });
