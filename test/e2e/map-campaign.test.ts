@@ -206,6 +206,10 @@ describe('the map around the agent: the campaign’s commune, the cells still to
         return map && { zoom: map.zoom, centred: metresBetween(map.centre, HERE) < 15, outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
       }, { message: 'the agent’s cell unshaded, the other still shaded', timeout: 15_000 })
       .toEqual({ zoom: 16, centred: true, outlineDrawn: true, shadedHere: false, shadedThere: true });
+    // The sampling plan (issue 17): the agent's cell is measured but undecided, « à mesurer » n° 1,
+    // with what each operator still needs (Orange: 1 of 4 alike so far; the others: 4).
+    await legend(page).getByText(/À mesurer : 1 maille de la campagne encore indécise/).waitFor();
+    await page.getByTitle('À mesurer n° 1 — Orange : 3 relevés, SFR : 4 relevés, Bouygues Telecom : 4 relevés, Free Mobile : 4 relevés').waitFor();
 
     // In the valley: no network at all, the page reloaded from the installed app.
     await phone.context.setOffline(true);
@@ -220,6 +224,9 @@ describe('the map around the agent: the campaign’s commune, the cells still to
         return map && { outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
       }, { message: 'the outline and the shading from the device’s copies', timeout: 15_000 })
       .toEqual({ outlineDrawn: true, shadedHere: false, shadedThere: true });
+    // The plan as the device kept it.
+    await legend(page).getByText(/À mesurer : 1 maille .*\(plan gardé sur l’appareil, hors ligne\)/).waitFor();
+    await page.getByTitle(/^À mesurer n° 1 — Orange : 3 relevés/).waitFor();
     await eventually(() => page.locator('.outline-notice').count()).toBe(0);
   });
 
