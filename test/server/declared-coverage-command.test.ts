@@ -39,7 +39,7 @@ describe('npm run data -- import declared-coverage', () => {
     const first = await data([july, '--technology', '4G'], env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Couverture déclarée Orange 4G, édition du 2026-07-01 (orange-4g-juillet.gpkg) : 1 polygones sur Hérault (34).');
+    expect(first.stdout).toContain('Couverture déclarée Orange 4G, édition du 2026-07-01 (orange-4g-juillet.gpkg) : 1 polygone sur Hérault (34).');
     expect(first.stdout).toMatch(/Mailles de 200 m : très bonne couverture 0, bonne couverture 100, couverture limitée 0, pas de couverture \d+\./);
     expect(first.stdout).toContain('Première édition chargée');
 

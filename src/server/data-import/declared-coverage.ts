@@ -36,7 +36,7 @@ export const declaredCoverageImporter: DataImporter = {
     const counts = (Object.entries(edition.cells) as [DeclaredLevel, number][]).map(([level, n]) => `${DECLARED_LEVEL_LABELS[level]} ${n}`).join(', ');
     return [
       `Couverture déclarée ${OPERATOR_LABELS[edition.operator]} ${edition.technology}, édition du ${edition.editionDate} (${edition.source}) : ` +
-        `${edition.polygons} polygones sur ${name} (${edition.departement}).`,
+        `${edition.polygons} polygone${edition.polygons > 1 ? 's' : ''} sur ${name} (${edition.departement}).`,
       `Mailles de 200 m : ${counts}.`,
       replaced
         ? `Remplace l’édition du ${replaced.editionDate} (${replaced.source}, chargée le ${replaced.importedAt.slice(0, 10)}).`
