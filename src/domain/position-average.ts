@@ -13,8 +13,9 @@ export interface AveragedPosition extends LatLon {
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  // The middle value, or the two middle ones of an even count.
+  const middle = sorted.slice((sorted.length - 1) >> 1, (sorted.length >> 1) + 1);
+  return middle.reduce((sum, value) => sum + value, 0) / middle.length;
 };
 
 /**
@@ -33,10 +34,9 @@ export function averagePosition(fixes: readonly PositionFix[], maxAccuracyM: num
   const precise = fixes.filter((fix) => fix.accuracyM > 0 && fix.accuracyM <= maxAccuracyM);
   if (precise.length === 0) return undefined;
   const centre = { lat: median(precise.map((fix) => fix.lat)), lon: median(precise.map((fix) => fix.lon)) };
-  const distances = precise.map((fix) => distanceM(centre, fix));
   const bestAccuracyM = Math.min(...precise.map((fix) => fix.accuracyM));
-  const limitM = Math.max(2 * median(distances), bestAccuracyM);
-  const kept = precise.filter((_, index) => distances[index] <= limitM);
+  const limitM = Math.max(2 * median(precise.map((fix) => distanceM(centre, fix))), bestAccuracyM);
+  const kept = precise.filter((fix) => distanceM(centre, fix) <= limitM);
   let weights = 0;
   let lat = 0;
   let lon = 0;
