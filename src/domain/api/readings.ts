@@ -5,6 +5,13 @@ import { SETTINGS, VOICE_RESULTS } from '../reading.ts';
 import { TECHNOLOGIES } from '../signal.ts';
 import { featureCollectionSchema, featureSchema, PointGeometrySchema, UploadAnswerSchema } from './common.ts';
 
+/**
+ * Each item of POST /api/v1/readings, judged alone (a bad one is rejected, the others kept): the
+ * reading's own schema, kept in src/domain/reading.ts because the phone validates it too. The
+ * server builds it with its clock (`createReadingSchema({ now })`).
+ */
+export { ReadingSchema as ReadingUploadItemSchema } from '../reading.ts';
+
 /** POST /api/v1/readings: the body (each reading is checked alone, by reading.ts's schema). */
 export const READINGS_BODY_SHAPE = '{"readings": [ … ]} avec 1 à 500 relevés';
 export const MAX_READINGS_PER_REQUEST = 500;

@@ -3,6 +3,12 @@ import { OPERATORS } from '../operators.ts';
 import { PROBLEMS, REPORT_SETTINGS } from '../report.ts';
 import { featureCollectionSchema, featureSchema, PointGeometrySchema, UploadAnswerSchema } from './common.ts';
 
+/**
+ * Each item of POST /api/v1/reports, judged alone: the report's own schema, kept in
+ * src/domain/report.ts because the residents' page validates it too.
+ */
+export { ReportSchema as ReportUploadItemSchema } from '../report.ts';
+
 /** POST /api/v1/reports: the same answer as readings' (whether a report was new is never said). */
 export const ReportUploadAnswerSchema = UploadAnswerSchema;
 
