@@ -14,7 +14,7 @@ import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { bboxBounds, cellIdOf, type OutlineGeometry } from './api-types.ts';
 import { CellPanel } from './CellPanel.tsx';
-import { DISCREPANCY_COLOUR, DISCREPANCY_LAYER_LABEL } from './labels.ts';
+import { DISCREPANCY_LAYER_LABEL } from './labels.ts';
 import { CoverageMap } from './CoverageMap.tsx';
 import { isMonth, suggestionsUrl, ZONE_RESOLUTION_M, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
 import { initialCoverageState, saveCoverageState } from './coverage-state.ts';
@@ -195,7 +195,6 @@ export function CoverageScreen() {
             </label>
             {showDiscrepancies && load.state === 'loaded' && (
               <p class="hint" role="status">
-                <span class="legend-swatch" style={{ borderColor: DISCREPANCY_COLOUR }} aria-hidden="true" />{' '}
                 {discrepantCells === 0
                   ? 'Aucune maille de la vue où la carte d’un opérateur annonce une bonne couverture que les mesures contredisent.'
                   : `${discrepantCells} maille${discrepantCells > 1 ? 's' : ''} (contour violet) où la carte d’un opérateur annonce une bonne ou très bonne couverture, et ses mesures une couverture limitée ou nulle.`}
