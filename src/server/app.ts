@@ -171,8 +171,8 @@ export function buildApp({
     registerDepartementSummaryRoutes(root, { store, communes, grid, now, zoneQuotaPerYear });
     registerExportRoutes(root, { store });
     registerOpenDataRoutes(root, { store, grid, security, now });
-    registerCampaignPlanRoutes(root, { store, communes, grid });
     registerCampaignRoutes(root, { store, communes, accounts, now, defaultProtocol: field.protocol });
+    registerCampaignPlanRoutes(root, { store, communes, grid });
     frontendFallback = registerFrontend(root, staticDir, { serveSourceMaps });
   };
   app.register(fastifyPlugin(routes, { name: 'couverture-routes' }));

@@ -89,7 +89,7 @@ beforeAll(async () => {
     }),
     makeReading({ lat: 43.735, lon: 3.551 }),
   ];
-  [ids.qos, ids.mapCheck, ids.offline, ids.outside] = readings.map((reading) => reading.id);
+  [ids.qos, ids.mapCheck, ids.offline, ids.outside] = readings.map((reading) => reading.id) as [string, string, string, string];
   expect((await postReadings(server.app, readings, agent)).json().accepted).toHaveLength(4);
 });
 

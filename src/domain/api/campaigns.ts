@@ -3,8 +3,8 @@ import { ACCURACY_RULES, CampaignDraftSchema, CampaignPatchSchema, type Campaign
 import { OPERATORS } from '../operators.ts';
 import { PROTOCOLS } from '../protocol.ts';
 import { TECHNOLOGIES } from '../signal.ts';
-import { everyKeySchema } from './common.ts';
 import { ProportionSchema } from './cells.ts';
+import { everyKeySchema } from './common.ts';
 
 /** POST /api/v1/campaigns and PATCH /api/v1/campaigns/:id (campaign.ts holds their checks). */
 export { CampaignDraftSchema, CampaignPatchSchema };
