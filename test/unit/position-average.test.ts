@@ -30,7 +30,7 @@ describe('the position of a static test, averaged over its fixes', () => {
     const target = at(expected.north, expected.east, 0);
     expect(distanceM(average, target)).toBeLessThan(0.05);
     expect(average.accuracyM).toBeCloseTo(expected.accuracyM, 1);
-    expect(average.kept).toBe(expected.kept);
+    expect(average.fixes).toBe(expected.kept);
   });
 
   it('says nothing when no fix is precise enough', () => {
