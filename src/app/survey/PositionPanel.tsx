@@ -1,9 +1,10 @@
 import { ACCURACY_LABELS, gradeAccuracy } from './accuracy.ts';
-import type { GeolocationState } from './use-geolocation.ts';
+import type { Fix, GeolocationState } from './use-geolocation.ts';
 
 const coordinate = (value: number) => value.toFixed(5);
 
-export function PositionPanel({ state }: { state: GeolocationState }) {
+/** `average`: the static tests' averaged position (static-position.ts), which the reading will take. */
+export function PositionPanel({ state, average }: { state: GeolocationState; average?: Fix | undefined }) {
   if (state.status === 'ok') {
     const { fix } = state;
     const grade = gradeAccuracy(fix.accuracyM);
@@ -16,6 +17,11 @@ export function PositionPanel({ state }: { state: GeolocationState }) {
           {coordinate(fix.lat)}, {coordinate(fix.lon)}
           {fix.altitudeM !== undefined && <> · alt. {Math.round(fix.altitudeM)} m</>}
         </p>
+        {average?.fixes && (
+          <p class="position-average">
+            Position moyenne de {average.fixes} points (±&nbsp;{Math.round(average.accuracyM)}&nbsp;m)
+          </p>
+        )}
       </div>
     );
   }

@@ -22,6 +22,7 @@ import { PositionPanel } from './PositionPanel.tsx';
 import { ReadingFields } from './ReadingFields.tsx';
 import { nextOperator, spotAfterSave, stillAtSpot, type SameSpot } from './same-spot.ts';
 import { choicesForNextReading, loadChoices, saveChoices, type SurveyChoices } from './survey-choices.ts';
+import { staticFix, useFixHistory } from './static-position.ts';
 import { useGeolocation, type Fix } from './use-geolocation.ts';
 import { useTitle } from '../shell/use-title.ts';
 
@@ -57,8 +58,10 @@ export function SurveyScreen() {
   const operators = campaign?.operators ?? OPERATORS;
   // The phone's position wins over a point placed by hand as soon as there is one.
   const liveFix = geolocation.status === 'ok' ? geolocation.fix : manualFix;
-  // Recording the same spot for another operator keeps the spot's fix, not the live one.
-  const fix = spot?.following ? spot.fix : liveFix;
+  const fixHistory = useFixHistory(geolocation.status === 'ok' ? geolocation.fix : undefined);
+  // After static tests, their fixes averaged; recording the same spot for another operator keeps the spot's fix.
+  const averaged = spot?.following ? undefined : staticFix(fixHistory, choices, rules.maxAccuracyM);
+  const fix = spot?.following ? spot.fix : (averaged ?? liveFix);
 
   const keep = (next: SurveyChoices) => {
     setChoices(next);
@@ -159,7 +162,7 @@ export function SurveyScreen() {
     <section class="screen" aria-labelledby="survey-title">
       <h2 id="survey-title">Nouveau relevé</h2>
       {campaignLoaded && <CampaignBanner campaign={campaign} rules={rules} />}
-      <PositionPanel state={geolocation} />
+      <PositionPanel state={geolocation} average={averaged} />
       {geolocation.status !== 'ok' && <ManualPosition geolocation={geolocation} fix={manualFix} onFix={setManualFix} />}
       {spot?.following && (
         <div class="same-spot following" role="region" aria-label="Même endroit">

@@ -53,6 +53,7 @@ export function buildReading(id: string, choices: SurveyChoices, fix: Fix, now: 
     headingDeg: fix.headingDeg,
     positionAgeMs: Math.max(0, now.getTime() - fix.takenAt),
     positionSource: fix.manual ? 'manual' : undefined,
+    positionFixes: fix.fixes,
     source: 'agent',
     connection: connectionSnapshot(),
     ...signalFields(choices),

@@ -11,6 +11,8 @@ export interface Fix {
   takenAt: number;
   /** Placed by hand on a map, the phone having no position (the reading says positionSource: 'manual'). */
   manual?: true;
+  /** The average of this many fixes of a static test (static-position.ts; the reading's positionFixes). */
+  fixes?: number;
 }
 
 export type GeolocationState =
