@@ -260,3 +260,29 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
     counts.map((row) => [[TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.departement], row.count]),
   );
 }
+
+/**
+ * Empties the grid and fills it again from every stored reading and visible report, page by
+ * page (a migration's step, inside its transaction): as sqlite/sqlite-grid.ts's backfill, for
+ * a change to what the grid's stats hold.
+ */
+export async function refillGrid(client: Queryable): Promise<void> {
+  await client.query('DELETE FROM grid_groups; DELETE FROM grid_totals; DELETE FROM grid_reports; DELETE FROM grid_report_totals;');
+  const writer = gridBatch();
+  for (let after = 0; ; ) {
+    const { rows } = await client.query<{ seq: string; body: string; account_id: string | null; departement: string | null }>(
+      'SELECT seq, body, account_id, departement FROM readings WHERE seq > $1 ORDER BY seq LIMIT 5000',
+      [after],
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const reading = JSON.parse(row.body) as Reading;
+      writer.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));
+    }
+    await writer.flush(client);
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+  const { rows: reports } = await client.query<{ body: string; departement: string | null }>('SELECT body, departement FROM reports WHERE NOT hidden');
+  for (const row of reports) writer.addReport(JSON.parse(row.body) as Report, row.departement, 1);
+  await writer.flush(client);
+}

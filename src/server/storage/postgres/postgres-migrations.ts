@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { inTransaction } from './postgres-db.ts';
+import { inTransaction, type Queryable } from './postgres-db.ts';
+import { refillGrid } from './postgres-grid.ts';
 
 /**
  * The PostgreSQL schema, in versions applied in order; table `schema_migrations` records
@@ -339,7 +340,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX declared_cells_by_edition ON declared_cells (departement, operator, technology);
   `,
+  // 10. Conforming tests in the grid (issue 17's `tests` in the stats): rows aggregated before
+  //     they were counted have none, so an upgraded database under-reported its tests. No
+  //     schema change: this migration's step refills the whole grid from the stored readings.
+  `SELECT 1`,
 ];
+
+/**
+ * Work a migration needs beyond SQL, run right after it in the same transaction (index as in
+ * POSTGRES_MIGRATIONS). Append only, like POSTGRES_MIGRATIONS.
+ */
+const POSTGRES_MIGRATION_STEPS: Partial<Record<number, (client: Queryable) => Promise<void>>> = {
+  9: refillGrid,
+};
 
 /** The schema version this code reads and writes. */
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
@@ -371,6 +384,7 @@ export async function migratePostgres(pool: pg.Pool, upTo = POSTGRES_SCHEMA_VERS
     const applied: number[] = [];
     for (let next = current; next < upTo; next += 1) {
       await client.query(POSTGRES_MIGRATIONS[next]!);
+      await POSTGRES_MIGRATION_STEPS[next]?.(client);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [next + 1]);
       applied.push(next + 1);
     }

@@ -389,6 +389,10 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX declared_cells_by_edition ON declared_cells (departement, operator, technology);
   `,
+  // 15. Conforming tests in the grid (issue 17's `tests` in the stats): rows aggregated before
+  //     they were counted have none, so an upgraded file under-reported its tests. No schema
+  //     change: this migration's step refills the whole grid from the stored readings.
+  '',
 ];
 
 /**
@@ -398,6 +402,7 @@ export const MIGRATIONS: readonly string[] = [
 const MIGRATION_STEPS: Partial<Record<number, (db: Database.Database) => void>> = {
   // Migration 3's grid filling (never deployed) moved to migration 4, once every grid table exists.
   3: (db) => createSqliteGrid(db).backfill(),
+  14: (db) => createSqliteGrid(db).backfill(),
 };
 
 /** The schema version this code reads and writes. */

@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { openStore } from '../../src/server/storage/open-store.ts';
+import { POSTGRES_SCHEMA_VERSION } from '../../src/server/storage/postgres/postgres-migrations.ts';
+import { SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
+import { newTestLocation, withClient } from '../support/test-store.ts';
+import { makeReading, useTempDir } from './fixtures.ts';
+import { EVERY_MONTH, storedGrid } from './grid-helpers.ts';
+
+/**
+ * A deployment upgraded from before the grid counted conforming tests (`tests` in its stats):
+ * the migration after declared coverage refills the grid from the stored readings, so that
+ * its call tests are counted, on either store.
+ */
+
+const tempDir = useTempDir();
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const STARTED = '2026-05-02T10:00:00.000+02:00';
+
+it('counts the conforming call test of a reading aggregated before tests were counted', async () => {
+  const { location, drop } = await newTestLocation(tempDir());
+  cleanups.push(drop);
+  const reading = makeReading({ voice: 'ok', callTest: { startedAt: STARTED, durationS: 61 } });
+
+  // The database as the previous version left it: the reading stored, its grid rows without `tests`.
+  const before = await openStore(location);
+  await before.ingest([reading]);
+  await before.close();
+  if (location.kind === 'sqlite') {
+    const db = new Database(location.file);
+    for (const table of ['grid_groups', 'grid_totals']) db.exec(`UPDATE ${table} SET stats = json_remove(stats, '$.tests')`);
+    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.close();
+  } else {
+    await withClient(location.url, async (client) => {
+      for (const table of ['grid_groups', 'grid_totals']) await client.query(`UPDATE ${table} SET stats = stats - 'tests'`);
+      await client.query('DELETE FROM schema_migrations WHERE version = $1', [POSTGRES_SCHEMA_VERSION]);
+    });
+  }
+  const store = await openStore(location);
+  cleanups.push(() => store.close());
+  const callTally = { success: 1, partial: 0, failure: 0 };
+  for (const months of [EVERY_MONTH, undefined]) {
+    for (const resolutionM of [200, 1000] as const) {
+      const groups = (await storedGrid(store, resolutionM, undefined, months)).groups;
+      expect(groups).toHaveLength(1);
+      expect(groups[0]!.stats.tests?.['map-check']?.call).toEqual(callTally);
+    }
+  }
+});
