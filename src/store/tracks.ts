@@ -4,6 +4,7 @@ import { addPoint, nextPointDue, type SkipReason } from '../domain/track.ts';
 import { withDb, type OutboxRecord, type TrackRecord } from './db.ts';
 
 export type { TrackRecord } from './db.ts';
+export { activeTrack } from './active-track.ts';
 
 export interface NewTrack {
   id: string;
@@ -44,12 +45,6 @@ export function startTrack({ id, recordedBy, campaignId, communeInsee, settings,
     await tx.done;
     return track;
   });
-}
-
-/** The track this account has running on this device, if any (another account's is not its to continue). */
-export async function activeTrack(recordedBy: string | undefined): Promise<TrackRecord | undefined> {
-  const running = await withDb((db) => db.getAllFromIndex('tracks', 'byState', 'active'));
-  return running.find((track) => track.recordedBy === recordedBy);
 }
 
 export function getTrack(id: string): Promise<TrackRecord | undefined> {

@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { Protocol } from '../../domain/protocol.ts';
+import { lazyScreen } from '../shell/lazy-screen.tsx';
 import { CallTest } from './CallTest.tsx';
-import { DataTests } from './DataTests.tsx';
 import { rememberNumber, rememberedNumber } from './guided-test.ts';
 import { SmsTest } from './SmsTest.tsx';
 import type { SurveyChoices } from './survey-choices.ts';
 import { TestNumber } from './TestNumber.tsx';
+
+// QoS campaigns only: the data tests' code stays out of the survey's first load (precached all the same).
+const DataTests = lazyScreen(() => import('./DataTests.tsx').then((m) => m.DataTests), 'Les tests de données');
 
 interface Props {
   /** The current campaign's test number, if it sets one. */

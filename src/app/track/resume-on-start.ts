@@ -1,4 +1,4 @@
-import { activeTrack } from '../../store/tracks.ts';
+import { activeTrack } from '../../store/active-track.ts';
 
 /**
  * After a reload, a running « Parcours » carries on whichever screen opens first: the
