@@ -13,7 +13,10 @@ export { ReportSchema as ReportUploadItemSchema } from '../report.ts';
 export const ReportUploadAnswerSchema = UploadAnswerSchema;
 
 /** PATCH /api/v1/reports/:id: hide (with a reason) or show again. */
-export const ReportModerationSchema = v.object({ hidden: v.boolean(), reason: v.optional(v.string()) });
+export const ReportModerationSchema = v.object({
+  hidden: v.boolean('« hidden » doit valoir true ou false'),
+  reason: v.optional(v.string('« reason » doit être un texte')),
+});
 
 const PLACEMENTS = ['outline', 'centre', 'departement'] as const;
 

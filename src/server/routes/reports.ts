@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { FullReportFeature, PublicReportFeature, RejectedItem, ReportsAnswer, UploadAnswer } from '../../domain/api/index.ts';
+import {
+  type FullReportFeature,
+  FullReportFeatureSchema,
+  type PublicReportFeature,
+  type RejectedItem,
+  ReportModerationSchema,
+  ReportsAnswerSchema,
+  ReportUploadAnswerSchema,
+} from '../../domain/api/index.ts';
 import { PUBLIC_PRECISION_M, createReportSchema, validateReport, type Report } from '../../domain/report.ts';
 import { publicCell, publicHour, publicHourBounds, publicSearchBox } from '../../domain/report-public.ts';
 import type { Bbox } from '../../domain/geojson.ts';
@@ -11,9 +19,10 @@ import type { Communes } from '../communes/communes.ts';
 import type { SecuritySettings } from '../config.ts';
 import { routeRateLimit } from '../security.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
+import { answer } from './answer.ts';
 import type { ReportPage, StoredReport } from '../storage/report-store.ts';
 import type { Store } from '../storage/store.ts';
-import { objectBody } from './request-body.ts';
+import { firstIssueMessage, parseBody } from './request-body.ts';
 import { cursorRefused, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export const MAX_REPORTS_PER_REQUEST = 50;
@@ -71,7 +80,7 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
       // Whether a report was stored, collapsed into a repeat or already there (a retry) is not
       // said: the answer would tell a prober where a report lies (issue 14). Every valid
       // report is the server's now; `duplicates` stays, always empty, for clients that read it.
-      return { accepted: valid.map((r) => r.id), duplicates: [], rejected } satisfies UploadAnswer;
+      return answer(ReportUploadAnswerSchema, { accepted: valid.map((r) => r.id), duplicates: [], rejected });
     },
   );
 
@@ -108,20 +117,19 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
       throw cursorRefused(error, cursor);
     }
 
-    const features = page.reports.map((stored) => featureOf(stored)!);
-    const collection: ReportsAnswer = {
+    // Every report of the page was kept by `inBox`, so each has a feature.
+    const features = page.reports.map(featureOf).filter((feature) => feature !== undefined);
+    const collection = answer(ReportsAnswerSchema, {
       type: 'FeatureCollection',
       features,
       ...(page.nextCursor && { nextCursor: page.nextCursor }),
-    };
+    });
     return reply.type('application/geo+json').send(collection);
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/reports/:id', async (request) => {
     const user = requirePrincipal(request).user;
-    const { hidden, reason } = objectBody(request.body, 'Envoyez {"hidden": true, "reason": "…"}');
-    if (typeof hidden !== 'boolean') throw badRequest('« hidden » doit valoir true ou false');
-    if (reason !== undefined && typeof reason !== 'string') throw badRequest('« reason » doit être un texte');
+    const { hidden, reason } = parseBody(request.body, ReportModerationSchema, { notObject: 'Envoyez {"hidden": true, "reason": "…"}', message: firstIssueMessage });
     const why = reason?.trim() ?? '';
     if (hidden && why === '') throw badRequest('Dites pourquoi vous masquez ce signalement (« reason »)');
     if (why.length > MAX_REASON_LENGTH) throw badRequest(`La raison dépasse ${MAX_REASON_LENGTH} caractères`);
@@ -131,7 +139,9 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
     if (!mayModerateReport(user, stored)) throw new HttpError(403, 'Ce signalement est hors de votre département');
     await store.setReportHidden(request.params.id, hidden, hidden ? why : null);
     await accounts.audit(actorOf(user), hidden ? 'report.hide' : 'report.show', 'report', request.params.id, { reason: why || null });
-    return fullFeature((await store.reportById(request.params.id))!);
+    const moderated = await store.reportById(request.params.id);
+    if (!moderated) throw new HttpError(404, 'Aucun signalement ne porte cet identifiant');
+    return answer(FullReportFeatureSchema, fullFeature(moderated));
   });
 }
 
