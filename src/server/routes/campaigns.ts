@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import type { CampaignAgentsAnswer, CampaignsAnswer } from '../../domain/api/index.ts';
+import { CampaignAgentsAnswerSchema, CampaignAnswerSchema, CampaignProgressAnswerSchema, CampaignsAnswerSchema } from '../../domain/api/index.ts';
 import type { CommuneRef } from '../../domain/account.ts';
 import {
   CampaignDraftSchema,
@@ -24,6 +24,7 @@ import type { User } from '../storage/account-store.ts';
 import type { CampaignChanges } from '../storage/campaign-store.ts';
 import type { Store } from '../storage/store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
+import { answer } from './answer.ts';
 import { departementQuery, singleValued } from './query.ts';
 import { issuesMessage, objectBody, parseBody } from './request-body.ts';
 
@@ -121,7 +122,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     const known = new Map<string, CampaignAgent | null>();
     const campaigns: CampaignView[] = [];
     for (const campaign of list) campaigns.push(await view(campaign, known));
-    return { campaigns } satisfies CampaignsAnswer;
+    return answer(CampaignsAnswerSchema, { campaigns });
   });
 
   app.post('/api/v1/campaigns', async (request, reply) => {
@@ -167,10 +168,12 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
       accuracyRule: campaign.accuracyRule,
       agentIds,
     });
-    return reply.code(201).send(await view(campaign));
+    return reply.code(201).send(answer(CampaignAnswerSchema, await view(campaign)));
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request) => view(await campaignFor(request.params.id, requirePrincipal(request).user)));
+  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request) =>
+    answer(CampaignAnswerSchema, await view(await campaignFor(request.params.id, requirePrincipal(request).user))),
+  );
 
   app.patch<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request) => {
     const user = requirePrincipal(request).user;
@@ -195,7 +198,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
     if (!updated) throw new HttpError(404, CAMPAIGN_MESSAGES.notFound);
     const { updatedAt: _, ...shown } = changes;
     await accounts.audit(actorOf(user), 'campaign.update', 'campaign', campaign.id, shown);
-    return view(updated);
+    return answer(CampaignAnswerSchema, await view(updated));
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/campaigns/:id', async (request, reply) => {
@@ -211,7 +214,7 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
 
   app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id/progress', async (request) => {
     const campaign = await campaignFor(request.params.id, requirePrincipal(request).user);
-    return campaignProgress(campaign.id, await store.campaignTally(campaign.id));
+    return answer(CampaignProgressAnswerSchema, campaignProgress(campaign.id, await store.campaignTally(campaign.id)));
   });
 
   app.get('/api/v1/campaign-agents', async (request) => {
@@ -225,6 +228,6 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
       .filter((account) => account.role === 'agent' && !account.disabled && account.communes.includes(commune.code))
       .map(({ id, name, email }) => ({ id, name, email }))
       .sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.email.localeCompare(b.email));
-    return { agents } satisfies CampaignAgentsAnswer;
+    return answer(CampaignAgentsAnswerSchema, { agents });
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { readingFeature, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
-import type { ReadingUploadAnswer, ReadingWarning, RejectedItem } from '../../domain/api/index.ts';
+import { ReadingsAnswerSchema, ReadingUploadAnswerSchema, type ReadingWarning, type RejectedItem } from '../../domain/api/index.ts';
 import { MAX_READINGS_PER_REQUEST } from '../../domain/api/readings.ts';
 import { createReadingSchema, validateReading, type Reading } from '../../domain/reading.ts';
 import { requirePrincipal } from '../access/enforce.ts';
@@ -24,6 +24,7 @@ import {
 import { CAMPAIGN_LINK_DROPPED, campaignLinks } from '../campaigns/reading-links.ts';
 import type { CampaignStore } from '../storage/campaign-store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
+import { answer } from './answer.ts';
 import { cursorRefused, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export { MAX_READINGS_PER_REQUEST };
@@ -87,17 +88,20 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
         : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
     // A resend stored under the other campaign choice (the sender's view of the campaign
     // changed in between) is that reading again: a duplicate, not a conflict. Writes nothing.
-    const retried = links.flatMap((link, i) => (stored.outcomes[i] === 'conflict' && link.otherChoice ? [i] : []));
+    const retried = valid.flatMap(({ reading, place }, i) => {
+      const link = links[i];
+      return stored.outcomes[i] === 'conflict' && link?.otherChoice ? [{ i, id: reading.id, place, link, otherChoice: link.otherChoice }] : [];
+    });
     if (retried.length > 0) {
       const again = await store.ingest(
-        retried.map((i) => links[i]!.otherChoice!),
-        retried.map((i) => valid[i]!.place),
+        retried.map(({ otherChoice }) => otherChoice),
+        retried.map(({ place }) => place),
       );
-      retried.forEach((i, k) => {
+      retried.forEach(({ i, id, link, otherChoice }, k) => {
         if (again.outcomes[k] !== 'duplicate') return;
         stored.outcomes[i] = 'duplicate';
-        stored.duplicates.push(valid[i]!.reading.id);
-        links[i] = { reading: links[i]!.otherChoice!, dropped: !links[i]!.dropped };
+        stored.duplicates.push(id);
+        links[i] = { reading: otherChoice, dropped: !link.dropped };
       });
     }
     stored.outcomes.forEach((outcome, i) => {
@@ -109,10 +113,9 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
 
     const outsideCommunes = valid.filter(({ place }, i) => place.outsideCommunes && stored.outcomes[i] === 'accepted').map(({ reading }) => reading.id);
     const warnings: ReadingWarning[] = valid.flatMap(({ index, reading }, i) =>
-      links[i]!.dropped && stored.outcomes[i] !== 'conflict' ? [{ id: reading.id, index, field: 'campaignId' as const, message: CAMPAIGN_LINK_DROPPED }] : [],
+      links[i]?.dropped && stored.outcomes[i] !== 'conflict' ? [{ id: reading.id, index, field: 'campaignId' as const, message: CAMPAIGN_LINK_DROPPED }] : [],
     );
-    const response: ReadingUploadAnswer = { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings };
-    return response;
+    return answer(ReadingUploadAnswerSchema, { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings });
   });
 
   app.get('/api/v1/readings', async (request, reply) => {
@@ -145,7 +148,7 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
       const next = new URLSearchParams({ ...params, cursor: page.nextCursor });
       reply.header('link', `</api/v1/readings?${next}>; rel="next"`);
     }
-    return reply.type('application/geo+json').send(collection);
+    return reply.type('application/geo+json').send(answer(ReadingsAnswerSchema, collection));
   });
 }
 

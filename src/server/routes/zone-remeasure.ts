@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { CampaignAnswerSchema, type RemeasureAnswer } from '../../domain/api/index.ts';
+import { CampaignAnswerSchema, ErrorAnswerSchema, RemeasureAnswerSchema } from '../../domain/api/index.ts';
 import { MAX_CAMPAIGN_NAME_LENGTH } from '../../domain/campaign.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
 import { parseCellId } from '../../domain/grid/cell-id.ts';
@@ -11,6 +11,7 @@ import type { Communes } from '../communes/communes.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
 import type { Store } from '../storage/store.ts';
 import { storedFollowUp } from '../storage/zone-store.ts';
+import { answer } from './answer.ts';
 import { objectBody } from './request-body.ts';
 import { zoneAnswer, zoneInScope } from './zones.ts';
 
@@ -75,8 +76,8 @@ export function registerRemeasureRoute(app: FastifyInstance, { store, communes }
       },
     });
     if (made.statusCode !== 201) {
-      const refused = made.json() as { error?: string };
-      throw new HttpError(made.statusCode, refused.error ?? 'La campagne n’a pas pu être créée.');
+      const refused = v.safeParse(ErrorAnswerSchema, made.json());
+      throw new HttpError(made.statusCode, refused.success ? refused.output.error : 'La campagne n’a pas pu être créée.');
     }
     const campaign = v.parse(CampaignAnswerSchema, made.json());
     const updated = await store.updateZone(zone.id, {
@@ -84,6 +85,6 @@ export function registerRemeasureRoute(app: FastifyInstance, { store, communes }
       updatedAt: campaign.createdAt,
     });
     if (!updated) throw new HttpError(404, 'Aucune zone ne porte cet identifiant');
-    return reply.code(201).send({ zone: await zoneAnswer(store, updated), campaign } satisfies RemeasureAnswer);
+    return reply.code(201).send(answer(RemeasureAnswerSchema, { zone: await zoneAnswer(store, updated), campaign }));
   });
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ZONE_DRAFT_FIELDS, ZONE_PATCH_FIELDS, ZonePatchSchema, type SuggestionsAnswer, type ZoneAnswer, type ZonesAnswer } from '../../domain/api/index.ts';
+import {
+  SuggestionsAnswerSchema,
+  ZONE_DRAFT_FIELDS,
+  ZONE_PATCH_FIELDS,
+  type ZoneAnswer,
+  ZoneAnswerSchema,
+  ZonePatchSchema,
+  ZonesAnswerSchema,
+} from '../../domain/api/index.ts';
 import { cellCover, type CellCover } from '../../domain/grid/cell-cover.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { suggestZones } from '../../domain/grid/zone-suggestion.ts';
@@ -33,6 +41,7 @@ import type { GridScope } from '../storage/grid-store.ts';
 import type { Store } from '../storage/store.ts';
 import { storedFollowUp, ZoneOverlapError, type NewZone, type ZoneChanges, type ZoneOverlap } from '../storage/zone-store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
+import { answer } from './answer.ts';
 import { tooManyCells } from './cells.ts';
 import { GRID_PARAMS, parseGridView } from './grid-params.ts';
 import { departementQuery, singleValued } from './query.ts';
@@ -205,9 +214,10 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
   const by = (user: User) => ({ id: user.id, name: user.name });
 
   const zoneFor = (id: string, user: User) => zoneInScope(store, id, user);
-  const answer = async (zone: Zone | undefined) => {
+  /** The zone as the API returns it; HttpError 404 when it is gone. */
+  const found = async (zone: Zone | undefined) => {
     if (!zone) throw new HttpError(404, ZONE_NOT_FOUND);
-    return zoneAnswer(store, zone);
+    return answer(ZoneAnswerSchema, await zoneAnswer(store, zone));
   };
 
   app.get('/api/v1/zones', async (request) => {
@@ -222,7 +232,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     // Array.sort is stable: equal zones keep their order, oldest first.
     if (sort === 'deadline') zones.sort(compareByDeadline(today()));
     if (sort === 'people') zones.sort((a, b) => (b.people?.inhabitants ?? -1) - (a.people?.inhabitants ?? -1));
-    return { zones } satisfies ZonesAnswer;
+    return answer(ZonesAnswerSchema, { zones });
   });
 
   app.post('/api/v1/zones', async (request, reply) => {
@@ -257,14 +267,13 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       cells: zone.cells.length,
       need: zone.need,
     });
-    const created: ZoneAnswer = await answer(await store.zoneById(zone.id));
-    return reply.code(201).send(created);
+    return reply.code(201).send(await found(await store.zoneById(zone.id)));
   });
 
   app.get('/api/v1/zones/suggestions', async (request) => {
     const view = parseGridView(singleValued(request.query, GRID_PARAMS));
     const range = cellRange(view.bbox, view.resolutionM);
-    if (!range) return { suggestions: [] };
+    if (!range) return answer(SuggestionsAnswerSchema, { suggestions: [] });
     if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
     const scope = gridScope(requirePrincipal(request).user, (code) => communes.get(code)?.departement);
     const coverage = await loadGrid(store, {
@@ -287,10 +296,10 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       people: sumPeople(suggested.cells.map((id) => peopleOf.get(id) ?? null)),
       discrepantCells: suggested.cells.filter((id) => contested.has(id)).length,
     }));
-    return { suggestions } satisfies SuggestionsAnswer;
+    return answer(SuggestionsAnswerSchema, { suggestions });
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => answer(await zoneFor(request.params.id, requirePrincipal(request).user)));
+  app.get<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => found(await zoneFor(request.params.id, requirePrincipal(request).user)));
 
   app.patch<{ Params: { id: string } }>('/api/v1/zones/:id', async (request) => {
     const user = requirePrincipal(request).user;
@@ -316,7 +325,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       ...shown,
       ...(cells && { cells: cells.length, communes: touched }),
     });
-    return answer(updated);
+    return found(updated);
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/zones/:id/status', async (request) => {
@@ -343,7 +352,7 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
       reason: move.reason,
       ...(move.followUp && { followUp: move.followUp }),
     });
-    return answer(await store.zoneById(zone.id));
+    return found(await store.zoneById(zone.id));
   });
 
   registerRemeasureRoute(app, { store, communes, now });
