@@ -11,8 +11,11 @@ import { CampaignAnswerSchema } from './campaigns.ts';
 import { OperatorCellStatsSchema } from './cells.ts';
 import { AreaGeometrySchema, BboxSchema, everyKeySchema } from './common.ts';
 
-/** POST /api/v1/zones: the draft (zone.ts); PATCH /api/v1/zones/:id: any of its fields. */
-export { ZoneDraftSchema, ZoneMoveSchema };
+/**
+ * POST /api/v1/zones: the draft (zone.ts); PATCH /api/v1/zones/:id: any of its fields;
+ * POST /api/v1/zones/:id/status: the move; `followUp` in either: the follow-up's patch (zone-follow-up.ts).
+ */
+export { ZoneDraftSchema, ZoneFollowUpPatchSchema, ZoneMoveSchema };
 export const ZonePatchSchema = v.object({ ...v.partial(ZoneDraftSchema).entries, followUp: v.optional(ZoneFollowUpPatchSchema) });
 /** The fields a draft may carry; any other is refused by name. */
 export const ZONE_DRAFT_FIELDS = Object.keys(ZoneDraftSchema.entries) as (keyof typeof ZoneDraftSchema.entries)[];
