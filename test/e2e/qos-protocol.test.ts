@@ -122,7 +122,7 @@ describe('a campaign under Arcep’s QoS protocol', () => {
     const data = page.getByRole('region', { name: 'Tests de données' });
     await data.getByText('environ 13 Mo de forfait par essai').waitFor();
     await data.getByRole('button', { name: 'Lancer les tests de données' }).click();
-    await data.getByText(/Tests de données : envoi intact en [\d,]+ s — réussi · ↓ [\d ,]+ Mbit\/s \(.+\) · page complète en [\d,]+ s — réussi/).waitFor({ timeout: 60_000 });
+    await data.getByText(/Tests de données : envoi intact en [\d,]+ s — réussi · ↓ [\d\s,]+ Mbit\/s \(.+\) · page complète en [\d,]+ s — réussi/).waitFor({ timeout: 60_000 });
     await shot(page, '5-data-tests');
 
     // The campaign's GPS requirement: 12 m is refused, a 6 m fix is saved.
