@@ -3,7 +3,10 @@ import type { ZoneAnswer } from '../../domain/api/index.ts';
 import { OPERATOR_LABELS, OPERATORS, type Operator } from '../../domain/operators.ts';
 import { peopleStatement } from '../../domain/population.ts';
 import { deadlineText, frenchDay, isOverdue, type ZoneFollowUpPatch } from '../../domain/zone-follow-up.ts';
-import { ApiError } from '../shell/api.ts';
+import { isOneOf } from '../../domain/one-of.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
+import { FormActions } from '../shell/FormActions.tsx';
+import { useAction } from '../shell/use-action.ts';
 import { formatRoute } from '../shell/routes.ts';
 import { editFollowUp, remeasureZone } from './follow-up-api.ts';
 
@@ -79,6 +82,11 @@ export function ZoneFollowUpPanel({ zone, onChange }: { zone: ZoneAnswer; onChan
   );
 }
 
+/** The select's value as a leader: an operator, or '' for « Pas encore désigné ». */
+function leaderChoice(value: string): Operator | '' {
+  return isOneOf(OPERATORS, value) ? value : '';
+}
+
 function FollowUpForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(zone: ZoneAnswer): void; onCancel(): void }) {
   const { followUp } = zone;
   const [arreteDate, setArreteDate] = useState(followUp.arreteDate ?? '');
@@ -86,8 +94,7 @@ function FollowUpForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(z
   const [leaderOperator, setLeaderOperator] = useState<Operator | ''>(followUp.leaderOperator ?? '');
   const [servicedPlot, setServicedPlot] = useState(followUp.servicedPlot);
   const [inServiceDate, setInServiceDate] = useState(followUp.inServiceDate ?? '');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const saving = useAction();
   const id = (field: string) => `zone-${zone.id}-${field}`;
 
   const save = async () => {
@@ -98,15 +105,7 @@ function FollowUpForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(z
       servicedPlot,
       inServiceDate: inServiceDate || null,
     };
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSaved(await editFollowUp(zone.id, patch));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    await saving.run(async () => onSaved(await editFollowUp(zone.id, patch)));
   };
 
   return (
@@ -128,7 +127,7 @@ function FollowUpForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(z
       </div>
       <div class="field">
         <label for={id('leader')}>Opérateur leader</label>
-        <select id={id('leader')} value={leaderOperator} onChange={(event) => setLeaderOperator(event.currentTarget.value as Operator | '')}>
+        <select id={id('leader')} value={leaderOperator} onChange={(event) => setLeaderOperator(leaderChoice(event.currentTarget.value))}>
           <option value="">Pas encore désigné</option>
           {OPERATORS.map((operator) => (
             <option key={operator} value={operator}>
@@ -145,19 +144,8 @@ function FollowUpForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(z
         <label for={id('in-service')}>Date de mise en service du site</label>
         <input id={id('in-service')} type="date" value={inServiceDate} onInput={(event) => setInServiceDate(event.currentTarget.value)} />
       </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Enregistrer le suivi
-        </button>
-        <button type="button" onClick={onCancel}>
-          Annuler
-        </button>
-      </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormActions submitLabel="Enregistrer le suivi" busy={saving.busy} onCancel={onCancel} />
+      <ApiErrorMessage error={saving.error} />
     </form>
   );
 }
@@ -171,20 +159,11 @@ function RemeasureForm({ zone, onDone, onCancel }: { zone: ZoneAnswer; onDone(zo
     end.setDate(end.getDate() + 30);
     return end.toLocaleDateString('sv-SE');
   });
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const creating = useAction();
   const id = (field: string) => `zone-${zone.id}-remeasure-${field}`;
 
   const create = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      onDone((await remeasureZone(zone.id, { startsOn, endsOn })).zone);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    await creating.run(async () => onDone((await remeasureZone(zone.id, { startsOn, endsOn })).zone));
   };
 
   return (
@@ -205,19 +184,8 @@ function RemeasureForm({ zone, onDone, onCancel }: { zone: ZoneAnswer; onDone(zo
         <label for={id('end')}>Fin</label>
         <input id={id('end')} type="date" value={endsOn} onInput={(event) => setEndsOn(event.currentTarget.value)} />
       </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Créer la campagne
-        </button>
-        <button type="button" onClick={onCancel}>
-          Annuler
-        </button>
-      </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormActions submitLabel="Créer la campagne" busy={creating.busy} onCancel={onCancel} />
+      <ApiErrorMessage error={creating.error} />
     </form>
   );
 }
