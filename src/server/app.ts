@@ -15,6 +15,7 @@ import type { CommuneOutlines } from './communes/outlines.ts';
 import type { TileSource, TileSourcesConfig } from '../domain/tile-source.ts';
 import { DEFAULT_GRID, DEFAULT_SECURITY, type GridSettings, type SecuritySettings } from './config.ts';
 import { registerFrontend, type FrontendFallback } from './frontend.ts';
+import { registerAnswerCompression } from './answer-compression.ts';
 import { BODY_LIMIT_BYTES, badRequest, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerCampaignRoutes } from './routes/campaigns.ts';
@@ -129,10 +130,12 @@ export function buildApp({
   app.setErrorHandler(sendError);
 
   // An API answer describes the server at one instant: no browser cache or service worker may
-  // replay it (the phone's "am I online?" check depends on reaching the server).
+  // replay it (the phone's "am I online?" check depends on reaching the server). A route with
+  // an ETag says instead that the browser must revalidate (GET /api/v1/cells).
   app.addHook('onSend', async (request, reply) => {
-    if (isApiUrl(request.url)) reply.header('cache-control', 'no-store');
+    if (isApiUrl(request.url) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
+  registerAnswerCompression(app);
 
   app.addHook('onRequest', strictTransportSecurityOverHttps);
 

@@ -13,6 +13,7 @@ import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
 import { badRequest } from '../http-errors.ts';
+import { sendRevalidated } from '../http-validators.ts';
 import { cursorRefused, parseLimit, singleValued } from './query.ts';
 
 export interface CellRoutesOptions {
@@ -70,7 +71,7 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       const declaredNow = declaredProperties(declared[i], feature.properties.operators);
       return { ...feature, properties: { ...feature.properties, commune: communeAtCentre(judged.ref), inhabitants, households, ...declaredNow } };
     });
-    return reply.type('application/geo+json').send({ type: 'FeatureCollection', features });
+    return sendRevalidated(request, reply, 'application/geo+json', JSON.stringify({ type: 'FeatureCollection', features }));
   });
 
   app.get<{ Params: { cellId: string } }>('/api/v1/cells/:cellId/readings', async (request, reply) => {
