@@ -7,6 +7,7 @@ import { OPERATOR_LABELS } from '../../domain/operators.ts';
 import { TECHNOLOGIES, TECHNOLOGY_LABELS, type Technology } from '../../domain/signal.ts';
 import { formatTime } from '../format.ts';
 import { ApiError } from '../shell/api.ts';
+import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { useStore } from '../shell/tiny-store.ts';
 import { outboxState } from '../sync/outbox-state.ts';
 import { canManageCampaign } from './campaign-access.ts';
@@ -33,11 +34,7 @@ export function CampaignProgressPage({ user, id }: { user: User; id: string }) {
       </p>
       <h2 id="campaign-progress-title">{campaign ? campaign.name : 'Avancement de la campagne'}</h2>
       {!campaign && !error && <p>Chargement…</p>}
-      {!campaign && error && (
-        <p class="error" role="alert">
-          {missing ? 'Cette campagne n’existe pas ou ne vous est pas ouverte.' : error}
-        </p>
-      )}
+      {!campaign && error && <ApiErrorMessage error={missing ? 'Cette campagne n’existe pas ou ne vous est pas ouverte.' : error} />}
       {campaign && <CampaignProgressView user={user} campaign={campaign} />}
     </section>
   );
