@@ -27,15 +27,23 @@ export function shapeOf(geometry: OutlineGeometry): Shape {
   const polygons = geometry.type === 'Polygon' ? [readPolygon(geometry.coordinates)] : listOf(geometry.coordinates, 'MultiPolygon').map(readPolygon);
   if (polygons.length === 0) throw new Error('MultiPolygon sans polygone');
   const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [outer] of polygons) {
-    for (let i = 0; i < outer!.length; i += 2) {
-      bbox[0] = Math.min(bbox[0], outer![i]!);
-      bbox[1] = Math.min(bbox[1], outer![i + 1]!);
-      bbox[2] = Math.max(bbox[2], outer![i]!);
-      bbox[3] = Math.max(bbox[3], outer![i + 1]!);
+  // readPolygon never answers a polygon without its outer ring.
+  for (const [outer = EMPTY_RING] of polygons) {
+    for (let i = 0; i < outer.length; i += 2) {
+      bbox[0] = Math.min(bbox[0], vertex(outer, i));
+      bbox[1] = Math.min(bbox[1], vertex(outer, i + 1));
+      bbox[2] = Math.max(bbox[2], vertex(outer, i));
+      bbox[3] = Math.max(bbox[3], vertex(outer, i + 1));
     }
   }
   return { polygons, bbox };
+}
+
+const EMPTY_RING: Ring = new Float64Array(0);
+
+/** The ring's `index`th number; its callers stay within the ring, so NaN is never read. */
+function vertex(ring: Ring, index: number): number {
+  return ring[index] ?? Number.NaN;
 }
 
 function listOf(value: unknown, what: string): unknown[] {
@@ -73,10 +81,10 @@ export function ringContains(ring: Ring, lon: number, lat: number): boolean {
   let inside = false;
   const n = ring.length / 2;
   for (let i = 0, j = n - 1; i < n; j = i, i += 1) {
-    const xi = ring[i * 2]!;
-    const yi = ring[i * 2 + 1]!;
-    const xj = ring[j * 2]!;
-    const yj = ring[j * 2 + 1]!;
+    const xi = vertex(ring, i * 2);
+    const yi = vertex(ring, i * 2 + 1);
+    const xj = vertex(ring, j * 2);
+    const yj = vertex(ring, j * 2 + 1);
     if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -84,8 +92,12 @@ export function ringContains(ring: Ring, lon: number, lat: number): boolean {
 
 /** Inside the outer ring and in none of its holes. */
 export function polygonContains(polygon: Polygon, lon: number, lat: number): boolean {
-  if (!ringContains(polygon[0]!, lon, lat)) return false;
-  for (let h = 1; h < polygon.length; h += 1) if (ringContains(polygon[h]!, lon, lat)) return false;
+  const outer = polygon[0];
+  if (outer === undefined || !ringContains(outer, lon, lat)) return false;
+  for (let h = 1; h < polygon.length; h += 1) {
+    const hole = polygon[h];
+    if (hole !== undefined && ringContains(hole, lon, lat)) return false;
+  }
   return true;
 }
 
