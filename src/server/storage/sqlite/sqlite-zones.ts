@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type Zone, type ZoneHistoryEntry, type ZoneStatus } from '../../../domain/zone.ts';
+import { OPEN_ZONE_STATUSES, type ZoneHistoryEntry, type ZoneStatus } from '../../../domain/zone.ts';
 import { columnChanges, toHistoryEntry, toZone, ZONE_COLUMNS, type HistoryRow } from '../rows.ts';
 import { baseCellCorners, findZoneOverlap, storedFollowUp, ZoneOverlapError, type NewZone, type ZoneChanges, type ZoneStore } from '../zone-store.ts';
 import { zoneRow, type SqliteZoneRow } from './sqlite-rows.ts';
