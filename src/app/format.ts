@@ -1,3 +1,5 @@
+import { dayParts } from '../domain/calendar-day.ts';
+
 const sameDay = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
 const otherDay = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
@@ -46,6 +48,6 @@ export function formatIsoDayRange(firstDay: string, lastDay: string): string {
 }
 
 function localMidnight(day: string): Date {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const [year, month, date] = dayParts(day);
   return new Date(year, month - 1, date);
 }

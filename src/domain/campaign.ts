@@ -4,6 +4,7 @@ import { OPERATORS, type Operator } from './operators.ts';
 import { PROTOCOLS, PROTOCOL_LABELS, type Protocol } from './protocol.ts';
 import { INSEE_CODE_PATTERN } from './reading.ts';
 import type { Technology } from './signal.ts';
+import { dayParts } from './calendar-day.ts';
 
 /**
  * A survey campaign: one commune surveyed over a period, for some operators, by the agents
@@ -141,7 +142,7 @@ export function isCalendarDay(day: string): boolean {
 
 /** The last day a campaign may start on: today plus {@link MAX_YEARS_AHEAD} years (28 February for a 29). */
 export function lastStartDay(today: string): string {
-  const [year, month, date] = today.split('-').map(Number) as [number, number, number];
+  const [year, month, date] = dayParts(today);
   const last = new Date(Date.UTC(year + MAX_YEARS_AHEAD, month - 1, 1));
   const daysInMonth = new Date(Date.UTC(year + MAX_YEARS_AHEAD, month, 0)).getUTCDate();
   last.setUTCDate(Math.min(date, daysInMonth));

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { isCalendarDay } from './campaign.ts';
 import { OPERATORS, type Operator } from './operators.ts';
 import { withoutNul } from './plain-text.ts';
+import { dayParts } from './calendar-day.ts';
 
 /**
  * Life after the arrêté (New Deal Mobile, targeted coverage): once a zone is listed in a
@@ -82,7 +83,7 @@ export function applyFollowUpPatch(fields: ZoneFollowUpFields, patch: ZoneFollow
 
 /** `day` plus whole months, the day clamped to the month's end (31 August + 6 months = 28 or 29 February). */
 export function addMonths(day: string, months: number): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const [year, month, date] = dayParts(day);
   const total = year * 12 + (month - 1) + months;
   const [targetYear, targetMonth] = [Math.floor(total / 12), total % 12];
   const daysInMonth = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate();
@@ -104,8 +105,8 @@ export function withDeadline(fields: ZoneFollowUpFields): ZoneFollowUp {
  * arrêté, 0 in its last month, negative once overdue (−1 the day after the deadline).
  */
 export function monthsLeft(deadline: string, today: string): number {
-  const [dy, dm, dd] = deadline.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const [dy, dm, dd] = dayParts(deadline);
+  const [ty, tm, td] = dayParts(today);
   if (today > deadline) {
     const elapsed = (ty - dy) * 12 + (tm - dm) - (td < dd ? 1 : 0);
     return -Math.max(elapsed, 1);
@@ -130,7 +131,7 @@ export function isOverdue(followUp: ZoneFollowUp, today: string): boolean {
 
 /** 2026-03-05 → « 5 mars 2026 ». */
 export function frenchDay(day: string): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const [year, month, date] = dayParts(day);
   return new Date(Date.UTC(year, month - 1, date)).toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
