@@ -40,7 +40,7 @@ export function readCommuneFile(text: string, communes: Communes): CommuneFile {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new Error(`JSON illisible (${(error as Error).message}) : ${EXPECTED}`);
+      throw new Error(`JSON illisible (${messageOf(error)}) : ${EXPECTED}`);
     }
     entries = jsonEntries(json);
   } else {
@@ -70,10 +70,11 @@ export function readCommuneFile(text: string, communes: Communes): CommuneFile {
     const name = typeof entry.name === 'string' && entry.name.trim() !== '' ? entry.name.trim() : current.name;
     shapes.push({ kind: entryKind, code: entry.code, commune: current.code, name, departement: current.departement, geometry: JSON.stringify(geometry) });
   });
-  if (shapes.length === 0) {
+  // `kind` is set once an entry is read, and there is at least one.
+  if (shapes.length === 0 || kind === undefined) {
     throw new Error(`aucun code de commune connu de la liste des communes (COG) : ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? '…' : ''}`);
   }
-  return { kind: kind!, shapes, departements: [...new Set(shapes.map((s) => s.departement))].sort(), unknown };
+  return { kind, shapes, departements: [...new Set(shapes.map((s) => s.departement))].sort(), unknown };
 }
 
 function jsonEntries(json: unknown): Entry[] {
@@ -96,23 +97,24 @@ function jsonEntries(json: unknown): Entry[] {
 }
 
 function csvEntries(text: string): Entry[] {
-  const [header, ...lines] = text.split(/\r?\n/);
-  const columns = header!.split(/[,;]/).map((c) => c.trim().toLowerCase());
-  const [code, lat, lon] = ['code', 'lat', 'lon'].map((name) => columns.indexOf(name));
-  if (code === -1 || lat === -1 || lon === -1) throw new Error(`première ligne « ${header!.slice(0, 80)} » : ${EXPECTED}`);
+  const [header = '', ...lines] = text.split(/\r?\n/);
+  const columns = header.split(/[,;]/).map((c) => c.trim().toLowerCase());
+  const [code = -1, lat = -1, lon = -1] = ['code', 'lat', 'lon'].map((name) => columns.indexOf(name));
+  if (code === -1 || lat === -1 || lon === -1) throw new Error(`première ligne « ${header.slice(0, 80)} » : ${EXPECTED}`);
   return lines
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const cells = line.split(/[,;]/).map((c) => c.trim());
       const number = (cell: string | undefined) => (cell === undefined || cell === '' ? NaN : Number(cell));
-      return { code: cells[code!], name: undefined, geometry: { type: 'Point', coordinates: [number(cells[lon!]), number(cells[lat!])] } };
+      return { code: cells[code], name: undefined, geometry: { type: 'Point', coordinates: [number(cells[lon]), number(cells[lat])] } };
     });
 }
 
 function readGeometry(geometry: unknown, where: string): { geometry: OutlineGeometry | { type: 'Point'; coordinates: [number, number] }; kind: CommuneShapeKind } {
   if (!isObject(geometry)) throw new Error(`${where} : géométrie absente`);
   if (geometry.type === 'Point') {
-    const [lon, lat] = Array.isArray(geometry.coordinates) ? (geometry.coordinates as unknown[]) : [];
+    const coordinates: readonly unknown[] = Array.isArray(geometry.coordinates) ? geometry.coordinates : [];
+    const [lon, lat] = coordinates;
     if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
       throw new Error(`${where} : centre illisible, [longitude, latitude] en degrés attendu`);
     }
@@ -121,13 +123,18 @@ function readGeometry(geometry: unknown, where: string): { geometry: OutlineGeom
   if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') {
     throw new Error(`${where} : géométrie ${JSON.stringify(geometry.type)} ; Polygon, MultiPolygon ou Point attendu`);
   }
-  const outline = { type: geometry.type, coordinates: geometry.coordinates } as OutlineGeometry;
+  const outline: OutlineGeometry = { type: geometry.type, coordinates: geometry.coordinates };
   try {
     shapeOf(outline);
   } catch (error) {
-    throw new Error(`${where} : contour illisible (${(error as Error).message})`);
+    throw new Error(`${where} : contour illisible (${messageOf(error)})`);
   }
   return { geometry: outline, kind: 'outline' };
+}
+
+/** What JSON.parse and shapeOf throw is an Error; its message says what was wrong. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
