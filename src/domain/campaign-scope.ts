@@ -85,8 +85,11 @@ function inArea(lon: number, lat: number, area: CampaignArea): boolean {
   let inside = false;
   for (const ring of polygons.flat()) {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
-      const [x1, y1] = ring[j]!;
-      const [x2, y2] = ring[i]!;
+      const from = ring[j];
+      const to = ring[i];
+      if (from === undefined || to === undefined) continue;
+      const [x1, y1] = from;
+      const [x2, y2] = to;
       if (y1 > lat !== y2 > lat && lon < x1 + ((lat - y1) * (x2 - x1)) / (y2 - y1)) inside = !inside;
     }
   }

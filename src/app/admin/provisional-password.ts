@@ -15,7 +15,8 @@ export function proposePassword(): string {
   while (chars.length < LENGTH) {
     crypto.getRandomValues(bytes);
     // 224 = 4 × 56: bytes above are redrawn, so that every character is equally likely.
-    if (bytes[0]! < 224) chars.push(ALPHABET[bytes[0]! % ALPHABET.length]!);
+    const [byte = 255] = bytes;
+    if (byte < 224) chars.push(ALPHABET.charAt(byte % ALPHABET.length));
   }
   return chars.join('');
 }

@@ -6,6 +6,8 @@
  * see them are in `route-table.tsx`, the current route in `use-route.ts`.
  */
 
+import { isOneOf } from '../../domain/one-of.ts';
+
 /** Routes that are a screen with no more to say than their name. */
 const PLAIN = [
   'releve',
@@ -78,19 +80,20 @@ export function parseRoute(hash: string): Route {
     return { name: 'couverture', query: question < 0 ? '' : hash.slice(question + 1) };
   }
   if (first === 'zones') {
-    const dossier = /^#zones\/([^/?]+)\/dossier\/?$/.exec(hash);
-    const zoneId = dossier ? decoded(dossier[1]!) : undefined;
+    const segment = /^#zones\/([^/?]+)\/dossier\/?$/.exec(hash)?.[1];
+    const zoneId = segment === undefined ? undefined : decoded(segment);
     return zoneId === undefined ? { name: 'zones' } : { name: 'dossier', zoneId };
   }
   if (first === 'campagnes') {
     const match = /^#campagnes\/([^/?]+)(?:\/(modifier))?\/?$/.exec(hash);
-    if (!match) return { name: 'campagnes' };
-    if (match[1] === 'nouvelle' && !match[2]) return { name: 'nouvelle-campagne' };
-    const id = decoded(match[1]!);
+    const [, segment, edit] = match ?? [];
+    if (segment === undefined) return { name: 'campagnes' };
+    if (segment === 'nouvelle' && !edit) return { name: 'nouvelle-campagne' };
+    const id = decoded(segment);
     if (id === undefined) return { name: 'campagnes' };
-    return match[2] ? { name: 'modifier-campagne', id } : { name: 'campagne', id };
+    return edit ? { name: 'modifier-campagne', id } : { name: 'campagne', id };
   }
-  return (PLAIN as readonly string[]).includes(first) ? { name: first as PlainRouteName } : { name: 'accueil' };
+  return isOneOf(PLAIN, first) ? { name: first } : { name: 'accueil' };
 }
 
 /** The hash of a route, to link to it (`href`) or go there (`navigate`). */
