@@ -1,11 +1,16 @@
 /**
- * `npx tsx bench/cells.ts [N]` (default 1,000,000): stores N generated readings over the Hérault
- * through the store's `ingest` in batches of 500 with the coverage grid maintained, then times
- * GET /api/v1/cells (inject()) over the whole département at 1 km and over a commune-size box
- * at 200 m: median and p95. Also stores the same readings in a second database without grid
- * maintenance, to give the grid's cost as a ratio of ingest rates. Temporary files, removed at the end.
+ * `BENCH_CELLS_READINGS=N npx tsx bench/cells.ts` (or `npx tsx bench/cells.ts N`; default
+ * 200,000): stores N generated readings over the Hérault through the store's `ingest` in
+ * batches of 500 with the coverage grid maintained, then times GET /api/v1/cells (inject())
+ * over the whole département at 1 km and over a commune-size box at 200 m: median and p95 of
+ * a first view (200) beside a repeat view that sends back the ETag (304), and the bytes on the
+ * wire as GeoJSON, gzip and brotli. Also stores the same readings in a second database without
+ * grid maintenance, to give the grid's cost as a ratio of ingest rates (skipped with
+ * BENCH_CELLS_GRID_ONLY=1). BENCH_CELLS_PROFILE=1 also profiles one département request (the
+ * V8 profiler) and prints the functions it spent most time in. Temporary files, removed at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
@@ -16,9 +21,11 @@ import { benchApp, signedInCookie } from './review-app.ts';
 const BATCH = 500;
 const QUERY_RUNS = { departement: 15, commune: 40 };
 
-const count = Number(process.argv[2] ?? 1_000_000);
+const asked = process.argv[2] ?? process.env.BENCH_CELLS_READINGS;
+const count = Number(asked ?? 200_000);
+const gridOnly = process.env.BENCH_CELLS_GRID_ONLY === '1';
 if (!Number.isInteger(count) || count < BATCH) {
-  console.error(`Readings to generate: expected an integer ≥ ${BATCH}, got ${process.argv[2]}`);
+  console.error(`Readings to generate: expected an integer ≥ ${BATCH}, got ${asked}`);
   process.exit(1);
 }
 
@@ -42,6 +49,50 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+interface Timing {
+  median: number;
+  p95: number;
+}
+
+async function timed(runs: number, request: () => Promise<{ statusCode: number; body: string }>, status: number): Promise<Timing> {
+  const times: number[] = [];
+  for (let i = 0; i < runs + 2; i += 1) {
+    const start = performance.now();
+    const response = await request();
+    const ms = performance.now() - start;
+    if (response.statusCode !== status) throw new Error(`expected ${status}, got ${response.statusCode} ${response.body.slice(0, 200)}`);
+    if (i >= 2) times.push(ms); // two warm-up runs
+  }
+  times.sort((a, b) => a - b);
+  return { median: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+/** The functions that took the most self time during `work`, from V8's CPU profiler. */
+async function profile(work: () => Promise<unknown>): Promise<void> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  await work();
+  const { profile: result } = await session.post('Profiler.stop');
+  session.disconnect();
+  const self = new Map<string, number>();
+  const deltas = result.timeDeltas ?? [];
+  const byId = new Map(result.nodes.map((node) => [node.id, node]));
+  (result.samples ?? []).forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const where = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${frame.lineNumber + 1}`;
+    self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`  profile of one request (${total.toFixed(0)} ms sampled), most self time:`);
+  for (const [where, time] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${time.toFixed(0).padStart(6)} ms  ${where}`);
+}
+
+const ms = ({ median, p95 }: Timing) => `median ${median.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+
 async function timeQueries(store: Store): Promise<void> {
   const app = benchApp(store);
   const headers = await signedInCookie(app, { email: 'bench@example.fr', role: 'reviewer' });
@@ -51,23 +102,21 @@ async function timeQueries(store: Store): Promise<void> {
     { name: 'commune-size box (Montpellier) at 200 m', url: `/api/v1/cells?bbox=${box(COMMUNE)}`, runs: QUERY_RUNS.commune },
   ];
   for (const { name, url, runs } of cases) {
-    const times: number[] = [];
-    let features = 0;
-    let bytes = 0;
-    for (let i = 0; i < runs + 2; i += 1) {
-      const start = performance.now();
-      const response = await app.inject({ method: 'GET', url, headers });
-      const ms = performance.now() - start;
-      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
-      if (i >= 2) times.push(ms); // two warm-up runs
-      features = response.json().features.length;
-      bytes = response.body.length;
-    }
-    times.sort((a, b) => a - b);
-    console.log(
-      `GET /api/v1/cells, ${name}: median ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms ` +
-        `(${runs} runs, ${features.toLocaleString('en')} cells, ${(bytes / 1e6).toFixed(1)} MB)`,
-    );
+    const get = (extra: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { ...headers, ...extra } });
+    const plain = await get();
+    const etag = String(plain.headers.etag);
+    const features = (plain.json() as { features: unknown[] }).features.length;
+    const gzipped = (await get({ 'accept-encoding': 'gzip' })).rawPayload.length;
+    const brotli = (await get({ 'accept-encoding': 'br' })).rawPayload.length;
+    const first = await timed(runs, () => get(), 200);
+    const firstBrotli = await timed(runs, () => get({ 'accept-encoding': 'br' }), 200);
+    const repeat = await timed(runs, () => get({ 'accept-encoding': 'br', 'if-none-match': etag }), 304);
+    console.log(`GET /api/v1/cells, ${name}: ${features.toLocaleString('en')} cells, ${runs} runs each`);
+    console.log(`  bytes on the wire: GeoJSON ${mb(plain.rawPayload.length)} → gzip ${mb(gzipped)}, brotli ${mb(brotli)} (÷${(plain.rawPayload.length / brotli).toFixed(0)})`);
+    console.log(`  first view, uncompressed:   ${ms(first)}`);
+    console.log(`  first view, brotli:         ${ms(firstBrotli)}`);
+    console.log(`  repeat view (ETag → 304):   ${ms(repeat)}, 0 bytes of body`);
+    if (process.env.BENCH_CELLS_PROFILE === '1' && name.startsWith('département')) await profile(() => get({ 'accept-encoding': 'br' }));
   }
   await app.close();
 }
@@ -75,16 +124,19 @@ async function timeQueries(store: Store): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), 'couverture-bench-cells-'));
 try {
   console.log(`${count.toLocaleString('en')} readings over the Hérault, batches of ${BATCH}, ${CONTRIBUTORS} contributors, 6 months`);
-  const plain = openSqliteStore(join(dir, 'without-grid.sqlite'), { maintainGrid: false });
-  const withoutGrid = await ingestAll(plain, 'without grid');
-  await plain.close();
-  await rm(join(dir, 'without-grid.sqlite'), { force: true });
-  console.log(`ingest without the grid: ${withoutGrid.toFixed(1)} s, ${Math.round(count / withoutGrid).toLocaleString('en')} readings/s`);
+  let withoutGrid: number | undefined;
+  if (!gridOnly) {
+    const plain = openSqliteStore(join(dir, 'without-grid.sqlite'), { maintainGrid: false });
+    withoutGrid = await ingestAll(plain, 'without grid');
+    await plain.close();
+    await rm(join(dir, 'without-grid.sqlite'), { force: true });
+    console.log(`ingest without the grid: ${withoutGrid.toFixed(1)} s, ${Math.round(count / withoutGrid).toLocaleString('en')} readings/s`);
+  }
 
   const store = openSqliteStore(join(dir, 'with-grid.sqlite'));
   const withGrid = await ingestAll(store, 'with grid');
   console.log(`ingest with the grid:    ${withGrid.toFixed(1)} s, ${Math.round(count / withGrid).toLocaleString('en')} readings/s`);
-  console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
+  if (withoutGrid !== undefined) console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
   await timeQueries(store);
   await store.close();
 } finally {
