@@ -9,11 +9,16 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
  *
  * Left alone: answers under COMPRESS_MIN_BYTES (the headers would outweigh the saving), streams
  * (the built files, which @fastify/static sends already compressed from their `.br`/`.gz`
- * copies: frontend.ts), and anything already carrying a Content-Encoding.
+ * copies: frontend.ts), anything already carrying a Content-Encoding, and the answers that
+ * carry a secret (the session's CSRF token, a new API token) or set a cookie: a secret
+ * compressed beside text someone else can influence leaks through the answer's size (BREACH).
  */
 
 /** Below this, an answer goes as it is. */
 export const COMPRESS_MIN_BYTES = 1024;
+
+/** Answers holding a secret: GET/POST /api/v1/session…, /api/v1/tokens… */
+const SECRET_BEARING_URL = /^\/api\/v1\/(session|tokens)(\/|\?|$)/;
 
 const COMPRESSIBLE_TYPE = /^(application\/(json|geo\+json)|text\/(csv|plain))\b/i;
 
@@ -53,6 +58,7 @@ export function registerAnswerCompression(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     if (reply.hasHeader('content-encoding') || reply.statusCode === 304 || request.method === 'HEAD') return payload;
+    if (SECRET_BEARING_URL.test(request.url) || reply.hasHeader('set-cookie')) return payload;
     if (!COMPRESSIBLE_TYPE.test(String(reply.getHeader('content-type') ?? ''))) return payload;
     if (Buffer.byteLength(payload) < COMPRESS_MIN_BYTES) return payload;
     addVary(reply, 'Accept-Encoding');
