@@ -50,7 +50,8 @@ export function readingPopup(p: Reading & { level: Level }, onDevice: boolean): 
 
 /** Several readings drawn at one spot: « 3 relevés à cet endroit », then each one's lines. */
 export function stackedReadingsPopup(readings: readonly DrawnReading[]): HTMLElement {
-  if (readings.length === 1) return readingPopup(readings[0]!.properties, readings[0]!.onDevice);
+  const [only] = readings;
+  if (readings.length === 1 && only) return readingPopup(only.properties, only.onDevice);
   const element = document.createElement('div');
   element.className = 'reading-stack';
   const title = document.createElement('p');

@@ -33,12 +33,16 @@ export function CommuneCombobox({ id, label, onPick, taken, departement, errorId
 
   const listId = `${id}-listbox`;
   const optionId = (index: number) => `${id}-option-${index}`;
-  const pickable = (index: number) => results[index] !== undefined && !taken?.has(results[index]!.code);
+  const pickable = (index: number) => {
+    const result = results[index];
+    return result !== undefined && !taken?.has(result.code);
+  };
   const shown = open && query.trim().length >= 2 && results.length > 0;
 
   const pick = (index: number) => {
-    if (!pickable(index)) return;
-    onPick(results[index]!);
+    const result = results[index];
+    if (result === undefined || !pickable(index)) return;
+    onPick(result);
     setQuery('');
     setActive(-1);
   };
