@@ -144,7 +144,9 @@ export function compareByDeadline(today: string) {
   return (a: { name: string; followUp: ZoneFollowUp }, b: { name: string; followUp: ZoneFollowUp }): number => {
     const byRank = rank(a.followUp) - rank(b.followUp);
     if (byRank !== 0) return byRank;
-    if (rank(a.followUp) < 2 && a.followUp.deadline !== b.followUp.deadline) return a.followUp.deadline! < b.followUp.deadline! ? -1 : 1;
+    // Ranks 0 and 1 have a deadline.
+    const [first, second] = [a.followUp.deadline, b.followUp.deadline];
+    if (rank(a.followUp) < 2 && first !== null && second !== null && first !== second) return first < second ? -1 : 1;
     return a.name.localeCompare(b.name, 'fr');
   };
 }
