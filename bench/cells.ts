@@ -112,7 +112,9 @@ async function timeQueries(store: Store): Promise<void> {
     const firstBrotli = await timed(runs, () => get({ 'accept-encoding': 'br' }), 200);
     const repeat = await timed(runs, () => get({ 'accept-encoding': 'br', 'if-none-match': etag }), 304);
     console.log(`GET /api/v1/cells, ${name}: ${features.toLocaleString('en')} cells, ${runs} runs each`);
-    console.log(`  bytes on the wire: GeoJSON ${mb(plain.rawPayload.length)} → gzip ${mb(gzipped)}, brotli ${mb(brotli)} (÷${(plain.rawPayload.length / brotli).toFixed(0)})`);
+    console.log(
+      `  bytes on the wire: GeoJSON ${mb(plain.rawPayload.length)} → gzip ${mb(gzipped)}, brotli ${mb(brotli)} (÷${(plain.rawPayload.length / brotli).toFixed(0)})`,
+    );
     console.log(`  first view, uncompressed:   ${ms(first)}`);
     console.log(`  first view, brotli:         ${ms(firstBrotli)}`);
     console.log(`  repeat view (ETag → 304):   ${ms(repeat)}, 0 bytes of body`);

@@ -70,7 +70,9 @@ function writeFile(file: string): void {
     INSERT INTO gpkg_geometry_columns VALUES ('couverture', 'geom', 'MULTIPOLYGON', 2154, 0, 0);
     CREATE TABLE couverture (fid INTEGER PRIMARY KEY, geom BLOB, operateur TEXT, techno TEXT, usage TEXT, niveau TEXT, date TEXT, dept TEXT);
   `);
-  const insert = db.prepare("INSERT INTO couverture (geom, operateur, techno, usage, niveau, date, dept) VALUES (?, '20801', '4G', 'voix_sms', ?, '2026-07-01', '34')");
+  const insert = db.prepare(
+    "INSERT INTO couverture (geom, operateur, techno, usage, niveau, date, dept) VALUES (?, '20801', '4G', 'voix_sms', ?, '2026-07-01', '34')",
+  );
   const header = Buffer.from([0x47, 0x50, 0, 1, 0x6a, 0x08, 0, 0]); // « GP », v0, little-endian, no envelope, srs_id 2154
   db.transaction(() => {
     for (let i = 0; i < count; i += 1) {

@@ -163,8 +163,14 @@ console.log(
     `(${fmt((heapAfter - heapBefore) / grid.groups.size)} bytes per group).`,
 );
 console.log(`\nafter aggregation`);
-console.log(`${`  merge two halves (${fmt(halfSizes[1]!)} groups into ${fmt(halfSizes[0]!)})`.padEnd(60)}${(merging.seconds * 1000).toFixed(0).padStart(7)} ms`);
+console.log(
+  `${`  merge two halves (${fmt(halfSizes[1]!)} groups into ${fmt(halfSizes[0]!)})`.padEnd(60)}${(merging.seconds * 1000).toFixed(0).padStart(7)} ms`,
+);
 console.log(`${`  judge every cell (outdoor readings)`.padEnd(60)}${(judging.seconds * 1000).toFixed(0).padStart(7)} ms`);
 console.log(`${`  suggest zones (${fmt(zoning.result.length)} zones)`.padEnd(60)}${(zoning.seconds * 1000).toFixed(0).padStart(7)} ms`);
 console.log(`${`  cells as GeoJSON text (${fmt(geojson.result / 1_048_576)} MB)`.padEnd(60)}${(geojson.seconds * 1000).toFixed(0).padStart(7)} ms`);
-console.log(`\ncells by verdict: ${Object.entries(zones).map(([zone, n]) => `${zone} ${fmt(n)}`).join(', ')}\n`);
+console.log(
+  `\ncells by verdict: ${Object.entries(zones)
+    .map(([zone, n]) => `${zone} ${fmt(n)}`)
+    .join(', ')}\n`,
+);

@@ -20,7 +20,13 @@ if (!Number.isInteger(rows) || rows < 1) {
 }
 
 const NET_TYPES = ['LTE', 'LTE', 'LTE', 'UMTS', 'GSM', 'NR'] as const;
-const PLMNS = [[208, 1], [208, 10], [208, 15], [208, 20], [222, 10]] as const;
+const PLMNS = [
+  [208, 1],
+  [208, 10],
+  [208, 15],
+  [208, 20],
+  [222, 10],
+] as const;
 
 /** A drive through Hérault: one serving cell a second, some neighbours and foreign networks refused. */
 function towerCollectorLog(count: number): string {
@@ -31,12 +37,29 @@ function towerCollectorLog(count: number): string {
     const [mcc, mnc] = PLMNS[i % PLMNS.length]!;
     const dbm = netType === 'NR' ? -70 - (i % 40) : netType === 'GSM' ? -60 - (i % 45) : -80 - (i % 45);
     const values: Record<string, string | number> = {
-      mcc, mnc, lac: 31000 + (i % 97), cell_id: 20500000 + (i % 5000), psc: i % 504, asu: 40, dbm,
-      lat: (43.2 + (i % 7000) * 0.0001).toFixed(8), lon: (3.0 + Math.floor(i / 7000) * 0.001).toFixed(8),
-      accuracy: 4 + (i % 20), speed: (i % 30) * 0.5, bearing: i % 360, altitude: 100,
-      measured_at: `"${new Date(start + i * 1000).toISOString()}"`, net_type: netType, neighboring: i % 10 === 9 ? 'true' : 'false',
-      device: '"Pixel 7"', rsrp: netType === 'LTE' ? dbm : '', rsrq: netType === 'LTE' ? -10 : '', rscp: netType === 'UMTS' ? dbm : '',
-      rssi: netType === 'GSM' ? dbm : '', ss_rsrp: netType === 'NR' ? dbm : '', arfcn: 6300,
+      mcc,
+      mnc,
+      lac: 31000 + (i % 97),
+      cell_id: 20500000 + (i % 5000),
+      psc: i % 504,
+      asu: 40,
+      dbm,
+      lat: (43.2 + (i % 7000) * 0.0001).toFixed(8),
+      lon: (3.0 + Math.floor(i / 7000) * 0.001).toFixed(8),
+      accuracy: 4 + (i % 20),
+      speed: (i % 30) * 0.5,
+      bearing: i % 360,
+      altitude: 100,
+      measured_at: `"${new Date(start + i * 1000).toISOString()}"`,
+      net_type: netType,
+      neighboring: i % 10 === 9 ? 'true' : 'false',
+      device: '"Pixel 7"',
+      rsrp: netType === 'LTE' ? dbm : '',
+      rsrq: netType === 'LTE' ? -10 : '',
+      rscp: netType === 'UMTS' ? dbm : '',
+      rssi: netType === 'GSM' ? dbm : '',
+      ss_rsrp: netType === 'NR' ? dbm : '',
+      arfcn: 6300,
     };
     lines.push(TOWER_COLLECTOR_COLUMNS.map((column) => values[column] ?? '').join(','));
   }
@@ -106,7 +129,9 @@ async function browserImport(file: string, workDir: string): Promise<void> {
         }),
     );
     console.log(`Chromium worker, preview (parse + map + look-ups): ${Math.round(previewMs)} ms, ${rate(rows, previewMs)}; ${label?.trim()}`);
-    console.log(`Chromium worker, import (parse + map + IndexedDB, 500 per transaction): ${Math.round(importMs)} ms, ${rate(rows, importMs)}; ${stored} readings in the outbox`);
+    console.log(
+      `Chromium worker, import (parse + map + IndexedDB, 500 per transaction): ${Math.round(importMs)} ms, ${rate(rows, importMs)}; ${stored} readings in the outbox`,
+    );
   } finally {
     await phone.close();
     await server.close();

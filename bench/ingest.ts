@@ -70,7 +70,23 @@ async function sqliteAlone(file: string, readings: Reading[]): Promise<number> {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
   const insertPosition = db.prepare('INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   const receivedAt = new Date().toISOString();
-  const rows = readings.map((r) => [r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), receivedAt, 'bench', null, null, 0]);
+  const rows = readings.map((r) => [
+    r.id,
+    r.recordedAt,
+    Date.parse(r.recordedAt),
+    r.lat,
+    r.lon,
+    r.operator,
+    r.technology,
+    readingLevel(r),
+    r.source,
+    canonicalJson(r),
+    receivedAt,
+    'bench',
+    null,
+    null,
+    0,
+  ]);
   const insertBatch = db.transaction((batch: typeof rows) => {
     for (const row of batch) {
       const { lastInsertRowid } = insertReading.run(row);
@@ -160,7 +176,10 @@ try {
   const socket = await throughSocket(socketStore, bodies);
   await socketStore.close();
 
-  const rate = (seconds: number) => Math.round(count / seconds).toLocaleString('en-US').padStart(10);
+  const rate = (seconds: number) =>
+    Math.round(count / seconds)
+      .toLocaleString('en-US')
+      .padStart(10);
   const line = (label: string, seconds: number) =>
     `${label.padEnd(40)}${seconds.toFixed(2).padStart(7)} s${rate(seconds)}/s${(alone / seconds).toFixed(2).padStart(10)}`;
   console.log(`\nIngest: ${count.toLocaleString('en-US')} readings in batches of ${BATCH}, SQLite WAL, synchronous=NORMAL\n`);
@@ -173,13 +192,18 @@ try {
   const app = buildApp({ store: injectStore, tiles: TILES });
   const authorization = await bearerToken(app);
   console.log(`\nBbox queries over the ${count.toLocaleString('en-US')} readings, first page (limit 5000), median of 11`);
-  for (const [name, bbox] of [['Montpellier area', MONTPELLIER], ['all of Hérault', HERAULT]] as const) {
+  for (const [name, bbox] of [
+    ['Montpellier area', MONTPELLIER],
+    ['all of Hérault', HERAULT],
+  ] as const) {
     const query = { bbox, limit: 5000 };
     const found = (await injectStore.query(query)).readings.length;
     const url = `/api/v1/readings?bbox=${bbox.minLon},${bbox.minLat},${bbox.maxLon},${bbox.maxLat}&limit=5000`;
     const storeMs = await medianMs(11, () => injectStore.query(query));
     const getMs = await medianMs(11, () => app.inject({ method: 'GET', url, headers: { authorization } }));
-    console.log(`${name.padEnd(18)}${found.toLocaleString('en-US').padStart(6)} readings   store.query() ${storeMs.toFixed(1).padStart(6)} ms   GET (GeoJSON) ${getMs.toFixed(1).padStart(6)} ms`);
+    console.log(
+      `${name.padEnd(18)}${found.toLocaleString('en-US').padStart(6)} readings   store.query() ${storeMs.toFixed(1).padStart(6)} ms   GET (GeoJSON) ${getMs.toFixed(1).padStart(6)} ms`,
+    );
   }
   console.log();
   await app.close();

@@ -27,7 +27,9 @@ try {
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
   try {
     console.log(`\nLighthouse 12.2.3, mobile (simulated slow 4G, CPU ÷4), ${CHROMIUM}, server on loopback\n`);
-    console.log(`${'page'.padEnd(14)}${'performance'.padStart(12)}${'before'.padStart(8)}${'CLS'.padStart(8)}${'before'.padStart(8)}${'LCP'.padStart(9)}${'TBT'.padStart(8)}`);
+    console.log(
+      `${'page'.padEnd(14)}${'performance'.padStart(12)}${'before'.padStart(8)}${'CLS'.padStart(8)}${'before'.padStart(8)}${'LCP'.padStart(9)}${'TBT'.padStart(8)}`,
+    );
     for (const path of PAGES) {
       // A fresh profile state per page: no service worker or cache from the previous run.
       const result = await lighthouse(`${server.url}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
@@ -55,5 +57,7 @@ try {
 /** The elements Lighthouse blames for the layout shifts, to know what to fix. */
 function layoutShifts(lhr: { audits: Record<string, { details?: unknown }> }): string[] {
   const details = lhr.audits['layout-shifts']?.details as { items?: { score?: number; node?: { snippet?: string; selector?: string } }[] } | undefined;
-  return (details?.items ?? []).slice(0, 5).map((item) => `${(item.score ?? 0).toFixed(3)} ${item.node?.selector ?? ''} ${item.node?.snippet?.slice(0, 80) ?? ''}`);
+  return (details?.items ?? [])
+    .slice(0, 5)
+    .map((item) => `${(item.score ?? 0).toFixed(3)} ${item.node?.selector ?? ''} ${item.node?.snippet?.slice(0, 80) ?? ''}`);
 }

@@ -157,7 +157,10 @@ export async function runDevice(recorder: Recorder, baseUrl: string, authorizati
     }
     const answer = tally(await post(body));
     if (!sameIds(answer.accepted, ids) || answer.rejected.length > 0) {
-      recorder.fail(ROUTES.upload, `batch of ${ids.length}: ${answer.accepted.length} accepted, ${answer.rejected.length} rejected ${JSON.stringify(answer.rejected[0] ?? null)}`);
+      recorder.fail(
+        ROUTES.upload,
+        `batch of ${ids.length}: ${answer.accepted.length} accepted, ${answer.rejected.length} rejected ${JSON.stringify(answer.rejected[0] ?? null)}`,
+      );
     }
     if (plan.resent.has(b)) {
       const again = tally(await post(body));

@@ -31,7 +31,9 @@ function memoryNow(): MemoryFigures {
  */
 function rssHighWater(): number {
   try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
     return line ? Number(line.replace(/\D+/g, '')) * 1024 : 0;
   } catch {
     return 0;
@@ -41,7 +43,9 @@ function rssHighWater(): number {
 /** Bytes this process had the kernel write to disk so far (/proc/self/io); 0 where unknown. */
 function bytesWritten(): number {
   try {
-    const line = readFileSync('/proc/self/io', 'utf8').split('\n').find((l) => l.startsWith('write_bytes:'));
+    const line = readFileSync('/proc/self/io', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('write_bytes:'));
     return line ? Number(line.replace(/\D+/g, '')) : 0;
   } catch {
     return 0;
@@ -89,7 +93,12 @@ async function start() {
   if (session.statusCode !== 200) throw new Error(`admin sign-in: ${session.statusCode} ${session.body}`);
   const headers = { cookie: String(session.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': session.json().csrfToken as string };
   const tokenFor = async (userId: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'banc de charge', userId, password: 'mot de passe du banc' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers,
+      payload: { name: 'banc de charge', userId, password: 'mot de passe du banc' },
+    });
     if (response.statusCode !== 201) throw new Error(`token: ${response.statusCode} ${response.body}`);
     return `Bearer ${response.json().token as string}`;
   };
@@ -97,12 +106,24 @@ async function start() {
   const deviceTokens: string[] = [];
   for (let i = 0; i < devices; i += 1) {
     const commune = CENTRES[i % CENTRES.length]!.code;
-    const { id } = await app.accounts.createUser({ email: `agent-${i}@load.test`, name: `Agent ${i}`, password: 'mot de passe du banc', role: 'agent', communes: [commune] });
+    const { id } = await app.accounts.createUser({
+      email: `agent-${i}@load.test`,
+      name: `Agent ${i}`,
+      password: 'mot de passe du banc',
+      role: 'agent',
+      communes: [commune],
+    });
     deviceTokens.push(await tokenFor(id));
   }
   const reviewerTokens: string[] = [];
   for (let i = 0; i < reviewers; i += 1) {
-    const { id } = await app.accounts.createUser({ email: `reviewer-${i}@load.test`, name: `Relecteur ${i}`, password: 'mot de passe du banc', role: 'reviewer', departement: '34' });
+    const { id } = await app.accounts.createUser({
+      email: `reviewer-${i}@load.test`,
+      name: `Relecteur ${i}`,
+      password: 'mot de passe du banc',
+      role: 'reviewer',
+      departement: '34',
+    });
     reviewerTokens.push(await tokenFor(id));
   }
 

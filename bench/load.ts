@@ -33,10 +33,18 @@ const readingsPerDevice = argument(1, 1000, 1);
 const reviewers = argument(2, 8, 0);
 
 /** The server process, and a way to ask it something and wait for the answer of that type. */
-function startServer(dataDir: string): { child: ChildProcess; next: <T extends ServerMessage['type']>(type: T, command?: ServerCommand) => Promise<Extract<ServerMessage, { type: T }>> } {
+function startServer(dataDir: string): {
+  child: ChildProcess;
+  next: <T extends ServerMessage['type']>(type: T, command?: ServerCommand) => Promise<Extract<ServerMessage, { type: T }>>;
+} {
   const child = fork(new URL('./load-server.ts', import.meta.url).pathname, [dataDir, String(devices), String(reviewers)], {
     // BENCH_LOAD_CPU_PROF=DIR: a V8 CPU profile of the server process, to see where its time goes.
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LOAD_CPU_PROF}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_LOAD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LOAD_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends ServerMessage['type']>(type: T, command?: ServerCommand) =>
@@ -83,9 +91,7 @@ try {
   const counts: DeviceCounts = { accepted: 0, duplicates: 0 };
   let devicesDone = false;
   const start = performance.now();
-  const reviewing = Array.from({ length: reviewers }, (_, r) =>
-    runReviewer(recorder, baseUrl, ready.reviewerTokens[r]!, REVIEWER_THINK_MS, () => devicesDone),
-  );
+  const reviewing = Array.from({ length: reviewers }, (_, r) => runReviewer(recorder, baseUrl, ready.reviewerTokens[r]!, REVIEWER_THINK_MS, () => devicesDone));
   await Promise.all(plans.map((plan, device) => runDevice(recorder, baseUrl, ready.deviceTokens[device]!, plan, counts)));
   const seconds = (performance.now() - start) / 1000;
   devicesDone = true;
@@ -95,8 +101,8 @@ try {
   await server.next('stopped', { type: 'stop' });
 
   const db = new Database(join(dir, 'couverture.sqlite'), { readonly: true });
-  const storedIds = new Set((db.prepare('SELECT id FROM readings').pluck().all() as string[]));
-  const storedRows = (db.prepare('SELECT count(*) FROM readings').pluck().get() as number);
+  const storedIds = new Set(db.prepare('SELECT id FROM readings').pluck().all() as string[]);
+  const storedRows = db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
   db.close();
   const expected = devices * readingsPerDevice;
   const missing = plans.reduce((sum, p) => sum + p.batches.flat().filter((r) => !storedIds.has(r.id)).length, 0);
@@ -112,7 +118,9 @@ try {
     const times = [...(recorder.latencies.get(route) ?? [])].sort((a, b) => a - b);
     const errors = recorder.errors.filter((e) => e.route === route).length;
     const ms = (v: number) => `${Number.isNaN(v) ? '–' : v.toFixed(0)} ms`.padStart(10);
-    console.log(`${route.padEnd(42)}${n(times.length).padStart(9)}${ms(percentile(times, 50))}${ms(percentile(times, 99))}${ms(times.at(-1) ?? NaN)}${String(errors).padStart(8)}`);
+    console.log(
+      `${route.padEnd(42)}${n(times.length).padStart(9)}${ms(percentile(times, 50))}${ms(percentile(times, 99))}${ms(times.at(-1) ?? NaN)}${String(errors).padStart(8)}`,
+    );
   }
   console.log(
     `\nThroughput: ${n(counts.accepted)} readings stored in ${seconds.toFixed(1)} s = ${n(counts.accepted / seconds)} readings/s; ` +

@@ -36,11 +36,14 @@ try {
     t = performance.now();
     await page.getByRole('link', { name: 'Carte' }).click();
     await page.waitForFunction(
-      (expected) => [...document.querySelectorAll<HTMLElement>('.reading-cluster')].reduce((sum, cluster) => sum + Number(cluster.dataset.count), 0) === expected,
+      (expected) =>
+        [...document.querySelectorAll<HTMLElement>('.reading-cluster')].reduce((sum, cluster) => sum + Number(cluster.dataset.count), 0) === expected,
       count,
       { timeout: 120_000 },
     );
-    console.log(`First render, clusters of all ${count.toLocaleString('en-US')} readings on screen: ${Math.round(performance.now() - t)} ms after opening « Carte »`);
+    console.log(
+      `First render, clusters of all ${count.toLocaleString('en-US')} readings on screen: ${Math.round(performance.now() - t)} ms after opening « Carte »`,
+    );
     console.log(`Clusters drawn: ${await page.locator('.reading-cluster').count()}`);
     await panAndMeasure(page, 'zoomed out (clusters, zoom 9)');
 

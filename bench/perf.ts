@@ -91,7 +91,9 @@ try {
     console.log(`Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${(repeatTti / 1000).toFixed(2)} s`);
 
     // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
-    console.log(`Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`);
+    console.log(
+      `Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`,
+    );
 
     // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
     // a week offline in the valleys is when the outbox is longest.
@@ -134,7 +136,7 @@ try {
  */
 async function timeToInteractive(page: Page, url: string, operator: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit', timeout: 300_000 });
-    await waitInPage(page, SAVE_ENABLED);
+  await waitInPage(page, SAVE_ENABLED);
   await page.getByRole('group', { name: 'Opérateur' }).getByText(operator, { exact: true }).click();
   const radio = page.getByRole('group', { name: 'Opérateur' }).getByRole('radio', { name: operator, exact: true });
   await radio.waitFor();
@@ -172,9 +174,15 @@ async function timedSaves(page: Page, count: number): Promise<string> {
 /** One reading through the survey screen; the milliseconds from the tap until IndexedDB holds it. */
 async function timedSave(page: Page, i: number): Promise<number> {
   const operators = ['Orange', 'SFR', 'Bouygues Telecom', 'Free Mobile'];
-  await page.getByRole('group', { name: 'Opérateur' }).getByText(operators[i % 4]!, { exact: true }).click();
+  await page
+    .getByRole('group', { name: 'Opérateur' })
+    .getByText(operators[i % 4]!, { exact: true })
+    .click();
   await page.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
-  await page.getByRole('group', { name: 'Barres de réseau' }).getByText(String(i % 5), { exact: true }).click();
+  await page
+    .getByRole('group', { name: 'Barres de réseau' })
+    .getByText(String(i % 5), { exact: true })
+    .click();
   const before = await pendingOnDevice(page);
   // Tapped once the screen has caught up with the previous save (the sync bar counts the
   // readings waiting), as an agent who walks between readings does.

@@ -70,7 +70,16 @@ async function measure(kind: Kind, dir: string): Promise<Figures> {
       }
     };
     const oneWriter = await seconds(() => ingest(store, first));
-    const fourWriters = await seconds(() => Promise.all(stores.map((writer, w) => ingest(writer, second.filter((_, i) => i % WRITERS === w)))));
+    const fourWriters = await seconds(() =>
+      Promise.all(
+        stores.map((writer, w) =>
+          ingest(
+            writer,
+            second.filter((_, i) => i % WRITERS === w),
+          ),
+        ),
+      ),
+    );
     const resent = await seconds(() => ingest(store, first.slice(0, RESENT_BATCHES)));
 
     const app = benchApp(store);
@@ -109,7 +118,9 @@ try {
     ['clusters, Hérault at zoom 9', (f) => `${f.clustersMs.toFixed(0)} ms`, (f) => f.clustersMs],
   ];
   console.log(`\nStores side by side: ${count.toLocaleString('en-US')} readings over the Hérault, batches of ${BATCH}, grid maintained\n`);
-  console.log(`${'measure'.padEnd(42)}${'SQLite'.padStart(12)}${kinds.includes('postgres') ? `${'PostgreSQL'.padStart(14)}${'time PG/SQLite'.padStart(16)}` : ''}`);
+  console.log(
+    `${'measure'.padEnd(42)}${'SQLite'.padStart(12)}${kinds.includes('postgres') ? `${'PostgreSQL'.padStart(14)}${'time PG/SQLite'.padStart(16)}` : ''}`,
+  );
   const sqlite = figures.get('sqlite')!;
   const postgres = figures.get('postgres');
   for (const [label, shown, time] of rows) {

@@ -139,7 +139,10 @@ try {
     case 'add-user': {
       const role = values.role as Role | undefined;
       if (!role || !(ROLES as readonly string[]).includes(role)) fail(`--role : attendu ${ROLES.join(', ')}.\n\n${USAGE}`);
-      const communes = values.communes?.split(',').map((code) => code.trim()).filter(Boolean);
+      const communes = values.communes
+        ?.split(',')
+        .map((code) => code.trim())
+        .filter(Boolean);
       const user = await accounts.createUser(
         {
           email: required('email'),

@@ -51,7 +51,9 @@ async function source(): Promise<{ text: string; name: string }> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
   } catch (error) {
-    fail(`Impossible de joindre ${GEO_API_URL} (${(error as Error).message}) : ce serveur a-t-il accès à Internet ? Sinon, téléchargez le fichier ailleurs et chargez-le avec npm run communes -- import FICHIER.`);
+    fail(
+      `Impossible de joindre ${GEO_API_URL} (${(error as Error).message}) : ce serveur a-t-il accès à Internet ? Sinon, téléchargez le fichier ailleurs et chargez-le avec npm run communes -- import FICHIER.`,
+    );
   }
   if (!response.ok) fail(`${url} a répondu ${response.status} ${response.statusText} : rien n’a été chargé.`);
   return { text: await response.text(), name: url };
@@ -80,7 +82,9 @@ try {
     const what = file.kind === 'outline' ? 'contours' : 'centres';
     console.log(`${file.shapes.length} ${what} de communes chargés (départements ${file.departements.join(', ')}) dans ${databaseName}.`);
     if (file.unknown.length > 0) {
-      console.log(`${file.unknown.length} codes inconnus de la liste des communes, ignorés : ${file.unknown.slice(0, 10).join(', ')}${file.unknown.length > 10 ? '…' : ''}`);
+      console.log(
+        `${file.unknown.length} codes inconnus de la liste des communes, ignorés : ${file.unknown.slice(0, 10).join(', ')}${file.unknown.length > 10 ? '…' : ''}`,
+      );
     }
     const communes = await loadCommunes(store);
     const placed = await placeStoredAgain(store, communes);
@@ -92,7 +96,9 @@ try {
     const loads = await store.communeLoads();
     if (loads.length === 0) console.log('Aucun chargement pour l’instant.');
     for (const load of loads) {
-      console.log(`  ${load.loadedAt} : ${load.count} ${load.kind === 'outline' ? 'contours' : 'centres'} (${load.departements.join(', ')}) depuis ${load.source}`);
+      console.log(
+        `  ${load.loadedAt} : ${load.count} ${load.kind === 'outline' ? 'contours' : 'centres'} (${load.departements.join(', ')}) depuis ${load.source}`,
+      );
     }
   }
 } finally {

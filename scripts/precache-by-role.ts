@@ -32,7 +32,10 @@ export function precacheByRole(): { plugin: Plugin; leaveOutReviewersChunks: (en
         const chunks = new Map<string, { imports: string[]; dynamicImports: string[]; reviewers: boolean; entry: boolean }>();
         for (const output of Object.values(bundle)) {
           if (output.type !== 'chunk') continue;
-          const reviewers = output.isDynamicEntry && output.facadeModuleId !== null && REVIEWERS_SCREENS.some((pattern) => pattern.test(output.facadeModuleId!.replaceAll('\\', '/')));
+          const reviewers =
+            output.isDynamicEntry &&
+            output.facadeModuleId !== null &&
+            REVIEWERS_SCREENS.some((pattern) => pattern.test(output.facadeModuleId!.replaceAll('\\', '/')));
           chunks.set(output.fileName, { imports: output.imports, dynamicImports: output.dynamicImports, reviewers, entry: output.isEntry });
         }
         const reached = new Set<string>();

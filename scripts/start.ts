@@ -6,7 +6,18 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 
-const SOURCES = ['index.html', 'vite.config.ts', 'package-lock.json', 'public', 'service-worker', 'src/app', 'src/domain', 'src/store', 'src/sync', 'src/worker'];
+const SOURCES = [
+  'index.html',
+  'vite.config.ts',
+  'package-lock.json',
+  'public',
+  'service-worker',
+  'src/app',
+  'src/domain',
+  'src/store',
+  'src/sync',
+  'src/worker',
+];
 const BUILT = 'dist/index.html';
 
 function newestMtime(path: string): number {

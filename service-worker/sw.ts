@@ -49,10 +49,12 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
   event.waitUntil(
-    flushOptions().then(flushOutbox).then((result) => {
-      if (result.error !== undefined && !result.authRequired) throw new Error(result.error);
-      if (result.reports?.error !== undefined) throw new Error(result.reports.error);
-    }),
+    flushOptions()
+      .then(flushOutbox)
+      .then((result) => {
+        if (result.error !== undefined && !result.authRequired) throw new Error(result.error);
+        if (result.reports?.error !== undefined) throw new Error(result.reports.error);
+      }),
   );
 });
 

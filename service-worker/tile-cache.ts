@@ -28,18 +28,21 @@ let settings: Promise<TileSettings> | undefined;
  * never a broken image.
  */
 export function registerTileRoutes(): void {
-  registerRoute(({ request }) => request.destination === 'image', async ({ request, event }) => {
-    const { templates, browse } = await tileSettings();
-    if (!templates.some((template) => matchTileUrl(request.url, template))) return fetch(request);
-    const offline = await caches.open(OFFLINE_TILES_CACHE);
-    const downloaded = await offline.match(request.url, TILE_MATCH_OPTIONS);
-    if (downloaded) return downloaded;
-    try {
-      return await browse.handle({ request, event });
-    } catch {
-      return placeholderTile();
-    }
-  });
+  registerRoute(
+    ({ request }) => request.destination === 'image',
+    async ({ request, event }) => {
+      const { templates, browse } = await tileSettings();
+      if (!templates.some((template) => matchTileUrl(request.url, template))) return fetch(request);
+      const offline = await caches.open(OFFLINE_TILES_CACHE);
+      const downloaded = await offline.match(request.url, TILE_MATCH_OPTIONS);
+      if (downloaded) return downloaded;
+      try {
+        return await browse.handle({ request, event });
+      } catch {
+        return placeholderTile();
+      }
+    },
+  );
 
   self.addEventListener('message', (event: ExtendableMessageEvent) => {
     if ((event.data as { type?: unknown } | undefined)?.type === TILE_SOURCES_CHANGED) settings = undefined;
@@ -52,10 +55,7 @@ function tileSettings(): Promise<TileSettings> {
 }
 
 async function loadTileSettings(): Promise<TileSettings> {
-  const [config, limit] = await Promise.all([
-    readTileSources().catch(() => undefined),
-    readBrowseCacheLimit().catch(() => undefined),
-  ]);
+  const [config, limit] = await Promise.all([readTileSources().catch(() => undefined), readBrowseCacheLimit().catch(() => undefined)]);
   return {
     // A template that is a path on this server matches the absolute URLs requests carry.
     templates: config?.sources.map(({ url }) => (url.startsWith('/') ? `${self.location.origin}${url}` : url)) ?? [],

@@ -38,7 +38,13 @@ export function App() {
 
   const signOutHere = async () => {
     const waiting = outbox.records.filter((record) => record.state === 'pending' && record.recordedBy === user?.id).length;
-    if (waiting > 0 && !window.confirm(`${plural(waiting, 'relevé pas encore envoyé : il reste', 'relevés pas encore envoyés : ils restent')} sur l’appareil et ${agree(waiting, 'partira', 'partiront')} à votre prochaine connexion. Se déconnecter ?`)) return;
+    if (
+      waiting > 0 &&
+      !window.confirm(
+        `${plural(waiting, 'relevé pas encore envoyé : il reste', 'relevés pas encore envoyés : ils restent')} sur l’appareil et ${agree(waiting, 'partira', 'partiront')} à votre prochaine connexion. Se déconnecter ?`,
+      )
+    )
+      return;
     await signOut();
     navigate({ name: 'accueil' });
   };
@@ -50,7 +56,12 @@ export function App() {
           <h1>Couverture</h1>
           {user && (
             <div class="who">
-              <a class="who-name" href={hrefTo('mon-compte')} title={`${ROLE_LABELS[user.role]} · Mon compte`} aria-current={shown.screen === 'mon-compte' ? 'page' : undefined}>
+              <a
+                class="who-name"
+                href={hrefTo('mon-compte')}
+                title={`${ROLE_LABELS[user.role]} · Mon compte`}
+                aria-current={shown.screen === 'mon-compte' ? 'page' : undefined}
+              >
                 {user.name} <span class="who-role">· {ROLE_LABELS[user.role]}</span>
                 <span class="visually-hidden"> : Mon compte</span>
               </a>

@@ -61,7 +61,10 @@ export function withinCampaign(reading: Pick<Reading, 'recordedAt' | 'lat' | 'lo
  * The reading without its campaign when it lies outside the campaign (withinCampaign), else
  * as it is. Only a reading carrying this campaign is looked at.
  */
-export function attachedOrDetached<R extends Pick<Reading, 'recordedAt' | 'lat' | 'lon' | 'campaignId' | 'communeInsee'>>(reading: R, scope: CampaignScope): { reading: R; detached: boolean } {
+export function attachedOrDetached<R extends Pick<Reading, 'recordedAt' | 'lat' | 'lon' | 'campaignId' | 'communeInsee'>>(
+  reading: R,
+  scope: CampaignScope,
+): { reading: R; detached: boolean } {
   if (reading.campaignId !== scope.campaignId || withinCampaign(reading, scope)) return { reading, detached: false };
   const { campaignId: _campaign, communeInsee: _commune, ...rest } = reading;
   return { reading: rest as R, detached: true };

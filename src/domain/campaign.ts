@@ -77,7 +77,10 @@ export interface SurveyRules {
  * The rules the survey applies. A campaign held on the device since before campaigns had
  * protocols lacks these fields: it was the map check's, with the warning beyond 50 m.
  */
-export function surveyRules(campaign: Partial<Pick<Campaign, 'protocol' | 'maxAccuracyM' | 'accuracyRule'>> | undefined, deploymentProtocol: Protocol): SurveyRules {
+export function surveyRules(
+  campaign: Partial<Pick<Campaign, 'protocol' | 'maxAccuracyM' | 'accuracyRule'>> | undefined,
+  deploymentProtocol: Protocol,
+): SurveyRules {
   if (!campaign) return { protocol: deploymentProtocol, maxAccuracyM: DEFAULT_CAMPAIGN_MAX_ACCURACY_M, accuracyRule: DEFAULT_ACCURACY_RULE };
   return {
     protocol: campaign.protocol ?? 'map-check',
@@ -202,12 +205,19 @@ const maxAccuracyM = v.pipe(
 const accuracyRule = v.picklist(ACCURACY_RULES, `Règle de précision inconnue : attendu refuse (refuser) ou warn (avertir)`);
 
 const agentIds = v.pipe(
-  v.array(v.pipe(v.string('Un agent se désigne par son identifiant'), withoutNul('L’identifiant d’un agent'), v.minLength(1, 'L’identifiant d’un agent est vide'), v.maxLength(100, 'L’identifiant d’un agent dépasse 100 caractères')), 'Les agents doivent être une liste'),
+  v.array(
+    v.pipe(
+      v.string('Un agent se désigne par son identifiant'),
+      withoutNul('L’identifiant d’un agent'),
+      v.minLength(1, 'L’identifiant d’un agent est vide'),
+      v.maxLength(100, 'L’identifiant d’un agent dépasse 100 caractères'),
+    ),
+    'Les agents doivent être une liste',
+  ),
   v.maxLength(MAX_CAMPAIGN_AGENTS, `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`),
 );
 
-const periodIsSound = (c: { startsOn?: string; endsOn?: string }) =>
-  c.startsOn === undefined || c.endsOn === undefined || c.startsOn <= c.endsOn;
+const periodIsSound = (c: { startsOn?: string; endsOn?: string }) => c.startsOn === undefined || c.endsOn === undefined || c.startsOn <= c.endsOn;
 // A malformed day already has its own message: the length check says nothing about it.
 const periodIsBounded = (c: { startsOn?: string; endsOn?: string }) =>
   c.startsOn === undefined || c.endsOn === undefined || !(daysBetween(c.startsOn, c.endsOn) > MAX_CAMPAIGN_DAYS);
@@ -217,7 +227,10 @@ export const CampaignDraftSchema = v.pipe(
   v.object(
     {
       name: v.optional(name),
-      communeInsee: v.pipe(v.string('La commune se désigne par son code INSEE'), v.regex(INSEE_CODE_PATTERN, 'Code INSEE invalide (5 caractères, ex. 34172, 2A004)')),
+      communeInsee: v.pipe(
+        v.string('La commune se désigne par son code INSEE'),
+        v.regex(INSEE_CODE_PATTERN, 'Code INSEE invalide (5 caractères, ex. 34172, 2A004)'),
+      ),
       startsOn: DAY,
       endsOn: DAY,
       operators,

@@ -65,11 +65,9 @@ const ranged = (min: number, max: number, what: string) =>
   v.pipe(finite(`${what} doit être un nombre`), v.minValue(min, `${what} doit être ≥ ${min}`), v.maxValue(max, `${what} doit être ≤ ${max}`));
 
 /** valibot's object() takes arrays for objects; a JSON array here is always a client bug. */
-const isJsonObject = (input: unknown): input is Record<string, unknown> =>
-  typeof input === 'object' && input !== null && !Array.isArray(input);
+const isJsonObject = (input: unknown): input is Record<string, unknown> => typeof input === 'object' && input !== null && !Array.isArray(input);
 
-const shortText = (max: number, what: string) =>
-  v.pipe(v.string(`${what} doit être un texte`), v.maxLength(max, `${what} dépasse ${max} caractères`));
+const shortText = (max: number, what: string) => v.pipe(v.string(`${what} doit être un texte`), v.maxLength(max, `${what} dépasse ${max} caractères`));
 
 const ConnectionSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'connection doit être un objet JSON'),
@@ -157,7 +155,10 @@ const CallTestSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'callTest doit être un objet JSON'),
   v.object(
     {
-      startedAt: v.pipe(v.string('callTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('callTest.startedAt doit être au format ISO 8601 avec fuseau')),
+      startedAt: v.pipe(
+        v.string('callTest.startedAt doit être un texte ISO 8601'),
+        v.isoTimestamp('callTest.startedAt doit être au format ISO 8601 avec fuseau'),
+      ),
       durationS: ranged(0, 3600, 'callTest.durationS'),
       /** QoS: the agent's judgement of the audio (a browser cannot measure it). */
       audio: v.optional(v.picklist(CALL_AUDIO, `callTest.audio inconnu : attendu ${CALL_AUDIO.join(', ')}`)),
@@ -174,8 +175,13 @@ const SmsTestSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'smsTest doit être un objet JSON'),
   v.object(
     {
-      startedAt: v.pipe(v.string('smsTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.startedAt doit être au format ISO 8601 avec fuseau')),
-      receivedAt: v.optional(v.pipe(v.string('smsTest.receivedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.receivedAt doit être au format ISO 8601 avec fuseau'))),
+      startedAt: v.pipe(
+        v.string('smsTest.startedAt doit être un texte ISO 8601'),
+        v.isoTimestamp('smsTest.startedAt doit être au format ISO 8601 avec fuseau'),
+      ),
+      receivedAt: v.optional(
+        v.pipe(v.string('smsTest.receivedAt doit être un texte ISO 8601'), v.isoTimestamp('smsTest.receivedAt doit être au format ISO 8601 avec fuseau')),
+      ),
       delayS: v.optional(ranged(0, 86_400, 'smsTest.delayS')),
     },
     (issue) => (issue.path ? missingFieldMessage(`smsTest.${v.getDotPath(issue)}`) : 'smsTest doit être un objet JSON'),
@@ -207,7 +213,10 @@ const DataTestSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'dataTest doit être un objet JSON'),
   v.object(
     {
-      startedAt: v.pipe(v.string('dataTest.startedAt doit être un texte ISO 8601'), v.isoTimestamp('dataTest.startedAt doit être au format ISO 8601 avec fuseau')),
+      startedAt: v.pipe(
+        v.string('dataTest.startedAt doit être un texte ISO 8601'),
+        v.isoTimestamp('dataTest.startedAt doit être au format ISO 8601 avec fuseau'),
+      ),
       offline: v.optional(v.boolean('dataTest.offline doit être vrai ou faux')),
       upload: v.optional(dataPart('upload', { intact: v.boolean('dataTest.upload.intact doit être vrai ou faux') })),
       download: v.optional(dataPart('download', {})),
@@ -226,7 +235,10 @@ const ExtraSchema = v.pipe(
   v.custom<Record<string, unknown>>(isJsonObject, 'extra doit être un objet JSON'),
   v.record(
     v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'Les clés de extra sont des noms courts (lettres, chiffres, _)')),
-    v.union([shortText(100, 'Une valeur de extra'), finite('Une valeur de extra doit être un texte ou un nombre')], 'Une valeur de extra doit être un texte ou un nombre'),
+    v.union(
+      [shortText(100, 'Une valeur de extra'), finite('Une valeur de extra doit être un texte ou un nombre')],
+      'Une valeur de extra doit être un texte ou un nombre',
+    ),
   ),
   v.check((record) => Object.keys(record).length <= MAX_EXTRA_KEYS, `extra a plus de ${MAX_EXTRA_KEYS} clés`),
 );
@@ -256,12 +268,19 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         /** 'manual': placed by hand on a map (no GPS fix); absent: the device's own positioning. */
         positionSource: v.optional(v.picklist(READING_POSITION_SOURCES, `Origine de la position inconnue : attendu ${READING_POSITION_SOURCES.join(', ')}`)),
         /** A static test's position averaged over this many fixes (src/domain/position-average.ts); absent: one fix. */
-        positionFixes: v.optional(v.pipe(ranged(1, 10_000, 'Le nombre de positions moyennées'), v.integer('Le nombre de positions moyennées doit être un entier'))),
+        positionFixes: v.optional(
+          v.pipe(ranged(1, 10_000, 'Le nombre de positions moyennées'), v.integer('Le nombre de positions moyennées doit être un entier')),
+        ),
         operator: v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`),
         technology: v.picklist(TECHNOLOGIES, `Technologie inconnue : attendu ${TECHNOLOGIES.join(', ')}`),
         signalDbm: v.optional(v.pipe(finite('Le signal doit être un nombre de dBm'), v.integer('Le signal doit être un nombre entier de dBm'))),
         signalBars: v.optional(
-          v.pipe(finite('Les barres doivent être un nombre'), v.integer('Les barres doivent être un entier'), v.minValue(0, 'Les barres vont de 0 à 4'), v.maxValue(4, 'Les barres vont de 0 à 4')),
+          v.pipe(
+            finite('Les barres doivent être un nombre'),
+            v.integer('Les barres doivent être un entier'),
+            v.minValue(0, 'Les barres vont de 0 à 4'),
+            v.maxValue(4, 'Les barres vont de 0 à 4'),
+          ),
         ),
         setting: v.picklist(SETTINGS, `Situation inconnue : attendu ${SETTINGS.join(', ')}`),
         voice: v.optional(v.picklist(VOICE_RESULTS, `Résultat d’appel inconnu : attendu ${VOICE_RESULTS.join(', ')}`)),
@@ -280,7 +299,12 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
         trackId: v.optional(DeviceUuidSchema),
         /** The campaign the agent had picked (made by the server). */
         campaignId: v.optional(v.pipe(v.string('campaignId doit être un texte'), v.uuid('campaignId doit être un UUID'))),
-        communeInsee: v.optional(v.pipe(v.string('communeInsee doit être un texte'), v.regex(INSEE_CODE_PATTERN, 'communeInsee doit être un code INSEE à 5 caractères (ex. 34172, 2A004)'))),
+        communeInsee: v.optional(
+          v.pipe(
+            v.string('communeInsee doit être un texte'),
+            v.regex(INSEE_CODE_PATTERN, 'communeInsee doit être un code INSEE à 5 caractères (ex. 34172, 2A004)'),
+          ),
+        ),
         extra: v.optional(ExtraSchema),
       },
       // valibot gives a missing key's issue the object's own message: name the missing field.
@@ -335,11 +359,7 @@ export function createReadingSchema({ now = Date.now }: SchemaOptions = {}) {
       ['sms'],
     ),
     v.forward(
-      v.partialCheck(
-        [['sms'], ['smsTest']],
-        (r) => r.smsTest?.delayS === undefined || r.sms === 'ok',
-        'Un SMS en échec n’a pas de délai d’arrivée',
-      ),
+      v.partialCheck([['sms'], ['smsTest']], (r) => r.smsTest?.delayS === undefined || r.sms === 'ok', 'Un SMS en échec n’a pas de délai d’arrivée'),
       ['smsTest', 'delayS'],
     ),
   );

@@ -35,7 +35,12 @@ export interface ReportSchemaOptions {
 
 export function createReportSchema({ now = Date.now }: ReportSchemaOptions = {}) {
   const ranged = (min: number, max: number, what: string) =>
-    v.pipe(v.number(`${what} doit être un nombre`), v.finite(`${what} doit être un nombre`), v.minValue(min, `${what} doit être ≥ ${min}`), v.maxValue(max, `${what} doit être ≤ ${max}`));
+    v.pipe(
+      v.number(`${what} doit être un nombre`),
+      v.finite(`${what} doit être un nombre`),
+      v.minValue(min, `${what} doit être ≥ ${min}`),
+      v.maxValue(max, `${what} doit être ≤ ${max}`),
+    );
   return v.object(
     {
       id: DeviceUuidSchema,

@@ -15,7 +15,6 @@ export interface TileCoord {
   y: number;
 }
 
-
 /**
  * Most tiles one area may hold. Past it the agent is asked to zoom in or narrow the zoom
  * range: 30,000 tiles of Plan IGN are about 750 MB and hours on a town hall's Wi-Fi.
@@ -112,9 +111,7 @@ export function* tilesOf(box: LonLatBox, { minZoom, maxZoom }: ZoomRange): Gener
 /** Whether a tile is one of those `tilesOf(box, zooms)` lists. */
 export function areaHoldsTile(box: LonLatBox, zooms: ZoomRange, tile: TileCoord): boolean {
   if (tile.z < zooms.minZoom || tile.z > zooms.maxZoom) return false;
-  return tileRanges(box, tile.z).some(
-    (range) => tile.x >= range.minX && tile.x <= range.maxX && tile.y >= range.minY && tile.y <= range.maxY,
-  );
+  return tileRanges(box, tile.z).some((range) => tile.x >= range.minX && tile.x <= range.maxX && tile.y >= range.minY && tile.y <= range.maxY);
 }
 
 /** The zoom range actually offered by a source: the wanted one, cut to the source's. */
@@ -132,10 +129,7 @@ export function estimateBytes(tileCount: number, source: { averageTileBytes: num
 /** Why an area is too big to download (French, for the agent), or undefined when it is fine. */
 export function areaTooLarge(tileCount: number, max = MAX_TILES_PER_AREA): string | undefined {
   if (tileCount <= max) return undefined;
-  return (
-    `Zone trop grande : ${formatCount(tileCount)} tuiles pour ${formatCount(max)} au plus. ` +
-    'Zoomez sur la carte ou réduisez le niveau de détail.'
-  );
+  return `Zone trop grande : ${formatCount(tileCount)} tuiles pour ${formatCount(max)} au plus. Zoomez sur la carte ou réduisez le niveau de détail.`;
 }
 
 /** The URL of a tile from a source's template ({z}, {x}, {y}; {s} and {r} as Leaflet fills them by default). */

@@ -68,24 +68,39 @@ export const MAX_ZONE_NOTES_LENGTH = 2000;
 const CELL_ID_PATTERN = /^CRS3035RES\d+mN\d+E\d+$/;
 
 /** What a reviewer sends to create a zone (POST /api/v1/zones). */
-export const ZoneDraftSchema = v.object({
-  name: v.pipe(
-    v.string('Le nom doit être un texte'),
-    withoutNul('Le nom'),
-    v.trim(),
-    v.minLength(1, 'Donnez un nom à la zone'),
-    v.maxLength(MAX_ZONE_NAME_LENGTH, `Le nom dépasse ${MAX_ZONE_NAME_LENGTH} caractères`),
-  ),
-  cells: v.pipe(
-    v.array(v.pipe(v.string('Identifiant de maille attendu'), v.regex(CELL_ID_PATTERN, 'Identifiant de maille INSPIRE invalide (ex. CRS3035RES200mN2029800E4252000)')), 'cells doit être une liste de mailles'),
-    v.minLength(1, 'Une zone contient au moins une maille'),
-    v.maxLength(MAX_ZONE_CELLS, `Une zone contient au plus ${MAX_ZONE_CELLS} mailles`),
-  ),
-  need: v.picklist(ZONE_NEEDS, `Besoin inconnu : attendu ${ZONE_NEEDS.join(', ')}`),
-  /** Required when the need is `autre`: which need. */
-  needDetail: v.optional(v.pipe(v.string('Le besoin doit être un texte'), withoutNul('Le besoin'), v.maxLength(200, 'Le besoin dépasse 200 caractères'))),
-  notes: v.optional(v.pipe(v.string('Les notes doivent être un texte'), withoutNul('Les notes'), v.maxLength(MAX_ZONE_NOTES_LENGTH, `Les notes dépassent ${MAX_ZONE_NOTES_LENGTH} caractères`))),
-}, missingField('Une zone doit être un objet JSON'));
+export const ZoneDraftSchema = v.object(
+  {
+    name: v.pipe(
+      v.string('Le nom doit être un texte'),
+      withoutNul('Le nom'),
+      v.trim(),
+      v.minLength(1, 'Donnez un nom à la zone'),
+      v.maxLength(MAX_ZONE_NAME_LENGTH, `Le nom dépasse ${MAX_ZONE_NAME_LENGTH} caractères`),
+    ),
+    cells: v.pipe(
+      v.array(
+        v.pipe(
+          v.string('Identifiant de maille attendu'),
+          v.regex(CELL_ID_PATTERN, 'Identifiant de maille INSPIRE invalide (ex. CRS3035RES200mN2029800E4252000)'),
+        ),
+        'cells doit être une liste de mailles',
+      ),
+      v.minLength(1, 'Une zone contient au moins une maille'),
+      v.maxLength(MAX_ZONE_CELLS, `Une zone contient au plus ${MAX_ZONE_CELLS} mailles`),
+    ),
+    need: v.picklist(ZONE_NEEDS, `Besoin inconnu : attendu ${ZONE_NEEDS.join(', ')}`),
+    /** Required when the need is `autre`: which need. */
+    needDetail: v.optional(v.pipe(v.string('Le besoin doit être un texte'), withoutNul('Le besoin'), v.maxLength(200, 'Le besoin dépasse 200 caractères'))),
+    notes: v.optional(
+      v.pipe(
+        v.string('Les notes doivent être un texte'),
+        withoutNul('Les notes'),
+        v.maxLength(MAX_ZONE_NOTES_LENGTH, `Les notes dépassent ${MAX_ZONE_NOTES_LENGTH} caractères`),
+      ),
+    ),
+  },
+  missingField('Une zone doit être un objet JSON'),
+);
 export type ZoneDraft = v.InferOutput<typeof ZoneDraftSchema>;
 
 /**
@@ -93,11 +108,20 @@ export type ZoneDraft = v.InferOutput<typeof ZoneDraftSchema>;
  * `arretee` needs the arrêté's date, a move to `couverte` the date the site entered service:
  * sent here in `followUp` unless the zone already has them (zone-follow-up.ts).
  */
-export const ZoneMoveSchema = v.object({
-  status: v.picklist(ZONE_STATUSES, `Étape inconnue : attendu ${ZONE_STATUSES.join(', ')}`),
-  reason: v.pipe(v.string('La raison doit être un texte'), withoutNul('La raison'), v.trim(), v.minLength(1, 'Dites pourquoi la zone change d’étape'), v.maxLength(1000, 'La raison dépasse 1000 caractères')),
-  followUp: v.optional(ZoneFollowUpPatchSchema),
-}, missingField('Le changement d’étape doit être un objet JSON'));
+export const ZoneMoveSchema = v.object(
+  {
+    status: v.picklist(ZONE_STATUSES, `Étape inconnue : attendu ${ZONE_STATUSES.join(', ')}`),
+    reason: v.pipe(
+      v.string('La raison doit être un texte'),
+      withoutNul('La raison'),
+      v.trim(),
+      v.minLength(1, 'Dites pourquoi la zone change d’étape'),
+      v.maxLength(1000, 'La raison dépasse 1000 caractères'),
+    ),
+    followUp: v.optional(ZoneFollowUpPatchSchema),
+  },
+  missingField('Le changement d’étape doit être un objet JSON'),
+);
 
 /** Without it, valibot answers a missing field in English (« Invalid key: Expected "reason" … »). */
 function missingField(notAnObject: string): (issue: v.ObjectIssue) => string {

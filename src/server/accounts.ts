@@ -6,14 +6,21 @@ import { decoyHash, hashPassword, passwordProblem, verifyPassword, DEFAULT_COST,
 import { newApiToken, randomToken, sha256 } from './auth/secrets.ts';
 import type { Communes } from './communes/communes.ts';
 import { badRequest, HttpError } from './http-errors.ts';
-import { DuplicateEmailError, type ApiTokenRecord, type AuditTargetType, type SessionRecord, type User, type UserChanges, type UserRecord } from './storage/account-store.ts';
+import {
+  DuplicateEmailError,
+  type ApiTokenRecord,
+  type AuditTargetType,
+  type SessionRecord,
+  type User,
+  type UserChanges,
+  type UserRecord,
+} from './storage/account-store.ts';
 import type { Store } from './storage/store.ts';
 
 /**
  * Accounts, sessions and API tokens: the rules, shared by the HTTP routes, the shell
  * command (scripts/admin.ts) and the tests' hook (app.accounts). Storage is behind Store.
  */
-
 
 /** Who does something, for the audit log. */
 export interface Actor {
@@ -139,7 +146,10 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
       if (communeCodes.length > MAX_COMMUNES) throw badRequest(`Au plus ${MAX_COMMUNES} communes par agent`);
       const unknown = communeCodes.filter((code) => typeof code !== 'string' || !communes.get(code));
       // Not String(code): an object such as {"toString": ""} makes it throw, a 500 for bad input.
-      if (unknown.length > 0) throw badRequest(`Codes INSEE inconnus : ${unknown.map((code) => `« ${typeof code === 'string' && code !== '' ? code : JSON.stringify(code)} »`).join(', ')}`);
+      if (unknown.length > 0)
+        throw badRequest(
+          `Codes INSEE inconnus : ${unknown.map((code) => `« ${typeof code === 'string' && code !== '' ? code : JSON.stringify(code)} »`).join(', ')}`,
+        );
       if (departement !== undefined && departement !== null) throw badRequest('Un agent n’a pas de département : donnez ses communes');
       return { communes: [...new Set(communeCodes as string[])], departement: null };
     }
@@ -244,7 +254,7 @@ export function createAccounts({ store, communes, now, sessionDays, sessionIdleD
         const scope = checkScope(
           role,
           patch.communes ?? (roleChanged ? undefined : role === 'agent' ? current.communes : undefined),
-          patch.departement === undefined ? (roleChanged ? undefined : current.departement ?? undefined) : patch.departement,
+          patch.departement === undefined ? (roleChanged ? undefined : (current.departement ?? undefined)) : patch.departement,
         );
         Object.assign(changes, { role, ...scope });
       }

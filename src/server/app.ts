@@ -144,7 +144,14 @@ export function buildApp({
     if (/%00/i.test(request.url)) throw badRequest(`L’adresse ${NUL_MESSAGE} (%00)`);
   });
 
-  const accounts = createAccounts({ store, communes, now, sessionDays: security.sessionDays, sessionIdleDays: security.sessionIdleDays, ...(passwordCost && { passwordCost }) });
+  const accounts = createAccounts({
+    store,
+    communes,
+    now,
+    sessionDays: security.sessionDays,
+    sessionIdleDays: security.sessionIdleDays,
+    ...(passwordCost && { passwordCost }),
+  });
   const failedSignIns = createFailedSignIns(store, now, security.rateLimits.loginFailuresPerEmail);
   app.decorate('accounts', {
     createUser: async (user: NewUser) => ({ id: (await accounts.createUser(user)).id }),

@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { DEFAULT_FIELD_SETTINGS, MAX_DATA_TEST_DOWNLOAD_BYTES, MAX_DATA_TEST_PAGE_BYTES, MAX_PROBE_BYTES, type FieldSettings } from '../domain/field-settings.ts';
+import {
+  DEFAULT_FIELD_SETTINGS,
+  MAX_DATA_TEST_DOWNLOAD_BYTES,
+  MAX_DATA_TEST_PAGE_BYTES,
+  MAX_PROBE_BYTES,
+  type FieldSettings,
+} from '../domain/field-settings.ts';
 import { PROTOCOLS, type Protocol } from '../domain/protocol.ts';
 import type { TileSourcesConfig } from '../domain/tile-source.ts';
 import { readTileSources } from './tile-sources.ts';
@@ -253,6 +259,8 @@ function trustProxy(raw: string | undefined, problems: string[]): boolean | numb
   }
   if (/^\d{1,2}$/.test(value)) return Number(value);
   if (/^[0-9a-fA-F.:/,\s]+$/.test(value)) return value;
-  problems.push(`TRUST_PROXY=« ${value} » : attendu false, un nombre de mandataires (1 pour un seul proxy inverse) ou des adresses IP séparées par des virgules`);
+  problems.push(
+    `TRUST_PROXY=« ${value} » : attendu false, un nombre de mandataires (1 pour un seul proxy inverse) ou des adresses IP séparées par des virgules`,
+  );
   return false;
 }

@@ -107,7 +107,11 @@ const UNSTORABLE_TEXT = 'Le texte envoyé contient un caractère qui ne peut pas
  * is our fault: logged in full, answered without details.
  */
 export function sendError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error instanceof HttpError) return reply.code(error.status).headers(error.headers).send({ error: error.message, ...error.fields });
+  if (error instanceof HttpError)
+    return reply
+      .code(error.status)
+      .headers(error.headers)
+      .send({ error: error.message, ...error.fields });
   if (UNSTORABLE_TEXT_CODES.has(error.code) && error.statusCode === undefined) return reply.code(400).send({ error: UNSTORABLE_TEXT });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

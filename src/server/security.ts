@@ -91,7 +91,10 @@ export function rateLimitPluginOptions(counters: CounterStore, now: () => number
         secret = undefined;
         throw error;
       });
-      return createHmac('sha256', await secret).update(request.ip).digest('base64url').slice(0, 22);
+      return createHmac('sha256', await secret)
+        .update(request.ip)
+        .digest('base64url')
+        .slice(0, 22);
     },
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Trop de requêtes : réessayez dans ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),

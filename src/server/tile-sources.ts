@@ -122,7 +122,8 @@ export function readTileSources(env: Env, { integer, flag }: TileEnvReaders, pro
   let custom: TileSource | undefined;
   if (customUrl) {
     const attribution = env.TILE_ATTRIBUTION?.trim();
-    if (env.TILE_ATTRIBUTION !== undefined && !attribution) problems.push('TILE_ATTRIBUTION est vide : les conditions des fournisseurs de tuiles exigent une attribution');
+    if (env.TILE_ATTRIBUTION !== undefined && !attribution)
+      problems.push('TILE_ATTRIBUTION est vide : les conditions des fournisseurs de tuiles exigent une attribution');
     custom = customTileSource({
       url: customUrl,
       // Plan IGN's, as before base maps could be chosen: most own tile servers cache IGN's.
@@ -144,7 +145,8 @@ export function readTileSources(env: Env, { integer, flag }: TileEnvReaders, pro
   const rawList = env.TILE_SOURCES?.trim();
   const ids = rawList === undefined ? (custom ? [CUSTOM_TILE_SOURCE_ID] : BUILT_IN_TILE_SOURCES.map((s) => s.id)) : rawList.split(',').map((id) => id.trim());
   const sources: TileSource[] = [];
-  if (rawList !== undefined && ids.every((id) => id === '')) problems.push(`TILE_SOURCES est vide : attendu des identifiants séparés par des virgules parmi ${knownIds}`);
+  if (rawList !== undefined && ids.every((id) => id === ''))
+    problems.push(`TILE_SOURCES est vide : attendu des identifiants séparés par des virgules parmi ${knownIds}`);
   for (const id of ids.filter((id) => id !== '')) {
     const source = known.find((s) => s.id === id);
     if (sources.some((s) => s.id === id)) problems.push(`TILE_SOURCES : « ${id} » est donné deux fois`);

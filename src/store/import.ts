@@ -18,12 +18,20 @@ export function idsOnDevice(ids: readonly string[]): Promise<Set<string>> {
  * import leaves whole batches only, and running it again adds only what is missing. A reading
  * already there is left exactly as it is (sent, refused or corrected).
  */
-export function addReadingsIfAbsent(readings: readonly Reading[], { savedAt = Date.now(), recordedBy }: { savedAt?: number; recordedBy?: string } = {}): Promise<{ added: number; present: number }> {
+export function addReadingsIfAbsent(
+  readings: readonly Reading[],
+  { savedAt = Date.now(), recordedBy }: { savedAt?: number; recordedBy?: string } = {},
+): Promise<{ added: number; present: number }> {
   // Retried whole on a connection the browser dropped (iOS): the transaction never applied.
   return withDb((db) => addIfAbsent(db, readings, savedAt, recordedBy));
 }
 
-async function addIfAbsent(db: Database, readings: readonly Reading[], savedAt: number, recordedBy: string | undefined): Promise<{ added: number; present: number }> {
+async function addIfAbsent(
+  db: Database,
+  readings: readonly Reading[],
+  savedAt: number,
+  recordedBy: string | undefined,
+): Promise<{ added: number; present: number }> {
   const tx = db.transaction('outbox', 'readwrite');
   const keys = await Promise.all(readings.map((reading) => tx.store.getKey(reading.id)));
   const adding = new Set<string>();

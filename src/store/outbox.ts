@@ -43,7 +43,12 @@ export function getReading(id: string): Promise<OutboxRecord | undefined> {
  * for evidence until after `now` wait for a later flush.
  */
 export function pendingReadings(limit: number, sender?: string, now = Date.now()): Promise<OutboxRecord[]> {
-  return oldestPending<OutboxRecord>('outbox', limit, sender === undefined ? undefined : (record) => record.recordedBy === undefined || record.recordedBy === sender, now);
+  return oldestPending<OutboxRecord>(
+    'outbox',
+    limit,
+    sender === undefined ? undefined : (record) => record.recordedBy === undefined || record.recordedBy === sender,
+    now,
+  );
 }
 
 export function countByState(): Promise<Record<OutboxState, number>> {

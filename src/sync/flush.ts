@@ -39,13 +39,21 @@ interface Attempt<R> {
   attempted: boolean;
 }
 
-async function flushLocked({ fetch: fetchFn = fetch, baseUrl = '', batchSize = MAX_BATCH, reportBatchSize = MAX_REPORT_BATCH }: FlushOptions): Promise<FlushResult> {
+async function flushLocked({
+  fetch: fetchFn = fetch,
+  baseUrl = '',
+  batchSize = MAX_BATCH,
+  reportBatchSize = MAX_REPORT_BATCH,
+}: FlushOptions): Promise<FlushResult> {
   const [readingsWaiting, reportsWaiting] = await Promise.all([countByState(), countReportsByState()]);
   // Nothing waiting: no request, and the last send's status stays as it was.
   if (readingsWaiting.pending === 0 && reportsWaiting.pending === 0) return { sent: 0, refused: 0, pending: 0 };
 
   announce({ type: 'flush-started' });
-  const readings = readingsWaiting.pending > 0 ? await flushReadings(fetchFn, baseUrl, Math.min(batchSize, MAX_BATCH)) : { result: { sent: 0, refused: 0, pending: 0 }, attempted: false };
+  const readings =
+    readingsWaiting.pending > 0
+      ? await flushReadings(fetchFn, baseUrl, Math.min(batchSize, MAX_BATCH))
+      : { result: { sent: 0, refused: 0, pending: 0 }, attempted: false };
   const reports = reportsWaiting.pending > 0 ? await flushReports(fetchFn, baseUrl, Math.min(reportBatchSize, MAX_REPORT_BATCH)) : undefined;
 
   const attempts = [readings, ...(reports ? [reports] : [])].filter((attempt) => attempt.attempted);
@@ -111,7 +119,13 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
     if (error !== undefined) break;
     batch = await pendingReadings(batchSize, sender);
   }
-  const result: FlushResult = { sent, refused, pending: await waiting(), ...(error !== undefined && { error }), ...(authRequired && { authRequired: true as const }) };
+  const result: FlushResult = {
+    sent,
+    refused,
+    pending: await waiting(),
+    ...(error !== undefined && { error }),
+    ...(authRequired && { authRequired: true as const }),
+  };
   return { result, attempted };
 }
 

@@ -62,7 +62,13 @@ export function uploadReports(reports: Report[], fetchFn: typeof fetch = fetch, 
   return post(fetchFn, `${baseUrl}${REPORTS_ENDPOINT}`, { reports }, { 'content-type': 'application/json' }, 'omit');
 }
 
-async function post(fetchFn: typeof fetch, url: string, body: unknown, headers: Record<string, string>, credentials: RequestCredentials): Promise<UploadOutcome> {
+async function post(
+  fetchFn: typeof fetch,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  credentials: RequestCredentials,
+): Promise<UploadOutcome> {
   let response: Response;
   try {
     response = await fetchFn(url, {

@@ -58,7 +58,11 @@ export function cellsInOutline(outline: OutlineGeometry, resolutionM = DEFAULT_R
 }
 
 /** The commune's cells minus those with a reading: the server's (campaign progress) and this device's. */
-export function cellsToSurvey(outline: OutlineGeometry, visitedCellIds: readonly string[], deviceReadings: readonly Pick<Reading, 'lat' | 'lon'>[]): CellsToSurvey {
+export function cellsToSurvey(
+  outline: OutlineGeometry,
+  visitedCellIds: readonly string[],
+  deviceReadings: readonly Pick<Reading, 'lat' | 'lon'>[],
+): CellsToSurvey {
   const visited = new Set(visitedCellIds);
   for (const reading of deviceReadings) {
     const id = cellIdAt(reading.lon, reading.lat);

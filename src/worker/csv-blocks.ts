@@ -41,7 +41,12 @@ export async function forEachCsvBlock(blob: Blob, onBlock: (rows: CsvLine[], byt
   if (pending !== '') await emit(pending, nextLine, bytesRead, onBlock);
 }
 
-async function emit(block: string, firstLine: number, bytesRead: number, onBlock: (rows: CsvLine[], bytesRead: number) => Promise<void> | void): Promise<number> {
+async function emit(
+  block: string,
+  firstLine: number,
+  bytesRead: number,
+  onBlock: (rows: CsvLine[], bytesRead: number) => Promise<void> | void,
+): Promise<number> {
   const text = block.endsWith('\r') ? block.slice(0, -1) : block;
   const parsed = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: false });
   const broken = new Set(parsed.errors.map((error) => error.row));

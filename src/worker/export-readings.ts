@@ -48,7 +48,12 @@ function fileParts(format: ExportFormat, records: OutboxRecord[]): string[] {
       break;
     case 'csv-tableur':
       parts.push(UTF8_BOM + csvRows([DEVICE_SHEET_HEADER], { dialect: 'tableur' }));
-      chunks((chunk) => csvRows(chunk.map(({ reading, state }) => deviceSheetRow(reading, state)), { dialect: 'tableur' }));
+      chunks((chunk) =>
+        csvRows(
+          chunk.map(({ reading, state }) => deviceSheetRow(reading, state)),
+          { dialect: 'tableur' },
+        ),
+      );
       break;
   }
   return parts;

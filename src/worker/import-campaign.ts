@@ -7,7 +7,10 @@ import type { Reading } from '../domain/reading.ts';
  * taken during its period and in its commune (src/domain/campaign-scope.ts); the others are
  * imported all the same, without it. Readings of a device file keep the campaign they carry.
  */
-export function splitByCampaign(readings: readonly Reading[], { campaignScope }: Pick<ImportOptions, 'campaignScope'>): { attached: Reading[]; detached: Reading[] } {
+export function splitByCampaign(
+  readings: readonly Reading[],
+  { campaignScope }: Pick<ImportOptions, 'campaignScope'>,
+): { attached: Reading[]; detached: Reading[] } {
   if (!campaignScope) return { attached: [...readings], detached: [] };
   const attached: Reading[] = [];
   const detached: Reading[] = [];

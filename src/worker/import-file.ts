@@ -49,7 +49,10 @@ export async function importFile(file: Blob, options: ImportRunOptions, onProgre
   const write = async (readings: Reading[]) => {
     let written = 0;
     for (let start = 0; start < readings.length; start += IMPORT_BATCH) {
-      const batch = await addReadingsIfAbsent(readings.slice(start, start + IMPORT_BATCH), { savedAt, ...(options.recordedBy !== undefined && { recordedBy: options.recordedBy }) });
+      const batch = await addReadingsIfAbsent(readings.slice(start, start + IMPORT_BATCH), {
+        savedAt,
+        ...(options.recordedBy !== undefined && { recordedBy: options.recordedBy }),
+      });
       written += batch.added;
       tally.alreadyOnDevice += batch.present;
     }

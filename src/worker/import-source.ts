@@ -76,7 +76,9 @@ async function readJson(file: Blob, onRows: (rows: SourceRow[], bytesRead: numbe
   const items: unknown[] = format === 'couverture-geojson' ? (value as { features: unknown[] }).features : (value as { readings: unknown[] }).readings;
   const map = format === 'couverture-geojson' ? mapDeviceFeature : mapBatchItem;
   for (let start = 0; start < items.length; start += JSON_BLOCK) {
-    const rows = items.slice(start, start + JSON_BLOCK).map((item, offset) => ({ line: start + offset + 1, outcome: map(item), text: () => JSON.stringify(item) }));
+    const rows = items
+      .slice(start, start + JSON_BLOCK)
+      .map((item, offset) => ({ line: start + offset + 1, outcome: map(item), text: () => JSON.stringify(item) }));
     // Progress in bytes, pro rata of the items handled: the text itself was read at once.
     await onRows(rows, Math.round((file.size * (start + rows.length)) / items.length));
   }

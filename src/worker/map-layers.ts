@@ -106,7 +106,12 @@ export function deviceMapView({ bbox, zoom, filters }: MapViewRequest): DeviceMa
       omitted += 1;
       continue;
     }
-    features.push({ type: 'Feature', id: reading.id, geometry: { type: 'Point', coordinates: [reading.lon, reading.lat] }, properties: { ...reading, level, state } });
+    features.push({
+      type: 'Feature',
+      id: reading.id,
+      geometry: { type: 'Point', coordinates: [reading.lon, reading.lat] },
+      properties: { ...reading, level, state },
+    });
   }
   return { kind: 'points', features, countsByLevel, omitted };
 }

@@ -56,8 +56,14 @@ describe('the survey screen’s initial JavaScript', () => {
       const holds = (chunk: Chunk, pattern: RegExp) => chunk.sources.some((source) => pattern.test(source));
       for (const pattern of patterns) {
         // Present in the build, so that a renamed module cannot make this pass by absence.
-        expect(all.filter((chunk) => holds(chunk, pattern)).map((chunk) => chunk.file), `${pattern} in some chunk`).not.toEqual([]);
-        expect(initial.filter((chunk) => holds(chunk, pattern)).map((chunk) => chunk.file), `${pattern} in the initial chunks`).toEqual([]);
+        expect(
+          all.filter((chunk) => holds(chunk, pattern)).map((chunk) => chunk.file),
+          `${pattern} in some chunk`,
+        ).not.toEqual([]);
+        expect(
+          initial.filter((chunk) => holds(chunk, pattern)).map((chunk) => chunk.file),
+          `${pattern} in the initial chunks`,
+        ).toEqual([]);
       }
     });
   }

@@ -11,9 +11,22 @@ const BUDGET_ON_THE_WIRE = 350 * 1024;
 const BUDGET_STORED = 850 * 1024;
 
 /** Screens an agent or a resident may open offline: precached. */
-const PRECACHED = [/src\/app\/map\/LeafletMap\.tsx$/, /src\/app\/offline-maps\//, /src\/app\/track\/TrackScreen\.tsx$/, /src\/app\/files\/DeviceFilesPanel\.tsx$/, /src\/app\/campaigns\/CampaignsScreen\.tsx$/, /src\/app\/report\/ReportScreen\.tsx$/, /src\/domain\/grid\/laea\.ts$/];
+const PRECACHED = [
+  /src\/app\/map\/LeafletMap\.tsx$/,
+  /src\/app\/offline-maps\//,
+  /src\/app\/track\/TrackScreen\.tsx$/,
+  /src\/app\/files\/DeviceFilesPanel\.tsx$/,
+  /src\/app\/campaigns\/CampaignsScreen\.tsx$/,
+  /src\/app\/report\/ReportScreen\.tsx$/,
+  /src\/domain\/grid\/laea\.ts$/,
+];
 /** Reviewers' and administrators' screens: cached on first use only. */
-const ON_FIRST_USE = [/src\/app\/cells\/CoverageScreen\.tsx$/, /src\/app\/zones\/ZonesScreen\.tsx$/, /src\/app\/review\/ReviewScreen\.tsx$/, /src\/app\/admin\/AdminScreen\.tsx$/];
+const ON_FIRST_USE = [
+  /src\/app\/cells\/CoverageScreen\.tsx$/,
+  /src\/app\/zones\/ZonesScreen\.tsx$/,
+  /src\/app\/review\/ReviewScreen\.tsx$/,
+  /src\/app\/admin\/AdminScreen\.tsx$/,
+];
 
 let dist: string;
 let precached: PrecachedFile[];
@@ -39,7 +52,9 @@ describe('the service worker’s precache', () => {
     const largest = [...precached].sort((a, b) => b.bytes - a.bytes).slice(0, 8);
     console.log(
       `Precache: ${precached.length} files, ${(stored / 1024).toFixed(1)} KB stored, ${(wire / 1024).toFixed(1)} KB brotli\n` +
-        largest.map((file) => `  ${file.url.padEnd(44)}${(file.bytes / 1024).toFixed(1).padStart(7)} KB${(file.brotliBytes / 1024).toFixed(1).padStart(7)} KB br`).join('\n'),
+        largest
+          .map((file) => `  ${file.url.padEnd(44)}${(file.bytes / 1024).toFixed(1).padStart(7)} KB${(file.brotliBytes / 1024).toFixed(1).padStart(7)} KB br`)
+          .join('\n'),
     );
     expect(wire).toBeLessThanOrEqual(BUDGET_ON_THE_WIRE);
     expect(stored).toBeLessThanOrEqual(BUDGET_STORED);
@@ -50,7 +65,10 @@ describe('the service worker’s precache', () => {
     for (const pattern of PRECACHED) {
       const files = holding(pattern);
       expect(files, `${pattern} in some chunk`).not.toEqual([]);
-      expect(files.filter((file) => urls.has(file)), `${pattern} precached`).toEqual(files);
+      expect(
+        files.filter((file) => urls.has(file)),
+        `${pattern} precached`,
+      ).toEqual(files);
     }
   });
 
@@ -59,7 +77,10 @@ describe('the service worker’s precache', () => {
     for (const pattern of ON_FIRST_USE) {
       const files = holding(pattern);
       expect(files, `${pattern} in some chunk`).not.toEqual([]);
-      expect(files.filter((file) => urls.has(file)), `${pattern} precached`).toEqual([]);
+      expect(
+        files.filter((file) => urls.has(file)),
+        `${pattern} precached`,
+      ).toEqual([]);
     }
   });
 

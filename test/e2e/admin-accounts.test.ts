@@ -1,6 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockingViolations } from './axe.ts';
-import { createUser, launchPhone, openInstalled, openSignedIn, recordReading, signInThroughPage, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
+import {
+  createUser,
+  launchPhone,
+  openInstalled,
+  openSignedIn,
+  recordReading,
+  signInThroughPage,
+  startServer,
+  syncBar,
+  type Phone,
+  type TestServer,
+  type TestUser,
+} from './harness.ts';
 import { eventually } from './expect-locator.ts';
 
 /**

@@ -2,7 +2,19 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUser, deviceReadingIds, launchPhone, openSignedIn, recordReading, startServer, syncBar, tapSendNowIfOffered, type Phone, type TestServer, type TestUser } from './harness.ts';
+import {
+  createUser,
+  deviceReadingIds,
+  launchPhone,
+  openSignedIn,
+  recordReading,
+  startServer,
+  syncBar,
+  tapSendNowIfOffered,
+  type Phone,
+  type TestServer,
+  type TestUser,
+} from './harness.ts';
 import { E2E_DIST } from './paths.ts';
 
 // A new version reaches phones in the field while readings wait on them: the agent chooses
@@ -49,7 +61,11 @@ describe('a new version of the app', () => {
       const registration = await navigator.serviceWorker.getRegistration();
       return registration?.waiting === null && navigator.serviceWorker.controller !== null;
     });
-    await expect.poll(() => Promise.all(phone.context.serviceWorkers().map((worker) => worker.evaluate(() => (self as { e2eBuild?: number }).e2eBuild).catch(() => undefined)))).toContain(2);
+    await expect
+      .poll(() =>
+        Promise.all(phone.context.serviceWorkers().map((worker) => worker.evaluate(() => (self as { e2eBuild?: number }).e2eBuild).catch(() => undefined))),
+      )
+      .toContain(2);
     await update.waitFor({ state: 'detached' });
     await syncBar(page).getByText('2 relevés en attente').waitFor();
     expect((await deviceReadingIds(page)).sort()).toEqual(recorded);

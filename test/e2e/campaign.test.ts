@@ -11,7 +11,10 @@ const CAMPAIGN_NAME = 'Campagne Saint-Guilhem-le-Désert';
 
 /** The figures of one operator's row in « Relevés par opérateur »: server, device, total. */
 async function operatorRow(page: Page, operator: string): Promise<string[]> {
-  const row = page.getByRole('table', { name: 'Relevés par opérateur' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: operator, exact: true }) });
+  const row = page
+    .getByRole('table', { name: 'Relevés par opérateur' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: operator, exact: true }) });
   return (await row.getByRole('cell').allInnerTexts()).slice(0, 3).map((text) => text.trim());
 }
 
@@ -43,7 +46,10 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     const testNumber = office.getByLabel('Numéro à appeler pour les tests');
     await testNumber.fill('appelez Paul');
     await office.getByRole('button', { name: 'Créer la campagne' }).click();
-    await office.locator('#campaign-testNumber-error').getByText(/^Numéro de test invalide/).waitFor();
+    await office
+      .locator('#campaign-testNumber-error')
+      .getByText(/^Numéro de test invalide/)
+      .waitFor();
     await eventually(() => testNumber.getAttribute('aria-invalid')).toBe('true');
     await testNumber.fill('06 12 34 56 78');
     await office.getByRole('button', { name: 'Créer la campagne' }).click();
@@ -92,10 +98,16 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     server.unreachable = true;
     await page.reload();
     await page.getByRole('heading', { name: CAMPAIGN_NAME }).waitFor();
-    await page.getByRole('status').filter({ hasText: /Hors ligne : chiffres du serveur du .+, gardés sur cet appareil/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Hors ligne : chiffres du serveur du .+, gardés sur cet appareil/ })
+      .waitFor();
     await expect.poll(() => operatorRow(page, 'Orange')).toEqual(['1', '0', '1']);
     await page.getByRole('link', { name: '← Campagnes' }).click();
-    await page.getByRole('status').filter({ hasText: /Hors ligne : liste du .+, gardée sur cet appareil/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Hors ligne : liste du .+, gardée sur cet appareil/ })
+      .waitFor();
     await campaignItem(page).getByText('✓ Campagne de cet appareil').waitFor();
   });
 
@@ -119,7 +131,9 @@ describe('campaigns: set up by the département, picked by the agent, progress o
 
     // Just created, it is the device's campaign, with no « Choisir » to tap.
     await campaignItem(page).getByText('✓ Campagne de cet appareil').waitFor();
-    await campaignItem(page).getByText(/· le \d+ \S+ \d{4}$/).waitFor();
+    await campaignItem(page)
+      .getByText(/· le \d+ \S+ \d{4}$/)
+      .waitFor();
     await page.getByRole('status', { name: 'Campagne de cet appareil' }).getByText(CAMPAIGN_NAME).waitFor();
 
     await recordReading(page, { operator: 'Orange' });
@@ -136,7 +150,10 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     await eventually(() => page.getByLabel(`Rattacher à la campagne « ${CAMPAIGN_NAME} »`).isChecked()).toBe(true);
     await page.getByRole('status').filter({ hasText: '6 relevés hors de la période ou des communes de la campagne : non rattachés.' }).waitFor();
     await page.getByRole('button', { name: 'Importer 6 relevés' }).click();
-    await page.getByRole('status').filter({ hasText: /^Import terminé : 6 relevés ajoutés, .*6 relevés hors de la période ou des communes de la campagne : non rattachés\./ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Import terminé : 6 relevés ajoutés, .*6 relevés hors de la période ou des communes de la campagne : non rattachés\./ })
+      .waitFor();
     await expect.poll(async () => (await deviceReadingIds(page)).length).toBe(7);
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     const stored = await server.storedReadings();
@@ -154,7 +171,10 @@ describe('campaigns: set up by the département, picked by the agent, progress o
     await page.getByLabel('Numéro à appeler pour les tests').fill('06 12 34 56 78');
     await page.getByRole('button', { name: 'Créer la campagne' }).click();
     await campaignItem(page).getByText('Numéro de test : 06 12 34 56 78').waitFor();
-    const [created] = (await page.evaluate(() => fetch('/api/v1/campaigns').then((response) => response.json()))).campaigns as { id: string; startsOn: string }[];
+    const [created] = (await page.evaluate(() => fetch('/api/v1/campaigns').then((response) => response.json()))).campaigns as {
+      id: string;
+      startsOn: string;
+    }[];
 
     await campaignItem(page).getByRole('link', { name: 'Modifier' }).click();
     await page.getByRole('heading', { name: `Modifier « ${CAMPAIGN_NAME} »` }).waitFor();

@@ -33,7 +33,10 @@ async function seed(server: TestServer): Promise<void> {
       source: 'import' as const,
     })),
   );
-  await server.store.ingest(readings, readings.map(() => ({ accountId: null, commune: '34261', departement: '34', outsideCommunes: false })));
+  await server.store.ingest(
+    readings,
+    readings.map(() => ({ accountId: null, commune: '34261', departement: '34', outsideCommunes: false })),
+  );
   const kilometre = { north: Math.floor(CELL.north / 1000) * 1000, east: Math.floor(CELL.east / 1000) * 1000 };
   await server.store.replaceDeclaredCoverage(
     {
@@ -62,7 +65,17 @@ describe('the operators’ declared coverage, confronted', () => {
     const reviewer = await createUser(server, { role: 'reviewer' });
     await seed(server);
     const at = new Date().toISOString();
-    const zone = { id: crypto.randomUUID(), departement: '34', name: 'Gorges du Verdus', cells: [CELL_ID], need: 'habitations' as const, communes: ['34261'], status: 'retenue' as const, createdAt: at, updatedAt: at };
+    const zone = {
+      id: crypto.randomUUID(),
+      departement: '34',
+      name: 'Gorges du Verdus',
+      cells: [CELL_ID],
+      need: 'habitations' as const,
+      communes: ['34261'],
+      status: 'retenue' as const,
+      createdAt: at,
+      updatedAt: at,
+    };
     await server.store.createZone(zone, { at, by: { id: reviewer.id, name: reviewer.name }, from: null, to: 'retenue', reason: 'Zone blanche mesurée' });
 
     const desk = await launch({ desktop: true });
@@ -74,7 +87,9 @@ describe('the operators’ declared coverage, confronted', () => {
     await page.screenshot({ path: '/tmp/e2e-dist-F18-ecarts.png' });
 
     await page.goto(`${server.url}/#zones/${zone.id}/dossier`);
-    const sentence = page.getByText(/carte de l’opérateur : bonne couverture sur 1 maille sur 1 \(dont très bonne sur 1\) ; mesures : pas de couverture sur la zone/);
+    const sentence = page.getByText(
+      /carte de l’opérateur : bonne couverture sur 1 maille sur 1 \(dont très bonne sur 1\) ; mesures : pas de couverture sur la zone/,
+    );
     await sentence.waitFor();
     expect(await sentence.textContent()).toContain('Carte 4G, édition du 01/07/2026 (orange-4g-34.gpkg).');
     await page.screenshot({ path: '/tmp/e2e-dist-F18-dossier.png', fullPage: true });

@@ -18,10 +18,21 @@ describe('the équipe projet’s table', () => {
   it('a reviewer opens « Tableau de bord », sees the département’s zone and a resident’s report, and follows the zone to its dossier', async () => {
     const reviewer = await createUser(server, { role: 'reviewer' });
     const headers = await signIn(server.app, reviewer.email, reviewer.password);
-    const made = await server.app.inject({ method: 'POST', url: '/api/v1/zones', headers, payload: { name: 'Vallée du Verdus', cells: [CELL], need: 'habitations' } });
+    const made = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/zones',
+      headers,
+      payload: { name: 'Vallée du Verdus', cells: [CELL], need: 'habitations' },
+    });
     expect(made.statusCode, made.body).toBe(201);
     // A resident's report a kilometre away, in no zone: one to look at.
-    const report = makeReport({ lat: POSITION.latitude + 0.01, lon: POSITION.longitude, reportedAt: new Date().toISOString(), problem: 'no-calls', operator: 'free' });
+    const report = makeReport({
+      lat: POSITION.latitude + 0.01,
+      lon: POSITION.longitude,
+      reportedAt: new Date().toISOString(),
+      problem: 'no-calls',
+      operator: 'free',
+    });
     expect((await server.app.inject({ method: 'POST', url: '/api/v1/reports', payload: { reports: [report] } })).statusCode).toBe(200);
 
     const desk = await launch({ desktop: true });
@@ -36,7 +47,10 @@ describe('the équipe projet’s table', () => {
     await reports.getByText('1 signalement d’habitants hors de toute zone').waitFor();
     await reports.getByRole('link', { name: 'Impossible d’appeler (Free Mobile)' }).waitFor();
     await reports.getByText('Saint-Guilhem-le-Désert (34261)').waitFor();
-    await page.getByRole('region', { name: /^Zones proposées en \d{4}$/ }).getByText('0 zone transmise cette année (aucun quota fixé pour ce déploiement).').waitFor();
+    await page
+      .getByRole('region', { name: /^Zones proposées en \d{4}$/ })
+      .getByText('0 zone transmise cette année (aucun quota fixé pour ce déploiement).')
+      .waitFor();
 
     expect(await blockingViolations(page)).toEqual([]);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/tableau-1366.png`, fullPage: true });

@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Reading } from '../../src/domain/reading.ts';
-import { deviceReadingIds, openSignedIn, POSITION, recordReading, syncBar, tapSendNowIfOffered, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import {
+  deviceReadingIds,
+  openSignedIn,
+  POSITION,
+  recordReading,
+  syncBar,
+  tapSendNowIfOffered,
+  useFieldDay,
+  type Phone,
+  type TestServer,
+  type TestUser,
+} from './harness.ts';
 import { eventually } from './expect-locator.ts';
 
 /** The one reading the server holds once it arrives. */
 async function arrivedReading(server: TestServer, id: string): Promise<Reading> {
   let found: Reading | undefined;
   await expect
-    .poll(async () => (found = (await server.storedReadings()).find((reading) => reading.id === id)), { message: `reading ${id} reaches the server`, timeout: 30_000 })
+    .poll(async () => (found = (await server.storedReadings()).find((reading) => reading.id === id)), {
+      message: `reading ${id} reaches the server`,
+      timeout: 30_000,
+    })
     .toBeDefined();
   return found!;
 }
@@ -28,7 +42,9 @@ describe('measured evidence', () => {
     const page = await openSignedIn(phone.context, server.url, agent);
     await recordReading(page);
     const [id] = await deviceReadingIds(page);
-    await evidenceStatus(page).filter({ hasText: /Mesure du réseau : serveur joint, latence \d+ ms, ↓ [\d,]+ [kM]bit\/s, ↑ [\d,]+ [kM]bit\/s/ }).waitFor();
+    await evidenceStatus(page)
+      .filter({ hasText: /Mesure du réseau : serveur joint, latence \d+ ms, ↓ [\d,]+ [kM]bit\/s, ↑ [\d,]+ [kM]bit\/s/ })
+      .waitFor();
 
     const stored = await arrivedReading(server, id!);
     expect(stored.probe).toMatchObject({ result: 'reachable', latencySamples: 3 });
@@ -42,7 +58,10 @@ describe('measured evidence', () => {
 
     // The readings list shows the evidence too.
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
-    await page.getByRole('list', { name: 'Preuves mesurées' }).getByText(/Mesure du réseau : serveur joint/).waitFor();
+    await page
+      .getByRole('list', { name: 'Preuves mesurées' })
+      .getByText(/Mesure du réseau : serveur joint/)
+      .waitFor();
   });
 
   it('offline, the reading records the device offline and reaches the server later with it', async () => {
@@ -82,9 +101,13 @@ describe('measured evidence', () => {
     // A headless browser has no dialler: Chromium's attempt to hand tel: to the system then
     // swallows the page's input. The link's own click handler still runs, as on a phone.
     await phone.context.addInitScript(() => {
-      document.addEventListener('click', (event) => {
-        if ((event.target as Element | null)?.closest?.('a[href^="tel:"], a[href^="sms:"]')) event.preventDefault();
-      }, true);
+      document.addEventListener(
+        'click',
+        (event) => {
+          if ((event.target as Element | null)?.closest?.('a[href^="tel:"], a[href^="sms:"]')) event.preventDefault();
+        },
+        true,
+      );
     });
     const page = await openSignedIn(phone.context, server.url, agent);
     await page.getByRole('link', { name: 'Relevé', exact: true }).click();
@@ -155,24 +178,27 @@ describe('measured evidence', () => {
     // Created on the server first: a reading naming a campaign the server does not know is kept
     // without the link (issue 14), so the phone's campaign must be a real one.
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    const campaign = await page.evaluate(async (body) => {
-      const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
-      const response = await fetch('/api/v1/campaigns', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
-        body: JSON.stringify(body),
-      });
-      if (response.status !== 201) throw new Error(`campagne refusée : ${response.status} ${await response.text()}`);
-      return (await response.json()) as Campaign;
-    }, {
-      name: 'Campagne Saint-Guilhem-le-Désert',
-      communeInsee: '34261',
-      startsOn: day(-30),
-      endsOn: day(30),
-      operators: ['sfr', 'orange'],
-      testNumber: '3179',
-      agentIds: [agent.id],
-    });
+    const campaign = await page.evaluate(
+      async (body) => {
+        const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
+        const response = await fetch('/api/v1/campaigns', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify(body),
+        });
+        if (response.status !== 201) throw new Error(`campagne refusée : ${response.status} ${await response.text()}`);
+        return (await response.json()) as Campaign;
+      },
+      {
+        name: 'Campagne Saint-Guilhem-le-Désert',
+        communeInsee: '34261',
+        startsOn: day(-30),
+        endsOn: day(30),
+        operators: ['sfr', 'orange'],
+        testNumber: '3179',
+        agentIds: [agent.id],
+      },
+    );
     // As the « Campagnes » screen leaves it once the agent picked one (store/campaign-choice.ts).
     await page.evaluate(
       (chosen) =>

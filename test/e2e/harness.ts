@@ -85,7 +85,11 @@ export async function startServer({
   staticDir = E2E_DIST,
   communeOutlines,
   communes,
-}: { staticDir?: string; communeOutlines?: CommuneOutlines; communes?: Communes } = {}): Promise<TestServer> {
+}: {
+  staticDir?: string;
+  communeOutlines?: CommuneOutlines;
+  communes?: Communes;
+} = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'couverture-e2e-'));
   // Every tile is the 192 px app icon: a test tells a real tile from the service worker's
   // 256 px « Non téléchargé » placeholder by its size.
@@ -136,8 +140,26 @@ export async function startServer({
       tileSources: {
         defaultSourceId: 'test',
         sources: [
-          { id: 'test', label: 'Tuiles de test', url: `${tileBase}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', minZoom: 0, maxZoom: 19, allowsPrefetch: true, averageTileBytes: tile.length },
-          { id: 'test-libre', label: 'Tuiles sans téléchargement', url: `${tileBase}/libre/{z}/{x}/{y}.png`, attribution: 'Tuiles de test (navigation seulement)', minZoom: 0, maxZoom: 19, allowsPrefetch: false, averageTileBytes: tile.length },
+          {
+            id: 'test',
+            label: 'Tuiles de test',
+            url: `${tileBase}/{z}/{x}/{y}.png`,
+            attribution: 'Tuiles de test',
+            minZoom: 0,
+            maxZoom: 19,
+            allowsPrefetch: true,
+            averageTileBytes: tile.length,
+          },
+          {
+            id: 'test-libre',
+            label: 'Tuiles sans téléchargement',
+            url: `${tileBase}/libre/{z}/{x}/{y}.png`,
+            attribution: 'Tuiles de test (navigation seulement)',
+            minZoom: 0,
+            maxZoom: 19,
+            allowsPrefetch: false,
+            averageTileBytes: tile.length,
+          },
         ],
       },
     });
@@ -299,7 +321,11 @@ export interface TestUser {
 /** Creates an account on the server through its test hook (contract: app.accounts). */
 export async function createUser(
   server: TestServer,
-  { role = 'agent', email = `${role}@couverture.test`, name = role === 'agent' ? 'Camille Agent' : role === 'reviewer' ? 'Dominique Instructeur' : 'Alex Admin' }: { role?: Role; email?: string; name?: string } = {},
+  {
+    role = 'agent',
+    email = `${role}@couverture.test`,
+    name = role === 'agent' ? 'Camille Agent' : role === 'reviewer' ? 'Dominique Instructeur' : 'Alex Admin',
+  }: { role?: Role; email?: string; name?: string } = {},
 ): Promise<TestUser> {
   const { id } = await server.app.accounts.createUser({
     email,
@@ -504,6 +530,9 @@ export async function insertReadingCrowd(server: TestServer, count: number): Pro
         source: 'agent',
       };
     });
-    await server.store.ingest(batch, batch.map(() => place));
+    await server.store.ingest(
+      batch,
+      batch.map(() => place),
+    );
   }
 }

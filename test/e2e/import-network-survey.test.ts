@@ -29,7 +29,10 @@ describe('importing Network Survey’s NR, UMTS and GSM files and its call log',
       await preview.getByText(`Format reconnu : ${label}`).waitFor();
       await eventually(() => preview.getByText(/^Cellules voisines \(seule la cellule de service est importée\) : [12]$/).isVisible(), name).toBe(true);
       await page.getByRole('button', { name: `Importer ${added} relevés` }).click();
-      await page.getByRole('status').filter({ hasText: `Import terminé : ${added} relevés ajoutés, ${refused} lignes refusées.` }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Import terminé : ${added} relevés ajoutés, ${refused} lignes refusées.` })
+        .waitFor();
       total += added;
       await expect.poll(async () => (await deviceReadingIds(page)).length).toBe(total);
     }
@@ -67,7 +70,9 @@ describe('importing Network Survey’s NR, UMTS and GSM files and its call log',
     }
     await eventually(() => preview.getByText('Appels sans issue ni durée (le journal n’en note que le début) : 3').isVisible()).toBe(true);
     await eventually(() => preview.getByText(/^Ligne 4 : Appel sans issue ni durée/).isVisible()).toBe(true);
-    await eventually(() => preview.getByText('Ligne 6 : Appel sans position : le téléphone n’avait pas de position GPS au début de l’appel').isVisible()).toBe(true);
+    await eventually(() => preview.getByText('Ligne 6 : Appel sans position : le téléphone n’avait pas de position GPS au début de l’appel').isVisible()).toBe(
+      true,
+    );
     await eventually(() => page.getByText('Aucune ligne de ce fichier ne donne un relevé : voyez les motifs ci-dessus.').isVisible()).toBe(true);
     // Nothing to import, so no setting to choose for it.
     await eventually(() => page.getByRole('group', { name: 'Situation des relevés importés' }).count()).toBe(0);

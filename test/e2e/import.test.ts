@@ -27,7 +27,10 @@ describe('importing a measurement app’s log', () => {
     await eventually(() => preview.getByText('Ligne 8 : Réseau d’un autre pays (MCC 222) : seuls les réseaux français (208) comptent').isVisible()).toBe(true);
 
     const [download] = await Promise.all([page.waitForEvent('download'), preview.getByRole('button', { name: 'Télécharger les lignes refusées' }).click()]);
-    const refused = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const refused = (await readFile((await download.path())!, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(refused[0]).toBe('ligne;motif;contenu');
     expect(refused).toHaveLength(11);
     expect(refused[1]).toMatch(/^7;Cellule voisine/);
@@ -63,7 +66,12 @@ describe('importing a measurement app’s log', () => {
     expect(await server.storedReadings()).toHaveLength(6);
     expect([...server.postedIds].sort()).toEqual(imported);
 
-    await eventually(() => page.getByRole('group', { name: 'Stockage de l’appareil' }).getByText(/^Stockage utilisé : [\d,]+ Mo sur [\d\s,]+ Mo$/).isVisible()).toBe(true);
+    await eventually(() =>
+      page
+        .getByRole('group', { name: 'Stockage de l’appareil' })
+        .getByText(/^Stockage utilisé : [\d,]+ Mo sur [\d\s,]+ Mo$/)
+        .isVisible(),
+    ).toBe(true);
   });
 
   it('exports the device’s readings as GeoJSON and CSV files that import back without duplicates', async () => {
@@ -92,7 +100,9 @@ describe('importing a measurement app’s log', () => {
 
     // Read back on the same device: recognised, nothing new.
     for (const path of [geojsonPath, csvPath]) {
-      await page.getByLabel(/Fichier de relevés/).setInputFiles({ name: path.endsWith('.csv') ? 'export.csv' : 'export.geojson', mimeType: 'application/octet-stream', buffer: await readFile(path) });
+      await page
+        .getByLabel(/Fichier de relevés/)
+        .setInputFiles({ name: path.endsWith('.csv') ? 'export.csv' : 'export.geojson', mimeType: 'application/octet-stream', buffer: await readFile(path) });
       const preview = page.getByRole('region', { name: 'Aperçu de l’import' });
       await preview.getByText('Déjà sur l’appareil : 6', { exact: true }).waitFor();
       await eventually(() => preview.getByText('À importer : 0', { exact: true }).isVisible()).toBe(true);

@@ -108,7 +108,8 @@ function readMap(page: Page, points: { lat: number; lon: number }[] = []): Promi
       if (!overlay) continue;
       const { data } = overlay;
       for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3]! > 128 && Math.abs(data[i]! - 0x6a) < 30 && Math.abs(data[i + 1]! - 0x1b) < 30 && Math.abs(data[i + 2]! - 0x9a) < 30) outlinePixels += 1;
+        if (data[i + 3]! > 128 && Math.abs(data[i]! - 0x6a) < 30 && Math.abs(data[i + 1]! - 0x1b) < 30 && Math.abs(data[i + 2]! - 0x9a) < 30)
+          outlinePixels += 1;
       }
     }
     return { centre, zoom: tile.z, surveyAlpha, outlinePixels };
@@ -130,7 +131,9 @@ describe('the map around the agent: the campaign’s commune, the cells still to
   let agent: TestUser;
 
   beforeEach(async () => {
-    server = await startServer({ communeOutlines: createCommuneOutlines([{ type: 'Feature', geometry: OUTLINE, properties: { code: '34261', nom: 'Saint-Guilhem-le-Désert' } }]) });
+    server = await startServer({
+      communeOutlines: createCommuneOutlines([{ type: 'Feature', geometry: OUTLINE, properties: { code: '34261', nom: 'Saint-Guilhem-le-Désert' } }]),
+    });
     phone = await launchPhone();
     agent = await createUser(server);
     const at = new Date().toISOString();
@@ -180,18 +183,32 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     // The commune framed in one tap, as the agent does before « Préparer hors ligne ».
     await page.getByRole('button', { name: 'Cadrer sur Saint-Guilhem-le-Désert' }).click();
     await expect
-      .poll(async () => {
-        const map = await readMap(page);
-        return map && { framed: map.zoom >= 14 && map.zoom <= 17, centred: metresBetween(map.centre, HERE) < 60 };
-      }, { message: 'the map frames the commune’s outline' })
+      .poll(
+        async () => {
+          const map = await readMap(page);
+          return map && { framed: map.zoom >= 14 && map.zoom <= 17, centred: metresBetween(map.centre, HERE) < 60 };
+        },
+        { message: 'the map frames the commune’s outline' },
+      )
       .toEqual({ framed: true, centred: true });
     // Close enough to see the commune: « Me suivre » centres on the agent at street level.
     await page.getByRole('button', { name: 'Me suivre' }).click();
     await expect
-      .poll(async () => {
-        const map = await readMap(page, [HERE, near(OTHER_LAT, OTHER_LON)]);
-        return map && { zoom: map.zoom, centred: metresBetween(map.centre, HERE) < 15, outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
-      }, { message: 'the outline and the shading of every cell, around the agent', timeout: 15_000 })
+      .poll(
+        async () => {
+          const map = await readMap(page, [HERE, near(OTHER_LAT, OTHER_LON)]);
+          return (
+            map && {
+              zoom: map.zoom,
+              centred: metresBetween(map.centre, HERE) < 15,
+              outlineDrawn: map.outlinePixels > 200,
+              shadedHere: map.surveyAlpha[0]! > 0,
+              shadedThere: map.surveyAlpha[1]! > 0,
+            }
+          );
+        },
+        { message: 'the outline and the shading of every cell, around the agent', timeout: 15_000 },
+      )
       .toEqual({ zoom: 16, centred: true, outlineDrawn: true, shadedHere: true, shadedThere: true });
     await eventually(() => page.locator('.outline-notice').count()).toBe(0);
 
@@ -199,16 +216,31 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     await recordReading(page);
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     await page.getByRole('link', { name: 'Carte', exact: true }).click();
-    await legend(page).getByText(`Mailles encore à parcourir : ${total - 1} sur ${total}`).waitFor();
+    await legend(page)
+      .getByText(`Mailles encore à parcourir : ${total - 1} sur ${total}`)
+      .waitFor();
     await expect
-      .poll(async () => {
-        const map = await readMap(page, [HERE, near(OTHER_LAT, OTHER_LON)]);
-        return map && { zoom: map.zoom, centred: metresBetween(map.centre, HERE) < 15, outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
-      }, { message: 'the agent’s cell unshaded, the other still shaded', timeout: 15_000 })
+      .poll(
+        async () => {
+          const map = await readMap(page, [HERE, near(OTHER_LAT, OTHER_LON)]);
+          return (
+            map && {
+              zoom: map.zoom,
+              centred: metresBetween(map.centre, HERE) < 15,
+              outlineDrawn: map.outlinePixels > 200,
+              shadedHere: map.surveyAlpha[0]! > 0,
+              shadedThere: map.surveyAlpha[1]! > 0,
+            }
+          );
+        },
+        { message: 'the agent’s cell unshaded, the other still shaded', timeout: 15_000 },
+      )
       .toEqual({ zoom: 16, centred: true, outlineDrawn: true, shadedHere: false, shadedThere: true });
     // The sampling plan (issue 17): the agent's cell is measured but undecided, « à mesurer » n° 1,
     // with what each operator still needs (Orange: 1 of 4 alike so far; the others: 4).
-    await legend(page).getByText(/À mesurer : 1 maille de la campagne encore indécise/).waitFor();
+    await legend(page)
+      .getByText(/À mesurer : 1 maille de la campagne encore indécise/)
+      .waitFor();
     await page.getByTitle('À mesurer n° 1 — Orange : 3 relevés, SFR : 4 relevés, Bouygues Telecom : 4 relevés, Free Mobile : 4 relevés').waitFor();
 
     // In the valley: no network at all, the page reloaded from the installed app.
@@ -217,15 +249,22 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     await page.reload();
     await page.getByRole('link', { name: 'Carte', exact: true }).click();
     await page.getByText('Hors ligne : seuls les relevés de cet appareil sont affichés.').waitFor();
-    await legend(page).getByText(`Mailles encore à parcourir : ${total - 1} sur ${total}`).waitFor();
+    await legend(page)
+      .getByText(`Mailles encore à parcourir : ${total - 1} sur ${total}`)
+      .waitFor();
     await expect
-      .poll(async () => {
-        const map = await readMap(page, [HERE, near(OTHER_LAT, OTHER_LON)]);
-        return map && { outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
-      }, { message: 'the outline and the shading from the device’s copies', timeout: 15_000 })
+      .poll(
+        async () => {
+          const map = await readMap(page, [HERE, near(OTHER_LAT, OTHER_LON)]);
+          return map && { outlineDrawn: map.outlinePixels > 200, shadedHere: map.surveyAlpha[0]! > 0, shadedThere: map.surveyAlpha[1]! > 0 };
+        },
+        { message: 'the outline and the shading from the device’s copies', timeout: 15_000 },
+      )
       .toEqual({ outlineDrawn: true, shadedHere: false, shadedThere: true });
     // The plan as the device kept it.
-    await legend(page).getByText(/À mesurer : 1 maille .*\(plan gardé sur l’appareil, hors ligne\)/).waitFor();
+    await legend(page)
+      .getByText(/À mesurer : 1 maille .*\(plan gardé sur l’appareil, hors ligne\)/)
+      .waitFor();
     await page.getByTitle(/^À mesurer n° 1 — Orange : 3 relevés/).waitFor();
     await eventually(() => page.locator('.outline-notice').count()).toBe(0);
   });
@@ -287,7 +326,10 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     const further = near(POSITION.latitude + 2500 / M_PER_LAT, POSITION.longitude);
     await phone.context.setGeolocation({ latitude: further.lat, longitude: further.lon, accuracy: 12 });
     await page.waitForFunction(
-      ([lat, lon]) => (window as unknown as { seenPositions: [number, number][] }).seenPositions.some(([seenLat, seenLon]) => Math.abs(seenLat - lat!) < 1e-9 && Math.abs(seenLon - lon!) < 1e-9),
+      ([lat, lon]) =>
+        (window as unknown as { seenPositions: [number, number][] }).seenPositions.some(
+          ([seenLat, seenLon]) => Math.abs(seenLat - lat!) < 1e-9 && Math.abs(seenLon - lon!) < 1e-9,
+        ),
       [further.lat, further.lon],
     );
     // Two frames: a re-centre would have begun by then (a jump this far is not animated).
@@ -298,7 +340,9 @@ describe('the map around the agent: the campaign’s commune, the cells still to
     // « Me suivre » again: back on the agent, at the new position.
     await followMe.click();
     await expect.poll(pressed).toBe('true');
-    await expect.poll(async () => metresBetween(await mapCentre(page), further), { message: 'centred on the latest position', timeout: 15_000 }).toBeLessThan(15);
+    await expect
+      .poll(async () => metresBetween(await mapCentre(page), further), { message: 'centred on the latest position', timeout: 15_000 })
+      .toBeLessThan(15);
     await eventually(() => page.getByText('Suivi arrêté').count()).toBe(0);
   });
 });

@@ -26,15 +26,22 @@ async function insertCrowd(server: TestServer): Promise<void> {
     ...extra,
   });
   const specials = [
-    reading(LONE_PROBED, { probe: { startedAt: '2026-05-04T06:00:01Z', durationMs: 3000, result: 'reachable', latencyMs: 84, downloadKbps: 12_500, uploadKbps: 900 } }),
+    reading(LONE_PROBED, {
+      probe: { startedAt: '2026-05-04T06:00:01Z', durationMs: 3000, result: 'reachable', latencyMs: 84, downloadKbps: 12_500, uploadKbps: 900 },
+    }),
     ...[0, 1, 2].map((k) => reading({ lat: TRIO.lat + k * 0.0001, lon: TRIO.lon })),
   ];
-  await server.store.ingest(specials, specials.map(() => ({ accountId: null, commune: '34261', departement: '34', outsideCommunes: false })));
+  await server.store.ingest(
+    specials,
+    specials.map(() => ({ accountId: null, commune: '34261', departement: '34', outsideCommunes: false })),
+  );
 }
 
 /** The sum of the counts written on the server's clusters on screen. */
 function clusterTotal(page: Page): Promise<number> {
-  return page.locator('.reading-cluster:not(.on-device)').evaluateAll((clusters) => clusters.reduce((sum, cluster) => sum + Number((cluster as HTMLElement).dataset.count), 0));
+  return page
+    .locator('.reading-cluster:not(.on-device)')
+    .evaluateAll((clusters) => clusters.reduce((sum, cluster) => sum + Number((cluster as HTMLElement).dataset.count), 0));
 }
 
 describe('map', () => {
@@ -90,7 +97,9 @@ describe('map', () => {
     const contrasts = await page.locator('.leaflet-control-attribution').evaluate((credit) => {
       const rgba = (colour: string) => (colour.match(/[\d.]+/g) ?? []).map(Number);
       const luminance = ([r, g, b]: number[]) =>
-        [r!, g!, b!].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4)).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+        [r!, g!, b!]
+          .map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
       const background = rgba(getComputedStyle(credit).backgroundColor);
       const ratio = (element: Element) => {
         const [a, b] = [luminance(rgba(getComputedStyle(element).color)), luminance(background)].sort((x, y) => y - x);

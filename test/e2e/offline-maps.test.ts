@@ -298,7 +298,10 @@ function cachedTiles(page: Page, cacheName: string): Promise<string[]> {
   return page.evaluate(
     async ({ name, pattern }) => {
       const cache = await caches.open(name);
-      return (await cache.keys()).map((request) => new URL(request.url)).filter((url) => new RegExp(pattern).test(url.href)).map((url) => url.pathname);
+      return (await cache.keys())
+        .map((request) => new URL(request.url))
+        .filter((url) => new RegExp(pattern).test(url.href))
+        .map((url) => url.pathname);
     },
     { name: cacheName, pattern: TILE.source },
   );

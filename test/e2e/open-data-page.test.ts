@@ -33,7 +33,9 @@ describe('open data page and the spreadsheet CSV', () => {
     await page.getByRole('link', { name: 'Données ouvertes' }).click();
     await page.getByRole('heading', { name: 'Données ouvertes', level: 2 }).waitFor();
     await eventually(() => page.title()).toBe('Données ouvertes · Couverture');
-    await eventually(() => page.getByRole('link', { name: 'Licence Ouverte 2.0 (Etalab)' }).getAttribute('href')).toBe('https://www.etalab.gouv.fr/licence-ouverte-open-licence/');
+    await eventually(() => page.getByRole('link', { name: 'Licence Ouverte 2.0 (Etalab)' }).getAttribute('href')).toBe(
+      'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
+    );
     await page.getByText(/1 ligne \(maille × opérateur\) sur 1 maille publiées/).waitFor();
     await eventually(() => page.getByText(/Les signalements des habitants, jamais/).isVisible()).toBe(true);
     await eventually(() => page.getByText(/moins de 3 contributeurs distincts/).isVisible()).toBe(true);

@@ -25,7 +25,10 @@ async function shot(page: Page, name: string): Promise<void> {
 async function arrivedReading(server: TestServer, id: string): Promise<Reading> {
   let found: Reading | undefined;
   await expect
-    .poll(async () => (found = (await server.storedReadings()).find((reading) => reading.id === id)), { message: `reading ${id} reaches the server`, timeout: 30_000 })
+    .poll(async () => (found = (await server.storedReadings()).find((reading) => reading.id === id)), {
+      message: `reading ${id} reaches the server`,
+      timeout: 30_000,
+    })
     .toBeDefined();
   return found!;
 }
@@ -73,9 +76,13 @@ describe('a campaign under Arcep’s QoS protocol', () => {
     const campaign = await qosCampaign(server, agent);
     // A headless browser has no dialler nor messaging app; the links' own handlers still run.
     await phone.context.addInitScript(() => {
-      document.addEventListener('click', (event) => {
-        if ((event.target as Element | null)?.closest?.('a[href^="tel:"], a[href^="sms:"]')) event.preventDefault();
-      }, true);
+      document.addEventListener(
+        'click',
+        (event) => {
+          if ((event.target as Element | null)?.closest?.('a[href^="tel:"], a[href^="sms:"]')) event.preventDefault();
+        },
+        true,
+      );
     });
     await phone.context.clock.install();
     const page = await openSignedIn(phone.context, server.url, agent);
@@ -122,16 +129,15 @@ describe('a campaign under Arcep’s QoS protocol', () => {
     const data = page.getByRole('region', { name: 'Tests de données' });
     await data.getByText('environ 13 Mo de forfait par essai').waitFor();
     await data.getByRole('button', { name: 'Lancer les tests de données' }).click();
-    await data.getByText(/Tests de données : envoi intact en [\d,]+ s — réussi · ↓ [\d\s,]+ Mbit\/s \(.+\) · page complète en [\d,]+ s — réussi/).waitFor({ timeout: 60_000 });
+    await data
+      .getByText(/Tests de données : envoi intact en [\d,]+ s — réussi · ↓ [\d\s,]+ Mbit\/s \(.+\) · page complète en [\d,]+ s — réussi/)
+      .waitFor({ timeout: 60_000 });
     await shot(page, '5-data-tests');
 
     // The campaign's GPS requirement: 12 m is refused, a 6 m fix is saved.
     await fillSignal(page, 'Orange');
     await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
-    await page
-      .getByRole('status')
-      .filter({ hasText: 'Position trop imprécise pour cette campagne (± 12 m) : elle exige 10 m au plus.' })
-      .waitFor();
+    await page.getByRole('status').filter({ hasText: 'Position trop imprécise pour cette campagne (± 12 m) : elle exige 10 m au plus.' }).waitFor();
     await shot(page, '6-accuracy-refused');
     expect(await deviceReadingIds(page)).toEqual([]);
     await phone.context.setGeolocation({ ...POSITION, accuracy: 6 });

@@ -18,7 +18,10 @@ describe('the readings list of a field day', () => {
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
     await page.getByLabel(/Fichier de relevés/).setInputFiles(TOWER_COLLECTOR);
     await page.getByRole('button', { name: 'Importer 6 relevés' }).click();
-    await page.getByRole('status').filter({ hasText: 'Import terminé : 6 relevés ajoutés, 10 lignes refusées. Ils partiront vers le serveur avec les autres relevés.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Import terminé : 6 relevés ajoutés, 10 lignes refusées. Ils partiront vers le serveur avec les autres relevés.' })
+      .waitFor();
 
     // Today, in a valley with no network at all.
     await phone.context.setOffline(true);
@@ -44,7 +47,9 @@ describe('the readings list of a field day', () => {
     });
     expect(listFirst).toBe(true);
     await page.getByRole('button', { name: 'Importer ou exporter un fichier' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Importer un fichier' }).evaluate((heading) => heading.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Importer un fichier' }).evaluate((heading) => heading.getBoundingClientRect().top < window.innerHeight))
+      .toBe(true);
   });
 
   it('closes the call test’s question left unanswered for 5 minutes, its result « non renseigné »', async () => {
@@ -52,13 +57,18 @@ describe('the readings list of a field day', () => {
     await page.getByRole('link', { name: 'Relevé', exact: true }).click();
     await page.getByText('Précision').waitFor();
     await page.getByRole('heading', { name: 'Test d’appel' }).waitFor();
-    await eventually(() => page.getByText('Test d\'appel').count()).toBe(0);
+    await eventually(() => page.getByText("Test d'appel").count()).toBe(0);
     // A call started 15 minutes ago, never answered: the agent walked on with the phone in a pocket.
-    await page.evaluate(() => localStorage.setItem('couverture.guided-test.call', JSON.stringify({ startedAt: Date.now() - 15 * 60_000, number: '06 12 34 56 78' })));
+    await page.evaluate(() =>
+      localStorage.setItem('couverture.guided-test.call', JSON.stringify({ startedAt: Date.now() - 15 * 60_000, number: '06 12 34 56 78' })),
+    );
     await page.reload();
     await page.getByRole('heading', { name: 'Test d’appel' }).waitFor();
     // « de 23:54 », or « de 4 déc., 23:54 » when the call was yesterday (a run just after midnight in Paris).
-    await page.getByRole('status').filter({ hasText: /^Test d’appel de (\d{1,2} \p{L}+\.?, )?\d{2}:\d{2} : résultat non renseigné, resté sans réponse 5 minutes après l’appel\.$/u }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Test d’appel de (\d{1,2} \p{L}+\.?, )?\d{2}:\d{2} : résultat non renseigné, resté sans réponse 5 minutes après l’appel\.$/u })
+      .waitFor();
     await eventually(() => page.getByText('Comment s’est passé l’appel ?').count()).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem('couverture.guided-test.call'))).toBeNull();
   });

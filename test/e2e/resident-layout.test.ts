@@ -13,7 +13,8 @@ async function openFirstVisit(phone: Phone, url: string): Promise<Page> {
     const shifts: number[] = [];
     (window as unknown as { __layoutShifts: number[] }).__layoutShifts = shifts;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) shifts.push(entry.value);
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
+        if (!entry.hadRecentInput) shifts.push(entry.value);
     }).observe({ type: 'layout-shift', buffered: true });
   });
   const page = await phone.context.newPage();
@@ -26,7 +27,8 @@ async function openFirstVisit(phone: Phone, url: string): Promise<Page> {
   return page;
 }
 
-const cumulativeShift = (page: Page) => page.evaluate(() => (window as unknown as { __layoutShifts: number[] }).__layoutShifts.reduce((sum, value) => sum + value, 0));
+const cumulativeShift = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __layoutShifts: number[] }).__layoutShifts.reduce((sum, value) => sum + value, 0));
 
 // Issue 15, part 6: Lighthouse measured the residents' page shifting by 0.28 (0.21 as its map
 // replaced « Chargement de la carte… », 0.07 as the « prête hors ligne » banner pushed the page

@@ -2,16 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
-import {
-  createUser,
-  openSignedIn,
-  POSITION,
-  recordReading,
-  syncBar,
-  useServerWithPhones,
-  type ServerWithPhones,
-  type TestServer,
-} from './harness.ts';
+import { createUser, openSignedIn, POSITION, recordReading, syncBar, useServerWithPhones, type ServerWithPhones, type TestServer } from './harness.ts';
 import { eventually } from './expect-locator.ts';
 
 /** The 200 m cell the mocked phone stands in. */
@@ -154,7 +145,10 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     expect(geojson.text).not.toContain(agent.name);
 
     const csv = await downloaded(page, zone.getByRole('link', { name: 'Relevés (CSV)' }));
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     expect(lines[0]).toMatch(/^id,recorded_at,lat,lon/);
     expect(lines).toHaveLength(17);
     expect(lines.filter((line) => line.includes(',orange,'))).toHaveLength(4);
@@ -171,7 +165,12 @@ describe('review: from an agent’s readings to a zone, its workflow and its dos
     const sheet = page.getByRole('article', { name: 'Vallée du Verdus' });
     await sheet.getByText('Transmise', { exact: true }).waitFor();
     await expect(page.evaluate(() => location.hash)).resolves.toMatch(/^#zones\/[^/]+\/dossier$/);
-    await eventually(() => sheet.getByRole('table', { name: 'Par opérateur' }).getByRole('row', { name: /Orange/ }).textContent()).toContain('TBC');
+    await eventually(() =>
+      sheet
+        .getByRole('table', { name: 'Par opérateur' })
+        .getByRole('row', { name: /Orange/ })
+        .textContent(),
+    ).toContain('TBC');
     await sheet.getByText('Contributeurs distincts').waitFor();
     await eventually(() => sheet.locator('.dossier-facts').textContent()).toMatch(/Relevés16Contributeurs distincts1/);
     await sheet.getByRole('table', { name: 'Essais d’appel' }).waitFor();

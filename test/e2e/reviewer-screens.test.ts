@@ -56,7 +56,10 @@ async function seedZoneGrise(server: TestServer, cells: CellRef[], setting: Sett
     );
   });
   const place = { accountId: null, commune: '34261', departement: '34', outsideCommunes: false };
-  await server.store.ingest(readings, readings.map(() => place));
+  await server.store.ingest(
+    readings,
+    readings.map(() => place),
+  );
 }
 
 async function reviewerDesk(launch: ServerWithPhones['launch'], server: TestServer, reviewer: TestUser, hash: string): Promise<Page> {
@@ -77,8 +80,11 @@ function overflowing(page: Page, selector: string): Promise<string[]> {
     if (root.scrollWidth > root.clientWidth + 1) out.push(`${selector} scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
     for (const element of root.querySelectorAll('*')) {
       const box = element.getBoundingClientRect();
-      if (box.width === 0 || element.closest('.leaflet-container') !== element && element.closest('.leaflet-container')) continue;
-      if (box.left < outer.left - 1 || box.right > outer.right + 1) out.push(`${element.tagName.toLowerCase()}.${element.className} ${Math.round(box.left)}–${Math.round(box.right)} outside ${Math.round(outer.left)}–${Math.round(outer.right)}`);
+      if (box.width === 0 || (element.closest('.leaflet-container') !== element && element.closest('.leaflet-container'))) continue;
+      if (box.left < outer.left - 1 || box.right > outer.right + 1)
+        out.push(
+          `${element.tagName.toLowerCase()}.${element.className} ${Math.round(box.left)}–${Math.round(box.right)} outside ${Math.round(outer.left)}–${Math.round(outer.right)}`,
+        );
     }
     return out;
   }, selector);
@@ -145,7 +151,10 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     const form = page.getByRole('form', { name: 'Créer une zone' });
     await form.getByLabel('Nom de la zone').fill('Doublon');
     await form.getByRole('button', { name: 'Créer la zone (1 maille)' }).click();
-    await form.getByRole('alert').filter({ hasText: `Cette maille est déjà dans la zone « Zone suggérée n° 1 (2 mailles) » (n° ${zones[0]!.id}, À étudier)` }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: `Cette maille est déjà dans la zone « Zone suggérée n° 1 (2 mailles) » (n° ${zones[0]!.id}, À étudier)` })
+      .waitFor();
     expect(await server.store.listZones('34')).toHaveLength(1);
 
     // Zoomed out, « zoom in for suggestions » is advice, not an error.
@@ -166,7 +175,21 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     const sent = await fetch(`${server.url}/api/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ reports: [{ id: crypto.randomUUID(), reportedAt: new Date().toISOString(), lat: lat + 0.0003, lon: lon + 0.0003, accuracyM: 15, positionSource: 'gps', operator: 'sfr', problem: 'no-signal', setting: 'outdoor' }] }),
+      body: JSON.stringify({
+        reports: [
+          {
+            id: crypto.randomUUID(),
+            reportedAt: new Date().toISOString(),
+            lat: lat + 0.0003,
+            lon: lon + 0.0003,
+            accuracyM: 15,
+            positionSource: 'gps',
+            operator: 'sfr',
+            problem: 'no-signal',
+            setting: 'outdoor',
+          },
+        ],
+      }),
     });
     expect(sent.status, await sent.text()).toBe(200);
 
@@ -207,7 +230,10 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
     await server.store.createZone(zone, { at, by, from: null, to: 'a-etudier', reason: 'Zone créée' });
     const reasons: string[] = [];
     for (let round = 1; round <= 12; round += 1) {
-      for (const [from, to] of [['a-etudier', 'retenue'], ['retenue', 'a-etudier']] as const) {
+      for (const [from, to] of [
+        ['a-etudier', 'retenue'],
+        ['retenue', 'a-etudier'],
+      ] as const) {
         const reason = `Étape ${round}${to === 'retenue' ? 'a' : 'b'} : avis de la commission du ${round} mai`;
         reasons.push(reason);
         expect(await server.store.moveZone(zone.id, { at, by, from, to, reason })).toBe(true);
@@ -257,7 +283,11 @@ describe('reviewer screens at 1366×900 (issue 15)', () => {
       expect(images).toHaveLength(3);
       const first = parsePpm(await readFile(join(dir, images[0]!)));
       // The legend's zone-grise swatch and the verdict badges (CL, TBC) print in their colours.
-      for (const [name, colour] of [['zone grise', [0xf2, 0x99, 0x00]], ['CL', [0x9a, 0x5b, 0x00]], ['TBC', [0x1a, 0x7f, 0x37]]] as const) {
+      for (const [name, colour] of [
+        ['zone grise', [0xf2, 0x99, 0x00]],
+        ['CL', [0x9a, 0x5b, 0x00]],
+        ['TBC', [0x1a, 0x7f, 0x37]],
+      ] as const) {
         expect(countNear(first, colour), `${name} pixels on page 1`).toBeGreaterThan(10);
       }
     } finally {
@@ -273,7 +303,11 @@ function cellsOutsideMap(page: Page): Promise<string[]> {
     return [...map.querySelectorAll('path')].flatMap((path, i) => {
       const box = path.getBoundingClientRect();
       const inside = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
-      return inside ? [] : [`path ${i}: ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)} outside ${Math.round(frame.left)},${Math.round(frame.top)}–${Math.round(frame.right)},${Math.round(frame.bottom)}`];
+      return inside
+        ? []
+        : [
+            `path ${i}: ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)} outside ${Math.round(frame.left)},${Math.round(frame.top)}–${Math.round(frame.right)},${Math.round(frame.bottom)}`,
+          ];
     });
   });
 }
@@ -297,7 +331,8 @@ function parsePpm(data: Buffer): Image {
 function countNear({ rgb }: Image, colour: readonly [number, number, number], tolerance = 8): number {
   let count = 0;
   for (let i = 0; i + 2 < rgb.length; i += 3) {
-    if (Math.abs(rgb[i]! - colour[0]) <= tolerance && Math.abs(rgb[i + 1]! - colour[1]) <= tolerance && Math.abs(rgb[i + 2]! - colour[2]) <= tolerance) count += 1;
+    if (Math.abs(rgb[i]! - colour[0]) <= tolerance && Math.abs(rgb[i + 1]! - colour[1]) <= tolerance && Math.abs(rgb[i + 2]! - colour[2]) <= tolerance)
+      count += 1;
   }
   return count;
 }

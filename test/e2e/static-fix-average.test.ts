@@ -30,7 +30,10 @@ async function showsFix(page: Page, fix: ReturnType<typeof fixAt>): Promise<void
 async function arrivedReading(server: TestServer, id: string): Promise<Reading> {
   let found: Reading | undefined;
   await expect
-    .poll(async () => (found = (await server.storedReadings()).find((reading) => reading.id === id)), { message: `reading ${id} reaches the server`, timeout: 30_000 })
+    .poll(async () => (found = (await server.storedReadings()).find((reading) => reading.id === id)), {
+      message: `reading ${id} reaches the server`,
+      timeout: 30_000,
+    })
     .toBeDefined();
   return found!;
 }
@@ -44,9 +47,13 @@ describe('the position of a static test', () => {
   it('averages the fixes taken during the call test, without the imprecise one nor the outlier, and says so', async () => {
     // A headless browser has no dialler; the link's own handler still runs.
     await phone.context.addInitScript(() => {
-      document.addEventListener('click', (event) => {
-        if ((event.target as Element | null)?.closest?.('a[href^="tel:"]')) event.preventDefault();
-      }, true);
+      document.addEventListener(
+        'click',
+        (event) => {
+          if ((event.target as Element | null)?.closest?.('a[href^="tel:"]')) event.preventDefault();
+        },
+        true,
+      );
     });
     const page = await openSignedIn(phone.context, `${server.url}/#releve`, agent);
     await page.setViewportSize({ width: 360, height: 640 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { deviceReadingIds, openInstalled, openSignedIn, recordReading, useFieldDay, syncBar, tapSendNowIfOffered, type Phone, type TestServer, type TestUser } from './harness.ts';
+import {
+  deviceReadingIds,
+  openInstalled,
+  openSignedIn,
+  recordReading,
+  useFieldDay,
+  syncBar,
+  tapSendNowIfOffered,
+  type Phone,
+  type TestServer,
+  type TestUser,
+} from './harness.ts';
 import { eventually } from './expect-locator.ts';
 
 describe('sending through faults', () => {
@@ -17,7 +28,9 @@ describe('sending through faults', () => {
 
     server.failWith = 500;
     await phone.context.setOffline(false);
-    await syncBar(page).getByText(/Échec du dernier essai : Le serveur est indisponible \(500/).waitFor();
+    await syncBar(page)
+      .getByText(/Échec du dernier essai : Le serveur est indisponible \(500/)
+      .waitFor();
     await syncBar(page).getByText('3 relevés en attente').waitFor();
     expect(await server.storedReadings()).toEqual([]);
     expect(server.postedIds.length).toBeGreaterThanOrEqual(3);

@@ -39,9 +39,9 @@ describe('« Parcours »', () => {
 
     await page.getByRole('status').filter({ hasText: 'Parcours en cours' }).waitFor();
     await expect.poll(() => pointsShown(page), { message: 'the first point, at once' }).toBe(1);
-    await expect.poll(() => page.locator('.track-wake-lock').textContent(), { message: 'the wake lock is held, or the agent is told it cannot be' }).toMatch(
-      new RegExp(`^(${WAKE_LOCK_HELD}|${WAKE_LOCK_UNAVAILABLE})$`),
-    );
+    await expect
+      .poll(() => page.locator('.track-wake-lock').textContent(), { message: 'the wake lock is held, or the agent is told it cannot be' })
+      .toMatch(new RegExp(`^(${WAKE_LOCK_HELD}|${WAKE_LOCK_UNAVAILABLE})$`));
     await expect.poll(() => page.locator('[data-figure="last-point"]').textContent()).toMatch(/± 12 m/);
 
     for (const step of [1, 2]) {
@@ -81,16 +81,16 @@ describe('« Parcours »', () => {
     // Moving on after « Arrêter » makes no point (checked below: the device holds 6).
     await phone.context.setGeolocation(northOf(6));
 
-    await expect
-      .poll(async () => (await server.storedReadings()).length, { message: 'every point reaches the server', timeout: 20_000 })
-      .toBe(6);
+    await expect.poll(async () => (await server.storedReadings()).length, { message: 'every point reaches the server', timeout: 20_000 }).toBe(6);
     const stored = await server.storedReadings();
     const deviceIds = await deviceReadingIds(page);
     expect(new Set(stored.map((r) => r.id))).toEqual(new Set(deviceIds));
     const trackIds = new Set(stored.map((r) => r.trackId));
     expect(trackIds.size).toBe(1);
     expect([...trackIds][0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(stored.every((r) => r.source === 'agent' && r.operator === 'sfr' && r.technology === '4G' && r.signalBars === 1 && r.setting === 'vehicle')).toBe(true);
+    expect(stored.every((r) => r.source === 'agent' && r.operator === 'sfr' && r.technology === '4G' && r.signalBars === 1 && r.setting === 'vehicle')).toBe(
+      true,
+    );
     // Each point carries what the phone measured itself: the server reached over loopback.
     expect(stored.map((r) => r.probe?.result)).toEqual(Array(6).fill('reachable'));
     // In the order driven: time and latitude rise together, 150 m apart.

@@ -8,7 +8,10 @@ import type { Reading } from '../../src/domain/reading.ts';
  * Every `invalidEvery`-th one breaks a rule the server enforces (bars out of range), as a
  * reading from an older or buggy app version would.
  */
-export function makeReadings(count: number, { clockOffsetMs = 0, invalidEvery = 0 }: { clockOffsetMs?: number; invalidEvery?: number } = {}): { readings: Reading[]; invalidIds: Set<string> } {
+export function makeReadings(
+  count: number,
+  { clockOffsetMs = 0, invalidEvery = 0 }: { clockOffsetMs?: number; invalidEvery?: number } = {},
+): { readings: Reading[]; invalidIds: Set<string> } {
   const operators = ['orange', 'sfr', 'bouygues', 'free'] as const;
   const now = Date.now() + clockOffsetMs;
   const invalidIds = new Set<string>();

@@ -5,7 +5,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/domain/reading.ts';
 import { UPLOAD_TIMEOUT_MS } from '../../src/sync/upload.ts';
-import { createUser, deviceReadingIds, launchPhone, openSignedIn, signInThroughPage, syncBar, tapSendNowIfOffered, type Phone, type TestServer, type TestUser } from '../e2e/harness.ts';
+import {
+  createUser,
+  deviceReadingIds,
+  launchPhone,
+  openSignedIn,
+  signInThroughPage,
+  syncBar,
+  tapSendNowIfOffered,
+  type Phone,
+  type TestServer,
+  type TestUser,
+} from '../e2e/harness.ts';
 import { E2E_DIST } from '../e2e/paths.ts';
 import { deviceStates, makeReadings, seedOutbox, sentTimes, setUploadTimeout, shiftWorkerClock } from './device.ts';
 import { startFaultServer, type FaultServer } from './fault-server.ts';
@@ -73,7 +84,9 @@ async function waiting(day: Day, count: number, options: { clockOffsetMs?: numbe
 }
 
 async function drained(page: Page): Promise<void> {
-  await expect.poll(async () => (await deviceStates(page)).pending, { timeout: DRAIN_TIMEOUT_MS, interval: 250, message: 'every waiting reading leaves the device' }).toBe(0);
+  await expect
+    .poll(async () => (await deviceStates(page)).pending, { timeout: DRAIN_TIMEOUT_MS, interval: 250, message: 'every waiting reading leaves the device' })
+    .toBe(0);
 }
 
 /** The agent taps « Envoyer maintenant » if offered (harness.ts); the caller's drained() waits for the recovery. */
@@ -128,7 +141,11 @@ afterAll(() => {
   const lines = rows.map((row) => [row.scenario, row.waiting, row.storedOnce, row.lost, row.duplicated, row.refused, row.resent, row.drainS].map(String));
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ');
-  console.log(['', `Fault matrix (FAULT_SIZE=${FULL ? 'full' : 'small'})`, format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format), ''].join('\n'));
+  console.log(
+    ['', `Fault matrix (FAULT_SIZE=${FULL ? 'full' : 'small'})`, format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format), ''].join(
+      '\n',
+    ),
+  );
 });
 
 describe('fault matrix: every waiting reading stored once, none lost', () => {
@@ -204,7 +221,11 @@ describe('fault matrix: every waiting reading stored once, none lost', () => {
       fault: { kind: 'status', status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>' },
       shown: /indisponible \(502/,
     },
-    { name: '503 with Retry-After', fault: { kind: 'status', status: 503, headers: { 'retry-after': '2' }, body: '{"error":"Maintenance"}', contentType: 'application/json' }, shown: /indisponible \(503/ },
+    {
+      name: '503 with Retry-After',
+      fault: { kind: 'status', status: 503, headers: { 'retry-after': '2' }, body: '{"error":"Maintenance"}', contentType: 'application/json' },
+      shown: /indisponible \(503/,
+    },
     { name: 'captive portal: 302 to another origin', fault: { kind: 'portal-redirect' }, shown: /Échec du dernier essai/ },
     { name: 'captive portal: HTML page, status 200', fault: { kind: 'portal-page' }, shown: /Réponse du serveur illisible/ },
   ];
@@ -279,7 +300,11 @@ describe('fault matrix: every waiting reading stored once, none lost', () => {
     await update.getByRole('button', { name: 'Mettre à jour' }).click();
     await update.waitFor({ state: 'detached' });
     await expect
-      .poll(() => Promise.all(day.phone.context.serviceWorkers().map((worker) => worker.evaluate(() => (self as { faultBuild?: number }).faultBuild).catch(() => undefined))))
+      .poll(() =>
+        Promise.all(
+          day.phone.context.serviceWorkers().map((worker) => worker.evaluate(() => (self as { faultBuild?: number }).faultBuild).catch(() => undefined)),
+        ),
+      )
       .toContain(2);
     expect((await deviceStates(day.page)).pending).toBe(readings.length);
 

@@ -53,7 +53,8 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-const PORTAL_PAGE = '<!doctype html><html><head><title>Wi-Fi gratuit</title></head><body><h1>Connectez-vous au Wi-Fi</h1><form><button>Accepter</button></form></body></html>';
+const PORTAL_PAGE =
+  '<!doctype html><html><head><title>Wi-Fi gratuit</title></head><body><h1>Connectez-vous au Wi-Fi</h1><form><button>Accepter</button></form></body></html>';
 
 /** The real app server on a fresh SQLite file, with fault switches on the readings upload. */
 export async function startFaultServer({ staticDir = E2E_DIST }: { staticDir?: string } = {}): Promise<FaultServer> {
@@ -84,7 +85,18 @@ export async function startFaultServer({ staticDir = E2E_DIST }: { staticDir?: s
       // The survey never shows a map: any loopback origin will do for the base map.
       tileSources: {
         defaultSourceId: 'test',
-        sources: [{ id: 'test', label: 'Tuiles de test', url: `${portalBase}/{z}/{x}/{y}.png`, attribution: 'Tuiles de test', minZoom: 0, maxZoom: 19, allowsPrefetch: false, averageTileBytes: 1000 }],
+        sources: [
+          {
+            id: 'test',
+            label: 'Tuiles de test',
+            url: `${portalBase}/{z}/{x}/{y}.png`,
+            attribution: 'Tuiles de test',
+            minZoom: 0,
+            maxZoom: 19,
+            allowsPrefetch: false,
+            averageTileBytes: 1000,
+          },
+        ],
       },
     });
     app.addHook('onRequest', async (request, reply) => {

@@ -78,11 +78,19 @@ export async function openWorld(dir: string): Promise<World> {
     await expectStatus(app.inject({ method: 'GET', url: '/api/v1/tokens', headers: caller.headers }), 200);
     // A token makes no token: the spare one comes from a session of the same account.
     const session = await signIn(app, caller.email);
-    const spare = await expectStatus(app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'à révoquer', password: TEST_PASSWORD } }), 201);
+    const spare = await expectStatus(
+      app.inject({ method: 'POST', url: '/api/v1/tokens', headers: session, payload: { name: 'à révoquer', password: TEST_PASSWORD } }),
+      201,
+    );
     spareTokens.push(spare.id);
   }
   const zone = await expectStatus(
-    app.inject({ method: 'POST', url: '/api/v1/zones', headers: sessions.reviewer.headers, payload: { name: 'Vallée de l’Hérault', cells: [CELL], need: 'habitations' } }),
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/zones',
+      headers: sessions.reviewer.headers,
+      payload: { name: 'Vallée de l’Hérault', cells: [CELL], need: 'habitations' },
+    }),
     201,
   );
   const campaign = await expectStatus(
@@ -161,7 +169,10 @@ async function watchPostgres(url: string): Promise<Watcher> {
   ).rows.map((row) => row.name);
   if (!COUNTED.every((table) => tables.includes(table))) throw new Error(`Le fuzz ne voit pas les tables du schéma : ${tables.join(', ')}`);
   const digestSql = `SELECT md5(string_agg(digest, ',' ORDER BY name)) AS digest FROM (${tables
-    .map((table) => `SELECT '${table}' AS name, count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE "C")), '') AS digest FROM "${table}" t`)
+    .map(
+      (table) =>
+        `SELECT '${table}' AS name, count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE "C")), '') AS digest FROM "${table}" t`,
+    )
     .join(' UNION ALL ')}) per_table`;
   const countsSql = `SELECT ${COUNTED.map((table) => `(SELECT count(*) FROM "${table}")::integer AS "${table}"`).join(', ')}`;
   return {

@@ -25,7 +25,27 @@ const ROUTES = Object.keys(ROUTE_ACCESS) as RouteKey[];
 const PER_ROUTE = FUZZ_RUNS / ROUTES.length;
 
 /** Query parameters any route might be asked for, so unknown-parameter handling is exercised too. */
-const QUERY_NAMES = ['bbox', 'since', 'limit', 'cursor', 'zoom', 'operator', 'technology', 'setting', 'from', 'to', 'resolution', 'bytes', 't', 'q', 'commune', 'departement', 'status', 'hidden', 'campaign'];
+const QUERY_NAMES = [
+  'bbox',
+  'since',
+  'limit',
+  'cursor',
+  'zoom',
+  'operator',
+  'technology',
+  'setting',
+  'from',
+  'to',
+  'resolution',
+  'bytes',
+  't',
+  'q',
+  'commune',
+  'departement',
+  'status',
+  'hidden',
+  'campaign',
+];
 
 interface Seed {
   query?: Record<string, string>;
@@ -59,14 +79,24 @@ const SEEDS: Partial<Record<RouteKey, Seed>> = {
           communeInsee: '34261',
           extra: { mcc: 208, mnc: 1, cellId: '1234567', format: 'towercollector' },
           connection: { available: true, type: 'cellular', effectiveType: '4g', downlinkMbps: 1.2, rttMs: 300 },
-          probe: { startedAt: '2026-05-04T10:15:05.000+02:00', durationMs: 4_000, result: 'reachable', latencyMs: 180, latencySamples: 3, downloadKbps: 900, uploadKbps: 300 },
+          probe: {
+            startedAt: '2026-05-04T10:15:05.000+02:00',
+            durationMs: 4_000,
+            result: 'reachable',
+            latencyMs: 180,
+            latencySamples: 3,
+            downloadKbps: 900,
+            uploadKbps: 300,
+          },
           callTest: { startedAt: '2026-05-04T10:16:00.000+02:00', durationS: 60 },
         }),
       ],
     }),
   },
   'GET /api/v1/readings': { query: { bbox: '3.5,43.7,3.6,43.8', limit: '50', operator: 'orange' } },
-  'POST /api/v1/reports': { body: () => ({ reports: [makeReport({ lat: 43 + Math.random(), lon: 3 + Math.random() }), makeReport({ note: 'aucun réseau près de l’église' })] }) },
+  'POST /api/v1/reports': {
+    body: () => ({ reports: [makeReport({ lat: 43 + Math.random(), lon: 3 + Math.random() }), makeReport({ note: 'aucun réseau près de l’église' })] }),
+  },
   'GET /api/v1/reports': { query: { bbox: '3.5,43.7,3.6,43.8' } },
   'PATCH /api/v1/reports/:id': { body: () => ({ hidden: true, reason: 'spam' }) },
   'POST /api/v1/tokens': { body: () => ({ name: `jeton ${++seq}`, password: TEST_PASSWORD }) },
@@ -76,7 +106,9 @@ const SEEDS: Partial<Record<RouteKey, Seed>> = {
   'PATCH /api/v1/users/:id': { body: () => ({ name: `Renommé ${++seq}`, communes: ['34261', '34010'] }) },
   'GET /api/v1/communes': { query: { q: 'montp' } },
   'GET /api/v1/audit': { query: { limit: '10' } },
-  'GET /api/v1/cells': { query: { bbox: '3.5,43.7,3.6,43.8', operator: 'orange', technology: '4G', setting: 'outdoor', from: '2026-01', to: '2026-12', resolution: '200' } },
+  'GET /api/v1/cells': {
+    query: { bbox: '3.5,43.7,3.6,43.8', operator: 'orange', technology: '4G', setting: 'outdoor', from: '2026-01', to: '2026-12', resolution: '200' },
+  },
   'GET /api/v1/zones': { query: { departement: '34' } },
   'POST /api/v1/zones': { query: { departement: '34' }, body: () => ({ name: `Zone ${++seq}`, cells: [FREE_CELL], need: 'habitations', notes: 'vue du col' }) },
   'GET /api/v1/zones/suggestions': { query: { bbox: '3.5,43.7,3.6,43.8' } },
@@ -94,7 +126,9 @@ const SEEDS: Partial<Record<RouteKey, Seed>> = {
       agentIds: [world.sessions.agent.id],
     }),
   },
-  'PATCH /api/v1/campaigns/:id': { body: () => ({ name: `Renommée ${++seq}`, endsOn: '2026-06-30', testNumber: null, agentIds: [world.sessions.agent.id, world.tokens.agent.id] }) },
+  'PATCH /api/v1/campaigns/:id': {
+    body: () => ({ name: `Renommée ${++seq}`, endsOn: '2026-06-30', testNumber: null, agentIds: [world.sessions.agent.id, world.tokens.agent.id] }),
+  },
   'GET /api/v1/campaign-agents': { query: { commune: '34261' } },
 };
 
@@ -105,9 +139,12 @@ const auth: fc.Arbitrary<Auth> = fc.oneof(
   { arbitrary: fc.constantFrom(...ROLES).map((role) => ({ kind: 'session-without-csrf', role }) as const), weight: 1 },
   { arbitrary: fc.constantFrom(...ROLES).map((role) => ({ kind: 'session-wrong-csrf', role }) as const), weight: 1 },
   {
-    arbitrary: fc.tuple(fc.constantFrom('unknown-token', 'garbage-cookie', 'garbage-authorization'), fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })).map(
-      ([kind, value]) => ({ kind, value }) as Auth,
-    ),
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('unknown-token', 'garbage-cookie', 'garbage-authorization'),
+        fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
+      )
+      .map(([kind, value]) => ({ kind, value }) as Auth),
     weight: 1,
   },
 );
@@ -145,7 +182,8 @@ const statuses = new Map<number, number>();
 let total = 0;
 
 /** French, not one of fastify's or a library's English messages leaking through. */
-const FRENCH = /[àâçéèêëîïôûùœ«»’]|\b(le|la|les|des|du|un|une|est|pas|ou|et|pour|avec|dans|sur|au|aux|de|ne|ce|cet|cette|aucun|aucune|en|il|se|votre|vos|trop|plus|ni|sans|par|rien|doit|attendu|envoyez|champ|adresse|jeton|paramètre|inconnu\w*|manquant\w*)\b/i;
+const FRENCH =
+  /[àâçéèêëîïôûùœ«»’]|\b(le|la|les|des|du|un|une|est|pas|ou|et|pour|avec|dans|sur|au|aux|de|ne|ce|cet|cette|aucun|aucune|en|il|se|votre|vos|trop|plus|ni|sans|par|rien|doit|attendu|envoyez|champ|adresse|jeton|paramètre|inconnu\w*|manquant\w*)\b/i;
 const ENGLISH = /\b(the|is|are|must|should|exceeding|Unexpected|Object contains|not found|is required|Invalid|Cannot|undefined|property)\b/;
 
 function checkClientError(response: LightMyRequestResponse): void {
@@ -193,7 +231,7 @@ async function checkBatch(world: World, body: Body, field: 'readings' | 'reports
   const items = (JSON.parse(body.payload) as Record<string, unknown>)[field];
   expect(Array.isArray(items), 'un 200 pour un lot qui n’est pas un tableau').toBe(true);
   expect(accepted.length + duplicates.length + rejected.length, 'chaque élément dans une seule liste').toBe((items as unknown[]).length);
-  const valid = new Set(((body.seed as Record<string, unknown> | undefined)?.[field] as unknown[] | undefined ?? []).map((item) => JSON.stringify(item)));
+  const valid = new Set((((body.seed as Record<string, unknown> | undefined)?.[field] as unknown[] | undefined) ?? []).map((item) => JSON.stringify(item)));
   const stored = new Set([...accepted, ...duplicates]);
   for (const item of items as unknown[]) {
     if (valid.has(stringified(item) ?? '')) expect(stored.has((item as { id: string }).id), `valide mais pas enregistré : ${JSON.stringify(item)}`).toBe(true);
@@ -219,7 +257,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await world?.close();
-  const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ');
+  const byStatus = [...statuses.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ');
   console.log(`fuzz API (${TEST_STORE_KIND}) : ${total} requêtes sur ${requested.size} routes (${byStatus})`);
 });
 
@@ -261,7 +302,10 @@ function routeProperty(route: RouteKey) {
     auth,
     params: params.length === 0 ? fc.constant([] as string[]) : fc.tuple(...params),
     query: queryString(seed?.query ?? {}, QUERY_NAMES),
-    body: method === 'GET' || method === 'DELETE' ? fc.oneof({ arbitrary: fc.constant({ payload: undefined } as Body), weight: 8 }, { arbitrary: bodyFor(seed), weight: 1 }) : bodyFor(seed),
+    body:
+      method === 'GET' || method === 'DELETE'
+        ? fc.oneof({ arbitrary: fc.constant({ payload: undefined } as Body), weight: 8 }, { arbitrary: bodyFor(seed), weight: 1 })
+        : bodyFor(seed),
     contentType,
     // Anything else the client may add: a bogus CSRF header, an origin, an accept.
     accept: fc.constantFrom(undefined, 'text/html', '*/*', 'application/xml'),
@@ -286,7 +330,10 @@ function routeProperty(route: RouteKey) {
     const what = `${method} ${url.slice(0, 200)} [${who.kind}] ${typeof payload === 'string' ? payload.slice(0, 200) : String(payload?.length ?? '')}`;
     expect(response.statusCode, `${what} → ${response.body.slice(0, 500)}`).toBeLessThan(500);
     // No `__proto__` or `constructor.prototype` key reached Object.prototype.
-    expect(Object.getOwnPropertyNames(Object.prototype).filter((name) => !PROTOTYPE_NAMES.has(name)), what).toEqual([]);
+    expect(
+      Object.getOwnPropertyNames(Object.prototype).filter((name) => !PROTOTYPE_NAMES.has(name)),
+      what,
+    ).toEqual([]);
     const after = await world.counts();
     if (response.statusCode >= 400) {
       checkClientError(response);
@@ -357,7 +404,12 @@ describe('found by the fuzz', () => {
   });
 
   it('a zone move without its reason: the missing field named in French', async () => {
-    const response = await world.app.inject({ method: 'POST', url: `/api/v1/zones/${world.ids.zone}/status`, headers: world.tokens.reviewer.headers, payload: { status: 'retenue' } });
+    const response = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/zones/${world.ids.zone}/status`,
+      headers: world.tokens.reviewer.headers,
+      payload: { status: 'retenue' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ error: 'Champ obligatoire manquant : reason' });
   });

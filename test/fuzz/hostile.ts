@@ -64,7 +64,21 @@ export const NASTY_STRINGS: readonly string[] = [
 ];
 
 /** Keys that must never change an object's prototype or a server's behaviour. */
-export const NASTY_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'id', 'role', 'admin', '', ' ', '$where', 'a.b', '🙂'];
+export const NASTY_KEYS: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'id',
+  'role',
+  'admin',
+  '',
+  ' ',
+  '$where',
+  'a.b',
+  '🙂',
+];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...NASTY_STRINGS), weight: 5 },
@@ -119,11 +133,23 @@ export function mutated(value: unknown, depth = 0): fc.Arbitrary<string> {
         { arbitrary: fc.constant([] as [string, string][]), weight: 1 },
         { arbitrary: jsonText.map((text) => [[key, text]] as [string, string][]), weight: 1 },
         // The same key twice: JSON.parse keeps the last one.
-        { arbitrary: jsonText.map((text) => [[key, JSON.stringify(inner)], [key, text]] as [string, string][]), weight: 1 },
+        {
+          arbitrary: jsonText.map(
+            (text) =>
+              [
+                [key, JSON.stringify(inner)],
+                [key, text],
+              ] as [string, string][],
+          ),
+          weight: 1,
+        },
       ),
     );
     const kept = entries.length === 0 ? fc.constant([] as [string, string][][]) : fc.tuple(...entries);
-    const extra = fc.oneof({ arbitrary: fc.constant([] as [string, string][]), weight: 4 }, { arbitrary: fc.array(fc.tuple(keyText, jsonText), { minLength: 1, maxLength: 2 }), weight: 1 });
+    const extra = fc.oneof(
+      { arbitrary: fc.constant([] as [string, string][]), weight: 4 },
+      { arbitrary: fc.array(fc.tuple(keyText, jsonText), { minLength: 1, maxLength: 2 }), weight: 1 },
+    );
     return fc.tuple(kept, extra).map(([groups, more]) => objectText([...groups.flat(), ...more]));
   }
   return fc.oneof({ arbitrary: fc.constant(JSON.stringify(value) ?? 'null'), weight: 10 }, { arbitrary: jsonText, weight: 1 });
@@ -209,11 +235,27 @@ export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
 
 /** Percent-encodes the UTF-8 bytes of a string: lone surrogates become U+FFFD instead of throwing. */
 export function encodePart(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 }
 
 /** Path or query text that is not even well-formed percent-encoding or UTF-8. */
-export const brokenEncoding: fc.Arbitrary<string> = fc.constantFrom('%', '%zz', '%E0%A4%A', '%C3%28', '%FF%FE', '%ED%A0%80', '%00', '%2F..%2F', '..', '.', '%25', '9'.repeat(5_000), '%C0%AF');
+export const brokenEncoding: fc.Arbitrary<string> = fc.constantFrom(
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%C3%28',
+  '%FF%FE',
+  '%ED%A0%80',
+  '%00',
+  '%2F..%2F',
+  '..',
+  '.',
+  '%25',
+  '9'.repeat(5_000),
+  '%C0%AF',
+);
 
 /** A path parameter: a real id (the request may then do something), or junk. */
 export function pathParam(realIds: readonly string[]): fc.Arbitrary<string> {
@@ -231,7 +273,13 @@ export function queryString(valid: Readonly<Record<string, string>>, names: read
       { arbitrary: fc.constant([[encodePart(name), encodePart(value)]]), weight: 6 },
       { arbitrary: fc.constant([]), weight: 1 },
       { arbitrary: hostileString.map((s) => [[encodePart(name), encodePart(s)]]), weight: 2 },
-      { arbitrary: fc.constant([[encodePart(name), encodePart(value)], [encodePart(name), encodePart(value)]]), weight: 1 },
+      {
+        arbitrary: fc.constant([
+          [encodePart(name), encodePart(value)],
+          [encodePart(name), encodePart(value)],
+        ]),
+        weight: 1,
+      },
     ),
   );
   const extra = fc.array(

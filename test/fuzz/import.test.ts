@@ -95,7 +95,9 @@ describe('import row mappers', () => {
     const value = fc.oneof(
       fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, maxDepth: 3 }),
       jsonText.map((text) => JSON.parse(text) as unknown),
-      fc.constant(null).map(() => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [3.5, 43.7] }, properties: JSON.parse(JSON.stringify(makeReading())) })),
+      fc
+        .constant(null)
+        .map(() => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [3.5, 43.7] }, properties: JSON.parse(JSON.stringify(makeReading())) })),
     );
     fc.assert(
       fc.property(value, (item) => {
@@ -144,10 +146,23 @@ describe('import pipeline (readImportFile + ImportTally)', () => {
     const row = fc.oneof(
       { arbitrary: mutatedRow(format).map((fields) => ({ fields })), weight: 6 },
       // Too few or too many fields: refused as malformed, never shifted into the wrong columns.
-      { arbitrary: fc.array(hostileString, { minLength: 2, maxLength: header.length + 3 }).filter((fields) => fields.length !== header.length).map((fields) => ({ fields })), weight: 1 },
+      {
+        arbitrary: fc
+          .array(hostileString, { minLength: 2, maxLength: header.length + 3 })
+          .filter((fields) => fields.length !== header.length)
+          .map((fields) => ({ fields })),
+        weight: 1,
+      },
       // A valid reading of our own export (only where the header is ours).
       // Laid out by name under the fixture's header: an export made by an older version, whose columns are fewer.
-      ...(format === 'couverture-csv' ? [{ arbitrary: fc.constant(null).map(() => ({ fields: underHeader(header, deviceCsvRow(makeReading(), 'sent').map(String)), valid: true })), weight: 3 }] : []),
+      ...(format === 'couverture-csv'
+        ? [
+            {
+              arbitrary: fc.constant(null).map(() => ({ fields: underHeader(header, deviceCsvRow(makeReading(), 'sent').map(String)), valid: true })),
+              weight: 3,
+            },
+          ]
+        : []),
     );
     const file = fc.record({
       rows: fc.array(row, { maxLength: 40 }),
@@ -167,7 +182,8 @@ describe('import pipeline (readImportFile + ImportTally)', () => {
         out.forEach((result, index) => {
           const sent = expected[index]!;
           if (sent.fields.length !== header.length) expect(result.outcome).toMatchObject({ ok: false, refusal: { code: 'malformed' } });
-          if ('valid' in sent) expect(result.outcome, JSON.stringify(sent.fields)).toMatchObject({ ok: true, reading: { id: sent.fields[header.indexOf('id')] } });
+          if ('valid' in sent)
+            expect(result.outcome, JSON.stringify(sent.fields)).toMatchObject({ ok: true, reading: { id: sent.fields[header.indexOf('id')] } });
         });
       }),
       runs(SHARE),
@@ -180,11 +196,15 @@ describe('import pipeline (readImportFile + ImportTally)', () => {
       fc.string({ unit: 'binary', maxLength: 2_000 }).map((text) => new Blob([text])),
       fc.uint8Array({ maxLength: 2_000 }).map((bytes) => new Blob([bytes])),
       fc.tuple(knownHeader, fc.string({ unit: 'binary', maxLength: 2_000 })).map(([header, rest]) => new Blob([`${header}\n${rest}`])),
-      fc.tuple(knownHeader, fc.array(fc.constantFrom('"', ',', '\n', '\r', '""', 'a', '\u0000', 'é', '\uD800'), { maxLength: 300 })).map(([header, parts]) => new Blob([`${header}\n${parts.join('')}`])),
+      fc
+        .tuple(knownHeader, fc.array(fc.constantFrom('"', ',', '\n', '\r', '""', 'a', '\u0000', 'é', '\uD800'), { maxLength: 300 }))
+        .map(([header, parts]) => new Blob([`${header}\n${parts.join('')}`])),
       jsonText.map((text) => new Blob([text])),
       fc.array(jsonText, { maxLength: 20 }).map((items) => new Blob([`{"readings":[${items.join(',')}]}`])),
       fc.array(jsonText, { maxLength: 20 }).map((items) => new Blob([`{"type":"FeatureCollection","features":[${items.join(',')}]}`])),
-      fc.constantFrom('', '\uFEFF', '{', '[', '{"readings":', '[[[[[[[[[[', '{"readings":{}}', '{"type":"FeatureCollection","features":"x"}').map((text) => new Blob([text])),
+      fc
+        .constantFrom('', '\uFEFF', '{', '[', '{"readings":', '[[[[[[[[[[', '{"readings":{}}', '{"type":"FeatureCollection","features":"x"}')
+        .map((text) => new Blob([text])),
     );
     await fc.assert(
       fc.asyncProperty(content, options, async (file, opts) => {

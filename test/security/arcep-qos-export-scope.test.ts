@@ -59,7 +59,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const exportAs = (caller: Caller, query: string) => server.app.inject({ method: 'GET', url: `/api/v1/exports/arcep-qos.csv?${query}`, headers: caller.headers });
+const exportAs = (caller: Caller, query: string) =>
+  server.app.inject({ method: 'GET', url: `/api/v1/exports/arcep-qos.csv?${query}`, headers: caller.headers });
 const idsIn = (body: string) =>
   Papa.parse<Record<string, string>>(body.trim(), { header: true })
     .data.map((row) => row.id)

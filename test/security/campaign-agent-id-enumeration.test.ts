@@ -23,7 +23,12 @@ beforeAll(async () => {
   others.admin = await addUser(app, { role: 'admin', email: 'admin.secret@example.fr' });
   others.elsewhere = await addUser(app, { communes: ['34172'], email: 'mairie.montpellier@example.fr' });
   others.disabled = await addUser(app, { communes: ['34261'], email: 'ancien.agent@example.fr' });
-  const disabled = await app.inject({ method: 'PATCH', url: `/api/v1/users/${others.disabled.id}`, headers: others.admin.headers, payload: { disabled: true } });
+  const disabled = await app.inject({
+    method: 'PATCH',
+    url: `/api/v1/users/${others.disabled.id}`,
+    headers: others.admin.headers,
+    payload: { disabled: true },
+  });
   expect(disabled.statusCode, disabled.body).toBe(200);
 });
 afterAll(async () => {
@@ -41,7 +46,12 @@ it('answers the same message for any id that is not an agent of the commune, on 
   const ids = [...Object.values(others).map((caller) => caller.id), randomUUID()];
   for (const id of ids) {
     const post = await server.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: agent.headers, payload: { ...DRAFT, agentIds: [id] } });
-    const patch = await server.app.inject({ method: 'PATCH', url: `/api/v1/campaigns/${campaignId}`, headers: agent.headers, payload: { agentIds: [agent.id, id] } });
+    const patch = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/campaigns/${campaignId}`,
+      headers: agent.headers,
+      payload: { agentIds: [agent.id, id] },
+    });
     for (const response of [post, patch]) {
       expect(response.statusCode, response.body).toBe(400);
       expect(response.json()).toEqual({ error: expected(id) });

@@ -37,7 +37,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const progress = async () => (await server.app.inject({ method: 'GET', url: `/api/v1/campaigns/${campaignId}/progress`, headers: reviewer.headers })).json().readings;
+const progress = async () =>
+  (await server.app.inject({ method: 'GET', url: `/api/v1/campaigns/${campaignId}/progress`, headers: reviewer.headers })).json().readings;
 const storedCampaignOf = async (id: string) => {
   const { readings } = await tableRows(server.location, ['readings']);
   const row = (readings as { id: string; campaign_id: string | null; body: string }[]).find((r) => r.id === id)!;

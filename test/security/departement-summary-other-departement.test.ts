@@ -26,7 +26,12 @@ describe('the équipe projet’s table of another département', () => {
     const hidden = makeReport({ lat: MONTPELLIER.lat + 0.01, lon: MONTPELLIER.lon, problem: 'no-data' });
     const nimes = makeReport({ ...NIMES, problem: 'no-signal' });
     expect((await postReports(app, [montpellier, hidden, nimes])).statusCode).toBe(200);
-    const hide = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${hidden.id}`, headers: herault.headers, payload: { hidden: true, reason: 'Doublon' } });
+    const hide = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/reports/${hidden.id}`,
+      headers: herault.headers,
+      payload: { hidden: true, reason: 'Doublon' },
+    });
     expect(hide.statusCode, hide.body).toBe(200);
 
     for (const url of ['/api/v1/departements/34/summary', '/api/v1/departements/34/summary.csv', '/api/v1/departements/34/summary.csv?format=tableur']) {

@@ -15,7 +15,7 @@ afterEach(async () => {
   await server.close();
 });
 
-it('X-Frame-Options says DENY, agreeing with frame-ancestors \'none\'', async () => {
+it("X-Frame-Options says DENY, agreeing with frame-ancestors 'none'", async () => {
   server = await openTestApp(tempDir());
   for (const url of ['/', '/api/v1/health', '/api/v1/nothing']) {
     const response = await server.app.inject({ method: 'GET', url });

@@ -30,7 +30,9 @@ it.each(OPEN_DATA)('%s is readable by another origin’s page, without credentia
 });
 
 it('its refusals are readable too (a 400 for a parameter, a 429 past the limit), so the portal can say why', async () => {
-  server = await openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, publicReads: { max: 1, windowS: 60 } } } });
+  server = await openTestApp(tempDir(), {
+    security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, publicReads: { max: 1, windowS: 60 } } },
+  });
   const refused = await server.app.inject({ method: 'GET', url: '/api/v1/open-data/grid.csv?departement=34', headers: PORTAL });
   expect(refused.statusCode).toBe(400);
   expect(refused.headers['access-control-allow-origin']).toBe('*');

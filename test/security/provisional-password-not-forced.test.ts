@@ -62,7 +62,12 @@ describe('a password chosen by an admin', () => {
     }
     expect(await server.store.query({ limit: 10 })).toMatchObject({ readings: [] });
 
-    const changed = await server.app.inject({ method: 'POST', url: '/api/v1/session/password', headers, payload: { currentPassword: GIVEN, newPassword: CHOSEN } });
+    const changed = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/password',
+      headers,
+      payload: { currentPassword: GIVEN, newPassword: CHOSEN },
+    });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json()).toMatchObject({ mustChangePassword: false, csrfToken: headers['x-csrf-token'] });
     expect((await postReadings(server.app, [makeReading()], { headers })).statusCode).toBe(200);

@@ -29,7 +29,12 @@ describe('the QoS endpoints as a bandwidth source', () => {
       expect(response.statusCode, url).toBe(401);
       expect(response.json().error).toMatch(/connect/i);
     }
-    const upload = await server.app.inject({ method: 'POST', url: '/api/v1/qos/upload', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(10) });
+    const upload = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/qos/upload',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.alloc(10),
+    });
     expect(upload.statusCode).toBe(401);
   });
 

@@ -50,7 +50,9 @@ describe('probing a report’s position with the edge of a box', () => {
     const ids: unknown[] = [];
     let cursor: string | undefined;
     do {
-      const { body } = (await read(target, `bbox=${bbox}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)) as { body: { features: { id: string }[]; nextCursor?: string } };
+      const { body } = (await read(target, `bbox=${bbox}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)) as {
+        body: { features: { id: string }[]; nextCursor?: string };
+      };
       ids.push(...body.features.map((f) => f.id));
       cursor = body.nextCursor;
     } while (cursor);

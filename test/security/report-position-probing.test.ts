@@ -41,10 +41,34 @@ async function attack(target: World): Promise<unknown[]> {
   const grid = Array.from({ length: 49 }, (_, i) => like(offset(around, (Math.floor(i / 7) - 3) * 40, ((i % 7) - 3) * 40)));
   seen.push(await effectOf(target, probes(target, grid)));
   // Rulers of 50 points 2 m apart through it, east–west then north–south.
-  seen.push(await effectOf(target, probes(target, Array.from({ length: 50 }, (_, i) => like(offset(around, 0, -50 + 2 * i))))));
-  seen.push(await effectOf(target, probes(target, Array.from({ length: 50 }, (_, i) => like(offset(around, -50 + 2 * i, 0))))));
+  seen.push(
+    await effectOf(
+      target,
+      probes(
+        target,
+        Array.from({ length: 50 }, (_, i) => like(offset(around, 0, -50 + 2 * i))),
+      ),
+    ),
+  );
+  seen.push(
+    await effectOf(
+      target,
+      probes(
+        target,
+        Array.from({ length: 50 }, (_, i) => like(offset(around, -50 + 2 * i, 0))),
+      ),
+    ),
+  );
   // A ruler in time: 50 probes 72 s apart through the next hour.
-  seen.push(await effectOf(target, probes(target, Array.from({ length: 50 }, (_, i) => like(around, hour + 60 * MINUTE + i * 72_000)))));
+  seen.push(
+    await effectOf(
+      target,
+      probes(
+        target,
+        Array.from({ length: 50 }, (_, i) => like(around, hour + 60 * MINUTE + i * 72_000)),
+      ),
+    ),
+  );
   return seen;
 }
 

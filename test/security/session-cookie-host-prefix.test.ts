@@ -15,7 +15,8 @@ afterEach(async () => {
   await server.close();
 });
 
-const whoAmI = (cookie: string, headers: Record<string, string> = {}) => server.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie, ...headers } });
+const whoAmI = (cookie: string, headers: Record<string, string> = {}) =>
+  server.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie, ...headers } });
 
 it('names the cookie __Host-couverture_session when Secure, and reads only that name', async () => {
   server = await openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, cookieSecure: true } });
@@ -30,7 +31,11 @@ it('names the cookie __Host-couverture_session when Secure, and reads only that 
   // A planted cookie of the plain name is not a session here.
   expect((await whoAmI(`couverture_session=${value}`)).statusCode).toBe(401);
 
-  const signedOut = await server.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: `__Host-couverture_session=${value}`, 'x-csrf-token': signedIn.json().csrfToken } });
+  const signedOut = await server.app.inject({
+    method: 'DELETE',
+    url: '/api/v1/session',
+    headers: { cookie: `__Host-couverture_session=${value}`, 'x-csrf-token': signedIn.json().csrfToken },
+  });
   expect(signedOut.headers['set-cookie']).toMatch(/^__Host-couverture_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict; Secure$/);
 });
 

@@ -37,7 +37,8 @@ it('extends a session each time it is used, writing at most once a minute, up to
   clock = NOW;
   server = await openTestApp(tempDir(), { now: () => clock });
   const agent = await addUser(server.app);
-  const lastSeen = async () => ((await tableRows(server.location, ['sessions'])).sessions as { last_seen_at_ms: number | string }[]).map((row) => Number(row.last_seen_at_ms));
+  const lastSeen = async () =>
+    ((await tableRows(server.location, ['sessions'])).sessions as { last_seen_at_ms: number | string }[]).map((row) => Number(row.last_seen_at_ms));
   const use = async () => (await server.app.inject({ method: 'GET', url: '/api/v1/session', headers: agent.headers })).statusCode;
 
   for (const day of [10, 20, 29]) {

@@ -19,7 +19,12 @@ afterEach(async () => {
 it('stores neither the e-mail nor its unsalted hash in the counters', async () => {
   server = await openTestApp(tempDir());
   const { email } = await addUser(server.app);
-  const failed = await server.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '203.0.113.7', payload: { email, password: 'pas le bon mot de passe' } });
+  const failed = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/session',
+    remoteAddress: '203.0.113.7',
+    payload: { email, password: 'pas le bon mot de passe' },
+  });
   expect(failed.statusCode).toBe(401);
 
   const { counters } = await tableRows(server.location, ['counters']);

@@ -16,7 +16,10 @@ const PHONE = '198.51.100.23';
 
 beforeEach(async () => {
   server = await openTestApp(tempDir(), {
-    security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, login: { max: 8, windowS: 900 }, loginFailuresPerEmail: { max: 5, windowS: 900 } } },
+    security: {
+      ...RELAXED_SECURITY,
+      rateLimits: { ...RELAXED_SECURITY.rateLimits, login: { max: 8, windowS: 900 }, loginFailuresPerEmail: { max: 5, windowS: 900 } },
+    },
   });
   agent = await addUser(server.app);
 });

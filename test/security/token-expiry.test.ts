@@ -20,14 +20,20 @@ it('a token made for 30 days works until then, then is refused as unknown', asyn
   clock = NOW;
   server = await openTestApp(tempDir(), { now: () => clock });
   const agent = await addUser(server.app);
-  const created = await server.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'campagne', password: TEST_PASSWORD, days: 30 } });
+  const created = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: agent.headers,
+    payload: { name: 'campagne', password: TEST_PASSWORD, days: 30 },
+  });
   expect(created.statusCode, created.body).toBe(201);
   const expiresAt = new Date(NOW + 30 * DAY).toISOString();
   expect(created.json()).toMatchObject({ name: 'campagne', expiresAt });
   const bearer = { authorization: `Bearer ${created.json().token}` };
   const use = () => server.app.inject({ method: 'GET', url: '/api/v1/readings', headers: bearer });
   // Signed in afresh each time: a month later, the first session has idled out.
-  const listed = async () => (await server.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: await signIn(server.app, agent.email) })).json().tokens[0];
+  const listed = async () =>
+    (await server.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: await signIn(server.app, agent.email) })).json().tokens[0];
 
   expect(await listed()).toMatchObject({ expiresAt, lastUsedAt: null });
   expect((await use()).statusCode).toBe(200);
@@ -50,7 +56,12 @@ it('a token made for 30 days works until then, then is refused as unknown', asyn
 it.each([[0], [-1], [1.5], ['30'], [100_000]])('refuses days=%j with a French 400', async (days) => {
   server = await openTestApp(tempDir());
   const agent = await addUser(server.app);
-  const response = await server.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'x', password: TEST_PASSWORD, days } });
+  const response = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: agent.headers,
+    payload: { name: 'x', password: TEST_PASSWORD, days },
+  });
   expect(response.statusCode).toBe(400);
   expect(response.json().error).toMatch(/« days »/);
 });

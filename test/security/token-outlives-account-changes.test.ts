@@ -43,7 +43,12 @@ it.each([
 
 it('a change that leaves the power as it was (a new name) ends nothing', async () => {
   const scripted = await addUser(server.app, { communes: ['34261'] }, 'token');
-  const renamed = await server.app.inject({ method: 'PATCH', url: `/api/v1/users/${scripted.id}`, headers: admin.headers, payload: { name: 'Nouveau nom', communes: ['34261'] } });
+  const renamed = await server.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/users/${scripted.id}`,
+    headers: admin.headers,
+    payload: { name: 'Nouveau nom', communes: ['34261'] },
+  });
   expect(renamed.statusCode).toBe(200);
   expect(await status(scripted.headers)).toBe(200);
 });

@@ -13,7 +13,9 @@ let server: TestApp;
 let agent: Caller;
 
 beforeEach(async () => {
-  server = await openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 5, windowS: 900 } } } });
+  server = await openTestApp(tempDir(), {
+    security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 5, windowS: 900 } } },
+  });
   agent = await addUser(server.app);
 });
 afterEach(async () => {

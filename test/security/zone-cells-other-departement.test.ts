@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellAt, formatCellId, type CellRef } from '../../src/domain/grid/cell-id.ts';
 import { createCommunes, type Centre } from '../../src/server/communes/communes.ts';
-import { addUser, makeReading, MONTPELLIER, NIMES, openTestApp, postReadings, SAINT_GUILHEM, TEST_CENTRES, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import {
+  addUser,
+  makeReading,
+  MONTPELLIER,
+  NIMES,
+  openTestApp,
+  postReadings,
+  SAINT_GUILHEM,
+  TEST_CENTRES,
+  useTempDir,
+  type Caller,
+  type TestApp,
+} from '../server/fixtures.ts';
 import { pointIn } from '../server/grid-helpers.ts';
 
 /**
@@ -33,7 +45,8 @@ const HERAULT_CELLS: string[] = (() => {
   const corner = at(SAINT_GUILHEM, 200);
   const cells: string[] = [];
   for (let row = 0; cells.length < 201; row += 1) {
-    for (let column = 0; column < 15 && cells.length < 201; column += 1) cells.push(id({ resolutionM: 200, north: corner.north + 200 * row, east: corner.east + 200 * column }));
+    for (let column = 0; column < 15 && cells.length < 201; column += 1)
+      cells.push(id({ resolutionM: 200, north: corner.north + 200 * row, east: corner.east + 200 * column }));
   }
   return cells.sort();
 })();
@@ -69,7 +82,12 @@ afterAll(async () => {
 });
 
 const create = (caller: Caller, cells: string[], query = '', extra: object = {}) =>
-  server.app.inject({ method: 'POST', url: `/api/v1/zones${query}`, headers: caller.headers, payload: { name: 'Sonde', cells, need: 'habitations', ...extra } });
+  server.app.inject({
+    method: 'POST',
+    url: `/api/v1/zones${query}`,
+    headers: caller.headers,
+    payload: { name: 'Sonde', cells, need: 'habitations', ...extra },
+  });
 const patch = (caller: Caller, zoneId: string, cells: string[]) =>
   server.app.inject({ method: 'PATCH', url: `/api/v1/zones/${zoneId}`, headers: caller.headers, payload: { cells } });
 
@@ -115,7 +133,10 @@ describe('a zone of another département’s cells', () => {
     const mixed = [nimes, id(at(SAINT_GUILHEM, 200))].sort();
     expectOutside(await patch(gard, zoneId, mixed), [id(at(SAINT_GUILHEM, 200))]);
     expectOutside(await patch(admin, zoneId, [id(at(SAINT_GUILHEM, 10_000))]), [id(at(SAINT_GUILHEM, 10_000))]);
-    expect((await server.app.inject({ method: 'GET', url: `/api/v1/zones/${zoneId}`, headers: gard.headers })).json()).toMatchObject({ cells: [nimes], communes: [] });
+    expect((await server.app.inject({ method: 'GET', url: `/api/v1/zones/${zoneId}`, headers: gard.headers })).json()).toMatchObject({
+      cells: [nimes],
+      communes: [],
+    });
     const ok = await patch(gard, zoneId, [id(at(NIMES, 1000))]);
     expect(ok.statusCode, ok.body).toBe(200);
   });
@@ -133,7 +154,10 @@ describe('cells at the edge', () => {
     const agent = await addUser(server.app, { communes: ['30321', '34145'] });
     const sent = await postReadings(server.app, [makeReading(gardPoint), makeReading(heraultPoint)], agent);
     expect(sent.json().accepted).toHaveLength(2);
-    for (const [caller, communesSeen] of [[gard, ['30321']], [herault, ['34145']]] as const) {
+    for (const [caller, communesSeen] of [
+      [gard, ['30321']],
+      [herault, ['34145']],
+    ] as const) {
       const response = await create(caller, [id(cell)]);
       expect(response.statusCode, response.body).toBe(201);
       expect(response.json().communes).toEqual(communesSeen);

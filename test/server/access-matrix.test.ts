@@ -96,7 +96,8 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
     // The caller's password becomes another one first, and the probe sets it back: every
     // account keeps TEST_PASSWORD for the signIn() of the CSRF test below.
     const other = `un autre mot de passe ${unique()}`;
-    if (headers.cookie) await w.app.inject({ method: 'POST', url: '/api/v1/session/password', headers, payload: { currentPassword: TEST_PASSWORD, newPassword: other } });
+    if (headers.cookie)
+      await w.app.inject({ method: 'POST', url: '/api/v1/session/password', headers, payload: { currentPassword: TEST_PASSWORD, newPassword: other } });
     return { url: '/api/v1/session/password', payload: { currentPassword: other, newPassword: TEST_PASSWORD }, ok: 200 };
   },
   'POST /api/v1/readings': async () => ({ url: '/api/v1/readings', payload: { readings: [makeReading()] }, ok: 200 }),
@@ -136,7 +137,12 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'POST /api/v1/zones': async () => ({ url: '/api/v1/zones?departement=34', payload: zoneDraft(), ok: 201, outOfScope: ['reviewer30'] }),
   'GET /api/v1/zones/suggestions': async () => ({ url: `/api/v1/zones/suggestions?bbox=${BBOX}`, ok: 200 }),
   'GET /api/v1/zones/:id': async (w) => ({ url: `/api/v1/zones/${w.zoneId}`, ok: 200, outOfScope: ['reviewer30'] }),
-  'PATCH /api/v1/zones/:id': async (w) => ({ url: `/api/v1/zones/${w.zoneId}`, payload: { name: `Renommée ${unique()}` }, ok: 200, outOfScope: ['reviewer30'] }),
+  'PATCH /api/v1/zones/:id': async (w) => ({
+    url: `/api/v1/zones/${w.zoneId}`,
+    payload: { name: `Renommée ${unique()}` },
+    ok: 200,
+    outOfScope: ['reviewer30'],
+  }),
   'POST /api/v1/zones/:id/status': async (w) => ({
     // A zone of its own for each caller, still « à étudier ».
     url: `/api/v1/zones/${await createZone(w.app, await signIn(w.app, w.callers.reviewer34.email))}/status`,
@@ -163,7 +169,12 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
   'GET /api/v1/zones.geojson': async () => ({ url: '/api/v1/zones.geojson', ok: 200 }),
   'GET /api/v1/probe': async () => ({ url: '/api/v1/probe?bytes=1000&t=matrice', ok: 200 }),
   'POST /api/v1/probe': async () => ({ url: '/api/v1/probe', payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' }, ok: 200 }),
-  'POST /api/v1/qos/upload': async () => ({ url: '/api/v1/qos/upload', payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' }, ok: 200 }),
+  'POST /api/v1/qos/upload': async () => ({
+    url: '/api/v1/qos/upload',
+    payload: Buffer.alloc(1000),
+    headers: { 'content-type': 'application/octet-stream' },
+    ok: 200,
+  }),
   'GET /api/v1/qos/download': async () => ({ url: '/api/v1/qos/download?bytes=1000&t=matrice', ok: 200 }),
   'GET /api/v1/qos/page': async () => ({ url: '/api/v1/qos/page?t=matrice', ok: 200 }),
   'GET /api/v1/qos/page/:asset': async () => ({ url: '/api/v1/qos/page/app.js?t=matrice', ok: 200 }),
@@ -186,9 +197,21 @@ const PROBES: Record<RouteKey, (world: World, persona: Persona, headers: Record<
     notFound: ['agentB', 'reviewer30'],
   }),
   'GET /api/v1/campaigns/:id/progress': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/progress`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
-  'GET /api/v1/campaigns/:id/sampling-plan': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/sampling-plan`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
-  'GET /api/v1/campaigns/:id/sampling-plan.csv': async (w) => ({ url: `/api/v1/campaigns/${w.campaignId}/sampling-plan.csv`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
-  'GET /api/v1/exports/arcep-qos.csv': async (w) => ({ url: `/api/v1/exports/arcep-qos.csv?campaign=${w.campaignId}`, ok: 200, notFound: ['agentB', 'reviewer30'] }),
+  'GET /api/v1/campaigns/:id/sampling-plan': async (w) => ({
+    url: `/api/v1/campaigns/${w.campaignId}/sampling-plan`,
+    ok: 200,
+    notFound: ['agentB', 'reviewer30'],
+  }),
+  'GET /api/v1/campaigns/:id/sampling-plan.csv': async (w) => ({
+    url: `/api/v1/campaigns/${w.campaignId}/sampling-plan.csv`,
+    ok: 200,
+    notFound: ['agentB', 'reviewer30'],
+  }),
+  'GET /api/v1/exports/arcep-qos.csv': async (w) => ({
+    url: `/api/v1/exports/arcep-qos.csv?campaign=${w.campaignId}`,
+    ok: 200,
+    notFound: ['agentB', 'reviewer30'],
+  }),
   'GET /api/v1/exports/arcep-qos.schema.json': async () => ({ url: '/api/v1/exports/arcep-qos.schema.json', ok: 200 }),
   'GET /api/v1/campaign-agents': async () => ({ url: '/api/v1/campaign-agents?commune=34261', ok: 200, outOfScope: ['agentB', 'reviewer30'] }),
   'GET /api/v1/open-data/grid.csv': async () => ({ url: '/api/v1/open-data/grid.csv', ok: 200 }),
@@ -288,7 +311,12 @@ describe('access-control matrix', () => {
     it.each(PERSONAS)(`%s`, async (persona) => {
       const headers = headersOf(persona);
       const probe = await PROBES[route](world, persona, headers);
-      const response = await world.app.inject({ method, url: probe.url, headers: { ...headers, ...probe.headers }, ...(probe.payload && { payload: probe.payload }) });
+      const response = await world.app.inject({
+        method,
+        url: probe.url,
+        headers: { ...headers, ...probe.headers },
+        ...(probe.payload && { payload: probe.payload }),
+      });
       const expected = expectedStatus(rule, persona, probe);
       expect(response.statusCode, response.body).toBe(expected);
       if (expected === 401 || expected === 403 || expected === 404) {

@@ -164,7 +164,12 @@ describe('U+0000 in what a client sends (PostgreSQL cannot store or even compare
       payload: { email: 'nul\u0000@example.fr', name: 'Nul', password: 'un long mot de passe', role: 'reviewer', departement: '34' },
     });
     expect(user.statusCode).toBe(400);
-    const named = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload: { name: 'jeton\u0000', password: TEST_PASSWORD } });
+    const named = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: admin.headers,
+      payload: { name: 'jeton\u0000', password: TEST_PASSWORD },
+    });
     expect(named.statusCode).toBe(400);
     expect(named.json()).toEqual({ error: 'Le nom du jeton contient un caractère nul (U+0000) : retirez-le' });
 

@@ -16,7 +16,12 @@ import { addUser, makeReading, openTestApp, postReadings, useTempDir, type Calle
 // CommonJS library without types.
 const require = createRequire(import.meta.url);
 const { Table, Schema } = require('tableschema') as {
-  Table: { load(source: string, options: { schema: unknown }): Promise<{ headers: string[]; read(options: { forceCast: boolean; keyed?: boolean }): Promise<unknown[]> }> };
+  Table: {
+    load(
+      source: string,
+      options: { schema: unknown },
+    ): Promise<{ headers: string[]; read(options: { forceCast: boolean; keyed?: boolean }): Promise<unknown[]> }>;
+  };
   Schema: { load(descriptor: unknown): Promise<{ valid: boolean; errors: Error[]; fieldNames: string[] }> };
 };
 
@@ -97,7 +102,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const exportAs = (caller: Caller, query: string) => server.app.inject({ method: 'GET', url: `/api/v1/exports/arcep-qos.csv?${query}`, headers: caller.headers });
+const exportAs = (caller: Caller, query: string) =>
+  server.app.inject({ method: 'GET', url: `/api/v1/exports/arcep-qos.csv?${query}`, headers: caller.headers });
 const rowsOf = (body: string) => Papa.parse<Record<string, string>>(body.trim(), { header: true }).data;
 
 describe('GET /api/v1/exports/arcep-qos.csv', () => {
@@ -140,7 +146,14 @@ describe('GET /api/v1/exports/arcep-qos.csv', () => {
       operateur: 'Orange',
     });
     // A map check's one-minute call is no two-minute call: appel_2min stays empty, our column says it held.
-    expect(byId[ids.mapCheck]).toMatchObject({ mcc_mnc: '20810', protocole: 'map-check', appel_2min: '', sms_10s: '', appel_resultat: 'success', appel_duree_s: '61' });
+    expect(byId[ids.mapCheck]).toMatchObject({
+      mcc_mnc: '20810',
+      protocole: 'map-check',
+      appel_2min: '',
+      sms_10s: '',
+      appel_resultat: 'success',
+      appel_duree_s: '61',
+    });
     // Winter time in Paris: 23:30 UTC on 15 January is 00:30 on the 16th.
     expect(byId[ids.mapCheck]).toMatchObject({ date: '2026-01-16', heure: '00:30:00' });
     expect(byId[ids.offline]).toMatchObject({

@@ -42,7 +42,9 @@ describe('attribution of readings, whatever the client claims', () => {
     expect(response.json()).toEqual({
       accepted: [good.id],
       duplicates: [],
-      rejected: [{ id: resident.id, index: 0, code: 'invalid', errors: [{ field: 'source', message: 'Les signalements d’habitants passent par /api/v1/reports' }] }],
+      rejected: [
+        { id: resident.id, index: 0, code: 'invalid', errors: [{ field: 'source', message: 'Les signalements d’habitants passent par /api/v1/reports' }] },
+      ],
       outsideCommunes: [],
       warnings: [],
     });
@@ -108,7 +110,10 @@ describe('GET /api/v1/readings: each reads their scope', () => {
     const seenBy = async (caller: { headers: Record<string, string> }) => {
       const response = await server.app.inject({ method: 'GET', url: '/api/v1/readings', headers: caller.headers });
       expect(response.statusCode).toBe(200);
-      return response.json().features.map((f: { id: string }) => f.id).sort();
+      return response
+        .json()
+        .features.map((f: { id: string }) => f.id)
+        .sort();
     };
     const sorted = (...ids: string[]) => ids.sort();
     expect(await seenBy(agentA)).toEqual(sorted(aHome.id, aInMontpellier.id));

@@ -22,7 +22,13 @@ const DAY = 86_400_000;
 describe('POST /api/v1/session (sign in)', () => {
   it('answers the session info and sets an HttpOnly, SameSite=Strict cookie for SESSION_DAYS', async () => {
     const { app } = await open();
-    const { id } = await app.accounts.createUser({ email: 'Agent@Example.fr', name: 'Agnès', password: TEST_PASSWORD, role: 'agent', communes: ['34261', '34010'] });
+    const { id } = await app.accounts.createUser({
+      email: 'Agent@Example.fr',
+      name: 'Agnès',
+      password: TEST_PASSWORD,
+      role: 'agent',
+      communes: ['34261', '34010'],
+    });
     const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: ' agent@example.FR ', password: TEST_PASSWORD } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -88,7 +94,9 @@ describe('POST /api/v1/session (sign in)', () => {
   });
 
   it('limits failed attempts per e-mail, with Retry-After, and lets the person in again after the window', async () => {
-    const { app } = await open({ security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 3, windowS: 900 } } } });
+    const { app } = await open({
+      security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 3, windowS: 900 } } },
+    });
     const { email } = await addUser(app);
     const attempt = (password: string) => app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
     for (let i = 0; i < 3; i += 1) expect((await attempt('mauvais mot de passe')).statusCode).toBe(401);
@@ -130,7 +138,10 @@ describe('GET and DELETE /api/v1/session', () => {
     const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
     const response = await app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: reviewer.headers.cookie! } });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ user: { id: reviewer.id, role: 'reviewer', communes: [], departement: '34' }, csrfToken: reviewer.headers['x-csrf-token'] });
+    expect(response.json()).toMatchObject({
+      user: { id: reviewer.id, role: 'reviewer', communes: [], departement: '34' },
+      csrfToken: reviewer.headers['x-csrf-token'],
+    });
   });
 
   it('answers 401 without a cookie, with an unknown cookie, and with an API token', async () => {
@@ -194,7 +205,14 @@ describe('session expiry and revocation', () => {
     expect(response.json()).toEqual({ sessions: 1, tokens: 0 });
     expect((await app.inject({ method: 'GET', url: '/api/v1/session', headers: agent.headers })).statusCode).toBe(401);
     const audit = await app.inject({ method: 'GET', url: '/api/v1/audit', headers: admin.headers });
-    expect(audit.json().entries[0]).toMatchObject({ actorId: admin.id, actorLabel: admin.email, action: 'user.sessions.revoke', targetType: 'user', targetId: agent.id, details: { sessions: 1, tokens: 0 } });
+    expect(audit.json().entries[0]).toMatchObject({
+      actorId: admin.id,
+      actorLabel: admin.email,
+      action: 'user.sessions.revoke',
+      targetType: 'user',
+      targetId: agent.id,
+      details: { sessions: 1, tokens: 0 },
+    });
   });
 });
 
@@ -232,7 +250,12 @@ describe('personal API tokens', () => {
   it('shows a token once, stores only its hash, lists it without it, and stops it when revoked', async () => {
     const { app, location } = await open();
     const agent = await addUser(app);
-    const created = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'import Tower Collector', password: TEST_PASSWORD } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: agent.headers,
+      payload: { name: 'import Tower Collector', password: TEST_PASSWORD },
+    });
     expect(created.statusCode).toBe(201);
     const { id, token, name, createdAt } = created.json();
     expect(token).toMatch(/^cvt_[A-Za-z0-9_-]{43}$/);
@@ -263,7 +286,9 @@ describe('personal API tokens', () => {
     const owner = await addUser(app);
     const other = await addUser(app);
     const admin = await addUser(app, { role: 'admin' });
-    const { id } = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload: { name: 'a', password: TEST_PASSWORD } })).json();
+    const { id } = (
+      await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload: { name: 'a', password: TEST_PASSWORD } })
+    ).json();
     expect((await app.inject({ method: 'GET', url: `/api/v1/tokens?userId=${owner.id}`, headers: other.headers })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: `/api/v1/tokens?userId=${owner.id}`, headers: admin.headers })).json().tokens).toHaveLength(1);
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: other.headers })).statusCode).toBe(403);

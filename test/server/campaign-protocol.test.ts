@@ -28,7 +28,10 @@ describe('a campaign’s protocol and GPS requirement', () => {
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json()).toMatchObject({ protocol: 'qos', maxAccuracyM: 50, accuracyRule: 'warn' });
     const config = await server.app.inject({ method: 'GET', url: '/api/v1/config' });
-    expect(config.json().field).toMatchObject({ protocol: 'qos', dataTest: { enabled: true, downloadMaxBytes: 10_000_000, downloadMaxS: 10, pageBytes: 2_000_000 } });
+    expect(config.json().field).toMatchObject({
+      protocol: 'qos',
+      dataTest: { enabled: true, downloadMaxBytes: 10_000_000, downloadMaxS: 10, pageBytes: 2_000_000 },
+    });
   });
 
   it('keeps what the draft chose, changes it by a patch, and reads it back from the store', async () => {

@@ -37,7 +37,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const create = (caller: Caller, payload: unknown) => server.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: caller.headers, payload: payload as object });
+const create = (caller: Caller, payload: unknown) =>
+  server.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: caller.headers, payload: payload as object });
 const get = (caller: Caller, url: string) => server.app.inject({ method: 'GET', url, headers: caller.headers });
 const patch = (caller: Caller, id: string, payload: unknown) =>
   server.app.inject({ method: 'PATCH', url: `/api/v1/campaigns/${id}`, headers: caller.headers, payload: payload as object });
@@ -187,7 +188,12 @@ describe('who sees which campaign', () => {
     montpellier = await make(montpellierAgent, { ...DRAFT, communeInsee: '34172', startsOn: '2026-04-01' });
     nimes = await make(administrator, { ...DRAFT, communeInsee: '30189', startsOn: '2026-03-01' });
     // This agent no longer records for Aniane, but stays assigned to its campaign.
-    const moved = await world.app.inject({ method: 'PATCH', url: `/api/v1/users/${movedAgent.id}`, headers: administrator.headers, payload: { communes: ['34261'] } });
+    const moved = await world.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${movedAgent.id}`,
+      headers: administrator.headers,
+      payload: { communes: ['34261'] },
+    });
     expect(moved.statusCode, moved.body).toBe(200);
     movedAgent = { ...movedAgent, headers: await signIn(world.app, movedAgent.email) };
   });

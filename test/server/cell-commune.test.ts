@@ -24,6 +24,9 @@ it('GET /api/v1/cells names each cell’s commune, by its centre, at every resol
   expect(byCell(fine.json())[ID_A].commune).toEqual({ code: '34261', name: 'Saint-Guilhem-le-Désert' });
 
   const coarse = await getCells(server.app, admin.headers, 'bbox=3.4,43.6,4.5,43.9&resolution=10000');
-  const names = coarse.json().features.map((feature: { properties: { commune: { name: string } | null } }) => feature.properties.commune?.name).sort();
+  const names = coarse
+    .json()
+    .features.map((feature: { properties: { commune: { name: string } | null } }) => feature.properties.commune?.name)
+    .sort();
   expect(names).toEqual(['Nîmes', 'Saint-Guilhem-le-Désert']);
 });

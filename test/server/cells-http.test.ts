@@ -21,7 +21,9 @@ async function surveyedApp() {
   server = await openTestApp(tempDir());
   const agent = await addUser(server.app);
   const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
-  const readings = [CELL_A, CELL_B, CELL_C].flatMap((cell) => ['orange', 'sfr', 'bouygues', 'free'].map((operator) => levelReading('BC', { operator: operator as 'orange', ...pointIn(cell, 0.5, 0.5) })));
+  const readings = [CELL_A, CELL_B, CELL_C].flatMap((cell) =>
+    ['orange', 'sfr', 'bouygues', 'free'].map((operator) => levelReading('BC', { operator: operator as 'orange', ...pointIn(cell, 0.5, 0.5) })),
+  );
   expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
   return { app: server.app, agent, reviewer };
 }
@@ -91,13 +93,21 @@ describe('compressed JSON answers', () => {
 
   it('leaves a small answer and a 304 as they are', async () => {
     const { app, reviewer } = await surveyedApp();
-    const small = await app.inject({ method: 'GET', url: '/api/v1/cells?bbox=3.0,50.0,3.001,50.001', headers: { ...reviewer.headers, 'accept-encoding': 'br, gzip' } });
+    const small = await app.inject({
+      method: 'GET',
+      url: '/api/v1/cells?bbox=3.0,50.0,3.001,50.001',
+      headers: { ...reviewer.headers, 'accept-encoding': 'br, gzip' },
+    });
     expect(small.statusCode).toBe(200);
     expect(small.headers['content-encoding']).toBeUndefined();
     expect(small.json()).toEqual({ type: 'FeatureCollection', features: [] });
 
     const first = await app.inject({ method: 'GET', url: URL_AROUND, headers: reviewer.headers });
-    const repeat = await app.inject({ method: 'GET', url: URL_AROUND, headers: { ...reviewer.headers, 'accept-encoding': 'br', 'if-none-match': first.headers.etag as string } });
+    const repeat = await app.inject({
+      method: 'GET',
+      url: URL_AROUND,
+      headers: { ...reviewer.headers, 'accept-encoding': 'br', 'if-none-match': first.headers.etag as string },
+    });
     expect(repeat.statusCode).toBe(304);
     expect(repeat.headers['content-encoding']).toBeUndefined();
     expect(repeat.rawPayload.length).toBe(0);

@@ -41,7 +41,9 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; store: St
 const communesCommand = (args: string[], env: Record<string, string>) => runServerCommand('communes.ts', args, env);
 
 describe('npm run communes -- import', () => {
-  it('loads outlines, places the readings and reports stored before again, and says the server uses them from its next start', { timeout: 60_000 }, async () => {
+  it('loads outlines, places the readings and reports stored before again, and says the server uses them from its next start', {
+    timeout: 60_000,
+  }, async () => {
     const { env, store } = await freshDatabase();
     const place = createCommunes().locate(MONTPELLIER.lat, MONTPELLIER.lon)!;
     const reading = makeReading({ ...MONTPELLIER });
@@ -57,7 +59,11 @@ describe('npm run communes -- import', () => {
     expect(result.stdout).toContain('Placés à nouveau : 1 relevés, 1 signalements ; communes de 0 zones recalculées.');
     expect(result.stdout).toContain('à son prochain démarrage');
     expect((await store.query({ limit: 10 })).places).toEqual([{ commune: '34172', outsideCommunes: false, placement: 'outline' }]);
-    expect((await store.queryReports({ limit: 10, hiddenVisibleIn: 'all' })).reports[0]).toMatchObject({ commune: '34172', departement: '34', placement: 'outline' });
+    expect((await store.queryReports({ limit: 10, hiddenVisibleIn: 'all' })).reports[0]).toMatchObject({
+      commune: '34172',
+      departement: '34',
+      placement: 'outline',
+    });
 
     const status = await communesCommand(['status'], env);
     expect(status.code).toBe(0);
@@ -68,7 +74,12 @@ describe('npm run communes -- import', () => {
   it('refuses a broken file whole, naming the entry and what is wrong: nothing of it is loaded', { timeout: 60_000 }, async () => {
     const { env, store } = await freshDatabase();
     const collection = JSON.parse(await readFile(HERAULT_OUTLINES, 'utf8'));
-    collection.features[200].geometry.coordinates = [[[3.8, 43.6], [3.9, 43.6]]];
+    collection.features[200].geometry.coordinates = [
+      [
+        [3.8, 43.6],
+        [3.9, 43.6],
+      ],
+    ];
     const file = join(tempDir(), 'broken.geojson');
     await writeFile(file, JSON.stringify(collection));
     const result = await communesCommand(['import', file], env);
@@ -109,7 +120,12 @@ describe('npm run communes -- fetch', () => {
     expect(geoApi.asked).toEqual(['/departements/30/communes?fields=code,nom,codeDepartement&format=geojson&geometry=contour']);
     expect(result.stdout).toContain('351 contours de communes chargés (départements 30)');
     expect(await store.communeLoads()).toEqual([
-      expect.objectContaining({ kind: 'outline', departements: ['30'], count: 351, source: `${geoApi.url}/departements/30/communes?fields=code,nom,codeDepartement&format=geojson&geometry=contour` }),
+      expect.objectContaining({
+        kind: 'outline',
+        departements: ['30'],
+        count: 351,
+        source: `${geoApi.url}/departements/30/communes?fields=code,nom,codeDepartement&format=geojson&geometry=contour`,
+      }),
     ]);
   });
 

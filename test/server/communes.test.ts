@@ -47,12 +47,18 @@ describe('placing a point by commune outlines', () => {
   it('answers the commune whose outline holds the point, flagged outline', () => {
     expect(communes.locate(MONTPELLIER.lat, MONTPELLIER.lon)).toEqual({ commune: '34172', departement: '34', placement: 'outline', placedWith: 7 });
     expect(communes.locate(NIMES.lat, NIMES.lon)).toMatchObject({ commune: '30189', departement: '30', placement: 'outline' });
-    expect(communes.reference.outlines).toEqual(new Map([['34', 343], ['30', 351]]));
+    expect(communes.reference.outlines).toEqual(
+      new Map([
+        ['34', 343],
+        ['30', 351],
+      ]),
+    );
   });
 
   it('places a point near the Hérault/Gard border in its commune, where the nearest centre is the neighbour’s', () => {
     const nearest = [...CENTRES_NEAR_AIGUES_MORTES].sort(
-      (a, b) => Math.hypot(a.lat - AIGUES_MORTES_WEST.lat, a.lon - AIGUES_MORTES_WEST.lon) - Math.hypot(b.lat - AIGUES_MORTES_WEST.lat, b.lon - AIGUES_MORTES_WEST.lon),
+      (a, b) =>
+        Math.hypot(a.lat - AIGUES_MORTES_WEST.lat, a.lon - AIGUES_MORTES_WEST.lon) - Math.hypot(b.lat - AIGUES_MORTES_WEST.lat, b.lon - AIGUES_MORTES_WEST.lon),
     )[0]!;
     expect(nearest.code).toBe('34344'); // La Grande-Motte, across the border
     expect(directory.locate(AIGUES_MORTES_WEST.lat, AIGUES_MORTES_WEST.lon)?.departement).toBe('34'); // the simplified outline, too coarse here
@@ -60,7 +66,10 @@ describe('placing a point by commune outlines', () => {
   });
 
   it('gives the département alone to a point in a département whose outlines are loaded but in no commune of them', () => {
-    const onlyMontpellier = createCommunes([], outlinesOf(HERAULT_OUTLINES).filter((o) => o.commune === '34172'));
+    const onlyMontpellier = createCommunes(
+      [],
+      outlinesOf(HERAULT_OUTLINES).filter((o) => o.commune === '34172'),
+    );
     expect(onlyMontpellier.locate(43.7339, 3.5494)).toEqual({ commune: null, departement: '34', placement: 'departement', placedWith: 0 });
   });
 });
@@ -100,7 +109,11 @@ describe('reading a commune data file', () => {
 
   it('reads geo.api.gouv.fr’s centres JSON and a CSV code,lat,lon (any column order, , or ;)', () => {
     const json = readCommuneFile(JSON.stringify([{ code: '34172', nom: 'Montpellier', centre: { type: 'Point', coordinates: [3.8772, 43.6109] } }]), directory);
-    expect(json).toMatchObject({ kind: 'centre', departements: ['34'], shapes: [{ code: '34172', geometry: '{"type":"Point","coordinates":[3.8772,43.6109]}' }] });
+    expect(json).toMatchObject({
+      kind: 'centre',
+      departements: ['34'],
+      shapes: [{ code: '34172', geometry: '{"type":"Point","coordinates":[3.8772,43.6109]}' }],
+    });
     const csv = readCommuneFile('lon;code;lat\n3.8772;34172;43.6109\n\n4.3601;30189;43.8367\n', directory);
     expect(csv.departements).toEqual(['30', '34']);
     expect(csv.shapes.map((s) => s.name)).toEqual(['Montpellier', 'Nîmes']);
@@ -115,11 +128,31 @@ describe('reading a commune data file', () => {
     [JSON.stringify({ type: 'FeatureCollection', features: [] }), 'aucune commune dans le fichier'],
     [JSON.stringify([{ code: 34172, centre: { type: 'Point', coordinates: [3.8, 43.6] } }]), 'entrée n° 1 : « code » doit être un code INSEE'],
     [
-      JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '34172' }, geometry: { type: 'Polygon', coordinates: [[[3.8, 43.6], [3.9, 43.6]]] } }] }),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { code: '34172' },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [3.8, 43.6],
+                  [3.9, 43.6],
+                ],
+              ],
+            },
+          },
+        ],
+      }),
       'entrée n° 1 (code « 34172 ») : contour illisible (anneau de 2 sommet(s)',
     ],
     [
-      JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '34172' }, geometry: { type: 'LineString', coordinates: [] } }] }),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { code: '34172' }, geometry: { type: 'LineString', coordinates: [] } }],
+      }),
       'géométrie "LineString" ; Polygon, MultiPolygon ou Point attendu',
     ],
     ['code,lat,lon\n34172,43.6,3.8\n34172,43.6,3.8\n', 'entrée n° 2 (code « 34172 ») : ce code figure deux fois'],
@@ -129,7 +162,21 @@ describe('reading a commune data file', () => {
   });
 
   it('refuses a file mixing outlines and centres', () => {
-    const outline = { type: 'Feature', properties: { code: '34172' }, geometry: { type: 'Polygon', coordinates: [[[3.8, 43.6], [3.9, 43.6], [3.9, 43.7], [3.8, 43.6]]] } };
+    const outline = {
+      type: 'Feature',
+      properties: { code: '34172' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [3.8, 43.6],
+            [3.9, 43.6],
+            [3.9, 43.7],
+            [3.8, 43.6],
+          ],
+        ],
+      },
+    };
     const centre = { type: 'Feature', properties: { code: '34010' }, geometry: { type: 'Point', coordinates: [3.58, 43.68] } };
     expect(() => readCommuneFile(JSON.stringify({ type: 'FeatureCollection', features: [outline, centre] }), directory)).toThrow('mêle contours et centres');
   });

@@ -28,7 +28,15 @@ describe('loadConfig', () => {
       protocol: 'map-check',
       dataTest: { enabled: true, downloadMaxBytes: 10_000_000, downloadMaxS: 10, pageBytes: 2_000_000 },
     });
-    expect(config.grid).toEqual({ minReadings: 3, minContributors: 1, minResidentReports: 1, openDataMinContributors: 3, confidence: 0.95, coverageThreshold: 0.5, callThreshold: 0.95 });
+    expect(config.grid).toEqual({
+      minReadings: 3,
+      minContributors: 1,
+      minResidentReports: 1,
+      openDataMinContributors: 3,
+      confidence: 0.95,
+      coverageThreshold: 0.5,
+      callThreshold: 0.95,
+    });
     expect(config.security).toEqual({
       sessionDays: 30,
       sessionIdleDays: 14,
@@ -153,7 +161,15 @@ describe('loadConfig', () => {
           qos: { max: 20, windowS: 120 },
         },
       },
-      grid: { minReadings: 5, minContributors: 2, minResidentReports: 0, openDataMinContributors: 4, confidence: 0.9, coverageThreshold: 0.6, callThreshold: 0.98 },
+      grid: {
+        minReadings: 5,
+        minContributors: 2,
+        minResidentReports: 0,
+        openDataMinContributors: 4,
+        confidence: 0.9,
+        coverageThreshold: 0.6,
+        callThreshold: 0.98,
+      },
       field: {
         probe: { enabled: false, latencySamples: 5, downloadBytes: 1_000_000, uploadBytes: 0, stepTimeoutMs: 8000 },
         track: { spacingM: 50, intervalS: 60 },

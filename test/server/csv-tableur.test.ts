@@ -33,7 +33,13 @@ async function world() {
   server = await openTestApp(tempDir());
   const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
   const agent = await addUser(server.app, { communes: ['34261'] });
-  const reading = levelReading('BC', { ...pointIn(CELL_A, 0.25, 0.5), operator: 'orange', recordedAt: '2026-05-04T10:15:00.000+02:00', voice: 'ok', accuracyM: 12.5 });
+  const reading = levelReading('BC', {
+    ...pointIn(CELL_A, 0.25, 0.5),
+    operator: 'orange',
+    recordedAt: '2026-05-04T10:15:00.000+02:00',
+    voice: 'ok',
+    accuracyM: 12.5,
+  });
   expect((await postReadings(server.app, [reading], agent)).statusCode).toBe(200);
   const created = await server.app.inject({
     method: 'POST',
@@ -53,7 +59,20 @@ describe('CSV for a spreadsheet (?format=tableur)', () => {
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toBe('attachment; filename="zones-34-tableur.csv"');
     const { header, records } = sheet(response.body);
-    expect(header).toEqual(['Identifiant', 'Nom', 'Département', 'Étape', 'Besoin', 'Précision du besoin', 'Communes (INSEE)', 'Mailles', 'Taille des mailles (m)', 'Créée le', 'Modifiée le', 'Notes']);
+    expect(header).toEqual([
+      'Identifiant',
+      'Nom',
+      'Département',
+      'Étape',
+      'Besoin',
+      'Précision du besoin',
+      'Communes (INSEE)',
+      'Mailles',
+      'Taille des mailles (m)',
+      'Créée le',
+      'Modifiée le',
+      'Notes',
+    ]);
     expect(records).toEqual([
       {
         Identifiant: zone.id,

@@ -30,7 +30,12 @@ async function declare(app: TestApp, operator: Operator | string, technology: st
 /** Cell A, measured: sfr very good, the others without coverage (a zone grise); 12 readings each from three agents (a firm verdict). */
 async function survey(app: TestApp['app']): Promise<void> {
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
-  for (const [operator, level] of [['orange', 'PC'], ['sfr', 'TBC'], ['bouygues', 'PC'], ['free', 'PC']] as const) {
+  for (const [operator, level] of [
+    ['orange', 'PC'],
+    ['sfr', 'TBC'],
+    ['bouygues', 'PC'],
+    ['free', 'PC'],
+  ] as const) {
     for (const agent of agents) {
       const readings = [0.2, 0.4, 0.6, 0.8].map((fx) => levelReading(level, { operator, ...pointIn(CELL_A, fx, 0.5) }));
       expect((await postReadings(app, readings, agent)).json().accepted).toHaveLength(readings.length);
@@ -133,4 +138,3 @@ describe('suggestions ranked by discrepancy', () => {
     expect(rankSuggestions([plain, suggestion], 'evidence').map((s) => s.id)).toEqual(['sans-écart', suggestion.id]);
   });
 });
-

@@ -27,7 +27,10 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; location:
 }
 
 const { east: E, north: N } = cellAt(MONTPELLIER.lon, MONTPELLIER.lat)!;
-const SQUARE: CoverageShape = { rect: [E - 1000, N - 1000, E + 1000, N + 1000], properties: { operateur: '20801', date: '2026-07-01', dept: '34', niveau: 'Bonne couverture' } };
+const SQUARE: CoverageShape = {
+  rect: [E - 1000, N - 1000, E + 1000, N + 1000],
+  properties: { operateur: '20801', date: '2026-07-01', dept: '34', niveau: 'Bonne couverture' },
+};
 const data = (args: string[], env: Record<string, string>) => runServerCommand('data.ts', ['import', 'declared-coverage', ...args], env);
 
 describe('npm run data -- import declared-coverage', () => {

@@ -77,7 +77,14 @@ describe('declared coverage import: levels per 200 m cell', () => {
     const { edition, replaced } = await importDeclaredCoverage([file], store, NOW);
 
     expect(replaced).toBeUndefined();
-    expect(edition).toMatchObject({ departement: '34', operator: 'orange', technology: '4G', editionDate: '2026-07-01', importedAt: NOW.toISOString(), polygons: SHAPES.length });
+    expect(edition).toMatchObject({
+      departement: '34',
+      operator: 'orange',
+      technology: '4G',
+      editionDate: '2026-07-01',
+      importedAt: NOW.toISOString(),
+      polygons: SHAPES.length,
+    });
     const levels = await levelsAround(store);
     for (const [what, dx, dy, level] of EXPECTED) expect([what, levels.get(`${dx},${dy}`)]).toEqual([what, level]);
     // Every cell of the département has a level, and no other.
@@ -93,9 +100,18 @@ describe('declared coverage import: levels per 200 m cell', () => {
 
   it('reads a GeoJSON (WGS84) and the niveau spellings of every edition through one table', { timeout: 60_000 }, async () => {
     const store = await freshStore();
-    const spelled: Record<string, string> = { 'Très bonne couverture': 'TBC', 'Bonne couverture': 'bonne_couverture', 'Couverture limitée': 'COUVERTURE LIMITEE', 'Pas de couverture': 'PC', TBC: 'tres bonne couverture' };
+    const spelled: Record<string, string> = {
+      'Très bonne couverture': 'TBC',
+      'Bonne couverture': 'bonne_couverture',
+      'Couverture limitée': 'COUVERTURE LIMITEE',
+      'Pas de couverture': 'PC',
+      TBC: 'tres bonne couverture',
+    };
     const file = path('geojson');
-    writeGeoJson(file, SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, niveau: spelled[String(shape.properties.niveau)]!, operateur: null } })));
+    writeGeoJson(
+      file,
+      SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, niveau: spelled[String(shape.properties.niveau)]!, operateur: null } })),
+    );
     const { edition } = await importDeclaredCoverage([file, '--operator', 'sfr'], store, NOW);
 
     expect(edition).toMatchObject({ operator: 'sfr', technology: '4G' });
@@ -123,7 +139,11 @@ describe('declared coverage import: refusals, nothing half-imported', () => {
     const store = await freshStore();
     const file = path('gpkg');
     writeGeoPackage(file, [SHAPES[0]!, { ...SHAPES[1]!, properties: { ...ORANGE_4G, niveau: 'Bonne couverture intérieure' } }]);
-    await refused(store, [file], /valeur\(s\) de niveau inconnue\(s\) « Bonne couverture intérieure » ; valeurs trouvées : « Très bonne couverture », « Bonne couverture intérieure »/);
+    await refused(
+      store,
+      [file],
+      /valeur\(s\) de niveau inconnue\(s\) « Bonne couverture intérieure » ; valeurs trouvées : « Très bonne couverture », « Bonne couverture intérieure »/,
+    );
   });
 
   it('refuses features without geometry, naming the row', async () => {
@@ -137,7 +157,11 @@ describe('declared coverage import: refusals, nothing half-imported', () => {
     const store = await freshStore();
     const file = path('gpkg');
     writeGeoPackage(file, SHAPES, { srsId: 27572 });
-    await refused(store, [file], /système de coordonnées inconnu « Système 27572 » \(EPSG:27572, srs_id 27572\) ; connus : EPSG:2154, EPSG:3035, EPSG:3857, EPSG:4326/);
+    await refused(
+      store,
+      [file],
+      /système de coordonnées inconnu « Système 27572 » \(EPSG:27572, srs_id 27572\) ; connus : EPSG:2154, EPSG:3035, EPSG:3857, EPSG:4326/,
+    );
   });
 
   it('refuses what is neither a GeoPackage nor a GeoJSON, and a SQLite file without gpkg tables', async () => {
@@ -151,26 +175,41 @@ describe('declared coverage import: refusals, nothing half-imported', () => {
 
   it('refuses a file of another département than the deployment’s', async () => {
     const store = await freshStore();
-    await store.replaceCommuneShapes(
-      { kind: 'centre', source: 'test', departements: ['34'], count: 1, loadedAt: NOW.toISOString() },
-      [{ kind: 'centre', code: '34172', commune: '34172', name: 'Montpellier', departement: '34', geometry: JSON.stringify({ type: 'Point', coordinates: [MONTPELLIER.lon, MONTPELLIER.lat] }) }],
-    );
+    await store.replaceCommuneShapes({ kind: 'centre', source: 'test', departements: ['34'], count: 1, loadedAt: NOW.toISOString() }, [
+      {
+        kind: 'centre',
+        code: '34172',
+        commune: '34172',
+        name: 'Montpellier',
+        departement: '34',
+        geometry: JSON.stringify({ type: 'Point', coordinates: [MONTPELLIER.lon, MONTPELLIER.lat] }),
+      },
+    ]);
     const file = path('gpkg');
-    writeGeoPackage(file, SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, dept: '30' } })));
+    writeGeoPackage(
+      file,
+      SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, dept: '30' } })),
+    );
     await refused(store, [file], /carte du département 30 \(Gard\), or cette installation n’a chargé que les communes de 34/);
   });
 
   it('refuses a file whose polygons lie outside the département it names', async () => {
     const store = await freshStore();
     const file = path('gpkg');
-    writeGeoPackage(file, SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, dept: null } })));
+    writeGeoPackage(
+      file,
+      SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, dept: null } })),
+    );
     await refused(store, [file, '--departement', '30'], /aucun polygone couvert ne touche le département 30 \(Gard\)/);
   });
 
   it('refuses a file missing its operator, or naming another than --operator', async () => {
     const store = await freshStore();
     const file = path('gpkg');
-    writeGeoPackage(file, SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, operateur: null } })));
+    writeGeoPackage(
+      file,
+      SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, operateur: null } })),
+    );
     await refused(store, [file], /n’a pas de colonne operateur : indiquez --operator/);
     const other = path('gpkg');
     writeGeoPackage(other, SHAPES);
@@ -185,7 +224,10 @@ describe('declared coverage import: editions', () => {
     writeGeoPackage(july, SHAPES);
     await importDeclaredCoverage([july], store, NOW);
     const bouygues = path('gpkg');
-    writeGeoPackage(bouygues, SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, operateur: 20820 } })));
+    writeGeoPackage(
+      bouygues,
+      SHAPES.map((shape) => ({ ...shape, properties: { ...shape.properties, operateur: 20820 } })),
+    );
     await importDeclaredCoverage([bouygues], store, NOW);
 
     const october = path('gpkg');
@@ -202,7 +244,9 @@ describe('declared coverage import: editions', () => {
       ['orange', '2026-10-01'],
     ]);
 
-    await expect(importDeclaredCoverage([july], store, NOW)).rejects.toThrow(/\(2026-10-01, .*\) est plus récente que celle de .* \(2026-07-01\) : rien n’est remplacé/);
+    await expect(importDeclaredCoverage([july], store, NOW)).rejects.toThrow(
+      /\(2026-10-01, .*\) est plus récente que celle de .* \(2026-07-01\) : rien n’est remplacé/,
+    );
     expect((await levelsAround(store)).get('0,0')).toBe('CL');
   });
 });

@@ -36,13 +36,23 @@ async function world(options: { zoneQuotaPerYear?: number } = {}) {
   for (const cell of [CELL_A, CELL_B]) await surveyNoCoverage(app, agents, cell);
   // Orange's map says « très bonne couverture » on cell A, where every reading says none.
   await store.replaceDeclaredCoverage(
-    { departement: '34', operator: 'orange', technology: '4G', source: 'orange-4g.gpkg', editionDate: '2026-01-01', importedAt: '2026-04-01T00:00:00Z', polygons: 1, cells: { TBC: 1, BC: 0, CL: 0, none: 0 } },
+    {
+      departement: '34',
+      operator: 'orange',
+      technology: '4G',
+      source: 'orange-4g.gpkg',
+      editionDate: '2026-01-01',
+      importedAt: '2026-04-01T00:00:00Z',
+      polygons: 1,
+      cells: { TBC: 1, BC: 0, CL: 0, none: 0 },
+    },
     [{ resolutionM: 200, north: CELL_A.north, east: CELL_A.east, level: 'TBC' }],
   );
   await store.importPopulation([{ north: CELL_A.north, east: CELL_A.east, inhabitants: 41.6, households: 17.2, dwellings: null, edition: '2019' }]);
 
   const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
-  const send = (method: 'GET' | 'POST', url: string, payload?: object, as: Caller = reviewer) => app.inject({ method, url, headers: as.headers, ...(payload && { payload }) });
+  const send = (method: 'GET' | 'POST', url: string, payload?: object, as: Caller = reviewer) =>
+    app.inject({ method, url, headers: as.headers, ...(payload && { payload }) });
   const zone = async (name: string, cells: string[], steps: object[]) => {
     const made = await send('POST', '/api/v1/zones', { name, cells, need: 'habitations' });
     expect(made.statusCode, made.body).toBe(201);
@@ -53,11 +63,11 @@ async function world(options: { zoneQuotaPerYear?: number } = {}) {
     }
     return id;
   };
-  const gorges = await zone('Gorges de l’Hérault', [ID_A], [
-    { status: 'retenue' },
-    { status: 'transmise' },
-    { status: 'arretee', followUp: { arreteDate: '2024-01-15', leaderOperator: 'orange' } },
-  ]);
+  const gorges = await zone(
+    'Gorges de l’Hérault',
+    [ID_A],
+    [{ status: 'retenue' }, { status: 'transmise' }, { status: 'arretee', followUp: { arreteDate: '2024-01-15', leaderOperator: 'orange' } }],
+  );
   const plateau = await zone('Plateau', [ID_B], []);
 
   // One report inside the arrêtée zone (already weighed), two outside any zone.
@@ -66,7 +76,13 @@ async function world(options: { zoneQuotaPerYear?: number } = {}) {
   const newer = makeReport({ ...pointIn(CELL_C, 0.3, 0.3), problem: 'no-data', operator: 'free' });
   for (const report of [inZone, older, newer]) expect((await postReports(app, [report])).statusCode).toBe(200);
 
-  const campaign = await send('POST', '/api/v1/campaigns', { communeInsee: '34261', name: 'Saint-Guilhem, printemps', startsOn: '2026-04-01', endsOn: '2026-05-29', operators: ['orange', 'free'] });
+  const campaign = await send('POST', '/api/v1/campaigns', {
+    communeInsee: '34261',
+    name: 'Saint-Guilhem, printemps',
+    startsOn: '2026-04-01',
+    endsOn: '2026-05-29',
+    operators: ['orange', 'free'],
+  });
   expect(campaign.statusCode, campaign.body).toBe(201);
   return { app, agents, reviewer, send, gorges, plateau, reports: { older, newer }, campaignId: campaign.json().id as string };
 }
@@ -83,11 +99,21 @@ describe('GET /api/v1/departements/:code/summary', () => {
     expect(summary.byStatus).toEqual({ 'a-etudier': 1, retenue: 0, transmise: 0, arretee: 1, couverte: 0, ecartee: 0 });
     expect(summary.zones.map((zone: { id: string }) => zone.id)).toEqual([plateau, gorges]);
     const [plateauLine, gorgesLine] = summary.zones;
-    expect(gorgesLine).toMatchObject({ name: 'Gorges de l’Hérault', status: 'arretee', cells: 1, discrepancies: { orange: 1 }, deadline: '2026-01-15', leaderOperator: 'orange', inServiceDate: null });
+    expect(gorgesLine).toMatchObject({
+      name: 'Gorges de l’Hérault',
+      status: 'arretee',
+      cells: 1,
+      discrepancies: { orange: 1 },
+      deadline: '2026-01-15',
+      leaderOperator: 'orange',
+      inServiceDate: null,
+    });
     expect(gorgesLine.people).toMatchObject({ inhabitants: 41.6, households: 17.2, edition: '2019' });
     expect(plateauLine).toMatchObject({ status: 'a-etudier', discrepancies: {}, people: null, deadline: null });
 
-    expect(summary.deadlines).toEqual([{ zoneId: gorges, name: 'Gorges de l’Hérault', deadline: '2026-01-15', monthsLeft: -3, overdue: true, leaderOperator: 'orange' }]);
+    expect(summary.deadlines).toEqual([
+      { zoneId: gorges, name: 'Gorges de l’Hérault', deadline: '2026-01-15', monthsLeft: -3, overdue: true, leaderOperator: 'orange' },
+    ]);
     expect(summary.quota).toEqual({ year: 2026, proposed: 1, allowed: 12 });
 
     expect(summary.reports.awaiting).toBe(2);
@@ -95,7 +121,16 @@ describe('GET /api/v1/departements/:code/summary', () => {
     expect(summary.reports.latest[0]).toMatchObject({ operator: 'free', problem: 'no-data', commune: '34261', communeName: 'Saint-Guilhem-le-Désert' });
 
     expect(summary.campaigns).toEqual([
-      expect.objectContaining({ id: campaignId, name: 'Saint-Guilhem, printemps', stage: 'en-cours', startsOn: '2026-04-01', endsOn: '2026-05-29', readings: 0, cellsMeasured: 0, lastReadingAt: null }),
+      expect.objectContaining({
+        id: campaignId,
+        name: 'Saint-Guilhem, printemps',
+        stage: 'en-cours',
+        startsOn: '2026-04-01',
+        endsOn: '2026-05-29',
+        readings: 0,
+        cellsMeasured: 0,
+        lastReadingAt: null,
+      }),
     ]);
   });
 
@@ -151,7 +186,10 @@ describe('GET /api/v1/departements/:code/summary.csv', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toBe('attachment; filename="tableau-departement-34.csv"');
-    const lines = response.body.replace(/^\uFEFF/, '').trimEnd().split('\n');
+    const lines = response.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\n');
     expect(lines[0]).toBe('Rubrique,Identifiant,Intitulé,Étape,Habitants,Ménages,Écarts avec les cartes des opérateurs (mailles),Échéance,Détail');
     expect(lines).toContain(`Zone,${gorges},Gorges de l’Hérault,Arrêtée,42,17,Orange : 1,2026-01-15,1 mailles ; communes 34261`);
     expect(lines).toContain(`Échéance,${gorges},Gorges de l’Hérault,En retard,,,,2026-01-15,en retard de 3 mois`);
@@ -165,7 +203,9 @@ describe('GET /api/v1/departements/:code/summary.csv', () => {
     const response = await send('GET', '/api/v1/departements/34/summary.csv?format=tableur');
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-disposition']).toBe('attachment; filename="tableau-departement-34-tableur.csv"');
-    expect(response.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('Rubrique;Identifiant;Intitulé;Étape;Habitants;Ménages;Écarts avec les cartes des opérateurs (mailles);Échéance;Détail');
+    expect(response.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'Rubrique;Identifiant;Intitulé;Étape;Habitants;Ménages;Écarts avec les cartes des opérateurs (mailles);Échéance;Détail',
+    );
     expect((await send('GET', '/api/v1/departements/34/summary.csv?format=ods')).statusCode).toBe(400);
   });
 });

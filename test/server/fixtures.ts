@@ -70,7 +70,18 @@ export const TEST_CENTRES: Centre[] = [
 export const TEST_OUTLINES: CommuneOutlineFeature[] = [
   {
     type: 'Feature',
-    geometry: { type: 'Polygon', coordinates: [[[3.5, 43.7], [3.6, 43.7], [3.6, 43.78], [3.5, 43.78], [3.5, 43.7]]] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [3.5, 43.7],
+          [3.6, 43.7],
+          [3.6, 43.78],
+          [3.5, 43.78],
+          [3.5, 43.7],
+        ],
+      ],
+    },
     properties: { code: '34261', nom: 'Saint-Guilhem-le-Désert' },
   },
   {
@@ -78,8 +89,23 @@ export const TEST_OUTLINES: CommuneOutlineFeature[] = [
     geometry: {
       type: 'MultiPolygon',
       coordinates: [
-        [[[3.55, 43.65], [3.62, 43.65], [3.62, 43.7], [3.55, 43.7], [3.55, 43.65]]],
-        [[[3.63, 43.66], [3.64, 43.66], [3.64, 43.67], [3.63, 43.66]]],
+        [
+          [
+            [3.55, 43.65],
+            [3.62, 43.65],
+            [3.62, 43.7],
+            [3.55, 43.7],
+            [3.55, 43.65],
+          ],
+        ],
+        [
+          [
+            [3.63, 43.66],
+            [3.64, 43.66],
+            [3.64, 43.67],
+            [3.63, 43.66],
+          ],
+        ],
       ],
     },
     properties: { code: '34010', nom: 'Aniane' },

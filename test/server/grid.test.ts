@@ -10,7 +10,22 @@ import type { ReadingPlacement } from '../../src/server/storage/reading-store.ts
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { addUser, makeReading, makeReport, NIMES, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
-import { AROUND, byCell, CELL_A, CELL_B, CELL_C, EVERY_MONTH, getCells, ID_A, ID_B, ID_C, levelReading, pointIn, recomputed, storedGrid } from './grid-helpers.ts';
+import {
+  AROUND,
+  byCell,
+  CELL_A,
+  CELL_B,
+  CELL_C,
+  EVERY_MONTH,
+  getCells,
+  ID_A,
+  ID_B,
+  ID_C,
+  levelReading,
+  pointIn,
+  recomputed,
+  storedGrid,
+} from './grid-helpers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { openTestStore, type TestStore } from '../support/test-store.ts';
 
@@ -39,7 +54,7 @@ async function open(options: Parameters<typeof openTestApp>[1] = {}): Promise<Te
 }
 
 function randomReading(next: () => number): Reading {
-  const pick = <T,>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
+  const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
   const technology = pick(['4G', '4G', '3G', '5G', 'none'] as const);
   const month = pick(['2026-03', '2026-04', '2026-05']);
   const base = makeReading({
@@ -57,7 +72,9 @@ function randomReading(next: () => number): Reading {
     return rest;
   }
   const dbm = { '4G': [-135, -70], '3G': [-118, -60], '5G': [-130, -50] }[technology];
-  return next() < 0.2 ? { ...base, signalDbm: undefined as never, signalBars: Math.floor(next() * 5) } : { ...base, signalDbm: Math.round(dbm[0]! + next() * (dbm[1]! - dbm[0]!)) };
+  return next() < 0.2
+    ? { ...base, signalDbm: undefined as never, signalBars: Math.floor(next() * 5) }
+    : { ...base, signalDbm: Math.round(dbm[0]! + next() * (dbm[1]! - dbm[0]!)) };
 }
 
 describe('the grid kept by the store', () => {
@@ -132,7 +149,10 @@ describe('the grid kept by the store', () => {
       accepted.push(...fresh);
       previous = fresh;
       const sent = Array.from({ length: 5 }, () => makeReport({ lat: 43.73 + (next() - 0.5) * 0.01, lon: 3.4 + next() * 0.4, operator: OPERATORS[batch]! }));
-      await store.ingestReports(sent.map((report) => ({ report, commune: '34261', departement: '34' })), reportOptions);
+      await store.ingestReports(
+        sent.map((report) => ({ report, commune: '34261', departement: '34' })),
+        reportOptions,
+      );
       reports.push(...sent);
       await check();
     }
@@ -144,7 +164,9 @@ describe('the grid kept by the store', () => {
     await store.setReportHidden(reports[3]!.id, false, null);
     await check();
     // Placing the unplaced readings rebuilds their cells, all-periods rows (10 km ones too) included.
-    await store.placeAgain(0, (row) => (row.commune === null ? { commune: '34261', departement: '34', placement: 'outline', outsideCommunes: row.outsideCommunes } : null));
+    await store.placeAgain(0, (row) =>
+      row.commune === null ? { commune: '34261', departement: '34', placement: 'outline', outsideCommunes: row.outsideCommunes } : null,
+    );
     for (const [id, place] of places) if (place.departement === null) places.set(id, { ...place, commune: '34261', departement: '34' });
     await check();
     expect((await storedGrid(store, 200, ['34'])).groups).toEqual(recomputed(accepted, places, 200, ['34']).groups);
@@ -155,7 +177,12 @@ describe('the grid kept by the store', () => {
     const readings = [makeReading(), makeReading({ operator: 'sfr' }), makeReading({ ...NIMES })];
     await store.ingest(readings);
     expect((await storedGrid(store, 200, ['34'])).groups).toEqual([]);
-    await store.placeAgain(0, ({ lat }) => ({ commune: lat > 43.8 ? '30189' : '34261', departement: lat > 43.8 ? '30' : '34', placement: 'outline', outsideCommunes: false }));
+    await store.placeAgain(0, ({ lat }) => ({
+      commune: lat > 43.8 ? '30189' : '34261',
+      departement: lat > 43.8 ? '30' : '34',
+      placement: 'outline',
+      outsideCommunes: false,
+    }));
     const places = new Map(readings.map((r) => [r.id, { accountId: null, commune: null, departement: r.lat > 43.8 ? '30' : '34', outsideCommunes: false }]));
     expect(await storedGrid(store, 200, ['34'])).toEqual(recomputed(readings, places, 200, ['34']));
     expect(await storedGrid(store, 1000, ['30'])).toEqual(recomputed(readings, places, 1000, ['30']));
@@ -173,20 +200,41 @@ describe('the grid kept by the store', () => {
       INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at, account_id, commune, departement)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     readings.forEach((r, i) =>
-      insert.run(r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), '2026-05-01T00:00:00Z', i === 0 ? 'a1' : null, null, i === 2 ? '30' : '34'),
+      insert.run(
+        r.id,
+        r.recordedAt,
+        Date.parse(r.recordedAt),
+        r.lat,
+        r.lon,
+        r.operator,
+        r.technology,
+        readingLevel(r),
+        r.source,
+        canonicalJson(r),
+        '2026-05-01T00:00:00Z',
+        i === 0 ? 'a1' : null,
+        null,
+        i === 2 ? '30' : '34',
+      ),
     );
     const report = makeReport();
     const hidden = makeReport();
     const insertReport = db.prepare(`
       INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, hidden)
       VALUES (?, ?, ?, ?, ?, ?, ?, '34261', '34', ?, '2026-05-01T00:00:00Z', ?)`);
-    for (const [r, h] of [[report, 0], [hidden, 1]] as const) insertReport.run(r.id, Date.parse(r.reportedAt), r.lat, r.lon, r.operator, r.problem, r.setting, JSON.stringify(r), h);
+    for (const [r, h] of [
+      [report, 0],
+      [hidden, 1],
+    ] as const)
+      insertReport.run(r.id, Date.parse(r.reportedAt), r.lat, r.lon, r.operator, r.problem, r.setting, JSON.stringify(r), h);
     db.close();
 
     const store = openSqliteStore(file);
     stores.push(store);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
-    const places = new Map(readings.map((r, i) => [r.id, { accountId: i === 0 ? 'a1' : null, commune: null, departement: i === 2 ? '30' : '34', outsideCommunes: false }]));
+    const places = new Map(
+      readings.map((r, i) => [r.id, { accountId: i === 0 ? 'a1' : null, commune: null, departement: i === 2 ? '30' : '34', outsideCommunes: false }]),
+    );
     const expected = recomputed(readings, places);
     expect((await storedGrid(store, 200)).groups).toEqual(expected.groups);
     expect((await storedGrid(store, 200)).residents).toEqual([{ cell: ID_A, operator: 'sfr', count: 1, firstMs: null, lastMs: null }]);
@@ -207,17 +255,31 @@ describe('GET /api/v1/cells', () => {
     // Four readings per operator and cell: three alike (44–100 % at 95 %) no longer decide since
     // the interval rule (issue 17, docs/coverage-rules.md « Statistics »); four (51–100 %) do.
     // Four per operator in A, one per agent and a fourth by the first, one on A's east border (still A).
-    for (const [operator, level] of [['orange', 'BC'], ['sfr', 'PC'], ['bouygues', 'CL'], ['free', 'CL']] as const) {
+    for (const [operator, level] of [
+      ['orange', 'BC'],
+      ['sfr', 'PC'],
+      ['bouygues', 'CL'],
+      ['free', 'CL'],
+    ] as const) {
       for (const agent of [0, 1, 2, 0]) {
         await post(agent, [levelReading(level, { operator, ...inA(agent === 2 ? 0.9999 : 0.3), recordedAt: '2026-05-02T10:00:00.000+02:00' })]);
       }
     }
     // B: just across the border, every operator without coverage, one agent.
     for (const operator of OPERATORS) {
-      await post(0, [0, 1, 2, 3].map(() => levelReading('PC', { operator, ...pointIn(CELL_B, 0.0001, 0.5), recordedAt: '2026-03-10T10:00:00.000+01:00' })));
+      await post(
+        0,
+        [0, 1, 2, 3].map(() => levelReading('PC', { operator, ...pointIn(CELL_B, 0.0001, 0.5), recordedAt: '2026-03-10T10:00:00.000+01:00' })),
+      );
     }
     // C: two operators at TBC; an indoor reading that outdoor views leave out.
-    await post(1, [0, 1, 2, 3].flatMap(() => [levelReading('TBC', { operator: 'orange', ...pointIn(CELL_C, 0.5, 0.0001) }), levelReading('TBC', { operator: 'sfr', ...pointIn(CELL_C, 0.5, 0.5) })]));
+    await post(
+      1,
+      [0, 1, 2, 3].flatMap(() => [
+        levelReading('TBC', { operator: 'orange', ...pointIn(CELL_C, 0.5, 0.0001) }),
+        levelReading('TBC', { operator: 'sfr', ...pointIn(CELL_C, 0.5, 0.5) }),
+      ]),
+    );
     await post(1, [levelReading('PC', { operator: 'free', setting: 'indoor', ...pointIn(CELL_C, 0.5, 0.5) })]);
     return agents;
   }
@@ -379,7 +441,9 @@ describe('GET /api/v1/cells/:cellId/readings', () => {
 
     const paged = (await app.inject({ method: 'GET', url: `/api/v1/cells/${ID_A}/readings?limit=1`, headers: reviewer34.headers })).json();
     expect(paged.features).toHaveLength(1);
-    const rest = (await app.inject({ method: 'GET', url: `/api/v1/cells/${ID_A}/readings?limit=1&cursor=${paged.nextCursor}`, headers: reviewer34.headers })).json();
+    const rest = (
+      await app.inject({ method: 'GET', url: `/api/v1/cells/${ID_A}/readings?limit=1&cursor=${paged.nextCursor}`, headers: reviewer34.headers })
+    ).json();
     expect(rest.features.map((f: { id: string }) => f.id)).toEqual([inA[1]!.id]);
 
     const coarse = `CRS3035RES1000mN${Math.floor(CELL_A.north / 1000) * 1000}E${Math.floor(CELL_A.east / 1000) * 1000}`;

@@ -30,7 +30,19 @@ function makeVersion1Database(file: string, readings: ReturnType<typeof makeRead
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const position = db.prepare('INSERT INTO readings_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   for (const r of readings) {
-    const { lastInsertRowid } = insert.run(r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), '2026-05-01T00:00:00.000Z');
+    const { lastInsertRowid } = insert.run(
+      r.id,
+      r.recordedAt,
+      Date.parse(r.recordedAt),
+      r.lat,
+      r.lon,
+      r.operator,
+      r.technology,
+      readingLevel(r),
+      r.source,
+      canonicalJson(r),
+      '2026-05-01T00:00:00.000Z',
+    );
     position.run(lastInsertRowid, r.lon, r.lon, r.lat, r.lat);
   }
   db.close();
@@ -57,7 +69,12 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
     for (const resolutionM of [1000, 10_000] as const) {
       const range = wholeRange(resolutionM);
       const query = { resolutionM, north: range.north, east: range.east, scope: { kind: 'all' as const } };
-      const expected = gridToJson(coarsenGrid(aggregateReadings(old, () => UNATTRIBUTED_CONTRIBUTOR), resolutionM)).groups;
+      const expected = gridToJson(
+        coarsenGrid(
+          aggregateReadings(old, () => UNATTRIBUTED_CONTRIBUTOR),
+          resolutionM,
+        ),
+      ).groups;
       const rows = await upgraded.gridGroups(query);
       expect(gridToJson(gridFromJson({ version: 1, resolutionM, groups: rows, residents: [], outsideGrid: 0 })).groups).toEqual(expected);
       if (resolutionM === 1000) {
@@ -109,7 +126,21 @@ describe('upgrading a database made before campaigns (schema 4 → 5)', () => {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '34261', '34', ?, ?)`);
     for (const r of readings) {
       const cell = cellAt(r.lon, r.lat)!;
-      insert.run(r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), '2026-05-04T10:00:00.000Z', cell.north, cell.east);
+      insert.run(
+        r.id,
+        r.recordedAt,
+        Date.parse(r.recordedAt),
+        r.lat,
+        r.lon,
+        r.operator,
+        r.technology,
+        readingLevel(r),
+        r.source,
+        canonicalJson(r),
+        '2026-05-04T10:00:00.000Z',
+        cell.north,
+        cell.east,
+      );
     }
     db.close();
 
@@ -156,7 +187,19 @@ describe('upgrading a database made before clustered maps (schema 5 → 6)', () 
       INSERT INTO readings (id, recorded_at, recorded_at_ms, lat, lon, operator, technology, level, source, body, received_at, departement)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-05-04T10:00:00.000Z', ?)`);
     for (const r of readings) {
-      insert.run(r.id, r.recordedAt, Date.parse(r.recordedAt), r.lat, r.lon, r.operator, r.technology, readingLevel(r), r.source, canonicalJson(r), r === readings[0] ? '34' : '30');
+      insert.run(
+        r.id,
+        r.recordedAt,
+        Date.parse(r.recordedAt),
+        r.lat,
+        r.lon,
+        r.operator,
+        r.technology,
+        readingLevel(r),
+        r.source,
+        canonicalJson(r),
+        r === readings[0] ? '34' : '30',
+      );
     }
     db.close();
 
@@ -193,8 +236,23 @@ describe('upgrading a database made before report ids were kept (schema 10 → 1
       INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, hidden, repeats, placement, placed_with)
       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, '2026-05-04T10:00:00.000Z', ?, ?, NULL, -1)`);
     const position = db.prepare('INSERT INTO reports_position (seq, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
-    for (const [r, departement, isHidden, repeats] of [[kept, '34', 0, 2], [hidden, '30', 1, 0]] as const) {
-      const { lastInsertRowid } = insert.run(r.id, Date.parse(r.reportedAt), r.lat, r.lon, r.operator, r.problem, r.setting, departement, JSON.stringify(r), isHidden, repeats);
+    for (const [r, departement, isHidden, repeats] of [
+      [kept, '34', 0, 2],
+      [hidden, '30', 1, 0],
+    ] as const) {
+      const { lastInsertRowid } = insert.run(
+        r.id,
+        Date.parse(r.reportedAt),
+        r.lat,
+        r.lon,
+        r.operator,
+        r.problem,
+        r.setting,
+        departement,
+        JSON.stringify(r),
+        isHidden,
+        repeats,
+      );
       position.run(lastInsertRowid, r.lon, r.lon, r.lat, r.lat);
     }
     db.close();
@@ -202,9 +260,7 @@ describe('upgrading a database made before report ids were kept (schema 10 → 1
     server = await openTestApp(tempDir(), { store: openSqliteStore(file) });
     const upgraded = new Database(file, { readonly: true });
     expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(upgraded.prepare('SELECT id, into_id FROM report_ids ORDER BY id').all()).toEqual(
-      [kept.id, hidden.id].sort().map((id) => ({ id, into_id: id })),
-    );
+    expect(upgraded.prepare('SELECT id, into_id FROM report_ids ORDER BY id').all()).toEqual([kept.id, hidden.id].sort().map((id) => ({ id, into_id: id })));
     upgraded.close();
 
     // The stored ones sent again: nothing changes. A new repeat counts once, its resend not again.

@@ -27,7 +27,13 @@ interface FrictionlessPackage {
   errors: Error[];
   profile: { name: string };
   resourceNames: string[];
-  getResource(name: string): { valid: boolean; errors: Error[]; tabular: boolean; descriptor: Record<string, unknown>; read(options: { forceCast: boolean }): Promise<unknown[][]> } | null;
+  getResource(name: string): {
+    valid: boolean;
+    errors: Error[];
+    tabular: boolean;
+    descriptor: Record<string, unknown>;
+    read(options: { forceCast: boolean }): Promise<unknown[][]>;
+  } | null;
 }
 interface FrictionlessTable {
   headers: string[];
@@ -47,7 +53,12 @@ beforeAll(async () => {
   for (const [i, agent] of [...agents, agents[0]!].entries()) {
     const readings = [CELL_A, CELL_B].flatMap((cell, c) =>
       (['orange', 'sfr'] as const).map((operator, o) =>
-        levelReading(i === 0 && c === 1 ? 'PC' : 'BC', { ...pointIn(cell, 0.2 + i * 0.2, 0.5), operator, voice: o === 0 ? 'ok' : 'not-tested', recordedAt: `2026-05-0${i + 1}T10:15:00.000+02:00` }),
+        levelReading(i === 0 && c === 1 ? 'PC' : 'BC', {
+          ...pointIn(cell, 0.2 + i * 0.2, 0.5),
+          operator,
+          voice: o === 0 ? 'ok' : 'not-tested',
+          recordedAt: `2026-05-0${i + 1}T10:15:00.000+02:00`,
+        }),
       ),
     );
     expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);

@@ -81,9 +81,20 @@ async function surveyed(options: Parameters<typeof openTestApp>[1] = {}) {
   // Four readings per operator on A (the first agent twice): three alike (44–100 % at 95 %) no
   // longer decide since the interval rule (issue 17, docs/coverage-rules.md « Statistics »).
   for (const agent of [0, 1, 2, 0]) {
-    await postReadings(app, [levelReading('BC', { operator: 'orange', ...pointIn(CELL_A, 0.5, 0.5) }), levelReading('PC', { operator: 'free', ...pointIn(CELL_A, 0.5, 0.5), note: 'chez M. Martin' })], agents[agent]!);
+    await postReadings(
+      app,
+      [
+        levelReading('BC', { operator: 'orange', ...pointIn(CELL_A, 0.5, 0.5) }),
+        levelReading('PC', { operator: 'free', ...pointIn(CELL_A, 0.5, 0.5), note: 'chez M. Martin' }),
+      ],
+      agents[agent]!,
+    );
   }
-  await postReadings(app, [0, 1, 2].map(() => levelReading('PC', { operator: 'sfr', ...pointIn(CELL_B, 0.5, 0.5) })), agents[0]!);
+  await postReadings(
+    app,
+    [0, 1, 2].map(() => levelReading('PC', { operator: 'sfr', ...pointIn(CELL_B, 0.5, 0.5) })),
+    agents[0]!,
+  );
   await postReadings(app, [levelReading('TBC', { ...pointIn(CELL_C, 0.5, 0.5) })], agents[0]!);
   await postReadings(app, [levelReading('TBC', { ...pointIn(CELL_C, 0.5, 0.5) })], agents[1]!);
   // Residents' reports are never published, even on a published cell.
@@ -120,7 +131,17 @@ describe('open data', () => {
       [ID_A, 'orange'],
       [ID_A, 'free'],
     ]);
-    expect(records[0]).toMatchObject({ verdict: 'BC', readings: '4', contributors: '3', cell_contributors: '3', share_bc: '1', call_tests: '4', call_success_rate: '1', first_date: '2026-05-04', median_dbm: '-105' });
+    expect(records[0]).toMatchObject({
+      verdict: 'BC',
+      readings: '4',
+      contributors: '3',
+      cell_contributors: '3',
+      share_bc: '1',
+      call_tests: '4',
+      call_success_rate: '1',
+      first_date: '2026-05-04',
+      median_dbm: '-105',
+    });
     expect(records[1]).toMatchObject({ verdict: 'PC', median_dbm: '', call_success_rate: '0' });
     for (const secret of [...agents.flatMap((a) => [a.id, a.email]), 'Martin', ID_B, ID_C]) expect(csv.body).not.toContain(secret);
   });
@@ -133,7 +154,12 @@ describe('open data', () => {
     expect(collection.features.map((f: { id: string }) => f.id).sort()).toEqual([ID_A, ID_C].sort());
     const a = collection.features.find((f: { id: string }) => f.id === ID_A);
     expect(a.geometry.type).toBe('Polygon');
-    expect(a.properties).toMatchObject({ cell_id: ID_A, cell_zone: 'insufficient', cell_contributors: 3, operators: { orange: { verdict: 'BC', readings: 4 } } });
+    expect(a.properties).toMatchObject({
+      cell_id: ID_A,
+      cell_zone: 'insufficient',
+      cell_contributors: 3,
+      operators: { orange: { verdict: 'BC', readings: 4 } },
+    });
     expect(JSON.stringify(collection)).not.toMatch(/resident|report/i);
 
     const pack = (await app.inject({ method: 'GET', url: '/api/v1/open-data/datapackage.json' })).json();

@@ -8,7 +8,9 @@ const tempDir = useTempDir();
 let server: TestApp;
 
 beforeEach(async () => {
-  server = await openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 3, windowS: 900 } } } });
+  server = await openTestApp(tempDir(), {
+    security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, loginFailuresPerEmail: { max: 3, windowS: 900 } } },
+  });
 });
 afterEach(async () => {
   await server.close();
@@ -23,7 +25,12 @@ describe('changing one’s own password', () => {
   it.each(['agent', 'reviewer', 'admin'] as const)('works for a %s: keeps this session, ends the others and the API tokens, audit-logged', async (role) => {
     const person = await addUser(server.app, { role });
     const otherDevice = await signIn(server.app, person.email);
-    const token = await server.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: person.headers, payload: { name: 'script', password: TEST_PASSWORD } });
+    const token = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: person.headers,
+      payload: { name: 'script', password: TEST_PASSWORD },
+    });
     const bearer = { authorization: `Bearer ${token.json().token}` };
 
     const changed = await change(person, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
@@ -33,7 +40,9 @@ describe('changing one’s own password', () => {
     expect(await sessionStatus(person.headers)).toBe(200);
     expect(await sessionStatus(otherDevice)).toBe(401);
     expect((await server.app.inject({ method: 'GET', url: '/api/v1/readings', headers: bearer })).statusCode).toBe(401);
-    expect((await server.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: person.email, password: TEST_PASSWORD } })).statusCode).toBe(401);
+    expect((await server.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: person.email, password: TEST_PASSWORD } })).statusCode).toBe(
+      401,
+    );
     await signIn(server.app, person.email, NEW_PASSWORD);
 
     const [entry] = await server.store.listAudit(1);
@@ -53,7 +62,9 @@ describe('changing one’s own password', () => {
     expect(locked.headers['retry-after']).toBeDefined();
     expect(locked.json().error).toMatch(/Trop d’essais/);
     // The same counter as sign-in: this client cannot sign in as the account either.
-    expect((await server.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: agent.email, password: TEST_PASSWORD } })).statusCode).toBe(429);
+    expect((await server.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: agent.email, password: TEST_PASSWORD } })).statusCode).toBe(
+      429,
+    );
   });
 
   it.each([

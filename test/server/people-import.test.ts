@@ -44,7 +44,12 @@ describe('npm run data -- import population', () => {
   });
 
   it.each([
-    ['an id of another grid', `Idcar_200m,Ind,Men\n${A},1,1\nCRS3035RES1000mN2314000E3800000,1,1\n`, '1 identifiant de maille refusé', 'ligne 3 : « CRS3035RES1000mN2314000E3800000 »'],
+    [
+      'an id of another grid',
+      `Idcar_200m,Ind,Men\n${A},1,1\nCRS3035RES1000mN2314000E3800000,1,1\n`,
+      '1 identifiant de maille refusé',
+      'ligne 3 : « CRS3035RES1000mN2314000E3800000 »',
+    ],
     ['an id that is no cell', `Idcar_200m,Ind,Men\n${A},1,1\nN2314000E3800600,1,1\n`, 'attendu une maille INSPIRE de 200 m', 'ligne 3'],
     ['a cell twice', `Idcar_200m,Ind,Men\n${A},1,1\n${A},2,2\n`, 'en double', `« ${A} »`],
     ['a number that is not one', `Idcar_200m,Ind,Men\n${A},1,1\n${B},douze,1\n`, '1 valeur illisible', 'ligne 3, Ind : « douze »'],
@@ -77,7 +82,24 @@ describe('npm run data -- import poi', () => {
 
   it('refuses GeoJSON that holds anything but points', async () => {
     const s = await store();
-    const geojson = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'LineString', coordinates: [[3.5, 43.7], [3.6, 43.8]] }, properties: { name: 'Route' } }] };
-    await expect(importPointsOfInterest([await file('routes.geojson', JSON.stringify(geojson))], s)).rejects.toThrow('entité 1 : géométrie LineString, attendu un Point');
+    const geojson = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [3.5, 43.7],
+              [3.6, 43.8],
+            ],
+          },
+          properties: { name: 'Route' },
+        },
+      ],
+    };
+    await expect(importPointsOfInterest([await file('routes.geojson', JSON.stringify(geojson))], s)).rejects.toThrow(
+      'entité 1 : géométrie LineString, attendu un Point',
+    );
   });
 });

@@ -14,7 +14,8 @@ afterEach(async () => {
 });
 
 const reportsFor = async (app: TestApp['app'], caller: Caller) => (await app.inject({ method: 'GET', url: '/api/v1/reports', headers: caller.headers })).json();
-const readingsFor = async (app: TestApp['app'], caller: Caller) => (await app.inject({ method: 'GET', url: '/api/v1/readings', headers: caller.headers })).json();
+const readingsFor = async (app: TestApp['app'], caller: Caller) =>
+  (await app.inject({ method: 'GET', url: '/api/v1/readings', headers: caller.headers })).json();
 const cellsFor = async (app: TestApp['app'], caller: Caller) =>
   (await app.inject({ method: 'GET', url: '/api/v1/cells?bbox=3.9,43.5,4.3,43.7&resolution=200', headers: caller.headers })).json();
 
@@ -84,9 +85,9 @@ describe('loading commune outlines', () => {
     expect(gardReports.map((f: { properties: object }) => f.properties)).toEqual([
       expect.objectContaining({ id: borderReport.id, commune: '30003', departement: '30', placement: 'outline' }),
     ]);
-    const heraultReport = (await app.inject({ method: 'GET', url: '/api/v1/reports', headers: herault.headers })).json().features.find(
-      (f: { id: string }) => f.id === montpellierReport.id,
-    );
+    const heraultReport = (await app.inject({ method: 'GET', url: '/api/v1/reports', headers: herault.headers }))
+      .json()
+      .features.find((f: { id: string }) => f.id === montpellierReport.id);
     expect(heraultReport.properties).toMatchObject({ commune: '34172', departement: '34', placement: 'outline' });
     expect((await cellsFor(app, gard)).features.length).toBeGreaterThan(0);
     const zoneNow = (await app.inject({ method: 'GET', url: `/api/v1/zones/${zone.json().id}`, headers: herault.headers })).json();

@@ -37,7 +37,9 @@ describe('npm run data -- import population', () => {
     const done = await data([file], env);
     expect(done.stderr).toBe('');
     expect(done.code).toBe(0);
-    expect(done.stdout.replace(/\s/g, ' ')).toContain('Population INSEE (carroyage 200 m, édition 2019) : 1 mailles, 1 240 habitants, 530 ménages (sans logements');
+    expect(done.stdout.replace(/\s/g, ' ')).toContain(
+      'Population INSEE (carroyage 200 m, édition 2019) : 1 mailles, 1 240 habitants, 530 ménages (sans logements',
+    );
     const store = await openStore(location);
     try {
       expect(await store.populationIn({ north: [CELL.north, CELL.north], east: [CELL.east, CELL.east] })).toEqual([

@@ -127,11 +127,19 @@ describe('POST /api/v1/probe', () => {
 
 describe('probe budget per client', () => {
   it('answers 429 with a French message past the limit, in each direction', async () => {
-    const limited = await openTestApp(tempDir(), { security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, probe: { max: 3, windowS: 60 } } } });
+    const limited = await openTestApp(tempDir(), {
+      security: { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, probe: { max: 3, windowS: 60 } } },
+    });
     try {
       const caller = await addUser(limited.app, { communes: ['34172'] }, 'token');
       const get = () => limited.app.inject({ method: 'GET', url: '/api/v1/probe?bytes=10', headers: caller.headers });
-      const post = () => limited.app.inject({ method: 'POST', url: '/api/v1/probe', headers: { ...caller.headers, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(10) });
+      const post = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/probe',
+          headers: { ...caller.headers, 'content-type': 'application/octet-stream' },
+          payload: Buffer.alloc(10),
+        });
       const statuses = [];
       for (let i = 0; i < 4; i += 1) statuses.push((await get()).statusCode, (await post()).statusCode);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);

@@ -158,7 +158,11 @@ describe('GET /api/v1/readings?zoom= below 13: clusters', () => {
     expect(orangeSfr.length).toBeGreaterThan(0);
     expect(orangeSfr.length).toBeLessThan(readings.length);
     expectSameClusters(await clusters(`${base}&operator=orange,sfr`), orangeSfr, 11);
-    expectSameClusters(await clusters(`${base}&technology=5G`), readings.filter((r) => r.technology === '5G'), 11);
+    expectSameClusters(
+      await clusters(`${base}&technology=5G`),
+      readings.filter((r) => r.technology === '5G'),
+      11,
+    );
     const free4G = readings.filter((r) => r.operator === 'free' && r.technology === '4G');
     expectSameClusters(await clusters(`${base}&operator=free&technology=4G,4G`), free4G, 11);
     expectSameClusters(await clusters(`${base}&since=2026-05-02`), readings.slice(0, 300), 11);
@@ -183,7 +187,13 @@ describe('GET /api/v1/readings from zoom 13, or without zoom: points', () => {
       const body = response.json();
       expect(body.clustered).toBeUndefined();
       expect(body.features.map((f: { id: string }) => f.id)).toEqual(readings.slice(0, 20).map((r) => r.id));
-      expect(body.features[0].properties).toEqual({ ...readings[0], level: readingLevel(readings[0]!), commune: '34261', outsideCommunes: false, placement: 'centre' });
+      expect(body.features[0].properties).toEqual({
+        ...readings[0],
+        level: readingLevel(readings[0]!),
+        commune: '34261',
+        outsideCommunes: false,
+        placement: 'centre',
+      });
       expect(new URL(String(response.headers.link).slice(1, -13), 'http://x').searchParams.get('zoom')).toBe(String(zoom));
     }
   });
@@ -219,7 +229,12 @@ describe('GET /api/v1/readings from zoom 13, or without zoom: points', () => {
     const readings = [...scattered(40, MONTPELLIER, 17), ...scattered(40, SAINT_GUILHEM, 18)];
     await post(readings);
     const response = await get('/api/v1/readings?operator=orange&zoom=14', agent);
-    expect(response.json().features.map((f: { id: string }) => f.id)).toEqual(readings.slice(0, 40).filter((r) => r.operator === 'orange').map((r) => r.id));
+    expect(response.json().features.map((f: { id: string }) => f.id)).toEqual(
+      readings
+        .slice(0, 40)
+        .filter((r) => r.operator === 'orange')
+        .map((r) => r.id),
+    );
   });
 });
 
@@ -230,7 +245,10 @@ describe('GET /api/v1/readings: bad zoom and filters', () => {
     ['zoom=-1', 'zoom=« -1 »'],
     ['zoom=9.5', 'zoom=« 9.5 »'],
     ['zoom=', 'zoom=«  » : attendu'],
-    ['operator=orange,xyz', 'operator=« orange,xyz » : opérateur inconnu « xyz » ; attendu une ou plusieurs valeurs parmi orange, sfr, bouygues, free, séparées par des virgules.'],
+    [
+      'operator=orange,xyz',
+      'operator=« orange,xyz » : opérateur inconnu « xyz » ; attendu une ou plusieurs valeurs parmi orange, sfr, bouygues, free, séparées par des virgules.',
+    ],
     ['operator=Orange', 'opérateur inconnu « Orange »'],
     ['operator=', 'operator=«  » : valeur vide'],
     ['operator=orange,,sfr', 'valeur vide'],

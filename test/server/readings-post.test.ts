@@ -134,7 +134,13 @@ describe('POST /api/v1/readings: requests refused as a whole', () => {
   const json = { 'content-type': 'application/json' };
   const cases: { name: string; status: number; headers?: Record<string, string>; payload?: string; mentions: RegExp }[] = [
     { name: 'no readings', status: 400, headers: json, payload: '{"readings":[]}', mentions: /au moins 1 relevé/ },
-    { name: '501 readings', status: 413, headers: json, payload: JSON.stringify({ readings: Array.from({ length: 501 }, () => makeReading()) }), mentions: /501.*500/ },
+    {
+      name: '501 readings',
+      status: 413,
+      headers: json,
+      payload: JSON.stringify({ readings: Array.from({ length: 501 }, () => makeReading()) }),
+      mentions: /501.*500/,
+    },
     {
       name: 'a body over 1 MiB',
       status: 413,
@@ -155,7 +161,12 @@ describe('POST /api/v1/readings: requests refused as a whole', () => {
   ];
 
   it.each(cases)('$name → $status with a message', async ({ status, headers, payload, mentions }) => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/v1/readings', headers: { ...agent.headers, ...headers }, ...(payload !== undefined && { payload }) });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/readings',
+      headers: { ...agent.headers, ...headers },
+      ...(payload !== undefined && { payload }),
+    });
     expect(response.statusCode).toBe(status);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['cache-control']).toBe('no-store');

@@ -52,7 +52,11 @@ describe('a reading under Arcep’s QoS protocol', () => {
   });
 
   it('refuses a data test with figures it claims it could not run, in French', async () => {
-    const response = await postReadings(server.app, [makeReading({ protocol: 'qos', dataTest: { startedAt: STARTED, offline: true, download: { bytes: 1, durationMs: 1 } } })], agent);
+    const response = await postReadings(
+      server.app,
+      [makeReading({ protocol: 'qos', dataTest: { startedAt: STARTED, offline: true, download: { bytes: 1, durationMs: 1 } } })],
+      agent,
+    );
     expect(response.json().rejected[0].errors).toContainEqual({
       field: 'dataTest',
       message: 'Un test de données hors ligne n’a pas de mesures : l’appareil n’a rien tenté',

@@ -107,11 +107,19 @@ describe('POST /api/v1/reports (residents, no account)', () => {
       expect(await storedReports()).toMatchObject([{ report: first, repeats: 1 }]);
 
       const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
-      const hide = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${first.id}`, headers: reviewer.headers, payload: { hidden: true, reason: 'doublon' } });
+      const hide = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/reports/${first.id}`,
+        headers: reviewer.headers,
+        payload: { hidden: true, reason: 'doublon' },
+      });
       expect(hide.statusCode).toBe(200);
       const afterHiding = makeReport({ reportedAt: '2026-05-04T10:30:00Z' });
       await postReports(app, [afterHiding]);
-      expect((await storedReports()).map((r) => [r.report.id, r.repeats])).toEqual([[first.id, 1], [afterHiding.id, 0]]);
+      expect((await storedReports()).map((r) => [r.report.id, r.repeats])).toEqual([
+        [first.id, 1],
+        [afterHiding.id, 0],
+      ]);
     });
   });
 
@@ -277,7 +285,13 @@ describe('PATCH /api/v1/reports/:id (hide as spam)', () => {
     expect((await postReports(app, [again])).json().accepted).toEqual([again.id]);
 
     const audit = (await get('/api/v1/audit', admin.headers)).json().entries;
-    expect(audit.find((e: { action: string }) => e.action === 'report.hide')).toMatchObject({ actorId: reviewer.id, action: 'report.hide', targetType: 'report', targetId: spam.id, details: { reason: 'publicité' } });
+    expect(audit.find((e: { action: string }) => e.action === 'report.hide')).toMatchObject({
+      actorId: reviewer.id,
+      action: 'report.hide',
+      targetType: 'report',
+      targetId: spam.id,
+      details: { reason: 'publicité' },
+    });
   });
 
   it('refuses a reviewer of another département (403) and asks a reason to hide (400)', async () => {
@@ -292,7 +306,12 @@ describe('PATCH /api/v1/reports/:id (hide as spam)', () => {
     expect((await patch(reviewer34.headers, { hidden: true })).statusCode).toBe(400);
     expect((await patch(reviewer34.headers, { hidden: 'oui', reason: 'x' })).statusCode).toBe(400);
     expect((await storedReports())[0]?.hidden).toBe(false);
-    const unknown = await app.inject({ method: 'PATCH', url: '/api/v1/reports/00000000-0000-4000-8000-000000000000', headers: reviewer34.headers, payload: { hidden: true, reason: 'x' } });
+    const unknown = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/reports/00000000-0000-4000-8000-000000000000',
+      headers: reviewer34.headers,
+      payload: { hidden: true, reason: 'x' },
+    });
     expect(unknown.statusCode).toBe(404);
   });
 });
@@ -300,7 +319,11 @@ describe('PATCH /api/v1/reports/:id (hide as spam)', () => {
 describe('coarsen', () => {
   it('gives every point of a cell the cell’s centre, at most ~200 m away', () => {
     const [lon, lat] = coarsen(43.7339, 3.5494);
-    for (const [dLat, dLon] of [[0, 0], [0.0004, 0.0004], [-0.0003, 0.0002]]) {
+    for (const [dLat, dLon] of [
+      [0, 0],
+      [0.0004, 0.0004],
+      [-0.0003, 0.0002],
+    ]) {
       const p = coarsen(43.7339 + dLat!, 3.5494 + dLon!);
       const metres = Math.hypot((p[1] - 43.7339 - dLat!) * 111_320, (p[0] - 3.5494 - dLon!) * 111_320 * Math.cos((43.73 * Math.PI) / 180));
       expect(metres).toBeLessThanOrEqual(PUBLIC_PRECISION_M);

@@ -74,7 +74,11 @@ describe('GET /api/v1/campaigns/:id/sampling-plan', () => {
       ['2', ID_B, 'sfr', '0', '4'],
       ['3', ID_B, 'orange', '4', 'plus de 200'],
     ]);
-    const tableur = await server.app.inject({ method: 'GET', url: `/api/v1/campaigns/${campaignId}/sampling-plan.csv?format=tableur`, headers: reviewer.headers });
+    const tableur = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/campaigns/${campaignId}/sampling-plan.csv?format=tableur`,
+      headers: reviewer.headers,
+    });
     expect(tableur.body.split('\r\n')[0]).toContain('rang;maille;operateur');
   });
 

@@ -21,7 +21,12 @@ describe('security headers', () => {
     for (const url of ['/', '/api/v1/health']) {
       const response = await server.app.inject({ method: 'GET', url });
       const csp = response.headers['content-security-policy'] as string;
-      const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
+      const directives = Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values.join(' ')]),
+      );
       expect(directives).toEqual({
         'default-src': "'self'",
         'script-src': "'self'",
@@ -47,7 +52,11 @@ describe('security headers', () => {
     const osmMirror = { ...OSM, id: 'osm-bis', url: 'https://tile.openstreetmap.org/bis/{z}/{x}/{y}.png' };
     server = await openTestApp(tempDir(), { tileSources: { sources: [PLAN_IGN, OSM, osmMirror, local], defaultSourceId: 'plan-ign' } });
     const csp = (await server.app.inject({ method: 'GET', url: '/api/v1/health' })).headers['content-security-policy'] as string;
-    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+    const directive = (name: string) =>
+      csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `));
     expect(directive('img-src')).toBe("img-src 'self' data: https://data.geopf.fr https://tile.openstreetmap.org");
     expect(directive('connect-src')).toBe("connect-src 'self' https://data.geopf.fr https://tile.openstreetmap.org");
   });

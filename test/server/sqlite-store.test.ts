@@ -127,11 +127,7 @@ describe('sqlite store: query', () => {
   it('keeps exactly the points inside a bounding box, edges included', async () => {
     const { store } = newStore();
     const box = { minLon: 3.5, minLat: 43.7, maxLon: 3.6, maxLat: 43.8 };
-    const inside = [
-      makeReading({ lon: 3.55, lat: 43.75 }),
-      makeReading({ lon: 3.5, lat: 43.7 }),
-      makeReading({ lon: 3.6, lat: 43.8 }),
-    ];
+    const inside = [makeReading({ lon: 3.55, lat: 43.75 }), makeReading({ lon: 3.5, lat: 43.7 }), makeReading({ lon: 3.6, lat: 43.8 })];
     // Closer to the edges than the R*Tree's 32-bit floats can tell apart.
     const outside = [
       makeReading({ lon: 3.6 + 1e-9, lat: 43.75 }),

@@ -38,7 +38,12 @@ describe('users (admin)', () => {
     expect(reviewer.json()).toMatchObject({ role: 'reviewer', departement: '34', communes: [] });
 
     const list = await server.app.inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers });
-    expect(list.json().users.map((u: { email: string }) => u.email).sort()).toEqual([admin.email, 'ddt@example.fr', 'mairie@example.fr'].sort());
+    expect(
+      list
+        .json()
+        .users.map((u: { email: string }) => u.email)
+        .sort(),
+    ).toEqual([admin.email, 'ddt@example.fr', 'mairie@example.fr'].sort());
     expect(list.body).not.toContain('scrypt');
     const audit = (await server.app.inject({ method: 'GET', url: '/api/v1/audit?limit=2', headers: admin.headers })).json().entries;
     expect(audit.map((e: { action: string; targetId: string }) => [e.action, e.targetId])).toEqual([

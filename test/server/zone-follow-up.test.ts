@@ -34,12 +34,14 @@ async function world() {
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   for (const cell of [CELL_A, CELL_B, CELL_C]) await survey(app, agents, cell, 'PC', '2025-01-10');
   const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
-  const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => app.inject({ method, url, headers: reviewer.headers, ...(payload && { payload }) });
+  const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    app.inject({ method, url, headers: reviewer.headers, ...(payload && { payload }) });
   const zone = async (name: string, cells: string[]) => {
     const made = await send('POST', '/api/v1/zones', { name, cells, need: 'habitations' });
     expect(made.statusCode, made.body).toBe(201);
     const id = made.json().id as string;
-    for (const status of ['retenue', 'transmise']) expect((await send('POST', `/api/v1/zones/${id}/status`, { status, reason: 'Dossier complet' })).statusCode).toBe(200);
+    for (const status of ['retenue', 'transmise'])
+      expect((await send('POST', `/api/v1/zones/${id}/status`, { status, reason: 'Dossier complet' })).statusCode).toBe(200);
     return id;
   };
   return { app, agents, reviewer, send, zone };
@@ -84,7 +86,9 @@ describe('after the arrêté', () => {
   ])('refuses the follow-up %j in French', async (followUp, message) => {
     const { send, zone } = await world();
     const id = await zone('Gorges', [ID_A]);
-    expect((await send('POST', `/api/v1/zones/${id}/status`, { status: 'arretee', reason: 'Arrêté', followUp: { arreteDate: '2026-02-28' } })).statusCode).toBe(200);
+    expect((await send('POST', `/api/v1/zones/${id}/status`, { status: 'arretee', reason: 'Arrêté', followUp: { arreteDate: '2026-02-28' } })).statusCode).toBe(
+      200,
+    );
     const refused = await send('PATCH', `/api/v1/zones/${id}`, { followUp });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toContain(message);

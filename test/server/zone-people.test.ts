@@ -67,7 +67,12 @@ describe('people affected', () => {
     const suggestions = (await app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: reviewer.headers })).json().suggestions;
     expect(suggestions[0].people).toEqual({ inhabitants: 42.5, households: 16.2, dwellings: 17, edition: '2019' });
 
-    const created = await app.inject({ method: 'POST', url: '/api/v1/zones', headers: reviewer.headers, payload: { name: 'Gorges', cells: [ID_A, ID_B], need: 'habitations' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/zones',
+      headers: reviewer.headers,
+      payload: { name: 'Gorges', cells: [ID_A, ID_B], need: 'habitations' },
+    });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json().people).toEqual({ inhabitants: 42.5, households: 16.2, dwellings: 17, edition: '2019' });
     const dossier = (await app.inject({ method: 'GET', url: `/api/v1/zones/${created.json().id}/dossier.json`, headers: reviewer.headers })).json();
@@ -84,7 +89,12 @@ describe('people affected', () => {
     const { server, reviewer } = await world();
     const cells = byCell((await getCells(server.app, reviewer.headers, `bbox=${AROUND}`)).json());
     expect(cells[ID_A]).toMatchObject({ inhabitants: null, households: null });
-    const created = await server.app.inject({ method: 'POST', url: '/api/v1/zones', headers: reviewer.headers, payload: { name: 'Gorges', cells: [ID_A], need: 'habitations' } });
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/zones',
+      headers: reviewer.headers,
+      payload: { name: 'Gorges', cells: [ID_A], need: 'habitations' },
+    });
     expect(created.json().people).toBeNull();
     const dossier = (await server.app.inject({ method: 'GET', url: `/api/v1/zones/${created.json().id}/dossier.json`, headers: reviewer.headers })).json();
     expect(dossier.peopleStatement).toContain('Population inconnue');
@@ -93,11 +103,20 @@ describe('people affected', () => {
   it('lists zones by people affected with ?sort=people', async () => {
     const { server, reviewer } = await world();
     await importPopulation([await file('pop-2019.csv', FILOSOFI_SEMICOLON)], server.store);
-    for (const [name, cell] of [['A', ID_A], ['B', ID_B]]) {
-      const made = await server.app.inject({ method: 'POST', url: '/api/v1/zones', headers: reviewer.headers, payload: { name, cells: [cell], need: 'habitations' } });
+    for (const [name, cell] of [
+      ['A', ID_A],
+      ['B', ID_B],
+    ]) {
+      const made = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/zones',
+        headers: reviewer.headers,
+        payload: { name, cells: [cell], need: 'habitations' },
+      });
       expect(made.statusCode, made.body).toBe(201);
     }
-    const names = async (query: string) => (await server!.app.inject({ method: 'GET', url: `/api/v1/zones${query}`, headers: reviewer.headers })).json().zones.map((z: { name: string }) => z.name);
+    const names = async (query: string) =>
+      (await server!.app.inject({ method: 'GET', url: `/api/v1/zones${query}`, headers: reviewer.headers })).json().zones.map((z: { name: string }) => z.name);
     expect(await names('?sort=people')).toEqual(['B', 'A']);
     const refused = await server.app.inject({ method: 'GET', url: '/api/v1/zones?sort=taille', headers: reviewer.headers });
     expect(refused.statusCode).toBe(400);
@@ -115,17 +134,29 @@ describe('points of interest', () => {
     expect(await importPointsOfInterest([csv], store)).toEqual({ source: 'poi.csv', points: 2, replaced: 0 });
     const geojson = await file(
       'campings.geojson',
-      JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [inB.lon, inB.lat] }, properties: { name: 'Camping du Pont', kind: 'camping' } }] }),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [inB.lon, inB.lat] }, properties: { name: 'Camping du Pont', kind: 'camping' } }],
+      }),
     );
     await importPointsOfInterest([geojson], store);
 
-    const created = (await app.inject({ method: 'POST', url: '/api/v1/zones', headers: reviewer.headers, payload: { name: 'Gorges', cells: [ID_A, ID_B], need: 'site-touristique' } })).json();
+    const created = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/zones',
+        headers: reviewer.headers,
+        payload: { name: 'Gorges', cells: [ID_A, ID_B], need: 'site-touristique' },
+      })
+    ).json();
     expect(created.pointsOfInterest).toEqual([
       { name: 'Camping du Pont', kind: 'camping', ...inB, cellId: ID_B },
       { name: 'Mairie', kind: 'mairie', ...inA, cellId: ID_A },
     ]);
 
-    expect(await importPointsOfInterest([await file('poi.csv', `name,kind,lat,lon\nÉcole,école,${inA.lat},${inA.lon}\n`)], store)).toMatchObject({ replaced: 2 });
+    expect(await importPointsOfInterest([await file('poi.csv', `name,kind,lat,lon\nÉcole,école,${inA.lat},${inA.lon}\n`)], store)).toMatchObject({
+      replaced: 2,
+    });
     const zone = (await app.inject({ method: 'GET', url: `/api/v1/zones/${created.id}`, headers: reviewer.headers })).json();
     expect(zone.pointsOfInterest.map((p: { name: string }) => p.name)).toEqual(['Camping du Pont', 'École']);
   });

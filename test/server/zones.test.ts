@@ -34,7 +34,12 @@ async function world(): Promise<World> {
   const readings: Reading[] = [];
   // Four readings per operator and cell: three alike (44–100 % at 95 %) no longer decide since
   // the interval rule (issue 17, docs/coverage-rules.md « Statistics »); four (51–100 %) do.
-  for (const [operator, level] of [['orange', 'BC'], ['sfr', 'PC'], ['bouygues', 'CL'], ['free', 'CL']] as const) {
+  for (const [operator, level] of [
+    ['orange', 'BC'],
+    ['sfr', 'PC'],
+    ['bouygues', 'CL'],
+    ['free', 'CL'],
+  ] as const) {
     for (const [i, agent] of [0, 1, 2, 0].entries()) {
       const reading = levelReading(level, { operator, ...pointIn(CELL_A, 0.3 + i / 10, 0.5) });
       readings.push(reading);
@@ -145,7 +150,12 @@ describe('candidate zones', () => {
     const w = await world();
     const zone = (await create(w)).json();
     const move = (status: string, reason: string, caller: Caller = w.alice, followUp?: object) =>
-      w.app.inject({ method: 'POST', url: `/api/v1/zones/${zone.id}/status`, headers: caller.headers, payload: { status, reason, ...(followUp && { followUp }) } });
+      w.app.inject({
+        method: 'POST',
+        url: `/api/v1/zones/${zone.id}/status`,
+        headers: caller.headers,
+        payload: { status, reason, ...(followUp && { followUp }) },
+      });
 
     const refused = await move('couverte', 'trop tôt');
     expect(refused.statusCode).toBe(409);
@@ -173,7 +183,14 @@ describe('candidate zones', () => {
 
     const audit = (await w.app.inject({ method: 'GET', url: '/api/v1/audit', headers: w.admin.headers })).json();
     const zoneEntries = audit.entries.filter((e: { targetType: string }) => e.targetType === 'zone').reverse();
-    expect(zoneEntries.map((e: { action: string; actorLabel: string; details: { to?: string; reason?: string } }) => [e.action, e.actorLabel, e.details.to ?? null, e.details.reason ?? null])).toEqual([
+    expect(
+      zoneEntries.map((e: { action: string; actorLabel: string; details: { to?: string; reason?: string } }) => [
+        e.action,
+        e.actorLabel,
+        e.details.to ?? null,
+        e.details.reason ?? null,
+      ]),
+    ).toEqual([
       ['zone.create', w.alice.email, null, null],
       ['zone.status', w.alice.email, 'retenue', 'mesures concordantes'],
       ['zone.status', w.bruno.email, 'transmise', 'envoyée à la préfecture'],
@@ -194,14 +211,18 @@ describe('candidate zones', () => {
     expect(suggestions).toHaveLength(1);
     expect(suggestions[0]).toMatchObject({ cells: [ID_A, ID_B].sort(), zone: 'mixte', blanche: 1, grise: 1, readings: 32, contributors: 3 });
     expect(suggestions[0].outline.type).toBe('Polygon');
-    expect((await w.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: w.gard.headers })).json()).toEqual({ suggestions: [] });
+    expect((await w.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: w.gard.headers })).json()).toEqual({
+      suggestions: [],
+    });
     expect((await w.app.inject({ method: 'GET', url: '/api/v1/zones/suggestions', headers: w.alice.headers })).statusCode).toBe(400);
   });
 });
 
 describe('cells filed once (issue 15)', () => {
   const suggestionsOf = async (w: World) =>
-    (await w.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: w.bruno.headers })).json().suggestions as { cells: string[] }[];
+    (await w.app.inject({ method: 'GET', url: `/api/v1/zones/suggestions?bbox=${AROUND}`, headers: w.bruno.headers })).json().suggestions as {
+      cells: string[];
+    }[];
 
   it('refuses with 409, naming the open zone, cells another open zone of the département holds, on creation and change, whatever their size', async () => {
     const w = await world();
@@ -215,7 +236,9 @@ describe('cells filed once (issue 15)', () => {
     );
     const one = await create(w, w.alice, { ...DRAFT, name: 'Autre', cells: [ID_C, ID_A] });
     expect(one.statusCode).toBe(409);
-    expect(one.json().error).toMatch(new RegExp(`^Cette maille est déjà dans la zone « Gorges de l’Hérault » \\(n° ${first.id}, À étudier\\) : « ${ID_A} »\\. .*retirez-la`));
+    expect(one.json().error).toMatch(
+      new RegExp(`^Cette maille est déjà dans la zone « Gorges de l’Hérault » \\(n° ${first.id}, À étudier\\) : « ${ID_A} »\\. .*retirez-la`),
+    );
     // The 1 km cell around A overlaps it.
     const kilometre = `CRS3035RES1000mN${Math.floor(CELL_A.north / 1000) * 1000}E${Math.floor(CELL_A.east / 1000) * 1000}`;
     expect((await create(w, w.alice, { ...DRAFT, cells: [kilometre] })).statusCode).toBe(409);
@@ -231,7 +254,8 @@ describe('cells filed once (issue 15)', () => {
     expect((await patch(second.id, { cells: [ID_C, ID_B] })).statusCode).toBe(200);
 
     // A zone set aside gives its cells back; reopened, nothing else changes.
-    const move = (id: string, status: string) => w.app.inject({ method: 'POST', url: `/api/v1/zones/${id}/status`, headers: w.alice.headers, payload: { status, reason: 'test' } });
+    const move = (id: string, status: string) =>
+      w.app.inject({ method: 'POST', url: `/api/v1/zones/${id}/status`, headers: w.alice.headers, payload: { status, reason: 'test' } });
     expect((await move(first.id, 'ecartee')).statusCode).toBe(200);
     expect((await create(w, w.alice, { ...DRAFT, name: 'Reprise', cells: [ID_A] })).statusCode).toBe(201);
     // Another département's zones are not this one's business.
@@ -274,7 +298,11 @@ describe('cells filed once (issue 15)', () => {
 
 function parseCsv(text: string): string[][] {
   // The files here hold no quoted commas or newlines except where tested.
-  return text.replace(/^\uFEFF/, '').trimEnd().split('\n').map((line) => line.split(','));
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
 }
 
 describe('dossiers and lists', () => {
@@ -292,7 +320,15 @@ describe('dossiers and lists', () => {
     expect(collection.features[0]).toMatchObject({
       id: zone.id,
       geometry: { type: 'Polygon' },
-      properties: { name: zone.name, statusLabel: 'À étudier', needLabel: 'Axe routier', cells: 2, readings: 32, contributors: 3, cellsByZone: { 'zone-blanche': 1, 'zone-grise': 1 } },
+      properties: {
+        name: zone.name,
+        statusLabel: 'À étudier',
+        needLabel: 'Axe routier',
+        cells: 2,
+        readings: 32,
+        contributors: 3,
+        cellsByZone: { 'zone-blanche': 1, 'zone-grise': 1 },
+      },
     });
     expect(collection.features[0].properties.operators.orange).toMatchObject({ readings: 8, contributors: 3 });
     expect(collection.features[1].properties).toMatchObject({ cellId: ID_A, zone: 'zone-grise' });
@@ -324,7 +360,12 @@ describe('dossiers and lists', () => {
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const rows = parseCsv(csv.body);
     expect(rows[0]).toEqual([...READING_CSV_COLUMNS]);
-    expect(rows.slice(1).map((row) => row[0]).sort()).toEqual(w.readings.map((r) => r.id).sort());
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual(w.readings.map((r) => r.id).sort());
     const first = Object.fromEntries(rows[0]!.map((name, i) => [name, rows[1]![i]]));
     expect(first).toMatchObject({ commune: '34261', source: 'agent' });
     expect([ID_A, ID_B]).toContain(first.cell_id);
@@ -345,11 +386,17 @@ describe('dossiers and lists', () => {
     expect(csv.body.startsWith('\uFEFF')).toBe(true);
     const [header, ...lines] = csv.body.slice(1).split('\n');
     expect(header!.split(',')).toEqual([...ZONE_CSV_COLUMNS]);
-    expect(lines[0]).toBe(`${zone.id},"Gorges, amont",34,a-etudier,À étudier,axe-routier,Axe routier,,34261,2,200,${zone.createdAt},${zone.updatedAt},"ligne 1`);
+    expect(lines[0]).toBe(
+      `${zone.id},"Gorges, amont",34,a-etudier,À étudier,axe-routier,Axe routier,,34261,2,200,${zone.createdAt},${zone.updatedAt},"ligne 1`,
+    );
 
     const geo = (await w.app.inject({ method: 'GET', url: '/api/v1/zones.geojson', headers: w.bruno.headers })).json();
     expect(geo.features).toHaveLength(1);
-    expect(geo.features[0]).toMatchObject({ id: zone.id, geometry: { type: 'Polygon' }, properties: { name: 'Gorges, amont', cellIds: zone.cells, communes: ['34261'] } });
+    expect(geo.features[0]).toMatchObject({
+      id: zone.id,
+      geometry: { type: 'Polygon' },
+      properties: { name: 'Gorges, amont', cellIds: zone.cells, communes: ['34261'] },
+    });
     const all = (await w.app.inject({ method: 'GET', url: '/api/v1/zones.geojson', headers: w.admin.headers })).json();
     expect(all.features).toHaveLength(2);
     expect((await w.app.inject({ method: 'GET', url: '/api/v1/zones.csv?departement=30', headers: w.bruno.headers })).statusCode).toBe(403);

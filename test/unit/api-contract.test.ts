@@ -3,7 +3,10 @@ import { ZonesAnswerSchema } from '../../src/domain/api/index.ts';
 import { api, ApiError } from '../../src/app/shell/api.ts';
 
 function answering(status: number, body?: unknown): void {
-  vi.stubGlobal('fetch', async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+  vi.stubGlobal(
+    'fetch',
+    async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  );
 }
 
 afterEach(() => {

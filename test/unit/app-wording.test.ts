@@ -30,7 +30,11 @@ describe('French wording', () => {
   it('writes one typographic apostrophe in the app’s French text, never a straight one', async () => {
     const offenders: string[] = [];
     const files = async (dir: string): Promise<string[]> =>
-      (await Promise.all((await readdir(dir, { withFileTypes: true })).map((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)])))).flat();
+      (
+        await Promise.all(
+          (await readdir(dir, { withFileTypes: true })).map((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)])),
+        )
+      ).flat();
     for (const file of [...(await files('src/app')), 'src/domain/reading.ts', 'src/domain/tiles.ts'].filter((name) => /\.tsx?$/.test(name))) {
       (await readFile(file, 'utf8')).split('\n').forEach((line, index) => {
         if (/^\s*(\/\/|\*|\/\*)/.test(line)) return;
@@ -43,7 +47,8 @@ describe('French wording', () => {
 });
 
 describe('the readings list', () => {
-  const record = (id: string, recordedAt: string, savedAt: number) => ({ id, state: 'pending', savedAt, reading: { id, recordedAt } as Reading }) as OutboxRecord;
+  const record = (id: string, recordedAt: string, savedAt: number) =>
+    ({ id, state: 'pending', savedAt, reading: { id, recordedAt } as Reading }) as OutboxRecord;
 
   it('lists the most recently measured first, imported readings among the others', () => {
     const records = [

@@ -57,11 +57,22 @@ describe('worthRetrying', () => {
 
   it('stops retrying while the readings wait for a sign-in', () => {
     expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true })).toBe(false);
-    expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true, reports: { sent: 1, refused: 0, pending: 0 } })).toBe(false);
+    expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true, reports: { sent: 1, refused: 0, pending: 0 } })).toBe(
+      false,
+    );
   });
 
   it('still retries for residents’ reports that failed, sign-in or not', () => {
-    expect(worthRetrying({ sent: 0, refused: 0, pending: 3, error: 'Session expirée', authRequired: true, reports: { sent: 0, refused: 0, pending: 1, error: '429' } })).toBe(true);
+    expect(
+      worthRetrying({
+        sent: 0,
+        refused: 0,
+        pending: 3,
+        error: 'Session expirée',
+        authRequired: true,
+        reports: { sent: 0, refused: 0, pending: 1, error: '429' },
+      }),
+    ).toBe(true);
     expect(worthRetrying({ sent: 0, refused: 0, pending: 0, reports: { sent: 0, refused: 0, pending: 2, error: 'Pas de réseau' } })).toBe(true);
   });
 });

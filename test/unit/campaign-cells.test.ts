@@ -38,7 +38,16 @@ describe('campaign cells: server and device merged, judged by the operators meas
   it('a cell with all the campaign’s operators between server and device is complete', () => {
     const cells = campaignCells([{ cellId: CELL, readings: 2, byOperator: { orange: 2 } }], [makeReading({ lon, lat, operator: 'free' })], ['orange', 'free']);
     expect(cells).toEqual([
-      { cellId: CELL, server: { orange: 2 }, device: { free: 1 }, readings: 3, measured: ['orange', 'free'], missing: [], completeness: 'all', deviceOnly: false },
+      {
+        cellId: CELL,
+        server: { orange: 2 },
+        device: { free: 1 },
+        readings: 3,
+        measured: ['orange', 'free'],
+        missing: [],
+        completeness: 'all',
+        deviceOnly: false,
+      },
     ]);
   });
 
@@ -49,7 +58,11 @@ describe('campaign cells: server and device merged, judged by the operators meas
   });
 
   it('includes cells known only from the device, marked as such', () => {
-    const cells = campaignCells([{ cellId: CELL, readings: 1, byOperator: { orange: 1 } }], [makeReading({ lon, lat: lat + 0.004, operator: 'orange' })], ['orange']);
+    const cells = campaignCells(
+      [{ cellId: CELL, readings: 1, byOperator: { orange: 1 } }],
+      [makeReading({ lon, lat: lat + 0.004, operator: 'orange' })],
+      ['orange'],
+    );
     const byId = new Map(cells.map((cell) => [cell.cellId, cell]));
     expect(byId.get(NORTH)?.deviceOnly).toBe(true);
     expect(byId.get(NORTH)?.completeness).toBe('all');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { campaignFormOf, checkCampaignForm, draftOf, emptyCampaignForm, fieldOfServerMessage, patchOf, withCommune } from '../../src/app/campaigns/campaign-form.ts';
+import {
+  campaignFormOf,
+  checkCampaignForm,
+  draftOf,
+  emptyCampaignForm,
+  fieldOfServerMessage,
+  patchOf,
+  withCommune,
+} from '../../src/app/campaigns/campaign-form.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 
 const SAINT_GUILHEM = { code: '34261', name: 'Saint-Guilhem-le-Désert', departement: '34' };
@@ -27,7 +35,12 @@ const CAMPAIGN: Campaign = {
 describe('campaign form', () => {
   it('starts today for four weeks with the four operators, named after the commune', () => {
     const value = emptyCampaignForm('2026-05-04', SAINT_GUILHEM);
-    expect(value).toMatchObject({ name: 'Campagne Saint-Guilhem-le-Désert', startsOn: '2026-05-04', endsOn: '2026-05-31', operators: ['orange', 'sfr', 'bouygues', 'free'] });
+    expect(value).toMatchObject({
+      name: 'Campagne Saint-Guilhem-le-Désert',
+      startsOn: '2026-05-04',
+      endsOn: '2026-05-31',
+      operators: ['orange', 'sfr', 'bouygues', 'free'],
+    });
     const checked = checkCampaignForm(value);
     expect(checked).toEqual({
       ok: true,
@@ -69,23 +82,53 @@ describe('campaign form', () => {
 
   it('sends operators in the app’s order and leaves out an empty name or test number', () => {
     const draft = draftOf({ ...emptyCampaignForm('2026-05-04', SAINT_GUILHEM), name: '  ', operators: ['free', 'orange'], testNumber: ' ' });
-    expect(draft).toEqual({ communeInsee: '34261', startsOn: '2026-05-04', endsOn: '2026-05-31', operators: ['orange', 'free'], protocol: 'map-check', maxAccuracyM: 50, accuracyRule: 'warn', agentIds: [] });
+    expect(draft).toEqual({
+      communeInsee: '34261',
+      startsOn: '2026-05-04',
+      endsOn: '2026-05-31',
+      operators: ['orange', 'free'],
+      protocol: 'map-check',
+      maxAccuracyM: 50,
+      accuracyRule: 'warn',
+      agentIds: [],
+    });
   });
 
   it('patches only what changed; an emptied test number is removed with null', () => {
     const rules = { protocol: 'map-check', maxAccuracyM: '50', accuracyRule: 'warn' } as const;
-    const unchanged = checkCampaignForm({ commune: SAINT_GUILHEM, name: CAMPAIGN.name, startsOn: CAMPAIGN.startsOn, endsOn: CAMPAIGN.endsOn, operators: ['sfr', 'orange'], testNumber: CAMPAIGN.testNumber!, ...rules, agentIds: ['agent-1'] });
+    const unchanged = checkCampaignForm({
+      commune: SAINT_GUILHEM,
+      name: CAMPAIGN.name,
+      startsOn: CAMPAIGN.startsOn,
+      endsOn: CAMPAIGN.endsOn,
+      operators: ['sfr', 'orange'],
+      testNumber: CAMPAIGN.testNumber!,
+      ...rules,
+      agentIds: ['agent-1'],
+    });
     if (!unchanged.ok) throw new Error('valid form refused');
     expect(patchOf(CAMPAIGN, unchanged.draft)).toBeUndefined();
 
-    const edited = checkCampaignForm({ commune: SAINT_GUILHEM, name: CAMPAIGN.name, startsOn: CAMPAIGN.startsOn, endsOn: '2026-06-12', operators: ['orange'], testNumber: '', ...rules, agentIds: ['agent-1', 'agent-2'] });
+    const edited = checkCampaignForm({
+      commune: SAINT_GUILHEM,
+      name: CAMPAIGN.name,
+      startsOn: CAMPAIGN.startsOn,
+      endsOn: '2026-06-12',
+      operators: ['orange'],
+      testNumber: '',
+      ...rules,
+      agentIds: ['agent-1', 'agent-2'],
+    });
     if (!edited.ok) throw new Error('valid form refused');
     expect(patchOf(CAMPAIGN, edited.draft)).toEqual({ endsOn: '2026-06-12', operators: ['orange'], testNumber: null, agentIds: ['agent-1', 'agent-2'] });
 
     const stricter = checkCampaignForm({ ...campaignFormOf(CAMPAIGN), protocol: 'qos', maxAccuracyM: '30', accuracyRule: 'refuse' });
     if (!stricter.ok) throw new Error('valid form refused');
     expect(patchOf(CAMPAIGN, stricter.draft)).toEqual({ protocol: 'qos', maxAccuracyM: 30, accuracyRule: 'refuse' });
-    expect(checkCampaignForm({ ...campaignFormOf(CAMPAIGN), maxAccuracyM: '2' })).toEqual({ ok: false, errors: { maxAccuracyM: 'La précision exigée va de 5 à 200 m' } });
+    expect(checkCampaignForm({ ...campaignFormOf(CAMPAIGN), maxAccuracyM: '2' })).toEqual({
+      ok: false,
+      errors: { maxAccuracyM: 'La précision exigée va de 5 à 200 m' },
+    });
   });
 
   it('places the server’s messages beside the field they are about', () => {
@@ -94,7 +137,9 @@ describe('campaign form', () => {
     expect(fieldOfServerMessage('Commune inconnue : « 99999 » n’est le code INSEE d’aucune commune actuelle')).toBe('communeInsee');
     expect(fieldOfServerMessage('Vous ne pouvez organiser une campagne que dans vos communes : Montpellier (34172) n’en fait pas partie')).toBe('communeInsee');
     expect(fieldOfServerMessage('Paul (paul@example.fr) n’est pas un agent communal : seuls les agents sont affectés à une campagne')).toBe('agentIds');
-    expect(fieldOfServerMessage('Paul (paul@example.fr) n’enregistre pas pour Montpellier (34172) : ajoutez d’abord cette commune à son compte')).toBe('agentIds');
+    expect(fieldOfServerMessage('Paul (paul@example.fr) n’enregistre pas pour Montpellier (34172) : ajoutez d’abord cette commune à son compte')).toBe(
+      'agentIds',
+    );
     expect(fieldOfServerMessage('Numéro de test invalide : par ex. 06 12 34 56 78, +33 6 12 34 56 78 ou 3179')).toBe('testNumber');
     expect(fieldOfServerMessage('Trop de requêtes')).toBe('form');
   });

@@ -32,7 +32,10 @@ function serverFigures(overrides: Partial<CampaignProgress> = {}): ServerProgres
 
 describe('campaign progress: server figures merged with the device', () => {
   it('adds the readings still waiting on the device, apart from the server’s', () => {
-    const tally = tallyCampaign(CAMPAIGN, serverFigures(), [record('pending', { operator: 'free', technology: '2G', signalBars: 1 }), record('pending', { operator: 'orange' })]);
+    const tally = tallyCampaign(CAMPAIGN, serverFigures(), [
+      record('pending', { operator: 'free', technology: '2G', signalBars: 1 }),
+      record('pending', { operator: 'orange' }),
+    ]);
     expect(tally.server.readings).toBe(3);
     expect(tally.device.readings).toBe(2);
     expect(tally.total.readings).toBe(5);
@@ -95,7 +98,11 @@ describe('campaign progress: server figures merged with the device', () => {
   });
 
   it('splits the device’s readings by what the figures can hold', () => {
-    const beyond = readingsBeyondSnapshot([record('pending'), record('sent', {}, FETCHED_AT + 1), record('sent', {}, FETCHED_AT - 1), record('sent')], CAMPAIGN, FETCHED_AT);
+    const beyond = readingsBeyondSnapshot(
+      [record('pending'), record('sent', {}, FETCHED_AT + 1), record('sent', {}, FETCHED_AT - 1), record('sent')],
+      CAMPAIGN,
+      FETCHED_AT,
+    );
     expect(beyond.unsent).toHaveLength(1);
     // A sent record without sentAt (older app) is taken as already in the figures.
     expect(beyond.sentSince).toHaveLength(1);

@@ -7,7 +7,18 @@ import { importFile, previewImport } from '../../src/worker/import-file.ts';
 import { freshDatabase } from './helpers.ts';
 
 /** A square around Montpellier's centre, about 11 km wide: the commune as its outline says. */
-const MONTPELLIER = { type: 'Polygon' as const, coordinates: [[[3.81, 43.56], [3.94, 43.56], [3.94, 43.66], [3.81, 43.66], [3.81, 43.56]] as [number, number][]] };
+const MONTPELLIER = {
+  type: 'Polygon' as const,
+  coordinates: [
+    [
+      [3.81, 43.56],
+      [3.94, 43.56],
+      [3.94, 43.66],
+      [3.81, 43.66],
+      [3.81, 43.56],
+    ] as [number, number][],
+  ],
+};
 const DECEMBER = { id: 'c0a8e0b4-4c1e-4c55-9d8a-6a3f1e5b2c11', communeInsee: '34172', startsOn: '2026-12-01', endsOn: '2026-12-20' };
 const outlined: CampaignScope = campaignScope(DECEMBER, { kind: 'outline', geometry: MONTPELLIER });
 
@@ -29,7 +40,13 @@ describe('a reading within its campaign', () => {
     expect(withinCampaign(at('2026-12-04T10:00:00+01:00'), outlined)).toBe(true);
     expect(withinCampaign(away, outlined)).toBe(false);
 
-    const cells = campaignScope(DECEMBER, cellsBoxArea([[3.87, 43.6], [3.88, 43.61]]));
+    const cells = campaignScope(
+      DECEMBER,
+      cellsBoxArea([
+        [3.87, 43.6],
+        [3.88, 43.61],
+      ]),
+    );
     expect(cells.area.kind).toBe('cells-box');
     // 1.5 km beyond the last cell measured is still the commune; 30 km is not.
     expect(withinCampaign(at('2026-12-04T10:00:00+01:00', 43.61 + 0.0135, 3.88), cells)).toBe(true);
@@ -43,7 +60,30 @@ describe('a reading within its campaign', () => {
   it('handles holes and separate pieces of a commune’s outline', () => {
     const withHole = campaignScope(DECEMBER, {
       kind: 'outline',
-      geometry: { type: 'MultiPolygon', coordinates: [[...MONTPELLIER.coordinates, [[3.86, 43.6], [3.86, 43.62], [3.89, 43.62], [3.89, 43.6], [3.86, 43.6]]], [[[3.5, 43.7], [3.6, 43.7], [3.6, 43.8], [3.5, 43.8], [3.5, 43.7]]]] },
+      geometry: {
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            ...MONTPELLIER.coordinates,
+            [
+              [3.86, 43.6],
+              [3.86, 43.62],
+              [3.89, 43.62],
+              [3.89, 43.6],
+              [3.86, 43.6],
+            ],
+          ],
+          [
+            [
+              [3.5, 43.7],
+              [3.6, 43.7],
+              [3.6, 43.8],
+              [3.5, 43.8],
+              [3.5, 43.7],
+            ],
+          ],
+        ],
+      },
     });
     expect(withinCampaign(at('2026-12-04T10:00:00+01:00', 43.61, 3.875), withHole)).toBe(false);
     expect(withinCampaign(at('2026-12-04T10:00:00+01:00', 43.58, 3.83), withHole)).toBe(true);
@@ -51,7 +91,10 @@ describe('a reading within its campaign', () => {
   });
 
   it('takes the campaign off a reading outside it, and leaves any other reading as it is', () => {
-    const reading = { ...at('2026-10-14T09:00:00+02:00'), campaignId: DECEMBER.id, communeInsee: '34172', operator: 'orange' } as Pick<Reading, 'recordedAt' | 'lat' | 'lon' | 'campaignId' | 'communeInsee' | 'operator'>;
+    const reading = { ...at('2026-10-14T09:00:00+02:00'), campaignId: DECEMBER.id, communeInsee: '34172', operator: 'orange' } as Pick<
+      Reading,
+      'recordedAt' | 'lat' | 'lon' | 'campaignId' | 'communeInsee' | 'operator'
+    >;
     const outcome = attachedOrDetached(reading, outlined);
     expect(outcome.detached).toBe(true);
     expect(outcome.reading).toEqual({ recordedAt: reading.recordedAt, lat: reading.lat, lon: reading.lon, operator: 'orange' });
@@ -65,8 +108,23 @@ function mixedLog(october: number, december: number): string {
   const lines = [TOWER_COLLECTOR_COLUMNS.join(',')];
   const row = (i: number, lat: number, lon: number, when: string) => {
     const values: Record<string, string | number> = {
-      mcc: 208, mnc: 1, lac: 31005, cell_id: 20512000 + i, psc: 312, dbm: -95, lat: lat.toFixed(6), lon: lon.toFixed(6), accuracy: 8, speed: 0, bearing: 0, altitude: 40,
-      measured_at: new Date(Date.parse(when) + i * 10_000).toISOString(), net_type: 'LTE', neighboring: 'false', device: 'Pixel 7', rsrp: -95,
+      mcc: 208,
+      mnc: 1,
+      lac: 31005,
+      cell_id: 20512000 + i,
+      psc: 312,
+      dbm: -95,
+      lat: lat.toFixed(6),
+      lon: lon.toFixed(6),
+      accuracy: 8,
+      speed: 0,
+      bearing: 0,
+      altitude: 40,
+      measured_at: new Date(Date.parse(when) + i * 10_000).toISOString(),
+      net_type: 'LTE',
+      neighboring: 'false',
+      device: 'Pixel 7',
+      rsrp: -95,
     };
     lines.push(TOWER_COLLECTOR_COLUMNS.map((column) => values[column] ?? '').join(','));
   };

@@ -35,8 +35,23 @@ describe('selecting cells', () => {
   });
 
   it('finds a ring’s centre with or without the closing position', () => {
-    expect(ringCentre([[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]])).toEqual([1, 1]);
-    expect(ringCentre([[0, 0], [2, 0], [2, 2], [0, 2]])).toEqual([1, 1]);
+    expect(
+      ringCentre([
+        [0, 0],
+        [2, 0],
+        [2, 2],
+        [0, 2],
+        [0, 0],
+      ]),
+    ).toEqual([1, 1]);
+    expect(
+      ringCentre([
+        [0, 0],
+        [2, 0],
+        [2, 2],
+        [0, 2],
+      ]),
+    ).toEqual([1, 1]);
   });
 
   it('reads the grid of a cell id', () => {

@@ -56,9 +56,13 @@ describe('cells requests', () => {
     expect(cellsUrl({ operators: ['sfr'], technology: '5G', setting: 'outdoor', from: '2026-02' }, bounds, 200)).toBe(
       '/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&operator=sfr&technology=5G&setting=outdoor&from=2026-02&resolution=200',
     );
-    expect(suggestionsUrl({ operators: [], setting: 'vehicle' }, bounds)).toBe('/api/v1/zones/suggestions?bbox=3.50000,43.70000,3.60000,43.75000&setting=vehicle');
+    expect(suggestionsUrl({ operators: [], setting: 'vehicle' }, bounds)).toBe(
+      '/api/v1/zones/suggestions?bbox=3.50000,43.70000,3.60000,43.75000&setting=vehicle',
+    );
     // « Toutes » (no setting chosen, the default): every setting, vehicle readings of imports and tracks included.
-    expect(cellsUrl({ operators: [] }, bounds, 1000)).toBe('/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&setting=outdoor,indoor,vehicle&resolution=1000');
+    expect(cellsUrl({ operators: [] }, bounds, 1000)).toBe(
+      '/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&setting=outdoor,indoor,vehicle&resolution=1000',
+    );
   });
 
   it('clamps a bbox that wraps past the antimeridian or the poles', () => {

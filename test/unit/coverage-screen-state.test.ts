@@ -19,7 +19,11 @@ describe('« Couverture » state', () => {
   });
 
   it('selects a clicked 200 m cell only in « La sélectionne » mode', () => {
-    const cell = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: { cellId: 'CRS3035RES200mN2299600E3726000' } } as unknown as CellFeature;
+    const cell = {
+      type: 'Feature',
+      geometry: { type: 'Polygon', coordinates: [] },
+      properties: { cellId: 'CRS3035RES200mN2299600E3726000' },
+    } as unknown as CellFeature;
     expect(coverageReducer(start(), { type: 'cell-clicked', feature: cell }).selection.size).toBe(0);
     const selecting = coverageReducer(start(), { type: 'mode-chosen', mode: 'select' });
     const clicked = coverageReducer(selecting, { type: 'cell-clicked', feature: cell });

@@ -14,7 +14,16 @@ import { freshDatabase, makeReading } from './helpers.ts';
 
 beforeEach(freshDatabase);
 
-const NOTES = ["+cmd|' /C calc'!A0", '=HYPERLINK("http://evil","x")', '-2+3', '@SUM(1)', "'=déjà une apostrophe", "'simple", '-105', 'Devant l’église, « pas de réseau »'];
+const NOTES = [
+  "+cmd|' /C calc'!A0",
+  '=HYPERLINK("http://evil","x")',
+  '-2+3',
+  '@SUM(1)',
+  "'=déjà une apostrophe",
+  "'simple",
+  '-105',
+  'Devant l’église, « pas de réseau »',
+];
 
 describe('the device’s CSV export', () => {
   it('writes formula-like notes as text, and imports them back unchanged', async () => {
@@ -26,7 +35,16 @@ describe('the device’s CSV export', () => {
     const records = Papa.parse<Record<string, string>>((await blob.text()).replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
     const byId = new Map(records.map((record) => [record.id, record]));
     const written = readings.map((reading) => byId.get(reading.id)!.note);
-    expect(written).toEqual(["'+cmd|' /C calc'!A0", `'=HYPERLINK("http://evil","x")`, "'-2+3", "'@SUM(1)", "''=déjà une apostrophe", "'simple", '-105', 'Devant l’église, « pas de réseau »']);
+    expect(written).toEqual([
+      "'+cmd|' /C calc'!A0",
+      `'=HYPERLINK("http://evil","x")`,
+      "'-2+3",
+      "'@SUM(1)",
+      "''=déjà une apostrophe",
+      "'simple",
+      '-105',
+      'Devant l’église, « pas de réseau »',
+    ]);
     // Numbers stay numbers: the signal is not written as text behind an apostrophe.
     expect(records.every((record) => record.signalDbm === '-105')).toBe(true);
 

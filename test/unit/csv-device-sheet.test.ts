@@ -33,7 +33,16 @@ function sheet(text: string): Record<string, string>[] {
 
 describe('the device’s spreadsheet export (csv-tableur)', () => {
   it('writes the readings in French, with semicolons, decimal commas and the time in Paris', async () => {
-    const reading = makeReading({ recordedAt: '2025-06-12T10:05:00.000+02:00', operator: 'orange', signalDbm: -105, lat: 43.7339, lon: 3.5494, accuracyM: 8.5, voice: 'ok', note: '=1+1, près du pont' });
+    const reading = makeReading({
+      recordedAt: '2025-06-12T10:05:00.000+02:00',
+      operator: 'orange',
+      signalDbm: -105,
+      lat: 43.7339,
+      lon: 3.5494,
+      accuracyM: 8.5,
+      voice: 'ok',
+      note: '=1+1, près du pont',
+    });
     const db = await getDb();
     await db.add('outbox', { id: reading.id, reading, state: 'pending', savedAt: 1 });
 

@@ -15,7 +15,13 @@ const cellText = fc.oneof(
   fc.tuple(fc.constantFrom('', "'"), fc.constantFrom(...FORMULA_CHARS), fc.string({ unit: 'binary', maxLength: 20 })).map((parts) => parts.join('')),
   fc.constantFrom('-105', '-1,5', '+33', '-1,5e3', ',5', '-', '=', ';', 'a;b', '-1;2', '-1,2,3', '1-2'),
 );
-const cellValue: fc.Arbitrary<CsvValue> = fc.oneof(cellText, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+const cellValue: fc.Arbitrary<CsvValue> = fc.oneof(
+  cellText,
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+);
 
 /** The file back as a French spreadsheet reads it: semicolons, CRLF. */
 function parse(text: string): string[][] {

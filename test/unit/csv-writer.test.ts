@@ -27,22 +27,26 @@ function parse(text: string, newline: '\r\n' | '\n'): string[][] {
 describe('the CSV writer', () => {
   it('neutralises any formula-like text cell, loses nothing, and papaparse reads the rows back', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(cellText, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.constantFrom('\r\n' as const, '\n' as const), (rows, newline) => {
-        const back = parse(csvRows(rows, { newline }), newline);
-        expect(back).toHaveLength(rows.length);
-        back.forEach((row, r) =>
-          row.forEach((cell, c) => {
-            const original = rows[r]![c]!;
-            // Never a cell a spreadsheet runs, unless it is a plain number.
-            if (FORMULA_START.test(cell)) expect(cell).toMatch(PLAIN_NUMBER);
-            // Either the text as it was, or the text behind one apostrophe…
-            expect([original, `'${original}`]).toContain(cell);
-            expect(cell).toBe(neutraliseFormula(original));
-            // …which reading our own file back takes away.
-            expect(restoreCsvCell(cell)).toBe(original);
-          }),
-        );
-      }),
+      fc.property(
+        fc.array(fc.array(cellText, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('\r\n' as const, '\n' as const),
+        (rows, newline) => {
+          const back = parse(csvRows(rows, { newline }), newline);
+          expect(back).toHaveLength(rows.length);
+          back.forEach((row, r) =>
+            row.forEach((cell, c) => {
+              const original = rows[r]![c]!;
+              // Never a cell a spreadsheet runs, unless it is a plain number.
+              if (FORMULA_START.test(cell)) expect(cell).toMatch(PLAIN_NUMBER);
+              // Either the text as it was, or the text behind one apostrophe…
+              expect([original, `'${original}`]).toContain(cell);
+              expect(cell).toBe(neutraliseFormula(original));
+              // …which reading our own file back takes away.
+              expect(restoreCsvCell(cell)).toBe(original);
+            }),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -80,7 +84,10 @@ describe('the CSV writer', () => {
   });
 
   it('ends every row with the newline asked for, the last one too, and writes nothing for no rows', () => {
-    const rows: CsvValue[][] = [[1, 'a,b', null], [undefined, 'dit "non"', true]];
+    const rows: CsvValue[][] = [
+      [1, 'a,b', null],
+      [undefined, 'dit "non"', true],
+    ];
     expect(csvTable(['x', 'y', 'z'], rows)).toBe('x,y,z\r\n1,"a,b",\r\n,"dit ""non""",true\r\n');
     expect(csvTable(['x', 'y', 'z'], rows, { newline: '\n' })).toBe('x,y,z\n1,"a,b",\n,"dit ""non""",true\n');
     expect(csvRows([])).toBe('');

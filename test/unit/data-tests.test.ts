@@ -70,7 +70,9 @@ describe('the guided tests under QoS, in words', () => {
   it('calls a held call with poor audio partial, and one under 2 minutes non-conforming', () => {
     const held = { protocol: 'qos', voice: 'ok', callTest: { startedAt: '', durationS: 120, audio: 'poor' } } as const;
     expect(describeCallTest(held)).toBe('Test d’appel guidé (QoS) : réussi après 2 min, son dégradé — partiel');
-    expect(describeCallTest({ ...held, callTest: { ...held.callTest, audio: 'good' } })).toBe('Test d’appel guidé (QoS) : réussi après 2 min, son compréhensible — réussi');
+    expect(describeCallTest({ ...held, callTest: { ...held.callTest, audio: 'good' } })).toBe(
+      'Test d’appel guidé (QoS) : réussi après 2 min, son compréhensible — réussi',
+    );
     expect(describeCallTest({ ...held, callTest: { startedAt: '', durationS: 61, audio: 'good' } })).toMatch(/non conforme au protocole/);
     expect(describeCallTest({ voice: 'ok', callTest: { startedAt: '', durationS: 60 } })).toBe('Test d’appel guidé : réussi après 1 min');
   });

@@ -74,7 +74,9 @@ describe('IndexedDB connection closed under the store', () => {
   });
 
   it('recognises the errors browsers raise on a lost connection', () => {
-    expect(isLostConnection(new DOMException("Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing.", 'InvalidStateError'))).toBe(true);
+    expect(
+      isLostConnection(new DOMException("Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing.", 'InvalidStateError')),
+    ).toBe(true);
     expect(isLostConnection(new DOMException('Connection to Indexed Database server lost. Refresh the page to try again', 'UnknownError'))).toBe(true);
     expect(isLostConnection(new DOMException('Key already exists', 'ConstraintError'))).toBe(false);
     expect(isLostConnection(new DOMException('Quota exceeded', 'QuotaExceededError'))).toBe(false);

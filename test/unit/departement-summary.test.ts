@@ -20,8 +20,22 @@ describe('the équipe projet’s table, pure parts', () => {
 
   it('counts a zone proposed in a year once, when it was moved to « Transmise » that year, whatever became of it', () => {
     const zones = [
-      { history: [move('a-etudier', '2026-01-03T09:00:00Z'), move('retenue', '2026-02-01T09:00:00Z'), move('transmise', '2026-03-01T09:00:00Z'), move('arretee', '2026-04-01T09:00:00Z')] },
-      { history: [move('transmise', '2026-03-01T09:00:00Z'), move('retenue', '2026-03-02T09:00:00Z'), move('transmise', '2026-03-09T09:00:00Z'), move('ecartee', '2026-03-20T09:00:00Z')] },
+      {
+        history: [
+          move('a-etudier', '2026-01-03T09:00:00Z'),
+          move('retenue', '2026-02-01T09:00:00Z'),
+          move('transmise', '2026-03-01T09:00:00Z'),
+          move('arretee', '2026-04-01T09:00:00Z'),
+        ],
+      },
+      {
+        history: [
+          move('transmise', '2026-03-01T09:00:00Z'),
+          move('retenue', '2026-03-02T09:00:00Z'),
+          move('transmise', '2026-03-09T09:00:00Z'),
+          move('ecartee', '2026-03-20T09:00:00Z'),
+        ],
+      },
       { history: [move('transmise', '2025-12-31T23:00:00Z')] },
       { history: [move('retenue', '2026-05-01T09:00:00Z')] },
     ];

@@ -48,7 +48,10 @@ describe('device export → import', () => {
     await storeDeviceReadings();
     const { blob, count } = await exportReadings('geojson', 'unsent');
     expect(count).toBe(2);
-    const collection = JSON.parse(await blob.text()) as { type: string; features: { geometry: { coordinates: number[] }; properties: { id: string; state: string } }[] };
+    const collection = JSON.parse(await blob.text()) as {
+      type: string;
+      features: { geometry: { coordinates: number[] }; properties: { id: string; state: string } }[];
+    };
     expect(collection.type).toBe('FeatureCollection');
     expect(collection.features.map((feature) => feature.properties.state)).toEqual(['pending', 'refused']);
     expect(collection.features[0]!.geometry.coordinates).toEqual([3.5521, 43.7351]);
@@ -65,7 +68,11 @@ describe('device export → import', () => {
   it('judges each item alone: a broken feature is refused with the schema’s reason, the others are imported', async () => {
     const good = makeReading({ recordedAt: '2025-06-12T10:00:00.000+02:00' });
     const bad = makeReading({ recordedAt: '2025-06-12T10:01:00.000+02:00', operator: 'verizon' as never });
-    const feature = (reading: typeof good) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [reading.lon, reading.lat] }, properties: { ...reading, state: 'pending' } });
+    const feature = (reading: typeof good) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [reading.lon, reading.lat] },
+      properties: { ...reading, state: 'pending' },
+    });
     const file = new Blob([JSON.stringify({ type: 'FeatureCollection', features: [feature(bad), feature(good), { type: 'Feature' }] })]);
     const result = await importFile(file, { setting: 'auto' });
     expect(result).toMatchObject({ format: 'couverture-geojson', rowsRead: 3, added: 1, refusedCount: 2 });

@@ -22,7 +22,15 @@ vi.stubGlobal('BroadcastChannel', SilentChannel);
 
 beforeEach(freshDatabase);
 
-const PROBE: ProbeRecord = { startedAt: '2026-05-04T12:00:00.000+02:00', durationMs: 640, result: 'reachable', latencyMs: 85, latencySamples: 3, downloadKbps: 2400, uploadKbps: 800 };
+const PROBE: ProbeRecord = {
+  startedAt: '2026-05-04T12:00:00.000+02:00',
+  durationMs: 640,
+  result: 'reachable',
+  latencyMs: 85,
+  latencySamples: 3,
+  downloadKbps: 2400,
+  uploadKbps: 800,
+};
 
 /** Deps whose probe the test finishes by hand, recording what happened in which order. */
 function manualDeps(known: ProbeSettings | undefined = DEFAULT_FIELD_SETTINGS.probe, online = true) {
@@ -58,7 +66,14 @@ describe('saving with evidence', () => {
 
     // Durable before any measuring: the record is there, held, with no probe yet.
     const budget = probeBudgetMs(DEFAULT_FIELD_SETTINGS.probe);
-    expect(await getReading(reading.id)).toEqual({ id: reading.id, reading, state: 'pending', savedAt: NOW, recordedBy: 'user-agent-1', heldUntil: NOW + budget });
+    expect(await getReading(reading.id)).toEqual({
+      id: reading.id,
+      reading,
+      state: 'pending',
+      savedAt: NOW,
+      recordedBy: 'user-agent-1',
+      heldUntil: NOW + budget,
+    });
     await settle();
     expect(events).toEqual([`stored held ${budget}`, 'measure']);
 
@@ -118,13 +133,18 @@ describe('saving with evidence', () => {
     const reading = makeReading();
     const budget = probeBudgetMs(DEFAULT_FIELD_SETTINGS.probe);
     const storedWith: [number, number | undefined][] = [];
-    const saved = await storeWithEvidence(reading, undefined, {
-      store: async (savedAt, heldUntil, toStore) => {
-        storedWith.push([savedAt, heldUntil]);
-        await addReading(toStore, savedAt, 'user-agent-1', heldUntil === undefined ? {} : { heldUntil });
-        return true;
+    const saved = await storeWithEvidence(
+      reading,
+      undefined,
+      {
+        store: async (savedAt, heldUntil, toStore) => {
+          storedWith.push([savedAt, heldUntil]);
+          await addReading(toStore, savedAt, 'user-agent-1', heldUntil === undefined ? {} : { heldUntil });
+          return true;
+        },
       },
-    }, deps);
+      deps,
+    );
     expect(storedWith).toEqual([[NOW, NOW + budget]]);
     await settle();
     finish(PROBE);
@@ -244,24 +264,49 @@ describe('what a reading records beside the agent’s entries', () => {
     vi.stubGlobal('navigator', { connection: { type: 'cellular', effectiveType: '3g', downlink: 1.45, rtt: 300 } });
     expect(connectionSnapshot()).toEqual({ available: true, type: 'cellular', effectiveType: '3g', downlinkMbps: 1.45, rttMs: 300 });
     expect(describeConnection({ available: false })).toBe('Réseau selon le navigateur : information non disponible');
-    expect(describeConnection({ available: true, effectiveType: '4g', downlinkMbps: 10, rttMs: 50 })).toBe('Réseau selon le navigateur : 4g, ~10,0 Mbit/s, 50 ms');
+    expect(describeConnection({ available: true, effectiveType: '4g', downlinkMbps: 10, rttMs: 50 })).toBe(
+      'Réseau selon le navigateur : 4g, ~10,0 Mbit/s, 50 ms',
+    );
   });
 
   it('builds a reading with the campaign, the guided call test and the connection, valid on the wire', () => {
     vi.stubGlobal('navigator', {});
-    const choices = { ...DEFAULT_CHOICES, operator: 'sfr' as const, technology: '4G' as const, signalBars: 4, voice: 'dropped' as const, callTest: { startedAt: '2026-05-04T11:58:00.000+02:00', durationS: 42 } };
+    const choices = {
+      ...DEFAULT_CHOICES,
+      operator: 'sfr' as const,
+      technology: '4G' as const,
+      signalBars: 4,
+      voice: 'dropped' as const,
+      callTest: { startedAt: '2026-05-04T11:58:00.000+02:00', durationS: 42 },
+    };
     const fix = { lat: 43.7339, lon: 3.5494, accuracyM: 8, altitudeM: 95, speedMps: 0, takenAt: NOW - 3_000 };
-    const candidate = buildReading(crypto.randomUUID(), choices, fix, new Date(NOW), { campaignId: '0b8f1d9e-3c55-4f55-9a3e-7b1c2d3e4f50', communeInsee: '34261' });
+    const candidate = buildReading(crypto.randomUUID(), choices, fix, new Date(NOW), {
+      campaignId: '0b8f1d9e-3c55-4f55-9a3e-7b1c2d3e4f50',
+      communeInsee: '34261',
+    });
     const validation = validateReading(candidate);
     expect(validation.ok).toBe(true);
-    expect(candidate).toMatchObject({ campaignId: '0b8f1d9e-3c55-4f55-9a3e-7b1c2d3e4f50', communeInsee: '34261', voice: 'dropped', callTest: { durationS: 42 }, connection: { available: false }, positionAgeMs: 3_000 });
+    expect(candidate).toMatchObject({
+      campaignId: '0b8f1d9e-3c55-4f55-9a3e-7b1c2d3e4f50',
+      communeInsee: '34261',
+      voice: 'dropped',
+      callTest: { durationS: 42 },
+      connection: { available: false },
+      positionAgeMs: 3_000,
+    });
     expect(describeCallTest({ voice: 'dropped', callTest: { startedAt: '', durationS: 42 } })).toBe('Test d’appel guidé : coupé après 42 s');
     expect(describePosition({ altitudeM: 95, speedMps: 1, positionAgeMs: 3_000 })).toBe('Altitude 95 m · vitesse 3,6 km/h · position prise 3 s avant');
   });
 
   it('drops a guided test record whose answer was set back to « Non testé »', () => {
     vi.stubGlobal('navigator', {});
-    const choices = { ...DEFAULT_CHOICES, operator: 'sfr' as const, technology: 'none' as const, voice: 'not-tested' as const, callTest: { startedAt: '2026-05-04T11:58:00.000+02:00', durationS: 60 } };
+    const choices = {
+      ...DEFAULT_CHOICES,
+      operator: 'sfr' as const,
+      technology: 'none' as const,
+      voice: 'not-tested' as const,
+      callTest: { startedAt: '2026-05-04T11:58:00.000+02:00', durationS: 60 },
+    };
     const candidate = buildReading(crypto.randomUUID(), choices, { lat: 43.7, lon: 3.5, accuracyM: 5, takenAt: NOW }, new Date(NOW));
     expect(candidate).not.toHaveProperty('callTest');
     expect(choicesForNextReading({ ...choices, voice: 'ok', smsTest: { startedAt: 'x' } })).not.toHaveProperty('callTest');

@@ -140,7 +140,8 @@ describe('flushOutbox with accounts', () => {
   it('when the CSRF token is refused even after a refresh, stops and waits for sign-in instead of looping', async () => {
     await signIn();
     await queue(2);
-    server.intercept = (request) => (request.url === '/api/v1/readings' ? json(403, { error: 'Jeton anti-CSRF manquant ou périmé', code: 'csrf-token' }) : undefined);
+    server.intercept = (request) =>
+      request.url === '/api/v1/readings' ? json(403, { error: 'Jeton anti-CSRF manquant ou périmé', code: 'csrf-token' }) : undefined;
     const result = await flush();
     expect(result).toMatchObject({ sent: 0, pending: 2, authRequired: true });
     expect(readingPosts()).toHaveLength(2);

@@ -109,8 +109,11 @@ describe('flushOutbox', () => {
     const readings = await queue(3);
     server.intercept = (_request, items) => {
       const answer = server.ingest(items);
-      return json(200, { ...answer, accepted: answer.accepted.filter((id) => id !== readings[1]!.id),
-        rejected: [{ id: null, index: 1, code: 'invalid', errors: [{ field: 'id', message: 'Identifiant illisible' }] }] });
+      return json(200, {
+        ...answer,
+        accepted: answer.accepted.filter((id) => id !== readings[1]!.id),
+        rejected: [{ id: null, index: 1, code: 'invalid', errors: [{ field: 'id', message: 'Identifiant illisible' }] }],
+      });
     };
     const result = await flush();
     expect(result).toEqual({ sent: 2, refused: 1, pending: 0 });
@@ -191,7 +194,12 @@ describe('flushOutbox', () => {
     expect(refused?.refusal?.code).toBe('invalid');
     expect(refused?.refusal?.errors).toEqual([{ field: '', message: expect.stringContaining(message) }]);
     expect(refused?.refusal?.errors[0]?.message).toContain(String(status));
-    expect([...server.stored.keys()].sort()).toEqual(readings.filter((r) => r !== poison).map((r) => r.id).sort());
+    expect([...server.stored.keys()].sort()).toEqual(
+      readings
+        .filter((r) => r !== poison)
+        .map((r) => r.id)
+        .sort(),
+    );
     // The poison reading was eventually sent on its own.
     expect(server.requests.some((r) => r.ids.length === 1 && r.ids[0] === poison.id)).toBe(true);
     // Each of the others reached the server once, in an accepted request.

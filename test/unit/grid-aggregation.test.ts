@@ -79,7 +79,9 @@ describe('aggregation on hand-made readings', () => {
     ];
     const grid = createGrid();
     for (const [reading, contributor] of readings) addReading(grid, reading, contributor);
-    const techs = groups(grid).map((g) => g.technology).sort();
+    const techs = groups(grid)
+      .map((g) => g.technology)
+      .sort();
     expect(techs).toEqual(['4G', 'none']);
     // Together, the way the verdict sees them (one operator, outdoor, all technologies).
     const [cell] = judgeGrid(grid);
@@ -146,7 +148,10 @@ describe('aggregation on hand-made readings', () => {
   });
 
   it('coarsens to 1 km exactly as aggregating at 1 km would', () => {
-    const readings = [0, 150, 250, 999, 1001].flatMap((dx) => [readingAtLaea(E - 200 + dx, N + dx, { signalDbm: -100 - dx / 100 }), readingAtLaea(E + dx, N - dx)]);
+    const readings = [0, 150, 250, 999, 1001].flatMap((dx) => [
+      readingAtLaea(E - 200 + dx, N + dx, { signalDbm: -100 - dx / 100 }),
+      readingAtLaea(E + dx, N - dx),
+    ]);
     const fine = aggregateReadings(readings, (r) => r.id.slice(0, 1));
     const coarse = aggregateReadings(readings, (r) => r.id.slice(0, 1), 1000);
     expect(gridToJson(coarsenGrid(fine, 1000))).toEqual(gridToJson(coarse));

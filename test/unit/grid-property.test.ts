@@ -32,8 +32,14 @@ import { MONTPELLIER_EAST as E, MONTPELLIER_NORTH as N } from './grid-fixtures.t
 const arbReading: fc.Arbitrary<GridReading & { contributor: string }> = fc
   .record({
     // Metres from the patch's corner; a third of them on a border (multiple of 200 m).
-    x: fc.oneof(fc.double({ min: 0, max: 999.99, noNaN: true }), fc.integer({ min: 0, max: 4 }).map((i) => i * 200)),
-    y: fc.oneof(fc.double({ min: 0, max: 599.99, noNaN: true }), fc.integer({ min: 0, max: 2 }).map((i) => i * 200)),
+    x: fc.oneof(
+      fc.double({ min: 0, max: 999.99, noNaN: true }),
+      fc.integer({ min: 0, max: 4 }).map((i) => i * 200),
+    ),
+    y: fc.oneof(
+      fc.double({ min: 0, max: 599.99, noNaN: true }),
+      fc.integer({ min: 0, max: 2 }).map((i) => i * 200),
+    ),
     operator: fc.constantFrom(...OPERATORS),
     technology: fc.constantFrom('none', '2G', '3G', '4G', '5G', '4G', '4G'),
     setting: fc.constantFrom(...SETTINGS),
@@ -69,16 +75,14 @@ const contributorOf = (r: GridReading & { contributor: string }) => r.contributo
 const json = (grid: CoverageGrid) => gridToJson(grid);
 
 /** Readings, a permutation of them, and cut points splitting the permutation into chunks. */
-const arbScenario = fc
-  .array(arbReading, { minLength: 0, maxLength: 120 })
-  .chain((readings) =>
-    fc.record({
-      readings: fc.constant(readings),
-      shuffled: fc.shuffledSubarray(readings, { minLength: readings.length, maxLength: readings.length }),
-      cuts: fc.uniqueArray(fc.integer({ min: 0, max: readings.length }), { maxLength: 6 }),
-      mergeOrder: fc.array(fc.nat(), { maxLength: 7 }),
-    }),
-  );
+const arbScenario = fc.array(arbReading, { minLength: 0, maxLength: 120 }).chain((readings) =>
+  fc.record({
+    readings: fc.constant(readings),
+    shuffled: fc.shuffledSubarray(readings, { minLength: readings.length, maxLength: readings.length }),
+    cuts: fc.uniqueArray(fc.integer({ min: 0, max: readings.length }), { maxLength: 6 }),
+    mergeOrder: fc.array(fc.nat(), { maxLength: 7 }),
+  }),
+);
 
 describe('incremental aggregation equals recomputation (property)', () => {
   it('in any order, one reading at a time', () => {
@@ -171,23 +175,30 @@ function cellOf(reading: GridReading): string {
 describe('outline of any set of cells (property)', () => {
   it('has the area of its cells, simple rings, exteriors counter-clockwise and holes clockwise', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), { minLength: 1, maxLength: 49, selector: ([x, y]) => `${x},${y}` }), (points) => {
-        const cells: CellRef[] = points.map(([x, y]) => ({ resolutionM: 200, east: E + x * 200, north: N + y * 200 }));
-        const outline = cellsOutline(cells);
-        const polygons = outline.type === 'Polygon' ? [outline.coordinates] : outline.coordinates;
-        let total = 0;
-        for (const [exterior, ...holes] of polygons) {
-          expect(ringArea(exterior!)).toBeGreaterThan(0);
-          for (const hole of holes) expect(ringArea(hole)).toBeLessThan(0);
-          for (const ring of [exterior!, ...holes]) {
-            expect(ring[0]).toEqual(ring[ring.length - 1]);
-            const corners = ring.slice(0, -1).map((p) => p.join(','));
-            expect(new Set(corners).size).toBe(corners.length);
-            total += ringArea(ring);
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), {
+          minLength: 1,
+          maxLength: 49,
+          selector: ([x, y]) => `${x},${y}`,
+        }),
+        (points) => {
+          const cells: CellRef[] = points.map(([x, y]) => ({ resolutionM: 200, east: E + x * 200, north: N + y * 200 }));
+          const outline = cellsOutline(cells);
+          const polygons = outline.type === 'Polygon' ? [outline.coordinates] : outline.coordinates;
+          let total = 0;
+          for (const [exterior, ...holes] of polygons) {
+            expect(ringArea(exterior!)).toBeGreaterThan(0);
+            for (const hole of holes) expect(ringArea(hole)).toBeLessThan(0);
+            for (const ring of [exterior!, ...holes]) {
+              expect(ring[0]).toEqual(ring[ring.length - 1]);
+              const corners = ring.slice(0, -1).map((p) => p.join(','));
+              expect(new Set(corners).size).toBe(corners.length);
+              total += ringArea(ring);
+            }
           }
-        }
-        expect(Math.abs(total - cells.length * 40_000)).toBeLessThan(cells.length * 40_000 * 2e-4);
-      }),
+          expect(Math.abs(total - cells.length * 40_000)).toBeLessThan(cells.length * 40_000 * 2e-4);
+        },
+      ),
       { numRuns: 300 },
     );
   });

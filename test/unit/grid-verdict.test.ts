@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_VERDICT_OPTIONS,
-  judgeCell,
-  operatorVerdict,
-  type CellZone,
-  type OperatorVerdict,
-  type VerdictOptions,
-} from '../../src/domain/grid/index.ts';
+import { DEFAULT_VERDICT_OPTIONS, judgeCell, operatorVerdict, type CellZone, type OperatorVerdict, type VerdictOptions } from '../../src/domain/grid/index.ts';
 import type { Level } from '../../src/domain/level.ts';
 import { OPERATORS, type Operator } from '../../src/domain/operators.ts';
 import { statsWithLevels } from './grid-fixtures.ts';
@@ -53,7 +46,13 @@ describe('operatorVerdict', () => {
     ['one reading when one suffices: 0–79 % (interval rule; was CL)', ['CL'], ['a'], { minReadings: 1 }, 'insufficient'],
     ['four readings when five are required', ['BC', 'BC', 'BC', 'BC'], ['a'], { minReadings: 5 }, 'insufficient'],
     ['three TBC at 80 % confidence: 65–100 %', ['TBC', 'TBC', 'TBC'], ['a'], { confidence: 0.8 }, 'TBC'],
-    ['BC BC BC CL five times against a 70 % threshold: 53–89 % is across it', times(5, ['BC', 'BC', 'BC', 'CL']), ['a'], { coverageThreshold: 0.7 }, 'insufficient'],
+    [
+      'BC BC BC CL five times against a 70 % threshold: 53–89 % is across it',
+      times(5, ['BC', 'BC', 'BC', 'CL']),
+      ['a'],
+      { coverageThreshold: 0.7 },
+      'insufficient',
+    ],
     ['CL four times against a 70 % threshold: 0–49 %', times(4, ['CL']), ['a'], { coverageThreshold: 0.7 }, 'CL'],
   ];
   it.each(table)('%s → %s', (_label, levels, contributors, options, expected) => {

@@ -26,7 +26,13 @@ const ref = (x: number, y: number, resolutionM = R): CellRef => ({ resolutionM, 
 function judged(x: number, y: number, levels: [Level, Level, Level, Level], contributors = ['a'], readings = 4): JudgedCell {
   const cell = ref(x, y);
   const operators = Object.fromEntries(
-    OPERATORS.map((o, i) => [o, statsWithLevels(Array.from({ length: readings }, () => levels[i]!), contributors)]),
+    OPERATORS.map((o, i) => [
+      o,
+      statsWithLevels(
+        Array.from({ length: readings }, () => levels[i]!),
+        contributors,
+      ),
+    ]),
   );
   const evidence = { operators, residentReports: 0 };
   return { cell: formatCellId(cell), ref: cell, ...evidence, verdict: judgeCell(evidence) };
@@ -124,7 +130,10 @@ describe('cellsOutline: the exact union of grid squares', () => {
     expect(outline.type).toBe('MultiPolygon');
     const polygons = polygonsOf(outline);
     expect(polygons.map((p) => p.length).sort()).toEqual([1, 2]);
-    expectArea(polygons.reduce((sum, p) => sum + area(p), 0), 17);
+    expectArea(
+      polygons.reduce((sum, p) => sum + area(p), 0),
+      17,
+    );
   });
 
   it('refuses cells of different grids, and gives an empty MultiPolygon for no cells', () => {

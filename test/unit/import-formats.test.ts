@@ -40,7 +40,18 @@ describe('Tower Collector CSV', () => {
       '18 time Date illisible : « hier matin »',
     ]);
     expect(preview.refused[6]!.text).toBe('208,1,31005,20512786,,,315,40,-97,1,43.74400000,3.56400000,9');
-    expect(preview.refusedByCode).toEqual({ neighbour: 1, foreign: 1, plmn: 1, position: 1, 'signal-range': 1, radio: 1, malformed: 1, signal: 1, invalid: 1, time: 1 });
+    expect(preview.refusedByCode).toEqual({
+      neighbour: 1,
+      foreign: 1,
+      plmn: 1,
+      position: 1,
+      'signal-range': 1,
+      radio: 1,
+      malformed: 1,
+      signal: 1,
+      invalid: 1,
+      time: 1,
+    });
   });
 
   it('maps operator, technology, signal, time, position and cell identifiers', async () => {
@@ -64,7 +75,18 @@ describe('Tower Collector CSV', () => {
       setting: 'outdoor',
       source: 'import',
     });
-    expect(lte.extra).toEqual({ format: 'tower-collector', netType: 'LTE', mcc: 208, mnc: '01', tac: 31005, eci: 20512783, pci: 312, earfcn: 6300, rsrq: -10, ta: 3 });
+    expect(lte.extra).toEqual({
+      format: 'tower-collector',
+      netType: 'LTE',
+      mcc: 208,
+      mnc: '01',
+      tac: 31005,
+      eci: 20512783,
+      pci: 312,
+      earfcn: 6300,
+      rsrq: -10,
+      ta: 3,
+    });
     expect(lte.signalBars).toBeUndefined();
     // Faster than 3 m/s: in a vehicle.
     expect(readings.get(3)).toMatchObject({ operator: 'sfr', technology: '4G', signalDbm: -110, setting: 'vehicle' });
@@ -91,15 +113,40 @@ describe('Network Survey LTE CSV', () => {
   it('previews the fixture with exact counts and reasons', async () => {
     const preview = await previewImport(await fixture('network-survey.csv'), { setting: 'auto' });
     expect(preview).toMatchObject({ format: 'network-survey', rowsRead: 10, toImport: 3, duplicatesInFile: 0, refusedCount: 7 });
-    expect(preview.refused.map(({ line, code }) => `${line} ${code}`)).toEqual(['5 neighbour', '6 foreign', '7 plmn', '8 position', '9 signal-range', '10 malformed', '11 signal']);
+    expect(preview.refused.map(({ line, code }) => `${line} ${code}`)).toEqual([
+      '5 neighbour',
+      '6 foreign',
+      '7 plmn',
+      '8 position',
+      '9 signal-range',
+      '10 malformed',
+      '11 signal',
+    ]);
     expect(preview.refused.find((row) => row.line === 10)!.reason).toBe('Ligne mal formée : 29 champs au lieu de 27');
     expect(preview.refused.find((row) => row.line === 6)!.reason).toBe('Réseau d’un autre pays (MCC 214) : seuls les réseaux français (208) comptent');
   });
 
   it('keeps the local time as logged and rounds the RSRP to whole dBm', async () => {
     const { readings } = await readAll(await fixture('network-survey.csv'));
-    expect(readings.get(2)).toMatchObject({ recordedAt: '2025-06-12T10:00:00.000+02:00', operator: 'orange', technology: '4G', signalDbm: -97, accuracyM: 4, setting: 'outdoor' });
-    expect(readings.get(2)!.extra).toEqual({ format: 'network-survey', mcc: 208, mnc: '01', tac: 31005, eci: 20512783, pci: 312, earfcn: 6300, rsrq: -11, ta: 3 });
+    expect(readings.get(2)).toMatchObject({
+      recordedAt: '2025-06-12T10:00:00.000+02:00',
+      operator: 'orange',
+      technology: '4G',
+      signalDbm: -97,
+      accuracyM: 4,
+      setting: 'outdoor',
+    });
+    expect(readings.get(2)!.extra).toEqual({
+      format: 'network-survey',
+      mcc: 208,
+      mnc: '01',
+      tac: 31005,
+      eci: 20512783,
+      pci: 312,
+      earfcn: 6300,
+      rsrq: -11,
+      ta: 3,
+    });
     expect(readings.get(3)).toMatchObject({ operator: 'sfr', signalDbm: -112, setting: 'vehicle', speedMps: 15.2 });
     expect(readings.get(4)).toMatchObject({ operator: 'free', signalDbm: -80 });
   });

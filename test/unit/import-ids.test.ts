@@ -6,8 +6,22 @@ import { DeviceUuidSchema } from '../../src/domain/reading.ts';
 import * as v from 'valibot';
 
 const row = {
-  mcc: '208', mnc: '1', lac: '31005', cell_id: '20512783', psc: '312', dbm: '-95', lat: '43.73390000', lon: '3.54940000', accuracy: '8.5',
-  speed: '0.5', bearing: '120', altitude: '95', measured_at: '2025-06-12T08:00:00.000Z', net_type: 'LTE', neighboring: 'false', rsrp: '-95',
+  mcc: '208',
+  mnc: '1',
+  lac: '31005',
+  cell_id: '20512783',
+  psc: '312',
+  dbm: '-95',
+  lat: '43.73390000',
+  lon: '3.54940000',
+  accuracy: '8.5',
+  speed: '0.5',
+  bearing: '120',
+  altitude: '95',
+  measured_at: '2025-06-12T08:00:00.000Z',
+  net_type: 'LTE',
+  neighboring: 'false',
+  rsrp: '-95',
 };
 
 function idOf(overrides: Record<string, string> = {}): string {
@@ -23,7 +37,16 @@ describe('deterministic ids of imported rows', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(v.is(DeviceUuidSchema, id)).toBe(true);
     // Pinned: a change of namespace or name would make every earlier import a duplicate.
-    expect(importedReadingId({ format: 'tower-collector', at: Date.parse('2025-06-12T08:00:00.000Z'), lat: 43.7339, lon: 3.5494, cellId: 20512783, operator: 'orange' })).toBe(id);
+    expect(
+      importedReadingId({
+        format: 'tower-collector',
+        at: Date.parse('2025-06-12T08:00:00.000Z'),
+        lat: 43.7339,
+        lon: 3.5494,
+        cellId: 20512783,
+        operator: 'orange',
+      }),
+    ).toBe(id);
   });
 
   it('ignores what does not identify the measurement (setting, signal re-read, spelling of numbers and times)', () => {
@@ -43,7 +66,17 @@ describe('deterministic ids of imported rows', () => {
       idOf({ lon: '3.54941' }),
     ];
     const fromNetworkSurvey = mapNetworkSurveyRow(
-      { deviceTime: row.measured_at, latitude: row.lat, longitude: row.lon, accuracy: '8.5', mcc: '208', mnc: '1', eci: '20512783', rsrp: '-95', servingCell: 'true' },
+      {
+        deviceTime: row.measured_at,
+        latitude: row.lat,
+        longitude: row.lon,
+        accuracy: '8.5',
+        mcc: '208',
+        mnc: '1',
+        eci: '20512783',
+        rsrp: '-95',
+        servingCell: 'true',
+      },
       { setting: 'auto' },
     );
     expect(fromNetworkSurvey.ok).toBe(true);

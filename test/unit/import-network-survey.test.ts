@@ -31,7 +31,11 @@ beforeEach(freshDatabase);
 
 describe('fixtures', () => {
   it('carry Network Survey’s own header, after its # comment lines', async () => {
-    const headerOf = async (name: string) => (await (await fixture(name)).text()).split('\n').find((line) => !line.startsWith('#'))!.split(',');
+    const headerOf = async (name: string) =>
+      (await (await fixture(name)).text())
+        .split('\n')
+        .find((line) => !line.startsWith('#'))!
+        .split(',');
     expect(await headerOf('network-survey-nr.csv')).toEqual([...NETWORK_SURVEY_NR_COLUMNS]);
     expect(await headerOf('network-survey-umts.csv')).toEqual([...NETWORK_SURVEY_UMTS_COLUMNS]);
     expect(await headerOf('network-survey-gsm.csv')).toEqual([...NETWORK_SURVEY_GSM_COLUMNS]);
@@ -56,8 +60,30 @@ describe('Network Survey 5G NR CSV', () => {
     const { format, readings } = await readAll(await fixture('network-survey-nr.csv'));
     expect(format).toBe('network-survey-nr');
     expect([...readings.keys()]).toEqual([4, 6, 10]);
-    expect(readings.get(4)).toMatchObject({ recordedAt: '2025-06-12T10:05:00.000+02:00', lat: 43.7339, lon: 3.5494, accuracyM: 4, altitudeM: 96.5, operator: 'orange', technology: '5G', signalDbm: -95, setting: 'outdoor', source: 'import' });
-    expect(readings.get(4)!.extra).toEqual({ format: 'network-survey-nr', mcc: 208, mnc: '01', tac: 31005, nci: 6710886401, pci: 101, nrarfcn: 636666, rsrq: -11, sinr: 12, ta: 2 });
+    expect(readings.get(4)).toMatchObject({
+      recordedAt: '2025-06-12T10:05:00.000+02:00',
+      lat: 43.7339,
+      lon: 3.5494,
+      accuracyM: 4,
+      altitudeM: 96.5,
+      operator: 'orange',
+      technology: '5G',
+      signalDbm: -95,
+      setting: 'outdoor',
+      source: 'import',
+    });
+    expect(readings.get(4)!.extra).toEqual({
+      format: 'network-survey-nr',
+      mcc: 208,
+      mnc: '01',
+      tac: 31005,
+      nci: 6710886401,
+      pci: 101,
+      nrarfcn: 636666,
+      rsrq: -11,
+      sinr: 12,
+      ta: 2,
+    });
     expect(readings.get(6)).toMatchObject({ operator: 'free', technology: '5G', signalDbm: -108, setting: 'vehicle', speedMps: 12.5 });
     expect(readings.get(10)).toMatchObject({ operator: 'sfr', signalDbm: -88 });
     expect('protocol' in readings.get(4)!).toBe(false);
@@ -76,7 +102,16 @@ describe('Network Survey UMTS CSV', () => {
     ]);
     expect([...readings.keys()]).toEqual([4, 6]);
     expect(readings.get(4)).toMatchObject({ operator: 'bouygues', technology: '3G', signalDbm: -92, setting: 'outdoor' });
-    expect(readings.get(4)!.extra).toEqual({ format: 'network-survey-umts', mcc: 208, mnc: '20', lac: 4501, cellId: 1234567, psc: 211, uarfcn: 10812, ecno: -8 });
+    expect(readings.get(4)!.extra).toEqual({
+      format: 'network-survey-umts',
+      mcc: 208,
+      mnc: '20',
+      lac: 4501,
+      cellId: 1234567,
+      psc: 211,
+      uarfcn: 10812,
+      ecno: -8,
+    });
     expect(readings.get(6)).toMatchObject({ operator: 'sfr', technology: '3G', signalDbm: -101 });
   });
 });
@@ -85,7 +120,10 @@ describe('Network Survey GSM CSV', () => {
   it('keeps the serving cells with their RSSI, refuses neighbours and a row without position', async () => {
     const { format, readings, refused } = await readAll(await fixture('network-survey-gsm.csv'));
     expect(format).toBe('network-survey-gsm');
-    expect(refused).toEqual(['5 neighbour Cellule voisine : seule la cellule de service dit la couverture', '6 position Position manquante (latitude ou longitude vide)']);
+    expect(refused).toEqual([
+      '5 neighbour Cellule voisine : seule la cellule de service dit la couverture',
+      '6 position Position manquante (latitude ou longitude vide)',
+    ]);
     expect([...readings.keys()]).toEqual([4, 7]);
     expect(readings.get(4)).toMatchObject({ operator: 'orange', technology: '2G', signalDbm: -79, setting: 'outdoor' });
     expect(readings.get(4)!.extra).toEqual({ format: 'network-survey-gsm', mcc: 208, mnc: '01', lac: 31005, cellId: 20431, bsic: 41, arfcn: 62, ta: 1 });
@@ -98,7 +136,14 @@ describe('Network Survey call log (CDR)', () => {
     const preview = await previewImport(await fixture('network-survey-cdr.csv'), { setting: 'auto' });
     expect(preview).toMatchObject({ format: 'network-survey-cdr', rowsRead: 6, toImport: 0, refusedCount: 6 });
     expect(preview.refusedByCode).toEqual({ 'no-call-outcome': 3, position: 1, 'not-a-call': 2 });
-    expect(preview.refused.map(({ line, code }) => `${line} ${code}`)).toEqual(['4 no-call-outcome', '5 no-call-outcome', '6 position', '7 not-a-call', '8 not-a-call', '9 no-call-outcome']);
+    expect(preview.refused.map(({ line, code }) => `${line} ${code}`)).toEqual([
+      '4 no-call-outcome',
+      '5 no-call-outcome',
+      '6 position',
+      '7 not-a-call',
+      '8 not-a-call',
+      '9 no-call-outcome',
+    ]);
     const reason = (line: number) => preview.refused.find((row) => row.line === line)!.reason;
     expect(reason(4)).toMatch(/^Appel sans issue ni durée : le journal d’appels de Network Survey note le début d’un appel/);
     expect(reason(6)).toBe('Appel sans position : le téléphone n’avait pas de position GPS au début de l’appel');
@@ -118,8 +163,16 @@ describe('importing a Network Survey file twice', () => {
 
   it('keeps the LTE file’s ids as they were before the other technologies came, and pins the NR ones', async () => {
     const ids = async (name: string) => [...(await readAll(await fixture(name))).readings.values()].map((reading) => reading.id);
-    expect(await ids('network-survey.csv')).toEqual(['c1fd92b7-d8ab-5494-8740-ef4e83cedfd1', 'e9756eae-742c-56ae-952c-b4bfb362f712', 'b787fb0d-51d6-5121-89e3-dacda13e2048']);
-    expect(await ids('network-survey-nr.csv')).toEqual(['582553e0-49fd-55f5-b1ae-3394678760cc', '95d5e947-03bf-53c5-9e3d-b96464286e27', '2e521956-d5f7-52f7-a7c6-369c35501906']);
+    expect(await ids('network-survey.csv')).toEqual([
+      'c1fd92b7-d8ab-5494-8740-ef4e83cedfd1',
+      'e9756eae-742c-56ae-952c-b4bfb362f712',
+      'b787fb0d-51d6-5121-89e3-dacda13e2048',
+    ]);
+    expect(await ids('network-survey-nr.csv')).toEqual([
+      '582553e0-49fd-55f5-b1ae-3394678760cc',
+      '95d5e947-03bf-53c5-9e3d-b96464286e27',
+      '2e521956-d5f7-52f7-a7c6-369c35501906',
+    ]);
   });
 
   it('the same instant, place and cell id in two technologies’ files are two readings', async () => {

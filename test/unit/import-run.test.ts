@@ -11,9 +11,23 @@ function towerCollectorLog(count: number, from = 0): string {
   const lines = [TOWER_COLLECTOR_COLUMNS.join(',')];
   for (let i = from; i < from + count; i += 1) {
     const values: Record<string, string | number> = {
-      mcc: 208, mnc: 1, lac: 31005, cell_id: 20512000 + (i % 50), psc: 312, dbm: -90 - (i % 40), lat: (43.7339 + i * 0.0001).toFixed(8), lon: '3.54940000',
-      accuracy: 8, speed: 1.1, bearing: 0, altitude: 95, measured_at: new Date(Date.parse('2025-06-12T08:00:00Z') + i * 10_000).toISOString(),
-      net_type: 'LTE', neighboring: 'false', device: 'Pixel 7', rsrp: -90 - (i % 40),
+      mcc: 208,
+      mnc: 1,
+      lac: 31005,
+      cell_id: 20512000 + (i % 50),
+      psc: 312,
+      dbm: -90 - (i % 40),
+      lat: (43.7339 + i * 0.0001).toFixed(8),
+      lon: '3.54940000',
+      accuracy: 8,
+      speed: 1.1,
+      bearing: 0,
+      altitude: 95,
+      measured_at: new Date(Date.parse('2025-06-12T08:00:00Z') + i * 10_000).toISOString(),
+      net_type: 'LTE',
+      neighboring: 'false',
+      device: 'Pixel 7',
+      rsrp: -90 - (i % 40),
     };
     lines.push(TOWER_COLLECTOR_COLUMNS.map((column) => values[column] ?? '').join(','));
   }

@@ -6,7 +6,13 @@ import { cellsInOutline, cellsToSurvey, type OutlineGeometry } from '../../src/w
 /** A 2 km × 1 km rectangle on the grid's own axes (EPSG:3035), near Saint-Guilhem-le-Désert. */
 const E = 3_760_000;
 const N = 2_300_000;
-const ring = (e0: number, n0: number, e1: number, n1: number) => [laeaToPosition(e0, n0), laeaToPosition(e1, n0), laeaToPosition(e1, n1), laeaToPosition(e0, n1), laeaToPosition(e0, n0)];
+const ring = (e0: number, n0: number, e1: number, n1: number) => [
+  laeaToPosition(e0, n0),
+  laeaToPosition(e1, n0),
+  laeaToPosition(e1, n1),
+  laeaToPosition(e0, n1),
+  laeaToPosition(e0, n0),
+];
 const RECTANGLE: OutlineGeometry = { type: 'Polygon', coordinates: [ring(E, N, E + 2000, N + 1000)] };
 
 describe('« Mailles encore à parcourir »: the commune’s 200 m cells without a reading', () => {

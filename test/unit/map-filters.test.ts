@@ -14,7 +14,10 @@ describe('the map’s filters and popups', () => {
   });
 
   it('asks the server for the view, its zoom and the filters', () => {
-    const url = new URL(serverReadingsUrl({ minLon: -200, minLat: 43.1, maxLon: 3.9, maxLat: 44 }, 9.6, { operators: ['orange', 'free'], technologies: ['4G'] }, 2000), 'http://x');
+    const url = new URL(
+      serverReadingsUrl({ minLon: -200, minLat: 43.1, maxLon: 3.9, maxLat: 44 }, 9.6, { operators: ['orange', 'free'], technologies: ['4G'] }, 2000),
+      'http://x',
+    );
     expect(url.searchParams.get('bbox')).toBe('-180.00000,43.10000,3.90000,44.00000');
     expect(url.searchParams.get('zoom')).toBe('9');
     expect(url.searchParams.get('operator')).toBe('orange,free');

@@ -33,12 +33,16 @@ describe('the device’s readings per map view, in the map worker', () => {
     expect(clusters.kind === 'clusters' && clusters.features.map((f) => f.properties.count)).toEqual([2]);
     const points = deviceMapView({ bbox: HERAULT, zoom: CLUSTER_BELOW_ZOOM, filters: { operators: ['sfr'], technologies: ['4G'] } });
     expect(points.kind).toBe('points');
-    expect(points.kind === 'points' && points.features.map((f) => [f.properties.operator, f.properties.technology, f.properties.state])).toEqual([['sfr', '4G', 'pending']]);
+    expect(points.kind === 'points' && points.features.map((f) => [f.properties.operator, f.properties.technology, f.properties.state])).toEqual([
+      ['sfr', '4G', 'pending'],
+    ]);
   });
 
   it('above zoom 13 draws the newest points in view, at most MAX_DEVICE_POINTS, and says how many it left out', () => {
     const base = Date.parse('2026-05-01T08:00:00Z');
-    const readings = Array.from({ length: MAX_DEVICE_POINTS + 10 }, (_, i) => makeReading({ lat: 43.6 + i * 1e-6, lon: 3.5, recordedAt: new Date(base + i * 1000).toISOString() }));
+    const readings = Array.from({ length: MAX_DEVICE_POINTS + 10 }, (_, i) =>
+      makeReading({ lat: 43.6 + i * 1e-6, lon: 3.5, recordedAt: new Date(base + i * 1000).toISOString() }),
+    );
     holdDeviceReadings(readings.map((reading) => ({ reading, state: 'sent' })));
     const view = deviceMapView({ bbox: { minLon: 3.49, minLat: 43.59, maxLon: 3.51, maxLat: 43.62 }, zoom: 15, filters: ALL });
     if (view.kind !== 'points') throw new Error('expected points');

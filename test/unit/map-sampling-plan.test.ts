@@ -3,7 +3,15 @@ import { needsText, plannedCells } from '../../src/app/map/sampling-plan-cells.t
 
 describe('the sampling plan on the agent’s map', () => {
   it('groups the plan by cell, each cell at its best rank, in the plan’s order', () => {
-    const entry = (rank: number, cellId: string, operator: 'orange' | 'sfr', needed: number | null) => ({ rank, cellId, operator, readings: 0, coverage: null, needed, contributorsMissing: 0 });
+    const entry = (rank: number, cellId: string, operator: 'orange' | 'sfr', needed: number | null) => ({
+      rank,
+      cellId,
+      operator,
+      readings: 0,
+      coverage: null,
+      needed,
+      contributorsMissing: 0,
+    });
     const plan = {
       campaignId: 'c',
       confidence: 0.95,

@@ -50,12 +50,22 @@ describe('the device’s retention of sent readings', () => {
     const { pending, refused, sent } = await device(400, 45, 10);
     await refreshOutbox();
     expect(await pruneSentReadings(NOW)).toBe(2);
-    expect(outboxState.get().records.map(({ id }) => id).sort()).toEqual([pending, refused, sent[2]].sort());
+    expect(
+      outboxState
+        .get()
+        .records.map(({ id }) => id)
+        .sort(),
+    ).toEqual([pending, refused, sent[2]].sort());
 
     await writeSentRetentionDays(0);
     expect(await pruneSentReadings(NOW + 1000 * DAY)).toBe(0);
     await writeSentRetentionDays(7);
     expect(await pruneSentReadings(NOW)).toBe(1);
-    expect(outboxState.get().records.map(({ id }) => id).sort()).toEqual([pending, refused].sort());
+    expect(
+      outboxState
+        .get()
+        .records.map(({ id }) => id)
+        .sort(),
+    ).toEqual([pending, refused].sort());
   });
 });

@@ -13,7 +13,12 @@ beforeEach(async () => {
 const ids = (records: readonly OutboxRecord[]) => records.map((record) => record.id);
 
 describe('patchRecords', () => {
-  const record = (id: string, savedAt: number, state: OutboxRecord['state'] = 'pending'): OutboxRecord => ({ id, savedAt, state, reading: makeReading({ id }) });
+  const record = (id: string, savedAt: number, state: OutboxRecord['state'] = 'pending'): OutboxRecord => ({
+    id,
+    savedAt,
+    state,
+    reading: makeReading({ id }),
+  });
 
   it('puts a new reading where a full read would, newest save first, ties by id from the highest', () => {
     const list = [record('c', 30), record('b', 20), record('a', 20), record('z', 10)];

@@ -2,12 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { ringContains, shapeContains, shapeOf } from '../../src/server/communes/point-in-polygon.ts';
 import { createShapeIndex } from '../../src/server/communes/shape-index.ts';
 
-const square = (x0: number, y0: number, x1: number, y1: number) => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+const square = (x0: number, y0: number, x1: number, y1: number) => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+  [x0, y0],
+];
 
 describe('point in polygon', () => {
   it('finds points inside a ring and not outside, on a concave ring too', () => {
     // A "U": the notch between its arms is outside.
-    const u = shapeOf({ type: 'Polygon', coordinates: [[[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]] });
+    const u = shapeOf({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [3, 0],
+          [3, 3],
+          [2, 3],
+          [2, 1],
+          [1, 1],
+          [1, 3],
+          [0, 3],
+          [0, 0],
+        ],
+      ],
+    });
     expect(shapeContains(u, 0.5, 2)).toBe(true);
     expect(shapeContains(u, 2.5, 2)).toBe(true);
     expect(shapeContains(u, 1.5, 2)).toBe(false);
@@ -43,11 +64,46 @@ describe('point in polygon', () => {
   });
 
   it.each([
-    [{ type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] }, 'anneau de 2 sommet(s)'],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+          ],
+        ],
+      },
+      'anneau de 2 sommet(s)',
+    ],
     [{ type: 'Polygon', coordinates: [] }, 'Polygon sans anneau'],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [1, 'x'], [1, 1]]] }, 'sommet [1,"x"]'],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 'x'],
+            [1, 1],
+          ],
+        ],
+      },
+      'sommet [1,"x"]',
+    ],
     [{ type: 'MultiPolygon', coordinates: 'x' }, 'une liste est attendue'],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [200, 0], [1, 1]]] }, 'sommet [200,0]'],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [200, 0],
+            [1, 1],
+          ],
+        ],
+      },
+      'sommet [200,0]',
+    ],
   ] as const)('refuses a broken geometry with a French message (%#)', (geometry, message) => {
     expect(() => shapeOf(geometry)).toThrow(message);
   });
@@ -56,9 +112,23 @@ describe('point in polygon', () => {
 describe('shape index', () => {
   it('answers the shape holding the point among many, through their boxes then exactly', () => {
     const entries = [];
-    for (let x = 0; x < 30; x += 1) for (let y = 0; y < 30; y += 1) entries.push({ shape: shapeOf({ type: 'Polygon', coordinates: [square(x, y, x + 1, y + 1)] }), value: `${x}/${y}` });
+    for (let x = 0; x < 30; x += 1)
+      for (let y = 0; y < 30; y += 1) entries.push({ shape: shapeOf({ type: 'Polygon', coordinates: [square(x, y, x + 1, y + 1)] }), value: `${x}/${y}` });
     // A triangle whose box covers 40/40–42/42 but not its upper-left half.
-    entries.push({ shape: shapeOf({ type: 'Polygon', coordinates: [[[40, 40], [42, 40], [42, 42], [40, 40]]] }), value: 'triangle' });
+    entries.push({
+      shape: shapeOf({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [40, 40],
+            [42, 40],
+            [42, 42],
+            [40, 40],
+          ],
+        ],
+      }),
+      value: 'triangle',
+    });
     const index = createShapeIndex(entries);
     expect(index.size).toBe(901);
     expect(index.find(12.5, 7.5)).toBe('12/7');

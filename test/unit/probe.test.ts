@@ -206,7 +206,10 @@ describe('runProbe', () => {
   });
 
   it('counts a captive portal’s page (HTML with 200) as unreachable', async () => {
-    const { probe } = setup(() => ({ delayMs: 20, response: () => new Response('<html>Connectez-vous au Wi-Fi</html>', { headers: { 'content-type': 'text/html' } }) }));
+    const { probe } = setup(() => ({
+      delayMs: 20,
+      response: () => new Response('<html>Connectez-vous au Wi-Fi</html>', { headers: { 'content-type': 'text/html' } }),
+    }));
     const result = await probe();
     expect(result).toMatchObject({ result: 'unreachable', failedStep: 'reach' });
     expect(result.error).toMatch(/text\/html/);
@@ -231,7 +234,10 @@ describe('runProbe', () => {
   });
 
   it('fails the upload step when the server received another size', async () => {
-    const { probe } = setup((request) => ({ delayMs: 10, response: () => (request.method === 'POST' ? Response.json({ receivedBytes: 12 }) : apiAnswer(request)) }));
+    const { probe } = setup((request) => ({
+      delayMs: 10,
+      response: () => (request.method === 'POST' ? Response.json({ receivedBytes: 12 }) : apiAnswer(request)),
+    }));
     const result = await probe();
     expect(result).toMatchObject({ result: 'reachable', failedStep: 'upload', downloadKbps: expect.any(Number) });
     expect(result.uploadKbps).toBeUndefined();
@@ -286,7 +292,11 @@ describe('createSharedProbe', () => {
   it('reuses a result younger than a few seconds, and measures again after', async () => {
     let now = T0;
     let runs = 0;
-    const shared = createSharedProbe(async () => reachable(now + runs++), () => now, 5_000);
+    const shared = createSharedProbe(
+      async () => reachable(now + runs++),
+      () => now,
+      5_000,
+    );
     const a = await shared.measure();
     now += 4_000;
     expect(await shared.measure()).toBe(a);
@@ -298,7 +308,10 @@ describe('createSharedProbe', () => {
 
   it('never reuses device-offline: the network may be back a second later', async () => {
     let runs = 0;
-    const shared = createSharedProbe(async () => ({ startedAt: new Date(T0).toISOString(), durationMs: 0, result: 'device-offline' as const, n: runs++ }), () => T0);
+    const shared = createSharedProbe(
+      async () => ({ startedAt: new Date(T0).toISOString(), durationMs: 0, result: 'device-offline' as const, n: runs++ }),
+      () => T0,
+    );
     await shared.measure();
     await shared.measure();
     expect(runs).toBe(2);
@@ -306,11 +319,14 @@ describe('createSharedProbe', () => {
 
   it('starts afresh after a probe that threw', async () => {
     let runs = 0;
-    const shared = createSharedProbe(async () => {
-      runs += 1;
-      if (runs === 1) throw new Error('boom');
-      return reachable(T0);
-    }, () => T0);
+    const shared = createSharedProbe(
+      async () => {
+        runs += 1;
+        if (runs === 1) throw new Error('boom');
+        return reachable(T0);
+      },
+      () => T0,
+    );
     await expect(shared.measure()).rejects.toThrow('boom');
     await expect(shared.measure()).resolves.toMatchObject({ result: 'reachable' });
   });

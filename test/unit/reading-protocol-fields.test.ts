@@ -55,13 +55,29 @@ describe('a reading under a protocol', () => {
     [{ voice: 'ok', callTest: { startedAt: STARTED, durationS: 120, audio: 'bad' } }, 'callTest.audio', 'callTest.audio inconnu : attendu good, poor'],
     [{ sms: 'ok', smsTest: { startedAt: STARTED, delayS: -1 } }, 'smsTest.delayS', 'smsTest.delayS doit être ≥ 0'],
     [{ sms: 'failed', smsTest: { startedAt: STARTED, delayS: 3 } }, 'smsTest.delayS', 'Un SMS en échec n’a pas de délai d’arrivée'],
-    [{ sms: 'ok', smsTest: { startedAt: STARTED, receivedAt: 'tout à l’heure' } }, 'smsTest.receivedAt', 'smsTest.receivedAt doit être au format ISO 8601 avec fuseau'],
+    [
+      { sms: 'ok', smsTest: { startedAt: STARTED, receivedAt: 'tout à l’heure' } },
+      'smsTest.receivedAt',
+      'smsTest.receivedAt doit être au format ISO 8601 avec fuseau',
+    ],
     [{ dataTest: [] }, 'dataTest', 'dataTest doit être un objet JSON'],
     [{ dataTest: { offline: true } }, 'dataTest.startedAt', 'Champ obligatoire manquant : tests de données (dataTest.startedAt)'],
-    [{ dataTest: { startedAt: STARTED, upload: { bytes: 1_000_000, durationMs: 900 } } }, 'dataTest.upload.intact', 'Champ obligatoire manquant : tests de données (dataTest.upload.intact)'],
+    [
+      { dataTest: { startedAt: STARTED, upload: { bytes: 1_000_000, durationMs: 900 } } },
+      'dataTest.upload.intact',
+      'Champ obligatoire manquant : tests de données (dataTest.upload.intact)',
+    ],
     [{ dataTest: { startedAt: STARTED, download: { bytes: 1.5, durationMs: 900 } } }, 'dataTest.download.bytes', 'dataTest.download.bytes doit être un entier'],
-    [{ dataTest: { startedAt: STARTED, page: { bytes: 10, durationMs: -4, complete: true } } }, 'dataTest.page.durationMs', 'dataTest.page.durationMs doit être ≥ 0'],
-    [{ dataTest: { startedAt: STARTED, page: { bytes: 10, durationMs: 4, complete: 'oui' } } }, 'dataTest.page.complete', 'dataTest.page.complete doit être vrai ou faux'],
+    [
+      { dataTest: { startedAt: STARTED, page: { bytes: 10, durationMs: -4, complete: true } } },
+      'dataTest.page.durationMs',
+      'dataTest.page.durationMs doit être ≥ 0',
+    ],
+    [
+      { dataTest: { startedAt: STARTED, page: { bytes: 10, durationMs: 4, complete: 'oui' } } },
+      'dataTest.page.complete',
+      'dataTest.page.complete doit être vrai ou faux',
+    ],
     [
       { dataTest: { startedAt: STARTED, offline: true, download: { bytes: 10, durationMs: 4 } } },
       'dataTest',

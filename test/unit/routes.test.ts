@@ -82,7 +82,8 @@ describe('who sees what', () => {
   it('opens nothing but the password screen after a provisional password, and « Mon compte » to every role', () => {
     expect(shownFor(parseRoute('#zones'), 'admin', true).screen).toBe('choisir-mot-de-passe');
     expect(shownFor(parseRoute('#mon-compte'), 'agent', true).screen).toBe('choisir-mot-de-passe');
-    for (const role of ['agent', 'reviewer', 'admin'] as const) expect(shownFor(parseRoute('#mon-compte'), role, false)).toMatchObject({ screen: 'mon-compte', tab: undefined });
+    for (const role of ['agent', 'reviewer', 'admin'] as const)
+      expect(shownFor(parseRoute('#mon-compte'), role, false)).toMatchObject({ screen: 'mon-compte', tab: undefined });
     expect(shownFor(parseRoute('#mon-compte'), 'anonymous', false).screen).toBe('connexion');
   });
 

@@ -51,11 +51,23 @@ describe('signIn (the « Connexion » form)', () => {
 
   it.each([
     ['bad credentials', () => json(401, { error: 'Adresse e-mail ou mot de passe incorrect' }), 'Adresse e-mail ou mot de passe incorrect'],
-    ['too many attempts (429, Retry-After in seconds)', () => new Response('{}', { status: 429, headers: { 'retry-after': '30' } }), 'Trop de tentatives de connexion : réessayez dans 30 s.'],
-    ['too many attempts (429, minutes)', () => new Response('{}', { status: 429, headers: { 'retry-after': '600' } }), 'Trop de tentatives de connexion : réessayez dans 10 min.'],
+    [
+      'too many attempts (429, Retry-After in seconds)',
+      () => new Response('{}', { status: 429, headers: { 'retry-after': '30' } }),
+      'Trop de tentatives de connexion : réessayez dans 30 s.',
+    ],
+    [
+      'too many attempts (429, minutes)',
+      () => new Response('{}', { status: 429, headers: { 'retry-after': '600' } }),
+      'Trop de tentatives de connexion : réessayez dans 10 min.',
+    ],
     ['too many attempts (429, no Retry-After)', () => new Response('{}', { status: 429 }), 'Trop de tentatives de connexion : réessayez plus tard.'],
     ['a server fault', () => json(503, { error: 'x' }), 'Le serveur est indisponible : réessayez dans un moment.'],
-    ['no network', () => Promise.reject(new TypeError('fetch failed')), 'Pas de réseau : la connexion a besoin du réseau. Vos relevés restent enregistrés sur l’appareil.'],
+    [
+      'no network',
+      () => Promise.reject(new TypeError('fetch failed')),
+      'Pas de réseau : la connexion a besoin du réseau. Vos relevés restent enregistrés sur l’appareil.',
+    ],
   ])('says in French what went wrong on %s, and stores nothing', async (_label, response, message) => {
     answer = response;
     expect(await signIn('agent@saint-guilhem.fr', 'mot de passe long')).toEqual({ ok: false, message });

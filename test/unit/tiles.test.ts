@@ -128,9 +128,7 @@ describe('planning a download', () => {
 
 describe('tile URLs', () => {
   it('fills an XYZ and a WMTS template', () => {
-    expect(tileUrl('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { z: 12, x: 2092, y: 1495 })).toBe(
-      'https://tile.openstreetmap.org/12/2092/1495.png',
-    );
+    expect(tileUrl('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { z: 12, x: 2092, y: 1495 })).toBe('https://tile.openstreetmap.org/12/2092/1495.png');
     expect(tileUrl(IGN_TEMPLATE, { z: 12, x: 2092, y: 1495 })).toContain('TILEMATRIX=12&TILEROW=1495&TILECOL=2092&');
   });
 

@@ -43,7 +43,17 @@ function point(trackId: string, north: number, seconds: number, overrides: Parti
 describe('startTrack / activeTrack / endTrack / listTracks', () => {
   it('starts an active, empty track with the settings and campaign it was started with', async () => {
     const track = await startTrack(newTrack({ settings: { spacingM: 250, intervalS: 60 } }));
-    expect(track).toMatchObject({ state: 'active', startedAt: START, recordedBy: AGENT_ID, campaignId: CAMPAIGN_ID, communeInsee: '34261', spacingM: 250, intervalS: 60, pointCount: 0, distanceM: 0 });
+    expect(track).toMatchObject({
+      state: 'active',
+      startedAt: START,
+      recordedBy: AGENT_ID,
+      campaignId: CAMPAIGN_ID,
+      communeInsee: '34261',
+      spacingM: 250,
+      intervalS: 60,
+      pointCount: 0,
+      distanceM: 0,
+    });
     expect(track.lastPoint).toBeUndefined();
     expect(await activeTrack(AGENT_ID)).toEqual(track);
   });
@@ -143,7 +153,11 @@ describe('recordPoint', () => {
     const track = await startTrack(newTrack());
     await endTrack(track.id, START + 5_000);
     expect(await recordPoint(point(track.id, 0, 10), { savedAt: START + 10_000 })).toMatchObject({ recorded: false, reason: 'ended' });
-    expect(await recordPoint(point(crypto.randomUUID(), 0, 10), { savedAt: START + 10_000 })).toMatchObject({ recorded: false, reason: 'ended', track: undefined });
+    expect(await recordPoint(point(crypto.randomUUID(), 0, 10), { savedAt: START + 10_000 })).toMatchObject({
+      recorded: false,
+      reason: 'ended',
+      track: undefined,
+    });
     await expect(recordPoint(makeReading(), { savedAt: START })).rejects.toThrow(/trackId/);
     expect(await listReadings()).toEqual([]);
   });

@@ -93,19 +93,86 @@ describe('distanceM', () => {
 describe('nextPointDue: the rule for each fix', () => {
   const last: TrackPoint = { ...ORIGIN, at: START };
   const cases: { name: string; last?: TrackPoint; fix: TrackFix; now: number; expected: ReturnType<typeof nextPointDue> }[] = [
-    { name: 'first fix of a track', last: undefined, fix: { ...ORIGIN, accuracyM: 20, takenAt: START }, now: START, expected: { record: true, reason: 'first' } },
-    { name: 'moved exactly the spacing', fix: { ...offset(100.5, 0), accuracyM: 10, takenAt: START + 5_000 }, now: START + 5_000, expected: { record: true, reason: 'moved' } },
-    { name: 'moved less than the spacing, soon', fix: { ...offset(60, 0), accuracyM: 10, takenAt: START + 5_000 }, now: START + 5_000, expected: { record: false, reason: 'too-soon' } },
-    { name: 'moved a little, interval reached', fix: { ...offset(20, 0), accuracyM: 10, takenAt: START + 30_000 }, now: START + 30_000, expected: { record: true, reason: 'interval' } },
-    { name: 'interval reached by the clock, fix slightly older', fix: { ...ORIGIN, accuracyM: 10, takenAt: START + 25_000 }, now: START + 31_000, expected: { record: true, reason: 'interval' } },
-    { name: 'jump within its own accuracy: jitter', fix: { ...offset(250, 0), accuracyM: 300, takenAt: START + 5_000 }, now: START + 5_000, expected: { record: false, reason: 'too-soon' } },
-    { name: 'jump beyond its accuracy: movement', fix: { ...offset(250, 0), accuracyM: 200, takenAt: START + 5_000 }, now: START + 5_000, expected: { record: true, reason: 'moved' } },
-    { name: 'accuracy worse than the evidence bound', fix: { ...offset(2000, 0), accuracyM: MAX_ACCURACY_M + 1, takenAt: START + 60_000 }, now: START + 60_000, expected: { record: false, reason: 'inaccurate' } },
-    { name: 'accuracy worse than the bound, even for the first point', last: undefined, fix: { ...ORIGIN, accuracyM: 5000, takenAt: START }, now: START, expected: { record: false, reason: 'inaccurate' } },
-    { name: 'accuracy unknown (NaN)', fix: { ...ORIGIN, accuracyM: Number.NaN, takenAt: START + 60_000 }, now: START + 60_000, expected: { record: false, reason: 'inaccurate' } },
-    { name: 'fix taken before the last point', fix: { ...offset(500, 0), accuracyM: 10, takenAt: START - 1_000 }, now: START + 60_000, expected: { record: false, reason: 'stale' } },
-    { name: 'the very fix of the last point', fix: { ...ORIGIN, accuracyM: 10, takenAt: START }, now: START + 60_000, expected: { record: false, reason: 'stale' } },
-    { name: 'clock set back behind the last point', fix: { ...offset(500, 0), accuracyM: 10, takenAt: START - 10_000 }, now: START - 9_800, expected: { record: false, reason: 'clock-behind' } },
+    {
+      name: 'first fix of a track',
+      last: undefined,
+      fix: { ...ORIGIN, accuracyM: 20, takenAt: START },
+      now: START,
+      expected: { record: true, reason: 'first' },
+    },
+    {
+      name: 'moved exactly the spacing',
+      fix: { ...offset(100.5, 0), accuracyM: 10, takenAt: START + 5_000 },
+      now: START + 5_000,
+      expected: { record: true, reason: 'moved' },
+    },
+    {
+      name: 'moved less than the spacing, soon',
+      fix: { ...offset(60, 0), accuracyM: 10, takenAt: START + 5_000 },
+      now: START + 5_000,
+      expected: { record: false, reason: 'too-soon' },
+    },
+    {
+      name: 'moved a little, interval reached',
+      fix: { ...offset(20, 0), accuracyM: 10, takenAt: START + 30_000 },
+      now: START + 30_000,
+      expected: { record: true, reason: 'interval' },
+    },
+    {
+      name: 'interval reached by the clock, fix slightly older',
+      fix: { ...ORIGIN, accuracyM: 10, takenAt: START + 25_000 },
+      now: START + 31_000,
+      expected: { record: true, reason: 'interval' },
+    },
+    {
+      name: 'jump within its own accuracy: jitter',
+      fix: { ...offset(250, 0), accuracyM: 300, takenAt: START + 5_000 },
+      now: START + 5_000,
+      expected: { record: false, reason: 'too-soon' },
+    },
+    {
+      name: 'jump beyond its accuracy: movement',
+      fix: { ...offset(250, 0), accuracyM: 200, takenAt: START + 5_000 },
+      now: START + 5_000,
+      expected: { record: true, reason: 'moved' },
+    },
+    {
+      name: 'accuracy worse than the evidence bound',
+      fix: { ...offset(2000, 0), accuracyM: MAX_ACCURACY_M + 1, takenAt: START + 60_000 },
+      now: START + 60_000,
+      expected: { record: false, reason: 'inaccurate' },
+    },
+    {
+      name: 'accuracy worse than the bound, even for the first point',
+      last: undefined,
+      fix: { ...ORIGIN, accuracyM: 5000, takenAt: START },
+      now: START,
+      expected: { record: false, reason: 'inaccurate' },
+    },
+    {
+      name: 'accuracy unknown (NaN)',
+      fix: { ...ORIGIN, accuracyM: Number.NaN, takenAt: START + 60_000 },
+      now: START + 60_000,
+      expected: { record: false, reason: 'inaccurate' },
+    },
+    {
+      name: 'fix taken before the last point',
+      fix: { ...offset(500, 0), accuracyM: 10, takenAt: START - 1_000 },
+      now: START + 60_000,
+      expected: { record: false, reason: 'stale' },
+    },
+    {
+      name: 'the very fix of the last point',
+      fix: { ...ORIGIN, accuracyM: 10, takenAt: START },
+      now: START + 60_000,
+      expected: { record: false, reason: 'stale' },
+    },
+    {
+      name: 'clock set back behind the last point',
+      fix: { ...offset(500, 0), accuracyM: 10, takenAt: START - 10_000 },
+      now: START - 9_800,
+      expected: { record: false, reason: 'clock-behind' },
+    },
   ];
 
   it.each(cases)('$name', (testCase) => {

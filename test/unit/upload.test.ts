@@ -50,7 +50,10 @@ describe('uploadBatch', () => {
   });
 
   it.each([500, 502, 503, 504, 403, 404, 408, 425, 429])('treats %i as "try again later"', async (status) => {
-    const outcome = await uploadBatch([makeReading()], answering(() => json(status, { error: 'Détail du serveur' })));
+    const outcome = await uploadBatch(
+      [makeReading()],
+      answering(() => json(status, { error: 'Détail du serveur' })),
+    );
     expect(outcome).toEqual({ kind: 'unavailable', message: `Le serveur est indisponible (${status} : Détail du serveur)` });
   });
 
@@ -66,14 +69,23 @@ describe('uploadBatch', () => {
   });
 
   it('treats 401 as "sign in again", not as a refusal nor a fault to retry', async () => {
-    const outcome = await uploadBatch([makeReading()], answering(() => json(401, { error: 'Session expirée' })));
+    const outcome = await uploadBatch(
+      [makeReading()],
+      answering(() => json(401, { error: 'Session expirée' })),
+    );
     expect(outcome).toEqual({ kind: 'auth-required', reason: 'unauthenticated', message: '401 : Session expirée' });
   });
 
   it('treats a 403 about the CSRF token as "sign in again", another 403 as "try later"', async () => {
-    const csrf = await uploadBatch([makeReading()], answering(() => json(403, { error: 'Jeton anti-CSRF manquant ou périmé : rechargez la page', code: 'csrf-token' })));
+    const csrf = await uploadBatch(
+      [makeReading()],
+      answering(() => json(403, { error: 'Jeton anti-CSRF manquant ou périmé : rechargez la page', code: 'csrf-token' })),
+    );
     expect(csrf).toMatchObject({ kind: 'auth-required', reason: 'csrf' });
-    const other = await uploadBatch([makeReading()], answering(() => json(403, { error: 'Compte désactivé' })));
+    const other = await uploadBatch(
+      [makeReading()],
+      answering(() => json(403, { error: 'Compte désactivé' })),
+    );
     expect(other).toMatchObject({ kind: 'unavailable' });
   });
 
@@ -92,16 +104,28 @@ describe('uploadBatch', () => {
   });
 
   it.each([400, 409, 413, 422])('treats %i as a refusal of the batch as a whole', async (status) => {
-    const outcome = await uploadBatch([makeReading()], answering(() => json(status, { error: 'Trop de relevés' })));
+    const outcome = await uploadBatch(
+      [makeReading()],
+      answering(() => json(status, { error: 'Trop de relevés' })),
+    );
     expect(outcome).toEqual({ kind: 'batch-refused', message: `${status} : Trop de relevés` });
   });
 
   it('falls back on the status text, then on the bare status, when the body says nothing', async () => {
-    const withText = await uploadBatch([makeReading()], answering(() => new Response('<html/>', { status: 413, statusText: 'Payload Too Large' })));
+    const withText = await uploadBatch(
+      [makeReading()],
+      answering(() => new Response('<html/>', { status: 413, statusText: 'Payload Too Large' })),
+    );
     expect(withText).toEqual({ kind: 'batch-refused', message: '413 : Payload Too Large' });
-    const bare = await uploadBatch([makeReading()], answering(() => new Response(null, { status: 400 })));
+    const bare = await uploadBatch(
+      [makeReading()],
+      answering(() => new Response(null, { status: 400 })),
+    );
     expect(bare).toEqual({ kind: 'batch-refused', message: 'erreur 400' });
-    const unavailable = await uploadBatch([makeReading()], answering(() => json(503, { error: 42 })));
+    const unavailable = await uploadBatch(
+      [makeReading()],
+      answering(() => json(503, { error: 42 })),
+    );
     expect(unavailable).toEqual({ kind: 'unavailable', message: 'Le serveur est indisponible (erreur 503)' });
   });
 
@@ -124,7 +148,12 @@ describe('uploadBatch', () => {
         { id: 'd', index: 3, errors: [] },
       ],
     };
-    expect(await uploadBatch([makeReading()], answering(() => json(200, response)))).toEqual({ kind: 'answered', response });
+    expect(
+      await uploadBatch(
+        [makeReading()],
+        answering(() => json(200, response)),
+      ),
+    ).toEqual({ kind: 'answered', response });
   });
 });
 
@@ -137,8 +166,7 @@ describe('a shorter upload timeout (fault tests only)', () => {
   });
 
   it('gives up on a request that never settles, as the default timeout does', async () => {
-    const never: typeof fetch = (_input, init) =>
-      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const never: typeof fetch = (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const giving = fetchGivingUpAfter(50, never);
     await expect(giving('https://example.test/')).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(await uploadBatch([makeReading()], fetchGivingUpAfter(50, never), 'https://example.test')).toEqual({

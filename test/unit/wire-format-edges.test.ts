@@ -40,7 +40,15 @@ describe('reading edges', () => {
       voice: 'dropped',
       sms: 'ok',
       connection: { available: false },
-      probe: { startedAt: '2026-05-04T10:15:01+02:00', durationMs: 2300, result: 'reachable', latencyMs: 84, latencySamples: 3, downloadKbps: 2400, uploadKbps: 800 },
+      probe: {
+        startedAt: '2026-05-04T10:15:01+02:00',
+        durationMs: 2300,
+        result: 'reachable',
+        latencyMs: 84,
+        latencySamples: 3,
+        downloadKbps: 2400,
+        uploadKbps: 800,
+      },
       callTest: { startedAt: '2026-05-04T10:16:00+02:00', durationS: 41 },
       smsTest: { startedAt: '2026-05-04T10:18:00+02:00' },
       trackId: crypto.randomUUID(),
@@ -52,11 +60,27 @@ describe('reading edges', () => {
   });
 
   it.each([
-    [{ probe: { startedAt: '2026-05-04T10:15:01+02:00', durationMs: 10, result: 'maybe' } }, 'probe.result', 'probe.result inconnu : attendu reachable, unreachable, device-offline'],
+    [
+      { probe: { startedAt: '2026-05-04T10:15:01+02:00', durationMs: 10, result: 'maybe' } },
+      'probe.result',
+      'probe.result inconnu : attendu reachable, unreachable, device-offline',
+    ],
     [{ probe: { durationMs: 10, result: 'reachable' } }, 'probe.startedAt', 'Champ obligatoire manquant : mesure du réseau (probe.startedAt)'],
-    [{ callTest: { startedAt: '2026-05-04T10:16:00+02:00' }, voice: 'ok' }, 'callTest.durationS', 'Champ obligatoire manquant : test d’appel guidé (callTest.durationS)'],
-    [{ callTest: { startedAt: '2026-05-04T10:16:00+02:00', durationS: 60 } }, 'voice', 'Un test d’appel doit dire comment il s’est passé (test d’appel : ok, failed ou dropped)'],
-    [{ smsTest: { startedAt: '2026-05-04T10:16:00+02:00' }, sms: 'not-tested' }, 'sms', 'Un test de SMS doit dire comment il s’est passé (test SMS : ok ou failed)'],
+    [
+      { callTest: { startedAt: '2026-05-04T10:16:00+02:00' }, voice: 'ok' },
+      'callTest.durationS',
+      'Champ obligatoire manquant : test d’appel guidé (callTest.durationS)',
+    ],
+    [
+      { callTest: { startedAt: '2026-05-04T10:16:00+02:00', durationS: 60 } },
+      'voice',
+      'Un test d’appel doit dire comment il s’est passé (test d’appel : ok, failed ou dropped)',
+    ],
+    [
+      { smsTest: { startedAt: '2026-05-04T10:16:00+02:00' }, sms: 'not-tested' },
+      'sms',
+      'Un test de SMS doit dire comment il s’est passé (test SMS : ok ou failed)',
+    ],
     [{ communeInsee: '3417' }, 'communeInsee', 'communeInsee doit être un code INSEE à 5 caractères (ex. 34172, 2A004)'],
     [{ trackId: 'not-a-uuid' }, 'trackId', 'L’identifiant doit être un UUID'],
     [{ extra: { nested: { deep: 1 } } }, 'extra.nested', 'Une valeur de extra doit être un texte ou un nombre'],

@@ -33,7 +33,13 @@ describe('the deadline after an arrêté', () => {
       name,
       followUp: withDeadline({ servicedPlot: false, ...(arreteDate && { arreteDate }), ...(inServiceDate && { inServiceDate }) }),
     });
-    const zones = [zone('Sans arrêté'), zone('Loin', '2026-06-01'), zone('En service', '2020-01-01', '2021-01-01'), zone('En retard', '2023-01-01'), zone('Proche', '2025-01-01')];
+    const zones = [
+      zone('Sans arrêté'),
+      zone('Loin', '2026-06-01'),
+      zone('En service', '2020-01-01', '2021-01-01'),
+      zone('En retard', '2023-01-01'),
+      zone('Proche', '2025-01-01'),
+    ];
     expect(zones.sort(compareByDeadline('2026-05-04')).map((z) => z.name)).toEqual(['En retard', 'Proche', 'Loin', 'En service', 'Sans arrêté']);
   });
 });

@@ -12,14 +12,14 @@ export function AboutScreen() {
     <section class="screen about-screen" aria-labelledby="about-title">
       <h2 id="about-title">À propos</h2>
       <p>
-        Couverture aide les communes, les départements et les préfectures à repérer où le téléphone mobile passe mal, et à le prouver, pour le
-        dispositif de couverture ciblée du New Deal Mobile.
+        Couverture aide les communes, les départements et les préfectures à repérer où le téléphone mobile passe mal, et à le prouver, pour le dispositif de
+        couverture ciblée du New Deal Mobile.
       </p>
       <h3>Crédits</h3>
       <ul>
         <li>
-          Contours des départements et des communes : <strong>IGN – Admin Express, via france-geojson</strong> et geo.api.gouv.fr, sous Licence
-          Ouverte / Open Licence (Etalab).
+          Contours des départements et des communes : <strong>IGN – Admin Express, via france-geojson</strong> et geo.api.gouv.fr, sous Licence Ouverte / Open
+          Licence (Etalab).
         </li>
         <li>Liste des communes : Code officiel géographique de l’INSEE, via @etalab/decoupage-administratif.</li>
         <li>Fonds de carte : Plan IGN (Géoplateforme de l’IGN) et les contributeurs d’OpenStreetMap, crédités sur chaque carte.</li>

@@ -32,7 +32,12 @@ export function AccountScreen({ user }: { user: SessionInfo['user'] }) {
       <section aria-labelledby="account-password-title">
         <h3 id="account-password-title">Changer mon mot de passe</h3>
         <p class="hint">Vos autres appareils seront déconnectés et vos jetons d’API révoqués ; cet appareil reste connecté.</p>
-        <PasswordForm idPrefix="account-password" currentLabel="Mot de passe actuel" submitLabel="Changer mon mot de passe" onChanged={() => setChanged(true)} />
+        <PasswordForm
+          idPrefix="account-password"
+          currentLabel="Mot de passe actuel"
+          submitLabel="Changer mon mot de passe"
+          onChanged={() => setChanged(true)}
+        />
         {changed && <p role="status">Mot de passe changé. Vos autres appareils sont déconnectés et vos jetons d’API révoqués.</p>}
       </section>
 

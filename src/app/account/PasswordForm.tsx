@@ -55,7 +55,13 @@ export function PasswordForm({ idPrefix, currentLabel, submitLabel, onChanged }:
     >
       <div class="field">
         <label for={`${idPrefix}-current`}>{currentLabel}</label>
-        <input id={`${idPrefix}-current`} type="password" autocomplete="current-password" value={current} onInput={(event) => setCurrent(event.currentTarget.value)} />
+        <input
+          id={`${idPrefix}-current`}
+          type="password"
+          autocomplete="current-password"
+          value={current}
+          onInput={(event) => setCurrent(event.currentTarget.value)}
+        />
       </div>
       <div class="field">
         <label for={`${idPrefix}-new`}>Nouveau mot de passe ({MIN_PASSWORD_LENGTH} caractères au moins)</label>

@@ -9,7 +9,9 @@ export function SignInScreen() {
   return (
     <section class="screen" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">Connexion</h2>
-      <p class="hint">Agents communaux et équipes du département ou de la préfecture : connectez-vous une fois avec du réseau, l’application fonctionne ensuite hors ligne.</p>
+      <p class="hint">
+        Agents communaux et équipes du département ou de la préfecture : connectez-vous une fois avec du réseau, l’application fonctionne ensuite hors ligne.
+      </p>
       <SignInForm idPrefix="sign-in" onSignedIn={landAfterSignIn} />
       <div class="resident-entry">
         <h3>Vous habitez ici ?</h3>

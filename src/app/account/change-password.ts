@@ -11,7 +11,10 @@ import { refreshSessionState } from '../shell/session-state.ts';
  * French message (wrong current password, too short, too many tries).
  */
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  const info = await api('/api/v1/session/password', SessionAnswerSchema, { method: 'POST', body: { currentPassword, newPassword } satisfies PasswordChangeRequest });
+  const info = await api('/api/v1/session/password', SessionAnswerSchema, {
+    method: 'POST',
+    body: { currentPassword, newPassword } satisfies PasswordChangeRequest,
+  });
   await saveSession(info);
   await refreshSessionState();
   announce({ type: 'session-changed' });

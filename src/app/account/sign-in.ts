@@ -33,7 +33,8 @@ export async function signIn(email: string, password: string): Promise<SignInRes
   const serverMessage = typeof (body as { error?: unknown } | undefined)?.error === 'string' ? (body as { error: string }).error : undefined;
   if (response.status === 429) {
     const seconds = Number(response.headers.get('retry-after'));
-    const wait = Number.isFinite(seconds) && seconds > 0 ? (seconds < 90 ? ` dans ${Math.ceil(seconds)} s` : ` dans ${Math.ceil(seconds / 60)} min`) : ' plus tard';
+    const wait =
+      Number.isFinite(seconds) && seconds > 0 ? (seconds < 90 ? ` dans ${Math.ceil(seconds)} s` : ` dans ${Math.ceil(seconds / 60)} min`) : ' plus tard';
     return { ok: false, message: `Trop de tentatives de connexion : réessayez${wait}.` };
   }
   if (response.status === 401) return { ok: false, message: serverMessage ?? 'Adresse e-mail ou mot de passe incorrect' };

@@ -74,11 +74,15 @@ function NewUserForm({ onCreated }: { onCreated: (email: string) => Promise<void
   const submit = async () => {
     if (creating.busy) return;
     if (!name.trim() || !email.trim()) return creating.refuse('Indiquez le nom et l’adresse e-mail.');
-    if (password.length < MIN_PASSWORD_LENGTH) return creating.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
+    if (password.length < MIN_PASSWORD_LENGTH)
+      return creating.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
     const problem = scopeProblem(scope);
     if (problem) return creating.refuse(problem);
     await creating.run(async () => {
-      await api('/api/v1/users', UserAnswerSchema, { method: 'POST', body: { name: name.trim(), email: email.trim(), password, ...scopeBody(scope) } satisfies NewUserRequest });
+      await api('/api/v1/users', UserAnswerSchema, {
+        method: 'POST',
+        body: { name: name.trim(), email: email.trim(), password, ...scopeBody(scope) } satisfies NewUserRequest,
+      });
       const created = email.trim();
       setName('');
       setEmail('');

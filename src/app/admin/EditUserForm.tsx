@@ -29,7 +29,11 @@ async function communeRefs(codes: string[]): Promise<CommuneRef[]> {
 /** Name, role and what goes with it (communes, département), as PATCH /api/v1/users/:id takes them. */
 export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
   const [name, setName] = useState(user.name);
-  const [scope, setScope] = useState<Scope>({ role: user.role, communes: user.communes.map((code) => ({ code, name: code, departement: '' })), departement: user.departement ?? '' });
+  const [scope, setScope] = useState<Scope>({
+    role: user.role,
+    communes: user.communes.map((code) => ({ code, name: code, departement: '' })),
+    departement: user.departement ?? '',
+  });
   const saving = useAction();
   const idPrefix = `edit-${user.id}`;
 
@@ -49,7 +53,12 @@ export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
     const problem = !name.trim() ? 'Indiquez le nom.' : scopeProblem(scope);
     if (problem) return saving.refuse(problem);
     await saving.run(async () =>
-      onSaved(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { name: name.trim(), ...scopeBody(scope) } satisfies UserPatchRequest })),
+      onSaved(
+        await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, {
+          method: 'PATCH',
+          body: { name: name.trim(), ...scopeBody(scope) } satisfies UserPatchRequest,
+        }),
+      ),
     );
   };
 
@@ -67,7 +76,12 @@ export function EditUserForm({ user, own, onSaved, onCancel }: Props) {
         <label for={`${idPrefix}-name`}>Nom</label>
         <input id={`${idPrefix}-name`} type="text" value={name} onInput={(event) => setName(event.currentTarget.value)} />
       </div>
-      <ScopeFields idPrefix={idPrefix} scope={scope} onChange={setScope} {...(own && { roleLocked: 'C’est votre compte : un administrateur ne peut pas changer son propre rôle.' })} />
+      <ScopeFields
+        idPrefix={idPrefix}
+        scope={scope}
+        onChange={setScope}
+        {...(own && { roleLocked: 'C’est votre compte : un administrateur ne peut pas changer son propre rôle.' })}
+      />
       <p class="hint">Un changement de rôle, de communes ou de département déconnecte la personne et révoque ses jetons d’API.</p>
       <FormActions submitLabel="Enregistrer" busyLabel="Enregistrement…" busy={saving.busy} onCancel={onCancel} />
       <ApiErrorMessage error={saving.error} />

@@ -21,8 +21,14 @@ export function ResetPasswordForm({ user, onDone, onCancel }: Props) {
 
   const submit = async () => {
     if (saving.busy) return;
-    if (password.length < MIN_PASSWORD_LENGTH) return saving.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
-    await saving.run(async () => onDone(await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { password } satisfies UserPatchRequest }), password));
+    if (password.length < MIN_PASSWORD_LENGTH)
+      return saving.refuse(`Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères (« Proposer un mot de passe » en tire un au hasard).`);
+    await saving.run(async () =>
+      onDone(
+        await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { password } satisfies UserPatchRequest }),
+        password,
+      ),
+    );
   };
 
   return (

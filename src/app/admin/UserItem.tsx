@@ -26,18 +26,27 @@ type Panel = 'edit' | 'reset' | 'tokens' | undefined;
 export function UserItem({ user, own, run, onChanged, onNotice }: Props) {
   const [panel, setPanel] = useState<Panel>();
   const toggle = (next: Panel) => setPanel(panel === next ? undefined : next);
-  const scope = user.role === 'agent' ? `communes ${user.communes.join(', ') || 'aucune'}` : user.role === 'reviewer' ? `département ${user.departement ?? '?'}` : 'tout';
+  const scope =
+    user.role === 'agent' ? `communes ${user.communes.join(', ') || 'aucune'}` : user.role === 'reviewer' ? `département ${user.departement ?? '?'}` : 'tout';
 
   const revoke = () =>
     run(async () => {
-      if (!window.confirm(`Déconnecter ${user.name} de tous ses appareils et révoquer ses jetons d’API ? Ses relevés non envoyés attendront sa prochaine connexion.`)) return;
+      if (
+        !window.confirm(
+          `Déconnecter ${user.name} de tous ses appareils et révoquer ses jetons d’API ? Ses relevés non envoyés attendront sa prochaine connexion.`,
+        )
+      )
+        return;
       const ended = await api(`/api/v1/users/${encodeURIComponent(user.id)}/sessions?tokens=true`, RevokedAnswerSchema, { method: 'DELETE' });
-      onNotice(`${user.email} : ${count(ended.sessions, 'session fermée', 'sessions fermées')}, ${count(ended.tokens, 'jeton d’API révoqué', 'jetons d’API révoqués')}.`);
+      onNotice(
+        `${user.email} : ${count(ended.sessions, 'session fermée', 'sessions fermées')}, ${count(ended.tokens, 'jeton d’API révoqué', 'jetons d’API révoqués')}.`,
+      );
     });
 
   const setDisabled = (disabled: boolean) =>
     run(async () => {
-      if (disabled && !window.confirm(`Désactiver le compte de ${user.name} ? Il ne pourra plus se connecter ; ses sessions et jetons d’API prennent fin.`)) return;
+      if (disabled && !window.confirm(`Désactiver le compte de ${user.name} ? Il ne pourra plus se connecter ; ses sessions et jetons d’API prennent fin.`))
+        return;
       await api(`/api/v1/users/${encodeURIComponent(user.id)}`, UserAnswerSchema, { method: 'PATCH', body: { disabled } satisfies UserPatchRequest });
       await onChanged();
       onNotice(disabled ? `Compte de ${user.email} désactivé.` : `Compte de ${user.email} réactivé.`);
@@ -105,7 +114,9 @@ export function UserItem({ user, own, run, onChanged, onNotice }: Props) {
             void run(async () => {
               setPanel(undefined);
               await onChanged();
-              onNotice(`Mot de passe provisoire enregistré pour ${saved.email} : transmettez-le. La personne est déconnectée et choisira le sien à sa prochaine connexion.`);
+              onNotice(
+                `Mot de passe provisoire enregistré pour ${saved.email} : transmettez-le. La personne est déconnectée et choisira le sien à sa prochaine connexion.`,
+              );
             })
           }
         />

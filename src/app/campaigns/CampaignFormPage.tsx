@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../domain/account.ts';
-import { ACCURACY_RULE_LABELS, ACCURACY_RULES, MAX_CAMPAIGN_ACCURACY_M, MIN_CAMPAIGN_ACCURACY_M, type CampaignAgent, type CampaignView } from '../../domain/campaign.ts';
+import {
+  ACCURACY_RULE_LABELS,
+  ACCURACY_RULES,
+  MAX_CAMPAIGN_ACCURACY_M,
+  MIN_CAMPAIGN_ACCURACY_M,
+  type CampaignAgent,
+  type CampaignView,
+} from '../../domain/campaign.ts';
 import { OPERATOR_LABELS, OPERATORS } from '../../domain/operators.ts';
 import { CALL_HOLD_S, PROTOCOL_LABELS, PROTOCOLS, type Protocol } from '../../domain/protocol.ts';
 import { fieldSettings } from '../shell/field-settings.ts';
@@ -11,7 +18,16 @@ import { FormActions } from '../shell/FormActions.tsx';
 import { useApi } from '../shell/use-api.ts';
 import { cacheCampaign } from './campaign-cache.ts';
 import { localDay } from './campaign-calendar.ts';
-import { campaignFormOf, checkCampaignForm, emptyCampaignForm, fieldOfServerMessage, patchOf, withCommune, type CampaignFormValue, type FieldErrors } from './campaign-form.ts';
+import {
+  campaignFormOf,
+  checkCampaignForm,
+  emptyCampaignForm,
+  fieldOfServerMessage,
+  patchOf,
+  withCommune,
+  type CampaignFormValue,
+  type FieldErrors,
+} from './campaign-form.ts';
 import { campaignAgentsPath, createCampaign, editCampaign } from './campaigns-api.ts';
 import { formatRoute, hrefTo } from '../shell/routes.ts';
 import { navigate } from '../shell/use-route.ts';
@@ -163,12 +179,25 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
       <div class="field-row">
         <div class="field">
           <label for={fieldId('startsOn')}>Début</label>
-          <input id={fieldId('startsOn')} type="date" value={value.startsOn} onInput={(event) => set({ startsOn: event.currentTarget.value })} {...errorProps('startsOn')} />
+          <input
+            id={fieldId('startsOn')}
+            type="date"
+            value={value.startsOn}
+            onInput={(event) => set({ startsOn: event.currentTarget.value })}
+            {...errorProps('startsOn')}
+          />
           {errorText('startsOn')}
         </div>
         <div class="field">
           <label for={fieldId('endsOn')}>Fin</label>
-          <input id={fieldId('endsOn')} type="date" value={value.endsOn} min={value.startsOn} onInput={(event) => set({ endsOn: event.currentTarget.value })} {...errorProps('endsOn')} />
+          <input
+            id={fieldId('endsOn')}
+            type="date"
+            value={value.endsOn}
+            min={value.startsOn}
+            onInput={(event) => set({ endsOn: event.currentTarget.value })}
+            {...errorProps('endsOn')}
+          />
           {errorText('endsOn')}
         </div>
       </div>
@@ -204,8 +233,8 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
           {...(errors.testNumber && { 'aria-invalid': true })}
         />
         <p class="hint" id={`${fieldId('testNumber')}-hint`}>
-          Le test d’appel compose ce numéro et le test SMS y écrit : par exemple le portable d’un collègue qui décroche. Laissé vide, l’agent le saisit à
-          chaque test.
+          Le test d’appel compose ce numéro et le test SMS y écrit : par exemple le portable d’un collègue qui décroche. Laissé vide, l’agent le saisit à chaque
+          test.
         </p>
         {errorText('testNumber')}
       </div>
@@ -249,7 +278,11 @@ function CampaignForm({ user, campaign }: { user: User; campaign?: CampaignView 
           </div>
           <div class="field">
             <label for={fieldId('accuracyRule')}>Au-delà</label>
-            <select id={fieldId('accuracyRule')} value={value.accuracyRule} onChange={(event) => set({ accuracyRule: event.currentTarget.value as CampaignFormValue['accuracyRule'] })}>
+            <select
+              id={fieldId('accuracyRule')}
+              value={value.accuracyRule}
+              onChange={(event) => set({ accuracyRule: event.currentTarget.value as CampaignFormValue['accuracyRule'] })}
+            >
               {ACCURACY_RULES.map((rule) => (
                 <option key={rule} value={rule}>
                   {ACCURACY_RULE_LABELS[rule]}

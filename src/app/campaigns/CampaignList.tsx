@@ -24,7 +24,10 @@ export function CampaignList({ user }: { user: User }) {
   const { campaign: chosen } = useStore(currentCampaign);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const today = localDay(new Date());
-  const shown = sortCampaigns((campaigns ?? []).filter((campaign) => !removed.has(campaign.id)), today);
+  const shown = sortCampaigns(
+    (campaigns ?? []).filter((campaign) => !removed.has(campaign.id)),
+    today,
+  );
   const isAgent = user.role === 'agent';
 
   return (
@@ -47,9 +50,7 @@ export function CampaignList({ user }: { user: User }) {
         </p>
       )}
       {!(offline && savedAt !== undefined) && <ApiErrorMessage error={error} />}
-      {campaigns && shown.length === 0 && (
-        <p>{isAgent ? 'Aucune campagne ne vous est confiée pour l’instant.' : 'Aucune campagne pour l’instant.'}</p>
-      )}
+      {campaigns && shown.length === 0 && <p>{isAgent ? 'Aucune campagne ne vous est confiée pour l’instant.' : 'Aucune campagne pour l’instant.'}</p>}
       <ul class="campaigns" aria-label="Campagnes">
         {shown.map((campaign) => (
           <CampaignItem
@@ -77,8 +78,8 @@ function ChosenCampaign({ chosen, listed }: { chosen: Campaign | undefined; list
   return (
     <div class="chosen-campaign" role="status" aria-label="Campagne de cet appareil">
       <p>
-        Campagne de cet appareil : <strong>{chosen.name}</strong> ({chosen.communeName}, {formatPeriod(chosen.startsOn, chosen.endsOn)}). Vos relevés
-        et parcours y sont rattachés, même hors ligne.
+        Campagne de cet appareil : <strong>{chosen.name}</strong> ({chosen.communeName}, {formatPeriod(chosen.startsOn, chosen.endsOn)}). Vos relevés et
+        parcours y sont rattachés, même hors ligne.
       </p>
       {!listed && <p class="error">Cette campagne n’est plus dans votre liste : elle a pu être supprimée ou ne plus vous être confiée.</p>}
       <div class="actions">
@@ -131,9 +132,7 @@ function CampaignItem({ campaign, user, today, chosen, onDeleted }: ItemProps) {
       <p class="reading-meta">Opérateurs : {campaign.operators.map((operator) => OPERATOR_LABELS[operator]).join(', ')}</p>
       <p class="reading-meta">Protocole : {surveyRulesSummary(surveyRules(campaign, DEFAULT_PROTOCOL))}</p>
       <p class="reading-meta">{campaign.testNumber ? `Numéro de test : ${campaign.testNumber}` : 'Pas de numéro de test : l’agent le saisit à chaque test.'}</p>
-      <p class="reading-meta">
-        {campaign.agents.length > 0 ? `Agents : ${campaign.agents.map((agent) => agent.name).join(', ')}` : 'Aucun agent assigné'}
-      </p>
+      <p class="reading-meta">{campaign.agents.length > 0 ? `Agents : ${campaign.agents.map((agent) => agent.name).join(', ')}` : 'Aucun agent assigné'}</p>
       <div class="actions">
         {user.role === 'agent' && !chosen && (
           <button type="button" class="primary" onClick={() => void choose()}>

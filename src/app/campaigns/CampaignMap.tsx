@@ -135,7 +135,9 @@ function cellPopup(cell: CampaignCellTally): HTMLElement {
   const lines = [
     `${cell.readings} relevé${cell.readings > 1 ? 's' : ''}`,
     cell.measured.length > 0 ? `Mesurés : ${cell.measured.map((operator) => OPERATOR_LABELS[operator]).join(', ')}` : '',
-    cell.missing.length > 0 ? `Manquent : ${cell.missing.map((operator) => OPERATOR_LABELS[operator]).join(', ')}` : 'Tous les opérateurs de la campagne mesurés',
+    cell.missing.length > 0
+      ? `Manquent : ${cell.missing.map((operator) => OPERATOR_LABELS[operator]).join(', ')}`
+      : 'Tous les opérateurs de la campagne mesurés',
     cell.deviceOnly ? 'Pas encore sur le serveur' : '',
   ];
   for (const line of lines.filter(Boolean)) {

@@ -81,7 +81,12 @@ function useServerProgress(userId: string, campaignId: string, sentCount: number
       (caught: unknown) => {
         if (abort.signal.aborted) return;
         const offline = caught instanceof ApiError && caught.status === 0;
-        setState((previous) => ({ ...previous, loading: false, offline, error: caught instanceof ApiError ? caught.message : 'Les chiffres du serveur n’ont pas pu être chargés.' }));
+        setState((previous) => ({
+          ...previous,
+          loading: false,
+          offline,
+          error: caught instanceof ApiError ? caught.message : 'Les chiffres du serveur n’ont pas pu être chargés.',
+        }));
       },
     );
     return () => abort.abort();
@@ -132,9 +137,7 @@ function CampaignProgressView({ user, campaign }: { user: User; campaign: Campai
       <p class="reading-meta">
         {campaign.communeName} ({campaign.communeInsee}) · {formatPeriod(campaign.startsOn, campaign.endsOn)} · {PHASE_LABELS[phase]}
       </p>
-      <p class="reading-meta">
-        Protocole : {surveyRulesSummary(surveyRules(campaign, DEFAULT_PROTOCOL))}
-      </p>
+      <p class="reading-meta">Protocole : {surveyRulesSummary(surveyRules(campaign, DEFAULT_PROTOCOL))}</p>
       <div class="actions">
         {user.role === 'agent' && chosen?.id !== campaign.id && (
           <button type="button" class="primary" onClick={() => void chooseCampaign(campaignOf(campaign))}>
@@ -163,7 +166,8 @@ function CampaignProgressView({ user, campaign }: { user: User; campaign: Campai
       )}
       <h3>Plan d’échantillonnage</h3>
       <p class="hint">
-        Les mailles de la campagne encore indécises et combien de relevés de plus trancheraient chacune (intervalle de confiance de Wilson) : la carte de l’agent les montre « à mesurer ».
+        Les mailles de la campagne encore indécises et combien de relevés de plus trancheraient chacune (intervalle de confiance de Wilson) : la carte de
+        l’agent les montre « à mesurer ».
       </p>
       <p class="actions">
         <a class="button-link" href={`/api/v1/campaigns/${encodeURIComponent(campaign.id)}/sampling-plan.csv?format=tableur`} download>
@@ -191,8 +195,12 @@ function ServerStatus({ server, tally }: { server: ServerState; tally: CampaignT
   if (server.figures) {
     return (
       <p class="hint progress-age" role="status">
-        {server.loading ? 'En attente du serveur' : server.offline ? 'Hors ligne' : 'Serveur injoignable'} : chiffres du serveur du {formatInstant(server.figures.fetchedAt)}, gardés sur cet appareil
-        {tally.sentSince > 0 ? `, plus ${tally.sentSince} relevé${tally.sentSince > 1 ? 's' : ''} envoyé${tally.sentSince > 1 ? 's' : ''} depuis par cet appareil` : ''}.
+        {server.loading ? 'En attente du serveur' : server.offline ? 'Hors ligne' : 'Serveur injoignable'} : chiffres du serveur du{' '}
+        {formatInstant(server.figures.fetchedAt)}, gardés sur cet appareil
+        {tally.sentSince > 0
+          ? `, plus ${tally.sentSince} relevé${tally.sentSince > 1 ? 's' : ''} envoyé${tally.sentSince > 1 ? 's' : ''} depuis par cet appareil`
+          : ''}
+        .
       </p>
     );
   }
@@ -210,7 +218,10 @@ function Summary({ tally }: { tally: CampaignTally }) {
       <div>
         <dt>Relevés</dt>
         <dd>
-          {tally.total.readings} <span class="hint">({tally.server.readings} sur le serveur, {tally.device.readings} sur cet appareil pas encore envoyés)</span>
+          {tally.total.readings}{' '}
+          <span class="hint">
+            ({tally.server.readings} sur le serveur, {tally.device.readings} sur cet appareil pas encore envoyés)
+          </span>
         </dd>
       </div>
       <div>

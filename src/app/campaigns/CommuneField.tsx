@@ -57,7 +57,13 @@ export function CommuneField({ id, value, onChange, choices, departement, fixed,
   );
 }
 
-function CommuneSearch({ id, value, onChange, departement, errorId }: Pick<Props, 'id' | 'value' | 'onChange' | 'departement'> & { errorId: string | undefined }) {
+function CommuneSearch({
+  id,
+  value,
+  onChange,
+  departement,
+  errorId,
+}: Pick<Props, 'id' | 'value' | 'onChange' | 'departement'> & { errorId: string | undefined }) {
   if (value) {
     return (
       <>

@@ -54,7 +54,12 @@ export async function cacheCampaign(userId: string, campaign: CampaignView): Pro
     const tx = db.transaction('meta', 'readwrite');
     const previous = (await tx.store.get(keyOf(userId))) as CachedCampaigns | undefined;
     const others = (previous?.campaigns ?? []).filter((cached) => cached.id !== campaign.id);
-    const entry: CachedCampaigns = { campaigns: [...others, campaign], savedAt: previous?.savedAt ?? Date.now(), progress: previous?.progress ?? {}, plans: previous?.plans ?? {} };
+    const entry: CachedCampaigns = {
+      campaigns: [...others, campaign],
+      savedAt: previous?.savedAt ?? Date.now(),
+      progress: previous?.progress ?? {},
+      plans: previous?.plans ?? {},
+    };
     await tx.store.put(entry, keyOf(userId));
     await tx.done;
   });

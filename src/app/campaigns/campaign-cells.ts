@@ -41,7 +41,11 @@ export function groupReadingsByCell(readings: readonly Reading[]): Map<string, P
   return cells;
 }
 
-export function campaignCells(serverCells: readonly CampaignCell[], deviceReadings: readonly Reading[], campaignOperators: readonly Operator[]): CampaignCellTally[] {
+export function campaignCells(
+  serverCells: readonly CampaignCell[],
+  deviceReadings: readonly Reading[],
+  campaignOperators: readonly Operator[],
+): CampaignCellTally[] {
   const server = new Map(serverCells.map((cell) => [cell.cellId, cell.byOperator]));
   const device = groupReadingsByCell(deviceReadings);
   const ids = new Set([...server.keys(), ...device.keys()]);

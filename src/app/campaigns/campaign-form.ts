@@ -29,7 +29,18 @@ export interface CampaignFormValue {
   agentIds: string[];
 }
 
-export const CAMPAIGN_FIELDS = ['communeInsee', 'name', 'startsOn', 'endsOn', 'operators', 'testNumber', 'protocol', 'maxAccuracyM', 'accuracyRule', 'agentIds'] as const;
+export const CAMPAIGN_FIELDS = [
+  'communeInsee',
+  'name',
+  'startsOn',
+  'endsOn',
+  'operators',
+  'testNumber',
+  'protocol',
+  'maxAccuracyM',
+  'accuracyRule',
+  'agentIds',
+] as const;
 export type CampaignField = (typeof CAMPAIGN_FIELDS)[number];
 /** Messages by field; `form` holds what belongs to no single field. */
 export type FieldErrors = Partial<Record<CampaignField | 'form', string>>;

@@ -34,8 +34,10 @@ async function campaignArea(campaign: Campaign, userId: string | undefined): Pro
 
 /** How the scope's commune was told, for the import preview: said when only the period could be checked. */
 export function scopeCaveat(scope: CampaignScope): string | undefined {
-  if (scope.area.kind === 'unknown') return 'Le contour de la commune n’est pas sur cet appareil (ouvrez la campagne ou la carte avec du réseau) : seule la période est vérifiée.';
-  if (scope.area.kind === 'cells-box') return 'Contour de la commune absent de cet appareil : la commune est estimée d’après les mailles déjà mesurées de la campagne.';
+  if (scope.area.kind === 'unknown')
+    return 'Le contour de la commune n’est pas sur cet appareil (ouvrez la campagne ou la carte avec du réseau) : seule la période est vérifiée.';
+  if (scope.area.kind === 'cells-box')
+    return 'Contour de la commune absent de cet appareil : la commune est estimée d’après les mailles déjà mesurées de la campagne.';
   return undefined;
 }
 

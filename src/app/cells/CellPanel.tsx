@@ -87,7 +87,8 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
               </span>{' '}
               {OPERATOR_LABELS[r.operator]} · {TECHNOLOGY_LABELS[r.technology]}
               {r.signalDbm !== undefined ? ` · ${r.signalDbm} dBm` : r.signalBars !== undefined ? ` · ${r.signalBars} barre${r.signalBars > 1 ? 's' : ''}` : ''}
-              {r.voice && r.voice !== 'not-tested' ? ` · ${VOICE_LABELS[r.voice]}` : ''} · {SETTING_LABELS[r.setting].toLowerCase()} · {formatTime(r.recordedAt)}
+              {r.voice && r.voice !== 'not-tested' ? ` · ${VOICE_LABELS[r.voice]}` : ''} · {SETTING_LABELS[r.setting].toLowerCase()} ·{' '}
+              {formatTime(r.recordedAt)}
             </li>
           ))}
           {readings.length > SHOWN_READINGS && <li class="hint">… et {readings.length - SHOWN_READINGS} autres (voir le CSV du dossier).</li>}
@@ -180,7 +181,11 @@ export function OperatorRow({ name, stats }: { name: string; stats: OperatorCell
       </td>
       <td>{LEVELS.map((level) => Math.round((stats.levelShares?.[level] ?? 0) * 100)).join(' / ')} %</td>
       <td>{stats.medianDbm === null || stats.medianDbm === undefined ? '—' : `${stats.medianDbm} dBm`}</td>
-      <td>{stats.callSuccessRate === null || stats.callSuccessRate === undefined ? 'non testé' : `${percent(stats.callSuccessRate)}${stats.callTests ? ` (${stats.callTests} essais)` : ''}`}</td>
+      <td>
+        {stats.callSuccessRate === null || stats.callSuccessRate === undefined
+          ? 'non testé'
+          : `${percent(stats.callSuccessRate)}${stats.callTests ? ` (${stats.callTests} essais)` : ''}`}
+      </td>
     </tr>
   );
 }

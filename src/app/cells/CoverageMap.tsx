@@ -75,8 +75,16 @@ export function CoverageMap(props: CoverageMapProps) {
       },
     } as L.GeoJSONOptions).addTo(leaflet);
     cellsLayer.current = layer;
-    zonesLayer.current = L.geoJSON(undefined, { renderer, interactive: false, style: { color: '#1b1b1b', weight: 2, dashArray: '3 4', fill: false } } as L.GeoJSONOptions).addTo(leaflet);
-    highlightLayer.current = L.geoJSON(undefined, { renderer, interactive: false, style: { color: '#003d7a', weight: 3, dashArray: '6 4', fill: false } } as L.GeoJSONOptions).addTo(leaflet);
+    zonesLayer.current = L.geoJSON(undefined, {
+      renderer,
+      interactive: false,
+      style: { color: '#1b1b1b', weight: 2, dashArray: '3 4', fill: false },
+    } as L.GeoJSONOptions).addTo(leaflet);
+    highlightLayer.current = L.geoJSON(undefined, {
+      renderer,
+      interactive: false,
+      style: { color: '#003d7a', weight: 3, dashArray: '6 4', fill: false },
+    } as L.GeoJSONOptions).addTo(leaflet);
 
     let request: AbortController | undefined;
     const load = async () => {
@@ -107,7 +115,12 @@ export function CoverageMap(props: CoverageMapProps) {
             resolution = coarser;
             continue;
           }
-          latest.current.onCells({ state: 'failed', resolutionM: resolution, cells: [], message: error instanceof ApiError ? error.message : 'Les mailles n’ont pas pu être chargées.' });
+          latest.current.onCells({
+            state: 'failed',
+            resolutionM: resolution,
+            cells: [],
+            message: error instanceof ApiError ? error.message : 'Les mailles n’ont pas pu être chargées.',
+          });
           return;
         }
       }
@@ -130,7 +143,9 @@ export function CoverageMap(props: CoverageMapProps) {
       event.stopPropagation();
       event.preventDefault();
       const from = leaflet.mouseEventToLatLng(event);
-      const rectangle = L.rectangle(L.latLngBounds(from, from), { color: '#003d7a', weight: 1, dashArray: '4 3', fillOpacity: 0.1, interactive: false }).addTo(leaflet);
+      const rectangle = L.rectangle(L.latLngBounds(from, from), { color: '#003d7a', weight: 1, dashArray: '4 3', fillOpacity: 0.1, interactive: false }).addTo(
+        leaflet,
+      );
       const onMove = (move: MouseEvent) => rectangle.setBounds(L.latLngBounds(from, leaflet.mouseEventToLatLng(move)));
       const onUp = (up: MouseEvent) => {
         document.removeEventListener('mousemove', onMove);
@@ -188,7 +203,13 @@ export function CoverageMap(props: CoverageMapProps) {
   useEffect(() => {
     if (!props.flyTo || !map.current) return;
     const { west, south, east, north } = props.flyTo;
-    map.current.fitBounds([[south, west], [north, east]], { maxZoom: 16, padding: [24, 24] });
+    map.current.fitBounds(
+      [
+        [south, west],
+        [north, east],
+      ],
+      { maxZoom: 16, padding: [24, 24] },
+    );
   }, [props.flyTo]);
 
   return <div ref={container} class="coverage-map" role="region" aria-label="Carte des mailles" />;

@@ -45,7 +45,11 @@ export function CoverageScreen() {
   const view = useRef<MapView | undefined>(initial.view);
   const bounds = useRef<LonLatBounds | undefined>(undefined);
   const suggestionRequest = useRef(new RequestSlot());
-  const loadZones = () => void listZones().then((list) => dispatch({ type: 'zones-loaded', zones: list }), () => undefined);
+  const loadZones = () =>
+    void listZones().then(
+      (list) => dispatch({ type: 'zones-loaded', zones: list }),
+      () => undefined,
+    );
   useEffect(loadZones, []);
   // Outlines of the open zones (set aside and covered ones give their cells back), from their cells.
   const zoneOutlines = useMemo(
@@ -79,7 +83,10 @@ export function CoverageScreen() {
         dispatch(
           'data' in outcome
             ? { type: 'suggestions-loaded', list: outcome.data.suggestions }
-            : { type: 'suggestions-failed', message: outcome.error instanceof ApiError ? outcome.error.message : 'Les suggestions n’ont pas pu être chargées.' },
+            : {
+                type: 'suggestions-failed',
+                message: outcome.error instanceof ApiError ? outcome.error.message : 'Les suggestions n’ont pas pu être chargées.',
+              },
         ),
     );
   };
@@ -141,7 +148,11 @@ export function CoverageScreen() {
         </fieldset>
         <div class="field">
           <label for="filter-technology">Technologie</label>
-          <select id="filter-technology" value={filters.technology ?? ''} onChange={(event) => setFilter({ technology: (event.currentTarget.value || undefined) as Technology | undefined })}>
+          <select
+            id="filter-technology"
+            value={filters.technology ?? ''}
+            onChange={(event) => setFilter({ technology: (event.currentTarget.value || undefined) as Technology | undefined })}
+          >
             <option value="">Toutes</option>
             {TECHNOLOGIES.map((t) => (
               <option key={t} value={t}>
@@ -152,7 +163,11 @@ export function CoverageScreen() {
         </div>
         <div class="field">
           <label for="filter-setting">Situation</label>
-          <select id="filter-setting" value={filters.setting ?? ''} onChange={(event) => setFilter({ setting: (event.currentTarget.value || undefined) as Setting | undefined })}>
+          <select
+            id="filter-setting"
+            value={filters.setting ?? ''}
+            onChange={(event) => setFilter({ setting: (event.currentTarget.value || undefined) as Setting | undefined })}
+          >
             <option value="">Toutes</option>
             {SETTINGS.map((s) => (
               <option key={s} value={s}>
@@ -163,11 +178,21 @@ export function CoverageScreen() {
         </div>
         <div class="field">
           <label for="filter-from">Du mois</label>
-          <input id="filter-from" type="month" value={filters.from ?? ''} onChange={(event) => setFilter({ from: isMonth(event.currentTarget.value) ? event.currentTarget.value : undefined })} />
+          <input
+            id="filter-from"
+            type="month"
+            value={filters.from ?? ''}
+            onChange={(event) => setFilter({ from: isMonth(event.currentTarget.value) ? event.currentTarget.value : undefined })}
+          />
         </div>
         <div class="field">
           <label for="filter-to">Au mois</label>
-          <input id="filter-to" type="month" value={filters.to ?? ''} onChange={(event) => setFilter({ to: isMonth(event.currentTarget.value) ? event.currentTarget.value : undefined })} />
+          <input
+            id="filter-to"
+            type="month"
+            value={filters.to ?? ''}
+            onChange={(event) => setFilter({ to: isMonth(event.currentTarget.value) ? event.currentTarget.value : undefined })}
+          />
         </div>
       </form>
       <div class="coverage-layout">
@@ -263,7 +288,8 @@ export function CoverageScreen() {
               <>
                 <p class="selection-summary">
                   {selection.size} maille{selection.size > 1 ? 's' : ''} sélectionnée{selection.size > 1 ? 's' : ''} : {selectedCounts['zone-blanche']} blanche
-                  {selectedCounts['zone-blanche'] > 1 ? 's' : ''}, {selectedCounts['zone-grise']} grise{selectedCounts['zone-grise'] > 1 ? 's' : ''}, {selectedCounts.covered} couverte
+                  {selectedCounts['zone-blanche'] > 1 ? 's' : ''}, {selectedCounts['zone-grise']} grise{selectedCounts['zone-grise'] > 1 ? 's' : ''},{' '}
+                  {selectedCounts.covered} couverte
                   {selectedCounts.covered > 1 ? 's' : ''}, {selectedCounts.insufficient + selectedCounts.unknown} sans verdict
                 </p>
                 {creating ? (
@@ -313,4 +339,3 @@ function crosses(outline: OutlineGeometry, view: LonLatBounds): boolean {
   }
   return west <= view.east && east >= view.west && south <= view.north && north >= view.south;
 }
-

@@ -19,7 +19,8 @@ export interface SuggestionsPanelProps {
 
 export function suggestionSummary(s: Suggestion): string {
   const cells = `${s.cells.length} maille${s.cells.length > 1 ? 's' : ''}`;
-  const kinds = s.blanche !== undefined && s.grise !== undefined ? ` (${s.blanche} blanche${s.blanche > 1 ? 's' : ''}, ${s.grise} grise${s.grise > 1 ? 's' : ''})` : '';
+  const kinds =
+    s.blanche !== undefined && s.grise !== undefined ? ` (${s.blanche} blanche${s.blanche > 1 ? 's' : ''}, ${s.grise} grise${s.grise > 1 ? 's' : ''})` : '';
   const people = s.people ? ` · ${Math.round(s.people.inhabitants).toLocaleString('fr-FR')} habitant${Math.round(s.people.inhabitants) > 1 ? 's' : ''}` : '';
   const contested = s.discrepantCells > 0 ? ` · ${s.discrepantCells} en écart avec les cartes des opérateurs` : '';
   return `${cells}${kinds} · ${s.readings} relevé${s.readings > 1 ? 's' : ''} · ${s.contributors} contributeur${s.contributors > 1 ? 's' : ''}${people}${contested}`;
@@ -58,7 +59,9 @@ export function SuggestionsPanel({ suggestions, loading, error, hint, onRefresh,
           {loading ? 'Recherche…' : 'Actualiser'}
         </button>
       </div>
-      <p class="hint">Mailles blanches ou grises voisines dans la vue, hors zones en cours : les mieux documentées d’abord, ou les plus peuplées (carroyage INSEE).</p>
+      <p class="hint">
+        Mailles blanches ou grises voisines dans la vue, hors zones en cours : les mieux documentées d’abord, ou les plus peuplées (carroyage INSEE).
+      </p>
       {hint && (
         <p class="notice" role="status">
           {hint}

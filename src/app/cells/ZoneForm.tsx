@@ -40,7 +40,12 @@ export function ZoneForm({ cells, onCreated, onCancel }: ZoneFormProps) {
       }}
     >
       <ZoneFields idPrefix="zone" value={fields} onChange={setFields} namePlaceholder="ex. Vallée du Verdus" />
-      <FormActions submitLabel={`Créer la zone (${cells.length} maille${cells.length > 1 ? 's' : ''})`} busyLabel="Création…" busy={creating.busy} onCancel={onCancel} />
+      <FormActions
+        submitLabel={`Créer la zone (${cells.length} maille${cells.length > 1 ? 's' : ''})`}
+        busyLabel="Création…"
+        busy={creating.busy}
+        onCancel={onCancel}
+      />
       <ApiErrorMessage error={creating.error} />
     </form>
   );

@@ -16,6 +16,11 @@ export function cellIdOf(feature: CellFeature): string {
   return feature.properties.cellId;
 }
 
-export function bboxBounds(bbox: { minLon: number; minLat: number; maxLon: number; maxLat: number }): { west: number; south: number; east: number; north: number } {
+export function bboxBounds(bbox: { minLon: number; minLat: number; maxLon: number; maxLat: number }): {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+} {
   return { west: bbox.minLon, south: bbox.minLat, east: bbox.maxLon, north: bbox.maxLat };
 }

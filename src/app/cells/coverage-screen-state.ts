@@ -94,7 +94,10 @@ export function coverageReducer(state: CoverageScreenState, action: CoverageActi
       // No operator in the filter means all of them.
       const current = state.filters.operators.length === 0 ? [...OPERATORS] : state.filters.operators;
       const next = action.on ? [...current, action.operator] : current.filter((o) => o !== action.operator);
-      return coverageReducer(state, { type: 'filter', patch: { operators: next.length === OPERATORS.length ? [] : OPERATORS.filter((o) => next.includes(o)) } });
+      return coverageReducer(state, {
+        type: 'filter',
+        patch: { operators: next.length === OPERATORS.length ? [] : OPERATORS.filter((o) => next.includes(o)) },
+      });
     }
     case 'view-moved':
       return { ...state, viewBounds: action.bounds };

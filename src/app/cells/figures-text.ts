@@ -46,7 +46,9 @@ export function protocolLines(figures: ProtocolFiguresAnswer): string[] {
   if (calls) {
     const partial = figures.partialCalls > 0 ? `, dont ${plural(figures.partialCalls, 'tenu', 'tenus')} avec une voix dégradée` : '';
     const goal = figures.callSide === 'above' ? 'atteint' : figures.callSide === 'below' ? 'non atteint' : 'indécis';
-    lines.push(`taux de réussite des appels : ${rateWithInterval(calls)} sur ${plural(calls.trials, 'appel conforme', 'appels conformes')}${partial} (objectif : ${goal})`);
+    lines.push(
+      `taux de réussite des appels : ${rateWithInterval(calls)} sur ${plural(calls.trials, 'appel conforme', 'appels conformes')}${partial} (objectif : ${goal})`,
+    );
   }
   if (sms) lines.push(`SMS reçus${figures.protocol === 'qos' ? ' en 10 s' : ''} : ${rateWithInterval(sms)} sur ${plural(sms.trials, 'SMS', 'SMS')}`);
   if (upload) lines.push(`fichier de 1 Mo envoyé en moins de 30 s : ${rateWithInterval(upload)} sur ${plural(upload.trials, 'essai', 'essais')}`);

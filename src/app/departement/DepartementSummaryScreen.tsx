@@ -128,9 +128,15 @@ function ZonesSection({ summary }: { summary: Summary }) {
               <tr>
                 <th scope="col">Zone</th>
                 <th scope="col">Étape</th>
-                <th scope="col" class="number">Mailles</th>
-                <th scope="col" class="number">Habitants</th>
-                <th scope="col" class="number">Ménages</th>
+                <th scope="col" class="number">
+                  Mailles
+                </th>
+                <th scope="col" class="number">
+                  Habitants
+                </th>
+                <th scope="col" class="number">
+                  Ménages
+                </th>
                 <th scope="col">Écarts avec les cartes des opérateurs</th>
                 <th scope="col">Échéance</th>
               </tr>
@@ -193,7 +199,11 @@ function QuotaSection({ summary }: { summary: Summary }) {
             {count(proposed)} sur {count(allowed)}
           </strong>{' '}
           zones que l’équipe projet peut proposer cette année
-          {proposed < allowed ? ` : encore ${plural(allowed - proposed, 'zone', 'zones')}.` : proposed === allowed ? ' : quota atteint.' : ` : quota dépassé de ${count(proposed - allowed)}.`}
+          {proposed < allowed
+            ? ` : encore ${plural(allowed - proposed, 'zone', 'zones')}.`
+            : proposed === allowed
+              ? ' : quota atteint.'
+              : ` : quota dépassé de ${count(proposed - allowed)}.`}
           <meter class="summary-meter" min={0} max={allowed} value={Math.min(proposed, allowed)} aria-label={`${proposed} zones proposées sur ${allowed}`} />
         </p>
       )}
@@ -242,8 +252,12 @@ function CampaignsSection({ summary }: { summary: Summary }) {
                 <th scope="col">Commune</th>
                 <th scope="col">Période</th>
                 <th scope="col">État</th>
-                <th scope="col" class="number">Relevés</th>
-                <th scope="col" class="number">Mailles mesurées</th>
+                <th scope="col" class="number">
+                  Relevés
+                </th>
+                <th scope="col" class="number">
+                  Mailles mesurées
+                </th>
                 <th scope="col">Dernier relevé</th>
               </tr>
             </thead>

@@ -154,7 +154,8 @@ async function pageTest(deps: DataTestDeps): Promise<NonNullable<DataTest['page'
   // Twice the protocol's 10 s: a page later than that has failed, whatever it weighs.
   const timer = deadline(deps, 2 * PAGE_MAX_S * 1000);
   const start = deps.clock.now();
-  const get = (url: string) => deps.fetch(`${deps.baseUrl ?? ''}${url}`, { cache: 'no-store', credentials: 'same-origin', redirect: 'manual', signal: timer.signal });
+  const get = (url: string) =>
+    deps.fetch(`${deps.baseUrl ?? ''}${url}`, { cache: 'no-store', credentials: 'same-origin', redirect: 'manual', signal: timer.signal });
   let bytes = 0;
   let complete = false;
   try {

@@ -1,4 +1,13 @@
-import { callOutcome, downloadMbps, pageOutcome, smsOutcome, throughputClass, THROUGHPUT_CLASS_LABELS, uploadOutcome, type TestOutcome } from '../../domain/protocol.ts';
+import {
+  callOutcome,
+  downloadMbps,
+  pageOutcome,
+  smsOutcome,
+  throughputClass,
+  THROUGHPUT_CLASS_LABELS,
+  uploadOutcome,
+  type TestOutcome,
+} from '../../domain/protocol.ts';
 import type { ProbeStep, Reading } from '../../domain/reading.ts';
 
 /** The measured evidence of a reading in words, as the survey and the readings list show it. */
@@ -109,7 +118,9 @@ export function describeDataTest(test: Reading['dataTest']): string | undefined 
   const seconds = (ms: number) => `${decimal.format(ms / 1000)} s`;
   if (test.upload) {
     const outcome = uploadOutcome(test);
-    parts.push(`envoi ${test.upload.intact ? 'intact' : 'non reçu intact'} en ${seconds(test.upload.durationMs)}${outcome ? ` — ${OUTCOME_WORDS[outcome]}` : ''}`);
+    parts.push(
+      `envoi ${test.upload.intact ? 'intact' : 'non reçu intact'} en ${seconds(test.upload.durationMs)}${outcome ? ` — ${OUTCOME_WORDS[outcome]}` : ''}`,
+    );
   }
   const mbps = downloadMbps(test);
   if (test.download && mbps !== undefined) parts.push(`↓ ${decimal.format(mbps)} Mbit/s (${THROUGHPUT_CLASS_LABELS[throughputClass(mbps)]})`);

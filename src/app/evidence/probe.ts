@@ -215,7 +215,8 @@ function checkAnswer(response: Response, step: ProbeStep, expectedType: string):
     throw new StepFailure(step, 'Redirigé vers une autre page (portail captif ?)');
   }
   const type = response.headers.get('content-type') ?? '';
-  if (!response.ok) throw new StepFailure(step, `Le serveur a répondu ${response.status}${type.startsWith('application/json') ? '' : ` (${type || 'sans type'})`}`);
+  if (!response.ok)
+    throw new StepFailure(step, `Le serveur a répondu ${response.status}${type.startsWith('application/json') ? '' : ` (${type || 'sans type'})`}`);
   if (!type.startsWith(expectedType)) throw new StepFailure(step, `Réponse inattendue (${type || 'sans type'}) : portail captif ou autre serveur ?`);
 }
 

@@ -24,7 +24,11 @@ let knownSettings: ProbeSettings | undefined;
 let probeSettings: ProbeSettings | undefined;
 
 const sharedProbe = createSharedProbe(
-  () => runProbe(probeSettings!, browserProbeDeps(() => sessionState.get().session?.info.csrfToken)),
+  () =>
+    runProbe(
+      probeSettings!,
+      browserProbeDeps(() => sessionState.get().session?.info.csrfToken),
+    ),
   () => Date.now(),
 );
 

@@ -52,7 +52,12 @@ export interface EvidenceDeps {
  * probe never delays the save, and a page closed mid-probe leaves a hold that expires on its
  * own: the reading then leaves without a probe, never stuck.
  */
-export async function storeWithEvidence(measured: Reading, recordedBy: string | undefined, { probe = true, store }: SaveOptions, deps: EvidenceDeps): Promise<SavedReading> {
+export async function storeWithEvidence(
+  measured: Reading,
+  recordedBy: string | undefined,
+  { probe = true, store }: SaveOptions,
+  deps: EvidenceDeps,
+): Promise<SavedReading> {
   const known = deps.knownSettings();
   const wantsProbe = probe && known?.enabled !== false;
   const savedAt = deps.now();

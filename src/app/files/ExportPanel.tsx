@@ -54,7 +54,9 @@ export function ExportPanel({ onExported }: { onExported: () => void }) {
         ))}
       </div>
       <p class="hint">En dernier recours, si ce téléphone ne peut plus joindre le serveur : le fichier s’importe sur un autre appareil sans doublon.</p>
-      <p class="hint">« CSV pour tableur » s’ouvre en colonnes dans Excel ou LibreOffice, pour un tableur ; pour réimporter, choisissez CSV, GeoJSON ou JSON.</p>
+      <p class="hint">
+        « CSV pour tableur » s’ouvre en colonnes dans Excel ou LibreOffice, pour un tableur ; pour réimporter, choisissez CSV, GeoJSON ou JSON.
+      </p>
       {message && (
         <p class={message.error ? 'error' : 'files-message'} role="status">
           {message.text}

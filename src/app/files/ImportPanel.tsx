@@ -93,7 +93,13 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       <h3 id="import-title">Importer un fichier</h3>
       <label class="file-input">
         <span>Fichier de relevés (Tower Collector, Network Survey, ou export Couverture)</span>
-        <input ref={input} type="file" accept=".csv,.geojson,.json,text/csv,application/json,application/geo+json" disabled={phase.step === 'importing'} onChange={(event) => void choose(event.currentTarget.files?.[0])} />
+        <input
+          ref={input}
+          type="file"
+          accept=".csv,.geojson,.json,text/csv,application/json,application/geo+json"
+          disabled={phase.step === 'importing'}
+          onChange={(event) => void choose(event.currentTarget.files?.[0])}
+        />
       </label>
 
       {phase.step === 'reading' && <Progress label="Lecture du fichier" progress={phase.progress} />}
@@ -104,10 +110,16 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           {isLog(phase.preview.format) && phase.preview.toImport > 0 && (
             <>
               <ChoiceGroup legend="Situation des relevés importés" name="import-setting" options={SETTING_OPTIONS} value={setting} onChange={setSetting} />
-              {setting === 'auto' && <p class="hint">Selon la vitesse : « En véhicule » au-dessus de 3 m/s (11 km/h), sinon « Extérieur ». Ces applications ne savent pas si le téléphone était à l’intérieur.</p>}
+              {setting === 'auto' && (
+                <p class="hint">
+                  Selon la vitesse : « En véhicule » au-dessus de 3 m/s (11 km/h), sinon « Extérieur ». Ces applications ne savent pas si le téléphone était à
+                  l’intérieur.
+                </p>
+              )}
               {campaign && (
                 <label class="files-check">
-                  <input type="checkbox" checked={attachCampaign} onChange={(event) => setAttachCampaign(event.currentTarget.checked)} /> Rattacher à la campagne « {campaign.name} »
+                  <input type="checkbox" checked={attachCampaign} onChange={(event) => setAttachCampaign(event.currentTarget.checked)} /> Rattacher à la
+                  campagne « {campaign.name} »
                 </label>
               )}
               {campaign && attachCampaign && phase.preview.outsideCampaign > 0 && (
@@ -152,7 +164,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       )}
       {phase.step === 'cancelled' && (
         <p class="files-message" role="status">
-          Import annulé : {plural(phase.added, 'relevé déjà enregistré reste', 'relevés déjà enregistrés restent')} sur l’appareil. Importez à nouveau le fichier pour ajouter les autres, sans doublon.
+          Import annulé : {plural(phase.added, 'relevé déjà enregistré reste', 'relevés déjà enregistrés restent')} sur l’appareil. Importez à nouveau le
+          fichier pour ajouter les autres, sans doublon.
         </p>
       )}
       {phase.step === 'failed' && (
@@ -185,7 +198,8 @@ function Progress({ label, progress }: { label: string; progress: ImportProgress
     <div class="import-progress">
       <label>
         {label}
-        {progress && ` : ${plural(progress.rowsRead, 'ligne lue', 'lignes lues')}${progress.added !== undefined ? `, ${plural(progress.added, 'relevé ajouté', 'relevés ajoutés')}` : ''}`}
+        {progress &&
+          ` : ${plural(progress.rowsRead, 'ligne lue', 'lignes lues')}${progress.added !== undefined ? `, ${plural(progress.added, 'relevé ajouté', 'relevés ajoutés')}` : ''}`}
         <progress max={total || 1} value={progress?.bytesRead ?? 0} />
       </label>
     </div>

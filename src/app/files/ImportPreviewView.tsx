@@ -40,7 +40,9 @@ export function ImportPreviewView({ preview, fileName }: { preview: ImportPrevie
           <button type="button" onClick={() => downloadBlob(refusedLinesCsv(preview.refused), datedFileName(`lignes-refusees-${baseName(fileName)}`, 'csv'))}>
             Télécharger les lignes refusées
           </button>
-          {preview.refusedCount > preview.refused.length && <p class="hint">Le fichier des lignes refusées contient les {plural(preview.refused.length, 'première', 'premières')}.</p>}
+          {preview.refusedCount > preview.refused.length && (
+            <p class="hint">Le fichier des lignes refusées contient les {plural(preview.refused.length, 'première', 'premières')}.</p>
+          )}
         </>
       )}
     </div>
@@ -48,5 +50,10 @@ export function ImportPreviewView({ preview, fileName }: { preview: ImportPrevie
 }
 
 function baseName(fileName: string): string {
-  return fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'fichier';
+  return (
+    fileName
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .slice(0, 40) || 'fichier'
+  );
 }

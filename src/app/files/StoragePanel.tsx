@@ -19,7 +19,12 @@ export function StoragePanel({ refreshKey }: { refreshKey: number }) {
     void (async () => {
       const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
       const persisted = await navigator.storage?.persisted?.().catch(() => undefined);
-      if (live) setFacts({ ...(estimate?.usage !== undefined && { usage: estimate.usage }), ...(estimate?.quota !== undefined && { quota: estimate.quota }), ...(persisted !== undefined && { persisted }) });
+      if (live)
+        setFacts({
+          ...(estimate?.usage !== undefined && { usage: estimate.usage }),
+          ...(estimate?.quota !== undefined && { quota: estimate.quota }),
+          ...(persisted !== undefined && { persisted }),
+        });
     })();
     return () => {
       live = false;

@@ -7,6 +7,10 @@ import type { RefusedRow } from '../../domain/import/import-summary.ts';
  * cell). It is read, never imported back.
  */
 export function refusedLinesCsv(refused: readonly RefusedRow[]): Blob {
-  const csv = csvTable(['ligne', 'motif', 'contenu'], refused.map((row) => [row.line, row.reason, row.text]), { dialect: 'tableur' });
+  const csv = csvTable(
+    ['ligne', 'motif', 'contenu'],
+    refused.map((row) => [row.line, row.reason, row.text]),
+    { dialect: 'tableur' },
+  );
   return new Blob([UTF8_BOM + csv], { type: 'text/csv;charset=utf-8' });
 }

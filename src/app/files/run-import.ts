@@ -8,7 +8,12 @@ import { registerBackgroundSync } from '../sync/request-sync.ts';
 import { sendNow } from '../sync/sync-scheduler.ts';
 
 /** Reading the file for its preview, in the worker; aborting stops the worker. */
-export function previewInWorker(file: File, options: ImportOptions, onProgress: (progress: ImportProgress) => void, signal: AbortSignal): Promise<ImportPreview> {
+export function previewInWorker(
+  file: File,
+  options: ImportOptions,
+  onProgress: (progress: ImportProgress) => void,
+  signal: AbortSignal,
+): Promise<ImportPreview> {
   return callWorker((services) => services.previewImport(file, options, proxy(onProgress)), signal);
 }
 
@@ -17,7 +22,12 @@ export function previewInWorker(file: File, options: ImportOptions, onProgress: 
  * are real readings now: every tab is told, the list re-read, and a send scheduled — the same
  * aftermath as saveReading (src/app/evidence/save-reading.ts).
  */
-export async function importInWorker(file: File, options: ImportRunOptions, onProgress: (progress: ImportProgress) => void, signal: AbortSignal): Promise<ImportResult> {
+export async function importInWorker(
+  file: File,
+  options: ImportRunOptions,
+  onProgress: (progress: ImportProgress) => void,
+  signal: AbortSignal,
+): Promise<ImportResult> {
   try {
     return await callWorker((services) => services.importFile(file, options, proxy(onProgress)), signal);
   } finally {

@@ -52,7 +52,9 @@ const viewOf = (map: L.Map): MapView => {
   return { bbox: { minLon: b.getWest(), minLat: b.getSouth(), maxLon: b.getEast(), maxLat: b.getNorth() }, zoom: map.getZoom() };
 };
 
-type ServerAnswer = (FeatureCollection<ReadingProperties> & { nextCursor?: string; clustered?: false }) | { type: 'FeatureCollection'; clustered: true; features: { geometry: { coordinates: [number, number] }; properties: ReadingClusterProperties }[] };
+type ServerAnswer =
+  | (FeatureCollection<ReadingProperties> & { nextCursor?: string; clustered?: false })
+  | { type: 'FeatureCollection'; clustered: true; features: { geometry: { coordinates: [number, number] }; properties: ReadingClusterProperties }[] };
 
 export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMapProps) {
   const container = useRef<HTMLDivElement>(null);
@@ -141,15 +143,22 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
       layer.clearLayers();
       drawn.current.device = [];
       if (answer.kind === 'clusters') {
-        for (const { geometry, properties } of answer.features) zoomOnClick(clusterMarker([geometry.coordinates[1], geometry.coordinates[0]], properties, true), map.current!).addTo(layer);
+        for (const { geometry, properties } of answer.features)
+          zoomOnClick(clusterMarker([geometry.coordinates[1], geometry.coordinates[0]], properties, true), map.current!).addTo(layer);
         setDeviceNotice(undefined);
       } else {
         for (const { properties } of answer.features) {
           const colour = LEVEL_COLOURS[properties.level];
           drawn.current.device.push({ properties, onDevice: true });
-          openStackOnClick(L.circleMarker([properties.lat, properties.lon], { radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95 }), map.current!, drawn.current).addTo(layer);
+          openStackOnClick(
+            L.circleMarker([properties.lat, properties.lon], { radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95 }),
+            map.current!,
+            drawn.current,
+          ).addTo(layer);
         }
-        setDeviceNotice(answer.omitted > 0 ? `${plural(answer.omitted, 'relevé')} de cet appareil non dessinés ici (les plus anciens) : zoomez pour les voir.` : undefined);
+        setDeviceNotice(
+          answer.omitted > 0 ? `${plural(answer.omitted, 'relevé')} de cet appareil non dessinés ici (les plus anciens) : zoomez pour les voir.` : undefined,
+        );
       }
       setCounts(answer.countsByLevel);
     };
@@ -186,7 +195,11 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
         } else {
           for (const { properties } of answer.features) {
             drawn.current.server.push({ properties, onDevice: false });
-            openStackOnClick(L.circleMarker([properties.lat, properties.lon], { radius: 6, color: LEVEL_COLOURS[properties.level], weight: 3, fillOpacity: 0 }), map.current!, drawn.current).addTo(layer);
+            openStackOnClick(
+              L.circleMarker([properties.lat, properties.lon], { radius: 6, color: LEVEL_COLOURS[properties.level], weight: 3, fillOpacity: 0 }),
+              map.current!,
+              drawn.current,
+            ).addTo(layer);
           }
           const shown = answer.features.length;
           setServerNotice(`${plural(shown, 'relevé')} du serveur dans la vue${answer.nextCursor ? ' (les plus anciens ; zoomez pour tout voir)' : ''}.`);
@@ -208,7 +221,10 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
     }
     const abort = new AbortController();
     // The device's readings, judged on the 200 m grid in the worker: works offline.
-    void callWorker((services) => services.buildDeviceGrid(records.map(({ reading, recordedBy }) => ({ reading, ...(recordedBy !== undefined && { recordedBy }) }))), abort.signal).then(
+    void callWorker(
+      (services) => services.buildDeviceGrid(records.map(({ reading, recordedBy }) => ({ reading, ...(recordedBy !== undefined && { recordedBy }) }))),
+      abort.signal,
+    ).then(
       ({ collection, countsByZone }) => {
         if (!map.current) return;
         cellsLayer.current?.remove();
@@ -245,7 +261,8 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
         </button>
         {deviceCells && (
           <label class="map-toggle">
-            <input type="checkbox" checked={showCells} onChange={(event) => setShowCells(event.currentTarget.checked)} /> Mes mailles (mes relevés sur la grille de 200 m)
+            <input type="checkbox" checked={showCells} onChange={(event) => setShowCells(event.currentTarget.checked)} /> Mes mailles (mes relevés sur la grille
+            de 200 m)
           </label>
         )}
       </div>
@@ -281,7 +298,8 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
       )}
       {showCells && (
         <p class="hint">
-          Mes mailles : un verdict demande au moins 3 relevés par opérateur dont la part en bonne couverture est nettement d’un côté de 50 % (4 relevés concordants au moins), et les quatre opérateurs mesurés pour une zone blanche ou grise.
+          Mes mailles : un verdict demande au moins 3 relevés par opérateur dont la part en bonne couverture est nettement d’un côté de 50 % (4 relevés
+          concordants au moins), et les quatre opérateurs mesurés pour une zone blanche ou grise.
         </p>
       )}
       {survey.notice && <p class="hint outline-notice">{survey.notice}</p>}
@@ -334,7 +352,8 @@ function PlanLegendItem({ cells, cached }: { cells: PlannedCell[]; cached: boole
   const shown = Math.min(cells.length, PLANNED_CELLS_SHOWN);
   return (
     <li>
-      <span class="swatch plan-key" /> À mesurer : {plural(cells.length, 'maille')} de la campagne encore indécise{cells.length > 1 ? 's' : ''}, numérotée{cells.length > 1 ? 's' : ''} de la plus rapide à trancher (1) à la plus longue
+      <span class="swatch plan-key" /> À mesurer : {plural(cells.length, 'maille')} de la campagne encore indécise{cells.length > 1 ? 's' : ''}, numérotée
+      {cells.length > 1 ? 's' : ''} de la plus rapide à trancher (1) à la plus longue
       {cells.length > shown && ` ; les ${shown} premières sur la carte`}
       {cached && ' (plan gardé sur l’appareil, hors ligne)'}
     </li>

@@ -62,8 +62,18 @@ export class FollowMe {
     const at = L.latLng(position.coords.latitude, position.coords.longitude);
     const radius = position.coords.accuracy;
     if (!this.accuracy) {
-      this.accuracy = L.circle(at, { radius, interactive: false, color: '#1565c0', weight: 1, fillOpacity: 0.12, className: 'follow-accuracy' }).addTo(this.map);
-      this.dot = L.circleMarker(at, { radius: 7, interactive: false, color: '#ffffff', weight: 2, fillColor: '#1565c0', fillOpacity: 1, className: 'follow-position' }).addTo(this.map);
+      this.accuracy = L.circle(at, { radius, interactive: false, color: '#1565c0', weight: 1, fillOpacity: 0.12, className: 'follow-accuracy' }).addTo(
+        this.map,
+      );
+      this.dot = L.circleMarker(at, {
+        radius: 7,
+        interactive: false,
+        color: '#ffffff',
+        weight: 2,
+        fillColor: '#1565c0',
+        fillOpacity: 1,
+        className: 'follow-position',
+      }).addTo(this.map);
     } else {
       this.accuracy.setLatLng(at).setRadius(radius);
       this.dot!.setLatLng(at);
@@ -73,7 +83,10 @@ export class FollowMe {
   };
 
   private readonly onError = (error: GeolocationPositionError) => {
-    const message = error.code === error.PERMISSION_DENIED ? 'Position refusée : autorisez la localisation pour être suivi sur la carte.' : 'Position indisponible pour le moment.';
+    const message =
+      error.code === error.PERMISSION_DENIED
+        ? 'Position refusée : autorisez la localisation pour être suivi sur la carte.'
+        : 'Position indisponible pour le moment.';
     this.set({ ...this.state, error: message });
   };
 }

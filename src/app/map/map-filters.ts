@@ -43,7 +43,12 @@ export function isShown<T extends string>(selected: readonly T[], value: T): boo
 }
 
 /** GET /api/v1/readings for one view: bbox, zoom (clusters below 13, pages of `limit` points above) and the filters. */
-export function serverReadingsUrl(bbox: { minLon: number; minLat: number; maxLon: number; maxLat: number }, zoom: number, filters: MapReadingFilters, limit: number): string {
+export function serverReadingsUrl(
+  bbox: { minLon: number; minLat: number; maxLon: number; maxLat: number },
+  zoom: number,
+  filters: MapReadingFilters,
+  limit: number,
+): string {
   const clamp = (n: number, bound: number) => Math.max(-bound, Math.min(bound, n)).toFixed(5);
   const params = new URLSearchParams({
     bbox: [clamp(bbox.minLon, 180), clamp(bbox.minLat, 90), clamp(bbox.maxLon, 180), clamp(bbox.maxLat, 90)].join(','),

@@ -26,5 +26,7 @@ export function plannedCells(plan: SamplingPlanAnswer): PlannedCell[] {
 
 /** « Orange : 1 relevé, SFR : plus de 200 relevés » */
 export function needsText(cell: PlannedCell, cap: number): string {
-  return cell.needs.map(({ operator, needed }) => `${OPERATOR_LABELS[operator]} : ${needed === null ? `plus de ${cap}` : needed} relevé${needed === 1 ? '' : 's'}`).join(', ');
+  return cell.needs
+    .map(({ operator, needed }) => `${OPERATOR_LABELS[operator]} : ${needed === null ? `plus de ${cap}` : needed} relevé${needed === 1 ? '' : 's'}`)
+    .join(', ');
 }

@@ -18,7 +18,12 @@ export interface DrawnReading {
  * The readings drawn within `radiusPx` of the tap, nearest first, each reading once: one the
  * server sent back and the device still holds is listed as the device's.
  */
-export function readingsNear<T extends DrawnReading>(drawn: readonly T[], tap: { x: number; y: number }, toPixel: (reading: T) => { x: number; y: number }, radiusPx = STACK_RADIUS_PX): T[] {
+export function readingsNear<T extends DrawnReading>(
+  drawn: readonly T[],
+  tap: { x: number; y: number },
+  toPixel: (reading: T) => { x: number; y: number },
+  radiusPx = STACK_RADIUS_PX,
+): T[] {
   const near = new Map<string, { reading: T; distance: number }>();
   for (const reading of drawn) {
     const pixel = toPixel(reading);
@@ -28,5 +33,7 @@ export function readingsNear<T extends DrawnReading>(drawn: readonly T[], tap: {
     const kept = near.get(id);
     if (!kept || (reading.onDevice && !kept.reading.onDevice)) near.set(id, { reading, distance: Math.min(distance, kept?.distance ?? Infinity) });
   }
-  return [...near.values()].sort((a, b) => a.distance - b.distance || b.reading.properties.recordedAt.localeCompare(a.reading.properties.recordedAt)).map(({ reading }) => reading);
+  return [...near.values()]
+    .sort((a, b) => a.distance - b.distance || b.reading.properties.recordedAt.localeCompare(a.reading.properties.recordedAt))
+    .map(({ reading }) => reading);
 }

@@ -28,11 +28,7 @@ export function loadTileSources(): Promise<TileSourcesConfig | undefined> {
 /** The base map the user chose on this device if the deployment still offers it, else the deployment's default. */
 export function chosenSource(config: TileSourcesConfig): TileSource | undefined {
   const chosenId = readStorage(CHOICE_KEY);
-  return (
-    config.sources.find((source) => source.id === chosenId) ??
-    config.sources.find((source) => source.id === config.defaultSourceId) ??
-    config.sources[0]
-  );
+  return config.sources.find((source) => source.id === chosenId) ?? config.sources.find((source) => source.id === config.defaultSourceId) ?? config.sources[0];
 }
 
 /** The base map maps open with (see chosenSource), or undefined offline on a device that never loaded it. */

@@ -56,7 +56,10 @@ export function useCellsToSurvey({
         if (abort.signal.aborted || !map.current) return;
         if (answer.kind === 'not-provided') return setNotice('Contour de la commune non disponible sur ce serveur.');
         if (answer.kind === 'unavailable') return setNotice('Contour de la commune indisponible hors ligne : ouvrez la carte une fois avec du réseau.');
-        layer = L.geoJSON(answer.geometry as GeoJSON.Geometry, { interactive: false, style: { color: SURVEY_COLOUR, weight: 2, dashArray: '6 4', fill: false } }).addTo(map.current);
+        layer = L.geoJSON(answer.geometry as GeoJSON.Geometry, {
+          interactive: false,
+          style: { color: SURVEY_COLOUR, weight: 2, dashArray: '6 4', fill: false },
+        }).addTo(map.current);
         setOutline(answer.geometry);
         setOutlineBounds(layer.getBounds());
       },

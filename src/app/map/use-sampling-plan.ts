@@ -9,7 +9,11 @@ import { api } from '../shell/api.ts';
 import { PLANNED_CELLS_SHOWN, plannedCells, type PlannedCell, needsText } from './sampling-plan-cells.ts';
 
 /** The plan: fresh when online (and kept on the device), else as last kept; undefined when never fetched. */
-async function loadPlan(userId: string | undefined, campaignId: string, signal: AbortSignal): Promise<{ plan: SamplingPlanAnswer; cached: boolean } | undefined> {
+async function loadPlan(
+  userId: string | undefined,
+  campaignId: string,
+  signal: AbortSignal,
+): Promise<{ plan: SamplingPlanAnswer; cached: boolean } | undefined> {
   try {
     const plan = await api(`/api/v1/campaigns/${encodeURIComponent(campaignId)}/sampling-plan`, SamplingPlanAnswerSchema, { signal });
     if (userId) void cachePlan(userId, { plan, fetchedAt: Date.now() });

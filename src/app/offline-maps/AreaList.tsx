@@ -28,7 +28,15 @@ export function AreaList() {
   );
 }
 
-function AreaItem({ area, live, notice }: { area: OfflineAreaRecord; live: { doneCount: number; bytesStored: number } | undefined; notice: StopNotice | undefined }) {
+function AreaItem({
+  area,
+  live,
+  notice,
+}: {
+  area: OfflineAreaRecord;
+  live: { doneCount: number; bytesStored: number } | undefined;
+  notice: StopNotice | undefined;
+}) {
   const [busy, setBusy] = useState(false);
   const doneCount = live?.doneCount ?? area.doneCount;
   const bytes = live?.bytesStored ?? area.bytesStored;

@@ -138,8 +138,16 @@ function AreaForm({ getView, source }: OfflineMapsPanelProps) {
         {plan.tileCount.toLocaleString('fr-FR')} tuiles, environ {formatMegabytes(plan.bytes)}
         {room && <span class="hint"> · espace disponible : {formatMegabytes(roomLeft(room))}</span>}
       </p>
-      {plan.refusal && <p class="error" role="alert">{plan.refusal}</p>}
-      {error && <p class="error" role="alert">{error}</p>}
+      {plan.refusal && (
+        <p class="error" role="alert">
+          {plan.refusal}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {!online && <p class="hint">Appareil hors ligne : reconnectez-vous pour télécharger une zone.</p>}
       <button type="submit" class="primary" disabled={Boolean(plan.refusal) || !online || starting || plan.tileCount === 0}>
         Télécharger cette zone
@@ -157,8 +165,8 @@ function PrefetchForbidden({ source }: { source: TileSource }) {
   return (
     <div class="offline-forbidden">
       <p>
-        Les conditions d’utilisation du fond de carte « {source.label} » interdisent de le télécharger à l’avance. Ses tuiles
-        restent en cache au fil de la navigation seulement : les endroits déjà regardés avec du réseau s’affichent hors ligne.
+        Les conditions d’utilisation du fond de carte « {source.label} » interdisent de le télécharger à l’avance. Ses tuiles restent en cache au fil de la
+        navigation seulement : les endroits déjà regardés avec du réseau s’affichent hors ligne.
       </p>
       {alternatives.length > 0 && (
         <div class="actions">

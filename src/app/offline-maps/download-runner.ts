@@ -1,11 +1,5 @@
 import { areaHoldsTile, tileUrl, tilesOf } from '../../domain/tiles.ts';
-import {
-  deleteOfflineArea,
-  getOfflineArea,
-  listOfflineAreas,
-  updateOfflineArea,
-  type OfflineAreaRecord,
-} from '../../store/offline-areas.ts';
+import { deleteOfflineArea, getOfflineArea, listOfflineAreas, updateOfflineArea, type OfflineAreaRecord } from '../../store/offline-areas.ts';
 import { OFFLINE_TILES_CACHE, TILE_MATCH_OPTIONS } from '../../store/tile-caches.ts';
 import { createStore } from '../shell/tiny-store.ts';
 import { downloadArea, type DownloadCounts, type DownloadOutcome } from './download-area.ts';

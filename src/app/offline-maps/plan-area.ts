@@ -43,7 +43,11 @@ export interface AreaPlan {
  * first while the area would pass DEFAULT_SIZE_BUDGET_BYTES or the tile limit (never below
  * the view's own level).
  */
-export function defaultZooms(view: MapView, source: Pick<TileSource, 'minZoom' | 'maxZoom' | 'averageTileBytes'>, budgetBytes = DEFAULT_SIZE_BUDGET_BYTES): ZoomRange {
+export function defaultZooms(
+  view: MapView,
+  source: Pick<TileSource, 'minZoom' | 'maxZoom' | 'averageTileBytes'>,
+  budgetBytes = DEFAULT_SIZE_BUDGET_BYTES,
+): ZoomRange {
   const zoom = Math.round(view.zoom);
   const wanted = clampZooms({ minZoom: zoom - DEFAULT_ZOOM_SPAN, maxZoom: zoom + DEFAULT_ZOOM_SPAN }, source);
   const floor = Math.max(wanted.minZoom, Math.min(zoom, wanted.maxZoom));

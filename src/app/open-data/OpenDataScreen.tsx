@@ -27,8 +27,8 @@ export function OpenDataScreen() {
     <section class="screen open-data-screen" aria-labelledby="open-data-title">
       <h2 id="open-data-title">Données ouvertes</h2>
       <p>
-        La couverture mobile mesurée sur le terrain par les agents des communes est publiée pour tous, agrégée par maille de 200 m (grille INSPIRE)
-        et par opérateur, en extérieur. Chacun peut la télécharger, la réutiliser et la redistribuer.
+        La couverture mobile mesurée sur le terrain par les agents des communes est publiée pour tous, agrégée par maille de 200 m (grille INSPIRE) et par
+        opérateur, en extérieur. Chacun peut la télécharger, la réutiliser et la redistribuer.
       </p>
 
       <h3>Licence</h3>
@@ -77,7 +77,10 @@ export function OpenDataScreen() {
 
       <h3>Ce qui est publié</h3>
       <ul>
-        <li>Pour chaque maille et chaque opérateur : le niveau de couverture (TBC, BC, CL, PC au sens de l’Arcep), le nombre de relevés, les parts de chaque niveau, le niveau et le signal médians, les tests d’appel réussis.</li>
+        <li>
+          Pour chaque maille et chaque opérateur : le niveau de couverture (TBC, BC, CL, PC au sens de l’Arcep), le nombre de relevés, les parts de chaque
+          niveau, le niveau et le signal médians, les tests d’appel réussis.
+        </li>
         <li>Le centre de la maille, et le jour (pas l’heure) du premier et du dernier relevé.</li>
         <li>Le nombre de contributeurs : ils sont comptés, jamais nommés.</li>
       </ul>
@@ -88,8 +91,8 @@ export function OpenDataScreen() {
           <strong>Les signalements des habitants, jamais</strong>, pas même comptés : aucune position d’habitant ne sort du serveur.
         </li>
         <li>
-          <strong>Les lignes (maille × opérateur) mesurées par moins de {minimum ?? 'N'} contributeurs distincts</strong> : on pourrait y reconnaître les relevés
-          d’une seule personne. Une maille sans aucune ligne publiée n’apparaît pas ; le verdict d’une maille ne compte que ses lignes publiées.
+          <strong>Les lignes (maille × opérateur) mesurées par moins de {minimum ?? 'N'} contributeurs distincts</strong> : on pourrait y reconnaître les
+          relevés d’une seule personne. Une maille sans aucune ligne publiée n’apparaît pas ; le verdict d’une maille ne compte que ses lignes publiées.
           {pack && pack.withholding.rowsWithheld > 0 && (
             <>
               {' '}
@@ -105,7 +108,8 @@ export function OpenDataScreen() {
       </ul>
 
       <p>
-        <a href={hrefTo('connexion')}>Connexion</a> · <a href={hrefTo('signaler')}>Signaler une zone sans réseau</a> · <a href={hrefTo('a-propos')}>À propos et crédits</a>
+        <a href={hrefTo('connexion')}>Connexion</a> · <a href={hrefTo('signaler')}>Signaler une zone sans réseau</a> ·{' '}
+        <a href={hrefTo('a-propos')}>À propos et crédits</a>
       </p>
     </section>
   );

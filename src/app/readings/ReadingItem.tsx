@@ -16,8 +16,7 @@ export function ReadingItem({ record }: { record: OutboxRecord }) {
   const [correcting, setCorrecting] = useState(false);
   const { reading } = record;
   const level = readingLevel(reading);
-  const signal =
-    reading.signalDbm !== undefined ? `${reading.signalDbm} dBm` : reading.signalBars !== undefined ? plural(reading.signalBars, 'barre') : '';
+  const signal = reading.signalDbm !== undefined ? `${reading.signalDbm} dBm` : reading.signalBars !== undefined ? plural(reading.signalBars, 'barre') : '';
 
   const remove = async () => {
     const warning =

@@ -7,6 +7,8 @@ import type { OutboxRecord } from '../../store/outbox.ts';
  */
 export function newestFirst(records: readonly OutboxRecord[]): OutboxRecord[] {
   const keyed = records.map((record, index) => ({ record, index, at: Date.parse(record.reading.recordedAt) }));
-  keyed.sort((a, b) => (Number.isNaN(b.at) ? -Infinity : b.at) - (Number.isNaN(a.at) ? -Infinity : a.at) || b.record.savedAt - a.record.savedAt || a.index - b.index);
+  keyed.sort(
+    (a, b) => (Number.isNaN(b.at) ? -Infinity : b.at) - (Number.isNaN(a.at) ? -Infinity : a.at) || b.record.savedAt - a.record.savedAt || a.index - b.index,
+  );
   return keyed.map(({ record }) => record);
 }

@@ -67,7 +67,9 @@ export function PinMap({ centre, pin, onPin, label = 'Carte : touchez l’endroi
       marker.current = undefined;
       return;
     }
-    marker.current ??= L.circleMarker([pin.lat, pin.lon], { radius: 10, color: '#ffffff', weight: 3, fillColor: '#b3261e', fillOpacity: 0.95 }).addTo(map.current);
+    marker.current ??= L.circleMarker([pin.lat, pin.lon], { radius: 10, color: '#ffffff', weight: 3, fillColor: '#b3261e', fillOpacity: 0.95 }).addTo(
+      map.current,
+    );
     marker.current.setLatLng([pin.lat, pin.lon]);
   }, [pin]);
 

@@ -1,7 +1,15 @@
 import { useState } from 'preact/hooks';
 import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
 import type { FieldError } from '../../domain/reading.ts';
-import { MAX_REPORT_NOTE_LENGTH, PROBLEMS, PROBLEM_LABELS, PUBLIC_PRECISION_M, REPORT_SETTINGS, validateReport, type ReportSetting } from '../../domain/report.ts';
+import {
+  MAX_REPORT_NOTE_LENGTH,
+  PROBLEMS,
+  PROBLEM_LABELS,
+  PUBLIC_PRECISION_M,
+  REPORT_SETTINGS,
+  validateReport,
+  type ReportSetting,
+} from '../../domain/report.ts';
 import { addReport, deleteReport, getReport, type ReportRecord } from '../../store/reports.ts';
 import { announce } from '../../sync/channel.ts';
 import { formatTime } from '../format.ts';
@@ -74,7 +82,15 @@ export function ReportScreen() {
     if (!validation.ok) {
       const positionMissing: FieldError[] = position
         ? []
-        : [{ field: 'position', message: mode === 'map' ? 'Touchez la carte à l’endroit où le téléphone ne passe pas.' : 'La position n’est pas encore connue : attendez-la, ou placez le point sur une carte.' }];
+        : [
+            {
+              field: 'position',
+              message:
+                mode === 'map'
+                  ? 'Touchez la carte à l’endroit où le téléphone ne passe pas.'
+                  : 'La position n’est pas encore connue : attendez-la, ou placez le point sur une carte.',
+            },
+          ];
       setErrors([...positionMissing, ...validation.errors.filter((error) => position || !POSITION_FIELDS.has(error.field))]);
       setStatus({ kind: 'failed', message: 'Il manque une réponse : voyez les champs signalés.' });
       setFocusRequest((n) => n + 1);
@@ -162,7 +178,15 @@ export function ReportScreen() {
           <legend id="report-position-title">Où ?</legend>
           {mode === 'gps' ? (
             <div class={`position ${fix ? gradeAccuracy(fix.accuracyM) : 'waiting'}`} role="group" aria-label="Position">
-              <p>{fix ? <>Position du téléphone : <strong>± {Math.round(fix.accuracyM)} m</strong> ({ACCURACY_LABELS[gradeAccuracy(fix.accuracyM)]})</> : 'Recherche de la position…'}</p>
+              <p>
+                {fix ? (
+                  <>
+                    Position du téléphone : <strong>± {Math.round(fix.accuracyM)} m</strong> ({ACCURACY_LABELS[gradeAccuracy(fix.accuracyM)]})
+                  </>
+                ) : (
+                  'Recherche de la position…'
+                )}
+              </p>
               <button type="button" class="link-button" onClick={() => setPositionChoice('map')}>
                 Placer le point sur une carte plutôt
               </button>
@@ -216,8 +240,8 @@ export function ReportScreen() {
             précision si vous en écrivez une. Rien d’autre.
           </li>
           <li>
-            <strong>Pourquoi :</strong> repérer les zones mal couvertes pour les proposer au dispositif de couverture ciblée du New Deal Mobile (équipe projet du
-            département et de la préfecture).
+            <strong>Pourquoi :</strong> repérer les zones mal couvertes pour les proposer au dispositif de couverture ciblée du New Deal Mobile (équipe projet
+            du département et de la préfecture).
           </li>
           <li>
             <strong>Sans compte :</strong> ni nom, ni e-mail, ni numéro de téléphone, ni identifiant de l’appareil, ni cookie. Votre adresse IP n’est pas

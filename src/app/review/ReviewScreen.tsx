@@ -93,7 +93,15 @@ export function coverageHashAt({ lat, lon }: { lat: number; lon: number }): stri
   return formatCoverageHash({ filters: { operators: [] }, view: { zoom: 16, lat: centreLat, lon: centreLon } });
 }
 
-function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport; communeName: string | undefined; onChange: (report: ReviewedReport) => void }) {
+function ReviewItem({
+  report,
+  communeName,
+  onChange,
+}: {
+  report: ReviewedReport;
+  communeName: string | undefined;
+  onChange: (report: ReviewedReport) => void;
+}) {
   const [hiding, setHiding] = useState(false);
   const [reason, setReason] = useState('');
   const { run, busy, error, refuse } = useAction();
@@ -115,15 +123,16 @@ function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport;
     <li class={`reading report-item ${report.hidden ? 'hidden-report' : ''}`} data-hidden={String(report.hidden)}>
       <div class="reading-head">
         <span class="reading-what">
-          {report.commune ? (communeName ? `${communeName} (${report.commune})` : `Commune ${report.commune}`) : 'Commune inconnue'} · {PROBLEM_LABELS[report.problem]} ·{' '}
-          {OPERATOR_LABELS[report.operator]}
+          {report.commune ? (communeName ? `${communeName} (${report.commune})` : `Commune ${report.commune}`) : 'Commune inconnue'} ·{' '}
+          {PROBLEM_LABELS[report.problem]} · {OPERATOR_LABELS[report.operator]}
         </span>
         {report.hidden && <span class="state state-refused">Masqué</span>}
       </div>
       <p class="reading-meta">
         {formatTime(report.reportedAt)} · {SETTING_LABELS[report.setting]} · {report.lat.toFixed(5)}, {report.lon.toFixed(5)}
         {report.accuracyM !== undefined && ` (± ${Math.round(report.accuracyM)} m, ${report.positionSource === 'map' ? 'point sur la carte' : 'GPS'})`}
-        {report.repeats > 0 && ` · ${report.repeats} signalement${report.repeats > 1 ? 's' : ''} semblable${report.repeats > 1 ? 's' : ''} regroupé${report.repeats > 1 ? 's' : ''}`}
+        {report.repeats > 0 &&
+          ` · ${report.repeats} signalement${report.repeats > 1 ? 's' : ''} semblable${report.repeats > 1 ? 's' : ''} regroupé${report.repeats > 1 ? 's' : ''}`}
       </p>
       {report.note && <p class="reading-meta">« {report.note} »</p>}
       <p class="reading-meta">
@@ -141,7 +150,14 @@ function ReviewItem({ report, communeName, onChange }: { report: ReviewedReport;
         >
           <div class="field">
             <label for={`reason-${report.id}`}>Raison du masquage</label>
-            <input id={`reason-${report.id}`} type="text" maxLength={300} value={reason} placeholder="ex. texte publicitaire" onInput={(event) => setReason(event.currentTarget.value)} />
+            <input
+              id={`reason-${report.id}`}
+              type="text"
+              maxLength={300}
+              value={reason}
+              placeholder="ex. texte publicitaire"
+              onInput={(event) => setReason(event.currentTarget.value)}
+            />
           </div>
           <FormActions submitLabel="Confirmer le masquage" tone="danger" busy={busy} onCancel={() => setHiding(false)} />
         </form>

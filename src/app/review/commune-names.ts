@@ -11,7 +11,10 @@ const known = new Map<string, string>();
  */
 export function useCommuneNames(codes: readonly string[]): ReadonlyMap<string, string> {
   const [names, setNames] = useState<ReadonlyMap<string, string>>(() => new Map(known));
-  const wanted = [...new Set(codes)].filter((code) => !known.has(code)).sort().join(',');
+  const wanted = [...new Set(codes)]
+    .filter((code) => !known.has(code))
+    .sort()
+    .join(',');
   useEffect(() => {
     if (!wanted) return;
     const abort = new AbortController();

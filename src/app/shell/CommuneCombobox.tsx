@@ -120,7 +120,9 @@ export function CommuneCombobox({ id, label, onPick, taken, departement, errorId
           ))}
       </ul>
       <p class="visually-hidden" role="status">
-        {shown ? `${results.length} commune${results.length > 1 ? 's' : ''} proposée${results.length > 1 ? 's' : ''} : flèches haut et bas pour choisir, Entrée pour retenir.` : ''}
+        {shown
+          ? `${results.length} commune${results.length > 1 ? 's' : ''} proposée${results.length > 1 ? 's' : ''} : flèches haut et bas pour choisir, Entrée pour retenir.`
+          : ''}
       </p>
       {error && query.trim().length >= 2 && <p class="hint">{error}</p>}
     </>

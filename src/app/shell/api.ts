@@ -25,7 +25,10 @@ export interface ApiOptions {
 /** What the server says when its answer is not what the contract (src/domain/api/) promises. */
 export function unexpectedAnswer(path: string, status: number, issues: readonly v.BaseIssue<unknown>[]): ApiError {
   const fields = [...new Set(issues.map((issue) => v.getDotPath(issue) ?? 'réponse'))].slice(0, 3).map((field) => `« ${field} »`);
-  return new ApiError(`Réponse inattendue du serveur (${path}, champ ${fields.join(', ')}) : rechargez la page ; si cela persiste, le serveur et l’application n’ont pas la même version.`, status);
+  return new ApiError(
+    `Réponse inattendue du serveur (${path}, champ ${fields.join(', ')}) : rechargez la page ; si cela persiste, le serveur et l’application n’ont pas la même version.`,
+    status,
+  );
 }
 
 /**

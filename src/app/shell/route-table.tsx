@@ -17,7 +17,10 @@ const CoverageScreen = lazyScreen(() => import('../cells/CoverageScreen.tsx').th
 const TrackScreen = lazyScreen(() => import('../track/TrackScreen.tsx').then((m) => m.TrackScreen), 'L’écran des parcours');
 const CampaignsScreen = lazyScreen(() => import('../campaigns/CampaignsScreen.tsx').then((m) => m.CampaignsScreen), 'L’écran des campagnes');
 const ZonesScreen = lazyScreen(() => import('../zones/ZonesScreen.tsx').then((m) => m.ZonesScreen), 'L’écran des zones');
-const DepartementSummaryScreen = lazyScreen(() => import('../departement/DepartementSummaryScreen.tsx').then((m) => m.DepartementSummaryScreen), 'Le tableau de bord');
+const DepartementSummaryScreen = lazyScreen(
+  () => import('../departement/DepartementSummaryScreen.tsx').then((m) => m.DepartementSummaryScreen),
+  'Le tableau de bord',
+);
 const AccountScreen = lazyScreen(() => import('../account/AccountScreen.tsx').then((m) => m.AccountScreen), 'L’écran « Mon compte »');
 const ChoosePasswordScreen = lazyScreen(() => import('../account/ChoosePasswordScreen.tsx').then((m) => m.ChoosePasswordScreen), 'L’écran du mot de passe');
 const OpenDataScreen = lazyScreen(() => import('../open-data/OpenDataScreen.tsx').then((m) => m.OpenDataScreen), 'La page des données ouvertes');

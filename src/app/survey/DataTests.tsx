@@ -37,7 +37,11 @@ export function DataTests({ spot, choices, onResult }: Props) {
     setRunning('starting');
     const startedFor = spot;
     try {
-      const dataTest = await runDataTests(settings, browserDataTestDeps(() => sessionState.get().session?.info.csrfToken), (step) => mounted.current && setRunning(step));
+      const dataTest = await runDataTests(
+        settings,
+        browserDataTestDeps(() => sessionState.get().session?.info.csrfToken),
+        (step) => mounted.current && setRunning(step),
+      );
       if (mounted.current && currentSpot.current === startedFor) onResult({ dataTest });
     } finally {
       if (mounted.current) setRunning(undefined);
@@ -49,8 +53,8 @@ export function DataTests({ spot, choices, onResult }: Props) {
       <h3 id="data-tests-title">Tests de données</h3>
       {choices.dataTest && !running && <p class="guided-result">{describeDataTest(choices.dataTest)}</p>}
       <p class="hint">
-        Contre ce serveur : envoi de 1 Mo, téléchargement pendant {settings.downloadMaxS} s au plus, page de {Math.round(settings.pageBytes / 100_000) / 10} Mo. Coût :{' '}
-        {formatMegabytes(dataTestCostBytes(settings))} de forfait par essai. Facultatif : le relevé s’enregistre sans attendre.
+        Contre ce serveur : envoi de 1 Mo, téléchargement pendant {settings.downloadMaxS} s au plus, page de {Math.round(settings.pageBytes / 100_000) / 10} Mo.
+        Coût : {formatMegabytes(dataTestCostBytes(settings))} de forfait par essai. Facultatif : le relevé s’enregistre sans attendre.
       </p>
       {running ? (
         <p class="guided-running" role="status">

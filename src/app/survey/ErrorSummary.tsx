@@ -10,7 +10,17 @@ export type FieldTargets = readonly (readonly [field: string, elementId: string]
  * announced as it appears (role=alert). Errors of fields the form does not show (a
  * reading's position, its id) are listed without a button.
  */
-export function ErrorSummary({ title, errors, targets, focusRequest }: { title: string; errors: readonly FieldError[]; targets: FieldTargets; focusRequest?: number | undefined }) {
+export function ErrorSummary({
+  title,
+  errors,
+  targets,
+  focusRequest,
+}: {
+  title: string;
+  errors: readonly FieldError[];
+  targets: FieldTargets;
+  focusRequest?: number | undefined;
+}) {
   const ordered = orderErrors(errors, targets);
 
   // After a refused save (focusRequest changes), the first field in error takes the focus,
@@ -68,7 +78,9 @@ function namingField({ field, message }: FieldError): string {
 export function focusField(id: string): void {
   const element = document.getElementById(id);
   if (!element) return;
-  const input = element.matches('input, select, textarea') ? element : (element.querySelector<HTMLElement>('input:checked') ?? element.querySelector<HTMLElement>('input, select, textarea'));
+  const input = element.matches('input, select, textarea')
+    ? element
+    : (element.querySelector<HTMLElement>('input:checked') ?? element.querySelector<HTMLElement>('input, select, textarea'));
   // Centred, so that the sticky header does not cover it.
   element.scrollIntoView({ block: 'center' });
   (input ?? element).focus({ preventScroll: true });

@@ -80,7 +80,12 @@ export function ReadingFields({ choices, onChange, errors, idPrefix, operators =
           ) : (
             <div class="field">
               <label for={`${idPrefix}-dbm`}>
-                Signal en dBm {dbmRange && <span class="hint">({dbmRange.metric}, de {dbmRange.min} à {dbmRange.max})</span>}
+                Signal en dBm{' '}
+                {dbmRange && (
+                  <span class="hint">
+                    ({dbmRange.metric}, de {dbmRange.min} à {dbmRange.max})
+                  </span>
+                )}
               </label>
               <input
                 id={`${idPrefix}-dbm`}

@@ -92,7 +92,9 @@ export function SmsTest({ number, protocol, choices, onResult }: Props) {
             </p>
           )}
           {protocol === 'qos' && (
-            <p class="hint">Protocole : le SMS doit arriver en {SMS_MAX_DELAY_S} s sur le second téléphone (celui du numéro de test), que vous gardez sous les yeux.</p>
+            <p class="hint">
+              Protocole : le SMS doit arriver en {SMS_MAX_DELAY_S} s sur le second téléphone (celui du numéro de test), que vous gardez sous les yeux.
+            </p>
           )}
           {isDialable(number) ? (
             <a class="button-link" href={`sms:${dialableNumber(number)}`} onClick={start}>

@@ -26,10 +26,18 @@ import { staticFix, useFixHistory } from './static-position.ts';
 import { useGeolocation, type Fix } from './use-geolocation.ts';
 import { useTitle } from '../shell/use-title.ts';
 
-type SaveState = { kind: 'idle' } | { kind: 'confirm-accuracy'; accuracyM: number; maxAccuracyM: number } | { kind: 'saved'; message: string } | { kind: 'failed'; message: string };
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'confirm-accuracy'; accuracyM: number; maxAccuracyM: number }
+  | { kind: 'saved'; message: string }
+  | { kind: 'failed'; message: string };
 
 /** The network measured for the reading just saved (src/app/evidence). */
-type EvidenceState = { kind: 'none' } | { kind: 'measuring'; id: string } | { kind: 'measured'; id: string; probe: NonNullable<Reading['probe']> } | { kind: 'skipped' };
+type EvidenceState =
+  | { kind: 'none' }
+  | { kind: 'measuring'; id: string }
+  | { kind: 'measured'; id: string; probe: NonNullable<Reading['probe']> }
+  | { kind: 'skipped' };
 
 export function SurveyScreen() {
   useTitle('Nouveau relevé');
@@ -130,13 +138,18 @@ export function SurveyScreen() {
       setSaves((n) => n + 1);
       keep(choicesForNextReading(choices));
       setSpot(spotAfterSave(spot, fix, reading.operator));
-      setSaveState({ kind: 'saved', message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(reading)].toLowerCase()}).${saved.detachedFromCampaign ? ` ${outsideCampaignWarning(1)}.` : ''}` });
+      setSaveState({
+        kind: 'saved',
+        message: `Relevé enregistré sur l’appareil (${LEVEL_LABELS[readingLevel(reading)].toLowerCase()}).${saved.detachedFromCampaign ? ` ${outsideCampaignWarning(1)}.` : ''}`,
+      });
       if (following) {
         setEvidence({ kind: 'skipped' });
       } else {
         setEvidence({ kind: 'measuring', id: saved.id });
         void saved.evidence.then((probe) =>
-          setEvidence((current) => (current.kind === 'measuring' && current.id === saved.id ? (probe ? { kind: 'measured', id: saved.id, probe } : { kind: 'none' }) : current)),
+          setEvidence((current) =>
+            current.kind === 'measuring' && current.id === saved.id ? (probe ? { kind: 'measured', id: saved.id, probe } : { kind: 'none' }) : current,
+          ),
         );
       }
     } catch (error) {

@@ -21,7 +21,16 @@ export function TestNumber({ id, campaignNumber, value, onInput }: Props) {
   return (
     <div class="field">
       <label for={id}>Numéro à joindre</label>
-      <input id={id} type="tel" inputMode="tel" autoComplete="off" placeholder="ex. 06 12 34 56 78" value={value} aria-invalid={invalid ? true : undefined} onInput={(event) => onInput(event.currentTarget.value)} />
+      <input
+        id={id}
+        type="tel"
+        inputMode="tel"
+        autoComplete="off"
+        placeholder="ex. 06 12 34 56 78"
+        value={value}
+        aria-invalid={invalid ? true : undefined}
+        onInput={(event) => onInput(event.currentTarget.value)}
+      />
       {invalid && <p class="error">Numéro invalide : par ex. 06 12 34 56 78, +33 6 12 34 56 78 ou 3179</p>}
     </div>
   );

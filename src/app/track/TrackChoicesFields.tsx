@@ -68,7 +68,12 @@ export function TrackChoicesFields({ choices, onChange, operators = OPERATORS }:
           ) : (
             <div class="field">
               <label for="track-dbm">
-                Signal en dBm {dbmRange && <span class="hint">({dbmRange.metric}, de {dbmRange.min} à {dbmRange.max})</span>}
+                Signal en dBm{' '}
+                {dbmRange && (
+                  <span class="hint">
+                    ({dbmRange.metric}, de {dbmRange.min} à {dbmRange.max})
+                  </span>
+                )}
               </label>
               <input
                 id="track-dbm"

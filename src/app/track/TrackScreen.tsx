@@ -81,9 +81,7 @@ export function TrackScreen() {
           <TrackFigures track={track} now={now} lastPoint={lastPoint} />
           <PositionPanel state={run.gps} />
           {run.notice && <p class="track-notice warning">{NOTICES[run.notice]}</p>}
-          <p class={`track-wake-lock ${run.wakeLock}`}>
-            {WAKE_LOCK_TEXT[run.wakeLock]}
-          </p>
+          <p class={`track-wake-lock ${run.wakeLock}`}>{WAKE_LOCK_TEXT[run.wakeLock]}</p>
           <p class="hint">
             Un point tous les {track.spacingM} m ou toutes les {track.intervalS} s. Touchez ce qui change : les points suivants le prennent.
           </p>
@@ -100,7 +98,8 @@ export function TrackScreen() {
       ) : (
         <>
           <p class="hint">
-            À pied ou en voiture, l’application enregistre un point tout au long du trajet avec la position, le réseau mesuré et ce que vous indiquez ci-dessous.
+            À pied ou en voiture, l’application enregistre un point tout au long du trajet avec la position, le réseau mesuré et ce que vous indiquez
+            ci-dessous.
             {campaign && <> Les points iront à la campagne « {campaign.name} ».</>}
           </p>
           <TrackChoicesFields choices={run.choices} onChange={updateTrackChoices} operators={campaign?.operators} />

@@ -48,9 +48,13 @@ export function surveyChoicesOf(choices: TrackChoices): SurveyChoices {
  * choices are in question here).
  */
 export function choiceProblems(choices: TrackChoices): string[] {
-  const missing = [!choices.operator && 'choisissez l’opérateur', !choices.technology && 'choisissez le réseau affiché'].filter((text) => typeof text === 'string');
+  const missing = [!choices.operator && 'choisissez l’opérateur', !choices.technology && 'choisissez le réseau affiché'].filter(
+    (text) => typeof text === 'string',
+  );
   const standIn = { lat: 0, lon: 0, accuracyM: 1, takenAt: Date.now() };
   const result = validateReading(buildReading('00000000-0000-4000-8000-000000000000', surveyChoicesOf(choices), standIn, new Date(standIn.takenAt)));
-  const invalid = result.ok ? [] : result.errors.filter((error: FieldError) => error.field !== 'operator' && error.field !== 'technology').map((error) => error.message);
+  const invalid = result.ok
+    ? []
+    : result.errors.filter((error: FieldError) => error.field !== 'operator' && error.field !== 'technology').map((error) => error.message);
   return [...missing, ...invalid];
 }

@@ -87,9 +87,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
         </div>
         <div>
           <dt>Mesures</dt>
-          <dd>
-            {dossier.firstAt && dossier.lastAt ? formatDayRange(new Date(dossier.firstAt), new Date(dossier.lastAt)) : '—'}
-          </dd>
+          <dd>{dossier.firstAt && dossier.lastAt ? formatDayRange(new Date(dossier.firstAt), new Date(dossier.lastAt)) : '—'}</dd>
         </div>
         <div>
           <dt>Zone créée le</dt>
@@ -177,8 +175,13 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
       <p class="hint dossier-foot">
         Niveaux Arcep (TBC, BC, CL, PC) tirés du signal mesuré ; verdict d’un opérateur sur une maille = niveau médian de ses relevés
         {dossier.rule?.minReadings ? `, à partir de ${dossier.rule.minReadings} relevés` : ''}
-        {dossier.rule?.settings ? ` (${dossier.rule.settings.map((s) => SETTING_LABELS[s as Setting] ?? s).join(', ').toLowerCase()})` : ''}. Les contributeurs sont
-        comptés, jamais nommés.
+        {dossier.rule?.settings
+          ? ` (${dossier.rule.settings
+              .map((s) => SETTING_LABELS[s as Setting] ?? s)
+              .join(', ')
+              .toLowerCase()})`
+          : ''}
+        . Les contributeurs sont comptés, jamais nommés.
       </p>
     </article>
   );

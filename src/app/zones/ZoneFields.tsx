@@ -40,7 +40,14 @@ export function ZoneFields({ idPrefix, value, onChange, namePlaceholder }: ZoneF
     <>
       <div class="field">
         <label for={id('name')}>Nom de la zone</label>
-        <input id={id('name')} type="text" maxLength={120} value={value.name} placeholder={namePlaceholder} onInput={(event) => set({ name: event.currentTarget.value })} />
+        <input
+          id={id('name')}
+          type="text"
+          maxLength={120}
+          value={value.name}
+          placeholder={namePlaceholder}
+          onInput={(event) => set({ name: event.currentTarget.value })}
+        />
       </div>
       <div class="field">
         <label for={id('need')}>Besoin</label>

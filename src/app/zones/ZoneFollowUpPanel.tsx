@@ -123,7 +123,13 @@ function FollowUpForm({ zone, onSaved, onCancel }: { zone: ZoneAnswer; onSaved(z
       </div>
       <div class="field">
         <label for={id('arrete-reference')}>Référence de l’arrêté</label>
-        <input id={id('arrete-reference')} type="text" maxLength={200} value={arreteReference} onInput={(event) => setArreteReference(event.currentTarget.value)} />
+        <input
+          id={id('arrete-reference')}
+          type="text"
+          maxLength={200}
+          value={arreteReference}
+          onInput={(event) => setArreteReference(event.currentTarget.value)}
+        />
       </div>
       <div class="field">
         <label for={id('leader')}>Opérateur leader</label>

@@ -51,7 +51,10 @@ function ZonesList() {
   const { loading, reload: load } = answer;
 
   const replace = (updated: ZoneAnswer) => setZones((list) => list?.map((zone) => (zone.id === updated.id ? updated : zone)));
-  const shown = sortZones((zones ?? []).filter((zone) => !status || zone.status === status), order);
+  const shown = sortZones(
+    (zones ?? []).filter((zone) => !status || zone.status === status),
+    order,
+  );
 
   return (
     <section class="screen zones-screen" aria-labelledby="zones-title">

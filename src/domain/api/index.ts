@@ -1,5 +1,11 @@
 import type * as v from 'valibot';
-import { CampaignAgentsAnswerSchema, CampaignAnswerSchema, CampaignProgressAnswerSchema, CampaignsAnswerSchema, SamplingPlanAnswerSchema } from './campaigns.ts';
+import {
+  CampaignAgentsAnswerSchema,
+  CampaignAnswerSchema,
+  CampaignProgressAnswerSchema,
+  CampaignsAnswerSchema,
+  SamplingPlanAnswerSchema,
+} from './campaigns.ts';
 import { CellsAnswerSchema } from './cells.ts';
 import { DepartementSummaryAnswerSchema } from './departement-summary.ts';
 import { CommunesAnswerSchema } from './communes.ts';

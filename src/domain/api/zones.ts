@@ -45,9 +45,7 @@ export const ZoneFollowUpSchema = v.object({
 true satisfies ZoneFollowUp extends v.InferOutput<typeof ZoneFollowUpSchema> ? true : false;
 
 /** People living in cells (population.ts); null where no edition of INSEE's grid covers them. */
-export const PeopleSchema = v.nullable(
-  v.object({ inhabitants: v.number(), households: v.number(), dwellings: v.nullable(v.number()), edition: v.string() }),
-);
+export const PeopleSchema = v.nullable(v.object({ inhabitants: v.number(), households: v.number(), dwellings: v.nullable(v.number()), edition: v.string() }));
 true satisfies People extends NonNullable<v.InferOutput<typeof PeopleSchema>> ? true : false;
 
 export const PointOfInterestSchema = v.object({ name: v.string(), kind: v.string(), lat: v.number(), lon: v.number(), cellId: v.string() });
@@ -123,7 +121,9 @@ const BeforeAfterFiguresSchema = v.object({
 const BeforeAfterSchema = v.object({
   arreteDate: v.string(),
   campaign: v.nullable(v.object({ id: v.string(), name: v.string(), startsOn: v.string(), endsOn: v.string() })),
-  operators: v.array(v.object({ operator: v.picklist(OPERATORS), label: v.string(), before: BeforeAfterFiguresSchema, after: v.nullable(BeforeAfterFiguresSchema) })),
+  operators: v.array(
+    v.object({ operator: v.picklist(OPERATORS), label: v.string(), before: BeforeAfterFiguresSchema, after: v.nullable(BeforeAfterFiguresSchema) }),
+  ),
   coveredByMeasurement: v.nullable(v.boolean()),
   conclusion: v.string(),
 });
@@ -147,7 +147,23 @@ true satisfies DeclaredContestation extends v.InferOutput<typeof DeclaredContest
 export const DossierAnswerSchema = v.object({
   generatedAt: v.string(),
   /** The zone as stored, without what the zone routes add to it. */
-  zone: v.pick(ZoneAnswerSchema, ['id', 'departement', 'name', 'cells', 'need', 'needDetail', 'notes', 'communes', 'status', 'createdAt', 'updatedAt', 'history', 'followUp', 'people', 'pointsOfInterest']),
+  zone: v.pick(ZoneAnswerSchema, [
+    'id',
+    'departement',
+    'name',
+    'cells',
+    'need',
+    'needDetail',
+    'notes',
+    'communes',
+    'status',
+    'createdAt',
+    'updatedAt',
+    'history',
+    'followUp',
+    'people',
+    'pointsOfInterest',
+  ]),
   statusLabel: v.string(),
   needLabel: v.string(),
   departement: NamedPlaceSchema,

@@ -4,16 +4,7 @@ import type { Operator } from '../operators.ts';
 import type { SmsResult, VoiceResult } from '../reading.ts';
 import { cellRing } from './cell-geometry.ts';
 import { DEFAULT_VERDICT_OPTIONS, type CellZone, type OperatorVerdict, type VerdictOptions } from './cell-verdict.ts';
-import {
-  callSuccessRate,
-  callTests,
-  dbmReadings,
-  levelShares,
-  medianDbm,
-  medianLevel,
-  smsSuccessRate,
-  type GroupStats,
-} from './group-stats.ts';
+import { callSuccessRate, callTests, dbmReadings, levelShares, medianDbm, medianLevel, smsSuccessRate, type GroupStats } from './group-stats.ts';
 import type { JudgedCell } from './judge-grid.ts';
 import { operatorFigures, type OperatorFigures } from './operator-figures.ts';
 import type { MultiPolygonGeometry, PolygonGeometry } from './outline.ts';
@@ -68,7 +59,11 @@ export interface CellProperties {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function operatorProperties(stats: GroupStats, verdict: OperatorVerdict, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): OperatorCellProperties {
+export function operatorProperties(
+  stats: GroupStats,
+  verdict: OperatorVerdict,
+  options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS,
+): OperatorCellProperties {
   return {
     verdict,
     readings: stats.readings,
@@ -118,7 +113,10 @@ export function cellFeature(judged: JudgedCell, options: Readonly<VerdictOptions
   };
 }
 
-export function cellsFeatureCollection(cells: Iterable<JudgedCell>, options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS): PolygonFeatureCollection<CellProperties> {
+export function cellsFeatureCollection(
+  cells: Iterable<JudgedCell>,
+  options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS,
+): PolygonFeatureCollection<CellProperties> {
   const features: PolygonFeature<CellProperties>[] = [];
   for (const cell of cells) features.push(cellFeature(cell, options));
   return { type: 'FeatureCollection', features };
@@ -127,9 +125,7 @@ export function cellsFeatureCollection(cells: Iterable<JudgedCell>, options: Rea
 export type ZoneProperties = Omit<SuggestedZone, 'outline' | 'bbox'> & { rank: number };
 
 /** Suggested zones as features (outline as geometry), rank 1 = most evidence. */
-export function zonesFeatureCollection(
-  zones: readonly SuggestedZone[],
-): PolygonFeatureCollection<ZoneProperties, PolygonGeometry | MultiPolygonGeometry> {
+export function zonesFeatureCollection(zones: readonly SuggestedZone[]): PolygonFeatureCollection<ZoneProperties, PolygonGeometry | MultiPolygonGeometry> {
   return {
     type: 'FeatureCollection',
     features: zones.map(({ outline, bbox, ...properties }, i) => ({

@@ -68,10 +68,7 @@ export const KNOWN_NIVEAU_SPELLINGS = ['très bonne couverture (TBC)', 'bonne co
  * measured verdict for that operator is CL or PC (a verdict, so with enough evidence; an
  * `insufficient` verdict is no contradiction). Answers those operators, in OPERATORS order.
  */
-export function discrepantOperators(
-  declared: Partial<Record<Operator, DeclaredLevel>>,
-  measured: Partial<Record<Operator, string>>,
-): Operator[] {
+export function discrepantOperators(declared: Partial<Record<Operator, DeclaredLevel>>, measured: Partial<Record<Operator, string>>): Operator[] {
   return OPERATORS.filter((operator) => {
     const claim = declared[operator];
     const verdict = measured[operator];

@@ -74,7 +74,8 @@ export function groupNumber(cell: CellRef, operator: Operator, technology: Techn
   const o = OPERATOR_INDEX.get(operator);
   const t = TECHNOLOGY_INDEX.get(technology);
   const s = SETTING_INDEX.get(setting);
-  if (o === undefined || t === undefined || s === undefined) throw new RangeError(`Unknown operator, technology or setting: ${operator}, ${technology}, ${setting}`);
+  if (o === undefined || t === undefined || s === undefined)
+    throw new RangeError(`Unknown operator, technology or setting: ${operator}, ${technology}, ${setting}`);
   return cellNumber(cell) * COMBINATIONS + (o * TECHNOLOGIES.length + t) * SETTINGS.length + s;
 }
 
@@ -230,7 +231,15 @@ export function gridFromJson(json: GridJson): CoverageGrid {
     const key = groupNumber(ref, group.operator, group.technology, group.setting);
     const existing = grid.groups.get(key);
     if (existing) mergeInto(existing.stats, group.stats);
-    else grid.groups.set(key, { cell: group.cell, ref, operator: group.operator, technology: group.technology, setting: group.setting, stats: cloneStats(group.stats) });
+    else
+      grid.groups.set(key, {
+        cell: group.cell,
+        ref,
+        operator: group.operator,
+        technology: group.technology,
+        setting: group.setting,
+        stats: cloneStats(group.stats),
+      });
   }
   for (const tally of json.residents) tallyResident(grid, parse(tally.cell), tally.operator, tally.firstMs ?? NaN, tally.count, tally.lastMs ?? NaN);
   grid.outsideGrid = json.outsideGrid;

@@ -7,8 +7,7 @@ import proj4 from 'proj4';
  * 3 210 000 m, GRS80 ellipsoid. WGS84 and ETRS89 differ by well under a metre in France,
  * far below a phone's GPS accuracy, so positions are taken as ETRS89 as they come.
  */
-export const EPSG_3035 =
-  '+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs +type=crs';
+export const EPSG_3035 = '+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs +type=crs';
 
 /**
  * Where EPSG:3035 is meant to be used (EPSG's area of use, degrees). Outside it the formulas

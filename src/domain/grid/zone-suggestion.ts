@@ -38,10 +38,7 @@ export interface SuggestedZone {
  * outline is a single polygon), ranked by evidence: readings, then distinct contributors, then
  * number of cells, then id. All cells must be on the same grid.
  */
-export function suggestZones(
-  cells: readonly JudgedCell[],
-  options: Readonly<ZoneSuggestionOptions> = DEFAULT_ZONE_SUGGESTION_OPTIONS,
-): SuggestedZone[] {
+export function suggestZones(cells: readonly JudgedCell[], options: Readonly<ZoneSuggestionOptions> = DEFAULT_ZONE_SUGGESTION_OPTIONS): SuggestedZone[] {
   const byNumber = new Map<number, JudgedCell>();
   for (const cell of cells) if (options.zones.includes(cell.verdict.zone)) byNumber.set(cellNumber(cell.ref), cell);
   const seen = new Set<number>();
@@ -101,7 +98,11 @@ function describeZone(members: JudgedCell[]): SuggestedZone {
 }
 
 /** How the reviewer ranks suggestions: by evidence (the server's order) or by people affected. */
-export const SUGGESTION_RANKINGS = { evidence: 'Les mieux documentées', people: 'Les plus peuplées', discrepancy: 'Les plus en écart avec les cartes des opérateurs' } as const;
+export const SUGGESTION_RANKINGS = {
+  evidence: 'Les mieux documentées',
+  people: 'Les plus peuplées',
+  discrepancy: 'Les plus en écart avec les cartes des opérateurs',
+} as const;
 export type SuggestionRanking = keyof typeof SUGGESTION_RANKINGS;
 
 /**
@@ -111,7 +112,10 @@ export type SuggestionRanking = keyof typeof SUGGESTION_RANKINGS;
  * operator's own map contradicts the measurements (declared-level.ts). Both keep the evidence
  * order between equals.
  */
-export function rankSuggestions<S extends { people: { inhabitants: number } | null; discrepantCells?: number }>(suggestions: readonly S[], ranking: SuggestionRanking): S[] {
+export function rankSuggestions<S extends { people: { inhabitants: number } | null; discrepantCells?: number }>(
+  suggestions: readonly S[],
+  ranking: SuggestionRanking,
+): S[] {
   if (ranking === 'evidence') return [...suggestions];
   if (ranking === 'discrepancy') return [...suggestions].sort((a, b) => (b.discrepantCells ?? 0) - (a.discrepantCells ?? 0));
   return [...suggestions].sort((a, b) => (b.people?.inhabitants ?? -1) - (a.people?.inhabitants ?? -1));

@@ -85,7 +85,9 @@ export type CsvCell = string | number | boolean;
 export function deviceCsvRow(reading: Reading, state: string): CsvCell[] {
   const source: Record<string, unknown> = { ...reading, state, level: readingLevel(reading) };
   return DEVICE_CSV_COLUMNS.map(({ name, kind }) => {
-    const value = name.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), source);
+    const value = name
+      .split('.')
+      .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), source);
     if (value === undefined || value === null) return '';
     if (kind === 'json') return JSON.stringify(value);
     return value as CsvCell;

@@ -6,7 +6,14 @@ import { SETTINGS, validateReading, type Reading, type Setting } from '../readin
  */
 
 /** `network-survey` is its LTE file (the first it wrote); each technology has its own CSV. */
-export const CSV_LOG_FORMATS = ['tower-collector', 'network-survey', 'network-survey-nr', 'network-survey-umts', 'network-survey-gsm', 'network-survey-cdr'] as const;
+export const CSV_LOG_FORMATS = [
+  'tower-collector',
+  'network-survey',
+  'network-survey-nr',
+  'network-survey-umts',
+  'network-survey-gsm',
+  'network-survey-cdr',
+] as const;
 export type CsvLogFormat = (typeof CSV_LOG_FORMATS)[number];
 /** Android measurement-app logs, then Couverture's own device exports. */
 export type ImportFormat = CsvLogFormat | 'couverture-csv' | 'couverture-geojson' | 'couverture-json';
@@ -23,7 +30,20 @@ export const IMPORT_FORMAT_LABELS: Record<ImportFormat, string> = {
   'couverture-json': 'Lot de relevés Couverture (JSON)',
 };
 
-export const REFUSAL_CODES = ['malformed', 'neighbour', 'radio', 'foreign', 'plmn', 'position', 'time', 'signal', 'signal-range', 'not-a-call', 'no-call-outcome', 'invalid'] as const;
+export const REFUSAL_CODES = [
+  'malformed',
+  'neighbour',
+  'radio',
+  'foreign',
+  'plmn',
+  'position',
+  'time',
+  'signal',
+  'signal-range',
+  'not-a-call',
+  'no-call-outcome',
+  'invalid',
+] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** Headings of the preview's count per reason. */
@@ -122,10 +142,15 @@ export function instantField(text: string | undefined): { ms: number; iso: strin
 }
 
 /** Latitude and longitude, or why there is no usable position (0,0 is a phone without a fix). */
-export function positionFields(latText: string | undefined, lonText: string | undefined, accuracyText: string | undefined): { lat: number; lon: number; accuracyM: number } | Refusal {
+export function positionFields(
+  latText: string | undefined,
+  lonText: string | undefined,
+  accuracyText: string | undefined,
+): { lat: number; lon: number; accuracyM: number } | Refusal {
   const lat = numberField(latText);
   const lon = numberField(lonText);
-  if (lat === undefined || lon === undefined || (lat === 0 && lon === 0)) return { code: 'position', reason: 'Position manquante (latitude ou longitude vide)' };
+  if (lat === undefined || lon === undefined || (lat === 0 && lon === 0))
+    return { code: 'position', reason: 'Position manquante (latitude ou longitude vide)' };
   const accuracyM = numberField(accuracyText);
   if (accuracyM === undefined) return { code: 'position', reason: 'Précision de la position manquante' };
   return { lat, lon, accuracyM };

@@ -9,10 +9,29 @@ import type { CsvRow } from './tower-collector.ts';
  * location area changes. The hang-up (`CALL_STATE_IDLE` in CellularController) writes nothing.
  */
 export const NETWORK_SURVEY_CDR_COLUMNS = [
-  'startTime', 'latitude', 'longitude', 'altitude', 'accuracy', 'event', 'originatingAddress', 'destinationAddress',
-  'csAccessNetworkTechnology', 'csCellIdentifier', 'psAccessNetworkTechnology', 'psCellIdentifier', 'slot',
+  'startTime',
+  'latitude',
+  'longitude',
+  'altitude',
+  'accuracy',
+  'event',
+  'originatingAddress',
+  'destinationAddress',
+  'csAccessNetworkTechnology',
+  'csCellIdentifier',
+  'psAccessNetworkTechnology',
+  'psCellIdentifier',
+  'slot',
 ] as const;
-export const NETWORK_SURVEY_CDR_REQUIRED = ['startTime', 'latitude', 'longitude', 'accuracy', 'event', 'csAccessNetworkTechnology', 'csCellIdentifier'] as const;
+export const NETWORK_SURVEY_CDR_REQUIRED = [
+  'startTime',
+  'latitude',
+  'longitude',
+  'accuracy',
+  'event',
+  'csAccessNetworkTechnology',
+  'csCellIdentifier',
+] as const;
 
 const CALL_EVENTS = new Set(['OUTGOING_CALL', 'INCOMING_CALL']);
 
@@ -40,6 +59,7 @@ export function mapNetworkSurveyCdrRow(row: CsvRow, _options: LogRowOptions): Ro
     const noFix = !row.latitude?.trim() || !row.longitude?.trim();
     return refuse('position', noFix ? 'Appel sans position : le téléphone n’avait pas de position GPS au début de l’appel' : `Appel : ${position.reason}`);
   }
-  if (!instantField(row.startTime)) return refuse('time', row.startTime?.trim() ? `Date illisible : « ${row.startTime.trim()} »` : 'Date (startTime) manquante');
+  if (!instantField(row.startTime))
+    return refuse('time', row.startTime?.trim() ? `Date illisible : « ${row.startTime.trim()} »` : 'Date (startTime) manquante');
   return refuse('no-call-outcome', NO_CALL_OUTCOME_REASON);
 }

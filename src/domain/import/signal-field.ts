@@ -11,7 +11,8 @@ export function signalField(technology: RadioTechnology, candidates: readonly (r
     const value = numberField(text);
     if (value === undefined) continue;
     const dbm = Math.round(value);
-    if (dbm < min || dbm > max) return { code: 'signal-range', reason: `Signal hors plage plausible : ${dbm} dBm (${metric} en ${technology} : de ${min} à ${max} dBm)` };
+    if (dbm < min || dbm > max)
+      return { code: 'signal-range', reason: `Signal hors plage plausible : ${dbm} dBm (${metric} en ${technology} : de ${min} à ${max} dBm)` };
     return dbm;
   }
   return { code: 'signal', reason: `Signal manquant : aucune valeur dans ${candidates.map(([column]) => column).join(' ni ')}` };

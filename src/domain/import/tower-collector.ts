@@ -19,9 +19,46 @@ import { signalField } from './signal-field.ts';
 
 /** Tower Collector's CSV export header (DOMAIN.md); older versions write a subset of it. */
 export const TOWER_COLLECTOR_COLUMNS = [
-  'mcc', 'mnc', 'lac', 'cell_id', 'short_cell_id', 'rnc', 'psc', 'asu', 'dbm', 'ta', 'lat', 'lon', 'accuracy', 'speed', 'bearing', 'altitude',
-  'measured_at', 'net_type', 'neighboring', 'discovered_at', 'device', 'rsrp', 'rsrq', 'rssi', 'rssnr', 'cqi', 'rscp', 'csi_rsrp', 'csi_rsrq',
-  'csi_sinr', 'ss_rsrp', 'ss_rsrq', 'ss_sinr', 'cdma_dbm', 'cdma_ecio', 'evdo_dbm', 'evdo_ecio', 'evdo_snr', 'ec_no', 'arfcn',
+  'mcc',
+  'mnc',
+  'lac',
+  'cell_id',
+  'short_cell_id',
+  'rnc',
+  'psc',
+  'asu',
+  'dbm',
+  'ta',
+  'lat',
+  'lon',
+  'accuracy',
+  'speed',
+  'bearing',
+  'altitude',
+  'measured_at',
+  'net_type',
+  'neighboring',
+  'discovered_at',
+  'device',
+  'rsrp',
+  'rsrq',
+  'rssi',
+  'rssnr',
+  'cqi',
+  'rscp',
+  'csi_rsrp',
+  'csi_rsrq',
+  'csi_sinr',
+  'ss_rsrp',
+  'ss_rsrq',
+  'ss_sinr',
+  'cdma_dbm',
+  'cdma_ecio',
+  'evdo_dbm',
+  'evdo_ecio',
+  'evdo_snr',
+  'ec_no',
+  'arfcn',
 ] as const;
 
 /** Enough to recognise the format and to map a row: every version of the export has these. */
@@ -91,12 +128,24 @@ export function mapTowerCollectorRow(row: CsvRow, options: LogRowOptions): RowOu
 function signalColumns(technology: RadioTechnology, row: CsvRow): [string, string | undefined][] {
   switch (technology) {
     case '2G':
-      return [['rssi', row.rssi], ['dbm', row.dbm]];
+      return [
+        ['rssi', row.rssi],
+        ['dbm', row.dbm],
+      ];
     case '3G':
-      return [['rscp', row.rscp], ['dbm', row.dbm]];
+      return [
+        ['rscp', row.rscp],
+        ['dbm', row.dbm],
+      ];
     case '4G':
-      return [['rsrp', row.rsrp], ['dbm', row.dbm]];
+      return [
+        ['rsrp', row.rsrp],
+        ['dbm', row.dbm],
+      ];
     case '5G':
-      return [['ss_rsrp', row.ss_rsrp], ['dbm', row.dbm]];
+      return [
+        ['ss_rsrp', row.ss_rsrp],
+        ['dbm', row.dbm],
+      ];
   }
 }

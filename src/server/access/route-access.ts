@@ -42,7 +42,12 @@ export const ROUTE_ACCESS = {
   'POST /api/v1/session': { access: 'public', csrf: false, credentials: 'ignored', summary: 'sign in (e-mail, password)' },
   'GET /api/v1/session': { access: 'session', csrf: false, provisional: 'allowed', summary: 'who is signed in, with the CSRF token' },
   'DELETE /api/v1/session': { access: 'session', csrf: true, provisional: 'allowed', summary: 'sign out' },
-  'POST /api/v1/session/password': { access: 'session', csrf: true, provisional: 'allowed', summary: 'change one’s own password (the current one confirms it)' },
+  'POST /api/v1/session/password': {
+    access: 'session',
+    csrf: true,
+    provisional: 'allowed',
+    summary: 'change one’s own password (the current one confirms it)',
+  },
 
   'POST /api/v1/readings': { access: 'signed-in', csrf: true, summary: 'upload readings, attributed to the sender' },
   'GET /api/v1/readings': { access: 'signed-in', csrf: false, summary: 'readings in the reader’s scope' },
@@ -61,7 +66,12 @@ export const ROUTE_ACCESS = {
   'DELETE /api/v1/users/:id/sessions': { access: ADMIN, csrf: true, summary: 'revoke every session of an account' },
 
   'GET /api/v1/communes': { access: 'public', csrf: false, credentials: 'ignored', summary: 'search the commune list' },
-  'GET /api/v1/communes/:code/outline': { access: 'public', csrf: false, credentials: 'ignored', summary: 'a commune’s outline (GeoJSON), when the deployment has the contours' },
+  'GET /api/v1/communes/:code/outline': {
+    access: 'public',
+    csrf: false,
+    credentials: 'ignored',
+    summary: 'a commune’s outline (GeoJSON), when the deployment has the contours',
+  },
   'GET /api/v1/audit': { access: ADMIN, csrf: false, summary: 'who did what to whom' },
 
   'GET /api/v1/cells': { access: 'signed-in', csrf: false, summary: 'the coverage grid in a box, judged (agent: their communes’ départements)' },
@@ -73,7 +83,11 @@ export const ROUTE_ACCESS = {
   'GET /api/v1/zones/:id': { access: STAFF, csrf: false, summary: 'one zone with its history' },
   'PATCH /api/v1/zones/:id': { access: STAFF, csrf: true, summary: 'change a zone’s name, cells, need, notes or follow-up after the arrêté' },
   'POST /api/v1/zones/:id/status': { access: STAFF, csrf: true, summary: 'move a zone along the workflow, with a reason' },
-  'POST /api/v1/zones/:id/remeasure': { access: STAFF, csrf: true, summary: '« Mesurer à nouveau »: a survey campaign over an arrêtée zone (as POST /api/v1/campaigns)' },
+  'POST /api/v1/zones/:id/remeasure': {
+    access: STAFF,
+    csrf: true,
+    summary: '« Mesurer à nouveau »: a survey campaign over an arrêtée zone (as POST /api/v1/campaigns)',
+  },
   'GET /api/v1/zones/:id/dossier.geojson': { access: STAFF, csrf: false, summary: 'dossier: outline and cells with per-operator statistics' },
   'GET /api/v1/zones/:id/dossier.json': { access: STAFF, csrf: false, summary: 'dossier: what the printable page shows' },
   'GET /api/v1/zones/:id/readings.csv': { access: STAFF, csrf: false, summary: 'dossier: the zone’s readings, senders left out' },
@@ -95,16 +109,29 @@ export const ROUTE_ACCESS = {
   'PATCH /api/v1/campaigns/:id': { access: 'signed-in', csrf: true, summary: 'change a campaign’s name, period, operators, test number or agents' },
   'DELETE /api/v1/campaigns/:id': { access: 'signed-in', csrf: true, summary: 'delete a campaign no reading carries yet' },
   'GET /api/v1/campaigns/:id/progress': { access: 'signed-in', csrf: false, summary: 'what the campaign’s readings cover so far (counts only)' },
-  'GET /api/v1/campaigns/:id/sampling-plan': { access: 'signed-in', csrf: false, summary: 'the campaign’s undecided cells × operators and how many more readings would decide each' },
+  'GET /api/v1/campaigns/:id/sampling-plan': {
+    access: 'signed-in',
+    csrf: false,
+    summary: 'the campaign’s undecided cells × operators and how many more readings would decide each',
+  },
   'GET /api/v1/campaigns/:id/sampling-plan.csv': { access: 'signed-in', csrf: false, summary: 'the sampling plan as CSV' },
-  'GET /api/v1/exports/arcep-qos.csv': { access: 'signed-in', csrf: false, summary: 'readings of a campaign, zone or département in Arcep’s QoS layout (scoped as the readings)' },
+  'GET /api/v1/exports/arcep-qos.csv': {
+    access: 'signed-in',
+    csrf: false,
+    summary: 'readings of a campaign, zone or département in Arcep’s QoS layout (scoped as the readings)',
+  },
   'GET /api/v1/exports/arcep-qos.schema.json': { access: 'signed-in', csrf: false, summary: 'the Table Schema of arcep-qos.csv' },
   'GET /api/v1/campaign-agents': { access: 'signed-in', csrf: false, summary: 'agents who record for a commune, to assign to a campaign' },
 
   'GET /api/v1/open-data/grid.csv': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (CSV)' },
   'GET /api/v1/open-data/grid.geojson': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: the aggregated grid (GeoJSON)' },
   'GET /api/v1/open-data/grid.schema.json': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: Table Schema of grid.csv' },
-  'GET /api/v1/open-data/datapackage.json': { access: 'public', csrf: false, credentials: 'ignored', summary: 'open data: Data Package (licence, date, resources)' },
+  'GET /api/v1/open-data/datapackage.json': {
+    access: 'public',
+    csrf: false,
+    credentials: 'ignored',
+    summary: 'open data: Data Package (licence, date, resources)',
+  },
 } as const satisfies Record<string, RouteRule>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

@@ -92,11 +92,7 @@ export function mayManageZone(user: User, zone: Pick<Zone, 'departement'>): bool
  * refused: HttpError 403), an admin's `?departement=` (undefined: every département, when
  * `required` is false; HttpError 400 when it is).
  */
-export function zoneDepartement(
-  user: User,
-  requested: string | undefined,
-  required: boolean,
-): { departement: string | undefined } {
+export function zoneDepartement(user: User, requested: string | undefined, required: boolean): { departement: string | undefined } {
   if (user.role === 'reviewer') {
     if (requested !== undefined && requested !== user.departement) {
       throw new HttpError(403, `Vous instruisez le département ${user.departement ?? '?'}, pas le « ${requested} »`);

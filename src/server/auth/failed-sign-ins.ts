@@ -38,7 +38,9 @@ export function createFailedSignIns(counters: CounterStore, now: () => number, l
       throw error;
     });
     // JSON: no e-mail and address pair can be read as another.
-    const mac = createHmac('sha256', await secret).update(JSON.stringify([email.trim().toLowerCase(), client])).digest('base64url');
+    const mac = createHmac('sha256', await secret)
+      .update(JSON.stringify([email.trim().toLowerCase(), client]))
+      .digest('base64url');
     return `login-failures:${mac}`;
   };
 

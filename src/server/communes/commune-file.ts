@@ -110,7 +110,10 @@ function csvEntries(text: string): Entry[] {
     });
 }
 
-function readGeometry(geometry: unknown, where: string): { geometry: OutlineGeometry | { type: 'Point'; coordinates: [number, number] }; kind: CommuneShapeKind } {
+function readGeometry(
+  geometry: unknown,
+  where: string,
+): { geometry: OutlineGeometry | { type: 'Point'; coordinates: [number, number] }; kind: CommuneShapeKind } {
   if (!isObject(geometry)) throw new Error(`${where} : géométrie absente`);
   if (geometry.type === 'Point') {
     const coordinates: readonly unknown[] = Array.isArray(geometry.coordinates) ? geometry.coordinates : [];

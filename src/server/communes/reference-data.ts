@@ -84,7 +84,10 @@ export function newPlace(stored: StoredPlace, communes: Communes, agents: Readon
 export function describeReference(communes: Communes): string[] {
   const { departementOutlines, outlines, centres } = communes.reference;
   const byDepartement = (counts: ReadonlyMap<string, number>) =>
-    [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([d, n]) => `${n} (${d})`).join(', ');
+    [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([d, n]) => `${n} (${d})`)
+      .join(', ');
   const lines = [`Contours des départements : ${departementOutlines} (${DEPARTEMENT_OUTLINES_ATTRIBUTION}).`];
   const outlinePart = outlines.size > 0 ? `contours ${byDepartement(outlines)}` : 'aucun contour';
   const centrePart = centres.size > 0 ? `centres ${byDepartement(centres)}` : 'aucun centre';

@@ -9,10 +9,12 @@ import { EPSG_3035 } from '../../domain/grid/laea.ts';
 const KNOWN: Readonly<Record<number, { name: string; definition: string }>> = {
   2154: {
     name: 'RGF93 v1 / Lambert-93',
-    definition:
-      '+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs +type=crs',
+    definition: '+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs +type=crs',
   },
-  3857: { name: 'WGS 84 / Pseudo-Mercator', definition: '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs +type=crs' },
+  3857: {
+    name: 'WGS 84 / Pseudo-Mercator',
+    definition: '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs +type=crs',
+  },
   4326: { name: 'WGS 84', definition: '+proj=longlat +datum=WGS84 +no_defs +type=crs' },
   3035: { name: 'ETRS89-extended / LAEA Europe', definition: EPSG_3035 },
 };

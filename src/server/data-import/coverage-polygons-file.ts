@@ -46,12 +46,16 @@ function fromGeoPackage(file: string, name: string): PolygonsFile {
   const layers = readGeoPackage(file);
   const systems = new Map(layers.map((layer) => [layer.crs.srsId, layer.crs]));
   if (systems.size > 1) {
-    throw new Error(`${name} : tables en plusieurs systèmes de coordonnées (${[...systems.values()].map((s) => `${s.organization}:${s.organizationId}`).join(', ')}) ; un seul est attendu`);
+    throw new Error(
+      `${name} : tables en plusieurs systèmes de coordonnées (${[...systems.values()].map((s) => `${s.organization}:${s.organizationId}`).join(', ')}) ; un seul est attendu`,
+    );
   }
   const ref = layers[0]!.crs;
   const crs = ref.organization.toUpperCase() === 'EPSG' ? coordinateSystem(ref.organizationId) : undefined;
   if (!crs) {
-    throw new Error(`${name} : système de coordonnées inconnu « ${ref.name} » (${ref.organization}:${ref.organizationId}, srs_id ${ref.srsId}) ; connus : ${knownCodes()}`);
+    throw new Error(
+      `${name} : système de coordonnées inconnu « ${ref.name} » (${ref.organization}:${ref.organizationId}, srs_id ${ref.srsId}) ; connus : ${knownCodes()}`,
+    );
   }
   return { name, format: 'GeoPackage', crs, features: layers.flatMap((layer) => layer.features) };
 }

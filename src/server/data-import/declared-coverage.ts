@@ -1,4 +1,10 @@
-import { declaredLevelCode, declaredLevelOfNiveau, DECLARED_LEVEL_LABELS, KNOWN_NIVEAU_SPELLINGS, type DeclaredLevel } from '../../domain/grid/declared-level.ts';
+import {
+  declaredLevelCode,
+  declaredLevelOfNiveau,
+  DECLARED_LEVEL_LABELS,
+  KNOWN_NIVEAU_SPELLINGS,
+  type DeclaredLevel,
+} from '../../domain/grid/declared-level.ts';
 import { OPERATOR_LABELS, OPERATOR_PLMNS, OPERATORS, type Operator } from '../../domain/operators.ts';
 import type { RadioTechnology } from '../../domain/signal.ts';
 import type { DeclaredEdition } from '../storage/declared-coverage-store.ts';
@@ -60,7 +66,9 @@ export async function importDeclaredCoverage(args: readonly string[], store: Sto
         `le fichier est-il celui d’un autre département, ou dans un autre système de coordonnées que ${polygonsFile.crs.name} ?`,
     );
   }
-  const [stored] = await store.declaredEditions([departement]).then((all) => all.filter((e) => e.operator === read.operator && e.technology === read.technology));
+  const [stored] = await store
+    .declaredEditions([departement])
+    .then((all) => all.filter((e) => e.operator === read.operator && e.technology === read.technology));
   if (stored && stored.editionDate > read.editionDate) {
     throw new Error(
       `l’édition chargée pour ${OPERATOR_LABELS[read.operator]} ${read.technology} dans le ${departement} (${stored.editionDate}, ${stored.source}) ` +
@@ -142,7 +150,8 @@ function readAttributes(file: PolygonsFile, options: Partial<Record<Option, stri
     const dept = column(p, 'dept', 'departement', 'code_dept');
     if (dept !== undefined) departements.add(departementCode(dept));
     const niveau = column(p, 'niveau');
-    if (niveau === undefined) throw new Error(`${name}, entité ${index + 1} : colonne niveau absente ou vide (colonnes trouvées : ${Object.keys(p).join(', ') || 'aucune'})`);
+    if (niveau === undefined)
+      throw new Error(`${name}, entité ${index + 1} : colonne niveau absente ou vide (colonnes trouvées : ${Object.keys(p).join(', ') || 'aucune'})`);
     niveaux.add(niveau);
     const level = declaredLevelOfNiveau(niveau);
     if (level === undefined) unknownNiveaux.add(niveau);
@@ -185,12 +194,16 @@ function oneOperator(found: Set<string>, option: string | undefined, name: strin
   const fromFile = new Set<Operator>();
   for (const value of found) {
     const operator = operatorOf(value);
-    if (!operator) throw new Error(`${name} : opérateur inconnu ${list([value])} (colonne operateur) ; attendu un code MCC-MNC français (20801…) ou ${OPERATORS.join(', ')}`);
+    if (!operator)
+      throw new Error(
+        `${name} : opérateur inconnu ${list([value])} (colonne operateur) ; attendu un code MCC-MNC français (20801…) ou ${OPERATORS.join(', ')}`,
+      );
     fromFile.add(operator);
   }
   if (fromFile.size > 1) throw new Error(`${name} mêle plusieurs opérateurs (${list(found)}) : un fichier par opérateur est attendu`);
   const [inFile] = fromFile;
-  if (inFile && fromOption && inFile !== fromOption) throw new Error(`${name} est la carte de ${OPERATOR_LABELS[inFile]} (colonne operateur), pas de ${OPERATOR_LABELS[fromOption]} (--operator)`);
+  if (inFile && fromOption && inFile !== fromOption)
+    throw new Error(`${name} est la carte de ${OPERATOR_LABELS[inFile]} (colonne operateur), pas de ${OPERATOR_LABELS[fromOption]} (--operator)`);
   const operator = inFile ?? fromOption;
   if (!operator) throw new Error(`${name} n’a pas de colonne operateur : indiquez --operator (${OPERATORS.join(', ')})`);
   return operator;

@@ -42,9 +42,7 @@ export function departementCells(code: string): DepartementCells {
   const feature = departementFeatures().find((f) => f.properties.code === code);
   if (!feature) throw new Error(`département ${code} inconnu`);
   const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
-  const rings = polygons.flatMap((polygon) =>
-    polygon.map((ring) => Float64Array.from(ring.flatMap(([lon, lat]) => toLaea(lon!, lat!)))),
-  );
+  const rings = polygons.flatMap((polygon) => polygon.map((ring) => Float64Array.from(ring.flatMap(([lon, lat]) => toLaea(lon!, lat!)))));
   let minE = Infinity;
   let minN = Infinity;
   let maxE = -Infinity;

@@ -26,7 +26,9 @@ export const poiImporter: DataImporter = {
     const { source, points, replaced } = await importPointsOfInterest(args, store);
     return [
       `${points} point${points > 1 ? 's' : ''} d’intérêt chargé${points > 1 ? 's' : ''} depuis ${source}.`,
-      replaced > 0 ? `Remplacent les ${replaced} chargés auparavant depuis un fichier du même nom.` : 'Aucun point n’avait été chargé depuis un fichier de ce nom.',
+      replaced > 0
+        ? `Remplacent les ${replaced} chargés auparavant depuis un fichier du même nom.`
+        : 'Aucun point n’avait été chargé depuis un fichier de ce nom.',
     ];
   },
 };
@@ -43,9 +45,17 @@ interface RawPoint {
 
 function fromCsv(text: string, name: string): RawPoint[] {
   const table = readDelimited(text, name);
-  const columns = { name: columnOf(table, NAME_COLUMNS), kind: columnOf(table, KIND_COLUMNS), lat: columnOf(table, LAT_COLUMNS), lon: columnOf(table, LON_COLUMNS) };
-  const missing = Object.entries(columns).filter(([, index]) => index < 0).map(([column]) => column);
-  if (missing.length > 0) throw new Error(`${name} : colonne(s) ${missing.join(', ')} introuvable(s) ; en-tête lu : ${table.headers.join(', ')} (attendu name, kind, lat, lon).`);
+  const columns = {
+    name: columnOf(table, NAME_COLUMNS),
+    kind: columnOf(table, KIND_COLUMNS),
+    lat: columnOf(table, LAT_COLUMNS),
+    lon: columnOf(table, LON_COLUMNS),
+  };
+  const missing = Object.entries(columns)
+    .filter(([, index]) => index < 0)
+    .map(([column]) => column);
+  if (missing.length > 0)
+    throw new Error(`${name} : colonne(s) ${missing.join(', ')} introuvable(s) ; en-tête lu : ${table.headers.join(', ')} (attendu name, kind, lat, lon).`);
   return table.rows.map((row, i) => ({
     where: `ligne ${table.lineOf(i)}`,
     name: row[columns.name],
@@ -66,7 +76,14 @@ function fromGeojson(text: string, name: string): RawPoint[] {
   return json.features.map((feature: { geometry?: { type?: unknown; coordinates?: unknown }; properties?: Record<string, unknown> | null }, i: number) => {
     const where = `entité ${i + 1}`;
     if (feature?.geometry?.type !== 'Point' || !Array.isArray(feature.geometry.coordinates)) {
-      return { where, problem: `géométrie ${String(feature?.geometry?.type ?? 'absente')}, attendu un Point`, name: undefined, kind: undefined, lat: undefined, lon: undefined };
+      return {
+        where,
+        problem: `géométrie ${String(feature?.geometry?.type ?? 'absente')}, attendu un Point`,
+        name: undefined,
+        kind: undefined,
+        lat: undefined,
+        lon: undefined,
+      };
     }
     const [lon, lat] = feature.geometry.coordinates as unknown[];
     const properties = feature.properties ?? {};
@@ -107,7 +124,10 @@ export async function importPointsOfInterest(args: readonly string[], store: Sto
       else points.push({ name, kind, lat, lon, north: cell.north, east: cell.east });
     }
   }
-  if (problems.length > 0) throw new Error(`${source} : ${problems.length} point${problems.length > 1 ? 's' : ''} refusé${problems.length > 1 ? 's' : ''} : ${problemList(problems)}.`);
+  if (problems.length > 0)
+    throw new Error(
+      `${source} : ${problems.length} point${problems.length > 1 ? 's' : ''} refusé${problems.length > 1 ? 's' : ''} : ${problemList(problems)}.`,
+    );
   if (points.length === 0) throw new Error(`${source} : aucun point d’intérêt dans le fichier.`);
   const { replaced } = await store.importPointsOfInterest(source, points);
   return { source, points: points.length, replaced };

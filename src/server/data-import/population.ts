@@ -47,7 +47,8 @@ function parseArgs(args: readonly string[]): { file: string; edition?: string } 
   if (file === undefined || file.startsWith('--')) throw new Error('donnez le fichier : npm run data -- import population FICHIER.csv [--edition 2019]');
   let edition: string | undefined;
   for (let i = 0; i < rest.length; i += 2) {
-    if (rest[i] !== '--edition' || rest[i + 1] === undefined) throw new Error(`option inconnue ou incomplète : « ${rest.slice(i).join(' ')} » ; seule --edition AAAA est acceptée.`);
+    if (rest[i] !== '--edition' || rest[i + 1] === undefined)
+      throw new Error(`option inconnue ou incomplète : « ${rest.slice(i).join(' ')} » ; seule --edition AAAA est acceptée.`);
     edition = rest[i + 1]!.trim();
   }
   return { file, ...(edition !== undefined && { edition }) };
@@ -69,7 +70,9 @@ export async function importPopulation(args: readonly string[], store: Store): P
   const columns = { id: columnOf(table, ID_COLUMNS), ind: columnOf(table, ['ind']), men: columnOf(table, ['men']) };
   const missing = [columns.id < 0 && 'Idcar_200m', columns.ind < 0 && 'Ind', columns.men < 0 && 'Men'].filter(Boolean);
   if (missing.length > 0) {
-    throw new Error(`${name} : colonne${missing.length > 1 ? 's' : ''} ${missing.join(', ')} introuvable${missing.length > 1 ? 's' : ''} ; en-tête lu : ${table.headers.join(', ')}.`);
+    throw new Error(
+      `${name} : colonne${missing.length > 1 ? 's' : ''} ${missing.join(', ')} introuvable${missing.length > 1 ? 's' : ''} ; en-tête lu : ${table.headers.join(', ')}.`,
+    );
   }
   const dwellingColumns = DWELLING_COLUMNS.map((column) => columnOf(table, [column]));
   const withDwellings = dwellingColumns.every((index) => index >= 0);
@@ -108,7 +111,9 @@ export async function importPopulation(args: readonly string[], store: Store): P
   }
   if (badNumbers.length > 0) {
     const many = badNumbers.length > 1;
-    throw new Error(`${name} : ${badNumbers.length} valeur${many ? 's' : ''} illisible${many ? 's' : ''} (attendu un nombre positif ou nul, ex. 12.5) : ${problemList(badNumbers)}.`);
+    throw new Error(
+      `${name} : ${badNumbers.length} valeur${many ? 's' : ''} illisible${many ? 's' : ''} (attendu un nombre positif ou nul, ex. 12.5) : ${problemList(badNumbers)}.`,
+    );
   }
   if (rows.length === 0) throw new Error(`${name} : aucune maille sous l’en-tête.`);
   const { replaced } = await store.importPopulation(rows);

@@ -36,7 +36,18 @@ export async function campaignPlan(store: Store, campaign: Campaign, scope: Grid
   return { ...header, entries: samplingPlan(judged, campaign.operators, options) };
 }
 
-const PLAN_COLUMNS = ['rang', 'maille', 'operateur', 'releves', 'releves_bc_ou_mieux', 'part_bc_ou_mieux', 'borne_basse', 'borne_haute', 'releves_a_ajouter', 'contributeurs_manquants'];
+const PLAN_COLUMNS = [
+  'rang',
+  'maille',
+  'operateur',
+  'releves',
+  'releves_bc_ou_mieux',
+  'part_bc_ou_mieux',
+  'borne_basse',
+  'borne_haute',
+  'releves_a_ajouter',
+  'contributeurs_manquants',
+];
 
 /** The plan as CSV (one row per cell × operator, in rank order); `releves_a_ajouter` « plus de 200 » past the cap. */
 export function campaignPlanCsv(plan: CampaignPlan, dialect: CsvDialect): string {

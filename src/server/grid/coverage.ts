@@ -170,4 +170,3 @@ export function apiCellFeature(judged: JudgedCell, options: Readonly<VerdictOpti
   const feature = cellFeature(judged, options);
   return { ...feature, properties: { cellId: judged.cell, ...feature.properties } };
 }
-

@@ -3,7 +3,14 @@ import { csvTable, UTF8_BOM, type CsvDialect, type CsvValue } from '../../domain
 import { cellAt, formatCellId, parseCellId } from '../../domain/grid/cell-id.ts';
 import type { VerdictOptions } from '../../domain/grid/cell-verdict.ts';
 import { DEFAULT_GRID_FILTER } from '../../domain/grid/judge-grid.ts';
-import { CAMPAIGN_STAGE_LABELS, campaignStage, compareCampaignsForTable, zoneCountsByStatus, zonesByDeadline, zonesProposedIn } from '../../domain/departement-summary.ts';
+import {
+  CAMPAIGN_STAGE_LABELS,
+  campaignStage,
+  compareCampaignsForTable,
+  zoneCountsByStatus,
+  zonesByDeadline,
+  zonesProposedIn,
+} from '../../domain/departement-summary.ts';
 import { OPERATOR_LABELS, type Operator } from '../../domain/operators.ts';
 import { PROBLEM_LABELS } from '../../domain/report.ts';
 import { ZONE_STATUS_LABELS, ZONE_STATUSES, type Zone } from '../../domain/zone.ts';
@@ -36,9 +43,17 @@ export interface SummaryInput {
 async function zoneDiscrepancies(store: Store, zone: Zone, options: VerdictOptions): Promise<Partial<Record<Operator, number>>> {
   const refs = zone.cells.flatMap((id) => parseCellId(id) ?? []);
   if (refs.length === 0) return {};
-  const grid = await loadGrid(store, { range: rangeOfCells(refs), scope: { kind: 'departements', departements: [zone.departement] }, filter: DEFAULT_GRID_FILTER });
+  const grid = await loadGrid(store, {
+    range: rangeOfCells(refs),
+    scope: { kind: 'departements', departements: [zone.departement] },
+    filter: DEFAULT_GRID_FILTER,
+  });
   const judged = judgeCells(grid, DEFAULT_GRID_FILTER, options, zone.cells);
-  const declared = await declaredInCells(store, judged.map((cell) => cell.ref), DEFAULT_GRID_FILTER);
+  const declared = await declaredInCells(
+    store,
+    judged.map((cell) => cell.ref),
+    DEFAULT_GRID_FILTER,
+  );
   const counts: Partial<Record<Operator, number>> = {};
   judged.forEach((cell, i) => {
     const { discrepancy } = declaredProperties(declared[i], apiCellFeature(cell, options).properties.operators);
@@ -163,7 +178,17 @@ export async function departementSummary(store: Store, communes: Communes, input
 }
 
 /** The CSV's columns: one table, each line saying which part of the page it comes from. */
-export const SUMMARY_CSV_COLUMNS = ['Rubrique', 'Identifiant', 'Intitulé', 'Étape', 'Habitants', 'Ménages', 'Écarts avec les cartes des opérateurs (mailles)', 'Échéance', 'Détail'] as const;
+export const SUMMARY_CSV_COLUMNS = [
+  'Rubrique',
+  'Identifiant',
+  'Intitulé',
+  'Étape',
+  'Habitants',
+  'Ménages',
+  'Écarts avec les cartes des opérateurs (mailles)',
+  'Échéance',
+  'Détail',
+] as const;
 
 const discrepancyText = (counts: Partial<Record<Operator, number>>) =>
   (Object.entries(counts) as [Operator, number][]).map(([operator, cells]) => `${OPERATOR_LABELS[operator]} : ${cells}`).join(', ');
@@ -190,9 +215,29 @@ export function departementSummaryCsv(summary: DepartementSummaryAnswer, dialect
     rows.push(['Échéance', line.zoneId, line.name, line.overdue ? 'En retard' : 'À venir', null, null, null, line.deadline, monthsText(line.monthsLeft)]);
   }
   const { year, proposed, allowed } = summary.quota;
-  rows.push(['Quota', String(year), `Zones proposées en ${year}`, null, null, null, null, null, allowed === null ? `${proposed} (aucun quota fixé)` : `${proposed} sur ${allowed}`]);
+  rows.push([
+    'Quota',
+    String(year),
+    `Zones proposées en ${year}`,
+    null,
+    null,
+    null,
+    null,
+    null,
+    allowed === null ? `${proposed} (aucun quota fixé)` : `${proposed} sur ${allowed}`,
+  ]);
   for (const report of summary.reports.latest) {
-    rows.push(['Signalement', report.id, `${PROBLEM_LABELS[report.problem]} (${OPERATOR_LABELS[report.operator]})`, 'À regarder', null, null, null, null, `reçu le ${report.receivedAt} ; commune ${report.commune === null ? 'inconnue' : `${report.communeName ?? ''} (${report.commune})`.trim()}`]);
+    rows.push([
+      'Signalement',
+      report.id,
+      `${PROBLEM_LABELS[report.problem]} (${OPERATOR_LABELS[report.operator]})`,
+      'À regarder',
+      null,
+      null,
+      null,
+      null,
+      `reçu le ${report.receivedAt} ; commune ${report.commune === null ? 'inconnue' : `${report.communeName ?? ''} (${report.commune})`.trim()}`,
+    ]);
   }
   for (const campaign of summary.campaigns) {
     rows.push([

@@ -79,12 +79,21 @@ export async function zoneBeforeAfter(store: Store, zone: Zone, options: Verdict
     after: after ? figures(after[i]!) : null,
   }));
   if (!after) {
-    return { arreteDate, campaign, operators, coveredByMeasurement: null, conclusion: 'Pas encore de nouvelle mesure : « Mesurer à nouveau » crée une campagne sur la zone.' };
+    return {
+      arreteDate,
+      campaign,
+      operators,
+      coveredByMeasurement: null,
+      conclusion: 'Pas encore de nouvelle mesure : « Mesurer à nouveau » crée une campagne sur la zone.',
+    };
   }
   const judged = leaderOperator ? operators.filter((o) => o.operator === leaderOperator) : operators;
   const covering = judged.filter((o) => o.after && GOOD.includes(o.after.verdict));
   const coveredByMeasurement = covering.length > 0;
-  const who = (list: OperatorBeforeAfter[]) => list.map((o) => `${o.label} (${o.after!.verdict === 'insufficient' ? 'mesures insuffisantes' : LEVEL_LABELS[o.after!.verdict as Level].toLowerCase()})`).join(', ');
+  const who = (list: OperatorBeforeAfter[]) =>
+    list
+      .map((o) => `${o.label} (${o.after!.verdict === 'insufficient' ? 'mesures insuffisantes' : LEVEL_LABELS[o.after!.verdict as Level].toLowerCase()})`)
+      .join(', ');
   const conclusion = coveredByMeasurement
     ? `Zone couverte selon les mesures faites après l’arrêté, pas seulement selon la déclaration de l’opérateur : ${who(covering)}.`
     : `Zone pas couverte selon les mesures faites après l’arrêté : ${who(judged)}${leaderOperator ? ` (opérateur leader : ${OPERATOR_LABELS[leaderOperator]})` : ''}.`;

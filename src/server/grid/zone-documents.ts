@@ -223,7 +223,14 @@ const READING_SHEET_COLUMNS: readonly { header: string; value: (row: ZoneReading
 export function readingsCsv(readings: readonly ZoneReadingRow[], dialect: CsvDialect = 'machine'): string {
   if (dialect === 'tableur') {
     const rows = readings.map((row) => READING_SHEET_COLUMNS.map((column) => column.value(row)));
-    return UTF8_BOM + csvTable(READING_SHEET_COLUMNS.map((column) => column.header), rows, { dialect });
+    return (
+      UTF8_BOM +
+      csvTable(
+        READING_SHEET_COLUMNS.map((column) => column.header),
+        rows,
+        { dialect },
+      )
+    );
   }
   const rows = readings.map(({ reading: r, place }) => [
     r.id,
@@ -286,11 +293,33 @@ export function zonesCsv(zones: readonly Zone[], dialect: CsvDialect = 'machine'
       const p = zoneProperties(zone);
       return ZONE_SHEET_COLUMNS.map((column) => column.value(p));
     });
-    return UTF8_BOM + csvTable(ZONE_SHEET_COLUMNS.map((column) => column.header), rows, { dialect });
+    return (
+      UTF8_BOM +
+      csvTable(
+        ZONE_SHEET_COLUMNS.map((column) => column.header),
+        rows,
+        { dialect },
+      )
+    );
   }
   const rows = zones.map((zone) => {
     const p = zoneProperties(zone);
-    return [p.id, p.name, p.departement, p.status, p.statusLabel, p.need, p.needLabel, p.needDetail ?? '', p.communes.join(' '), p.cells, p.resolutionM, p.createdAt, p.updatedAt, p.notes ?? ''];
+    return [
+      p.id,
+      p.name,
+      p.departement,
+      p.status,
+      p.statusLabel,
+      p.need,
+      p.needLabel,
+      p.needDetail ?? '',
+      p.communes.join(' '),
+      p.cells,
+      p.resolutionM,
+      p.createdAt,
+      p.updatedAt,
+      p.notes ?? '',
+    ];
   });
   return UTF8_BOM + csvTable(ZONE_CSV_COLUMNS, rows, { newline: '\n' });
 }

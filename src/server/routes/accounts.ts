@@ -33,9 +33,9 @@ export interface AccountRoutesOptions {
   failedSignIns: FailedSignIns;
 }
 
-
 export const TOKEN_MESSAGES = {
-  byToken: 'Un jeton d’API ne peut pas créer de jeton : créez-le depuis une session ouverte dans le navigateur (avec votre mot de passe) ou par « npm run admin -- add-token »',
+  byToken:
+    'Un jeton d’API ne peut pas créer de jeton : créez-le depuis une session ouverte dans le navigateur (avec votre mot de passe) ou par « npm run admin -- add-token »',
   passwordMissing: TOKEN_FIELD_MESSAGES.passwordMissing,
   wrongPassword: 'Mot de passe incorrect : confirmez avec le mot de passe de votre propre compte',
 } as const;
@@ -66,7 +66,10 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
     if (tokens !== undefined && tokens !== 'true' && tokens !== 'false') {
       throw badRequest(`tokens=« ${tokens} » : attendu true (révoquer aussi les jetons d’API) ou false`);
     }
-    return answer(RevokedAnswerSchema, await accounts.revokeSessions(request.params.id, actorOf(requirePrincipal(request).user), { tokens: tokens === 'true' }));
+    return answer(
+      RevokedAnswerSchema,
+      await accounts.revokeSessions(request.params.id, actorOf(requirePrincipal(request).user), { tokens: tokens === 'true' }),
+    );
   });
 
   // ---- API tokens (own; an admin's for anyone)
@@ -94,7 +97,9 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
       throw new HttpError(403, TOKEN_MESSAGES.wrongPassword);
     }
     await failedSignIns.succeeded(user.email, request.ip);
-    return reply.code(201).send(answer(CreatedTokenAnswerSchema, await accounts.createToken(userId, body.name, actorOf(user), { days: body.days ?? undefined })));
+    return reply
+      .code(201)
+      .send(answer(CreatedTokenAnswerSchema, await accounts.createToken(userId, body.name, actorOf(user), { days: body.days ?? undefined })));
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (request, reply) => {
@@ -114,7 +119,9 @@ export function registerAccountRoutes(app: FastifyInstance, { accounts, communes
       throw badRequest(`departement=« ${params.departement} » : département inconnu (ex. 34, 2A, 971).`);
     }
     const limit = params.limit === undefined ? 20 : parseLimit(params.limit, 20, 100);
-    return answer(CommunesAnswerSchema, { communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }) });
+    return answer(CommunesAnswerSchema, {
+      communes: communes.search({ limit, ...(params.q && { q: params.q }), ...(params.departement && { departement: params.departement }) }),
+    });
   });
 
   // ---- audit log (admin)

@@ -49,8 +49,10 @@ export const CAMPAIGN_MESSAGES = {
   communeMissing: 'Précisez la commune : ?commune=34172 (code INSEE)',
 } as const;
 
-const DRAFT_SHAPE = '{"communeInsee": "34261", "startsOn": "2026-05-04", "endsOn": "2026-05-29", "operators": ["orange", …], "name"?, "testNumber"?, "protocol"?, "maxAccuracyM"?, "accuracyRule"?, "agentIds"?}';
-const PATCH_SHAPE = '{"name"?, "startsOn"?, "endsOn"?, "operators"?, "testNumber"? (null pour l’enlever), "protocol"?, "maxAccuracyM"?, "accuracyRule"?, "agentIds"?}';
+const DRAFT_SHAPE =
+  '{"communeInsee": "34261", "startsOn": "2026-05-04", "endsOn": "2026-05-29", "operators": ["orange", …], "name"?, "testNumber"?, "protocol"?, "maxAccuracyM"?, "accuracyRule"?, "agentIds"?}';
+const PATCH_SHAPE =
+  '{"name"?, "startsOn"?, "endsOn"?, "operators"?, "testNumber"? (null pour l’enlever), "protocol"?, "maxAccuracyM"?, "accuracyRule"?, "agentIds"?}';
 
 /**
  * The draft's own messages, leaving out the period checks when a field is already wrong: with
@@ -127,7 +129,11 @@ export function registerCampaignRoutes(app: FastifyInstance, { store, communes, 
 
   app.post('/api/v1/campaigns', async (request, reply) => {
     const user = requirePrincipal(request).user;
-    const draft = parseBody(request.body, CampaignDraftSchema, { notObject: `Le corps doit être un objet JSON : ${DRAFT_SHAPE}`, accepted: DRAFT_FIELDS, message: draftMessage });
+    const draft = parseBody(request.body, CampaignDraftSchema, {
+      notObject: `Le corps doit être un objet JSON : ${DRAFT_SHAPE}`,
+      accepted: DRAFT_FIELDS,
+      message: draftMessage,
+    });
     refuseBadPeriod(draft.startsOn, draft.endsOn, now());
     const commune = communes.get(draft.communeInsee);
     if (!commune) throw badRequest(`Commune inconnue : « ${draft.communeInsee} » n’est le code INSEE d’aucune commune actuelle`);

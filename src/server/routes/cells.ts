@@ -63,8 +63,15 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
     const cells = judgeInBbox(coverage, view.filter, options, view.bbox);
-    const people = await peopleInCells(store, cells.map((judged) => judged.ref));
-    const declared = await declaredInCells(store, cells.map((judged) => judged.ref), view.filter);
+    const people = await peopleInCells(
+      store,
+      cells.map((judged) => judged.ref),
+    );
+    const declared = await declaredInCells(
+      store,
+      cells.map((judged) => judged.ref),
+      view.filter,
+    );
     const features = cells.map((judged, i) => {
       const feature = apiCellFeature(judged, options);
       const { inhabitants = null, households = null } = people[i] ?? {};

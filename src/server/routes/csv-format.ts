@@ -13,7 +13,9 @@ export function csvFormatQuery(raw: RawQuery): { dialect: CsvDialect; rest: RawQ
   if (format === undefined) return { dialect: 'machine', rest };
   if (Array.isArray(format)) throw badRequest(`Le paramètre format est donné ${format.length} fois : donnez-le une seule fois.`);
   if (format !== 'tableur') {
-    throw badRequest(`format=« ${format} » : attendu format=tableur (le CSV pour un tableur : points-virgules, virgules décimales, en français), ou aucun format pour le CSV des programmes.`);
+    throw badRequest(
+      `format=« ${format} » : attendu format=tableur (le CSV pour un tableur : points-virgules, virgules décimales, en français), ou aucun format pour le CSV des programmes.`,
+    );
   }
   return { dialect: 'tableur', rest };
 }

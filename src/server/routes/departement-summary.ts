@@ -36,7 +36,10 @@ type Request = Parameters<typeof requirePrincipal>[0] & { params: { code: string
  * reviewer reads their own département's (another's: 403, as the zones), an admin any
  * (route-access.ts keeps agents out); the code is checked before anything is read.
  */
-export function registerDepartementSummaryRoutes(app: FastifyInstance, { store, communes, grid, now, zoneQuotaPerYear }: DepartementSummaryRoutesOptions): void {
+export function registerDepartementSummaryRoutes(
+  app: FastifyInstance,
+  { store, communes, grid, now, zoneQuotaPerYear }: DepartementSummaryRoutesOptions,
+): void {
   const verdicts = verdictOptions(grid);
 
   const summaryFor = async (request: Request) => {

@@ -20,7 +20,8 @@ const PAGE = 5000;
 
 export const EXPORT_MESSAGES = {
   oneScope: 'Précisez une et une seule étendue : ?campaign=ID (une campagne), ?zone=ID (une zone) ou ?departement=34 (un département).',
-  departementForReviewers: 'L’export d’un département est réservé à ses instructeurs et aux administrateurs : demandez ?campaign=ID pour une campagne que vous voyez.',
+  departementForReviewers:
+    'L’export d’un département est réservé à ses instructeurs et aux administrateurs : demandez ?campaign=ID pour une campagne que vous voyez.',
 } as const;
 
 /**
@@ -48,7 +49,12 @@ export function registerExportRoutes(app: FastifyInstance, { store }: ExportRout
       const found = await zoneInScope(store, zone, user);
       name = `zone-${found.id}`;
       rows = await pages((cursor) =>
-        store.readingsInCells({ cells: found.cells.map((id) => parseCellId(id)!), limit: PAGE, scope: { kind: 'departement', departement: found.departement }, ...cursorOf(cursor) }),
+        store.readingsInCells({
+          cells: found.cells.map((id) => parseCellId(id)!),
+          limit: PAGE,
+          scope: { kind: 'departement', departement: found.departement },
+          ...cursorOf(cursor),
+        }),
       );
     } else {
       if (user.role === 'agent') throw new HttpError(403, EXPORT_MESSAGES.departementForReviewers);
@@ -56,17 +62,16 @@ export function registerExportRoutes(app: FastifyInstance, { store }: ExportRout
       name = `departement-${scope}`;
       rows = await pages((cursor) => store.query({ limit: PAGE, scope: { kind: 'departement', departement: scope }, ...cursorOf(cursor) }));
     }
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="arcep-qos-${name}.csv"`)
-      .send(arcepQosCsv(rows));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="arcep-qos-${name}.csv"`).send(arcepQosCsv(rows));
   });
 }
 
 async function campaignRows(store: Store, id: string, user: User): Promise<ArcepQosRow[]> {
   const campaign = await store.campaignById(id);
   if (!campaign || !seesCampaign(user, campaign)) throw new HttpError(404, CAMPAIGN_MESSAGES.notFound);
-  const cells = new Map((await store.campaignTally(campaign.id)).groups.flatMap((group) => (group.cell ? [[formatCellId(group.cell), group.cell] as const] : [])));
+  const cells = new Map(
+    (await store.campaignTally(campaign.id)).groups.flatMap((group) => (group.cell ? [[formatCellId(group.cell), group.cell] as const] : [])),
+  );
   if (cells.size === 0) return [];
   const scope: ReadingScope = readingScope(user);
   const rows = await pages((cursor) => store.readingsInCells({ cells: [...cells.values()], limit: PAGE, scope, ...cursorOf(cursor) }));

@@ -25,7 +25,9 @@ function list<T extends string>(name: string, text: string, allowed: readonly T[
   const known = values.filter((value) => isOneOf(allowed, value));
   const unknown = values.filter((value) => !isOneOf(allowed, value));
   if (unknown.length > 0 || values.length === 0) {
-    throw badRequest(`${name}=« ${text} » : valeur inconnue ${unknown.map((u) => `« ${u} »`).join(', ')} ; attendu une liste séparée par des virgules parmi ${allowed.join(', ')}.`);
+    throw badRequest(
+      `${name}=« ${text} » : valeur inconnue ${unknown.map((u) => `« ${u} »`).join(', ')} ; attendu une liste séparée par des virgules parmi ${allowed.join(', ')}.`,
+    );
   }
   return [...new Set(known)];
 }

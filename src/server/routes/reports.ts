@@ -47,42 +47,44 @@ export interface ReportRoutesOptions {
 export function registerReportRoutes(app: FastifyInstance, { store, now, communes, accounts, security }: ReportRoutesOptions): void {
   const schema = createReportSchema({ now });
 
-  app.post(
-    '/api/v1/reports',
-    { bodyLimit: REPORTS_BODY_LIMIT, config: routeRateLimit(security.rateLimits.reports) },
-    async (request) => {
-      const body = request.body;
-      const shape = `envoyez {"reports": [ … ]} avec 1 à ${MAX_REPORTS_PER_REQUEST} signalements`;
-      if (body === undefined || body === null) throw badRequest(`Le corps de la requête est vide : ${shape}.`);
-      if (typeof body !== 'object' || Array.isArray(body) || !('reports' in body) || !Array.isArray(body.reports)) {
-        throw badRequest(`Le corps doit être un objet JSON avec un tableau « reports » : ${shape}.`);
-      }
-      const items: unknown[] = body.reports;
-      if (items.length === 0) throw badRequest(`« reports » est vide : ${shape}.`);
-      if (items.length > MAX_REPORTS_PER_REQUEST) throw new HttpError(413, `Trop de signalements dans une requête (${items.length}) : ${shape}.`);
+  app.post('/api/v1/reports', { bodyLimit: REPORTS_BODY_LIMIT, config: routeRateLimit(security.rateLimits.reports) }, async (request) => {
+    const body = request.body;
+    const shape = `envoyez {"reports": [ … ]} avec 1 à ${MAX_REPORTS_PER_REQUEST} signalements`;
+    if (body === undefined || body === null) throw badRequest(`Le corps de la requête est vide : ${shape}.`);
+    if (typeof body !== 'object' || Array.isArray(body) || !('reports' in body) || !Array.isArray(body.reports)) {
+      throw badRequest(`Le corps doit être un objet JSON avec un tableau « reports » : ${shape}.`);
+    }
+    const items: unknown[] = body.reports;
+    if (items.length === 0) throw badRequest(`« reports » est vide : ${shape}.`);
+    if (items.length > MAX_REPORTS_PER_REQUEST) throw new HttpError(413, `Trop de signalements dans une requête (${items.length}) : ${shape}.`);
 
-      const valid: Report[] = [];
-      const rejected: RejectedReport[] = [];
-      items.forEach((item, index) => {
-        const result = validateReport(item, schema);
-        if (result.ok) valid.push(result.report);
-        else rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
-      });
-      if (valid.length > 0) {
-        await store.ingestReports(
-          valid.map((report) => {
-            const place = communes.locate(report.lat, report.lon);
-            return { report, commune: place?.commune ?? null, departement: place?.departement ?? null, placement: place?.placement ?? null, ...(place && { placedWith: place.placedWith }) };
-          }),
-          { receivedAt: new Date(now()).toISOString() },
-        );
-      }
-      // Whether a report was stored, collapsed into a repeat or already there (a retry) is not
-      // said: the answer would tell a prober where a report lies (issue 14). Every valid
-      // report is the server's now; `duplicates` stays, always empty, for clients that read it.
-      return answer(ReportUploadAnswerSchema, { accepted: valid.map((r) => r.id), duplicates: [], rejected });
-    },
-  );
+    const valid: Report[] = [];
+    const rejected: RejectedReport[] = [];
+    items.forEach((item, index) => {
+      const result = validateReport(item, schema);
+      if (result.ok) valid.push(result.report);
+      else rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
+    });
+    if (valid.length > 0) {
+      await store.ingestReports(
+        valid.map((report) => {
+          const place = communes.locate(report.lat, report.lon);
+          return {
+            report,
+            commune: place?.commune ?? null,
+            departement: place?.departement ?? null,
+            placement: place?.placement ?? null,
+            ...(place && { placedWith: place.placedWith }),
+          };
+        }),
+        { receivedAt: new Date(now()).toISOString() },
+      );
+    }
+    // Whether a report was stored, collapsed into a repeat or already there (a retry) is not
+    // said: the answer would tell a prober where a report lies (issue 14). Every valid
+    // report is the server's now; `duplicates` stays, always empty, for clients that read it.
+    return answer(ReportUploadAnswerSchema, { accepted: valid.map((r) => r.id), duplicates: [], rejected });
+  });
 
   app.get('/api/v1/reports', { config: routeRateLimit(security.rateLimits.publicReads) }, async (request, reply) => {
     const user = request.principal?.user;
@@ -129,7 +131,10 @@ export function registerReportRoutes(app: FastifyInstance, { store, now, commune
 
   app.patch<{ Params: { id: string } }>('/api/v1/reports/:id', async (request) => {
     const user = requirePrincipal(request).user;
-    const { hidden, reason } = parseBody(request.body, ReportModerationSchema, { notObject: 'Envoyez {"hidden": true, "reason": "…"}', message: firstIssueMessage });
+    const { hidden, reason } = parseBody(request.body, ReportModerationSchema, {
+      notObject: 'Envoyez {"hidden": true, "reason": "…"}',
+      message: firstIssueMessage,
+    });
     const why = reason?.trim() ?? '';
     if (hidden && why === '') throw badRequest('Dites pourquoi vous masquez ce signalement (« reason »)');
     if (why.length > MAX_REASON_LENGTH) throw badRequest(`La raison dépasse ${MAX_REASON_LENGTH} caractères`);

@@ -81,7 +81,8 @@ export function checkCells(ids: readonly string[]): { cells: string[]; refs: Cel
   const refs: CellRef[] = [];
   for (const id of unique) {
     const ref = parseCellId(id);
-    if (!ref || ref.resolutionM % 200 !== 0) throw badRequest(`Maille inconnue : « ${id} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple.`);
+    if (!ref || ref.resolutionM % 200 !== 0)
+      throw badRequest(`Maille inconnue : « ${id} » ; attendu un identifiant INSPIRE de maille de 200 m ou d’un multiple.`);
     if (refs.length > 0 && ref.resolutionM !== refs[0]?.resolutionM) throw badRequest('Toutes les mailles d’une zone doivent avoir la même taille.');
     refs.push(ref);
   }
@@ -92,7 +93,10 @@ export function checkCells(ids: readonly string[]): { cells: string[]; refs: Cel
 const CELLS_NAMED = 3;
 
 function cellList(ids: readonly string[]): string {
-  const named = ids.slice(0, CELLS_NAMED).map((id) => `« ${id} »`).join(', ');
+  const named = ids
+    .slice(0, CELLS_NAMED)
+    .map((id) => `« ${id} »`)
+    .join(', ');
   return ids.length > CELLS_NAMED ? `${named} et ${ids.length - CELLS_NAMED} autres` : named;
 }
 
@@ -144,10 +148,12 @@ async function openZoneCover(store: Store, scope: GridScope): Promise<CellCover<
   return cellCover(
     zones
       .filter((zone) => isOpenZone(zone.status))
-      .flatMap((zone) => zone.cells.flatMap((id) => {
-        const ref = parseCellId(id);
-        return ref ? [[ref, zone.id] as const] : [];
-      })),
+      .flatMap((zone) =>
+        zone.cells.flatMap((id) => {
+          const ref = parseCellId(id);
+          return ref ? [[ref, zone.id] as const] : [];
+        }),
+      ),
   );
 }
 
@@ -180,8 +186,10 @@ export function checkedFollowUp(status: Zone['status'], fields: ZoneFollowUpFiel
   if (status === 'couverte' && next.inServiceDate === undefined) {
     throw badRequest('Une zone couverte garde la date de mise en service de son site (followUp.inServiceDate, AAAA-MM-JJ).');
   }
-  if (next.arreteDate !== undefined && next.arreteDate > today) throw badRequest(`La date de l’arrêté (${next.arreteDate}) est à venir : donnez la date de sa publication, au plus aujourd’hui (${today}).`);
-  if (next.inServiceDate !== undefined && next.inServiceDate > today) throw badRequest(`La date de mise en service (${next.inServiceDate}) est à venir : au plus aujourd’hui (${today}).`);
+  if (next.arreteDate !== undefined && next.arreteDate > today)
+    throw badRequest(`La date de l’arrêté (${next.arreteDate}) est à venir : donnez la date de sa publication, au plus aujourd’hui (${today}).`);
+  if (next.inServiceDate !== undefined && next.inServiceDate > today)
+    throw badRequest(`La date de mise en service (${next.inServiceDate}) est à venir : au plus aujourd’hui (${today}).`);
   if (next.inServiceDate !== undefined && next.arreteDate !== undefined && next.inServiceDate < next.arreteDate) {
     throw badRequest(`Le site ne peut pas être en service (${next.inServiceDate}) avant l’arrêté (${next.arreteDate}).`);
   }
@@ -191,10 +199,14 @@ export function checkedFollowUp(status: Zone['status'], fields: ZoneFollowUpFiel
 /** What a move needs beyond the workflow's order: the arrêté's date to become `arretee`, the date of service to become `couverte`. */
 function refuseMoveWithoutDates(to: Zone['status'], followUp: ZoneFollowUpFields): void {
   if (to === 'arretee' && followUp.arreteDate === undefined) {
-    throw badRequest('Pour passer la zone à l’étape « Arrêtée », donnez la date de l’arrêté : {"status": "arretee", "reason": "…", "followUp": {"arreteDate": "AAAA-MM-JJ"}}.');
+    throw badRequest(
+      'Pour passer la zone à l’étape « Arrêtée », donnez la date de l’arrêté : {"status": "arretee", "reason": "…", "followUp": {"arreteDate": "AAAA-MM-JJ"}}.',
+    );
   }
   if (to === 'couverte' && followUp.inServiceDate === undefined) {
-    throw badRequest('Pour passer la zone à l’étape « Couverte », donnez la date de mise en service du site : {"status": "couverte", "reason": "…", "followUp": {"inServiceDate": "AAAA-MM-JJ"}}.');
+    throw badRequest(
+      'Pour passer la zone à l’étape « Couverte », donnez la date de mise en service du site : {"status": "couverte", "reason": "…", "followUp": {"inServiceDate": "AAAA-MM-JJ"}}.',
+    );
   }
 }
 
@@ -286,9 +298,16 @@ export function registerZoneRoutes(app: FastifyInstance, { store, communes, acco
     // Cells an open zone already holds are filed: a suggestion never offers them again.
     const filed = await openZoneCover(store, scope);
     const unfiled = judgeInBbox(coverage, view.filter, options, view.bbox).filter((cell) => filed.find(cell.ref) === undefined);
-    const people = await peopleInCells(store, unfiled.map((cell) => cell.ref));
+    const people = await peopleInCells(
+      store,
+      unfiled.map((cell) => cell.ref),
+    );
     const peopleOf = new Map(unfiled.map((cell, i) => [cell.cell, people[i] ?? null]));
-    const declared = await declaredInCells(store, unfiled.map((cell) => cell.ref), view.filter);
+    const declared = await declaredInCells(
+      store,
+      unfiled.map((cell) => cell.ref),
+      view.filter,
+    );
     const contested = new Set(unfiled.filter((cell, i) => discrepantOperators(declared[i] ?? {}, cell.verdict.operators).length > 0).map((cell) => cell.cell));
     const suggestions = suggestZones(unfiled).map((suggested) => ({
       ...suggested,
@@ -369,4 +388,3 @@ export function refusedMove(zone: Pick<Zone, 'status'>, to: Zone['status']): str
   if (zone.status === to) return `La zone est déjà à l’étape ${label(to)} ; ${next}.`;
   return `Une zone à l’étape ${label(zone.status)} ne peut pas passer à ${label(to)} ; ${next}.`;
 }
-

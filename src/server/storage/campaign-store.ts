@@ -4,7 +4,9 @@ import type { Operator } from '../../domain/operators.ts';
 import type { Technology } from '../../domain/signal.ts';
 
 /** What a campaign's change may touch (its commune and creator never change). */
-export type CampaignChanges = Partial<Pick<Campaign, 'name' | 'startsOn' | 'endsOn' | 'operators' | 'protocol' | 'maxAccuracyM' | 'accuracyRule' | 'agentIds'>> & {
+export type CampaignChanges = Partial<
+  Pick<Campaign, 'name' | 'startsOn' | 'endsOn' | 'operators' | 'protocol' | 'maxAccuracyM' | 'accuracyRule' | 'agentIds'>
+> & {
   /** null removes the test number. */
   testNumber?: string | null;
   updatedAt: string;

@@ -2,13 +2,7 @@ import { cellAt, coarserCell, type CellRef } from '../../domain/grid/cell-id.ts'
 import type { GridReading } from '../../domain/grid/grid-accumulator.ts';
 import { addToStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
 import type { Report } from '../../domain/report.ts';
-import {
-  ALL_PERIODS_RESOLUTIONS_M,
-  STORED_RESOLUTIONS_M,
-  TOTAL_ONLY_RESOLUTION_M,
-  UNATTRIBUTED_CONTRIBUTOR,
-  type GridQuery,
-} from './grid-store.ts';
+import { ALL_PERIODS_RESOLUTIONS_M, STORED_RESOLUTIONS_M, TOTAL_ONLY_RESOLUTION_M, UNATTRIBUTED_CONTRIBUTOR, type GridQuery } from './grid-store.ts';
 
 /**
  * The coverage grid's rules that do not depend on the database: which rows a reading or a

@@ -46,7 +46,6 @@ export function repeatSearch(report: Placed): RepeatSearch {
 /** Whether `report` falls in the same public cell and hour as `stored` (operator, problem and setting are the query's). */
 export function repeats(report: Placed, stored: Placed): boolean {
   return (
-    publicHour(report.reportedAtMs) === publicHour(stored.reportedAtMs) &&
-    sameCell(publicCell(report.lat, report.lon), publicCell(stored.lat, stored.lon))
+    publicHour(report.reportedAtMs) === publicHour(stored.reportedAtMs) && sameCell(publicCell(report.lat, report.lon), publicCell(stored.lat, stored.lon))
   );
 }

@@ -14,4 +14,13 @@ import type { ZoneStore } from './zone-store.ts';
  * the default, one process) and the PostgreSQL store (postgres/postgres-store.ts, any number of
  * processes) implement it all; open-store.ts picks one from the configuration.
  */
-export type Store = ReadingStore & AccountStore & ReportStore & GridStore & ZoneStore & CampaignStore & CounterStore & PlaceStore & DeclaredCoverageStore & PeopleStore;
+export type Store = ReadingStore &
+  AccountStore &
+  ReportStore &
+  GridStore &
+  ZoneStore &
+  CampaignStore &
+  CounterStore &
+  PlaceStore &
+  DeclaredCoverageStore &
+  PeopleStore;

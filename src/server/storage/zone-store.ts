@@ -75,10 +75,14 @@ export function baseCellCorners(cell: CellRef): [number, number, number, number]
  */
 export function findZoneOverlap(cells: readonly string[], others: readonly Pick<Zone, 'id' | 'name' | 'status' | 'cells'>[]): ZoneOverlap | undefined {
   if (others.length === 0) return undefined;
-  const cover = cellCover(others.flatMap((zone) => zone.cells.flatMap((id) => {
-    const ref = parseCellId(id);
-    return ref ? [[ref, zone] as const] : [];
-  })));
+  const cover = cellCover(
+    others.flatMap((zone) =>
+      zone.cells.flatMap((id) => {
+        const ref = parseCellId(id);
+        return ref ? [[ref, zone] as const] : [];
+      }),
+    ),
+  );
   let first: ZoneOverlap | undefined;
   for (const id of cells) {
     const ref = parseCellId(id);

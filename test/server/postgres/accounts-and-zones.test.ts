@@ -171,12 +171,31 @@ describe('the PostgreSQL store lists as the SQLite store does', () => {
       }
       for (const z of zones) await store.createZone(z, created(by));
       for (const c of campaigns) await store.createCampaign(c);
-      await store.appendAudit({ at: AT, actorId: null, actorLabel: 'ligne de commande', action: 'user.create', targetType: 'user', targetId: 'u0', details: { role: 'reviewer', communes: ['34261'], note: 'é' } });
+      await store.appendAudit({
+        at: AT,
+        actorId: null,
+        actorLabel: 'ligne de commande',
+        action: 'user.create',
+        targetType: 'user',
+        targetId: 'u0',
+        details: { role: 'reviewer', communes: ['34261'], note: 'é' },
+      });
       await store.appendAudit({ at: AT, actorId: 'u0', actorLabel: 'f@example.fr', action: 'zone.create', targetType: 'zone', targetId: 'z-b', details: {} });
 
       // Only the fields given change: the name stays, the password and communes move.
-      const updated = await store.updateUser('u1', { passwordHash: 'scrypt$autre', communes: ['34172', '34010'], disabled: true, updatedAt: '2026-05-06T00:00:00.000Z' });
-      expect(updated).toEqual({ ...users[1], passwordHash: 'scrypt$autre', communes: ['34172', '34010'], disabled: true, updatedAt: '2026-05-06T00:00:00.000Z' });
+      const updated = await store.updateUser('u1', {
+        passwordHash: 'scrypt$autre',
+        communes: ['34172', '34010'],
+        disabled: true,
+        updatedAt: '2026-05-06T00:00:00.000Z',
+      });
+      expect(updated).toEqual({
+        ...users[1],
+        passwordHash: 'scrypt$autre',
+        communes: ['34172', '34010'],
+        disabled: true,
+        updatedAt: '2026-05-06T00:00:00.000Z',
+      });
       expect(await store.updateUser('absent', { name: 'x', updatedAt: AT })).toBeUndefined();
 
       lists.push({
@@ -194,7 +213,15 @@ describe('the PostgreSQL store lists as the SQLite store does', () => {
 
   it('keeps an audit entry whose details jsonb could not hold as they are (U+0000, a lone surrogate)', async () => {
     const { store } = await open('postgres');
-    await store.appendAudit({ at: AT, actorId: null, actorLabel: 'ligne de commande', action: 'zone.create', targetType: 'zone', targetId: 'z', details: { name: 'a\u0000b\uD800c\uD83D\uDCF6', cells: 2 } });
+    await store.appendAudit({
+      at: AT,
+      actorId: null,
+      actorLabel: 'ligne de commande',
+      action: 'zone.create',
+      targetType: 'zone',
+      targetId: 'z',
+      details: { name: 'a\u0000b\uD800c\uD83D\uDCF6', cells: 2 },
+    });
     expect((await store.listAudit(1))[0]?.details).toEqual({ name: 'a\uFFFDb\uFFFDc\uD83D\uDCF6', cells: 2 });
   });
 });

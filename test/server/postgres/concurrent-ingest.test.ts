@@ -29,7 +29,7 @@ async function expectGrid(store: Store, readings: Reading[], places: Map<string,
 
 /** Readings crowded into a few 200 m cells and months, so that concurrent batches share most grid rows. */
 function crowdedReadings(next: () => number, count: number): Reading[] {
-  const pick = <T,>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
+  const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
   return Array.from({ length: count }, () =>
     makeReading({
       lat: Number((43.7339 + (next() - 0.5) * 0.004).toFixed(6)),
@@ -58,9 +58,16 @@ describe('two processes ingesting at the same moment', () => {
     const next = seededRandom(8);
     const readings = crowdedReadings(next, 1200);
     const places = new Map<string, ReadingPlacement>(
-      readings.map((r) => [r.id, { accountId: next() < 0.2 ? null : `agent-${Math.floor(next() * 3)}`, commune: null, departement: next() < 0.7 ? '34' : null, outsideCommunes: false }]),
+      readings.map((r) => [
+        r.id,
+        { accountId: next() < 0.2 ? null : `agent-${Math.floor(next() * 3)}`, commune: null, departement: next() < 0.7 ? '34' : null, outsideCommunes: false },
+      ]),
     );
-    const send = (store: Store, batch: Reading[]) => store.ingest(batch, batch.map((r) => places.get(r.id)!));
+    const send = (store: Store, batch: Reading[]) =>
+      store.ingest(
+        batch,
+        batch.map((r) => places.get(r.id)!),
+      );
 
     const results: [Reading[], IngestResult][] = [];
     // Rounds of six calls at once, three per process: four disjoint quarters of the round's
@@ -71,11 +78,7 @@ describe('two processes ingesting at the same moment', () => {
       const fresh = readings.slice(round * 200, (round + 1) * 200);
       const quarters = [0, 1, 2, 3].map((q) => fresh.slice(q * 50, (q + 1) * 50));
       const earlier = readings.slice(Math.max(0, round * 200 - 50), round * 200);
-      const batches = [
-        ...quarters,
-        shuffled([...quarters[0]!, ...quarters[2]!, ...earlier], next),
-        [...quarters[1]!, ...quarters[3]!].reverse(),
-      ];
+      const batches = [...quarters, shuffled([...quarters[0]!, ...quarters[2]!, ...earlier], next), [...quarters[1]!, ...quarters[3]!].reverse()];
       const stores = [a, b, a, b, b, a];
       const answers = await Promise.all(batches.map((batch, i) => send(stores[i]!, batch)));
       answers.forEach((answer, i) => results.push([batches[i]!, answer]));
@@ -136,7 +139,11 @@ describe('two processes ingesting at the same moment', () => {
     const options = { receivedAt: '2026-05-04T12:00:00.000Z' };
     // Far enough apart (more than a public 200 m cell) not to repeat one another.
     const reports = Array.from({ length: 60 }, (_, i) =>
-      makeReport({ lat: Number((43.72 + (i % 10) * 0.002).toFixed(6)), lon: Number((3.54 + Math.floor(i / 10) * 0.003).toFixed(6)), operator: OPERATORS[i % 4]! }),
+      makeReport({
+        lat: Number((43.72 + (i % 10) * 0.002).toFixed(6)),
+        lon: Number((3.54 + Math.floor(i / 10) * 0.003).toFixed(6)),
+        operator: OPERATORS[i % 4]!,
+      }),
     );
     const items = (list: Report[]) => list.map((report) => ({ report, commune: '34261', departement: '34' }));
     // The same reports to both at once, in different orders, and some only to one.
@@ -156,7 +163,10 @@ describe('two processes ingesting at the same moment', () => {
 
     const readings = crowdedReadings(next, 40);
     const places = new Map(readings.map((r) => [r.id, { accountId: 'agent-0', commune: null, departement: '34', outsideCommunes: false }]));
-    await a.ingest(readings, readings.map((r) => places.get(r.id)!));
+    await a.ingest(
+      readings,
+      readings.map((r) => places.get(r.id)!),
+    );
     const visible = [...reports, kept];
     await expectGrid(b, readings, places, visible);
 

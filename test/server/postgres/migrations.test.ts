@@ -7,7 +7,12 @@ import type { Report } from '../../../src/domain/report.ts';
 import { hashPassword } from '../../../src/server/auth/passwords.ts';
 import { openStore, type StoreLocation } from '../../../src/server/storage/open-store.ts';
 import { createPool } from '../../../src/server/storage/postgres/postgres-db.ts';
-import { migratePostgres, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, postgresSchemaVersion } from '../../../src/server/storage/postgres/postgres-migrations.ts';
+import {
+  migratePostgres,
+  POSTGRES_MIGRATIONS,
+  POSTGRES_SCHEMA_VERSION,
+  postgresSchemaVersion,
+} from '../../../src/server/storage/postgres/postgres-migrations.ts';
 import { runServerCommand } from '../../support/server-process.ts';
 import { newTestLocation, withClient } from '../../support/test-store.ts';
 import { makeReading, makeReport, MONTPELLIER, openTestApp, signIn, TEST_PASSWORD, TEST_PASSWORD_COST, useTempDir, type TestApp } from '../fixtures.ts';
@@ -47,12 +52,18 @@ function migrateCommand(databaseUrl: string) {
 }
 
 /** Every table the migrations create, and the table that counts them. */
-const EXPECTED_TABLES = [...POSTGRES_MIGRATIONS.join('\n').matchAll(/CREATE TABLE (\w+)/g)].map((match) => match[1]!).concat('schema_migrations').sort();
+const EXPECTED_TABLES = [...POSTGRES_MIGRATIONS.join('\n').matchAll(/CREATE TABLE (\w+)/g)]
+  .map((match) => match[1]!)
+  .concat('schema_migrations')
+  .sort();
 
 const tablesOf = async (location: { url: string }) =>
-  (await query<{ name: string }>(location, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name COLLATE \"C\"")).map(
-    (row) => row.name,
-  );
+  (
+    await query<{ name: string }>(
+      location,
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name COLLATE "C"',
+    )
+  ).map((row) => row.name);
 
 describe('a PostgreSQL database made by schema version 1', () => {
   /** Rows as version 1's server wrote them: a reviewer, an agent's campaign, and its readings. */
@@ -131,11 +142,22 @@ describe('a PostgreSQL database made by schema version 1', () => {
       Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1),
     );
     // Kept as they were; migration 4 adds how each was placed (by a centre when it has a commune) and marks it never placed with the current data; migration 7 no protocol (the map check's).
-    const placed = before.map((row) => ({ ...row, placement: (row as { commune: string | null }).commune === null ? null : 'centre', placed_with: '-1', protocol: null }));
+    const placed = before.map((row) => ({
+      ...row,
+      placement: (row as { commune: string | null }).commune === null ? null : 'centre',
+      placed_with: '-1',
+      protocol: null,
+    }));
     expect(await query(location, 'SELECT * FROM readings ORDER BY seq')).toEqual(placed);
 
     // Through the store, as the upgraded server reads them.
-    expect(await store.userByEmail(user.email)).toMatchObject({ id: user.id, role: 'reviewer', departement: '34', communes: [], passwordHash: user.passwordHash });
+    expect(await store.userByEmail(user.email)).toMatchObject({
+      id: user.id,
+      role: 'reviewer',
+      departement: '34',
+      communes: [],
+      passwordHash: user.passwordHash,
+    });
     expect(await store.campaignById(campaignId)).toMatchObject({ operators: ['orange', 'sfr'], agentIds: [] });
     const tally = await store.campaignTally(campaignId);
     expect(tally).toMatchObject({ tracks: 1, lastReadingAt: readings[1]!.recordedAt });
@@ -162,7 +184,10 @@ describe('a PostgreSQL database made before report ids were kept (schema 5 → 6
     expect(await migratePostgres(pool, 5)).toEqual([1, 2, 3, 4, 5]);
     const kept = makeReport();
     const hidden = makeReport({ ...MONTPELLIER });
-    for (const [r, isHidden, repeats] of [[kept, false, 2], [hidden, true, 0]] as const) {
+    for (const [r, isHidden, repeats] of [
+      [kept, false, 2],
+      [hidden, true, 0],
+    ] as const) {
       await pool.query(
         `INSERT INTO reports (id, reported_at_ms, lat, lon, operator, problem, setting, commune, departement, body, received_at, hidden, repeats)
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, '34', $8, '2026-05-04T10:00:00.000Z', $9, $10)`,
@@ -181,7 +206,11 @@ describe('a PostgreSQL database made before report ids were kept (schema 5 → 6
     const items = (list: Report[]) => list.map((report) => ({ report, commune: null, departement: '34' }));
     const repeat = makeReport({ lat: kept.lat + 0.0001 });
     for (let send = 0; send < 2; send += 1) {
-      expect(await store.ingestReports(items([kept, hidden, repeat]), { receivedAt: '2026-05-04T12:00:00.000Z' })).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      expect(await store.ingestReports(items([kept, hidden, repeat]), { receivedAt: '2026-05-04T12:00:00.000Z' })).toEqual([
+        'duplicate',
+        'duplicate',
+        'duplicate',
+      ]);
       expect((await store.reportById(kept.id))?.repeats).toBe(3);
       expect((await store.reportById(hidden.id))?.hidden).toBe(true);
       expect(await store.reportById(repeat.id)).toBeUndefined();

@@ -83,7 +83,7 @@ describe('two app processes on one PostgreSQL database', () => {
     const agent = await signIn(0, 'agent@example.fr');
     // 1,200 readings in overlapping batches of 300 (each reading in two batches), every batch sent to both processes at once.
     const readings = Array.from({ length: 1200 }, (_, i) =>
-      makeReading({ lat: 43.70 + (i % 40) * 0.002, lon: 3.52 + Math.floor(i / 40) * 0.002, signalDbm: -80 - (i % 40) }),
+      makeReading({ lat: 43.7 + (i % 40) * 0.002, lon: 3.52 + Math.floor(i / 40) * 0.002, signalDbm: -80 - (i % 40) }),
     );
     const batches: (typeof readings)[] = [];
     for (let start = 0; start < readings.length; start += 150) batches.push(readings.slice(start, start + 300));
@@ -113,7 +113,9 @@ describe('two app processes on one PostgreSQL database', () => {
     expect(rows.reduce((sum, row) => sum + row.stats.readings, 0)).toBe(readings.length);
     // And both processes answer the reviewer the same cells.
     const reviewer = await signIn(1, 'relectrice@example.fr');
-    const cells = await Promise.all([0, 1].map((server) => call(server, '/api/v1/cells?bbox=3.5,43.6,3.7,43.8&resolution=1000', { headers: reviewer }).then((r) => r.text())));
+    const cells = await Promise.all(
+      [0, 1].map((server) => call(server, '/api/v1/cells?bbox=3.5,43.6,3.7,43.8&resolution=1000', { headers: reviewer }).then((r) => r.text())),
+    );
     expect(cells[0]).toBe(cells[1]);
     expect(JSON.parse(cells[0]!).features.length).toBeGreaterThan(0);
   });

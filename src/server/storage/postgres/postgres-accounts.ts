@@ -36,7 +36,19 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
         await pool.query(
           `INSERT INTO users (id, email, name, password_hash, must_change_password, role, communes, departement, disabled, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [user.id, user.email, user.name, user.passwordHash, user.mustChangePassword, user.role, JSON.stringify(user.communes), user.departement, user.disabled, user.createdAt, user.updatedAt],
+          [
+            user.id,
+            user.email,
+            user.name,
+            user.passwordHash,
+            user.mustChangePassword,
+            user.role,
+            JSON.stringify(user.communes),
+            user.departement,
+            user.disabled,
+            user.createdAt,
+            user.updatedAt,
+          ],
         );
       } catch (error) {
         // The constraint, not a read before the insert: two processes creating one e-mail at once.
@@ -95,10 +107,15 @@ export function createPostgresAccounts(pool: pg.Pool): AccountStore {
     },
 
     async createApiToken(token) {
-      await pool.query(
-        'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [token.id, token.userId, token.name, token.tokenHash, token.createdAt, token.lastUsedAt, token.expiresAt],
-      );
+      await pool.query('INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        token.id,
+        token.userId,
+        token.name,
+        token.tokenHash,
+        token.createdAt,
+        token.lastUsedAt,
+        token.expiresAt,
+      ]);
     },
     async apiTokenByHash(tokenHash) {
       const { rows } = await pool.query<{ token: TokenRow; user: UserRow }>(

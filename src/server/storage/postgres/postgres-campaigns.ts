@@ -86,7 +86,8 @@ export function createPostgresCampaigns(pool: pg.Pool): CampaignStore {
         if (found.rowCount === 0) return undefined;
         const sets = columnChanges(CAMPAIGN_COLUMNS, changes);
         const values = [id, ...sets.map(({ value }) => value)];
-        if (sets.length > 0) await client.query(`UPDATE campaigns SET ${sets.map(({ column }, i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, values);
+        if (sets.length > 0)
+          await client.query(`UPDATE campaigns SET ${sets.map(({ column }, i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, values);
         if (changes.agentIds !== undefined) {
           await client.query('DELETE FROM campaign_agents WHERE campaign_id = $1', [id]);
           await assign(client, id, changes.agentIds);

@@ -18,10 +18,10 @@ export function createPostgresCounters(pool: pg.Pool): CounterStore {
       return { count: rows[0]!.count, resetAtMs: rows[0]!.reset_at_ms };
     },
     async peekHits(key, nowMs) {
-      const { rows } = await pool.query<{ count: number; reset_at_ms: number }>(
-        'SELECT count, reset_at_ms FROM counters WHERE key = $1 AND reset_at_ms > $2',
-        [key, nowMs],
-      );
+      const { rows } = await pool.query<{ count: number; reset_at_ms: number }>('SELECT count, reset_at_ms FROM counters WHERE key = $1 AND reset_at_ms > $2', [
+        key,
+        nowMs,
+      ]);
       return rows[0] && { count: rows[0].count, resetAtMs: rows[0].reset_at_ms };
     },
     async clearHits(key) {

@@ -5,8 +5,7 @@ import { inTransaction } from './postgres-db.ts';
 
 /** The PostgreSQL side of declared-coverage-store.ts: tables `declared_editions`, `declared_cells` (migration 9). */
 
-const EDITION_COLUMNS =
-  'departement, operator, technology, source, edition_date AS "editionDate", imported_at AS "importedAt", polygons, cells';
+const EDITION_COLUMNS = 'departement, operator, technology, source, edition_date AS "editionDate", imported_at AS "importedAt", polygons, cells';
 
 type EditionRow = Omit<DeclaredEdition, 'cells'> & { cells: string };
 
@@ -39,7 +38,15 @@ export function createPostgresDeclaredCoverage(pool: pg.Pool): DeclaredCoverageS
             `INSERT INTO declared_cells (resolution_m, cell_n, cell_e, level, operator, technology, departement)
              SELECT u.resolution_m, u.cell_n, u.cell_e, u.level, $5, $6, $7
              FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[]) AS u(resolution_m, cell_n, cell_e, level)`,
-            [slice.map((c) => c.resolutionM), slice.map((c) => c.north), slice.map((c) => c.east), slice.map((c) => c.level), next.operator, next.technology, next.departement],
+            [
+              slice.map((c) => c.resolutionM),
+              slice.map((c) => c.north),
+              slice.map((c) => c.east),
+              slice.map((c) => c.level),
+              next.operator,
+              next.technology,
+              next.departement,
+            ],
           );
         }
         return rows[0] && edition(rows[0]);
@@ -60,7 +67,16 @@ export function createPostgresDeclaredCoverage(pool: pg.Pool): DeclaredCoverageS
            AND ($6::text[] IS NULL OR operator = ANY($6::text[]))
            AND ($7::text[] IS NULL OR technology = ANY($7::text[]))
            AND ($8::text[] IS NULL OR departement = ANY($8::text[]))`,
-        [query.resolutionM, query.north[0], query.north[1], query.east[0], query.east[1], query.operators ?? null, query.technologies ?? null, query.departements ?? null],
+        [
+          query.resolutionM,
+          query.north[0],
+          query.north[1],
+          query.east[0],
+          query.east[1],
+          query.operators ?? null,
+          query.technologies ?? null,
+          query.departements ?? null,
+        ],
       );
       return rows;
     },

@@ -37,15 +37,36 @@ import { Params } from './postgres-reading-filter.ts';
 /** One table's key columns with their SQL types, in primary-key order. */
 type Columns = readonly (readonly [name: string, type: 'int' | 'text' | 'float8'])[];
 
-const GROUP_KEY: Columns = [['resolution_m', 'int'], ['north', 'int'], ['east', 'int'], ['operator', 'text'], ['technology', 'text'], ['setting', 'text'], ['month', 'text'], ['departement', 'text']];
+const GROUP_KEY: Columns = [
+  ['resolution_m', 'int'],
+  ['north', 'int'],
+  ['east', 'int'],
+  ['operator', 'text'],
+  ['technology', 'text'],
+  ['setting', 'text'],
+  ['month', 'text'],
+  ['departement', 'text'],
+];
 const TOTAL_KEY: Columns = GROUP_KEY.filter(([name]) => name !== 'month');
-const REPORT_KEY: Columns = [['resolution_m', 'int'], ['north', 'int'], ['east', 'int'], ['operator', 'text'], ['month', 'text'], ['departement', 'text']];
+const REPORT_KEY: Columns = [
+  ['resolution_m', 'int'],
+  ['north', 'int'],
+  ['east', 'int'],
+  ['operator', 'text'],
+  ['month', 'text'],
+  ['departement', 'text'],
+];
 const REPORT_TOTAL_KEY: Columns = REPORT_KEY.filter(([name]) => name !== 'month');
 
 const names = (columns: Columns) => columns.map(([name]) => name).join(', ');
 /** `unnest($1::int[], …) AS u(a, …)`: the key columns (and more) as one relation. */
 function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][]): string {
-  const arrays = columns.map(([, type], i) => params.add(rows.map((row) => row[i]), `${type}[]`));
+  const arrays = columns.map(([, type], i) =>
+    params.add(
+      rows.map((row) => row[i]),
+      `${type}[]`,
+    ),
+  );
   return `unnest(${arrays.join(', ')}) AS u(${names(columns)})`;
 }
 const matchSql = (columns: Columns, left: string, right: string) => columns.map(([name]) => `${left}.${name} = ${right}.${name}`).join(' AND ');
@@ -68,7 +89,11 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
   const lock = new Params();
   const { rows: stored } = await client.query<Record<string, number | string> & { stats: GroupStats }>(
     `SELECT ${key.map(([name]) => `t.${name}`).join(', ')}, t.stats FROM ${table} t
-     JOIN ${unnestSql(lock, key, [...pending.values()].map(({ values }) => values))} ON ${matchSql(key, 't', 'u')}
+     JOIN ${unnestSql(
+       lock,
+       key,
+       [...pending.values()].map(({ values }) => values),
+     )} ON ${matchSql(key, 't', 'u')}
      ORDER BY ${key.map(([name]) => `t.${name}`).join(', ')} FOR UPDATE OF t`,
     lock.values,
   );
@@ -77,10 +102,7 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
     return [...values, JSON.stringify(mergeInto(row.stats, pending.get(keyText(values))!.stats))];
   });
   const update = new Params();
-  await client.query(
-    `UPDATE ${table} t SET stats = u.stats::jsonb FROM ${unnestSql(update, columns, merged)} WHERE ${matchSql(key, 't', 'u')}`,
-    update.values,
-  );
+  await client.query(`UPDATE ${table} t SET stats = u.stats::jsonb FROM ${unnestSql(update, columns, merged)} WHERE ${matchSql(key, 't', 'u')}`, update.values);
 }
 
 /** Adds `rows` (key values, then a delta) to `table`'s counts; rows left at zero or less go. */
@@ -90,7 +112,11 @@ async function addCountRows(client: Queryable, table: string, key: Columns, chan
   const upsert = new Params();
   await client.query(
     `INSERT INTO ${table} AS t (${names(columns)})
-     SELECT ${names(columns)} FROM ${unnestSql(upsert, columns, changed.map(([values, delta]) => [...values, delta]))} ORDER BY ${names(key)}
+     SELECT ${names(columns)} FROM ${unnestSql(
+       upsert,
+       columns,
+       changed.map(([values, delta]) => [...values, delta]),
+     )} ORDER BY ${names(key)}
      ON CONFLICT (${names(key)}) DO UPDATE SET count = t.count + excluded.count`,
     upsert.values,
   );
@@ -175,7 +201,10 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
   for (const { north, east } of coarseCells) cells.set(`${north}/${east}`, { resolutionM: COARSE_RESOLUTION_M, north, east });
   if (cells.size === 0) return;
   const cellRows = [...cells.values()].sort((a, b) => a.north - b.north || a.east - b.east).map((c) => [c.north, c.east]);
-  const CELL: Columns = [['n', 'int'], ['e', 'int']];
+  const CELL: Columns = [
+    ['n', 'int'],
+    ['e', 'int'],
+  ];
   // The 200 m and 1 km rows of each 1 km cell: at 1 km only the cell's own corner lies in the span.
   for (const table of ['grid_groups', 'grid_totals', 'grid_reports', 'grid_report_totals']) {
     const params = new Params();
@@ -203,7 +232,12 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
     const box = cellBbox(cell);
     return [box.minLat - margin, box.maxLat + margin, box.minLon - margin, box.maxLon + margin];
   });
-  const BOX: Columns = [['min_lat', 'float8'], ['max_lat', 'float8'], ['min_lon', 'float8'], ['max_lon', 'float8']];
+  const BOX: Columns = [
+    ['min_lat', 'float8'],
+    ['max_lat', 'float8'],
+    ['min_lon', 'float8'],
+    ['max_lon', 'float8'],
+  ];
   const reportParams = new Params();
   const { rows: reports } = await client.query<{ body: string; departement: string | null }>(
     `SELECT r.body, r.departement FROM reports r WHERE NOT r.hidden AND EXISTS (
@@ -229,7 +263,15 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
   const within = `t.resolution_m = ${COARSE_RESOLUTION_M}
     AND t.north BETWEEN u.n AND u.n + ${TOTAL_ONLY_SPAN_M} AND t.east BETWEEN u.e AND u.e + ${TOTAL_ONLY_SPAN_M}`;
   const totalsParams = new Params();
-  const { rows: ones } = await client.query<{ n: number; e: number; operator: string; technology: string; setting: string; departement: string; stats: GroupStats }>(
+  const { rows: ones } = await client.query<{
+    n: number;
+    e: number;
+    operator: string;
+    technology: string;
+    setting: string;
+    departement: string;
+    stats: GroupStats;
+  }>(
     `SELECT u.n, u.e, t.operator, t.technology, t.setting, t.departement, t.stats
      FROM ${unnestSql(totalsParams, CELL, tenRows)} JOIN grid_totals t ON ${within}`,
     totalsParams.values,

@@ -85,7 +85,9 @@ export function createPostgresPlaces(pool: pg.Pool, { maintainGrid }: { maintain
       });
     },
     async communeShapes() {
-      const { rows } = await pool.query<CommuneShape>('SELECT kind, code, commune, name, departement, geometry FROM commune_shapes ORDER BY load_seq, kind, code');
+      const { rows } = await pool.query<CommuneShape>(
+        'SELECT kind, code, commune, name, departement, geometry FROM commune_shapes ORDER BY load_seq, kind, code',
+      );
       return rows;
     },
     async communeOutlinePieces(commune) {

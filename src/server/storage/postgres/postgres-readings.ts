@@ -33,10 +33,22 @@ const READING_PAGE_COLUMNS = 'r.seq, r.body, r.commune, r.outside_communes, r.pl
 /** unnest of the ranges of 200 m cell corners inside cells of any resolution (a multiple of 200 m), as u(n0, n1, e0, e1). */
 function cellRangesSql(params: Params, cells: readonly CellRef[]): string {
   const last = (cell: CellRef) => Math.max(cell.resolutionM - BASE_RESOLUTION_M, 0);
-  const n0 = params.add(cells.map((c) => c.north), 'int[]');
-  const n1 = params.add(cells.map((c) => c.north + last(c)), 'int[]');
-  const e0 = params.add(cells.map((c) => c.east), 'int[]');
-  const e1 = params.add(cells.map((c) => c.east + last(c)), 'int[]');
+  const n0 = params.add(
+    cells.map((c) => c.north),
+    'int[]',
+  );
+  const n1 = params.add(
+    cells.map((c) => c.north + last(c)),
+    'int[]',
+  );
+  const e0 = params.add(
+    cells.map((c) => c.east),
+    'int[]',
+  );
+  const e1 = params.add(
+    cells.map((c) => c.east + last(c)),
+    'int[]',
+  );
   return `unnest(${n0}, ${n1}, ${e0}, ${e1}) AS u(n0, n1, e0, e1)`;
 }
 
@@ -71,7 +83,12 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
           .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const params = new Params();
         const types = ['bigint', ...READING_COLUMN_NAMES.map((name) => READING_COLUMNS[name].type)];
-        const arrays = types.map((type, i) => params.add(rows.map((row) => row.values[i]), `${type}[]`));
+        const arrays = types.map((type, i) =>
+          params.add(
+            rows.map((row) => row.values[i]),
+            `${type}[]`,
+          ),
+        );
         // unnest hands the rows over in array order, that is by id.
         const { rows: inserted } = await client.query<{ id: string }>(
           `INSERT INTO readings (seq, ${READING_COLUMN_NAMES.join(', ')}) OVERRIDING SYSTEM VALUE
@@ -96,7 +113,10 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
             const place = placements?.[index] ?? UNPLACED;
             batch?.addReading(reading, place.accountId, place.departement, baseCellOf(reading.lon, reading.lat));
           }
-          add(reading.id, ingestOutcome(insertedHere, bodies[index]!, () => stored.get(reading.id)));
+          add(
+            reading.id,
+            ingestOutcome(insertedHere, bodies[index]!, () => stored.get(reading.id)),
+          );
         });
         await batch?.flush(client);
         return result;

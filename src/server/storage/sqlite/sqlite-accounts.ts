@@ -36,7 +36,12 @@ export function createSqliteAccounts(db: Database.Database): AccountStore {
   return {
     async createUser(user) {
       try {
-        insertUser.run({ ...user, communes: JSON.stringify(user.communes), disabled: user.disabled ? 1 : 0, mustChangePassword: user.mustChangePassword ? 1 : 0 });
+        insertUser.run({
+          ...user,
+          communes: JSON.stringify(user.communes),
+          disabled: user.disabled ? 1 : 0,
+          mustChangePassword: user.mustChangePassword ? 1 : 0,
+        });
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateEmailError(user.email);
         throw error;

@@ -34,7 +34,9 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
     SELECT cell_n, cell_e, operator, technology, COUNT(*) AS readings FROM readings
     WHERE campaign_id = ? GROUP BY cell_n, cell_e, operator, technology`);
   const trackCount = db.prepare<[string], number>('SELECT COUNT(DISTINCT track_id) FROM readings WHERE campaign_id = ?').pluck();
-  const lastReading = db.prepare<[string], string>('SELECT recorded_at FROM readings WHERE campaign_id = ? ORDER BY recorded_at_ms DESC, seq DESC LIMIT 1').pluck();
+  const lastReading = db
+    .prepare<[string], string>('SELECT recorded_at FROM readings WHERE campaign_id = ? ORDER BY recorded_at_ms DESC, seq DESC LIMIT 1')
+    .pluck();
 
   const toCampaignOf = (row: SqliteCampaignRow) => toCampaign(campaignRow(row), agentsOf.all(row.id));
   const read = (id: string) => {
@@ -79,7 +81,8 @@ export function createSqliteCampaigns(db: Database.Database): CampaignStore {
       const inDepartement = scope.kind === 'departement' ? scope.departement : null;
       if (departement !== undefined && inDepartement !== null && departement !== inDepartement) return [];
       const filter = { departement: departement ?? inDepartement };
-      const rows = scope.kind === 'agent' ? listForAgent.all({ ...filter, accountId: scope.accountId, communes: JSON.stringify(scope.communes) }) : listAll.all(filter);
+      const rows =
+        scope.kind === 'agent' ? listForAgent.all({ ...filter, accountId: scope.accountId, communes: JSON.stringify(scope.communes) }) : listAll.all(filter);
       return rows.map(toCampaignOf);
     },
     async updateCampaign(id, changes) {

@@ -8,8 +8,7 @@ interface EditionRow extends Omit<DeclaredEdition, 'cells'> {
   cells: string;
 }
 
-const EDITION_COLUMNS =
-  'departement, operator, technology, source, edition_date AS editionDate, imported_at AS importedAt, polygons, cells';
+const EDITION_COLUMNS = 'departement, operator, technology, source, edition_date AS editionDate, imported_at AS importedAt, polygons, cells';
 
 function edition(row: EditionRow): DeclaredEdition {
   return { ...row, cells: JSON.parse(row.cells) as Record<DeclaredLevel, number> };
@@ -44,10 +43,7 @@ export function createSqliteDeclaredCoverage(db: Database.Database): DeclaredCov
       return replace.immediate(next, cells);
     },
     async declaredEditions(departements) {
-      const rows = db
-        .prepare<[], EditionRow>(`SELECT ${EDITION_COLUMNS} FROM declared_editions ORDER BY departement, operator, technology`)
-        .all()
-        .map(edition);
+      const rows = db.prepare<[], EditionRow>(`SELECT ${EDITION_COLUMNS} FROM declared_editions ORDER BY departement, operator, technology`).all().map(edition);
       return departements ? rows.filter((row) => departements.includes(row.departement)) : rows;
     },
     async declaredCells(query) {

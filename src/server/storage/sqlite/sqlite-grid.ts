@@ -175,7 +175,10 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
       const tens = new Map<string, CellRef>();
       for (const { north, east } of coarseCells) {
         const coarse = { resolutionM: COARSE_RESOLUTION_M, north, east };
-        for (const [resolutionM, span] of [[BASE_RESOLUTION_M, FINE_SPAN_M], [COARSE_RESOLUTION_M, 0]] as const) {
+        for (const [resolutionM, span] of [
+          [BASE_RESOLUTION_M, FINE_SPAN_M],
+          [COARSE_RESOLUTION_M, 0],
+        ] as const) {
           for (const statement of [deleteGroupsIn, deleteTotalsIn, deleteReportsIn, deleteReportTotalsIn]) {
             statement.run(resolutionM, north, north + span, east, east + span);
           }
@@ -202,7 +205,10 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
         const span = [north, north + TOTAL_ONLY_SPAN_M, east, east + TOTAL_ONLY_SPAN_M] as const;
         const ones = totalsIn.all(COARSE_RESOLUTION_M, ...span);
         const merged = mergeStatsRows(
-          ones.map((row) => [[TOTAL_ONLY_RESOLUTION_M, north, east, row.operator, row.technology, row.setting, row.departement], JSON.parse(row.stats) as GroupStats]),
+          ones.map((row) => [
+            [TOTAL_ONLY_RESOLUTION_M, north, east, row.operator, row.technology, row.setting, row.departement],
+            JSON.parse(row.stats) as GroupStats,
+          ]),
         );
         deleteTotalsIn.run(TOTAL_ONLY_RESOLUTION_M, north, north, east, east);
         for (const [key, stats] of merged) addTotal.run(...key, JSON.stringify(stats));

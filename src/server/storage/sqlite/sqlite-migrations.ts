@@ -413,9 +413,7 @@ export function schemaVersion(db: Database.Database, file: string): number {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     // This server could misread such a file, so it must not touch it.
-    throw new Error(
-      `${file} est au schéma ${version}, plus récent que celui de ce serveur (${SCHEMA_VERSION}) : lancez une version à jour de Couverture.`,
-    );
+    throw new Error(`${file} est au schéma ${version}, plus récent que celui de ce serveur (${SCHEMA_VERSION}) : lancez une version à jour de Couverture.`);
   }
   return version;
 }

@@ -7,7 +7,6 @@ import type { createSqliteGrid } from './sqlite-grid.ts';
 
 /** The SQLite side of place-store.ts: tables `commune_shapes`, `commune_loads` (migration 9), and placing rows again. */
 
-
 export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeof createSqliteGrid>, maintainGrid: boolean): PlaceStore {
   const deleteShapes = db.prepare<[string, string]>('DELETE FROM commune_shapes WHERE kind = ? AND departement IN (SELECT value FROM json_each(?))');
   const deleteShape = db.prepare<[string, string]>('DELETE FROM commune_shapes WHERE kind = ? AND code = ?');
@@ -32,9 +31,13 @@ export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeo
   const staleReports = db.prepare<[number, number], SqlitePlaceRow>(
     `SELECT seq, lat, lon, commune, departement, placement, NULL AS account_id, 0 AS outside_communes FROM reports WHERE placed_with < ? ORDER BY placed_with, seq LIMIT ?`,
   );
-  const setReading = db.prepare('UPDATE readings SET commune = @commune, departement = @departement, placement = @placement, outside_communes = @outside, placed_with = @generation WHERE seq = @seq');
+  const setReading = db.prepare(
+    'UPDATE readings SET commune = @commune, departement = @departement, placement = @placement, outside_communes = @outside, placed_with = @generation WHERE seq = @seq',
+  );
   const markReading = db.prepare<[number, number]>('UPDATE readings SET placed_with = ? WHERE seq = ?');
-  const setReport = db.prepare('UPDATE reports SET commune = @commune, departement = @departement, placement = @placement, placed_with = @generation WHERE seq = @seq');
+  const setReport = db.prepare(
+    'UPDATE reports SET commune = @commune, departement = @departement, placement = @placement, placed_with = @generation WHERE seq = @seq',
+  );
   const markReport = db.prepare<[number, number]>('UPDATE reports SET placed_with = ? WHERE seq = ?');
 
   const replace = db.transaction((load: Omit<CommuneLoad, 'seq'>, shapes: readonly CommuneShape[]): number => {
@@ -50,26 +53,28 @@ export function createSqlitePlaces(db: Database.Database, grid: ReturnType<typeo
 
   /** One batch of one table; answers [rows read, rows changed]. */
   function placeBatch(table: 'readings' | 'reports', generationNow: number, decide: (stored: StoredPlace) => NewPlace | null): [number, number] {
-    return db.transaction((): [number, number] => {
-      const rows = (table === 'readings' ? staleReadings : staleReports).all(generationNow, PLACE_AGAIN_BATCH);
-      const touched = new Map<string, CellRef>();
-      let changed = 0;
-      for (const row of rows) {
-        const before = storedPlace(placeRow(row));
-        const after = decide(before);
-        if (!after || !placeChanged(before, after)) {
-          (table === 'readings' ? markReading : markReport).run(generationNow, row.seq);
-          continue;
+    return db
+      .transaction((): [number, number] => {
+        const rows = (table === 'readings' ? staleReadings : staleReports).all(generationNow, PLACE_AGAIN_BATCH);
+        const touched = new Map<string, CellRef>();
+        let changed = 0;
+        for (const row of rows) {
+          const before = storedPlace(placeRow(row));
+          const after = decide(before);
+          if (!after || !placeChanged(before, after)) {
+            (table === 'readings' ? markReading : markReport).run(generationNow, row.seq);
+            continue;
+          }
+          changed += 1;
+          const values = { ...after, outside: after.outsideCommunes ? 1 : 0, generation: generationNow, seq: row.seq };
+          if (table === 'readings') setReading.run(values);
+          else setReport.run(values);
+          if (before.departement !== after.departement) touchCell(touched, row.lon, row.lat);
         }
-        changed += 1;
-        const values = { ...after, outside: after.outsideCommunes ? 1 : 0, generation: generationNow, seq: row.seq };
-        if (table === 'readings') setReading.run(values);
-        else setReport.run(values);
-        if (before.departement !== after.departement) touchCell(touched, row.lon, row.lat);
-      }
-      if (maintainGrid) grid.rebuild(touched.values());
-      return [rows.length, changed];
-    }).immediate();
+        if (maintainGrid) grid.rebuild(touched.values());
+        return [rows.length, changed];
+      })
+      .immediate();
   }
 
   return {

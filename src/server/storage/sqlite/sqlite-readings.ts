@@ -85,7 +85,10 @@ export function createSqliteReadings(
         gridBatch?.addReading(reading, place.accountId, place.departement, cell);
       }
       // Not inserted: the id is taken, by an earlier request or earlier in this one.
-      add(reading.id, ingestOutcome(accepted, body, () => storedBody.get(reading.id)));
+      add(
+        reading.id,
+        ingestOutcome(accepted, body, () => storedBody.get(reading.id)),
+      );
     });
     gridBatch?.flush();
     return result;

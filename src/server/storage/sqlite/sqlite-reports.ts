@@ -29,7 +29,7 @@ export function createSqliteReports(db: Database.Database, grid: ReturnType<type
   const countRepeat = db.prepare<[number]>('UPDATE reports SET repeats = repeats + 1 WHERE seq = ?');
   const reportById = db.prepare<[string], SqliteReportRow>('SELECT * FROM reports WHERE id = ?');
   const setHidden = db.prepare<[number, string | null, string]>('UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?');
-  const HIDDEN_FILTER = "AND (r.hidden = 0 OR @hiddenAll = 1 OR r.departement = @hiddenDepartement)";
+  const HIDDEN_FILTER = 'AND (r.hidden = 0 OR @hiddenAll = 1 OR r.departement = @hiddenDepartement)';
   const reportPage = db.prepare<Record<string, unknown>, SqliteReportRow>(
     `SELECT r.* FROM reports r WHERE r.seq > @after ${HIDDEN_FILTER} ORDER BY r.seq LIMIT @take`,
   );
