@@ -1,17 +1,18 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommunes } from '../../src/server/communes/communes.ts';
-import { openStore, type StoreLocation } from '../../src/server/storage/open-store.ts';
+import { openStore } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { runServerCommand, startServerProcess } from '../support/server-process.ts';
-import { newTestLocation, TEST_STORE_KIND } from '../support/test-store.ts';
 import { GARD_OUTLINES, HERAULT_OUTLINES } from './commune-data.ts';
-import { makeReading, makeReport, MONTPELLIER, useTempDir } from './fixtures.ts';
+import { makeReading, makeReport, MONTPELLIER, useCommandDatabases, useTempDir } from './fixtures.ts';
 
 const tempDir = useTempDir();
+// Before the file's own afterEach: hooks run last-registered first, so stores close before their databases go.
+const commandDatabase = useCommandDatabases(tempDir);
 const cleanups: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
@@ -20,19 +21,7 @@ afterEach(async () => {
 
 /** An empty database of the kind the tests run on, as the commands and main.ts find it from their environment. */
 async function freshDatabase(): Promise<{ env: Record<string, string>; store: Store }> {
-  let env: Record<string, string>;
-  let location: StoreLocation;
-  if (TEST_STORE_KIND === 'postgres') {
-    const made = await newTestLocation(tempDir(), 'postgres');
-    cleanups.push(made.drop);
-    if (made.location.kind !== 'postgres') throw new Error('unreachable');
-    env = { DATABASE_URL: made.location.url };
-    location = made.location;
-  } else {
-    const dataDir = await mkdtemp(join(tempDir(), 'data-'));
-    env = { DATA_DIR: dataDir };
-    location = { kind: 'sqlite', file: join(dataDir, 'couverture.sqlite') };
-  }
+  const { env, location } = await commandDatabase();
   const store = await openStore(location);
   cleanups.push(() => store.close());
   return { env, store };

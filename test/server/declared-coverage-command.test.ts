@@ -1,30 +1,13 @@
-import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
-import { openStore, type StoreLocation } from '../../src/server/storage/open-store.ts';
+import { openStore } from '../../src/server/storage/open-store.ts';
 import { runServerCommand } from '../support/server-process.ts';
-import { newTestLocation, TEST_STORE_KIND } from '../support/test-store.ts';
 import { writeGeoJson, writeGeoPackage, type CoverageShape } from './declared-coverage-files.ts';
-import { MONTPELLIER, useTempDir } from './fixtures.ts';
+import { MONTPELLIER, useCommandDatabases, useTempDir } from './fixtures.ts';
 
 const tempDir = useTempDir();
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** An empty database of the kind the tests run on, as `npm run data` finds it from its environment. */
-async function freshDatabase(): Promise<{ env: Record<string, string>; location: StoreLocation }> {
-  if (TEST_STORE_KIND === 'postgres') {
-    const made = await newTestLocation(tempDir(), 'postgres');
-    cleanups.push(made.drop);
-    if (made.location.kind !== 'postgres') throw new Error('unreachable');
-    return { env: { DATABASE_URL: made.location.url }, location: made.location };
-  }
-  const dataDir = await mkdtemp(join(tempDir(), 'data-'));
-  return { env: { DATA_DIR: dataDir }, location: { kind: 'sqlite', file: join(dataDir, 'couverture.sqlite') } };
-}
+const freshDatabase = useCommandDatabases(tempDir);
 
 const { east: E, north: N } = cellAt(MONTPELLIER.lon, MONTPELLIER.lat)!;
 const SQUARE: CoverageShape = {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import * as v from 'valibot';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Role } from '../../src/domain/account.ts';
 import { API_ANSWERS } from '../../src/domain/api/index.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -15,7 +15,7 @@ import type { CommuneOutlineFeature } from '../../src/server/communes/outlines.t
 import { DEFAULT_SECURITY, type SecuritySettings } from '../../src/server/config.ts';
 import type { StoreLocation } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
-import { openTestStore } from '../support/test-store.ts';
+import { newTestLocation, openTestStore, TEST_STORE_KIND } from '../support/test-store.ts';
 
 /** The server's clock in tests: readings are recorded a little before it. */
 export const NOW = Date.parse('2026-05-04T12:00:00Z');
@@ -52,6 +52,33 @@ export function useTempDir(): () => string {
   return () => {
     if (!dir) throw new Error('useTempDir(): the directory exists only while tests run');
     return dir;
+  };
+}
+
+/**
+ * Empty databases of the kind the tests run on, as the command-line scripts and main.ts find
+ * them from their environment (DATA_DIR, or DATABASE_URL on PostgreSQL); each test's are
+ * dropped after it.
+ */
+export interface CommandDatabase {
+  env: Record<string, string>;
+  location: StoreLocation;
+}
+
+export function useCommandDatabases(tempDir: () => string): () => Promise<CommandDatabase> {
+  const drops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const drop of drops.splice(0).reverse()) await drop();
+  });
+  return async (): Promise<CommandDatabase> => {
+    if (TEST_STORE_KIND === 'postgres') {
+      const made = await newTestLocation(tempDir(), 'postgres');
+      drops.push(made.drop);
+      if (made.location.kind !== 'postgres') throw new Error('unreachable');
+      return { env: { DATABASE_URL: made.location.url }, location: made.location };
+    }
+    const dataDir = await mkdtemp(join(tempDir(), 'data-'));
+    return { env: { DATA_DIR: dataDir }, location: { kind: 'sqlite', file: join(dataDir, 'couverture.sqlite') } };
   };
 }
 

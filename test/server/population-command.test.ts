@@ -1,30 +1,15 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cellAt, formatCellId } from '../../src/domain/grid/cell-id.ts';
-import { openStore, type StoreLocation } from '../../src/server/storage/open-store.ts';
+import { openStore } from '../../src/server/storage/open-store.ts';
 import { runServerCommand } from '../support/server-process.ts';
-import { newTestLocation, TEST_STORE_KIND } from '../support/test-store.ts';
-import { MONTPELLIER, useTempDir } from './fixtures.ts';
+import { MONTPELLIER, useCommandDatabases, useTempDir } from './fixtures.ts';
 
 /** `npm run data -- import population` as an operator runs it: a process on DATA_DIR (or DATABASE_URL), its output and exit code. */
 
 const tempDir = useTempDir();
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function freshDatabase(): Promise<{ env: Record<string, string>; location: StoreLocation }> {
-  if (TEST_STORE_KIND === 'postgres') {
-    const made = await newTestLocation(tempDir(), 'postgres');
-    cleanups.push(made.drop);
-    if (made.location.kind !== 'postgres') throw new Error('unreachable');
-    return { env: { DATABASE_URL: made.location.url }, location: made.location };
-  }
-  const dataDir = await mkdtemp(join(tempDir(), 'data-'));
-  return { env: { DATA_DIR: dataDir }, location: { kind: 'sqlite', file: join(dataDir, 'couverture.sqlite') } };
-}
+const freshDatabase = useCommandDatabases(tempDir);
 
 const CELL = cellAt(MONTPELLIER.lon, MONTPELLIER.lat)!;
 const data = (args: string[], env: Record<string, string>) => runServerCommand('data.ts', ['import', 'population', ...args], env);
