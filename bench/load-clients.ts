@@ -1,11 +1,15 @@
 /**
- * What bench/load.ts puts on the server: devices uploading their readings in batches, some
- * batches sent again (the answer lost on the way back) or twice at once (two tabs and the
- * service worker), and reviewers looking at the département's map meanwhile. Requests go
- * through Node's fetch (undici) over loopback; every answer is checked, not only its status.
+ * What bench/load.ts puts on the server: devices emptying their outboxes as the app does
+ * (batches of 500, the phone's 30 s timeout, its back-off before sending again, and a few
+ * answers lost on the way back), and reviewers looking at the département's map meanwhile.
+ * Requests go through Node's fetch (undici) over loopback; every answer is checked, not only
+ * its status.
  */
 import { OPERATORS } from '../src/domain/operators.ts';
 import type { Reading } from '../src/domain/reading.ts';
+import { retryDelay } from '../src/sync/backoff.ts';
+import { MAX_BATCH } from '../src/sync/protocol.ts';
+import { UPLOAD_TIMEOUT_MS } from '../src/sync/upload.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { CENTRES } from './load-shared.ts';
 
@@ -37,8 +41,11 @@ export class Recorder {
 }
 
 interface Answer {
+  /** 0: no answer (network failure, or the client gave up). */
   status: number;
   body: unknown;
+  /** The client's own timeout ended the request (the phone gives up; not an error of the server's). */
+  timedOut?: boolean;
 }
 
 /** One request, timed until its whole body is read; a network failure is status 0. */
@@ -58,17 +65,17 @@ async function timedFetch(recorder: Recorder, route: string, url: string, init: 
     return { status: response.status, body };
   } catch (error) {
     recorder.record(route, performance.now() - start);
+    if ((error as Error).name === 'TimeoutError') return { status: 0, body: undefined, timedOut: true };
     recorder.fail(route, `network: ${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`);
     return { status: 0, body: undefined };
   }
 }
 
+/** A device's readings, oldest first, as its outbox holds them. */
 export interface DevicePlan {
-  batches: Reading[][];
-  /** Batches sent again once accepted, as a phone does when the answer never reached it. */
-  resent: Set<number>;
-  /** Batches sent twice at the same moment, racing each other. */
-  doubled: Set<number>;
+  readings: Reading[];
+  /** Draws whether the next answer is lost on the way back (the phone then sees a network failure). */
+  answerLost: () => boolean;
 }
 
 /** A UUID-shaped id unique to (device, n), so a rerun makes the same readings. */
@@ -76,10 +83,10 @@ function readingId(device: number, n: number): string {
   return `${device.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
-/**
- * The device's readings around its commune's centre (within about 8 km, so the server places
- * them in the Hérault) cut into batches of 100 to 500, the last one taking what is left.
- */
+/** Share of answers lost on the way back to the phone (a mobile network dropping mid-answer). */
+const ANSWER_LOST = 0.05;
+
+/** The device's readings around its commune's centre (within about 8 km, so the server places them in the Hérault). */
 export function devicePlan(device: number, readings: number): DevicePlan {
   const next = seededRandom(device + 1);
   const between = (min: number, max: number) => min + next() * (max - min);
@@ -97,20 +104,8 @@ export function devicePlan(device: number, readings: number): DevicePlan {
     voice: next() < 0.9 ? 'ok' : 'failed',
     source: 'agent',
   }));
-  const batches: Reading[][] = [];
-  for (let done = 0; done < readings; ) {
-    const size = Math.min(readings - done, 100 + Math.floor(next() * 401));
-    batches.push(all.slice(done, done + size));
-    done += size;
-  }
-  const resent = new Set<number>();
-  const doubled = new Set<number>();
-  batches.forEach((_, b) => {
-    const roll = next();
-    if (roll < 0.1) resent.add(b);
-    else if (roll < 0.15) doubled.add(b);
-  });
-  return { batches, resent, doubled };
+  const lost = seededRandom(1_000_000 + device);
+  return { readings: all, answerLost: () => lost() < ANSWER_LOST };
 }
 
 interface UploadAnswer {
@@ -119,56 +114,85 @@ interface UploadAnswer {
   rejected?: unknown[];
 }
 
-function sameIds(got: string[], want: string[]): boolean {
-  if (got.length !== want.length) return false;
-  const set = new Set(got);
-  return want.every((id) => set.has(id));
-}
-
+/**
+ * What the devices were told, over the whole run: `accepted` counts every id an answer said
+ * it stored (an id stored twice would show here as more than the database holds),
+ * `acknowledged` the distinct ids a phone may drop from its outbox (accepted or duplicate).
+ */
 export interface DeviceCounts {
   accepted: number;
   duplicates: number;
+  acknowledged: Set<string>;
+  /** Uploads the phone gave up on at UPLOAD_TIMEOUT_MS. */
+  timedOut: number;
+  /** Uploads answered 5xx or 429 (the phone waits and sends again). */
+  unavailable: number;
+  /** Planned lost answers: answered, but the phone never saw it and sends again. */
+  lostAnswers: number;
+  /** Per device, from the start until the server held all of its readings (ms). */
+  deviceDone: number[];
 }
 
-/** One device: its batches one after the other, each answer checked against what was sent. */
-export async function runDevice(recorder: Recorder, baseUrl: string, authorization: string, plan: DevicePlan, counts: DeviceCounts): Promise<void> {
-  const url = `${baseUrl}/api/v1/readings`;
-  const post = (body: string) =>
-    timedFetch(recorder, ROUTES.upload, url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
-  const tally = (answer: Answer) => {
-    const body = (answer.body ?? {}) as UploadAnswer;
-    counts.accepted += body.accepted?.length ?? 0;
-    counts.duplicates += body.duplicates?.length ?? 0;
-    return { accepted: body.accepted ?? [], duplicates: body.duplicates ?? [], rejected: body.rejected ?? [] };
-  };
+export function deviceCounts(): DeviceCounts {
+  return { accepted: 0, duplicates: 0, acknowledged: new Set(), timedOut: 0, unavailable: 0, lostAnswers: 0, deviceDone: [] };
+}
 
-  for (const [b, batch] of plan.batches.entries()) {
-    const ids = batch.map((r) => r.id);
-    const body = JSON.stringify({ readings: batch });
-    if (plan.doubled.has(b)) {
-      // Both answers together must account for each reading once stored, once a duplicate.
-      const [first, second] = (await Promise.all([post(body), post(body)])).map(tally);
-      const stored = [...first!.accepted, ...second!.accepted];
-      const repeated = [...first!.duplicates, ...second!.duplicates];
-      if (!sameIds(stored, ids) || !sameIds(repeated, ids)) {
-        recorder.fail(ROUTES.upload, `doubled batch: ${stored.length} accepted, ${repeated.length} duplicates for ${ids.length}`);
+/**
+ * One phone emptying its outbox as the app does (src/sync/flush.ts): batches of MAX_BATCH,
+ * oldest first, one after the other; each upload given up after UPLOAD_TIMEOUT_MS; on a
+ * timeout, a network failure, a 5xx or 429, the flush stops and the next one starts after
+ * retryDelay() (5 s doubling to 5 min, jittered: src/sync/backoff.ts), sending again whatever
+ * was not acknowledged. `serverUrl()` picks the server for each request (one address, or
+ * the next of several processes in turn, as a reverse proxy does).
+ */
+export async function runDevice(recorder: Recorder, serverUrl: () => string, authorization: string, plan: DevicePlan, counts: DeviceCounts): Promise<void> {
+  const start = performance.now();
+  const waiting = new Map(plan.readings.map((reading) => [reading.id, reading]));
+  let failures = 0;
+  while (waiting.size > 0) {
+    const batch = [...waiting.values()].slice(0, MAX_BATCH);
+    const sent = new Set(batch.map((reading) => reading.id));
+    const answer = await timedFetch(recorder, ROUTES.upload, `${serverUrl()}/api/v1/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ readings: batch }),
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+    });
+    const body = (answer.status === 200 ? answer.body : {}) as UploadAnswer;
+    const accepted = body.accepted ?? [];
+    const duplicates = body.duplicates ?? [];
+    counts.accepted += accepted.length;
+    counts.duplicates += duplicates.length;
+    if (answer.status === 0 && answer.timedOut) counts.timedOut += 1;
+    if (answer.status >= 500 || answer.status === 429) counts.unavailable += 1;
+    if (answer.status === 200) {
+      const rejected = body.rejected ?? [];
+      const stray = [...accepted, ...duplicates].filter((id) => !sent.has(id));
+      if (rejected.length > 0 || stray.length > 0 || accepted.length + duplicates.length !== sent.size) {
+        recorder.fail(
+          ROUTES.upload,
+          `batch of ${sent.size}: ${accepted.length} accepted, ${duplicates.length} duplicates, ${rejected.length} rejected ${JSON.stringify(rejected[0] ?? null)}`,
+        );
+        return;
       }
-      continue;
-    }
-    const answer = tally(await post(body));
-    if (!sameIds(answer.accepted, ids) || answer.rejected.length > 0) {
-      recorder.fail(
-        ROUTES.upload,
-        `batch of ${ids.length}: ${answer.accepted.length} accepted, ${answer.rejected.length} rejected ${JSON.stringify(answer.rejected[0] ?? null)}`,
-      );
-    }
-    if (plan.resent.has(b)) {
-      const again = tally(await post(body));
-      if (!sameIds(again.duplicates, ids) || again.accepted.length > 0) {
-        recorder.fail(ROUTES.upload, `resent batch of ${ids.length}: ${again.accepted.length} accepted, ${again.duplicates.length} duplicates`);
+      if (plan.answerLost()) {
+        // Stored, but the phone never saw the answer: it sends the batch again later.
+        counts.lostAnswers += 1;
+      } else {
+        for (const id of [...accepted, ...duplicates]) {
+          counts.acknowledged.add(id);
+          waiting.delete(id);
+        }
+        failures = 0;
+        continue;
       }
+    } else if (answer.status !== 0 && answer.status < 500 && answer.status !== 429) {
+      return; // refused as a whole: already recorded as an error, and sending again would not help.
     }
+    failures += 1;
+    await new Promise((resolve) => setTimeout(resolve, retryDelay(failures)));
   }
+  counts.deviceDone.push(performance.now() - start);
 }
 
 /**
@@ -176,14 +200,14 @@ export async function runDevice(recorder: Recorder, baseUrl: string, authorizati
  * 1 km, then the readings clustered at zoom 9, with `thinkMs` between requests (a person
  * reads the map), until `done()` says the devices have finished.
  */
-export async function runReviewer(recorder: Recorder, baseUrl: string, authorization: string, thinkMs: number, done: () => boolean): Promise<void> {
+export async function runReviewer(recorder: Recorder, serverUrl: () => string, authorization: string, thinkMs: number, done: () => boolean): Promise<void> {
   const queries = [
-    { route: ROUTES.cells, url: `${baseUrl}/api/v1/cells?bbox=${BOX}&resolution=1000` },
-    { route: ROUTES.clusters, url: `${baseUrl}/api/v1/readings?bbox=${BOX}&zoom=9` },
+    { route: ROUTES.cells, path: `/api/v1/cells?bbox=${BOX}&resolution=1000` },
+    { route: ROUTES.clusters, path: `/api/v1/readings?bbox=${BOX}&zoom=9` },
   ];
   for (let i = 0; !done(); i += 1) {
-    const { route, url } = queries[i % queries.length]!;
-    const answer = await timedFetch(recorder, route, url, { headers: { authorization } });
+    const { route, path } = queries[i % queries.length]!;
+    const answer = await timedFetch(recorder, route, `${serverUrl()}${path}`, { headers: { authorization } });
     const features = (answer.body as { features?: unknown } | undefined)?.features;
     if (answer.status === 200 && !Array.isArray(features)) recorder.fail(route, 'answer without a features array');
     if (!done()) await new Promise((resolve) => setTimeout(resolve, thinkMs));

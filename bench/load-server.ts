@@ -1,23 +1,23 @@
 /**
- * The server under load, run by bench/load.ts as a child process (fork, IPC) so that its
- * memory and CPU are its own, not mixed with the load generator's. It opens a SQLite store in
- * the directory it is given, makes the accounts (one agent and one API token per device, a few
- * reviewers of the Hérault), listens on 127.0.0.1 and answers the parent's messages: memory
+ * A server process under load, run by bench/load.ts as a child process (fork, IPC) so that its
+ * memory and CPU are its own, not mixed with the load generator's. It opens the store it is
+ * given (a SQLite file, or a PostgreSQL schema shared with the run's other processes), the
+ * first process makes the accounts (one agent and one API token per device, a few reviewers
+ * of the Hérault), then it listens on 127.0.0.1 and answers the parent's messages: memory
  * figures, then stop. Started with --expose-gc, so that "before" and "after" are measured on a
  * collected heap rather than on whatever garbage happens to be waiting.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
+import { openPostgresStore } from '../src/server/storage/postgres/postgres-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
-import { CENTRES, type MemoryFigures, type ServerCommand, type ServerMessage } from './load-shared.ts';
+import type { Store } from '../src/server/storage/store.ts';
+import { CENTRES, type BenchStore, type MemoryFigures, type ServerArguments, type ServerCommand, type ServerMessage } from './load-shared.ts';
 
-const [dataDir, devicesArg, reviewersArg] = process.argv.slice(2);
-const devices = Number(devicesArg);
-const reviewers = Number(reviewersArg);
+const { store: where, devices, reviewers, makeAccounts } = JSON.parse(process.argv[2]!) as ServerArguments;
 const send = (message: ServerMessage) => process.send!(message);
 
 function memoryNow(): MemoryFigures {
@@ -75,8 +75,13 @@ const sampler = setInterval(() => {
   };
 }, 100);
 
+/** The store as main.ts opens it (openStore), the schema aside: PostgreSQL's pool at its default size. */
+function openBenchStore(location: BenchStore): Store | Promise<Store> {
+  return location.kind === 'sqlite' ? openSqliteStore(location.file) : openPostgresStore(location.url, { schema: location.schema });
+}
+
 async function start() {
-  const store = openSqliteStore(join(dataDir!, 'couverture.sqlite'));
+  const store = await openBenchStore(where);
   const communes = createCommunes([...CENTRES]);
   const app = buildApp({
     store,
@@ -88,6 +93,12 @@ async function start() {
     passwordCost: { N: 2 ** 10, r: 8, p: 1 },
   });
 
+  if (!makeAccounts) {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    answerCommands(app, store);
+    send({ type: 'ready', port: (app.server.address() as AddressInfo).port, deviceTokens: [], reviewerTokens: [] });
+    return;
+  }
   await app.accounts.createUser({ email: 'admin@load.test', name: 'Admin du banc', password: 'mot de passe du banc', role: 'admin' });
   const session = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'admin@load.test', password: 'mot de passe du banc' } });
   if (session.statusCode !== 200) throw new Error(`admin sign-in: ${session.statusCode} ${session.body}`);
@@ -128,6 +139,12 @@ async function start() {
   }
 
   await app.listen({ host: '127.0.0.1', port: 0 });
+  answerCommands(app, store);
+  send({ type: 'ready', port: (app.server.address() as AddressInfo).port, deviceTokens, reviewerTokens });
+}
+
+/** The parent's questions (memory figures) and its order to stop. */
+function answerCommands(app: { close(): Promise<unknown> }, store: Store): void {
   process.on('message', async (command: ServerCommand) => {
     if (command.type === 'memory') {
       if (command.collect) globalThis.gc?.();
@@ -152,7 +169,6 @@ async function start() {
       process.disconnect();
     }
   });
-  send({ type: 'ready', port: (app.server.address() as AddressInfo).port, deviceTokens, reviewerTokens });
 }
 
 start().catch((error: unknown) => {

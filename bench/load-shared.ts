@@ -19,6 +19,18 @@ export const CENTRES = [
   { code: '34157', lat: 43.4267, lon: 3.605 }, // Mèze
 ] as const;
 
+/** Where the server processes of one run keep their data: a SQLite file, or a throwaway PostgreSQL schema. */
+export type BenchStore = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
+
+/** What load.ts hands each server process (as JSON, its one argument). */
+export interface ServerArguments {
+  store: BenchStore;
+  devices: number;
+  reviewers: number;
+  /** The first process migrates and makes the accounts; the others open the same database as it stands. */
+  makeAccounts: boolean;
+}
+
 export interface MemoryFigures {
   rss: number;
   heapUsed: number;
