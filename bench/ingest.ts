@@ -1,8 +1,20 @@
 /**
- * `npm run bench [-- N]` (or BENCH_N=N): how fast POST /api/v1/readings stores readings,
- * measured against SQLite alone inserting the same rows into the same tables, in the same run;
- * then the time of a bounding-box query over them. Batches of 500, like the phones send.
- * Everything happens in a temporary directory, removed at the end.
+ * `npx tsx bench/ingest.ts [N]` (or BENCH_N=N; default 20,000), batches of 500 like the phones send:
+ *
+ * 1. The coverage grid's cost (issue 19): `store.ingest` of the same N readings, in the same
+ *    batches, into a fresh store that keeps the grid up to date and into a fresh one that does
+ *    not (`maintainGrid: false`: the same inserts, placements, transactions and duplicate
+ *    checks, only the grid left out), on SQLite and on PostgreSQL (a fresh schema of
+ *    COUVERTURE_BENCH_POSTGRES_URL, else COUVERTURE_TEST_POSTGRES_URL; neither set, SQLite
+ *    alone). Two workloads: readings spread over the whole Hérault (bench/herault-readings.ts,
+ *    the grid's worst case, nearly a row per reading) and phones' uploads, each batch one agent
+ *    driving (bench/herault-tracks.ts). BENCH_INGEST_ROUNDS rounds (default 3), the two
+ *    paths alternating which goes first; the medians and their ratio are printed.
+ * 2. POST /api/v1/readings (inject() and a real socket) against SQLite alone inserting the same
+ *    rows into the same tables; then bounding-box queries over them. BENCH_INGEST_GRID_ONLY=1
+ *    skips this part.
+ *
+ * Everything happens in a temporary directory (and schemas), removed at the end.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +30,7 @@ import { canonicalJson, type Reading } from '../src/domain/reading.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
+import { printGridUpkeep } from './grid-upkeep.ts';
 
 const BATCH = 500;
 const TILES = { url: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: 'bench', maxZoom: 19 };
@@ -159,8 +172,8 @@ async function medianMs(runs: number, run: () => Promise<unknown>): Promise<numb
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'couverture-bench-'));
-try {
+/** Part 2: the API's path against SQLite alone, then bounding-box queries. */
+async function apiVsSqliteAlone(dir: string): Promise<void> {
   const readings = Array.from({ length: count }, randomReading);
   const bodies = batches(readings).map((batch) => ({ json: JSON.stringify({ readings: batch }), size: batch.length }));
 
@@ -208,6 +221,12 @@ try {
   console.log();
   await app.close();
   await injectStore.close();
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'couverture-bench-'));
+try {
+  await printGridUpkeep(count, BATCH, dir);
+  if (process.env.BENCH_INGEST_GRID_ONLY !== '1') await apiVsSqliteAlone(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
