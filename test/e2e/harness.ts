@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { createCommunes, type Communes } from '../../src/server/communes/communes.ts';
 import type { CommuneOutlines } from '../../src/server/communes/outlines.ts';
-import { openStore } from '../../src/server/storage/open-store.ts';
+import { openStore, storeLocation } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import type { Role } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
@@ -46,6 +46,8 @@ export interface TestServer {
   /** The app (the first instance, when there are two: accounts made through it are everyone's). */
   app: FastifyInstance;
   store: Store;
+  /** What `npm run admin` and the other commands of the server's shell need to reach this server's database (DATA_DIR or DATABASE_URL). */
+  commandEnv: Record<string, string>;
   /** Every reading id the server received in POST bodies, in order, repeats included. */
   postedIds: string[];
   /**
@@ -117,7 +119,10 @@ export async function startServer({
   const tileBase = `http://127.0.0.1:${tilePort}`;
 
   let held: Promise<void> | undefined;
-  const { location, drop } = await newTestLocation(dataDir, TWO_INSTANCES_ON_POSTGRES ? 'postgres' : 'sqlite');
+  // SQLite where `npm start` keeps it (DATA_DIR/couverture.sqlite), so that a command of the server's shell finds it (commandEnv).
+  const { location, drop } = TWO_INSTANCES_ON_POSTGRES
+    ? await newTestLocation(dataDir, 'postgres')
+    : { location: storeLocation(dataDir, undefined), drop: async () => undefined };
   const stores = await Promise.all((TWO_INSTANCES_ON_POSTGRES ? [1, 2] : [1]).map(() => openStore(location)));
   const apps = stores.map((store) => {
     const app = buildApp({
@@ -191,6 +196,7 @@ export async function startServer({
     url: proxy?.url ?? appUrls[0]!,
     app,
     store,
+    commandEnv: location.kind === 'sqlite' ? { DATA_DIR: dataDir } : { DATABASE_URL: location.url },
     postedIds: [],
     unreachable: false,
     failWith: undefined,
