@@ -4,8 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productionBuild } from './app-build.ts';
 import { initialChunks, readChunk, type Chunk } from './initial-chunks.ts';
 
-/** Issue 7: the survey screen's first JavaScript, gzipped, on a slow 3G phone. */
-const BUDGET_BYTES = 50 * 1024;
+/**
+ * Issue 19 (issue 7 had 50 KB gzipped): the survey screen's first JavaScript on a slow 3G
+ * phone, brotli at its best level, as the build compresses it and the app sends it.
+ */
+const BUDGET_BYTES = 40 * 1024;
+/** The entry chunk, and room for one runtime helper the bundler may split out. */
+const MAX_INITIAL_SCRIPTS = 2;
 
 /**
  * Code only some screens need, which must load when they open: the map (Leaflet), the
@@ -34,8 +39,8 @@ afterAll(async () => {
 });
 
 describe('the survey screen’s initial JavaScript', () => {
-  it(`stays within ${BUDGET_BYTES / 1024} KB gzipped`, () => {
-    const total = initial.reduce((sum, chunk) => sum + chunk.gzipBytes, 0);
+  it(`stays within ${BUDGET_BYTES / 1024} KB brotli`, () => {
+    const gzip = initial.reduce((sum, chunk) => sum + chunk.gzipBytes, 0);
     const raw = initial.reduce((sum, chunk) => sum + chunk.bytes, 0);
     const brotli = initial.reduce((sum, chunk) => sum + chunk.brotliBytes, 0);
     const lines = initial.map(
@@ -43,12 +48,18 @@ describe('the survey screen’s initial JavaScript', () => {
         `  ${chunk.file.padEnd(40)}${(chunk.gzipBytes / 1024).toFixed(1).padStart(7)} KB gz${(chunk.brotliBytes / 1024).toFixed(1).padStart(7)} KB br${(chunk.bytes / 1024).toFixed(1).padStart(8)} KB`,
     );
     console.log(
-      `Initial JavaScript: ${(total / 1024).toFixed(1)} KB gzipped, ${(brotli / 1024).toFixed(1)} KB brotli as the app sends it ` +
-        `(${(raw / 1024).toFixed(1)} KB raw) in ${initial.length} chunks, budget ${BUDGET_BYTES / 1024} KB gzipped\n${lines.join('\n')}`,
+      `Initial JavaScript: ${(brotli / 1024).toFixed(1)} KB brotli as the app sends it, ${(gzip / 1024).toFixed(1)} KB gzipped ` +
+        `(${(raw / 1024).toFixed(1)} KB raw) in ${initial.length} chunks, budget ${BUDGET_BYTES / 1024} KB brotli\n${lines.join('\n')}`,
     );
     // The entry is in the set: an empty set would pass any budget.
     expect(initial.some((chunk) => chunk.sources.some((source) => source.endsWith('src/app/main.tsx')))).toBe(true);
-    expect(total).toBeLessThanOrEqual(BUDGET_BYTES);
+    expect(brotli).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+
+  // On slow 3G every request waits a 400 ms round trip and six go at once at most: the first
+  // screen's code comes in one script (vite.config.ts), not in a chain of small shared chunks.
+  it(`arrives in at most ${MAX_INITIAL_SCRIPTS} scripts`, () => {
+    expect(initial.length, initial.map((chunk) => chunk.file).join(', ')).toBeLessThanOrEqual(MAX_INITIAL_SCRIPTS);
   });
 
   for (const [feature, patterns] of Object.entries(LAZY)) {

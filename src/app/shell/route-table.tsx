@@ -1,15 +1,17 @@
 import type { ComponentChild } from 'preact';
 import type { SessionInfo } from '../../domain/account.ts';
-import { AboutScreen } from '../about/AboutScreen.tsx';
 import { SignInScreen } from '../account/SignInScreen.tsx';
-import { MapScreen } from '../map/MapScreen.tsx';
-import { ReadingsScreen } from '../readings/ReadingsScreen.tsx';
 import { SurveyScreen } from '../survey/SurveyScreen.tsx';
 import { lazyScreen } from './lazy-screen.tsx';
 import type { ScreenName } from './role-tabs.ts';
 
-// An agent's screens and the sign-in load with the page (they work offline from the first
-// visit); screens most people never open load on demand, each in its own chunk.
+// The survey and the sign-in load with the page: one of them is the first screen, and on a
+// slow 3G phone every kilobyte before it counts (issue 19). Every other screen loads on
+// demand, each in its own chunk; the service worker precaches an agent's and a resident's
+// (scripts/precache-by-role.ts), so that they open offline once the app is installed.
+const ReadingsScreen = lazyScreen(() => import('../readings/ReadingsScreen.tsx').then((m) => m.ReadingsScreen), 'L’écran des relevés');
+const MapScreen = lazyScreen(() => import('../map/MapScreen.tsx').then((m) => m.MapScreen), 'La carte');
+const AboutScreen = lazyScreen(() => import('../about/AboutScreen.tsx').then((m) => m.AboutScreen), 'La page « À propos »');
 const ReportScreen = lazyScreen(() => import('../report/ReportScreen.tsx').then((m) => m.ReportScreen), 'La page de signalement');
 const ReviewScreen = lazyScreen(() => import('../review/ReviewScreen.tsx').then((m) => m.ReviewScreen), 'L’écran des signalements');
 const AdminScreen = lazyScreen(() => import('../admin/AdminScreen.tsx').then((m) => m.AdminScreen), 'L’écran d’administration');

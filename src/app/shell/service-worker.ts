@@ -1,4 +1,4 @@
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 import { createStore } from './tiny-store.ts';
 
 export interface AppShellState {
@@ -12,8 +12,14 @@ export const shellState = createStore<AppShellState>({ updateWaiting: false, off
 
 let workbox: Workbox | undefined;
 
-export function registerServiceWorker(): void {
+/**
+ * Registers the service worker once the page has loaded. workbox-window comes in a chunk of
+ * its own, after the first screen: a first visit on a slow network waits for none of it, and
+ * Workbox would wait for the page's load event before registering anyway.
+ */
+export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator) || !import.meta.env.PROD) return;
+  const { Workbox } = await import('workbox-window');
   workbox = new Workbox('/sw.js');
   workbox.addEventListener('installed', (event) => {
     if (!event.isUpdate) shellState.set({ offlineReady: true });

@@ -1,5 +1,6 @@
-import { messageSW } from 'workbox-window';
-import { flushOutbox } from '../../sync/flush.ts';
+// The one function, not the package's index: the rest of workbox-window loads after the first
+// screen (shell/service-worker.ts).
+import { messageSW } from 'workbox-window/messageSW.js';
 import { SYNC_TAG, type FlushResult } from '../../sync/protocol.ts';
 
 /** Past this the page stops waiting for the worker's answer; IndexedDB still tells the truth. */
@@ -12,7 +13,9 @@ const WORKER_ANSWER_TIMEOUT_MS = 120_000;
  */
 export async function requestSync(): Promise<FlushResult> {
   const controller = navigator.serviceWorker?.controller;
-  if (!controller) return flushOutbox();
+  // Without a worker (a first visit), the page sends itself; the sending code is not needed
+  // to draw the first screen, so it comes in its own chunk.
+  if (!controller) return import('../../sync/flush.ts').then(({ flushOutbox }) => flushOutbox());
   const answer = messageSW(controller, { type: 'SYNC_NOW' }) as Promise<FlushResult>;
   const timeout = new Promise<FlushResult>((resolve) =>
     setTimeout(() => resolve({ sent: 0, refused: 0, pending: 0, error: 'Le service d’envoi ne répond pas' }), WORKER_ANSWER_TIMEOUT_MS),
