@@ -28,10 +28,12 @@ export function TabBar({ tabs, current }: { tabs: readonly TabLink[]; current: s
       const end = element.scrollLeft + element.clientWidth < element.scrollWidth - EDGE_SLACK_PX;
       setHidden((was) => (was.start === start && was.end === end ? was : { start, end }));
     };
-    measure();
     element.addEventListener('scroll', measure, { passive: true });
+    // The observer calls `measure` once the page is laid out, its first time included: reading
+    // the sizes here instead would force a layout of the whole page while it starts (issue 19).
     const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(measure);
-    observer?.observe(element);
+    if (observer) observer.observe(element);
+    else measure();
     return () => {
       element.removeEventListener('scroll', measure);
       observer?.disconnect();
@@ -42,10 +44,14 @@ export function TabBar({ tabs, current }: { tabs: readonly TabLink[]; current: s
     const element = nav.current;
     const active = element?.querySelector<HTMLElement>('[aria-current="page"]');
     if (!element || !active) return;
-    // Scrolls the row only, never the page (the row is the tab's offsetParent: see styles.css).
-    const left = active.offsetLeft;
-    if (left < element.scrollLeft) element.scrollLeft = left;
-    else if (left + active.offsetWidth > element.scrollLeft + element.clientWidth) element.scrollLeft = left + active.offsetWidth - element.clientWidth;
+    // Before the next frame, with the layout that frame makes anyway rather than one of its own.
+    const frame = requestAnimationFrame(() => {
+      // Scrolls the row only, never the page (the row is the tab's offsetParent: see styles.css).
+      const left = active.offsetLeft;
+      if (left < element.scrollLeft) element.scrollLeft = left;
+      else if (left + active.offsetWidth > element.scrollLeft + element.clientWidth) element.scrollLeft = left + active.offsetWidth - element.clientWidth;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [current, tabs.length]);
 
   return (

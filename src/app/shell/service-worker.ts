@@ -13,12 +13,13 @@ export const shellState = createStore<AppShellState>({ updateWaiting: false, off
 let workbox: Workbox | undefined;
 
 /**
- * Registers the service worker once the page has loaded. workbox-window comes in a chunk of
- * its own, after the first screen: a first visit on a slow network waits for none of it, and
- * Workbox would wait for the page's load event before registering anyway.
+ * Registers the service worker once the page has loaded (Workbox would wait for the load
+ * event anyway). workbox-window comes in a chunk of its own, fetched then too: on a first
+ * visit over a slow network the first screen shares the bandwidth with none of it.
  */
 export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator) || !import.meta.env.PROD) return;
+  if (document.readyState !== 'complete') await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
   const { Workbox } = await import('workbox-window');
   workbox = new Workbox('/sw.js');
   workbox.addEventListener('installed', (event) => {
