@@ -17,7 +17,7 @@ import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { CENTRES, type BenchStore, type MemoryFigures, type ServerArguments, type ServerCommand, type ServerMessage } from './load-shared.ts';
 
-const { store: where, devices, reviewers, makeAccounts } = JSON.parse(process.argv[2]!) as ServerArguments;
+const { store: where, devices, reviewers, makeAccounts, allAtOnce } = JSON.parse(process.argv[2]!) as ServerArguments;
 const send = (message: ServerMessage) => process.send!(message);
 
 function memoryNow(): MemoryFigures {
@@ -91,6 +91,7 @@ async function start() {
     logger: { level: 'error' },
     // 200 accounts to create before the clock starts: a cheap scrypt (sign-ins are not measured).
     passwordCost: { N: 2 ** 10, r: 8, p: 1 },
+    ...(allAtOnce && { uploadAdmission: { atOnce: Number.MAX_SAFE_INTEGER, maxWaitMs: Number.MAX_SAFE_INTEGER } }),
   });
 
   if (!makeAccounts) {

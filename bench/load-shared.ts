@@ -29,6 +29,8 @@ export interface ServerArguments {
   reviewers: number;
   /** The first process migrates and makes the accounts; the others open the same database as it stands. */
   makeAccounts: boolean;
+  /** Every upload let in at once, as before upload turns (routes/upload-admission.ts): the baseline. */
+  allAtOnce: boolean;
 }
 
 export interface MemoryFigures {

@@ -7,7 +7,9 @@
  * fresh database, so that a figure stands beside its baseline measured under the same machine
  * load: `sqlite:1` (default; SQLite in a temporary directory, one process, as SQLite allows),
  * `postgres:N` (N server processes on one throwaway schema of BENCH_LOAD_POSTGRES_URL, else
- * COUVERTURE_TEST_POSTGRES_URL; the schema is dropped at the end). With several processes,
+ * COUVERTURE_TEST_POSTGRES_URL; the schema is dropped at the end); `:all-at-once` after either
+ * lets every upload in at once, as before upload turns (src/server/routes/upload-admission.ts),
+ * e.g. `BENCH_LOAD_RUNS=postgres:2:all-at-once,postgres:2`. With several processes,
  * each listens on its own port and the clients send each request to the next process in turn:
  * what nginx's `upstream` without stickiness does (deploy/nginx/couverture.conf).
  *
@@ -47,21 +49,26 @@ const reviewers = argument(2, 8, 0);
 interface Setup {
   store: 'sqlite' | 'postgres';
   processes: number;
+  allAtOnce: boolean;
   label: string;
 }
 
 function setups(raw: string): Setup[] {
   return raw.split(',').map((item) => {
-    const match = /^(sqlite|postgres):([1-8])$/.exec(item.trim());
+    const match = /^(sqlite|postgres):([1-8])(:all-at-once)?$/.exec(item.trim());
     if (!match || (match[1] === 'sqlite' && match[2] !== '1')) {
-      console.error(`BENCH_LOAD_RUNS: « ${item} » : attendu sqlite:1 ou postgres:N (N de 1 à 8), séparés par des virgules ; SQLite n'a qu'un processus`);
+      console.error(
+        `BENCH_LOAD_RUNS: « ${item} » : attendu sqlite:1 ou postgres:N (N de 1 à 8), suivis ou non de :all-at-once, séparés par des virgules ; SQLite n'a qu'un processus`,
+      );
       process.exit(1);
     }
     const processes = Number(match[2]);
+    const allAtOnce = match[3] !== undefined;
     return {
       store: match[1] as Setup['store'],
       processes,
-      label: `${match[1] === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${processes} process${processes > 1 ? 'es' : ''}`,
+      allAtOnce,
+      label: `${match[1] === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${processes} process${processes > 1 ? 'es' : ''}${allAtOnce ? ', all at once' : ''}`,
     };
   });
 }
@@ -177,12 +184,12 @@ async function loadOnce(setup: Setup, plans: DevicePlan[]): Promise<Outcome> {
   const servers: ServerProcess[] = [];
   try {
     // The first process migrates and makes the accounts; the others join the database it made.
-    const first = startServer({ store: where, devices, reviewers, makeAccounts: true });
+    const first = startServer({ store: where, devices, reviewers, makeAccounts: true, allAtOnce: setup.allAtOnce });
     servers.push(first);
     const ready = await first.next('ready');
     const ports = [ready.port];
     for (let p = 1; p < setup.processes; p += 1) {
-      const other = startServer({ store: where, devices, reviewers, makeAccounts: false });
+      const other = startServer({ store: where, devices, reviewers, makeAccounts: false, allAtOnce: setup.allAtOnce });
       servers.push(other);
       ports.push((await other.next('ready')).port);
     }
@@ -300,7 +307,7 @@ try {
   }
   console.log(`\n${n(devices)} devices × ${n(readingsPerDevice)} readings, ${reviewers} reviewers, each setup on a fresh database, one after the other:\n`);
   const columns = ['setup', 'uploads', `> ${UPLOAD_TIMEOUT_MS / 1000} s`, 'p50', 'p95', 'max', '5xx', 'errors', 'acknowledged', 'stored', 'time', 'load avg'];
-  const widths = [26, 9, 8, 9, 9, 9, 6, 8, 14, 10, 9, 12];
+  const widths = [40, 9, 8, 9, 9, 9, 6, 8, 14, 10, 9, 12];
   const line = (cells: string[]) => console.log(cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(''));
   line(columns);
   for (const o of outcomes) {

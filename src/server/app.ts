@@ -32,6 +32,7 @@ import { registerZoneRoutes } from './routes/zones.ts';
 import { registerConfigRoutes } from './routes/config.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadingRoutes } from './routes/readings.ts';
+import type { UploadAdmission } from './routes/upload-admission.ts';
 import { registerReportRoutes } from './routes/reports.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { helmetOptions, rateLimitPluginOptions, strictTransportSecurityOverHttps, withPrivateRequestLogs } from './security.ts';
@@ -73,6 +74,8 @@ export interface AppOptions {
   field?: FieldSettings;
   /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year, shown on its table; none by default. */
   zoneQuotaPerYear?: number;
+  /** Uploads of readings stored at once by this process, and the longest wait for a turn (routes/upload-admission.ts). */
+  uploadAdmission?: UploadAdmission;
 }
 
 /** What tests (server and browser) use to set up accounts without going through HTTP. */
@@ -113,6 +116,7 @@ export function buildApp({
   grid: gridOverrides = {},
   field = DEFAULT_FIELD_SETTINGS,
   zoneQuotaPerYear,
+  uploadAdmission,
 }: AppOptions): FastifyInstance {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...securityOverrides };
   const grid: GridSettings = { ...DEFAULT_GRID, ...gridOverrides };
@@ -171,7 +175,7 @@ export function buildApp({
     registerProbeRoutes(root, security.rateLimits.probe);
     registerQosRoutes(root, { rateLimit: security.rateLimits.qos, settings: field.dataTest });
     registerSessionRoutes(root, { accounts, failedSignIns, security });
-    registerReadingRoutes(root, { store, now, communes });
+    registerReadingRoutes(root, { store, now, communes, ...(uploadAdmission && { admission: uploadAdmission }) });
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security, failedSignIns });
     registerCommuneOutlineRoutes(root, { store, communes, ...(communeOutlines && { outlines: communeOutlines }), rateLimit: security.rateLimits.publicReads });

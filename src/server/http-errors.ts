@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isStoreBusy, STORE_BUSY_RETRY_AFTER_S } from './storage/store-busy.ts';
 
 /** What an HttpError adds to its answer besides `{ error }`. */
 export interface HttpErrorOptions {
@@ -47,6 +48,7 @@ const CLIENT_ERROR_MESSAGES: Record<string, string> = {
 };
 
 const INTERNAL_ERROR = 'Erreur interne du serveur';
+const STORE_BUSY_MESSAGE = `Le serveur est surchargé : réessayez dans ${STORE_BUSY_RETRY_AFTER_S} s (les relevés non confirmés restent sur le téléphone et repartiront d’eux-mêmes).`;
 
 /**
  * The body each route takes, for the messages about a body that is not JSON, is empty or has
@@ -113,6 +115,11 @@ export function sendError(error: FastifyError | HttpError, request: FastifyReque
       .headers(error.headers)
       .send({ error: error.message, ...error.fields });
   if (UNSTORABLE_TEXT_CODES.has(error.code) && error.statusCode === undefined) return reply.code(400).send({ error: UNSTORABLE_TEXT });
+  if (isStoreBusy(error)) {
+    // Overload, not a fault: the operator sees it in the log, the client comes back later.
+    request.log.warn({ err: error }, 'database busy: answered 503');
+    return reply.code(503).header('retry-after', String(STORE_BUSY_RETRY_AFTER_S)).send({ error: STORE_BUSY_MESSAGE });
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: bodyMessage(error.code, request) ?? CLIENT_ERROR_MESSAGES[error.code] ?? error.message });

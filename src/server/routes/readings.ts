@@ -25,6 +25,7 @@ import { CAMPAIGN_LINK_DROPPED, campaignLinks } from '../campaigns/reading-links
 import type { CampaignStore } from '../storage/campaign-store.ts';
 import { badRequest, HttpError } from '../http-errors.ts';
 import { answer } from './answer.ts';
+import { DEFAULT_UPLOAD_ADMISSION, uploadTurns, type UploadAdmission } from './upload-admission.ts';
 import { cursorRefused, parseBbox, parseLimit, singleValued } from './query.ts';
 
 export { MAX_READINGS_PER_REQUEST };
@@ -42,14 +43,17 @@ export interface ReadingRoutesOptions {
   /** The clock that bounds `recordedAt` ("not more than a day in the future"). */
   now: () => number;
   communes: Communes;
+  /** Uploads stored at once by this process, and the longest wait for a turn (default DEFAULT_UPLOAD_ADMISSION). */
+  admission?: UploadAdmission;
 }
 
 /**
  * POST /api/v1/readings (upload a batch) and GET /api/v1/readings (read them back as GeoJSON:
  * points, paged; or, for a map zoomed out below CLUSTER_BELOW_ZOOM, clusters of a whole box).
  */
-export function registerReadingRoutes(app: FastifyInstance, { store, now, communes }: ReadingRoutesOptions): void {
+export function registerReadingRoutes(app: FastifyInstance, { store, now, communes, admission = DEFAULT_UPLOAD_ADMISSION }: ReadingRoutesOptions): void {
   const schema = createReadingSchema({ now });
+  const turns = uploadTurns(admission);
 
   app.post('/api/v1/readings', async (request) => {
     const batch = readBatch(request.body);
@@ -79,11 +83,14 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
       user,
       store,
     );
+    // The database work waits its turn (upload-admission.ts): a 503 past the wait, nothing stored.
     const stored: IngestResult =
       valid.length > 0
-        ? await store.ingest(
-            links.map(({ reading }) => reading),
-            valid.map(({ place }) => place),
+        ? await turns.run(() =>
+            store.ingest(
+              links.map(({ reading }) => reading),
+              valid.map(({ place }) => place),
+            ),
           )
         : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
     // A resend stored under the other campaign choice (the sender's view of the campaign

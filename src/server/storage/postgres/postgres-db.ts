@@ -25,17 +25,21 @@ export interface PostgresPoolOptions {
   schema?: string;
   /** Connections held at most by this process (default 10). */
   max?: number;
+  /** A statement running longer is cancelled (57014, answered 503: store-busy.ts). Default 30 s; tests shorten it. */
+  statementTimeoutMs?: number;
+  /** A request waiting longer for a free connection fails (answered 503). Default 10 s. */
+  connectionTimeoutMs?: number;
 }
 
-export function createPool(url: string, { schema, max = 10 }: PostgresPoolOptions = {}): pg.Pool {
+export function createPool(url: string, { schema, max = 10, statementTimeoutMs = 30_000, connectionTimeoutMs = 10_000 }: PostgresPoolOptions = {}): pg.Pool {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Nom de schéma invalide : ${schema}`);
   return new pg.Pool({
     connectionString: url,
     max,
     types,
     // A query stuck behind a lock for this long is a bug or an outage: fail it rather than hang the request.
-    statement_timeout: 30_000,
-    connectionTimeoutMillis: 10_000,
+    statement_timeout: statementTimeoutMs,
+    connectionTimeoutMillis: connectionTimeoutMs,
     application_name: 'couverture',
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),
   });
@@ -48,7 +52,9 @@ const ATTEMPTS = 5;
 /**
  * Runs `work` in one transaction on one connection: committed when it resolves, rolled back
  * when it throws. A deadlock or serialization failure (two processes writing the same rows)
- * runs it again from the start, so `work` must not have effects outside the database.
+ * runs it again from the start, after a short random pause so that the two do not meet again
+ * in step; `work` must not have effects outside the database. Still failing after ATTEMPTS,
+ * the error goes up, and the client is answered 503 with Retry-After (store-busy.ts), not 500.
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
@@ -65,7 +71,13 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     } finally {
       client.release();
     }
+    await new Promise((resolve) => setTimeout(resolve, retryPauseMs(attempt)));
   }
+}
+
+/** 10–40 ms after the first failure, growing with each: enough for the transaction that won to commit. */
+function retryPauseMs(attempt: number): number {
+  return Math.round(attempt * (10 + Math.random() * 30));
 }
 
 /** Whether `error` is PostgreSQL's unique_violation (optionally on one constraint). */
