@@ -403,6 +403,18 @@ describe('found by the fuzz', () => {
     expect(response.json().error).toContain('L’identifiant d’un agent est vide');
   });
 
+  it('a body field named « undefined »: echoed between « », which the French check skips (seed 508192870, issue 14)', async () => {
+    const response = await world.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${world.target.id}`,
+      headers: world.sessions.admin.headers,
+      payload: { undefined: 1 },
+    });
+    expect(response.statusCode).toBe(400);
+    checkClientError(response);
+    expect(response.json().error).toMatch(/^Champs inconnus : « undefined »\./);
+  });
+
   it('a zone move without its reason: the missing field named in French', async () => {
     const response = await world.app.inject({
       method: 'POST',
