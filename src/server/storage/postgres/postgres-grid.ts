@@ -71,15 +71,37 @@ function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][])
 }
 const matchSql = (columns: Columns, left: string, right: string) => columns.map(([name]) => `${left}.${name} = ${right}.${name}`).join(' AND ');
 
+/**
+ * `json_to_recordset($n) AS u(a int, …)`: rows handed over as one JSON document, which
+ * node-postgres sends as is and the server parses once. Arrays of text would cost an escaped
+ * array literal per element (the stats' JSON quoted inside it), most of ingest's time in
+ * JavaScript. `rows` are key values in `columns`' order, then `last` (the stats) when given.
+ */
+function recordsetSql(params: Params, columns: Columns, rows: readonly (readonly unknown[])[], last?: readonly [name: string, type: string]): string {
+  const all = last ? [...columns, last] : columns;
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    all.forEach(([name], i) => {
+      record[name] = row[i];
+    });
+    return record;
+  });
+  return `json_to_recordset(${params.add(JSON.stringify(records), 'json')}) AS u(${all.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+}
+
 /** Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there. */
 async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly PendingRow<GroupStats>[]): Promise<void> {
   if (rows.length === 0) return;
-  const columns: Columns = [...key, ['stats', 'text']];
-  const withStats = rows.map(([values, stats]) => [...values, JSON.stringify(stats)]);
+  const STATS = ['stats', 'jsonb'] as const;
   const insert = new Params();
   const { rows: inserted } = await client.query<Record<string, number | string>>(
-    `INSERT INTO ${table} (${names(columns)})
-     SELECT ${names(key)}, stats::jsonb FROM ${unnestSql(insert, columns, withStats)} ORDER BY ${names(key)}
+    `INSERT INTO ${table} (${names(key)}, stats)
+     SELECT ${names(key)}, stats FROM ${recordsetSql(
+       insert,
+       key,
+       rows.map(([values, stats]) => [...values, stats]),
+       STATS,
+     )} ORDER BY ${names(key)}
      ON CONFLICT DO NOTHING RETURNING ${names(key)}`,
     insert.values,
   );
@@ -89,7 +111,7 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
   const lock = new Params();
   const { rows: stored } = await client.query<Record<string, number | string> & { stats: GroupStats }>(
     `SELECT ${key.map(([name]) => `t.${name}`).join(', ')}, t.stats FROM ${table} t
-     JOIN ${unnestSql(
+     JOIN ${recordsetSql(
        lock,
        key,
        [...pending.values()].map(({ values }) => values),
@@ -99,23 +121,23 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
   );
   const merged = stored.map((row) => {
     const values = key.map(([name]) => row[name]!);
-    return [...values, JSON.stringify(mergeInto(row.stats, pending.get(keyText(values))!.stats))];
+    return [...values, mergeInto(row.stats, pending.get(keyText(values))!.stats)];
   });
   const update = new Params();
-  await client.query(`UPDATE ${table} t SET stats = u.stats::jsonb FROM ${unnestSql(update, columns, merged)} WHERE ${matchSql(key, 't', 'u')}`, update.values);
+  await client.query(`UPDATE ${table} t SET stats = u.stats FROM ${recordsetSql(update, key, merged, STATS)} WHERE ${matchSql(key, 't', 'u')}`, update.values);
 }
 
 /** Adds `rows` (key values, then a delta) to `table`'s counts; rows left at zero or less go. */
 async function addCountRows(client: Queryable, table: string, key: Columns, changed: readonly PendingRow<number>[]): Promise<void> {
   if (changed.length === 0) return;
-  const columns: Columns = [...key, ['count', 'int']];
   const upsert = new Params();
   await client.query(
-    `INSERT INTO ${table} AS t (${names(columns)})
-     SELECT ${names(columns)} FROM ${unnestSql(
+    `INSERT INTO ${table} AS t (${names(key)}, count)
+     SELECT ${names(key)}, count FROM ${recordsetSql(
        upsert,
-       columns,
+       key,
        changed.map(([values, delta]) => [...values, delta]),
+       ['count', 'int'],
      )} ORDER BY ${names(key)}
      ON CONFLICT (${names(key)}) DO UPDATE SET count = t.count + excluded.count`,
     upsert.values,
@@ -123,7 +145,7 @@ async function addCountRows(client: Queryable, table: string, key: Columns, chan
   const lowered = changed.filter(([, delta]) => delta < 0).map(([values]) => values);
   if (lowered.length === 0) return;
   const drop = new Params();
-  await client.query(`DELETE FROM ${table} t USING ${unnestSql(drop, key, lowered)} WHERE ${matchSql(key, 't', 'u')} AND t.count <= 0`, drop.values);
+  await client.query(`DELETE FROM ${table} t USING ${recordsetSql(drop, key, lowered)} WHERE ${matchSql(key, 't', 'u')} AND t.count <= 0`, drop.values);
 }
 
 /** Changes to the grid gathered over one transaction, written once per row by `flush()`. */
