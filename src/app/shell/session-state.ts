@@ -11,9 +11,15 @@ export interface SessionState {
 /** Who is signed in, as every screen sees it; the same in every open tab. */
 export const sessionState = createStore<SessionState>({ loaded: false, session: undefined });
 
+/**
+ * Reads who is signed in from IndexedDB into `sessionState`. A read that finds what is already
+ * there (the sync scheduler's at start, a tab's own news coming back) leaves it alone: every
+ * screen re-renders when it changes.
+ */
 export async function refreshSessionState(): Promise<StoredSession | undefined> {
   const session = await getSession();
-  sessionState.set({ loaded: true, session });
+  const current = sessionState.get();
+  if (!current.loaded || JSON.stringify(current.session) !== JSON.stringify(session)) sessionState.set({ loaded: true, session });
   return session;
 }
 
