@@ -153,7 +153,9 @@ describe('the first day on a fresh server with no configuration (issue 15)', () 
     await firstSignIn(page, reviewer, 'le mot de passe de la DDT');
     await page.getByRole('link', { name: 'Signalements', exact: true }).click();
     await page.getByRole('heading', { name: /Signalements des habitants/ }).waitFor();
-    await page.getByRole('list', { name: 'Signalements' }).getByRole('listitem').filter({ hasText: 'rien place de la Comédie' }).waitFor();
+    const report = page.getByRole('list', { name: 'Signalements' }).getByRole('listitem').filter({ hasText: 'rien place de la Comédie' });
+    // No commune outlines loaded: said as not determined, not as lost.
+    await report.getByText(/^Commune non déterminée · Aucun réseau · SFR/).waitFor();
 
     // …the agent's cell on « Couverture », filed once as a zone from the suggestion.
     await page.evaluate(({ latitude, longitude }) => (window.location.hash = `#couverture?view=16/${latitude}/${longitude}`), MONTPELLIER);
@@ -172,6 +174,7 @@ describe('the first day on a fresh server with no configuration (issue 15)', () 
     await page.getByRole('link', { name: 'Zones', exact: true }).click();
     const zone = page.getByRole('listitem', { name: 'Zone suggérée n° 1 (1 maille)' });
     await zone.getByText('À étudier', { exact: true }).waitFor();
+    await zone.getByText(/communes non déterminées \(contours des communes non chargés sur ce serveur\)/).waitFor();
     await zone.getByRole('link', { name: 'Page imprimable' }).click();
     const sheet = page.getByRole('article', { name: 'Zone suggérée n° 1 (1 maille)' });
     await eventually(() =>
@@ -193,6 +196,7 @@ describe('the first day on a fresh server with no configuration (issue 15)', () 
       expect(text).toContain('Zone suggérée n° 1 (1 maille)');
       // Placed in the Hérault by the shipped outlines; each operator's verdict on paper.
       expect(text).toContain('Hérault (34)');
+      expect(text).toMatch(/Communes : non déterminées \(contours des communes non chargés sur ce\s+serveur\)/);
       expect(text).toMatch(/Orange\s+TBC\s+4 \(1\)/);
       for (const operator of ['SFR', 'Bouygues Telecom', 'Free Mobile']) expect(text).toMatch(new RegExp(`${operator}\\s+CL\\s+4 \\(1\\)`));
     } finally {

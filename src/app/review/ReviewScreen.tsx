@@ -123,7 +123,7 @@ function ReviewItem({
     <li class={`reading report-item ${report.hidden ? 'hidden-report' : ''}`} data-hidden={String(report.hidden)}>
       <div class="reading-head">
         <span class="reading-what">
-          {report.commune ? (communeName ? `${communeName} (${report.commune})` : `Commune ${report.commune}`) : 'Commune inconnue'} ·{' '}
+          {report.commune ? (communeName ? `${communeName} (${report.commune})` : `Commune ${report.commune}`) : 'Commune non déterminée'} ·{' '}
           {PROBLEM_LABELS[report.problem]} · {OPERATOR_LABELS[report.operator]}
         </span>
         {report.hidden && <span class="state state-refused">Masqué</span>}

@@ -15,6 +15,7 @@ import type { Dossier } from './dossier-types.ts';
 import { DossierAfterArrete, DossierPeople } from './DossierFollowUp.tsx';
 import { DeclaredCoverageSection } from './DeclaredCoverageSection.tsx';
 import { zoneFileUrl } from './zones-api.ts';
+import { UNPLACED_COMMUNES } from './zone-communes.ts';
 import { useTitle } from '../shell/use-title.ts';
 import { hrefTo } from '../shell/routes.ts';
 import { useApi } from '../shell/use-api.ts';
@@ -61,7 +62,7 @@ function DossierSheet({ dossier }: { dossier: Dossier }) {
         </p>
         <p>
           Communes :{' '}
-          {dossier.communes.length > 0 ? dossier.communes.map((c) => (c.name === c.code ? c.code : `${c.name} (${c.code})`)).join(', ') : 'inconnues'}
+          {dossier.communes.length > 0 ? dossier.communes.map((c) => (c.name === c.code ? c.code : `${c.name} (${c.code})`)).join(', ') : UNPLACED_COMMUNES}
         </p>
       </header>
       <DossierMap dossier={dossier} />

@@ -18,6 +18,7 @@ import { useTitle } from '../shell/use-title.ts';
 import { compareByDeadline } from '../../domain/zone-follow-up.ts';
 import type { ZoneAnswer } from '../../domain/api/index.ts';
 import { localToday, ZoneFollowUpPanel } from './ZoneFollowUpPanel.tsx';
+import { UNPLACED_COMMUNES } from './zone-communes.ts';
 
 /** How the list is ordered: latest change first, by deadline (overdue first), or by people affected. */
 const ZONE_ORDERS = { recentes: 'Dernières modifiées', echeance: 'Échéance (en retard d’abord)', personnes: 'Personnes concernées' } as const;
@@ -147,7 +148,7 @@ function ZoneItem({ zone, onChange, onStale }: { zone: ZoneAnswer; onChange(zone
       <p class="reading-meta">
         {ZONE_NEED_LABELS[zone.need]}
         {zone.need === 'autre' && zone.needDetail ? ` : ${zone.needDetail}` : ''} · {zone.cells.length} maille{zone.cells.length > 1 ? 's' : ''} · communes{' '}
-        {zone.communes.length > 0 ? zone.communes.join(', ') : 'inconnues'} · créée {formatTime(zone.createdAt)}
+        {zone.communes.length > 0 ? zone.communes.join(', ') : UNPLACED_COMMUNES} · créée {formatTime(zone.createdAt)}
       </p>
       {zone.notes && <p class="reading-meta">Notes : {zone.notes}</p>}
       <ZoneFollowUpPanel zone={zone} onChange={onChange} />
