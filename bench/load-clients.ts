@@ -43,6 +43,8 @@ export class Recorder {
 interface Answer {
   /** 0: no answer (network failure, or the client gave up). */
   status: number;
+  /** From the request to the end of the answer's body (ms). */
+  ms: number;
   body: unknown;
   /** The client's own timeout ended the request (the phone gives up; not an error of the server's). */
   timedOut?: boolean;
@@ -54,20 +56,24 @@ async function timedFetch(recorder: Recorder, route: string, url: string, init: 
   try {
     const response = await fetch(url, init);
     const text = await response.text();
-    recorder.record(route, performance.now() - start);
+    const ms = performance.now() - start;
+    recorder.record(route, ms);
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       body = text;
     }
-    if (response.status < 200 || response.status > 299) recorder.fail(route, `${response.status} ${text}`);
-    return { status: response.status, body };
+    // 503 with Retry-After is the server asking to come back later: the phone does, it is no fault.
+    const comeBackLater = response.status === 503 && response.headers.has('retry-after');
+    if ((response.status < 200 || response.status > 299) && !comeBackLater) recorder.fail(route, `${response.status} ${text}`);
+    return { status: response.status, ms, body };
   } catch (error) {
-    recorder.record(route, performance.now() - start);
-    if ((error as Error).name === 'TimeoutError') return { status: 0, body: undefined, timedOut: true };
+    const ms = performance.now() - start;
+    recorder.record(route, ms);
+    if ((error as Error).name === 'TimeoutError') return { status: 0, ms, body: undefined, timedOut: true };
     recorder.fail(route, `network: ${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`);
-    return { status: 0, body: undefined };
+    return { status: 0, ms, body: undefined };
   }
 }
 
@@ -125,8 +131,10 @@ export interface DeviceCounts {
   acknowledged: Set<string>;
   /** Uploads the phone gave up on at UPLOAD_TIMEOUT_MS. */
   timedOut: number;
-  /** Uploads answered 5xx or 429 (the phone waits and sends again). */
+  /** Uploads answered 5xx or 429 (the phone waits and sends again); only a 503 with Retry-After is not also an error. */
   unavailable: number;
+  /** How long the uploads answered 200 took (ms): the ones that stored or acknowledged readings. */
+  answeredMs: number[];
   /** Planned lost answers: answered, but the phone never saw it and sends again. */
   lostAnswers: number;
   /** Per device, from the start until the server held all of its readings (ms). */
@@ -134,7 +142,7 @@ export interface DeviceCounts {
 }
 
 export function deviceCounts(): DeviceCounts {
-  return { accepted: 0, duplicates: 0, acknowledged: new Set(), timedOut: 0, unavailable: 0, lostAnswers: 0, deviceDone: [] };
+  return { accepted: 0, duplicates: 0, acknowledged: new Set(), timedOut: 0, unavailable: 0, answeredMs: [], lostAnswers: 0, deviceDone: [] };
 }
 
 /**
@@ -166,6 +174,7 @@ export async function runDevice(recorder: Recorder, serverUrl: () => string, aut
     if (answer.status === 0 && answer.timedOut) counts.timedOut += 1;
     if (answer.status >= 500 || answer.status === 429) counts.unavailable += 1;
     if (answer.status === 200) {
+      counts.answeredMs.push(answer.ms);
       const rejected = body.rejected ?? [];
       const stray = [...accepted, ...duplicates].filter((id) => !sent.has(id));
       if (rejected.length > 0 || stray.length > 0 || accepted.length + duplicates.length !== sent.size) {
