@@ -14,6 +14,8 @@
  *  5. offline again, LONG_QUEUE (50,000) readings waiting: SAVES_WITH_QUEUE more saves.
  * Before the browser, from the build itself: the precache by role (issue 19) beside what
  * precaching every file would take, and each figure of bytes compressed beside uncompressed.
+ * `BENCH_PERF_BASELINE_DIST=<a build>` times steps 1–2 on that build first, in the same run;
+ * `BENCH_PERF_VISITS_ONLY=1` stops after step 2.
  */
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,6 +39,13 @@ const LONG_QUEUE = 50_000;
 const SAVE_ENABLED = `[...document.querySelectorAll('button')].some((button) => button.textContent.includes('Enregistrer le relevé') && !button.disabled)`;
 const CHROMIUM_NOTE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CPU_SLOWDOWN = 4;
+/**
+ * Another build to time steps 1–2 on, in the same run, before this one
+ * (`BENCH_PERF_BASELINE_DIST=/tmp/old-dist`: a `vite build --outDir` of the code before a change).
+ */
+const baselineDist = process.env.BENCH_PERF_BASELINE_DIST;
+/** `BENCH_PERF_VISITS_ONLY=1`: steps 1–2 only, without the minutes of saves that follow. */
+const visitsOnly = process.env.BENCH_PERF_VISITS_ONLY === '1';
 /** Slow 3G as Lighthouse and DevTools define it: 400 kbit/s each way, 400 ms round trip. */
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 };
 
@@ -46,9 +55,71 @@ try {
   await buildProductionApp(dist);
   console.log(`\n${await precacheFigures(dist, await precachedFiles(dist))}`);
 
+  console.log(`\nPerformance budgets: production build, headless Chromium (${CHROMIUM_NOTE}), server on loopback\n`);
+  if (baselineDist !== undefined) {
+    // The baseline build first, on a server and a phone of its own, then this one: the same
+    // machine at nearly the same moment, so that the two read side by side despite the load.
+    const baseline = await visits(baselineDist, `Baseline (${baselineDist}): `);
+    await baseline.close();
+  }
+  const { server, phone, agent, page, cdp, close } = await visits(dist, baselineDist === undefined ? '' : 'This build: ');
+  const { context } = phone;
+  try {
+    // Steps 3–5 take minutes; BENCH_PERF_VISITS_ONLY=1 leaves them out.
+    if (!visitsOnly) {
+      // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
+      console.log(
+        `Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`,
+      );
+
+      // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
+      // a week offline in the valleys is when the outbox is longest.
+      await page.evaluate(insertWaitingReadings(agent.id, waiting));
+      console.log(`The same with ${waiting.toLocaleString('en-US')} more readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
+      const before = await pendingOnDevice(page);
+      const start = performance.now();
+      await context.setOffline(false);
+      let left = before;
+      while (left > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        left = await pendingOnDevice(page);
+        if (performance.now() - start > 600_000) throw new Error(`${left} readings still waiting after 10 minutes`);
+      }
+      const seconds = (performance.now() - start) / 1000;
+      const stored = (await server.store.query({ limit: 1_000_000 })).readings.length;
+      console.log(
+        `${before.toLocaleString('en-US')} waiting readings (${waiting.toLocaleString('en-US')} inserted + ${SAVES + SAVES_WITH_QUEUE} saved) → all acknowledged: ` +
+          `${seconds.toFixed(1)} s after the network returned (loopback, CPU ÷${CPU_SLOWDOWN}); server holds ${stored.toLocaleString('en-US')}`,
+      );
+      if (stored !== before) throw new Error(`The server holds ${stored} readings, the device sent ${before}`);
+
+      // 5. The outbox at its longest: offline again, LONG_QUEUE readings waiting.
+      await context.setOffline(true);
+      await page.evaluate(insertWaitingReadings(agent.id, LONG_QUEUE));
+      console.log(`The same with ${LONG_QUEUE.toLocaleString('en-US')} readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
+      console.log();
+      await cdp.detach();
+    }
+  } finally {
+    await close();
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+
+/**
+ * Steps 1 and 2 on the build in `dist`, on a server and a phone of their own: the first visit
+ * on slow 3G and the repeat visit offline, printed with `label` first. Returns the offline
+ * page of step 2 (CPU ÷4 still on), for the steps that follow.
+ */
+async function visits(dist: string, label: string) {
   const { startServer, launchPhone, createUser, openSignedIn } = await import('../test/e2e/harness.ts');
   const server = await startServer({ staticDir: dist });
   const phone = await launchPhone();
+  const close = async () => {
+    await phone.close();
+    await server.close();
+  };
   try {
     const agent = await createUser(server);
     const { context } = phone;
@@ -61,8 +132,6 @@ try {
     await clearing.detach();
     await first.close();
 
-    console.log(`\nPerformance budgets: production build, headless Chromium (${CHROMIUM_NOTE}), server on loopback\n`);
-
     // 1. First visit on slow 3G.
     let page = await context.newPage();
     let cdp = await context.newCDPSession(page);
@@ -71,11 +140,13 @@ try {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
     const scripts = countScriptBytes(cdp, dist);
     const firstTti = await timeToInteractive(page, `${server.url}/#releve`, 'Orange');
-    const js = scripts();
+    const { beforeLoad, afterLoad } = scripts();
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     console.log(
-      `First visit, slow 3G (400 kbit/s, 400 ms RTT), CPU ÷${CPU_SLOWDOWN}: interactive after ${(firstTti / 1000).toFixed(2)} s; ` +
-        `JavaScript transferred ${(js.bytes / 1024).toFixed(1)} KB in ${js.count} scripts (bytes on the wire, headers included; ` +
-        `the same files uncompressed: ${(js.uncompressed / 1024).toFixed(1)} KB)`,
+      `${label}First visit, slow 3G (400 kbit/s, 400 ms RTT), CPU ÷${CPU_SLOWDOWN}: interactive after ${(firstTti / 1000).toFixed(2)} s; ` +
+        `JavaScript transferred ${kb(beforeLoad.bytes + afterLoad.bytes)} in ${beforeLoad.count + afterLoad.count} scripts: ` +
+        `${kb(beforeLoad.bytes)} in ${beforeLoad.count} before the load event, ${kb(afterLoad.bytes)} in ${afterLoad.count} after it ` +
+        `(bytes on the wire, headers included; the same files uncompressed: ${kb(beforeLoad.uncompressed)} and ${kb(afterLoad.uncompressed)})`,
     );
     // The service worker installs on this visit; the repeat visit needs it in control.
     await waitInPage(page, 'navigator.serviceWorker.controller !== null');
@@ -88,46 +159,12 @@ try {
     cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
     const repeatTti = await timeToInteractive(page, `${server.url}/#releve`, 'SFR');
-    console.log(`Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${(repeatTti / 1000).toFixed(2)} s`);
-
-    // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
-    console.log(
-      `Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`,
-    );
-
-    // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
-    // a week offline in the valleys is when the outbox is longest.
-    await page.evaluate(insertWaitingReadings(agent.id, waiting));
-    console.log(`The same with ${waiting.toLocaleString('en-US')} more readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
-    const before = await pendingOnDevice(page);
-    const start = performance.now();
-    await context.setOffline(false);
-    let left = before;
-    while (left > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      left = await pendingOnDevice(page);
-      if (performance.now() - start > 600_000) throw new Error(`${left} readings still waiting after 10 minutes`);
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const stored = (await server.store.query({ limit: 1_000_000 })).readings.length;
-    console.log(
-      `${before.toLocaleString('en-US')} waiting readings (${waiting.toLocaleString('en-US')} inserted + ${SAVES + SAVES_WITH_QUEUE} saved) → all acknowledged: ` +
-        `${seconds.toFixed(1)} s after the network returned (loopback, CPU ÷${CPU_SLOWDOWN}); server holds ${stored.toLocaleString('en-US')}`,
-    );
-    if (stored !== before) throw new Error(`The server holds ${stored} readings, the device sent ${before}`);
-
-    // 5. The outbox at its longest: offline again, LONG_QUEUE readings waiting.
-    await context.setOffline(true);
-    await page.evaluate(insertWaitingReadings(agent.id, LONG_QUEUE));
-    console.log(`The same with ${LONG_QUEUE.toLocaleString('en-US')} readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
-    console.log();
-    await cdp.detach();
-  } finally {
-    await phone.close();
-    await server.close();
+    console.log(`${label}Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${(repeatTti / 1000).toFixed(2)} s`);
+    return { server, phone, agent, page, cdp, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
-} finally {
-  await rm(workDir, { recursive: true, force: true });
 }
 
 /**
@@ -279,24 +316,43 @@ function insertWaitingReadings(accountId: string, count: number): string {
   })`;
 }
 
+/** Scripts counted by countScriptBytes: bytes on the wire (headers included), their number, the same files as built. */
+interface ScriptBytes {
+  bytes: number;
+  count: number;
+  uncompressed: number;
+}
+
 /**
  * Counts the bytes on the wire (headers included) of every script response the page
- * receives, and the size of the same files in `dist` as built (uncompressed).
+ * receives, and the size of the same files in `dist` as built (uncompressed): those the page
+ * asked for before its load event (what the first screen needs), and those after it (the
+ * service worker's registration, the page's first send).
  */
-function countScriptBytes(cdp: CDPSession, dist: string): () => { bytes: number; count: number; uncompressed: number } {
-  const scripts = new Map<string, string>();
-  let bytes = 0;
-  let count = 0;
-  let uncompressed = 0;
+function countScriptBytes(cdp: CDPSession, dist: string): () => { beforeLoad: ScriptBytes; afterLoad: ScriptBytes } {
+  const scripts = new Map<string, { path: string; requestedAt: number }>();
+  const requestedAt = new Map<string, number>();
+  let loadAt = Number.POSITIVE_INFINITY;
+  const beforeLoad: ScriptBytes = { bytes: 0, count: 0, uncompressed: 0 };
+  const afterLoad: ScriptBytes = { bytes: 0, count: 0, uncompressed: 0 };
+  void cdp.send('Page.enable');
+  cdp.on('Page.loadEventFired', (event) => {
+    loadAt = Math.min(loadAt, event.timestamp);
+  });
+  cdp.on('Network.requestWillBeSent', (event) => {
+    requestedAt.set(event.requestId, event.timestamp);
+  });
   cdp.on('Network.responseReceived', (event) => {
-    if (event.type === 'Script') scripts.set(event.requestId, new URL(event.response.url).pathname);
+    if (event.type === 'Script')
+      scripts.set(event.requestId, { path: new URL(event.response.url).pathname, requestedAt: requestedAt.get(event.requestId) ?? 0 });
   });
   cdp.on('Network.loadingFinished', (event) => {
-    const path = scripts.get(event.requestId);
-    if (path === undefined) return;
-    bytes += event.encodedDataLength;
-    uncompressed += statSync(join(dist, path)).size;
-    count += 1;
+    const script = scripts.get(event.requestId);
+    if (script === undefined) return;
+    const sum = script.requestedAt < loadAt ? beforeLoad : afterLoad;
+    sum.bytes += event.encodedDataLength;
+    sum.uncompressed += statSync(join(dist, script.path)).size;
+    sum.count += 1;
   });
-  return () => ({ bytes, count, uncompressed });
+  return () => ({ beforeLoad, afterLoad });
 }
