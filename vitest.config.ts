@@ -45,6 +45,8 @@ const postgresServerProjects: TestProjectConfiguration[] = postgresUrl
  */
 const PAGE_ONLY_BROWSER_TESTS = [
   'test/e2e/accessibility.test.ts',
+  'test/e2e/accessibility-desk.test.ts',
+  'test/e2e/desk-bottom-dock.test.ts',
   'test/e2e/form-errors.test.ts',
   'test/e2e/no-gps.test.ts',
   'test/e2e/offline-maps.test.ts',
