@@ -42,18 +42,35 @@ async function freshStore(kind: Kind, dir: string, maintainGrid: boolean): Promi
   };
 }
 
-/** Seconds to ingest every batch into a fresh store. */
-async function ingestSeconds(kind: Kind, dir: string, maintainGrid: boolean, batches: readonly Batch[]): Promise<number> {
-  const { store, dispose } = await freshStore(kind, dir, maintainGrid);
-  try {
+/**
+ * Seconds to ingest every batch into two fresh stores, one without the grid and one with it,
+ * batch by batch in lockstep (which goes first alternating): on a shared machine whose load
+ * swings by the second, both paths then meet the same load.
+ */
+async function ingestSeconds(kind: Kind, dir: string, batches: readonly Batch[]): Promise<{ without: number; withGrid: number }> {
+  const plain = await freshStore(kind, dir, false);
+  const gridded = await freshStore(kind, dir, true);
+  const spent = { without: 0, withGrid: 0 };
+  const timed = async (store: Store, { readings, places }: Batch) => {
     const start = performance.now();
-    for (const { readings, places } of batches) {
-      const result = await store.ingest(readings, places);
-      if (result.accepted.length !== readings.length) throw new Error(`${kind}: a batch was not fully accepted`);
-    }
+    const result = await store.ingest(readings, places);
+    if (result.accepted.length !== readings.length) throw new Error(`${kind}: a batch was not fully accepted`);
     return (performance.now() - start) / 1000;
+  };
+  try {
+    for (const [i, batch] of batches.entries()) {
+      if (i % 2 === 0) {
+        spent.without += await timed(plain.store, batch);
+        spent.withGrid += await timed(gridded.store, batch);
+      } else {
+        spent.withGrid += await timed(gridded.store, batch);
+        spent.without += await timed(plain.store, batch);
+      }
+    }
+    return spent;
   } finally {
-    await dispose();
+    await plain.dispose();
+    await gridded.dispose();
   }
 }
 
@@ -68,19 +85,19 @@ export async function printGridUpkeep(count: number, batchSize: number, dir: str
   console.log(
     `\nGrid upkeep: store.ingest of ${count.toLocaleString('en-US')} readings in batches of ${batchSize}, with the grid kept up to date vs without (maintainGrid: false),`,
   );
-  console.log(`median of ${ROUNDS} rounds, a fresh store each time; load average ${loadavg()[0]!.toFixed(2)} at the start`);
+  console.log(`batch by batch in lockstep, median of ${ROUNDS} rounds, fresh stores each round; load average ${loadavg()[0]!.toFixed(2)} at the start`);
   if (!postgresUrl) console.log('(PostgreSQL not measured: set COUVERTURE_BENCH_POSTGRES_URL or COUVERTURE_TEST_POSTGRES_URL)');
   console.log(`\n${'store'.padEnd(12)}${'workload'.padEnd(38)}${'without grid'.padStart(14)}${'with grid'.padStart(14)}${'with / without'.padStart(16)}`);
   for (const kind of kinds) {
     // Warm-up, not measured: statements prepared, the JIT done with both paths.
-    for (const maintainGrid of [false, true]) await ingestSeconds(kind, dir, maintainGrid, workloads[0]!.batches.slice(0, 4));
+    await ingestSeconds(kind, dir, workloads[0]!.batches.slice(0, 4));
     for (const { name, batches } of workloads) {
       const without: number[] = [];
       const withGrid: number[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
-        // Alternate which goes first, so that a drift in the machine's load weighs on both.
-        const order = round % 2 === 0 ? [false, true] : [true, false];
-        for (const maintainGrid of order) (maintainGrid ? withGrid : without).push(await ingestSeconds(kind, dir, maintainGrid, batches));
+        const spent = await ingestSeconds(kind, dir, batches);
+        without.push(spent.without);
+        withGrid.push(spent.withGrid);
       }
       const rate = (seconds: number) => `${Math.round(count / seconds).toLocaleString('en-US')}/s`;
       console.log(

@@ -8,8 +8,9 @@
  *    COUVERTURE_BENCH_POSTGRES_URL, else COUVERTURE_TEST_POSTGRES_URL; neither set, SQLite
  *    alone). Two workloads: readings spread over the whole Hérault (bench/herault-readings.ts,
  *    the grid's worst case, nearly a row per reading) and phones' uploads, each batch one agent
- *    driving (bench/herault-tracks.ts). BENCH_INGEST_ROUNDS rounds (default 3), the two
- *    paths alternating which goes first; the medians and their ratio are printed.
+ *    driving (bench/herault-tracks.ts). The two stores take each batch in turn (lockstep), so
+ *    that a busy machine's swings weigh on both; BENCH_INGEST_ROUNDS rounds (default 3) of
+ *    fresh stores, the medians and their ratio printed.
  * 2. POST /api/v1/readings (inject() and a real socket) against SQLite alone inserting the same
  *    rows into the same tables; then bounding-box queries over them. BENCH_INGEST_GRID_ONLY=1
  *    skips this part.
