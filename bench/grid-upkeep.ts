@@ -5,6 +5,7 @@ import type { ReadingPlacement } from '../src/server/storage/reading-store.ts';
 import { openPostgresStore } from '../src/server/storage/postgres/postgres-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 import { newTestLocation } from '../test/support/test-store.ts';
 import { heraultBatches } from './herault-readings.ts';
 import { heraultTracks } from './herault-tracks.ts';
@@ -74,18 +75,34 @@ async function ingestSeconds(kind: Kind, dir: string, batches: readonly Batch[])
   }
 }
 
+/**
+ * The batches with ids as the phones make them, random version 4 UUIDs (crypto.randomUUID),
+ * drawn from a seed so that every store gets the same: the generators number theirs in order,
+ * which would make the readings' unique id index an append, cheaper than in production.
+ */
+function withRandomIds(batches: Batch[]): Batch[] {
+  const next = seededRandom(19);
+  const hex = (digits: number) => Array.from({ length: digits }, () => Math.floor(next() * 16).toString(16)).join('');
+  return batches.map(({ readings, places }) => ({
+    readings: readings.map((reading) => ({ ...reading, id: `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(next() * 4)]}${hex(3)}-${hex(12)}` })),
+    places,
+  }));
+}
+
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function printGridUpkeep(count: number, batchSize: number, dir: string): Promise<void> {
   const kinds: Kind[] = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
   const workloads = [
-    { name: 'spread over the Hérault', batches: [...heraultBatches(count, batchSize, 7)] },
-    { name: 'phones driving (a track per batch)', batches: [...heraultTracks(count, batchSize, 7)] },
+    { name: 'spread over the Hérault', batches: withRandomIds([...heraultBatches(count, batchSize, 7)]) },
+    { name: 'phones driving (a track per batch)', batches: withRandomIds([...heraultTracks(count, batchSize, 7)]) },
   ];
   console.log(
     `\nGrid upkeep: store.ingest of ${count.toLocaleString('en-US')} readings in batches of ${batchSize}, with the grid kept up to date vs without (maintainGrid: false),`,
   );
-  console.log(`batch by batch in lockstep, median of ${ROUNDS} rounds, fresh stores each round; load average ${loadavg()[0]!.toFixed(2)} at the start`);
+  console.log(
+    `random v4 ids, batch by batch in lockstep, median of ${ROUNDS} rounds, fresh stores each round; load average ${loadavg()[0]!.toFixed(2)} at the start`,
+  );
   if (!postgresUrl) console.log('(PostgreSQL not measured: set COUVERTURE_BENCH_POSTGRES_URL or COUVERTURE_TEST_POSTGRES_URL)');
   console.log(`\n${'store'.padEnd(12)}${'workload'.padEnd(38)}${'without grid'.padStart(14)}${'with grid'.padStart(14)}${'with / without'.padStart(16)}`);
   for (const kind of kinds) {

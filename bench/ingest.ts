@@ -8,7 +8,8 @@
  *    COUVERTURE_BENCH_POSTGRES_URL, else COUVERTURE_TEST_POSTGRES_URL; neither set, SQLite
  *    alone). Two workloads: readings spread over the whole Hérault (bench/herault-readings.ts,
  *    the grid's worst case, nearly a row per reading) and phones' uploads, each batch one agent
- *    driving (bench/herault-tracks.ts). The two stores take each batch in turn (lockstep), so
+ *    driving (bench/herault-tracks.ts); ids random v4 UUIDs as the phones make (seeded), not
+ *    the generators' numbered ones. The two stores take each batch in turn (lockstep), so
  *    that a busy machine's swings weigh on both; BENCH_INGEST_ROUNDS rounds (default 3) of
  *    fresh stores, the medians and their ratio printed.
  * 2. POST /api/v1/readings (inject() and a real socket) against SQLite alone inserting the same
