@@ -59,70 +59,71 @@ export function registerReadingRoutes(app: FastifyInstance, { store, now, commun
     const batch = readBatch(request.body);
     const { user } = requirePrincipal(request);
 
-    // Each reading is judged alone: one bad reading must never hold back the others.
-    const valid: { index: number; reading: Reading; place: ReadingPlacement }[] = [];
-    const rejected: RejectedReading[] = [];
-    batch.items.forEach((item, index) => {
-      const result = validateReading(item, schema);
-      if (!result.ok) {
-        rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
-      } else if (result.reading.source === 'resident') {
-        rejected.push({ id: result.reading.id, index, code: 'invalid', errors: [{ field: 'source', message: RESIDENT_MESSAGE }] });
-      } else {
-        // Attribution is the server's: who sent it and where it lies never come from the
-        // body. Its source ("agent" or "import", from the phone's own import of Android logs
-        // or a script's) is what the sender says it measured.
-        const reading: Reading = result.reading;
-        const place = placeReading(user, communes.locate(reading.lat, reading.lon), (code) => communes.get(code)?.departement);
-        valid.push({ index, reading, place });
-      }
-    });
+    // Judging and storing the batch wait their turn (upload-admission.ts): past the wait, a 503
+    // and nothing stored. Only the body's parsing comes before, so a slow sender holds no turn.
+    return turns.run(async () => {
+      // Each reading is judged alone: one bad reading must never hold back the others.
+      const valid: { index: number; reading: Reading; place: ReadingPlacement }[] = [];
+      const rejected: RejectedReading[] = [];
+      batch.items.forEach((item, index) => {
+        const result = validateReading(item, schema);
+        if (!result.ok) {
+          rejected.push({ id: idOf(item), index, code: 'invalid', errors: result.errors });
+        } else if (result.reading.source === 'resident') {
+          rejected.push({ id: result.reading.id, index, code: 'invalid', errors: [{ field: 'source', message: RESIDENT_MESSAGE }] });
+        } else {
+          // Attribution is the server's: who sent it and where it lies never come from the
+          // body. Its source ("agent" or "import", from the phone's own import of Android logs
+          // or a script's) is what the sender says it measured.
+          const reading: Reading = result.reading;
+          const place = placeReading(user, communes.locate(reading.lat, reading.lon), (code) => communes.get(code)?.departement);
+          valid.push({ index, reading, place });
+        }
+      });
 
-    const links = await campaignLinks(
-      valid.map(({ reading }) => reading),
-      user,
-      store,
-    );
-    // The database work waits its turn (upload-admission.ts): a 503 past the wait, nothing stored.
-    const stored: IngestResult =
-      valid.length > 0
-        ? await turns.run(() =>
-            store.ingest(
+      const links = await campaignLinks(
+        valid.map(({ reading }) => reading),
+        user,
+        store,
+      );
+      const stored: IngestResult =
+        valid.length > 0
+          ? await store.ingest(
               links.map(({ reading }) => reading),
               valid.map(({ place }) => place),
-            ),
-          )
-        : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
-    // A resend stored under the other campaign choice (the sender's view of the campaign
-    // changed in between) is that reading again: a duplicate, not a conflict. Writes nothing.
-    const retried = valid.flatMap(({ reading, place }, i) => {
-      const link = links[i];
-      return stored.outcomes[i] === 'conflict' && link?.otherChoice ? [{ i, id: reading.id, place, link, otherChoice: link.otherChoice }] : [];
-    });
-    if (retried.length > 0) {
-      const again = await store.ingest(
-        retried.map(({ otherChoice }) => otherChoice),
-        retried.map(({ place }) => place),
-      );
-      retried.forEach(({ i, id, link, otherChoice }, k) => {
-        if (again.outcomes[k] !== 'duplicate') return;
-        stored.outcomes[i] = 'duplicate';
-        stored.duplicates.push(id);
-        links[i] = { reading: otherChoice, dropped: !link.dropped };
+            )
+          : { outcomes: [], accepted: [], duplicates: [], conflicts: [] };
+      // A resend stored under the other campaign choice (the sender's view of the campaign
+      // changed in between) is that reading again: a duplicate, not a conflict. Writes nothing.
+      const retried = valid.flatMap(({ reading, place }, i) => {
+        const link = links[i];
+        return stored.outcomes[i] === 'conflict' && link?.otherChoice ? [{ i, id: reading.id, place, link, otherChoice: link.otherChoice }] : [];
       });
-    }
-    stored.outcomes.forEach((outcome, i) => {
-      if (outcome !== 'conflict') return;
-      const { index, reading } = valid[i]!;
-      rejected.push({ id: reading.id, index, code: 'conflict', errors: [{ field: 'id', message: CONFLICT_MESSAGE }] });
-    });
-    rejected.sort((a, b) => a.index - b.index);
+      if (retried.length > 0) {
+        const again = await store.ingest(
+          retried.map(({ otherChoice }) => otherChoice),
+          retried.map(({ place }) => place),
+        );
+        retried.forEach(({ i, id, link, otherChoice }, k) => {
+          if (again.outcomes[k] !== 'duplicate') return;
+          stored.outcomes[i] = 'duplicate';
+          stored.duplicates.push(id);
+          links[i] = { reading: otherChoice, dropped: !link.dropped };
+        });
+      }
+      stored.outcomes.forEach((outcome, i) => {
+        if (outcome !== 'conflict') return;
+        const { index, reading } = valid[i]!;
+        rejected.push({ id: reading.id, index, code: 'conflict', errors: [{ field: 'id', message: CONFLICT_MESSAGE }] });
+      });
+      rejected.sort((a, b) => a.index - b.index);
 
-    const outsideCommunes = valid.filter(({ place }, i) => place.outsideCommunes && stored.outcomes[i] === 'accepted').map(({ reading }) => reading.id);
-    const warnings: ReadingWarning[] = valid.flatMap(({ index, reading }, i) =>
-      links[i]?.dropped && stored.outcomes[i] !== 'conflict' ? [{ id: reading.id, index, field: 'campaignId' as const, message: CAMPAIGN_LINK_DROPPED }] : [],
-    );
-    return answer(ReadingUploadAnswerSchema, { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings });
+      const outsideCommunes = valid.filter(({ place }, i) => place.outsideCommunes && stored.outcomes[i] === 'accepted').map(({ reading }) => reading.id);
+      const warnings: ReadingWarning[] = valid.flatMap(({ index, reading }, i) =>
+        links[i]?.dropped && stored.outcomes[i] !== 'conflict' ? [{ id: reading.id, index, field: 'campaignId' as const, message: CAMPAIGN_LINK_DROPPED }] : [],
+      );
+      return answer(ReadingUploadAnswerSchema, { accepted: stored.accepted, duplicates: stored.duplicates, rejected, outsideCommunes, warnings });
+    });
   });
 
   app.get('/api/v1/readings', async (request, reply) => {

@@ -1,13 +1,14 @@
 import { HttpError } from '../http-errors.ts';
 
 /**
- * How many uploads one server process stores at once, and how long the next ones may wait for
- * their turn. Storing a batch holds a database connection and, on PostgreSQL, row locks on
- * the coverage grid's cells that every batch of the same area takes too: a hundred batches
- * let in at once only wait on each other, each longer than a phone waits for its answer
- * (UPLOAD_TIMEOUT_MS, 30 s). A few at a time, each done in a moment, and the others told to
- * come back (503 with Retry-After, the readings staying safe on the phone), answer every
- * upload in seconds.
+ * How many uploads one server process judges and stores at once, and how long the next ones
+ * may wait for their turn. Judging a batch of 500 readings is a few hundred milliseconds of
+ * the one event loop every request shares; storing it holds a database connection and, on
+ * PostgreSQL, row locks on the coverage grid's cells that every batch of the same area takes
+ * too. A hundred batches let in at once only wait on each other, each longer than a phone
+ * waits for its answer (UPLOAD_TIMEOUT_MS, 30 s). A few at a time, each done in a moment, and
+ * the others told to come back (503 with Retry-After, the readings staying safe on the
+ * phone), answer every upload in seconds.
  */
 export interface UploadAdmission {
   /** Uploads stored at once by this process. */
