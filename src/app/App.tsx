@@ -13,6 +13,7 @@ import { sessionState } from './shell/session-state.ts';
 import { useStore } from './shell/tiny-store.ts';
 import { navigate, useRoute } from './shell/use-route.ts';
 import { resumeTrackOnStart } from './track/resume-on-start.ts';
+import { countWaitingRecordedBy } from '../store/outbox.ts';
 import { outboxState, pendingCount } from './sync/outbox-state.ts';
 import { SyncBar } from './sync/SyncBar.tsx';
 
@@ -21,7 +22,7 @@ export function App() {
   const shell = useStore(shellState);
   const { loaded, session } = useStore(sessionState);
   const outbox = useStore(outboxState);
-  const refused = outbox.records.filter((record) => record.state === 'refused').length;
+  const refused = outbox.counts.refused;
 
   const user = session?.info.user;
 
@@ -37,7 +38,7 @@ export function App() {
   const showSyncBar = user?.role === 'agent' || pendingCount(outbox) > 0;
 
   const signOutHere = async () => {
-    const waiting = outbox.records.filter((record) => record.state === 'pending' && record.recordedBy === user?.id).length;
+    const waiting = user ? await countWaitingRecordedBy(user.id) : 0;
     if (
       waiting > 0 &&
       !window.confirm(

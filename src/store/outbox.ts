@@ -1,6 +1,15 @@
 import { canonicalJson, type Reading } from '../domain/reading.ts';
 import { withDb, type OutboxRecord, type OutboxState } from './db.ts';
-import { applyVerdicts, countStates, earliestHold as earliestQueueHold, oldestPending, type ServerVerdicts } from './queue.ts';
+import {
+  anyPending,
+  applyVerdicts,
+  countInState,
+  countStates,
+  waitingAndRefusedIds,
+  earliestHold as earliestQueueHold,
+  oldestPending,
+  type ServerVerdicts,
+} from './queue.ts';
 
 export type { OutboxRecord, OutboxState } from './db.ts';
 export type { ServerVerdicts } from './queue.ts';
@@ -40,19 +49,55 @@ export function getReading(id: string): Promise<OutboxRecord | undefined> {
 /**
  * The oldest readings still waiting, at most `limit`. With `sender` (an account id), only
  * those this account may send: recorded under it, or before accounts existed. Readings held
- * for evidence until after `now` wait for a later flush.
+ * for evidence until after `now` wait for a later flush, and those in `skip` (a batch already
+ * on its way to the server) are left out.
  */
-export function pendingReadings(limit: number, sender?: string, now = Date.now()): Promise<OutboxRecord[]> {
+export function pendingReadings(limit: number, sender?: string, now = Date.now(), skip?: ReadonlySet<string>): Promise<OutboxRecord[]> {
   return oldestPending<OutboxRecord>(
     'outbox',
     limit,
     sender === undefined ? undefined : (record) => record.recordedBy === undefined || record.recordedBy === sender,
     now,
+    skip,
   );
 }
 
 export function countByState(): Promise<Record<OutboxState, number>> {
   return countStates('outbox');
+}
+
+/** Readings waiting to be sent, counted by index. */
+export function countWaiting(): Promise<number> {
+  return countInState('outbox', 'pending');
+}
+
+/** The ids of the readings waiting and of those refused (what the sync bar and the tabs count). */
+export function waitingAndRefusedReadingIds(): Promise<{ pending: string[]; refused: string[] }> {
+  return waitingAndRefusedIds('outbox');
+}
+
+/** Whether any reading waits, at the cost of one index key however long the outbox. */
+export function anyReadingWaiting(): Promise<boolean> {
+  return anyPending('outbox');
+}
+
+/**
+ * The readings waiting that `account` recorded (what signing it out leaves on the device).
+ * Reads the waiting ones: for a question asked once, on a tap, not on every change.
+ */
+export function countWaitingRecordedBy(account: string): Promise<number> {
+  return withDb(async (db) => {
+    let count = 0;
+    let cursor = await db
+      .transaction('outbox')
+      .store.index('byStateAndSavedAt')
+      .openCursor(IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]));
+    while (cursor) {
+      if (cursor.value.recordedBy === account) count += 1;
+      cursor = await cursor.continue();
+    }
+    return count;
+  });
 }
 
 /**
@@ -140,7 +185,9 @@ export function pruneSentBefore(sentBefore: number): Promise<string[]> {
   return withDb(async (db) => {
     const tx = db.transaction('outbox', 'readwrite');
     const pruned: string[] = [];
-    let cursor = await tx.store.index('byStateAndSavedAt').openCursor(IDBKeyRange.bound(['sent', -Infinity], ['sent', Infinity]));
+    // A reading is acknowledged after it was saved: only those saved before the instant can
+    // have been acknowledged before it, and the walk stays off the recent ones, however many.
+    let cursor = await tx.store.index('byStateAndSavedAt').openCursor(IDBKeyRange.bound(['sent', -Infinity], ['sent', sentBefore], false, true));
     while (cursor) {
       const { id, sentAt } = cursor.value;
       if (sentAt !== undefined && sentAt < sentBefore) {

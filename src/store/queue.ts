@@ -23,17 +23,31 @@ interface QueueRecord {
 const stateRange = (state: OutboxState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity]);
 
 /**
- * The oldest pending records of `storeName` that `keep` accepts, at most `limit`. Records
- * held until a time after `now` (a probe still measuring) wait for a later call.
+ * The oldest pending records of `storeName` that `keep` accepts, at most `limit`, leaving out
+ * those in `skip` (a batch already on its way). Records held until a time after `now` (a probe
+ * still measuring) wait for a later call. One `getAll` reads the oldest at once, the usual case
+ * where they may all go; only when some of those are held back does it walk on record by record.
  */
-export function oldestPending<R extends QueueRecord>(storeName: QueueStoreName, limit: number, keep?: (record: R) => boolean, now = Date.now()): Promise<R[]> {
-  const sendable = (record: R) => (record.heldUntil === undefined || record.heldUntil <= now) && (!keep || keep(record));
+export function oldestPending<R extends QueueRecord>(
+  storeName: QueueStoreName,
+  limit: number,
+  keep?: (record: R) => boolean,
+  now = Date.now(),
+  skip: ReadonlySet<string> = new Set(),
+): Promise<R[]> {
+  const wanted = (record: R) => !skip.has(record.id) && (record.heldUntil === undefined || record.heldUntil <= now) && (!keep || keep(record));
   return withDb(async (db) => {
-    const found: R[] = [];
-    let cursor = await db.transaction(storeName).store.index('byStateAndSavedAt').openCursor(stateRange('pending'));
+    const index = db.transaction(storeName).store.index('byStateAndSavedAt');
+    const chunk = limit + skip.size;
+    const oldest = (await index.getAll(stateRange('pending'), chunk)) as unknown as R[];
+    const found = oldest.filter(wanted);
+    if (found.length >= limit || oldest.length < chunk) return found.slice(0, limit);
+    // Some of the oldest wait (held, another account's): read on past them, in the same snapshot.
+    let cursor = await index.openCursor(stateRange('pending'));
+    cursor = cursor && (await cursor.advance(oldest.length));
     while (cursor && found.length < limit) {
       const record = cursor.value as unknown as R;
-      if (sendable(record)) found.push(record);
+      if (wanted(record)) found.push(record);
       cursor = await cursor.continue();
     }
     return found;
@@ -64,6 +78,29 @@ export function countStates(storeName: QueueStoreName): Promise<Record<OutboxSta
     const [pending, sent, refused] = await Promise.all([count('pending'), count('sent'), count('refused')]);
     return { pending, sent, refused };
   });
+}
+
+/**
+ * The ids of the records waiting and of those refused, from the index's keys in one read
+ * transaction (no record read whole). IndexedDB counts by walking the index too, so a page
+ * keeps these ids and follows the changes it is told of, instead of counting on every change.
+ */
+export function waitingAndRefusedIds(storeName: QueueStoreName): Promise<{ pending: string[]; refused: string[] }> {
+  return withDb(async (db) => {
+    const index = db.transaction(storeName).store.index('byStateAndSavedAt');
+    const [pending, refused] = await Promise.all([index.getAllKeys(stateRange('pending')), index.getAllKeys(stateRange('refused'))]);
+    return { pending: pending as string[], refused: refused as string[] };
+  });
+}
+
+/** The records in `state`, counted by index. */
+export function countInState(storeName: QueueStoreName, state: OutboxState): Promise<number> {
+  return withDb((db) => db.countFromIndex(storeName, 'byStateAndSavedAt', stateRange(state)));
+}
+
+/** Whether any record waits: the first key of the index's pending range, whatever the queue's length. */
+export async function anyPending(storeName: QueueStoreName): Promise<boolean> {
+  return (await withDb((db) => db.getKeyFromIndex(storeName, 'byStateAndSavedAt', stateRange('pending')))) !== undefined;
 }
 
 /**

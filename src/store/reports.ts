@@ -1,6 +1,6 @@
 import type { Report } from '../domain/report.ts';
 import { withDb, type OutboxState, type ReportRecord } from './db.ts';
-import { applyVerdicts, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
+import { anyPending, applyVerdicts, countInState, countStates, oldestPending, type ServerVerdicts } from './queue.ts';
 
 export type { ReportRecord } from './db.ts';
 
@@ -30,6 +30,16 @@ export function pendingReports(limit: number): Promise<ReportRecord[]> {
 
 export function countReportsByState(): Promise<Record<OutboxState, number>> {
   return countStates('reports');
+}
+
+/** Reports waiting to be sent, counted by index. */
+export function countReportsWaiting(): Promise<number> {
+  return countInState('reports', 'pending');
+}
+
+/** Whether any report waits, at the cost of one index key. */
+export function anyReportWaiting(): Promise<boolean> {
+  return anyPending('reports');
 }
 
 export function applyReportVerdicts(verdicts: ServerVerdicts, at = Date.now()): Promise<void> {

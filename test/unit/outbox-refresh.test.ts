@@ -1,14 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { patchRecords } from '../../src/app/sync/patch-records.ts';
-import { outboxState, pendingCount, refreshOutbox } from '../../src/app/sync/outbox-state.ts';
+import { outboxState, pendingCount, refreshOutbox, watchRecords } from '../../src/app/sync/outbox-state.ts';
 import { withDb, type OutboxRecord } from '../../src/store/db.ts';
-import { addReading, applyServerVerdicts, deleteReading, listReadings } from '../../src/store/outbox.ts';
+import { addReading, applyServerVerdicts, deleteReading, listReadings, resubmitReading } from '../../src/store/outbox.ts';
 import { freshDatabase, makeReading } from './helpers.ts';
 
+let closeList: (() => void) | undefined;
+
 beforeEach(async () => {
+  closeList?.();
+  closeList = undefined;
   await freshDatabase();
-  outboxState.set({ loaded: false, records: [], reports: [] });
+  outboxState.set({ loaded: false, records: [], recordsLoaded: false, counts: { pending: 0, refused: 0 }, reports: [] });
 });
+
+/** As a screen listing the readings does (useOutboxRecords()). */
+function openList(): void {
+  closeList = watchRecords();
+}
 
 const ids = (records: readonly OutboxRecord[]) => records.map((record) => record.id);
 
@@ -42,6 +51,7 @@ describe('patchRecords', () => {
 
 describe('refreshOutbox', () => {
   it('re-reads only the readings it is told changed', async () => {
+    openList();
     const first = await addReading(makeReading(), 1_000);
     await refreshOutbox();
     // Changed behind the page's back (as another tab would, without saying so)…
@@ -62,6 +72,7 @@ describe('refreshOutbox', () => {
   });
 
   it('ends with what a full read gives after saves, verdicts and deletions told by id', async () => {
+    openList();
     await refreshOutbox();
     const saved: string[] = [];
     for (let i = 0; i < 30; i++) {
@@ -79,11 +90,61 @@ describe('refreshOutbox', () => {
   });
 
   it('folds calls made during a read into one more read that covers them all', async () => {
+    openList();
     await refreshOutbox();
     const a = await addReading(makeReading(), 1);
     const b = await addReading(makeReading(), 2);
     const reads = [refreshOutbox([a.id]), refreshOutbox([b.id]), refreshOutbox([])];
     await Promise.all(reads);
     expect(ids(outboxState.get().records)).toEqual([b.id, a.id]);
+  });
+});
+
+describe('the counts, without the readings', () => {
+  it('holds no reading while no screen lists them, and counts the waiting and refused ones', async () => {
+    const kept = await addReading(makeReading(), 1);
+    const refused = await addReading(makeReading(), 2);
+    await addReading(makeReading(), 3);
+    await applyServerVerdicts({ stored: [kept.id], refused: [{ id: refused.id, code: 'invalid', errors: [] }] });
+    await refreshOutbox();
+    expect(outboxState.get()).toMatchObject({ loaded: true, records: [], recordsLoaded: false, counts: { pending: 1, refused: 1 } });
+  });
+
+  it('follows the changes it is told of by id, without reading the index again', async () => {
+    await refreshOutbox();
+    const a = await addReading(makeReading(), 1);
+    const b = await addReading(makeReading(), 2);
+    await refreshOutbox([a.id, b.id]);
+    expect(pendingCount(outboxState.get())).toBe(2);
+    // Added behind the page's back (no id told): the counts do not see it…
+    await addReading(makeReading(), 3);
+    await applyServerVerdicts({ stored: [a.id], refused: [{ id: b.id, code: 'conflict', errors: [] }] });
+    await refreshOutbox([a.id, b.id]);
+    expect(outboxState.get().counts).toEqual({ pending: 0, refused: 1 });
+    // …a correction moves a refused reading back to waiting, under a new id…
+    const corrected = makeReading();
+    await resubmitReading(b.id, corrected);
+    await refreshOutbox([b.id, corrected.id]);
+    expect(outboxState.get().counts).toEqual({ pending: 1, refused: 0 });
+    // …and a change told without ids (an import) reads the index again.
+    await refreshOutbox();
+    expect(outboxState.get().counts).toEqual({ pending: 2, refused: 0 });
+  });
+
+  it('reads the readings when a screen lists them, and lets them go when the last one closes', async () => {
+    const saved = await addReading(makeReading(), 1);
+    await refreshOutbox();
+    const closeFirst = watchRecords();
+    const closeSecond = watchRecords();
+    await refreshOutbox([]);
+    expect(ids(outboxState.get().records)).toEqual([saved.id]);
+    closeFirst();
+    closeFirst();
+    expect(outboxState.get().recordsLoaded).toBe(true);
+    closeSecond();
+    expect(outboxState.get()).toMatchObject({ records: [], recordsLoaded: false });
+    const next = await addReading(makeReading(), 2);
+    await refreshOutbox([next.id]);
+    expect(outboxState.get()).toMatchObject({ records: [], recordsLoaded: false, counts: { pending: 2, refused: 0 } });
   });
 });

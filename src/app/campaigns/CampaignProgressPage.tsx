@@ -9,7 +9,7 @@ import { formatTime } from '../format.ts';
 import { ApiError } from '../shell/api.ts';
 import { ApiErrorMessage } from '../shell/ApiErrorMessage.tsx';
 import { useStore } from '../shell/tiny-store.ts';
-import { outboxState } from '../sync/outbox-state.ts';
+import { useOutboxRecords } from '../sync/outbox-state.ts';
 import { canManageCampaign } from './campaign-access.ts';
 import { cacheProgress, loadCachedCampaigns } from './campaign-cache.ts';
 import { campaignPhase, formatInstant, formatPeriod, localDay, PHASE_LABELS } from './campaign-calendar.ts';
@@ -105,7 +105,7 @@ function useServerProgress(userId: string, campaignId: string, sentCount: number
 let loadingMap: Promise<ComponentType<CampaignMapProps>> | undefined;
 
 function CampaignProgressView({ user, campaign }: { user: User; campaign: CampaignView }) {
-  const { records } = useStore(outboxState);
+  const { records } = useOutboxRecords();
   const { campaign: chosen } = useStore(currentCampaign);
   const sentCount = records.filter((record) => record.state === 'sent' && record.reading.campaignId === campaign.id).length;
   const server = useServerProgress(user.id, campaign.id, sentCount);

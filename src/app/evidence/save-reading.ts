@@ -6,7 +6,7 @@ import { askPersistentStorageOnce } from '../shell/persist-storage.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { refreshOutbox } from '../sync/outbox-state.ts';
 import { registerBackgroundSync } from '../sync/request-sync.ts';
-import { sendNow } from '../sync/sync-scheduler.ts';
+import { sendWhenOnline } from '../sync/sync-scheduler.ts';
 import { browserProbeDeps, runProbe } from './probe.ts';
 import { createSharedProbe } from './shared-probe.ts';
 import { keepCampaignIfWithin } from '../campaigns/campaign-scope-source.ts';
@@ -69,17 +69,20 @@ function storeReading(reading: Reading, recordedBy: string | undefined, options:
       return sharedProbe.measure();
     },
     onStored(heldUntil) {
-      changed(reading.id);
-      void askPersistentStorageOnce();
-      void registerBackgroundSync();
-      if (heldUntil === undefined) void sendNow();
-      // Should the probe outlive its hold (a frozen tab), the reading leaves anyway.
-      else holdExpiry = setTimeout(() => void sendNow(), heldUntil - Date.now() + 250);
+      // The reading is durable. The rest waits for the next task: the screen says « enregistré » first.
+      setTimeout(() => {
+        changed(reading.id);
+        void askPersistentStorageOnce();
+        void registerBackgroundSync();
+        if (heldUntil === undefined) sendWhenOnline();
+        // Should the probe outlive its hold (a frozen tab), the reading leaves anyway.
+        else holdExpiry = setTimeout(sendWhenOnline, heldUntil - Date.now() + 250);
+      });
     },
     onEvidence() {
       clearTimeout(holdExpiry);
       changed(reading.id);
-      void sendNow();
+      sendWhenOnline();
     },
   });
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { currentCampaign } from '../campaigns/current-campaign.ts';
-import { outboxState } from '../sync/outbox-state.ts';
+import { useOutboxRecords } from '../sync/outbox-state.ts';
 import type { LeafletMapProps } from './LeafletMap.tsx';
 import { useTitle } from '../shell/use-title.ts';
 
@@ -12,7 +12,7 @@ let loading: Promise<ComponentType<LeafletMapProps>> | undefined;
 
 export function MapScreen() {
   useTitle('Carte des relevés');
-  const { records } = useStore(outboxState);
+  const { records } = useOutboxRecords();
   const { session } = useStore(sessionState);
   const { campaign } = useStore(currentCampaign);
   const [LeafletMap, setLeafletMap] = useState<ComponentType<LeafletMapProps>>();

@@ -1,6 +1,5 @@
 import { lazyScreen } from '../shell/lazy-screen.tsx';
-import { useStore } from '../shell/tiny-store.ts';
-import { outboxState } from '../sync/outbox-state.ts';
+import { useOutboxRecords } from '../sync/outbox-state.ts';
 import { useMemo, useState } from 'preact/hooks';
 import { ReadingItem } from './ReadingItem.tsx';
 import { newestFirst } from './newest-first.ts';
@@ -17,14 +16,14 @@ export const READINGS_PAGE = 100;
 
 export function ReadingsScreen() {
   useTitle('Relevés de cet appareil');
-  const { records, loaded } = useStore(outboxState);
+  const { records, recordsLoaded } = useOutboxRecords();
   const [shown, setShown] = useState(READINGS_PAGE);
   const listed = useMemo(() => newestFirst(records), [records]);
   const more = listed.length - shown;
   return (
     <section class="screen" aria-labelledby="readings-title">
       <h2 id="readings-title">Relevés de cet appareil</h2>
-      {loaded && records.length === 0 && <p>Aucun relevé pour l’instant : ils apparaîtront ici dès le premier enregistrement.</p>}
+      {recordsLoaded && records.length === 0 && <p>Aucun relevé pour l’instant : ils apparaîtront ici dès le premier enregistrement.</p>}
       {records.length > 0 && (
         <p class="readings-files-link">
           <button type="button" class="link-button" onClick={() => document.getElementById('device-files')?.scrollIntoView({ block: 'start' })}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
 import { surveyRules, type SurveyRules } from '../../domain/campaign.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/protocol.ts';
@@ -47,7 +47,9 @@ export function SurveyScreen() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
   const [evidence, setEvidence] = useState<EvidenceState>({ kind: 'none' });
-  const [saving, setSaving] = useState(false);
+  // A ref, not state: setting state before the put would redraw the screen before the reading
+  // is on its way to IndexedDB. A second tap during a save is ignored.
+  const saving = useRef(false);
   const [spot, setSpot] = useState<SameSpot | undefined>(undefined);
   const [manualFix, setManualFix] = useState<Fix>();
   const [focusRequest, setFocusRequest] = useState(0);
@@ -107,7 +109,7 @@ export function SurveyScreen() {
   };
 
   const save = async (accuracyConfirmed: boolean) => {
-    if (!fix || saving) return;
+    if (!fix || saving.current) return;
     const candidate = buildReading(newUuid(), choices, fix, new Date(), { ...campaignFields(campaign), protocol: rules.protocol });
     const validation = validateReading(candidate);
     if (!validation.ok) {
@@ -126,7 +128,7 @@ export function SurveyScreen() {
     }
     const following = spot?.following === true;
     const reading = validation.reading;
-    setSaving(true);
+    saving.current = true;
     try {
       // IndexedDB first: nothing else may happen before the reading is safe on the device.
       // Attributed to whoever is signed in on the device, even offline or after expiry: only
@@ -155,7 +157,7 @@ export function SurveyScreen() {
     } catch (error) {
       setSaveState({ kind: 'failed', message: saveFailureMessage('Le relevé n’a pas pu être enregistré sur l’appareil', error) });
     } finally {
-      setSaving(false);
+      saving.current = false;
     }
   };
 
@@ -223,7 +225,7 @@ export function SurveyScreen() {
             </div>
           </div>
         )}
-        <button type="submit" class="primary big" disabled={!fix || saving}>
+        <button type="submit" class="primary big" disabled={!fix}>
           Enregistrer le relevé
         </button>
         {!fix && <p class="hint">L’enregistrement sera possible dès que la position sera connue, ou placée sur la carte.</p>}

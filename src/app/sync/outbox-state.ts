@@ -1,16 +1,26 @@
 import { announce, listen } from '../../sync/channel.ts';
 import type { FlushResult, SyncEvent } from '../../sync/protocol.ts';
-import { getReadings, listReadings, pruneSentBefore, type OutboxRecord } from '../../store/outbox.ts';
+import { waitingAndRefusedReadingIds, getReadings, listReadings, pruneSentBefore, type OutboxRecord } from '../../store/outbox.ts';
 import { listReports, type ReportRecord } from '../../store/reports.ts';
 import { readSentRetentionDays, sentBefore } from '../../store/sent-retention.ts';
 import { getSyncStatus, type SyncStatus } from '../../store/sync-status.ts';
-import { createStore } from '../shell/tiny-store.ts';
+import { useEffect } from 'preact/hooks';
+import { createStore, useStore } from '../shell/tiny-store.ts';
 import { patchRecords } from './patch-records.ts';
 
 export interface OutboxState {
+  /** The counts, reports and status have been read once. */
   loaded: boolean;
-  /** Every reading on the device, newest save first (listReadings()'s order). */
+  /** Readings waiting to be sent and readings refused, counted by index (src/store/queue.ts). */
+  counts: { pending: number; refused: number };
+  /**
+   * Every reading on the device, newest save first (listReadings()'s order), while a screen
+   * that shows them is open (useOutboxRecords()); empty otherwise, so that the survey screen
+   * and the sync bar never hold nor re-read 50,000 readings.
+   */
   records: OutboxRecord[];
+  /** `records` holds the device's readings (a screen asked for them and they were read). */
+  recordsLoaded: boolean;
   /** Residents' reports made on this device. */
   reports: ReportRecord[];
   status: SyncStatus;
@@ -18,20 +28,49 @@ export interface OutboxState {
   sending: boolean;
 }
 
+/** The same empty list each time, so that screens without the readings see no change. */
+const NO_RECORDS: OutboxRecord[] = [];
+
 /** The device's readings and reports as every screen sees them, refreshed on any change from any tab. */
-export const outboxState = createStore<OutboxState>({ loaded: false, records: [], reports: [], status: { consecutiveFailures: 0 }, sending: false });
+export const outboxState = createStore<OutboxState>({
+  loaded: false,
+  counts: { pending: 0, refused: 0 },
+  records: NO_RECORDS,
+  recordsLoaded: false,
+  reports: [],
+  status: { consecutiveFailures: 0 },
+  sending: false,
+});
 
-const pendingCounts = new WeakMap<OutboxRecord[], number>();
-
-/** Readings waiting to be sent; counted once per version of the list, not once per render. */
+/** Readings waiting to be sent. */
 export function pendingCount(state: OutboxState): number {
-  let count = pendingCounts.get(state.records);
-  if (count === undefined) {
-    count = 0;
-    for (const record of state.records) if (record.state === 'pending') count++;
-    pendingCounts.set(state.records, count);
-  }
-  return count;
+  return state.counts.pending;
+}
+
+/** Screens showing the readings themselves (the list, the map, a track, a campaign's progress) now open. */
+let listers = 0;
+
+/**
+ * A screen that shows the readings opens: they are read (whole) if no other such screen had
+ * them already. The function returned closes it; when the last one closes they are let go.
+ */
+export function watchRecords(): () => void {
+  listers += 1;
+  if (!outboxState.get().recordsLoaded) void refreshOutbox();
+  let open = true;
+  return () => {
+    if (!open) return;
+    open = false;
+    listers -= 1;
+    if (listers === 0) outboxState.set({ records: NO_RECORDS, recordsLoaded: false });
+  };
+}
+
+/** The outbox state with `records` filled, for a screen that shows the readings (watchRecords()). */
+export function useOutboxRecords(): OutboxState {
+  const state = useStore(outboxState);
+  useEffect(watchRecords, []);
+  return state;
 }
 
 /** What the next read must cover: everything, or only these readings (reports and status always). */
@@ -44,10 +83,21 @@ let wanted: Wanted | undefined;
 let running: Promise<void> | undefined;
 
 /**
+ * The ids of the readings waiting and refused, as last read: the counts are their sizes.
+ * IndexedDB has no cheap count (Chromium walks the index, seconds for 50,000 readings, and
+ * holds up every other request meanwhile, a save's included), so a change told by id moves
+ * these ids from one set to the other, and only a change told without ids reads them again.
+ */
+const waitingIds = new Set<string>();
+const refusedIds = new Set<string>();
+
+/**
  * Re-reads IndexedDB. With `changedIds` (readings added, changed or deleted; [] for none),
- * only those readings are read again and patched into the list, so that a save costs the
- * same with 50,000 readings waiting as with none; without, every reading is. Calls made
- * while a read runs are folded into one more read, which covers all of them.
+ * only those readings are read again: the counts follow them and, while a screen lists the
+ * readings, they are patched into the list, so that a save costs the same with 50,000
+ * readings waiting as with none. Without, the waiting and refused readings' ids are read again
+ * from the index, and a listing screen's readings whole. Calls made while a read runs are
+ * folded into one more read, which covers all of them.
  */
 export function refreshOutbox(changedIds?: readonly string[]): Promise<void> {
   wanted ??= { all: false, ids: new Set() };
@@ -66,14 +116,47 @@ export function refreshOutbox(changedIds?: readonly string[]): Promise<void> {
 }
 
 async function read({ all, ids }: Wanted): Promise<void> {
-  if (all || !outboxState.get().loaded) {
-    const [records, reports, status] = await Promise.all([listReadings(), listReports(), getSyncStatus()]);
-    outboxState.set({ loaded: true, records, reports, status });
-    return;
+  const before = outboxState.get();
+  const whole = all || !before.loaded;
+  const listing = listers > 0;
+  const relist = listing && (whole || !before.recordsLoaded);
+  const changed = whole ? [] : [...ids];
+  const [byState, records, fresh, reports, status] = await Promise.all([
+    whole ? waitingAndRefusedReadingIds() : undefined,
+    relist ? listReadings() : undefined,
+    changed.length > 0 ? getReadings(changed) : [],
+    listReports(),
+    getSyncStatus(),
+  ]);
+  if (byState) {
+    replaceAll(waitingIds, byState.pending);
+    replaceAll(refusedIds, byState.refused);
   }
-  const changed = [...ids];
-  const [fresh, reports, status] = await Promise.all([changed.length > 0 ? getReadings(changed) : [], listReports(), getSyncStatus()]);
-  outboxState.set({ records: patchRecords(outboxState.get().records, changed, fresh), reports, status });
+  for (const id of changed) {
+    waitingIds.delete(id);
+    refusedIds.delete(id);
+  }
+  for (const record of fresh) {
+    if (record.state === 'pending') waitingIds.add(record.id);
+    if (record.state === 'refused') refusedIds.add(record.id);
+  }
+  const counts = { pending: waitingIds.size, refused: refusedIds.size };
+  const now = outboxState.get();
+  // A screen that closed meanwhile no longer wants the readings: let them go.
+  const listed = listers > 0 && (relist || now.recordsLoaded);
+  outboxState.set({
+    loaded: true,
+    counts: counts.pending === now.counts.pending && counts.refused === now.counts.refused ? now.counts : counts,
+    records: !listed ? NO_RECORDS : relist ? (records ?? []) : patchRecords(now.records, changed, fresh),
+    recordsLoaded: listed,
+    reports,
+    status,
+  });
+}
+
+function replaceAll(set: Set<string>, ids: readonly string[]): void {
+  set.clear();
+  for (const id of ids) set.add(id);
 }
 
 /** The readings an event says changed: undefined when it does not say (re-read them all). */

@@ -39,6 +39,15 @@ export async function sendNow(): Promise<FlushResult> {
   }
 }
 
+/**
+ * A save's send: now with network; offline (the browser's navigator.onLine false, which is
+ * certain) nothing, since the `online` event and Background Sync send once the network is
+ * back, and a flush now would only read the outbox to fail.
+ */
+export function sendWhenOnline(): void {
+  if (navigator.onLine) void sendNow();
+}
+
 async function scheduleRetry(result: FlushResult): Promise<void> {
   clearTimeout(retryTimer);
   const { consecutiveFailures } = await getSyncStatus();

@@ -4,7 +4,7 @@ import { currentCampaign } from '../campaigns/current-campaign.ts';
 import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { PositionPanel } from '../survey/PositionPanel.tsx';
-import { outboxState } from '../sync/outbox-state.ts';
+import { useOutboxRecords } from '../sync/outbox-state.ts';
 import { PastTracks, type PointsSent } from './PastTracks.tsx';
 import { choiceProblems } from './track-choices.ts';
 import { TrackChoicesFields } from './TrackChoicesFields.tsx';
@@ -30,7 +30,7 @@ export function TrackScreen() {
   useTitle('Parcours');
   const run = useStore(trackRun);
   const { campaign } = useStore(currentCampaign);
-  const { records } = useStore(outboxState);
+  const { records } = useOutboxRecords();
   const user = useStore(sessionState).session?.info.user.id;
   const [tracks, setTracks] = useState<TrackRecord[]>([]);
   const now = useNow(run.track ? 1_000 : undefined);
