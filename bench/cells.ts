@@ -7,9 +7,13 @@
  * wire as GeoJSON, gzip and brotli. Also stores the same readings in a second database without
  * grid maintenance, to give the grid's cost as a ratio of ingest rates (skipped with
  * BENCH_CELLS_GRID_ONLY=1). BENCH_CELLS_PROFILE=1 also profiles one département request (the
- * V8 profiler) and prints the functions it spent most time in. Temporary files, removed at the end.
+ * V8 profiler) and prints the functions it spent most time in. Temporary files, removed at the end,
+ * unless BENCH_CELLS_DATA_DIR names a directory: the seeded database is kept there as
+ * `with-grid-N.sqlite` and reused by the next run of the same N (seeding 1,000,000 takes
+ * minutes), which then skips the ingest figures.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,11 +127,15 @@ async function timeQueries(store: Store): Promise<void> {
   await app.close();
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'couverture-bench-cells-'));
+const keptDir = process.env.BENCH_CELLS_DATA_DIR;
+if (keptDir) await mkdir(keptDir, { recursive: true });
+const dir = keptDir ?? (await mkdtemp(join(tmpdir(), 'couverture-bench-cells-')));
+const seeded = join(dir, keptDir ? `with-grid-${count}.sqlite` : 'with-grid.sqlite');
+const reused = keptDir !== undefined && existsSync(seeded);
 try {
   console.log(`${count.toLocaleString('en')} readings over the Hérault, batches of ${BATCH}, ${CONTRIBUTORS} contributors, 6 months`);
   let withoutGrid: number | undefined;
-  if (!gridOnly) {
+  if (!gridOnly && !reused) {
     const plain = openSqliteStore(join(dir, 'without-grid.sqlite'), { maintainGrid: false });
     withoutGrid = await ingestAll(plain, 'without grid');
     await plain.close();
@@ -135,12 +143,15 @@ try {
     console.log(`ingest without the grid: ${withoutGrid.toFixed(1)} s, ${Math.round(count / withoutGrid).toLocaleString('en')} readings/s`);
   }
 
-  const store = openSqliteStore(join(dir, 'with-grid.sqlite'));
-  const withGrid = await ingestAll(store, 'with grid');
-  console.log(`ingest with the grid:    ${withGrid.toFixed(1)} s, ${Math.round(count / withGrid).toLocaleString('en')} readings/s`);
-  if (withoutGrid !== undefined) console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
+  const store = openSqliteStore(seeded);
+  if (reused) console.log(`reusing ${seeded} (no ingest figures)`);
+  else {
+    const withGrid = await ingestAll(store, 'with grid');
+    console.log(`ingest with the grid:    ${withGrid.toFixed(1)} s, ${Math.round(count / withGrid).toLocaleString('en')} readings/s`);
+    if (withoutGrid !== undefined) console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
+  }
   await timeQueries(store);
   await store.close();
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  if (!keptDir) await rm(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 
@@ -23,7 +23,7 @@ const SECRET_BEARING_URL = /^\/api\/v1\/(session|tokens)(\/|\?|$)/;
 const COMPRESSIBLE_TYPE = /^(application\/(json|geo\+json)|text\/(csv|plain))\b/i;
 
 // Quality 5 rather than brotli's default 11: nearly the same size on JSON for a tenth of the
-// time, and this runs on every request, not once at build.
+// time, and this runs on every request (or on the first of a cached answer's), not once at build.
 const BROTLI_OPTIONS = { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
 const GZIP_OPTIONS = { level: 6 };
 const brotli = promisify(brotliCompress);
@@ -47,6 +47,22 @@ export function pickEncoding(acceptEncoding: string | undefined): AnswerEncoding
   return undefined;
 }
 
+/** `body` in `encoding`, as this hook sends it (also used by routes that keep an answer's encodings: cache/answer-cache.ts). */
+export function compressAnswer(body: Buffer | string, encoding: AnswerEncoding): Promise<Buffer> {
+  return encoding === 'br' ? brotli(body, BROTLI_OPTIONS) : gzipAsync(body, GZIP_OPTIONS);
+}
+
+/**
+ * For a route that sends an answer it compressed itself (and sets Content-Encoding, which this
+ * hook then leaves alone): the encoding to send a body of `bytes` in, as the hook would choose
+ * it, with `Vary: Accept-Encoding` set whenever the choice depended on it.
+ */
+export function encodingFor(request: FastifyRequest, reply: FastifyReply, bytes: number): AnswerEncoding | undefined {
+  if (bytes < COMPRESS_MIN_BYTES || request.method === 'HEAD') return undefined;
+  addVary(reply, 'Accept-Encoding');
+  return pickEncoding(request.headers['accept-encoding']);
+}
+
 function addVary(reply: FastifyReply, field: string): void {
   const vary = reply.getHeader('vary');
   const current = vary === undefined ? '' : String(vary);
@@ -64,7 +80,7 @@ export function registerAnswerCompression(app: FastifyInstance): void {
     addVary(reply, 'Accept-Encoding');
     const encoding = pickEncoding(request.headers['accept-encoding']);
     if (!encoding) return payload;
-    const compressed = encoding === 'br' ? await brotli(payload, BROTLI_OPTIONS) : await gzipAsync(payload, GZIP_OPTIONS);
+    const compressed = await compressAnswer(payload, encoding);
     reply.header('content-encoding', encoding);
     reply.removeHeader('content-length');
     return compressed;

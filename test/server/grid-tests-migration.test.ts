@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../src/server/storage/open-store.ts';
-import { POSTGRES_SCHEMA_VERSION } from '../../src/server/storage/postgres/postgres-migrations.ts';
 import { SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import { newTestLocation, withClient } from '../support/test-store.ts';
 import { makeReading, useTempDir } from './fixtures.ts';
@@ -38,7 +37,8 @@ it('counts the conforming call test of a reading aggregated before tests were co
   } else {
     await withClient(location.url, async (client) => {
       for (const table of ['grid_groups', 'grid_totals']) await client.query(`UPDATE ${table} SET stats = stats - 'tests'`);
-      await client.query('DELETE FROM schema_migrations WHERE version = $1', [POSTGRES_SCHEMA_VERSION]);
+      // Back before migration 10 (the refill); the later ones run again (they may: IF NOT EXISTS).
+      await client.query('DELETE FROM schema_migrations WHERE version >= 10');
     });
   }
   const store = await openStore(location);

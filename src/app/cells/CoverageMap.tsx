@@ -1,6 +1,7 @@
 import L from '../map/leaflet.ts';
 import { useEffect, useRef } from 'preact/hooks';
-import { CellsAnswerSchema } from '../../domain/api/index.ts';
+import { CompactCellsAnswerSchema } from '../../domain/api/index.ts';
+import { cellsFromCompact } from '../../domain/grid/compact-cells.ts';
 import { ApiError, api } from '../shell/api.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
@@ -102,7 +103,9 @@ export function CoverageMap(props: CoverageMapProps) {
       latest.current.onCells({ state: 'loading', resolutionM: resolution, cells: [] });
       for (;;) {
         try {
-          const collection = await api(cellsUrl(latest.current.filters, bounds, resolution), CellsAnswerSchema, { signal: controller.signal });
+          // The compact answer: the cells without their squares, drawn here from their ids.
+          const url = `${cellsUrl(latest.current.filters, bounds, resolution)}&format=compact`;
+          const collection = cellsFromCompact(await api(url, CompactCellsAnswerSchema, { signal: controller.signal }));
           layer.clearLayers();
           layer.addData(collection);
           latest.current.onCells({ state: 'loaded', resolutionM: resolution, cells: collection.features });

@@ -94,3 +94,22 @@ export type CellFeatureAnswer = v.InferOutput<typeof CellFeatureSchema>;
 /** GET /api/v1/cells */
 export const CellsAnswerSchema = featureCollectionSchema(CellFeatureSchema);
 export type CellsAnswer = v.InferOutput<typeof CellsAnswerSchema>;
+
+/**
+ * One cell of GET /api/v1/cells?format=compact: its properties without `cell` and `resolutionM`
+ * (the answer's `cellId` and `resolutionM` say them), and without its square, which the page
+ * draws again from the id (src/domain/grid/compact-cells.ts).
+ */
+export const CompactCellSchema = v.omit(CellPropertiesSchema, ['cell', 'resolutionM']);
+export type CompactCellAnswer = v.InferOutput<typeof CompactCellSchema>;
+
+/** GET /api/v1/cells?format=compact: the same cells as the GeoJSON answer, in the same order, without their squares. */
+export const CompactCellsAnswerSchema = v.object({
+  format: v.literal('compact'),
+  resolutionM: v.number(),
+  cells: v.array(CompactCellSchema),
+});
+export type CompactCellsAnswer = v.InferOutput<typeof CompactCellsAnswerSchema>;
+
+/** GET /api/v1/cells answers either, by its `format` parameter (the contract check takes both). */
+export const CellsAnyAnswerSchema = v.union([CellsAnswerSchema, CompactCellsAnswerSchema]);

@@ -6,7 +6,7 @@ import {
   CampaignsAnswerSchema,
   SamplingPlanAnswerSchema,
 } from './campaigns.ts';
-import { CellsAnswerSchema } from './cells.ts';
+import { CellsAnyAnswerSchema } from './cells.ts';
 import { DepartementSummaryAnswerSchema } from './departement-summary.ts';
 import { CommunesAnswerSchema } from './communes.ts';
 import { ReadingsAnswerSchema, ReadingsOrClustersAnswerSchema, ReadingUploadAnswerSchema } from './readings.ts';
@@ -62,7 +62,7 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'POST /api/v1/tokens': CreatedTokenAnswerSchema,
   'GET /api/v1/communes': CommunesAnswerSchema,
   'GET /api/v1/audit': AuditAnswerSchema,
-  'GET /api/v1/cells': CellsAnswerSchema,
+  'GET /api/v1/cells': CellsAnyAnswerSchema,
   'GET /api/v1/zones': ZonesAnswerSchema,
   'POST /api/v1/zones': ZoneAnswerSchema,
   'GET /api/v1/zones/suggestions': SuggestionsAnswerSchema,

@@ -8,18 +8,33 @@ import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
 import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
-import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
+import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
+import { cellsAnswerKey } from '../grid/cells-answer-key.ts';
+import { createAnswerCache } from '../cache/answer-cache.ts';
+import { compactCells } from '../../domain/grid/compact-cells.ts';
+import type { CellPropertiesAnswer } from '../../domain/api/cells.ts';
+import type { PolygonGeometry } from '../../domain/grid/outline.ts';
+import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
 import { badRequest } from '../http-errors.ts';
-import { sendRevalidated } from '../http-validators.ts';
+import { revalidated, sendCachedAnswer } from '../http-validators.ts';
 import { cursorRefused, parseLimit, singleValued } from './query.ts';
 
 export interface CellRoutesOptions {
   store: Store;
   communes: Communes;
   grid: GridSettings;
+  /** Bound of the built answers kept (cache/answer-cache.ts); default DEFAULT_ANSWER_CACHE_BYTES. */
+  answerCacheBytes?: number;
+}
+
+/** `format`: `geojson` (default, docs/api.md) or `compact` (the page's: src/domain/api/cells.ts). */
+export function parseCellsFormat(format: string | undefined): 'geojson' | 'compact' {
+  if (format === undefined || format === 'geojson') return 'geojson';
+  if (format === 'compact') return 'compact';
+  throw badRequest(`format=« ${format} » : attendu geojson (par défaut) ou compact.`);
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -33,8 +48,14 @@ export function tooManyCells(view: GridView, cells: number): string {
   );
 }
 
-/** GET /api/v1/cells (the coverage grid as GeoJSON) and GET /api/v1/cells/:cellId/readings. */
-export function registerCellRoutes(app: FastifyInstance, { store, communes, grid }: CellRoutesOptions): void {
+/**
+ * GET /api/v1/cells (the coverage grid as GeoJSON, or compact) and GET
+ * /api/v1/cells/:cellId/readings. A built grid answer is kept (cache/answer-cache.ts) under a
+ * key made of the store's grid version, the normalised query and the caller's scope, and its
+ * ETag is a digest of that key: a repeat view answers 304 without reading anything but the
+ * version, and anyone else of the same scope asking the same gets the kept bytes.
+ */
+export function registerCellRoutes(app: FastifyInstance, { store, communes, grid, answerCacheBytes }: CellRoutesOptions): void {
   const options = verdictOptions(grid);
   const departementOf = (code: string) => communes.get(code)?.departement;
 
@@ -46,15 +67,14 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
     return found ? { code: found.code, name: found.name } : null;
   };
 
-  app.get('/api/v1/cells', async (request, reply) => {
-    const view = parseGridView(singleValued(request.query, GRID_PARAMS));
-    const range = cellRange(view.bbox, view.resolutionM);
-    const empty = { type: 'FeatureCollection', features: [] };
-    if (!range) return reply.type('application/geo+json').send(empty);
-    if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
-    const scope = gridScope(requirePrincipal(request).user, departementOf);
-    if (scope.kind === 'departements' && scope.departements.length === 0) return reply.type('application/geo+json').send(empty);
+  const cache = createAnswerCache(answerCacheBytes);
 
+  /** Each cell's square and properties as the GeoJSON answer has them, in the grid's order. */
+  async function buildCells(
+    view: GridView,
+    range: CellRange,
+    scope: GridScope,
+  ): Promise<{ geometries: PolygonGeometry[]; properties: CellPropertiesAnswer[] }> {
     const coverage = await loadGrid(store, {
       range,
       scope,
@@ -62,23 +82,46 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       ...(view.fromMonth && { fromMonth: view.fromMonth }),
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
-    const cells = judgeInBbox(coverage, view.filter, options, view.bbox);
-    const people = await peopleInCells(
-      store,
-      cells.map((judged) => judged.ref),
-    );
-    const declared = await declaredInCells(
-      store,
-      cells.map((judged) => judged.ref),
-      view.filter,
-    );
-    const features = cells.map((judged, i) => {
-      const feature = apiCellFeature(judged, options);
+    const judged = judgeInBbox(coverage, view.filter, options, view.bbox);
+    const refs = judged.map((cell) => cell.ref);
+    const [people, declared] = await Promise.all([peopleInCells(store, refs), declaredInCells(store, refs, view.filter)]);
+    const geometries: PolygonGeometry[] = [];
+    const properties = judged.map((cell, i) => {
+      const feature = apiCellFeature(cell, options);
+      geometries.push(feature.geometry);
       const { inhabitants = null, households = null } = people[i] ?? {};
       const declaredNow = declaredProperties(declared[i], feature.properties.operators);
-      return { ...feature, properties: { ...feature.properties, commune: communeAtCentre(judged.ref), inhabitants, households, ...declaredNow } };
+      return { ...feature.properties, commune: communeAtCentre(cell.ref), inhabitants, households, ...declaredNow };
     });
-    return sendRevalidated(request, reply, 'application/geo+json', JSON.stringify({ type: 'FeatureCollection', features }));
+    return { geometries, properties };
+  }
+
+  app.get('/api/v1/cells', async (request, reply) => {
+    const query = singleValued(request.query, [...GRID_PARAMS, 'format']);
+    const format = parseCellsFormat(query.format);
+    const view = parseGridView(query);
+    const range = cellRange(view.bbox, view.resolutionM);
+    const empty = () => {
+      if (format === 'compact') return reply.send(compactCells(view.resolutionM, []));
+      return reply.type('application/geo+json').send({ type: 'FeatureCollection', features: [] });
+    };
+    if (!range) return empty();
+    if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
+    const scope = gridScope(requirePrincipal(request).user, departementOf);
+    if (scope.kind === 'departements' && scope.departements.length === 0) return empty();
+
+    // Read before building: a commit after this read bumps the version, so the answer kept
+    // under it may be newer than it, never older (storage/grid-version.ts).
+    const version = await store.gridVersion();
+    const key = cellsAnswerKey(version, format, view, scope);
+    if (revalidated(request, reply, key)) return reply;
+    const answer = await cache.get(key, async () => {
+      const { geometries, properties } = await buildCells(view, range, scope);
+      if (format === 'compact') return { type: 'application/json; charset=utf-8', body: JSON.stringify(compactCells(view.resolutionM, properties)) };
+      const features = properties.map((cell, i) => ({ type: 'Feature', id: cell.cellId, geometry: geometries[i], properties: cell }));
+      return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
+    });
+    return sendCachedAnswer(request, reply, cache, key, answer);
   });
 
   app.get<{ Params: { cellId: string } }>('/api/v1/cells/:cellId/readings', async (request, reply) => {

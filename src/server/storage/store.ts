@@ -4,6 +4,7 @@ import type { CounterStore } from './counter-store.ts';
 import type { DeclaredCoverageStore } from './declared-coverage-store.ts';
 import type { PeopleStore } from './people-store.ts';
 import type { GridStore } from './grid-store.ts';
+import type { GridVersionStore } from './grid-version.ts';
 import type { PlaceStore } from './place-store.ts';
 import type { ReadingStore } from './reading-store.ts';
 import type { ReportStore } from './report-store.ts';
@@ -18,6 +19,7 @@ export type Store = ReadingStore &
   AccountStore &
   ReportStore &
   GridStore &
+  GridVersionStore &
   ZoneStore &
   CampaignStore &
   CounterStore &

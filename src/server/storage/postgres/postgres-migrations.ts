@@ -344,6 +344,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   //     they were counted have none, so an upgraded database under-reported its tests. No
   //     schema change: this migration's step refills the whole grid from the stored readings.
   `SELECT 1`,
+  // 11. The grid's version (postgres-grid-version.ts), bumped after every commit that changes
+  //     what GET /api/v1/cells answers: its answers' ETag and cache key.
+  `CREATE SEQUENCE IF NOT EXISTS grid_version`,
 ];
 
 /**

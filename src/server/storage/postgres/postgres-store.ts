@@ -1,9 +1,11 @@
+import { withGridVersion, type GridVersionSource } from '../grid-version.ts';
 import type { Store } from '../store.ts';
 import { createPostgresAccounts } from './postgres-accounts.ts';
 import { createPostgresCampaigns } from './postgres-campaigns.ts';
 import { createPostgresCounters } from './postgres-counters.ts';
 import { createPool, type PostgresPoolOptions } from './postgres-db.ts';
 import { createPostgresDeclaredCoverage } from './postgres-declared-coverage.ts';
+import { postgresGridVersion } from './postgres-grid-version.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { createPostgresPeople } from './postgres-people.ts';
 import { createPostgresPlaces } from './postgres-places.ts';
@@ -24,15 +26,17 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
   const pool = createPool(url, poolOptions);
   // A broken idle connection (database restarted) must not crash the process: the pool drops it.
   pool.on('error', () => undefined);
+  let version: GridVersionSource;
   try {
     if (poolOptions.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${poolOptions.schema}`);
     await migratePostgres(pool);
+    version = await postgresGridVersion(pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
   let closed = false;
-  return {
+  const methods: Omit<Store, 'gridVersion'> = {
     ...createPostgresReadings(pool, { maintainGrid }),
     ...createPostgresAccounts(pool),
     ...createPostgresZones(pool),
@@ -47,4 +51,5 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
       await pool.end();
     },
   };
+  return withGridVersion(methods, version);
 }

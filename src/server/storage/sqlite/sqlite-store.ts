@@ -4,7 +4,9 @@ import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteCampaigns } from './sqlite-campaigns.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteDeclaredCoverage } from './sqlite-declared-coverage.ts';
+import { withGridVersion } from '../grid-version.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
+import { sqliteGridVersion } from './sqlite-grid-version.ts';
 import { migrate, schemaVersion } from './sqlite-migrations.ts';
 import { createSqlitePeople } from './sqlite-people.ts';
 import { createSqlitePlaces } from './sqlite-places.ts';
@@ -42,7 +44,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   }
 
   const grid = createSqliteGrid(db);
-  return {
+  const methods: Omit<Store, 'gridVersion'> = {
     ...createSqliteReadings(db, grid, { maintainGrid }),
     ...createSqliteReports(db, grid),
     ...createSqliteAccounts(db),
@@ -56,4 +58,5 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       if (db.open) db.close();
     },
   };
+  return withGridVersion(methods, sqliteGridVersion(db));
 }

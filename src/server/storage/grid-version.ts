@@ -1,0 +1,123 @@
+import type { Store } from './store.ts';
+
+/**
+ * The store-wide version of what GET /api/v1/cells answers from: the grid rows (readings,
+ * visible reports), the declared coverage, the population and the communes' placements. A
+ * built answer is cached and validated (ETag) under the version read BEFORE it was built, and
+ * the version is bumped AFTER every transaction that may change those rows has committed: so
+ * an answer is never older than the version it is kept under (a build may see a newer commit
+ * than its version, never an older one).
+ *
+ * Which store methods bump is decided here, for all of them at once, rather than by a bump
+ * call in each writer: {@link GRID_EFFECT} classifies every method of the Store, so that a
+ * method added later does not compile until someone says whether it changes the grid.
+ */
+
+export interface GridVersionStore {
+  /** The version of everything a cells' answer is built from; changes after every commit that may change it. */
+  gridVersion(): Promise<string>;
+}
+
+/** Whether a store method may change what GET /api/v1/cells answers. */
+type GridEffect = 'changes-grid' | 'leaves-grid';
+
+type StoreMethod = Exclude<keyof Store, 'gridVersion'>;
+
+const GRID_EFFECT: Record<StoreMethod, GridEffect> = {
+  // Readings, reports and what the cells carry beside them.
+  ingest: 'changes-grid',
+  ingestReports: 'changes-grid',
+  setReportHidden: 'changes-grid',
+  replaceDeclaredCoverage: 'changes-grid',
+  importPopulation: 'changes-grid',
+  replaceCommuneShapes: 'changes-grid',
+  placeAgain: 'changes-grid',
+  // Points of interest are not in the cells' answer, but a new import is rare: cheaper to be sure.
+  importPointsOfInterest: 'changes-grid',
+  // Reads.
+  gridGroups: 'leaves-grid',
+  gridReports: 'leaves-grid',
+  query: 'leaves-grid',
+  clusters: 'leaves-grid',
+  readingsInCells: 'leaves-grid',
+  communesInCells: 'leaves-grid',
+  attribution: 'leaves-grid',
+  queryReports: 'leaves-grid',
+  reportById: 'leaves-grid',
+  declaredEditions: 'leaves-grid',
+  declaredCells: 'leaves-grid',
+  populationIn: 'leaves-grid',
+  pointsOfInterestIn: 'leaves-grid',
+  communeShapes: 'leaves-grid',
+  communeOutlinePieces: 'leaves-grid',
+  communeLoads: 'leaves-grid',
+  referenceGeneration: 'leaves-grid',
+  departementsInCells: 'leaves-grid',
+  // Accounts, sessions, zones, campaigns, rate counters: none is in a cell's answer (the
+  // caller's scope is part of the cache key, not of the version).
+  apiTokenByHash: 'leaves-grid',
+  apiTokenById: 'leaves-grid',
+  appendAudit: 'leaves-grid',
+  createApiToken: 'leaves-grid',
+  createSession: 'leaves-grid',
+  createUser: 'leaves-grid',
+  deleteApiToken: 'leaves-grid',
+  deleteExpiredSessions: 'leaves-grid',
+  deleteSession: 'leaves-grid',
+  deleteUserApiTokens: 'leaves-grid',
+  deleteUserSessions: 'leaves-grid',
+  listApiTokens: 'leaves-grid',
+  listAudit: 'leaves-grid',
+  listUsers: 'leaves-grid',
+  sessionByTokenHash: 'leaves-grid',
+  touchApiToken: 'leaves-grid',
+  touchSession: 'leaves-grid',
+  updateUser: 'leaves-grid',
+  userByEmail: 'leaves-grid',
+  userById: 'leaves-grid',
+  campaignById: 'leaves-grid',
+  campaignTally: 'leaves-grid',
+  createCampaign: 'leaves-grid',
+  deleteCampaign: 'leaves-grid',
+  listCampaigns: 'leaves-grid',
+  updateCampaign: 'leaves-grid',
+  clearHits: 'leaves-grid',
+  countHit: 'leaves-grid',
+  deleteEndedCounters: 'leaves-grid',
+  peekHits: 'leaves-grid',
+  serverSecret: 'leaves-grid',
+  createZone: 'leaves-grid',
+  listZones: 'leaves-grid',
+  moveZone: 'leaves-grid',
+  updateZone: 'leaves-grid',
+  zoneById: 'leaves-grid',
+  close: 'leaves-grid',
+};
+
+/** Where a store keeps its version: sqlite/sqlite-grid-version.ts, postgres/postgres-grid-version.ts. */
+export interface GridVersionSource {
+  /** The current version, an opaque token fit for an ETag (letters, digits, `.`, `-`). */
+  read(): Promise<string>;
+  /** Called after a grid-changing method's transaction has committed (or failed: a spare bump is harmless). */
+  bump(): Promise<void>;
+}
+
+/** The methods that change the grid (tests go through each kind). */
+export const GRID_CHANGING_METHODS: readonly StoreMethod[] = (Object.keys(GRID_EFFECT) as StoreMethod[]).filter((name) => GRID_EFFECT[name] === 'changes-grid');
+
+/** `store` with `gridVersion()`, each grid-changing method bumping the version once it has settled. */
+export function withGridVersion(store: Omit<Store, 'gridVersion'>, source: GridVersionSource): Store {
+  const wrapped: Record<string, unknown> = { ...store };
+  for (const name of GRID_CHANGING_METHODS) {
+    const method = store[name] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } finally {
+        await source.bump();
+      }
+    };
+  }
+  wrapped.gridVersion = () => source.read();
+  return wrapped as unknown as Store;
+}
