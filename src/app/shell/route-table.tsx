@@ -1,4 +1,4 @@
-import type { ComponentChild } from 'preact';
+import { Component, type ComponentChild } from 'preact';
 import type { SessionInfo } from '../../domain/account.ts';
 import { SignInScreen } from '../account/SignInScreen.tsx';
 import { SurveyScreen } from '../survey/SurveyScreen.tsx';
@@ -33,22 +33,55 @@ type User = SessionInfo['user'];
  * The screen of each route (`routes.ts` says its address, `role-tabs.ts` who sees it). A
  * screen reads its sub-address (a campaign's id, the map's filters) with `useRoute()`. The
  * user is there for every screen but the public ones and the sign-in (`shownFor` sees to it).
+ * Each is drawn inside `OwnRenders`, keyed by its name.
  */
-export const SCREENS: Record<ScreenName, (user: User | undefined) => ComponentChild> = {
-  releve: () => <SurveyScreen />,
-  releves: () => <ReadingsScreen />,
-  parcours: () => <TrackScreen />,
-  carte: () => <MapScreen />,
-  campagnes: () => <CampaignsScreen />,
-  signalements: () => <ReviewScreen />,
-  couverture: () => <CoverageScreen />,
-  zones: () => <ZonesScreen />,
-  tableau: (user) => user && <DepartementSummaryScreen user={user} />,
-  administration: () => <AdminScreen />,
-  connexion: () => <SignInScreen />,
-  signaler: () => <ReportScreen />,
-  'a-propos': () => <AboutScreen />,
-  'donnees-ouvertes': () => <OpenDataScreen />,
-  'mon-compte': (user) => user && <AccountScreen user={user} />,
-  'choisir-mot-de-passe': (user) => user && <ChoosePasswordScreen user={user} />,
-};
+export const SCREENS = Object.fromEntries(
+  Object.entries(screenContents()).map(([name, content]) => [
+    name,
+    (user: User | undefined) => (
+      <OwnRenders key={name} user={user}>
+        {content(user)}
+      </OwnRenders>
+    ),
+  ]),
+) as ScreenTable;
+
+type ScreenTable = Record<ScreenName, (user: User | undefined) => ComponentChild>;
+
+/**
+ * Renders its screen again when the signed-in user changes, and not each time the shell above
+ * it renders (a send starting or ending, the outbox's counts changing, a banner): at start-up
+ * that was the whole survey form drawn again several times while the phone waited for it to
+ * answer (issue 19). A screen reads everything else it shows through its own hooks (useRoute,
+ * useStore…), which re-render it by themselves.
+ */
+class OwnRenders extends Component<{ user: User | undefined; children: ComponentChild }> {
+  override shouldComponentUpdate(next: { user: User | undefined }): boolean {
+    return next.user !== this.props.user;
+  }
+
+  override render(): ComponentChild {
+    return this.props.children;
+  }
+}
+
+function screenContents(): ScreenTable {
+  return {
+    releve: () => <SurveyScreen />,
+    releves: () => <ReadingsScreen />,
+    parcours: () => <TrackScreen />,
+    carte: () => <MapScreen />,
+    campagnes: () => <CampaignsScreen />,
+    signalements: () => <ReviewScreen />,
+    couverture: () => <CoverageScreen />,
+    zones: () => <ZonesScreen />,
+    tableau: (user) => user && <DepartementSummaryScreen user={user} />,
+    administration: () => <AdminScreen />,
+    connexion: () => <SignInScreen />,
+    signaler: () => <ReportScreen />,
+    'a-propos': () => <AboutScreen />,
+    'donnees-ouvertes': () => <OpenDataScreen />,
+    'mon-compte': (user) => user && <AccountScreen user={user} />,
+    'choisir-mot-de-passe': (user) => user && <ChoosePasswordScreen user={user} />,
+  };
+}
