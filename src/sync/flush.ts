@@ -1,6 +1,6 @@
-import { countByState, applyServerVerdicts, pendingReadings } from '../store/outbox.ts';
+import { anyReadingWaiting, applyServerVerdicts, countWaiting, pendingReadings } from '../store/outbox.ts';
 import type { ServerVerdicts } from '../store/queue.ts';
-import { applyReportVerdicts, countReportsByState, pendingReports } from '../store/reports.ts';
+import { anyReportWaiting, applyReportVerdicts, countReportsWaiting, pendingReports } from '../store/reports.ts';
 import { getSession, isUsable, markSignInNeeded } from '../store/session.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../store/sync-status.ts';
 import { announce } from './channel.ts';
@@ -45,16 +45,16 @@ async function flushLocked({
   batchSize = MAX_BATCH,
   reportBatchSize = MAX_REPORT_BATCH,
 }: FlushOptions): Promise<FlushResult> {
-  const [readingsWaiting, reportsWaiting] = await Promise.all([countByState(), countReportsByState()]);
+  // One index key each, not a count: IndexedDB counts by walking the index, seconds for 50,000.
+  const [readingsWaiting, reportsWaiting] = await Promise.all([anyReadingWaiting(), anyReportWaiting()]);
   // Nothing waiting: no request, and the last send's status stays as it was.
-  if (readingsWaiting.pending === 0 && reportsWaiting.pending === 0) return { sent: 0, refused: 0, pending: 0 };
+  if (!readingsWaiting && !reportsWaiting) return { sent: 0, refused: 0, pending: 0 };
 
   announce({ type: 'flush-started' });
-  const readings =
-    readingsWaiting.pending > 0
-      ? await flushReadings(fetchFn, baseUrl, Math.min(batchSize, MAX_BATCH))
-      : { result: { sent: 0, refused: 0, pending: 0 }, attempted: false };
-  const reports = reportsWaiting.pending > 0 ? await flushReports(fetchFn, baseUrl, Math.min(reportBatchSize, MAX_REPORT_BATCH)) : undefined;
+  const readings = readingsWaiting
+    ? await flushReadings(fetchFn, baseUrl, Math.min(batchSize, MAX_BATCH))
+    : { result: { sent: 0, refused: 0, pending: 0 }, attempted: false };
+  const reports = reportsWaiting ? await flushReports(fetchFn, baseUrl, Math.min(reportBatchSize, MAX_REPORT_BATCH)) : undefined;
 
   const attempts = [readings, ...(reports ? [reports] : [])].filter((attempt) => attempt.attempted);
   if (attempts.length > 0) {
@@ -69,7 +69,7 @@ async function flushLocked({
 
 async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: number): Promise<Attempt<FlushResult>> {
   const session = await getSession();
-  const waiting = async () => (await countByState()).pending;
+  const waiting = countWaiting;
   if (!isUsable(session)) {
     // Signed out or turned away: asking again would only get another 401.
     return { result: { sent: 0, refused: 0, pending: await waiting(), error: SIGN_IN_NEEDED_MESSAGE, authRequired: true }, attempted: false };
@@ -86,13 +86,24 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
   // Readings recorded under another account wait for that account; readings whose probe is
   // still measuring (heldUntil ahead) wait for it, and go on a later flush once it ends.
   let batch = await pendingReadings(batchSize, sender);
+  // The previous batch's verdicts, written while this batch travels (settled: never rejects).
+  let applying: Promise<unknown> = Promise.resolve();
+  const applied = async () => {
+    const outcome = await applying;
+    if (outcome instanceof ApplyFailure) throw outcome.error;
+  };
   while (batch.length > 0) {
     attempted = true;
     const token = csrfToken;
+    const current = batch;
+    // The next batch is read while this one travels, its readings left out; the server's
+    // answer is what makes one leave the waiting state, so a read ahead sends nothing twice.
+    const next = pendingReadings(batchSize, sender, Date.now(), new Set(current.map((record) => record.id)));
     const verdicts = await sendIsolatingFaults(
-      batch.map((record) => record.reading),
+      current.map((record) => record.reading),
       (readings) => uploadBatch(readings, fetchFn, baseUrl, token),
     );
+    await applied();
     if (verdicts.auth) {
       // A stale CSRF token may only need the session's current one; a 401 needs the person.
       if (verdicts.auth.reason === 'csrf' && !csrfRefreshed) {
@@ -108,17 +119,27 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
       authRequired = true;
       error = SIGN_IN_NEEDED_MESSAGE;
     }
-    await applyServerVerdicts(verdicts);
     sent += verdicts.stored.length;
     refused += verdicts.refused.length;
-    if (verdicts.stored.length + verdicts.refused.length > 0) {
-      announce({ type: 'flush-progress', sent, refused, ids: [...verdicts.stored, ...verdicts.refused.map(({ id }) => id)] });
-    }
+    const progress = { type: 'flush-progress' as const, sent, refused, ids: [...verdicts.stored, ...verdicts.refused.map(({ id }) => id)] };
+    // One transaction for the batch's verdicts, written while the next batch travels.
+    applying = applyServerVerdicts(verdicts).then(
+      () => {
+        if (progress.ids.length > 0) announce(progress);
+      },
+      (failure: unknown) => new ApplyFailure(failure),
+    );
     if (error !== undefined) break;
     error = verdicts.unavailable ?? (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun relevé du lot' : undefined);
     if (error !== undefined) break;
-    batch = await pendingReadings(batchSize, sender);
+    batch = await next;
+    if (batch.length === 0) {
+      // The last batch read ahead left this one out: what the server did not acknowledge of it waits still.
+      await applied();
+      batch = await pendingReadings(batchSize, sender);
+    }
   }
+  await applied();
   const result: FlushResult = {
     sent,
     refused,
@@ -150,8 +171,13 @@ async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: n
     if (error !== undefined) break;
     batch = await pendingReports(batchSize);
   }
-  const pending = (await countReportsByState()).pending;
+  const pending = await countReportsWaiting();
   return { result: { sent, refused, pending, ...(error !== undefined && { error }) }, attempted: true };
+}
+
+/** A batch's verdicts that could not be written: thrown where the flush waits for them. */
+class ApplyFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /** What the server said of each item of a batch, and why it stopped if it did. */
