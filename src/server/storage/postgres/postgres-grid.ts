@@ -29,9 +29,10 @@ import { Params } from './postgres-reading-filter.ts';
  * read that another transaction could overtake: a flush inserts the rows that do not exist yet
  * (ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, then yields), then
  * locks the others with SELECT … FOR UPDATE, merges in JavaScript (mergeInto), and writes
- * them back. Every statement handles all of a batch's rows at once (unnest of arrays), and
- * takes its rows in primary-key order, tables always in the same order, so that two
- * transactions wait for each other rather than deadlock. Report counts are plain increments.
+ * them back. Every statement handles all of a batch's rows at once (one json_to_recordset
+ * parameter), and takes its rows in primary-key order, tables always in the same order, so
+ * that two transactions wait for each other rather than deadlock. Report counts are plain
+ * increments.
  */
 
 /** One table's key columns with their SQL types, in primary-key order. */
