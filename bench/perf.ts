@@ -14,7 +14,7 @@
  *  5. offline again, LONG_QUEUE (50,000) readings waiting: SAVES_WITH_QUEUE more saves.
  * Before the browser, from the build itself: the precache by role (issue 19) beside what
  * precaching every file would take, and each figure of bytes compressed beside uncompressed.
- * `BENCH_PERF_BASELINE_DIST=<a build>` times steps 1–2 on that build first, in the same run;
+ * `BENCH_PERF_BASELINE_DIST=<a build>` times steps 1–5 on that build first, in the same run;
  * `BENCH_PERF_VISITS_ONLY=1` stops after step 2.
  */
 import { statSync } from 'node:fs';
@@ -60,44 +60,17 @@ try {
     // The baseline build first, on a server and a phone of its own, then this one: the same
     // machine at nearly the same moment, so that the two read side by side despite the load.
     const baseline = await visits(baselineDist, `Baseline (${baselineDist}): `);
-    await baseline.close();
+    try {
+      if (!visitsOnly) await savesAndAcknowledgement(baseline, 'Baseline: ');
+    } finally {
+      await baseline.close();
+    }
   }
   const { server, phone, agent, page, cdp, close } = await visits(dist, baselineDist === undefined ? '' : 'This build: ');
-  const { context } = phone;
   try {
     // Steps 3–5 take minutes; BENCH_PERF_VISITS_ONLY=1 leaves them out.
     if (!visitsOnly) {
-      // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
-      console.log(
-        `Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`,
-      );
-
-      // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
-      // a week offline in the valleys is when the outbox is longest.
-      await page.evaluate(insertWaitingReadings(agent.id, waiting));
-      console.log(`The same with ${waiting.toLocaleString('en-US')} more readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
-      const before = await pendingOnDevice(page);
-      const start = performance.now();
-      await context.setOffline(false);
-      let left = before;
-      while (left > 0) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        left = await pendingOnDevice(page);
-        if (performance.now() - start > 600_000) throw new Error(`${left} readings still waiting after 10 minutes`);
-      }
-      const seconds = (performance.now() - start) / 1000;
-      const stored = (await server.store.query({ limit: 1_000_000 })).readings.length;
-      console.log(
-        `${before.toLocaleString('en-US')} waiting readings (${waiting.toLocaleString('en-US')} inserted + ${SAVES + SAVES_WITH_QUEUE} saved) → all acknowledged: ` +
-          `${seconds.toFixed(1)} s after the network returned (loopback, CPU ÷${CPU_SLOWDOWN}); server holds ${stored.toLocaleString('en-US')}`,
-      );
-      if (stored !== before) throw new Error(`The server holds ${stored} readings, the device sent ${before}`);
-
-      // 5. The outbox at its longest: offline again, LONG_QUEUE readings waiting.
-      await context.setOffline(true);
-      await page.evaluate(insertWaitingReadings(agent.id, LONG_QUEUE));
-      console.log(`The same with ${LONG_QUEUE.toLocaleString('en-US')} readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
-      console.log();
+      await savesAndAcknowledgement({ server, phone, agent, page }, baselineDist === undefined ? '' : 'This build: ');
       await cdp.detach();
     }
   } finally {
@@ -165,6 +138,52 @@ async function visits(dist: string, label: string) {
     await close();
     throw error;
   }
+}
+
+/**
+ * Steps 3–5 on the offline page that `visits` left (CPU ÷4 still on), each line printed with
+ * `label` first: saves with 0 waiting (the baseline of the saves), N inserted and saves again,
+ * the network back until all are acknowledged, then offline again with LONG_QUEUE more.
+ */
+async function savesAndAcknowledgement(
+  { server, phone, agent, page }: Pick<Awaited<ReturnType<typeof visits>>, 'server' | 'phone' | 'agent' | 'page'>,
+  label: string,
+): Promise<void> {
+  const { context } = phone;
+  // 3. Tap « Enregistrer » → durable in IndexedDB, offline (a valley), CPU ÷4.
+  console.log(
+    `${label}Tap « Enregistrer » → reading in IndexedDB, offline, CPU ÷${CPU_SLOWDOWN}, 0 readings waiting (the baseline), ${await timedSaves(page, SAVES)}`,
+  );
+
+  // 4. N waiting readings → all acknowledged by the server. Saving with them waiting first:
+  // a week offline in the valleys is when the outbox is longest.
+  await page.evaluate(insertWaitingReadings(agent.id, waiting));
+  console.log(`${label}The same with ${waiting.toLocaleString('en-US')} more readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
+  const before = await pendingOnDevice(page);
+  const start = performance.now();
+  await context.setOffline(false);
+  let left = before;
+  while (left > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = await pendingOnDevice(page);
+    if (performance.now() - start > 600_000) throw new Error(`${left} readings still waiting after 10 minutes`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const stored = (await server.store.query({ limit: 1_000_000 })).readings.length;
+  console.log(
+    `${label}${before.toLocaleString('en-US')} waiting readings (${waiting.toLocaleString('en-US')} inserted + ${SAVES + SAVES_WITH_QUEUE} saved) → all acknowledged: ` +
+      `${seconds.toFixed(1)} s after the network returned (loopback, CPU ÷${CPU_SLOWDOWN}); server holds ${stored.toLocaleString('en-US')}` +
+      (baselineDist === undefined
+        ? ' (issue 19: 10.0 s for 5,070 on a loaded machine, 2.3 s quiet; BENCH_PERF_BASELINE_DIST times a build before a change in the same run)'
+        : ''),
+  );
+  if (stored !== before) throw new Error(`The server holds ${stored} readings, the device sent ${before}`);
+
+  // 5. The outbox at its longest: offline again, LONG_QUEUE readings waiting.
+  await context.setOffline(true);
+  await page.evaluate(insertWaitingReadings(agent.id, LONG_QUEUE));
+  console.log(`${label}The same with ${LONG_QUEUE.toLocaleString('en-US')} readings waiting on the device, ${await timedSaves(page, SAVES_WITH_QUEUE)}`);
+  console.log();
 }
 
 /**
