@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/server/app.ts';
+import { buildApp, type AppOptions } from '../src/server/app.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { NOW } from './herault-readings.ts';
@@ -7,13 +7,14 @@ import { NOW } from './herault-readings.ts';
 export const BENCH_PASSWORD = 'mot de passe du banc';
 
 /** The app on `store` as the benches query it: the generated readings' clock, a cheap scrypt, no tiles to fetch. */
-export function benchApp(store: Store): FastifyInstance {
+export function benchApp(store: Store, options: Partial<AppOptions> = {}): FastifyInstance {
   return buildApp({
     store,
     tiles: { url: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: 'bench', maxZoom: 19 },
     now: () => NOW,
     communes: createCommunes([]),
     passwordCost: { N: 2 ** 10, r: 8, p: 1 },
+    ...options,
   });
 }
 

@@ -70,6 +70,8 @@ export interface AppOptions {
   passwordCost?: ScryptCost;
   /** Verdict thresholds and open-data withholding; defaults as documented in the README. */
   grid?: Partial<GridSettings>;
+  /** Bytes of built GET /api/v1/cells answers kept (routes/cells.ts); 0 keeps none (the bench's cold views). */
+  cellsCacheBytes?: number;
   /** Probe budget and track spacing sent to the phones; defaults as documented in the README. */
   field?: FieldSettings;
   /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year, shown on its table; none by default. */
@@ -114,6 +116,7 @@ export function buildApp({
   communeOutlines,
   passwordCost,
   grid: gridOverrides = {},
+  cellsCacheBytes,
   field = DEFAULT_FIELD_SETTINGS,
   zoneQuotaPerYear,
   uploadAdmission,
@@ -179,7 +182,7 @@ export function buildApp({
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security, failedSignIns });
     registerCommuneOutlineRoutes(root, { store, communes, ...(communeOutlines && { outlines: communeOutlines }), rateLimit: security.rateLimits.publicReads });
-    registerCellRoutes(root, { store, communes, grid });
+    registerCellRoutes(root, { store, communes, grid, ...(cellsCacheBytes !== undefined && { answerCacheBytes: cellsCacheBytes }) });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
     registerDepartementSummaryRoutes(root, { store, communes, grid, now, zoneQuotaPerYear });
