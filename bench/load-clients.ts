@@ -7,7 +7,7 @@
  */
 import { OPERATORS } from '../src/domain/operators.ts';
 import type { Reading } from '../src/domain/reading.ts';
-import { retryDelay } from '../src/sync/backoff.ts';
+import { nextTryDelay, retryAfterMs } from '../src/sync/backoff.ts';
 import { MAX_BATCH } from '../src/sync/protocol.ts';
 import { UPLOAD_TIMEOUT_MS } from '../src/sync/upload.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
@@ -48,6 +48,8 @@ interface Answer {
   body: unknown;
   /** The client's own timeout ended the request (the phone gives up; not an error of the server's). */
   timedOut?: boolean;
+  /** The wait the server asked for (`Retry-After`, ms), as the app reads it. */
+  retryAfterMs?: number;
 }
 
 /** One request, timed until its whole body is read; a network failure is status 0. */
@@ -67,7 +69,8 @@ async function timedFetch(recorder: Recorder, route: string, url: string, init: 
     // 503 with Retry-After is the server asking to come back later: the phone does, it is no fault.
     const comeBackLater = response.status === 503 && response.headers.has('retry-after');
     if ((response.status < 200 || response.status > 299) && !comeBackLater) recorder.fail(route, `${response.status} ${text}`);
-    return { status: response.status, ms, body };
+    const wait = retryAfterMs(response.headers.get('retry-after'));
+    return { status: response.status, ms, body, ...(wait !== undefined && { retryAfterMs: wait }) };
   } catch (error) {
     const ms = performance.now() - start;
     recorder.record(route, ms);
@@ -149,7 +152,8 @@ export function deviceCounts(): DeviceCounts {
  * One phone emptying its outbox as the app does (src/sync/flush.ts): batches of MAX_BATCH,
  * oldest first, one after the other; each upload given up after UPLOAD_TIMEOUT_MS; on a
  * timeout, a network failure, a 5xx or 429, the flush stops and the next one starts after
- * retryDelay() (5 s doubling to 5 min, jittered: src/sync/backoff.ts), sending again whatever
+ * nextTryDelay() (the server's Retry-After when it gave one, else 5 s doubling to 5 min,
+ * jittered: src/sync/backoff.ts), sending again whatever
  * was not acknowledged. `serverUrl()` picks the server for each request (one address, or
  * the next of several processes in turn, as a reverse proxy does).
  */
@@ -199,7 +203,7 @@ export async function runDevice(recorder: Recorder, serverUrl: () => string, aut
       return; // refused as a whole: already recorded as an error, and sending again would not help.
     }
     failures += 1;
-    await new Promise((resolve) => setTimeout(resolve, retryDelay(failures)));
+    await new Promise((resolve) => setTimeout(resolve, nextTryDelay(failures, answer.retryAfterMs)));
   }
   counts.deviceDone.push(performance.now() - start);
 }

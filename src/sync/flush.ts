@@ -80,6 +80,7 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
   let sent = 0;
   let refused = 0;
   let error: string | undefined;
+  let retryAfterMs: number | undefined;
   let authRequired = false;
   let attempted = false;
 
@@ -131,6 +132,7 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
     );
     if (error !== undefined) break;
     error = verdicts.unavailable ?? (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun relevé du lot' : undefined);
+    retryAfterMs = verdicts.retryAfterMs;
     if (error !== undefined) break;
     batch = await next;
     if (batch.length === 0) {
@@ -145,6 +147,7 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
     refused,
     pending: await waiting(),
     ...(error !== undefined && { error }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
     ...(authRequired && { authRequired: true as const }),
   };
   return { result, attempted };
@@ -154,6 +157,7 @@ async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: n
   let sent = 0;
   let refused = 0;
   let error: string | undefined;
+  let retryAfterMs: number | undefined;
   let batch = await pendingReports(batchSize);
   while (batch.length > 0) {
     const verdicts = await sendIsolatingFaults(
@@ -168,11 +172,12 @@ async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: n
       verdicts.unavailable ??
       (verdicts.auth ? `Le serveur est indisponible (${verdicts.auth.message})` : undefined) ??
       (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun signalement du lot' : undefined);
+    retryAfterMs = verdicts.retryAfterMs;
     if (error !== undefined) break;
     batch = await pendingReports(batchSize);
   }
   const pending = await countReportsWaiting();
-  return { result: { sent, refused, pending, ...(error !== undefined && { error }) }, attempted: true };
+  return { result: { sent, refused, pending, ...(error !== undefined && { error }), ...(retryAfterMs !== undefined && { retryAfterMs }) }, attempted: true };
 }
 
 /** A batch's verdicts that could not be written: thrown where the flush waits for them. */
@@ -183,6 +188,8 @@ class ApplyFailure {
 /** What the server said of each item of a batch, and why it stopped if it did. */
 interface BatchVerdicts extends ServerVerdicts {
   unavailable?: string;
+  /** The wait the server asked for with `unavailable`, if it gave one. */
+  retryAfterMs?: number;
   auth?: { reason: 'unauthenticated' | 'csrf'; message: string };
 }
 
@@ -195,7 +202,7 @@ async function sendIsolatingFaults<T extends { id: string }>(items: T[], upload:
   const outcome = await upload(items);
   switch (outcome.kind) {
     case 'unavailable':
-      return { stored: [], refused: [], unavailable: outcome.message };
+      return { stored: [], refused: [], unavailable: outcome.message, ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }) };
     case 'auth-required':
       return { stored: [], refused: [], auth: { reason: outcome.reason, message: outcome.message } };
     case 'answered':
@@ -208,7 +215,7 @@ async function sendIsolatingFaults<T extends { id: string }>(items: T[], upload:
       const head = await sendIsolatingFaults(items.slice(0, middle), upload);
       if (head.unavailable !== undefined || head.auth) return head;
       const tail = await sendIsolatingFaults(items.slice(middle), upload);
-      return { stored: [...head.stored, ...tail.stored], refused: [...head.refused, ...tail.refused], unavailable: tail.unavailable, auth: tail.auth };
+      return { ...tail, stored: [...head.stored, ...tail.stored], refused: [...head.refused, ...tail.refused] };
     }
   }
 }

@@ -35,6 +35,8 @@ export interface QueueFlushResult {
   pending: number;
   /** Why sending stopped early; the items concerned stay waiting. */
   error?: string;
+  /** The wait the busy server asked for (its `Retry-After`, ms), when it stopped the send. */
+  retryAfterMs?: number;
 }
 
 /** Readings at the top level (as before accounts), residents' reports under `reports`. */

@@ -3,6 +3,7 @@ import { CSRF_ERROR_CODE, CSRF_HEADER } from '../domain/account.ts';
 import { UploadAnswerSchema } from '../domain/api/common.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Report } from '../domain/report.ts';
+import { retryAfterMs } from './backoff.ts';
 import { READINGS_ENDPOINT, REPORTS_ENDPOINT, type UploadResponse } from './protocol.ts';
 
 /** A hung connection must not hold the send lock for ever. */
@@ -32,7 +33,7 @@ export type UploadOutcome =
   /** The server judged each item: see the response. */
   | { kind: 'answered'; response: UploadResponse }
   /** Nothing was judged (no network, server down or busy): try again later. */
-  | { kind: 'unavailable'; message: string }
+  | { kind: 'unavailable'; message: string; retryAfterMs?: number }
   /**
    * Nothing was judged because of who is asking: 401 (not signed in, session expired or
    * revoked) or 403 on the CSRF token. Waits for a sign-in, not for time to pass.
@@ -92,7 +93,8 @@ async function post(
     return { kind: 'unavailable', message: `Le serveur est indisponible (${message})` };
   }
   if (response.status >= 500 || RETRYABLE_STATUS.has(response.status)) {
-    return { kind: 'unavailable', message: `Le serveur est indisponible (${await describe(response)})` };
+    const wait = retryAfterMs(response.headers.get('retry-after'));
+    return { kind: 'unavailable', message: `Le serveur est indisponible (${await describe(response)})`, ...(wait !== undefined && { retryAfterMs: wait }) };
   }
   if (!response.ok) return { kind: 'batch-refused', message: await describe(response) };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelay, worthRetrying } from '../../src/sync/backoff.ts';
+import { FIRST_RETRY_MS, MAX_RETRY_MS, nextTryDelay, retryAfterMs, retryDelay, worthRetrying } from '../../src/sync/backoff.ts';
 
 const top = () => 1; // the ceiling itself
 const bottom = () => 0; // half the ceiling
@@ -74,5 +74,29 @@ describe('worthRetrying', () => {
       }),
     ).toBe(true);
     expect(worthRetrying({ sent: 0, refused: 0, pending: 0, reports: { sent: 0, refused: 0, pending: 2, error: 'Pas de réseau' } })).toBe(true);
+  });
+});
+
+describe('a busy server’s Retry-After', () => {
+  const now = Date.parse('2026-12-05T10:00:00Z');
+
+  it('reads seconds and HTTP dates, within [1 s, 5 min]', () => {
+    expect(retryAfterMs('5', now)).toBe(5_000);
+    expect(retryAfterMs(' 30 ', now)).toBe(30_000);
+    expect(retryAfterMs('Sat, 05 Dec 2026 10:00:20 GMT', now)).toBe(20_000);
+    expect(retryAfterMs('0', now)).toBe(1_000);
+    expect(retryAfterMs('86400', now)).toBe(MAX_RETRY_MS);
+    expect(retryAfterMs('Sat, 05 Dec 2026 09:00:00 GMT', now)).toBe(1_000);
+  });
+
+  it('ignores what it cannot read', () => {
+    for (const header of [null, '', 'bientôt', '-5', '1.5']) expect(retryAfterMs(header, now)).toBeUndefined();
+  });
+
+  it('is what the next try waits for, spread over half as long again, instead of a backoff grown to minutes', () => {
+    expect(nextTryDelay(9, 5_000, bottom)).toBe(5_000);
+    expect(nextTryDelay(9, 5_000, top)).toBe(7_500);
+    expect(nextTryDelay(9, undefined, top)).toBe(retryDelay(9, top));
+    expect(nextTryDelay(1, MAX_RETRY_MS, top)).toBe(MAX_RETRY_MS);
   });
 });

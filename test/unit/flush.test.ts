@@ -180,6 +180,17 @@ describe('flushOutbox', () => {
     expect(await getSyncStatus()).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringContaining('Pas maintenant') });
   });
 
+  it('passes on the wait a busy server asks for (503 with Retry-After), for the next try', async () => {
+    await queue(2);
+    server.intercept = () =>
+      new Response(JSON.stringify({ error: 'Serveur occupé' }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } });
+    const result = await flush();
+
+    expect(result).toMatchObject({ sent: 0, pending: 2, retryAfterMs: 5_000, error: expect.stringContaining('Serveur occupé') });
+    server.intercept = () => json(503, { error: 'Maintenance' });
+    expect((await flush()).retryAfterMs).toBeUndefined();
+  });
+
   it.each([400, 413])('when the server refuses the whole batch (%i) because of one reading, refuses that one alone and sends the others', async (status) => {
     const readings = await queue(5);
     const poison = readings[2]!;

@@ -1,4 +1,4 @@
-import { retryDelay, worthRetrying } from '../../sync/backoff.ts';
+import { nextTryDelay, worthRetrying } from '../../sync/backoff.ts';
 import type { FlushResult } from '../../sync/protocol.ts';
 import { checkSession } from '../../sync/session.ts';
 import { isUsable } from '../../store/session.ts';
@@ -54,7 +54,8 @@ async function scheduleRetry(result: FlushResult): Promise<void> {
   // A success since `online` reset the count: the next failures back off from the start again.
   if (consecutiveFailures < failuresBeforeOnline) failuresBeforeOnline = 0;
   if (worthRetrying(result)) {
-    retryTimer = setTimeout(() => void sendNow(), retryDelay(Math.max(1, consecutiveFailures - failuresBeforeOnline)));
+    const serverAsked = result.retryAfterMs ?? result.reports?.retryAfterMs;
+    retryTimer = setTimeout(() => void sendNow(), nextTryDelay(Math.max(1, consecutiveFailures - failuresBeforeOnline), serverAsked));
     return;
   }
   // Readings held for a probe that this page did not start (it ended with an earlier page):
