@@ -147,6 +147,12 @@ describe('GET /api/v1/cells from the grid version', () => {
     expect(bump).not.toHaveBeenCalled();
     for (const name of GRID_CHANGING_METHODS) await (store[name] as () => Promise<unknown>)().catch(() => undefined);
     expect(bump).toHaveBeenCalledTimes(GRID_CHANGING_METHODS.length);
+    // A failing method's own error reaches the caller even when the bump fails too.
+    const bumpFails = async () => {
+      throw new Error('base injoignable');
+    };
+    const bothFail = withGridVersion(fake as unknown as Omit<Store, 'gridVersion'>, { read: async () => 'v', bump: bumpFails });
+    await expect(bothFail.ingest([])).rejects.toThrow('refusé');
     expect(GRID_CHANGING_METHODS).toEqual(
       expect.arrayContaining([
         'ingest',

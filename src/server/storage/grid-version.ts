@@ -111,11 +111,19 @@ export function withGridVersion(store: Omit<Store, 'gridVersion'>, source: GridV
   for (const name of GRID_CHANGING_METHODS) {
     const method = store[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = async (...args: unknown[]) => {
+      let result: unknown;
       try {
-        return await method(...args);
-      } finally {
-        await source.bump();
+        result = await method(...args);
+      } catch (error) {
+        // It may have committed part of its work: bump, but the caller hears of its own failure
+        // (a busy database's 503, a refusal), not of the bump's.
+        await source.bump().catch(() => undefined);
+        throw error;
       }
+      // A committed change the version does not show would leave kept answers stale: this
+      // failure is the caller's (it retries; a resend is a duplicate, and bumps again).
+      await source.bump();
+      return result;
     };
   }
   wrapped.gridVersion = () => source.read();
