@@ -12,7 +12,10 @@
  * V8 profiler) and prints the functions it spent most time in. Temporary files, removed at the end,
  * unless BENCH_CELLS_DATA_DIR names a directory: the seeded database is kept there as
  * `with-grid-N.sqlite` and reused by the next run of the same N (seeding 1,000,000 takes
- * minutes), which then skips the ingest figures.
+ * minutes), which then skips the ingest figures. Beware: the app places stored readings again
+ * when it starts (app.ts's onReady) and the bench's readings are stored as placed with older
+ * data than its communes, so a database's first run spends that long first (about 25 minutes
+ * for 300,000 of 1,000,000 readings on this machine) before any request is timed.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
