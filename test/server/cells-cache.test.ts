@@ -153,6 +153,20 @@ describe('GET /api/v1/cells from the grid version', () => {
     };
     const bothFail = withGridVersion(fake as unknown as Omit<Store, 'gridVersion'>, { read: async () => 'v', bump: bumpFails });
     await expect(bothFail.ingest([])).rejects.toThrow('refusé');
+    // A method that committed is not failed by its bump: the bump is owed, and settled before
+    // the version is read (or the read fails), so no answer is kept under a stale version.
+    let version = 1;
+    let busy = true;
+    const flakyBump = vi.fn(async () => {
+      if (busy) throw new Error('base occupée');
+      version += 1;
+    });
+    const owing = withGridVersion(fake as unknown as Omit<Store, 'gridVersion'>, { read: async () => String(version), bump: flakyBump });
+    await expect(owing.ingestReports([])).resolves.toEqual([]);
+    await expect(owing.gridVersion()).rejects.toThrow('base occupée');
+    busy = false;
+    await expect(owing.gridVersion()).resolves.toBe('2');
+    await expect(owing.gridVersion()).resolves.toBe('2');
     expect(GRID_CHANGING_METHODS).toEqual(
       expect.arrayContaining([
         'ingest',

@@ -105,27 +105,57 @@ export interface GridVersionSource {
 /** The methods that change the grid (tests go through each kind). */
 export const GRID_CHANGING_METHODS: readonly StoreMethod[] = (Object.keys(GRID_EFFECT) as StoreMethod[]).filter((name) => GRID_EFFECT[name] === 'changes-grid');
 
-/** `store` with `gridVersion()`, each grid-changing method bumping the version once it has settled. */
+/** How long an owed bump waits before it is tried again, and how many times. */
+const OWED_BUMP_RETRY_MS = 1000;
+const OWED_BUMP_RETRIES = 30;
+
+/**
+ * `store` with `gridVersion()`, each grid-changing method bumping the version once it has
+ * settled. A bump that fails after the method committed (the database busy, its pool full)
+ * does not turn the stored change into an error: the phone would send its readings again for
+ * nothing. The bump is owed instead: tried again in the background, and settled before this
+ * process reads the version, so that no answer is kept under a version older than what it saw
+ * (the read fails, as busy, if the bump still cannot be made).
+ */
 export function withGridVersion(store: Omit<Store, 'gridVersion'>, source: GridVersionSource): Store {
+  let owed = false;
+  let retries = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const bump = async () => {
+    try {
+      await source.bump();
+      owed = false;
+      retries = 0;
+    } catch (error) {
+      owed = true;
+      throw error;
+    }
+  };
+  const retryLater = () => {
+    if (retryTimer !== undefined || retries >= OWED_BUMP_RETRIES) return;
+    retries += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (owed) bump().catch(retryLater);
+    }, OWED_BUMP_RETRY_MS);
+    retryTimer.unref?.();
+  };
   const wrapped: Record<string, unknown> = { ...store };
   for (const name of GRID_CHANGING_METHODS) {
     const method = store[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = async (...args: unknown[]) => {
-      let result: unknown;
       try {
-        result = await method(...args);
-      } catch (error) {
-        // It may have committed part of its work: bump, but the caller hears of its own failure
-        // (a busy database's 503, a refusal), not of the bump's.
-        await source.bump().catch(() => undefined);
-        throw error;
+        return await method(...args);
+      } finally {
+        // The caller hears of the method's own outcome (its result, a busy database's 503, a
+        // refusal), never of the bump's.
+        await bump().catch(retryLater);
       }
-      // A committed change the version does not show would leave kept answers stale: this
-      // failure is the caller's (it retries; a resend is a duplicate, and bumps again).
-      await source.bump();
-      return result;
     };
   }
-  wrapped.gridVersion = () => source.read();
+  wrapped.gridVersion = async () => {
+    if (owed) await bump();
+    return source.read();
+  };
   return wrapped as unknown as Store;
 }
