@@ -162,7 +162,7 @@ describe('GET /api/v1/cells from the grid version', () => {
       version += 1;
     });
     const owing = withGridVersion(fake as unknown as Omit<Store, 'gridVersion'>, { read: async () => String(version), bump: flakyBump });
-    await expect(owing.ingestReports([])).resolves.toEqual([]);
+    await expect(owing.ingestReports([], { receivedAt: '2026-12-05T10:00:00Z' })).resolves.toEqual([]);
     await expect(owing.gridVersion()).rejects.toThrow('base occupée');
     busy = false;
     await expect(owing.gridVersion()).resolves.toBe('2');

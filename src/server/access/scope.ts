@@ -82,6 +82,16 @@ export function gridScope(user: User, departementOf: (commune: string) => string
   }
 }
 
+/**
+ * Whether the grid a person sees counts residents' reports. Reviewers and admins see the
+ * reports of their scope in full anyway; an agent sees only the public reports (their ~200 m
+ * public cell and hour), and a count per INSPIRE cell — another 200 m grid — laid over the
+ * public one would narrow a report down to the two cells' overlap (issue 14).
+ */
+export function gridCountsResidentReports(user: User): boolean {
+  return user.role !== 'agent';
+}
+
 /** A zone is its département's reviewers' (and admins'). */
 export function mayManageZone(user: User, zone: Pick<Zone, 'departement'>): boolean {
   return user.role === 'admin' || (user.role === 'reviewer' && user.departement === zone.departement);

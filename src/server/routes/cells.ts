@@ -3,7 +3,7 @@ import { readingFeature } from '../../domain/geojson.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { requirePrincipal } from '../access/enforce.ts';
-import { gridScope, readingScope } from '../access/scope.ts';
+import { gridCountsResidentReports, gridScope, readingScope } from '../access/scope.ts';
 import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
 import { peopleInCells } from '../grid/cell-people.ts';
@@ -74,10 +74,12 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
     view: GridView,
     range: CellRange,
     scope: GridScope,
+    residentReports: boolean,
   ): Promise<{ geometries: PolygonGeometry[]; properties: CellPropertiesAnswer[] }> {
     const coverage = await loadGrid(store, {
       range,
       scope,
+      withoutReports: !residentReports,
       filter: view.filter,
       ...(view.fromMonth && { fromMonth: view.fromMonth }),
       ...(view.toMonth && { toMonth: view.toMonth }),
@@ -107,16 +109,18 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
     };
     if (!range) return empty();
     if (range.cells > MAX_CELLS_PER_REQUEST) throw badRequest(tooManyCells(view, range.cells));
-    const scope = gridScope(requirePrincipal(request).user, departementOf);
+    const { user } = requirePrincipal(request);
+    const scope = gridScope(user, departementOf);
     if (scope.kind === 'departements' && scope.departements.length === 0) return empty();
+    const residentReports = gridCountsResidentReports(user);
 
     // Read before building: a commit after this read bumps the version, so the answer kept
     // under it may be newer than it, never older (storage/grid-version.ts).
     const version = await store.gridVersion();
-    const key = cellsAnswerKey(version, format, view, scope);
+    const key = cellsAnswerKey(version, format, view, scope, residentReports);
     if (revalidated(request, reply, key)) return reply;
     const answer = await cache.get(key, async () => {
-      const { geometries, properties } = await buildCells(view, range, scope);
+      const { geometries, properties } = await buildCells(view, range, scope, residentReports);
       if (format === 'compact') return { type: 'application/json; charset=utf-8', body: JSON.stringify(compactCells(view.resolutionM, properties)) };
       const features = properties.map((cell, i) => ({ type: 'Feature', id: cell.cellId, geometry: geometries[i], properties: cell }));
       return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
