@@ -24,16 +24,24 @@ try {
   await buildProductionApp(dist);
   const { startServer } = await import('../test/e2e/harness.ts');
   const server = await startServer({ staticDir: dist });
-  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
   try {
     console.log(`\nLighthouse 12.2.3, mobile (simulated slow 4G, CPU ÷4), ${CHROMIUM}, server on loopback\n`);
     console.log(
       `${'page'.padEnd(14)}${'performance'.padStart(12)}${'before'.padStart(8)}${'CLS'.padStart(8)}${'before'.padStart(8)}${'LCP'.padStart(9)}${'TBT'.padStart(8)}`,
     );
     for (const path of PAGES) {
-      // A fresh profile state per page: no service worker or cache from the previous run.
-      const result = await lighthouse(`${server.url}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+      // A browser of its own per page (chrome-launcher gives each a fresh profile): in one tab,
+      // the run after `/` saw its navigation to `/#signaler` as a change of hash, with no
+      // navigation start to time (NO_NAVSTART), and the IndexedDB `/` left behind.
+      const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+      const result = await lighthouse(`${server.url}${path}`, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance'],
+      }).finally(() => chrome.kill());
       if (!result) throw new Error(`Lighthouse gave no result for ${path}`);
+      if (result.lhr.runtimeError) throw new Error(`Lighthouse could not measure ${path}: ${result.lhr.runtimeError.message}`);
       const { lhr } = result;
       const score = Math.round((lhr.categories.performance?.score ?? 0) * 100);
       const cls = lhr.audits['cumulative-layout-shift']?.numericValue ?? Number.NaN;
@@ -47,7 +55,6 @@ try {
     }
     console.log();
   } finally {
-    await chrome.kill();
     await server.close();
   }
 } finally {
