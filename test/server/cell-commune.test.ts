@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { createCommunes } from '../../src/server/communes/communes.ts';
 import { addUser, openTestApp, postReadings, makeReading, useTempDir, NIMES, type TestApp } from './fixtures.ts';
 import { AROUND, byCell, getCells, ID_A } from './grid-helpers.ts';
 
@@ -29,4 +30,23 @@ it('GET /api/v1/cells names each cell’s commune, by its centre, at every resol
     .features.map((feature: { properties: { commune: { name: string } | null } }) => feature.properties.commune?.name)
     .sort();
   expect(names).toEqual(['Nîmes', 'Saint-Guilhem-le-Désert']);
+});
+
+// Issue 15 on a default install (no commune data loaded): the cell was still « Maille 200 m
+// n° … ». It is named by the département its centre lies in, from the shipped outlines.
+it('GET /api/v1/cells names each cell’s département, from the shipped outlines, where no commune data is loaded', async () => {
+  server = await openTestApp(tempDir(), { communes: createCommunes() });
+  const agent = await addUser(server.app);
+  const admin = await addUser(server.app, { role: 'admin' });
+  await postReadings(server.app, [makeReading(), makeReading({ operator: 'sfr' })], agent);
+
+  for (const format of ['geojson', 'compact']) {
+    const answer = await getCells(server.app, admin.headers, `bbox=${AROUND}&format=${format}`);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const body = answer.json();
+    const cell = (body.cells ?? body.features.map((feature: { properties: unknown }) => feature.properties)).find(
+      (properties: { cellId: string }) => properties.cellId === ID_A,
+    );
+    expect(cell).toMatchObject({ commune: null, departement: { code: '34', name: 'Hérault' } });
+  }
 });

@@ -39,7 +39,7 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
   return (
     <section class="side-section cell-panel" aria-labelledby="cell-title">
       <div class="side-head">
-        <h3 id="cell-title">{cellTitle(id, p.commune)}</h3>
+        <h3 id="cell-title">{cellTitle(id, p.commune, p.departement)}</h3>
         <button type="button" class="link-button" onClick={onClose}>
           Fermer
         </button>
@@ -98,11 +98,15 @@ export function CellPanel({ feature, selectable, selected, onToggle, onClose }: 
   );
 }
 
-/** « Saint-Guilhem-le-Désert — maille 200 m n° CRS3035RES200m… »: where it is first, then which. */
-export function cellTitle(id: string, commune: { name: string } | null | undefined): string {
+/**
+ * « Saint-Guilhem-le-Désert — maille 200 m n° CRS3035RES200m… »: where it is first, then which;
+ * « Hérault (34) — … » where the server has no commune data.
+ */
+export function cellTitle(id: string, commune: { name: string } | null | undefined, departement?: { code: string; name: string } | null): string {
   const size = cellResolution(id);
   const cell = `maille${size ? ` ${formatResolutionM(size)}` : ''} n° ${id}`;
-  return commune ? `${commune.name} — ${cell}` : `${cell[0]!.toUpperCase()}${cell.slice(1)}`;
+  const place = commune ? commune.name : departement ? `${departement.name} (${departement.code})` : undefined;
+  return place ? `${place} — ${cell}` : `${cell[0]!.toUpperCase()}${cell.slice(1)}`;
 }
 
 /** The header of OperatorRow's table (the cell panel, the dossier). */

@@ -70,6 +70,8 @@ export const CellPropertiesSchema = v.object({
   missing: v.array(v.picklist(OPERATORS)),
   /** The commune the cell's centre lies in, null where none is known. */
   commune: v.nullable(v.object({ code: v.string(), name: v.string() })),
+  /** The département the cell's centre lies in (the shipped outlines), null at sea or abroad: names a cell where no commune data is loaded. */
+  departement: v.nullable(v.object({ code: v.string(), name: v.string() })),
   residentReports: v.number(),
   readings: v.number(),
   contributors: v.number(),

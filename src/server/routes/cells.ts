@@ -59,12 +59,19 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
   const options = verdictOptions(grid);
   const departementOf = (code: string) => communes.get(code)?.departement;
 
-  /** The commune a cell is named after on the reviewers' screens: the one its centre lies in, as readings are placed. */
-  const communeAtCentre = (ref: CellRef): { code: string; name: string } | null => {
+  /**
+   * The commune and département a cell is named after on the reviewers' screens: the ones its
+   * centre lies in, as readings are placed (the département alone on a server without commune data).
+   */
+  const placeAtCentre = (ref: CellRef): { commune: { code: string; name: string } | null; departement: { code: string; name: string } | null } => {
     const [lon, lat] = cellCentre(ref);
-    const code = communes.locate(lat, lon)?.commune;
-    const found = code ? communes.get(code) : undefined;
-    return found ? { code: found.code, name: found.name } : null;
+    const place = communes.locate(lat, lon);
+    const found = place?.commune ? communes.get(place.commune) : undefined;
+    const departementName = place ? communes.departementName(place.departement) : undefined;
+    return {
+      commune: found ? { code: found.code, name: found.name } : null,
+      departement: place && departementName ? { code: place.departement, name: departementName } : null,
+    };
   };
 
   const cache = createAnswerCache(answerCacheBytes);
@@ -93,7 +100,7 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
       geometries.push(feature.geometry);
       const { inhabitants = null, households = null } = people[i] ?? {};
       const declaredNow = declaredProperties(declared[i], feature.properties.operators);
-      return { ...feature.properties, commune: communeAtCentre(cell.ref), inhabitants, households, ...declaredNow };
+      return { ...feature.properties, ...placeAtCentre(cell.ref), inhabitants, households, ...declaredNow };
     });
     return { geometries, properties };
   }
