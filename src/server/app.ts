@@ -72,6 +72,8 @@ export interface AppOptions {
   grid?: Partial<GridSettings>;
   /** Bytes of built GET /api/v1/cells answers kept (routes/cells.ts); 0 keeps none (the bench's cold views). */
   cellsCacheBytes?: number;
+  /** Seconds a GET /api/v1/cells answer for older data may be served while the new one builds (routes/cells.ts); 0 never. Default 60. */
+  cellsStaleSeconds?: number;
   /** Probe budget and track spacing sent to the phones; defaults as documented in the README. */
   field?: FieldSettings;
   /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year, shown on its table; none by default. */
@@ -117,6 +119,7 @@ export function buildApp({
   passwordCost,
   grid: gridOverrides = {},
   cellsCacheBytes,
+  cellsStaleSeconds,
   field = DEFAULT_FIELD_SETTINGS,
   zoneQuotaPerYear,
   uploadAdmission,
@@ -182,7 +185,14 @@ export function buildApp({
     registerReportRoutes(root, { store, now, communes, accounts, security });
     registerAccountRoutes(root, { accounts, communes, store, security, failedSignIns });
     registerCommuneOutlineRoutes(root, { store, communes, ...(communeOutlines && { outlines: communeOutlines }), rateLimit: security.rateLimits.publicReads });
-    registerCellRoutes(root, { store, communes, grid, ...(cellsCacheBytes !== undefined && { answerCacheBytes: cellsCacheBytes }) });
+    registerCellRoutes(root, {
+      store,
+      communes,
+      grid,
+      now,
+      ...(cellsCacheBytes !== undefined && { answerCacheBytes: cellsCacheBytes }),
+      ...(cellsStaleSeconds !== undefined && { staleSeconds: cellsStaleSeconds }),
+    });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });
     registerDepartementSummaryRoutes(root, { store, communes, grid, now, zoneQuotaPerYear });

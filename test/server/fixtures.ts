@@ -181,6 +181,8 @@ export async function openTestApp(dir: string, options: Partial<AppOptions> = {}
     communes: createCommunes(TEST_CENTRES),
     passwordCost: TEST_PASSWORD_COST,
     security: RELAXED_SECURITY,
+    // A write is seen at the next view (test/server/cells-stale.test.ts turns stale answers on).
+    cellsStaleSeconds: 0,
     ...options,
   });
   checkAnswersAgainstContract(app);

@@ -8,6 +8,10 @@ import { compressAnswer, type AnswerEncoding } from '../answer-compression.ts';
  * the answer.
  *
  * Concurrent requests for an answer being built wait for that build rather than start their own.
+ *
+ * Beside each answer, the query it answers (its key without the data version) and when its
+ * build began: {@link AnswerCache.newest} finds the newest answer kept for a query whatever its
+ * version, which routes/cells.ts serves, stale, while the current version's answer is built.
  */
 
 /** One built answer: its text as built (a string, so that the tests' contract check reads it), then each encoding once made. */
@@ -20,12 +24,35 @@ export interface CachedAnswer {
   readonly encodings: Map<AnswerEncoding, Promise<Buffer>>;
 }
 
+/** What an answer was built from, beside its key: kept so that a newer version's request can find it. */
+export interface AnswerOrigin {
+  /** The key without the data version: answers of one query for successive versions share it. */
+  readonly query: string;
+  /** The data version it was built from (opaque). */
+  readonly version: string;
+  /** When its build began, by the caller's clock (ms): the data it shows is at least that recent. */
+  readonly builtAt: number;
+}
+
+/** An answer kept for a query, with its own key (hence its own ETag) and origin. */
+export interface KeptAnswer extends AnswerOrigin {
+  readonly key: string;
+  readonly answer: CachedAnswer;
+}
+
 export interface AnswerCache {
   /**
    * The answer kept under `key`, else the one `build` makes (kept if it fits). A build that
-   * fails is not kept: the next request tries again.
+   * fails is not kept: the next request tries again. With `origin`, a kept answer becomes its
+   * query's newest if its build began after the newest's did.
    */
-  get(key: string, build: () => Promise<{ type: string; body: string }>): Promise<CachedAnswer>;
+  get(key: string, build: () => Promise<{ type: string; body: string }>, origin?: AnswerOrigin): Promise<CachedAnswer>;
+  /** Whether an answer is kept under `key` (without building or touching its place). */
+  has(key: string): boolean;
+  /** The newest answer still kept for `query` (any version), if any. */
+  newest(query: string): KeptAnswer | undefined;
+  /** Whether a build of any version of `query` is under way (through {@link get} with an origin). */
+  building(query: string): boolean;
   /** `answer`'s body in `encoding`, compressed once and counted in the cache's bytes. */
   encoded(key: string, answer: CachedAnswer, encoding: AnswerEncoding): Promise<Buffer>;
   /** Bytes held (bodies and encodings made), for the tests and the bench. */
@@ -37,8 +64,10 @@ export const DEFAULT_ANSWER_CACHE_BYTES = 64 * 1024 * 1024;
 
 export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): AnswerCache {
   // A Map iterates in insertion order: deleting and setting again moves a key to the young end.
-  const kept = new Map<string, { answer: CachedAnswer; bytes: number }>();
+  const kept = new Map<string, { answer: CachedAnswer; bytes: number; origin: AnswerOrigin | undefined }>();
   const building = new Map<string, Promise<CachedAnswer>>();
+  const newestOf = new Map<string, KeptAnswer>();
+  const buildsOf = new Map<string, number>();
   let bytes = 0;
 
   function evict(): void {
@@ -46,14 +75,26 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       if (bytes <= maxBytes) return;
       kept.delete(key);
       bytes -= entry.bytes;
+      if (entry.origin && newestOf.get(entry.origin.query)?.key === key) newestOf.delete(entry.origin.query);
     }
   }
 
-  function keep(key: string, answer: CachedAnswer, size: number): void {
+  function keep(key: string, answer: CachedAnswer, size: number, origin: AnswerOrigin | undefined): void {
     if (size > maxBytes) return;
-    kept.set(key, { answer, bytes: size });
+    kept.set(key, { answer, bytes: size, origin });
     bytes += size;
+    if (origin) {
+      const newest = newestOf.get(origin.query);
+      // A build for an older version may end after a newer one's: it stays the older.
+      if (!newest || newest.builtAt <= origin.builtAt) newestOf.set(origin.query, { ...origin, key, answer });
+    }
     evict();
+  }
+
+  function countBuild(query: string, change: 1 | -1): void {
+    const count = (buildsOf.get(query) ?? 0) + change;
+    if (count > 0) buildsOf.set(query, count);
+    else buildsOf.delete(query);
   }
 
   return {
@@ -61,7 +102,19 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       return bytes;
     },
 
-    async get(key, build) {
+    has(key) {
+      return kept.has(key);
+    },
+
+    newest(query) {
+      return newestOf.get(query);
+    },
+
+    building(query) {
+      return buildsOf.has(query);
+    },
+
+    async get(key, build, origin) {
       const found = kept.get(key);
       if (found) {
         kept.delete(key);
@@ -72,14 +125,16 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       if (pending) return pending;
       const made = build().then(({ type, body }): CachedAnswer => {
         const answer = { type, body, bytes: Buffer.byteLength(body), encodings: new Map() };
-        keep(key, answer, answer.bytes);
+        keep(key, answer, answer.bytes, origin);
         return answer;
       });
       building.set(key, made);
+      if (origin) countBuild(origin.query, 1);
       try {
         return await made;
       } finally {
         building.delete(key);
+        if (origin) countBuild(origin.query, -1);
       }
     },
 

@@ -9,7 +9,7 @@ import type { GridSettings } from '../config.ts';
 import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
-import { cellsAnswerKey } from '../grid/cells-answer-key.ts';
+import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
 import { createAnswerCache } from '../cache/answer-cache.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import type { CellPropertiesAnswer } from '../../domain/api/cells.ts';
@@ -28,13 +28,34 @@ export interface CellRoutesOptions {
   grid: GridSettings;
   /** Bound of the built answers kept (cache/answer-cache.ts); default DEFAULT_ANSWER_CACHE_BYTES. */
   answerCacheBytes?: number;
+  /**
+   * How old (seconds since its build began) a kept answer for an older version may be and still
+   * be served at once while the current version's is built in the background; 0 builds every
+   * new version in the request. Default {@link DEFAULT_CELLS_STALE_SECONDS}.
+   */
+  staleSeconds?: number;
+  /** The clock the stale answers' age is read from (the app's). */
+  now?: () => number;
 }
+
+/** A reviewer who needs the very latest reloads a few seconds later; one who waits a minute never sees older. */
+export const DEFAULT_CELLS_STALE_SECONDS = 60;
 
 /** `format`: `geojson` (default, docs/api.md) or `compact` (the page's: src/domain/api/cells.ts). */
 export function parseCellsFormat(format: string | undefined): 'geojson' | 'compact' {
   if (format === undefined || format === 'geojson') return 'geojson';
   if (format === 'compact') return 'compact';
   throw badRequest(`format=« ${format} » : attendu geojson (par défaut) ou compact.`);
+}
+
+/**
+ * Whether the request's Cache-Control refuses a stored answer without validation (`no-cache`,
+ * `max-age=0`: RFC 9111 §5.2.1): what a page sends after its own change, or `fetch` with
+ * `cache: 'no-cache'`; such a request never gets an answer for older data.
+ */
+export function asksForLatest(cacheControl: string | undefined): boolean {
+  if (!cacheControl) return false;
+  return cacheControl.split(',').some((directive) => /^\s*(no-cache|max-age\s*=\s*0+)\s*$/i.test(directive));
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -54,8 +75,19 @@ export function tooManyCells(view: GridView, cells: number): string {
  * key made of the store's grid version, the normalised query and the caller's scope, and its
  * ETag is a digest of that key: a repeat view answers 304 without reading anything but the
  * version, and anyone else of the same scope asking the same gets the kept bytes.
+ *
+ * After new data, the first request of a query would wait for a cold build (seconds for a
+ * département): instead, if the same query of the same scope was answered for an older version
+ * less than `staleSeconds` ago, that answer goes out at once under its own ETag (so the browser
+ * asks again next time), marked `Cache-Status: …; detail=stale-while-rebuilding`, and one build
+ * of the current version starts in the background (one per query at a time; a failure is
+ * logged, and the next request tries again). A request whose Cache-Control says `no-cache` or
+ * `max-age=0` is always answered from the current version.
  */
-export function registerCellRoutes(app: FastifyInstance, { store, communes, grid, answerCacheBytes }: CellRoutesOptions): void {
+export function registerCellRoutes(
+  app: FastifyInstance,
+  { store, communes, grid, answerCacheBytes, staleSeconds = DEFAULT_CELLS_STALE_SECONDS, now = Date.now }: CellRoutesOptions,
+): void {
   const options = verdictOptions(grid);
   const departementOf = (code: string) => communes.get(code)?.departement;
 
@@ -124,14 +156,28 @@ export function registerCellRoutes(app: FastifyInstance, { store, communes, grid
     // Read before building: a commit after this read bumps the version, so the answer kept
     // under it may be newer than it, never older (storage/grid-version.ts).
     const version = await store.gridVersion();
-    const key = cellsAnswerKey(version, format, view, scope, residentReports);
+    const queryKey = cellsQueryKey(format, view, scope, residentReports);
+    const key = cellsAnswerKey(version, queryKey);
+    reply.header('x-grid-version-served', version);
     if (revalidated(request, reply, key)) return reply;
-    const answer = await cache.get(key, async () => {
+    const build = async () => {
       const { geometries, properties } = await buildCells(view, range, scope, residentReports);
       if (format === 'compact') return { type: 'application/json; charset=utf-8', body: JSON.stringify(compactCells(view.resolutionM, properties)) };
       const features = properties.map((cell, i) => ({ type: 'Feature', id: cell.cellId, geometry: geometries[i], properties: cell }));
       return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
-    });
+    };
+    const origin = { query: queryKey, version, builtAt: now() };
+
+    const stale = staleSeconds > 0 && !asksForLatest(request.headers['cache-control']) && !cache.has(key) ? cache.newest(queryKey) : undefined;
+    if (stale && origin.builtAt - stale.builtAt < staleSeconds * 1000) {
+      if (!cache.building(queryKey)) {
+        cache.get(key, build, origin).catch((error: unknown) => app.log.error({ err: error }, 'building the cells answer in the background failed'));
+      }
+      reply.header('x-grid-version-served', stale.version).header('cache-status', 'couverture; hit; detail=stale-while-rebuilding');
+      if (revalidated(request, reply, stale.key)) return reply;
+      return sendCachedAnswer(request, reply, cache, stale.key, stale.answer);
+    }
+    const answer = await cache.get(key, build, origin);
     return sendCachedAnswer(request, reply, cache, key, answer);
   });
 
