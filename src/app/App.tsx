@@ -16,6 +16,7 @@ import { resumeTrackOnStart } from './track/resume-on-start.ts';
 import { countWaitingRecordedBy } from '../store/outbox.ts';
 import { outboxState, pendingCount } from './sync/outbox-state.ts';
 import { SyncBar } from './sync/SyncBar.tsx';
+import { releaseEarlyPosition } from './survey/position-watch.ts';
 
 export function App() {
   const { route } = useRoute();
@@ -33,6 +34,10 @@ export function App() {
   // A password an admin set opens nothing but the screen to choose one's own (the server agrees).
   const mustChangePassword = session?.info.mustChangePassword === true;
   const shown = shownFor(route, viewer, mustChangePassword);
+  // The start's early position watch (main.tsx) is for the survey screen only.
+  useEffect(() => {
+    if (loaded && shown.screen !== 'releve') releaseEarlyPosition();
+  }, [loaded, shown.screen]);
   const signInNeeded = session?.signInNeeded !== undefined;
   // Agents always see the state of their readings; others only when some wait on this device.
   const showSyncBar = user?.role === 'agent' || pendingCount(outbox) > 0;

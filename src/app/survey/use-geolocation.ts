@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
+import { useStore } from '../shell/tiny-store.ts';
+import { holdPosition, positionState, releaseEarlyPosition } from './position-watch.ts';
 
 export interface Fix {
   lat: number;
@@ -22,31 +24,17 @@ export type GeolocationState =
   | { status: 'unavailable'; message: string }
   | { status: 'unsupported' };
 
-/** Follows the device's position for as long as the component is shown. */
+/**
+ * Follows the device's position for as long as the component is shown (one watch shared by
+ * every screen showing it, position-watch.ts).
+ */
 export function useGeolocation(): GeolocationState {
-  const [state, setState] = useState<GeolocationState>(() => ('geolocation' in navigator ? { status: 'waiting' } : { status: 'unsupported' }));
-
+  const { state } = useStore(positionState);
   useEffect(() => {
-    if (!('geolocation' in navigator)) return;
-    const watchId = navigator.geolocation.watchPosition(
-      (position) => setState({ status: 'ok', fix: toFix(position) }),
-      (error) => {
-        if (error.code === error.PERMISSION_DENIED) setState({ status: 'denied' });
-        // A timeout or a lost fix keeps the last good position on screen, aged.
-        else setState((previous) => (previous.status === 'ok' ? previous : { status: 'unavailable', message: error.message }));
-      },
-      { enableHighAccuracy: true, maximumAge: 5_000, timeout: 60_000 },
-    );
-    return () => navigator.geolocation.clearWatch(watchId);
+    const release = holdPosition();
+    // This screen holds the position now: the start's early watch (if any) is taken over.
+    releaseEarlyPosition();
+    return release;
   }, []);
-
   return state;
-}
-
-function toFix({ coords, timestamp }: GeolocationPosition): Fix {
-  const fix: Fix = { lat: coords.latitude, lon: coords.longitude, accuracyM: coords.accuracy, takenAt: timestamp };
-  if (coords.altitude !== null) fix.altitudeM = coords.altitude;
-  if (coords.speed !== null && Number.isFinite(coords.speed)) fix.speedMps = coords.speed;
-  if (coords.heading !== null && Number.isFinite(coords.heading) && coords.speed) fix.headingDeg = coords.heading % 360;
-  return fix;
 }
