@@ -5,7 +5,9 @@
  * over the whole département at 1 km and over a commune-size box at 200 m, median and p95:
  * before (GeoJSON built and compressed on every request, an app keeping no answer) beside
  * after (the page's `format=compact`): its cold first view (built, nothing kept), a repeat
- * view served from the answer cache (200) and one revalidated (304); and the bytes on the
+ * view served from the answer cache (200) and one revalidated (304), the first view after a
+ * new reading (the previous answer served stale while the new one builds) and how long until
+ * the new one is there; and the bytes on the
  * wire as GeoJSON, gzip, brotli and compact brotli. Also stores the same readings in a second database without
  * grid maintenance, to give the grid's cost as a ratio of ingest rates (skipped with
  * BENCH_CELLS_GRID_ONLY=1). BENCH_CELLS_PROFILE=1 also profiles one département request (the
@@ -17,11 +19,13 @@
  * data than its communes, so a database's first run spends that long first (about 25 minutes
  * for 300,000 of 1,000,000 readings on this machine) before any request is timed.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches } from './herault-readings.ts';
@@ -104,6 +108,44 @@ async function profile(work: () => Promise<unknown>): Promise<void> {
 const ms = ({ median, p95 }: Timing) => `median ${median.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
+function timing(times: number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p95: percentile(sorted, 95) };
+}
+
+/**
+ * `runs` times: one new reading stored, then `view` timed (the server answers the previous
+ * answer, marked stale, and builds the current one in the background), then viewed again
+ * every 20 ms until the answer is no longer stale.
+ */
+async function firstViewsAfterNewData(
+  store: Store,
+  runs: number,
+  view: () => Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>,
+): Promise<{ view: Timing; landed: Timing; stale: number }> {
+  const views: number[] = [];
+  const landed: number[] = [];
+  let stale = 0;
+  const { readings, places } = heraultBatches(runs, runs, 11).next().value!;
+  for (let i = 0; i < runs; i += 1) {
+    // New ids each run: a reused database keeps the last run's readings.
+    const accepted = await store.ingest([{ ...readings[i]!, id: randomUUID() }], [places[i]!]);
+    if (accepted.accepted.length !== 1) throw new Error('the new reading was not stored');
+    const start = performance.now();
+    const response = await view();
+    views.push(performance.now() - start);
+    if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode} ${response.body.slice(0, 200)}`);
+    if (!String(response.headers['cache-status'] ?? '').includes('stale')) continue;
+    stale += 1;
+    for (;;) {
+      await sleep(20);
+      if (!String((await view()).headers['cache-status'] ?? '').includes('stale')) break;
+    }
+    landed.push(performance.now() - start);
+  }
+  return { view: timing(views), landed: timing(landed.length > 0 ? landed : [Number.NaN]), stale };
+}
+
 async function timeQueries(store: Store): Promise<void> {
   // Two apps on the same store: one keeping no answer (every request a cold build, as before
   // the cache: the old path, and the new format's cold view), one as the server runs.
@@ -150,6 +192,13 @@ async function timeQueries(store: Store): Promise<void> {
     const revalidated = await timed(runs, () => onWarm(warmHeaders, { 'if-none-match': String(first.headers.etag) }), 304);
     console.log(`  after, repeat view from the cache (200):        ${ms(repeat)}`);
     console.log(`  after, repeat view revalidated (304):           ${ms(revalidated)}, 0 bytes of body`);
+    // After, the first view after new data: a reading stored, then the same view, answered with
+    // the previous answer while the current one builds in the background; beside it, how long
+    // until that build has landed (the new reading on screen at the next view).
+    const afterNewData = await firstViewsAfterNewData(store, runs, () => onWarm(colleague));
+    console.log(
+      `  after, first view after new data (stale):      ${ms(afterNewData.view)} (${afterNewData.stale}/${runs} stale) — the new answer there ${ms(afterNewData.landed)} after`,
+    );
     // The bench's views of this case as a reviewer's session makes them: one cold build, then repeats.
     const session = [firstMs, ...Array.from({ length: runs - 1 }, (_, i) => (i % 2 === 0 ? repeat.median : revalidated.median))].sort((a, b) => a - b);
     console.log(

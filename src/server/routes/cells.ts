@@ -10,7 +10,7 @@ import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
-import { createAnswerCache } from '../cache/answer-cache.ts';
+import { createAnswerCache, type AnswerOrigin } from '../cache/answer-cache.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import type { CellPropertiesAnswer } from '../../domain/api/cells.ts';
 import type { PolygonGeometry } from '../../domain/grid/outline.ts';
@@ -137,6 +137,19 @@ export function registerCellRoutes(
     return { geometries, properties };
   }
 
+  /**
+   * Builds `key` once this request's answer has gone: SQLite's reads run on the event loop,
+   * and begun at once they would hold the stale answer back for as long as the build. Counted
+   * as building from now, so that no other request starts one meanwhile.
+   */
+  function rebuildLater(key: string, build: () => Promise<{ type: string; body: string }>, origin: AnswerOrigin): void {
+    const afterThisAnswer = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return build();
+    };
+    cache.get(key, afterThisAnswer, origin).catch((error: unknown) => app.log.error({ err: error }, 'building the cells answer in the background failed'));
+  }
+
   app.get('/api/v1/cells', async (request, reply) => {
     const query = singleValued(request.query, [...GRID_PARAMS, 'format']);
     const format = parseCellsFormat(query.format);
@@ -170,9 +183,7 @@ export function registerCellRoutes(
 
     const stale = staleSeconds > 0 && !asksForLatest(request.headers['cache-control']) && !cache.has(key) ? cache.newest(queryKey) : undefined;
     if (stale && origin.builtAt - stale.builtAt < staleSeconds * 1000) {
-      if (!cache.building(queryKey)) {
-        cache.get(key, build, origin).catch((error: unknown) => app.log.error({ err: error }, 'building the cells answer in the background failed'));
-      }
+      if (!cache.building(queryKey)) rebuildLater(key, build, origin);
       reply.header('x-grid-version-served', stale.version).header('cache-status', 'couverture; hit; detail=stale-while-rebuilding');
       if (revalidated(request, reply, stale.key)) return reply;
       return sendCachedAnswer(request, reply, cache, stale.key, stale.answer);
