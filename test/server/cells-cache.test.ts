@@ -4,7 +4,7 @@ import { createAnswerCache } from '../../src/server/cache/answer-cache.ts';
 import { GRID_CHANGING_METHODS, withGridVersion } from '../../src/server/storage/grid-version.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { addUser, makeReport, openTestApp, postReadings, postReports, useTempDir, type Caller, type TestApp } from './fixtures.ts';
-import { AROUND, CELL_A, CELL_B, CELL_C, levelReading, pointIn } from './grid-helpers.ts';
+import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-helpers.ts';
 
 /**
  * GET /api/v1/cells's kept answers: the ETag is known from the store's grid version before
@@ -25,13 +25,7 @@ const URL_AROUND = `/api/v1/cells?bbox=${AROUND}`;
 
 async function surveyedApp() {
   server = await openTestApp(tempDir());
-  const agent = await addUser(server.app);
-  const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
-  const readings = [CELL_A, CELL_B, CELL_C].flatMap((cell) =>
-    ['orange', 'sfr', 'bouygues', 'free'].map((operator) => levelReading('BC', { operator: operator as 'orange', ...pointIn(cell, 0.5, 0.5) })),
-  );
-  expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
-  return { server, app: server.app, store: server.store, agent, reviewer };
+  return { server, app: server.app, store: server.store, ...(await surveyThreeCells(server.app)) };
 }
 
 async function etagOf(app: TestApp['app'], caller: Caller, url = URL_AROUND): Promise<string> {

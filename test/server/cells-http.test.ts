@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addUser, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
-import { AROUND, CELL_A, CELL_B, CELL_C, levelReading, pointIn } from './grid-helpers.ts';
+import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-helpers.ts';
 
 /**
  * GET /api/v1/cells over HTTP: validators (a repeat view costs a 304) and compressed answers
@@ -19,13 +19,7 @@ const URL_AROUND = `/api/v1/cells?bbox=${AROUND}`;
 
 async function surveyedApp() {
   server = await openTestApp(tempDir());
-  const agent = await addUser(server.app);
-  const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
-  const readings = [CELL_A, CELL_B, CELL_C].flatMap((cell) =>
-    ['orange', 'sfr', 'bouygues', 'free'].map((operator) => levelReading('BC', { operator: operator as 'orange', ...pointIn(cell, 0.5, 0.5) })),
-  );
-  expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
-  return { app: server.app, agent, reviewer };
+  return { app: server.app, ...(await surveyThreeCells(server.app)) };
 }
 
 describe('GET /api/v1/cells validators', () => {

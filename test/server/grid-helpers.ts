@@ -8,7 +8,8 @@ import { wholeRange } from '../../src/server/grid/coverage.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import type { ReadingPlacement } from '../../src/server/storage/reading-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
-import { makeReading, SAINT_GUILHEM } from './fixtures.ts';
+import { expect } from 'vitest';
+import { addUser, makeReading, postReadings, SAINT_GUILHEM, type Caller } from './fixtures.ts';
 
 /** The 200 m cell of Saint-Guilhem-le-Désert (where makeReading() records), and its east and north neighbours. */
 export const CELL_A: CellRef = cellAt(SAINT_GUILHEM.lon, SAINT_GUILHEM.lat, 200)!;
@@ -87,4 +88,15 @@ export function recomputed(
   const json = gridToJson(resolutionM === 200 ? grid : coarsenGrid(grid, resolutionM));
   // The store keeps residents' counts, not their dates.
   return { ...json, residents: json.residents.map((r) => ({ ...r, firstMs: null, lastMs: null })), outsideGrid: 0 };
+}
+
+/** An agent's BC reading of each operator at the centre of cells A, B and C, and the Hérault's reviewer. */
+export async function surveyThreeCells(app: FastifyInstance): Promise<{ agent: Caller; reviewer: Caller }> {
+  const agent = await addUser(app);
+  const reviewer = await addUser(app, { role: 'reviewer', departement: '34' });
+  const readings = [CELL_A, CELL_B, CELL_C].flatMap((cell) =>
+    ['orange', 'sfr', 'bouygues', 'free'].map((operator) => levelReading('BC', { operator: operator as 'orange', ...pointIn(cell, 0.5, 0.5) })),
+  );
+  expect((await postReadings(app, readings, agent)).statusCode).toBe(200);
+  return { agent, reviewer };
 }
