@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { CompactCellsAnswerSchema } from '../../domain/api/index.ts';
 import { cellsFromCompact } from '../../domain/grid/compact-cells.ts';
 import { ApiError, api } from '../shell/api.ts';
+import { gridViewCacheMode } from '../shell/own-changes.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
@@ -105,7 +106,7 @@ export function CoverageMap(props: CoverageMapProps) {
         try {
           // The compact answer: the cells without their squares, drawn here from their ids.
           const url = `${cellsUrl(latest.current.filters, bounds, resolution)}&format=compact`;
-          const collection = cellsFromCompact(await api(url, CompactCellsAnswerSchema, { signal: controller.signal }));
+          const collection = cellsFromCompact(await api(url, CompactCellsAnswerSchema, { signal: controller.signal, cache: gridViewCacheMode() }));
           layer.clearLayers();
           layer.addData(collection);
           latest.current.onCells({ state: 'loaded', resolutionM: resolution, cells: collection.features });

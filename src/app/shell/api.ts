@@ -3,6 +3,7 @@ import { CSRF_HEADER } from '../../domain/account.ts';
 import { markSignInNeeded } from '../../store/session.ts';
 import { announce } from '../../sync/channel.ts';
 import { SIGN_IN_NEEDED_MESSAGE } from '../../sync/protocol.ts';
+import { noteOwnChange } from './own-changes.ts';
 import { sessionState } from './session-state.ts';
 
 /** A refusal or failure of an API call, with a message to show as it is (French). */
@@ -20,6 +21,13 @@ export interface ApiOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * The browser's HTTP cache for a GET: `no-store` (the default) always asks the server for
+   * the newest answer; `default` lets the browser revalidate with its ETag (a 304 costs no
+   * body) and lets the server answer a seconds-old one while it builds the newest
+   * (GET /api/v1/cells: `gridViewCacheMode()` in own-changes.ts).
+   */
+  cache?: RequestCache;
 }
 
 /** What the server says when its answer is not what the contract (src/domain/api/) promises. */
@@ -49,7 +57,7 @@ export async function api<S extends v.GenericSchema>(path: string, schema: S, op
 }
 
 /** The status and JSON body of a successful answer; anything else thrown as an ApiError (or the AbortError). */
-async function fetchAnswer(path: string, { method = 'GET', body, signal }: ApiOptions): Promise<{ status: number; payload: unknown }> {
+async function fetchAnswer(path: string, { method = 'GET', body, signal, cache = 'no-store' }: ApiOptions): Promise<{ status: number; payload: unknown }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const csrf = sessionState.get().session?.info.csrfToken;
@@ -60,7 +68,7 @@ async function fetchAnswer(path: string, { method = 'GET', body, signal }: ApiOp
       method,
       headers,
       credentials: 'same-origin',
-      cache: 'no-store',
+      cache,
       ...(body !== undefined && { body: JSON.stringify(body) }),
       ...(signal && { signal }),
     });
@@ -68,6 +76,7 @@ async function fetchAnswer(path: string, { method = 'GET', body, signal }: ApiOp
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError('Pas de réseau : cet écran a besoin de joindre le serveur.', 0);
   }
+  if (method !== 'GET' && response.ok) noteOwnChange();
   if (response.status === 204) return { status: 204, payload: undefined };
   const payload = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
   if (response.ok) return { status: response.status, payload };

@@ -5,6 +5,7 @@ import { listReports, type ReportRecord } from '../../store/reports.ts';
 import { readSentRetentionDays, sentBefore } from '../../store/sent-retention.ts';
 import { getSyncStatus, type SyncStatus } from '../../store/sync-status.ts';
 import { useEffect } from 'preact/hooks';
+import { noteOwnChange } from '../shell/own-changes.ts';
 import { createStore, useStore } from '../shell/tiny-store.ts';
 import { patchRecords } from './patch-records.ts';
 
@@ -189,6 +190,7 @@ export async function pruneSentReadings(now = Date.now()): Promise<number> {
 export function watchOutbox(onFlushFinished: (result: FlushResult) => void): () => void {
   const stop = listen((event) => {
     if (event.type === 'flush-started') outboxState.set({ sending: true });
+    if (event.type === 'flush-progress' && event.sent > 0) noteOwnChange();
     if (event.type === 'flush-finished') {
       outboxState.set({ sending: false });
       onFlushFinished(event.result);
