@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import {
   DEFAULT_FIELD_SETTINGS,
@@ -243,7 +244,7 @@ function fieldSettings(integer: IntegerReader, flag: (name: string, fallback: bo
 
 /**
  * TRUST_PROXY: false (default), a number of proxy hops, or a comma-separated list of proxy
- * addresses. `true` is refused: it believes every address a client writes in
+ * addresses or networks. `true` is refused: it believes every address a client writes in
  * X-Forwarded-For, even behind nginx (which appends to it), so anyone could pick the address
  * the rate limits count.
  */
@@ -258,9 +259,28 @@ function trustProxy(raw: string | undefined, problems: string[]): boolean | numb
     return false;
   }
   if (/^\d{1,2}$/.test(value)) return Number(value);
-  if (/^[0-9a-fA-F.:/,\s]+$/.test(value)) return value;
+  const wrong = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => !isProxyAddress(item));
+  if (wrong.length === 0) return value;
   problems.push(
-    `TRUST_PROXY=« ${value} » : attendu false, un nombre de mandataires (1 pour un seul proxy inverse) ou des adresses IP séparées par des virgules`,
+    `TRUST_PROXY=« ${value} » : ${wrong.map((item) => `« ${item} »`).join(', ')} n’est pas une adresse IP (10.0.0.1, ::1) ni un réseau (10.0.0.0/8) ; ` +
+      'attendu false, un nombre de mandataires (1 pour un seul proxy inverse) ou des adresses IP séparées par des virgules',
   );
   return false;
+}
+
+/**
+ * An address or network as proxy-addr (fastify's trustProxy) reads it, so that a mistyped one
+ * is refused here in French rather than by fastify at start: an IPv4 or IPv6 address, with or
+ * without a prefix length, or one of its names (loopback, linklocal, uniquelocal).
+ */
+function isProxyAddress(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [address = '', prefix, extra] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -187,6 +187,8 @@ describe('loadConfig', () => {
     ['false', false],
     ['2', 2],
     ['10.0.0.1, 10.0.0.2', '10.0.0.1, 10.0.0.2'],
+    ['10.0.0.0/8,::1,fd00::/64', '10.0.0.0/8,::1,fd00::/64'],
+    ['loopback', 'loopback'],
   ])('reads TRUST_PROXY=%j', (raw, expected) => {
     expect(loadConfig({ TRUST_PROXY: raw }).security.trustProxy).toEqual(expected);
   });
@@ -256,6 +258,9 @@ describe('loadConfig', () => {
     [{ SESSION_DAYS: '400' }, 'SESSION_DAYS=« 400 »'],
     [{ COOKIE_SECURE: 'oui' }, 'COOKIE_SECURE=« oui » : attendu auto, true, false'],
     [{ TRUST_PROXY: 'le proxy' }, 'TRUST_PROXY=« le proxy »'],
+    // Once let through, then refused by fastify at start with an English error.
+    [{ TRUST_PROXY: '1.2.3' }, 'TRUST_PROXY=« 1.2.3 » : « 1.2.3 » n’est pas une adresse IP'],
+    [{ TRUST_PROXY: '10.0.0.1, 10.0.0.0/33' }, '« 10.0.0.0/33 » n’est pas une adresse IP'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY=true croirait toute adresse écrite par le client'],
     [{ REPORT_RATE_MAX: '0' }, 'REPORT_RATE_MAX=« 0 »'],
     [{ LOGIN_RATE_WINDOW_S: '-5' }, 'LOGIN_RATE_WINDOW_S=« -5 »'],
