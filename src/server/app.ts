@@ -20,7 +20,7 @@ import { BODY_LIMIT_BYTES, badRequest, sendError } from './http-errors.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerCampaignRoutes } from './routes/campaigns.ts';
 import { registerCampaignPlanRoutes } from './routes/campaign-plan.ts';
-import { registerCellRoutes } from './routes/cells.ts';
+import { registerCellRoutes, type CellsWarmOptions } from './routes/cells.ts';
 import { registerCommuneOutlineRoutes } from './routes/commune-outlines.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerDepartementSummaryRoutes } from './routes/departement-summary.ts';
@@ -74,6 +74,8 @@ export interface AppOptions {
   cellsCacheBytes?: number;
   /** Seconds a GET /api/v1/cells answer for older data may be served while the new one builds (routes/cells.ts); 0 never. Default 60. */
   cellsStaleSeconds?: number;
+  /** GET /api/v1/cells answers rebuilt in the background after new data (routes/cells.ts); `{ minutes: 0 }` never. Default 15 minutes. */
+  cellsWarm?: CellsWarmOptions;
   /** Probe budget and track spacing sent to the phones; defaults as documented in the README. */
   field?: FieldSettings;
   /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year, shown on its table; none by default. */
@@ -120,6 +122,7 @@ export function buildApp({
   grid: gridOverrides = {},
   cellsCacheBytes,
   cellsStaleSeconds,
+  cellsWarm,
   field = DEFAULT_FIELD_SETTINGS,
   zoneQuotaPerYear,
   uploadAdmission,
@@ -192,6 +195,7 @@ export function buildApp({
       now,
       ...(cellsCacheBytes !== undefined && { answerCacheBytes: cellsCacheBytes }),
       ...(cellsStaleSeconds !== undefined && { staleSeconds: cellsStaleSeconds }),
+      ...(cellsWarm && { warm: cellsWarm }),
     });
     registerZoneRoutes(root, { store, communes, accounts, grid, now });
     registerDossierRoutes(root, { store, communes, grid, now });

@@ -183,6 +183,8 @@ export async function openTestApp(dir: string, options: Partial<AppOptions> = {}
     security: RELAXED_SECURITY,
     // A write is seen at the next view (test/server/cells-stale.test.ts turns stale answers on).
     cellsStaleSeconds: 0,
+    // Nor rebuilt in the background (test/server/cells-warm.test.ts turns that on).
+    cellsWarm: { minutes: 0 },
     ...options,
   });
   checkAnswersAgainstContract(app);

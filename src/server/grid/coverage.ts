@@ -3,7 +3,8 @@ import { cellBbox } from '../../domain/grid/cell-geometry.ts';
 import { MAX_CELL_INDEX, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { cellFeature, type CellProperties, type PolygonFeature } from '../../domain/grid/cell-geojson.ts';
 import { DEFAULT_VERDICT_OPTIONS, judgeCell, type VerdictOptions } from '../../domain/grid/cell-verdict.ts';
-import { coarsenGrid, gridFromJson, type CoverageGrid, type GridJson } from '../../domain/grid/grid-accumulator.ts';
+import { coarsenGrid, gridFromJson, groupNumber, type CoverageGrid } from '../../domain/grid/grid-accumulator.ts';
+import { mergeInto } from '../../domain/grid/group-stats.ts';
 import { judgeGrid, type GridFilter, type JudgedCell } from '../../domain/grid/judge-grid.ts';
 import { isInLaeaArea, LAEA_AREA_OF_USE, toLaea } from '../../domain/grid/laea.ts';
 import type { GridSettings } from '../config.ts';
@@ -130,14 +131,24 @@ export async function loadGrid(store: GridStore, request: GridRequest): Promise<
     store.gridGroups({ ...query, ...(filter.technologies && { technologies: filter.technologies }), ...(filter.settings && { settings: filter.settings }) }),
     request.withoutReports ? Promise.resolve([]) : store.gridReports(query),
   ]);
-  const json: GridJson = {
-    version: 1,
-    resolutionM: stored,
-    groups: groups.map(({ cell, operator, technology, setting, stats }) => ({ cell, operator, technology, setting, stats })),
-    residents: reports.map(({ cell, operator, count }) => ({ cell, operator, count, firstMs: null, lastMs: null })),
-    outsideGrid: 0,
-  };
-  const grid = gridFromJson(json);
+  const residents = reports.map(({ cell, operator, count }) => ({ cell, operator, count, firstMs: null, lastMs: null }));
+  const grid = gridFromJson({ version: 1, resolutionM: stored, groups: [], residents, outsideGrid: 0 });
+  // The rows' statistics are this call's own (grid-store.ts): merged in place rather than
+  // cloned, and each cell id parsed once rather than once per row (a cell has rows per
+  // operator, technology, setting, month and département).
+  const refs = new Map<string, CellRef>();
+  for (const { cell, operator, technology, setting, stats } of groups) {
+    let ref = refs.get(cell);
+    if (!ref) {
+      ref = parseCellId(cell);
+      if (!ref || ref.resolutionM !== stored) throw new RangeError(`Not a ${stored} m cell id: ${cell}`);
+      refs.set(cell, ref);
+    }
+    const key = groupNumber(ref, operator, technology, setting);
+    const existing = grid.groups.get(key);
+    if (existing) mergeInto(existing.stats, stats);
+    else grid.groups.set(key, { cell, ref, operator, technology, setting, stats });
+  }
   return range.resolutionM === stored ? grid : coarsenGrid(grid, range.resolutionM);
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { readingFeature } from '../../domain/geojson.ts';
 import { cellCentre } from '../../domain/grid/cell-geometry.ts';
 import { parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
@@ -11,8 +12,10 @@ import { declaredInCells, declaredProperties } from '../grid/declared-coverage.t
 import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
 import { createAnswerCache, type AnswerOrigin } from '../cache/answer-cache.ts';
+import { createAnswerWarmer, type WarmPass } from '../cache/answer-warmer.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import type { CellPropertiesAnswer } from '../../domain/api/cells.ts';
+import { CELLS_STALE_SECONDS } from '../../domain/grid/cells-staleness.ts';
 import type { PolygonGeometry } from '../../domain/grid/outline.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
@@ -36,10 +39,28 @@ export interface CellRoutesOptions {
   staleSeconds?: number;
   /** The clock the stale answers' age is read from (the app's). */
   now?: () => number;
+  /** The answers rebuilt in the background after new data. */
+  warm?: CellsWarmOptions;
 }
 
+/** Which answers are rebuilt in the background after new data, and when (cache/answer-warmer.ts). */
+export interface CellsWarmOptions {
+  /** Minutes after its last request a query's answer is still rebuilt; 0 never. Default {@link DEFAULT_CELLS_WARM_MINUTES}. */
+  minutes?: number;
+  /** Quiet time after new data before the rebuilds, ms (answer-warmer.ts's default: 1,500). */
+  quietMs?: number;
+  /** Told after each background pass of rebuilds (tests, bench); each is also logged. */
+  onPass?: (pass: WarmPass) => void;
+}
+
+/** A reviewer who looked at a view within the quarter of an hour finds it rebuilt after new data. */
+export const DEFAULT_CELLS_WARM_MINUTES = 15;
+
+/** Cells whose place is remembered (routes/cells.ts's placeAtCentre); about 30 MB at most. */
+const PLACES_KEPT = 200_000;
+
 /** A reviewer who needs the very latest reloads a few seconds later; one who waits a minute never sees older. */
-export const DEFAULT_CELLS_STALE_SECONDS = 60;
+export const DEFAULT_CELLS_STALE_SECONDS = CELLS_STALE_SECONDS;
 
 /** `format`: `geojson` (default, docs/api.md) or `compact` (the page's: src/domain/api/cells.ts). */
 export function parseCellsFormat(format: string | undefined): 'geojson' | 'compact' {
@@ -86,7 +107,7 @@ export function tooManyCells(view: GridView, cells: number): string {
  */
 export function registerCellRoutes(
   app: FastifyInstance,
-  { store, communes, grid, answerCacheBytes, staleSeconds = DEFAULT_CELLS_STALE_SECONDS, now = Date.now }: CellRoutesOptions,
+  { store, communes, grid, answerCacheBytes, staleSeconds = DEFAULT_CELLS_STALE_SECONDS, now = Date.now, warm = {} }: CellRoutesOptions,
 ): void {
   const options = verdictOptions(grid);
   const departementOf = (code: string) => communes.get(code)?.departement;
@@ -95,7 +116,20 @@ export function registerCellRoutes(
    * The commune and département a cell is named after on the reviewers' screens: the ones its
    * centre lies in, as readings are placed (the département alone on a server without commune data).
    */
-  const placeAtCentre = (ref: CellRef): { commune: { code: string; name: string } | null; departement: { code: string; name: string } | null } => {
+  type Place = { commune: { code: string; name: string } | null; departement: { code: string; name: string } | null };
+  // A cell's place depends on the process's commune data alone (fixed until the next start):
+  // located once, not at each build (a département at 1 km is ~10,000 point-in-polygon tests).
+  const places = new Map<string, Place>();
+  const placeAtCentre = (cell: string, ref: CellRef): Place => {
+    let place = places.get(cell);
+    if (!place) {
+      if (places.size >= PLACES_KEPT) places.clear();
+      place = locateCentre(ref);
+      places.set(cell, place);
+    }
+    return place;
+  };
+  const locateCentre = (ref: CellRef): Place => {
     const [lon, lat] = cellCentre(ref);
     const place = communes.locate(lat, lon);
     const found = place?.commune ? communes.get(place.commune) : undefined;
@@ -107,6 +141,20 @@ export function registerCellRoutes(
   };
 
   const cache = createAnswerCache(answerCacheBytes);
+  const warmer = createAnswerWarmer({
+    cache,
+    version: () => store.gridVersion(),
+    keyOf: cellsAnswerKey,
+    keepMs: (warm.minutes ?? DEFAULT_CELLS_WARM_MINUTES) * 60_000,
+    ...(warm.quietMs !== undefined && { quietMs: warm.quietMs }),
+    now,
+    onError: (error) => app.log.error({ err: error }, 'rebuilding the cells answers after new data failed'),
+    onPass: (pass) => {
+      app.log.info(`cellules : ${pass.rebuilt} réponses reconstruites après de nouvelles données (version ${pass.version}, ${Math.round(pass.ms)} ms)`);
+      warm.onPass?.(pass);
+    },
+  });
+  app.addHook('onClose', () => warmer.close());
 
   /** Each cell's square and properties as the GeoJSON answer has them, in the grid's order. */
   async function buildCells(
@@ -115,6 +163,7 @@ export function registerCellRoutes(
     scope: GridScope,
     residentReports: boolean,
   ): Promise<{ geometries: PolygonGeometry[]; properties: CellPropertiesAnswer[] }> {
+    // Yields between the phases: a build in the background lets requests through between them.
     const coverage = await loadGrid(store, {
       range,
       scope,
@@ -123,16 +172,19 @@ export function registerCellRoutes(
       ...(view.fromMonth && { fromMonth: view.fromMonth }),
       ...(view.toMonth && { toMonth: view.toMonth }),
     });
+    await yieldToEventLoop();
     const judged = judgeInBbox(coverage, view.filter, options, view.bbox);
+    await yieldToEventLoop();
     const refs = judged.map((cell) => cell.ref);
     const [people, declared] = await Promise.all([peopleInCells(store, refs), declaredInCells(store, refs, view.filter)]);
+    await yieldToEventLoop();
     const geometries: PolygonGeometry[] = [];
     const properties = judged.map((cell, i) => {
       const feature = apiCellFeature(cell, options);
       geometries.push(feature.geometry);
       const { inhabitants = null, households = null } = people[i] ?? {};
       const declaredNow = declaredProperties(declared[i], feature.properties.operators);
-      return { ...feature.properties, ...placeAtCentre(cell.ref), inhabitants, households, ...declaredNow };
+      return { ...feature.properties, ...placeAtCentre(cell.cell, cell.ref), inhabitants, households, ...declaredNow };
     });
     return { geometries, properties };
   }
@@ -175,11 +227,13 @@ export function registerCellRoutes(
     if (revalidated(request, reply, key)) return reply;
     const build = async () => {
       const { geometries, properties } = await buildCells(view, range, scope, residentReports);
+      await yieldToEventLoop();
       if (format === 'compact') return { type: 'application/json; charset=utf-8', body: JSON.stringify(compactCells(view.resolutionM, properties)) };
       const features = properties.map((cell, i) => ({ type: 'Feature', id: cell.cellId, geometry: geometries[i], properties: cell }));
       return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
     };
     const origin = { query: queryKey, version, builtAt: now() };
+    warmer.asked(queryKey, build);
 
     const stale = staleSeconds > 0 && !asksForLatest(request.headers['cache-control']) && !cache.has(key) ? cache.newest(queryKey) : undefined;
     if (stale && origin.builtAt - stale.builtAt < staleSeconds * 1000) {

@@ -77,6 +77,7 @@ export interface GridReportRow {
 }
 
 export interface GridStore {
+  /** Fresh rows on each call: the caller owns them and may modify their stats (coverage.ts merges into them). */
   gridGroups(query: GridQuery): Promise<GridGroupRow[]>;
   gridReports(query: Omit<GridQuery, 'technologies' | 'settings'>): Promise<GridReportRow[]>;
 }

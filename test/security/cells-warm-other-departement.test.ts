@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
+import { addUser, makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+
+/**
+ * Attack: after new data, GET /api/v1/cells rebuilds in the background the answers people
+ * asked for recently (routes/cells.ts, cache/answer-warmer.ts). Were a rebuilt answer kept under
+ * a key without its asker's scope, or built by another asker's build, a Gard reviewer (or an
+ * agent, whose grid counts no residents' reports) viewing the box an Hérault reviewer viewed
+ * would be handed the Hérault cells, fresh and without a build of their own. Each query the
+ * warmer keeps is the request's own key without the version, scope and reports flag included,
+ * rebuilt by that request's own build: each caller gets their own rebuilt answer.
+ */
+
+const tempDir = useTempDir();
+let server: TestApp;
+let agent: Caller;
+let herault: Caller;
+let gard: Caller;
+const passes: WarmPass[] = [];
+
+// Saint-Guilhem (34) to Nîmes (30), at 1 km.
+const BOTH = '/api/v1/cells?bbox=3.4,43.6,4.5,43.9&resolution=1000';
+
+beforeAll(async () => {
+  server = await openTestApp(tempDir(), { cellsStaleSeconds: 60, cellsWarm: { minutes: 15, quietMs: 20, onPass: (pass) => passes.push(pass) } });
+  agent = await addUser(server.app);
+  herault = await addUser(server.app, { role: 'reviewer', departement: '34' });
+  gard = await addUser(server.app, { role: 'reviewer', departement: '30' });
+  const readings = [SAINT_GUILHEM, NIMES].flatMap((place) =>
+    ['orange', 'sfr', 'free'].map((operator) => makeReading({ ...place, operator: operator as 'orange' })),
+  );
+  expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
+});
+afterAll(() => server.close());
+
+type Body = { features?: { properties: { commune: { code: string } | null } }[]; cells?: { commune: { code: string } | null }[] };
+const departementsIn = (body: Body) => [...new Set((body.cells ?? body.features!.map((f) => f.properties)).map((cell) => cell.commune?.code.slice(0, 2)))];
+
+describe('cells answers rebuilt after new data, across scopes', () => {
+  for (const format of ['geojson', 'compact'] as const) {
+    it(`rebuilds each caller's own ${format} answer: never the Hérault's for a Gard reviewer or an agent`, async () => {
+      const url = `${BOTH}&format=${format}`;
+      const get = (caller: Caller) => server.app.inject({ method: 'GET', url, headers: caller.headers });
+      const before = new Map<Caller, string>();
+      for (const caller of [herault, gard, agent]) before.set(caller, (await get(caller)).body);
+      expect(departementsIn(JSON.parse(before.get(herault)!))).toEqual(['34']);
+      expect(departementsIn(JSON.parse(before.get(gard)!))).toEqual(['30']);
+
+      const seen = passes.length;
+      expect(
+        (await postReadings(server.app, [makeReading({ ...SAINT_GUILHEM, operator: 'bouygues' }), makeReading({ ...NIMES, operator: 'bouygues' })], agent))
+          .statusCode,
+      ).toBe(200);
+      await vi.waitFor(() => expect(passes.slice(seen).reduce((sum, pass) => sum + pass.rebuilt, 0)).toBeGreaterThanOrEqual(3), {
+        timeout: 10_000,
+        interval: 20,
+      });
+
+      const groups = vi.spyOn(server.store, 'gridGroups');
+      const answers = new Map<Caller, { etag: string; body: string }>();
+      for (const caller of [herault, gard, agent]) {
+        const answer = await get(caller);
+        expect(answer.statusCode).toBe(200);
+        expect(answer.headers['cache-status']).toBeUndefined();
+        expect(answer.body).not.toBe(before.get(caller));
+        answers.set(caller, { etag: answer.headers.etag as string, body: answer.body });
+      }
+      // All three rebuilt in the background, none built by its request.
+      expect(groups).not.toHaveBeenCalled();
+      groups.mockRestore();
+      expect(departementsIn(JSON.parse(answers.get(herault)!.body))).toEqual(['34']);
+      expect(departementsIn(JSON.parse(answers.get(gard)!.body))).toEqual(['30']);
+      expect(new Set([...answers.values()].map((answer) => answer.etag)).size).toBe(3);
+    });
+  }
+});
