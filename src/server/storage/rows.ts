@@ -2,7 +2,7 @@ import type { Role } from '../../domain/account.ts';
 import type { AccuracyRule, Campaign } from '../../domain/campaign.ts';
 import { MAX_MERCATOR_LAT } from '../../domain/geo.ts';
 import { formatCellId } from '../../domain/grid/cell-id.ts';
-import type { GroupStats } from '../../domain/grid/group-stats.ts';
+import { fromStoredStats, type StoredStats } from '../../domain/grid/stored-stats.ts';
 import { LEVELS } from '../../domain/level.ts';
 import type { Operator } from '../../domain/operators.ts';
 import type { Protocol } from '../../domain/protocol.ts';
@@ -154,7 +154,8 @@ export interface GroupRow {
   setting: Setting;
   month: string;
   departement: string;
-  stats: GroupStats;
+  /** As stored, either form (stored-stats.ts); toGridGroup reads it. */
+  stats: StoredStats;
 }
 
 /** A grid_reports row, or a grid_report_totals one with `month` ALL_PERIODS. */
@@ -299,7 +300,7 @@ export const toGridGroup = (resolutionM: number, row: GroupRow): GridGroupRow =>
   setting: row.setting,
   month: row.month,
   departement: row.departement === '' ? null : row.departement,
-  stats: row.stats,
+  stats: fromStoredStats(row.stats),
 });
 
 export const toGridReport = (resolutionM: number, row: ReportCountRow): GridReportRow => ({

@@ -1,6 +1,7 @@
 import { cellBbox } from '../../../domain/grid/cell-geometry.ts';
 import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
 import { mergeInto, type GroupStats } from '../../../domain/grid/group-stats.ts';
+import { fromStoredStats, toStoredStats, type StoredStats } from '../../../domain/grid/stored-stats.ts';
 import type { Reading } from '../../../domain/reading.ts';
 import type { Report } from '../../../domain/report.ts';
 import {
@@ -100,7 +101,7 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
      SELECT ${names(key)}, stats FROM ${recordsetSql(
        insert,
        key,
-       rows.map(([values, stats]) => [...values, stats]),
+       rows.map(([values, stats]) => [...values, toStoredStats(stats)]),
        STATS,
      )} ORDER BY ${names(key)}
      ON CONFLICT DO NOTHING RETURNING ${names(key)}`,
@@ -110,7 +111,7 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
   const pending = new Map(rows.filter(([values]) => !fresh.has(keyText(values))).map(([values, stats]) => [keyText(values), { values, stats }]));
   if (pending.size === 0) return;
   const lock = new Params();
-  const { rows: stored } = await client.query<Record<string, number | string> & { stats: GroupStats }>(
+  const { rows: stored } = await client.query<Record<string, number | string> & { stats: StoredStats }>(
     `SELECT ${key.map(([name]) => `t.${name}`).join(', ')}, t.stats FROM ${table} t
      JOIN ${recordsetSql(
        lock,
@@ -122,7 +123,7 @@ async function addStatsRows(client: Queryable, table: string, key: Columns, rows
   );
   const merged = stored.map((row) => {
     const values = key.map(([name]) => row[name]!);
-    return [...values, mergeInto(row.stats, pending.get(keyText(values))!.stats)];
+    return [...values, toStoredStats(mergeInto(fromStoredStats(row.stats), pending.get(keyText(values))!.stats))];
   });
   const update = new Params();
   await client.query(`UPDATE ${table} t SET stats = u.stats FROM ${recordsetSql(update, key, merged, STATS)} WHERE ${matchSql(key, 't', 'u')}`, update.values);
@@ -293,14 +294,19 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
     technology: string;
     setting: string;
     departement: string;
-    stats: GroupStats;
+    stats: StoredStats;
   }>(
     `SELECT u.n, u.e, t.operator, t.technology, t.setting, t.departement, t.stats
      FROM ${unnestSql(totalsParams, CELL, tenRows)} JOIN grid_totals t ON ${within}`,
     totalsParams.values,
   );
   const merged = mergeStatsRows(
-    ones.map((row): PendingRow<GroupStats> => [[TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.technology, row.setting, row.departement], row.stats]),
+    ones.map(
+      (row): PendingRow<GroupStats> => [
+        [TOTAL_ONLY_RESOLUTION_M, row.n, row.e, row.operator, row.technology, row.setting, row.departement],
+        fromStoredStats(row.stats),
+      ],
+    ),
   );
   const countsParams = new Params();
   const { rows: counts } = await client.query<{ n: number; e: number; operator: string; departement: string; count: number }>(

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { cellBbox } from '../../../domain/grid/cell-geometry.ts';
 import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
-import { mergeInto, type GroupStats } from '../../../domain/grid/group-stats.ts';
+import { mergeInto } from '../../../domain/grid/group-stats.ts';
+import { fromStoredStats, storedStatsJson, type StoredStats } from '../../../domain/grid/stored-stats.ts';
 import type { Reading } from '../../../domain/reading.ts';
 import type { Report } from '../../../domain/report.ts';
 import {
@@ -58,7 +59,7 @@ const KINDS = `(@technologies IS NULL OR technology IN (SELECT value FROM json_e
 export function createSqliteGrid(db: Database.Database): SqliteGrid {
   // A stored row and a batch's pending one merge inside the upsert: one statement per row.
   db.function('grid_merge_stats', { deterministic: true }, (stored: unknown, added: unknown) =>
-    JSON.stringify(mergeInto(JSON.parse(stored as string) as GroupStats, JSON.parse(added as string) as GroupStats)),
+    storedStatsJson(mergeInto(fromStoredStats(JSON.parse(stored as string) as StoredStats), fromStoredStats(JSON.parse(added as string) as StoredStats))),
   );
   // Bound by a row's key values (grid-batch.ts), then its stats or count.
   const addStats = db.prepare(`
@@ -122,8 +123,8 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
 
   /** Each row once: the stats merged into the stored ones, the counts added; a count lowered to zero goes. */
   function write({ groups, totals, reports, reportTotals }: PendingRows): void {
-    for (const [key, stats] of groups) addStats.run(...key, JSON.stringify(stats));
-    for (const [key, stats] of totals) addTotal.run(...key, JSON.stringify(stats));
+    for (const [key, stats] of groups) addStats.run(...key, storedStatsJson(stats));
+    for (const [key, stats] of totals) addTotal.run(...key, storedStatsJson(stats));
     for (const [key, delta] of reports) {
       addReportCount.run(...key, delta);
       if (delta < 0) dropEmptyReports.run(...key);
@@ -207,11 +208,11 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
         const merged = mergeStatsRows(
           ones.map((row) => [
             [TOTAL_ONLY_RESOLUTION_M, north, east, row.operator, row.technology, row.setting, row.departement],
-            JSON.parse(row.stats) as GroupStats,
+            fromStoredStats(JSON.parse(row.stats) as StoredStats),
           ]),
         );
         deleteTotalsIn.run(TOTAL_ONLY_RESOLUTION_M, north, north, east, east);
-        for (const [key, stats] of merged) addTotal.run(...key, JSON.stringify(stats));
+        for (const [key, stats] of merged) addTotal.run(...key, storedStatsJson(stats));
         const counts = reportTotalsIn.all(COARSE_RESOLUTION_M, ...span);
         deleteReportTotalsIn.run(TOTAL_ONLY_RESOLUTION_M, north, north, east, east);
         for (const r of counts) addReportTotal.run(TOTAL_ONLY_RESOLUTION_M, north, east, r.operator, r.departement, r.count);

@@ -1,4 +1,4 @@
-import type { GroupStats } from '../../../domain/grid/group-stats.ts';
+import type { StoredStats } from '../../../domain/grid/stored-stats.ts';
 import type { Operator } from '../../../domain/operators.ts';
 import type { ColumnValue } from '../insert-columns.ts';
 import type { PlaceRow } from '../place-rules.ts';
@@ -34,7 +34,7 @@ export const zoneRow = (row: SqliteZoneRow): ZoneRow => ({
   follow_up: JSON.parse(row.follow_up) as ZoneRow['follow_up'],
 });
 export const campaignRow = (row: SqliteCampaignRow): CampaignRow => ({ ...row, operators: JSON.parse(row.operators) as Operator[] });
-export const groupRow = (row: SqliteGroupRow): GroupRow => ({ ...row, stats: JSON.parse(row.stats) as GroupStats });
+export const groupRow = (row: SqliteGroupRow): GroupRow => ({ ...row, stats: JSON.parse(row.stats) as StoredStats });
 export const readingRow = (row: SqliteReadingRow): ReadingRow => ({ ...row, outside_communes: row.outside_communes === 1 });
 export const placeRow = (row: SqlitePlaceRow): PlaceRow => ({ ...row, outside_communes: row.outside_communes === 1 });
 
