@@ -7,7 +7,9 @@
  * after (the page's `format=compact`): its cold first view (built, nothing kept), a repeat
  * view served from the answer cache (200) and one revalidated (304), the first view after a
  * new reading (the previous answer served stale while the new one builds) and how long until
- * the new one is there; and the bytes on the
+ * the new one is there, then the same with the answers rebuilt in the background after new data
+ * (cache/answer-warmer.ts: the view once that rebuild has landed, and how long after the new
+ * reading it landed); and the bytes on the
  * wire as GeoJSON, gzip, brotli and compact brotli. Also stores the same readings in a second database without
  * grid maintenance, to give the grid's cost as a ratio of ingest rates (skipped with
  * BENCH_CELLS_GRID_ONLY=1). BENCH_CELLS_PROFILE=1 also profiles one département request (the
@@ -27,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
+import type { WarmPass } from '../src/server/cache/answer-warmer.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches } from './herault-readings.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
@@ -146,16 +149,67 @@ async function firstViewsAfterNewData(
   return { view: timing(views), landed: timing(landed.length > 0 ? landed : [Number.NaN]), stale };
 }
 
+/**
+ * `runs` times: one new reading stored, then, once the app's background rebuild of the views
+ * asked recently has landed (`nextPass`), `view` timed, as a reviewer looking a few seconds after
+ * new data sees it: fresh, from the cache.
+ */
+async function viewsAfterWarmRebuild(
+  store: Store,
+  runs: number,
+  nextPass: () => Promise<WarmPass>,
+  view: () => Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>,
+): Promise<{ view: Timing; landed: Timing; fresh: number }> {
+  const views: number[] = [];
+  const landed: number[] = [];
+  let fresh = 0;
+  const { readings, places } = heraultBatches(runs, runs, 13).next().value!;
+  // The warmer's timers do not hold the process (a server's socket does): this does meanwhile.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      const stored = performance.now();
+      const accepted = await store.ingest([{ ...readings[i]!, id: randomUUID() }], [places[i]!]);
+      if (accepted.accepted.length !== 1) throw new Error('the new reading was not stored');
+      // A pass for an older version (an earlier reading's) may end first: the one for this reading's.
+      const version = await store.gridVersion();
+      while ((await nextPass()).version !== version);
+      landed.push(performance.now() - stored);
+      const start = performance.now();
+      const response = await view();
+      views.push(performance.now() - start);
+      if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode} ${response.body.slice(0, 200)}`);
+      if (response.headers['cache-status'] === undefined) fresh += 1;
+    }
+  } finally {
+    clearInterval(keepAlive);
+  }
+  return { view: timing(views), landed: timing(landed), fresh };
+}
+
 async function timeQueries(store: Store): Promise<void> {
   // Two apps on the same store: one keeping no answer (every request a cold build, as before
   // the cache: the old path, and the new format's cold view), one as the server runs.
-  const cold = benchApp(store, { cellsCacheBytes: 0 });
-  const warm = benchApp(store);
+  const cold = benchApp(store, { cellsCacheBytes: 0, cellsWarm: { minutes: 0 } });
+  // Stale while rebuilding in the request's wake only (the previous pass), then with the
+  // answers also rebuilt in the background after new data (as the server now runs).
+  const warm = benchApp(store, { cellsWarm: { minutes: 0 } });
+  let passWaiters: ((pass: WarmPass) => void)[] = [];
+  const rebuilt = benchApp(store, {
+    cellsWarm: {
+      onPass: (pass) => {
+        for (const resolve of passWaiters) resolve(pass);
+        passWaiters = [];
+      },
+    },
+  });
+  const nextPass = () => new Promise<WarmPass>((resolve) => passWaiters.push(resolve));
   // New accounts each run: a reused database keeps the last run's.
   const email = (who: string) => `bench-${who}-${Date.now()}@example.fr`;
   const coldHeaders = await signedInCookie(cold, { email: email('cold'), role: 'reviewer' });
   const warmHeaders = await signedInCookie(warm, { email: email('warm'), role: 'reviewer' });
   const colleague = await signedInCookie(warm, { email: email('colleague'), role: 'reviewer' });
+  const rebuiltHeaders = await signedInCookie(rebuilt, { email: email('rebuilt'), role: 'reviewer' });
   const box = (b: typeof HERAULT) => `${b.minLon},${b.minLat},${b.maxLon},${b.maxLat}`;
   const cases = [
     { name: 'département (Hérault) at 1 km', url: `/api/v1/cells?bbox=${box(HERAULT)}&resolution=1000`, runs: QUERY_RUNS.departement },
@@ -199,6 +253,14 @@ async function timeQueries(store: Store): Promise<void> {
     console.log(
       `  after, first view after new data (stale):      ${ms(afterNewData.view)} (${afterNewData.stale}/${runs} stale) — the new answer there ${ms(afterNewData.landed)} after`,
     );
+    // After, with the background rebuild: one view to make the query recent, then new data, the
+    // rebuild, and the view.
+    const onRebuilt = () => rebuilt.inject({ method: 'GET', url: compactUrl, headers: { ...rebuiltHeaders, ...br } });
+    if ((await onRebuilt()).statusCode !== 200) throw new Error('the view on the rebuilding app failed');
+    const afterRebuild = await viewsAfterWarmRebuild(store, Math.min(runs, 15), nextPass, onRebuilt);
+    console.log(
+      `  after, view after new data, rebuilt in the background: ${ms(afterRebuild.view)} (${afterRebuild.fresh}/${Math.min(runs, 15)} fresh) — the rebuild landed ${ms(afterRebuild.landed)} after the new reading`,
+    );
     // The bench's views of this case as a reviewer's session makes them: one cold build, then repeats.
     const session = [firstMs, ...Array.from({ length: runs - 1 }, (_, i) => (i % 2 === 0 ? repeat.median : revalidated.median))].sort((a, b) => a - b);
     console.log(
@@ -208,6 +270,7 @@ async function timeQueries(store: Store): Promise<void> {
   }
   await cold.close();
   await warm.close();
+  await rebuilt.close();
 }
 
 const keptDir = process.env.BENCH_CELLS_DATA_DIR;

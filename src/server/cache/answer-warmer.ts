@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { AnswerEncoding } from '../answer-compression.ts';
 import type { AnswerCache } from './answer-cache.ts';
 
 /**
@@ -57,8 +58,13 @@ export interface AnswerWarmerOptions {
 }
 
 export interface AnswerWarmer {
-  /** `query` was just answered; `build` makes its answer from the store as it is when called. */
-  asked(query: string, build: () => Promise<{ type: string; body: string }>): void;
+  /**
+   * `query` was just answered; `build` makes its answer from the store as it is when called;
+   * `encoding`, the one that request accepts: a rebuilt answer is also compressed in each
+   * encoding its query was asked in, so that the next view sends it at once (compressing a
+   * département's answer takes as long as building it).
+   */
+  asked(query: string, build: () => Promise<{ type: string; body: string }>, encoding: AnswerEncoding | undefined): void;
   /** Stops polling and waits for a pass under way (the store is about to close). */
   close(): Promise<void>;
 }
@@ -69,6 +75,7 @@ const RETRY_AFTER_FAILURE_MS = 5000;
 interface Asked {
   at: number;
   build: () => Promise<{ type: string; body: string }>;
+  encodings: Set<AnswerEncoding>;
 }
 
 export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
@@ -106,7 +113,8 @@ export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
       // A request may have built it, or started to, since the list was made.
       if (cache.has(key) || cache.building(query)) continue;
       try {
-        await cache.get(key, asked.build, { query, version, builtAt: now() });
+        const answer = await cache.get(key, asked.build, { query, version, builtAt: now() });
+        for (const encoding of asked.encodings) await cache.encoded(key, answer, encoding);
         rebuilt += 1;
       } catch (error) {
         failed += 1;
@@ -154,12 +162,14 @@ export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
   }
 
   return {
-    asked(query, build) {
+    asked(query, build, encoding) {
       if (closed || keepMs <= 0) return;
+      const encodings = recent.get(query)?.encodings ?? new Set();
+      if (encoding) encodings.add(encoding);
       // Deleted first, so that the Map's order is that of the last requests: the first is the
       // longest unasked, let go when many distinct queries come (each holds its build's view).
       recent.delete(query);
-      recent.set(query, { at: now(), build });
+      recent.set(query, { at: now(), build, encodings });
       if (recent.size > maxQueries * 4) recent.delete(recent.keys().next().value!);
       schedule();
     },

@@ -21,6 +21,7 @@ import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
+import { pickEncoding } from '../answer-compression.ts';
 import { badRequest } from '../http-errors.ts';
 import { revalidated, sendCachedAnswer } from '../http-validators.ts';
 import { cursorRefused, parseLimit, singleValued } from './query.ts';
@@ -233,7 +234,7 @@ export function registerCellRoutes(
       return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
     };
     const origin = { query: queryKey, version, builtAt: now() };
-    warmer.asked(queryKey, build);
+    warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
 
     const stale = staleSeconds > 0 && !asksForLatest(request.headers['cache-control']) && !cache.has(key) ? cache.newest(queryKey) : undefined;
     if (stale && origin.builtAt - stale.builtAt < staleSeconds * 1000) {
