@@ -1,6 +1,6 @@
 import { cellAt, coarserCell, type CellRef } from '../../domain/grid/cell-id.ts';
 import type { GridReading } from '../../domain/grid/grid-accumulator.ts';
-import { addToStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
+import { addToStats, cloneStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
 import type { Report } from '../../domain/report.ts';
 import { ALL_PERIODS_RESOLUTIONS_M, STORED_RESOLUTIONS_M, TOTAL_ONLY_RESOLUTION_M, UNATTRIBUTED_CONTRIBUTOR, type GridQuery } from './grid-store.ts';
 
@@ -92,11 +92,12 @@ export function pendingGrid({ withTotalOnly = true } = {}): PendingGrid {
       tally(reportTotals, [resolutionM, north, east, operator, departement], delta);
     }
   };
-  const statsOf = (into: Map<string, PendingRow<GroupStats>>, values: KeyValues): GroupStats => {
+  /** `own` (one reading's stats) added to a row: a copy of it for a row new to the batch. */
+  const fold = (into: Map<string, PendingRow<GroupStats>>, values: KeyValues, own: GroupStats) => {
     const key = keyText(values);
-    let pending = into.get(key);
-    if (!pending) into.set(key, (pending = [values, emptyStats()]));
-    return pending[1];
+    const pending = into.get(key);
+    if (pending) mergeInto(pending[1], own);
+    else into.set(key, [values, cloneStats(own)]);
   };
   const drain = <T>(rows: Map<string, PendingRow<T>>) => {
     const list = [...rows.values()];
@@ -114,15 +115,17 @@ export function pendingGrid({ withTotalOnly = true } = {}): PendingGrid {
         tallyReport(cell, reading.operator, month, dept, 1);
         return;
       }
-      const contributor = accountId ?? UNATTRIBUTED_CONTRIBUTOR;
       const { operator, technology, setting } = reading;
+      // The reading's stats once, merged into each of its three or four rows (mergeable: the
+      // same as adding the reading to each), rather than its level and dates worked out per row.
+      const own = addToStats(emptyStats(), reading, accountId ?? UNATTRIBUTED_CONTRIBUTOR);
       for (const resolutionM of MONTH_RESOLUTIONS) {
         const { north, east } = coarserCell(cell, resolutionM);
-        addToStats(statsOf(groups, [resolutionM, north, east, operator, technology, setting, month, dept]), reading, contributor);
+        fold(groups, [resolutionM, north, east, operator, technology, setting, month, dept], own);
       }
       for (const resolutionM of totalResolutions) {
         const { north, east } = coarserCell(cell, resolutionM);
-        addToStats(statsOf(totals, [resolutionM, north, east, operator, technology, setting, dept]), reading, contributor);
+        fold(totals, [resolutionM, north, east, operator, technology, setting, dept], own);
       }
     },
 
