@@ -120,11 +120,11 @@ async function visits(dist: string, label: string) {
     await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
     const scripts = countScriptBytes(cdp, dist);
-    const firstTti = await timeToInteractive(page, `${server.url}/#releve`, 'Orange');
+    const { ms: firstTti, missed: firstMissed } = await timeToInteractive(page, cdp, `${server.url}/#releve`);
     const { beforeLoad, afterLoad } = scripts();
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     console.log(
-      `${label}First visit, slow 3G (400 kbit/s, 400 ms RTT), CPU ÷${CPU_SLOWDOWN}: interactive after ${(firstTti / 1000).toFixed(2)} s; ` +
+      `${label}First visit, slow 3G (400 kbit/s, 400 ms RTT), CPU ÷${CPU_SLOWDOWN}: interactive after ${(firstTti / 1000).toFixed(2)} s${missedTaps(firstMissed)}; ` +
         `JavaScript transferred ${kb(beforeLoad.bytes + afterLoad.bytes)} in ${beforeLoad.count + afterLoad.count} scripts: ` +
         `${kb(beforeLoad.bytes)} in ${beforeLoad.count} before the load event, ${kb(afterLoad.bytes)} in ${afterLoad.count} after it ` +
         `(bytes on the wire, headers included; the same files uncompressed: ${kb(beforeLoad.uncompressed)} and ${kb(afterLoad.uncompressed)})`,
@@ -137,6 +137,7 @@ async function visits(dist: string, label: string) {
     // 2. Repeat visits offline; the last page stays open for the steps that follow.
     await context.setOffline(true);
     const repeatTtis: number[] = [];
+    let repeatMissed = 0;
     for (let visit = 0; visit < REPEAT_VISITS; visit += 1) {
       if (visit > 0) {
         await cdp.detach();
@@ -145,13 +146,16 @@ async function visits(dist: string, label: string) {
       page = await context.newPage();
       cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-      repeatTtis.push(await timeToInteractive(page, `${server.url}/#releve`, 'SFR'));
+      const { ms, missed } = await timeToInteractive(page, cdp, `${server.url}/#releve`);
+      repeatTtis.push(ms);
+      repeatMissed += missed;
     }
     const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const sorted = [...repeatTtis].sort((a, b) => a - b);
     console.log(
       `${label}Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)}` +
-        (REPEAT_VISITS > 1 ? ` (median of ${REPEAT_VISITS} visits: ${repeatTtis.map(seconds).join(', ')})` : ''),
+        (REPEAT_VISITS > 1 ? ` (median of ${REPEAT_VISITS} visits: ${repeatTtis.map(seconds).join(', ')})` : '') +
+        missedTaps(repeatMissed),
     );
     return { server, phone, agent, page, cdp, close };
   } catch (error) {
@@ -208,18 +212,78 @@ async function savesAndAcknowledgement(
 
 /**
  * Opens `url` and returns the milliseconds from navigation start until the save button is
- * enabled and a tap on `operator` has been handled (its radio checked), read in the page.
+ * enabled and a tap on an operator has been handled, read in the page, and how many taps
+ * missed. The tap is a finger's (Input.dispatchTouchEvent on an operator not chosen yet,
+ * through `cdp`), sent the moment the button is enabled; handled means the app took it: its
+ * change handler ran and its re-render after it too (the radio checked, the survey's choices
+ * kept with that operator), read in a task queued by the change event. A tap whose click lands
+ * elsewhere (the screen moved under the finger) is a miss: the bench taps again, and the time
+ * runs on. Playwright's click before it (locator, actionability checks, each a round trip to
+ * a page at CPU ÷4) added ~160 ms of the bench's own.
  */
-async function timeToInteractive(page: Page, url: string, operator: string): Promise<number> {
+async function timeToInteractive(page: Page, cdp: CDPSession, url: string): Promise<{ ms: number; missed: number }> {
   await page.goto(url, { waitUntil: 'commit', timeout: 300_000 });
-  await waitInPage(page, SAVE_ENABLED);
-  await page.getByRole('group', { name: 'Opérateur' }).getByText(operator, { exact: true }).click();
-  const radio = page.getByRole('group', { name: 'Opérateur' }).getByRole('radio', { name: operator, exact: true });
-  await radio.waitFor();
-  return (await waitInPage(
-    page,
-    `(() => { const input = [...document.querySelectorAll('input[type=radio]')].find((i) => i.parentElement.textContent.trim() === ${JSON.stringify(operator)}); return input && input.checked ? performance.now() : false; })()`,
-  )) as number;
+  for (let missed = 0; missed < 5; missed += 1) {
+    const target = (await page.evaluate(tapTargetWhenEnabled())) as { x: number; y: number } | { error: string };
+    if ('error' in target) throw new Error(target.error);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: target.x, y: target.y }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    const tap = (await page.evaluate('window.__benchTap')) as { handledAt: number } | { missed: string } | { error: string };
+    if ('error' in tap) throw new Error(tap.error);
+    if ('handledAt' in tap) return { ms: tap.handledAt, missed };
+  }
+  throw new Error('Five taps on an operator missed: the survey screen kept moving under the finger');
+}
+
+/** Taps that missed because the screen moved under the finger, said only when there were some. */
+function missedTaps(missed: number): string {
+  return missed === 0 ? '' : ` (${missed} tap${missed > 1 ? 's' : ''} on an operator missed: the screen moved under the finger)`;
+}
+
+/**
+ * A page script that resolves once « Enregistrer le relevé » is enabled (watched by a
+ * MutationObserver, not polled) with the middle of the first operator not chosen yet (a tap
+ * on an operator already chosen changes nothing), or with an error after 120 s, and leaves
+ * `window.__benchTap`: a promise of the time the app handled that tap, of a miss (the tap's
+ * click landed outside that operator), or of why neither happened within 5 s.
+ */
+function tapTargetWhenEnabled(): string {
+  return `new Promise((resolve) => {
+  const target = () => {
+    if (!(${SAVE_ENABLED})) return undefined;
+    const group = [...document.querySelectorAll('fieldset')].find((fieldset) => fieldset.querySelector('legend')?.textContent.trim().startsWith('Opérateur'));
+    const input = group && [...group.querySelectorAll('input[type=radio]')].find((radio) => !radio.checked);
+    if (!input) return undefined;
+    const label = input.closest('label');
+    let box = label.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > innerHeight) {
+      label.scrollIntoView({ block: 'center' });
+      box = label.getBoundingClientRect();
+    }
+    window.__benchTap = new Promise((settle) => {
+      setTimeout(() => settle({ error: 'The bench tapped « ' + label.textContent.trim() + ' » and nothing came of it within 5 s' }), 5000);
+      addEventListener('click', (event) => {
+        if (!label.contains(event.target)) settle({ missed: event.target.outerHTML.slice(0, 80) });
+      }, { capture: true, once: true });
+      input.addEventListener('change', () => setTimeout(() => {
+        const kept = JSON.parse(localStorage.getItem('couverture.survey-choices') ?? '{}').operator;
+        if (input.checked && kept === input.value) settle({ handledAt: performance.now() });
+      }), { once: true });
+    });
+    return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+  };
+  setTimeout(() => resolve({ error: '« Enregistrer le relevé » still not enabled after 120 s' }), 120000);
+  const now = target();
+  if (now) return resolve(now);
+  const watch = new MutationObserver(() => {
+    const found = target();
+    if (found) {
+      watch.disconnect();
+      resolve(found);
+    }
+  });
+  watch.observe(document, { subtree: true, childList: true, attributes: true });
+})`;
 }
 
 /**
