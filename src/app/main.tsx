@@ -1,3 +1,5 @@
+// First: IndexedDB's open and the survey's first fix start while the rest is evaluated (issue 19).
+import './shell/start-first.ts';
 import { render } from 'preact';
 import { App } from './App.tsx';
 import { loadCurrentCampaign } from './campaigns/current-campaign.ts';
@@ -5,17 +7,12 @@ import { fieldSettings } from './shell/field-settings.ts';
 import { registerServiceWorker } from './shell/service-worker.ts';
 import { refreshSessionState } from './shell/session-state.ts';
 import { startSyncScheduler } from './sync/sync-scheduler.ts';
-import { holdPositionEarly } from './survey/position-watch.ts';
-import { parseRoute } from './shell/routes.ts';
 import './styles.css';
 
-// Opened on the survey screen: its first fix is asked for now, alongside IndexedDB, rather
-// than after the screen's first paint (the button waits for a position; issue 19).
-if (parseRoute(location.hash).name === 'releve') void holdPositionEarly();
-// The first screen waits for who is signed in and for the campaign picked, nothing else: those
-// two go to IndexedDB first, before the first render (IndexedDB opens in the browser while the
-// page draws), and the sync scheduler's reads (the outbox's counts, the pruning, a first send)
-// queue behind the first screen instead of ahead of it (issue 19).
+// Who is signed in and the campaign picked are read from IndexedDB first, before the first
+// render (the survey screen, drawn at once for who was signed in last time, saves nothing
+// before both are read), and the sync scheduler's reads (the outbox's counts, the pruning, a
+// first send) queue behind them instead of ahead (issue 19).
 void refreshSessionState()
   .catch(() => undefined)
   .then(() => startSyncScheduler());

@@ -77,6 +77,19 @@ describe('the shared position watch', () => {
     expect(device.watchPosition).not.toHaveBeenCalled();
   });
 
+  it('watches at once, without waiting for the permission’s answer, when the survey is drawn at start', async () => {
+    const device = fakeDevice('prompt');
+    const { holdPosition, holdPositionEarly, releaseEarlyPosition } = await loadWatch();
+    // The survey's own watch would ask this very moment: the start asks for it, unanswered.
+    await holdPositionEarly({ surveyDrawnNow: true });
+    expect(device.watchPosition).toHaveBeenCalledTimes(1);
+    const releaseSurvey = holdPosition();
+    releaseEarlyPosition();
+    expect(device.watches.size).toBe(1);
+    releaseSurvey();
+    expect(device.watches.size).toBe(0);
+  });
+
   it('takes no lease when the screen shown let go before the permission was answered', async () => {
     const device = fakeDevice('granted');
     const { holdPositionEarly, releaseEarlyPosition } = await loadWatch();
