@@ -105,6 +105,11 @@ export function tooManyCells(view: GridView, cells: number): string {
  * of the current version starts in the background (one per query at a time; a failure is
  * logged, and the next request tries again). A request whose Cache-Control says `no-cache` or
  * `max-age=0` is always answered from the current version.
+ *
+ * Besides, each query answered is kept warm for `warm.minutes` (cache/answer-warmer.ts): a few
+ * seconds after new data its answer is rebuilt in the background, so that the next view finds
+ * it built. What still costs a cold build is a query nobody of that scope asked lately, or any
+ * query after a start.
  */
 export function registerCellRoutes(
   app: FastifyInstance,
