@@ -92,6 +92,21 @@ describe('GET /api/v1/cells answers rebuilt after new data', () => {
     expect(groups).toHaveBeenCalled();
   });
 
+  it('keeps the answer of a page that revalidates it (304) warm, however long ago it was built', async () => {
+    const { store, clock, view, addReading, nextPass } = await warmApp();
+    const first = await view();
+    clock.now += 16 * MINUTE;
+    expect((await view(URL_AROUND, undefined, { 'if-none-match': first.headers.etag as string })).statusCode).toBe(304);
+
+    await addReading();
+    expect(await nextPass(0)).toMatchObject({ rebuilt: 1, failed: 0 });
+    const groups = vi.spyOn(store, 'gridGroups');
+    const after = await view(URL_AROUND, undefined, { 'if-none-match': first.headers.etag as string });
+    expect(after.statusCode).toBe(200);
+    expect(readingsInA(after.json())).toBe(5);
+    expect(groups).not.toHaveBeenCalled();
+  });
+
   it('keeps rebuilding after each new data, and tries a failed rebuild again at a later pass', async () => {
     const { store, view, addReading, nextPass } = await warmApp();
     await view();

@@ -230,7 +230,6 @@ export function registerCellRoutes(
     const queryKey = cellsQueryKey(format, view, scope, residentReports);
     const key = cellsAnswerKey(version, queryKey);
     reply.header('x-grid-version-served', version);
-    if (revalidated(request, reply, key)) return reply;
     const build = async () => {
       const { geometries, properties } = await buildCells(view, range, scope, residentReports);
       await yieldToEventLoop();
@@ -238,8 +237,10 @@ export function registerCellRoutes(
       const features = properties.map((cell, i) => ({ type: 'Feature', id: cell.cellId, geometry: geometries[i], properties: cell }));
       return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
     };
-    const origin = { query: queryKey, version, builtAt: now() };
+    // Before the 304: a page revalidating its answer is still looking at it.
     warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
+    if (revalidated(request, reply, key)) return reply;
+    const origin = { query: queryKey, version, builtAt: now() };
 
     const stale = staleSeconds > 0 && !asksForLatest(request.headers['cache-control']) && !cache.has(key) ? cache.newest(queryKey) : undefined;
     if (stale && origin.builtAt - stale.builtAt < staleSeconds * 1000) {
