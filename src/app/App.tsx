@@ -21,24 +21,19 @@ import { releaseEarlyPosition } from './survey/position-watch.ts';
 export function App() {
   const { route } = useRoute();
   const shell = useStore(shellState);
-  const { loaded, session, lastSignedIn } = useStore(sessionState);
+  const { loaded, session } = useStore(sessionState);
   const outbox = useStore(outboxState);
   const refused = outbox.counts.refused;
 
-  // Until IndexedDB is read, who was signed in last time (localStorage): see `drawn` below.
-  const signedIn = loaded ? session?.info : lastSignedIn;
-  const user = signedIn?.user;
+  const user = session?.info.user;
 
   useEffect(() => {
-    if (loaded && user?.role === 'agent') void resumeTrackOnStart(user.id);
-  }, [loaded, user?.id, user?.role]);
+    if (user?.role === 'agent') void resumeTrackOnStart(user.id);
+  }, [user?.id, user?.role]);
   const viewer = user?.role ?? 'anonymous';
   // A password an admin set opens nothing but the screen to choose one's own (the server agrees).
-  const mustChangePassword = signedIn?.mustChangePassword === true;
+  const mustChangePassword = session?.info.mustChangePassword === true;
   const shown = shownFor(route, viewer, mustChangePassword);
-  // The survey screen draws while IndexedDB opens, for whoever was signed in last time (it
-  // saves nothing before the session is read: SurveyScreen); every other screen waits for it.
-  const drawn = loaded || (lastSignedIn !== undefined && shown.screen === 'releve');
   // The start's early position watch (main.tsx) is for the survey screen only.
   useEffect(() => {
     if (loaded && shown.screen !== 'releve') releaseEarlyPosition();
@@ -82,7 +77,7 @@ export function App() {
             </div>
           )}
         </div>
-        {drawn && !mustChangePassword && (
+        {loaded && !mustChangePassword && (
           <TabBar
             current={shown.tab ? hrefTo(shown.tab) : ''}
             tabs={ROLE_TABS[viewer].map((name) => {
@@ -102,7 +97,7 @@ export function App() {
         )}
       </header>
       {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
-      <main class={shown.wide ? 'wide' : undefined}>{drawn && SCREENS[shown.screen](user)}</main>
+      <main class={shown.wide ? 'wide' : undefined}>{loaded && SCREENS[shown.screen](user)}</main>
       <BottomDock>
         {shell.updateWaiting && (
           <div class="banner floating" role="alert">

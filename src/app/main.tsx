@@ -2,21 +2,23 @@
 import './shell/start-first.ts';
 import { render } from 'preact';
 import { App } from './App.tsx';
-import { loadCurrentCampaign } from './campaigns/current-campaign.ts';
+import { readCurrentCampaign } from './campaigns/current-campaign.ts';
 import { fieldSettings } from './shell/field-settings.ts';
 import { registerServiceWorker } from './shell/service-worker.ts';
-import { refreshSessionState } from './shell/session-state.ts';
+import { readSessionState } from './shell/session-state.ts';
 import { startSyncScheduler } from './sync/sync-scheduler.ts';
 import './styles.css';
 
-// Who is signed in and the campaign picked are read from IndexedDB first, before the first
-// render (the survey screen, drawn at once for who was signed in last time, saves nothing
-// before both are read), and the sync scheduler's reads (the outbox's counts, the pruning, a
-// first send) queue behind them instead of ahead (issue 19).
-void refreshSessionState()
-  .catch(() => undefined)
+// The first screen waits for who is signed in and for the campaign picked, nothing else: those
+// two go to IndexedDB first, before the first render, and are shown in one go (one render of
+// the first screen for both, the campaign's banner in it from the start); the sync
+// scheduler's reads (the outbox's counts, the pruning, a first send) queue behind them
+// instead of ahead (issue 19).
+void Promise.allSettled([readSessionState(), readCurrentCampaign()])
+  .then((reads) => {
+    for (const read of reads) if (read.status === 'fulfilled') read.value();
+  })
   .then(() => startSyncScheduler());
-void loadCurrentCampaign();
 render(<App />, document.getElementById('app')!);
 // Known before the first reading, so that its probe uses this deployment's budget.
 void fieldSettings();

@@ -7,10 +7,10 @@ const WATCH_SURVEY_FORM = `new MutationObserver(() => {
   if (document.querySelector('form.reading-form')) window.__surveyDrawn = true;
 }).observe(document, { subtree: true, childList: true });`;
 
-// The survey screen draws at start for whoever was signed in last time (localStorage), while
-// IndexedDB opens (issue 19): what IndexedDB then says must win, and a reading must never go
-// out under anyone but the session read from it.
-describe('start on the survey screen, for whoever was signed in last time', () => {
+// The start asks for the survey's position at once when the role signed in last time
+// (localStorage) lands on it (issue 19): what IndexedDB then says must win, and a reading
+// must never go out under anyone but the session read from it.
+describe('start on the survey screen, for the role signed in last time', () => {
   let server: TestServer;
   let phone: Phone;
   let agent: TestUser;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearSession, markSignInNeeded, saveSession } from '../../src/store/session.ts';
 import { freshDatabase, sessionInfo } from './helpers.ts';
 
-/** localStorage as a page has it: the app's own copy of who was signed in lives there. */
+/** localStorage as a page has it: the app's note of the role signed in lives there. */
 const storage = new Map<string, string>();
 vi.stubGlobal('localStorage', {
   getItem: (key: string) => storage.get(key) ?? null,
@@ -29,18 +29,19 @@ beforeEach(async () => {
   await freshDatabase();
 });
 
-describe('who was signed in last time, for the first screen while IndexedDB opens (issue 19)', () => {
-  it('is kept after each read of the session, without the CSRF token or the expiry', async () => {
+describe('the role signed in last time, to ask for the survey’s position at start (issue 19)', () => {
+  it('is kept after each read of the session: the role and nothing else of it', async () => {
     await saveSession(sessionInfo({ csrfToken: 'secret-du-jeton', mustChangePassword: false }));
     await (await startPage()).refreshSessionState();
 
     const { sessionState } = await startPage();
-    expect(sessionState.get()).toEqual({ loaded: false, session: undefined, lastSignedIn: { user: sessionInfo().user, mustChangePassword: false } });
-    expect([...storage.values()].join()).not.toContain('secret-du-jeton');
-    expect([...storage.values()].join()).not.toContain('expiresAt');
+    expect(sessionState.get()).toEqual({ loaded: false, session: undefined, lastSignedIn: { role: 'agent', mustChangePassword: false } });
+    const kept = [...storage.values()].join();
+    for (const secretOrPersonal of ['secret-du-jeton', 'expiresAt', sessionInfo().user.id, sessionInfo().user.email, sessionInfo().user.name, '34261'])
+      expect(kept).not.toContain(secretOrPersonal);
   });
 
-  it('gives way to the session read from IndexedDB, which alone the screens save with', async () => {
+  it('gives way to the session read from IndexedDB', async () => {
     await saveSession(sessionInfo());
     await (await startPage()).refreshSessionState();
     const { sessionState, refreshSessionState } = await startPage();
@@ -58,23 +59,23 @@ describe('who was signed in last time, for the first screen while IndexedDB open
     await first.refreshSessionState();
     expect((await startPage()).sessionState.get().lastSignedIn).toBeUndefined();
 
-    const other = sessionInfo({}, '7a1b2c3d-0000-4000-8000-000000000099');
-    await saveSession(other);
+    const reviewer = sessionInfo({ user: { ...sessionInfo().user, role: 'reviewer', communes: [], departement: '34' } });
+    await saveSession(reviewer);
     await first.refreshSessionState();
-    expect((await startPage()).sessionState.get().lastSignedIn?.user.id).toBe(other.user.id);
+    expect((await startPage()).sessionState.get().lastSignedIn?.role).toBe('reviewer');
   });
 
-  it('stays the same person when the session needs a new sign-in (the banner asks for it)', async () => {
+  it('stays when the session needs a new sign-in (the same person, asked by the banner)', async () => {
     await saveSession(sessionInfo());
     await markSignInNeeded('Session expirée');
     await (await startPage()).refreshSessionState();
-    expect((await startPage()).sessionState.get().lastSignedIn?.user.id).toBe(sessionInfo().user.id);
+    expect((await startPage()).sessionState.get().lastSignedIn?.role).toBe('agent');
   });
 
-  it('is nothing when storage is unreadable or holds something else: the first screen waits for IndexedDB', async () => {
+  it('is nothing when storage is unreadable or holds something else: the position waits for the permission', async () => {
     storage.set('couverture.last-signed-in', '{pas du JSON');
     expect((await startPage()).sessionState.get().lastSignedIn).toBeUndefined();
-    storage.set('couverture.last-signed-in', JSON.stringify({ user: { name: 'sans id' } }));
+    storage.set('couverture.last-signed-in', JSON.stringify({ name: 'sans rôle' }));
     expect((await startPage()).sessionState.get().lastSignedIn).toBeUndefined();
   });
 });

@@ -77,11 +77,11 @@ describe('the shared position watch', () => {
     expect(device.watchPosition).not.toHaveBeenCalled();
   });
 
-  it('watches at once, without waiting for the permission’s answer, when the survey is drawn at start', async () => {
+  it('watches at once, without waiting for the permission’s answer, when the survey will be the first screen', async () => {
     const device = fakeDevice('prompt');
     const { holdPosition, holdPositionEarly, releaseEarlyPosition } = await loadWatch();
-    // The survey's own watch would ask this very moment: the start asks for it, unanswered.
-    await holdPositionEarly({ surveyDrawnNow: true });
+    // The survey's own watch will ask anyway: the start asks at once, unanswered.
+    await holdPositionEarly({ surveyNext: true });
     expect(device.watchPosition).toHaveBeenCalledTimes(1);
     const releaseSurvey = holdPosition();
     releaseEarlyPosition();

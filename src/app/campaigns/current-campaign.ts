@@ -6,8 +6,13 @@ import { createStore } from '../shell/tiny-store.ts';
 /** The campaign readings are recorded for on this device (undefined: none picked). */
 export const currentCampaign = createStore<{ loaded: boolean; campaign?: Campaign }>({ loaded: false });
 
-export async function loadCurrentCampaign(): Promise<void> {
-  currentCampaign.set({ loaded: true, campaign: await getChosenCampaign() });
+/**
+ * Reads the campaign picked, and answers the step that shows it: the start (main.tsx) shows
+ * it in one go with the session, one render of the survey screen for both (issue 19).
+ */
+export async function readCurrentCampaign(): Promise<() => void> {
+  const campaign = await getChosenCampaign();
+  return () => currentCampaign.set({ loaded: true, campaign });
 }
 
 export async function chooseCampaign(campaign: Campaign | undefined): Promise<void> {

@@ -52,13 +52,12 @@ type ScreenTable = Record<ScreenName, (user: User | undefined) => ComponentChild
  * Renders its screen again when the signed-in user changes, and not each time the shell above
  * it renders (a send starting or ending, the outbox's counts changing, a banner): at start-up
  * that was the whole survey form drawn again several times while the phone waited for it to
- * answer (issue 19). The same user read again (from IndexedDB after localStorage's copy at
- * start, another tab's news) is no change. A screen reads everything else it shows through
- * its own hooks (useRoute, useStore…), which re-render it by themselves.
+ * answer (issue 19). A screen reads everything else it shows through its own hooks (useRoute,
+ * useStore…), which re-render it by themselves.
  */
 class OwnRenders extends Component<{ user: User | undefined; children: ComponentChild }> {
   override shouldComponentUpdate(next: { user: User | undefined }): boolean {
-    return next.user !== this.props.user && JSON.stringify(next.user) !== JSON.stringify(this.props.user);
+    return next.user !== this.props.user;
   }
 
   override render(): ComponentChild {

@@ -1,11 +1,11 @@
-import type { SessionInfo } from '../../domain/account.ts';
+import type { Role } from '../../domain/account.ts';
 import { getSession, type StoredSession } from '../../store/session.ts';
 import { listen } from '../../sync/channel.ts';
 import { createStore } from './tiny-store.ts';
 
-/** Who was signed in when the app last read IndexedDB: what the first screen shows, no secret. */
+/** Who was signed in when the app last read IndexedDB: their role, enough to know the first screen. */
 export interface LastSignedIn {
-  user: SessionInfo['user'];
+  role: Role;
   mustChangePassword: boolean;
 }
 
@@ -15,9 +15,9 @@ export interface SessionState {
   session: StoredSession | undefined;
   /**
    * Until IndexedDB has been read (undefined after): who was signed in at the end of the
-   * last visit, from localStorage, read at once. The survey screen draws from it while
-   * IndexedDB opens (issue 19) and lets nothing be saved before `loaded`: a reading is
-   * attributed to the session read from IndexedDB, never to this.
+   * last visit, from localStorage, read at once. The start asks for the survey's first fix
+   * at once when it says the survey will be the first screen (shell/start-first.ts, issue 19);
+   * nothing is drawn, saved or sent on its word.
    */
   lastSignedIn: LastSignedIn | undefined;
 }
@@ -34,11 +34,21 @@ export const sessionState = createStore<SessionState>({ loaded: false, session: 
  * localStorage's copy for the next start in step.
  */
 export async function refreshSessionState(): Promise<StoredSession | undefined> {
+  return (await readSessionState())();
+}
+
+/**
+ * refreshSessionState in two steps: reads, and answers the step that shows what it read, for
+ * the start, which shows the session and the campaign in one go (one render for both).
+ */
+export async function readSessionState(): Promise<() => StoredSession | undefined> {
   const session = await getSession();
-  const current = sessionState.get();
-  if (!current.loaded || JSON.stringify(current.session) !== JSON.stringify(session)) sessionState.set({ loaded: true, session, lastSignedIn: undefined });
-  rememberLastSignedIn(session);
-  return session;
+  return () => {
+    const current = sessionState.get();
+    if (!current.loaded || JSON.stringify(current.session) !== JSON.stringify(session)) sessionState.set({ loaded: true, session, lastSignedIn: undefined });
+    rememberLastSignedIn(session);
+    return session;
+  };
 }
 
 /** Follows sign-ins, sign-outs and expiries made in any tab or by the service worker. */
@@ -51,7 +61,7 @@ export function watchSession(onChange: (session: StoredSession | undefined) => v
 function readLastSignedIn(): LastSignedIn | undefined {
   try {
     const kept = JSON.parse(localStorage.getItem(LAST_SIGNED_IN_KEY) ?? 'null') as LastSignedIn | null;
-    return kept?.user && typeof kept.user.id === 'string' && typeof kept.user.role === 'string' ? kept : undefined;
+    return typeof kept?.role === 'string' ? { role: kept.role, mustChangePassword: kept.mustChangePassword === true } : undefined;
   } catch {
     return undefined;
   }
@@ -63,7 +73,7 @@ function rememberLastSignedIn(session: StoredSession | undefined): void {
       localStorage.removeItem(LAST_SIGNED_IN_KEY);
       return;
     }
-    const kept = JSON.stringify({ user: session.info.user, mustChangePassword: session.info.mustChangePassword === true } satisfies LastSignedIn);
+    const kept = JSON.stringify({ role: session.info.user.role, mustChangePassword: session.info.mustChangePassword === true } satisfies LastSignedIn);
     if (localStorage.getItem(LAST_SIGNED_IN_KEY) !== kept) localStorage.setItem(LAST_SIGNED_IN_KEY, kept);
   } catch {
     // Storage refused (private browsing): the next start waits for IndexedDB, as before.

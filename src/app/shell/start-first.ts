@@ -11,13 +11,14 @@ import { sessionState } from './session-state.ts';
  * (issue 19).
  * - IndexedDB's open (who is signed in, the campaign picked). Every later getDb() shares this
  *   connection; a failed open is forgotten, and tried again by the first read that needs it.
- * - The survey's first fix: asked for now when the survey is the screen drawn at once (for
- *   who was signed in last time: its own watch would ask this very moment); on the survey's
- *   address otherwise, only once the permission is known to be granted.
+ * - The survey's first fix: asked for now when the survey will be the first screen (for the
+ *   role signed in last time: its own watch will ask anyway, once IndexedDB has said who is
+ *   signed in); on the survey's address otherwise, only once the permission is known to be
+ *   granted.
  */
 void getDb().catch(() => undefined);
 
 const route = parseRoute(location.hash);
 const { lastSignedIn } = sessionState.get();
-const surveyDrawnNow = lastSignedIn !== undefined && shownFor(route, lastSignedIn.user.role, lastSignedIn.mustChangePassword).screen === 'releve';
-if (surveyDrawnNow || route.name === 'releve') void holdPositionEarly({ surveyDrawnNow });
+const surveyNext = lastSignedIn !== undefined && shownFor(route, lastSignedIn.role, lastSignedIn.mustChangePassword).screen === 'releve';
+if (surveyNext || route.name === 'releve') void holdPositionEarly({ surveyNext });

@@ -43,9 +43,6 @@ export function SurveyScreen() {
   useTitle('Nouveau relevé');
   const geolocation = useGeolocation();
   const { loaded: campaignLoaded, campaign } = useStore(currentCampaign);
-  // Drawn at start before IndexedDB is read (App.tsx): a reading takes the session and the
-  // campaign read from it, so nothing is saved before both are.
-  const { loaded: sessionLoaded } = useStore(sessionState);
   const [choices, setChoices] = useState<SurveyChoices>(loadChoices);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
@@ -231,7 +228,7 @@ export function SurveyScreen() {
         <button
           type="submit"
           class="primary big"
-          disabled={!fix || !sessionLoaded || !campaignLoaded}
+          disabled={!fix}
           onClick={(event) => {
             // Saved on the tap itself: the form's submission, which the click would start
             // next, first forces a style and layout of the whole screen (milliseconds ×4 on a

@@ -35,15 +35,15 @@ export function holdPosition(): () => void {
  * At start on the survey screen, with the position already allowed: the first fix is asked for
  * while IndexedDB is read and the screen drawn, instead of after the screen's first paint, so
  * that « Enregistrer le relevé » is enabled sooner (issue 19). Never asks for the permission,
- * except with `surveyDrawnNow`: the survey screen is drawn at once (for who was signed in last
- * time, App.tsx), and its own watch would ask this very moment; the watch then starts at once,
- * without first querying the permission, whose answer waits behind the start's evaluation and
- * render (~100–300 ms at CPU ÷4). The lease is taken over by the first screen that holds the
+ * except with `surveyNext`: the survey will be the first screen (the role signed in last time
+ * lands on it), whose own watch will ask anyway; the watch then starts at once, without first
+ * querying the permission, whose answer waits behind the start's evaluation and render
+ * (~100–300 ms at CPU ÷4). The lease is taken over by the first screen that holds the
  * position, or let go by `releaseEarlyPosition` when the screen shown does not.
  */
-export async function holdPositionEarly({ surveyDrawnNow = false } = {}): Promise<void> {
+export async function holdPositionEarly({ surveyNext = false } = {}): Promise<void> {
   if (earlyOver || earlyLease !== undefined || !('geolocation' in navigator)) return;
-  if (surveyDrawnNow) {
+  if (surveyNext) {
     earlyLease = holdPosition();
     return;
   }
