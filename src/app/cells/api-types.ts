@@ -1,14 +1,16 @@
 import type * as v from 'valibot';
-import type { AreaGeometrySchema, CellFeatureAnswer, CellPropertiesAnswer, CellsAnswer, PositionsSchema } from '../../domain/api/index.ts';
+import type { AreaGeometrySchema, PositionsSchema } from '../../domain/api/index.ts';
+import type { MapCellCollection, MapCellFeature, MapCellProperties } from '../../domain/grid/compact-cells.ts';
 
 /**
  * The coverage screens' names for the contract's cell and suggestion answers (src/domain/api/):
  * types inferred from its schemas, so that a field renamed there fails to compile here.
  */
-export type { OperatorCellStats, Suggestion } from '../../domain/api/index.ts';
-export type CellProperties = CellPropertiesAnswer;
-export type CellFeature = CellFeatureAnswer;
-export type CellCollection = CellsAnswer;
+export type { CompactOperatorStats as OperatorCellStats, Suggestion } from '../../domain/api/index.ts';
+/** The map's cells come from the compact answer (src/domain/grid/compact-cells.ts). */
+export type CellProperties = MapCellProperties;
+export type CellFeature = MapCellFeature;
+export type CellCollection = MapCellCollection;
 export type Ring = v.InferOutput<typeof PositionsSchema>;
 export type OutlineGeometry = v.InferOutput<typeof AreaGeometrySchema>;
 

@@ -98,11 +98,23 @@ export const CellsAnswerSchema = featureCollectionSchema(CellFeatureSchema);
 export type CellsAnswer = v.InferOutput<typeof CellsAnswerSchema>;
 
 /**
- * One cell of GET /api/v1/cells?format=compact: its properties without `cell` and `resolutionM`
- * (the answer's `cellId` and `resolutionM` say them), and without its square, which the page
- * draws again from the id (src/domain/grid/compact-cells.ts).
+ * An operator's figures in the compact answer: those of the GeoJSON one but the first and last
+ * reading's instants, which no map screen shows and which were more than half of a
+ * département's compressed bytes (random milliseconds do not compress).
  */
-export const CompactCellSchema = v.omit(CellPropertiesSchema, ['cell', 'resolutionM']);
+export const CompactOperatorStatsSchema = v.omit(OperatorCellStatsSchema, ['firstAt', 'lastAt']);
+export type CompactOperatorStats = v.InferOutput<typeof CompactOperatorStatsSchema>;
+
+/**
+ * One cell of GET /api/v1/cells?format=compact: its properties without `cell` and `resolutionM`
+ * (the answer's `cellId` and `resolutionM` say them), its operators' figures as
+ * {@link CompactOperatorStatsSchema}, and without its square, which the page draws again from
+ * the id (src/domain/grid/compact-cells.ts).
+ */
+export const CompactCellSchema = v.object({
+  ...v.omit(CellPropertiesSchema, ['cell', 'resolutionM', 'operators']).entries,
+  operators: v.record(v.picklist(OPERATORS), CompactOperatorStatsSchema),
+});
 export type CompactCellAnswer = v.InferOutput<typeof CompactCellSchema>;
 
 /** GET /api/v1/cells?format=compact: the same cells as the GeoJSON answer, in the same order, without their squares. */
