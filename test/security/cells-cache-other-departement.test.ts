@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { openTestApp, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { BOTH_DEPARTEMENTS as BOTH, departementsIn, surveyTwoDepartements } from './two-departements-cells.ts';
 
 /**
  * Attack: GET /api/v1/cells keeps built answers (src/server/cache/answer-cache.ts) and answers
@@ -15,41 +16,28 @@ let server: TestApp;
 let herault: Caller;
 let gard: Caller;
 
-// Saint-Guilhem (34) to Nîmes (30), at 1 km.
-const BOTH = '/api/v1/cells?bbox=3.4,43.6,4.5,43.9&resolution=1000';
-
 beforeAll(async () => {
   server = await openTestApp(tempDir());
-  const agent = await addUser(server.app);
-  herault = await addUser(server.app, { role: 'reviewer', departement: '34' });
-  gard = await addUser(server.app, { role: 'reviewer', departement: '30' });
-  const readings = [SAINT_GUILHEM, NIMES].flatMap((place) =>
-    ['orange', 'sfr', 'free'].map((operator) => makeReading({ ...place, operator: operator as 'orange' })),
-  );
-  expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
+  ({ herault, gard } = await surveyTwoDepartements(server.app));
 });
 afterAll(() => server.close());
-
-const communesIn = (cells: { commune: { code: string } | null }[]) => [...new Set(cells.map((cell) => cell.commune?.code.slice(0, 2)))];
 
 describe('the cells cache across départements', () => {
   for (const format of ['geojson', 'compact'] as const) {
     it(`never serves the Hérault's kept ${format} answer, nor a 304 on its ETag, to a Gard reviewer`, async () => {
       const url = `${BOTH}&format=${format}`;
-      const cellsOf = (body: { features?: { properties: { commune: { code: string } | null } }[]; cells?: { commune: { code: string } | null }[] }) =>
-        body.cells ?? body.features!.map((f) => f.properties);
       const heraultAnswer = await server.app.inject({ method: 'GET', url, headers: herault.headers });
       expect(heraultAnswer.statusCode).toBe(200);
-      expect(communesIn(cellsOf(heraultAnswer.json()))).toEqual(['34']);
+      expect(departementsIn(heraultAnswer.json())).toEqual(['34']);
 
       const gardAnswer = await server.app.inject({ method: 'GET', url, headers: gard.headers });
       expect(gardAnswer.statusCode).toBe(200);
-      expect(communesIn(cellsOf(gardAnswer.json()))).toEqual(['30']);
+      expect(departementsIn(gardAnswer.json())).toEqual(['30']);
       expect(gardAnswer.headers.etag).not.toBe(heraultAnswer.headers.etag);
 
       const replayed = await server.app.inject({ method: 'GET', url, headers: { ...gard.headers, 'if-none-match': heraultAnswer.headers.etag as string } });
       expect(replayed.statusCode).toBe(200);
-      expect(communesIn(cellsOf(replayed.json()))).toEqual(['30']);
+      expect(departementsIn(replayed.json())).toEqual(['30']);
     });
   }
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { makeReading, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { BOTH_DEPARTEMENTS as BOTH, departementsIn, surveyTwoDepartements } from './two-departements-cells.ts';
 
 /**
  * Attack: after new data, GET /api/v1/cells answers at once the answer kept for the same query
@@ -16,23 +17,11 @@ let agent: Caller;
 let herault: Caller;
 let gard: Caller;
 
-// Saint-Guilhem (34) to Nîmes (30), at 1 km.
-const BOTH = '/api/v1/cells?bbox=3.4,43.6,4.5,43.9&resolution=1000';
-
 beforeAll(async () => {
   server = await openTestApp(tempDir(), { cellsStaleSeconds: 60 });
-  agent = await addUser(server.app);
-  herault = await addUser(server.app, { role: 'reviewer', departement: '34' });
-  gard = await addUser(server.app, { role: 'reviewer', departement: '30' });
-  const readings = [SAINT_GUILHEM, NIMES].flatMap((place) =>
-    ['orange', 'sfr', 'free'].map((operator) => makeReading({ ...place, operator: operator as 'orange' })),
-  );
-  expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
+  ({ agent, herault, gard } = await surveyTwoDepartements(server.app));
 });
 afterAll(() => server.close());
-
-type Body = { features?: { properties: { commune: { code: string } | null } }[]; cells?: { commune: { code: string } | null }[] };
-const departementsIn = (body: Body) => [...new Set((body.cells ?? body.features!.map((f) => f.properties)).map((cell) => cell.commune?.code.slice(0, 2)))];
 
 describe('stale cells answers across scopes', () => {
   for (const format of ['geojson', 'compact'] as const) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
-import { addUser, makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { BOTH_DEPARTEMENTS as BOTH, departementsIn, surveyTwoDepartements } from './two-departements-cells.ts';
 
 /**
  * Attack: after new data, GET /api/v1/cells rebuilds in the background the answers people
@@ -19,23 +20,11 @@ let herault: Caller;
 let gard: Caller;
 const passes: WarmPass[] = [];
 
-// Saint-Guilhem (34) to Nîmes (30), at 1 km.
-const BOTH = '/api/v1/cells?bbox=3.4,43.6,4.5,43.9&resolution=1000';
-
 beforeAll(async () => {
   server = await openTestApp(tempDir(), { cellsStaleSeconds: 60, cellsWarm: { minutes: 15, quietMs: 20, onPass: (pass) => passes.push(pass) } });
-  agent = await addUser(server.app);
-  herault = await addUser(server.app, { role: 'reviewer', departement: '34' });
-  gard = await addUser(server.app, { role: 'reviewer', departement: '30' });
-  const readings = [SAINT_GUILHEM, NIMES].flatMap((place) =>
-    ['orange', 'sfr', 'free'].map((operator) => makeReading({ ...place, operator: operator as 'orange' })),
-  );
-  expect((await postReadings(server.app, readings, agent)).statusCode).toBe(200);
+  ({ agent, herault, gard } = await surveyTwoDepartements(server.app));
 });
 afterAll(() => server.close());
-
-type Body = { features?: { properties: { commune: { code: string } | null } }[]; cells?: { commune: { code: string } | null }[] };
-const departementsIn = (body: Body) => [...new Set((body.cells ?? body.features!.map((f) => f.properties)).map((cell) => cell.commune?.code.slice(0, 2)))];
 
 describe('cells answers rebuilt after new data, across scopes', () => {
   for (const format of ['geojson', 'compact'] as const) {
