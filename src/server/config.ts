@@ -10,6 +10,10 @@ import {
 import { PROTOCOLS, type Protocol } from '../domain/protocol.ts';
 import type { TileSourcesConfig } from '../domain/tile-source.ts';
 import { readTileSources } from './tile-sources.ts';
+import { DEFAULT_ANSWER_CACHE_BYTES } from './cache/answer-cache.ts';
+import { DEFAULT_CELLS_WARM_MINUTES } from './routes/cells.ts';
+import { DEFAULT_UPLOAD_ADMISSION, type UploadAdmission } from './routes/upload-admission.ts';
+import { CELLS_STALE_SECONDS } from '../domain/grid/cells-staleness.ts';
 
 /** A request budget per client: `max` requests per `windowS` seconds. */
 export interface RateLimit {
@@ -109,6 +113,8 @@ export interface ServerConfig {
   grid: GridSettings;
   /** How phones measure in the field (probe budget, track spacing), sent to the page. */
   field: FieldSettings;
+  /** The cells answers kept and rebuilt, and the uploads stored at once (docs/performance.md). */
+  performance: PerformanceSettings;
   /** ZONE_QUOTA_PER_YEAR: zones the équipe projet may propose a year (its table shows the year's count against it); unset: none. */
   zoneQuotaPerYear?: number;
   /**
@@ -117,6 +123,28 @@ export interface ServerConfig {
    */
   retiredCommuneFiles: { name: string; value: string }[];
 }
+
+/**
+ * CELLS_CACHE_MB, CELLS_STALE_SECONDS, CELLS_WARM_MINUTES, UPLOADS_AT_ONCE, UPLOAD_WAIT_S.
+ * The stale limit stops at {@link CELLS_STALE_SECONDS}: the page asks for the newest answer for
+ * that long after its own change (src/app/shell/own-changes.ts), and a longer limit would show a
+ * person an answer from before what they just did.
+ */
+export interface PerformanceSettings {
+  cellsCacheBytes: number;
+  cellsStaleSeconds: number;
+  cellsWarmMinutes: number;
+  uploadAdmission: UploadAdmission;
+}
+
+export const DEFAULT_PERFORMANCE: PerformanceSettings = {
+  cellsCacheBytes: DEFAULT_ANSWER_CACHE_BYTES,
+  cellsStaleSeconds: CELLS_STALE_SECONDS,
+  cellsWarmMinutes: DEFAULT_CELLS_WARM_MINUTES,
+  uploadAdmission: DEFAULT_UPLOAD_ADMISSION,
+};
+
+const MB = 1024 * 1024;
 
 /** A misconfigured environment; the message is meant for the person starting the server. */
 export class ConfigError extends Error {}
@@ -202,6 +230,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       callThreshold: integer('VERDICT_CALL_THRESHOLD_PERCENT', Math.round(DEFAULT_GRID.callThreshold * 100), 1, 99) / 100,
     },
     field: fieldSettings(integer, flag, choice('DEFAULT_PROTOCOL', DEFAULT_FIELD_SETTINGS.protocol, PROTOCOLS)),
+    performance: {
+      cellsCacheBytes: integer('CELLS_CACHE_MB', DEFAULT_PERFORMANCE.cellsCacheBytes / MB, 0, 4096) * MB,
+      cellsStaleSeconds: integer('CELLS_STALE_SECONDS', DEFAULT_PERFORMANCE.cellsStaleSeconds, 0, CELLS_STALE_SECONDS),
+      cellsWarmMinutes: integer('CELLS_WARM_MINUTES', DEFAULT_PERFORMANCE.cellsWarmMinutes, 0, 24 * 60),
+      uploadAdmission: {
+        atOnce: integer('UPLOADS_AT_ONCE', DEFAULT_PERFORMANCE.uploadAdmission.atOnce, 1, 64),
+        maxWaitMs: integer('UPLOAD_WAIT_S', DEFAULT_PERFORMANCE.uploadAdmission.maxWaitMs / 1000, 0, 25) * 1000,
+      },
+    },
     retiredCommuneFiles,
     ...(zoneQuota !== undefined && { zoneQuotaPerYear: zoneQuota }),
   };

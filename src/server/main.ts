@@ -50,6 +50,10 @@ const app = buildApp({
   security: config.security,
   grid: config.grid,
   field: config.field,
+  cellsCacheBytes: config.performance.cellsCacheBytes,
+  cellsStaleSeconds: config.performance.cellsStaleSeconds,
+  cellsWarm: { minutes: config.performance.cellsWarmMinutes },
+  uploadAdmission: config.performance.uploadAdmission,
   ...(config.zoneQuotaPerYear !== undefined && { zoneQuotaPerYear: config.zoneQuotaPerYear }),
   logger: { level: 'info' },
 });

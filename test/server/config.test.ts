@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_SETTINGS } from '../../src/domain/field-settings.ts';
-import { ConfigError, DEFAULT_GRID, DEFAULT_SECURITY, loadConfig } from '../../src/server/config.ts';
+import { ConfigError, DEFAULT_GRID, DEFAULT_PERFORMANCE, DEFAULT_SECURITY, loadConfig } from '../../src/server/config.ts';
 import { OSM, PLAN_IGN, tileOrigin } from '../../src/server/tile-sources.ts';
 
 // Any file that exists will do: the file is read by main.ts, not by loadConfig.
@@ -20,7 +20,14 @@ describe('loadConfig', () => {
       security: DEFAULT_SECURITY,
       grid: DEFAULT_GRID,
       field: DEFAULT_FIELD_SETTINGS,
+      performance: DEFAULT_PERFORMANCE,
       retiredCommuneFiles: [],
+    });
+    expect(DEFAULT_PERFORMANCE).toEqual({
+      cellsCacheBytes: 64 * 1024 * 1024,
+      cellsStaleSeconds: 60,
+      cellsWarmMinutes: 15,
+      uploadAdmission: { atOnce: 4, maxWaitMs: 3000 },
     });
     expect(config.field).toEqual({
       probe: { enabled: true, latencySamples: 3, downloadBytes: 200_000, uploadBytes: 100_000, stepTimeoutMs: 5000 },
@@ -125,6 +132,11 @@ describe('loadConfig', () => {
       PROBE_STEP_TIMEOUT_MS: '8000',
       TRACK_SPACING_M: '50',
       TRACK_INTERVAL_S: '60',
+      CELLS_CACHE_MB: '256',
+      CELLS_STALE_SECONDS: '0',
+      CELLS_WARM_MINUTES: '60',
+      UPLOADS_AT_ONCE: '8',
+      UPLOAD_WAIT_S: '5',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -176,6 +188,7 @@ describe('loadConfig', () => {
         protocol: 'qos',
         dataTest: { enabled: false, downloadMaxBytes: 5_000_000, downloadMaxS: 8, pageBytes: 1_500_000 },
       },
+      performance: { cellsCacheBytes: 256 * 1024 * 1024, cellsStaleSeconds: 0, cellsWarmMinutes: 60, uploadAdmission: { atOnce: 8, maxWaitMs: 5000 } },
       retiredCommuneFiles: [
         { name: 'COMMUNE_CENTRES_FILE', value: centresFile },
         { name: 'COMMUNE_CONTOURS_FILE', value: centresFile },
@@ -258,6 +271,8 @@ describe('loadConfig', () => {
     [{ SESSION_DAYS: '400' }, 'SESSION_DAYS=« 400 »'],
     [{ COOKIE_SECURE: 'oui' }, 'COOKIE_SECURE=« oui » : attendu auto, true, false'],
     [{ TRUST_PROXY: 'le proxy' }, 'TRUST_PROXY=« le proxy »'],
+    [{ CELLS_STALE_SECONDS: '300' }, 'CELLS_STALE_SECONDS=« 300 » : attendu un entier de 0 à 60'],
+    [{ UPLOADS_AT_ONCE: '0' }, 'UPLOADS_AT_ONCE=« 0 » : attendu un entier de 1 à 64'],
     // Once let through, then refused by fastify at start with an English error.
     [{ TRUST_PROXY: '1.2.3' }, 'TRUST_PROXY=« 1.2.3 » : « 1.2.3 » n’est pas une adresse IP'],
     [{ TRUST_PROXY: '10.0.0.1, 10.0.0.0/33' }, '« 10.0.0.0/33 » n’est pas une adresse IP'],
