@@ -37,8 +37,9 @@ export async function addReading(reading: Reading, savedAt = Date.now(), recorde
     const adding = tx.store.add(record);
     // Committed as soon as the add is done, without waiting for the page to be told of it: on
     // a busy phone the page hears of the add late (a frame, a tap's work first), and an
-    // implicit commit waits for that (issue 19: tap → durable).
-    tx.commit();
+    // implicit commit waits for that (issue 19: tap → durable). Browsers before commit()
+    // (Safari < 15) commit implicitly, as before.
+    if (typeof tx.commit === 'function') tx.commit();
     await Promise.all([adding, tx.done]);
   });
   // What bench/perf.ts times a save by: the page's own moment, beside its external reader's.
