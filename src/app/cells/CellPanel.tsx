@@ -109,17 +109,20 @@ export function cellTitle(id: string, commune: { name: string } | null | undefin
   return place ? `${place} — ${cell}` : `${cell[0]!.toUpperCase()}${cell.slice(1)}`;
 }
 
+/** OperatorRow's columns after the operator's name, in order; a phone's cell panel shows each as its row's label. */
+const OPERATOR_COLUMNS = ['Verdict', 'Relevés (contrib.)', 'Niveaux TBC / BC / CL / PC', 'Signal médian', 'Appels réussis'] as const;
+
 /** The header of OperatorRow's table (the cell panel, the dossier). */
 export function OperatorHead() {
   return (
     <thead>
       <tr>
         <th scope="col">Opérateur</th>
-        <th scope="col">Verdict</th>
-        <th scope="col">Relevés (contrib.)</th>
-        <th scope="col">Niveaux TBC / BC / CL / PC</th>
-        <th scope="col">Signal médian</th>
-        <th scope="col">Appels réussis</th>
+        {OPERATOR_COLUMNS.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
       </tr>
     </thead>
   );
@@ -175,17 +178,17 @@ export function OperatorRow({ name, stats }: { name: string; stats: OperatorCell
   return (
     <tr>
       <th scope="row">{name}</th>
-      <td>
+      <td data-label={OPERATOR_COLUMNS[0]}>
         <span class={`level level-${stats.verdict}`} title={verdictLabel(stats.verdict)}>
           {VERDICT_LABELS[stats.verdict].short}
         </span>
       </td>
-      <td>
+      <td data-label={OPERATOR_COLUMNS[1]}>
         {stats.readings} ({stats.contributors})
       </td>
-      <td>{LEVELS.map((level) => Math.round((stats.levelShares?.[level] ?? 0) * 100)).join(' / ')} %</td>
-      <td>{stats.medianDbm === null || stats.medianDbm === undefined ? '—' : `${stats.medianDbm} dBm`}</td>
-      <td>
+      <td data-label={OPERATOR_COLUMNS[2]}>{LEVELS.map((level) => Math.round((stats.levelShares?.[level] ?? 0) * 100)).join(' / ')} %</td>
+      <td data-label={OPERATOR_COLUMNS[3]}>{stats.medianDbm === null || stats.medianDbm === undefined ? '—' : `${stats.medianDbm} dBm`}</td>
+      <td data-label={OPERATOR_COLUMNS[4]}>
         {stats.callSuccessRate === null || stats.callSuccessRate === undefined
           ? 'non testé'
           : `${percent(stats.callSuccessRate)}${stats.callTests ? ` (${stats.callTests} essais)` : ''}`}
