@@ -1,12 +1,13 @@
 import { dayParts } from '../domain/calendar-day.ts';
+import { onFirstUse } from './on-first-use.ts';
 
-const sameDay = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
-const otherDay = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const sameDay = onFirstUse(() => new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' }));
+const otherDay = onFirstUse(() => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
 
 /** "14:05" today, "3 mai 14:05" otherwise. */
 export function formatTime(at: number | string): string {
   const date = new Date(at);
-  return date.toDateString() === new Date().toDateString() ? sameDay.format(date) : otherDay.format(date);
+  return date.toDateString() === new Date().toDateString() ? sameDay().format(date) : otherDay().format(date);
 }
 
 /**
@@ -28,8 +29,8 @@ export function agree(count: number, one: string, many: string): string {
   return isPlural(count) ? many : one;
 }
 
-const dayFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' });
-const dayNoYearFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long' });
+const dayFormat = onFirstUse(() => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' }));
+const dayNoYearFormat = onFirstUse(() => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long' }));
 
 /**
  * Two calendar days as a period, in the device's time zone: « le 4 décembre 2026 » when they
@@ -37,9 +38,9 @@ const dayNoYearFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month
  * 5 janvier 2027 » across years.
  */
 export function formatDayRange(first: Date, last: Date): string {
-  if (dayFormat.format(first) === dayFormat.format(last)) return `le ${dayFormat.format(first)}`;
+  if (dayFormat().format(first) === dayFormat().format(last)) return `le ${dayFormat().format(first)}`;
   const sameYear = first.getFullYear() === last.getFullYear();
-  return `du ${(sameYear ? dayNoYearFormat : dayFormat).format(first)} au ${dayFormat.format(last)}`;
+  return `du ${(sameYear ? dayNoYearFormat : dayFormat)().format(first)} au ${dayFormat().format(last)}`;
 }
 
 /** A period of calendar days written YYYY-MM-DD (a campaign's), as formatDayRange words it. */

@@ -9,11 +9,12 @@ import {
   type TestOutcome,
 } from '../../domain/protocol.ts';
 import type { ProbeStep, Reading } from '../../domain/reading.ts';
+import { onFirstUse } from '../on-first-use.ts';
 
 /** The measured evidence of a reading in words, as the survey and the readings list show it. */
 
-const decimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-const whole = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const decimal = onFirstUse(() => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
+const whole = onFirstUse(() => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }));
 
 const STEP_LABELS: Record<ProbeStep, string> = {
   reach: 'serveur',
@@ -24,7 +25,7 @@ const STEP_LABELS: Record<ProbeStep, string> = {
 
 /** 2400 → « 2,4 Mbit/s »; below 100 kbit/s the unit that keeps a digit that means something. */
 export function formatKbps(kbps: number): string {
-  return kbps < 100 ? `${whole.format(kbps)} kbit/s` : `${decimal.format(kbps / 1000)} Mbit/s`;
+  return kbps < 100 ? `${whole().format(kbps)} kbit/s` : `${decimal().format(kbps / 1000)} Mbit/s`;
 }
 
 /**
@@ -35,7 +36,7 @@ export function describeProbe(probe: NonNullable<Reading['probe']>): string {
   if (probe.result === 'device-offline') return 'Appareil hors ligne';
   if (probe.result === 'unreachable') return `Serveur injoignable : preuve d’absence de service de données${probe.error ? ` (${probe.error})` : ''}`;
   const figures = ['serveur joint'];
-  if (probe.latencyMs !== undefined) figures.push(`latence ${whole.format(probe.latencyMs)} ms`);
+  if (probe.latencyMs !== undefined) figures.push(`latence ${whole().format(probe.latencyMs)} ms`);
   if (probe.downloadKbps !== undefined) figures.push(`↓ ${formatKbps(probe.downloadKbps)}`);
   if (probe.uploadKbps !== undefined) figures.push(`↑ ${formatKbps(probe.uploadKbps)}`);
   const failure = probe.failedStep ? ` ; ${STEP_LABELS[probe.failedStep]} non mesuré${probe.error ? ` (${probe.error})` : ''}` : '';
@@ -53,16 +54,16 @@ export function describeConnection(connection: Reading['connection'], probe?: Re
   if (connection.available === false) return 'Réseau selon le navigateur : information non disponible';
   const parts = [connection.type, connection.effectiveType].filter((part): part is string => part !== undefined);
   if (connection.downlinkMbps !== undefined) parts.push(`~${formatKbps(connection.downlinkMbps * 1000)}`);
-  if (connection.rttMs !== undefined) parts.push(`${whole.format(connection.rttMs)} ms`);
+  if (connection.rttMs !== undefined) parts.push(`${whole().format(connection.rttMs)} ms`);
   return parts.length > 0 ? `Réseau selon le navigateur : ${parts.join(', ')}` : undefined;
 }
 
 /** Altitude, speed, heading and the age of the fix, for those the reading has. */
 export function describePosition(reading: Pick<Reading, 'altitudeM' | 'speedMps' | 'headingDeg' | 'positionAgeMs'>): string | undefined {
   const parts: string[] = [];
-  if (reading.altitudeM !== undefined) parts.push(`altitude ${whole.format(reading.altitudeM)} m`);
-  if (reading.speedMps !== undefined) parts.push(`vitesse ${decimal.format(reading.speedMps * 3.6)} km/h`);
-  if (reading.headingDeg !== undefined) parts.push(`cap ${whole.format(reading.headingDeg)}°`);
+  if (reading.altitudeM !== undefined) parts.push(`altitude ${whole().format(reading.altitudeM)} m`);
+  if (reading.speedMps !== undefined) parts.push(`vitesse ${decimal().format(reading.speedMps * 3.6)} km/h`);
+  if (reading.headingDeg !== undefined) parts.push(`cap ${whole().format(reading.headingDeg)}°`);
   if (reading.positionAgeMs !== undefined) parts.push(`position prise ${formatAge(reading.positionAgeMs)} avant`);
   if (parts.length === 0) return undefined;
   const text = parts.join(' · ');
@@ -104,7 +105,7 @@ export function describeSmsTest(reading: Pick<Reading, 'sms' | 'smsTest' | 'prot
   const outcome = smsOutcome(reading);
   if (reading.sms === 'failed') return 'Test SMS guidé (QoS) : en échec — échec';
   if (reading.smsTest.delayS === undefined) return 'Test SMS guidé (QoS) : envoyé, arrivée non confirmée';
-  return `Test SMS guidé (QoS) : reçu en ${decimal.format(reading.smsTest.delayS)} s — ${outcome ? OUTCOME_WORDS[outcome] : ''}`;
+  return `Test SMS guidé (QoS) : reçu en ${decimal().format(reading.smsTest.delayS)} s — ${outcome ? OUTCOME_WORDS[outcome] : ''}`;
 }
 
 /**
@@ -115,7 +116,7 @@ export function describeDataTest(test: Reading['dataTest']): string | undefined 
   if (!test) return undefined;
   if (test.offline) return 'Tests de données : appareil hors ligne, rien n’a été tenté';
   const parts: string[] = [];
-  const seconds = (ms: number) => `${decimal.format(ms / 1000)} s`;
+  const seconds = (ms: number) => `${decimal().format(ms / 1000)} s`;
   if (test.upload) {
     const outcome = uploadOutcome(test);
     parts.push(
@@ -123,7 +124,7 @@ export function describeDataTest(test: Reading['dataTest']): string | undefined 
     );
   }
   const mbps = downloadMbps(test);
-  if (test.download && mbps !== undefined) parts.push(`↓ ${decimal.format(mbps)} Mbit/s (${THROUGHPUT_CLASS_LABELS[throughputClass(mbps)]})`);
+  if (test.download && mbps !== undefined) parts.push(`↓ ${decimal().format(mbps)} Mbit/s (${THROUGHPUT_CLASS_LABELS[throughputClass(mbps)]})`);
   if (test.page) {
     const outcome = pageOutcome(test);
     parts.push(`page ${test.page.complete ? 'complète' : 'incomplète'} en ${seconds(test.page.durationMs)}${outcome ? ` — ${OUTCOME_WORDS[outcome]}` : ''}`);
