@@ -6,20 +6,30 @@ import { readCurrentCampaign } from './campaigns/current-campaign.ts';
 import { fieldSettings } from './shell/field-settings.ts';
 import { registerServiceWorker } from './shell/service-worker.ts';
 import { readSessionState } from './shell/session-state.ts';
+import { whenIdle } from './shell/when-idle.ts';
 import { startSyncScheduler } from './sync/sync-scheduler.ts';
 import './styles.css';
 
+/** The longest the start's other work waits for the browser to be idle after the first screen. */
+const AFTER_FIRST_SCREEN_MS = 1000;
+
 // The first screen waits for who is signed in and for the campaign picked, nothing else: those
 // two go to IndexedDB first, before the first render, and are shown in one go (one render of
-// the first screen for both, the campaign's banner in it from the start); the sync
-// scheduler's reads (the outbox's counts, the pruning, a first send) queue behind them
-// instead of ahead (issue 19).
+// the first screen for both, the campaign's banner in it from the start). What no first screen
+// waits for comes once the browser is idle after that render (at most a second later): the
+// sync scheduler's reads (the outbox's counts, the pruning, a first send), the field settings
+// and the service worker's registration, instead of running between the screen's paint and the
+// agent's first tap (issue 19).
 void Promise.allSettled([readSessionState(), readCurrentCampaign()])
   .then((reads) => {
     for (const read of reads) if (read.status === 'fulfilled') read.value();
   })
-  .then(() => startSyncScheduler());
+  .finally(() =>
+    whenIdle(AFTER_FIRST_SCREEN_MS).then(() => {
+      startSyncScheduler();
+      // Known before the first reading, so that its probe uses this deployment's budget.
+      void fieldSettings();
+      void registerServiceWorker();
+    }),
+  );
 render(<App />, document.getElementById('app')!);
-// Known before the first reading, so that its probe uses this deployment's budget.
-void fieldSettings();
-void registerServiceWorker();

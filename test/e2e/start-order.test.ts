@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { eventually } from './expect-locator.ts';
+import { openSignedIn, recordReading, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+
+/**
+ * Notes in the page when the survey's form is first in the document and when the page first
+ * asks to register its service worker.
+ */
+const WATCH_START = `(() => {
+  new MutationObserver(() => {
+    if (document.querySelector('form.reading-form')) window.__surveyDrawnAt ??= performance.now();
+  }).observe(document, { subtree: true, childList: true });
+  const register = ServiceWorkerContainer.prototype.register;
+  ServiceWorkerContainer.prototype.register = function (...args) {
+    window.__registeredAt ??= performance.now();
+    return register.apply(this, args);
+  };
+})();`;
+
+// Issue 19, repeat visit: what no first screen waits for (the service worker's registration,
+// the sync scheduler's reads and first send) comes once the browser is idle after the first
+// screen, not between the script's evaluation and the survey's first render and paint.
+describe('start on the survey screen', () => {
+  let server: TestServer;
+  let phone: Phone;
+  let agent: TestUser;
+
+  useFieldDay((day) => ({ server, phone, agent } = day));
+
+  it('registers the service worker once the survey is drawn, and still sends and counts as before', async () => {
+    await (await openSignedIn(phone.context, server.url, agent)).close();
+    const context = await phone.restart();
+    await context.addInitScript(WATCH_START);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#releve`);
+    const times = () =>
+      page.evaluate(() => {
+        const seen = window as unknown as { __surveyDrawnAt?: number; __registeredAt?: number };
+        return { drawn: seen.__surveyDrawnAt, registered: seen.__registeredAt };
+      });
+    await eventually(async () => (await times()).registered !== undefined).toBe(true);
+    const { drawn, registered } = await times();
+    expect(drawn).toBeDefined();
+    expect(registered!).toBeGreaterThan(drawn!);
+    // The sync scheduler started all the same: a reading recorded now is counted and sent.
+    await recordReading(page, { operator: 'SFR' });
+    await eventually(async () => (await server.store.query({ limit: 10 })).readings.length).toBe(1);
+    await eventually(() => page.locator('.pending-count').textContent()).toBe('Aucun relevé en attente');
+  });
+});
