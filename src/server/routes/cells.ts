@@ -11,17 +11,17 @@ import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
-import { createAnswerCache, type AnswerOrigin } from '../cache/answer-cache.ts';
+import { createAnswerCache, type AnswerOrigin, type BuiltAnswer } from '../cache/answer-cache.ts';
 import { createAnswerWarmer, type WarmPass } from '../cache/answer-warmer.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
-import type { CellPropertiesAnswer } from '../../domain/api/cells.ts';
+import { compactJudgedCell } from '../../domain/grid/compact-judged-cell.ts';
+import type { CompactCellAnswer } from '../../domain/api/cells.ts';
 import { CELLS_STALE_SECONDS } from '../../domain/grid/cells-staleness.ts';
-import type { PolygonGeometry } from '../../domain/grid/outline.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
-import { pickEncoding } from '../answer-compression.ts';
+import { compressingPieces, pickEncoding, type AnswerEncoding } from '../answer-compression.ts';
 import { badRequest } from '../http-errors.ts';
 import { revalidated, sendCachedAnswer } from '../http-validators.ts';
 import { cursorRefused, parseLimit, singleValued } from './query.ts';
@@ -56,6 +56,10 @@ export interface CellsWarmOptions {
 
 /** A reviewer who looked at a view within the quarter of an hour finds it rebuilt after new data. */
 export const DEFAULT_CELLS_WARM_MINUTES = 15;
+
+/** Cells per slice of a compact answer made and compressed at a time (~2.5 MB of text at 1 km). */
+const COMPACT_SLICE = 1_000;
+const COMPACT_TYPE = 'application/json; charset=utf-8';
 
 /** Cells whose place is remembered (routes/cells.ts's placeAtCentre); about 30 MB at most. */
 const PLACES_KEPT = 200_000;
@@ -162,13 +166,8 @@ export function registerCellRoutes(
   });
   app.addHook('onClose', () => warmer.close());
 
-  /** Each cell's square and properties as the GeoJSON answer has them, in the grid's order. */
-  async function buildCells(
-    view: GridView,
-    range: CellRange,
-    scope: GridScope,
-    residentReports: boolean,
-  ): Promise<{ geometries: PolygonGeometry[]; properties: CellPropertiesAnswer[] }> {
+  /** The judged cells of the view touching its box, in the grid's order, with their people and declared coverage. */
+  async function judgedCells(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean) {
     // Yields between the phases: a build in the background lets requests through between them.
     const coverage = await loadGrid(store, {
       range,
@@ -184,15 +183,62 @@ export function registerCellRoutes(
     const refs = judged.map((cell) => cell.ref);
     const [people, declared] = await Promise.all([peopleInCells(store, refs), declaredInCells(store, refs, view.filter)]);
     await yieldToEventLoop();
-    const geometries: PolygonGeometry[] = [];
-    const properties = judged.map((cell, i) => {
+    return { judged, people, declared };
+  }
+
+  /** The GeoJSON answer's text: each cell's square and properties, in the grid's order. */
+  async function geojsonText(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
+    const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
+    const features = judged.map((cell, i) => {
       const feature = apiCellFeature(cell, options);
-      geometries.push(feature.geometry);
       const { inhabitants = null, households = null } = people[i] ?? {};
       const declaredNow = declaredProperties(declared[i], feature.properties.operators);
-      return { ...feature.properties, ...placeAtCentre(cell.cell, cell.ref), inhabitants, households, ...declaredNow };
+      const properties = { ...feature.properties, ...placeAtCentre(cell.cell, cell.ref), inhabitants, households, ...declaredNow };
+      return { type: 'Feature', id: properties.cellId, geometry: feature.geometry, properties };
     });
-    return { geometries, properties };
+    await yieldToEventLoop();
+    return JSON.stringify({ type: 'FeatureCollection', features });
+  }
+
+  /**
+   * The compact answer's text, the same as `JSON.stringify(compactCells(…))` of the GeoJSON
+   * answer's properties, made cell by cell without what it leaves out (compact-judged-cell.ts),
+   * a slice of cells at a time; with `encoding`, each slice is compressed on the thread pool
+   * while the next is made (a département at 1 km is ~28 MB of text whose brotli took as long
+   * as the rest of its build).
+   */
+  async function compactText(
+    view: GridView,
+    range: CellRange,
+    scope: GridScope,
+    residentReports: boolean,
+    encoding: AnswerEncoding | undefined,
+  ): Promise<BuiltAnswer> {
+    const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
+    const compressing = encoding === undefined ? undefined : compressingPieces(encoding);
+    const pieces: string[] = [];
+    const add = (piece: string) => {
+      pieces.push(piece);
+      compressing?.write(piece);
+    };
+    add(`{"format":"compact","resolutionM":${JSON.stringify(view.resolutionM)},"cells":[`);
+    for (let start = 0; start < judged.length; start += COMPACT_SLICE) {
+      const slice: CompactCellAnswer[] = [];
+      for (let i = start; i < Math.min(judged.length, start + COMPACT_SLICE); i += 1) {
+        const judgedCell = judged[i]!;
+        const { cell, operators } = compactJudgedCell(judgedCell, options);
+        const { inhabitants = null, households = null } = people[i] ?? {};
+        const declaredNow = declaredProperties(declared[i], operators);
+        slice.push({ ...cell, ...placeAtCentre(judgedCell.cell, judgedCell.ref), inhabitants, households, ...declaredNow, operators });
+      }
+      const text = JSON.stringify(slice);
+      add(start === 0 ? text.slice(1, -1) : `,${text.slice(1, -1)}`);
+      await yieldToEventLoop();
+    }
+    add(']}');
+    const body = pieces.join('');
+    if (!compressing) return { type: COMPACT_TYPE, body };
+    return { type: COMPACT_TYPE, body, encodings: new Map([[encoding!, compressing.end()]]) };
   }
 
   /**
@@ -200,7 +246,7 @@ export function registerCellRoutes(
    * and begun at once they would hold the stale answer back for as long as the build. Counted
    * as building from now, so that no other request starts one meanwhile.
    */
-  function rebuildLater(key: string, build: () => Promise<{ type: string; body: string }>, origin: AnswerOrigin): void {
+  function rebuildLater(key: string, build: () => Promise<BuiltAnswer>, origin: AnswerOrigin): void {
     const afterThisAnswer = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       return build();
@@ -230,15 +276,13 @@ export function registerCellRoutes(
     const queryKey = cellsQueryKey(format, view, scope, residentReports);
     const key = cellsAnswerKey(version, queryKey);
     reply.header('x-grid-version-served', version);
-    const build = async () => {
-      const { geometries, properties } = await buildCells(view, range, scope, residentReports);
-      await yieldToEventLoop();
-      if (format === 'compact') return { type: 'application/json; charset=utf-8', body: JSON.stringify(compactCells(view.resolutionM, properties)) };
-      const features = properties.map((cell, i) => ({ type: 'Feature', id: cell.cellId, geometry: geometries[i], properties: cell }));
-      return { type: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features }) };
+    const encoding = request.method === 'HEAD' ? undefined : pickEncoding(request.headers['accept-encoding']);
+    const build = async (): Promise<BuiltAnswer> => {
+      if (format === 'compact') return compactText(view, range, scope, residentReports, encoding);
+      return { type: 'application/geo+json', body: await geojsonText(view, range, scope, residentReports) };
     };
     // Before the 304: a page revalidating its answer is still looking at it.
-    warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
+    warmer.asked(queryKey, build, encoding);
     if (revalidated(request, reply, key)) return reply;
     const origin = { query: queryKey, version, builtAt: now() };
 
