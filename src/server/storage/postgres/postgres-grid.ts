@@ -17,6 +17,7 @@ import {
   type PendingGrid,
   type PendingRow,
 } from '../grid-batch.ts';
+import { northLines } from '../grid-lines.ts';
 import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
 import { toGridGroup, toGridReport, type GroupRow, type ReportCountRow } from '../rows.ts';
 import type { Queryable } from './postgres-db.ts';
@@ -177,9 +178,14 @@ type AnyGridQuery = Omit<GridQuery, 'technologies' | 'settings'> & Partial<Pick<
 
 /** The WHERE of a grid query; parts the query does not have add nothing. */
 function whereSql(params: Params, query: AnyGridQuery, withMonths: boolean): string {
+  // A box of few north lines is read line by line (grid-lines.ts), one index descent each.
   // bigint bounds: a whole-range query's may lie beyond the integer columns' range.
+  const lines = northLines(query);
+  const north = lines
+    ? `north = ANY(${params.add(lines, 'int[]')})`
+    : `north BETWEEN ${params.add(query.north[0], 'bigint')} AND ${params.add(query.north[1], 'bigint')}`;
   let sql = `resolution_m = ${params.add(query.resolutionM, 'int')}
-    AND north BETWEEN ${params.add(query.north[0], 'bigint')} AND ${params.add(query.north[1], 'bigint')}
+    AND ${north}
     AND east BETWEEN ${params.add(query.east[0], 'bigint')} AND ${params.add(query.east[1], 'bigint')}`;
   if (query.scope.kind === 'departements') sql += ` AND departement = ANY(${params.add(query.scope.departements, 'text[]')})`;
   if (query.operators !== undefined) sql += ` AND operator = ANY(${params.add(query.operators, 'text[]')})`;

@@ -17,6 +17,7 @@ import {
   type PendingGrid,
   type PendingRows,
 } from '../grid-batch.ts';
+import { northLines } from '../grid-lines.ts';
 import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
 import { toGridGroup, toGridReport, type ReportCountRow } from '../rows.ts';
 import { groupRow, type SqliteGroupRow } from './sqlite-rows.ts';
@@ -49,7 +50,11 @@ export interface SqliteGrid {
   backfill(): void;
 }
 
-const AREA = `resolution_m = @resolutionM AND north BETWEEN @n0 AND @n1 AND east BETWEEN @e0 AND @e1
+// A box of few north lines is read line by line (grid-lines.ts): two statements, as the plan
+// of each is fixed when it is prepared.
+const NORTH_RANGE = 'north BETWEEN @n0 AND @n1';
+const NORTH_LINES = 'north IN (SELECT value FROM json_each(@norths))';
+const area = (north: string) => `resolution_m = @resolutionM AND ${north} AND east BETWEEN @e0 AND @e1
   AND (@allDepartements = 1 OR departement IN (SELECT value FROM json_each(@departements)))
   AND (@operators IS NULL OR operator IN (SELECT value FROM json_each(@operators)))`;
 const MONTHS = `(@fromMonth IS NULL OR month >= @fromMonth) AND (@toMonth IS NULL OR month <= @toMonth)`;
@@ -82,18 +87,23 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
   const dropEmptyReportTotals = db.prepare(`
     DELETE FROM grid_report_totals WHERE resolution_m = ? AND north = ? AND east = ? AND operator = ? AND departement = ?
     AND count <= 0`);
-  const groupsStatement = db.prepare<Record<string, unknown>, SqliteGroupRow>(`
-    SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
-    WHERE ${AREA} AND ${MONTHS} AND ${KINDS}`);
-  const totalsStatement = db.prepare<Record<string, unknown>, SqliteGroupRow>(`
-    SELECT north, east, operator, technology, setting, '${ALL_PERIODS}' AS month, departement, stats FROM grid_totals
-    WHERE ${AREA} AND ${KINDS}`);
-  const reportsStatement = db.prepare<Record<string, unknown>, ReportCountRow>(
-    `SELECT north, east, operator, month, departement, count FROM grid_reports WHERE ${AREA} AND ${MONTHS} AND count > 0`,
-  );
-  const reportTotalsStatement = db.prepare<Record<string, unknown>, ReportCountRow>(
-    `SELECT north, east, operator, '${ALL_PERIODS}' AS month, departement, count FROM grid_report_totals WHERE ${AREA} AND count > 0`,
-  );
+  /** The read statements, by the form of their north condition. */
+  const reads = (north: string) => ({
+    groups: db.prepare<Record<string, unknown>, SqliteGroupRow>(`
+      SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
+      WHERE ${area(north)} AND ${MONTHS} AND ${KINDS}`),
+    totals: db.prepare<Record<string, unknown>, SqliteGroupRow>(`
+      SELECT north, east, operator, technology, setting, '${ALL_PERIODS}' AS month, departement, stats FROM grid_totals
+      WHERE ${area(north)} AND ${KINDS}`),
+    reports: db.prepare<Record<string, unknown>, ReportCountRow>(
+      `SELECT north, east, operator, month, departement, count FROM grid_reports WHERE ${area(north)} AND ${MONTHS} AND count > 0`,
+    ),
+    reportTotals: db.prepare<Record<string, unknown>, ReportCountRow>(
+      `SELECT north, east, operator, '${ALL_PERIODS}' AS month, departement, count FROM grid_report_totals WHERE ${area(north)} AND count > 0`,
+    ),
+  });
+  const readsByRange = reads(NORTH_RANGE);
+  const readsByLine = reads(NORTH_LINES);
   const deleteGroupsIn = db.prepare<[number, number, number, number, number]>(
     'DELETE FROM grid_groups WHERE resolution_m = ? AND north BETWEEN ? AND ? AND east BETWEEN ? AND ?',
   );
@@ -140,12 +150,14 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
     return { addReading: pending.addReading, addReport: pending.addReport, flush: () => write(pending.take()) };
   }
 
-  function params(query: Omit<GridQuery, 'technologies' | 'settings'> & Partial<Pick<GridQuery, 'technologies' | 'settings'>>) {
+  /** The statements and parameters of a read: line by line when the box has few north lines. */
+  function read(query: Omit<GridQuery, 'technologies' | 'settings'> & Partial<Pick<GridQuery, 'technologies' | 'settings'>>) {
     const list = (values: readonly string[] | undefined) => (values === undefined ? null : JSON.stringify(values));
-    return {
+    const lines = northLines(query);
+    const north = lines ? { norths: JSON.stringify(lines) } : { n0: query.north[0], n1: query.north[1] };
+    const params = {
       resolutionM: query.resolutionM,
-      n0: query.north[0],
-      n1: query.north[1],
+      ...north,
       e0: query.east[0],
       e1: query.east[1],
       allDepartements: query.scope.kind === 'all' ? 1 : 0,
@@ -156,19 +168,22 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
       fromMonth: query.fromMonth ?? null,
       toMonth: query.toMonth ?? null,
     };
+    return { statements: lines ? readsByLine : readsByRange, params };
   }
 
   return {
     batch,
 
     groups(query) {
-      const statement = allPeriods(query) ? totalsStatement : groupsStatement;
-      return statement.all(params(query)).map((row) => toGridGroup(query.resolutionM, groupRow(row)));
+      const { statements, params } = read(query);
+      const statement = allPeriods(query) ? statements.totals : statements.groups;
+      return statement.all(params).map((row) => toGridGroup(query.resolutionM, groupRow(row)));
     },
 
     reports(query) {
-      const statement = allPeriods(query) ? reportTotalsStatement : reportsStatement;
-      return statement.all(params(query)).map((row) => toGridReport(query.resolutionM, row));
+      const { statements, params } = read(query);
+      const statement = allPeriods(query) ? statements.reportTotals : statements.reports;
+      return statement.all(params).map((row) => toGridReport(query.resolutionM, row));
     },
 
     rebuild(coarseCells) {
