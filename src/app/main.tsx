@@ -16,7 +16,7 @@ const AFTER_FIRST_SCREEN_MS = 1000;
 // The first screen waits for who is signed in and for the campaign picked, nothing else: those
 // two go to IndexedDB first, before the first render, and are shown in one go (one render of
 // the first screen for both, the campaign's banner in it from the start). What no first screen
-// waits for comes once the browser is idle after that render (at most a second later): the
+// waits for comes once the browser is idle after that render, a piece at a time: the
 // sync scheduler's reads (the outbox's counts, the pruning, a first send), the field settings
 // and the service worker's registration, instead of running between the screen's paint and the
 // agent's first tap (issue 19).
@@ -24,12 +24,14 @@ void Promise.allSettled([readSessionState(), readCurrentCampaign()])
   .then((reads) => {
     for (const read of reads) if (read.status === 'fulfilled') read.value();
   })
-  .finally(() =>
-    whenIdle(AFTER_FIRST_SCREEN_MS).then(() => {
-      startSyncScheduler();
-      // Known before the first reading, so that its probe uses this deployment's budget.
-      void fieldSettings();
-      void registerServiceWorker();
-    }),
-  );
+  .finally(async () => {
+    // One piece per idle moment: a tap arriving meanwhile waits for one piece at most.
+    await whenIdle(AFTER_FIRST_SCREEN_MS);
+    startSyncScheduler();
+    await whenIdle(AFTER_FIRST_SCREEN_MS);
+    // Known before the first reading, so that its probe uses this deployment's budget.
+    void fieldSettings();
+    await whenIdle(AFTER_FIRST_SCREEN_MS);
+    void registerServiceWorker();
+  });
 render(<App />, document.getElementById('app')!);

@@ -14,6 +14,9 @@ export function fieldSettings(): Promise<FieldSettings> {
 }
 
 async function fetchSettings(): Promise<FieldSettings> {
+  // Offline (certain when the browser says so) the request could only fail: the settings kept
+  // last time, without a request through the service worker while the first screen starts.
+  if (typeof navigator !== 'undefined' && !navigator.onLine) return cachedSettings();
   try {
     const response = await fetch('/api/v1/config', { cache: 'no-store' });
     if (!response.ok) throw new Error(String(response.status));
