@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ZonesAnswerSchema } from '../../src/domain/api/index.ts';
+import { ReadingsOrClustersAnswerSchema, ZonesAnswerSchema } from '../../src/domain/api/index.ts';
 import { api, ApiError } from '../../src/app/shell/api.ts';
 
 function answering(status: number, body?: unknown): void {
@@ -31,5 +31,18 @@ describe('api(path, schema): the page parses what it receives by the contract', 
     expect(await api('/api/v1/zones/z1', ZonesAnswerSchema, { method: 'DELETE' })).toBeUndefined();
     answering(403, { error: 'Cette zone est hors de votre département' });
     await expect(api('/api/v1/zones/z1', ZonesAnswerSchema)).rejects.toMatchObject({ status: 403, message: 'Cette zone est hors de votre département' });
+  });
+
+  it('parses the map’s clusters by their properties, as it parses points', async () => {
+    const cluster = {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [3.5, 43.7] },
+      properties: { key: '11/1043/748', count: 3, byLevel: { TBC: 0, BC: 1, CL: 1, PC: 1 } },
+    };
+    answering(200, { type: 'FeatureCollection', clustered: true, features: [cluster] });
+    const answer = await api('/api/v1/readings?zoom=11', ReadingsOrClustersAnswerSchema);
+    expect('clustered' in answer && answer.features[0]!.properties.count).toBe(3);
+    answering(200, { type: 'FeatureCollection', clustered: true, features: [{ ...cluster, properties: { key: '11/1043/748' } }] });
+    await expect(api('/api/v1/readings?zoom=11', ReadingsOrClustersAnswerSchema)).rejects.toThrow(/^Réponse inattendue du serveur/);
   });
 });

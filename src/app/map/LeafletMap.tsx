@@ -2,14 +2,16 @@ import L from './leaflet.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Campaign } from '../../domain/campaign.ts';
 import { CELL_ZONES, type CellZone } from '../../domain/grid/cell-verdict.ts';
-import type { Bbox, FeatureCollection, ReadingProperties } from '../../domain/geojson.ts';
+import type { Bbox } from '../../domain/geojson.ts';
 import { LEVEL_COLOURS, LEVEL_LABELS, LEVELS, type Level } from '../../domain/level.ts';
-import { CLUSTER_BELOW_ZOOM, type ReadingClusterProperties } from '../../domain/reading-clusters.ts';
+import { CLUSTER_BELOW_ZOOM } from '../../domain/reading-clusters.ts';
 import type { TileSource } from '../../domain/tile-source.ts';
 import type { OutboxRecord } from '../../store/outbox.ts';
 import type { CellsToSurvey } from '../../worker/cells-to-survey.ts';
 import type { DeviceMapView } from '../../worker/map-layers.ts';
 import { callWorker } from '../shell/worker-bridge.ts';
+import { api } from '../shell/api.ts';
+import { ReadingsOrClustersAnswerSchema } from '../../domain/api/readings.ts';
 import { useCellsToSurvey } from './use-cells-to-survey.ts';
 import { PLANNED_CELLS_SHOWN, type PlannedCell } from './sampling-plan-cells.ts';
 import { useSamplingPlan } from './use-sampling-plan.ts';
@@ -51,10 +53,6 @@ const viewOf = (map: L.Map): MapView => {
   const b = map.getBounds();
   return { bbox: { minLon: b.getWest(), minLat: b.getSouth(), maxLon: b.getEast(), maxLat: b.getNorth() }, zoom: map.getZoom() };
 };
-
-type ServerAnswer =
-  | (FeatureCollection<ReadingProperties> & { nextCursor?: string; clustered?: false })
-  | { type: 'FeatureCollection'; clustered: true; features: { geometry: { coordinates: [number, number] }; properties: ReadingClusterProperties }[] };
 
 export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMapProps) {
   const container = useRef<HTMLDivElement>(null);
@@ -178,14 +176,12 @@ export function LeafletMap({ records, deviceCells, campaign, userId }: LeafletMa
     const request = new AbortController();
     void (async () => {
       try {
-        const response = await fetch(serverReadingsUrl(view.bbox, view.zoom, filters, SERVER_PAGE), { cache: 'no-store', signal: request.signal });
-        if (!response.ok) throw new Error(String(response.status));
-        const answer = (await response.json()) as ServerAnswer;
+        const answer = await api(serverReadingsUrl(view.bbox, view.zoom, filters, SERVER_PAGE), ReadingsOrClustersAnswerSchema, { signal: request.signal });
         if (request.signal.aborted) return;
         const layer = serverLayer.current!;
         layer.clearLayers();
         drawn.current.server = [];
-        if (answer.clustered) {
+        if ('clustered' in answer) {
           let total = 0;
           for (const { geometry, properties } of answer.features) {
             total += properties.count;

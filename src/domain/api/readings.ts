@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { LEVELS } from '../level.ts';
 import { OPERATORS } from '../operators.ts';
-import { SETTINGS, VOICE_RESULTS } from '../reading.ts';
+import { SETTINGS, SOURCES, VOICE_RESULTS } from '../reading.ts';
 import { TECHNOLOGIES } from '../signal.ts';
 import { featureCollectionSchema, featureSchema, PointGeometrySchema, UploadAnswerSchema } from './common.ts';
 
@@ -36,12 +36,14 @@ export const ReadingPropertiesAnswerSchema = v.looseObject({
   recordedAt: v.string(),
   lat: v.number(),
   lon: v.number(),
+  accuracyM: v.number(),
   operator: v.picklist(OPERATORS),
   technology: v.picklist(TECHNOLOGIES),
   signalDbm: v.optional(v.number()),
   signalBars: v.optional(v.number()),
   setting: v.picklist(SETTINGS),
   voice: v.optional(v.picklist(VOICE_RESULTS)),
+  source: v.picklist(SOURCES),
   /** The level the reading counts as, from its signal. */
   level: v.picklist(LEVELS),
   commune: v.nullable(v.string()),
@@ -52,11 +54,19 @@ export const ReadingFeatureSchema = featureSchema(PointGeometrySchema, ReadingPr
 export const ReadingsAnswerSchema = featureCollectionSchema(ReadingFeatureSchema);
 export type ReadingsAnswer = v.InferOutput<typeof ReadingsAnswerSchema>;
 
+/** One cluster's properties (src/domain/reading-clusters.ts's ReadingClusterProperties). */
+export const ReadingClusterPropertiesSchema = v.object({
+  /** Its square at this zoom, e.g. « 11/4215/2987 ». */
+  key: v.string(),
+  count: v.number(),
+  byLevel: v.object({ TBC: v.number(), BC: v.number(), CL: v.number(), PC: v.number() } satisfies Record<(typeof LEVELS)[number], v.NumberSchema<undefined>>),
+});
+
 /** GET /api/v1/readings below zoom 13: clusters of every matching reading, in one answer. */
 export const ReadingClustersAnswerSchema = v.object({
   type: v.literal('FeatureCollection'),
   clustered: v.literal(true),
-  features: v.array(featureSchema(PointGeometrySchema, v.looseObject({}))),
+  features: v.array(featureSchema(PointGeometrySchema, ReadingClusterPropertiesSchema)),
 });
 
 /** Either answer of GET /api/v1/readings. */
