@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { cellBbox } from '../../../domain/grid/cell-geometry.ts';
-import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
+import { cellNumber, coarserCell, formatCellId, type CellRef } from '../../../domain/grid/cell-id.ts';
 import { mergeInto } from '../../../domain/grid/group-stats.ts';
 import { fromStoredStats, storedStatsJson, type StoredStats } from '../../../domain/grid/stored-stats.ts';
-import type { Reading } from '../../../domain/reading.ts';
+import type { Operator } from '../../../domain/operators.ts';
+import type { Reading, Setting } from '../../../domain/reading.ts';
 import type { Report } from '../../../domain/report.ts';
+import type { Technology } from '../../../domain/signal.ts';
 import {
   allPeriods,
   BASE_RESOLUTION_M,
@@ -19,8 +21,8 @@ import {
 } from '../grid-batch.ts';
 import { northLines } from '../grid-lines.ts';
 import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
-import { toGridGroup, toGridReport, type ReportCountRow } from '../rows.ts';
-import { groupRow, type SqliteGroupRow } from './sqlite-rows.ts';
+import { toGridReport, type ReportCountRow } from '../rows.ts';
+import type { SqliteGroupRow } from './sqlite-rows.ts';
 
 /**
  * The SQLite side of the coverage grid (grid-store.ts): tables `grid_groups` and `grid_reports`
@@ -62,6 +64,44 @@ const MONTHS = `(@fromMonth IS NULL OR month >= @fromMonth) AND (@toMonth IS NUL
 const KINDS = `(@technologies IS NULL OR technology IN (SELECT value FROM json_each(@technologies)))
   AND (@settings IS NULL OR setting IN (SELECT value FROM json_each(@settings)))`;
 
+/** A grid row as the read statements give it: an array (no object made per row). */
+type RawGroupRow = [
+  north: number,
+  east: number,
+  operator: Operator,
+  technology: Technology,
+  setting: Setting,
+  month: string,
+  departement: string,
+  stats: string,
+];
+
+/**
+ * The read rows as grid-store.ts has them, each made in one step and each cell's id formatted
+ * once (a cell has a row per operator, technology, setting, month and département): a cold
+ * commune view at 200 m is ~14,000 rows, whose objects made twice over were most of its reading.
+ */
+function gridGroupRows(resolutionM: number, rows: readonly RawGroupRow[]): GridGroupRow[] {
+  const ids = new Map<number, string>();
+  return rows.map(([north, east, operator, technology, setting, month, departement, stats]) => {
+    const key = cellNumber({ resolutionM, north, east });
+    let cell = ids.get(key);
+    if (cell === undefined) {
+      cell = formatCellId({ resolutionM, north, east });
+      ids.set(key, cell);
+    }
+    return {
+      cell,
+      operator,
+      technology,
+      setting,
+      month,
+      departement: departement === '' ? null : departement,
+      stats: fromStoredStats(JSON.parse(stats) as StoredStats),
+    };
+  });
+}
+
 export function createSqliteGrid(db: Database.Database): SqliteGrid {
   // A stored row and a batch's pending one merge inside the upsert: one statement per row.
   db.function('grid_merge_stats', { deterministic: true }, (stored: unknown, added: unknown) =>
@@ -90,12 +130,16 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
     AND count <= 0`);
   /** The read statements, by the form of their north condition. */
   const reads = (north: string) => ({
-    groups: db.prepare<Record<string, unknown>, SqliteGroupRow>(`
-      SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
-      WHERE ${area(north)} AND ${MONTHS} AND ${KINDS}`),
-    totals: db.prepare<Record<string, unknown>, SqliteGroupRow>(`
-      SELECT north, east, operator, technology, setting, '${ALL_PERIODS}' AS month, departement, stats FROM grid_totals
-      WHERE ${area(north)} AND ${KINDS}`),
+    groups: db
+      .prepare<Record<string, unknown>, RawGroupRow>(`
+        SELECT north, east, operator, technology, setting, month, departement, stats FROM grid_groups
+        WHERE ${area(north)} AND ${MONTHS} AND ${KINDS}`)
+      .raw(true),
+    totals: db
+      .prepare<Record<string, unknown>, RawGroupRow>(`
+        SELECT north, east, operator, technology, setting, '${ALL_PERIODS}' AS month, departement, stats FROM grid_totals
+        WHERE ${area(north)} AND ${KINDS}`)
+      .raw(true),
     reports: db.prepare<Record<string, unknown>, ReportCountRow>(
       `SELECT north, east, operator, month, departement, count FROM grid_reports WHERE ${area(north)} AND ${MONTHS} AND count > 0`,
     ),
@@ -178,7 +222,7 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
     groups(query) {
       const { statements, params } = read(query);
       const statement = allPeriods(query) ? statements.totals : statements.groups;
-      return statement.all(params).map((row) => toGridGroup(query.resolutionM, groupRow(row)));
+      return gridGroupRows(query.resolutionM, statement.all(params) as unknown as RawGroupRow[]);
     },
 
     reports(query) {
