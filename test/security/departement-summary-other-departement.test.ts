@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { addUser, makeReport, MONTPELLIER, NIMES, openTestApp, postReports, useTempDir, type TestApp } from '../server/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { addUser, makeReport, MONTPELLIER, NIMES, useTestApps, postReports, useTempDir, type TestApp } from '../server/fixtures.ts';
 
 /**
  * The équipe projet's table (GET /api/v1/departements/:code/summary and its CSV) lists a
@@ -9,15 +9,12 @@ import { addUser, makeReport, MONTPELLIER, NIMES, openTestApp, postReports, useT
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 describe('the équipe projet’s table of another département', () => {
   it('is refused to a reviewer of another département, JSON and CSV, and lists only its own département’s visible reports', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     const { app } = server;
     const herault = await addUser(app, { role: 'reviewer', departement: '34' });
     const gard = await addUser(app, { role: 'reviewer', departement: '30' });

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/domain/report.ts';
 import type { StoreLocation } from '../../src/server/storage/open-store.ts';
 import { tableRows, withClient } from '../support/test-store.ts';
 import { storedGrid } from '../server/grid-helpers.ts';
-import { addUser, makeReport, openTestApp, postReports, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { addUser, makeReport, useTestApps, postReports, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
 import { offset } from './report-observer.ts';
 
 /**
@@ -17,11 +17,8 @@ import { offset } from './report-observer.ts';
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** Everything an outsider, a reviewer and the grid show of the reports, to compare between resends. */
 async function everythingShown(test: TestApp, reviewer: Caller) {
@@ -55,7 +52,7 @@ async function repeatsOf(test: TestApp, id: string): Promise<number | undefined>
 
 describe('a merged report sent again', () => {
   it('is answered as the first time and counted once, resent three times', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
     const kept = makeReport();
     // 20 m away, same cell and hour: merged into `kept`.
@@ -79,7 +76,7 @@ describe('a merged report sent again', () => {
   });
 
   it('sent with the report it repeats, both again in one call, counts once', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
     const kept = makeReport();
     const merged = makeReport({ ...offset(kept, 15, -10) });
@@ -100,7 +97,7 @@ describe('a merged report sent again', () => {
   });
 
   it('while the report it was merged into is hidden, does not come back as a report of its own', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
     const kept = makeReport();
     const merged = makeReport({ ...offset(kept, -20, 0) });
@@ -130,7 +127,7 @@ describe('a merged report sent again', () => {
   });
 
   it('tells an outsider nothing more than a resend of a stored report does', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     const kept = makeReport();
     const merged = makeReport({ ...offset(kept, 0, -20) });
     const alone = makeReport({ ...offset(kept, 2000, 0) });
@@ -146,7 +143,7 @@ describe('a merged report sent again', () => {
   });
 
   it('deleted on the resident’s request (docs/security.md), is not brought back by a late resend', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
     const kept = makeReport();
     const merged = makeReport({ ...offset(kept, 0, 20) });

@@ -1,5 +1,5 @@
-import { afterEach, expect, it } from 'vitest';
-import { addUser, openTestApp, useTempDir, type TestApp } from '../server/fixtures.ts';
+import { expect, it } from 'vitest';
+import { addUser, useTestApps, useTempDir, type TestApp } from '../server/fixtures.ts';
 
 /**
  * BREACH: an answer that carries a secret (the session's CSRF token) must not go compressed,
@@ -9,17 +9,14 @@ import { addUser, openTestApp, useTempDir, type TestApp } from '../server/fixtur
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 // Forty communes of the Hérault (INSEE codes 34001…).
 const MANY_COMMUNES = Array.from({ length: 40 }, (_, i) => `34${String(i + 1).padStart(3, '0')}`);
 
 it('sends the session answer, CSRF token included, uncompressed whatever the browser accepts', async () => {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   const agent = await addUser(server.app, { communes: MANY_COMMUNES });
   const response = await server.app.inject({ method: 'GET', url: '/api/v1/session', headers: { ...agent.headers, 'accept-encoding': 'br, gzip' } });
   expect(response.statusCode, response.body).toBe(200);

@@ -1,20 +1,16 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createCommunes } from '../../src/server/communes/communes.ts';
-import { addUser, openTestApp, postReadings, makeReading, useTempDir, NIMES, type TestApp } from './fixtures.ts';
+import { addUser, useTestApps, postReadings, makeReading, useTempDir, NIMES, type TestApp } from './fixtures.ts';
 import { AROUND, byCell, getCells, ID_A } from './grid-helpers.ts';
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 // Issue 15: a reviewer read « Maille CRS3035RES200mN2314000E3800600 » and had to guess where it
 // was. Each cell of GET /api/v1/cells names the commune its centre lies in.
 it('GET /api/v1/cells names each cell’s commune, by its centre, at every resolution', async () => {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   const agent = await addUser(server.app);
   const admin = await addUser(server.app, { role: 'admin' });
   await postReadings(server.app, [makeReading(), makeReading({ operator: 'sfr' })], agent);
@@ -35,7 +31,7 @@ it('GET /api/v1/cells names each cell’s commune, by its centre, at every resol
 // Issue 15 on a default install (no commune data loaded): the cell was still « Maille 200 m
 // n° … ». It is named by the département its centre lies in, from the shipped outlines.
 it('GET /api/v1/cells names each cell’s département, from the shipped outlines, where no commune data is loaded', async () => {
-  server = await openTestApp(tempDir(), { communes: createCommunes() });
+  server = await openApp({ communes: createCommunes() });
   const agent = await addUser(server.app);
   const admin = await addUser(server.app, { role: 'admin' });
   await postReadings(server.app, [makeReading(), makeReading({ operator: 'sfr' })], agent);

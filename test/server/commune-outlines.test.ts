@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCommuneOutlines } from '../../src/server/communes/outlines.ts';
 import { HERAULT_OUTLINES, loadOutlineFiles } from './commune-data.ts';
-import { openTestApp, RELAXED_SECURITY, TEST_OUTLINES, useTempDir, type TestApp } from './fixtures.ts';
+import { useTestApps, RELAXED_SECURITY, TEST_OUTLINES, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 function getOutline(code: string) {
   return server!.app.inject({ method: 'GET', url: `/api/v1/communes/${code}/outline` });
@@ -17,7 +13,7 @@ function getOutline(code: string) {
 
 describe('GET /api/v1/communes/:code/outline', () => {
   it('answers the commune’s Feature from the outlines loaded in the database, to anyone, with its code and name only', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     // Loaded after the app started: the route reads the database at each request.
     await loadOutlineFiles(server.store, HERAULT_OUTLINES);
     const response = await getOutline('34172');
@@ -30,7 +26,7 @@ describe('GET /api/v1/communes/:code/outline', () => {
   });
 
   it('answers 404 with a French message saying what to load, or that the code is unknown', async () => {
-    server = await openTestApp(tempDir());
+    server = await openApp();
     await loadOutlineFiles(server.store, HERAULT_OUTLINES);
     const nimes = await getOutline('30189');
     expect(nimes.statusCode).toBe(404);
@@ -45,13 +41,13 @@ describe('GET /api/v1/communes/:code/outline', () => {
   });
 
   it('answers outlines handed to the app before the database’s (tests)', async () => {
-    server = await openTestApp(tempDir(), { communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
+    server = await openApp({ communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
     expect((await getOutline('34261')).json()).toEqual(TEST_OUTLINES[0]);
   });
 
   it('is rate-limited like the other public reads', async () => {
     const security = { ...RELAXED_SECURITY, rateLimits: { ...RELAXED_SECURITY.rateLimits, publicReads: { max: 2, windowS: 60 } } };
-    server = await openTestApp(tempDir(), { security, communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
+    server = await openApp({ security, communeOutlines: createCommuneOutlines(TEST_OUTLINES) });
     expect((await getOutline('34261')).statusCode).toBe(200);
     expect((await getOutline('34010')).statusCode).toBe(200);
     const refused = await getOutline('34261');

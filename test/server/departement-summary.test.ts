@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CellRef } from '../../src/domain/grid/cell-id.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import { ConfigError, loadConfig } from '../../src/server/config.ts';
-import { addUser, makeReport, openTestApp, postReadings, postReports, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, makeReport, useTestApps, postReadings, postReports, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { CELL_A, CELL_B, CELL_C, ID_A, ID_B, levelReading, pointIn } from './grid-helpers.ts';
 
 /**
@@ -13,11 +13,8 @@ import { CELL_A, CELL_B, CELL_C, ID_A, ID_B, levelReading, pointIn } from './gri
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** Enough PC readings of every operator on `cell`, by three agents, for a verdict. */
 async function surveyNoCoverage(app: TestApp['app'], agents: Caller[], cell: CellRef) {
@@ -30,7 +27,7 @@ async function surveyNoCoverage(app: TestApp['app'], agents: Caller[], cell: Cel
 }
 
 async function world(options: { zoneQuotaPerYear?: number } = {}) {
-  server = await openTestApp(tempDir(), options);
+  server = await openApp(options);
   const { app, store } = server;
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   for (const cell of [CELL_A, CELL_B]) await surveyNoCoverage(app, agents, cell);

@@ -201,6 +201,24 @@ export async function openTestApp(dir: string, options: Partial<AppOptions> = {}
 }
 
 /**
+ * Opens the calling file's test apps (openTestApp in `tempDir()`), each closed after the test
+ * that opened it; closing one earlier in the test is allowed (its close runs once).
+ */
+export function useTestApps(tempDir: () => string): (options?: Partial<AppOptions>) => Promise<TestApp> {
+  const opened: TestApp[] = [];
+  afterEach(async () => {
+    for (const app of opened.splice(0)) await app.close();
+  });
+  return async (options) => {
+    const app = await openTestApp(tempDir(), options);
+    let closing: Promise<void> | undefined;
+    const once: TestApp = { ...app, close: () => (closing ??= app.close()) };
+    opened.push(once);
+    return once;
+  };
+}
+
+/**
  * Every successful JSON answer of a route the contract lists (src/domain/api/) is parsed by its
  * schema, in every server test that goes through openTestApp: an answer that strays from the
  * contract turns into a 500 whose message names the route and the fields at fault.

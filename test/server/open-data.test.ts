@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { addUser, makeReport, NOW, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { addUser, makeReport, NOW, openTestApp, useTestApps, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
 import { CELL_A, CELL_B, CELL_C, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 interface Field {
   name: string;
@@ -75,7 +71,7 @@ function checkValue(field: Field, value: string, missingValues: string[]): strin
 
 /** A: three contributors (published); B: one (withheld); C: two (withheld at the default minimum of 3). */
 async function surveyed(options: Parameters<typeof openTestApp>[1] = {}) {
-  server = await openTestApp(tempDir(), options);
+  server = await openApp(options);
   const { app } = server;
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   // Four readings per operator on A (the first agent twice): three alike (44–100 % at 95 %) no

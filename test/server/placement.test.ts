@@ -1,17 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { createCommunes } from '../../src/server/communes/communes.ts';
 import { placeStoredAgain } from '../../src/server/communes/reference-data.ts';
 import { AIGUES_MORTES_WEST, GARD_OUTLINES, HERAULT_OUTLINES, loadOutlineFiles } from './commune-data.ts';
-import { addUser, makeReading, makeReport, MONTPELLIER, openTestApp, postReadings, postReports, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import {
+  addUser,
+  makeReading,
+  makeReport,
+  MONTPELLIER,
+  openTestApp,
+  useTestApps,
+  postReadings,
+  postReports,
+  useTempDir,
+  type Caller,
+  type TestApp,
+} from './fixtures.ts';
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const reportsFor = async (app: TestApp['app'], caller: Caller) => (await app.inject({ method: 'GET', url: '/api/v1/reports', headers: caller.headers })).json();
 const readingsFor = async (app: TestApp['app'], caller: Caller) =>
@@ -21,7 +29,7 @@ const cellsFor = async (app: TestApp['app'], caller: Caller) =>
 
 describe('a default install (no commune data loaded)', () => {
   it('files a resident’s report in Montpellier under the Hérault, where its reviewer sees it, flagged as placed by département', async () => {
-    server = await openTestApp(tempDir(), { communes: createCommunes() });
+    server = await openApp({ communes: createCommunes() });
     const { app } = server;
     const report = makeReport({ ...MONTPELLIER });
     expect((await postReports(app, [report])).statusCode).toBe(200);
@@ -35,7 +43,7 @@ describe('a default install (no commune data loaded)', () => {
   });
 
   it('files a reading under its département by position, not by the agent’s communes', async () => {
-    server = await openTestApp(tempDir(), { communes: createCommunes() });
+    server = await openApp({ communes: createCommunes() });
     const { app } = server;
     const agent = await addUser(app, { communes: ['34172'] });
     const reading = makeReading({ lat: 43.8367, lon: 4.3601 }); // Nîmes
@@ -49,7 +57,7 @@ describe('a default install (no commune data loaded)', () => {
 
 describe('loading commune outlines', () => {
   it('places again the readings and reports stored before, moves their grid rows to the right département, and recomputes zones’ communes', async () => {
-    server = await openTestApp(tempDir(), { communes: createCommunes() });
+    server = await openApp({ communes: createCommunes() });
     const { app, store } = server;
     const agent = await addUser(app, { communes: ['30003'] });
     const atBorder = makeReading({ ...AIGUES_MORTES_WEST });
@@ -102,7 +110,7 @@ describe('loading commune outlines', () => {
     const loader = await openTestApp(tempDir());
     const communes = await loadOutlineFiles(loader.store, GARD_OUTLINES);
     await loader.close();
-    server = await openTestApp(tempDir(), { communes });
+    server = await openApp({ communes });
     const { app } = server;
     const agent = await addUser(app, { communes: ['30003'] });
     const reading = makeReading({ ...AIGUES_MORTES_WEST });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CellRef } from '../../src/domain/grid/cell-id.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
-import { addUser, openTestApp, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, useTestApps, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { CELL_A, CELL_B, CELL_C, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
 
 /**
@@ -11,11 +11,8 @@ import { CELL_A, CELL_B, CELL_C, ID_A, ID_B, ID_C, levelReading, pointIn } from 
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** Enough readings of every operator, at `level`, on `day`, by three agents, for a verdict. */
 async function survey(app: TestApp['app'], agents: Caller[], cell: CellRef, level: 'TBC' | 'PC', day: string) {
@@ -29,7 +26,7 @@ async function survey(app: TestApp['app'], agents: Caller[], cell: CellRef, leve
 }
 
 async function world() {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   const { app } = server;
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   for (const cell of [CELL_A, CELL_B, CELL_C]) await survey(app, agents, cell, 'PC', '2025-01-10');

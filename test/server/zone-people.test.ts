@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatCellId } from '../../src/domain/grid/cell-id.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import { importPointsOfInterest } from '../../src/server/data-import/poi.ts';
 import { importPopulation } from '../../src/server/data-import/population.ts';
-import { addUser, openTestApp, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, useTestApps, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, byCell, CELL_A, CELL_B, getCells, ID_A, ID_B, levelReading, pointIn } from './grid-helpers.ts';
 
 /**
@@ -15,12 +15,8 @@ import { AROUND, byCell, CELL_A, CELL_B, getCells, ID_A, ID_B, levelReading, poi
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** A far cell of the same grid: in the file, never in a zone. */
 const FAR = formatCellId({ resolutionM: 200, north: 2_000_000, east: 3_000_000 });
@@ -33,7 +29,7 @@ async function file(name: string, text: string): Promise<string> {
 
 /** Readings in cells A and B (no network, enough of them for a zone blanche), a reviewer of the Hérault. */
 async function world(): Promise<{ server: TestApp; reviewer: Caller }> {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   const agents = [await addUser(server.app), await addUser(server.app), await addUser(server.app)];
   for (const cell of [CELL_A, CELL_B]) {
     for (const [i, agent] of agents.entries()) {

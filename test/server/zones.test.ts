@@ -1,20 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cellIdAt } from '../../src/domain/grid/cell-id.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import { READING_CSV_COLUMNS, ZONE_CSV_COLUMNS } from '../../src/server/grid/zone-documents.ts';
 import { openStore } from '../../src/server/storage/open-store.ts';
-import { addUser, NIMES, NOW, openTestApp, postReadings, postReports, makeReport, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, NIMES, NOW, openTestApp, useTestApps, postReadings, postReports, makeReport, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, CELL_B, ID_A, ID_B, ID_C, levelReading, pointIn } from './grid-helpers.ts';
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 interface World {
   app: FastifyInstance;
@@ -28,7 +24,7 @@ interface World {
 
 /** A: zone grise (orange BC, three agents); B: zone blanche (one agent); both in Saint-Guilhem (34261). */
 async function world(): Promise<World> {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   const { app } = server;
   const agents = [await addUser(app), await addUser(app), await addUser(app)];
   const readings: Reading[] = [];
