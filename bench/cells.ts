@@ -13,7 +13,8 @@
  * wire as GeoJSON, gzip, brotli and compact brotli. Also stores the same readings in a second database without
  * grid maintenance, to give the grid's cost as a ratio of ingest rates (skipped with
  * BENCH_CELLS_GRID_ONLY=1). BENCH_CELLS_PROFILE=1 also profiles one département request (the
- * V8 profiler) and prints the functions it spent most time in. Temporary files, removed at the end,
+ * V8 profiler) and prints the functions it spent most time in. BENCH_CELLS_CASES=commune (or
+ * département) times that case alone. Temporary files, removed at the end,
  * unless BENCH_CELLS_DATA_DIR names a directory: the seeded database is kept there as
  * `with-grid-N.sqlite` and reused by the next run of the same N (seeding 1,000,000 takes
  * minutes), which then skips the ingest figures. Beware: the app places stored readings again
@@ -25,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
@@ -216,8 +217,15 @@ async function timeQueries(store: Store): Promise<void> {
     { name: 'commune-size box (Montpellier) at 200 m', url: `/api/v1/cells?bbox=${box(COMMUNE)}`, runs: QUERY_RUNS.commune },
   ];
   const br = { 'accept-encoding': 'br' };
-  for (const { name, url, runs } of cases) {
+  // BENCH_CELLS_CASES=commune (or département): only the cases whose name starts so.
+  const only = process.env.BENCH_CELLS_CASES;
+  for (const { name, url, runs } of cases.filter((c) => !only || c.name.startsWith(only))) {
     const compactUrl = `${url}&format=compact`;
+    console.log(
+      `  (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} at the start of this case)`,
+    );
     const onCold = (target: string, extra: Record<string, string> = {}) => cold.inject({ method: 'GET', url: target, headers: { ...coldHeaders, ...extra } });
     const plain = await onCold(url);
     const features = (plain.json() as { features: unknown[] }).features.length;
