@@ -95,7 +95,7 @@ describe('GET /api/v1/cells?format=compact, made without the GeoJSON answer', ()
     const cells = plain.json().cells as { operators: Record<string, { callTests: number }> }[];
     expect(cells.some((cell) => Object.keys(cell.operators).length >= 3)).toBe(true);
     expect(cells.some((cell) => Object.values(cell.operators).some((stats) => stats.callTests > 0))).toBe(true);
-  });
+  }, 30_000);
 
   it('an empty box is the empty compact answer', async () => {
     const { app, reviewer } = await surveyed();

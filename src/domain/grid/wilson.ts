@@ -49,10 +49,18 @@ export function normalQuantile(p: number): number {
   return -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
 }
 
+// The last level asked and its z: a process judges at one level, ~10 intervals per cell of a
+// département's ~11,000 (normalQuantile's coefficient arrays were made for each).
+let lastConfidence = Number.NaN;
+let lastZ = Number.NaN;
+
 /** The two-sided z of a confidence level (0.95 → 1.959964). */
 export function zFor(confidence: number): number {
+  if (confidence === lastConfidence) return lastZ;
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`A confidence level strictly between 0 and 1 is needed, got ${confidence}`);
-  return normalQuantile(1 - (1 - confidence) / 2);
+  lastZ = normalQuantile(1 - (1 - confidence) / 2);
+  lastConfidence = confidence;
+  return lastZ;
 }
 
 /** Wilson's interval of `successes` out of `trials` at `confidence` (two-sided); [0, 1] when trials is 0. */

@@ -9,7 +9,7 @@ import type { Communes } from '../communes/communes.ts';
 import type { GridSettings } from '../config.ts';
 import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
-import { apiCellFeature, cellRange, judgeInBbox, loadGrid, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
+import { apiCellFeature, cellRange, judgeStoredCells, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
 import { createAnswerCache, type AnswerOrigin, type BuiltAnswer } from '../cache/answer-cache.ts';
 import { createAnswerWarmer, type WarmPass } from '../cache/answer-warmer.ts';
@@ -169,16 +169,19 @@ export function registerCellRoutes(
   /** The judged cells of the view touching its box, in the grid's order, with their people and declared coverage. */
   async function judgedCells(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean) {
     // Yields between the phases: a build in the background lets requests through between them.
-    const coverage = await loadGrid(store, {
-      range,
-      scope,
-      withoutReports: !residentReports,
-      filter: view.filter,
-      ...(view.fromMonth && { fromMonth: view.fromMonth }),
-      ...(view.toMonth && { toMonth: view.toMonth }),
-    });
-    await yieldToEventLoop();
-    const judged = judgeInBbox(coverage, view.filter, options, view.bbox);
+    const judged = await judgeStoredCells(
+      store,
+      {
+        range,
+        scope,
+        withoutReports: !residentReports,
+        filter: view.filter,
+        ...(view.fromMonth && { fromMonth: view.fromMonth }),
+        ...(view.toMonth && { toMonth: view.toMonth }),
+      },
+      options,
+      view.bbox,
+    );
     await yieldToEventLoop();
     const refs = judged.map((cell) => cell.ref);
     const [people, declared] = await Promise.all([peopleInCells(store, refs), declaredInCells(store, refs, view.filter)]);
