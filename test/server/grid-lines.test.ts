@@ -86,3 +86,52 @@ describe('a box of the grid read line by line', () => {
     if (resolutionM === 200) expect(new Set(read.map((row) => row.cell)).size).toBe(cells.filter(inBox).length);
   });
 });
+
+describe('declared coverage and population of a box read line by line', () => {
+  // A 5 × 7 block of 200 m cells; the box keeps lines 1 to 3 and columns 2 to 4, its bounds set off the lines.
+  const origin = cellAt(3.549, 43.73, 200)!;
+  const block = Array.from({ length: 5 }, (_, row) =>
+    Array.from({ length: 7 }, (_, column) => ({ north: origin.north + row * 200, east: origin.east + column * 200 })),
+  ).flat();
+  const box = {
+    north: [origin.north + 150, origin.north + 3 * 200 + 50] as [number, number],
+    east: [origin.east + 2 * 200, origin.east + 4 * 200] as [number, number],
+  };
+  const inBox = ({ north, east }: { north: number; east: number }) =>
+    north >= box.north[0] && north <= box.north[1] && east >= box.east[0] && east <= box.east[1];
+  const corner = ({ north, east }: { north: number; east: number }) => `${north}/${east}`;
+
+  async function store(): Promise<Store> {
+    const testStore = await openTestStore(tempDir());
+    testStores.push(testStore);
+    return testStore.store;
+  }
+
+  it('gives exactly the declared cells of the box', async () => {
+    const s = await store();
+    const edition = {
+      departement: '34',
+      operator: 'orange' as const,
+      technology: '4G' as const,
+      source: 'test.csv',
+      editionDate: '2026-01-01',
+      importedAt: '2026-01-02T00:00:00.000Z',
+      polygons: 1,
+      cells: { TBC: 0, BC: block.length, CL: 0, none: 0 },
+    };
+    await s.replaceDeclaredCoverage(
+      edition,
+      block.map((cell) => ({ resolutionM: 200, ...cell, level: 'BC' })),
+    );
+    expect(northLines({ resolutionM: 200, north: box.north })).toHaveLength(3);
+    const read = await s.declaredCells({ resolutionM: 200, ...box });
+    expect(read.map(corner).sort()).toEqual(block.filter(inBox).map(corner).sort());
+  });
+
+  it('gives exactly the population of the box', async () => {
+    const s = await store();
+    await s.importPopulation(block.map((cell, i) => ({ ...cell, inhabitants: i, households: i, dwellings: null, edition: '2019' })));
+    const read = await s.populationIn(box);
+    expect(read.map(corner).sort()).toEqual(block.filter(inBox).map(corner).sort());
+  });
+});

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { DeclaredLevel } from '../../../domain/grid/declared-level.ts';
 import type { DeclaredCellRow, DeclaredCoverageStore, DeclaredEdition } from '../declared-coverage-store.ts';
+import { northLines } from '../grid-lines.ts';
 import { inTransaction } from './postgres-db.ts';
 
 /** The PostgreSQL side of declared-coverage-store.ts: tables `declared_editions`, `declared_cells` (migration 9). */
@@ -60,17 +61,20 @@ export function createPostgresDeclaredCoverage(pool: pg.Pool): DeclaredCoverageS
       return rows.map(edition);
     },
     async declaredCells(query) {
+      // A box of few north lines line by line, as the grid's reads (grid-lines.ts); $3 then unused.
+      const lines = northLines({ resolutionM: query.resolutionM, north: query.north });
       const { rows } = await pool.query<DeclaredCellRow>(
         `SELECT resolution_m AS "resolutionM", cell_n AS north, cell_e AS east, operator, technology, departement, level
          FROM declared_cells
-         WHERE resolution_m = $1 AND cell_n BETWEEN $2 AND $3 AND cell_e BETWEEN $4 AND $5
+         WHERE resolution_m = $1 AND ${lines ? 'cell_n = ANY($2::int[]) AND $3::int IS NULL' : 'cell_n BETWEEN $2 AND $3'}
+           AND cell_e BETWEEN $4 AND $5
            AND ($6::text[] IS NULL OR operator = ANY($6::text[]))
            AND ($7::text[] IS NULL OR technology = ANY($7::text[]))
            AND ($8::text[] IS NULL OR departement = ANY($8::text[]))`,
         [
           query.resolutionM,
-          query.north[0],
-          query.north[1],
+          lines ?? query.north[0],
+          lines ? null : query.north[1],
           query.east[0],
           query.east[1],
           query.operators ?? null,

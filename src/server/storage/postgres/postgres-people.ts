@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { northLines } from '../grid-lines.ts';
 import type { CellPopulationRow, PeopleStore, StoredPointOfInterest } from '../people-store.ts';
 import { inTransaction } from './postgres-db.ts';
 
@@ -30,10 +31,12 @@ export function createPostgresPeople(pool: pg.Pool): PeopleStore {
       });
     },
     async populationIn(box) {
+      // A box of few north lines line by line, as the grid's reads (grid-lines.ts); $2 then unused.
+      const lines = northLines({ resolutionM: 200, north: box.north });
       const { rows } = await pool.query<CellPopulationRow>(
         `SELECT cell_n AS north, cell_e AS east, inhabitants, households, dwellings, edition FROM cell_population
-         WHERE cell_n BETWEEN $1 AND $2 AND cell_e BETWEEN $3 AND $4`,
-        [box.north[0], box.north[1], box.east[0], box.east[1]],
+         WHERE ${lines ? 'cell_n = ANY($1::int[]) AND $2::int IS NULL' : 'cell_n BETWEEN $1 AND $2'} AND cell_e BETWEEN $3 AND $4`,
+        [lines ?? box.north[0], lines ? null : box.north[1], box.east[0], box.east[1]],
       );
       return rows;
     },

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DeclaredLevel } from '../../../domain/grid/declared-level.ts';
 import type { DeclaredCell, DeclaredCellRow, DeclaredCoverageStore, DeclaredEdition } from '../declared-coverage-store.ts';
+import { northLines } from '../grid-lines.ts';
 
 /** The SQLite side of declared-coverage-store.ts: tables `declared_editions`, `declared_cells` (migration 14). */
 
@@ -47,8 +48,11 @@ export function createSqliteDeclaredCoverage(db: Database.Database): DeclaredCov
       return departements ? rows.filter((row) => departements.includes(row.departement)) : rows;
     },
     async declaredCells(query) {
-      const where = ['resolution_m = ?', 'cell_n BETWEEN ? AND ?', 'cell_e BETWEEN ? AND ?'];
-      const params: (string | number)[] = [query.resolutionM, query.north[0], query.north[1], query.east[0], query.east[1]];
+      // A box of few north lines line by line, as the grid's reads (grid-lines.ts).
+      const lines = northLines({ resolutionM: query.resolutionM, north: query.north });
+      const where = ['resolution_m = ?', lines ? 'cell_n IN (SELECT value FROM json_each(?))' : 'cell_n BETWEEN ? AND ?', 'cell_e BETWEEN ? AND ?'];
+      const north = lines ? [JSON.stringify(lines)] : [query.north[0], query.north[1]];
+      const params: (string | number)[] = [query.resolutionM, ...north, query.east[0], query.east[1]];
       for (const [column, values] of [
         ['operator', query.operators],
         ['technology', query.technologies],

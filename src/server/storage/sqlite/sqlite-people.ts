@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { northLines } from '../grid-lines.ts';
 import type { BaseCellBox, CellPopulationRow, PeopleStore, StoredPointOfInterest } from '../people-store.ts';
 
 /** The SQLite side of people-store.ts: tables `cell_population` and `points_of_interest` (migration 13). */
@@ -12,6 +13,10 @@ export function createSqlitePeople(db: Database.Database): PeopleStore {
   const cellsIn = db.prepare<[number, number, number, number], CellPopulationRow>(
     `SELECT cell_n AS north, cell_e AS east, inhabitants, households, dwellings, edition FROM cell_population
      WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ?`,
+  );
+  const cellsOnLines = db.prepare<[string, number, number], CellPopulationRow>(
+    `SELECT cell_n AS north, cell_e AS east, inhabitants, households, dwellings, edition FROM cell_population
+     WHERE cell_n IN (SELECT value FROM json_each(?)) AND cell_e BETWEEN ? AND ?`,
   );
   const deletePoints = db.prepare<[string]>('DELETE FROM points_of_interest WHERE source = ?');
   const insertPoint = db.prepare(`
@@ -41,7 +46,9 @@ export function createSqlitePeople(db: Database.Database): PeopleStore {
       return importCells.immediate(rows);
     },
     async populationIn(box) {
-      return cellsIn.all(...corners(box));
+      // A box of few north lines line by line, as the grid's reads (grid-lines.ts).
+      const lines = northLines({ resolutionM: 200, north: box.north });
+      return lines ? cellsOnLines.all(JSON.stringify(lines), box.east[0], box.east[1]) : cellsIn.all(...corners(box));
     },
     async importPointsOfInterest(source, points) {
       return importPoints.immediate(source, points);
