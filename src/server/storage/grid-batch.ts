@@ -42,6 +42,14 @@ export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
+/** A date-time in UTC before midnight (`24:00` would be the next day's), whose month is its first seven characters. */
+const UTC_DATE_TIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[^+-]*Z$/;
+
+/** UTC month `YYYY-MM` of an ISO 8601 date-time, without a Date for one in UTC (as phones send them). */
+export function monthRecorded(isoDateTime: string): string {
+  return UTC_DATE_TIME.test(isoDateTime) ? isoDateTime.slice(0, 7) : monthOf(Date.parse(isoDateTime));
+}
+
 /** The 200 m cell a reading lies in, or undefined off EPSG:3035's area. */
 export function baseCellOf(lon: number, lat: number): CellRef | undefined {
   return cellAt(lon, lat, BASE_RESOLUTION_M);
@@ -183,7 +191,7 @@ export function pendingGrid({ withTotalOnly = true } = {}): PendingGrid {
   return {
     addReading(reading, accountId, departement, cell) {
       if (!cell) return;
-      const month = monthOf(Date.parse(reading.recordedAt));
+      const month = monthRecorded(reading.recordedAt);
       const dept = departement ?? '';
       if (reading.source === 'resident') {
         tallyReport(cell, reading.operator, month, dept, 1);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { cellBbox } from '../../../domain/grid/cell-geometry.ts';
 import { cellNumber, coarserCell, formatCellId, type CellRef } from '../../../domain/grid/cell-id.ts';
-import { mergeInto } from '../../../domain/grid/group-stats.ts';
+import { mergeInto, type GroupStats } from '../../../domain/grid/group-stats.ts';
 import { fromStoredStats, storedStatsJson, type StoredStats } from '../../../domain/grid/stored-stats.ts';
 import type { Operator } from '../../../domain/operators.ts';
 import type { Reading, Setting } from '../../../domain/reading.ts';
@@ -178,8 +178,15 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
 
   /** Each row once: the stats merged into the stored ones, the counts added; a count lowered to zero goes. */
   function write({ groups, totals, reports, reportTotals }: PendingRows): void {
-    for (const [key, stats] of groups) addStats.run(...key, storedStatsJson(stats));
-    for (const [key, stats] of totals) addTotal.run(...key, storedStatsJson(stats));
+    // A reading's stats are its new rows' stats (grid-batch.ts): their JSON made once for all.
+    const texts = new Map<GroupStats, string>();
+    const jsonOf = (stats: GroupStats) => {
+      let text = texts.get(stats);
+      if (text === undefined) texts.set(stats, (text = storedStatsJson(stats)));
+      return text;
+    };
+    for (const [key, stats] of groups) addStats.run(...key, jsonOf(stats));
+    for (const [key, stats] of totals) addTotal.run(...key, jsonOf(stats));
     for (const [key, delta] of reports) {
       addReportCount.run(...key, delta);
       if (delta < 0) dropEmptyReports.run(...key);
