@@ -18,8 +18,9 @@ const WATCH_START = `(() => {
 })();`;
 
 // Issue 19, repeat visit: what no first screen waits for (the service worker's registration,
-// the sync scheduler's reads and first send) comes once the browser is idle after the first
-// screen, not between the script's evaluation and the survey's first render and paint.
+// the field settings) comes once the browser is idle after the first screen, not between the
+// script's evaluation and the survey's first render and paint; the sync scheduler still
+// starts with the first screen (it must hear the network come and go from the start).
 describe('start on the survey screen', () => {
   let server: TestServer;
   let phone: Phone;
