@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { promisify } from 'node:util';
-import { brotliCompress, constants, createBrotliCompress, createGzip, gzip } from 'node:zlib';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 
 /**
  * Compresses the server's own text answers (JSON, GeoJSON, CSV) on their way out: brotli when
@@ -50,32 +50,6 @@ export function pickEncoding(acceptEncoding: string | undefined): AnswerEncoding
 /** `body` in `encoding`, as this hook sends it (also used by routes that keep an answer's encodings: cache/answer-cache.ts). */
 export function compressAnswer(body: Buffer | string, encoding: AnswerEncoding): Promise<Buffer> {
   return encoding === 'br' ? brotli(body, BROTLI_OPTIONS) : gzipAsync(body, GZIP_OPTIONS);
-}
-
-/**
- * A compressor fed an answer piece by piece while the answer is still being made (the same
- * settings as {@link compressAnswer}): each piece is compressed on libuv's thread pool while the
- * caller makes the next, so a large answer's compression mostly overlaps its making instead of
- * following it. The caller should let the event loop turn between pieces (the pool's next piece
- * starts from a callback). `end()` gives the whole compressed body.
- */
-export function compressingPieces(encoding: AnswerEncoding): { write(piece: string): void; end(): Promise<Buffer> } {
-  const stream = encoding === 'br' ? createBrotliCompress(BROTLI_OPTIONS) : createGzip(GZIP_OPTIONS);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-  // A failure surfaces from end(); until then it must not be an unhandled rejection.
-  done.catch(() => {});
-  return {
-    write: (piece) => void stream.write(piece),
-    end: () => {
-      stream.end();
-      return done;
-    },
-  };
 }
 
 /**

@@ -4,15 +4,14 @@ import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { compactCells } from '../../src/domain/grid/compact-cells.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import type { Reading } from '../../src/domain/reading.ts';
-import { createAnswerCache } from '../../src/server/cache/answer-cache.ts';
 import { addUser, makeReading, openTestApp, SAINT_GUILHEM, useTempDir, type TestApp } from './fixtures.ts';
 import { pointIn } from './grid-helpers.ts';
 
 /**
  * GET /api/v1/cells?format=compact is made cell by cell without the GeoJSON answer
- * (compact-judged-cell.ts), a slice of cells at a time, and compressed while it is made: its
- * text must stay, byte for byte, `JSON.stringify(compactCells(…))` of the GeoJSON answer's
- * properties, over several slices, and its encodings must decode to that text. On both stores.
+ * (compact-judged-cell.ts), a slice of cells at a time: its text must stay, byte for byte,
+ * `JSON.stringify(compactCells(…))` of the GeoJSON answer's properties, over several slices,
+ * and its encodings must decode to that text. On both stores.
  */
 
 const tempDir = useTempDir();
@@ -71,7 +70,7 @@ describe('GET /api/v1/cells?format=compact, made without the GeoJSON answer', ()
   it('is, byte for byte, the compact form of the GeoJSON answer, over several slices of cells, and decodes to it from brotli and gzip', async () => {
     const { app, reviewer } = await surveyed();
     const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { ...reviewer.headers, ...headers } });
-    // Each encoding asked first by its own query (bbox spelt differently): compressed while built.
+    // Each encoding asked first by its own query (its own box): each built anew.
     const brotli = await get(`/api/v1/cells?bbox=${BOX}&format=compact`, { 'accept-encoding': 'br' });
     const gzipped = await get(`/api/v1/cells?bbox=${BOX.replace('3.54', '3.5401')}&format=compact`, { 'accept-encoding': 'gzip' });
     const plain = await get(`/api/v1/cells?bbox=${BOX.replace('3.54', '3.5402')}&format=compact`);
@@ -102,22 +101,5 @@ describe('GET /api/v1/cells?format=compact, made without the GeoJSON answer', ()
     const response = await app.inject({ method: 'GET', url: '/api/v1/cells?bbox=2.60,43.30,2.61,43.31&format=compact', headers: reviewer.headers });
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe(JSON.stringify(compactCells(200, [])));
-  });
-});
-
-describe('the answer cache and encodings made during the build', () => {
-  it('sends the encoding the build made rather than compressing the text again, and counts its bytes once made', async () => {
-    const cache = createAnswerCache();
-    const madeWhileBuilding = Buffer.from('compressé pendant la construction');
-    const answer = await cache.get('k', async () => ({
-      type: 'application/json',
-      body: '{"a":1}',
-      encodings: new Map([['br', Promise.resolve(madeWhileBuilding)]]),
-    }));
-    expect(await cache.encoded('k', answer, 'br')).toBe(madeWhileBuilding);
-    expect(cache.bytes).toBe(answer.bytes + madeWhileBuilding.length);
-    // An encoding the build did not make is made from the text on demand.
-    const gzip = await cache.encoded('k', answer, 'gzip');
-    expect(gunzipSync(gzip).toString()).toBe('{"a":1}');
   });
 });

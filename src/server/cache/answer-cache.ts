@@ -24,17 +24,6 @@ export interface CachedAnswer {
   readonly encodings: Map<AnswerEncoding, Promise<Buffer>>;
 }
 
-/**
- * What a build makes: the text, and the encodings it compressed while making it, if any
- * (routes/cells.ts compresses a large answer piece by piece as it makes it); the others are made
- * on demand.
- */
-export interface BuiltAnswer {
-  readonly type: string;
-  readonly body: string;
-  readonly encodings?: ReadonlyMap<AnswerEncoding, Promise<Buffer>>;
-}
-
 /** What an answer was built from, beside its key: kept so that a newer version's request can find it. */
 export interface AnswerOrigin {
   /** The key without the data version: answers of one query for successive versions share it. */
@@ -57,7 +46,7 @@ export interface AnswerCache {
    * fails is not kept: the next request tries again. With `origin`, a kept answer becomes its
    * query's newest if its build began after the newest's did.
    */
-  get(key: string, build: () => Promise<BuiltAnswer>, origin?: AnswerOrigin): Promise<CachedAnswer>;
+  get(key: string, build: () => Promise<{ type: string; body: string }>, origin?: AnswerOrigin): Promise<CachedAnswer>;
   /** Whether an answer is kept under `key` (without building or touching its place). */
   has(key: string): boolean;
   /** The newest answer still kept for `query` (any version), if any. */
@@ -102,20 +91,6 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
     evict();
   }
 
-  /** `compressing` becomes `answer`'s `encoding`, its bytes counted once made if the answer is still kept. */
-  function addEncoding(key: string, answer: CachedAnswer, encoding: AnswerEncoding, compressing: Promise<Buffer>): Promise<Buffer> {
-    answer.encodings.set(encoding, compressing);
-    return compressing.then((compressed) => {
-      const entry = kept.get(key);
-      if (entry?.answer === answer) {
-        entry.bytes += compressed.length;
-        bytes += compressed.length;
-        evict();
-      }
-      return compressed;
-    });
-  }
-
   function countBuild(query: string, change: 1 | -1): void {
     const count = (buildsOf.get(query) ?? 0) + change;
     if (count > 0) buildsOf.set(query, count);
@@ -148,11 +123,9 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       }
       const pending = building.get(key);
       if (pending) return pending;
-      const made = build().then(({ type, body, encodings }): CachedAnswer => {
+      const made = build().then(({ type, body }): CachedAnswer => {
         const answer = { type, body, bytes: Buffer.byteLength(body), encodings: new Map() };
         keep(key, answer, answer.bytes, origin);
-        // A failed compression is the request's to report (through `encoded`), not this count's.
-        for (const [encoding, compressing] of encodings ?? []) addEncoding(key, answer, encoding, compressing).catch(() => {});
         return answer;
       });
       building.set(key, made);
@@ -168,7 +141,16 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
     async encoded(key, answer, encoding) {
       const made = answer.encodings.get(encoding);
       if (made) return made;
-      return addEncoding(key, answer, encoding, compressAnswer(answer.body, encoding));
+      const compressing = compressAnswer(answer.body, encoding);
+      answer.encodings.set(encoding, compressing);
+      const compressed = await compressing;
+      const entry = kept.get(key);
+      if (entry?.answer === answer) {
+        entry.bytes += compressed.length;
+        bytes += compressed.length;
+        evict();
+      }
+      return compressed;
     },
   };
 }

@@ -11,7 +11,7 @@ import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, cellRange, judgeStoredCells, MAX_CELLS_PER_REQUEST, verdictOptions, type CellRange } from '../grid/coverage.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
-import { createAnswerCache, type AnswerOrigin, type BuiltAnswer } from '../cache/answer-cache.ts';
+import { createAnswerCache, type AnswerOrigin } from '../cache/answer-cache.ts';
 import { createAnswerWarmer, type WarmPass } from '../cache/answer-warmer.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import { compactJudgedCell } from '../../domain/grid/compact-judged-cell.ts';
@@ -21,7 +21,7 @@ import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
-import { compressingPieces, pickEncoding, type AnswerEncoding } from '../answer-compression.ts';
+import { pickEncoding } from '../answer-compression.ts';
 import { badRequest } from '../http-errors.ts';
 import { revalidated, sendCachedAnswer } from '../http-validators.ts';
 import { cursorRefused, parseLimit, singleValued } from './query.ts';
@@ -57,9 +57,8 @@ export interface CellsWarmOptions {
 /** A reviewer who looked at a view within the quarter of an hour finds it rebuilt after new data. */
 export const DEFAULT_CELLS_WARM_MINUTES = 15;
 
-/** Cells per slice of a compact answer made and compressed at a time (~2.5 MB of text at 1 km). */
+/** Cells per slice of a compact answer made at a time (~2.5 MB of text at 1 km). */
 const COMPACT_SLICE = 1_000;
-const COMPACT_TYPE = 'application/json; charset=utf-8';
 
 /** Cells whose place is remembered (routes/cells.ts's placeAtCentre); about 30 MB at most. */
 const PLACES_KEPT = 200_000;
@@ -206,25 +205,11 @@ export function registerCellRoutes(
   /**
    * The compact answer's text, the same as `JSON.stringify(compactCells(…))` of the GeoJSON
    * answer's properties, made cell by cell without what it leaves out (compact-judged-cell.ts),
-   * a slice of cells at a time; with `encoding`, each slice is compressed on the thread pool
-   * while the next is made (a département at 1 km is ~28 MB of text whose brotli took as long
-   * as the rest of its build).
+   * a slice of cells at a time (the event loop turns between slices).
    */
-  async function compactText(
-    view: GridView,
-    range: CellRange,
-    scope: GridScope,
-    residentReports: boolean,
-    encoding: AnswerEncoding | undefined,
-  ): Promise<BuiltAnswer> {
+  async function compactText(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
     const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
-    const compressing = encoding === undefined ? undefined : compressingPieces(encoding);
-    const pieces: string[] = [];
-    const add = (piece: string) => {
-      pieces.push(piece);
-      compressing?.write(piece);
-    };
-    add(`{"format":"compact","resolutionM":${JSON.stringify(view.resolutionM)},"cells":[`);
+    const pieces = [`{"format":"compact","resolutionM":${JSON.stringify(view.resolutionM)},"cells":[`];
     for (let start = 0; start < judged.length; start += COMPACT_SLICE) {
       const slice: CompactCellAnswer[] = [];
       for (let i = start; i < Math.min(judged.length, start + COMPACT_SLICE); i += 1) {
@@ -235,13 +220,11 @@ export function registerCellRoutes(
         slice.push({ ...cell, ...placeAtCentre(judgedCell.cell, judgedCell.ref), inhabitants, households, ...declaredNow, operators });
       }
       const text = JSON.stringify(slice);
-      add(start === 0 ? text.slice(1, -1) : `,${text.slice(1, -1)}`);
+      pieces.push(start === 0 ? text.slice(1, -1) : `,${text.slice(1, -1)}`);
       await yieldToEventLoop();
     }
-    add(']}');
-    const body = pieces.join('');
-    if (!compressing) return { type: COMPACT_TYPE, body };
-    return { type: COMPACT_TYPE, body, encodings: new Map([[encoding!, compressing.end()]]) };
+    pieces.push(']}');
+    return pieces.join('');
   }
 
   /**
@@ -249,7 +232,7 @@ export function registerCellRoutes(
    * and begun at once they would hold the stale answer back for as long as the build. Counted
    * as building from now, so that no other request starts one meanwhile.
    */
-  function rebuildLater(key: string, build: () => Promise<BuiltAnswer>, origin: AnswerOrigin): void {
+  function rebuildLater(key: string, build: () => Promise<{ type: string; body: string }>, origin: AnswerOrigin): void {
     const afterThisAnswer = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       return build();
@@ -279,13 +262,12 @@ export function registerCellRoutes(
     const queryKey = cellsQueryKey(format, view, scope, residentReports);
     const key = cellsAnswerKey(version, queryKey);
     reply.header('x-grid-version-served', version);
-    const encoding = request.method === 'HEAD' ? undefined : pickEncoding(request.headers['accept-encoding']);
-    const build = async (): Promise<BuiltAnswer> => {
-      if (format === 'compact') return compactText(view, range, scope, residentReports, encoding);
+    const build = async () => {
+      if (format === 'compact') return { type: 'application/json; charset=utf-8', body: await compactText(view, range, scope, residentReports) };
       return { type: 'application/geo+json', body: await geojsonText(view, range, scope, residentReports) };
     };
     // Before the 304: a page revalidating its answer is still looking at it.
-    warmer.asked(queryKey, build, encoding);
+    warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
     if (revalidated(request, reply, key)) return reply;
     const origin = { query: queryKey, version, builtAt: now() };
 
