@@ -281,6 +281,75 @@ async function timeQueries(store: Store): Promise<void> {
   await rebuilt.close();
 }
 
+type BenchApp = ReturnType<typeof benchApp>;
+
+/** `app`'s cold views of `url` (no answer kept): the `i`-th view's box nudged by `i` × 0.0001° west, so that no answer is shared. */
+async function coldView(app: BenchApp, headers: Record<string, string>, url: string, i: number): Promise<{ ms: number; bytes: number }> {
+  const nudged = url.replace(/bbox=([-\d.]+)/, (_, minLon: string) => `bbox=${(Number(minLon) - i * 0.0001).toFixed(5)}`);
+  const start = performance.now();
+  const response = await app.inject({ method: 'GET', url: nudged, headers: { ...headers, 'accept-encoding': 'br' } });
+  const ms = performance.now() - start;
+  if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode} ${response.body.slice(0, 200)}`);
+  return { ms, bytes: response.rawPayload.length };
+}
+
+/**
+ * The cold views alone (BENCH_CELLS_COLD_ONLY=1), and beside them those of the tree in
+ * BENCH_CELLS_BASELINE on the same database, alternating (the first of each a warm-up).
+ */
+async function timeColdViews(store: Store, file: string): Promise<void> {
+  const runs = Number(process.env.BENCH_CELLS_COLD_RUNS ?? 9);
+  const baselineDir = process.env.BENCH_CELLS_BASELINE;
+  const sides: { name: string; app: BenchApp; headers: Record<string, string>; close: () => Promise<void> }[] = [];
+  const coldOptions = { cellsCacheBytes: 0, cellsWarm: { minutes: 0 } };
+  const email = (who: string) => `bench-${who}-${Date.now()}@example.fr`;
+  const app = benchApp(store, coldOptions);
+  sides.push({ name: 'this tree', app, headers: await signedInCookie(app, { email: email('cold'), role: 'reviewer' }), close: () => app.close() });
+  if (baselineDir) {
+    const old = (await import(join(baselineDir, 'bench/review-app.ts'))) as typeof import('./review-app.ts');
+    const oldStores = (await import(
+      join(baselineDir, 'src/server/storage/sqlite/sqlite-store.ts')
+    )) as typeof import('../src/server/storage/sqlite/sqlite-store.ts');
+    const oldStore = oldStores.openSqliteStore(file);
+    const oldApp = old.benchApp(oldStore, coldOptions);
+    const headers = await old.signedInCookie(oldApp, { email: email('baseline'), role: 'reviewer' });
+    sides.push({ name: `baseline ${baselineDir}`, app: oldApp, headers, close: async () => (await oldApp.close(), await oldStore.close()) });
+  }
+  const box = (b: typeof HERAULT) => `${b.minLon},${b.minLat},${b.maxLon},${b.maxLat}`;
+  const cases = [
+    { name: 'département (Hérault) at 1 km', url: `/api/v1/cells?bbox=${box(HERAULT)}&resolution=1000&format=compact` },
+    { name: 'commune-size box (Montpellier) at 200 m', url: `/api/v1/cells?bbox=${box(COMMUNE)}&format=compact` },
+  ];
+  for (const { name, url } of cases) {
+    const times = new Map<string, number[]>(sides.map((side) => [side.name, []]));
+    const bytes = new Map<string, number>();
+    for (let i = 0; i <= runs; i += 1) {
+      for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
+        const view = await coldView(side.app, side.headers, url, i);
+        bytes.set(side.name, view.bytes);
+        if (i > 0) times.get(side.name)!.push(view.ms);
+      }
+    }
+    console.log(
+      `GET /api/v1/cells, ${name}, cold views only (${runs} each, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    for (const side of sides) {
+      const all = times.get(side.name)!;
+      const sorted = [...all].sort((a, b) => a - b);
+      console.log(
+        `  ${side.name === 'this tree' ? 'after, cold first view (compact brotli, built)' : `${side.name}, cold first view`}: ${ms(timing(all))}, max ${sorted.at(-1)!.toFixed(0)} ms; ${mb(bytes.get(side.name)!)} brotli`,
+      );
+    }
+    if (sides.length === 2) {
+      const [now, before] = sides.map((side) => timing(times.get(side.name)!).median);
+      console.log(`  cold median, this tree / baseline: ×${(now! / before!).toFixed(2)}`);
+    }
+  }
+  for (const side of sides) await side.close();
+}
+
 const keptDir = process.env.BENCH_CELLS_DATA_DIR;
 if (keptDir) await mkdir(keptDir, { recursive: true });
 const dir = keptDir ?? (await mkdtemp(join(tmpdir(), 'couverture-bench-cells-')));
@@ -304,7 +373,8 @@ try {
     console.log(`ingest with the grid:    ${withGrid.toFixed(1)} s, ${Math.round(count / withGrid).toLocaleString('en')} readings/s`);
     if (withoutGrid !== undefined) console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
   }
-  await timeQueries(store);
+  if (process.env.BENCH_CELLS_COLD_ONLY === '1') await timeColdViews(store, seeded);
+  else await timeQueries(store);
   await store.close();
 } finally {
   if (!keptDir) await rm(dir, { recursive: true, force: true });
