@@ -14,7 +14,11 @@
  * grid maintenance, to give the grid's cost as a ratio of ingest rates (skipped with
  * BENCH_CELLS_GRID_ONLY=1). BENCH_CELLS_PROFILE=1 also profiles one département request (the
  * V8 profiler) and prints the functions it spent most time in. BENCH_CELLS_CASES=commune (or
- * département) times that case alone. Temporary files, removed at the end,
+ * département) times that case alone. BENCH_CELLS_COLD_ONLY=1 times only the cold views
+ * (compact brotli, built, by an app keeping no answer: BENCH_CELLS_COLD_RUNS each, default 9,
+ * each box nudged), and with BENCH_CELLS_BASELINE=<an older commit's tree, `git archive | tar
+ * -x`, node_modules linked> that tree's app on the same database too, the two alternating so
+ * that the machine's load weighs on both. Temporary files, removed at the end,
  * unless BENCH_CELLS_DATA_DIR names a directory: the seeded database is kept there as
  * `with-grid-N.sqlite` and reused by the next run of the same N (seeding 1,000,000 takes
  * minutes), which then skips the ingest figures. Beware: the app places stored readings again
