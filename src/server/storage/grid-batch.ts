@@ -1,23 +1,14 @@
-import { cellAt, coarserCell, formatCellId, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
+import { cellAt, coarserCell, type CellRef } from '../../domain/grid/cell-id.ts';
 import type { GridReading } from '../../domain/grid/grid-accumulator.ts';
 import { addToStats, cloneStats, emptyStats, mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
 import type { Report } from '../../domain/report.ts';
-import {
-  ALL_PERIODS_RESOLUTIONS_M,
-  STORED_RESOLUTIONS_M,
-  TOTAL_ONLY_RESOLUTION_M,
-  UNATTRIBUTED_CONTRIBUTOR,
-  type GridGroupRow,
-  type GridQuery,
-} from './grid-store.ts';
+import { ALL_PERIODS_RESOLUTIONS_M, STORED_RESOLUTIONS_M, TOTAL_ONLY_RESOLUTION_M, UNATTRIBUTED_CONTRIBUTOR, type GridQuery } from './grid-store.ts';
 
 /**
  * The coverage grid's rules that do not depend on the database: which rows a reading or a
  * report counts in, gathered over one transaction so that a store writes each row once
  * (sqlite/sqlite-grid.ts and postgres/postgres-grid.ts only write what {@link PendingGrid}
- * hands them). Month rows of stats are kept at 200 m only (a period at 1 km merges them:
- * {@link withKmMonthRows}), month rows of report counts at 200 m and 1 km; all-periods rows at
- * 1 km and 10 km.
+ * hands them). Month rows are kept at 200 m and 1 km; all-periods rows at 1 km and 10 km.
  */
 
 export const BASE_RESOLUTION_M = STORED_RESOLUTIONS_M[0];
@@ -26,15 +17,8 @@ export const COARSE_RESOLUTION_M = STORED_RESOLUTIONS_M[1];
 export const FINE_SPAN_M = COARSE_RESOLUTION_M - BASE_RESOLUTION_M;
 /** 1 km cells per side of a 10 km cell, less one. */
 export const TOTAL_ONLY_SPAN_M = TOTAL_ONLY_RESOLUTION_M - COARSE_RESOLUTION_M;
-/** Resolutions a query may ask a period at (200 m, 1 km); all-periods rows at 1 km and 10 km (at 200 m the month rows are few enough per view). */
+/** Month rows (200 m, 1 km) and all-periods rows (1 km, 10 km; at 200 m the month rows are few enough per view). */
 export const MONTH_RESOLUTIONS: readonly number[] = STORED_RESOLUTIONS_M;
-/**
- * The resolution of the stored month rows of stats. 1 km month rows were a third new row per
- * reading spread over a département (its 200 m month row, its 1 km all-periods row, its 1 km
- * month row), a third of the grid's writes at ingest, for views with a period at 1 km or
- * coarser only; those merge the 200 m month rows instead ({@link withKmMonthRows}).
- */
-export const STATS_MONTH_RESOLUTION_M = BASE_RESOLUTION_M;
 export const TOTAL_RESOLUTIONS: readonly number[] = ALL_PERIODS_RESOLUTIONS_M;
 
 /** UTC month `YYYY-MM` of an instant. */
@@ -62,52 +46,6 @@ export function allPeriods(query: Pick<GridQuery, 'resolutionM' | 'fromMonth' | 
     throw new RangeError(`No month rows at ${query.resolutionM} m: ask ${MONTH_RESOLUTIONS.join(' or ')} m for a period`);
   }
   return all && TOTAL_RESOLUTIONS.includes(query.resolutionM);
-}
-
-/**
- * The 200 m month rows' query whose merge is a 1 km query with a period, or undefined for any
- * other query (its rows are stored as asked). Its cells are the 200 m cells of the 1 km cells
- * whose corners lie in the query's ranges.
- */
-export function kmMonthSource<Q extends Pick<GridQuery, 'resolutionM' | 'north' | 'east' | 'fromMonth' | 'toMonth'>>(query: Q): Q | undefined {
-  if (query.resolutionM !== COARSE_RESOLUTION_M || allPeriods(query)) return undefined;
-  const span = ([from, to]: readonly [number, number]): [number, number] => [
-    Math.ceil(from / COARSE_RESOLUTION_M) * COARSE_RESOLUTION_M,
-    Math.floor(to / COARSE_RESOLUTION_M) * COARSE_RESOLUTION_M + FINE_SPAN_M,
-  ];
-  return { ...query, resolutionM: BASE_RESOLUTION_M, north: span(query.north), east: span(query.east) };
-}
-
-/**
- * A 1 km query with a period answered from the 200 m month rows (`read` reads any query as
- * the store stores it): rows of one 1 km cell, operator, technology, setting, month and
- * département merged, in that key order (the stored tables' order).
- */
-export async function withKmMonthRows(query: GridQuery, read: (query: GridQuery) => GridGroupRow[] | Promise<GridGroupRow[]>): Promise<GridGroupRow[]> {
-  const fine = kmMonthSource(query);
-  if (!fine) return read(query);
-  const merged = new Map<string, { row: GridGroupRow; cell: CellRef }>();
-  for (const row of await read(fine)) {
-    const cell = coarserCell(parseCellId(row.cell)!, COARSE_RESOLUTION_M);
-    const key = keyText([cell.north, cell.east, row.operator, row.technology, row.setting, row.month, row.departement]);
-    const found = merged.get(key);
-    // The rows are the caller's (GridStore.gridGroups): the first of a cell takes the others in.
-    if (found) mergeInto(found.row.stats, row.stats);
-    else merged.set(key, { row: { ...row, cell: formatCellId(cell) }, cell });
-  }
-  const text = (a: string | null, b: string | null) => (a === b ? 0 : (a ?? '') < (b ?? '') ? -1 : 1);
-  return [...merged.values()]
-    .sort(
-      (a, b) =>
-        a.cell.north - b.cell.north ||
-        a.cell.east - b.cell.east ||
-        text(a.row.operator, b.row.operator) ||
-        text(a.row.technology, b.row.technology) ||
-        text(a.row.setting, b.row.setting) ||
-        text(a.row.month, b.row.month) ||
-        text(a.row.departement, b.row.departement),
-    )
-    .map(({ row }) => row);
 }
 
 /** A row's key columns, in its table's primary-key order. */
@@ -201,8 +139,10 @@ export function pendingGrid({ withTotalOnly = true } = {}): PendingGrid {
       // The reading's stats once, merged into each of its three or four rows (mergeable: the
       // same as adding the reading to each), rather than its level and dates worked out per row.
       const own = addToStats(emptyStats(), reading, accountId ?? UNATTRIBUTED_CONTRIBUTOR);
-      const fine = coarserCell(cell, STATS_MONTH_RESOLUTION_M);
-      fold(groups, [STATS_MONTH_RESOLUTION_M, fine.north, fine.east, operator, technology, setting, month, dept], own);
+      for (const resolutionM of MONTH_RESOLUTIONS) {
+        const { north, east } = coarserCell(cell, resolutionM);
+        fold(groups, [resolutionM, north, east, operator, technology, setting, month, dept], own);
+      }
       for (const resolutionM of totalResolutions) {
         const { north, east } = coarserCell(cell, resolutionM);
         fold(totals, [resolutionM, north, east, operator, technology, setting, dept], own);

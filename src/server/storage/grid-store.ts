@@ -9,10 +9,8 @@ import type { Technology } from '../../domain/signal.ts';
  * of the readings that fall in it. The store updates them in the same transaction as the
  * readings' insert, so a query never recomputes anything from the readings.
  *
- * Month rows of stats are kept at 200 m (the INSPIRE grid) only: a query with a period at
- * 1 km reads them merged into 1 km rows (grid-batch.ts's withKmMonthRows), since storing 1 km
- * month rows too was a third new row per spread reading at ingest, for period views only
- * (report counts keep 1 km month rows, few). Besides them the store keeps
+ * Month rows are kept at two resolutions: 200 m (the INSPIRE grid) and 1 km (its exact merge,
+ * so that a département-wide view reads 25 times fewer rows). Besides them the store keeps
  * "all periods" rows (every month merged, month {@link ALL_PERIODS}), updated in the same
  * transactions, at 1 km and 10 km: a request without a period at those resolutions reads
  * them, several times fewer rows than the months (at 200 m, a view's month rows are few and

@@ -347,10 +347,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 11. The grid's version (postgres-grid-version.ts), bumped after every commit that changes
   //     what GET /api/v1/cells answers: its answers' ETag and cache key.
   `CREATE SEQUENCE IF NOT EXISTS grid_version`,
-  // 12. The grid's month rows of stats at 1 km go (issue 19): a view with a period at 1 km or
-  //     coarser merges the 200 m month rows instead (grid-batch.ts, withKmMonthRows), and an
-  //     ingest writes a row fewer per reading. Report counts keep their 1 km month rows.
-  `DELETE FROM grid_groups WHERE resolution_m = 1000`,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CellRef } from '../../../domain/grid/cell-id.ts';
 import { canonicalJson } from '../../../domain/reading.ts';
-import { baseCellOf, BASE_RESOLUTION_M, withKmMonthRows } from '../grid-batch.ts';
+import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import type { GridStore } from '../grid-store.ts';
 import { ingestOutcome, ingestResultBuilder } from '../ingest-outcome.ts';
 import { READING_COLUMN_NAMES, READING_COLUMNS, readingValues } from '../insert-columns.ts';
@@ -173,7 +173,7 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
     ...createPostgresReports(pool),
 
     async gridGroups(query) {
-      return withKmMonthRows(query, (asked) => gridGroups(pool, asked));
+      return gridGroups(pool, query);
     },
     async gridReports(query) {
       return gridReports(pool, query);

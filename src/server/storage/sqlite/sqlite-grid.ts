@@ -29,8 +29,7 @@ import type { SqliteGroupRow } from './sqlite-rows.ts';
  * (per month, migration 3) and `grid_totals` and `grid_report_totals` (all periods merged,
  * migration 4), kept up to date together inside the readings' and reports' own transactions:
  * every path that changes a month row goes through {@link GridBatch} or `rebuild`, which write
- * both. Month rows of stats are kept at 200 m (of report counts at 200 m and 1 km);
- * all-periods rows at 1 km and 10 km.
+ * both. Month rows are kept at 200 m and 1 km; all-periods rows at 1 km and 10 km.
  */
 
 /** Changes to the grid gathered over one transaction, written once per row by `flush()`. */

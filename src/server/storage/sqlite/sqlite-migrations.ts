@@ -393,10 +393,6 @@ export const MIGRATIONS: readonly string[] = [
   //     they were counted have none, so an upgraded file under-reported its tests. No schema
   //     change: this migration's step refills the whole grid from the stored readings.
   '',
-  // 16. The grid's month rows of stats at 1 km go (issue 19): a view with a period at 1 km or
-  //     coarser merges the 200 m month rows instead (grid-batch.ts, withKmMonthRows), and an
-  //     ingest writes a row fewer per reading. Report counts keep their 1 km month rows.
-  `DELETE FROM grid_groups WHERE resolution_m = 1000;`,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CellRef } from '../../../domain/grid/cell-id.ts';
 import { canonicalJson, type Reading } from '../../../domain/reading.ts';
-import { baseCellOf, BASE_RESOLUTION_M, withKmMonthRows } from '../grid-batch.ts';
+import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import type { GridStore } from '../grid-store.ts';
 import { ingestOutcome, ingestResultBuilder } from '../ingest-outcome.ts';
 import { afterSeq } from '../page-cursor.ts';
@@ -137,7 +137,7 @@ export function createSqliteReadings(
     },
 
     async gridGroups(query) {
-      return withKmMonthRows(query, (asked) => grid.groups(asked));
+      return grid.groups(query);
     },
     async gridReports(query) {
       return grid.reports(query);
