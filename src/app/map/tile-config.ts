@@ -1,5 +1,6 @@
 import type { TileSource, TileSourcesConfig } from '../../domain/tile-source.ts';
 import { TILE_SOURCES_CHANGED, saveTileSources } from '../../store/tile-sources.ts';
+import { askServerConfig } from '../shell/server-config.ts';
 
 /** The legacy shape of GET /api/v1/config → `tiles` (one base map); every TileSource has it. */
 export interface TileConfig {
@@ -57,16 +58,10 @@ export function onTileSourceChosen(listener: (sourceId: string) => void): () => 
 }
 
 async function fetchTileSources(): Promise<TileSourcesConfig | undefined> {
-  let config: TileSourcesConfig | undefined;
-  try {
-    const response = await fetch('/api/v1/config', { cache: 'no-store' });
-    if (!response.ok) throw new Error(String(response.status));
-    const body = (await response.json()) as { tiles?: TileConfig; tileSources?: TileSourcesConfig };
-    config = body.tileSources ?? (body.tiles && fromLegacy(body.tiles));
-    if (config) writeStorage(SOURCES_CACHE_KEY, JSON.stringify(config));
-  } catch {
-    config = cachedTileSources();
-  }
+  const body = await askServerConfig();
+  let config = body?.tileSources ?? (body?.tiles && fromLegacy(body.tiles));
+  if (config) writeStorage(SOURCES_CACHE_KEY, JSON.stringify(config));
+  else config = cachedTileSources();
   if (config) await tellServiceWorker(config);
   return config;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_FIELD_SETTINGS, type FieldSettings } from '../../domain/field-settings.ts';
+import { askServerConfig } from './server-config.ts';
 
 const CACHE_KEY = 'couverture.field-settings';
 
@@ -17,16 +18,14 @@ async function fetchSettings(): Promise<FieldSettings> {
   // Offline (certain when the browser says so) the request could only fail: the settings kept
   // last time, without a request through the service worker while the first screen starts.
   if (typeof navigator !== 'undefined' && !navigator.onLine) return cachedSettings();
+  const field = (await askServerConfig())?.field;
+  if (!field) return cachedSettings();
   try {
-    const response = await fetch('/api/v1/config', { cache: 'no-store' });
-    if (!response.ok) throw new Error(String(response.status));
-    const { field } = (await response.json()) as { field?: FieldSettings };
-    if (!field) throw new Error('no field settings');
     localStorage.setItem(CACHE_KEY, JSON.stringify(field));
-    return field;
   } catch {
-    return cachedSettings();
+    // Storage full: the settings still apply now, only not at an offline start.
   }
+  return field;
 }
 
 function cachedSettings(): FieldSettings {
