@@ -4,7 +4,7 @@ import { cellsFromCompact } from '../../src/domain/grid/compact-cells.ts';
 import { createAnswerCache } from '../../src/server/cache/answer-cache.ts';
 import { GRID_CHANGING_METHODS, withGridVersion } from '../../src/server/storage/grid-version.ts';
 import type { Store } from '../../src/server/storage/store.ts';
-import { addUser, makeReport, openTestApp, postReadings, postReports, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, makeReport, useTestApps, postReadings, postReports, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-helpers.ts';
 
 /**
@@ -15,17 +15,16 @@ import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await server?.close();
-  server = undefined;
 });
 
 const URL_AROUND = `/api/v1/cells?bbox=${AROUND}`;
 
 async function surveyedApp() {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   return { server, app: server.app, store: server.store, ...(await surveyThreeCells(server.app)) };
 }
 

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { addUser, openTestApp, postReadings, useTempDir, type TestApp } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { addUser, useTestApps, postReadings, useTempDir, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-helpers.ts';
 
 /**
@@ -9,16 +9,13 @@ import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const URL_AROUND = `/api/v1/cells?bbox=${AROUND}`;
 
 async function surveyedApp() {
-  server = await openTestApp(tempDir());
+  server = await openApp();
   return { app: server.app, ...(await surveyThreeCells(server.app)) };
 }
 

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addUser, NOW, openTestApp, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, NOW, useTestApps, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, CELL_B, CELL_C, levelReading, pointIn } from './grid-helpers.ts';
 
 /**
@@ -12,11 +12,10 @@ import { AROUND, CELL_A, CELL_B, CELL_C, levelReading, pointIn } from './grid-he
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await server?.close();
-  server = undefined;
 });
 
 const URL_AROUND = `/api/v1/cells?bbox=${AROUND}`;
@@ -25,7 +24,7 @@ const STALE = 'couverture; hit; detail=stale-while-rebuilding';
 /** An app whose clock the test moves, with stale answers up to 60 s, and three surveyed cells. */
 async function surveyedApp() {
   const clock = { now: NOW };
-  server = await openTestApp(tempDir(), { cellsStaleSeconds: 60, now: () => clock.now });
+  server = await openApp({ cellsStaleSeconds: 60, now: () => clock.now });
   const agent = await addUser(server.app);
   const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
   const readings = [CELL_A, CELL_B, CELL_C].flatMap((cell) =>
@@ -115,7 +114,7 @@ describe('GET /api/v1/cells after new data', () => {
     }
 
     await server!.close();
-    server = await openTestApp(tempDir(), { cellsStaleSeconds: 0 });
+    server = await openApp({ cellsStaleSeconds: 0 });
     const agent = await addUser(server.app);
     const reviewer = await addUser(server.app, { role: 'reviewer', departement: '34' });
     const reading = (fx: number) => levelReading('BC', { operator: 'orange', ...pointIn(CELL_A, fx, 0.5) });

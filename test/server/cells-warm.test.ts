@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
-import { NOW, openTestApp, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
+import { NOW, useTestApps, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-helpers.ts';
 
 /**
@@ -13,11 +13,10 @@ import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-
  */
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await server?.close();
-  server = undefined;
 });
 
 const URL_AROUND = `/api/v1/cells?bbox=${AROUND}`;
@@ -26,7 +25,7 @@ const MINUTE = 60_000;
 async function warmApp() {
   const clock = { now: NOW };
   const passes: WarmPass[] = [];
-  server = await openTestApp(tempDir(), {
+  server = await openApp({
     cellsStaleSeconds: 60,
     cellsWarm: { minutes: 15, quietMs: 20, onPass: (pass) => passes.push(pass) },
     now: () => clock.now,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { readingLevel } from '../../src/domain/level.ts';
 import { canonicalJson } from '../../src/domain/reading.ts';
@@ -9,15 +9,11 @@ import { aggregateReadings, coarsenGrid, gridFromJson, gridToJson } from '../../
 import { wholeRange } from '../../src/server/grid/coverage.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
-import { addUser, makeReading, makeReport, NIMES, openTestApp, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
+import { addUser, makeReading, makeReport, NIMES, useTestApps, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';
 
 const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
 let server: TestApp | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** A database exactly as the server of schema version 1 (before accounts) left it. */
 function makeVersion1Database(file: string, readings: ReturnType<typeof makeReading>[]): void {
@@ -85,7 +81,7 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
     await upgraded.close();
 
     // The app places the old readings once it starts, so reviewers find them in their département.
-    server = await openTestApp(tempDir(), { store: openSqliteStore(file) });
+    server = await openApp({ store: openSqliteStore(file) });
     const reviewer30 = await addUser(server.app, { role: 'reviewer', departement: '30' });
     const seen = await server.app.inject({ method: 'GET', url: '/api/v1/readings', headers: reviewer30.headers });
     expect(seen.json().features.map((f: { id: string; properties: { commune: string } }) => [f.id, f.properties.commune])).toEqual([[old[1]!.id, '30189']]);
@@ -257,7 +253,7 @@ describe('upgrading a database made before report ids were kept (schema 10 → 1
     }
     db.close();
 
-    server = await openTestApp(tempDir(), { store: openSqliteStore(file) });
+    server = await openApp({ store: openSqliteStore(file) });
     const upgraded = new Database(file, { readonly: true });
     expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(upgraded.prepare('SELECT id, into_id FROM report_ids ORDER BY id').all()).toEqual([kept.id, hidden.id].sort().map((id) => ({ id, into_id: id })));
