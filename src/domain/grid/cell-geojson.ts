@@ -4,9 +4,10 @@ import type { Operator } from '../operators.ts';
 import type { SmsResult, VoiceResult } from '../reading.ts';
 import { cellRing } from './cell-geometry.ts';
 import { DEFAULT_VERDICT_OPTIONS, type CellZone, type OperatorVerdict, type VerdictOptions } from './cell-verdict.ts';
-import { callSuccessRate, callTests, dbmReadings, levelShares, medianDbm, medianLevel, smsSuccessRate, type GroupStats } from './group-stats.ts';
+import { compactOperatorStats } from './compact-judged-cell.ts';
+import { dbmReadings, smsSuccessRate, type GroupStats } from './group-stats.ts';
 import type { JudgedCell } from './judge-grid.ts';
-import { operatorFigures, type OperatorFigures } from './operator-figures.ts';
+import { type OperatorFigures } from './operator-figures.ts';
 import type { MultiPolygonGeometry, PolygonGeometry } from './outline.ts';
 import type { SuggestedZone } from './zone-suggestion.ts';
 
@@ -64,23 +65,15 @@ export function operatorProperties(
   verdict: OperatorVerdict,
   options: Readonly<VerdictOptions> = DEFAULT_VERDICT_OPTIONS,
 ): OperatorCellProperties {
+  // The compact answer's figures, and what only the GeoJSON answer sends.
   return {
-    verdict,
-    readings: stats.readings,
-    contributors: stats.contributors.length,
+    ...compactOperatorStats(stats, verdict, options),
     levels: { ...stats.levels },
-    levelShares: levelShares(stats),
-    medianLevel: medianLevel(stats),
-    medianDbm: medianDbm(stats),
     dbmReadings: dbmReadings(stats),
-    calls: { ...stats.calls },
-    callTests: callTests(stats),
-    callSuccessRate: callSuccessRate(stats),
     sms: { ...stats.sms },
     smsSuccessRate: smsSuccessRate(stats),
     firstAt: iso(stats.firstMs),
     lastAt: iso(stats.lastMs),
-    figures: operatorFigures(stats, options),
   };
 }
 

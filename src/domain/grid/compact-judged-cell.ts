@@ -46,7 +46,7 @@ export function compactJudgedCell(
   };
 }
 
-/** An operator's compact figures on a cell: cell-geojson.ts's operatorProperties, restricted as compact-cells.ts's `compactCells` restricts them. */
+/** An operator's compact figures on a cell, in the compact answer's key order; cell-geojson.ts's operatorProperties adds the rest. */
 export function compactOperatorStats(
   stats: GroupStats,
   verdict: OperatorVerdict,
