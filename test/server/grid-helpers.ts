@@ -4,7 +4,7 @@ import { addReport, aggregateReadings, coarsenGrid, gridFromJson, gridToJson, ty
 import { fromLaea } from '../../src/domain/grid/laea.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
-import { wholeRange } from '../../src/server/grid/coverage.ts';
+import { wholeRange } from '../../src/domain/grid/cell-range.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import type { ReadingPlacement } from '../../src/server/storage/reading-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
-import { wholeRange } from '../../src/server/grid/coverage.ts';
+import { wholeRange } from '../../src/domain/grid/cell-range.ts';
 import { MAX_NORTH_LINES, northLines } from '../../src/server/storage/grid-lines.ts';
 import type { GridQuery, StoredResolution } from '../../src/server/storage/grid-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';

@@ -6,7 +6,7 @@ import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { readingLevel } from '../../src/domain/level.ts';
 import { canonicalJson } from '../../src/domain/reading.ts';
 import { aggregateReadings, coarsenGrid, gridFromJson, gridToJson } from '../../src/domain/grid/grid-accumulator.ts';
-import { wholeRange } from '../../src/server/grid/coverage.ts';
+import { wholeRange } from '../../src/domain/grid/cell-range.ts';
 import { UNATTRIBUTED_CONTRIBUTOR } from '../../src/server/storage/grid-store.ts';
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../src/server/storage/sqlite/sqlite-store.ts';
 import { addUser, makeReading, makeReport, NIMES, useTestApps, postReadings, postReports, useTempDir, type TestApp } from './fixtures.ts';

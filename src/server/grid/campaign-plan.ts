@@ -6,7 +6,8 @@ import { DEFAULT_GRID_FILTER, type GridFilter } from '../../domain/grid/judge-gr
 import { SAMPLING_PLAN_CAP, samplingPlan, type SamplingPlanEntry } from '../../domain/grid/sampling-plan.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { Store } from '../storage/store.ts';
-import { judgeCells, loadGrid, rangeOfCells } from './coverage.ts';
+import { judgeCells, loadGrid } from './coverage.ts';
+import { rangeOfCells } from '../../domain/grid/cell-range.ts';
 
 /**
  * GET /api/v1/campaigns/:id/sampling-plan(.csv): the campaign's cells — the 200 m cells its

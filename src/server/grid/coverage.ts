@@ -1,12 +1,13 @@
 import type { Bbox } from '../../domain/geojson.ts';
 import { cellBbox } from '../../domain/grid/cell-geometry.ts';
-import { cellNumber, coarserCell, formatCellId, MAX_CELL_INDEX, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
+import type { CellRange } from '../../domain/grid/cell-range.ts';
+import { cellNumber, coarserCell, formatCellId, parseCellId, type CellRef } from '../../domain/grid/cell-id.ts';
 import { cellFeature, type CellProperties, type PolygonFeature } from '../../domain/grid/cell-geojson.ts';
 import { DEFAULT_VERDICT_OPTIONS, judgeCell, type VerdictOptions } from '../../domain/grid/cell-verdict.ts';
 import { coarsenGrid, gridFromJson, groupNumber, type CoverageGrid } from '../../domain/grid/grid-accumulator.ts';
 import { mergeInto, type GroupStats } from '../../domain/grid/group-stats.ts';
 import { judgeGrid, type GridFilter, type JudgedCell } from '../../domain/grid/judge-grid.ts';
-import { isInLaeaArea, LAEA_AREA_OF_USE, toLaea } from '../../domain/grid/laea.ts';
+
 import { OPERATORS } from '../../domain/operators.ts';
 import type { GridSettings } from '../config.ts';
 import { TOTAL_ONLY_RESOLUTION_M, type GridScope, type GridStore, type StoredResolution } from '../storage/grid-store.ts';
@@ -41,67 +42,6 @@ export function verdictOptions(settings: GridSettings): VerdictOptions {
 export function storedResolutionFor(resolutionM: number, allPeriods = false): StoredResolution {
   if (allPeriods && resolutionM % TOTAL_ONLY_RESOLUTION_M === 0) return TOTAL_ONLY_RESOLUTION_M;
   return resolutionM % 1000 === 0 ? 1000 : 200;
-}
-
-/** Cells of one resolution whose south-west corners lie in these EPSG:3035 ranges. */
-export interface CellRange {
-  resolutionM: number;
-  north: [number, number];
-  east: [number, number];
-  /** How many cells the ranges hold. */
-  cells: number;
-}
-
-/** The whole grid at a resolution (open data). */
-export function wholeRange(resolutionM: number): CellRange {
-  const last = (MAX_CELL_INDEX - 1) * resolutionM;
-  return { resolutionM, north: [0, last], east: [0, last], cells: Infinity };
-}
-
-/**
- * The cells of `resolutionM` that may touch a lon/lat box: the box's outline sampled and
- * projected (its sides are curves in EPSG:3035). Undefined when the box lies outside
- * EPSG:3035's area of use (no INSPIRE grid there).
- */
-export function cellRange(bbox: Bbox, resolutionM: number): CellRange | undefined {
-  const area = LAEA_AREA_OF_USE;
-  const box = {
-    minLon: Math.max(bbox.minLon, area.minLon),
-    minLat: Math.max(bbox.minLat, area.minLat),
-    maxLon: Math.min(bbox.maxLon, area.maxLon),
-    maxLat: Math.min(bbox.maxLat, area.maxLat),
-  };
-  if (box.minLon > box.maxLon || box.minLat > box.maxLat || !isInLaeaArea(box.minLon, box.minLat)) return undefined;
-  const steps = 16;
-  let minE = Infinity;
-  let minN = Infinity;
-  let maxE = -Infinity;
-  let maxN = -Infinity;
-  for (let i = 0; i <= steps; i += 1) {
-    const lon = box.minLon + ((box.maxLon - box.minLon) * i) / steps;
-    const lat = box.minLat + ((box.maxLat - box.minLat) * i) / steps;
-    for (const [x, y] of [toLaea(lon, box.minLat), toLaea(lon, box.maxLat), toLaea(box.minLon, lat), toLaea(box.maxLon, lat)]) {
-      if (x < minE) minE = x;
-      if (x > maxE) maxE = x;
-      if (y < minN) minN = y;
-      if (y > maxN) maxN = y;
-    }
-  }
-  const floor = (metres: number) => Math.max(0, Math.floor(metres / resolutionM) * resolutionM);
-  const north: [number, number] = [floor(minN), floor(maxN)];
-  const east: [number, number] = [floor(minE), floor(maxE)];
-  const cells = ((north[1] - north[0]) / resolutionM + 1) * ((east[1] - east[0]) / resolutionM + 1);
-  return { resolutionM, north, east, cells };
-}
-
-/** The smallest range holding these cells (all of one resolution). */
-export function rangeOfCells(cells: readonly CellRef[]): CellRange {
-  const resolutionM = cells[0]!.resolutionM;
-  const norths = cells.map((c) => c.north);
-  const easts = cells.map((c) => c.east);
-  const north: [number, number] = [Math.min(...norths), Math.max(...norths)];
-  const east: [number, number] = [Math.min(...easts), Math.max(...easts)];
-  return { resolutionM, north, east, cells: cells.length };
 }
 
 export interface GridRequest {

@@ -20,7 +20,8 @@ import type { CampaignScope } from '../storage/campaign-store.ts';
 import type { StoredReport } from '../storage/report-store.ts';
 import type { Store } from '../storage/store.ts';
 import { peopleInZone } from './cell-people.ts';
-import { apiCellFeature, judgeCells, loadGrid, rangeOfCells } from './coverage.ts';
+import { apiCellFeature, judgeCells, loadGrid } from './coverage.ts';
+import { rangeOfCells } from '../../domain/grid/cell-range.ts';
 import { declaredInCells, declaredProperties } from './declared-coverage.ts';
 
 /** Reports listed under « Signalements à regarder » (the count says how many in all). */

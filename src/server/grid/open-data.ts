@@ -6,7 +6,8 @@ import { DEFAULT_GRID_FILTER, judgeGrid, type JudgedCell } from '../../domain/gr
 import { LEVELS } from '../../domain/level.ts';
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import type { GridStore } from '../storage/grid-store.ts';
-import { loadGrid, wholeRange } from './coverage.ts';
+import { loadGrid } from './coverage.ts';
+import { wholeRange } from '../../domain/grid/cell-range.ts';
 
 /**
  * Open data: the aggregated 200 m grid, for the département's open-data portal. No personal

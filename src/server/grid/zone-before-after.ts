@@ -6,7 +6,8 @@ import { LEVEL_LABELS, type Level } from '../../domain/level.ts';
 import { OPERATOR_LABELS, type Operator } from '../../domain/operators.ts';
 import type { Zone } from '../../domain/zone.ts';
 import type { Store } from '../storage/store.ts';
-import { judgeCells, loadGrid, rangeOfCells } from './coverage.ts';
+import { judgeCells, loadGrid } from './coverage.ts';
+import { rangeOfCells } from '../../domain/grid/cell-range.ts';
 import { summarise, type OperatorSummary } from './zone-documents.ts';
 
 /**

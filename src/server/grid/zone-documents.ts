@@ -16,7 +16,8 @@ import type { Communes } from '../communes/communes.ts';
 import type { ReadingPlacement } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
 import type { DeclaredEdition } from '../storage/declared-coverage-store.ts';
-import { apiCellFeature, judgeCells, loadGrid, rangeOfCells } from './coverage.ts';
+import { apiCellFeature, judgeCells, loadGrid } from './coverage.ts';
+import { rangeOfCells } from '../../domain/grid/cell-range.ts';
 import { declaredInCells, declaredProperties, type DeclaredByOperator } from './declared-coverage.ts';
 
 /**
