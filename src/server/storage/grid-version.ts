@@ -1,3 +1,4 @@
+import type { CellTile } from '../../domain/grid/cell-tiles.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -16,12 +17,21 @@ import type { Store } from './store.ts';
 export interface GridVersionStore {
   /** The version of everything a cells' answer is built from; changes after every commit that may change it. */
   gridVersion(): Promise<string>;
+  /**
+   * One version per tile (src/domain/grid/cell-tiles.ts), in the order asked: it changes after
+   * every commit that may change what any of the tile's cells answer, and never names two
+   * different states of them. Read BEFORE building a tile's answer, like {@link gridVersion}.
+   */
+  gridTileVersions(tiles: readonly CellTile[]): Promise<string[]>;
 }
+
+/** What a store implements itself; {@link withGridVersion} adds the versions. */
+export type StoreWithoutVersions = Omit<Store, keyof GridVersionStore>;
 
 /** Whether a store method may change what GET /api/v1/cells answers. */
 type GridEffect = 'changes-grid' | 'leaves-grid';
 
-type StoreMethod = Exclude<keyof Store, 'gridVersion'>;
+type StoreMethod = keyof StoreWithoutVersions;
 
 const GRID_EFFECT: Record<StoreMethod, GridEffect> = {
   // Readings, reports and what the cells carry beside them.
@@ -117,7 +127,7 @@ const OWED_BUMP_RETRIES = 30;
  * process reads the version, so that no answer is kept under a version older than what it saw
  * (the read fails, as busy, if the bump still cannot be made).
  */
-export function withGridVersion(store: Omit<Store, 'gridVersion'>, source: GridVersionSource): Store {
+export function withGridVersion(store: StoreWithoutVersions, source: GridVersionSource): Store {
   let owed = false;
   let retries = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -156,6 +166,11 @@ export function withGridVersion(store: Omit<Store, 'gridVersion'>, source: GridV
   wrapped.gridVersion = async () => {
     if (owed) await bump();
     return source.read();
+  };
+  // Coarse for now: every tile shares the store-wide version (right, only rebuilt more often than needed).
+  wrapped.gridTileVersions = async (tiles: readonly CellTile[]) => {
+    const version = await (wrapped.gridVersion as () => Promise<string>)();
+    return tiles.map(() => version);
   };
   return wrapped as unknown as Store;
 }

@@ -1,4 +1,4 @@
-import { withGridVersion, type GridVersionSource } from '../grid-version.ts';
+import { withGridVersion, type GridVersionSource, type StoreWithoutVersions } from '../grid-version.ts';
 import type { Store } from '../store.ts';
 import { createPostgresAccounts } from './postgres-accounts.ts';
 import { createPostgresCampaigns } from './postgres-campaigns.ts';
@@ -36,7 +36,7 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
     throw error;
   }
   let closed = false;
-  const methods: Omit<Store, 'gridVersion'> = {
+  const methods: StoreWithoutVersions = {
     ...createPostgresReadings(pool, { maintainGrid }),
     ...createPostgresAccounts(pool),
     ...createPostgresZones(pool),

@@ -4,7 +4,7 @@ import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteCampaigns } from './sqlite-campaigns.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteDeclaredCoverage } from './sqlite-declared-coverage.ts';
-import { withGridVersion } from '../grid-version.ts';
+import { withGridVersion, type StoreWithoutVersions } from '../grid-version.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
 import { sqliteGridVersion } from './sqlite-grid-version.ts';
 import { migrate, schemaVersion } from './sqlite-migrations.ts';
@@ -44,7 +44,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
   }
 
   const grid = createSqliteGrid(db);
-  const methods: Omit<Store, 'gridVersion'> = {
+  const methods: StoreWithoutVersions = {
     ...createSqliteReadings(db, grid, { maintainGrid }),
     ...createSqliteReports(db, grid),
     ...createSqliteAccounts(db),
