@@ -4,7 +4,7 @@ import type { Operator } from '../operators.ts';
 import type { SmsResult, VoiceResult } from '../reading.ts';
 import { cellRing } from './cell-geometry.ts';
 import { DEFAULT_VERDICT_OPTIONS, type CellZone, type OperatorVerdict, type VerdictOptions } from './cell-verdict.ts';
-import { compactOperatorStats } from './compact-judged-cell.ts';
+import { cellVerdictFields, compactOperatorStats } from './compact-judged-cell.ts';
 import { dbmReadings, smsSuccessRate, type GroupStats } from './group-stats.ts';
 import type { JudgedCell } from './judge-grid.ts';
 import { type OperatorFigures } from './operator-figures.ts';
@@ -94,11 +94,7 @@ export function cellFeature(judged: JudgedCell, options: Readonly<VerdictOptions
     properties: {
       cell: judged.cell,
       resolutionM: judged.ref.resolutionM,
-      zone: judged.verdict.zone,
-      toSurvey: judged.verdict.toSurvey,
-      covering: judged.verdict.covering,
-      missing: judged.verdict.missing,
-      residentReports: judged.residentReports,
+      ...cellVerdictFields(judged),
       readings,
       contributors: contributors.size,
       operators,

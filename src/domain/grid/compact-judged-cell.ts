@@ -34,16 +34,18 @@ export function compactJudgedCell(
   return {
     cell: {
       cellId: judged.cell,
-      zone: judged.verdict.zone,
-      toSurvey: judged.verdict.toSurvey,
-      covering: judged.verdict.covering,
-      missing: judged.verdict.missing,
-      residentReports: judged.residentReports,
+      ...cellVerdictFields(judged),
       readings,
       contributors: count,
     },
     operators,
   };
+}
+
+/** What both answers (compact and GeoJSON) say of a cell's verdict, in their key order. */
+export function cellVerdictFields(judged: JudgedCell): Pick<CompactCellAnswer, 'zone' | 'toSurvey' | 'covering' | 'missing' | 'residentReports'> {
+  const { zone, toSurvey, covering, missing } = judged.verdict;
+  return { zone, toSurvey, covering, missing, residentReports: judged.residentReports };
 }
 
 /** An operator's compact figures on a cell, in the compact answer's key order; cell-geojson.ts's operatorProperties adds the rest. */
