@@ -27,6 +27,7 @@ const PER_ROUTE = FUZZ_RUNS / ROUTES.length;
 /** Query parameters any route might be asked for, so unknown-parameter handling is exercised too. */
 const QUERY_NAMES = [
   'bbox',
+  'tile',
   'since',
   'limit',
   'cursor',

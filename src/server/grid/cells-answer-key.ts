@@ -1,4 +1,4 @@
-import type { GridView } from '../routes/grid-params.ts';
+import type { CellsView } from '../routes/grid-params.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 
 /**
@@ -8,11 +8,12 @@ import type { GridScope } from '../storage/grid-store.ts';
  * hence never an answer, a stale answer nor an ETag. The app's own settings (verdict
  * thresholds, communes) are fixed for a process and its cache.
  */
-export function cellsQueryKey(format: string, view: GridView, scope: GridScope, residentReports: boolean): string {
+export function cellsQueryKey(format: string, view: CellsView, scope: GridScope, residentReports: boolean): string {
   const sorted = (values: readonly string[] | undefined) => (values === undefined ? null : [...values].sort());
-  const { bbox, filter, resolutionM, fromMonth = null, toMonth = null } = view;
+  const { bbox, tile, filter, resolutionM, fromMonth = null, toMonth = null } = view;
   const normalised = {
-    bbox: [bbox.minLon, bbox.minLat, bbox.maxLon, bbox.maxLat],
+    // A tile's resolution is the view's (parseCellsView): its corner names it.
+    ...(bbox ? { bbox: [bbox.minLon, bbox.minLat, bbox.maxLon, bbox.maxLat] } : { tile: [tile.east, tile.north] }),
     resolutionM,
     operators: sorted(filter.operators),
     technologies: sorted(filter.technologies),

@@ -101,14 +101,15 @@ export async function loadGrid(store: GridStore, request: GridRequest): Promise<
 }
 
 /**
- * The judged cells of `request` that touch `bbox`: what `judgeInBbox(await loadGrid(store,
- * request), request.filter, options, bbox)` gives, made without the grid in between. The store
+ * The judged cells of `request` that touch `bbox` (without `bbox`, every cell of the range: a
+ * tile's): what `judgeInBbox(await loadGrid(store, request), request.filter, options, bbox)`
+ * gives, made without the grid in between. The store
  * read only the rows the filter passes, and they are this call's own (grid-store.ts), so each
  * row's statistics merge straight into its cell × operator's (the first row's, no copy) rather
  * than into a group per cell × operator × technology × setting first, then into a copy per cell
  * × operator: a département at 1 km is ~90,000 rows for ~11,000 cells.
  */
-export async function judgeStoredCells(store: GridStore, request: GridRequest, options: VerdictOptions, bbox: Bbox): Promise<JudgedCell[]> {
+export async function judgeStoredCells(store: GridStore, request: GridRequest, options: VerdictOptions, bbox?: Bbox): Promise<JudgedCell[]> {
   const { range } = request;
   const { stored, query } = storedQuery(request);
   const [groups, reports] = await Promise.all([
@@ -148,8 +149,10 @@ export async function judgeStoredCells(store: GridStore, request: GridRequest, o
   const judged: JudgedCell[] = [];
   for (const key of [...cells.keys()].sort((a, b) => a - b)) {
     const entry = cells.get(key)!;
-    const box = cellBbox(entry.ref);
-    if (box.minLon > bbox.maxLon || box.maxLon < bbox.minLon || box.minLat > bbox.maxLat || box.maxLat < bbox.minLat) continue;
+    if (bbox) {
+      const box = cellBbox(entry.ref);
+      if (box.minLon > bbox.maxLon || box.maxLon < bbox.minLon || box.minLat > bbox.maxLat || box.maxLat < bbox.minLat) continue;
+    }
     const operators: JudgedCell['operators'] = {};
     for (let o = 0; o < OPERATORS.length; o += 1) {
       const stats = entry.stats[o];

@@ -11,6 +11,7 @@ import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, judgeStoredCells, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
 import { cellRange, type CellRange } from '../../domain/grid/cell-range.ts';
+import { tileRange } from '../../domain/grid/cell-tiles.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
 import { createAnswerCache, type AnswerOrigin } from '../cache/answer-cache.ts';
 import { createAnswerWarmer, type WarmPass } from '../cache/answer-warmer.ts';
@@ -21,7 +22,7 @@ import { CELLS_STALE_SECONDS } from '../../domain/grid/cells-staleness.ts';
 import type { GridScope } from '../storage/grid-store.ts';
 import type { ReadingPage } from '../storage/reading-store.ts';
 import type { Store } from '../storage/store.ts';
-import { GRID_PARAMS, parseGridView, type GridView } from './grid-params.ts';
+import { GRID_PARAMS, parseCellsView, type CellsView, type GridView } from './grid-params.ts';
 import { pickEncoding } from '../answer-compression.ts';
 import { badRequest } from '../http-errors.ts';
 import { revalidated, sendCachedAnswer } from '../http-validators.ts';
@@ -87,7 +88,7 @@ export function asksForLatest(cacheControl: string | undefined): boolean {
 const DEFAULT_PAGE_SIZE = 1000;
 const MAX_PAGE_SIZE = 5000;
 
-export function tooManyCells(view: GridView, cells: number): string {
+export function tooManyCells(view: Pick<GridView, 'resolutionM'>, cells: number): string {
   const km2 = Math.round((cells * view.resolutionM * view.resolutionM) / 1e6);
   return (
     `Zone trop grande pour des mailles de ${view.resolutionM} m (${Math.round(cells)} mailles, environ ${km2} km² ; ` +
@@ -100,7 +101,10 @@ export function tooManyCells(view: GridView, cells: number): string {
  * /api/v1/cells/:cellId/readings. A built grid answer is kept (cache/answer-cache.ts) under a
  * key made of the store's grid version, the normalised query and the caller's scope, and its
  * ETag is a digest of that key: a repeat view answers 304 without reading anything but the
- * version, and anyone else of the same scope asking the same gets the kept bytes.
+ * version, and anyone else of the same scope asking the same gets the kept bytes. A view is a
+ * box (`bbox`: the cells touching it) or a tile of the grid (`tile`: exactly its cells,
+ * src/domain/grid/cell-tiles.ts), whose version is the tile's own (`gridTileVersions`), so
+ * that data elsewhere leaves its answer and ETag as they are; both go through the same path.
  *
  * After new data, the first request of a query would wait for a cold build (seconds for a
  * département): instead, if the same query of the same scope was answered for an older version
@@ -166,8 +170,8 @@ export function registerCellRoutes(
   });
   app.addHook('onClose', () => warmer.close());
 
-  /** The judged cells of the view touching its box, in the grid's order, with their people and declared coverage. */
-  async function judgedCells(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean) {
+  /** The judged cells of the view (touching its box, or its tile's), in the grid's order, with their people and declared coverage. */
+  async function judgedCells(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean) {
     // Yields between the phases: a build in the background lets requests through between them.
     const judged = await judgeStoredCells(
       store,
@@ -190,7 +194,7 @@ export function registerCellRoutes(
   }
 
   /** The GeoJSON answer's text: each cell's square and properties, in the grid's order. */
-  async function geojsonText(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
+  async function geojsonText(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
     const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
     const features = judged.map((cell, i) => {
       const feature = apiCellFeature(cell, options);
@@ -208,7 +212,7 @@ export function registerCellRoutes(
    * answer's properties, made cell by cell without what it leaves out (compact-judged-cell.ts),
    * a slice of cells at a time (the event loop turns between slices).
    */
-  async function compactText(view: GridView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
+  async function compactText(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
     const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
     const pieces = [`{"format":"compact","resolutionM":${JSON.stringify(view.resolutionM)},"cells":[`];
     for (let start = 0; start < judged.length; start += COMPACT_SLICE) {
@@ -242,10 +246,10 @@ export function registerCellRoutes(
   }
 
   app.get('/api/v1/cells', async (request, reply) => {
-    const query = singleValued(request.query, [...GRID_PARAMS, 'format']);
+    const query = singleValued(request.query, [...GRID_PARAMS, 'tile', 'format']);
     const format = parseCellsFormat(query.format);
-    const view = parseGridView(query);
-    const range = cellRange(view.bbox, view.resolutionM);
+    const view = parseCellsView(query);
+    const range = view.tile ? tileRange(view.tile) : cellRange(view.bbox, view.resolutionM);
     const empty = () => {
       if (format === 'compact') return reply.send(compactCells(view.resolutionM, []));
       return reply.type('application/geo+json').send({ type: 'FeatureCollection', features: [] });
@@ -258,8 +262,9 @@ export function registerCellRoutes(
     const residentReports = gridCountsResidentReports(user);
 
     // Read before building: a commit after this read bumps the version, so the answer kept
-    // under it may be newer than it, never older (storage/grid-version.ts).
-    const version = await store.gridVersion();
+    // under it may be newer than it, never older (storage/grid-version.ts). A tile's changes
+    // only with what lies in it.
+    const version = view.tile ? (await store.gridTileVersions([view.tile]))[0]! : await store.gridVersion();
     const queryKey = cellsQueryKey(format, view, scope, residentReports);
     const key = cellsAnswerKey(version, queryKey);
     reply.header('x-grid-version-served', version);
@@ -267,8 +272,9 @@ export function registerCellRoutes(
       if (format === 'compact') return { type: 'application/json; charset=utf-8', body: await compactText(view, range, scope, residentReports) };
       return { type: 'application/geo+json', body: await geojsonText(view, range, scope, residentReports) };
     };
-    // Before the 304: a page revalidating its answer is still looking at it.
-    warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
+    // Before the 304: a page revalidating its answer is still looking at it. Not a tile's yet:
+    // the warmer reads the store-wide version.
+    if (!view.tile) warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
     if (revalidated(request, reply, key)) return reply;
     const origin = { query: queryKey, version, builtAt: now() };
 

@@ -1,4 +1,5 @@
 import type { Bbox } from '../../domain/geojson.ts';
+import { hasTiles, parseTile, tileSideM, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import type { GridFilter } from '../../domain/grid/judge-grid.ts';
 import { isOneOf } from '../../domain/one-of.ts';
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
@@ -40,8 +41,57 @@ function month(name: string, text: string): string {
 }
 
 /** The view asked for, or an HttpError saying what to fix. `bbox` is required. */
-export function parseGridView({ bbox, operator, technology, setting, from, to, resolution }: GridParams): GridView {
-  if (bbox === undefined) throw badRequest('Paramètre bbox manquant : bbox=minLon,minLat,maxLon,maxLat (ex. bbox=3.2,43.4,4.1,43.9).');
+export function parseGridView(params: GridParams): GridView {
+  if (params.bbox === undefined) throw badRequest('Paramètre bbox manquant : bbox=minLon,minLat,maxLon,maxLat (ex. bbox=3.2,43.4,4.1,43.9).');
+  return { bbox: parseBbox(params.bbox), ...parseViewFilters(params) };
+}
+
+/** A view's filters, period and resolution: all of it but its area. */
+export type GridViewFilters = Omit<GridView, 'bbox'>;
+
+/**
+ * A view of GET /api/v1/cells: a box (the cells touching it) or one tile of the grid
+ * (src/domain/grid/cell-tiles.ts: exactly its cells), never both.
+ */
+export type CellsView = GridViewFilters & ({ bbox: Bbox; tile?: undefined } | { tile: CellTile; bbox?: undefined });
+
+/** GET /api/v1/cells's view, or an HttpError saying what to fix: exactly one of `bbox` and `tile`. */
+export function parseCellsView(params: GridParams & { tile?: string }): CellsView {
+  const { tile, ...rest } = params;
+  if (tile !== undefined && rest.bbox !== undefined) {
+    throw badRequest(
+      'Paramètres bbox et tile donnés ensemble : envoyez l’un ou l’autre, bbox=minLon,minLat,maxLon,maxLat pour les mailles d’une zone, ou tile=est,nord pour une tuile de la grille.',
+    );
+  }
+  if (tile === undefined) {
+    if (rest.bbox !== undefined) return parseGridView(rest);
+    throw badRequest(
+      'Paramètre bbox ou tile manquant : bbox=minLon,minLat,maxLon,maxLat (ex. bbox=3.2,43.4,4.1,43.9), ou tile=est,nord, coin sud-ouest d’une tuile de 50 × 50 mailles en mètres EPSG:3035 (ex. tile=3800000,2300000&resolution=1000 pour la tuile de 50 km de Saint-Guilhem-le-Désert).',
+    );
+  }
+  const filters = parseViewFilters(rest);
+  return { tile: parseTileParam(tile, filters.resolutionM), ...filters };
+}
+
+/** `tile=east,north` at this resolution, or an HttpError naming the rule and, when it can, the nearest tile. */
+function parseTileParam(text: string, resolutionM: number): CellTile {
+  const tile = parseTile(text, resolutionM);
+  if (tile) return tile;
+  const side = tileSideM(resolutionM);
+  if (!hasTiles(resolutionM)) throw badRequest(`resolution=${resolutionM} n’a pas de tuiles : demandez une maille parmi ${CELL_RESOLUTIONS_M.join(', ')} m.`);
+  const rule = `coin sud-ouest d’une tuile en mètres EPSG:3035, multiples de ${side} m (50 mailles de ${resolutionM} m)`;
+  const match = /^(\d{1,8}),(\d{1,8})$/.exec(text);
+  if (!match)
+    throw badRequest(
+      `tile=« ${text} » : attendu deux entiers positifs est,nord, ${rule}, ex. tile=${side * Math.round(3_800_000 / side)},${side * Math.round(2_300_000 / side)}.`,
+    );
+  const corner = (metres: number) => Math.floor(Number(metres) / side) * side;
+  throw badRequest(
+    `tile=« ${text} » n’est pas un coin de tuile à resolution=${resolutionM} (${rule}) : la tuile qui contient ce point est tile=${corner(Number(match[1]))},${corner(Number(match[2]))}.`,
+  );
+}
+
+function parseViewFilters({ operator, technology, setting, from, to, resolution }: GridParams): GridViewFilters {
   const filter: GridFilter = {
     settings: setting === undefined ? ['outdoor'] : list<Setting>('setting', setting, SETTINGS),
     ...(operator !== undefined && { operators: list<Operator>('operator', operator, OPERATORS) }),
@@ -57,5 +107,5 @@ export function parseGridView({ bbox, operator, technology, setting, from, to, r
       throw badRequest(`resolution=« ${resolution} » : attendu une taille de maille en mètres parmi ${CELL_RESOLUTIONS_M.join(', ')}.`);
     }
   }
-  return { bbox: parseBbox(bbox), filter, resolutionM, ...(fromMonth && { fromMonth }), ...(toMonth && { toMonth }) };
+  return { filter, resolutionM, ...(fromMonth && { fromMonth }), ...(toMonth && { toMonth }) };
 }
