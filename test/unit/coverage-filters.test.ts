@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cellsUrl,
-  coarserResolution,
+  cellsTileUrl,
   DEFAULT_FILTERS,
   formatBbox,
   formatCoverageHash,
@@ -52,16 +51,17 @@ describe('« Couverture » state ↔ hash', () => {
 describe('cells requests', () => {
   const bounds = { west: 3.5, south: 43.7, east: 3.6, north: 43.75 };
 
-  it('puts the filters, the bbox and the grid in the query', () => {
-    expect(cellsUrl({ operators: ['sfr'], technology: '5G', setting: 'outdoor', from: '2026-02' }, bounds, 200)).toBe(
-      '/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&operator=sfr&technology=5G&setting=outdoor&from=2026-02&resolution=200',
+  it('puts the tile, the grid and the filters in the query', () => {
+    const tile = { resolutionM: 200, east: 3_760_000, north: 2_290_000 };
+    expect(cellsTileUrl({ operators: ['sfr'], technology: '5G', setting: 'outdoor', from: '2026-02' }, tile)).toBe(
+      '/api/v1/cells?tile=3760000,2290000&resolution=200&operator=sfr&technology=5G&setting=outdoor&from=2026-02&format=compact',
     );
     expect(suggestionsUrl({ operators: [], setting: 'vehicle' }, bounds)).toBe(
       '/api/v1/zones/suggestions?bbox=3.50000,43.70000,3.60000,43.75000&setting=vehicle',
     );
     // « Toutes » (no setting chosen, the default): every setting, vehicle readings of imports and tracks included.
-    expect(cellsUrl({ operators: [] }, bounds, 1000)).toBe(
-      '/api/v1/cells?bbox=3.50000,43.70000,3.60000,43.75000&setting=outdoor,indoor,vehicle&resolution=1000',
+    expect(cellsTileUrl({ operators: [] }, { ...tile, resolutionM: 1000, east: 3_750_000, north: 2_250_000 })).toBe(
+      '/api/v1/cells?tile=3750000,2250000&resolution=1000&setting=outdoor,indoor,vehicle&format=compact',
     );
   });
 
@@ -78,8 +78,5 @@ describe('cells requests', () => {
     expect(resolutionForZoom(7)).toBe(10_000);
     expect(resolutionForZoom(6)).toBeUndefined();
     for (let zoom = 7; zoom <= 19; zoom++) expect(resolutionForZoom(zoom)! % 200).toBe(0);
-    expect(coarserResolution(200)).toBe(1000);
-    expect(coarserResolution(5000)).toBe(10_000);
-    expect(coarserResolution(10_000)).toBeUndefined();
   });
 });

@@ -1,25 +1,16 @@
 import L from '../map/leaflet.ts';
 import { useEffect, useRef } from 'preact/hooks';
-import { CompactCellsAnswerSchema } from '../../domain/api/index.ts';
-import { cellsFromCompact } from '../../domain/grid/compact-cells.ts';
-import { ApiError, api } from '../shell/api.ts';
-import { gridViewCacheMode } from '../shell/own-changes.ts';
 import { createBaseLayer } from '../map/base-layer.ts';
 import { loadTileConfig } from '../map/tile-config.ts';
 import { ZONE_COLOURS } from '../map/zone-colours.ts';
 import { DISCREPANCY_COLOUR } from './labels.ts';
 import { cellIdOf, type CellFeature, type OutlineGeometry } from './api-types.ts';
-import { cellsUrl, coarserResolution, resolutionForZoom, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
+import { resolutionForZoom, type CoverageFilters, type LonLatBounds, type MapView } from './coverage-filters.ts';
+import { createTileLoader, type CellsLoad } from './tile-loader.ts';
 
 /** Hérault, where Couverture started. */
 const DEFAULT_VIEW: MapView = { zoom: 9, lat: 43.61, lon: 3.6 };
 
-export interface CellsLoad {
-  state: 'loading' | 'loaded' | 'failed' | 'too-far';
-  resolutionM?: number;
-  cells: CellFeature[];
-  message?: string;
-}
 
 export interface CoverageMapProps {
   filters: CoverageFilters;
@@ -47,8 +38,8 @@ function boundsOf(map: L.Map): LonLatBounds {
 }
 
 /**
- * The cells of the view on a canvas (thousands of squares stay smooth), refetched after each
- * move, on a coarser grid when zoomed out. Shift-drag draws a selection rectangle (Leaflet's
+ * The cells of the view on a canvas (thousands of squares stay smooth), asked a tile at a time
+ * (tile-loader.ts: only the tiles newly in sight after a move), on a coarser grid when zoomed out. Shift-drag draws a selection rectangle (Leaflet's
  * own shift-drag box zoom is turned off for it).
  */
 export function CoverageMap(props: CoverageMapProps) {
@@ -56,7 +47,7 @@ export function CoverageMap(props: CoverageMapProps) {
   const latest = useRef(props);
   latest.current = props;
   const map = useRef<L.Map | undefined>(undefined);
-  const cellsLayer = useRef<L.GeoJSON | undefined>(undefined);
+  const drawnCells = useRef<() => L.GeoJSON[]>(() => []);
   const highlightLayer = useRef<L.GeoJSON | undefined>(undefined);
   const zonesLayer = useRef<L.GeoJSON | undefined>(undefined);
   const reload = useRef<() => void>(() => undefined);
@@ -69,71 +60,58 @@ export function CoverageMap(props: CoverageMapProps) {
     void loadTileConfig().then((tiles) => {
       if (tiles) createBaseLayer(L, tiles).addTo(leaflet);
     });
-    const layer = L.geoJSON(undefined, {
+    // One layer per tile, all alike: a cell is drawn the same whichever tile brought it.
+    const cellsLayerOptions = {
       renderer,
       style: (feature) => cellStyle(feature as CellFeature, latest.current),
       onEachFeature: (feature, drawn) => {
         drawn.on('click', () => latest.current.onCellClick(feature as CellFeature));
       },
-    } as L.GeoJSONOptions).addTo(leaflet);
-    cellsLayer.current = layer;
-    zonesLayer.current = L.geoJSON(undefined, {
+    } as L.GeoJSONOptions;
+    const zones = L.geoJSON(undefined, {
       renderer,
       interactive: false,
       style: { color: '#1b1b1b', weight: 2, dashArray: '3 4', fill: false },
     } as L.GeoJSONOptions).addTo(leaflet);
-    highlightLayer.current = L.geoJSON(undefined, {
+    const highlight = L.geoJSON(undefined, {
       renderer,
       interactive: false,
       style: { color: '#003d7a', weight: 3, dashArray: '6 4', fill: false },
     } as L.GeoJSONOptions).addTo(leaflet);
+    zonesLayer.current = zones;
+    highlightLayer.current = highlight;
 
-    let request: AbortController | undefined;
-    const load = async () => {
-      request?.abort();
-      const zoom = leaflet.getZoom();
-      const bounds = boundsOf(leaflet);
-      let resolution = resolutionForZoom(zoom);
+    const tiles = createTileLoader({
+      filters: () => latest.current.filters,
+      draw: (cells) => {
+        const drawn = L.geoJSON(undefined, cellsLayerOptions).addTo(leaflet);
+        drawn.addData({ type: 'FeatureCollection', features: cells } as GeoJSON.FeatureCollection);
+        // The canvas paints in the order layers were added: the outlines stay over the cells.
+        zones.bringToFront();
+        highlight.bringToFront();
+        return drawn;
+      },
+      erase: (drawn) => drawn.remove(),
+      report: (load) => latest.current.onCells(load),
+    });
+    const load = () => {
+      const resolution = resolutionForZoom(leaflet.getZoom());
       if (resolution === undefined) {
-        layer.clearLayers();
+        tiles.show(undefined);
         latest.current.onCells({ state: 'too-far', cells: [], message: 'Zoomez pour afficher les mailles.' });
         return;
       }
-      const controller = new AbortController();
-      request = controller;
-      latest.current.onCells({ state: 'loading', resolutionM: resolution, cells: [] });
-      for (;;) {
-        try {
-          // The compact answer: the cells without their squares, drawn here from their ids.
-          const url = `${cellsUrl(latest.current.filters, bounds, resolution)}&format=compact`;
-          const collection = cellsFromCompact(await api(url, CompactCellsAnswerSchema, { signal: controller.signal, cache: gridViewCacheMode() }));
-          layer.clearLayers();
-          layer.addData(collection);
-          latest.current.onCells({ state: 'loaded', resolutionM: resolution, cells: collection.features });
-          return;
-        } catch (error) {
-          if ((error as Error).name === 'AbortError') return;
-          // The server caps a view's area per grid: try the next coarser one.
-          const coarser = coarserResolution(resolution);
-          if (error instanceof ApiError && error.status === 400 && coarser !== undefined) {
-            resolution = coarser;
-            continue;
-          }
-          latest.current.onCells({
-            state: 'failed',
-            resolutionM: resolution,
-            cells: [],
-            message: error instanceof ApiError ? error.message : 'Les mailles n’ont pas pu être chargées.',
-          });
-          return;
-        }
-      }
+      tiles.show({ bounds: boundsOf(leaflet), resolutionM: resolution });
     };
-    reload.current = () => void load();
+    reload.current = () => {
+      tiles.forget();
+      load();
+    };
+    drawnCells.current = () => tiles.drawn();
     const moved = () => {
       const centre = leaflet.getCenter();
       latest.current.onView({ zoom: leaflet.getZoom(), lat: centre.lat, lon: centre.lng }, boundsOf(leaflet));
-      void load();
+      load();
     };
     leaflet.on('moveend', moved);
     moved();
@@ -173,7 +151,7 @@ export function CoverageMap(props: CoverageMapProps) {
     box.addEventListener('mousedown', onDown, true);
     box.addEventListener('click', onClick, true);
     return () => {
-      request?.abort();
+      tiles.stop();
       box.removeEventListener('mousedown', onDown, true);
       box.removeEventListener('click', onClick, true);
       leaflet.remove();
@@ -189,9 +167,8 @@ export function CoverageMap(props: CoverageMapProps) {
   }, [props.filters]);
 
   useEffect(() => {
-    const layer = cellsLayer.current;
-    if (!layer) return;
-    layer.eachLayer((drawn) => (drawn as L.Path).setStyle(cellStyle((drawn as L.Path & { feature: CellFeature }).feature, latest.current)));
+    for (const layer of drawnCells.current())
+      layer.eachLayer((drawn) => (drawn as L.Path).setStyle(cellStyle((drawn as L.Path & { feature: CellFeature }).feature, latest.current)));
   }, [props.selection, props.activeCell, props.showDiscrepancies]);
 
   useEffect(() => {

@@ -1,3 +1,4 @@
+import { formatTile, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import { SETTINGS, type Setting } from '../../domain/reading.ts';
 import { TECHNOLOGIES, type Technology } from '../../domain/signal.ts';
@@ -136,8 +137,9 @@ export function filterParams(filters: CoverageFilters): string[] {
   return params;
 }
 
-export function cellsUrl(filters: CoverageFilters, bounds: LonLatBounds, resolutionM: number): string {
-  return `/api/v1/cells?bbox=${formatBbox(bounds)}&${filterParams(filters).join('&')}&resolution=${resolutionM}`;
+/** GET /api/v1/cells for one tile of the grid (src/domain/grid/cell-tiles.ts), in the page's compact format. */
+export function cellsTileUrl(filters: CoverageFilters, tile: CellTile): string {
+  return `/api/v1/cells?tile=${formatTile(tile)}&resolution=${tile.resolutionM}&${filterParams(filters).join('&')}&format=compact`;
 }
 
 export function suggestionsUrl(filters: CoverageFilters, bounds: LonLatBounds): string {
@@ -160,9 +162,4 @@ export function resolutionForZoom(zoom: number): number | undefined {
   if (zoom >= 9) return 5000;
   if (zoom >= MIN_CELL_ZOOM) return 10_000;
   return undefined;
-}
-
-/** The next coarser grid, to retry with when the server finds a view too large for this one. */
-export function coarserResolution(resolutionM: number): number | undefined {
-  return [1000, 2000, 5000, 10_000].find((r) => r > resolutionM);
 }

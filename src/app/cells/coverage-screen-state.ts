@@ -1,7 +1,7 @@
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import type { Zone } from '../../domain/zone.ts';
 import { cellIdOf, type CellFeature, type OutlineGeometry, type Suggestion } from './api-types.ts';
-import type { CellsLoad } from './CoverageMap.tsx';
+import type { CellsLoad } from './tile-loader.ts';
 import { ZONE_RESOLUTION_M, type CoverageFilters, type LonLatBounds } from './coverage-filters.ts';
 import { addCells, cellResolution, cellsInRectangle, toggleCell } from './selection.ts';
 
