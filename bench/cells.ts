@@ -18,7 +18,8 @@
  * (compact brotli, built, by an app keeping no answer: BENCH_CELLS_COLD_RUNS each, default 9,
  * each box nudged), and with BENCH_CELLS_BASELINE=<an older commit's tree, `git archive | tar
  * -x`, node_modules linked> that tree's app on the same database too, the two alternating so
- * that the machine's load weighs on both. Temporary files, removed at the end,
+ * that the machine's load weighs on both. BENCH_CELLS_TILES=1 times the views as the reviewers'
+ * map asks them, a tile at a time, beside the same views asked as one box (bench/cells-tiles.ts). Temporary files, removed at the end,
  * unless BENCH_CELLS_DATA_DIR names a directory: the seeded database is kept there as
  * `with-grid-N.sqlite` and reused by the next run of the same N (seeding 1,000,000 takes
  * minutes), which then skips the ingest figures. Beware: the app places stored readings again
@@ -37,6 +38,7 @@ import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { WarmPass } from '../src/server/cache/answer-warmer.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches } from './herault-readings.ts';
+import { timeTileViews } from './cells-tiles.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
 
 const BATCH = 500;
@@ -377,7 +379,8 @@ try {
     console.log(`ingest with the grid:    ${withGrid.toFixed(1)} s, ${Math.round(count / withGrid).toLocaleString('en')} readings/s`);
     if (withoutGrid !== undefined) console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
   }
-  if (process.env.BENCH_CELLS_COLD_ONLY === '1') await timeColdViews(store, seeded);
+  if (process.env.BENCH_CELLS_TILES === '1') await timeTileViews(store);
+  else if (process.env.BENCH_CELLS_COLD_ONLY === '1') await timeColdViews(store, seeded);
   else await timeQueries(store);
   await store.close();
 } finally {
