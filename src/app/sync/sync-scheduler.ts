@@ -93,10 +93,14 @@ export function startSyncScheduler(): () => void {
 
 /**
  * Reads who is signed in from IndexedDB (offline, that is all there is), then, with network,
- * asks the server: a fresh CSRF token, or the news that the session has expired.
+ * sends and asks the server: a fresh CSRF token, or the news that the session has expired.
+ * Offline (navigator.onLine false, which is certain) a send would only wake the service
+ * worker to read the outbox, fail and count a failure, all between the first screen and
+ * the agent's first tap (issue 19): the `online` listener above and Background Sync send
+ * once the network is back, as after a save (sendWhenOnline).
  */
 async function start(): Promise<void> {
   const session = await refreshSessionState();
-  void sendNow();
+  if (navigator.onLine) void sendNow();
   if (session && navigator.onLine) await checkSession();
 }
