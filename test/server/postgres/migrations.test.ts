@@ -52,7 +52,7 @@ function migrateCommand(databaseUrl: string) {
 }
 
 /** Every table the migrations create, and the table that counts them. */
-const EXPECTED_TABLES = [...POSTGRES_MIGRATIONS.join('\n').matchAll(/CREATE TABLE (\w+)/g)]
+const EXPECTED_TABLES = [...POSTGRES_MIGRATIONS.join('\n').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)]
   .map((match) => match[1]!)
   .concat('schema_migrations')
   .sort();

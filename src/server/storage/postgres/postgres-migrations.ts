@@ -347,6 +347,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 11. The grid's version (postgres-grid-version.ts), bumped after every commit that changes
   //     what GET /api/v1/cells answers: its answers' ETag and cache key.
   `CREATE SEQUENCE IF NOT EXISTS grid_version`,
+  // 12. Per-tile grid versions (grid-unit-versions.ts): a change counter per 10 km cell, counted
+  //     in the writer's transaction, and the part of every tile's version that changes after a
+  //     write changing every tile. An absent cell counts 0: nothing to fill.
+  `
+  CREATE TABLE IF NOT EXISTS grid_unit_changes (
+    north integer NOT NULL,
+    east integer NOT NULL,
+    changes bigint NOT NULL,
+    PRIMARY KEY (north, east)
+  );
+  CREATE SEQUENCE IF NOT EXISTS grid_everywhere_version;
+  `,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { afterSeq } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch, gridGroups, gridReports } from './postgres-grid.ts';
+import { countingUnits } from './postgres-grid-units.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
 import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
 import { createPostgresReports } from './postgres-reports.ts';
@@ -106,7 +107,7 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
         }
 
         const { result, add } = ingestResultBuilder();
-        const batch = maintainGrid ? gridBatch() : undefined;
+        const batch = maintainGrid ? countingUnits(gridBatch()) : undefined;
         readings.forEach((reading, index) => {
           const insertedHere = firsts.get(reading.id) === index && accepted.has(reading.id);
           if (insertedHere) {

@@ -8,6 +8,7 @@ import { afterSeq } from '../page-cursor.ts';
 import { keptReportPage } from '../report-page.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch } from './postgres-grid.ts';
+import { countingUnits } from './postgres-grid-units.ts';
 import { bboxSql, Params } from './postgres-reading-filter.ts';
 
 /** The PostgreSQL side of report-store.ts: tables `reports` and `report_ids`, and their counts in the grid. */
@@ -24,7 +25,7 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
     async ingestReports(items, options) {
       return inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [REPORT_INGEST_LOCK]);
-        const batch = gridBatch();
+        const batch = countingUnits(gridBatch());
         const outcomes: ReportOutcome[] = [];
         // One report after the other: a later report of the call may repeat an earlier one.
         for (const item of items) {
@@ -106,7 +107,7 @@ export function createPostgresReports(pool: pg.Pool): ReportStore {
         if (!before) return false;
         await client.query('UPDATE reports SET hidden = $1, hidden_reason = $2 WHERE id = $3', [hidden, reason, id]);
         if (before.hidden !== hidden) {
-          const batch = gridBatch();
+          const batch = countingUnits(gridBatch());
           batch.addReport(JSON.parse(before.body) as Report, before.departement, hidden ? -1 : 1);
           await batch.flush(client);
         }

@@ -393,6 +393,16 @@ export const MIGRATIONS: readonly string[] = [
   //     they were counted have none, so an upgraded file under-reported its tests. No schema
   //     change: this migration's step refills the whole grid from the stored readings.
   '',
+  // 16. Per-tile grid versions (grid-unit-versions.ts): a change counter per 10 km cell,
+  //     counted in the writer's transaction. An absent cell counts 0: nothing to fill.
+  `
+  CREATE TABLE IF NOT EXISTS grid_unit_changes (
+    north INTEGER NOT NULL,
+    east INTEGER NOT NULL,
+    changes INTEGER NOT NULL,
+    PRIMARY KEY (north, east)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

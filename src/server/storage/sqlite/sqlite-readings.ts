@@ -9,6 +9,7 @@ import { READING_COLUMN_NAMES, readingValues } from '../insert-columns.ts';
 import { UNPLACED, type IngestResult, type ReadingPage, type ReadingPlacement, type ReadingScope, type ReadingStore } from '../reading-store.ts';
 import { toReadingPage } from '../rows.ts';
 import type { createSqliteGrid } from './sqlite-grid.ts';
+import { countingUnits } from './sqlite-grid-units.ts';
 import { createSqliteReadingClusters } from './sqlite-reading-clusters.ts';
 import { filterParams, FILTER_SQL, IN_BBOX, SCOPE_SQL } from './sqlite-reading-filter.ts';
 import { readingRow, sqliteValue, type SqliteReadingRow } from './sqlite-rows.ts';
@@ -73,7 +74,7 @@ export function createSqliteReadings(
     const receivedAt = new Date().toISOString();
     const { result, add } = ingestResultBuilder();
     // Grid rows are written once per row at the end, not once per reading.
-    const gridBatch = maintainGrid ? grid.batch() : undefined;
+    const gridBatch = maintainGrid ? countingUnits(db, grid.batch()) : undefined;
     readings.forEach((reading, index) => {
       const body = canonicalJson(reading);
       const place = placements?.[index] ?? UNPLACED;

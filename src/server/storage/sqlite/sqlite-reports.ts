@@ -7,6 +7,7 @@ import { keptReportPage } from '../report-page.ts';
 import type { ReportIngestItem, ReportIngestOptions, ReportOutcome, ReportStore } from '../report-store.ts';
 import { toReport } from '../rows.ts';
 import type { createSqliteGrid } from './sqlite-grid.ts';
+import { countingUnits } from './sqlite-grid-units.ts';
 import { IN_BBOX } from './sqlite-reading-filter.ts';
 import { reportRow, sqliteValue, type SqliteReportRow } from './sqlite-rows.ts';
 
@@ -41,7 +42,7 @@ export function createSqliteReports(db: Database.Database, grid: ReturnType<type
   // The batch is made inside the transaction: counts gathered by an ingest that fails and
   // rolls back must not be written by the next one.
   const ingestReportsAndGrid = db.transaction((items: readonly ReportIngestItem[], options: ReportIngestOptions): ReportOutcome[] => {
-    const reportBatch = grid.batch();
+    const reportBatch = countingUnits(db, grid.batch());
     const outcomes = items.map((item): ReportOutcome => {
       const { report, departement } = item;
       // Stored or collapsed into a repeat, a report already taken changes nothing: the phone
@@ -71,7 +72,7 @@ export function createSqliteReports(db: Database.Database, grid: ReturnType<type
     if (!before) return false;
     setHidden.run(hidden ? 1 : 0, reason, id);
     if ((before.hidden === 1) !== hidden) {
-      const batch = grid.batch();
+      const batch = countingUnits(db, grid.batch());
       batch.addReport(JSON.parse(before.body) as Report, before.departement, hidden ? -1 : 1);
       batch.flush();
     }
