@@ -125,7 +125,7 @@ export interface ServerConfig {
 }
 
 /**
- * CELLS_CACHE_MB, CELLS_STALE_SECONDS, CELLS_WARM_MINUTES, UPLOADS_AT_ONCE, UPLOAD_WAIT_S.
+ * CELLS_CACHE_MB, CELLS_STALE_SECONDS, CELLS_WARM_MINUTES, CELLS_WARM_AT_START, UPLOADS_AT_ONCE, UPLOAD_WAIT_S.
  * The stale limit stops at {@link CELLS_STALE_SECONDS}: the page asks for the newest answer for
  * that long after its own change (src/app/shell/own-changes.ts), and a longer limit would show a
  * person an answer from before what they just did.
@@ -134,6 +134,8 @@ export interface PerformanceSettings {
   cellsCacheBytes: number;
   cellsStaleSeconds: number;
   cellsWarmMinutes: number;
+  /** The map's tiles holding data kept built from the start (routes/cells.ts's `warm.atStart`). */
+  cellsWarmAtStart: boolean;
   uploadAdmission: UploadAdmission;
 }
 
@@ -141,6 +143,7 @@ export const DEFAULT_PERFORMANCE: PerformanceSettings = {
   cellsCacheBytes: DEFAULT_ANSWER_CACHE_BYTES,
   cellsStaleSeconds: CELLS_STALE_SECONDS,
   cellsWarmMinutes: DEFAULT_CELLS_WARM_MINUTES,
+  cellsWarmAtStart: true,
   uploadAdmission: DEFAULT_UPLOAD_ADMISSION,
 };
 
@@ -234,6 +237,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       cellsCacheBytes: integer('CELLS_CACHE_MB', DEFAULT_PERFORMANCE.cellsCacheBytes / MB, 0, 4096) * MB,
       cellsStaleSeconds: integer('CELLS_STALE_SECONDS', DEFAULT_PERFORMANCE.cellsStaleSeconds, 0, CELLS_STALE_SECONDS),
       cellsWarmMinutes: integer('CELLS_WARM_MINUTES', DEFAULT_PERFORMANCE.cellsWarmMinutes, 0, 24 * 60),
+      cellsWarmAtStart: flag('CELLS_WARM_AT_START', DEFAULT_PERFORMANCE.cellsWarmAtStart),
       uploadAdmission: {
         atOnce: integer('UPLOADS_AT_ONCE', DEFAULT_PERFORMANCE.uploadAdmission.atOnce, 1, 64),
         maxWaitMs: integer('UPLOAD_WAIT_S', DEFAULT_PERFORMANCE.uploadAdmission.maxWaitMs / 1000, 0, 25) * 1000,

@@ -52,7 +52,7 @@ const app = buildApp({
   field: config.field,
   cellsCacheBytes: config.performance.cellsCacheBytes,
   cellsStaleSeconds: config.performance.cellsStaleSeconds,
-  cellsWarm: { minutes: config.performance.cellsWarmMinutes },
+  cellsWarm: { minutes: config.performance.cellsWarmMinutes, atStart: config.performance.cellsWarmAtStart },
   uploadAdmission: config.performance.uploadAdmission,
   ...(config.zoneQuotaPerYear !== undefined && { zoneQuotaPerYear: config.zoneQuotaPerYear }),
   logger: { level: 'info' },

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       cellsCacheBytes: 64 * 1024 * 1024,
       cellsStaleSeconds: 60,
       cellsWarmMinutes: 15,
+      cellsWarmAtStart: true,
       uploadAdmission: { atOnce: 4, maxWaitMs: 3000 },
     });
     expect(config.field).toEqual({
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
       CELLS_CACHE_MB: '256',
       CELLS_STALE_SECONDS: '0',
       CELLS_WARM_MINUTES: '60',
+      CELLS_WARM_AT_START: '0',
       UPLOADS_AT_ONCE: '8',
       UPLOAD_WAIT_S: '5',
     });
@@ -188,7 +190,13 @@ describe('loadConfig', () => {
         protocol: 'qos',
         dataTest: { enabled: false, downloadMaxBytes: 5_000_000, downloadMaxS: 8, pageBytes: 1_500_000 },
       },
-      performance: { cellsCacheBytes: 256 * 1024 * 1024, cellsStaleSeconds: 0, cellsWarmMinutes: 60, uploadAdmission: { atOnce: 8, maxWaitMs: 5000 } },
+      performance: {
+        cellsCacheBytes: 256 * 1024 * 1024,
+        cellsStaleSeconds: 0,
+        cellsWarmMinutes: 60,
+        cellsWarmAtStart: false,
+        uploadAdmission: { atOnce: 8, maxWaitMs: 5000 },
+      },
       retiredCommuneFiles: [
         { name: 'COMMUNE_CENTRES_FILE', value: centresFile },
         { name: 'COMMUNE_CONTOURS_FILE', value: centresFile },

@@ -21,11 +21,20 @@ import type { AnswerCache } from './answer-cache.ts';
  * A query is its own key without the version (cache/answer-cache.ts's `origin.query`): the
  * caller's scope is in it, and the build kept for a query is the one its own request made, so a
  * rebuilt answer is exactly what that query's next request would have built.
+ *
+ * Besides the queries asked, a list of queries can be kept built whether asked or not
+ * ({@link AnswerWarmer.keep}: the map's tiles at start, routes/cells.ts), built at the next pass
+ * after it is given. A query may have an area (a tile) whose version is its own: a pass reads
+ * the versions of all the areas in one call ({@link AnswerWarmerOptions.areaVersions}) and
+ * rebuilds only the answers whose version changed; the store-wide version still says when to
+ * look. Each pass that checked kept queries is reported, even with nothing to rebuild.
  */
 
 export interface WarmPass {
-  /** The data version the pass built for. */
+  /** The store-wide data version the pass started from. */
   version: string;
+  /** Answers whose version was compared with what is kept (the kept queries' and the recently asked ones'). */
+  checked: number;
   /** Answers built. */
   rebuilt: number;
   /** Builds that failed (logged through `onError`; the next request or pass tries again). */
@@ -34,37 +43,67 @@ export interface WarmPass {
   ms: number;
 }
 
-export interface AnswerWarmerOptions {
+/** How to build a query's answer from the store as it is when called. */
+export type BuildAnswer = () => Promise<{ type: string; body: string }>;
+
+export interface AnswerWarmerOptions<Area> {
   cache: AnswerCache;
-  /** The current data version (storage/grid-version.ts). */
+  /** The store-wide data version (storage/grid-version.ts): its changes start the wait for a quiet time. */
   version(): Promise<string>;
+  /**
+   * The data versions of the answers over these areas, in their order, in one read (the
+   * tiles' own versions, storage/grid-version.ts). A query without an area is built from
+   * {@link version}'s. Needed only if some query has an area.
+   */
+  areaVersions?(areas: readonly Area[]): Promise<string[]>;
   /** The cache key of `query`'s answer built from `version`. */
   keyOf(version: string, query: string): string;
   /** How long after its last request a query is still rebuilt, ms (by `now`). */
   keepMs: number;
+  /**
+   * Kept queries ({@link AnswerWarmer.keep}) are built only while the cache holds fewer bytes
+   * than this, so that they never push out what people asked. Default: no bound.
+   */
+  keptBytes?: number;
   /** How long the version must stay the same before a pass, ms. Default 1,500. */
   quietMs?: number;
   /** The longest a pass waits for the version to stay the same, ms. Default 10,000. */
   maxWaitMs?: number;
   /** How often the version is read while some query is kept warm, ms. Default 500. */
   pollMs?: number;
-  /** At most this many queries rebuilt per pass, the most recently asked. Default 32. */
+  /** At most this many asked queries rebuilt per pass, the most recently asked. Default 32. */
   maxQueries?: number;
   /** The app's clock, for `keepMs` and the answers' build times. */
   now(): number;
   onError(error: unknown): void;
-  /** Told after each pass that built or tried something (the log, the bench, the tests). */
+  /** Told after each pass that built or tried something, or checked kept queries (the log, the bench, the tests). */
   onPass?(pass: WarmPass): void;
 }
 
-export interface AnswerWarmer {
+/** A query whose answer is kept built whether asked or not ({@link AnswerWarmer.keep}). */
+export interface KeptQuery<Area> {
+  query: string;
+  build: BuildAnswer;
+  /** What its version is read for (a tile); none: the store-wide version. */
+  area?: Area;
+  /** Each built answer is also compressed in these, as the page will ask. */
+  encodings?: readonly AnswerEncoding[];
+}
+
+export interface AnswerWarmer<Area> {
   /**
    * `query` was just answered; `build` makes its answer from the store as it is when called;
    * `encoding`, the one that request accepts: a rebuilt answer is also compressed in each
    * encoding its query was asked in, so that the next view sends it at once (compressing a
-   * département's answer takes as long as building it).
+   * département's answer takes as long as building it); `area`, what its version is read for.
    */
-  asked(query: string, build: () => Promise<{ type: string; body: string }>, encoding: AnswerEncoding | undefined): void;
+  asked(query: string, build: BuildAnswer, encoding: AnswerEncoding | undefined, area?: Area): void;
+  /**
+   * Keeps these queries' answers built, asked or not, in their order (replacing the previous
+   * list): each is built at the next pass unless a request built it already, then rebuilt
+   * whenever its version changes while its previous answer is still kept.
+   */
+  keep(queries: readonly KeptQuery<Area>[]): void;
   /** Stops polling and waits for a pass under way (the store is about to close). */
   close(): Promise<void>;
 }
@@ -72,68 +111,121 @@ export interface AnswerWarmer {
 /** The least time between a pass where a build failed and the next. */
 const RETRY_AFTER_FAILURE_MS = 5000;
 
-interface Asked {
-  at: number;
-  build: () => Promise<{ type: string; body: string }>;
+interface Warmed<Area> {
+  build: BuildAnswer;
   encodings: Set<AnswerEncoding>;
+  area: Area | undefined;
 }
 
-export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
-  const { cache, keepMs, now, quietMs = 1500, maxWaitMs = 10_000, pollMs = 500, maxQueries = 32 } = options;
-  const recent = new Map<string, Asked>();
+interface Asked<Area> extends Warmed<Area> {
+  at: number;
+}
+
+interface Kept<Area> extends Warmed<Area> {
+  /** Built once (by a pass or a request): after that, rebuilt only while its previous answer is kept. */
+  built: boolean;
+}
+
+interface Due<Area> {
+  query: string;
+  warmed: Warmed<Area>;
+  version: string;
+  key: string;
+  kept: boolean;
+}
+
+export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Area>): AnswerWarmer<Area> {
+  const { cache, keepMs, now, quietMs = 1500, maxWaitMs = 10_000, pollMs = 500, maxQueries = 32, keptBytes = Infinity } = options;
+  const recent = new Map<string, Asked<Area>>();
+  let kept = new Map<string, Kept<Area>>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let pass: Promise<void> | undefined;
-  /** The version seen changing, since when it has been that one, and since when some query has been behind. */
+  /** The version seen changing, since when it has been that one, and since when some answer may have been behind. */
   let seen: { version: string; since: number; behindSince: number } | undefined;
+  /** The store-wide version the last pass left every answer built for (none failed). */
+  let upToDate: string | undefined;
   let nextPassAt = 0;
 
-  /** Queries worth rebuilding for `version`, most recently asked first; forgets those asked too long ago. */
-  function behind(version: string): [string, Asked][] {
+  /** Forgets the queries asked too long ago. */
+  function forgetOld(): void {
     const oldest = now() - keepMs;
-    const due: [string, Asked][] = [];
-    for (const [query, asked] of recent) {
-      if (asked.at < oldest) {
-        recent.delete(query);
-        continue;
-      }
-      if (!cache.newest(query) || cache.building(query) || cache.has(options.keyOf(version, query))) continue;
-      due.push([query, asked]);
-    }
-    return due.sort((a, b) => b[1].at - a[1].at).slice(0, maxQueries);
+    for (const [query, asked] of recent) if (asked.at < oldest) recent.delete(query);
   }
 
-  async function rebuild(version: string, due: [string, Asked][]): Promise<void> {
+  /** The answers to compare: the most recently asked first, then the kept ones in their order. */
+  function candidates(): [string, Warmed<Area>, boolean][] {
+    forgetOld();
+    const asked = [...recent].filter(([query]) => !kept.has(query)).sort((a, b) => b[1].at - a[1].at);
+    return [
+      ...asked.slice(0, maxQueries).map(([query, entry]) => [query, entry, false] as [string, Warmed<Area>, boolean]),
+      ...[...kept].map(([query, entry]) => [query, entry, true] as [string, Warmed<Area>, boolean]),
+    ];
+  }
+
+  /** Those whose answer for their current version is neither kept nor being built, with that version. */
+  async function behind(version: string, entries: [string, Warmed<Area>, boolean][]): Promise<Due<Area>[]> {
+    const areas = entries.flatMap(([, warmed]) => (warmed.area === undefined ? [] : [warmed.area]));
+    const versions = areas.length === 0 ? [] : await options.areaVersions!(areas);
+    let next = 0;
+    const due: Due<Area>[] = [];
+    for (const [query, warmed, isKept] of entries) {
+      const current = warmed.area === undefined ? version : versions[next++]!;
+      const key = options.keyOf(current, query);
+      if (cache.has(key)) {
+        if (isKept) (warmed as Kept<Area>).built = true;
+        continue;
+      }
+      // Asked: only while its previous answer is kept (a query's own request built it once).
+      // Kept: also the first time.
+      const wanted = cache.newest(query) !== undefined || (isKept && !(warmed as Kept<Area>).built);
+      if (wanted && !cache.building(query)) due.push({ query, warmed, version: current, key, kept: isKept });
+    }
+    return due;
+  }
+
+  async function rebuild(version: string): Promise<void> {
     const start = performance.now();
+    const entries = candidates();
     let rebuilt = 0;
     let failed = 0;
-    for (const [query, asked] of due) {
-      if (closed) break;
-      const key = options.keyOf(version, query);
-      // A request may have built it, or started to, since the list was made.
-      if (cache.has(key) || cache.building(query)) continue;
-      try {
-        const answer = await cache.get(key, asked.build, { query, version, builtAt: now() });
-        for (const encoding of asked.encodings) await cache.encoded(key, answer, encoding);
-        rebuilt += 1;
-      } catch (error) {
-        failed += 1;
-        options.onError(error);
+    try {
+      for (const { query, warmed, version: current, key, kept: isKept } of await behind(version, entries)) {
+        if (closed) break;
+        // Kept answers never push out what people asked: past the bound they wait for a request.
+        if (isKept && cache.bytes >= keptBytes) continue;
+        // A request may have built it, or started to, since the list was made.
+        if (cache.has(key) || cache.building(query)) continue;
+        try {
+          const answer = await cache.get(key, warmed.build, { query, version: current, builtAt: now() });
+          for (const encoding of warmed.encodings) await cache.encoded(key, answer, encoding);
+          if (isKept) (warmed as Kept<Area>).built = true;
+          rebuilt += 1;
+        } catch (error) {
+          failed += 1;
+          options.onError(error);
+        }
+        await yieldToEventLoop();
       }
-      await yieldToEventLoop();
+    } catch (error) {
+      // The versions could not be read (a busy store): tried again at a later pass.
+      failed += 1;
+      options.onError(error);
     }
     const ms = performance.now() - start;
+    if (failed === 0 && !closed) upToDate = version;
     // A failure (a busy store) is tried again, but not at every poll.
     nextPassAt = performance.now() + Math.max(2 * ms, failed > 0 ? RETRY_AFTER_FAILURE_MS : 0);
-    if (rebuilt + failed > 0) options.onPass?.({ version, rebuilt, failed, ms });
+    const checkedKept = entries.some(([, , isKept]) => isKept);
+    if (rebuilt + failed > 0 || checkedKept) options.onPass?.({ version, checked: entries.length, rebuilt, failed, ms });
   }
 
   async function check(): Promise<void> {
     const version = await options.version();
     if (closed || pass) return;
-    const due = behind(version);
+    forgetOld();
     const at = performance.now();
-    if (due.length === 0) {
+    if (version === upToDate || recent.size + kept.size === 0) {
       seen = undefined;
       return;
     }
@@ -142,7 +234,7 @@ export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
     const settled = at - seen.since >= quietMs || at - seen.behindSince >= maxWaitMs;
     if (!settled || at < nextPassAt) return;
     seen = undefined;
-    pass = rebuild(version, due).finally(() => {
+    pass = rebuild(version).finally(() => {
       pass = undefined;
     });
   }
@@ -154,7 +246,7 @@ export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
       check()
         .catch(options.onError)
         .finally(() => {
-          if (recent.size > 0) schedule();
+          if (recent.size + kept.size > 0) schedule();
         });
     }, pollMs);
     // Never what keeps the process alive.
@@ -162,15 +254,29 @@ export function createAnswerWarmer(options: AnswerWarmerOptions): AnswerWarmer {
   }
 
   return {
-    asked(query, build, encoding) {
+    asked(query, build, encoding, area) {
+      const keptOne = kept.get(query);
+      if (keptOne && encoding) keptOne.encodings.add(encoding);
       if (closed || keepMs <= 0) return;
       const encodings = recent.get(query)?.encodings ?? new Set();
       if (encoding) encodings.add(encoding);
       // Deleted first, so that the Map's order is that of the last requests: the first is the
       // longest unasked, let go when many distinct queries come (each holds its build's view).
       recent.delete(query);
-      recent.set(query, { at: now(), build, encodings });
+      recent.set(query, { at: now(), build, encodings, area });
       if (recent.size > maxQueries * 4) recent.delete(recent.keys().next().value!);
+      schedule();
+    },
+
+    keep(queries) {
+      if (closed) return;
+      const previous = kept;
+      kept = new Map();
+      for (const { query, build, area, encodings = [] } of queries) {
+        kept.set(query, { build, area, encodings: new Set(encodings), built: previous.get(query)?.built ?? false });
+      }
+      // Checked at the next pass, whatever the version.
+      upToDate = undefined;
       schedule();
     },
 

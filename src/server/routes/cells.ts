@@ -11,10 +11,12 @@ import { peopleInCells } from '../grid/cell-people.ts';
 import { declaredInCells, declaredProperties } from '../grid/declared-coverage.ts';
 import { apiCellFeature, judgeStoredCells, MAX_CELLS_PER_REQUEST, verdictOptions } from '../grid/coverage.ts';
 import { cellRange, type CellRange } from '../../domain/grid/cell-range.ts';
-import { tileRange } from '../../domain/grid/cell-tiles.ts';
+import { tileRange, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
-import { createAnswerCache, type AnswerOrigin } from '../cache/answer-cache.ts';
-import { createAnswerWarmer, type WarmPass } from '../cache/answer-warmer.ts';
+import { createAnswerCache, DEFAULT_ANSWER_CACHE_BYTES, type AnswerOrigin } from '../cache/answer-cache.ts';
+import { createAnswerWarmer, type BuildAnswer, type WarmPass } from '../cache/answer-warmer.ts';
+import { tilesWithData } from '../grid/tiles-with-data.ts';
+import { SETTINGS } from '../../domain/reading.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import { compactJudgedCell } from '../../domain/grid/compact-judged-cell.ts';
 import type { CompactCellAnswer } from '../../domain/api/cells.ts';
@@ -54,7 +56,22 @@ export interface CellsWarmOptions {
   quietMs?: number;
   /** Told after each background pass of rebuilds (tests, bench); each is also logged. */
   onPass?: (pass: WarmPass) => void;
+  /**
+   * Once the server listens, keep built the page's answer of every tile holding data at every
+   * map resolution, for the admin and each département's reviewers (grid/tiles-with-data.ts),
+   * and rebuild those whose tile changed after new data. Default false (the tests' apps); the
+   * server's own start turns it on (main.ts, `CELLS_WARM_AT_START`).
+   */
+  atStart?: boolean;
 }
+
+/** The page's view of a tile (src/app/cells/coverage-filters.ts's filterParams(DEFAULT_FILTERS)): every setting, operator and technology, all periods. */
+export function pageTileView(tile: CellTile): CellsView {
+  return { tile, resolutionM: tile.resolutionM, filter: { settings: [...SETTINGS] } };
+}
+
+/** Kept tiles' answers fill at most this share of the answers' cache: the rest is for what people ask. */
+const KEPT_SHARE_OF_CACHE = 0.5;
 
 /** A reviewer who looked at a view within the quarter of an hour finds it rebuilt after new data. */
 export const DEFAULT_CELLS_WARM_MINUTES = 15;
@@ -116,8 +133,10 @@ export function tooManyCells(view: Pick<GridView, 'resolutionM'>, cells: number)
  *
  * Besides, each query answered is kept warm for `warm.minutes` (cache/answer-warmer.ts): a few
  * seconds after new data its answer is rebuilt in the background, so that the next view finds
- * it built. What still costs a cold build is a query nobody of that scope asked lately, or any
- * query after a start.
+ * it built. With `warm.atStart`, the page's answer of every tile holding data is kept built
+ * from the start for the admin and each département's reviewers, and rebuilt only where its
+ * tile's version changed. What still costs a cold build is another query nobody of that scope
+ * asked lately, or any such query after a start.
  */
 export function registerCellRoutes(
   app: FastifyInstance,
@@ -155,20 +174,48 @@ export function registerCellRoutes(
   };
 
   const cache = createAnswerCache(answerCacheBytes);
-  const warmer = createAnswerWarmer({
+  const warmer = createAnswerWarmer<CellTile>({
     cache,
     version: () => store.gridVersion(),
+    areaVersions: (tiles) => store.gridTileVersions(tiles),
     keyOf: cellsAnswerKey,
+    keptBytes: (answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES) * KEPT_SHARE_OF_CACHE,
     keepMs: (warm.minutes ?? DEFAULT_CELLS_WARM_MINUTES) * 60_000,
     ...(warm.quietMs !== undefined && { quietMs: warm.quietMs }),
     now,
     onError: (error) => app.log.error({ err: error }, 'rebuilding the cells answers after new data failed'),
     onPass: (pass) => {
-      app.log.info(`cellules : ${pass.rebuilt} réponses reconstruites après de nouvelles données (version ${pass.version}, ${Math.round(pass.ms)} ms)`);
+      app.log.info(
+        `cellules : ${pass.checked} réponses vérifiées, ${pass.rebuilt} reconstruites${pass.failed > 0 ? `, ${pass.failed} en échec` : ''} (version ${pass.version}, ${Math.round(pass.ms)} ms, ${Math.round(cache.bytes / 1e6)} Mo gardés)`,
+      );
       warm.onPass?.(pass);
     },
   });
   app.addHook('onClose', () => warmer.close());
+  if (warm.atStart) {
+    // Not awaited: listening never waits for the tiles, and the warmer's first pass comes after its quiet time.
+    app.addHook('onListen', async () => {
+      keepTilesBuilt().catch((error: unknown) => app.log.error({ err: error }, 'finding the tiles of the cells to keep built failed'));
+    });
+  }
+
+  /** The page's answer of every tile holding data, for each scope that sees it, kept built by the warmer. */
+  async function keepTilesBuilt(): Promise<void> {
+    const tiles = await tilesWithData(store);
+    warmer.keep(
+      tiles.map(({ tile, scope }) => {
+        const view = pageTileView(tile);
+        // Reviewers and admins count residents' reports (access/scope.ts's gridCountsResidentReports).
+        return {
+          query: cellsQueryKey('compact', view, scope, true),
+          build: answerBuild('compact', view, tileRange(tile), scope, true),
+          area: tile,
+          encodings: ['br'],
+        };
+      }),
+    );
+    app.log.info(`cellules : ${tiles.length} tuiles avec des données à garder construites`);
+  }
 
   /** The judged cells of the view (touching its box, or its tile's), in the grid's order, with their people and declared coverage. */
   async function judgedCells(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean) {
@@ -232,6 +279,12 @@ export function registerCellRoutes(
     return pieces.join('');
   }
 
+  /** How to build the answer of a view, in a format, for a scope, from the store as it is when called. */
+  function answerBuild(format: 'geojson' | 'compact', view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean): BuildAnswer {
+    if (format === 'compact') return async () => ({ type: 'application/json; charset=utf-8', body: await compactText(view, range, scope, residentReports) });
+    return async () => ({ type: 'application/geo+json', body: await geojsonText(view, range, scope, residentReports) });
+  }
+
   /**
    * Builds `key` once this request's answer has gone: SQLite's reads run on the event loop,
    * and begun at once they would hold the stale answer back for as long as the build. Counted
@@ -268,13 +321,9 @@ export function registerCellRoutes(
     const queryKey = cellsQueryKey(format, view, scope, residentReports);
     const key = cellsAnswerKey(version, queryKey);
     reply.header('x-grid-version-served', version);
-    const build = async () => {
-      if (format === 'compact') return { type: 'application/json; charset=utf-8', body: await compactText(view, range, scope, residentReports) };
-      return { type: 'application/geo+json', body: await geojsonText(view, range, scope, residentReports) };
-    };
-    // Before the 304: a page revalidating its answer is still looking at it. Not a tile's yet:
-    // the warmer reads the store-wide version.
-    if (!view.tile) warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']));
+    const build = answerBuild(format, view, range, scope, residentReports);
+    // Before the 304: a page revalidating its answer is still looking at it.
+    warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']), view.tile);
     if (revalidated(request, reply, key)) return reply;
     const origin = { query: queryKey, version, builtAt: now() };
 

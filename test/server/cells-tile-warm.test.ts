@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cellsTileUrl, DEFAULT_FILTERS } from '../../src/app/cells/coverage-filters.ts';
+import { cellAt } from '../../src/domain/grid/cell-id.ts';
+import { tileOfCell, tileSideM, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
+import { createAnswerCache } from '../../src/server/cache/answer-cache.ts';
+import { createAnswerWarmer, type WarmPass } from '../../src/server/cache/answer-warmer.ts';
+import { tilesWithData } from '../../src/server/grid/tiles-with-data.ts';
+import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
+import { addUser, makeReading, NIMES, postReadings, useTempDir, useTestApps, type Caller } from './fixtures.ts';
+
+/**
+ * The map's tiles kept built (routes/cells.ts's `warm.atStart`, cache/answer-warmer.ts's
+ * `keep`): once the server listens, the page's answer of every tile holding data, at every
+ * resolution the map draws, for the admin and each département's reviewers, is built in the
+ * background, so that a first view after a start is a lookup; after new data, one pass reads
+ * every kept tile's version in one call and rebuilds only the tiles whose version changed. The
+ * tests wait for the passes to be reported, never sleep. On both stores.
+ */
+
+const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const RESOLUTIONS = [200, 1000, 2000, 5000, 10_000];
+
+async function warmingApp() {
+  const passes: WarmPass[] = [];
+  const server = await openApp({ cellsWarm: { minutes: 15, quietMs: 20, atStart: true, onPass: (pass) => passes.push(pass) } });
+  const survey = await surveyTwoDepartements(server.app);
+  const admin = await addUser(server.app, { role: 'admin' });
+  /** Waits for the warmer's next pass after `seen` passes; that pass. */
+  const nextPass = (seen: number) =>
+    vi.waitFor(
+      () => {
+        expect(passes.length).toBeGreaterThan(seen);
+        return passes[seen]!;
+      },
+      { timeout: 15_000, interval: 20 },
+    );
+  const view = (tile: CellTile, caller: Caller, headers: Record<string, string> = {}) =>
+    server.app.inject({ method: 'GET', url: cellsTileUrl(DEFAULT_FILTERS, tile), headers: { ...caller.headers, ...headers } });
+  const listen = () => server.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...server, ...survey, admin, passes, nextPass, view, listen };
+}
+
+/** Whether a tile holds a point's 10 km cell. */
+function holds(tile: CellTile, point: { lat: number; lon: number }): boolean {
+  const unit = cellAt(point.lon, point.lat, 10_000)!;
+  const side = tileSideM(tile.resolutionM);
+  return unit.east >= tile.east && unit.east < tile.east + side && unit.north >= tile.north && unit.north < tile.north + side;
+}
+
+describe('the map’s tiles kept built from the start', () => {
+  it('builds every tile holding data once the server listens, for each scope, so that the page’s first view of any is a lookup', async () => {
+    const { store, herault, gard, admin, nextPass, view, listen } = await warmingApp();
+    const kept = await tilesWithData(store);
+    // Both places at every resolution, for the admin and each reviewer.
+    expect(new Set(kept.map(({ tile }) => tile.resolutionM))).toEqual(new Set(RESOLUTIONS));
+    await listen();
+    const pass = await nextPass(0);
+    expect(pass).toMatchObject({ checked: kept.length, rebuilt: kept.length, failed: 0 });
+
+    const groups = vi.spyOn(store, 'gridGroups');
+    const reports = vi.spyOn(store, 'gridReports');
+    for (const { tile, scope } of kept) {
+      const callers = scope.kind === 'all' ? [admin] : scope.departements[0] === '34' ? [herault] : [gard];
+      for (const caller of callers) {
+        const response = await view(tile, caller, { 'accept-encoding': 'br' });
+        expect(response.statusCode, response.body).toBe(200);
+        expect(response.headers['content-encoding']).toBe('br');
+      }
+    }
+    expect(groups).not.toHaveBeenCalled();
+    expect(reports).not.toHaveBeenCalled();
+  });
+
+  it('skips a tile a request built before the pass, and leaves tiles without data to their request', async () => {
+    const { store, admin, nextPass, view, listen } = await warmingApp();
+    const kept = await tilesWithData(store);
+    const nimes = tileOfCell(cellAt(NIMES.lon, NIMES.lat, 200)!);
+    expect((await view(nimes, admin)).statusCode).toBe(200);
+    await listen();
+    expect(await nextPass(0)).toMatchObject({ checked: kept.length, rebuilt: kept.length - 1, failed: 0 });
+    // A tile of the sea off Sète: nobody's data, nothing kept, built by its request.
+    const empty = tileOfCell(cellAt(3.8, 43.2, 200)!);
+    expect(kept.some(({ tile }) => tile.east === empty.east && tile.north === empty.north && tile.resolutionM === 200)).toBe(false);
+    const groups = vi.spyOn(store, 'gridGroups');
+    expect((await view(empty, admin)).json()).toMatchObject({ cells: [] });
+    expect(groups).toHaveBeenCalled();
+  });
+
+  it('after new data, reads the kept tiles’ versions and rebuilds only the tiles whose version changed', async () => {
+    const { app, store, agent, gard, admin, nextPass, view, listen } = await warmingApp();
+    const kept = await tilesWithData(store);
+    await listen();
+    await nextPass(0);
+    const tiles = kept.map(({ tile }) => tile);
+    const before = await store.gridTileVersions(tiles);
+    const areaVersions = vi.spyOn(store, 'gridTileVersions');
+
+    expect((await postReadings(app, [makeReading({ ...NIMES, operator: 'bouygues' })], agent)).statusCode).toBe(200);
+    const pass = await nextPass(1);
+    const after = await store.gridTileVersions(tiles);
+    const changed = kept.filter((_, i) => before[i] !== after[i]);
+    // Every tile holding Nîmes changed; with the tiles' own versions, only those.
+    expect(changed.length).toBeGreaterThan(0);
+    for (const { tile } of kept.filter(({ tile }) => holds(tile, NIMES))) expect(changed.map((c) => c.tile)).toContainEqual(tile);
+    expect(pass).toMatchObject({ checked: kept.length, rebuilt: changed.length, failed: 0 });
+    // One read of every kept tile's version for the pass (the others are this test's).
+    expect(areaVersions.mock.calls.filter(([asked]) => asked.length === kept.length)).toHaveLength(2);
+
+    const groups = vi.spyOn(store, 'gridGroups');
+    const nimes = tileOfCell(cellAt(NIMES.lon, NIMES.lat, 1000)!);
+    for (const caller of [gard, admin]) {
+      const response = await view(nimes, caller);
+      const cells = response.json().cells as { readings: number; operators: Record<string, unknown> }[];
+      expect(cells.some((cell) => 'bouygues' in cell.operators)).toBe(true);
+    }
+    expect(groups).not.toHaveBeenCalled();
+  });
+});
+
+describe('the warmer’s kept queries', () => {
+  const build = (bytes: number) => async () => ({ type: 'application/json', body: 'x'.repeat(bytes) });
+
+  it('builds kept queries only while the cache holds less than keptBytes, and never pushes out asked answers', async () => {
+    const cache = createAnswerCache(10_000);
+    const passes: WarmPass[] = [];
+    const warmer = createAnswerWarmer<string>({
+      cache,
+      version: async () => 'v1',
+      areaVersions: async (areas) => areas.map(() => 'v1'),
+      keyOf: (version, query) => `${version}|${query}`,
+      keepMs: 60_000,
+      keptBytes: 250,
+      quietMs: 0,
+      pollMs: 5,
+      now: () => 0,
+      onError: (error) => {
+        throw error;
+      },
+      onPass: (pass) => passes.push(pass),
+    });
+    try {
+      warmer.keep(['a', 'b', 'c', 'd', 'e'].map((query) => ({ query, build: build(100), area: query })));
+      await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
+      expect(passes[0]).toMatchObject({ checked: 5, rebuilt: 3, failed: 0 });
+      expect(['a', 'b', 'c', 'd', 'e'].map((query) => cache.has(`v1|${query}`))).toEqual([true, true, true, false, false]);
+    } finally {
+      await warmer.close();
+    }
+  });
+});
