@@ -200,5 +200,9 @@ describe('the tile answers held', () => {
     expect(held.get('a', 1000)).toBe(1);
     expect(held.get('a', 1001)).toBeUndefined();
     expect(held.size).toBe(1);
+    // Those too old go when another arrives, used or not.
+    held.set('d', 4, 1500);
+    held.set('e', 5, 2501);
+    expect(held.size).toBe(1);
   });
 });

@@ -27,6 +27,8 @@ export function createTileAnswers<T>({ limit, maxAgeMs }: { limit: number; maxAg
     },
     set(url, answer, now = Date.now()) {
       kept.delete(url);
+      // Too old to be used again: not worth the memory either (a dense tile is thousands of cells).
+      for (const [other, entry] of kept) if (now - entry.at > maxAgeMs) kept.delete(other);
       kept.set(url, { answer, at: now });
       while (kept.size > limit) kept.delete(kept.keys().next().value!);
     },
