@@ -11,7 +11,6 @@ import { createTileLoader, type CellsLoad } from './tile-loader.ts';
 /** Hérault, where Couverture started. */
 const DEFAULT_VIEW: MapView = { zoom: 9, lat: 43.61, lon: 3.6 };
 
-
 export interface CoverageMapProps {
   filters: CoverageFilters;
   initialView: MapView | undefined;
@@ -39,8 +38,9 @@ function boundsOf(map: L.Map): LonLatBounds {
 
 /**
  * The cells of the view on a canvas (thousands of squares stay smooth), asked a tile at a time
- * (tile-loader.ts: only the tiles newly in sight after a move), on a coarser grid when zoomed out. Shift-drag draws a selection rectangle (Leaflet's
- * own shift-drag box zoom is turned off for it).
+ * (tile-loader.ts: only the tiles newly in sight after a move), on a coarser grid when zoomed
+ * out. Shift-drag draws a selection rectangle (Leaflet's own shift-drag box zoom is turned off
+ * for it).
  */
 export function CoverageMap(props: CoverageMapProps) {
   const container = useRef<HTMLDivElement>(null);

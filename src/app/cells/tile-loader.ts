@@ -119,22 +119,24 @@ export function createTileLoader<Drawn>(options: TileLoaderOptions<Drawn>): Tile
   const ask = (url: string) => {
     inFlight.add(url);
     const { signal } = requests;
-    fetchTile(url, signal).then(
-      (cells) => {
+    fetchTile(url, signal)
+      .then(
+        (cells) => {
+          if (signal.aborted) return;
+          answers.set(url, cells, now());
+          if (inView(url)) drawTile(url, cells);
+        },
+        (error: unknown) => {
+          if (signal.aborted || (error as Error).name === 'AbortError') return;
+          if (inView(url)) failed.set(url, error instanceof ApiError ? error.message : UNLOADED);
+        },
+      )
+      .finally(() => {
         if (signal.aborted) return;
-        answers.set(url, cells, now());
-        if (inView(url)) drawTile(url, cells);
-      },
-      (error: unknown) => {
-        if (signal.aborted || (error as Error).name === 'AbortError') return;
-        if (inView(url)) failed.set(url, error instanceof ApiError ? error.message : UNLOADED);
-      },
-    ).finally(() => {
-      if (signal.aborted) return;
-      inFlight.delete(url);
-      pump();
-      tell();
-    });
+        inFlight.delete(url);
+        pump();
+        tell();
+      });
   };
 
   const pump = () => {

@@ -12,5 +12,8 @@ export function tilesInSight(bounds: LonLatBounds, resolutionM: number): CellTil
   const [east, north] = toLaea((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2);
   const half = tileSideM(resolutionM) / 2;
   const distance = (tile: CellTile) => Math.hypot(tile.east + half - east, tile.north + half - north);
-  return tiles.map((tile) => ({ tile, distance: distance(tile) })).sort((a, b) => a.distance - b.distance).map(({ tile }) => tile);
+  return tiles
+    .map((tile) => ({ tile, distance: distance(tile) }))
+    .sort((a, b) => a.distance - b.distance)
+    .map(({ tile }) => tile);
 }
