@@ -2,6 +2,7 @@ import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { compileHints } from './scripts/compile-hints.ts';
 import { precacheByRole } from './scripts/precache-by-role.ts';
 import { precompress } from './scripts/precompress.ts';
 
@@ -40,6 +41,7 @@ export default defineConfig({
       },
     }),
     byRole.plugin,
+    compileHints(),
     precompress(),
   ],
   // The grid's projection only, in the page and in both workers (scripts/proj4-laea.ts).

@@ -1,6 +1,7 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPILE_ALL_ON_LOAD } from '../../scripts/compile-hints.ts';
 import { productionBuild } from './app-build.ts';
 import { initialChunks, readChunk, type Chunk } from './initial-chunks.ts';
 
@@ -60,6 +61,16 @@ describe('the survey screen’s initial JavaScript', () => {
   // screen's code comes in one script (vite.config.ts), not in a chain of small shared chunks.
   it(`arrives in at most ${MAX_INITIAL_SCRIPTS} scripts`, () => {
     expect(initial.length, initial.map((chunk) => chunk.file).join(', ')).toBeLessThanOrEqual(MAX_INITIAL_SCRIPTS);
+  });
+
+  // Its functions compiled with the script, off the main thread, not one by one when first
+  // called at every start (scripts/compile-hints.ts, issue 19).
+  it('opens the entry chunk with V8’s compile hint, the source map moved down with it', async () => {
+    const entry = initial.find((chunk) => chunk.sources.some((source) => source.endsWith('src/app/main.tsx')))!;
+    const code = await readFile(join(dist, entry.file), 'utf8');
+    expect(code.split('\n', 1)[0]).toBe(COMPILE_ALL_ON_LOAD);
+    const map = JSON.parse(await readFile(join(dist, `${entry.file}.map`), 'utf8')) as { mappings: string };
+    expect(map.mappings.startsWith(';'), 'the hint’s line has no mappings').toBe(true);
   });
 
   for (const [feature, patterns] of Object.entries(LAZY)) {
