@@ -8,14 +8,16 @@
  *
  * - cold: an app keeping no answer (every tile built in the request), like the first views after a
  *   start (the box: `coldView`'s nudged box, same app options);
- * - warm: the app as the server runs it, after it has answered the view once (and, when it warms
- *   tiles at start, after that pass);
+ * - warm: the app as the server runs it (`cellsWarm.atStart`: the tiles holding data kept built
+ *   from its start), once its start's pass is done: its first view (the box's is a cold build),
+ *   then views answered before;
  * - after an upload out of the view's tiles (Béziers for Montpellier, Marseille for the whole
  *   Hérault): the view's tiles are other tiles, so they may still be answered from the cache;
  * - after an upload inside the view: the tiles holding it answer their previous answer (stale)
  *   while rebuilding, and how long after the upload every tile is fresh again.
  *
- * BENCH_CELLS_TILE_STATES=cold,warm limits the moments; BENCH_CELLS_CASES as for the bench.
+ * BENCH_CELLS_TILE_STATES=cold,warm limits the moments; BENCH_CELLS_CASES as for the bench;
+ * BENCH_CELLS_CACHE_MB sets the running app's answer cache as CELLS_CACHE_MB sets the server's.
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -24,6 +26,7 @@ import { DEFAULT_FILTERS, cellsTileUrl, formatBbox, filterParams, type LonLatBou
 import { tilesInSight } from '../src/app/cells/view-tiles.ts';
 import { TILE_REQUESTS_AT_ONCE } from '../src/app/cells/tile-loader.ts';
 import { DEFAULT_SECURITY } from '../src/server/config.ts';
+import type { WarmPass } from '../src/server/cache/answer-warmer.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, HERAULT, heraultBatches } from './herault-readings.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
@@ -93,7 +96,13 @@ export async function timeTileViews(store: Store): Promise<void> {
   const cases = [
     // Elsewhere: out of the view's tiles (Béziers for Montpellier; for the whole département, Marseille, past its tiles).
     { name: 'département (Hérault) at 1 km', box: bounds(HERAULT), resolutionM: 1000, inside: [3.32, 43.72] as const, elsewhere: [5.4, 43.3] as const },
-    { name: 'commune-size box (Montpellier) at 200 m', box: bounds(COMMUNE), resolutionM: 200, inside: [3.87, 43.61] as const, elsewhere: [3.22, 43.35] as const },
+    {
+      name: 'commune-size box (Montpellier) at 200 m',
+      box: bounds(COMMUNE),
+      resolutionM: 200,
+      inside: [3.87, 43.61] as const,
+      elsewhere: [3.22, 43.35] as const,
+    },
   ];
   const filters = DEFAULT_FILTERS;
   // Two apps on the store: one keeping nothing (every tile built in the request), one as the
@@ -102,8 +111,36 @@ export async function timeTileViews(store: Store): Promise<void> {
   // never age, and earlier runs may have used up the limit.
   const security = { rateLimits: { ...DEFAULT_SECURITY.rateLimits, login: { max: 1_000_000, windowS: 1 } } };
   const coldApp = benchApp(store, { cellsCacheBytes: 0, cellsWarm: { minutes: 0 }, security });
-  const app = benchApp(store, { security });
+  // The running server: the tiles holding data kept built from its start (main.ts's CELLS_WARM_AT_START).
+  let passWaiters: ((pass: WarmPass) => void)[] = [];
+  const cacheMb = process.env.BENCH_CELLS_CACHE_MB;
+  const app = benchApp(store, {
+    security,
+    // The server's CELLS_CACHE_MB (default 64): kept tiles fill at most half of it.
+    ...(cacheMb && { cellsCacheBytes: Number(cacheMb) * 1024 * 1024 }),
+    cellsWarm: {
+      atStart: true,
+      onPass: (pass) => {
+        for (const resolve of passWaiters) resolve(pass);
+        passWaiters = [];
+      },
+    },
+  });
   const headers = await signedInCookie(app, { email: email('tiles'), role: 'reviewer' });
+  const warmsAtStart = ['warm', 'elsewhere', 'inside'].some((state) => states.has(state));
+  if (warmsAtStart) {
+    // The start's pass begins once the app listens (inject alone never does).
+    const firstPass = new Promise<WarmPass>((resolve) => passWaiters.push(resolve));
+    const started = performance.now();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const pass = await firstPass;
+    console.log(
+      `the start's warm pass: ${pass.rebuilt} answers built (${pass.failed} failed) of ${pass.checked} checked in ${(pass.ms / 1000).toFixed(1)} s, ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s after listening (load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')})`,
+    );
+  }
   for (const { name, box, resolutionM, inside, elsewhere } of cases.filter((c) => !only || c.name.startsWith(only))) {
     const tileUrls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl(filters, tile));
     const boxUrl = (i: number) =>
@@ -129,27 +166,29 @@ export async function timeTileViews(store: Store): Promise<void> {
       console.log(`  cold (nothing kept), tiles: ${summary(tiles)}`);
       console.log(`  cold (nothing kept), box:   ${summary(boxes)}`);
     }
-    const wantsWarm = ['warm', 'elsewhere', 'inside'].some((state) => states.has(state));
-    if (!wantsWarm) continue;
+    if (!warmsAtStart) continue;
     // A colleague's view: no If-None-Match (inject sends none), the answers kept by the app.
     const colleague = headers;
     const fixedBox = boxUrl(0);
     const firstTiles = await askAll(app, headers, tileUrls);
     const firstBox = await askAll(app, headers, [fixedBox], 1);
-    console.log(`  first view on the running app: tiles ${summary([firstTiles])}; box ${summary([firstBox])}`);
+    console.log(`  first view after the start's warm pass: tiles ${summary([firstTiles])}; box ${summary([firstBox])}`);
     const views = async (moment: string, before: () => Promise<void>) => {
       const tiles: View[] = [];
       const boxes: View[] = [];
       for (let i = 0; i < runs; i += 1) {
         await before();
         // Each side right after its own upload's moment: the tiles first on even runs, the box first on odd ones.
-        const sides = [() => askAll(app, colleague, tileUrls).then((v) => tiles.push(v)), () => askAll(app, colleague, [fixedBox], 1).then((v) => boxes.push(v))];
+        const sides = [
+          () => askAll(app, colleague, tileUrls).then((v) => tiles.push(v)),
+          () => askAll(app, colleague, [fixedBox], 1).then((v) => boxes.push(v)),
+        ];
         for (const side of i % 2 === 0 ? sides : sides.reverse()) await side();
       }
       console.log(`  ${moment}, tiles: ${summary(tiles)}`);
       console.log(`  ${moment}, box:   ${summary(boxes)}`);
     };
-    if (states.has('warm')) await views('warm (answered before, a colleague asks)', async () => undefined);
+    if (states.has('warm')) await views('warm (after the start, answered before)', async () => undefined);
     if (states.has('elsewhere')) {
       let seed = 100;
       await views(`after an upload elsewhere (${elsewhere.join(', ')})`, () => uploadAt(store, elsewhere[0], elsewhere[1], seed++));
