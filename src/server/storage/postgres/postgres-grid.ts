@@ -10,7 +10,6 @@ import {
   baseCellOf,
   COARSE_RESOLUTION_M,
   FINE_SPAN_M,
-  keyText,
   mergeStatsRows,
   pendingGrid,
   TOTAL_ONLY_SPAN_M,
@@ -31,14 +30,13 @@ import { Params } from './postgres-reading-filter.ts';
  * read that another transaction could overtake: a flush inserts the rows that do not exist yet
  * (ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, then yields), then
  * locks the others with SELECT … FOR UPDATE, merges in JavaScript (mergeInto), and writes
- * them back. Every statement handles all of a batch's rows at once (one json_to_recordset
- * parameter), and takes its rows in primary-key order, tables always in the same order, so
- * that two transactions wait for each other rather than deadlock. Report counts are plain
- * increments.
+ * them back. Every statement handles all of a batch's rows at once (one JSON parameter), and
+ * takes its rows in primary-key order, tables always in the same order, so that two
+ * transactions wait for each other rather than deadlock. Report counts are plain increments.
  */
 
 /** One table's key columns with their SQL types, in primary-key order. */
-type Columns = readonly (readonly [name: string, type: 'int' | 'text' | 'float8'])[];
+type Columns = readonly (readonly [name: string, type: 'int' | 'text' | 'float8' | 'jsonb'])[];
 
 const GROUP_KEY: Columns = [
   ['resolution_m', 'int'],
@@ -75,72 +73,69 @@ function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][])
 const matchSql = (columns: Columns, left: string, right: string) => columns.map(([name]) => `${left}.${name} = ${right}.${name}`).join(' AND ');
 
 /**
- * `json_to_recordset($n) AS u(a int, …)`: rows handed over as one JSON document, which
- * node-postgres sends as is and the server parses once. Arrays of text would cost an escaped
- * array literal per element (the stats' JSON quoted inside it), most of ingest's time in
- * JavaScript. `rows` are key values in `columns`' order, then `last` (the stats) when given.
+ * `(…) AS u`: `rows` (values in `columns`' order) as a relation with their index in `rows` (`i`,
+ * from 0), handed over as one JSON document of arrays, which node-postgres sends as is and the
+ * server parses once. Arrays of text would cost an escaped array literal per element (the stats'
+ * JSON quoted inside it), and objects their column names on every row: most of ingest's time in
+ * JavaScript and of the bytes sent.
  */
-function recordsetSql(params: Params, columns: Columns, rows: readonly (readonly unknown[])[], last?: readonly [name: string, type: string]): string {
-  const all = last ? [...columns, last] : columns;
-  const records = rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    all.forEach(([name], i) => {
-      record[name] = row[i];
-    });
-    return record;
-  });
-  return `json_to_recordset(${params.add(JSON.stringify(records), 'json')}) AS u(${all.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+function rowsSql(params: Params, columns: Columns, rows: readonly (readonly unknown[])[]): string {
+  const fields = columns.map(([name, type], i) => (type === 'jsonb' ? `r.v->${i} AS ${name}` : `(r.v->>${i})::${type} AS ${name}`));
+  return `(SELECT (r.i - 1)::int AS i, ${fields.join(', ')}
+    FROM jsonb_array_elements(${params.add(JSON.stringify(rows), 'jsonb')}) WITH ORDINALITY AS r(v, i)) AS u`;
 }
 
 /** Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there. */
 async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly PendingRow<GroupStats>[]): Promise<void> {
   if (rows.length === 0) return;
-  const STATS = ['stats', 'jsonb'] as const;
+  const withStats: Columns = [...key, ['stats', 'jsonb']];
   const insert = new Params();
-  const { rows: inserted } = await client.query<Record<string, number | string>>(
-    `INSERT INTO ${table} (${names(key)}, stats)
-     SELECT ${names(key)}, stats FROM ${recordsetSql(
-       insert,
-       key,
-       rows.map(([values, stats]) => [...values, toStoredStats(stats)]),
-       STATS,
-     )} ORDER BY ${names(key)}
-     ON CONFLICT DO NOTHING RETURNING ${names(key)}`,
+  // Answers the rows already stored (the conflicts), by index: most rows of spread readings are
+  // new, and every inserted key sent back (RETURNING) was parsed into an object for nothing.
+  const { rows: conflicts } = await client.query<{ i: number }>(
+    `WITH u AS MATERIALIZED (SELECT * FROM ${rowsSql(
+      insert,
+      withStats,
+      rows.map(([values, stats]) => [...values, toStoredStats(stats)]),
+    )}),
+     inserted AS (
+       INSERT INTO ${table} (${names(withStats)}) SELECT ${names(withStats)} FROM u ORDER BY ${names(key)}
+       ON CONFLICT DO NOTHING RETURNING ${names(key)})
+     SELECT u.i FROM u WHERE NOT EXISTS (SELECT 1 FROM inserted n WHERE ${matchSql(key, 'n', 'u')})`,
     insert.values,
   );
-  const fresh = new Set(inserted.map((row) => keyText(key.map(([name]) => row[name]))));
-  const pending = new Map(rows.filter(([values]) => !fresh.has(keyText(values))).map(([values, stats]) => [keyText(values), { values, stats }]));
-  if (pending.size === 0) return;
+  if (conflicts.length === 0) return;
+  const stored = conflicts.map(({ i }) => rows[i]!);
   const lock = new Params();
-  const { rows: stored } = await client.query<Record<string, number | string> & { stats: StoredStats }>(
-    `SELECT ${key.map(([name]) => `t.${name}`).join(', ')}, t.stats FROM ${table} t
-     JOIN ${recordsetSql(
+  const { rows: locked } = await client.query<{ i: number; stats: StoredStats }>(
+    `SELECT u.i, t.stats FROM ${table} t
+     JOIN ${rowsSql(
        lock,
        key,
-       [...pending.values()].map(({ values }) => values),
+       stored.map(([values]) => values),
      )} ON ${matchSql(key, 't', 'u')}
      ORDER BY ${key.map(([name]) => `t.${name}`).join(', ')} FOR UPDATE OF t`,
     lock.values,
   );
-  const merged = stored.map((row) => {
-    const values = key.map(([name]) => row[name]!);
-    return [...values, toStoredStats(mergeInto(fromStoredStats(row.stats), pending.get(keyText(values))!.stats))];
+  const merged = locked.map(({ i, stats }) => {
+    const [values, added] = stored[i]!;
+    return [...values, toStoredStats(mergeInto(fromStoredStats(stats), added))];
   });
   const update = new Params();
-  await client.query(`UPDATE ${table} t SET stats = u.stats FROM ${recordsetSql(update, key, merged, STATS)} WHERE ${matchSql(key, 't', 'u')}`, update.values);
+  await client.query(`UPDATE ${table} t SET stats = u.stats FROM ${rowsSql(update, withStats, merged)} WHERE ${matchSql(key, 't', 'u')}`, update.values);
 }
 
 /** Adds `rows` (key values, then a delta) to `table`'s counts; rows left at zero or less go. */
 async function addCountRows(client: Queryable, table: string, key: Columns, changed: readonly PendingRow<number>[]): Promise<void> {
   if (changed.length === 0) return;
+  const withCount: Columns = [...key, ['count', 'int']];
   const upsert = new Params();
   await client.query(
-    `INSERT INTO ${table} AS t (${names(key)}, count)
-     SELECT ${names(key)}, count FROM ${recordsetSql(
+    `INSERT INTO ${table} AS t (${names(withCount)})
+     SELECT ${names(withCount)} FROM ${rowsSql(
        upsert,
-       key,
+       withCount,
        changed.map(([values, delta]) => [...values, delta]),
-       ['count', 'int'],
      )} ORDER BY ${names(key)}
      ON CONFLICT (${names(key)}) DO UPDATE SET count = t.count + excluded.count`,
     upsert.values,
@@ -148,7 +143,7 @@ async function addCountRows(client: Queryable, table: string, key: Columns, chan
   const lowered = changed.filter(([, delta]) => delta < 0).map(([values]) => values);
   if (lowered.length === 0) return;
   const drop = new Params();
-  await client.query(`DELETE FROM ${table} t USING ${recordsetSql(drop, key, lowered)} WHERE ${matchSql(key, 't', 'u')} AND t.count <= 0`, drop.values);
+  await client.query(`DELETE FROM ${table} t USING ${rowsSql(drop, key, lowered)} WHERE ${matchSql(key, 't', 'u')} AND t.count <= 0`, drop.values);
 }
 
 /** Changes to the grid gathered over one transaction, written once per row by `flush()`. */
