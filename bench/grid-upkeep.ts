@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Reading } from '../src/domain/reading.ts';
@@ -6,14 +7,16 @@ import { openPostgresStore } from '../src/server/storage/postgres/postgres-store
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
-import { newTestLocation } from '../test/support/test-store.ts';
+import { newTestLocation, withClient } from '../test/support/test-store.ts';
 import { heraultBatches } from './herault-readings.ts';
 import { heraultTracks } from './herault-tracks.ts';
 
 /**
  * bench/ingest.ts's first part: `store.ingest` of the same batches into a fresh store with the
  * coverage grid kept up to date and into a fresh one without (`maintainGrid: false`), on each
- * store, and the ratio of their rates (issue 19's target: ≥ 0.5×).
+ * store, and the ratio of their rates (issue 19's target: ≥ 0.5×). Beside the wall clock, the
+ * CPU each path took (this process's, plus on PostgreSQL its server processes' from /proc),
+ * whose ratio swings far less than the wall clock's when other work shares the machine.
  */
 
 type Batch = { readings: Reading[]; places: ReadingPlacement[] };
@@ -24,18 +27,30 @@ const postgresUrl = process.env.COUVERTURE_BENCH_POSTGRES_URL ?? process.env.COU
 
 let files = 0;
 
-/** A fresh, empty store of `kind` and how to remove it. */
-async function freshStore(kind: Kind, dir: string, maintainGrid: boolean): Promise<{ store: Store; dispose(): Promise<void> }> {
+/** A fresh, empty store of `kind`, how to read the CPU its server processes used (0 for SQLite), and how to remove it. */
+async function freshStore(kind: Kind, dir: string, maintainGrid: boolean): Promise<{ store: Store; serverCpuMs(): Promise<number>; dispose(): Promise<void> }> {
   if (kind === 'sqlite') {
     const store = openSqliteStore(join(dir, `grid-upkeep-${++files}.sqlite`), { maintainGrid });
-    return { store, dispose: () => store.close() };
+    return { store, serverCpuMs: async () => 0, dispose: () => store.close() };
   }
   process.env.COUVERTURE_TEST_POSTGRES_URL = postgresUrl;
   const { location, drop } = await newTestLocation(dir, 'postgres');
   if (location.kind !== 'postgres') throw new Error('expected a PostgreSQL location');
-  const store = await openPostgresStore(location.url, { maintainGrid });
+  // Named, so that its server processes can be found (pg_stat_activity) and their CPU read.
+  const name = `bench-grid-upkeep-${process.pid}-${++files}`;
+  const url = new URL(location.url);
+  url.searchParams.set('application_name', name);
+  const store = await openPostgresStore(url.toString(), { maintainGrid });
+  const backends = new Map<number, number>();
   return {
     store,
+    async serverCpuMs() {
+      const { rows } = await withClient(postgresUrl!, (client) =>
+        client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name]),
+      );
+      for (const { pid } of rows) backends.set(pid, Math.max(backends.get(pid) ?? 0, processCpuMs(pid)));
+      return [...backends.values()].reduce((sum, ms) => sum + ms, 0);
+    },
     async dispose() {
       await store.close();
       await drop();
@@ -43,31 +58,52 @@ async function freshStore(kind: Kind, dir: string, maintainGrid: boolean): Promi
   };
 }
 
+/** User and system CPU a process of this machine has used so far (/proc/<pid>/stat), in ms; 0 once gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ, 100 on Linux whatever the kernel's own tick. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Time a path took: wall clock, and CPU (this process's, plus its database server's). */
+type Spent = { seconds: number; cpuMs: number };
+
 /**
- * Seconds to ingest every batch into two fresh stores, one without the grid and one with it,
+ * Time to ingest every batch into two fresh stores, one without the grid and one with it,
  * batch by batch in lockstep (which goes first alternating): on a shared machine whose load
  * swings by the second, both paths then meet the same load.
  */
-async function ingestSeconds(kind: Kind, dir: string, batches: readonly Batch[]): Promise<{ without: number; withGrid: number }> {
+async function ingestSpent(kind: Kind, dir: string, batches: readonly Batch[]): Promise<{ without: Spent; withGrid: Spent }> {
   const plain = await freshStore(kind, dir, false);
   const gridded = await freshStore(kind, dir, true);
-  const spent = { without: 0, withGrid: 0 };
-  const timed = async (store: Store, { readings, places }: Batch) => {
+  const spent = { without: { seconds: 0, cpuMs: 0 }, withGrid: { seconds: 0, cpuMs: 0 } };
+  const timed = async (into: Spent, store: Store, { readings, places }: Batch) => {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const result = await store.ingest(readings, places);
+    into.seconds += (performance.now() - start) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
+    into.cpuMs += (user + system) / 1000;
     if (result.accepted.length !== readings.length) throw new Error(`${kind}: a batch was not fully accepted`);
-    return (performance.now() - start) / 1000;
   };
   try {
+    const serverBefore = { without: await plain.serverCpuMs(), withGrid: await gridded.serverCpuMs() };
     for (const [i, batch] of batches.entries()) {
       if (i % 2 === 0) {
-        spent.without += await timed(plain.store, batch);
-        spent.withGrid += await timed(gridded.store, batch);
+        await timed(spent.without, plain.store, batch);
+        await timed(spent.withGrid, gridded.store, batch);
       } else {
-        spent.withGrid += await timed(gridded.store, batch);
-        spent.without += await timed(plain.store, batch);
+        await timed(spent.withGrid, gridded.store, batch);
+        await timed(spent.without, plain.store, batch);
       }
     }
+    spent.without.cpuMs += (await plain.serverCpuMs()) - serverBefore.without;
+    spent.withGrid.cpuMs += (await gridded.serverCpuMs()) - serverBefore.withGrid;
     return spent;
   } finally {
     await plain.dispose();
@@ -104,21 +140,27 @@ export async function printGridUpkeep(count: number, batchSize: number, dir: str
     `random v4 ids, batch by batch in lockstep, median of ${ROUNDS} rounds, fresh stores each round; load average ${loadavg()[0]!.toFixed(2)} at the start`,
   );
   if (!postgresUrl) console.log('(PostgreSQL not measured: set COUVERTURE_BENCH_POSTGRES_URL or COUVERTURE_TEST_POSTGRES_URL)');
-  console.log(`\n${'store'.padEnd(12)}${'workload'.padEnd(38)}${'without grid'.padStart(14)}${'with grid'.padStart(14)}${'with / without'.padStart(16)}`);
+  console.log(
+    `\n${'store'.padEnd(12)}${'workload'.padEnd(38)}${'without grid'.padStart(14)}${'with grid'.padStart(14)}${'with / without'.padStart(16)}${'CPU without'.padStart(14)}${'CPU with'.padStart(12)}${'CPU ratio'.padStart(12)}`,
+  );
   for (const kind of kinds) {
     // Warm-up, not measured: statements prepared, the JIT done with both paths.
-    await ingestSeconds(kind, dir, workloads[0]!.batches.slice(0, 4));
+    await ingestSpent(kind, dir, workloads[0]!.batches.slice(0, 4));
     for (const { name, batches } of workloads) {
-      const without: number[] = [];
-      const withGrid: number[] = [];
+      const without: Spent[] = [];
+      const withGrid: Spent[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
-        const spent = await ingestSeconds(kind, dir, batches);
+        const spent = await ingestSpent(kind, dir, batches);
         without.push(spent.without);
         withGrid.push(spent.withGrid);
       }
-      const rate = (seconds: number) => `${Math.round(count / seconds).toLocaleString('en-US')}/s`;
+      const seconds = (spent: Spent[]) => median(spent.map((s) => s.seconds));
+      const cpuMs = (spent: Spent[]) => median(spent.map((s) => s.cpuMs));
+      const rate = (s: number) => `${Math.round(count / s).toLocaleString('en-US')}/s`;
+      const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
       console.log(
-        `${kind.padEnd(12)}${name.padEnd(38)}${rate(median(without)).padStart(14)}${rate(median(withGrid)).padStart(14)}${`${(median(without) / median(withGrid)).toFixed(2)}×`.padStart(16)}`,
+        `${kind.padEnd(12)}${name.padEnd(38)}${rate(seconds(without)).padStart(14)}${rate(seconds(withGrid)).padStart(14)}${`${(seconds(without) / seconds(withGrid)).toFixed(2)}×`.padStart(16)}` +
+          `${ms(cpuMs(without)).padStart(14)}${ms(cpuMs(withGrid)).padStart(12)}${`${(cpuMs(without) / cpuMs(withGrid)).toFixed(2)}×`.padStart(12)}`,
       );
     }
   }
