@@ -17,13 +17,14 @@
  * precaching every file would take, and each figure of bytes compressed beside uncompressed.
  * `BENCH_PERF_BASELINE_DIST=<a build>` times steps 1–5 on that build first, in the same run;
  * `BENCH_PERF_VISITS_ONLY=1` stops after step 2; `BENCH_PERF_REPEAT_VISITS=N` times N repeat
- * visits in step 2 and prints their median.
+ * visits in step 2 and prints their median; `BENCH_PERF_FLOOR=1` then times as many on a page
+ * with no app in it (the browser's and the bench's own share of step 2's figure).
  */
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { precachedFiles } from '../test/budget/precache-manifest.ts';
 import { READING_DURABLE_MARK } from '../src/store/outbox.ts';
 import { buildProductionApp } from '../test/support/production-build.ts';
@@ -54,6 +55,15 @@ const visitsOnly = process.env.BENCH_PERF_VISITS_ONLY === '1';
  * visit on a shared machine is noise.
  */
 const REPEAT_VISITS = Number(process.env.BENCH_PERF_REPEAT_VISITS ?? 1);
+/**
+ * `BENCH_PERF_FLOOR=1`: after step 2, as many repeat visits timed the same way on a page the
+ * service worker answers in the app's place, drawn already « enabled » (no script of the app,
+ * an operator radio and the button): what the navigation through the service worker, the page's
+ * commit, the bench's own scripts and the touch's round trips cost, whatever the app does.
+ */
+const measureFloor = process.env.BENCH_PERF_FLOOR === '1';
+/** The floor's page: the form's two things the bench waits for and taps, and the choice kept as the app keeps it. */
+const FLOOR_PAGE = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Plancher</title></head><body><form><fieldset><legend>Opérateur</legend>${['orange', 'sfr', 'bouygues', 'free'].map((operator) => `<label style="display:inline-block;padding:10px"><input type="radio" name="operator" value="${operator}">${operator}</label>`).join('')}</fieldset><button type="button">Enregistrer le relevé</button></form><script>addEventListener('change', (event) => localStorage.setItem('couverture.survey-choices', JSON.stringify({ operator: event.target.value })));</script></body></html>`;
 /** Slow 3G as Lighthouse and DevTools define it: 400 kbit/s each way, 400 ms round trip. */
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 };
 
@@ -157,6 +167,7 @@ async function visits(dist: string, label: string) {
         (REPEAT_VISITS > 1 ? ` (median of ${REPEAT_VISITS} visits: ${repeatTtis.map(seconds).join(', ')})` : '') +
         missedTaps(repeatMissed),
     );
+    if (measureFloor) console.log(`${label}${await floorVisits(context, server.url)}`);
     return { server, phone, agent, page, cdp, close };
   } catch (error) {
     await close();
@@ -233,6 +244,48 @@ async function timeToInteractive(page: Page, cdp: CDPSession, url: string): Prom
     if ('handledAt' in tap) return { ms: tap.handledAt, missed };
   }
   throw new Error('Five taps on an operator missed: the survey screen kept moving under the finger');
+}
+
+/**
+ * REPEAT_VISITS offline visits timed as step 2's, with the service worker's cached index.html
+ * swapped for FLOOR_PAGE (its headers dropped, so that the page's inline script runs), then put
+ * back as it was. Returns the line to print.
+ */
+async function floorVisits(context: BrowserContext, url: string): Promise<string> {
+  const swap = (html: string | null) => `(async () => {
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (!new URL(request.url).pathname.endsWith('/index.html')) continue;
+        const kept = await cache.match(request);
+        const original = { body: await kept.clone().text(), headers: [...kept.headers] };
+        await cache.put(request, ${html === null ? 'new Response(window.__benchKept.body, { headers: window.__benchKept.headers })' : `new Response(${JSON.stringify(html)}, { headers: { 'content-type': 'text/html; charset=utf-8' } })`});
+        if (!window.__benchKept) window.__benchKept = original;
+        return true;
+      }
+    }
+    return false;
+  })()`;
+  const page = await context.newPage();
+  await page.goto(`${url}/#releve`);
+  if (!(await page.evaluate(swap(FLOOR_PAGE)))) throw new Error('No index.html in the service worker’s caches');
+  const ttis: number[] = [];
+  try {
+    for (let visit = 0; visit < REPEAT_VISITS; visit += 1) {
+      const floor = await context.newPage();
+      const cdp = await context.newCDPSession(floor);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+      ttis.push((await timeToInteractive(floor, cdp, `${url}/#releve`)).ms);
+      await cdp.detach();
+      await floor.close();
+    }
+  } finally {
+    await page.evaluate(swap(null));
+    await page.close();
+  }
+  const sorted = [...ttis].sort((a, b) => a - b);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return `Floor, the same repeat visit on a page with no app: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)} (median of ${ttis.length}: ${ttis.map(seconds).join(', ')})`;
 }
 
 /** Taps that missed because the screen moved under the finger, said only when there were some. */
