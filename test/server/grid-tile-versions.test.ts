@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cellAt, coarserCell } from '../../src/domain/grid/cell-id.ts';
 import { tileOfCell, tileSideM, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
+import { GRID_CHANGING_METHODS, withGridVersion, type GridChange, type StoreWithoutVersions } from '../../src/server/storage/grid-version.ts';
 import { openStore } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { newTestLocation, openTestStore, withClient } from '../support/test-store.ts';
@@ -136,6 +137,40 @@ describe('per-tile grid versions', () => {
 /** The migrations adding the counters (sqlite-migrations.ts 16., postgres-migrations.ts 12.); later ones run again (IF NOT EXISTS). */
 const SQLITE_COUNTERS_MIGRATION = 16;
 const POSTGRES_COUNTERS_MIGRATION = 12;
+
+describe('a bump that fails after its write committed', () => {
+  it('is owed, and settled before any tile version is read (the read fails as busy until then)', async () => {
+    // The background retry waits: only the reads settle the bump here.
+    vi.useFakeTimers();
+    cleanups.push(async () => vi.useRealTimers());
+    let everywhere = 0;
+    let busy = true;
+    const bump = vi.fn(async (change: GridChange) => {
+      if (busy) throw new Error('base occupée');
+      if (change === 'changes-grid-everywhere') everywhere += 1;
+    });
+    const fake = Object.fromEntries(GRID_CHANGING_METHODS.map((name) => [name, async () => []]));
+    const store = withGridVersion(fake as unknown as StoreWithoutVersions, {
+      read: async () => 'v',
+      bump,
+      readTiles: async (tiles) => tiles.map(() => `${everywhere}.0`),
+    });
+    const tile = tileOfCell({ ...UNIT, resolutionM: 1000 });
+    await store.importPopulation([]);
+    // A local write's failed bump afterwards does not stand for the change everywhere still owed.
+    await store.ingest([]);
+    await expect(store.gridTileVersions([tile])).rejects.toThrow('base occupée');
+    busy = false;
+    await expect(store.gridTileVersions([tile])).resolves.toEqual(['1.0']);
+    await expect(store.gridTileVersions([tile])).resolves.toEqual(['1.0']);
+    expect(bump.mock.calls.map(([change]) => change)).toEqual([
+      'changes-grid-everywhere',
+      'changes-grid-locally',
+      'changes-grid-everywhere',
+      'changes-grid-everywhere',
+    ]);
+  });
+});
 
 describe('an old database migrated', () => {
   it('gets the counters and answers tile versions that change with its writes', async () => {
