@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cellsTileUrl, DEFAULT_FILTERS } from '../../src/app/cells/coverage-filters.ts';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
@@ -74,6 +75,18 @@ describe('the map’s tiles kept built from the start', () => {
     }
     expect(groups).not.toHaveBeenCalled();
     expect(reports).not.toHaveBeenCalled();
+
+    // Held compressed only: a client taking no encoding, or gzip, gets the same text made again from it.
+    const { tile } = kept.find(({ scope }) => scope.kind === 'all')!;
+    const plain = await view(tile, admin, { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const brotli = await view(tile, admin, { 'accept-encoding': 'br' });
+    expect(brotliDecompressSync(brotli.rawPayload).toString('utf8')).toBe(plain.body);
+    const gzip = await view(tile, admin, { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(plain.json().cells.length).toBeGreaterThan(0);
+    expect(groups).not.toHaveBeenCalled();
   });
 
   it('skips a tile a request built before the pass, and leaves tiles without data to their request', async () => {
@@ -148,6 +161,38 @@ describe('the warmer’s kept queries', () => {
       await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
       expect(passes[0]).toMatchObject({ checked: 5, rebuilt: 3, failed: 0 });
       expect(['a', 'b', 'c', 'd', 'e'].map((query) => cache.has(`v1|${query}`))).toEqual([true, true, true, false, false]);
+    } finally {
+      await warmer.close();
+    }
+  });
+
+  it('holds kept answers in their first encoding only, their text made again from it when read', async () => {
+    const cache = createAnswerCache(1_000_000);
+    const passes: WarmPass[] = [];
+    const text = JSON.stringify({ cells: Array.from({ length: 2000 }, (_, i) => ({ cellId: `cellule-${i % 7}`, readings: i % 3 })) });
+    const warmer = createAnswerWarmer<string>({
+      cache,
+      version: async () => 'v1',
+      areaVersions: async (areas) => areas.map(() => 'v1'),
+      keyOf: (version, query) => `${version}|${query}`,
+      keepMs: 60_000,
+      quietMs: 0,
+      pollMs: 5,
+      now: () => 0,
+      onError: (error) => {
+        throw error;
+      },
+      onPass: (pass) => passes.push(pass),
+    });
+    try {
+      warmer.keep([{ query: 'a', build: async () => ({ type: 'application/json', body: text }), area: 'a', encodings: ['br'] }]);
+      await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
+      const answer = await cache.get('v1|a', () => Promise.reject(new Error('built again')));
+      const compressed = await cache.encoded('v1|a', answer, 'br');
+      expect(cache.bytes).toBe(compressed.length);
+      expect(compressed.length * 20).toBeLessThan(text.length);
+      expect(answer.bytes).toBe(text.length);
+      expect(answer.body).toBe(text);
     } finally {
       await warmer.close();
     }

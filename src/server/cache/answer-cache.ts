@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { compressAnswer, type AnswerEncoding } from '../answer-compression.ts';
 
 /**
@@ -14,7 +15,11 @@ import { compressAnswer, type AnswerEncoding } from '../answer-compression.ts';
  * version, which routes/cells.ts serves, stale, while the current version's answer is built.
  */
 
-/** One built answer: its text as built (a string, so that the tests' contract check reads it), then each encoding once made. */
+/**
+ * One built answer: its text as built (a string, so that the tests' contract check reads it),
+ * then each encoding once made. An answer held compressed only ({@link AnswerCache.compressedOnly})
+ * makes its text again from its encoding each time `body` is read (a client taking no encoding).
+ */
 export interface CachedAnswer {
   readonly type: string;
   readonly body: string;
@@ -55,6 +60,12 @@ export interface AnswerCache {
   building(query: string): boolean;
   /** `answer`'s body in `encoding`, compressed once and counted in the cache's bytes. */
   encoded(key: string, answer: CachedAnswer, encoding: AnswerEncoding): Promise<Buffer>;
+  /**
+   * Holds the answer kept under `key` in `encoding` only (made if need be), its text let go:
+   * the answers kept built whether asked or not (cache/answer-warmer.ts), which clients taking
+   * that encoding mostly ask for. A compact 200 m tile's text is ~60 times its brotli bytes.
+   */
+  compressedOnly(key: string, encoding: AnswerEncoding): Promise<void>;
   /** Bytes held (bodies and encodings made), for the tests and the bench. */
   readonly bytes: number;
 }
@@ -124,7 +135,7 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       const pending = building.get(key);
       if (pending) return pending;
       const made = build().then(({ type, body }): CachedAnswer => {
-        const answer = { type, body, bytes: Buffer.byteLength(body), encodings: new Map() };
+        const answer = builtAnswer(type, body);
         keep(key, answer, answer.bytes, origin);
         return answer;
       });
@@ -151,6 +162,42 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
         evict();
       }
       return compressed;
+    },
+
+    async compressedOnly(key, encoding) {
+      const entry = kept.get(key);
+      if (!entry) return;
+      const compressed = await this.encoded(key, entry.answer, encoding);
+      // Still kept, and still holding its text (evicted or let go meanwhile: nothing to do).
+      if (kept.get(key) !== entry || !(entry.answer as BuiltAnswer).letTextGo(encoding, compressed)) return;
+      entry.bytes -= entry.answer.bytes;
+      bytes -= entry.answer.bytes;
+    },
+  };
+}
+
+interface BuiltAnswer extends CachedAnswer {
+  /** Lets the text go, to be made again from `compressed` (its `encoding`); false if it was let go already. */
+  letTextGo(encoding: AnswerEncoding, compressed: Buffer): boolean;
+}
+
+function builtAnswer(type: string, body: string): BuiltAnswer {
+  let text: string | undefined = body;
+  let source: { encoding: AnswerEncoding; compressed: Buffer } | undefined;
+  return {
+    type,
+    bytes: Buffer.byteLength(body),
+    encodings: new Map(),
+    get body() {
+      if (text !== undefined) return text;
+      const { encoding, compressed } = source!;
+      return (encoding === 'br' ? brotliDecompressSync(compressed) : gunzipSync(compressed)).toString('utf8');
+    },
+    letTextGo(encoding, compressed) {
+      if (text === undefined) return false;
+      text = undefined;
+      source = { encoding, compressed };
+      return true;
     },
   };
 }

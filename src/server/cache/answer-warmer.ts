@@ -86,7 +86,7 @@ export interface KeptQuery<Area> {
   build: BuildAnswer;
   /** What its version is read for (a tile); none: the store-wide version. */
   area?: Area;
-  /** Each built answer is also compressed in these, as the page will ask. */
+  /** Each built answer is also compressed in these, as the page will ask, and held in the first one only (cache/answer-cache.ts's `compressedOnly`). */
   encodings?: readonly AnswerEncoding[];
 }
 
@@ -199,7 +199,12 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
         try {
           const answer = await cache.get(key, warmed.build, { query, version: current, builtAt: now() });
           for (const encoding of warmed.encodings) await cache.encoded(key, answer, encoding);
-          if (isKept) (warmed as Kept<Area>).built = true;
+          if (isKept) {
+            (warmed as Kept<Area>).built = true;
+            // Held in its first encoding only: nobody asked for it yet, and its text is many times bigger.
+            const [first] = warmed.encodings;
+            if (first) await cache.compressedOnly(key, first);
+          }
           rebuilt += 1;
         } catch (error) {
           failed += 1;
