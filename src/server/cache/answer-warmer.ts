@@ -14,8 +14,8 @@ import type { AnswerCache } from './answer-cache.ts';
  * most recently asked first, each query still asked within `keepMs` whose previous answer is
  * still kept and whose answer for the current version is neither kept nor being built. A pass
  * never runs on a request's path, never beside another pass, and the next one waits twice as long
- * as the last one took (at most a third of the time spent rebuilding under a steady flow of
- * data), or 5 s after a pass where a build failed (tried again then). Between queries it yields to the event loop; the build itself should yield between its
+ * as the last one took, the kept queries' first builds left out (at most a third of the time
+ * spent rebuilding under a steady flow of data), or 5 s after a pass where a build failed (tried again then). Between queries it yields to the event loop; the build itself should yield between its
  * phases (SQLite's reads run on the event loop).
  *
  * A query is its own key without the version (cache/answer-cache.ts's `origin.query`): the
@@ -189,6 +189,8 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
     const entries = candidates();
     let rebuilt = 0;
     let failed = 0;
+    /** Time spent on kept answers' first builds (the start's), which the wait before the next pass leaves out. */
+    let firstBuildsMs = 0;
     try {
       for (const { query, warmed, version: current, key, kept: isKept } of await behind(version, entries)) {
         if (closed) break;
@@ -196,6 +198,8 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
         if (isKept && cache.bytes >= keptBytes) continue;
         // A request may have built it, or started to, since the list was made.
         if (cache.has(key) || cache.building(query)) continue;
+        const firstBuild = isKept && !(warmed as Kept<Area>).built;
+        const buildStart = performance.now();
         try {
           const answer = await cache.get(key, warmed.build, { query, version: current, builtAt: now() });
           for (const encoding of warmed.encodings) await cache.encoded(key, answer, encoding);
@@ -210,6 +214,7 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
           failed += 1;
           options.onError(error);
         }
+        if (firstBuild) firstBuildsMs += performance.now() - buildStart;
         await yieldToEventLoop();
       }
     } catch (error) {
@@ -219,8 +224,9 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
     }
     const ms = performance.now() - start;
     if (failed === 0 && !closed) upToDate = version;
-    // A failure (a busy store) is tried again, but not at every poll.
-    nextPassAt = performance.now() + Math.max(2 * ms, failed > 0 ? RETRY_AFTER_FAILURE_MS : 0);
+    // A failure (a busy store) is tried again, but not at every poll. The start's builds are
+    // once: new data after them waits as long as their rebuilds would make it, not minutes.
+    nextPassAt = performance.now() + Math.max(2 * (ms - firstBuildsMs), failed > 0 ? RETRY_AFTER_FAILURE_MS : 0);
     const checkedKept = entries.some(([, , isKept]) => isKept);
     if (rebuilt + failed > 0 || checkedKept) options.onPass?.({ version, checked: entries.length, rebuilt, failed, ms });
   }
