@@ -6,7 +6,7 @@ import { GRID_CHANGING_METHODS, withGridVersion, type GridChange, type StoreWith
 import { openStore } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { newTestLocation, openTestStore, withClient } from '../support/test-store.ts';
-import { makeReading, makeReport, MONTPELLIER, SAINT_GUILHEM, useTempDir } from './fixtures.ts';
+import { makeReading, makeReport, MONTPELLIER, NIMES, SAINT_GUILHEM, useTempDir } from './fixtures.ts';
 import { pointIn } from './grid-helpers.ts';
 
 /**
@@ -118,6 +118,14 @@ describe('per-tile grid versions', () => {
     expect(farVersion).not.toBe(hereVersion);
     expect(await store.gridTileVersions([far])).toEqual([farVersion]);
     expect(hereVersion).toMatch(/^[A-Za-z0-9.-]+$/);
+    // Asked together at every resolution (read by blocks of the sides' common divisor) or one by one: the same.
+    await store.ingest([makeReading(pointIn(UNIT, 0.2, 0.2)), makeReading(MONTPELLIER), makeReading(NIMES)]);
+    const everyResolution = [200, 1000, 2000, 5000, 10_000].flatMap((resolutionM) =>
+      [SAINT_GUILHEM, MONTPELLIER, NIMES].map(({ lon, lat }) => tileOfCell(cellAt(lon, lat, resolutionM)!)),
+    );
+    const oneByOne = await Promise.all(everyResolution.map(async (tile) => (await store.gridTileVersions([tile]))[0]));
+    expect(await store.gridTileVersions(everyResolution)).toEqual(oneByOne);
+    expect(new Set(oneByOne.map((version) => version!.split('.').at(-1))).size).toBeGreaterThan(1);
   });
 
   it('leave versions of a batch of duplicates alone or change them, but change them for any new reading in it', async () => {

@@ -76,28 +76,39 @@ export function notingUnits<B extends Omit<PendingGrid, 'take'>>(batch: B, tally
   };
 }
 
-/** The corners of the units the tiles hold, as one box: what a store reads the counters of. */
-export function unitsBox(tiles: readonly CellTile[]): { north: [number, number]; east: [number, number] } | undefined {
+/**
+ * What a store reads of the counters for these tiles: those of the units in one box (their
+ * corners), summed by blocks of `blockM` metres (the greatest common divisor of the tiles'
+ * sides, a multiple of the unit's): a block lies in exactly one tile of each resolution asked,
+ * and a call for tiles of one resolution reads one sum per tile rather than one row per unit.
+ */
+export function unitsBox(tiles: readonly CellTile[]): { north: [number, number]; east: [number, number]; blockM: number } | undefined {
   if (tiles.length === 0) return undefined;
   const north: [number, number] = [Infinity, -Infinity];
   const east: [number, number] = [Infinity, -Infinity];
+  let blockM = 0;
   for (const tile of tiles) {
+    blockM = greatestCommonDivisor(blockM, tileSideM(tile.resolutionM));
     const last = tileSideM(tile.resolutionM) - UNIT_M;
     north[0] = Math.min(north[0], tile.north);
     north[1] = Math.max(north[1], tile.north + last);
     east[0] = Math.min(east[0], tile.east);
     east[1] = Math.max(east[1], tile.east + last);
   }
-  return { north, east };
+  return { north, east, blockM };
 }
 
-/** A unit's counter as read: north, east, changes. */
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b);
+}
+
+/** Counters as read: the south-west corner of a unit or a block of units ({@link unitsBox}), and their sum. */
 export type UnitChanges = readonly [north: number, east: number, changes: number];
 
 /**
  * Each tile's version, in order, from the store-wide part and the counters of (at least) the
- * units in {@link unitsBox}: a unit lies in exactly one tile of each resolution, so each counter
- * is added to at most one tile per resolution asked.
+ * units in {@link unitsBox}, one by one or by blocks: a unit, or a block, lies in exactly one
+ * tile of each resolution, so each sum is added to at most one tile per resolution asked.
  */
 export function tileVersions(tiles: readonly CellTile[], storeWide: string, units: Iterable<UnitChanges>): string[] {
   const sums = new Map<number, Map<string, number>>();

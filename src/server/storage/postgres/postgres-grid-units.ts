@@ -34,12 +34,13 @@ export function countingUnits(batch: PostgresGridBatch): PostgresGridBatch {
  * sequence `grid_everywhere_version`, with the counters of the tiles' units.
  */
 export async function postgresTileVersions(pool: Queryable, tiles: readonly CellTile[]): Promise<string[]> {
-  const box = unitsBox(tiles) ?? { north: [0, -1], east: [0, -1] };
+  const box = unitsBox(tiles) ?? { north: [0, -1], east: [0, -1], blockM: 1 };
   const { rows } = await pool.query<{ everywhere: number; units: UnitChanges[] }>(
     `SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM grid_everywhere_version) AS everywhere,
-       (SELECT coalesce(json_agg(json_build_array(north, east, changes)), '[]') FROM grid_unit_changes
-        WHERE north BETWEEN $1 AND $2 AND east BETWEEN $3 AND $4) AS units`,
-    [box.north[0], box.north[1], box.east[0], box.east[1]],
+       (SELECT coalesce(json_agg(json_build_array(n, e, changes)), '[]') FROM (
+          SELECT north - north % $5 AS n, east - east % $5 AS e, sum(changes) AS changes FROM grid_unit_changes
+          WHERE north BETWEEN $1 AND $2 AND east BETWEEN $3 AND $4 GROUP BY 1, 2) AS blocks) AS units`,
+    [box.north[0], box.north[1], box.east[0], box.east[1], box.blockM],
   );
   const row = rows[0]!;
   return tileVersions(tiles, String(row.everywhere), row.units);

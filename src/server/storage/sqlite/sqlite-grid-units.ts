@@ -7,7 +7,7 @@ import type { GridBatch } from './sqlite-grid.ts';
 
 interface UnitStatements {
   count: Database.Statement<[number, number]>;
-  read: Database.Statement<[number, number, number, number], UnitChanges>;
+  read: Database.Statement<Record<string, number>, UnitChanges>;
 }
 
 // Prepared once per connection, not once per batch.
@@ -19,9 +19,11 @@ function statementsOf(db: Database.Database): UnitStatements {
     found = {
       count: db.prepare(`INSERT INTO grid_unit_changes (north, east, changes) VALUES (?, ?, 1)
         ON CONFLICT (north, east) DO UPDATE SET changes = changes + 1`),
+      // Sums by block: `%` takes both sides as integers (a bound number is a REAL, `/` would not round).
       read: db
-        .prepare<[number, number, number, number], UnitChanges>(
-          'SELECT north, east, changes FROM grid_unit_changes WHERE north BETWEEN ? AND ? AND east BETWEEN ? AND ?',
+        .prepare<Record<string, number>, UnitChanges>(
+          `SELECT north - north % @block AS n, east - east % @block AS e, sum(changes) FROM grid_unit_changes
+           WHERE north BETWEEN @n0 AND @n1 AND east BETWEEN @e0 AND @e1 GROUP BY n, e`,
         )
         .raw(),
     };
@@ -47,6 +49,6 @@ export function countingUnits(db: Database.Database, batch: GridBatch): GridBatc
 /** Each tile's version (grid-unit-versions.ts), its counters read in one statement. */
 export function sqliteTileVersions(db: Database.Database, tiles: readonly CellTile[], storeWide: string): string[] {
   const box = unitsBox(tiles);
-  const units = box ? statementsOf(db).read.all(box.north[0], box.north[1], box.east[0], box.east[1]) : [];
+  const units = box ? statementsOf(db).read.all({ n0: box.north[0], n1: box.north[1], e0: box.east[0], e1: box.east[1], block: box.blockM }) : [];
   return tileVersions(tiles, storeWide, units);
 }
