@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellRing } from '../../src/domain/grid/cell-geometry.ts';
+import { CELLS_STALE_SECONDS } from '../../src/domain/grid/cells-staleness.ts';
 import { formatCellId } from '../../src/domain/grid/cell-id.ts';
 import { parseTile, tileSideM } from '../../src/domain/grid/cell-tiles.ts';
 import { toLaea } from '../../src/domain/grid/laea.ts';
@@ -32,7 +33,7 @@ function tileCells(url: string): CellFeature[] {
 }
 
 /** A loader whose requests are answered by hand; what it drew and told, in order. */
-function harness(parallel = 6) {
+function harness(parallel = 6, clock = { now: Date.now() }) {
   const asked: string[] = [];
   const waiting = new Map<string, { resolve: (cells: CellFeature[]) => void; reject: (error: unknown) => void }>();
   const drawn = new Set<string>();
@@ -52,6 +53,7 @@ function harness(parallel = 6) {
       return new Promise((resolve, reject) => waiting.set(url, { resolve, reject }));
     },
     parallel,
+    now: () => clock.now,
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   return {
@@ -176,6 +178,26 @@ describe('the coverage map’s tiles', () => {
     expect(drawn).toEqual(fine);
     await answer(asked.at(-1));
     expect([...drawn].some((id) => fine.has(id))).toBe(false);
+  });
+
+  it('asks a tile it drew again at the next move once its answer is older than the server may serve, keeping it drawn meanwhile', async () => {
+    const clock = { now: Date.parse('2026-12-05T12:00:00Z') };
+    const { loader, asked, drawn, answer } = harness(6, clock);
+    loader.show({ bounds: VIEW, resolutionM: 200 });
+    await answer();
+    const first = asked.length;
+    const inSight = new Set(drawn);
+    clock.now += CELLS_STALE_SECONDS * 1000;
+    loader.show({ bounds: VIEW, resolutionM: 200 });
+    expect(asked).toHaveLength(first);
+    clock.now += 1;
+    loader.show({ bounds: VIEW, resolutionM: 200 });
+    expect(asked).toHaveLength(2 * first);
+    expect(drawn).toEqual(inSight);
+    await answer();
+    expect(drawn).toEqual(inSight);
+    loader.show({ bounds: VIEW, resolutionM: 200 });
+    expect(asked).toHaveLength(2 * first);
   });
 
   it('asks every tile again just after the page’s own change', async () => {

@@ -17,6 +17,12 @@ export interface CellsLoad {
   message?: string;
 }
 
+/** A tile's cells and when they arrived. */
+interface TileAnswer {
+  cells: CellFeature[];
+  at: number;
+}
+
 export interface TileView {
   bounds: LonLatBounds;
   resolutionM: number;
@@ -69,15 +75,17 @@ async function fetchTileCells(url: string, signal: AbortSignal): Promise<CellFea
  * resolution) is in the view shown; one arriving after the view moved away is kept for later,
  * never drawn over the new view. Answers are held ({@link TILES_KEPT}, each for
  * CELLS_STALE_SECONDS, the age the server itself may answer) so that panning back asks
- * nothing, except just after this page's own change (`gridViewCacheMode()`), when every tile is
- * asked again. A tile that failed is reported once (its message; one line for all), the others
+ * nothing; older, a tile is asked again at the next move (drawn as it was meanwhile), and just
+ * after this page's own change (`gridViewCacheMode()`) every tile is. A tile that failed is reported once (its message; one line for all), the others
  * still drawn, and asked again at the next move.
  */
 export function createTileLoader<Drawn>(options: TileLoaderOptions<Drawn>): TileLoader<Drawn> {
   const { filters, draw, erase, report, fetchTile = fetchTileCells, parallel = TILE_REQUESTS_AT_ONCE, keep = TILES_KEPT, now = Date.now } = options;
-  let answers = createTileAnswers<CellFeature[]>({ limit: keep, maxAgeMs: CELLS_STALE_SECONDS * 1000 });
+  const maxAgeMs = CELLS_STALE_SECONDS * 1000;
+  /** Each answer with when it arrived: a tile drawn longer ago than that is asked again at the next move. */
+  let answers = createTileAnswers<TileAnswer>({ limit: keep, maxAgeMs });
   /** The tiles drawn, of which filters (a count of {@link TileLoader.forget}s) and resolution. */
-  const drawnTiles = new Map<string, { drawn: Drawn; cells: CellFeature[]; resolutionM: number; filtersSeen: number }>();
+  const drawnTiles = new Map<string, TileAnswer & { drawn: Drawn; resolutionM: number; filtersSeen: number }>();
   let filtersSeen = 0;
   /** The view shown and its tiles' URLs, nearest its centre first. */
   let view: (TileView & { urls: string[] }) | undefined;
@@ -98,10 +106,10 @@ export function createTileLoader<Drawn>(options: TileLoaderOptions<Drawn>): Tile
   };
 
   /** Draws a tile of the view (again, when asked anew after an own change). */
-  const drawTile = (url: string, cells: CellFeature[]) => {
+  const drawTile = (url: string, { cells, at }: TileAnswer) => {
     // The view's first tile replaces what another grid or other filters left on screen.
     eraseWhere((other) => other === url || !inView(other));
-    drawnTiles.set(url, { drawn: draw(cells), cells, resolutionM: view!.resolutionM, filtersSeen });
+    drawnTiles.set(url, { drawn: draw(cells), cells, at, resolutionM: view!.resolutionM, filtersSeen });
   };
 
   const tell = () => {
@@ -123,8 +131,9 @@ export function createTileLoader<Drawn>(options: TileLoaderOptions<Drawn>): Tile
       .then(
         (cells) => {
           if (signal.aborted) return;
-          answers.set(url, cells, now());
-          if (inView(url)) drawTile(url, cells);
+          const answer = { cells, at: now() };
+          answers.set(url, answer, answer.at);
+          if (inView(url)) drawTile(url, answer);
         },
         (error: unknown) => {
           if (signal.aborted || (error as Error).name === 'AbortError') return;
@@ -160,12 +169,15 @@ export function createTileLoader<Drawn>(options: TileLoaderOptions<Drawn>): Tile
       view = { ...next, urls };
       // Out of sight, same grid and filters: gone now. Another grid's or other filters' stay until this view's first tile.
       eraseWhere((url, tile) => tile.resolutionM === next.resolutionM && tile.filtersSeen === filtersSeen && !inView(url));
-      // Just after this page's own change, every tile is asked anew (drawn meanwhile as it was).
+      // Just after this page's own change, every tile is asked anew; a tile drawn from an answer
+      // older than the server may serve, too (either stays drawn until the new answer comes).
       const reuse = gridViewCacheMode() !== 'no-cache';
+      const at = now();
       queue = [];
       for (const url of urls) {
-        if (reuse && drawnTiles.has(url)) continue;
-        const held = reuse ? answers.get(url, now()) : undefined;
+        const drawn = drawnTiles.get(url);
+        if (reuse && drawn && at - drawn.at <= maxAgeMs) continue;
+        const held = reuse ? answers.get(url, at) : undefined;
         if (held) drawTile(url, held);
         else if (!inFlight.has(url)) queue.push(url);
       }
@@ -179,7 +191,7 @@ export function createTileLoader<Drawn>(options: TileLoaderOptions<Drawn>): Tile
       inFlight.clear();
       queue = [];
       failed.clear();
-      answers = createTileAnswers({ limit: keep, maxAgeMs: CELLS_STALE_SECONDS * 1000 });
+      answers = createTileAnswers({ limit: keep, maxAgeMs });
     },
     drawn: () => [...drawnTiles.values()].map((tile) => tile.drawn),
     stop() {
