@@ -405,7 +405,7 @@ describe('GET /api/v1/cells', () => {
       expect(response.statusCode, query).toBe(400);
       return response.json().error as string;
     };
-    expect(await error('')).toMatch(/bbox manquant/);
+    expect(await error('')).toMatch(/bbox ou tile manquant/);
     expect(await error('bbox=3,43,4')).toMatch(/quatre nombres/);
     expect(await error(`bbox=${AROUND}&operator=orange,bytel`)).toMatch(/operator=« orange,bytel ».*« bytel ».*orange, sfr, bouygues, free/);
     expect(await error(`bbox=${AROUND}&technology=6G`)).toMatch(/technology/);
