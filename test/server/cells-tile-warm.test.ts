@@ -25,6 +25,8 @@ afterEach(() => {
 });
 
 const RESOLUTIONS = [200, 1000, 2000, 5000, 10_000];
+/** Agde (34), 45 km from Saint-Guilhem: another 10 km cell, another 200 m tile. */
+const AGDE = { lat: 43.3108, lon: 3.4758 };
 
 async function warmingApp() {
   const passes: WarmPass[] = [];
@@ -135,6 +137,27 @@ describe('the map’s tiles kept built from the start', () => {
   });
 });
 
+describe('tiles with data since the start', () => {
+  it('keeps built a tile whose first reading came after the start, from the next pass', async () => {
+    const { store, agent, herault, nextPass, view, listen, app } = await warmingApp();
+    await listen();
+    const first = await nextPass(0);
+    const agde = tileOfCell(cellAt(AGDE.lon, AGDE.lat, 200)!);
+    expect((await tilesWithData(store)).some(({ tile }) => tile.east === agde.east && tile.north === agde.north && tile.resolutionM === 200)).toBe(false);
+
+    expect((await postReadings(app, [makeReading({ ...AGDE, operator: 'sfr' })], agent)).statusCode).toBe(200);
+    const pass = await nextPass(1);
+    const kept = await tilesWithData(store);
+    expect(pass.checked).toBe(kept.length);
+    expect(pass.checked).toBeGreaterThan(first.checked);
+    const groups = vi.spyOn(store, 'gridGroups');
+    const response = await view(agde, herault);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().cells).toHaveLength(1);
+    expect(groups).not.toHaveBeenCalled();
+  });
+});
+
 describe('the warmer’s kept queries', () => {
   const build = (bytes: number) => async () => ({ type: 'application/json', body: 'x'.repeat(bytes) });
 
@@ -157,7 +180,7 @@ describe('the warmer’s kept queries', () => {
       onPass: (pass) => passes.push(pass),
     });
     try {
-      warmer.keep(['a', 'b', 'c', 'd', 'e'].map((query) => ({ query, build: build(100), area: query })));
+      warmer.keep(async () => ['a', 'b', 'c', 'd', 'e'].map((query) => ({ query, build: build(100), area: query })));
       await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
       expect(passes[0]).toMatchObject({ checked: 5, rebuilt: 3, failed: 0 });
       expect(['a', 'b', 'c', 'd', 'e'].map((query) => cache.has(`v1|${query}`))).toEqual([true, true, true, false, false]);
@@ -185,7 +208,7 @@ describe('the warmer’s kept queries', () => {
       onPass: (pass) => passes.push(pass),
     });
     try {
-      warmer.keep([{ query: 'a', build: async () => ({ type: 'application/json', body: text }), area: 'a', encodings: ['br'] }]);
+      warmer.keep(async () => [{ query: 'a', build: async () => ({ type: 'application/json', body: text }), area: 'a', encodings: ['br'] }]);
       await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
       const answer = await cache.get('v1|a', () => Promise.reject(new Error('built again')));
       const compressed = await cache.encoded('v1|a', answer, 'br');

@@ -99,11 +99,13 @@ export interface AnswerWarmer<Area> {
    */
   asked(query: string, build: BuildAnswer, encoding: AnswerEncoding | undefined, area?: Area): void;
   /**
-   * Keeps these queries' answers built, asked or not, in their order (replacing the previous
-   * list): each is built at the next pass unless a request built it already, then rebuilt
-   * whenever its version changes while its previous answer is still kept.
+   * Keeps the answers of the queries `list` gives built, asked or not, in their order: the
+   * list is read again at the start of each pass (new data may make new ones: a tile's first
+   * reading), and each query in it is built at that pass unless a request built it already,
+   * then rebuilt whenever its version changes while its previous answer is still kept. The
+   * first pass comes after the quiet time, whatever the version.
    */
-  keep(queries: readonly KeptQuery<Area>[]): void;
+  keep(list: () => Promise<readonly KeptQuery<Area>[]>): void;
   /** Stops polling and waits for a pass under way (the store is about to close). */
   close(): Promise<void>;
 }
@@ -138,6 +140,7 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
   const { cache, keepMs, now, quietMs = 1500, maxWaitMs = 10_000, pollMs = 500, maxQueries = 32, keptBytes = Infinity } = options;
   const recent = new Map<string, Asked<Area>>();
   let kept = new Map<string, Kept<Area>>();
+  let keptList: (() => Promise<readonly KeptQuery<Area>[]>) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let pass: Promise<void> | undefined;
@@ -184,14 +187,28 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
     return due;
   }
 
+  /** The kept queries as the list now gives them, each keeping what was known of it. */
+  async function readKeptList(): Promise<void> {
+    if (!keptList) return;
+    const queries = await keptList();
+    const previous = kept;
+    kept = new Map();
+    for (const { query, build, area, encodings = [] } of queries) {
+      const known = previous.get(query);
+      kept.set(query, { build, area, encodings: new Set([...encodings, ...(known?.encodings ?? [])]), built: known?.built ?? false });
+    }
+  }
+
   async function rebuild(version: string): Promise<void> {
     const start = performance.now();
-    const entries = candidates();
+    let entries: [string, Warmed<Area>, boolean][] = [];
     let rebuilt = 0;
     let failed = 0;
     /** Time spent on kept answers' first builds (the start's), which the wait before the next pass leaves out. */
     let firstBuildsMs = 0;
     try {
+      await readKeptList();
+      entries = candidates();
       for (const { query, warmed, version: current, key, kept: isKept } of await behind(version, entries)) {
         if (closed) break;
         // Kept answers never push out what people asked: past the bound they wait for a request.
@@ -218,7 +235,7 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
         await yieldToEventLoop();
       }
     } catch (error) {
-      // The versions could not be read (a busy store): tried again at a later pass.
+      // The kept list or the versions could not be read (a busy store): tried again at a later pass.
       failed += 1;
       options.onError(error);
     }
@@ -236,7 +253,7 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
     if (closed || pass) return;
     forgetOld();
     const at = performance.now();
-    if (version === upToDate || recent.size + kept.size === 0) {
+    if (version === upToDate || (recent.size === 0 && !keptList)) {
       seen = undefined;
       return;
     }
@@ -257,7 +274,7 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
       check()
         .catch(options.onError)
         .finally(() => {
-          if (recent.size + kept.size > 0) schedule();
+          if (recent.size > 0 || keptList) schedule();
         });
     }, pollMs);
     // Never what keeps the process alive.
@@ -279,14 +296,10 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
       schedule();
     },
 
-    keep(queries) {
+    keep(list) {
       if (closed) return;
-      const previous = kept;
-      kept = new Map();
-      for (const { query, build, area, encodings = [] } of queries) {
-        kept.set(query, { build, area, encodings: new Set(encodings), built: previous.get(query)?.built ?? false });
-      }
-      // Checked at the next pass, whatever the version.
+      keptList = list;
+      // Read and checked at the next pass, whatever the version.
       upToDate = undefined;
       schedule();
     },

@@ -14,7 +14,7 @@ import { cellRange, type CellRange } from '../../domain/grid/cell-range.ts';
 import { tileRange, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
 import { createAnswerCache, DEFAULT_ANSWER_CACHE_BYTES, type AnswerOrigin } from '../cache/answer-cache.ts';
-import { createAnswerWarmer, type BuildAnswer, type WarmPass } from '../cache/answer-warmer.ts';
+import { createAnswerWarmer, type BuildAnswer, type KeptQuery, type WarmPass } from '../cache/answer-warmer.ts';
 import { tilesWithData } from '../grid/tiles-with-data.ts';
 import { SETTINGS } from '../../domain/reading.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
@@ -193,28 +193,28 @@ export function registerCellRoutes(
   });
   app.addHook('onClose', () => warmer.close());
   if (warm.atStart) {
-    // Not awaited: listening never waits for the tiles, and the warmer's first pass comes after its quiet time.
+    // Listening never waits for the tiles: the warmer reads them at its first pass, after its quiet time.
     app.addHook('onListen', async () => {
-      keepTilesBuilt().catch((error: unknown) => app.log.error({ err: error }, 'finding the tiles of the cells to keep built failed'));
+      warmer.keep(keptTileQueries);
     });
   }
 
-  /** The page's answer of every tile holding data, for each scope that sees it, kept built by the warmer. */
-  async function keepTilesBuilt(): Promise<void> {
+  let tilesLogged = -1;
+  /** The page's answer of every tile holding data, for each scope that sees it: what the warmer keeps built (read at each of its passes). */
+  async function keptTileQueries(): Promise<KeptQuery<CellTile>[]> {
     const tiles = await tilesWithData(store);
-    warmer.keep(
-      tiles.map(({ tile, scope }) => {
-        const view = pageTileView(tile);
-        // Reviewers and admins count residents' reports (access/scope.ts's gridCountsResidentReports).
-        return {
-          query: cellsQueryKey('compact', view, scope, true),
-          build: answerBuild('compact', view, tileRange(tile), scope, true),
-          area: tile,
-          encodings: ['br'],
-        };
-      }),
-    );
-    app.log.info(`cellules : ${tiles.length} tuiles avec des données à garder construites`);
+    if (tiles.length !== tilesLogged) app.log.info(`cellules : ${tiles.length} tuiles avec des données à garder construites`);
+    tilesLogged = tiles.length;
+    return tiles.map(({ tile, scope }) => {
+      const view = pageTileView(tile);
+      // Reviewers and admins count residents' reports (access/scope.ts's gridCountsResidentReports).
+      return {
+        query: cellsQueryKey('compact', view, scope, true),
+        build: answerBuild('compact', view, tileRange(tile), scope, true),
+        area: tile,
+        encodings: ['br'],
+      };
+    });
   }
 
   /** The judged cells of the view (touching its box, or its tile's), in the grid's order, with their people and declared coverage. */
