@@ -1,11 +1,10 @@
 // First: IndexedDB's open and the survey's first fix start while the rest is evaluated (issue 19).
-import './shell/start-first.ts';
+import { firstScreenRead } from './shell/start-first.ts';
 import { render } from 'preact';
 import { App } from './App.tsx';
-import { readCurrentCampaign } from './campaigns/current-campaign.ts';
 import { fieldSettings } from './shell/field-settings.ts';
+import { readFirstScreen } from './shell/first-screen-read.ts';
 import { registerServiceWorker } from './shell/service-worker.ts';
-import { readSessionState } from './shell/session-state.ts';
 import { whenIdle } from './shell/when-idle.ts';
 import { startSyncScheduler } from './sync/sync-scheduler.ts';
 import './styles.css';
@@ -14,18 +13,16 @@ import './styles.css';
 const AFTER_FIRST_SCREEN_MS = 1000;
 
 // The first screen waits for who is signed in and for the campaign picked, nothing else: those
-// two go to IndexedDB first, before the first render, and are shown in one go (one render of
-// the first screen for both, the campaign's banner in it from the start); the sync scheduler
+// two are read from IndexedDB in one transaction asked for by start-first.ts, and are shown
+// in one go (one render of the first screen for both, the campaign's banner in it from the start); the sync scheduler
 // starts right after (its reads queue behind them, and it must be listening from the start:
 // with it deferred, a network gone and back in the first second was missed, test/faults'
 // flapping case). What no first screen waits for and nothing can miss comes once the browser
 // is idle after that, a piece at a time: the field settings and the service worker's
 // registration, instead of running between the screen's paint and the agent's first tap
 // (issue 19).
-void Promise.allSettled([readSessionState(), readCurrentCampaign()])
-  .then((reads) => {
-    for (const read of reads) if (read.status === 'fulfilled') read.value();
-  })
+void readFirstScreen(firstScreenRead)
+  .then((show) => show())
   .then(() => startSyncScheduler())
   .finally(async () => {
     // One piece per idle moment: a tap arriving meanwhile waits for one piece at most.

@@ -17,16 +17,17 @@ export interface StoredSession {
   signInNeeded?: { since: number; reason: string };
 }
 
-const KEY = 'session';
+/** Its key in the `meta` store. */
+export const SESSION_KEY = 'session';
 
 export async function getSession(): Promise<StoredSession | undefined> {
-  return (await withDb((db) => db.get('meta', KEY))) as StoredSession | undefined;
+  return (await withDb((db) => db.get('meta', SESSION_KEY))) as StoredSession | undefined;
 }
 
 /** After a sign-in or a successful GET /api/v1/session: the session is good again. */
 export async function saveSession(info: SessionInfo, at = Date.now()): Promise<StoredSession> {
   const stored: StoredSession = { info, confirmedAt: at };
-  await withDb((db) => db.put('meta', stored, KEY));
+  await withDb((db) => db.put('meta', stored, SESSION_KEY));
   return stored;
 }
 
@@ -38,11 +39,11 @@ export async function saveSession(info: SessionInfo, at = Date.now()): Promise<S
 export async function markSignInNeeded(reason: string, at = Date.now()): Promise<StoredSession | undefined> {
   return withDb(async (db) => {
     const tx = db.transaction('meta', 'readwrite');
-    const current = (await tx.store.get(KEY)) as StoredSession | undefined;
+    const current = (await tx.store.get(SESSION_KEY)) as StoredSession | undefined;
     let next: StoredSession | undefined;
     if (current) {
       next = { ...current, signInNeeded: current.signInNeeded ?? { since: at, reason } };
-      await tx.store.put(next, KEY);
+      await tx.store.put(next, SESSION_KEY);
     }
     await tx.done;
     return next;
@@ -51,7 +52,7 @@ export async function markSignInNeeded(reason: string, at = Date.now()): Promise
 
 /** Sign-out: forgets the person. Readings stay on the device, waiting for their author. */
 export async function clearSession(): Promise<void> {
-  await withDb((db) => db.delete('meta', KEY));
+  await withDb((db) => db.delete('meta', SESSION_KEY));
 }
 
 /** The session can send: someone is signed in and the server has not turned them away. */

@@ -43,12 +43,15 @@ export async function refreshSessionState(): Promise<StoredSession | undefined> 
  */
 export async function readSessionState(): Promise<() => StoredSession | undefined> {
   const session = await getSession();
-  return () => {
-    const current = sessionState.get();
-    if (!current.loaded || JSON.stringify(current.session) !== JSON.stringify(session)) sessionState.set({ loaded: true, session, lastSignedIn: undefined });
-    rememberLastSignedIn(session);
-    return session;
-  };
+  return () => showSessionState(session);
+}
+
+/** The step of refreshSessionState that shows a session read from IndexedDB (the start reads it with the campaign). */
+export function showSessionState(session: StoredSession | undefined): StoredSession | undefined {
+  const current = sessionState.get();
+  if (!current.loaded || JSON.stringify(current.session) !== JSON.stringify(session)) sessionState.set({ loaded: true, session, lastSignedIn: undefined });
+  rememberLastSignedIn(session);
+  return session;
 }
 
 /** Follows sign-ins, sign-outs and expiries made in any tab or by the service worker. */
