@@ -189,6 +189,24 @@ describe('the warmer’s kept queries', () => {
     }
   });
 
+  it('keeps the answers held for the warmer past a large asked answer, until a newer version of their query replaces them', async () => {
+    const cache = createAnswerCache(10_000);
+    const text = (bytes: number) => async () => ({ type: 'application/json', body: JSON.stringify({ cells: 'ab'.repeat(bytes / 2) }) });
+    const origin = (query: string, version: string, builtAt: number) => ({ query, version, builtAt });
+    await cache.get('v1|tile', text(4_000), origin('tile', 'v1', 0));
+    await cache.compressedOnly('v1|tile', 'br');
+    await cache.get('v1|box-1', text(3_000), origin('box-1', 'v1', 1));
+    // An API client's large box: the older asked answer goes, the tile held for the warmer stays.
+    await cache.get('v1|box-2', text(8_000), origin('box-2', 'v1', 2));
+    expect([cache.has('v1|tile'), cache.has('v1|box-1'), cache.has('v1|box-2')]).toEqual([true, false, true]);
+
+    // The tile changed and was rebuilt: its older answer is no longer held, and ages out first.
+    await cache.get('v2|tile', text(4_000), origin('tile', 'v2', 3));
+    await cache.compressedOnly('v2|tile', 'br');
+    await cache.get('v1|box-3', text(9_500), origin('box-3', 'v1', 4));
+    expect([cache.has('v1|tile'), cache.has('v2|tile'), cache.has('v1|box-3')]).toEqual([false, true, true]);
+  });
+
   it('holds kept answers in their first encoding only, their text made again from it when read', async () => {
     const cache = createAnswerCache(1_000_000);
     const passes: WarmPass[] = [];

@@ -64,6 +64,7 @@ export interface AnswerCache {
    * Holds the answer kept under `key` in `encoding` only (made if need be), its text let go:
    * the answers kept built whether asked or not (cache/answer-warmer.ts), which clients taking
    * that encoding mostly ask for. A compact 200 m tile's text is ~60 times its brotli bytes.
+   * Held so, the newest answer of its query leaves the cache after every answer not held.
    */
   compressedOnly(key: string, encoding: AnswerEncoding): Promise<void>;
   /** Bytes held (bodies and encodings made), for the tests and the bench. */
@@ -75,29 +76,44 @@ export const DEFAULT_ANSWER_CACHE_BYTES = 64 * 1024 * 1024;
 
 export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): AnswerCache {
   // A Map iterates in insertion order: deleting and setting again moves a key to the young end.
-  const kept = new Map<string, { answer: CachedAnswer; bytes: number; origin: AnswerOrigin | undefined }>();
+  // `held`: kept built by the warmer (compressedOnly) for its query's newest version.
+  const kept = new Map<string, { answer: CachedAnswer; bytes: number; origin: AnswerOrigin | undefined; held: boolean }>();
   const building = new Map<string, Promise<CachedAnswer>>();
   const newestOf = new Map<string, KeptAnswer>();
   const buildsOf = new Map<string, number>();
   let bytes = 0;
 
+  /**
+   * Least recently used first, answers not held before held ones: one large answer asked by
+   * an API client must not push out the tiles kept built for every reviewer's first view
+   * (their first views would be cold builds again until their tiles change). The warmer keeps
+   * held answers under its own bound (half the cache), so the others always have the rest.
+   */
   function evict(): void {
-    for (const [key, entry] of kept) {
-      if (bytes <= maxBytes) return;
-      kept.delete(key);
-      bytes -= entry.bytes;
-      if (entry.origin && newestOf.get(entry.origin.query)?.key === key) newestOf.delete(entry.origin.query);
+    for (const held of [false, true]) {
+      for (const [key, entry] of kept) {
+        if (bytes <= maxBytes) return;
+        if (entry.held !== held) continue;
+        kept.delete(key);
+        bytes -= entry.bytes;
+        if (entry.origin && newestOf.get(entry.origin.query)?.key === key) newestOf.delete(entry.origin.query);
+      }
     }
   }
 
   function keep(key: string, answer: CachedAnswer, size: number, origin: AnswerOrigin | undefined): void {
     if (size > maxBytes) return;
-    kept.set(key, { answer, bytes: size, origin });
+    kept.set(key, { answer, bytes: size, origin, held: false });
     bytes += size;
     if (origin) {
       const newest = newestOf.get(origin.query);
       // A build for an older version may end after a newer one's: it stays the older.
-      if (!newest || newest.builtAt <= origin.builtAt) newestOf.set(origin.query, { ...origin, key, answer });
+      if (!newest || newest.builtAt <= origin.builtAt) {
+        newestOf.set(origin.query, { ...origin, key, answer });
+        // An older version held for the warmer is now only the stale answer: it ages out as any.
+        const older = newest && newest.key !== key ? kept.get(newest.key) : undefined;
+        if (older) older.held = false;
+      }
     }
     evict();
   }
@@ -168,8 +184,10 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       const entry = kept.get(key);
       if (!entry) return;
       const compressed = await this.encoded(key, entry.answer, encoding);
-      // Still kept, and still holding its text (evicted or let go meanwhile: nothing to do).
-      if (kept.get(key) !== entry || !(entry.answer as BuiltAnswer).letTextGo(encoding, compressed)) return;
+      if (kept.get(key) !== entry) return;
+      entry.held = newestOf.get(entry.origin?.query ?? '')?.key === key;
+      // Still holding its text (let go already: nothing more to do).
+      if (!(entry.answer as BuiltAnswer).letTextGo(encoding, compressed)) return;
       entry.bytes -= entry.answer.bytes;
       bytes -= entry.answer.bytes;
     },
