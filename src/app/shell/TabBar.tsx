@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { whenIdle } from './when-idle.ts';
 
 export interface TabLink {
   hash: string;
@@ -10,6 +11,9 @@ export interface TabLink {
 
 /** Pixels of slack before an edge counts as hiding a tab (sub-pixel scroll positions). */
 const EDGE_SLACK_PX = 2;
+
+/** The longest the chevrons wait for the browser to be idle after the row is drawn. */
+const FIRST_MEASURE_WAIT_MS = 1000;
 
 /**
  * The role's screens on one row. On a phone too narrow for all of them the row scrolls
@@ -28,13 +32,20 @@ export function TabBar({ tabs, current }: { tabs: readonly TabLink[]; current: s
       const end = element.scrollLeft + element.clientWidth < element.scrollWidth - EDGE_SLACK_PX;
       setHidden((was) => (was.start === start && was.end === end ? was : { start, end }));
     };
-    element.addEventListener('scroll', measure, { passive: true });
-    // The observer calls `measure` once the page is laid out, its first time included: reading
-    // the sizes here instead would force a layout of the whole page while it starts (issue 19).
-    const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(measure);
-    if (observer) observer.observe(element);
-    else measure();
+    let observer: ResizeObserver | undefined;
+    let stopped = false;
+    // From the first idle moment: the chevrons lie over the row (nothing moves when they come),
+    // and measuring at start cost a layout and a re-render in front of the first tap (issue 19).
+    // The observer calls `measure` once the page is laid out, its first time included.
+    void whenIdle(FIRST_MEASURE_WAIT_MS).then(() => {
+      if (stopped) return;
+      element.addEventListener('scroll', measure, { passive: true });
+      observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(measure);
+      if (observer) observer.observe(element);
+      else measure();
+    });
     return () => {
+      stopped = true;
       element.removeEventListener('scroll', measure);
       observer?.disconnect();
     };

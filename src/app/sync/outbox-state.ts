@@ -6,6 +6,7 @@ import { readSentRetentionDays, sentBefore } from '../../store/sent-retention.ts
 import { getSyncStatus, type SyncStatus } from '../../store/sync-status.ts';
 import { useEffect } from 'preact/hooks';
 import { noteOwnChange } from '../shell/own-changes.ts';
+import { whenIdle } from '../shell/when-idle.ts';
 import { createStore, useStore } from '../shell/tiny-store.ts';
 import { patchRecords } from './patch-records.ts';
 
@@ -187,6 +188,9 @@ export async function pruneSentReadings(now = Date.now()): Promise<number> {
   return pruned.length;
 }
 
+/** The longest the first read waits for the browser to be idle after the first screen. */
+const FIRST_READ_WAIT_MS = 1000;
+
 export function watchOutbox(onFlushFinished: (result: FlushResult) => void): () => void {
   const stop = listen((event) => {
     if (event.type === 'flush-started') outboxState.set({ sending: true });
@@ -202,9 +206,14 @@ export function watchOutbox(onFlushFinished: (result: FlushResult) => void): () 
     if (document.visibilityState === 'visible') void refreshOutbox();
   };
   document.addEventListener('visibilitychange', onVisible);
-  // Pruning waits for the first read, so that the screens show something at once; a failed
-  // prune is tried again at the next start, and keeps every reading meanwhile.
-  void refreshOutbox().then(() => pruneSentReadings().catch(() => undefined));
+  // The first read waits for the first idle moment after the first screen, so that it and the
+  // re-render it causes come after the agent's first tap rather than before it (issue 19); a
+  // save, a send or another tab's news before then reads everything at once (read(): nothing
+  // loaded yet). Pruning waits for that read; a failed prune is tried again at the next start,
+  // and keeps every reading meanwhile.
+  void whenIdle(FIRST_READ_WAIT_MS)
+    .then(() => (outboxState.get().loaded ? undefined : refreshOutbox()))
+    .then(() => pruneSentReadings().catch(() => undefined));
   return () => {
     stop();
     document.removeEventListener('visibilitychange', onVisible);
