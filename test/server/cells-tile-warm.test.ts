@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cellsTileUrl, DEFAULT_FILTERS } from '../../src/app/cells/coverage-filters.ts';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { tileOfCell, tileSideM, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
-import { createAnswerCache } from '../../src/server/cache/answer-cache.ts';
+import { createAnswerCache, type AnswerCache } from '../../src/server/cache/answer-cache.ts';
 import { createAnswerWarmer, type WarmPass } from '../../src/server/cache/answer-warmer.ts';
 import { tilesWithData } from '../../src/server/grid/tiles-with-data.ts';
 import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
@@ -158,27 +158,33 @@ describe('tiles with data since the start', () => {
   });
 });
 
+/** A warmer over `cache` whose data never changes (version v1 everywhere), its passes recorded. */
+function warmerOver(cache: AnswerCache, bound: { keptBytes?: number } = {}) {
+  const passes: WarmPass[] = [];
+  const warmer = createAnswerWarmer<string>({
+    cache,
+    version: async () => 'v1',
+    areaVersions: async (areas) => areas.map(() => 'v1'),
+    keyOf: (version, query) => `${version}|${query}`,
+    keepMs: 60_000,
+    ...bound,
+    quietMs: 0,
+    pollMs: 5,
+    now: () => 0,
+    onError: (error) => {
+      throw error;
+    },
+    onPass: (pass) => passes.push(pass),
+  });
+  return { warmer, passes };
+}
+
 describe('the warmer’s kept queries', () => {
   const build = (bytes: number) => async () => ({ type: 'application/json', body: 'x'.repeat(bytes) });
 
   it('builds kept queries only while the cache holds less than keptBytes, and never pushes out asked answers', async () => {
     const cache = createAnswerCache(10_000);
-    const passes: WarmPass[] = [];
-    const warmer = createAnswerWarmer<string>({
-      cache,
-      version: async () => 'v1',
-      areaVersions: async (areas) => areas.map(() => 'v1'),
-      keyOf: (version, query) => `${version}|${query}`,
-      keepMs: 60_000,
-      keptBytes: 250,
-      quietMs: 0,
-      pollMs: 5,
-      now: () => 0,
-      onError: (error) => {
-        throw error;
-      },
-      onPass: (pass) => passes.push(pass),
-    });
+    const { warmer, passes } = warmerOver(cache, { keptBytes: 250 });
     try {
       warmer.keep(async () => ['a', 'b', 'c', 'd', 'e'].map((query) => ({ query, build: build(100), area: query })));
       await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
@@ -209,22 +215,8 @@ describe('the warmer’s kept queries', () => {
 
   it('holds kept answers in their first encoding only, their text made again from it when read', async () => {
     const cache = createAnswerCache(1_000_000);
-    const passes: WarmPass[] = [];
     const text = JSON.stringify({ cells: Array.from({ length: 2000 }, (_, i) => ({ cellId: `cellule-${i % 7}`, readings: i % 3 })) });
-    const warmer = createAnswerWarmer<string>({
-      cache,
-      version: async () => 'v1',
-      areaVersions: async (areas) => areas.map(() => 'v1'),
-      keyOf: (version, query) => `${version}|${query}`,
-      keepMs: 60_000,
-      quietMs: 0,
-      pollMs: 5,
-      now: () => 0,
-      onError: (error) => {
-        throw error;
-      },
-      onPass: (pass) => passes.push(pass),
-    });
+    const { warmer, passes } = warmerOver(cache);
     try {
       warmer.keep(async () => [{ query: 'a', build: async () => ({ type: 'application/json', body: text }), area: 'a', encodings: ['br'] }]);
       await vi.waitFor(() => expect(passes).toHaveLength(1), { timeout: 5000, interval: 5 });
