@@ -10,7 +10,7 @@ import {
   recordReading,
   startServer,
   syncBar,
-  tapSendNowIfOffered,
+  sendUntilNoneWaiting,
   type Phone,
   type TestServer,
   type TestUser,
@@ -71,9 +71,7 @@ describe('a new version of the app', () => {
     expect((await deviceReadingIds(page)).sort()).toEqual(recorded);
 
     server.failWith = undefined;
-    // The app's own retry may already be sending: tap only if offered, then wait for the queue to empty.
-    await tapSendNowIfOffered(page);
-    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    await sendUntilNoneWaiting(page);
     expect((await server.storedReadings()).map((reading) => reading.id).sort()).toEqual(recorded);
   });
 });

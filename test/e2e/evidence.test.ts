@@ -7,7 +7,7 @@ import {
   POSITION,
   recordReading,
   syncBar,
-  tapSendNowIfOffered,
+  sendUntilNoneWaiting,
   useFieldDay,
   type Phone,
   type TestServer,
@@ -89,9 +89,7 @@ describe('measured evidence', () => {
     await evidenceStatus(page).filter({ hasText: 'Serveur injoignable : preuve d’absence de service de données' }).waitFor();
 
     server.unreachable = false;
-    // The app's own retry may already be sending: tap only if offered, then wait for the queue to empty.
-    await tapSendNowIfOffered(page);
-    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    await sendUntilNoneWaiting(page);
     const stored = await arrivedReading(server, id!);
     expect(stored.probe).toMatchObject({ result: 'unreachable', failedStep: 'reach' });
     expect(stored.probe?.latencyMs).toBeUndefined();

@@ -16,7 +16,7 @@ import {
   signInThroughPage,
   startServer,
   syncBar,
-  tapSendNowIfOffered,
+  sendUntilNoneWaiting,
   type Phone,
   type TestServer,
   type TestUser,
@@ -142,8 +142,7 @@ describe('the first day on a fresh server with no configuration (issue 15)', () 
     await syncBar(field).getByText('16 relevés en attente').waitFor();
     expect(await server.storedReadings()).toHaveLength(0);
     await agentPhone.context.setOffline(false);
-    await tapSendNowIfOffered(field);
-    await syncBar(field).getByText('Aucun relevé en attente').waitFor({ timeout: 30_000 });
+    await sendUntilNoneWaiting(field);
     expect(await server.storedReadings()).toHaveLength(16);
     await close(agentPhone);
 

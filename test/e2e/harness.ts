@@ -418,6 +418,25 @@ export async function tapSendNowIfOffered(page: Page): Promise<void> {
   if (await sendNow.isEnabled({ timeout: 1_000 }).catch(() => false)) await sendNow.click({ timeout: 2_000 }).catch(() => undefined);
 }
 
+/**
+ * Waits until nothing waits on the device, tapping « Envoyer maintenant » whenever the sync bar
+ * offers it, as an agent would: a send of the app's own begun before the server recovered may
+ * still fail, and the app's next try of its own can then be a backoff of tens of seconds away.
+ */
+export async function sendUntilNoneWaiting(page: Page, timeout = 30_000): Promise<void> {
+  const none = syncBar(page).getByText('Aucun relevé en attente');
+  await expect
+    .poll(
+      async () => {
+        if (await none.isVisible()) return true;
+        await tapSendNowIfOffered(page);
+        return none.isVisible();
+      },
+      { timeout, interval: 500, message: 'every waiting reading sent' },
+    )
+    .toBe(true);
+}
+
 /** What most browser tests start from: a fresh server, a phone, and an agent account on it. */
 export interface FieldDay {
   server: TestServer;

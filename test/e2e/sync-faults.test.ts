@@ -6,7 +6,7 @@ import {
   recordReading,
   useFieldDay,
   syncBar,
-  tapSendNowIfOffered,
+  sendUntilNoneWaiting,
   type Phone,
   type TestServer,
   type TestUser,
@@ -36,9 +36,7 @@ describe('sending through faults', () => {
     expect(server.postedIds.length).toBeGreaterThanOrEqual(3);
 
     server.failWith = undefined;
-    // The app's own retry may already be sending: tap only if offered, then wait for the queue to empty.
-    await tapSendNowIfOffered(page);
-    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    await sendUntilNoneWaiting(page);
     const stored = await server.storedReadings();
     expect(stored.map((r) => r.id).sort()).toEqual(recorded);
     await eventually(() => syncBar(page).getByText('Échec du dernier essai').count()).toBe(0);
