@@ -1,6 +1,6 @@
 import { wholeRange } from '../../domain/grid/cell-range.ts';
 import { parseCellId } from '../../domain/grid/cell-id.ts';
-import { tileOfCell, type CellTile } from '../../domain/grid/cell-tiles.ts';
+import { formatTile, tileOfCell, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import { TOTAL_ONLY_RESOLUTION_M, type GridQuery, type GridScope, type GridStore } from '../storage/grid-store.ts';
 import { CELL_RESOLUTIONS_M } from './coverage.ts';
 
@@ -39,7 +39,7 @@ export async function tilesWithData(store: GridStore): Promise<TileWithData[]> {
       const unit = parseCellId(cell)!;
       // A 10 km cell's corner is a corner of a cell at every finer resolution the map offers.
       const tile = tileOfCell({ resolutionM, east: unit.east, north: unit.north });
-      const name = `${tile.east},${tile.north}`;
+      const name = formatTile(tile);
       all.set(name, tile);
       for (const departement of departements) {
         if (departement === null) continue;

@@ -1,5 +1,5 @@
 import { coarserCell, type CellRef } from '../../domain/grid/cell-id.ts';
-import { tileSideM, TILE_UNIT_M, type CellTile } from '../../domain/grid/cell-tiles.ts';
+import { formatTile, tileSideM, TILE_UNIT_M, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import { baseCellOf, type PendingGrid } from './grid-batch.ts';
 
 /**
@@ -115,7 +115,7 @@ export function tileVersions(tiles: readonly CellTile[], storeWide: string, unit
   for (const tile of tiles) {
     let ofResolution = sums.get(tile.resolutionM);
     if (!ofResolution) sums.set(tile.resolutionM, (ofResolution = new Map()));
-    ofResolution.set(`${tile.east},${tile.north}`, 0);
+    ofResolution.set(formatTile(tile), 0);
   }
   const resolutions = [...sums].map(([resolutionM, ofResolution]) => ({ side: tileSideM(resolutionM), ofResolution }));
   for (const [north, east, changes] of units) {
@@ -125,5 +125,5 @@ export function tileVersions(tiles: readonly CellTile[], storeWide: string, unit
       if (sum !== undefined) ofResolution.set(key, sum + changes);
     }
   }
-  return tiles.map((tile) => `${storeWide}.${sums.get(tile.resolutionM)?.get(`${tile.east},${tile.north}`) ?? 0}`);
+  return tiles.map((tile) => `${storeWide}.${sums.get(tile.resolutionM)?.get(formatTile(tile)) ?? 0}`);
 }
