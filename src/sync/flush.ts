@@ -2,14 +2,12 @@ import { anyReadingWaiting, applyServerVerdicts, countWaiting, pendingReadings }
 import type { ServerVerdicts } from '../store/queue.ts';
 import { anyReportWaiting, applyReportVerdicts, countReportsWaiting, pendingReports } from '../store/reports.ts';
 import { getSession, isUsable, markSignInNeeded } from '../store/session.ts';
-import { recordSyncFailure, recordSyncSuccess } from '../store/sync-status.ts';
+import { recordOfflineTry, recordSyncFailure, recordSyncSuccess } from '../store/sync-status.ts';
 import { announce } from './channel.ts';
-import { runExclusive } from './lock.ts';
+import { FLUSH_LOCK, runExclusive } from './lock.ts';
 import { MAX_BATCH, MAX_REPORT_BATCH, SIGN_IN_NEEDED_MESSAGE, type FlushResult, type QueueFlushResult, type UploadResponse } from './protocol.ts';
 import { checkSession } from './session.ts';
 import { uploadBatch, uploadReports, type UploadOutcome } from './upload.ts';
-
-export const FLUSH_LOCK = 'couverture-outbox-flush';
 
 export interface FlushOptions {
   fetch?: typeof fetch;
@@ -37,6 +35,8 @@ interface Attempt<R> {
   result: R;
   /** A request was made: the sync status records how it went. */
   attempted: boolean;
+  /** It stopped because the device had no network (UploadOutcome's `offline`). */
+  offline?: boolean;
 }
 
 async function flushLocked({
@@ -56,12 +56,14 @@ async function flushLocked({
     : { result: { sent: 0, refused: 0, pending: 0 }, attempted: false };
   const reports = reportsWaiting ? await flushReports(fetchFn, baseUrl, Math.min(reportBatchSize, MAX_REPORT_BATCH)) : undefined;
 
+  // Each batch the server acknowledged recorded a success already (the failures in a row
+  // start over from it): a long send cut near its end is one failure, not one more.
   const attempts = [readings, ...(reports ? [reports] : [])].filter((attempt) => attempt.attempted);
-  if (attempts.length > 0) {
-    const error = attempts.map((attempt) => attempt.result.error).find((message) => message !== undefined);
-    if (error === undefined) await recordSyncSuccess();
-    else await recordSyncFailure(error);
-  }
+  const failed = attempts.filter((attempt) => attempt.result.error !== undefined);
+  const error = failed[0]?.result.error;
+  if (attempts.length > 0 && error === undefined) await recordSyncSuccess();
+  else if (error !== undefined && failed.every((attempt) => attempt.offline)) await recordOfflineTry(error);
+  else if (error !== undefined) await recordSyncFailure(error);
   const result: FlushResult = { ...readings.result, ...(reports && { reports: reports.result }) };
   announce({ type: 'flush-finished', result });
   return result;
@@ -83,6 +85,7 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
   let retryAfterMs: number | undefined;
   let authRequired = false;
   let attempted = false;
+  let offline = false;
 
   // Readings recorded under another account wait for that account; readings whose probe is
   // still measuring (heldUntil ahead) wait for it, and go on a later flush once it ends.
@@ -125,14 +128,17 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
     const progress = { type: 'flush-progress' as const, sent, refused, ids: [...verdicts.stored, ...verdicts.refused.map(({ id }) => id)] };
     // One transaction for the batch's verdicts, written while the next batch travels.
     applying = applyServerVerdicts(verdicts).then(
-      () => {
-        if (progress.ids.length > 0) announce(progress);
+      async () => {
+        if (progress.ids.length === 0) return;
+        announce(progress);
+        await recordSyncSuccess();
       },
       (failure: unknown) => new ApplyFailure(failure),
     );
     if (error !== undefined) break;
     error = verdicts.unavailable ?? (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun relevé du lot' : undefined);
     retryAfterMs = verdicts.retryAfterMs;
+    offline = verdicts.offline === true;
     if (error !== undefined) break;
     batch = await next;
     if (batch.length === 0) {
@@ -150,7 +156,7 @@ async function flushReadings(fetchFn: typeof fetch, baseUrl: string, batchSize: 
     ...(retryAfterMs !== undefined && { retryAfterMs }),
     ...(authRequired && { authRequired: true as const }),
   };
-  return { result, attempted };
+  return { result, attempted, offline };
 }
 
 async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: number): Promise<Attempt<QueueFlushResult>> {
@@ -158,6 +164,7 @@ async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: n
   let refused = 0;
   let error: string | undefined;
   let retryAfterMs: number | undefined;
+  let offline = false;
   let batch = await pendingReports(batchSize);
   while (batch.length > 0) {
     const verdicts = await sendIsolatingFaults(
@@ -165,6 +172,7 @@ async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: n
       (reports) => uploadReports(reports, fetchFn, baseUrl),
     );
     await applyReportVerdicts(verdicts);
+    if (verdicts.stored.length + verdicts.refused.length > 0) await recordSyncSuccess();
     sent += verdicts.stored.length;
     refused += verdicts.refused.length;
     // The reports endpoint is public: a 401/403 there is a server or proxy fault, not ours.
@@ -173,11 +181,13 @@ async function flushReports(fetchFn: typeof fetch, baseUrl: string, batchSize: n
       (verdicts.auth ? `Le serveur est indisponible (${verdicts.auth.message})` : undefined) ??
       (verdicts.stored.length + verdicts.refused.length === 0 ? 'Le serveur n’a confirmé aucun signalement du lot' : undefined);
     retryAfterMs = verdicts.retryAfterMs;
+    offline = verdicts.offline === true;
     if (error !== undefined) break;
     batch = await pendingReports(batchSize);
   }
   const pending = await countReportsWaiting();
-  return { result: { sent, refused, pending, ...(error !== undefined && { error }), ...(retryAfterMs !== undefined && { retryAfterMs }) }, attempted: true };
+  const result = { sent, refused, pending, ...(error !== undefined && { error }), ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  return { result, attempted: true, offline };
 }
 
 /** A batch's verdicts that could not be written: thrown where the flush waits for them. */
@@ -190,6 +200,8 @@ interface BatchVerdicts extends ServerVerdicts {
   unavailable?: string;
   /** The wait the server asked for with `unavailable`, if it gave one. */
   retryAfterMs?: number;
+  /** `unavailable` because the device had no network. */
+  offline?: true;
   auth?: { reason: 'unauthenticated' | 'csrf'; message: string };
 }
 
@@ -202,7 +214,13 @@ async function sendIsolatingFaults<T extends { id: string }>(items: T[], upload:
   const outcome = await upload(items);
   switch (outcome.kind) {
     case 'unavailable':
-      return { stored: [], refused: [], unavailable: outcome.message, ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }) };
+      return {
+        stored: [],
+        refused: [],
+        unavailable: outcome.message,
+        ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }),
+        ...(outcome.offline && { offline: true as const }),
+      };
     case 'auth-required':
       return { stored: [], refused: [], auth: { reason: outcome.reason, message: outcome.message } };
     case 'answered':

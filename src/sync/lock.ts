@@ -1,3 +1,6 @@
+/** The lock a flush holds: one at a time across every tab and the service worker. */
+export const FLUSH_LOCK = 'couverture-outbox-flush';
+
 /**
  * Runs `task` while holding a lock shared by every tab and the service worker of this origin
  * (Web Locks API), so that two triggers at once never upload the same readings side by side.

@@ -32,8 +32,12 @@ export function fetchGivingUpAfter(ms: number, fetchFn: typeof fetch = (input, i
 export type UploadOutcome =
   /** The server judged each item: see the response. */
   | { kind: 'answered'; response: UploadResponse }
-  /** Nothing was judged (no network, server down or busy): try again later. */
-  | { kind: 'unavailable'; message: string; retryAfterMs?: number }
+  /**
+   * Nothing was judged (no network, server down or busy): try again later. `offline`: the
+   * device itself said it had no network when the request failed (navigator.onLine false),
+   * so the server was never asked: no sign of a server in trouble.
+   */
+  | { kind: 'unavailable'; message: string; retryAfterMs?: number; offline?: true }
   /**
    * Nothing was judged because of who is asking: 401 (not signed in, session expired or
    * revoked) or 403 on the CSRF token. Waits for a sign-in, not for time to pass.
@@ -82,7 +86,9 @@ async function post(
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    return { kind: 'unavailable', message: timedOut ? 'Le serveur ne répond pas (délai dépassé)' : 'Pas de réseau : le serveur est injoignable' };
+    if (timedOut) return { kind: 'unavailable', message: 'Le serveur ne répond pas (délai dépassé)' };
+    const offline = (globalThis.navigator as Navigator | undefined)?.onLine === false;
+    return { kind: 'unavailable', message: 'Pas de réseau : le serveur est injoignable', ...(offline && { offline: true as const }) };
   }
 
   if (response.status === 401) return { kind: 'auth-required', reason: 'unauthenticated', message: await describe(response) };

@@ -11,11 +11,13 @@ const { freshDatabase } = await import('./helpers.ts');
 beforeEach(async () => {
   await freshDatabase();
   requestSync.mockReset();
+  vi.stubGlobal('navigator', { onLine: true });
   // Only the scheduler's timers: fake-indexeddb keeps its own (setImmediate).
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe('after a busy server’s 503 with Retry-After', () => {

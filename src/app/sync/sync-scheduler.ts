@@ -1,4 +1,5 @@
 import { nextTryDelay, worthRetrying } from '../../sync/backoff.ts';
+import { FLUSH_LOCK, runExclusive } from '../../sync/lock.ts';
 import type { FlushResult } from '../../sync/protocol.ts';
 import { checkSession } from '../../sync/session.ts';
 import { isUsable } from '../../store/session.ts';
@@ -12,16 +13,18 @@ import { requestSync } from './request-sync.ts';
  * When the page asks for the outboxes (readings, residents' reports) to be sent: at start,
  * when the browser says the network is back, on « Envoyer maintenant » and after each save,
  * after a sign-in, and after a failure on a timer that backs off (from the start again once
- * the network is back). Browsers without Background Sync (Firefox, Safari) rely on these
- * alone. Waiting for a sign-in is not a failure that time cures: no timer then, the sign-in
+ * the network is back; no timer while offline: the network's return sends). Browsers without
+ * Background Sync (Firefox, Safari) rely on these alone. What the backoff counts:
+ * src/sync/README.md, « When the page tries again ». Waiting for a sign-in is not a failure that time cures: no timer then, the sign-in
  * itself resumes sending.
  */
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 /**
- * The failures in a row counted when the browser last said the network was back. The backoff
- * starts over from there: the first try after `online` often fails (a Wi-Fi still getting
- * its address, a radio still attaching), and waiting the minutes that hours offline had
- * built up would keep the agent's readings on the phone long after the network returned.
+ * The failures in a row counted when the browser last said the network was back, the try
+ * then under way included. The backoff starts over from there: the first try after `online`
+ * often fails (a Wi-Fi still getting its address, a radio still attaching), and waiting the
+ * minutes that hours offline had built up would keep the agent's readings on the phone long
+ * after the network returned. Only tries begun after `online` count against it.
  */
 let failuresBeforeOnline = 0;
 
@@ -50,6 +53,9 @@ export function sendWhenOnline(): void {
 
 async function scheduleRetry(result: FlushResult): Promise<void> {
   clearTimeout(retryTimer);
+  // Offline for certain: no timer, the `online` event sends (a timer would only wake the
+  // service worker to fail, again and again until the network returns).
+  if (!navigator.onLine) return;
   const { consecutiveFailures } = await getSyncStatus();
   // A success since `online` reset the count: the next failures back off from the start again.
   if (consecutiveFailures < failuresBeforeOnline) failuresBeforeOnline = 0;
@@ -75,11 +81,14 @@ export function startSyncScheduler(): () => void {
   const stopSession = watchSession((session) => {
     if (isUsable(session)) void sendNow();
   });
-  const onOnline = () =>
-    void getSyncStatus().then(({ consecutiveFailures }) => {
+  const onOnline = () => {
+    // Read once the try under way (begun before the network came back, and likely to fail
+    // with it) has ended and counted; the send asked for at once runs right after it.
+    void runExclusive(FLUSH_LOCK, getSyncStatus).then(({ consecutiveFailures }) => {
       failuresBeforeOnline = consecutiveFailures;
-      return sendNow();
     });
+    void sendNow();
+  };
   window.addEventListener('online', onOnline);
   void start();
   return () => {
