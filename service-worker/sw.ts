@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
-import { clientsClaim } from 'workbox-core';
+import { cacheNames, clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { flushOutbox } from '../src/sync/flush.ts';
 import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
 import { registerAssetsOnDemand } from './assets-on-demand.ts';
+import { registerStaticRoutes } from './static-routes.ts';
 import { registerTileRoutes } from './tile-cache.ts';
 import { flushOptions } from './upload-timeout.ts';
 
@@ -13,8 +14,13 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: str
 // The app shell and every screen an agent or a resident may open offline, versioned by
 // Workbox: each build's list replaces the last, and caches of older builds are deleted on
 // activate. Reviewers' own chunks are not in it (scripts/precache-by-role.ts).
-precacheAndRoute(self.__WB_MANIFEST);
+const precached = self.__WB_MANIFEST;
+precacheAndRoute(precached);
 cleanupOutdatedCaches();
+
+// The start page and the hashed files answered by the browser from the caches above without
+// running this worker (static routes, where supported); the routes below stay the fallback.
+registerStaticRoutes(precached, cacheNames.precache);
 
 // Any navigation (a reload in airplane mode, a deep link) gets the cached shell. The API is
 // never answered from a cache: reachability must mean the server answered.
