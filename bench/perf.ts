@@ -18,7 +18,8 @@
  * `BENCH_PERF_BASELINE_DIST=<a build>` times steps 1–5 on that build first, in the same run;
  * `BENCH_PERF_VISITS_ONLY=1` stops after step 2; `BENCH_PERF_REPEAT_VISITS=N` times N repeat
  * visits in step 2 and prints their median; `BENCH_PERF_FLOOR=1` then times as many on a page
- * with no app in it (the browser's and the bench's own share of step 2's figure).
+ * with no app in it (the browser's and the bench's own share of step 2's figure);
+ * `BENCH_PERF_STOPPED_WORKER=1` stops the service worker before each of those visits.
  */
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -62,6 +63,12 @@ const REPEAT_VISITS = Number(process.env.BENCH_PERF_REPEAT_VISITS ?? 1);
  * commit, the bench's own scripts and the touch's round trips cost, whatever the app does.
  */
 const measureFloor = process.env.BENCH_PERF_FLOOR === '1';
+/**
+ * `BENCH_PERF_STOPPED_WORKER=1`: the service worker stopped before each repeat visit (and
+ * floor visit), as when the agent opens the app after a while: the browser stops an idle
+ * worker after about 30 s, so the bench's back-to-back visits otherwise find it running.
+ */
+const stoppedWorker = process.env.BENCH_PERF_STOPPED_WORKER === '1';
 /** The floor's page: the form's two things the bench waits for and taps, and the choice kept as the app keeps it. */
 const FLOOR_PAGE = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Plancher</title></head><body><form><fieldset><legend>Opérateur</legend>${['orange', 'sfr', 'bouygues', 'free'].map((operator) => `<label style="display:inline-block;padding:10px"><input type="radio" name="operator" value="${operator}">${operator}</label>`).join('')}</fieldset><button type="button">Enregistrer le relevé</button></form><script>addEventListener('change', (event) => localStorage.setItem('couverture.survey-choices', JSON.stringify({ operator: event.target.value })));</script></body></html>`;
 /** Slow 3G as Lighthouse and DevTools define it: 400 kbit/s each way, 400 ms round trip. */
@@ -155,6 +162,7 @@ async function visits(dist: string, label: string) {
       }
       page = await context.newPage();
       cdp = await context.newCDPSession(page);
+      if (stoppedWorker) await stopServiceWorkers(cdp);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
       const { ms, missed } = await timeToInteractive(page, cdp, `${server.url}/#releve`);
       repeatTtis.push(ms);
@@ -163,7 +171,7 @@ async function visits(dist: string, label: string) {
     const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const sorted = [...repeatTtis].sort((a, b) => a - b);
     console.log(
-      `${label}Repeat visit offline, from the service worker, CPU ÷${CPU_SLOWDOWN}: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)}` +
+      `${label}Repeat visit offline, from the service worker${stoppedWorker ? ' (stopped before each visit)' : ''}, CPU ÷${CPU_SLOWDOWN}: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)}` +
         (REPEAT_VISITS > 1 ? ` (median of ${REPEAT_VISITS} visits: ${repeatTtis.map(seconds).join(', ')})` : '') +
         missedTaps(repeatMissed),
     );
@@ -247,24 +255,30 @@ async function timeToInteractive(page: Page, cdp: CDPSession, url: string): Prom
 }
 
 /**
- * REPEAT_VISITS offline visits timed as step 2's, with the service worker's cached index.html
+ * REPEAT_VISITS offline visits timed as step 2's, with every cached copy of index.html
  * swapped for FLOOR_PAGE (its headers dropped, so that the page's inline script runs), then put
  * back as it was. Returns the line to print.
  */
 async function floorVisits(context: BrowserContext, url: string): Promise<string> {
+  // Every copy of the page the service worker or the browser may answer with: Workbox's
+  // precache (`/index.html?__WB_REVISION__=…`) and, where the worker declared static routes,
+  // the shell cache's `/` (service-worker/static-routes.ts).
   const swap = (html: string | null) => `(async () => {
+    let swapped = 0;
+    window.__benchKept ??= {};
     for (const name of await caches.keys()) {
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
-        if (!new URL(request.url).pathname.endsWith('/index.html')) continue;
+        const path = new URL(request.url).pathname;
+        if (!path.endsWith('/index.html') && !(name.startsWith('shell-') && path === '/')) continue;
+        const key = name + ' ' + request.url;
         const kept = await cache.match(request);
-        const original = { body: await kept.clone().text(), headers: [...kept.headers] };
-        await cache.put(request, ${html === null ? 'new Response(window.__benchKept.body, { headers: window.__benchKept.headers })' : `new Response(${JSON.stringify(html)}, { headers: { 'content-type': 'text/html; charset=utf-8' } })`});
-        if (!window.__benchKept) window.__benchKept = original;
-        return true;
+        if (!window.__benchKept[key]) window.__benchKept[key] = { body: await kept.clone().text(), headers: [...kept.headers] };
+        await cache.put(request, ${html === null ? 'new Response(window.__benchKept[key].body, { headers: window.__benchKept[key].headers })' : `new Response(${JSON.stringify(html)}, { headers: { 'content-type': 'text/html; charset=utf-8' } })`});
+        swapped += 1;
       }
     }
-    return false;
+    return swapped > 0;
   })()`;
   const page = await context.newPage();
   await page.goto(`${url}/#releve`);
@@ -274,6 +288,7 @@ async function floorVisits(context: BrowserContext, url: string): Promise<string
     for (let visit = 0; visit < REPEAT_VISITS; visit += 1) {
       const floor = await context.newPage();
       const cdp = await context.newCDPSession(floor);
+      if (stoppedWorker) await stopServiceWorkers(cdp);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
       ttis.push((await timeToInteractive(floor, cdp, `${url}/#releve`)).ms);
       await cdp.detach();
@@ -286,6 +301,13 @@ async function floorVisits(context: BrowserContext, url: string): Promise<string
   const sorted = [...ttis].sort((a, b) => a - b);
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   return `Floor, the same repeat visit on a page with no app: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)} (median of ${ttis.length}: ${ttis.map(seconds).join(', ')})`;
+}
+
+/** Stops every service worker of the browser (BENCH_PERF_STOPPED_WORKER), through `cdp`. */
+async function stopServiceWorkers(cdp: CDPSession): Promise<void> {
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.send('ServiceWorker.disable');
 }
 
 /** Taps that missed because the screen moved under the finger, said only when there were some. */
