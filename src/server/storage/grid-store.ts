@@ -6,8 +6,9 @@ import type { Technology } from '../../domain/signal.ts';
 /**
  * The coverage grid as the server keeps it: aggregate rows per cell × operator × technology ×
  * setting × month × département, each holding the GroupStats (src/domain/grid/group-stats.ts)
- * of the readings that fall in it. The store updates them in the same transaction as the
- * readings' insert, so a query never recomputes anything from the readings.
+ * of the readings that fall in it. The store rolls the readings up into them after the
+ * readings' insert, before any read of them (grid-roll-up.ts), so a query never recomputes
+ * anything from the readings nor misses one already acknowledged.
  *
  * Month rows are kept at two resolutions: 200 m (the INSPIRE grid) and 1 km (its exact merge,
  * so that a département-wide view reads 25 times fewer rows). Besides them the store keeps

@@ -7,8 +7,9 @@ import { baseCellOf, type PendingGrid } from './grid-batch.ts';
  *
  * Every 10 km cell (a "unit": the cells tiles are made of, domain/grid/cell-tiles.ts) has a
  * change counter, table `grid_unit_changes` (north, east, changes), absent for a unit never
- * changed (counts 0). A write that adds to or takes from the grid's rows of a unit increments
- * its counter once, in the same transaction as those rows ({@link notingUnits} wraps the
+ * changed (counts 0). A write that adds to or takes from the grid's rows of a unit (a roll-up
+ * of readings, grid-roll-up.ts; a report stored, hidden or shown) increments its counter once,
+ * in the same transaction as those rows ({@link notingUnits} wraps the
  * write's grid batch; sqlite/sqlite-grid-units.ts and postgres/postgres-grid-units.ts flush
  * the counters after the rows). A tile's version is `<store-wide part>.<sum of its units'
  * counters>`: counters only grow, so the sum grows whenever one of them does, and the

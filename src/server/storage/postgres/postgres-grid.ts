@@ -24,7 +24,8 @@ import { Params } from './postgres-reading-filter.ts';
 
 /**
  * The PostgreSQL side of the coverage grid (grid-store.ts), the same rows as sqlite/sqlite-grid.ts
- * keeps, written inside the readings' and reports' own transactions.
+ * keeps, written by the readings' roll-ups (postgres-grid-roll-up.ts, after the ingest's
+ * transaction: grid-roll-up.ts) and inside the reports' own transactions.
  *
  * Several processes may add to one row at once, so a row's stats are never computed from a
  * read that another transaction could overtake: a flush inserts the rows that do not exist yet
@@ -146,6 +147,14 @@ async function addCountRows(client: Queryable, table: string, key: Columns, chan
   await client.query(`DELETE FROM ${table} t USING ${rowsSql(drop, key, lowered)} WHERE ${matchSql(key, 't', 'u')} AND t.count <= 0`, drop.values);
 }
 
+/** Any constant: roll-ups and rebuilds of the grid take turns on it, across processes (postgres-grid-roll-up.ts). */
+const GRID_TURN_LOCK = 4_260_813;
+
+/** Takes the grid's turn until the transaction ends: first thing in a roll-up, before a rebuild's reads. */
+export async function takeGridTurn(client: Queryable): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [GRID_TURN_LOCK]);
+}
+
 /** Changes to the grid gathered over one transaction, written once per row by `flush()`. */
 export interface PostgresGridBatch extends Omit<PendingGrid, 'take'> {
   /** Writes everything gathered, on `client` (inside the caller's transaction), and starts afresh. */
@@ -219,12 +228,15 @@ export async function gridReports(db: Queryable, query: Omit<GridQuery, 'technol
  * Recomputes every row of these 1 km cells (and their 200 m cells) from the readings and
  * visible reports in them, month and all-periods rows alike; then the 10 km all-periods rows
  * holding them, from their 1 km rows. As sqlite/sqlite-grid.ts's rebuild, a few statements for all
- * the cells at once.
+ * the cells at once. Only the readings already rolled up count (the pending ones are the next
+ * roll-up's), on the grid's turn ({@link takeGridTurn}, held to the transaction's end): no
+ * roll-up writes between its reads and its writes.
  */
 export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellRef>): Promise<void> {
   const cells = new Map<string, CellRef>();
   for (const { north, east } of coarseCells) cells.set(`${north}/${east}`, { resolutionM: COARSE_RESOLUTION_M, north, east });
   if (cells.size === 0) return;
+  await takeGridTurn(client);
   const cellRows = [...cells.values()].sort((a, b) => a.north - b.north || a.east - b.east).map((c) => [c.north, c.east]);
   const CELL: Columns = [
     ['n', 'int'],
@@ -244,7 +256,8 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
   const readingsParams = new Params();
   const { rows: readings } = await client.query<{ body: string; account_id: string | null; departement: string | null }>(
     `SELECT r.body, r.account_id, r.departement FROM ${unnestSql(readingsParams, CELL, cellRows)}
-     JOIN readings r ON r.cell_n BETWEEN u.n AND u.n + ${FINE_SPAN_M} AND r.cell_e BETWEEN u.e AND u.e + ${FINE_SPAN_M}`,
+     JOIN readings r ON r.cell_n BETWEEN u.n AND u.n + ${FINE_SPAN_M} AND r.cell_e BETWEEN u.e AND u.e + ${FINE_SPAN_M}
+     WHERE NOT EXISTS (SELECT 1 FROM grid_pending p WHERE p.seq = r.seq)`,
     readingsParams.values,
   );
   for (const row of readings) {

@@ -359,6 +359,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE SEQUENCE IF NOT EXISTS grid_everywhere_version;
   `,
+  // 13. The grid rolled up after the ingest's transaction (grid-roll-up.ts): the readings an
+  //     ingest stored and no roll-up has taken yet, by seq (sequences are drawn in one order and
+  //     committed in another, so no watermark would do), and the count of roll-ups, part of the
+  //     store-wide version (postgres-grid-roll-up.ts). Every reading stored so far was written
+  //     into the grid by its own ingest: nothing pending.
+  `
+  CREATE TABLE IF NOT EXISTS grid_pending (seq bigint PRIMARY KEY);
+  CREATE TABLE IF NOT EXISTS grid_roll_ups (roll_ups bigint NOT NULL);
+  INSERT INTO grid_roll_ups (roll_ups) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM grid_roll_ups);
+  `,
 ];
 
 /**

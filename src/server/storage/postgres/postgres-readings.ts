@@ -10,16 +10,16 @@ import type { ReportStore } from '../report-store.ts';
 import { afterSeq } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
-import { gridBatch, gridGroups, gridReports } from './postgres-grid.ts';
-import { countingUnits } from './postgres-grid-units.ts';
+import { gridGroups, gridReports } from './postgres-grid.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
 import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
 import { createPostgresReports } from './postgres-reports.ts';
 
 /**
  * The PostgreSQL side of reading-store.ts (table `readings`), with the residents' reports
- * (postgres-reports.ts) and the coverage grid kept beside them (postgres-grid.ts): the same
- * answers as the SQLite store, for any number of processes writing at once.
+ * (postgres-reports.ts) and the coverage grid kept beside them (postgres-grid.ts, rolled up
+ * after the ingest: postgres-grid-roll-up.ts): the same answers as the SQLite store, for any
+ * number of processes writing at once.
  *
  * Ingest is idempotent by a unique id and `INSERT … ON CONFLICT (id) DO NOTHING`, never a
  * read-then-write: of two processes storing one reading at once, the second's insert waits for
@@ -90,10 +90,14 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
             `${type}[]`,
           ),
         );
-        // unnest hands the rows over in array order, that is by id.
+        // unnest hands the rows over in array order, that is by id. The readings stored are
+        // marked pending for the grid in the same statement (postgres-grid-roll-up.ts).
+        const insert = `INSERT INTO readings (seq, ${READING_COLUMN_NAMES.join(', ')}) OVERRIDING SYSTEM VALUE
+           SELECT * FROM unnest(${arrays.join(', ')}) ON CONFLICT (id) DO NOTHING`;
         const { rows: inserted } = await client.query<{ id: string }>(
-          `INSERT INTO readings (seq, ${READING_COLUMN_NAMES.join(', ')}) OVERRIDING SYSTEM VALUE
-           SELECT * FROM unnest(${arrays.join(', ')}) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          maintainGrid
+            ? `WITH stored AS (${insert} RETURNING id, seq), pending AS (INSERT INTO grid_pending (seq) SELECT seq FROM stored) SELECT id FROM stored`
+            : `${insert} RETURNING id`,
           params.values,
         );
         const accepted = new Set(inserted.map((row) => row.id));
@@ -107,19 +111,13 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
         }
 
         const { result, add } = ingestResultBuilder();
-        const batch = maintainGrid ? countingUnits(gridBatch()) : undefined;
         readings.forEach((reading, index) => {
           const insertedHere = firsts.get(reading.id) === index && accepted.has(reading.id);
-          if (insertedHere) {
-            const place = placements?.[index] ?? UNPLACED;
-            batch?.addReading(reading, place.accountId, place.departement, baseCellOf(reading.lon, reading.lat));
-          }
           add(
             reading.id,
             ingestOutcome(insertedHere, bodies[index]!, () => stored.get(reading.id)),
           );
         });
-        await batch?.flush(client);
         return result;
       });
     },

@@ -5,6 +5,8 @@ import { createPostgresCampaigns } from './postgres-campaigns.ts';
 import { createPostgresCounters } from './postgres-counters.ts';
 import { createPool, type PostgresPoolOptions } from './postgres-db.ts';
 import { createPostgresDeclaredCoverage } from './postgres-declared-coverage.ts';
+import { withGridRollUp, type GridRollUpOptions } from '../grid-roll-up.ts';
+import { postgresGridRollUp } from './postgres-grid-roll-up.ts';
 import { postgresGridVersion } from './postgres-grid-version.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { createPostgresPeople } from './postgres-people.ts';
@@ -15,6 +17,8 @@ import { createPostgresZones } from './postgres-zones.ts';
 export interface PostgresStoreOptions extends PostgresPoolOptions {
   /** As SqliteStoreOptions.maintainGrid: only the benchmark turns it off. */
   maintainGrid?: boolean;
+  /** When the grid is rolled up in the background (grid-roll-up.ts); tests and benches turn it off. */
+  gridRollUp?: GridRollUpOptions;
 }
 
 /**
@@ -22,7 +26,7 @@ export interface PostgresStoreOptions extends PostgresPoolOptions {
  * app processes may open the same database: everything they must share lives in it
  * (docs/deployment.md).
  */
-export async function openPostgresStore(url: string, { maintainGrid = true, ...poolOptions }: PostgresStoreOptions = {}): Promise<Store> {
+export async function openPostgresStore(url: string, { maintainGrid = true, gridRollUp, ...poolOptions }: PostgresStoreOptions = {}): Promise<Store> {
   const pool = createPool(url, poolOptions);
   // A broken idle connection (database restarted) must not crash the process: the pool drops it.
   pool.on('error', () => undefined);
@@ -51,5 +55,7 @@ export async function openPostgresStore(url: string, { maintainGrid = true, ...p
       await pool.end();
     },
   };
-  return withGridVersion(methods, version);
+  const store = withGridVersion(methods, version);
+  // Without the grid kept, an ingest marks nothing pending and nothing rolls up.
+  return maintainGrid ? withGridRollUp(store, postgresGridRollUp(pool), gridRollUp) : store;
 }

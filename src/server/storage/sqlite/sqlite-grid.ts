@@ -22,14 +22,16 @@ import {
 import { northLines } from '../grid-lines.ts';
 import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
 import { toGridReport, type ReportCountRow } from '../rows.ts';
+import { ROLLED_UP_SQL } from './sqlite-grid-roll-up.ts';
 import type { SqliteGroupRow } from './sqlite-rows.ts';
 
 /**
  * The SQLite side of the coverage grid (grid-store.ts): tables `grid_groups` and `grid_reports`
  * (per month, migration 3) and `grid_totals` and `grid_report_totals` (all periods merged,
- * migration 4), kept up to date together inside the readings' and reports' own transactions:
- * every path that changes a month row goes through {@link GridBatch} or `rebuild`, which write
- * both. Month rows are kept at 200 m and 1 km; all-periods rows at 1 km and 10 km.
+ * migration 4), written by the readings' roll-ups (sqlite-grid-roll-up.ts, after the ingest's
+ * transaction: grid-roll-up.ts) and inside the reports' own transactions: every path that
+ * changes a month row goes through {@link GridBatch} or `rebuild`, which write both. Month
+ * rows are kept at 200 m and 1 km; all-periods rows at 1 km and 10 km.
  */
 
 /** Changes to the grid gathered over one transaction, written once per row by `flush()`. */
@@ -45,7 +47,8 @@ export interface SqliteGrid {
   /**
    * Recomputes every row of these 1 km cells (and their 200 m cells) from the readings and
    * visible reports in them, month and all-periods rows alike; then the 10 km all-periods rows
-   * holding them, from their 1 km rows.
+   * holding them, from their 1 km rows. Only the readings already rolled up count (those above
+   * the watermark are the next roll-up's): call it inside a write transaction.
    */
   rebuild(coarseCells: Iterable<CellRef>): void;
   /** Fills the grid from every stored reading and visible report (migration 3). */
@@ -171,9 +174,14 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
   const visibleReportsNear = db.prepare<[number, number, number, number], { body: string; departement: string | null }>(
     'SELECT body, departement FROM reports WHERE hidden = 0 AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?',
   );
-  const readingsIn = db.prepare<[number, number, number, number], { body: string; account_id: string | null; departement: string | null }>(
-    'SELECT body, account_id, departement FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? ORDER BY seq',
-  );
+  // The readings a rebuild counts: those already rolled up (sqlite-grid-roll-up.ts); the pending
+  // ones are the next roll-up's. Prepared at the first rebuild: the migrations that fill the
+  // grid (backfill) run before the watermark's table exists.
+  let readingsInStatement: Database.Statement<[number, number, number, number], { body: string; account_id: string | null; departement: string | null }>;
+  const readingsIn = () =>
+    (readingsInStatement ??= db.prepare(
+      `SELECT body, account_id, departement FROM readings WHERE cell_n BETWEEN ? AND ? AND cell_e BETWEEN ? AND ? AND seq <= ${ROLLED_UP_SQL} ORDER BY seq`,
+    ));
 
   /** Each row once: the stats merged into the stored ones, the counts added; a count lowered to zero goes. */
   function write({ groups, totals, reports, reportTotals }: PendingRows): void {
@@ -252,7 +260,7 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
         }
         const ten = coarserCell(coarse, TOTAL_ONLY_RESOLUTION_M);
         tens.set(`${ten.north}/${ten.east}`, ten);
-        for (const row of readingsIn.iterate(north, north + FINE_SPAN_M, east, east + FINE_SPAN_M)) {
+        for (const row of readingsIn().iterate(north, north + FINE_SPAN_M, east, east + FINE_SPAN_M)) {
           const reading = JSON.parse(row.body) as Reading;
           writer.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));
         }

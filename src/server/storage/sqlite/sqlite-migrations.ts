@@ -403,6 +403,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (north, east)
   ) WITHOUT ROWID;
   `,
+  // 17. The grid rolled up after the ingest's transaction (grid-roll-up.ts): the readings up to
+  //     this seq are in the grid, those above it pending (sqlite-grid-roll-up.ts). Every
+  //     reading stored so far was written into the grid by its own ingest. A later migration
+  //     that fills the grid again from the readings must move it to the last one too.
+  `
+  CREATE TABLE IF NOT EXISTS grid_rolled_up (seq INTEGER NOT NULL);
+  INSERT INTO grid_rolled_up (seq) SELECT COALESCE(MAX(seq), 0) FROM readings WHERE NOT EXISTS (SELECT 1 FROM grid_rolled_up);
+  `,
 ];
 
 /**

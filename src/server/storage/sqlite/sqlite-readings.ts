@@ -9,7 +9,6 @@ import { READING_COLUMN_NAMES, readingValues } from '../insert-columns.ts';
 import { UNPLACED, type IngestResult, type ReadingPage, type ReadingPlacement, type ReadingScope, type ReadingStore } from '../reading-store.ts';
 import { toReadingPage } from '../rows.ts';
 import type { createSqliteGrid } from './sqlite-grid.ts';
-import { countingUnits } from './sqlite-grid-units.ts';
 import { createSqliteReadingClusters } from './sqlite-reading-clusters.ts';
 import { filterParams, FILTER_SQL, IN_BBOX, SCOPE_SQL } from './sqlite-reading-filter.ts';
 import { readingRow, sqliteValue, type SqliteReadingRow } from './sqlite-rows.ts';
@@ -31,11 +30,7 @@ function baseCellRange(cell: CellRef): [number, number, number, number] {
   return [cell.north, cell.north + last, cell.east, cell.east + last];
 }
 
-export function createSqliteReadings(
-  db: Database.Database,
-  grid: ReturnType<typeof createSqliteGrid>,
-  { maintainGrid }: { maintainGrid: boolean },
-): Omit<ReadingStore, 'close'> & GridStore {
+export function createSqliteReadings(db: Database.Database, grid: ReturnType<typeof createSqliteGrid>): Omit<ReadingStore, 'close'> & GridStore {
   const readingClusters = createSqliteReadingClusters(db);
 
   const insertReading = db.prepare<(string | number | null)[]>(`
@@ -73,8 +68,7 @@ export function createSqliteReadings(
   const ingestAll = db.transaction((readings: Reading[], placements: readonly ReadingPlacement[] | undefined): IngestResult => {
     const receivedAt = new Date().toISOString();
     const { result, add } = ingestResultBuilder();
-    // Grid rows are written once per row at the end, not once per reading.
-    const gridBatch = maintainGrid ? countingUnits(db, grid.batch()) : undefined;
+    // No grid row here: a reading above the roll-up's watermark is pending (sqlite-grid-roll-up.ts).
     readings.forEach((reading, index) => {
       const body = canonicalJson(reading);
       const place = placements?.[index] ?? UNPLACED;
@@ -83,7 +77,6 @@ export function createSqliteReadings(
       const accepted = inserted.changes === 1;
       if (accepted) {
         insertPosition.run(inserted.lastInsertRowid, reading.lon, reading.lon, reading.lat, reading.lat);
-        gridBatch?.addReading(reading, place.accountId, place.departement, cell);
       }
       // Not inserted: the id is taken, by an earlier request or earlier in this one.
       add(
@@ -91,7 +84,6 @@ export function createSqliteReadings(
         ingestOutcome(accepted, body, () => storedBody.get(reading.id)),
       );
     });
-    gridBatch?.flush();
     return result;
   });
 

@@ -5,7 +5,9 @@ import { createSqliteCampaigns } from './sqlite-campaigns.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteDeclaredCoverage } from './sqlite-declared-coverage.ts';
 import { withGridVersion, type StoreWithoutVersions } from '../grid-version.ts';
+import { withGridRollUp, type GridRollUpOptions } from '../grid-roll-up.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
+import { sqliteGridRollUp } from './sqlite-grid-roll-up.ts';
 import { sqliteGridVersion } from './sqlite-grid-version.ts';
 import { migrate, schemaVersion } from './sqlite-migrations.ts';
 import { createSqlitePeople } from './sqlite-people.ts';
@@ -23,10 +25,12 @@ export interface SqliteStoreOptions {
    * turns it off, to measure what it costs: a store opened without it leaves the grid stale.
    */
   maintainGrid?: boolean;
+  /** When the grid is rolled up in the background (grid-roll-up.ts); tests and benches turn it off. */
+  gridRollUp?: GridRollUpOptions;
 }
 
 /** Opens (creating or migrating as needed) the SQLite database at `file`. */
-export function openSqliteStore(file: string, { maintainGrid = true }: SqliteStoreOptions = {}): Store {
+export function openSqliteStore(file: string, { maintainGrid = true, gridRollUp }: SqliteStoreOptions = {}): Store {
   const db = new Database(file);
   try {
     // Another process (a backup, the sqlite3 shell, `npm run admin`) may hold the write lock for a moment.
@@ -45,7 +49,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
 
   const grid = createSqliteGrid(db);
   const methods: StoreWithoutVersions = {
-    ...createSqliteReadings(db, grid, { maintainGrid }),
+    ...createSqliteReadings(db, grid),
     ...createSqliteReports(db, grid),
     ...createSqliteAccounts(db),
     ...createSqliteZones(db),
@@ -58,5 +62,7 @@ export function openSqliteStore(file: string, { maintainGrid = true }: SqliteSto
       if (db.open) db.close();
     },
   };
-  return withGridVersion(methods, sqliteGridVersion(db));
+  const store = withGridVersion(methods, sqliteGridVersion(db));
+  // Without the grid kept, nothing rolls up: the readings above the watermark stay pending.
+  return maintainGrid ? withGridRollUp(store, sqliteGridRollUp(db, grid), gridRollUp) : store;
 }

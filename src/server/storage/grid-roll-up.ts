@@ -1,0 +1,129 @@
+import type { Store } from './store.ts';
+
+/**
+ * The coverage grid kept up to date AFTER the readings' transaction rather than inside it
+ * (issue 19: a spread reading writes three grid rows of its own and merges into a shared 10 km
+ * one; done once per upload of 500, that was most of an ingest's cost).
+ *
+ * An ingest stores its readings and marks them pending for the grid, in its own transaction
+ * (SQLite: every reading above a watermark, `grid_rolled_up`; PostgreSQL: a row per reading in
+ * `grid_pending`). A roll-up is one transaction that takes up to {@link ROLL_UP_CHUNK} pending
+ * readings in key order, folds them with `pendingGrid()` (grid-batch.ts), writes the rows
+ * through the same batch writers as before, counts the change of their 10 km cells
+ * (grid-unit-versions.ts) and its own change of the store-wide version, and clears what it
+ * took: thousands of readings sorted by key dirty each page once for many rows and merge each
+ * 10 km row once, instead of once per upload.
+ *
+ * When a roll-up runs ({@link withGridRollUp}):
+ * - before every read of the grid or of its versions (`gridGroups`, `gridReports`,
+ *   `gridVersion`, `gridTileVersions`: every reader of grid rows goes through them), so that a
+ *   reader never sees a grid missing a reading acknowledged before its call;
+ * - in the background once uploads have been quiet for `quietMs` (or as soon as `eagerAt`
+ *   readings are pending), never on an upload's own path;
+ * - on close.
+ * A rebuild of grid rows from the readings (placing again) counts only the readings no longer
+ * pending, under the same turn as roll-ups (sqlite-grid.ts, postgres-grid.ts): the rest are the
+ * next roll-up's.
+ *
+ * Never lost, never twice: the marks commit with the readings, so a crash between an upload's
+ * acknowledgement and its roll-up leaves them for the next roll-up (this process's next read,
+ * or another's); they are cleared in the roll-up's own transaction, and roll-ups take turns
+ * (SQLite: one writer; PostgreSQL: `pg_advisory_xact_lock`), so no two take the same reading.
+ */
+
+/** Readings a roll-up takes at most in one transaction. */
+export const ROLL_UP_CHUNK = 20_000;
+
+/** What a store does for its roll-ups (sqlite/sqlite-grid-roll-up.ts, postgres/postgres-grid-roll-up.ts). */
+export interface GridRollUpSource {
+  /** Whether some reading may be pending (one cheap read; a roll-up when it says no would do nothing). */
+  pending(): Promise<boolean>;
+  /** Rolls up at most `limit` pending readings in one transaction, in key order; answers how many it took. */
+  rollUp(limit: number): Promise<number>;
+}
+
+export interface GridRollUpOptions {
+  /** Quiet time after the last upload before a background roll-up, ms (default 250; Infinity: none). */
+  quietMs?: number;
+  /** Readings acknowledged since the last roll-up that start one in the background at once (default 10,000; Infinity: never). */
+  eagerAt?: number;
+}
+
+/**
+ * `store` whose grid reads and version reads roll up first, whose uploads schedule a roll-up
+ * in the background, and whose close rolls up what is left. A drain asked while one runs waits
+ * for the next one (started after its call, so it takes every reading acknowledged before).
+ */
+export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs = 250, eagerAt = 10_000 }: GridRollUpOptions = {}): Store {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let sinceRollUp = 0;
+  let closed = false;
+
+  const rollUpAll = async () => {
+    sinceRollUp = 0;
+    if (!(await source.pending())) return;
+    while ((await source.rollUp(ROLL_UP_CHUNK)) === ROLL_UP_CHUNK) {
+      // A full chunk: there may be more.
+    }
+  };
+  const drain = (): Promise<void> => {
+    if (!running) {
+      running = rollUpAll().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return drain();
+      });
+    return next;
+  };
+  /** A background roll-up: its failure is left for the next read's (the marks wait in the database). */
+  const inBackground = () => {
+    timer = undefined;
+    if (!closed) drain().catch(() => undefined);
+  };
+  const schedule = (accepted: number) => {
+    sinceRollUp += accepted;
+    if (closed || accepted === 0) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (sinceRollUp >= eagerAt) {
+      setImmediate(inBackground);
+    } else if (Number.isFinite(quietMs)) {
+      timer = setTimeout(inBackground, quietMs);
+      timer.unref?.();
+    }
+  };
+  const drainedFirst =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await drain();
+      return read(...args);
+    };
+
+  return {
+    ...store,
+    async ingest(readings, placements) {
+      const result = await store.ingest(readings, placements);
+      schedule(result.accepted.length);
+      return result;
+    },
+    gridGroups: drainedFirst(store.gridGroups),
+    gridReports: drainedFirst(store.gridReports),
+    gridVersion: drainedFirst(store.gridVersion),
+    gridTileVersions: drainedFirst(store.gridTileVersions),
+    async close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      // What cannot be rolled up now (the database gone) waits in it for the next start.
+      await drain().catch(() => undefined);
+      await store.close();
+    },
+  };
+}

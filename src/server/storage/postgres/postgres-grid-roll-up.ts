@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import type { Reading } from '../../../domain/reading.ts';
+import { baseCellOf } from '../grid-batch.ts';
+import type { GridRollUpSource } from '../grid-roll-up.ts';
+import { inTransaction } from './postgres-db.ts';
+import { gridBatch, takeGridTurn } from './postgres-grid.ts';
+import { countingUnits } from './postgres-grid-units.ts';
+
+/**
+ * PostgreSQL's grid roll-ups (grid-roll-up.ts). Several processes ingest at once and their seqs,
+ * drawn from one sequence, commit in any order: the pending readings are listed, one row each
+ * in `grid_pending` (postgres-migrations.ts), inserted by the ingest's own statement, so a reading is
+ * pending exactly when its ingest has committed.
+ *
+ * A roll-up takes the grid's turn (`takeGridTurn`, an advisory lock across processes), deletes up to its
+ * chunk of `grid_pending` rows in seq order and reads their readings in the same statement,
+ * writes their grid rows (postgres-grid.ts's batch, the 10 km cells' counters after them),
+ * and counts itself in `grid_roll_ups`, all in one transaction: committed together, or not at
+ * all and the rows stay pending. Taking turns, no two roll-ups take the same reading; a rebuild
+ * from the readings (postgres-grid.ts's `rebuildGrid`, placing again) takes the same turn and
+ * counts only readings no longer pending.
+ *
+ * The store-wide version carries `grid_roll_ups` (postgres-grid-version.ts): it commits with
+ * the rows, so a process that sees a reading rolled up by another sees the version change with
+ * it, without waiting for that process's bump after its commit.
+ */
+
+export function postgresGridRollUp(pool: pg.Pool): GridRollUpSource {
+  return {
+    async pending() {
+      const { rows } = await pool.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM grid_pending) AS pending');
+      return rows[0]!.pending;
+    },
+    async rollUp(limit) {
+      return inTransaction(pool, async (client) => {
+        await takeGridTurn(client);
+        const { rows } = await client.query<{ body: string; account_id: string | null; departement: string | null }>(
+          `WITH taken AS (
+             DELETE FROM grid_pending WHERE seq IN (SELECT seq FROM grid_pending ORDER BY seq LIMIT $1) RETURNING seq)
+           SELECT r.body, r.account_id, r.departement FROM taken JOIN readings r ON r.seq = taken.seq ORDER BY r.seq`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        const batch = countingUnits(gridBatch());
+        for (const row of rows) {
+          const reading = JSON.parse(row.body) as Reading;
+          batch.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));
+        }
+        await batch.flush(client);
+        await client.query('UPDATE grid_roll_ups SET roll_ups = roll_ups + 1');
+        return rows.length;
+      });
+    },
+  };
+}
