@@ -17,9 +17,20 @@ import { heraultTracks } from './herault-tracks.ts';
  * store, and the ratio of their rates (issue 19's target: ≥ 0.5×). Beside the wall clock, the
  * CPU each path took (this process's, plus on PostgreSQL its server processes' from /proc),
  * whose ratio swings far less than the wall clock's when other work shares the machine.
+ *
+ * The grid is rolled up after the ingest's transaction (src/server/storage/grid-roll-up.ts):
+ * the with-grid path is timed as every batch's ingest PLUS its roll-ups, done in the timed span
+ * where the server's background would do them (as soon as {@link EAGER_AT} readings are
+ * pending) and a final one for the rest. Beside it, the worst case: a roll-up after every
+ * batch, as if a reviewer read the grid after every upload. The three stores take each batch
+ * in turn. A roll-up is asked the way a reader asks it, through `gridVersion()`.
  */
 
 type Batch = { readings: Reading[]; places: ReadingPlacement[] };
+/** What the server's background roll-up waits for under a steady flow of uploads (grid-roll-up.ts's default `eagerAt`). */
+const EAGER_AT = 10_000;
+/** The bench rolls up itself, inside its timed spans. */
+const NO_BACKGROUND = { quietMs: Infinity, eagerAt: Infinity };
 type Kind = 'sqlite' | 'postgres';
 
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
@@ -30,7 +41,7 @@ let files = 0;
 /** A fresh, empty store of `kind`, how to read the CPU its server processes used (0 for SQLite), and how to remove it. */
 async function freshStore(kind: Kind, dir: string, maintainGrid: boolean): Promise<{ store: Store; serverCpuMs(): Promise<number>; dispose(): Promise<void> }> {
   if (kind === 'sqlite') {
-    const store = openSqliteStore(join(dir, `grid-upkeep-${++files}.sqlite`), { maintainGrid });
+    const store = openSqliteStore(join(dir, `grid-upkeep-${++files}.sqlite`), { maintainGrid, gridRollUp: NO_BACKGROUND });
     return { store, serverCpuMs: async () => 0, dispose: () => store.close() };
   }
   process.env.COUVERTURE_TEST_POSTGRES_URL = postgresUrl;
@@ -40,7 +51,7 @@ async function freshStore(kind: Kind, dir: string, maintainGrid: boolean): Promi
   const name = `bench-grid-upkeep-${process.pid}-${++files}`;
   const url = new URL(location.url);
   url.searchParams.set('application_name', name);
-  const store = await openPostgresStore(url.toString(), { maintainGrid });
+  const store = await openPostgresStore(url.toString(), { maintainGrid, gridRollUp: NO_BACKGROUND });
   const backends = new Map<number, number>();
   return {
     store,
@@ -73,41 +84,51 @@ const CLOCK_TICKS_PER_SECOND = 100;
 /** Time a path took: wall clock, and CPU (this process's, plus its database server's). */
 type Spent = { seconds: number; cpuMs: number };
 
+type Path = 'without' | 'withGrid' | 'everyBatch';
+const PATHS: readonly Path[] = ['without', 'withGrid', 'everyBatch'];
+
 /**
- * Time to ingest every batch into two fresh stores, one without the grid and one with it,
- * batch by batch in lockstep (which goes first alternating): on a shared machine whose load
- * swings by the second, both paths then meet the same load.
+ * Time to ingest every batch into three fresh stores: one without the grid, one with it rolled
+ * up as the server's background would, one rolled up after every batch; batch by batch in
+ * lockstep (which goes first turning): on a shared machine whose load swings by the second,
+ * the paths then meet the same load.
  */
-async function ingestSpent(kind: Kind, dir: string, batches: readonly Batch[]): Promise<{ without: Spent; withGrid: Spent }> {
-  const plain = await freshStore(kind, dir, false);
-  const gridded = await freshStore(kind, dir, true);
-  const spent = { without: { seconds: 0, cpuMs: 0 }, withGrid: { seconds: 0, cpuMs: 0 } };
-  const timed = async (into: Spent, store: Store, { readings, places }: Batch) => {
+async function ingestSpent(kind: Kind, dir: string, batches: readonly Batch[]): Promise<Record<Path, Spent>> {
+  const stores = { without: await freshStore(kind, dir, false), withGrid: await freshStore(kind, dir, true), everyBatch: await freshStore(kind, dir, true) };
+  const spent = Object.fromEntries(PATHS.map((path) => [path, { seconds: 0, cpuMs: 0 }])) as Record<Path, Spent>;
+  let pending = 0;
+  const timed = async (path: Path, work: () => Promise<void>) => {
     const cpu = process.cpuUsage();
     const start = performance.now();
-    const result = await store.ingest(readings, places);
-    into.seconds += (performance.now() - start) / 1000;
+    await work();
+    spent[path].seconds += (performance.now() - start) / 1000;
     const { user, system } = process.cpuUsage(cpu);
-    into.cpuMs += (user + system) / 1000;
+    spent[path].cpuMs += (user + system) / 1000;
+  };
+  const ingest = async (path: Path, { readings, places }: Batch) => {
+    const store = stores[path].store;
+    const result = await store.ingest(readings, places);
     if (result.accepted.length !== readings.length) throw new Error(`${kind}: a batch was not fully accepted`);
+    if (path === 'everyBatch') await store.gridVersion();
+    if (path === 'withGrid' && (pending += readings.length) >= EAGER_AT) {
+      await store.gridVersion();
+      pending = 0;
+    }
   };
   try {
-    const serverBefore = { without: await plain.serverCpuMs(), withGrid: await gridded.serverCpuMs() };
+    const serverBefore = Object.fromEntries(await Promise.all(PATHS.map(async (path) => [path, await stores[path].serverCpuMs()]))) as Record<Path, number>;
     for (const [i, batch] of batches.entries()) {
-      if (i % 2 === 0) {
-        await timed(spent.without, plain.store, batch);
-        await timed(spent.withGrid, gridded.store, batch);
-      } else {
-        await timed(spent.withGrid, gridded.store, batch);
-        await timed(spent.without, plain.store, batch);
+      for (let k = 0; k < PATHS.length; k += 1) {
+        const path = PATHS[(i + k) % PATHS.length]!;
+        await timed(path, () => ingest(path, batch));
       }
     }
-    spent.without.cpuMs += (await plain.serverCpuMs()) - serverBefore.without;
-    spent.withGrid.cpuMs += (await gridded.serverCpuMs()) - serverBefore.withGrid;
+    // What is left for the background once the uploads stop: part of the with-grid path's cost.
+    await timed('withGrid', () => stores.withGrid.store.gridVersion().then(() => undefined));
+    for (const path of PATHS) spent[path].cpuMs += (await stores[path].serverCpuMs()) - serverBefore[path];
     return spent;
   } finally {
-    await plain.dispose();
-    await gridded.dispose();
+    for (const path of PATHS) await stores[path].dispose();
   }
 }
 
@@ -141,7 +162,10 @@ export async function printGridUpkeep(count: number, batchSize: number, dir: str
   );
   if (!postgresUrl) console.log('(PostgreSQL not measured: set COUVERTURE_BENCH_POSTGRES_URL or COUVERTURE_TEST_POSTGRES_URL)');
   console.log(
-    `\n${'store'.padEnd(12)}${'workload'.padEnd(38)}${'without grid'.padStart(14)}${'with grid'.padStart(14)}${'with / without'.padStart(16)}${'CPU without'.padStart(14)}${'CPU with'.padStart(12)}${'CPU ratio'.padStart(12)}`,
+    `\n${'store'.padEnd(12)}${'workload'.padEnd(38)}${'without grid'.padStart(14)}${'with grid'.padStart(14)}${'with / without'.padStart(16)}${'CPU without'.padStart(14)}${'CPU with'.padStart(12)}${'CPU ratio'.padStart(12)}${'every batch'.padStart(14)}${'its CPU'.padStart(12)}`,
+  );
+  console.log(
+    `(with grid: every batch's ingest plus a roll-up at each ${EAGER_AT.toLocaleString('en-US')} readings pending and the last one; every batch: a roll-up after each batch, as if the grid were read after every upload)`,
   );
   for (const kind of kinds) {
     // Warm-up, not measured: statements prepared, the JIT done with both paths.
@@ -149,10 +173,12 @@ export async function printGridUpkeep(count: number, batchSize: number, dir: str
     for (const { name, batches } of workloads) {
       const without: Spent[] = [];
       const withGrid: Spent[] = [];
+      const everyBatch: Spent[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const spent = await ingestSpent(kind, dir, batches);
         without.push(spent.without);
         withGrid.push(spent.withGrid);
+        everyBatch.push(spent.everyBatch);
       }
       const seconds = (spent: Spent[]) => median(spent.map((s) => s.seconds));
       const cpuMs = (spent: Spent[]) => median(spent.map((s) => s.cpuMs));
@@ -160,7 +186,8 @@ export async function printGridUpkeep(count: number, batchSize: number, dir: str
       const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
       console.log(
         `${kind.padEnd(12)}${name.padEnd(38)}${rate(seconds(without)).padStart(14)}${rate(seconds(withGrid)).padStart(14)}${`${(seconds(without) / seconds(withGrid)).toFixed(2)}×`.padStart(16)}` +
-          `${ms(cpuMs(without)).padStart(14)}${ms(cpuMs(withGrid)).padStart(12)}${`${(cpuMs(without) / cpuMs(withGrid)).toFixed(2)}×`.padStart(12)}`,
+          `${ms(cpuMs(without)).padStart(14)}${ms(cpuMs(withGrid)).padStart(12)}${`${(cpuMs(without) / cpuMs(withGrid)).toFixed(2)}×`.padStart(12)}` +
+          `${`${(seconds(without) / seconds(everyBatch)).toFixed(2)}×`.padStart(14)}${`${(cpuMs(without) / cpuMs(everyBatch)).toFixed(2)}×`.padStart(12)}`,
       );
     }
   }

@@ -6,7 +6,9 @@
  *    not (`maintainGrid: false`: the same inserts, placements, transactions and duplicate
  *    checks, only the grid left out), on SQLite and on PostgreSQL (a fresh schema of
  *    COUVERTURE_BENCH_POSTGRES_URL, else COUVERTURE_TEST_POSTGRES_URL; neither set, SQLite
- *    alone). Two workloads: readings spread over the whole Hérault (bench/herault-readings.ts,
+ *    alone). The grid is rolled up after the ingest's transaction: the with-grid path's time
+ *    counts its roll-ups too, and a third store rolls up after every batch (the worst case;
+ *    grid-upkeep.ts). Two workloads: readings spread over the whole Hérault (bench/herault-readings.ts,
  *    the grid's worst case, nearly a row per reading) and phones' uploads, each batch one agent
  *    driving (bench/herault-tracks.ts); ids random v4 UUIDs as the phones make (seeded), not
  *    the generators' numbered ones. The two stores take each batch in turn (lockstep), so
