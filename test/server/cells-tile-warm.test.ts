@@ -1,11 +1,15 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cellsTileUrl, DEFAULT_FILTERS } from '../../src/app/cells/coverage-filters.ts';
+import { cellsTileUrl, DEFAULT_FILTERS, type CoverageFilters } from '../../src/app/cells/coverage-filters.ts';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { tileOfCell, tileSideM, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
 import { createAnswerCache, type AnswerCache } from '../../src/server/cache/answer-cache.ts';
 import { createAnswerWarmer, type WarmPass } from '../../src/server/cache/answer-warmer.ts';
+import { operatorFilters } from '../../src/domain/grid/coverage-query.ts';
+import { OPERATORS } from '../../src/domain/operators.ts';
+import { OPERATOR_VIEW_RESOLUTION_M } from '../../src/server/routes/cells.ts';
 import { tilesWithData } from '../../src/server/grid/tiles-with-data.ts';
+import type { Store } from '../../src/server/storage/store.ts';
 import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
 import { addUser, makeReading, NIMES, postReadings, useTempDir, useTestApps, type Caller } from './fixtures.ts';
 
@@ -42,10 +46,22 @@ async function warmingApp() {
       },
       { timeout: 15_000, interval: 20 },
     );
-  const view = (tile: CellTile, caller: Caller, headers: Record<string, string> = {}) =>
-    server.app.inject({ method: 'GET', url: cellsTileUrl(DEFAULT_FILTERS, tile), headers: { ...caller.headers, ...headers } });
+  const view = (tile: CellTile, caller: Caller, headers: Record<string, string> = {}, filters: CoverageFilters = DEFAULT_FILTERS) =>
+    server.app.inject({ method: 'GET', url: cellsTileUrl(filters, tile), headers: { ...caller.headers, ...headers } });
   const listen = () => server.app.listen({ port: 0, host: '127.0.0.1' });
   return { ...server, ...survey, admin, passes, nextPass, view, listen };
+}
+
+/**
+ * The page's views the warmer keeps: every tile holding data with the default filters, then
+ * each operator alone at 1 km (routes/cells.ts's keptTileViews), for each scope.
+ */
+async function keptViews(store: Store) {
+  const tiles = await tilesWithData(store);
+  const operatorViews = tiles
+    .filter(({ tile }) => tile.resolutionM === OPERATOR_VIEW_RESOLUTION_M)
+    .flatMap((kept) => OPERATORS.map((operator) => ({ ...kept, filters: operatorFilters(operator) })));
+  return [...tiles.map((kept) => ({ ...kept, filters: DEFAULT_FILTERS as CoverageFilters })), ...operatorViews];
 }
 
 /** Whether a tile holds a point's 10 km cell. */
@@ -58,7 +74,7 @@ function holds(tile: CellTile, point: { lat: number; lon: number }): boolean {
 describe('the map’s tiles kept built from the start', () => {
   it('builds every tile holding data once the server listens, for each scope, so that the page’s first view of any is a lookup', async () => {
     const { store, herault, gard, admin, nextPass, view, listen } = await warmingApp();
-    const kept = await tilesWithData(store);
+    const kept = await keptViews(store);
     // Both places at every resolution, for the admin and each reviewer.
     expect(new Set(kept.map(({ tile }) => tile.resolutionM))).toEqual(new Set(RESOLUTIONS));
     await listen();
@@ -67,12 +83,15 @@ describe('the map’s tiles kept built from the start', () => {
 
     const groups = vi.spyOn(store, 'gridGroups');
     const reports = vi.spyOn(store, 'gridReports');
-    for (const { tile, scope } of kept) {
+    // Each operator's view too, at 1 km.
+    expect(kept.filter(({ filters }) => filters.operators.length === 1).length).toBeGreaterThan(0);
+    for (const { tile, scope, filters } of kept) {
       const callers = scope.kind === 'all' ? [admin] : scope.departements[0] === '34' ? [herault] : [gard];
       for (const caller of callers) {
-        const response = await view(tile, caller, { 'accept-encoding': 'br' });
+        const response = await view(tile, caller, { 'accept-encoding': 'br' }, filters);
         expect(response.statusCode, response.body).toBe(200);
-        expect(response.headers['content-encoding']).toBe('br');
+        // An operator's view of a tile may be too small to compress.
+        if (filters === DEFAULT_FILTERS) expect(response.headers['content-encoding']).toBe('br');
       }
     }
     expect(groups).not.toHaveBeenCalled();
@@ -93,7 +112,7 @@ describe('the map’s tiles kept built from the start', () => {
 
   it('skips a tile a request built before the pass, and leaves tiles without data to their request', async () => {
     const { store, admin, nextPass, view, listen } = await warmingApp();
-    const kept = await tilesWithData(store);
+    const kept = await keptViews(store);
     const nimes = tileOfCell(cellAt(NIMES.lon, NIMES.lat, 200)!);
     expect((await view(nimes, admin)).statusCode).toBe(200);
     await listen();
@@ -108,7 +127,7 @@ describe('the map’s tiles kept built from the start', () => {
 
   it('after new data, reads the kept tiles’ versions and rebuilds only the tiles whose version changed', async () => {
     const { app, store, agent, gard, admin, nextPass, view, listen } = await warmingApp();
-    const kept = await tilesWithData(store);
+    const kept = await keptViews(store);
     await listen();
     await nextPass(0);
     const tiles = kept.map(({ tile }) => tile);
@@ -147,7 +166,7 @@ describe('tiles with data since the start', () => {
 
     expect((await postReadings(app, [makeReading({ ...AGDE, operator: 'sfr' })], agent)).statusCode).toBe(200);
     const pass = await nextPass(1);
-    const kept = await tilesWithData(store);
+    const kept = await keptViews(store);
     expect(pass.checked).toBe(kept.length);
     expect(pass.checked).toBeGreaterThan(first.checked);
     const groups = vi.spyOn(store, 'gridGroups');

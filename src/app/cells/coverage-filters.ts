@@ -1,29 +1,18 @@
-import { formatTile, type CellTile } from '../../domain/grid/cell-tiles.ts';
-import { OPERATORS, type Operator } from '../../domain/operators.ts';
-import { SETTINGS, type Setting } from '../../domain/reading.ts';
-import { TECHNOLOGIES, type Technology } from '../../domain/signal.ts';
+import type { CellTile } from '../../domain/grid/cell-tiles.ts';
+import { cellsTileQuery, filterParams, orderedOperators, type CoverageFilters } from '../../domain/grid/coverage-query.ts';
+import { OPERATORS } from '../../domain/operators.ts';
+import { SETTINGS } from '../../domain/reading.ts';
+import { TECHNOLOGIES } from '../../domain/signal.ts';
 import { formatRoute, type Route } from '../shell/routes.ts';
+
+// The filters and their query are the server's too (it keeps the page's tiles built).
+export { DEFAULT_FILTERS, filterParams, type CoverageFilters } from '../../domain/grid/coverage-query.ts';
 
 /**
  * The « Couverture » screen's state that survives a reload and can be shared as a link:
  * filters and map view, kept in the hash (`#couverture?operator=orange,sfr&view=15/43.73/3.55`)
  * and, for a return through the tabs, in localStorage. Pure: no DOM here, so unit-tested.
  */
-export interface CoverageFilters {
-  /** Empty = every operator (the parameter is left out). */
-  operators: Operator[];
-  /** Undefined = every technology. */
-  technology?: Technology;
-  /**
-   * Undefined = every setting (the default): imports and tracks are vehicle readings, and a
-   * reviewer opening the map must see all that was measured; Arcep's outdoor view is one choice away.
-   */
-  setting?: Setting;
-  /** Months, `YYYY-MM`, inclusive. */
-  from?: string;
-  to?: string;
-}
-
 export interface MapView {
   zoom: number;
   lat: number;
@@ -34,8 +23,6 @@ export interface CoverageState {
   filters: CoverageFilters;
   view?: MapView;
 }
-
-export const DEFAULT_FILTERS: Readonly<CoverageFilters> = Object.freeze({ operators: [] });
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -107,10 +94,6 @@ export function coverageRoute({ filters, view }: CoverageState): Route {
   return { name: 'couverture', query: parts.join('&') };
 }
 
-function orderedOperators(operators: readonly Operator[]): Operator[] {
-  return OPERATORS.filter((operator) => operators.includes(operator));
-}
-
 export interface LonLatBounds {
   west: number;
   south: number;
@@ -125,21 +108,9 @@ export function formatBbox({ west, south, east, north }: LonLatBounds): string {
   return [clamp(west, -180, 180), clamp(south, -90, 90), clamp(east, -180, 180), clamp(north, -90, 90)].map((n) => n.toFixed(5)).join(',');
 }
 
-/** The filters as GET /api/v1/cells (and suggestions) parameters. */
-export function filterParams(filters: CoverageFilters): string[] {
-  const params: string[] = [];
-  if (filters.operators.length > 0 && filters.operators.length < OPERATORS.length) params.push(`operator=${orderedOperators(filters.operators).join(',')}`);
-  if (filters.technology) params.push(`technology=${encodeURIComponent(filters.technology)}`);
-  // The server's default is outdoors only: « Toutes » names them all.
-  params.push(`setting=${filters.setting ?? SETTINGS.join(',')}`);
-  if (filters.from) params.push(`from=${filters.from}`);
-  if (filters.to) params.push(`to=${filters.to}`);
-  return params;
-}
-
 /** GET /api/v1/cells for one tile of the grid (src/domain/grid/cell-tiles.ts), in the page's compact format. */
 export function cellsTileUrl(filters: CoverageFilters, tile: CellTile): string {
-  return `/api/v1/cells?tile=${formatTile(tile)}&resolution=${tile.resolutionM}&${filterParams(filters).join('&')}&format=compact`;
+  return `/api/v1/cells?${cellsTileQuery(filters, tile)}`;
 }
 
 export function suggestionsUrl(filters: CoverageFilters, bounds: LonLatBounds): string {

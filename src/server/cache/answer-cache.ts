@@ -29,6 +29,13 @@ export interface CachedAnswer {
   readonly encodings: Map<AnswerEncoding, Promise<Buffer>>;
 }
 
+/**
+ * What a build hands the cache: its text (with its brotli bytes when the build made them
+ * already), or only its brotli bytes and its text's size (an answer loaded from the database,
+ * cache/stored-answers.ts: its text is made again from them when a client takes no encoding).
+ */
+export type AnswerParts = { type: string; body: string; brotli?: Buffer } | { type: string; textBytes: number; brotli: Buffer; body?: undefined };
+
 /** What an answer was built from, beside its key: kept so that a newer version's request can find it. */
 export interface AnswerOrigin {
   /** The key without the data version: answers of one query for successive versions share it. */
@@ -51,7 +58,7 @@ export interface AnswerCache {
    * fails is not kept: the next request tries again. With `origin`, a kept answer becomes its
    * query's newest if its build began after the newest's did.
    */
-  get(key: string, build: () => Promise<{ type: string; body: string }>, origin?: AnswerOrigin): Promise<CachedAnswer>;
+  get(key: string, build: () => Promise<AnswerParts>, origin?: AnswerOrigin): Promise<CachedAnswer>;
   /** Whether an answer is kept under `key` (without building or touching its place). */
   has(key: string): boolean;
   /** The newest answer still kept for `query` (any version), if any. */
@@ -150,9 +157,9 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       }
       const pending = building.get(key);
       if (pending) return pending;
-      const made = build().then(({ type, body }): CachedAnswer => {
-        const answer = builtAnswer(type, body);
-        keep(key, answer, answer.bytes, origin);
+      const made = build().then((parts): CachedAnswer => {
+        const answer = builtAnswer(parts);
+        keep(key, answer, answer.heldBytes(), origin);
         return answer;
       });
       building.set(key, made);
@@ -197,15 +204,22 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
 interface BuiltAnswer extends CachedAnswer {
   /** Lets the text go, to be made again from `compressed` (its `encoding`); false if it was let go already. */
   letTextGo(encoding: AnswerEncoding, compressed: Buffer): boolean;
+  /** Bytes held as handed over: the text if any, and the brotli bytes if any. */
+  heldBytes(): number;
 }
 
-function builtAnswer(type: string, body: string): BuiltAnswer {
-  let text: string | undefined = body;
-  let source: { encoding: AnswerEncoding; compressed: Buffer } | undefined;
+function builtAnswer(parts: AnswerParts): BuiltAnswer {
+  let text: string | undefined = parts.body;
+  let source: { encoding: AnswerEncoding; compressed: Buffer } | undefined =
+    parts.body === undefined ? { encoding: 'br', compressed: parts.brotli } : undefined;
+  const encodings = new Map<AnswerEncoding, Promise<Buffer>>();
+  if (parts.brotli) encodings.set('br', Promise.resolve(parts.brotli));
+  const bytes = parts.body === undefined ? parts.textBytes : Buffer.byteLength(parts.body);
   return {
-    type,
-    bytes: Buffer.byteLength(body),
-    encodings: new Map(),
+    type: parts.type,
+    bytes,
+    encodings,
+    heldBytes: () => (text === undefined ? 0 : bytes) + (parts.brotli?.length ?? 0),
     get body() {
       if (text !== undefined) return text;
       const { encoding, compressed } = source!;

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AnswerEncoding } from '../answer-compression.ts';
-import type { AnswerCache } from './answer-cache.ts';
+import type { AnswerCache, AnswerParts } from './answer-cache.ts';
 
 /**
  * Keeps the answers people asked for recently built for the current data version, in the
@@ -43,8 +43,12 @@ export interface WarmPass {
   ms: number;
 }
 
-/** How to build a query's answer from the store as it is when called. */
-export type BuildAnswer = () => Promise<{ type: string; body: string }>;
+/**
+ * How to build a query's answer from the store as it is when called, for `version` (the one
+ * read before the call, under which the answer is kept): a build may load an answer kept in
+ * the database for that version instead (cache/stored-answers.ts).
+ */
+export type BuildAnswer = (version: string) => Promise<AnswerParts>;
 
 export interface AnswerWarmerOptions<Area> {
   cache: AnswerCache;
@@ -218,7 +222,7 @@ export function createAnswerWarmer<Area = never>(options: AnswerWarmerOptions<Ar
         const firstBuild = isKept && !(warmed as Kept<Area>).built;
         const buildStart = performance.now();
         try {
-          const answer = await cache.get(key, warmed.build, { query, version: current, builtAt: now() });
+          const answer = await cache.get(key, () => warmed.build(current), { query, version: current, builtAt: now() });
           for (const encoding of warmed.encodings) await cache.encoded(key, answer, encoding);
           if (isKept) {
             (warmed as Kept<Area>).built = true;

@@ -13,10 +13,12 @@ import { apiCellFeature, judgeStoredCells, MAX_CELLS_PER_REQUEST, verdictOptions
 import { cellRange, type CellRange } from '../../domain/grid/cell-range.ts';
 import { tileRange, type CellTile } from '../../domain/grid/cell-tiles.ts';
 import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
-import { createAnswerCache, DEFAULT_ANSWER_CACHE_BYTES, type AnswerOrigin } from '../cache/answer-cache.ts';
+import { createAnswerCache, DEFAULT_ANSWER_CACHE_BYTES, type AnswerOrigin, type AnswerParts } from '../cache/answer-cache.ts';
 import { createAnswerWarmer, type BuildAnswer, type KeptQuery, type WarmPass } from '../cache/answer-warmer.ts';
+import { createStoredAnswers } from '../cache/stored-answers.ts';
 import { tilesWithData } from '../grid/tiles-with-data.ts';
-import { SETTINGS } from '../../domain/reading.ts';
+import { cellsTileQuery, DEFAULT_FILTERS, operatorFilters, type CoverageFilters } from '../../domain/grid/coverage-query.ts';
+import { OPERATORS } from '../../domain/operators.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import { compactJudgedCell } from '../../domain/grid/compact-judged-cell.ts';
 import type { CompactCellAnswer } from '../../domain/api/cells.ts';
@@ -59,15 +61,31 @@ export interface CellsWarmOptions {
   /**
    * Once the server listens, keep built the page's answer of every tile holding data at every
    * map resolution, for the admin and each département's reviewers (grid/tiles-with-data.ts),
-   * and rebuild those whose tile changed after new data. Default false (the tests' apps); the
-   * server's own start turns it on (main.ts, `CELLS_WARM_AT_START`).
+   * then each operator's view of the 1 km tiles ({@link OPERATOR_VIEW_RESOLUTION_M}), and
+   * rebuild those whose tile changed after new data; each kept answer is also kept in the
+   * database (cache/stored-answers.ts), where a restarted or another process loads it instead
+   * of building it. Default false (the tests' apps); the server's own start turns it on
+   * (main.ts, `CELLS_WARM_AT_START`).
    */
   atStart?: boolean;
 }
 
-/** The page's view of a tile (src/app/cells/coverage-filters.ts's filterParams(DEFAULT_FILTERS)): every setting, operator and technology, all periods. */
-export function pageTileView(tile: CellTile): CellsView {
-  return { tile, resolutionM: tile.resolutionM, filter: { settings: [...SETTINGS] } };
+/**
+ * The page's view of a tile with these filters, as the page asks it (src/domain/grid/coverage-query.ts's
+ * `cellsTileQuery`, read by the request's own parser): the query the warmer keeps is the page's.
+ */
+export function pageTileView(tile: CellTile, filters: CoverageFilters = DEFAULT_FILTERS): CellsView {
+  const { format: _compact, ...params } = Object.fromEntries(new URLSearchParams(cellsTileQuery(filters, tile)));
+  return parseCellsView(params);
+}
+
+/** The resolution whose tiles are also kept for each operator alone: a département's view, the filter reviewers use most. */
+export const OPERATOR_VIEW_RESOLUTION_M = 1000;
+
+/** The page's views of a tile the warmer may keep: the default one, then, at {@link OPERATOR_VIEW_RESOLUTION_M}, each operator's. */
+export function keptTileViews(tile: CellTile): CellsView[] {
+  const operators = tile.resolutionM === OPERATOR_VIEW_RESOLUTION_M ? OPERATORS.map((operator) => pageTileView(tile, operatorFilters(operator))) : [];
+  return [pageTileView(tile), ...operators];
 }
 
 /** Kept tiles' answers fill at most this share of the answers' cache: the rest is for what people ask. */
@@ -174,10 +192,16 @@ export function registerCellRoutes(
   };
 
   const cache = createAnswerCache(answerCacheBytes);
+  const storedAnswers = createStoredAnswers({
+    store,
+    settings: options,
+    now,
+    onError: (error) => app.log.error({ err: error }, 'keeping a cells answer in the database failed'),
+  });
   const warmer = createAnswerWarmer<CellTile>({
     cache,
     version: () => store.gridVersion(),
-    areaVersions: (tiles) => store.gridTileVersions(tiles),
+    areaVersions: (tiles) => storedAnswers.tileVersions(tiles),
     keyOf: cellsAnswerKey,
     keptBytes: (answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES) * KEPT_SHARE_OF_CACHE,
     keepMs: (warm.minutes ?? DEFAULT_CELLS_WARM_MINUTES) * 60_000,
@@ -200,21 +224,49 @@ export function registerCellRoutes(
   }
 
   let tilesLogged = -1;
-  /** The page's answer of every tile holding data, for each scope that sees it: what the warmer keeps built (read at each of its passes). */
+  /** The queries of the warmer's last list: the only ones whose answers a request keeps in the database too (a bounded set). */
+  let keptQueries = new Set<string>();
+  /**
+   * The page's views of every tile holding data (keptTileViews), for each scope that sees it:
+   * what the warmer keeps built (read at each of its passes), every default view before the
+   * first operator's, so that a start's pass makes the page's first views first.
+   */
   async function keptTileQueries(): Promise<KeptQuery<CellTile>[]> {
     const tiles = await tilesWithData(store);
     if (tiles.length !== tilesLogged) app.log.info(`cellules : ${tiles.length} tuiles avec des données à garder construites`);
     tilesLogged = tiles.length;
-    return tiles.map(({ tile, scope }) => {
-      const view = pageTileView(tile);
-      // Reviewers and admins count residents' reports (access/scope.ts's gridCountsResidentReports).
-      return {
-        query: cellsQueryKey('compact', view, scope, true),
-        build: answerBuild('compact', view, tileRange(tile), scope, true),
-        area: tile,
-        encodings: ['br'],
-      };
-    });
+    const byRank: KeptQuery<CellTile>[][] = [];
+    for (const { tile, scope } of tiles) {
+      keptTileViews(tile).forEach((view, rank) => {
+        // Reviewers and admins count residents' reports (access/scope.ts's gridCountsResidentReports).
+        const query = cellsQueryKey('compact', view, scope, true);
+        const build = storedAnswers.keptOrBuilt(query, answerBuild('compact', view, tileRange(tile), scope, true));
+        (byRank[rank] ??= []).push({ query, build, area: tile, encodings: ['br'] });
+      });
+    }
+    const queries = byRank.flat();
+    keptQueries = new Set(queries.map(({ query }) => query));
+    return queries;
+  }
+
+  /**
+   * A request's build: a view the warmer keeps loads its answer from the database when kept
+   * there for its version and keeps what it builds; another of the page's views of a tile only
+   * loads (kept by another process, or before the warmer's list changed); anything else builds.
+   */
+  function requestBuild(
+    format: 'geojson' | 'compact',
+    view: CellsView,
+    range: CellRange,
+    scope: GridScope,
+    residentReports: boolean,
+    query: string,
+  ): BuildAnswer {
+    const build = answerBuild(format, view, range, scope, residentReports);
+    if (keptQueries.has(query)) return storedAnswers.keptOrBuilt(query, build);
+    const pageView =
+      view.tile && format === 'compact' && residentReports && keptTileViews(view.tile).some((kept) => cellsQueryKey(format, kept, scope, true) === query);
+    return pageView ? storedAnswers.loadedOrBuilt(query, build) : build;
   }
 
   /** The judged cells of the view (touching its box, or its tile's), in the grid's order, with their people and declared coverage. */
@@ -290,7 +342,7 @@ export function registerCellRoutes(
    * and begun at once they would hold the stale answer back for as long as the build. Counted
    * as building from now, so that no other request starts one meanwhile.
    */
-  function rebuildLater(key: string, build: () => Promise<{ type: string; body: string }>, origin: AnswerOrigin): void {
+  function rebuildLater(key: string, build: () => Promise<AnswerParts>, origin: AnswerOrigin): void {
     const afterThisAnswer = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       return build();
@@ -317,11 +369,11 @@ export function registerCellRoutes(
     // Read before building: a commit after this read bumps the version, so the answer kept
     // under it may be newer than it, never older (storage/grid-version.ts). A tile's changes
     // only with what lies in it.
-    const version = view.tile ? (await store.gridTileVersions([view.tile]))[0]! : await store.gridVersion();
+    const version = view.tile ? (await storedAnswers.tileVersions([view.tile]))[0]! : await store.gridVersion();
     const queryKey = cellsQueryKey(format, view, scope, residentReports);
     const key = cellsAnswerKey(version, queryKey);
     reply.header('x-grid-version-served', version);
-    const build = answerBuild(format, view, range, scope, residentReports);
+    const build = requestBuild(format, view, range, scope, residentReports, queryKey);
     // Before the 304: a page revalidating its answer is still looking at it.
     warmer.asked(queryKey, build, pickEncoding(request.headers['accept-encoding']), view.tile);
     if (revalidated(request, reply, key)) return reply;
@@ -329,12 +381,12 @@ export function registerCellRoutes(
 
     const stale = staleSeconds > 0 && !asksForLatest(request.headers['cache-control']) && !cache.has(key) ? cache.newest(queryKey) : undefined;
     if (stale && origin.builtAt - stale.builtAt < staleSeconds * 1000) {
-      if (!cache.building(queryKey)) rebuildLater(key, build, origin);
+      if (!cache.building(queryKey)) rebuildLater(key, () => build(version), origin);
       reply.header('x-grid-version-served', stale.version).header('cache-status', 'couverture; hit; detail=stale-while-rebuilding');
       if (revalidated(request, reply, stale.key)) return reply;
       return sendCachedAnswer(request, reply, cache, stale.key, stale.answer);
     }
-    const answer = await cache.get(key, build, origin);
+    const answer = await cache.get(key, () => build(version), origin);
     return sendCachedAnswer(request, reply, cache, key, answer);
   });
 

@@ -1,4 +1,5 @@
 import type { CellTile } from '../../domain/grid/cell-tiles.ts';
+import type { ReplaceCounts } from './place-store.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -108,6 +109,11 @@ const GRID_EFFECT: Record<StoreMethod, GridEffect> = {
   deleteEndedCounters: 'leaves-grid',
   peekHits: 'leaves-grid',
   serverSecret: 'leaves-grid',
+  // The kept answers are what the grid answered, not what it answers from.
+  keptAnswersGeneration: 'leaves-grid',
+  keepAnswer: 'leaves-grid',
+  keptAnswers: 'leaves-grid',
+  forgetKeptAnswers: 'leaves-grid',
   createZone: 'leaves-grid',
   listZones: 'leaves-grid',
   moveZone: 'leaves-grid',
@@ -152,10 +158,13 @@ export function withGridVersion(store: StoreWithoutVersions, source: GridVersion
   let failures = 0;
   let retries = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  const bump = async (change: GridChange) => {
+  const bump = async (change: GridChange, forgetKept = change === 'changes-grid-everywhere') => {
     const failuresBefore = failures;
     try {
       await source.bump(change);
+      // Part of the bump: answers kept in the database (kept-answer-store.ts) outlive this
+      // process's versions, so a change everywhere must reach them too, or be owed.
+      if (forgetKept) await store.forgetKeptAnswers();
       if (failures === failuresBefore && (owed === change || change === 'changes-grid-everywhere')) owed = undefined;
       retries = 0;
     } catch (error) {
@@ -181,12 +190,16 @@ export function withGridVersion(store: StoreWithoutVersions, source: GridVersion
     const method = store[name] as (...args: unknown[]) => Promise<unknown>;
     const change = GRID_EFFECT[name] as GridChange;
     wrapped[name] = async (...args: unknown[]) => {
+      let result: unknown;
       try {
-        return await method(...args);
+        result = await method(...args);
+        return result;
       } finally {
         // The caller hears of the method's own outcome (its result, a busy database's 503, a
-        // refusal), never of the bump's.
-        await bump(change).catch(retryLater);
+        // refusal), never of the bump's. Every start places again (app.ts): when that placed
+        // nothing, the answers kept in the database stay (kept-answer-store.ts).
+        const placedNothing = name === 'placeAgain' && (result as ReplaceCounts | undefined)?.readings === 0 && (result as ReplaceCounts).reports === 0;
+        await bump(change, change === 'changes-grid-everywhere' && !placedNothing).catch(retryLater);
       }
     };
   }

@@ -5,6 +5,7 @@ import type { DeclaredCoverageStore } from './declared-coverage-store.ts';
 import type { PeopleStore } from './people-store.ts';
 import type { GridStore } from './grid-store.ts';
 import type { GridVersionStore } from './grid-version.ts';
+import type { KeptAnswerStore } from './kept-answer-store.ts';
 import type { PlaceStore } from './place-store.ts';
 import type { ReadingStore } from './reading-store.ts';
 import type { ReportStore } from './report-store.ts';
@@ -23,6 +24,7 @@ export type Store = ReadingStore &
   ZoneStore &
   CampaignStore &
   CounterStore &
+  KeptAnswerStore &
   PlaceStore &
   DeclaredCoverageStore &
   PeopleStore;

@@ -369,6 +369,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE TABLE IF NOT EXISTS grid_roll_ups (roll_ups bigint NOT NULL);
   INSERT INTO grid_roll_ups (roll_ups) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM grid_roll_ups);
   `,
+  // 14. Built answers kept across restarts and processes (kept-answer-store.ts): one row per
+  //     query, and the generation a change everywhere bumps. Nothing to fill.
+  `
+  CREATE TABLE IF NOT EXISTS kept_answers (
+    query text PRIMARY KEY,
+    version text NOT NULL,
+    generation bigint NOT NULL,
+    type text NOT NULL,
+    text_bytes integer NOT NULL,
+    brotli bytea NOT NULL,
+    built_at bigint NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS kept_answers_generation (generation bigint NOT NULL);
+  INSERT INTO kept_answers_generation (generation) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM kept_answers_generation);
+  `,
 ];
 
 /**

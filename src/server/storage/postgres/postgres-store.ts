@@ -8,6 +8,7 @@ import { createPostgresDeclaredCoverage } from './postgres-declared-coverage.ts'
 import { withGridRollUp, type GridRollUpOptions } from '../grid-roll-up.ts';
 import { postgresGridRollUp } from './postgres-grid-roll-up.ts';
 import { postgresGridVersion } from './postgres-grid-version.ts';
+import { createPostgresKeptAnswers } from './postgres-kept-answers.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { createPostgresPeople } from './postgres-people.ts';
 import { createPostgresPlaces } from './postgres-places.ts';
@@ -47,6 +48,7 @@ export async function openPostgresStore(url: string, { maintainGrid = true, grid
     ...createPostgresPeople(pool),
     ...createPostgresCampaigns(pool),
     ...createPostgresCounters(pool),
+    ...createPostgresKeptAnswers(pool),
     ...createPostgresDeclaredCoverage(pool),
     ...createPostgresPlaces(pool, { maintainGrid }),
     async close() {

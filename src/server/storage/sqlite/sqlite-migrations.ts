@@ -411,6 +411,21 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE IF NOT EXISTS grid_rolled_up (seq INTEGER NOT NULL);
   INSERT INTO grid_rolled_up (seq) SELECT COALESCE(MAX(seq), 0) FROM readings WHERE NOT EXISTS (SELECT 1 FROM grid_rolled_up);
   `,
+  // 18. Built answers kept across restarts and processes (kept-answer-store.ts): one row per
+  //     query, and the generation a change everywhere bumps. Nothing to fill.
+  `
+  CREATE TABLE IF NOT EXISTS kept_answers (
+    query TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    text_bytes INTEGER NOT NULL,
+    brotli BLOB NOT NULL,
+    built_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS kept_answers_generation (generation INTEGER NOT NULL);
+  INSERT INTO kept_answers_generation (generation) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM kept_answers_generation);
+  `,
 ];
 
 /**

@@ -8,6 +8,7 @@ import { withGridVersion, type StoreWithoutVersions } from '../grid-version.ts';
 import { withGridRollUp, type GridRollUpOptions } from '../grid-roll-up.ts';
 import { createSqliteGrid } from './sqlite-grid.ts';
 import { sqliteGridRollUp } from './sqlite-grid-roll-up.ts';
+import { createSqliteKeptAnswers } from './sqlite-kept-answers.ts';
 import { sqliteGridVersion } from './sqlite-grid-version.ts';
 import { migrate, schemaVersion } from './sqlite-migrations.ts';
 import { createSqlitePeople } from './sqlite-people.ts';
@@ -56,6 +57,7 @@ export function openSqliteStore(file: string, { maintainGrid = true, gridRollUp 
     ...createSqlitePeople(db),
     ...createSqliteCampaigns(db),
     ...createSqliteCounters(db),
+    ...createSqliteKeptAnswers(db),
     ...createSqliteDeclaredCoverage(db),
     ...createSqlitePlaces(db, grid, maintainGrid),
     async close() {

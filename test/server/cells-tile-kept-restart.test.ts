@@ -1,0 +1,190 @@
+import { brotliDecompressSync } from 'node:zlib';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cellsTileUrl, DEFAULT_FILTERS, type CoverageFilters } from '../../src/app/cells/coverage-filters.ts';
+import { cellAt } from '../../src/domain/grid/cell-id.ts';
+import { wholeRange } from '../../src/domain/grid/cell-range.ts';
+import { tileOfCell, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
+import { operatorFilters } from '../../src/domain/grid/coverage-query.ts';
+import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
+import type { GridQuery } from '../../src/server/storage/grid-store.ts';
+import { openStore } from '../../src/server/storage/open-store.ts';
+import type { Store } from '../../src/server/storage/store.ts';
+import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
+import { tableRows } from '../support/test-store.ts';
+import { addUser, makeReading, postReadings, SAINT_GUILHEM, useTempDir, useTestApps, type Caller, type TestApp } from './fixtures.ts';
+
+/**
+ * The map's tiles kept in the database (cache/stored-answers.ts, storage/kept-answer-store.ts):
+ * what the warmer built before a restart is loaded, not built again, by the next process on the
+ * same database, with the same bytes and ETag; an answer kept for an older state of its tile,
+ * or before a change everywhere, is never served as current. "A build" is a read of the grid's
+ * rows for a tile (`gridGroups` at the tile's resolution), as in cells-tile-warm.test.ts.
+ * On both stores.
+ */
+
+const tempDir = useTempDir();
+const openApp = useTestApps(tempDir);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Saint-Guilhem's tile at 1 km: the Hérault's view, kept for the default filters and each operator. */
+const TILE: CellTile = tileOfCell(cellAt(SAINT_GUILHEM.lon, SAINT_GUILHEM.lat, 1000)!);
+
+/**
+ * A process of the app on `store` keeping the page's tiles built from its start, its passes
+ * recorded; `before` runs before it listens (the survey, for the first process).
+ */
+async function warmingApp<T>(store?: Store, before: (app: TestApp) => Promise<T> = async () => undefined as T) {
+  const passes: WarmPass[] = [];
+  const server = await openApp({ ...(store && { store }), cellsWarm: { minutes: 15, quietMs: 20, atStart: true, onPass: (pass) => passes.push(pass) } });
+  const made = await before(server);
+  const builds = countBuilds(server.store);
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const nextPass = (seen: number) =>
+    vi.waitFor(
+      () => {
+        expect(passes.length).toBeGreaterThan(seen);
+        return passes[seen]!;
+      },
+      { timeout: 15_000, interval: 20 },
+    );
+  const view = (caller: Caller, filters: CoverageFilters = DEFAULT_FILTERS, headers: Record<string, string> = {}) =>
+    server.app.inject({ method: 'GET', url: cellsTileUrl(filters, TILE), headers: { 'accept-encoding': 'br', ...caller.headers, ...headers } });
+  return { ...server, ...made, passes, nextPass, view, builds };
+}
+
+/** The grid reads of a tile's build (not the warmer's list of tiles with data, read from the 10 km rows of all France). */
+function countBuilds(store: Store) {
+  const whole = wholeRange(10_000);
+  const listing = (query: GridQuery) => query.resolutionM === 10_000 && query.north[0] === whole.north[0] && query.east[0] === whole.east[0];
+  const groups = vi.spyOn(store, 'gridGroups');
+  return () => groups.mock.calls.filter(([query]) => !listing(query)).length;
+}
+
+/** The survey of two départements and an admin, made before the first process listens. */
+const survey = async ({ app }: TestApp) => ({ ...(await surveyTwoDepartements(app)), admin: await addUser(app, { role: 'admin' }) });
+
+/** A second process on the first one's database, the first one stopped. */
+async function restart(first: TestApp) {
+  await first.app.close();
+  return warmingApp(await openStore(first.location));
+}
+
+describe('the map’s tiles kept in the database', () => {
+  it('a restarted app answers the tiles the warmer built before, without building them, with the same bytes and ETag', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault, admin } = first;
+    const pass = await first.nextPass(0);
+    expect(pass.rebuilt).toBeGreaterThan(0);
+    const before = new Map<string, { etag: unknown; encoding: unknown; bytes: Buffer }>();
+    for (const [who, caller] of [
+      ['herault', herault],
+      ['admin', admin],
+    ] as const) {
+      for (const filters of [DEFAULT_FILTERS, operatorFilters('sfr')]) {
+        const response = await first.view(caller, filters);
+        expect(response.statusCode, response.body).toBe(200);
+        before.set(`${who} ${filters.operators}`, { etag: response.headers.etag, encoding: response.headers['content-encoding'], bytes: response.rawPayload });
+      }
+    }
+
+    const second = await restart(first);
+    // The start's pass loads every kept tile instead of building it.
+    expect(await second.nextPass(0)).toMatchObject({ rebuilt: pass.rebuilt, failed: 0 });
+    expect(second.builds()).toBe(0);
+    for (const [who, caller] of [
+      ['herault', herault],
+      ['admin', admin],
+    ] as const) {
+      for (const filters of [DEFAULT_FILTERS, operatorFilters('sfr')]) {
+        const response = await second.view(caller, filters);
+        expect(response.statusCode, response.body).toBe(200);
+        // An operator's view of a tile may be too small to compress.
+        expect(
+          { etag: response.headers.etag, encoding: response.headers['content-encoding'], bytes: response.rawPayload },
+          `${who} ${filters.operators}`,
+        ).toEqual(before.get(`${who} ${filters.operators}`));
+        // The browser's copy from before the restart is still the answer.
+        expect((await second.view(caller, filters, { 'if-none-match': String(response.headers.etag) })).statusCode).toBe(304);
+      }
+    }
+    // Text made again from the kept brotli for a client taking no encoding.
+    const plain = await second.view(herault, DEFAULT_FILTERS, { 'accept-encoding': 'identity' });
+    expect(before.get('herault ')!.encoding).toBe('br');
+    expect(plain.body).toBe(brotliDecompressSync(before.get('herault ')!.bytes).toString('utf8'));
+    expect(second.builds()).toBe(0);
+  });
+
+  it('a process missing a tile in memory loads it from the database when another process kept it', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault } = first;
+    await first.nextPass(0);
+    const kept = await first.view(herault);
+    // Another process of the same database that keeps nothing built by itself.
+    const other = await openApp({ store: await openStore(first.location) });
+    const builds = countBuilds(other.store);
+    const response = await other.app.inject({
+      method: 'GET',
+      url: cellsTileUrl(DEFAULT_FILTERS, TILE),
+      headers: { 'accept-encoding': 'br', ...herault.headers },
+    });
+    expect({ etag: response.headers.etag, bytes: response.rawPayload }).toEqual({ etag: kept.headers.etag, bytes: kept.rawPayload });
+    expect(builds()).toBe(0);
+  });
+
+  it('never serves an answer kept for an older state of its tile: new data in it, while stopped, is built', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault, agent } = first;
+    await first.nextPass(0);
+    const old = await first.view(herault);
+    const readings = (body: string) => (JSON.parse(body) as { cells: { readings: number }[] }).cells.reduce((sum, cell) => sum + cell.readings, 0);
+    const oldReadings = readings(brotliDecompressSync(old.rawPayload).toString('utf8'));
+    // Written by another process while the first is stopped: the kept rows are the older state's.
+    await first.app.close();
+    const writer = await openApp({ store: await openStore(first.location) });
+    expect((await postReadings(writer.app, [makeReading({ ...SAINT_GUILHEM, operator: 'bouygues' })], agent)).statusCode).toBe(200);
+    await writer.close();
+
+    const second = await warmingApp(await openStore(first.location));
+    await second.nextPass(0);
+    const response = await second.view(herault, DEFAULT_FILTERS, { 'accept-encoding': 'identity' });
+    expect(readings(response.body)).toBe(oldReadings + 1);
+    expect(response.headers.etag).not.toBe(old.headers.etag);
+    expect(second.builds()).toBeGreaterThan(0);
+  });
+
+  it('never serves an answer kept before a change everywhere (population, declared coverage, communes), by any process', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault } = first;
+    await first.nextPass(0);
+    const old = await first.view(herault);
+    await first.app.close();
+    const centre = cellAt(SAINT_GUILHEM.lon, SAINT_GUILHEM.lat, 200)!;
+    await first.store.importPopulation([{ north: centre.north, east: centre.east, inhabitants: 12, households: 5, dwellings: null, edition: '2021' }]);
+
+    const second = await warmingApp(await openStore(first.location));
+    await second.nextPass(0);
+    const response = await second.view(herault, DEFAULT_FILTERS, { 'accept-encoding': 'identity' });
+    expect(response.headers.etag).not.toBe(old.headers.etag);
+    const cells = (response.json() as { cells: { inhabitants: number | null }[] }).cells;
+    expect(cells.some((cell) => (cell.inhabitants ?? 0) > 0)).toBe(true);
+  });
+
+  it('keeps one row per query: a tile rebuilt after new data replaces its older answer', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault, agent } = first;
+    const pass = await first.nextPass(0);
+    expect(await countRows(first)).toBe(pass.rebuilt);
+    expect((await postReadings(first.app, [makeReading({ ...SAINT_GUILHEM, operator: 'bouygues' })], agent)).statusCode).toBe(200);
+    const next = await first.nextPass(1);
+    expect(next.rebuilt).toBeGreaterThan(0);
+    expect(await countRows(first)).toBe(pass.rebuilt);
+    expect((await first.view(herault)).statusCode).toBe(200);
+  });
+});
+
+/** Rows of the kept answers' table, whichever the store. */
+async function countRows(app: TestApp): Promise<number> {
+  return (await tableRows(app.location, ['kept_answers'])).kept_answers!.length;
+}
