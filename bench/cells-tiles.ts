@@ -16,13 +16,22 @@
  * - after an upload inside the view: the tiles holding it answer their previous answer (stale)
  *   while rebuilding, and how long after the upload every tile is fresh again.
  *
+ * - restart (BENCH_CELLS_TILE_STATES must name it): once the running app's start's pass has kept
+ *   every tile in the database (cache/stored-answers.ts), a new app on the same database, as a
+ *   restarted server: each view's first view right after it listens (before its own pass), the
+ *   Hérault's view for one operator too, beside the same views for a filter nobody keeps (the
+ *   4G alone: built, cold) in the same run; then its start's pass with the tiles in the
+ *   database, and the kept answers' table's size.
+ *
  * BENCH_CELLS_TILE_STATES=cold,warm limits the moments; BENCH_CELLS_CASES as for the bench;
  * BENCH_CELLS_CACHE_MB sets the running app's answer cache as CELLS_CACHE_MB sets the server's.
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_FILTERS, cellsTileUrl, formatBbox, filterParams, type LonLatBounds } from '../src/app/cells/coverage-filters.ts';
+import Database from 'better-sqlite3';
+import { DEFAULT_FILTERS, cellsTileUrl, formatBbox, filterParams, type CoverageFilters, type LonLatBounds } from '../src/app/cells/coverage-filters.ts';
+import { operatorFilters } from '../src/domain/grid/coverage-query.ts';
 import { tilesInSight } from '../src/app/cells/view-tiles.ts';
 import { TILE_REQUESTS_AT_ONCE } from '../src/app/cells/tile-loader.ts';
 import { DEFAULT_SECURITY } from '../src/server/config.ts';
@@ -87,7 +96,7 @@ async function uploadAt(store: Store, lon: number, lat: number, seed: number): P
   if (result.accepted.length !== 1) throw new Error('the uploaded reading was not stored');
 }
 
-export async function timeTileViews(store: Store): Promise<void> {
+export async function timeTileViews(store: Store, file: string): Promise<void> {
   const runs = Number(process.env.BENCH_CELLS_TILE_RUNS ?? 7);
   const states = new Set((process.env.BENCH_CELLS_TILE_STATES ?? 'cold,warm,elsewhere,inside').split(','));
   const only = process.env.BENCH_CELLS_CASES;
@@ -211,6 +220,56 @@ export async function timeTileViews(store: Store): Promise<void> {
       console.log(`  after an upload inside the view, every answer fresh again: tiles ${tilesFresh.toFixed(0)} ms, box ${boxFresh.toFixed(0)} ms after it`);
     }
   }
+  if (states.has('restart')) await timeRestart(store, file, cases, headers, security, coldApp);
   await coldApp.close();
   await app.close();
+}
+
+/** The `restart` moment (see the top): a new app on the database the running one kept its tiles in. */
+async function timeRestart(
+  store: Store,
+  file: string,
+  cases: { name: string; box: LonLatBounds; resolutionM: number }[],
+  headers: Record<string, string>,
+  security: NonNullable<Parameters<typeof benchApp>[1]>['security'],
+  coldApp: BenchApp,
+): Promise<void> {
+  const db = new Database(file, { readonly: true });
+  const table = db.prepare('SELECT count(*) AS rows, sum(length(brotli)) AS brotli, sum(length(query)) AS queries FROM kept_answers').get() as {
+    rows: number;
+    brotli: number;
+    queries: number;
+  };
+  db.close();
+  console.log(
+    `kept answers in the database: ${table.rows} rows, ${(table.brotli / 1e6).toFixed(1)} MB of brotli, ${(table.queries / 1e6).toFixed(2)} MB of queries`,
+  );
+  let passed: (pass: WarmPass) => void = () => undefined;
+  const firstPass = new Promise<WarmPass>((resolve) => {
+    passed = resolve;
+  });
+  const restarted = benchApp(store, { security, cellsWarm: { atStart: true, onPass: (pass) => passed(pass) } });
+  const listening = performance.now();
+  await restarted.listen({ port: 0, host: '127.0.0.1' });
+  const views: [string, (typeof cases)[number], CoverageFilters][] = [
+    ...cases.map((c) => [c.name, c, DEFAULT_FILTERS] as [string, typeof c, CoverageFilters]),
+    [`${cases[0]!.name}, orange alone`, cases[0]!, operatorFilters('orange')],
+  ];
+  for (const [name, { box, resolutionM }, filters] of views) {
+    const urls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl(filters, tile));
+    const restartedView = await askAll(restarted, headers, urls);
+    const coldUrls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl({ ...filters, technology: '4G' }, tile));
+    const coldView = await askAll(coldApp, headers, coldUrls);
+    console.log(
+      `  restarted, first view, ${name}: ${summary([restartedView])}; the same view for the 4G alone (nobody keeps it, built): ${summary([coldView])}`,
+    );
+  }
+  const pass = await firstPass;
+  console.log(
+    `  restarted, its start's pass with the tiles in the database: ${pass.rebuilt} answers loaded or built (${pass.failed} failed) of ${pass.checked} in ${(pass.ms / 1000).toFixed(1)} s, ` +
+      `${((performance.now() - listening) / 1000).toFixed(1)} s after listening (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+  );
+  await restarted.close();
 }

@@ -379,7 +379,7 @@ try {
     console.log(`ingest with the grid:    ${withGrid.toFixed(1)} s, ${Math.round(count / withGrid).toLocaleString('en')} readings/s`);
     if (withoutGrid !== undefined) console.log(`grid maintenance: ingest rate × ${(withoutGrid / withGrid).toFixed(2)} (with / without)`);
   }
-  if (process.env.BENCH_CELLS_TILES === '1') await timeTileViews(store);
+  if (process.env.BENCH_CELLS_TILES === '1') await timeTileViews(store, seeded);
   else if (process.env.BENCH_CELLS_COLD_ONLY === '1') await timeColdViews(store, seeded);
   else await timeQueries(store);
   await store.close();
