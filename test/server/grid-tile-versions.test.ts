@@ -157,7 +157,7 @@ describe('a bump that fails after its write committed', () => {
       if (busy) throw new Error('base occupée');
       if (change === 'changes-grid-everywhere') everywhere += 1;
     });
-    const fake = Object.fromEntries(GRID_CHANGING_METHODS.map((name) => [name, async () => []]));
+    const fake = { ...Object.fromEntries(GRID_CHANGING_METHODS.map((name) => [name, async () => []])), forgetKeptAnswers: async () => undefined };
     const store = withGridVersion(fake as unknown as StoreWithoutVersions, {
       read: async () => 'v',
       bump,
