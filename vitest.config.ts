@@ -20,6 +20,8 @@ const postgresServerProjects: TestProjectConfiguration[] = postgresUrl
           environment: 'node',
           env: { COUVERTURE_TEST_STORE: 'postgres' },
           testTimeout: 30_000,
+          // As the SQLite project: one import of the server per worker (test/README.md).
+          isolate: false,
         },
       },
       {
@@ -98,6 +100,9 @@ export default defineConfig({
           include: ['test/server/**/*.test.ts', 'test/security/**/*.test.ts'],
           exclude: [POSTGRES_ONLY],
           environment: 'node',
+          // Each worker imports the server once for all its files: every test builds its own app
+          // and store, and a file leaves the process as it found it (test/README.md).
+          isolate: false,
         },
       },
       ...postgresServerProjects,
