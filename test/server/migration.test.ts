@@ -57,7 +57,7 @@ describe('upgrading a database made before accounts (schema 1 → 2)', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(17);
+    expect(SCHEMA_VERSION).toBe(18);
     db.close();
 
     // The grid was filled from the old readings, all periods and months alike, as a recomputation gives it.
