@@ -68,6 +68,8 @@ const postgresBrowserProjects: TestProjectConfiguration[] = postgresUrl
           environment: 'node',
           env: { COUVERTURE_E2E_STORE: 'postgres' },
           globalSetup: ['test/e2e/global-setup.ts'],
+          // One Chromium per file for the phones that do not restart (test/README.md).
+          provide: { sharedChromium: true },
           fileParallelism: false,
           // After the fault matrix: one Chromium at a time.
           sequence: { groupOrder: 2 },
@@ -112,6 +114,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
+          // One Chromium per file for the phones that do not restart (test/README.md).
+          provide: { sharedChromium: true },
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -20,7 +20,7 @@ describe('accounts in the offline loop', () => {
   let phone: Phone;
   let agent: TestUser;
 
-  useFieldDay((day) => ({ server, phone, agent } = day));
+  useFieldDay((day) => ({ server, phone, agent } = day), { restartable: true });
 
   it('revoked while offline: the readings wait, every open page asks to sign in, then they are stored once and attributed to the agent', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);

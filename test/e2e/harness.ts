@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { createCommunes, type Communes } from '../../src/server/communes/communes.ts';
@@ -13,7 +13,7 @@ import type { Store } from '../../src/server/storage/store.ts';
 import type { Role } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest';
 import { E2E_DIST } from './paths.ts';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.ts';
 import { newTestLocation } from '../support/test-store.ts';
@@ -26,7 +26,7 @@ import { newTestLocation } from '../support/test-store.ts';
  */
 const TWO_INSTANCES_ON_POSTGRES = process.env.COUVERTURE_E2E_STORE === 'postgres';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -37,6 +37,29 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by the browser projects whose phones share one Chromium per test file (vitest.config.ts; launchPhone). */
+    sharedChromium?: boolean;
+  }
+}
+
+/**
+ * One Chromium per test file, launched by its first phone and closed after its last test, when
+ * the project asks for it: each phone that never restarts is then a fresh context in it.
+ * Launched here rather than once per run so that downloads stay local files (Playwright gives
+ * no download's path through a browser it reaches remotely).
+ */
+const SHARES_CHROMIUM = process.env.VITEST_WORKER_ID !== undefined && inject('sharedChromium') === true;
+let sharedChromium: Promise<Browser> | undefined;
+if (SHARES_CHROMIUM) {
+  afterAll(async () => {
+    const browser = sharedChromium;
+    sharedChromium = undefined;
+    await (await browser)?.close();
+  });
+}
 
 /** Where the mocked phone stands: Saint-Guilhem-le-Désert, a valley with poor coverage. */
 export const POSITION = { latitude: 43.7339, longitude: 3.5494, accuracy: 12 };
@@ -251,35 +274,47 @@ export interface Phone {
   cspViolations: string[];
   /**
    * Closes the browser and starts it again on the same profile, like an app killed and
-   * reopened. `offline` starts it without network from its first instant: cutting it after
-   * launch would leave a window in which Background Sync already sends.
+   * reopened (only a phone launched `restartable`). `offline` starts it without network from
+   * its first instant: cutting it after launch would leave a window in which Background Sync
+   * already sends.
    */
   restart(options?: { offline?: boolean }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
 /**
- * A phone-sized Chromium with a profile on disk (IndexedDB and service worker survive restarts).
+ * A phone-sized browser. `restartable`: its own Chromium on a profile on disk, which
+ * `restart()` closes and launches again (IndexedDB and the service worker survive it);
+ * otherwise, in a project that shares one, a fresh context in the test file's Chromium: as
+ * isolated from every other phone (its own cookies, storage, caches and service worker) and a
+ * second or two faster to start. Outside vitest (the benches) every phone has its own Chromium.
  * `desktop`: an office screen with a mouse instead (the reviewers' screens).
  */
-export async function launchPhone({ desktop = false }: { desktop?: boolean } = {}): Promise<Phone> {
-  const profile = await mkdtemp(join(tmpdir(), 'couverture-profile-'));
-  const launch = ({ offline = false } = {}) =>
-    chromium.launchPersistentContext(profile, {
-      offline,
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: desktop ? { width: 1366, height: 900 } : { width: 390, height: 844 },
-      isMobile: !desktop,
-      hasTouch: !desktop,
-      locale: 'fr-FR',
-      timezoneId: 'Europe/Paris',
-      permissions: ['geolocation'],
-      geolocation: POSITION,
-    });
+export async function launchPhone({ desktop = false, restartable = false }: { desktop?: boolean; restartable?: boolean } = {}): Promise<Phone> {
+  const device: BrowserContextOptions = {
+    viewport: desktop ? { width: 1366, height: 900 } : { width: 390, height: 844 },
+    isMobile: !desktop,
+    hasTouch: !desktop,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    permissions: ['geolocation'],
+    geolocation: POSITION,
+  };
   const cspViolations: string[] = [];
-  const launchWatched = async (options?: { offline?: boolean }) => {
-    const context = await launch(options);
+  if (SHARES_CHROMIUM && !restartable) {
+    sharedChromium ??= chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const context = await (await sharedChromium).newContext(device);
+    await watchCsp(context, cspViolations);
+    return {
+      context,
+      cspViolations,
+      restart: () => Promise.reject(new Error('this phone shares the project’s Chromium: launch it with launchPhone({ restartable: true }) to restart it')),
+      close: () => context.close(),
+    };
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'couverture-profile-'));
+  const launchWatched = async ({ offline = false } = {}) => {
+    const context = await chromium.launchPersistentContext(profile, { ...device, offline, executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     await watchCsp(context, cspViolations);
     return context;
   };
@@ -447,12 +482,13 @@ export interface FieldDay {
 /**
  * Gives each test of the enclosing describe a fresh field day, handed over through `receive`,
  * and tears it down after, failing the test if any page broke the Content-Security-Policy.
+ * `restartable`: a phone whose tests restart it (launchPhone).
  */
-export function useFieldDay(receive: (day: FieldDay) => void): void {
+export function useFieldDay(receive: (day: FieldDay) => void, { restartable = false }: { restartable?: boolean } = {}): void {
   let day: FieldDay | undefined;
   beforeEach(async () => {
     const server = await startServer();
-    const phone = await launchPhone();
+    const phone = await launchPhone({ restartable });
     day = { server, phone, agent: await createUser(server) };
     receive(day);
   });
@@ -489,7 +525,7 @@ export function deviceHeldCount(page: Page): Promise<number> {
 export interface ServerWithPhones {
   server: TestServer;
   /** Launches a browser that the test's teardown closes, failing the test on any CSP violation. */
-  launch(options?: { desktop?: boolean }): Promise<Phone>;
+  launch(options?: Parameters<typeof launchPhone>[0]): Promise<Phone>;
   /** Closes one before the test ends (its CSP violations still count). */
   close(phone: Phone): Promise<void>;
 }

@@ -9,7 +9,7 @@ describe('offline survey loop', () => {
   let phone: Phone;
   let agent: TestUser;
 
-  useFieldDay((day) => ({ server, phone, agent } = day));
+  useFieldDay((day) => ({ server, phone, agent } = day), { restartable: true });
 
   it('installs on first visit: the service worker takes control of the page', async () => {
     const page = await phone.context.newPage();

@@ -15,7 +15,7 @@ describe('start on the survey screen, for the role signed in last time', () => {
   let phone: Phone;
   let agent: TestUser;
 
-  useFieldDay((day) => ({ server, phone, agent } = day));
+  useFieldDay((day) => ({ server, phone, agent } = day), { restartable: true });
 
   it('reopened offline, records at once under the agent’s session', async () => {
     await (await openSignedIn(phone.context, server.url, agent)).close();

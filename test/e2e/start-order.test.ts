@@ -26,7 +26,7 @@ describe('start on the survey screen', () => {
   let phone: Phone;
   let agent: TestUser;
 
-  useFieldDay((day) => ({ server, phone, agent } = day));
+  useFieldDay((day) => ({ server, phone, agent } = day), { restartable: true });
 
   it('registers the service worker once the survey is drawn, and still sends and counts as before', async () => {
     await (await openSignedIn(phone.context, server.url, agent)).close();
