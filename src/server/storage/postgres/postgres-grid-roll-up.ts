@@ -27,18 +27,18 @@ import { countingUnits } from './postgres-grid-units.ts';
 
 export function postgresGridRollUp(pool: pg.Pool): GridRollUpSource {
   return {
-    async pending() {
-      const { rows } = await pool.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM grid_pending) AS pending');
-      return rows[0]!.pending;
+    async lastPending() {
+      const { rows } = await pool.query<{ last: string | null }>('SELECT max(seq) AS last FROM grid_pending');
+      return rows[0]!.last === null ? undefined : Number(rows[0]!.last);
     },
-    async rollUp(limit) {
+    async rollUp(limit, upTo) {
       return inTransaction(pool, async (client) => {
         await takeGridTurn(client);
         const { rows } = await client.query<{ body: string; account_id: string | null; departement: string | null }>(
           `WITH taken AS (
-             DELETE FROM grid_pending WHERE seq IN (SELECT seq FROM grid_pending ORDER BY seq LIMIT $1) RETURNING seq)
+             DELETE FROM grid_pending WHERE seq IN (SELECT seq FROM grid_pending WHERE seq <= $2 ORDER BY seq LIMIT $1) RETURNING seq)
            SELECT r.body, r.account_id, r.departement FROM taken JOIN readings r ON r.seq = taken.seq ORDER BY r.seq`,
-          [limit],
+          [limit, upTo],
         );
         if (rows.length === 0) return 0;
         const batch = countingUnits(gridBatch());

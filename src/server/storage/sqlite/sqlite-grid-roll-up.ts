@@ -18,13 +18,13 @@ import { countingUnits } from './sqlite-grid-units.ts';
 export const ROLLED_UP_SQL = '(SELECT seq FROM grid_rolled_up)';
 
 export function sqliteGridRollUp(db: Database.Database, grid: ReturnType<typeof createSqliteGrid>): GridRollUpSource {
-  const anyPending = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM readings WHERE seq > ${ROLLED_UP_SQL})`).pluck();
-  const pendingReadings = db.prepare<[number], { seq: number; body: string; account_id: string | null; departement: string | null }>(
-    `SELECT seq, body, account_id, departement FROM readings WHERE seq > ${ROLLED_UP_SQL} ORDER BY seq LIMIT ?`,
+  const lastPending = db.prepare<[], number>(`SELECT seq FROM readings WHERE seq > ${ROLLED_UP_SQL} ORDER BY seq DESC LIMIT 1`).pluck();
+  const pendingReadings = db.prepare<[number, number], { seq: number; body: string; account_id: string | null; departement: string | null }>(
+    `SELECT seq, body, account_id, departement FROM readings WHERE seq > ${ROLLED_UP_SQL} AND seq <= ? ORDER BY seq LIMIT ?`,
   );
   const moveWatermark = db.prepare<[number]>('UPDATE grid_rolled_up SET seq = ?');
-  const rollUp = db.transaction((limit: number): number => {
-    const rows = pendingReadings.all(limit);
+  const rollUp = db.transaction((limit: number, upTo: number): number => {
+    const rows = pendingReadings.all(upTo, limit);
     if (rows.length === 0) return 0;
     const batch = countingUnits(db, grid.batch());
     for (const row of rows) {
@@ -36,11 +36,11 @@ export function sqliteGridRollUp(db: Database.Database, grid: ReturnType<typeof 
     return rows.length;
   });
   return {
-    async pending() {
-      return anyPending.get() === 1;
+    async lastPending() {
+      return lastPending.get();
     },
-    async rollUp(limit) {
-      return rollUp.immediate(limit);
+    async rollUp(limit, upTo) {
+      return rollUp.immediate(limit, upTo);
     },
   };
 }
