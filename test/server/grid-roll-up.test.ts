@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tileOfCell } from '../../src/domain/grid/cell-tiles.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { StoreLocation } from '../../src/server/storage/open-store.ts';
@@ -101,6 +102,29 @@ describe('the grid rolled up after the ingest', () => {
     expect((await inDatabase(location)).pending).toBe(0);
   });
 
+  it('changes the versions of what an upload touched at once, without waiting for its roll-up', async () => {
+    // A version read that waited for the roll-up kept every reviewer's view waiting while 200
+    // phones uploaded (bench/load.ts); the versions say what was acknowledged, the rows' read rolls up.
+    const location = await freshLocation();
+    const store = await openAt(location);
+    const here = tileOfCell({ ...CELL_A, resolutionM: 1000 });
+    const away = tileOfCell({ ...CELL_A, north: CELL_A.north + 200_000, resolutionM: 1000 });
+    const version = await store.gridVersion();
+    const [hereBefore, awayBefore] = await store.gridTileVersions([here, away]);
+    const readings = someReadings(5).map((reading) => ({ ...reading, source: 'agent' as const }));
+    await store.ingest(
+      readings,
+      readings.map(() => PLACED),
+    );
+    expect(await store.gridVersion()).not.toBe(version);
+    const [hereAfter, awayAfter] = await store.gridTileVersions([here, away]);
+    expect(hereAfter).not.toBe(hereBefore);
+    expect(awayAfter).toBe(awayBefore);
+    expect((await inDatabase(location)).pending).toBe(5);
+    await expectGridOf(store, readings, placesOf(readings));
+    expect((await inDatabase(location)).pending).toBe(0);
+  });
+
   it('rolls up in the background once uploads are quiet, without a reader', async () => {
     const location = await freshLocation();
     const store = await openAt(location, { quietMs: 0 });
@@ -156,7 +180,7 @@ describe('the grid rolled up after the ingest', () => {
       rolled,
       rolled.map(() => unplaced),
     );
-    await store.gridVersion();
+    await storedGrid(store, 1000);
     // In the same cells, still pending when their cells are rebuilt.
     const pending = someReadings(10, 3);
     await store.ingest(

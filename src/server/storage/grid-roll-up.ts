@@ -9,15 +9,21 @@ import type { Store } from './store.ts';
  * (SQLite: every reading above a watermark, `grid_rolled_up`; PostgreSQL: a row per reading in
  * `grid_pending`). A roll-up is one transaction that takes up to {@link ROLL_UP_CHUNK} pending
  * readings in key order, folds them with `pendingGrid()` (grid-batch.ts), writes the rows
- * through the same batch writers as before, counts the change of their 10 km cells
- * (grid-unit-versions.ts) and its own change of the store-wide version, and clears what it
- * took: thousands of readings sorted by key dirty each page once for many rows and merge each
+ * through the same batch writers as before, and clears what it took: thousands of readings sorted by key dirty each page once for many rows and merge each
  * 10 km row once, instead of once per upload.
  *
+ * The versions (the store-wide one and the tiles', grid-version.ts, grid-unit-versions.ts) say
+ * what was acknowledged, not what was rolled up: the ingest counts its 10 km cells' changes and
+ * bumps the store-wide version as it did before roll-ups, and a version read never waits for a
+ * roll-up. So a reviewer's answer kept for a version is served at once, and one no longer
+ * current is served stale while a rebuild runs (routes/cells.ts), however many uploads are
+ * waiting: had the versions waited for the roll-up, every view during 200 phones' uploads
+ * waited for it (bench/load.ts: median 17–32 s).
+ *
  * When a roll-up runs ({@link withGridRollUp}):
- * - before every read of the grid or of its versions (`gridGroups`, `gridReports`,
- *   `gridVersion`, `gridTileVersions`: every reader of grid rows goes through them), so that a
- *   reader never sees a grid missing a reading acknowledged before its call;
+ * - before every read of grid rows (`gridGroups`, `gridReports`: every reader of grid rows goes
+ *   through them), so that an answer built is never older than the version read before it,
+ *   and never misses a reading acknowledged before its call;
  * - in the background once uploads have been quiet for `quietMs` (or as soon as `eagerAt`
  *   readings are pending), never on an upload's own path;
  * - on close.
@@ -50,7 +56,7 @@ export interface GridRollUpOptions {
 }
 
 /**
- * `store` whose grid reads and version reads roll up first, whose uploads schedule a roll-up
+ * `store` whose grid reads roll up first, whose uploads schedule a roll-up
  * in the background, and whose close rolls up what is left. A drain asked while one runs waits
  * for the next one (started after its call, so it takes every reading acknowledged before), and
  * a roll-up stops at the last reading pending when it began, so a reader waits for what was
@@ -122,8 +128,6 @@ export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs
     },
     gridGroups: drainedFirst(store.gridGroups),
     gridReports: drainedFirst(store.gridReports),
-    gridVersion: drainedFirst(store.gridVersion),
-    gridTileVersions: drainedFirst(store.gridTileVersions),
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);

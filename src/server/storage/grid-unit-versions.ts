@@ -7,11 +7,12 @@ import { baseCellOf, type PendingGrid } from './grid-batch.ts';
  *
  * Every 10 km cell (a "unit": the cells tiles are made of, domain/grid/cell-tiles.ts) has a
  * change counter, table `grid_unit_changes` (north, east, changes), absent for a unit never
- * changed (counts 0). A write that adds to or takes from the grid's rows of a unit (a roll-up
- * of readings, grid-roll-up.ts; a report stored, hidden or shown) increments its counter once,
- * in the same transaction as those rows ({@link notingUnits} wraps the
- * write's grid batch; sqlite/sqlite-grid-units.ts and postgres/postgres-grid-units.ts flush
- * the counters after the rows). A tile's version is `<store-wide part>.<sum of its units'
+ * changed (counts 0). A write that adds to or takes from what the grid's rows of a unit
+ * answer increments its counter once, in its own transaction: an ingest of readings, whose
+ * rows a later roll-up writes (grid-roll-up.ts: every read of rows rolls up first), and a
+ * report stored, hidden or shown, with its rows ({@link notingUnits} wraps that write's grid
+ * batch; sqlite/sqlite-grid-units.ts and postgres/postgres-grid-units.ts flush the counters
+ * after the rows). A tile's version is `<store-wide part>.<sum of its units'
  * counters>`: counters only grow, so the sum grows whenever one of them does, and the
  * store-wide part changes after every write that may change any tile (declared coverage,
  * population, communes' placements: GRID_EFFECT's 'changes-grid-everywhere').

@@ -4,7 +4,6 @@ import { baseCellOf } from '../grid-batch.ts';
 import type { GridRollUpSource } from '../grid-roll-up.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridBatch, takeGridTurn } from './postgres-grid.ts';
-import { countingUnits } from './postgres-grid-units.ts';
 
 /**
  * PostgreSQL's grid roll-ups (grid-roll-up.ts). Several processes ingest at once and their seqs,
@@ -14,15 +13,12 @@ import { countingUnits } from './postgres-grid-units.ts';
  *
  * A roll-up takes the grid's turn (`takeGridTurn`, an advisory lock across processes), deletes up to its
  * chunk of `grid_pending` rows in seq order and reads their readings in the same statement,
- * writes their grid rows (postgres-grid.ts's batch, the 10 km cells' counters after them),
- * and counts itself in `grid_roll_ups`, all in one transaction: committed together, or not at
- * all and the rows stay pending. Taking turns, no two roll-ups take the same reading; a rebuild
+ * and writes their grid rows (postgres-grid.ts's batch), in one transaction: committed together,
+ * or not at all and the rows stay pending. (The 10 km cells' counters were counted by the
+ * ingest; `grid_roll_ups`, which the versions carried for a while, is no longer written.) Taking turns, no two roll-ups take the same reading; a rebuild
  * from the readings (postgres-grid.ts's `rebuildGrid`, placing again) takes the same turn and
  * counts only readings no longer pending.
  *
- * The store-wide version carries `grid_roll_ups` (postgres-grid-version.ts): it commits with
- * the rows, so a process that sees a reading rolled up by another sees the version change with
- * it, without waiting for that process's bump after its commit.
  */
 
 export function postgresGridRollUp(pool: pg.Pool): GridRollUpSource {
@@ -41,13 +37,13 @@ export function postgresGridRollUp(pool: pg.Pool): GridRollUpSource {
           [limit, upTo],
         );
         if (rows.length === 0) return 0;
-        const batch = countingUnits(gridBatch());
+        // The units' counters were counted by the ingest (postgres-readings.ts).
+        const batch = gridBatch();
         for (const row of rows) {
           const reading = JSON.parse(row.body) as Reading;
           batch.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));
         }
         await batch.flush(client);
-        await client.query('UPDATE grid_roll_ups SET roll_ups = roll_ups + 1');
         return rows.length;
       });
     },

@@ -1,5 +1,5 @@
 import type { CellTile } from '../../../domain/grid/cell-tiles.ts';
-import { notingUnits, tileVersions, unitsBox, unitTally, type UnitChanges } from '../grid-unit-versions.ts';
+import { notingUnits, tileVersions, unitsBox, unitTally, type UnitChanges, type UnitTally } from '../grid-unit-versions.ts';
 import type { Queryable } from './postgres-db.ts';
 import type { PostgresGridBatch } from './postgres-grid.ts';
 
@@ -17,16 +17,21 @@ export function countingUnits(batch: PostgresGridBatch): PostgresGridBatch {
     ...notingUnits(batch, tally),
     async flush(client) {
       await batch.flush(client);
-      const { north, east } = tally.take();
-      if (north.length === 0) return;
-      await client.query(
-        `INSERT INTO grid_unit_changes (north, east, changes)
-         SELECT north, east, 1 FROM unnest($1::int[], $2::int[]) AS u(north, east) ORDER BY north, east
-         ON CONFLICT (north, east) DO UPDATE SET changes = grid_unit_changes.changes + 1`,
-        [north, east],
-      );
+      await countUnitChanges(client, tally);
     },
   };
+}
+
+/** One change counted in each unit `tally` noted, on `client` (inside the transaction changing them), in the order {@link countingUnits} says. */
+export async function countUnitChanges(client: Queryable, tally: UnitTally): Promise<void> {
+  const { north, east } = tally.take();
+  if (north.length === 0) return;
+  await client.query(
+    `INSERT INTO grid_unit_changes (north, east, changes)
+         SELECT north, east, 1 FROM unnest($1::int[], $2::int[]) AS u(north, east) ORDER BY north, east
+         ON CONFLICT (north, east) DO UPDATE SET changes = grid_unit_changes.changes + 1`,
+    [north, east],
+  );
 }
 
 /**

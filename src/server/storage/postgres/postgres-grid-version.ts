@@ -11,17 +11,15 @@ import { postgresTileVersions } from './postgres-grid-units.ts';
  * `last_value` reads it without a transaction. Bumped after the writer's commit, never inside
  * its transaction: a reader that saw the new number before the commit would cache the old rows
  * under it. (The units' counters are the exception, counted inside it: grid-unit-versions.ts
- * says why that is safe for them; so is the count of the grid's roll-ups, `grid_roll_ups`,
- * the store-wide version's second part: postgres-grid-roll-up.ts.)
+ * says why that is safe for them.) Both say what was acknowledged, not what was rolled up:
+ * every read of grid rows rolls up first (grid-roll-up.ts), so an answer is never older than its version.
  */
 export async function postgresGridVersion(pool: pg.Pool): Promise<GridVersionSource> {
   const source: GridVersionSource = {
     async read() {
-      const { rows } = await pool.query<{ last_value: string; is_called: boolean; roll_ups: number }>(
-        'SELECT last_value, is_called, (SELECT roll_ups FROM grid_roll_ups) AS roll_ups FROM grid_version',
-      );
+      const { rows } = await pool.query<{ last_value: string; is_called: boolean }>('SELECT last_value, is_called FROM grid_version');
       const row = rows[0];
-      return `${row?.is_called ? String(row.last_value) : '0'}-${row?.roll_ups ?? 0}`;
+      return row?.is_called ? String(row.last_value) : '0';
     },
     async bump(change) {
       await pool.query(

@@ -11,6 +11,8 @@ import { afterSeq } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridGroups, gridReports } from './postgres-grid.ts';
+import { countUnitChanges } from './postgres-grid-units.ts';
+import { unitTally } from '../grid-unit-versions.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
 import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
 import { createPostgresReports } from './postgres-reports.ts';
@@ -111,13 +113,18 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
         }
 
         const { result, add } = ingestResultBuilder();
+        // The 10 km cells' change counters are counted now, with the readings, so that the tiles'
+        // versions say what was acknowledged without waiting for a roll-up (grid-roll-up.ts).
+        const units = maintainGrid ? unitTally() : undefined;
         readings.forEach((reading, index) => {
           const insertedHere = firsts.get(reading.id) === index && accepted.has(reading.id);
+          if (insertedHere) units?.addCell(baseCellOf(reading.lon, reading.lat));
           add(
             reading.id,
             ingestOutcome(insertedHere, bodies[index]!, () => stored.get(reading.id)),
           );
         });
+        if (units) await countUnitChanges(client, units);
         return result;
       });
     },

@@ -3,7 +3,6 @@ import type { Reading } from '../../../domain/reading.ts';
 import { baseCellOf } from '../grid-batch.ts';
 import type { GridRollUpSource } from '../grid-roll-up.ts';
 import type { createSqliteGrid } from './sqlite-grid.ts';
-import { countingUnits } from './sqlite-grid-units.ts';
 
 /**
  * SQLite's grid roll-ups (grid-roll-up.ts). One writer at a time, and `seq` an AUTOINCREMENT
@@ -26,7 +25,8 @@ export function sqliteGridRollUp(db: Database.Database, grid: ReturnType<typeof 
   const rollUp = db.transaction((limit: number, upTo: number): number => {
     const rows = pendingReadings.all(upTo, limit);
     if (rows.length === 0) return 0;
-    const batch = countingUnits(db, grid.batch());
+    // The units' counters were counted by the ingest (sqlite-readings.ts).
+    const batch = grid.batch();
     for (const row of rows) {
       const reading = JSON.parse(row.body) as Reading;
       batch.addReading(reading, row.account_id, row.departement, baseCellOf(reading.lon, reading.lat));

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CellTile } from '../../../domain/grid/cell-tiles.ts';
-import { notingUnits, tileVersions, unitsBox, unitTally, type UnitChanges } from '../grid-unit-versions.ts';
+import { notingUnits, tileVersions, unitsBox, unitTally, type UnitChanges, type UnitTally } from '../grid-unit-versions.ts';
 import type { GridBatch } from './sqlite-grid.ts';
 
 /** The SQLite side of grid-unit-versions.ts: table `grid_unit_changes`, counted inside the writer's transaction. */
@@ -32,16 +32,32 @@ function statementsOf(db: Database.Database): UnitStatements {
   return found;
 }
 
-/** `batch`, whose flush also counts one change in each unit it touched: call it inside the transaction writing the rows. */
-export function countingUnits(db: Database.Database, batch: GridBatch): GridBatch {
+/** Counts one change in each unit of the cells it is handed, at `flush`: call it inside the transaction that changes them. */
+export interface UnitCounter {
+  tally: UnitTally;
+  flush(): void;
+}
+
+export function unitCounter(db: Database.Database): UnitCounter {
   const tally = unitTally();
   const { count } = statementsOf(db);
   return {
-    ...notingUnits(batch, tally),
+    tally,
     flush() {
-      batch.flush();
       const { north, east } = tally.take();
       north.forEach((n, i) => count.run(n, east[i]!));
+    },
+  };
+}
+
+/** `batch`, whose flush also counts one change in each unit it touched: call it inside the transaction writing the rows. */
+export function countingUnits(db: Database.Database, batch: GridBatch): GridBatch {
+  const counter = unitCounter(db);
+  return {
+    ...notingUnits(batch, counter.tally),
+    flush() {
+      batch.flush();
+      counter.flush();
     },
   };
 }

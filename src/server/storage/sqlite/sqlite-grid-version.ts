@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type { GridVersionSource } from '../grid-version.ts';
-import { ROLLED_UP_SQL } from './sqlite-grid-roll-up.ts';
 import { sqliteTileVersions } from './sqlite-grid-units.ts';
 
 /**
@@ -12,19 +11,17 @@ import { sqliteTileVersions } from './sqlite-grid-units.ts';
  * (a browser's ETag from before a restart must not match what the restarted server builds).
  * A tile's version is the part that changes everywhere (the token, the changes everywhere and
  * `data_version`: another process's writes are not told apart) with its units' counters
- * (sqlite-grid-units.ts). The store-wide version also carries the readings' roll-up watermark
- * (sqlite-grid-roll-up.ts): a roll-up changes the grid after the ingest's bump, in its own
- * transaction, and its rows and watermark commit together.
+ * (sqlite-grid-units.ts). Both say what was acknowledged, not what was rolled up: every read of
+ * grid rows rolls up first (grid-roll-up.ts), so an answer built is never older than its version.
  */
 export function sqliteGridVersion(db: Database.Database): GridVersionSource {
   const opened = randomBytes(6).toString('base64url').replaceAll('_', '.');
   let bumps = 0;
   let everywhere = 0;
   const dataVersion = () => db.pragma('data_version', { simple: true }) as number;
-  const rolledUp = db.prepare<[], number>(`SELECT ${ROLLED_UP_SQL}`).pluck();
   return {
     async read() {
-      return `${opened}-${bumps}-${dataVersion()}-${rolledUp.get()}`;
+      return `${opened}-${bumps}-${dataVersion()}`;
     },
     async bump(change) {
       bumps += 1;

@@ -9,6 +9,7 @@ import { READING_COLUMN_NAMES, readingValues } from '../insert-columns.ts';
 import { UNPLACED, type IngestResult, type ReadingPage, type ReadingPlacement, type ReadingScope, type ReadingStore } from '../reading-store.ts';
 import { toReadingPage } from '../rows.ts';
 import type { createSqliteGrid } from './sqlite-grid.ts';
+import { unitCounter } from './sqlite-grid-units.ts';
 import { createSqliteReadingClusters } from './sqlite-reading-clusters.ts';
 import { filterParams, FILTER_SQL, IN_BBOX, SCOPE_SQL } from './sqlite-reading-filter.ts';
 import { readingRow, sqliteValue, type SqliteReadingRow } from './sqlite-rows.ts';
@@ -30,7 +31,11 @@ function baseCellRange(cell: CellRef): [number, number, number, number] {
   return [cell.north, cell.north + last, cell.east, cell.east + last];
 }
 
-export function createSqliteReadings(db: Database.Database, grid: ReturnType<typeof createSqliteGrid>): Omit<ReadingStore, 'close'> & GridStore {
+export function createSqliteReadings(
+  db: Database.Database,
+  grid: ReturnType<typeof createSqliteGrid>,
+  { maintainGrid }: { maintainGrid: boolean },
+): Omit<ReadingStore, 'close'> & GridStore {
   const readingClusters = createSqliteReadingClusters(db);
 
   const insertReading = db.prepare<(string | number | null)[]>(`
@@ -69,6 +74,9 @@ export function createSqliteReadings(db: Database.Database, grid: ReturnType<typ
     const receivedAt = new Date().toISOString();
     const { result, add } = ingestResultBuilder();
     // No grid row here: a reading above the roll-up's watermark is pending (sqlite-grid-roll-up.ts).
+    // Its 10 km cell's change counter is counted now, with it, so that the tiles' versions say
+    // what was acknowledged without waiting for a roll-up (grid-roll-up.ts says why).
+    const units = maintainGrid ? unitCounter(db) : undefined;
     readings.forEach((reading, index) => {
       const body = canonicalJson(reading);
       const place = placements?.[index] ?? UNPLACED;
@@ -77,6 +85,7 @@ export function createSqliteReadings(db: Database.Database, grid: ReturnType<typ
       const accepted = inserted.changes === 1;
       if (accepted) {
         insertPosition.run(inserted.lastInsertRowid, reading.lon, reading.lon, reading.lat, reading.lat);
+        units?.tally.addCell(cell);
       }
       // Not inserted: the id is taken, by an earlier request or earlier in this one.
       add(
@@ -84,6 +93,7 @@ export function createSqliteReadings(db: Database.Database, grid: ReturnType<typ
         ingestOutcome(accepted, body, () => storedBody.get(reading.id)),
       );
     });
+    units?.flush();
     return result;
   });
 

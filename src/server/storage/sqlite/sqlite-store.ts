@@ -50,7 +50,7 @@ export function openSqliteStore(file: string, { maintainGrid = true, gridRollUp 
 
   const grid = createSqliteGrid(db);
   const methods: StoreWithoutVersions = {
-    ...createSqliteReadings(db, grid),
+    ...createSqliteReadings(db, grid, { maintainGrid }),
     ...createSqliteReports(db, grid),
     ...createSqliteAccounts(db),
     ...createSqliteZones(db),
