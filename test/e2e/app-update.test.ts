@@ -1,21 +1,17 @@
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createUser,
   deviceReadingIds,
-  launchPhone,
   openSignedIn,
   recordReading,
-  startServer,
   syncBar,
   sendUntilNoneWaiting,
+  useFieldDay,
   type Phone,
   type TestServer,
   type TestUser,
 } from './harness.ts';
-import { E2E_DIST } from './paths.ts';
 
 // A new version reaches phones in the field while readings wait on them: the agent chooses
 // when to switch, and the switch loses nothing and sends nothing twice.
@@ -24,22 +20,7 @@ describe('a new version of the app', () => {
   let phone: Phone;
   let agent: TestUser;
   let staticDir: string;
-
-  beforeEach(async () => {
-    // A copy of the build that the test can change into "the next version".
-    staticDir = await mkdtemp(join(tmpdir(), 'couverture-dist-'));
-    await cp(E2E_DIST, staticDir, { recursive: true });
-    server = await startServer({ staticDir });
-    phone = await launchPhone();
-    agent = await createUser(server);
-  });
-  afterEach(async () => {
-    const cspViolations = [...phone.cspViolations];
-    await phone.close();
-    await server.close();
-    await rm(staticDir, { recursive: true, force: true });
-    expect(cspViolations).toEqual([]);
-  });
+  useFieldDay((day) => ({ server, phone, agent, staticDir } = day), { shipsNewVersion: true });
 
   it('offers « Mettre à jour », switches on demand, and keeps the readings waiting until they are sent once', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -477,28 +477,40 @@ export interface FieldDay {
   server: TestServer;
   phone: Phone;
   agent: TestUser;
+  /** The built app the server serves: a copy of its own with `shipsNewVersion`, which the test may change. */
+  staticDir: string;
 }
 
 /**
  * Gives each test of the enclosing describe a fresh field day, handed over through `receive`,
  * and tears it down after, failing the test if any page broke the Content-Security-Policy.
- * `restartable`: a phone whose tests restart it (launchPhone).
+ * `restartable`: a phone whose tests restart it (launchPhone). `shipsNewVersion`: the server
+ * serves a copy of the build, which the test may change into « the next version ».
  */
-export function useFieldDay(receive: (day: FieldDay) => void, { restartable = false }: { restartable?: boolean } = {}): void {
+export function useFieldDay(
+  receive: (day: FieldDay) => void,
+  { restartable = false, shipsNewVersion = false }: { restartable?: boolean; shipsNewVersion?: boolean } = {},
+): void {
   let day: FieldDay | undefined;
   beforeEach(async () => {
-    const server = await startServer();
+    let staticDir = E2E_DIST;
+    if (shipsNewVersion) {
+      staticDir = await mkdtemp(join(tmpdir(), 'couverture-dist-'));
+      await cp(E2E_DIST, staticDir, { recursive: true });
+    }
+    const server = await startServer({ staticDir });
     const phone = await launchPhone({ restartable });
-    day = { server, phone, agent: await createUser(server) };
+    day = { server, phone, agent: await createUser(server), staticDir };
     receive(day);
   });
   afterEach(async () => {
     if (!day) return;
-    const { server, phone } = day;
+    const { server, phone, staticDir } = day;
     day = undefined;
     const cspViolations = [...phone.cspViolations];
     await phone.close();
     await server.close();
+    if (staticDir !== E2E_DIST) await rm(staticDir, { recursive: true, force: true });
     expect(cspViolations).toEqual([]);
   });
 }

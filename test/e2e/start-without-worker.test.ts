@@ -1,11 +1,9 @@
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './expect-locator.ts';
-import { createUser, launchPhone, openSignedIn, recordReading, startServer, syncBar, type Phone, type TestServer, type TestUser } from './harness.ts';
-import { E2E_DIST } from './paths.ts';
+import { openSignedIn, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 /** Where the browser found each of the start's answers: 'cache' when a static route answered it without the worker. */
 function startSources(page: Page): Promise<{ page: string; script: string; stylesheet: string }> {
@@ -43,22 +41,7 @@ describe('a start without the service worker in the way', () => {
   let phone: Phone;
   let agent: TestUser;
   let staticDir: string;
-
-  beforeEach(async () => {
-    // A copy of the build that the update's test can change into "the next version".
-    staticDir = await mkdtemp(join(tmpdir(), 'couverture-dist-'));
-    await cp(E2E_DIST, staticDir, { recursive: true });
-    server = await startServer({ staticDir });
-    phone = await launchPhone();
-    agent = await createUser(server);
-  });
-  afterEach(async () => {
-    const cspViolations = [...phone.cspViolations];
-    await phone.close();
-    await server.close();
-    await rm(staticDir, { recursive: true, force: true });
-    expect(cspViolations).toEqual([]);
-  });
+  useFieldDay((day) => ({ server, phone, agent, staticDir } = day), { shipsNewVersion: true });
 
   it('opens offline with the worker stopped, from the static routes, and records as before', async () => {
     const installed = await openSignedIn(phone.context, server.url, agent);
