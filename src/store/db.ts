@@ -100,6 +100,10 @@ export interface SyncStatus {
   lastSuccessAt?: number;
   /** Message of the last failed attempt, cleared by the next success. */
   lastError?: string;
+  /**
+   * Failed tries in a row that the back-off counts (src/sync/backoff.ts): reset by each batch the
+   * server acknowledges; a try made while the page or worker knew it was offline is not counted.
+   */
   consecutiveFailures: number;
 }
 
