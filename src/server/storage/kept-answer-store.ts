@@ -32,7 +32,8 @@ export interface KeptAnswerStore {
   keptAnswersGeneration(): Promise<number>;
   /**
    * Keeps `answer` as its query's row, replacing an older build's; a build that began before
-   * the kept row's is dropped (a slow build for an older version ending last).
+   * the kept row's is dropped (a slow build for an older version ending last), and so is one
+   * for the version the row holds already (another process built the same answer).
    */
   keepAnswer(answer: StoredAnswer): Promise<void>;
   /** The rows of these queries, in no particular order (absent: none kept). */

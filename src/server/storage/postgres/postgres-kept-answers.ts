@@ -19,14 +19,16 @@ export function createPostgresKeptAnswers(pool: pg.Pool): KeptAnswerStore {
       return Number(rows[0]?.generation ?? 0);
     },
     async keepAnswer(answer) {
-      // One statement: two processes keeping the same query take turns on its row.
+      // One statement: two processes keeping the same query take turns on its row. A row that
+      // holds this version already is left as it is: both processes starting on an empty table
+      // build the same tiles, and the second's answer (the same bytes) is not written again.
       await pool.query(
         `INSERT INTO kept_answers AS k (query, version, generation, type, text_bytes, brotli, built_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (query) DO UPDATE SET
            version = excluded.version, generation = excluded.generation, type = excluded.type,
            text_bytes = excluded.text_bytes, brotli = excluded.brotli, built_at = excluded.built_at
-         WHERE excluded.built_at >= k.built_at`,
+         WHERE excluded.built_at >= k.built_at AND excluded.version <> k.version`,
         [answer.query, answer.version, answer.generation, answer.type, answer.textBytes, answer.brotli, answer.builtAt],
       );
     },

@@ -20,7 +20,7 @@ export function createSqliteKeptAnswers(db: Database.Database): KeptAnswerStore 
     ON CONFLICT (query) DO UPDATE SET
       version = excluded.version, generation = excluded.generation, type = excluded.type,
       text_bytes = excluded.text_bytes, brotli = excluded.brotli, built_at = excluded.built_at
-    WHERE excluded.built_at >= kept_answers.built_at`);
+    WHERE excluded.built_at >= kept_answers.built_at AND excluded.version <> kept_answers.version`);
   const byQuery = db.prepare<[string], Row>('SELECT * FROM kept_answers WHERE query = ?');
   const nextGeneration = db.prepare('UPDATE kept_answers_generation SET generation = generation + 1');
   const dropOlder = db.prepare('DELETE FROM kept_answers WHERE generation < (SELECT generation FROM kept_answers_generation)');
