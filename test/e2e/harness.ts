@@ -276,7 +276,7 @@ export interface Phone {
    * Closes the browser and starts it again on the same profile, like an app killed and
    * reopened (only a phone launched `restartable`). `offline` starts it without network from
    * its first instant: cutting it after launch would leave a window in which Background Sync
-   * already sends.
+   * (a phone launched with `backgroundSync`) already sends.
    */
   restart(options?: { offline?: boolean }): Promise<BrowserContext>;
   close(): Promise<void>;
@@ -288,16 +288,26 @@ export interface Phone {
  * otherwise, in a project that shares one, a fresh context in the test file's Chromium: as
  * isolated from every other phone (its own cookies, storage, caches and service worker) and a
  * second or two faster to start. Outside vitest (the benches) every phone has its own Chromium.
- * `desktop`: an office screen with a mouse instead (the reviewers' screens).
+ * `desktop`: an office screen with a mouse instead (the reviewers' screens). `backgroundSync`:
+ * the site may use Background Sync, as Chrome on Android allows by default; without it the
+ * browser refuses `sync.register()` and only the page's own triggers send (as in Firefox, Safari).
  */
-export async function launchPhone({ desktop = false, restartable = false }: { desktop?: boolean; restartable?: boolean } = {}): Promise<Phone> {
+export async function launchPhone({
+  desktop = false,
+  restartable = false,
+  backgroundSync = false,
+}: {
+  desktop?: boolean;
+  restartable?: boolean;
+  backgroundSync?: boolean;
+} = {}): Promise<Phone> {
   const device: BrowserContextOptions = {
     viewport: desktop ? { width: 1366, height: 900 } : { width: 390, height: 844 },
     isMobile: !desktop,
     hasTouch: !desktop,
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
-    permissions: ['geolocation'],
+    permissions: backgroundSync ? ['geolocation', 'background-sync'] : ['geolocation'],
     geolocation: POSITION,
   };
   const cspViolations: string[] = [];
@@ -484,12 +494,12 @@ export interface FieldDay {
 /**
  * Gives each test of the enclosing describe a fresh field day, handed over through `receive`,
  * and tears it down after, failing the test if any page broke the Content-Security-Policy.
- * `restartable`: a phone whose tests restart it (launchPhone). `shipsNewVersion`: the server
+ * `restartable`, `backgroundSync`: the phone's (launchPhone). `shipsNewVersion`: the server
  * serves a copy of the build, which the test may change into « the next version ».
  */
 export function useFieldDay(
   receive: (day: FieldDay) => void,
-  { restartable = false, shipsNewVersion = false }: { restartable?: boolean; shipsNewVersion?: boolean } = {},
+  { restartable = false, shipsNewVersion = false, backgroundSync = false }: { restartable?: boolean; shipsNewVersion?: boolean; backgroundSync?: boolean } = {},
 ): void {
   let day: FieldDay | undefined;
   beforeEach(async () => {
@@ -499,7 +509,7 @@ export function useFieldDay(
       await cp(E2E_DIST, staticDir, { recursive: true });
     }
     const server = await startServer({ staticDir });
-    const phone = await launchPhone({ restartable });
+    const phone = await launchPhone({ restartable, backgroundSync });
     day = { server, phone, agent: await createUser(server), staticDir };
     receive(day);
   });

@@ -3,7 +3,9 @@ import { deviceReadingIds, openSignedIn, recordReading, useFieldDay, syncBar, ty
 import { eventually } from './expect-locator.ts';
 
 // The promise the whole product stands on: opened once with network, the app records with
-// none, survives being closed, and delivers each reading once when the network returns.
+// none, survives being closed, and delivers each reading once when the network returns. The
+// phone may not use Background Sync: the page's own triggers send (test/e2e/background-sync.test.ts
+// sends with every page closed, through the service worker's sync event).
 describe('offline survey loop', () => {
   let server: TestServer;
   let phone: Phone;
@@ -69,7 +71,8 @@ describe('offline survey loop', () => {
     const stored = await server.storedReadings();
     expect(stored.map((r) => r.id).sort()).toEqual(recorded);
     expect(stored.map((r) => r.signalBars).sort()).toEqual([0, 1, 3]);
-    // The `online` event and Background Sync both fire: the second send must find nothing left.
+    // This phone has no Background Sync (as in Firefox, Safari): the page's `online` event sent
+    // them, each once. The service worker's own send is background-sync.test.ts's.
     expect([...server.postedIds].sort()).toEqual(recorded);
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
     await eventually(() => page.locator('[data-state="sent"]').count()).toBe(3);

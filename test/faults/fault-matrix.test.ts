@@ -200,7 +200,7 @@ describe('fault matrix: every waiting reading stored once, none lost', () => {
     await second.reached;
     await day.server.restart();
     await failureShown(day.page);
-    // The app tries again by itself (its backoff timer, Background Sync).
+    // The app tries again by itself (its backoff timer; this phone has no Background Sync).
     await drained(day.page);
     await account('server killed mid-batch', day, readings, invalidIds, startedAt);
   });
@@ -338,7 +338,7 @@ describe('fault matrix: every waiting reading stored once, none lost', () => {
     await Promise.all([day.page, other].map((tab) => syncBar(tab).getByText(`${readings.length} relevés en attente`).waitFor()));
     const first = day.server.holdPost(1);
     const startedAt = performance.now();
-    // Back online: both tabs' `online` handlers and Background Sync ask for a send together.
+    // Back online: both tabs' `online` handlers ask the service worker for a send together.
     await day.phone.context.setOffline(false);
     await first.reached;
     first.release();

@@ -1,0 +1,121 @@
+import type { Page, Worker } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { FLUSH_LOCK } from '../../src/sync/lock.ts';
+import { SYNC_TAG } from '../../src/sync/protocol.ts';
+import { deviceReadingIds, openSignedIn, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { eventually } from './expect-locator.ts';
+
+/** Longer than the browser takes to fire the sync event once the network is back (about 0.2 s here). */
+const SYNC_FIRED_TIMEOUT_MS = 15_000;
+
+/** The Background Sync tags waiting or firing: the tag leaves once a sync event ends without failing. */
+function syncTags(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+    return registration.sync.getTags();
+  });
+}
+
+/** Where each reading of the device's outbox stands (waiting, sent, refused), keyed by id. */
+function outboxStates(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, string>>((resolve, reject) => {
+        const open = indexedDB.open('couverture');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(Object.fromEntries((request.result as { id: string; state: string }[]).map((record) => [record.id, record.state])));
+          };
+        };
+      }),
+  );
+}
+
+/**
+ * The flushes the service worker runs or waits to run: its requests of the flush lock, held
+ * or queued (the pages' own requests of it left out).
+ */
+function workerFlushes(worker: Worker, lockName: string): Promise<number> {
+  return worker.evaluate(async (name) => {
+    const scope = self as unknown as { clients: { matchAll(options: { includeUncontrolled: boolean }): Promise<{ id: string }[]> } };
+    const pages = new Set((await scope.clients.matchAll({ includeUncontrolled: true })).map((client) => client.id));
+    const { held = [], pending = [] } = await navigator.locks.query();
+    return [...held, ...pending].filter((lock) => lock.name === name && !pages.has(lock.clientId ?? '')).length;
+  }, lockName);
+}
+
+async function storedIds(server: TestServer): Promise<string[]> {
+  return (await server.storedReadings()).map((reading) => reading.id).sort();
+}
+
+// The phone of an agent on Chrome for Android, which lets the site use Background Sync: the
+// service worker sends what waits when the network returns, with or without a page open.
+// Without the worker's `sync` handler (service-worker/sw.ts) both tests fail.
+describe('Background Sync', () => {
+  let server: TestServer;
+  let phone: Phone;
+  let agent: TestUser;
+
+  useFieldDay((day) => ({ server, phone, agent } = day), { backgroundSync: true });
+
+  it('sends readings recorded offline once the network returns, every page of the app closed', async () => {
+    const page = await openSignedIn(phone.context, server.url, agent);
+    await phone.context.setOffline(true);
+    for (const operator of ['Orange', 'SFR', 'Free Mobile']) await recordReading(page, { operator });
+    await syncBar(page).getByText('3 relevés en attente').waitFor();
+    const recorded = (await deviceReadingIds(page)).sort();
+    expect(await syncTags(page)).toEqual([SYNC_TAG]);
+
+    // The agent closes the app: no page is left to hear the network come back.
+    await page.close();
+    expect(phone.context.pages()).toEqual([]);
+    expect(await storedIds(server)).toEqual([]);
+
+    await phone.context.setOffline(false);
+    await expect.poll(() => storedIds(server), { timeout: SYNC_FIRED_TIMEOUT_MS, message: 'the sync event sent every reading' }).toEqual(recorded);
+    expect([...server.postedIds].sort()).toEqual(recorded);
+
+    // Opened again, the app shows them sent, and sends none of them again.
+    const reopened = await phone.context.newPage();
+    await reopened.goto(server.url);
+    await syncBar(reopened).getByText('Aucun relevé en attente').waitFor();
+    expect(Object.values(await outboxStates(reopened))).toEqual(['sent', 'sent', 'sent']);
+    expect(await syncTags(reopened)).toEqual([]);
+    await reopened.getByRole('link', { name: 'Relevés', exact: true }).click();
+    await eventually(() => reopened.locator('[data-state="sent"]').count()).toBe(3);
+    expect([...server.postedIds].sort()).toEqual(recorded);
+  });
+
+  it('sends each reading once when the sync event and the open page send at the same moment', async () => {
+    const page = await openSignedIn(phone.context, server.url, agent);
+    await phone.context.setOffline(true);
+    for (const bars of ['0', '1', '3']) await recordReading(page, { bars });
+    await syncBar(page).getByText('3 relevés en attente').waitFor();
+    const recorded = (await deviceReadingIds(page)).sort();
+    const [worker] = phone.context.serviceWorkers();
+    if (!worker) throw new Error('the app’s service worker is not running');
+
+    // The page's `online` handler and the browser's sync event each ask the worker for a
+    // flush: the first to take the lock has its upload held by the server while the other waits.
+    const release = server.holdPosts();
+    await phone.context.setOffline(false);
+    await expect.poll(() => server.postedIds.length, { timeout: SYNC_FIRED_TIMEOUT_MS, message: 'an upload reached the server' }).toBe(3);
+    await expect
+      .poll(() => workerFlushes(worker, FLUSH_LOCK), { timeout: SYNC_FIRED_TIMEOUT_MS, message: 'the sync event’s flush waits beside the page’s' })
+      .toBeGreaterThanOrEqual(2);
+    release();
+
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    // The sync event ended without failing: the browser will not fire it again.
+    await eventually(() => syncTags(page)).toEqual([]);
+    expect(await storedIds(server)).toEqual(recorded);
+    expect([...server.postedIds].sort()).toEqual(recorded);
+    expect(Object.values(await outboxStates(page))).toEqual(['sent', 'sent', 'sent']);
+    await page.getByRole('link', { name: 'Relevés', exact: true }).click();
+    await eventually(() => page.locator('[data-state="sent"]').count()).toBe(3);
+  });
+});
