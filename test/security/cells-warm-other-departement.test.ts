@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
-import { makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller, type TestApp } from '../server/fixtures.ts';
+import { cellsAppOver, type CellsApp } from '../server/cells-app.ts';
+import { makeReading, NIMES, openTestApp, postReadings, SAINT_GUILHEM, useTempDir, type Caller } from '../server/fixtures.ts';
 import { BOTH_DEPARTEMENTS as BOTH, departementsIn, surveyTwoDepartements } from './two-departements-cells.ts';
 
 /**
@@ -14,14 +14,13 @@ import { BOTH_DEPARTEMENTS as BOTH, departementsIn, surveyTwoDepartements } from
  */
 
 const tempDir = useTempDir();
-let server: TestApp;
+let server: CellsApp;
 let agent: Caller;
 let herault: Caller;
 let gard: Caller;
-const passes: WarmPass[] = [];
 
 beforeAll(async () => {
-  server = await openTestApp(tempDir(), { cellsStaleSeconds: 60, cellsWarm: { minutes: 15, quietMs: 20, onPass: (pass) => passes.push(pass) } });
+  server = await cellsAppOver((options) => openTestApp(tempDir(), options), { staleSeconds: 60 });
   ({ agent, herault, gard } = await surveyTwoDepartements(server.app));
 });
 afterAll(() => server.close());
@@ -36,15 +35,12 @@ describe('cells answers rebuilt after new data, across scopes', () => {
       expect(departementsIn(JSON.parse(before.get(herault)!))).toEqual(['34']);
       expect(departementsIn(JSON.parse(before.get(gard)!))).toEqual(['30']);
 
-      const seen = passes.length;
+      const seen = server.passes.length;
       expect(
         (await postReadings(server.app, [makeReading({ ...SAINT_GUILHEM, operator: 'bouygues' }), makeReading({ ...NIMES, operator: 'bouygues' })], agent))
           .statusCode,
       ).toBe(200);
-      await vi.waitFor(() => expect(passes.slice(seen).reduce((sum, pass) => sum + pass.rebuilt, 0)).toBeGreaterThanOrEqual(3), {
-        timeout: 10_000,
-        interval: 20,
-      });
+      await server.rebuiltSince(seen, 3);
 
       const groups = vi.spyOn(server.store, 'gridGroups');
       const answers = new Map<Caller, { etag: string; body: string }>();

@@ -2,15 +2,13 @@ import { brotliDecompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cellsTileUrl, DEFAULT_FILTERS, type CoverageFilters } from '../../src/app/cells/coverage-filters.ts';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
-import { wholeRange } from '../../src/domain/grid/cell-range.ts';
 import { tileOfCell, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
 import { operatorFilters } from '../../src/domain/grid/coverage-query.ts';
-import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
-import type { GridQuery } from '../../src/server/storage/grid-store.ts';
 import { openStore } from '../../src/server/storage/open-store.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
 import { tableRows } from '../support/test-store.ts';
+import { cellsAppOver, countTileBuilds } from './cells-app.ts';
 import { addUser, makeReading, postReadings, SAINT_GUILHEM, useTempDir, useTestApps, type Caller, type TestApp } from './fixtures.ts';
 
 /**
@@ -18,8 +16,7 @@ import { addUser, makeReading, postReadings, SAINT_GUILHEM, useTempDir, useTestA
  * what the warmer built before a restart is loaded, not built again, by the next process on the
  * same database, with the same bytes and ETag; an answer kept for an older state of its tile,
  * or before a change everywhere, is never served as current. "A build" is a read of the grid's
- * rows for a tile (`gridGroups` at the tile's resolution), as in cells-tile-warm.test.ts.
- * On both stores.
+ * rows for a tile (cells-app.ts's countTileBuilds). On both stores.
  */
 
 const tempDir = useTempDir();
@@ -32,34 +29,17 @@ afterEach(() => {
 const TILE: CellTile = tileOfCell(cellAt(SAINT_GUILHEM.lon, SAINT_GUILHEM.lat, 1000)!);
 
 /**
- * A process of the app on `store` keeping the page's tiles built from its start, its passes
- * recorded; `before` runs before it listens (the survey, for the first process).
+ * A process of the app on `store` keeping the page's tiles built from its start, its builds
+ * counted from the moment it listens; `before` runs before (the survey, for the first process).
  */
 async function warmingApp<T>(store?: Store, before: (app: TestApp) => Promise<T> = async () => undefined as T) {
-  const passes: WarmPass[] = [];
-  const server = await openApp({ ...(store && { store }), cellsWarm: { minutes: 15, quietMs: 20, atStart: true, onPass: (pass) => passes.push(pass) } });
+  const server = await cellsAppOver(openApp, { ...(store && { store }), atStart: true });
   const made = await before(server);
-  const builds = countBuilds(server.store);
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const nextPass = (seen: number) =>
-    vi.waitFor(
-      () => {
-        expect(passes.length).toBeGreaterThan(seen);
-        return passes[seen]!;
-      },
-      { timeout: 15_000, interval: 20 },
-    );
+  const builds = countTileBuilds(server.store);
+  await server.listen();
   const view = (caller: Caller, filters: CoverageFilters = DEFAULT_FILTERS, headers: Record<string, string> = {}) =>
-    server.app.inject({ method: 'GET', url: cellsTileUrl(filters, TILE), headers: { 'accept-encoding': 'br', ...caller.headers, ...headers } });
-  return { ...server, ...made, passes, nextPass, view, builds };
-}
-
-/** The grid reads of a tile's build (not the warmer's list of tiles with data, read from the 10 km rows of all France). */
-function countBuilds(store: Store) {
-  const whole = wholeRange(10_000);
-  const listing = (query: GridQuery) => query.resolutionM === 10_000 && query.north[0] === whole.north[0] && query.east[0] === whole.east[0];
-  const groups = vi.spyOn(store, 'gridGroups');
-  return () => groups.mock.calls.filter(([query]) => !listing(query)).length;
+    server.viewTile(TILE, caller, { filters, headers: { 'accept-encoding': 'br', ...headers } });
+  return { ...server, ...made, view, builds };
 }
 
 /** The survey of two départements and an admin, made before the first process listens. */
@@ -116,6 +96,33 @@ describe('the map’s tiles kept in the database', () => {
     expect(second.builds()).toBe(0);
   });
 
+  it('serves after a restart, byte for byte, what a fresh build of the same code gives, as the rows hold it', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault, admin } = first;
+    await first.nextPass(0);
+    const second = await restart(first);
+    await second.nextPass(0);
+    expect(second.builds()).toBe(0);
+    // A third process of the same database that finds nothing kept: it builds each view.
+    const fresh = await openApp({ store: await openStore(first.location) });
+    vi.spyOn(fresh.store, 'keptAnswers').mockResolvedValue([]);
+    const freshBuilds = countTileBuilds(fresh.store);
+    const rows = (await tableRows(first.location, ['kept_answers'])).kept_answers as { brotli: Uint8Array }[];
+    const kept = new Set(rows.map((row) => brotliDecompressSync(row.brotli).toString('utf8')));
+    for (const caller of [herault, admin]) {
+      for (const filters of [DEFAULT_FILTERS, operatorFilters('sfr')]) {
+        const loaded = await second.view(caller, filters, { 'accept-encoding': 'identity' });
+        const built = await fresh.app.inject({ method: 'GET', url: cellsTileUrl(filters, TILE), headers: caller.headers });
+        expect(built.statusCode, built.body).toBe(200);
+        expect(loaded.body, `${caller.email} ${filters.operators}`).toBe(built.body);
+        expect(loaded.headers.etag).toBe(built.headers.etag);
+        expect(kept.has(built.body)).toBe(true);
+      }
+    }
+    expect(freshBuilds()).toBe(4);
+    expect(second.builds()).toBe(0);
+  });
+
   it('a process missing a tile in memory loads it from the database when another process kept it', async () => {
     const first = await warmingApp(undefined, survey);
     const { herault } = first;
@@ -123,7 +130,7 @@ describe('the map’s tiles kept in the database', () => {
     const kept = await first.view(herault);
     // Another process of the same database that keeps nothing built by itself.
     const other = await openApp({ store: await openStore(first.location) });
-    const builds = countBuilds(other.store);
+    const builds = countTileBuilds(other.store);
     const response = await other.app.inject({
       method: 'GET',
       url: cellsTileUrl(DEFAULT_FILTERS, TILE),

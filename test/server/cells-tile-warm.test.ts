@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cellsTileUrl, DEFAULT_FILTERS, type CoverageFilters } from '../../src/app/cells/coverage-filters.ts';
+import { DEFAULT_FILTERS, type CoverageFilters } from '../../src/app/cells/coverage-filters.ts';
 import { cellAt } from '../../src/domain/grid/cell-id.ts';
 import { tileOfCell, tileSideM, type CellTile } from '../../src/domain/grid/cell-tiles.ts';
 import { createAnswerCache, type AnswerCache } from '../../src/server/cache/answer-cache.ts';
@@ -11,6 +11,7 @@ import { OPERATOR_VIEW_RESOLUTION_M } from '../../src/server/routes/cells.ts';
 import { tilesWithData } from '../../src/server/grid/tiles-with-data.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
+import { cellsAppOver } from './cells-app.ts';
 import { addUser, makeReading, NIMES, postReadings, useTempDir, useTestApps, type Caller } from './fixtures.ts';
 
 /**
@@ -33,23 +34,12 @@ const RESOLUTIONS = [200, 1000, 2000, 5000, 10_000];
 const AGDE = { lat: 43.3108, lon: 3.4758 };
 
 async function warmingApp() {
-  const passes: WarmPass[] = [];
-  const server = await openApp({ cellsWarm: { minutes: 15, quietMs: 20, atStart: true, onPass: (pass) => passes.push(pass) } });
+  const server = await cellsAppOver(openApp, { atStart: true });
   const survey = await surveyTwoDepartements(server.app);
   const admin = await addUser(server.app, { role: 'admin' });
-  /** Waits for the warmer's next pass after `seen` passes; that pass. */
-  const nextPass = (seen: number) =>
-    vi.waitFor(
-      () => {
-        expect(passes.length).toBeGreaterThan(seen);
-        return passes[seen]!;
-      },
-      { timeout: 15_000, interval: 20 },
-    );
   const view = (tile: CellTile, caller: Caller, headers: Record<string, string> = {}, filters: CoverageFilters = DEFAULT_FILTERS) =>
-    server.app.inject({ method: 'GET', url: cellsTileUrl(filters, tile), headers: { ...caller.headers, ...headers } });
-  const listen = () => server.app.listen({ port: 0, host: '127.0.0.1' });
-  return { ...server, ...survey, admin, passes, nextPass, view, listen };
+    server.viewTile(tile, caller, { filters, headers });
+  return { ...server, ...survey, admin, view };
 }
 
 /**

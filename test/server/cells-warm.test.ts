@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WarmPass } from '../../src/server/cache/answer-warmer.ts';
+import { cellsAppOver } from './cells-app.ts';
 import { NOW, useTestApps, postReadings, useTempDir, type Caller, type TestApp } from './fixtures.ts';
 import { AROUND, CELL_A, levelReading, pointIn, surveyThreeCells } from './grid-helpers.ts';
 
@@ -24,27 +24,14 @@ const MINUTE = 60_000;
 
 async function warmApp() {
   const clock = { now: NOW };
-  const passes: WarmPass[] = [];
-  server = await openApp({
-    cellsStaleSeconds: 60,
-    cellsWarm: { minutes: 15, quietMs: 20, onPass: (pass) => passes.push(pass) },
-    now: () => clock.now,
-  });
+  const warming = await cellsAppOver(openApp, { staleSeconds: 60, now: () => clock.now });
+  server = warming;
   const { agent, reviewer } = await surveyThreeCells(server.app);
   const view = (url = URL_AROUND, caller: Caller = reviewer, headers: Record<string, string> = {}) =>
     server!.app.inject({ method: 'GET', url, headers: { ...caller.headers, ...headers } });
   const addReading = async () =>
     expect((await postReadings(server!.app, [levelReading('PC', { operator: 'free', ...pointIn(CELL_A, 0.2, 0.2) })], agent)).statusCode).toBe(200);
-  /** Waits for the warmer's next pass after `seen` passes; that pass. */
-  const nextPass = (seen: number) =>
-    vi.waitFor(
-      () => {
-        expect(passes.length).toBeGreaterThan(seen);
-        return passes[seen]!;
-      },
-      { timeout: 15_000, interval: 20 },
-    );
-  return { store: server.store, clock, passes, view, addReading, nextPass };
+  return { store: server.store, clock, view, addReading, nextPass: warming.nextPass };
 }
 
 type Cells = { features: { properties: { cellId: string; readings: number } }[] };
