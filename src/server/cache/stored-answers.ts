@@ -20,16 +20,13 @@ import type { BuildAnswer } from './answer-warmer.ts';
  *   (storage/grid-unit-versions.ts: the part after the last `.` of `gridTileVersions`);
  * - the kept answers' generation, bumped with every change everywhere, by any process;
  * - a digest of what a process brings besides the data: its verdict settings, the commune
- *   import it placed with, the schema and {@link ANSWER_FORMAT}.
+ *   import it placed with, the schemas, and the answers' format: the text this process's code
+ *   writes for a fixed sample of rows ({@link StoredAnswersOptions.sampleAnswer},
+ *   answer-format-sample.ts), so that answers kept by a server whose code writes them otherwise
+ *   are never served, without anyone bumping a number.
  * The ETag, a digest of the key (http-validators.ts), is thus the same after a restart, and a
  * browser's repeat view is a 304 from the first request on.
  */
-
-/**
- * The answers' text as this code writes it: change it whenever what a tile's answer holds
- * changes (fields, rounding), so that answers kept by an older server are not served.
- */
-export const ANSWER_FORMAT = 1;
 
 export interface StoredAnswers {
   /** The tiles' versions, in order, as answers are kept under (see above): read before a build, like the store's. */
@@ -48,17 +45,22 @@ export interface StoredAnswersOptions {
   store: Store;
   /** What the process's answers depend on besides the data and the code (verdict thresholds…), as JSON. */
   settings: unknown;
+  /**
+   * The answer of answer-format-sample.ts's tile over its fixed rows, built by the same code as
+   * every kept answer: read once, at the first version asked; its text stands for the format.
+   */
+  sampleAnswer(): Promise<string>;
   now(): number;
   onError(error: unknown): void;
 }
 
-export function createStoredAnswers({ store, settings, now, onError }: StoredAnswersOptions): StoredAnswers {
+export function createStoredAnswers({ store, settings, sampleAnswer, now, onError }: StoredAnswersOptions): StoredAnswers {
   let fingerprint: Promise<string> | undefined;
-  /** Read once: the communes a process places with are those of its start. */
+  /** Read once: the communes a process places with are those of its start, and its code does not change. */
   const processPart = () =>
-    (fingerprint ??= store.referenceGeneration().then((communes) =>
+    (fingerprint ??= Promise.all([store.referenceGeneration(), sampleAnswer()]).then(([communes, format]) =>
       createHash('sha256')
-        .update(JSON.stringify({ format: ANSWER_FORMAT, sqlite: SCHEMA_VERSION, postgres: POSTGRES_SCHEMA_VERSION, communes, settings }))
+        .update(JSON.stringify({ format, sqlite: SCHEMA_VERSION, postgres: POSTGRES_SCHEMA_VERSION, communes, settings }))
         .digest('hex')
         .slice(0, 12),
     ));

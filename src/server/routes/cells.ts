@@ -16,6 +16,7 @@ import { cellsAnswerKey, cellsQueryKey } from '../grid/cells-answer-key.ts';
 import { createAnswerCache, DEFAULT_ANSWER_CACHE_BYTES, type AnswerOrigin, type AnswerParts } from '../cache/answer-cache.ts';
 import { createAnswerWarmer, type BuildAnswer, type KeptQuery, type WarmPass } from '../cache/answer-warmer.ts';
 import { createStoredAnswers } from '../cache/stored-answers.ts';
+import { FORMAT_SAMPLE_TILE, formatSampleReads, type CellsAnswerReads } from '../cache/answer-format-sample.ts';
 import { tilesWithData } from '../grid/tiles-with-data.ts';
 import { cellsTileQuery, DEFAULT_FILTERS, operatorFilters, type CoverageFilters } from '../../domain/grid/coverage-query.ts';
 import { OPERATORS } from '../../domain/operators.ts';
@@ -195,6 +196,8 @@ export function registerCellRoutes(
   const storedAnswers = createStoredAnswers({
     store,
     settings: options,
+    // The sample's page view goes through the very path of every tile's answer, its reads aside.
+    sampleAnswer: () => compactText(pageTileView(FORMAT_SAMPLE_TILE), tileRange(FORMAT_SAMPLE_TILE), { kind: 'all' }, true, formatSampleReads()),
     now,
     onError: (error) => app.log.error({ err: error }, 'keeping a cells answer in the database failed'),
   });
@@ -270,10 +273,10 @@ export function registerCellRoutes(
   }
 
   /** The judged cells of the view (touching its box, or its tile's), in the grid's order, with their people and declared coverage. */
-  async function judgedCells(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean) {
+  async function judgedCells(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean, reads: CellsAnswerReads) {
     // Yields between the phases: a build in the background lets requests through between them.
     const judged = await judgeStoredCells(
-      store,
+      reads,
       {
         range,
         scope,
@@ -287,14 +290,14 @@ export function registerCellRoutes(
     );
     await yieldToEventLoop();
     const refs = judged.map((cell) => cell.ref);
-    const [people, declared] = await Promise.all([peopleInCells(store, refs), declaredInCells(store, refs, view.filter)]);
+    const [people, declared] = await Promise.all([peopleInCells(reads, refs), declaredInCells(reads, refs, view.filter)]);
     await yieldToEventLoop();
     return { judged, people, declared };
   }
 
   /** The GeoJSON answer's text: each cell's square and properties, in the grid's order. */
   async function geojsonText(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
-    const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
+    const { judged, people, declared } = await judgedCells(view, range, scope, residentReports, store);
     const features = judged.map((cell, i) => {
       const feature = apiCellFeature(cell, options);
       const { inhabitants = null, households = null } = people[i] ?? {};
@@ -311,8 +314,8 @@ export function registerCellRoutes(
    * answer's properties, made cell by cell without what it leaves out (compact-judged-cell.ts),
    * a slice of cells at a time (the event loop turns between slices).
    */
-  async function compactText(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean): Promise<string> {
-    const { judged, people, declared } = await judgedCells(view, range, scope, residentReports);
+  async function compactText(view: CellsView, range: CellRange, scope: GridScope, residentReports: boolean, reads: CellsAnswerReads = store): Promise<string> {
+    const { judged, people, declared } = await judgedCells(view, range, scope, residentReports, reads);
     const pieces = [`{"format":"compact","resolutionM":${JSON.stringify(view.resolutionM)},"cells":[`];
     for (let start = 0; start < judged.length; start += COMPACT_SLICE) {
       const slice: CompactCellAnswer[] = [];
