@@ -47,7 +47,8 @@ async function freshLocation(): Promise<StoreLocation> {
 async function inDatabase(location: StoreLocation): Promise<{ pending: number; gridRows: number }> {
   const sql = {
     sqlite: 'SELECT (SELECT count(*) FROM readings WHERE seq > (SELECT seq FROM grid_rolled_up)) AS pending, (SELECT count(*) FROM grid_groups) AS grid_rows',
-    postgres: 'SELECT (SELECT count(*) FROM grid_pending)::int AS pending, (SELECT count(*) FROM grid_groups)::int AS grid_rows',
+    postgres:
+      'SELECT (SELECT coalesce(sum(cardinality(seqs)), 0) FROM grid_pending_batches)::int AS pending, (SELECT count(*) FROM grid_groups)::int AS grid_rows',
   };
   if (location.kind === 'postgres') {
     const { rows } = await withClient(location.url, (client) => client.query<{ pending: number; grid_rows: number }>(sql.postgres));

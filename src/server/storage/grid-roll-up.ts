@@ -6,9 +6,9 @@ import type { Store } from './store.ts';
  * one; done once per upload of 500, that was most of an ingest's cost).
  *
  * An ingest stores its readings and marks them pending for the grid, in its own transaction
- * (SQLite: every reading above a watermark, `grid_rolled_up`; PostgreSQL: a row per reading in
- * `grid_pending`). A roll-up is one transaction that takes up to {@link ROLL_UP_CHUNK} pending
- * readings in key order, folds them with `pendingGrid()` (grid-batch.ts), writes the rows
+ * (SQLite: every reading above a watermark, `grid_rolled_up`; PostgreSQL: a row per ingest
+ * statement in `grid_pending_batches`). A roll-up is one transaction that takes about
+ * {@link ROLL_UP_CHUNK} pending readings in key order, folds them with `pendingGrid()` (grid-batch.ts), writes the rows
  * through the same batch writers as before, and clears what it took: thousands of readings sorted by key dirty each page once for many rows and merge each
  * 10 km row once, instead of once per upload.
  *
@@ -37,14 +37,18 @@ import type { Store } from './store.ts';
  * (SQLite: one writer; PostgreSQL: `pg_advisory_xact_lock`), so no two take the same reading.
  */
 
-/** Readings a roll-up takes at most in one transaction. */
+/** Readings a roll-up takes in one transaction: at most this on SQLite, up to one upload more on PostgreSQL (it takes whole uploads). */
 export const ROLL_UP_CHUNK = 20_000;
 
 /** What a store does for its roll-ups (sqlite/sqlite-grid-roll-up.ts, postgres/postgres-grid-roll-up.ts). */
 export interface GridRollUpSource {
   /** The key (`seq`) of the last reading pending, or undefined when none is (one cheap read). */
   lastPending(): Promise<number | undefined>;
-  /** Rolls up at most `limit` pending readings of key at most `upTo`, in one transaction, in key order; answers how many it took. */
+  /**
+   * Rolls up pending readings of key at most `upTo`, in one transaction, in key order: `limit` of
+   * them, or fewer when no more are pending, or a few more when the store keeps them by upload
+   * (PostgreSQL, never splitting one). Answers how many it took: fewer than `limit`, none is left.
+   */
   rollUp(limit: number, upTo: number): Promise<number>;
 }
 
@@ -76,7 +80,7 @@ export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs
     sinceRollUp = 0;
     const upTo = await source.lastPending();
     if (upTo === undefined) return;
-    while ((await source.rollUp(ROLL_UP_CHUNK, upTo)) === ROLL_UP_CHUNK) {
+    while ((await source.rollUp(ROLL_UP_CHUNK, upTo)) >= ROLL_UP_CHUNK) {
       // A full chunk: there may be more up to the mark.
     }
   };

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CellRef } from '../../../domain/grid/cell-id.ts';
+import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
 import { canonicalJson } from '../../../domain/reading.ts';
 import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
 import type { GridStore } from '../grid-store.ts';
@@ -11,8 +11,7 @@ import { afterSeq } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
 import { gridGroups, gridReports } from './postgres-grid.ts';
-import { countUnitChanges } from './postgres-grid-units.ts';
-import { unitTally } from '../grid-unit-versions.ts';
+import { UNIT_M } from '../grid-unit-versions.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
 import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
 import { createPostgresReports } from './postgres-reports.ts';
@@ -55,6 +54,45 @@ function cellRangesSql(params: Params, cells: readonly CellRef[]): string {
   return `unnest(${n0}, ${n1}, ${e0}, ${e1}) AS u(n0, n1, e0, e1)`;
 }
 
+/** The 10 km unit (grid-unit-versions.ts) of each row, in the rows' order, as two int[] parameters (null off the grid). */
+function unitsSql(params: Params, rows: readonly { unit: CellRef | undefined }[]): { north: string; east: string } {
+  return {
+    north: params.add(
+      rows.map((row) => row.unit?.north ?? null),
+      'int[]',
+    ),
+    east: params.add(
+      rows.map((row) => row.unit?.east ?? null),
+      'int[]',
+    ),
+  };
+}
+
+/**
+ * `insert` (the readings' INSERT … ON CONFLICT DO NOTHING, its rows' seqs in the array
+ * parameter `seqs`, their units in `units`) answering the ids it stored, and in the same
+ * statement what the grid needs of the readings it stored, so that an upload costs the grid no
+ * statement of its own (docs/performance.md, ingest's eighth pass):
+ * - their seqs, one row for them all in `grid_pending_batches`: pending for the next roll-up
+ *   (postgres-grid-roll-up.ts), exactly when this transaction commits;
+ * - one change counted in each 10 km unit they lie in (`grid_unit_changes`), so that the tiles'
+ *   versions say what was acknowledged without waiting for a roll-up (grid-roll-up.ts). The
+ *   counters are upserted in north-then-east order, and only once every reading is inserted
+ *   (the sort reads the whole of `stored` first): two uploads lock them in the same order, and
+ *   none holds one while it waits for another's reading of the same id.
+ */
+function withGridMarks(insert: string, seqs: string, units: { north: string; east: string }): string {
+  return `WITH stored AS (${insert} RETURNING id, seq),
+    pending AS (
+      INSERT INTO grid_pending_batches (last_seq, seqs) SELECT max(seq), array_agg(seq ORDER BY seq) FROM stored HAVING count(*) > 0),
+    units AS (
+      INSERT INTO grid_unit_changes (north, east, changes)
+      SELECT DISTINCT u.north, u.east, 1 FROM stored JOIN unnest(${seqs}, ${units.north}, ${units.east}) AS u(seq, north, east) ON u.seq = stored.seq
+      WHERE u.north IS NOT NULL ORDER BY u.north, u.east
+      ON CONFLICT (north, east) DO UPDATE SET changes = grid_unit_changes.changes + 1)
+    SELECT id FROM stored`;
+}
+
 export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { maintainGrid: boolean }): Omit<ReadingStore, 'close'> & ReportStore & GridStore {
   const readingClusters = createPostgresReadingClusters(pool);
 
@@ -81,7 +119,8 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
             const reading = readings[index]!;
             const place = placements?.[index] ?? UNPLACED;
             const cell = baseCellOf(reading.lon, reading.lat);
-            return { id: reading.id, values: [seqs[k]!, ...readingValues({ reading, body: bodies[index]!, place, cell, receivedAt })] };
+            const unit = cell && coarserCell(cell, UNIT_M);
+            return { id: reading.id, unit, values: [seqs[k]!, ...readingValues({ reading, body: bodies[index]!, place, cell, receivedAt })] };
           })
           .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const params = new Params();
@@ -92,14 +131,11 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
             `${type}[]`,
           ),
         );
-        // unnest hands the rows over in array order, that is by id. The readings stored are
-        // marked pending for the grid in the same statement (postgres-grid-roll-up.ts).
+        // unnest hands the rows over in array order, that is by id.
         const insert = `INSERT INTO readings (seq, ${READING_COLUMN_NAMES.join(', ')}) OVERRIDING SYSTEM VALUE
            SELECT * FROM unnest(${arrays.join(', ')}) ON CONFLICT (id) DO NOTHING`;
         const { rows: inserted } = await client.query<{ id: string }>(
-          maintainGrid
-            ? `WITH stored AS (${insert} RETURNING id, seq), pending AS (INSERT INTO grid_pending (seq) SELECT seq FROM stored) SELECT id FROM stored`
-            : `${insert} RETURNING id`,
+          maintainGrid ? withGridMarks(insert, arrays[0]!, unitsSql(params, rows)) : `${insert} RETURNING id`,
           params.values,
         );
         const accepted = new Set(inserted.map((row) => row.id));
@@ -113,18 +149,13 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
         }
 
         const { result, add } = ingestResultBuilder();
-        // The 10 km cells' change counters are counted now, with the readings, so that the tiles'
-        // versions say what was acknowledged without waiting for a roll-up (grid-roll-up.ts).
-        const units = maintainGrid ? unitTally() : undefined;
         readings.forEach((reading, index) => {
           const insertedHere = firsts.get(reading.id) === index && accepted.has(reading.id);
-          if (insertedHere) units?.addCell(baseCellOf(reading.lon, reading.lat));
           add(
             reading.id,
             ingestOutcome(insertedHere, bodies[index]!, () => stored.get(reading.id)),
           );
         });
-        if (units) await countUnitChanges(client, units);
         return result;
       });
     },
