@@ -46,4 +46,14 @@ describe('the kept answers’ rows', () => {
     await store.keepAnswer(answer('a-0-5', 2_500, 'ancien'));
     expect((await store.keptAnswers(['compact|tuile|34']))[0]!.version).toBe('a-0-6');
   });
+
+  it('lists the queries kept and drops the rows of those named, the others left as they are', async () => {
+    opened = await openTestStore(tempDir());
+    const { store } = opened;
+    for (const query of ['a', 'b', 'c']) await store.keepAnswer({ ...answer('v', 1, query), query });
+    expect((await store.keptAnswerQueries()).sort()).toEqual(['a', 'b', 'c']);
+    await store.dropKeptAnswers([]);
+    await store.dropKeptAnswers(['b', 'absente', "c' OR 1=1 --"]);
+    expect((await store.keptAnswerQueries()).sort()).toEqual(['a', 'c']);
+  });
 });

@@ -9,7 +9,7 @@ import type { Store } from '../../src/server/storage/store.ts';
 import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
 import { tableRows } from '../support/test-store.ts';
 import { cellsAppOver, countTileBuilds } from './cells-app.ts';
-import { addUser, makeReading, postReadings, SAINT_GUILHEM, useTempDir, useTestApps, type Caller, type TestApp } from './fixtures.ts';
+import { addUser, makeReading, makeReport, postReadings, postReports, SAINT_GUILHEM, useTempDir, useTestApps, type Caller, type TestApp } from './fixtures.ts';
 
 /**
  * The map's tiles kept in the database (cache/stored-answers.ts, storage/kept-answer-store.ts):
@@ -188,6 +188,42 @@ describe('the map’s tiles kept in the database', () => {
     expect(next.rebuilt).toBeGreaterThan(0);
     expect(await countRows(first)).toBe(pass.rebuilt);
     expect((await first.view(herault)).statusCode).toBe(200);
+  });
+});
+
+describe('the kept rows nobody will be served', () => {
+  it('drops the rows of the tiles whose last report was hidden, at the next pass', async () => {
+    const first = await warmingApp(undefined, survey);
+    const { herault } = first;
+    // Agde (34), 45 km from Saint-Guilhem: its finer tiles hold this report alone.
+    const report = makeReport({ lat: 43.3108, lon: 3.4758 });
+    expect((await postReports(first.app, [report])).statusCode).toBe(200);
+    const pass = await first.nextPass(0);
+    expect(await countRows(first)).toBe(pass.checked);
+    const hide = await first.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/reports/${report.id}`,
+      headers: herault.headers,
+      payload: { hidden: true, reason: 'publicité' },
+    });
+    expect(hide.statusCode).toBe(200);
+    const next = await first.nextPass(1);
+    expect(next.checked).toBeLessThan(pass.checked);
+    expect(await countRows(first)).toBe(next.checked);
+  });
+
+  it('drops at a start the rows its views do not hold (another key an older server kept)', async () => {
+    const first = await warmingApp(undefined, survey);
+    const pass = await first.nextPass(0);
+    await first.app.close();
+    const [kept] = await first.store.keptAnswers([(await first.store.keptAnswerQueries())[0]!]);
+    await first.store.keepAnswer({ ...kept!, query: `ancienne forme|${kept!.query}` });
+    expect(await countRows(first)).toBe(pass.checked + 1);
+
+    const second = await restart(first);
+    expect(await second.nextPass(0)).toMatchObject({ checked: pass.checked, rebuilt: pass.checked });
+    expect(second.builds()).toBe(0);
+    expect(await countRows(first)).toBe(pass.checked);
   });
 });
 

@@ -39,6 +39,15 @@ export interface StoredAnswers {
   keptOrBuilt(query: string, build: BuildAnswer): BuildAnswer;
   /** As {@link keptOrBuilt}, but what it builds is not kept in the database (a query outside the bounded set kept there). */
   loadedOrBuilt(query: string, build: BuildAnswer): BuildAnswer;
+  /**
+   * The queries kept now (the warmer's list, read at each of its passes): the rows of others are
+   * dropped, at the first call every row the list does not hold (tiles whose data went while no
+   * process ran, views an older server kept), then those of the queries that left the list since
+   * (a tile whose last reading or report went, for a scope). Such a row is never served, since
+   * its tile's version has moved on, or its query is asked by nobody; it would only be kept
+   * until the next change everywhere. A failure is reported through `onError`, never thrown.
+   */
+  keepOnly(queries: ReadonlySet<string>): Promise<void>;
 }
 
 export interface StoredAnswersOptions {
@@ -56,6 +65,8 @@ export interface StoredAnswersOptions {
 
 export function createStoredAnswers({ store, settings, sampleAnswer, now, onError }: StoredAnswersOptions): StoredAnswers {
   let fingerprint: Promise<string> | undefined;
+  /** The queries of the last {@link StoredAnswers.keepOnly}. */
+  let listed: ReadonlySet<string> | undefined;
   /** Read once: the communes a process places with are those of its start, and its code does not change. */
   const processPart = () =>
     (fingerprint ??= Promise.all([store.referenceGeneration(), sampleAnswer()]).then(([communes, format]) =>
@@ -75,6 +86,17 @@ export function createStoredAnswers({ store, settings, sampleAnswer, now, onErro
 
     keptOrBuilt: (query, build) => storedOrBuilt(query, build, true),
     loadedOrBuilt: (query, build) => storedOrBuilt(query, build, false),
+
+    async keepOnly(queries) {
+      const previous = listed;
+      listed = queries;
+      try {
+        const candidates = previous ? [...previous] : await store.keptAnswerQueries();
+        await store.dropKeptAnswers(candidates.filter((query) => !queries.has(query)));
+      } catch (error) {
+        onError(error);
+      }
+    },
   };
 
   function storedOrBuilt(query: string, build: BuildAnswer, keepBuilt: boolean): BuildAnswer {

@@ -249,6 +249,7 @@ export function registerCellRoutes(
     }
     const queries = byRank.flat();
     keptQueries = new Set(queries.map(({ query }) => query));
+    await storedAnswers.keepOnly(keptQueries);
     return queries;
   }
 

@@ -114,6 +114,8 @@ const GRID_EFFECT: Record<StoreMethod, GridEffect> = {
   keepAnswer: 'leaves-grid',
   keptAnswers: 'leaves-grid',
   forgetKeptAnswers: 'leaves-grid',
+  keptAnswerQueries: 'leaves-grid',
+  dropKeptAnswers: 'leaves-grid',
   createZone: 'leaves-grid',
   listZones: 'leaves-grid',
   moveZone: 'leaves-grid',

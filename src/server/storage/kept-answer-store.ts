@@ -9,6 +9,10 @@
  * every write that changes every tile (grid-version.ts's 'changes-grid-everywhere', in this
  * process or another), since the tiles' own change counters say nothing of those. A row is
  * only as current as the generation read BEFORE its build.
+ *
+ * A row whose query the warmer no longer keeps (its tile lost its data, or an older server's key)
+ * is never served, its tile's version having moved on for good: cache/stored-answers.ts's
+ * `keepOnly` drops it, instead of keeping it until the next change everywhere.
  */
 export interface StoredAnswer {
   /** The query it answers (routes/cells.ts's `cellsQueryKey`): scope included. */
@@ -40,4 +44,8 @@ export interface KeptAnswerStore {
   keptAnswers(queries: readonly string[]): Promise<StoredAnswer[]>;
   /** After a change everywhere: the next generation, the older generations' rows dropped. */
   forgetKeptAnswers(): Promise<void>;
+  /** The queries that have a row, in no particular order. */
+  keptAnswerQueries(): Promise<string[]>;
+  /** Drops the rows of these queries (those absent: nothing). */
+  dropKeptAnswers(queries: readonly string[]): Promise<void>;
 }

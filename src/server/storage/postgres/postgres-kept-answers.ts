@@ -42,6 +42,13 @@ export function createPostgresKeptAnswers(pool: pg.Pool): KeptAnswerStore {
       await pool.query(`WITH next AS (UPDATE kept_answers_generation SET generation = generation + 1 RETURNING generation)
         DELETE FROM kept_answers WHERE generation < (SELECT generation FROM next)`);
     },
+    async keptAnswerQueries() {
+      const { rows } = await pool.query<{ query: string }>('SELECT query FROM kept_answers');
+      return rows.map((row) => row.query);
+    },
+    async dropKeptAnswers(queries) {
+      if (queries.length > 0) await pool.query('DELETE FROM kept_answers WHERE query = ANY($1::text[])', [queries]);
+    },
   };
 }
 

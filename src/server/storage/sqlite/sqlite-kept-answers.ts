@@ -28,6 +28,8 @@ export function createSqliteKeptAnswers(db: Database.Database): KeptAnswerStore 
     nextGeneration.run();
     dropOlder.run();
   });
+  const queries = db.prepare<[], string>('SELECT query FROM kept_answers').pluck();
+  const drop = db.prepare<[string]>('DELETE FROM kept_answers WHERE query IN (SELECT value FROM json_each(?))');
 
   return {
     async keptAnswersGeneration() {
@@ -54,6 +56,12 @@ export function createSqliteKeptAnswers(db: Database.Database): KeptAnswerStore 
     },
     async forgetKeptAnswers() {
       forget.immediate();
+    },
+    async keptAnswerQueries() {
+      return queries.all();
+    },
+    async dropKeptAnswers(dropped) {
+      if (dropped.length > 0) drop.run(JSON.stringify(dropped));
     },
   };
 }
