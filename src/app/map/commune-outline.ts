@@ -1,4 +1,6 @@
+import { CommuneOutlineAnswerSchema } from '../../domain/api/communes.ts';
 import type { OutlineGeometry } from '../../worker/cells-to-survey.ts';
+import { api, ApiError } from '../shell/api.ts';
 
 export type CommuneOutline = { kind: 'outline'; geometry: OutlineGeometry } | { kind: 'not-provided' } | { kind: 'unavailable' };
 
@@ -11,22 +13,19 @@ const keyOf = (insee: string) => `couverture.commune-outline.${insee}`;
  */
 export async function loadCommuneOutline(insee: string, signal?: AbortSignal): Promise<CommuneOutline> {
   try {
-    const response = await fetch(`/api/v1/communes/${encodeURIComponent(insee)}/outline`, { cache: 'no-store', ...(signal && { signal }) });
-    if (response.status === 404) {
-      localStorage.removeItem(keyOf(insee));
-      return { kind: 'not-provided' };
-    }
-    if (!response.ok) throw new Error(String(response.status));
-    const feature = (await response.json()) as { geometry?: OutlineGeometry };
-    if (feature.geometry?.type !== 'Polygon' && feature.geometry?.type !== 'MultiPolygon') throw new Error('not a polygon');
+    const { geometry } = await api(`/api/v1/communes/${encodeURIComponent(insee)}/outline`, CommuneOutlineAnswerSchema, { ...(signal && { signal }) });
     try {
-      localStorage.setItem(keyOf(insee), JSON.stringify(feature.geometry));
+      localStorage.setItem(keyOf(insee), JSON.stringify(geometry));
     } catch {
       // Storage full: the outline still shows now, only not offline.
     }
-    return { kind: 'outline', geometry: feature.geometry };
+    return { kind: 'outline', geometry };
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
+    if (error instanceof ApiError && error.status === 404) {
+      localStorage.removeItem(keyOf(insee));
+      return { kind: 'not-provided' };
+    }
     const cached = localStorage.getItem(keyOf(insee));
     return cached ? { kind: 'outline', geometry: JSON.parse(cached) as OutlineGeometry } : { kind: 'unavailable' };
   }

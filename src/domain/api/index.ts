@@ -8,7 +8,7 @@ import {
 } from './campaigns.ts';
 import { CellsAnyAnswerSchema } from './cells.ts';
 import { DepartementSummaryAnswerSchema } from './departement-summary.ts';
-import { CommunesAnswerSchema } from './communes.ts';
+import { CommuneOutlineAnswerSchema, CommunesAnswerSchema } from './communes.ts';
 import { ReadingsAnswerSchema, ReadingsOrClustersAnswerSchema, ReadingUploadAnswerSchema } from './readings.ts';
 import { FullReportFeatureSchema, ReportsAnswerSchema, ReportUploadAnswerSchema } from './reports.ts';
 import { AuditAnswerSchema, HealthAnswerSchema, ProbeUploadAnswerSchema, QosUploadAnswerSchema } from './service.ts';
@@ -61,6 +61,7 @@ export const API_ANSWERS: Readonly<Record<string, v.GenericSchema>> = {
   'GET /api/v1/tokens': TokensAnswerSchema,
   'POST /api/v1/tokens': CreatedTokenAnswerSchema,
   'GET /api/v1/communes': CommunesAnswerSchema,
+  'GET /api/v1/communes/:code/outline': CommuneOutlineAnswerSchema,
   'GET /api/v1/audit': AuditAnswerSchema,
   'GET /api/v1/cells': CellsAnyAnswerSchema,
   'GET /api/v1/zones': ZonesAnswerSchema,
