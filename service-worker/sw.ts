@@ -2,6 +2,7 @@
 import { cacheNames, clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { flushForBackgroundSync } from '../src/sync/background-sync.ts';
 import { flushOutbox } from '../src/sync/flush.ts';
 import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
 import { registerAssetsOnDemand } from './assets-on-demand.ts';
@@ -50,18 +51,10 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 });
 
 // Background Sync (Chromium): the browser wakes the worker when the network returns, even
-// with every tab closed. Throwing tells the browser to try again later, which helps after a
-// network fault but not when the readings wait for a sign-in (the page asks for it).
+// with every tab closed; a failed event makes it try again later (src/sync/background-sync.ts).
 self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
-  event.waitUntil(
-    flushOptions()
-      .then(flushOutbox)
-      .then((result) => {
-        if (result.error !== undefined && !result.authRequired) throw new Error(result.error);
-        if (result.reports?.error !== undefined) throw new Error(result.reports.error);
-      }),
-  );
+  event.waitUntil(flushForBackgroundSync(() => flushOptions().then(flushOutbox)));
 });
 
 interface SyncEvent extends ExtendableEvent {

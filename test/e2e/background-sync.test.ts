@@ -1,9 +1,10 @@
-import type { Page, Worker } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { FLUSH_LOCK } from '../../src/sync/lock.ts';
 import { SYNC_TAG } from '../../src/sync/protocol.ts';
 import { deviceReadingIds, openSignedIn, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 import { eventually } from './expect-locator.ts';
+import { shiftWorkerClock } from '../faults/device.ts';
 
 /** Longer than the browser takes to fire the sync event once the network is back (about 0.2 s here). */
 const SYNC_FIRED_TIMEOUT_MS = 15_000;
@@ -48,13 +49,46 @@ function workerFlushes(worker: Worker, lockName: string): Promise<number> {
   }, lockName);
 }
 
+interface SyncLog {
+  /** How each sync event ended, in order: `succeeded` (the browser forgets the tag) or `failed` (it fires again later). */
+  endings: string[];
+  /** Fires the sync event now, as the browser does when it tries again (DevTools' « Background services »). */
+  fireAgain(): Promise<void>;
+}
+
+/**
+ * The browser's own record of Background Sync (DevTools' « Background services »), read
+ * through a blank page's DevTools session: no page of the app needs to be open.
+ */
+async function watchBackgroundSync(context: BrowserContext): Promise<SyncLog> {
+  const devtools = await context.newCDPSession(await context.newPage());
+  const endings: string[] = [];
+  let registration: { origin: string; registrationId: string } | undefined;
+  devtools.on('BackgroundService.backgroundServiceEventReceived', ({ backgroundServiceEvent: event }) => {
+    registration = { origin: event.origin, registrationId: event.serviceWorkerRegistrationId };
+    // Chromium 156 names them so; a failed one says when the next try comes (« Next Attempt Delay (ms) »: 300000).
+    if (event.eventName === 'Sync completed') endings.push(event.eventMetadata.find((entry) => entry.key === 'Status')?.value ?? '?');
+    if (event.eventName === 'sync event failed') endings.push('failed');
+  });
+  await devtools.send('ServiceWorker.enable');
+  await devtools.send('BackgroundService.startObserving', { service: 'backgroundSync' });
+  await devtools.send('BackgroundService.setRecording', { shouldRecord: true, service: 'backgroundSync' });
+  return {
+    endings,
+    async fireAgain() {
+      if (!registration) throw new Error('no Background Sync seen yet');
+      await devtools.send('ServiceWorker.dispatchSyncEvent', { ...registration, tag: SYNC_TAG, lastChance: false });
+    },
+  };
+}
+
 async function storedIds(server: TestServer): Promise<string[]> {
   return (await server.storedReadings()).map((reading) => reading.id).sort();
 }
 
 // The phone of an agent on Chrome for Android, which lets the site use Background Sync: the
 // service worker sends what waits when the network returns, with or without a page open.
-// Without the worker's `sync` handler (service-worker/sw.ts) both tests fail.
+// Without the worker's `sync` handler (service-worker/sw.ts) each test fails.
 describe('Background Sync', () => {
   let server: TestServer;
   let phone: Phone;
@@ -117,5 +151,32 @@ describe('Background Sync', () => {
     expect(Object.values(await outboxStates(page))).toEqual(['sent', 'sent', 'sent']);
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
     await eventually(() => page.locator('[data-state="sent"]').count()).toBe(3);
+  });
+
+  it('sends a reading saved with network whose probe the closed app never finished, when the browser tries again', async () => {
+    const page = await openSignedIn(phone.context, server.url, agent);
+    const log = await watchBackgroundSync(phone.context);
+    // The probe's requests are never answered: the reading stays held for its evidence
+    // (src/app/evidence/store-with-evidence.ts), and the agent closes the app mid-measure.
+    await page.route('**/api/v1/probe**', () => undefined);
+    await recordReading(page, { operator: 'SFR' });
+    const recorded = await deviceReadingIds(page);
+    // With network the browser fires the event at the save itself, while the reading is held:
+    // the event must end failed, or the browser forgets the tag and nothing sends it until
+    // the app is opened again.
+    await expect.poll(() => log.endings, { timeout: SYNC_FIRED_TIMEOUT_MS, message: 'the sync event fired at the save ended' }).toEqual(['failed']);
+    await page.close();
+    const [worker] = phone.context.serviceWorkers();
+    if (!worker) throw new Error('the app’s service worker is not running');
+    const tags = () => worker.evaluate(() => (self as unknown as { registration: { sync: { getTags(): Promise<string[]> } } }).registration.sync.getTags());
+    expect(await tags()).toEqual([SYNC_TAG]);
+    expect(server.postedIds).toEqual([]);
+
+    // Chromium tries again 5 minutes later: the worker's clock moves past the reading's hold,
+    // and DevTools fires that try now instead of the test waiting for it.
+    await shiftWorkerClock(phone.context, 6 * 60_000);
+    await log.fireAgain();
+    await expect.poll(() => storedIds(server), { timeout: SYNC_FIRED_TIMEOUT_MS, message: 'the next try sent the reading' }).toEqual(recorded);
+    expect(server.postedIds).toEqual(recorded);
   });
 });
