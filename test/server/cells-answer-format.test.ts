@@ -89,4 +89,15 @@ describe('the tile answers’ format, derived from a sample', () => {
     expect(response.body).toContain('"name":"Hérault (34)"');
     expect(response.body).toBe(keptText.replaceAll('"name":"Hérault"', '"name":"Hérault (34)"'));
   });
+
+  it('reads again what the version is made of after a failed read, instead of failing every tile until a restart', async () => {
+    const { app, store } = await openApp();
+    const { herault } = await surveyTwoDepartements(app);
+    vi.spyOn(store, 'referenceGeneration').mockRejectedValueOnce(new Error('base occupée'));
+    const view = () => app.inject({ method: 'GET', url: cellsTileUrl(DEFAULT_FILTERS, TILE), headers: herault.headers });
+    expect((await view()).statusCode).toBe(500);
+    const again = await view();
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().cells.length).toBeGreaterThan(0);
+  });
 });

@@ -67,13 +67,21 @@ export function createStoredAnswers({ store, settings, sampleAnswer, now, onErro
   let fingerprint: Promise<string> | undefined;
   /** The queries of the last {@link StoredAnswers.keepOnly}. */
   let listed: ReadonlySet<string> | undefined;
-  /** Read once: the communes a process places with are those of its start, and its code does not change. */
+  /**
+   * Read once: the communes a process places with are those of its start, and its code does not
+   * change. A failed read (a busy store) is read again at the next call, not kept as the answer.
+   */
   const processPart = () =>
-    (fingerprint ??= Promise.all([store.referenceGeneration(), sampleAnswer()]).then(([communes, format]) =>
-      createHash('sha256')
-        .update(JSON.stringify({ format, sqlite: SCHEMA_VERSION, postgres: POSTGRES_SCHEMA_VERSION, communes, settings }))
-        .digest('hex')
-        .slice(0, 12),
+    (fingerprint ??= Promise.all([store.referenceGeneration(), sampleAnswer()]).then(
+      ([communes, format]) =>
+        createHash('sha256')
+          .update(JSON.stringify({ format, sqlite: SCHEMA_VERSION, postgres: POSTGRES_SCHEMA_VERSION, communes, settings }))
+          .digest('hex')
+          .slice(0, 12),
+      (error: unknown) => {
+        fingerprint = undefined;
+        throw error;
+      },
     ));
 
   return {
