@@ -23,8 +23,11 @@ export type RejectedReading = RejectedItem;
 /** Same answer for readings and reports: each item judged alone (the contract's UploadAnswerSchema). */
 export type UploadResponse = UploadAnswer;
 
-/** Page → service worker, through workbox-window's messageSW. */
-export type PageToWorkerMessage = { type: 'SYNC_NOW' } | { type: 'SKIP_WAITING' };
+/**
+ * Page → service worker, through workbox-window's messageSW. NETWORK_BACK: the page heard
+ * `online`; the worker abandons its uploads under way (upload.ts abandonUploadsInFlight).
+ */
+export type PageToWorkerMessage = { type: 'SYNC_NOW' } | { type: 'SKIP_WAITING' } | { type: 'NETWORK_BACK' };
 
 /** What one flush did to one outbox. */
 export interface QueueFlushResult {

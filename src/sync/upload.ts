@@ -9,6 +9,25 @@ import { READINGS_ENDPOINT, REPORTS_ENDPOINT, type UploadResponse } from './prot
 /** A hung connection must not hold the send lock for ever. */
 export const UPLOAD_TIMEOUT_MS = 30_000;
 
+/** Why an upload stopped before its answer: the page heard the network come back (abandonUploadsInFlight). */
+export const NETWORK_CHANGED_MESSAGE = 'Envoi interrompu : le réseau a changé, nouvel essai';
+
+/** Aborted, then replaced, by abandonUploadsInFlight: every upload of this context listens to the current one. */
+let abandonment = new AbortController();
+
+/**
+ * Stops every upload under way in this context (the service worker, or the page sending
+ * itself), each ending `unavailable` with NETWORK_CHANGED_MESSAGE: for when the network has
+ * just come back, since one begun before it went may wait on a connection that went with the
+ * old network, and nothing tells the browser, holding the send lock until UPLOAD_TIMEOUT_MS.
+ * What the server did receive of it is held there once (it dedupes by id); uploads begun
+ * after this call are not affected.
+ */
+export function abandonUploadsInFlight(): void {
+  abandonment.abort(new DOMException(NETWORK_CHANGED_MESSAGE, 'AbortError'));
+  abandonment = new AbortController();
+}
+
 /**
  * The timeout asked for instead of UPLOAD_TIMEOUT_MS (service-worker/upload-timeout.ts), if
  * any: only a shorter wait is taken, so that a stray value can never make a hung request
@@ -75,6 +94,7 @@ async function post(
   credentials: RequestCredentials,
 ): Promise<UploadOutcome> {
   let response: Response;
+  const abandoned = abandonment.signal;
   try {
     response = await fetchFn(url, {
       method: 'POST',
@@ -82,11 +102,12 @@ async function post(
       body: JSON.stringify(body),
       cache: 'no-store',
       credentials,
-      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+      signal: AbortSignal.any([AbortSignal.timeout(UPLOAD_TIMEOUT_MS), abandoned]),
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     if (timedOut) return { kind: 'unavailable', message: 'Le serveur ne répond pas (délai dépassé)' };
+    if (abandoned.aborted) return { kind: 'unavailable', message: NETWORK_CHANGED_MESSAGE };
     const offline = (globalThis.navigator as Navigator | undefined)?.onLine === false;
     return { kind: 'unavailable', message: 'Pas de réseau : le serveur est injoignable', ...(offline && { offline: true as const }) };
   }

@@ -4,7 +4,11 @@ import type { FlushResult } from '../../src/sync/protocol.ts';
 // The page's scheduler, with the service worker's part (request-sync.ts) done in place by the
 // real flush against a fake server: the sync status it records is what the scheduler reads.
 const requestSync = vi.fn<() => Promise<FlushResult>>();
-vi.mock('../../src/app/sync/request-sync.ts', () => ({ requestSync, registerBackgroundSync: async () => undefined }));
+vi.mock('../../src/app/sync/request-sync.ts', () => ({
+  requestSync,
+  registerBackgroundSync: async () => undefined,
+  abandonUploadsInFlight: () => void import('../../src/sync/upload.ts').then((upload) => upload.abandonUploadsInFlight()),
+}));
 vi.mock('../../src/app/shell/session-state.ts', () => ({ refreshSessionState: async () => undefined, watchSession: () => () => undefined }));
 
 const { sendNow, startSyncScheduler } = await import('../../src/app/sync/sync-scheduler.ts');

@@ -1,7 +1,7 @@
 // The one function, not the package's index: the rest of workbox-window loads after the first
 // screen (shell/service-worker.ts).
 import { messageSW } from 'workbox-window/messageSW.js';
-import { SYNC_TAG, type FlushResult } from '../../sync/protocol.ts';
+import { SYNC_TAG, type FlushResult, type PageToWorkerMessage } from '../../sync/protocol.ts';
 
 /** Past this the page stops waiting for the worker's answer; IndexedDB still tells the truth. */
 const WORKER_ANSWER_TIMEOUT_MS = 120_000;
@@ -21,6 +21,18 @@ export async function requestSync(): Promise<FlushResult> {
     setTimeout(() => resolve({ sent: 0, refused: 0, pending: 0, error: 'Le service d’envoi ne répond pas' }), WORKER_ANSWER_TIMEOUT_MS),
   );
   return Promise.race([answer, timeout]);
+}
+
+/**
+ * The page heard `online`: whoever sends (the service worker, or this page without one)
+ * abandons its uploads under way, begun before the network went and perhaps waiting on a
+ * connection gone with it, so that the send asked next starts at once. Without a worker the
+ * sending code is loaded only if a send of this page loaded it already.
+ */
+export function abandonUploadsInFlight(): void {
+  const controller = navigator.serviceWorker?.controller;
+  if (controller) controller.postMessage({ type: 'NETWORK_BACK' } satisfies PageToWorkerMessage);
+  else void import('../../sync/upload.ts').then((upload) => upload.abandonUploadsInFlight());
 }
 
 /**

@@ -7,7 +7,7 @@ import { earliestHold } from '../../store/outbox.ts';
 import { getSyncStatus } from '../../store/sync-status.ts';
 import { refreshSessionState, watchSession } from '../shell/session-state.ts';
 import { outboxState, refreshOutbox, watchOutbox } from './outbox-state.ts';
-import { requestSync } from './request-sync.ts';
+import { abandonUploadsInFlight, requestSync } from './request-sync.ts';
 
 /**
  * When the page asks for the outboxes (readings, residents' reports) to be sent: at start,
@@ -82,6 +82,8 @@ export function startSyncScheduler(): () => void {
     if (isUsable(session)) void sendNow();
   });
   const onOnline = () => {
+    // An upload begun before the network went may never be answered: it ends now, not at its timeout.
+    abandonUploadsInFlight();
     // Read once the try under way (begun before the network came back, and likely to fail
     // with it) has ended and counted; the send asked for at once runs right after it.
     void runExclusive(FLUSH_LOCK, getSyncStatus).then(({ consecutiveFailures }) => {
