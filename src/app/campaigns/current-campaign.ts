@@ -1,6 +1,5 @@
 import type { Campaign } from '../../domain/campaign.ts';
 import { getChosenCampaign, setChosenCampaign } from '../../store/campaign-choice.ts';
-import { loadCommuneOutline } from '../map/commune-outline.ts';
 import { createStore } from '../shell/tiny-store.ts';
 
 /** The campaign readings are recorded for on this device (undefined: none picked). */
@@ -80,7 +79,9 @@ export async function chooseCampaign(campaign: Campaign | undefined): Promise<vo
   currentCampaign.set({ loaded: true, campaign });
   // Kept on the device while the network is there: offline, it tells which readings lie in
   // the commune (campaign-scope-source.ts), and the map draws it.
-  if (campaign) void loadCommuneOutline(campaign.communeInsee).catch(() => undefined);
+  // Loaded on demand: the start's script, which holds this module, stays without the API's code.
+  if (campaign)
+    void import('../map/load-commune-outline.ts').then(({ loadCommuneOutline }) => loadCommuneOutline(campaign.communeInsee)).catch(() => undefined);
 }
 
 /** The fields a reading takes from the campaign picked. */

@@ -4,7 +4,7 @@ import type { Campaign } from '../../domain/campaign.ts';
 import type { CellsToSurvey, OutlineGeometry } from '../../worker/cells-to-survey.ts';
 import { getCampaignProgress } from '../campaigns/campaigns-api.ts';
 import { cacheProgress, loadCachedCampaigns } from '../campaigns/campaign-cache.ts';
-import { loadCommuneOutline } from './commune-outline.ts';
+import { loadCommuneOutline } from './load-commune-outline.ts';
 import type { MapWorker } from './map-worker.ts';
 
 const SURVEY_COLOUR = '#6a1b9a';
