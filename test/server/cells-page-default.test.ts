@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellsTileUrl, DEFAULT_FILTERS } from '../../src/app/cells/coverage-filters.ts';
+import { cellsTileUrl, DEFAULT_FILTERS, type CoverageFilters } from '../../src/app/cells/coverage-filters.ts';
+import { SETTINGS } from '../../src/domain/reading.ts';
+import { TECHNOLOGIES } from '../../src/domain/signal.ts';
 import { CELL_RESOLUTIONS_M } from '../../src/server/grid/coverage.ts';
 import { cellsQueryKey } from '../../src/server/grid/cells-answer-key.ts';
 import { operatorFilters } from '../../src/domain/grid/coverage-query.ts';
@@ -12,7 +14,8 @@ import type { GridScope } from '../../src/server/storage/grid-store.ts';
 /**
  * One default (src/domain/grid/coverage-query.ts): the query the page's first request for a tile
  * makes, as the route reads it, is the query the warmer keeps built, for the default filters
- * and for each operator alone at 1 km; a difference would leave every first view cold.
+ * and for each operator, technology and setting alone at 1 km; a difference would leave every
+ * first view cold.
  */
 
 const SCOPES: GridScope[] = [{ kind: 'all' }, { kind: 'departements', departements: ['34'] }];
@@ -32,9 +35,13 @@ describe('the page’s default view of a tile is the warmer’s', () => {
         expect(requestKey(cellsTileUrl(DEFAULT_FILTERS, tile), scope)).toBe(cellsQueryKey('compact', pageTileView(tile), scope, true));
         const kept = keptTileViews(tile).map((view) => cellsQueryKey('compact', view, scope, true));
         expect(kept[0]).toBe(requestKey(cellsTileUrl(DEFAULT_FILTERS, tile), scope));
-        const operators =
-          resolutionM === OPERATOR_VIEW_RESOLUTION_M ? OPERATORS.map((operator) => requestKey(cellsTileUrl(operatorFilters(operator), tile), scope)) : [];
-        expect(kept.slice(1)).toEqual(operators);
+        const filtered: CoverageFilters[] = [
+          ...OPERATORS.map(operatorFilters),
+          ...TECHNOLOGIES.map((technology) => ({ ...DEFAULT_FILTERS, technology })),
+          ...SETTINGS.map((setting) => ({ ...DEFAULT_FILTERS, setting })),
+        ];
+        const others = resolutionM === OPERATOR_VIEW_RESOLUTION_M ? filtered.map((filters) => requestKey(cellsTileUrl(filters, tile), scope)) : [];
+        expect(kept.slice(1)).toEqual(others);
       }
     }
   });

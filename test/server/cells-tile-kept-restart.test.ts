@@ -28,6 +28,16 @@ afterEach(() => {
 /** Saint-Guilhem's tile at 1 km: the Hérault's view, kept for the default filters and each operator. */
 const TILE: CellTile = tileOfCell(cellAt(SAINT_GUILHEM.lon, SAINT_GUILHEM.lat, 1000)!);
 
+/** Views kept at 1 km: the default, an operator alone, the readings' technology alone, their setting alone. */
+const KEPT_FILTERS: CoverageFilters[] = [
+  DEFAULT_FILTERS,
+  operatorFilters('sfr'),
+  { ...DEFAULT_FILTERS, technology: '4G' },
+  { ...DEFAULT_FILTERS, setting: 'outdoor' },
+];
+/** The same view's name in the maps of answers below. */
+const nameOf = (filters: CoverageFilters) => `${filters.operators} ${filters.technology ?? ''} ${filters.setting ?? ''}`;
+
 /**
  * A process of the app on `store` keeping the page's tiles built from its start, its builds
  * counted from the moment it listens; `before` runs before (the survey, for the first process).
@@ -62,10 +72,10 @@ describe('the map’s tiles kept in the database', () => {
       ['herault', herault],
       ['admin', admin],
     ] as const) {
-      for (const filters of [DEFAULT_FILTERS, operatorFilters('sfr')]) {
+      for (const filters of KEPT_FILTERS) {
         const response = await first.view(caller, filters);
         expect(response.statusCode, response.body).toBe(200);
-        before.set(`${who} ${filters.operators}`, { etag: response.headers.etag, encoding: response.headers['content-encoding'], bytes: response.rawPayload });
+        before.set(`${who} ${nameOf(filters)}`, { etag: response.headers.etag, encoding: response.headers['content-encoding'], bytes: response.rawPayload });
       }
     }
 
@@ -77,22 +87,22 @@ describe('the map’s tiles kept in the database', () => {
       ['herault', herault],
       ['admin', admin],
     ] as const) {
-      for (const filters of [DEFAULT_FILTERS, operatorFilters('sfr')]) {
+      for (const filters of KEPT_FILTERS) {
         const response = await second.view(caller, filters);
         expect(response.statusCode, response.body).toBe(200);
         // An operator's view of a tile may be too small to compress.
         expect(
           { etag: response.headers.etag, encoding: response.headers['content-encoding'], bytes: response.rawPayload },
-          `${who} ${filters.operators}`,
-        ).toEqual(before.get(`${who} ${filters.operators}`));
+          `${who} ${nameOf(filters)}`,
+        ).toEqual(before.get(`${who} ${nameOf(filters)}`));
         // The browser's copy from before the restart is still the answer.
         expect((await second.view(caller, filters, { 'if-none-match': String(response.headers.etag) })).statusCode).toBe(304);
       }
     }
     // Text made again from the kept brotli for a client taking no encoding.
     const plain = await second.view(herault, DEFAULT_FILTERS, { 'accept-encoding': 'identity' });
-    expect(before.get('herault ')!.encoding).toBe('br');
-    expect(plain.body).toBe(brotliDecompressSync(before.get('herault ')!.bytes).toString('utf8'));
+    expect(before.get(`herault ${nameOf(DEFAULT_FILTERS)}`)!.encoding).toBe('br');
+    expect(plain.body).toBe(brotliDecompressSync(before.get(`herault ${nameOf(DEFAULT_FILTERS)}`)!.bytes).toString('utf8'));
     expect(second.builds()).toBe(0);
   });
 
@@ -110,16 +120,16 @@ describe('the map’s tiles kept in the database', () => {
     const rows = (await tableRows(first.location, ['kept_answers'])).kept_answers as { brotli: Uint8Array }[];
     const kept = new Set(rows.map((row) => brotliDecompressSync(row.brotli).toString('utf8')));
     for (const caller of [herault, admin]) {
-      for (const filters of [DEFAULT_FILTERS, operatorFilters('sfr')]) {
+      for (const filters of KEPT_FILTERS) {
         const loaded = await second.view(caller, filters, { 'accept-encoding': 'identity' });
         const built = await fresh.app.inject({ method: 'GET', url: cellsTileUrl(filters, TILE), headers: caller.headers });
         expect(built.statusCode, built.body).toBe(200);
-        expect(loaded.body, `${caller.email} ${filters.operators}`).toBe(built.body);
+        expect(loaded.body, `${caller.email} ${nameOf(filters)}`).toBe(built.body);
         expect(loaded.headers.etag).toBe(built.headers.etag);
         expect(kept.has(built.body)).toBe(true);
       }
     }
-    expect(freshBuilds()).toBe(4);
+    expect(freshBuilds()).toBe(2 * KEPT_FILTERS.length);
     expect(second.builds()).toBe(0);
   });
 

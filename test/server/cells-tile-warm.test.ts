@@ -8,7 +8,9 @@ import { createAnswerWarmer, type WarmPass } from '../../src/server/cache/answer
 import { operatorFilters } from '../../src/domain/grid/coverage-query.ts';
 import { OPERATORS } from '../../src/domain/operators.ts';
 import { OPERATOR_VIEW_RESOLUTION_M } from '../../src/server/routes/cells.ts';
-import { tilesWithData } from '../../src/server/grid/tiles-with-data.ts';
+import { tilesWithData, type ReadingKinds } from '../../src/server/grid/tiles-with-data.ts';
+import { SETTINGS } from '../../src/domain/reading.ts';
+import { TECHNOLOGIES } from '../../src/domain/signal.ts';
 import type { Store } from '../../src/server/storage/store.ts';
 import { surveyTwoDepartements } from '../security/two-departements-cells.ts';
 import { cellsAppOver } from './cells-app.ts';
@@ -44,14 +46,20 @@ async function warmingApp() {
 
 /**
  * The page's views the warmer keeps: every tile holding data with the default filters, then
- * each operator alone at 1 km (routes/cells.ts's keptTileViews), for each scope.
+ * each operator alone at 1 km, then each technology and each setting alone among those of the
+ * tile's readings the scope sees (routes/cells.ts's keptTileViews), for each scope.
  */
 async function keptViews(store: Store) {
   const tiles = await tilesWithData(store);
-  const operatorViews = tiles
-    .filter(({ tile }) => tile.resolutionM === OPERATOR_VIEW_RESOLUTION_M)
-    .flatMap((kept) => OPERATORS.map((operator) => ({ ...kept, filters: operatorFilters(operator) })));
-  return [...tiles.map((kept) => ({ ...kept, filters: DEFAULT_FILTERS as CoverageFilters })), ...operatorViews];
+  const oneKilometre = tiles.filter(({ tile }) => tile.resolutionM === OPERATOR_VIEW_RESOLUTION_M);
+  const filtered = (filtersOf: (kinds: ReadingKinds) => CoverageFilters[]) =>
+    oneKilometre.flatMap((kept) => filtersOf(kept.kinds).map((filters) => ({ ...kept, filters })));
+  return [
+    ...tiles.map((kept) => ({ ...kept, filters: DEFAULT_FILTERS as CoverageFilters })),
+    ...filtered(() => OPERATORS.map(operatorFilters)),
+    ...filtered(({ technologies }) => TECHNOLOGIES.filter((t) => technologies.has(t)).map((technology) => ({ ...DEFAULT_FILTERS, technology }))),
+    ...filtered(({ settings }) => SETTINGS.filter((s) => settings.has(s)).map((setting) => ({ ...DEFAULT_FILTERS, setting }))),
+  ];
 }
 
 /** Whether a tile holds a point's 10 km cell. */
@@ -73,8 +81,11 @@ describe('the map’s tiles kept built from the start', () => {
 
     const groups = vi.spyOn(store, 'gridGroups');
     const reports = vi.spyOn(store, 'gridReports');
-    // Each operator's view too, at 1 km.
+    // Each operator's view too at 1 km, and the views of the readings' technology and setting
+    // alone (4G, outdoors: the survey's), none of another's.
     expect(kept.filter(({ filters }) => filters.operators.length === 1).length).toBeGreaterThan(0);
+    expect(new Set(kept.map(({ filters }) => filters.technology))).toEqual(new Set([undefined, '4G']));
+    expect(new Set(kept.map(({ filters }) => filters.setting))).toEqual(new Set([undefined, 'outdoor']));
     for (const { tile, scope, filters } of kept) {
       const callers = scope.kind === 'all' ? [admin] : scope.departements[0] === '34' ? [herault] : [gard];
       for (const caller of callers) {

@@ -17,9 +17,11 @@ import { createAnswerCache, DEFAULT_ANSWER_CACHE_BYTES, type AnswerOrigin, type 
 import { createAnswerWarmer, type BuildAnswer, type KeptQuery, type WarmPass } from '../cache/answer-warmer.ts';
 import { createStoredAnswers } from '../cache/stored-answers.ts';
 import { FORMAT_SAMPLE_TILE, formatSampleReads, type CellsAnswerReads } from '../cache/answer-format-sample.ts';
-import { tilesWithData } from '../grid/tiles-with-data.ts';
+import { tilesWithData, type ReadingKinds } from '../grid/tiles-with-data.ts';
 import { cellsTileQuery, DEFAULT_FILTERS, operatorFilters, type CoverageFilters } from '../../domain/grid/coverage-query.ts';
 import { OPERATORS } from '../../domain/operators.ts';
+import { SETTINGS } from '../../domain/reading.ts';
+import { TECHNOLOGIES } from '../../domain/signal.ts';
 import { compactCells } from '../../domain/grid/compact-cells.ts';
 import { compactJudgedCell } from '../../domain/grid/compact-judged-cell.ts';
 import type { CompactCellAnswer } from '../../domain/api/cells.ts';
@@ -62,7 +64,8 @@ export interface CellsWarmOptions {
   /**
    * Once the server listens, keep built the page's answer of every tile holding data at every
    * map resolution, for the admin and each département's reviewers (grid/tiles-with-data.ts),
-   * then each operator's view of the 1 km tiles ({@link OPERATOR_VIEW_RESOLUTION_M}), and
+   * then each operator's, technology's and setting's view of the 1 km tiles
+   * ({@link OPERATOR_VIEW_RESOLUTION_M}, {@link keptTileViews}), and
    * rebuild those whose tile changed after new data; each kept answer is also kept in the
    * database (cache/stored-answers.ts), where a restarted or another process loads it instead
    * of building it. Default false (the tests' apps); the server's own start turns it on
@@ -80,13 +83,30 @@ export function pageTileView(tile: CellTile, filters: CoverageFilters = DEFAULT_
   return parseCellsView(params);
 }
 
-/** The resolution whose tiles are also kept for each operator alone: a département's view, the filter reviewers use most. */
+/**
+ * The resolution whose tiles are also kept for each operator alone, each technology alone and
+ * each setting alone: a département's view, where a filter nobody kept costs seconds to build
+ * (docs/performance.md, « Cold département view at 1 km »).
+ */
 export const OPERATOR_VIEW_RESOLUTION_M = 1000;
 
-/** The page's views of a tile the warmer may keep: the default one, then, at {@link OPERATOR_VIEW_RESOLUTION_M}, each operator's. */
-export function keptTileViews(tile: CellTile): CellsView[] {
-  const operators = tile.resolutionM === OPERATOR_VIEW_RESOLUTION_M ? OPERATORS.map((operator) => pageTileView(tile, operatorFilters(operator))) : [];
-  return [pageTileView(tile), ...operators];
+/** Every technology and setting the page's filters offer. */
+const EVERY_KIND: ReadingKinds = { technologies: new Set(TECHNOLOGIES), settings: new Set(SETTINGS) };
+
+/**
+ * The page's views of a tile the warmer may keep: the default one, then, at
+ * {@link OPERATOR_VIEW_RESOLUTION_M}, each operator's, then each technology's and each
+ * setting's among `kinds` (those of the tile's readings: a view of a technology the tile has
+ * no reading of is left to its request, a cheap build), each in the page's order.
+ */
+export function keptTileViews(tile: CellTile, kinds: ReadingKinds = EVERY_KIND): CellsView[] {
+  if (tile.resolutionM !== OPERATOR_VIEW_RESOLUTION_M) return [pageTileView(tile)];
+  return [
+    pageTileView(tile),
+    ...OPERATORS.map((operator) => pageTileView(tile, operatorFilters(operator))),
+    ...TECHNOLOGIES.filter((technology) => kinds.technologies.has(technology)).map((technology) => pageTileView(tile, { ...DEFAULT_FILTERS, technology })),
+    ...SETTINGS.filter((setting) => kinds.settings.has(setting)).map((setting) => pageTileView(tile, { ...DEFAULT_FILTERS, setting })),
+  ];
 }
 
 /** Kept tiles' answers fill at most this share of the answers' cache: the rest is for what people ask. */
@@ -239,8 +259,8 @@ export function registerCellRoutes(
     if (tiles.length !== tilesLogged) app.log.info(`cellules : ${tiles.length} tuiles avec des données à garder construites`);
     tilesLogged = tiles.length;
     const byRank: KeptQuery<CellTile>[][] = [];
-    for (const { tile, scope } of tiles) {
-      keptTileViews(tile).forEach((view, rank) => {
+    for (const { tile, scope, kinds } of tiles) {
+      keptTileViews(tile, kinds).forEach((view, rank) => {
         // Reviewers and admins count residents' reports (access/scope.ts's gridCountsResidentReports).
         const query = cellsQueryKey('compact', view, scope, true);
         const build = storedAnswers.keptOrBuilt(query, answerBuild('compact', view, tileRange(tile), scope, true));
