@@ -38,8 +38,10 @@ type User = SessionInfo['user'];
 export const SCREENS = Object.fromEntries(
   Object.entries(screenContents()).map(([name, content]) => [
     name,
+    // A screen whose content takes no user (no parameter) reads the session, if at all, through
+    // its own hooks: the user IndexedDB confirms after an early survey (App.tsx) draws it again for nothing.
     (user: User | undefined) => (
-      <OwnRenders key={name} user={user}>
+      <OwnRenders key={name} user={content.length > 0 ? user : undefined}>
         {content(user)}
       </OwnRenders>
     ),
@@ -49,7 +51,7 @@ export const SCREENS = Object.fromEntries(
 type ScreenTable = Record<ScreenName, (user: User | undefined) => ComponentChild>;
 
 /**
- * Renders its screen again when the signed-in user changes, and not each time the shell above
+ * Renders its screen again when the signed-in user changes (for a screen that takes it), and not each time the shell above
  * it renders (a send starting or ending, the outbox's counts changing, a banner): at start-up
  * that was the whole survey form drawn again several times while the phone waited for it to
  * answer (issue 19). A screen reads everything else it shows through its own hooks (useRoute,
