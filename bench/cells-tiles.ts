@@ -23,6 +23,9 @@
  *   4G alone: built, cold) in the same run; then its start's pass with the tiles in the
  *   database, and the kept answers' table's size.
  *
+ * - filters (BENCH_CELLS_TILE_STATES must name it): the cold views for filters other than the
+ *   page's default beside it, and where one cold build's time goes (bench/cells-filters.ts).
+ *
  * BENCH_CELLS_TILE_STATES=cold,warm limits the moments; BENCH_CELLS_CASES as for the bench;
  * BENCH_CELLS_CACHE_MB sets the running app's answer cache as CELLS_CACHE_MB sets the server's.
  */
@@ -39,6 +42,7 @@ import type { WarmPass } from '../src/server/cache/answer-warmer.ts';
 import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, HERAULT, heraultBatches } from './herault-readings.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
+import { FILTERED_VIEWS, timeFilteredViews } from './cells-filters.ts';
 
 type BenchApp = ReturnType<typeof benchApp>;
 interface Answer {
@@ -150,7 +154,8 @@ export async function timeTileViews(store: Store, file: string): Promise<void> {
           .join(' ')})`,
     );
   }
-  for (const { name, box, resolutionM, inside, elsewhere } of cases.filter((c) => !only || c.name.startsWith(only))) {
+  const selected = cases.filter((c) => !only || c.name.startsWith(only));
+  for (const { name, box, resolutionM, inside, elsewhere } of selected) {
     const tileUrls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl(filters, tile));
     const boxUrl = (i: number) =>
       `/api/v1/cells?bbox=${formatBbox({ ...box, west: box.west - i * 0.0001 })}&resolution=${resolutionM}&${filterParams(filters).join('&')}&format=compact`;
@@ -220,6 +225,7 @@ export async function timeTileViews(store: Store, file: string): Promise<void> {
       console.log(`  after an upload inside the view, every answer fresh again: tiles ${tilesFresh.toFixed(0)} ms, box ${boxFresh.toFixed(0)} ms after it`);
     }
   }
+  if (states.has('filters')) await timeFilteredViews(store, coldApp, headers, selected, runs, askAll);
   if (states.has('restart')) await timeRestart(store, file, cases, headers, security, coldApp);
   await coldApp.close();
   await app.close();
@@ -251,17 +257,22 @@ async function timeRestart(
   const restarted = benchApp(store, { security, cellsWarm: { atStart: true, onPass: (pass) => passed(pass) } });
   const listening = performance.now();
   await restarted.listen({ port: 0, host: '127.0.0.1' });
-  const views: [string, (typeof cases)[number], CoverageFilters][] = [
-    ...cases.map((c) => [c.name, c, DEFAULT_FILTERS] as [string, typeof c, CoverageFilters]),
-    [`${cases[0]!.name}, orange alone`, cases[0]!, operatorFilters('orange')],
+  // Each beside a cold build: of the 4G alone for the default and an operator's view (as before
+  // the technologies' views were kept too), of the same filters for the others.
+  const views: [string, (typeof cases)[number], CoverageFilters, CoverageFilters][] = [
+    ...cases.map((c) => [c.name, c, DEFAULT_FILTERS, { ...DEFAULT_FILTERS, technology: '4G' }] as [string, typeof c, CoverageFilters, CoverageFilters]),
+    [`${cases[0]!.name}, orange alone`, cases[0]!, operatorFilters('orange'), { ...operatorFilters('orange'), technology: '4G' }],
+    ...FILTERED_VIEWS.slice(1).map(
+      ([label, filters]) => [`${cases[0]!.name}, ${label}`, cases[0]!, filters, filters] as [string, (typeof cases)[number], CoverageFilters, CoverageFilters],
+    ),
   ];
-  for (const [name, { box, resolutionM }, filters] of views) {
+  for (const [name, { box, resolutionM }, filters, coldFilters] of views) {
     const urls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl(filters, tile));
     const restartedView = await askAll(restarted, headers, urls);
-    const coldUrls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl({ ...filters, technology: '4G' }, tile));
+    const coldUrls = tilesInSight(box, resolutionM).map((tile) => cellsTileUrl(coldFilters, tile));
     const coldView = await askAll(coldApp, headers, coldUrls);
     console.log(
-      `  restarted, first view, ${name}: ${summary([restartedView])}; the same view for the 4G alone (nobody keeps it, built): ${summary([coldView])}`,
+      `  restarted, first view, ${name}: ${summary([restartedView])}; built by an app keeping nothing (${filterParams(coldFilters).join('&')}): ${summary([coldView])}`,
     );
   }
   const pass = await firstPass;
