@@ -153,6 +153,33 @@ describe('Background Sync', () => {
     await eventually(() => page.locator('[data-state="sent"]').count()).toBe(3);
   });
 
+  it('sends readings waiting from before once the app, opened offline and closed, sees the network back', async () => {
+    // The browser refuses the registrations of these saves: it stands for one it has forgotten
+    // since (Chromium does after its third failed try), or readings left by an older app.
+    await phone.context.clearPermissions();
+    await phone.context.grantPermissions(['geolocation']);
+    let page = await openSignedIn(phone.context, server.url, agent);
+    await phone.context.setOffline(true);
+    for (const operator of ['Orange', 'SFR']) await recordReading(page, { operator });
+    await syncBar(page).getByText('2 relevés en attente').waitFor();
+    const recorded = (await deviceReadingIds(page)).sort();
+    await phone.context.grantPermissions(['geolocation', 'background-sync']);
+    expect(await syncTags(page)).toEqual([]);
+
+    // Another day, still offline: the agent opens the app, then closes it without a save.
+    await page.reload();
+    await syncBar(page).getByText('2 relevés en attente').waitFor();
+    await eventually(() => syncTags(page)).toEqual([SYNC_TAG]);
+    await page.close();
+
+    await phone.context.setOffline(false);
+    await expect.poll(() => storedIds(server), { timeout: SYNC_FIRED_TIMEOUT_MS, message: 'the sync event sent every reading' }).toEqual(recorded);
+    expect([...server.postedIds].sort()).toEqual(recorded);
+    page = await phone.context.newPage();
+    await page.goto(server.url);
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+  });
+
   it('sends a reading saved with network whose probe the closed app never finished, when the browser tries again', async () => {
     const page = await openSignedIn(phone.context, server.url, agent);
     const log = await watchBackgroundSync(phone.context);

@@ -3,18 +3,21 @@ import { FLUSH_LOCK, runExclusive } from '../../sync/lock.ts';
 import type { FlushResult } from '../../sync/protocol.ts';
 import { checkSession } from '../../sync/session.ts';
 import { isUsable } from '../../store/session.ts';
-import { earliestHold } from '../../store/outbox.ts';
+import { anyReadingWaiting, earliestHold } from '../../store/outbox.ts';
+import { anyReportWaiting } from '../../store/reports.ts';
 import { getSyncStatus } from '../../store/sync-status.ts';
 import { refreshSessionState, watchSession } from '../shell/session-state.ts';
 import { outboxState, refreshOutbox, watchOutbox } from './outbox-state.ts';
-import { abandonUploadsInFlight, requestSync } from './request-sync.ts';
+import { abandonUploadsInFlight, registerBackgroundSync, requestSync } from './request-sync.ts';
 
 /**
  * When the page asks for the outboxes (readings, residents' reports) to be sent: at start,
  * when the browser says the network is back, on « Envoyer maintenant » and after each save,
  * after a sign-in, and after a failure on a timer that backs off (from the start again once
- * the network is back; no timer while offline: the network's return sends). Browsers without
- * Background Sync (Firefox, Safari) rely on these alone. What the backoff counts:
+ * the network is back; no timer while offline: the network's return sends). Where the browser
+ * has Background Sync, it is registered after each save and whenever the page is offline with
+ * anything waiting (registerSyncIfWaiting); browsers without it (Firefox, Safari) rely on the
+ * page's triggers alone. What the backoff counts:
  * src/sync/README.md, « When the page tries again ». Waiting for a sign-in is not a failure that time cures: no timer then, the sign-in
  * itself resumes sending.
  */
@@ -91,12 +94,15 @@ export function startSyncScheduler(): () => void {
     });
     void sendNow();
   };
+  const onOffline = () => void registerSyncIfWaiting();
   window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
   void start();
   return () => {
     stopWatching();
     stopSession();
     window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
     clearTimeout(retryTimer);
     failuresBeforeOnline = 0;
   };
@@ -113,5 +119,18 @@ export function startSyncScheduler(): () => void {
 async function start(): Promise<void> {
   const session = await refreshSessionState();
   if (navigator.onLine) void sendNow();
+  else void registerSyncIfWaiting();
   if (session && navigator.onLine) await checkSession();
+}
+
+/**
+ * Offline with something waiting: Background Sync is to send it once the network is back,
+ * even if the app is closed before. A save registers it too, but the browser forgets a
+ * registration after its last try (Chromium: the third failure), and what waits may come from
+ * an earlier day. Offline the registration costs nothing: the browser holds it until the
+ * network returns.
+ */
+async function registerSyncIfWaiting(): Promise<void> {
+  const [readings, reports] = await Promise.all([anyReadingWaiting(), anyReportWaiting()]);
+  if (readings || reports) await registerBackgroundSync();
 }
