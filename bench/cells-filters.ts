@@ -5,14 +5,15 @@
  * way in the same run, the filters taking turns first so that the machine's load weighs on all;
  * then, for one view of each, where a cold build's time goes, tile after tile, summed:
  *
- * - rows: the store's reads of the grid rows and residents' report counts (`gridGroups`, `gridReports`);
+ * - rows: the store's reads of the grid rows and residents' report counts (`gridGroups`, `gridReports`),
+ *   their stored statistics decoded (`JSON.parse`) included;
  * - judged: folding those rows into cells × operators and their verdicts (`judgeStoredCells` less its reads);
  * - text: the rest of the request, answered without compression (people, declared coverage, each
  *   cell's place and compact figures, `JSON.stringify`, the route itself);
  * - brotli: the answer's text compressed as the server does (quality 5, text mode), on its own.
  *
- * Whether a view is kept at the start (routes/cells.ts's keptTileViews) does not matter here:
- * this app keeps nothing; the `restart` moment times the kept ones.
+ * The app given keeps nothing and loads nothing kept in the database (bench/cells-tiles.ts's
+ * `coldApp`): the `restart` moment times the views kept (routes/cells.ts's keptTileViews).
  */
 import { brotliCompressSync, constants } from 'node:zlib';
 import { loadavg } from 'node:os';
@@ -100,24 +101,23 @@ async function buildPhases(
   filters: CoverageFilters,
 ) {
   const sums = { rows: 0, rowCount: 0, judged: 0, cells: 0, text: 0, textBytes: 0, brotli: 0 };
+  // The two reads run together (each may wait for a roll-up): the phase ends when the last one has.
+  let readsEnd = 0;
   const timedReads: Pick<GridStore, 'gridGroups' | 'gridReports'> = {
     gridGroups: async (query) => {
-      const start = performance.now();
       const rows = await store.gridGroups(query);
-      sums.rows += performance.now() - start;
+      readsEnd = performance.now();
       sums.rowCount += rows.length;
       return rows;
     },
     gridReports: async (query) => {
-      const start = performance.now();
       const rows = await store.gridReports(query);
-      sums.rows += performance.now() - start;
+      readsEnd = Math.max(readsEnd, performance.now());
       return rows;
     },
   };
   for (const tile of tiles) {
     const view = pageTileView(tile, filters);
-    const rowsBefore = sums.rows;
     const start = performance.now();
     const judged = await judgeStoredCells(
       timedReads as GridStore,
@@ -131,7 +131,8 @@ async function buildPhases(
       DEFAULT_VERDICT_OPTIONS,
     );
     const judgedMs = performance.now() - start;
-    sums.judged += judgedMs - (sums.rows - rowsBefore);
+    sums.rows += readsEnd - start;
+    sums.judged += judgedMs - (readsEnd - start);
     sums.cells += judged.length;
     const answered = performance.now();
     const plain = await coldApp.inject({ method: 'GET', url: cellsTileUrl(filters, tile), headers: { ...headers, 'accept-encoding': 'identity' } });

@@ -123,7 +123,9 @@ export async function timeTileViews(store: Store, file: string): Promise<void> {
   // The bench's clock stands still (herault-readings.ts's NOW): a database's sign-in counters
   // never age, and earlier runs may have used up the limit.
   const security = { rateLimits: { ...DEFAULT_SECURITY.rateLimits, login: { max: 1_000_000, windowS: 1 } } };
-  const coldApp = benchApp(store, { cellsCacheBytes: 0, cellsWarm: { minutes: 0 }, security });
+  // Nor does it load what another app kept in the database (cache/stored-answers.ts): the
+  // running app below, or an earlier run on the same database.
+  const coldApp = benchApp({ ...store, keptAnswers: async () => [] }, { cellsCacheBytes: 0, cellsWarm: { minutes: 0 }, security });
   // The running server: the tiles holding data kept built from its start (main.ts's CELLS_WARM_AT_START).
   let passWaiters: ((pass: WarmPass) => void)[] = [];
   const cacheMb = process.env.BENCH_CELLS_CACHE_MB;
