@@ -17,13 +17,11 @@ import { countWaitingRecordedBy } from '../store/outbox.ts';
 import { outboxState, pendingCount } from './sync/outbox-state.ts';
 import { SyncBar } from './sync/SyncBar.tsx';
 import { releaseEarlyPosition } from './survey/position-watch.ts';
-import { currentCampaign } from './campaigns/current-campaign.ts';
 
 export function App() {
   const { route } = useRoute();
   const shell = useStore(shellState);
-  const { loaded, session, lastSignedIn } = useStore(sessionState);
-  const campaignShown = useStore(currentCampaign).loaded;
+  const { loaded, session } = useStore(sessionState);
   const outbox = useStore(outboxState);
   const refused = outbox.counts.refused;
 
@@ -32,16 +30,7 @@ export function App() {
   useEffect(() => {
     if (user?.role === 'agent') void resumeTrackOnStart(user.id);
   }, [user?.id, user?.role]);
-  // Until IndexedDB answers, the survey's form is drawn on localStorage's word (who was signed
-  // in last time, the campaign they had picked: start-first.ts), so that an agent's repeat start
-  // does not wait for IndexedDB's open (issue 19). Only that screen, and nothing of the person:
-  // their name and every other screen wait for IndexedDB; a save waits for it too (SurveyScreen).
-  const early =
-    !loaded && lastSignedIn !== undefined && campaignShown && shownFor(route, lastSignedIn.role, lastSignedIn.mustChangePassword).screen === 'releve'
-      ? lastSignedIn
-      : undefined;
-  const drawn = loaded || early !== undefined;
-  const viewer = user?.role ?? early?.role ?? 'anonymous';
+  const viewer = user?.role ?? 'anonymous';
   // A password an admin set opens nothing but the screen to choose one's own (the server agrees).
   const mustChangePassword = session?.info.mustChangePassword === true;
   const shown = shownFor(route, viewer, mustChangePassword);
@@ -51,7 +40,7 @@ export function App() {
   }, [loaded, shown.screen]);
   const signInNeeded = session?.signInNeeded !== undefined;
   // Agents always see the state of their readings; others only when some wait on this device.
-  const showSyncBar = viewer === 'agent' || pendingCount(outbox) > 0;
+  const showSyncBar = user?.role === 'agent' || pendingCount(outbox) > 0;
 
   const signOutHere = async () => {
     const waiting = user ? await countWaitingRecordedBy(user.id) : 0;
@@ -69,8 +58,7 @@ export function App() {
   return (
     <div class="app">
       <header class="app-header">
-        {/* Drawn early, the row keeps the height the name and « Se déconnecter » will give it. */}
-        <div class={early ? 'header-top awaiting-who' : 'header-top'}>
+        <div class="header-top">
           <h1>Couverture</h1>
           {user && (
             <div class="who">
@@ -89,7 +77,7 @@ export function App() {
             </div>
           )}
         </div>
-        {drawn && !mustChangePassword && (
+        {loaded && !mustChangePassword && (
           <TabBar
             current={shown.tab ? hrefTo(shown.tab) : ''}
             tabs={ROLE_TABS[viewer].map((name) => {
@@ -109,7 +97,7 @@ export function App() {
         )}
       </header>
       {session && signInNeeded && <SessionExpiredBanner key={session.info.user.id} session={session} />}
-      <main class={shown.wide ? 'wide' : undefined}>{drawn && SCREENS[shown.screen](user)}</main>
+      <main class={shown.wide ? 'wide' : undefined}>{loaded && SCREENS[shown.screen](user)}</main>
       <BottomDock>
         {shell.updateWaiting && (
           <div class="banner floating" role="alert">

@@ -79,31 +79,3 @@ describe('the role signed in last time, to ask for the survey’s position at st
     expect((await startPage()).sessionState.get().lastSignedIn).toBeUndefined();
   });
 });
-
-describe('the session a screen drawn early waits for', () => {
-  it('is the one IndexedDB answers, once it has: never the role kept in localStorage', async () => {
-    await saveSession(sessionInfo());
-    await (await startPage()).refreshSessionState();
-    const { confirmedSession, refreshSessionState, sessionState } = await startPage();
-    expect(sessionState.get().loaded).toBe(false);
-
-    const waiting = confirmedSession();
-    await refreshSessionState();
-
-    expect((await waiting)?.info.user.id).toBe(sessionInfo().user.id);
-    expect((await confirmedSession())?.info.user.id).toBe(sessionInfo().user.id);
-  });
-
-  it('is none when IndexedDB says no one is signed in any more', async () => {
-    await saveSession(sessionInfo());
-    await (await startPage()).refreshSessionState();
-    await clearSession();
-    const { confirmedSession, refreshSessionState, sessionState } = await startPage();
-    expect(sessionState.get().lastSignedIn?.role).toBe('agent');
-
-    const waiting = confirmedSession();
-    await refreshSessionState();
-
-    expect(await waiting).toBeUndefined();
-  });
-});

@@ -1,5 +1,5 @@
 import type { StartRead } from '../../store/start-read.ts';
-import { readCurrentCampaign, showCampaign } from '../campaigns/current-campaign.ts';
+import { currentCampaign, readCurrentCampaign } from '../campaigns/current-campaign.ts';
 import { readSessionState, showSessionState } from './session-state.ts';
 
 /**
@@ -13,7 +13,7 @@ export async function readFirstScreen(started: Promise<StartRead>): Promise<() =
     const { session, campaign } = await started;
     return () => {
       showSessionState(session);
-      showCampaign(campaign);
+      currentCampaign.set({ loaded: true, campaign });
     };
   } catch {
     const reads = await Promise.allSettled([readSessionState(), readCurrentCampaign()]);

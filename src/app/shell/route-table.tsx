@@ -39,7 +39,7 @@ export const SCREENS = Object.fromEntries(
   Object.entries(screenContents()).map(([name, content]) => [
     name,
     // A screen whose content takes no user (no parameter) reads the session, if at all, through
-    // its own hooks: the user IndexedDB confirms after an early survey (App.tsx) draws it again for nothing.
+    // its own hooks: a change of user would draw it again for nothing.
     (user: User | undefined) => (
       <OwnRenders key={name} user={content.length > 0 ? user : undefined}>
         {content(user)}

@@ -15,11 +15,9 @@ export interface SessionState {
   session: StoredSession | undefined;
   /**
    * Until IndexedDB has been read (undefined after): who was signed in at the end of the
-   * last visit, from localStorage, read at once. When it says the survey will be the first
-   * screen, the start asks for the survey's first fix at once (shell/start-first.ts) and the
-   * survey screen is drawn while IndexedDB opens (App.tsx, issue 19): the form only, nothing
-   * of the person's (their name waits for IndexedDB), and nothing is saved or sent on its word
-   * (`confirmedSession`).
+   * last visit, from localStorage, read at once. The start asks for the survey's first fix
+   * at once when it says the survey will be the first screen (shell/start-first.ts, issue 19);
+   * nothing is drawn, saved or sent on its word.
    */
   lastSignedIn: LastSignedIn | undefined;
 }
@@ -54,23 +52,6 @@ export function showSessionState(session: StoredSession | undefined): StoredSess
   if (!current.loaded || JSON.stringify(current.session) !== JSON.stringify(session)) sessionState.set({ loaded: true, session, lastSignedIn: undefined });
   rememberLastSignedIn(session);
   return session;
-}
-
-/**
- * The session once IndexedDB has been read: at once when it has, else when the start's read
- * lands. What the survey screen drawn early (App.tsx, on `lastSignedIn`'s word) saves waits
- * for it, so that a reading is attributed to whoever IndexedDB says is signed in.
- */
-export function confirmedSession(): Promise<StoredSession | undefined> {
-  const now = sessionState.get();
-  if (now.loaded) return Promise.resolve(now.session);
-  return new Promise((resolve) => {
-    const stop = sessionState.subscribe(({ loaded, session }) => {
-      if (!loaded) return;
-      stop();
-      resolve(session);
-    });
-  });
 }
 
 /** Follows sign-ins, sign-outs and expiries made in any tab or by the service worker. */

@@ -1,5 +1,4 @@
 import { readStart, type StartRead } from '../../store/start-read.ts';
-import { showCampaignPickedLastTime } from '../campaigns/current-campaign.ts';
 import { holdPositionEarly } from '../survey/position-watch.ts';
 import { shownFor } from './role-tabs.ts';
 import { parseRoute } from './routes.ts';
@@ -17,9 +16,6 @@ import { sessionState } from './session-state.ts';
  *   role signed in last time: its own watch will ask anyway, once IndexedDB has said who is
  *   signed in); on the survey's address otherwise, only once the permission is known to be
  *   granted.
- * And when the survey will be the first screen, the campaign picked last time is shown from
- * localStorage, so that App.tsx draws the survey's form at once, while IndexedDB opens: on a
- * repeat start the open and its read took longer than the fix (issue 19).
  */
 export const firstScreenRead: Promise<StartRead> = readStart();
 firstScreenRead.catch(() => undefined);
@@ -28,5 +24,3 @@ const route = parseRoute(location.hash);
 const { lastSignedIn } = sessionState.get();
 const surveyNext = lastSignedIn !== undefined && shownFor(route, lastSignedIn.role, lastSignedIn.mustChangePassword).screen === 'releve';
 if (surveyNext || route.name === 'releve') void holdPositionEarly({ surveyNext });
-// The survey screen is then drawn at once, for the campaign picked last time (App.tsx).
-if (surveyNext) showCampaignPickedLastTime();

@@ -11,7 +11,7 @@ import { saveFailureMessage } from '../evidence/save-failure.ts';
 import { saveReading } from '../evidence/save-reading.ts';
 import { formatTime } from '../format.ts';
 import { fieldSettings } from '../shell/field-settings.ts';
-import { confirmedSession, sessionState } from '../shell/session-state.ts';
+import { sessionState } from '../shell/session-state.ts';
 import { useStore } from '../shell/tiny-store.ts';
 import { buildReading, signalFields } from './build-reading.ts';
 import { CampaignBanner } from './CampaignBanner.tsx';
@@ -135,9 +135,7 @@ export function SurveyScreen() {
       // their session will send it (the server attributes it again, from that session).
       // The same spot for another operator is another phone's SIM read on this one: this
       // phone's data service, measured for the spot's first reading, says nothing of it.
-      // A screen drawn before IndexedDB answered (App.tsx) waits for who it says is signed in.
-      const signedIn = sessionState.get().loaded ? sessionState.get().session : await confirmedSession();
-      const saved = await saveReading(reading, signedIn?.info.user.id, { probe: !following });
+      const saved = await saveReading(reading, sessionState.get().session?.info.user.id, { probe: !following });
       setErrors([]);
       setSaves((n) => n + 1);
       keep(choicesForNextReading(choices));
