@@ -19,9 +19,10 @@
  * - restart (BENCH_CELLS_TILE_STATES must name it): once the running app's start's pass has kept
  *   every tile in the database (cache/stored-answers.ts), a new app on the same database, as a
  *   restarted server: each view's first view right after it listens (before its own pass), the
- *   Hérault's view for one operator too, beside the same views for a filter nobody keeps (the
- *   4G alone: built, cold) in the same run; then its start's pass with the tiles in the
- *   database, and the kept answers' table's size.
+ *   Hérault's view for one operator, for 4G alone, outdoors alone and a period too, each beside
+ *   a cold build by the app keeping nothing (of the 4G alone for the default and the operator's
+ *   views, of the same filters for the others) in the same run; then its start's pass with the
+ *   tiles in the database, and the kept answers' table's size.
  *
  * - filters (BENCH_CELLS_TILE_STATES must name it): the cold views for filters other than the
  *   page's default beside it, and where one cold build's time goes (bench/cells-filters.ts).
