@@ -20,7 +20,12 @@ const location = storeLocation(config.dataDir, config.databaseUrl);
 const databaseName = describeStoreLocation(location);
 let store: Store;
 try {
-  store = await openStore(location);
+  store = await openStore(location, {
+    gridRollUp: {
+      onBackgroundFailure: (error) =>
+        console.error(`Mise à jour de la grille en arrière-plan impossible (${(error as Error).message}) : les relevés attendent dans la base, la prochaine lecture ou le prochain envoi la refera.`),
+    },
+  });
 } catch (error) {
   fail(`Impossible d’ouvrir la base ${databaseName} : ${(error as Error).message}`);
 }

@@ -57,6 +57,12 @@ export interface GridRollUpOptions {
   quietMs?: number;
   /** Readings acknowledged since the last roll-up that start one in the background at once (default 10,000; Infinity: never). */
   eagerAt?: number;
+  /**
+   * Told of a background roll-up that failed (the database unreachable for a moment): nothing is
+   * lost, the readings stay pending and the next read or upload rolls them up, but the operator
+   * should hear of it when it lasts (src/server/main.ts writes it to the log).
+   */
+  onBackgroundFailure?: (error: unknown) => void;
 }
 
 /**
@@ -66,7 +72,7 @@ export interface GridRollUpOptions {
  * a roll-up stops at the last reading pending when it began, so a reader waits for what was
  * acknowledged before its call, never for uploads arriving after it.
  */
-export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs = 250, eagerAt = 10_000 }: GridRollUpOptions = {}): Store {
+export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs = 250, eagerAt = 10_000, onBackgroundFailure }: GridRollUpOptions = {}): Store {
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -99,10 +105,10 @@ export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs
       });
     return next;
   };
-  /** A background roll-up: its failure is left for the next read's (the marks wait in the database). */
+  /** A background roll-up: its failure is told, and left for the next read's (the marks wait in the database). */
   const inBackground = () => {
     timer = undefined;
-    if (!closed) drain().catch(() => undefined);
+    if (!closed) drain().catch((error: unknown) => onBackgroundFailure?.(error));
   };
   const schedule = (accepted: number) => {
     sinceRollUp += accepted;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GridRollUpOptions } from './grid-roll-up.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -20,8 +21,8 @@ export function describeStoreLocation(location: StoreLocation): string {
 }
 
 /** Opens the store, running its pending migrations first. */
-export async function openStore(location: StoreLocation): Promise<Store> {
-  if (location.kind === 'postgres') return openPostgresStore(location.url);
+export async function openStore(location: StoreLocation, { gridRollUp }: { gridRollUp?: GridRollUpOptions } = {}): Promise<Store> {
+  if (location.kind === 'postgres') return openPostgresStore(location.url, { gridRollUp });
   mkdirSync(join(location.file, '..'), { recursive: true });
-  return openSqliteStore(location.file);
+  return openSqliteStore(location.file, { gridRollUp });
 }
