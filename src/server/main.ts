@@ -23,7 +23,9 @@ try {
   store = await openStore(location, {
     gridRollUp: {
       onBackgroundFailure: (error) =>
-        console.error(`Mise à jour de la grille en arrière-plan impossible (${(error as Error).message}) : les relevés attendent dans la base, la prochaine lecture ou le prochain envoi la refera.`),
+        console.error(
+          `Mise à jour de la grille en arrière-plan impossible (${(error as Error).message}) : les relevés attendent dans la base, la prochaine lecture ou le prochain envoi la refera.`,
+        ),
     },
   });
 } catch (error) {

@@ -72,7 +72,11 @@ export interface GridRollUpOptions {
  * a roll-up stops at the last reading pending when it began, so a reader waits for what was
  * acknowledged before its call, never for uploads arriving after it.
  */
-export function withGridRollUp(store: Store, source: GridRollUpSource, { quietMs = 250, eagerAt = 10_000, onBackgroundFailure }: GridRollUpOptions = {}): Store {
+export function withGridRollUp(
+  store: Store,
+  source: GridRollUpSource,
+  { quietMs = 250, eagerAt = 10_000, onBackgroundFailure }: GridRollUpOptions = {},
+): Store {
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
