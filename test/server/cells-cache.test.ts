@@ -231,6 +231,21 @@ describe('the answer cache', () => {
     expect(huge).toHaveBeenCalledTimes(2);
   });
 
+  it('lets a query’s older answer go once a newer one is kept, so that rebuilt tiles never fill the warmer’s share with answers nobody is served', async () => {
+    const cache = createAnswerCache(1_000);
+    const build = (body: string) => async () => ({ type: 'application/json', body });
+    const origin = (version: string, builtAt: number) => ({ query: 'tile', version, builtAt });
+    await cache.get('v1|tile', build('1'.repeat(100)), origin('v1', 0));
+    await cache.get('v2|tile', build('2'.repeat(100)), origin('v2', 1));
+    expect(cache.has('v1|tile')).toBe(false);
+    expect(cache.newest('tile')).toMatchObject({ key: 'v2|tile', version: 'v2' });
+    expect(cache.bytes).toBe(100);
+    // A build of an older version ending after the newer one's stays the older, the newest kept.
+    await cache.get('v1|tile', build('1'.repeat(100)), origin('v1', 0));
+    expect(cache.newest('tile')).toMatchObject({ key: 'v2|tile' });
+    expect(cache.has('v2|tile')).toBe(true);
+  });
+
   it('builds an answer once for requests that arrive while it is being built', async () => {
     const cache = createAnswerCache();
     const build = vi.fn(async () => ({ type: 'application/json', body: '{}' }));

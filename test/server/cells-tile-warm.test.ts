@@ -226,7 +226,7 @@ describe('the warmer’s kept queries', () => {
     await cache.get('v1|box-2', text(8_000), origin('box-2', 'v1', 2));
     expect([cache.has('v1|tile'), cache.has('v1|box-1'), cache.has('v1|box-2')]).toEqual([true, false, true]);
 
-    // The tile changed and was rebuilt: its older answer is no longer held, and ages out first.
+    // The tile changed and was rebuilt: its older answer goes.
     await cache.get('v2|tile', text(4_000), origin('tile', 'v2', 3));
     await cache.compressedOnly('v2|tile', 'br');
     await cache.get('v1|box-3', text(9_500), origin('box-3', 'v1', 4));

@@ -12,7 +12,8 @@ import { compressAnswer, type AnswerEncoding } from '../answer-compression.ts';
  *
  * Beside each answer, the query it answers (its key without the data version) and when its
  * build began: {@link AnswerCache.newest} finds the newest answer kept for a query whatever its
- * version, which routes/cells.ts serves, stale, while the current version's answer is built.
+ * version, which routes/cells.ts serves, stale, while the current version's answer is built;
+ * once a newer version's answer of the query is kept, the older one goes.
  */
 
 /**
@@ -117,9 +118,14 @@ export function createAnswerCache(maxBytes = DEFAULT_ANSWER_CACHE_BYTES): Answer
       // A build for an older version may end after a newer one's: it stays the older.
       if (!newest || newest.builtAt <= origin.builtAt) {
         newestOf.set(origin.query, { ...origin, key, answer });
-        // An older version held for the warmer is now only the stale answer: it ages out as any.
+        // The older version is no one's answer now (a request is answered from its query's
+        // current version, or its newest while that builds): it goes at once rather than count
+        // against the warmer's bound until the cache is full (the warmer then stopped rebuilding).
         const older = newest && newest.key !== key ? kept.get(newest.key) : undefined;
-        if (older) older.held = false;
+        if (older) {
+          kept.delete(newest!.key);
+          bytes -= older.bytes;
+        }
       }
     }
     evict();
