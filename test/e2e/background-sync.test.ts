@@ -4,7 +4,7 @@ import { FLUSH_LOCK } from '../../src/sync/lock.ts';
 import { SYNC_TAG } from '../../src/sync/protocol.ts';
 import { deviceReadingIds, openSignedIn, recordReading, syncBar, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 import { eventually } from './expect-locator.ts';
-import { shiftWorkerClock } from '../faults/device.ts';
+import { deviceStates, shiftWorkerClock } from '../faults/device.ts';
 
 /** Longer than the browser takes to fire the sync event once the network is back (about 0.2 s here). */
 const SYNC_FIRED_TIMEOUT_MS = 15_000;
@@ -15,25 +15,6 @@ function syncTags(page: Page): Promise<string[]> {
     const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
     return registration.sync.getTags();
   });
-}
-
-/** Where each reading of the device's outbox stands (waiting, sent, refused), keyed by id. */
-function outboxStates(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(
-    () =>
-      new Promise<Record<string, string>>((resolve, reject) => {
-        const open = indexedDB.open('couverture');
-        open.onupgradeneeded = () => open.transaction?.abort();
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(Object.fromEntries((request.result as { id: string; state: string }[]).map((record) => [record.id, record.state])));
-          };
-        };
-      }),
-  );
 }
 
 /**
@@ -117,7 +98,7 @@ describe('Background Sync', () => {
     const reopened = await phone.context.newPage();
     await reopened.goto(server.url);
     await syncBar(reopened).getByText('Aucun relevé en attente').waitFor();
-    expect(Object.values(await outboxStates(reopened))).toEqual(['sent', 'sent', 'sent']);
+    expect(await deviceStates(reopened)).toMatchObject({ pending: 0, sent: 3, refused: 0 });
     expect(await syncTags(reopened)).toEqual([]);
     await reopened.getByRole('link', { name: 'Relevés', exact: true }).click();
     await eventually(() => reopened.locator('[data-state="sent"]').count()).toBe(3);
@@ -148,7 +129,7 @@ describe('Background Sync', () => {
     await eventually(() => syncTags(page)).toEqual([]);
     expect(await storedIds(server)).toEqual(recorded);
     expect([...server.postedIds].sort()).toEqual(recorded);
-    expect(Object.values(await outboxStates(page))).toEqual(['sent', 'sent', 'sent']);
+    expect(await deviceStates(page)).toMatchObject({ pending: 0, sent: 3, refused: 0 });
     await page.getByRole('link', { name: 'Relevés', exact: true }).click();
     await eventually(() => page.locator('[data-state="sent"]').count()).toBe(3);
   });
