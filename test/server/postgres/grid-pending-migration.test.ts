@@ -12,8 +12,9 @@ import { recomputed, storedGrid } from '../grid-helpers.ts';
 
 /**
  * Migration 15 (postgres-migrations.ts): readings a server of schema 14 acknowledged and left
- * pending, one `grid_pending` row each, stay pending as one `grid_pending_batches` row, and the
- * next server's first read of the grid rolls them up, once; `grid_roll_ups` is gone.
+ * pending, one `grid_pending` row each, stay pending there, and the next server's first read of
+ * the grid rolls them up, once; so do those a process of the version before still marks there
+ * during a rolling update, beside this version's uploads; `grid_roll_ups` is gone.
  */
 
 const tempDir = useTempDir();
@@ -25,7 +26,7 @@ afterEach(async () => {
 const PLACED: ReadingPlacement = { accountId: 'a1', commune: '34261', departement: '34', outsideCommunes: false };
 
 describe('upgrading a PostgreSQL database with readings pending for the grid (schema 14 → 15)', () => {
-  it('keeps them pending, and the first read of the grid counts each once', async () => {
+  it('keeps them pending, with an older process’s uploads during the update, and the first read of the grid counts each once', async () => {
     const { location, drop } = await newTestLocation(tempDir(), 'postgres');
     cleanups.push(drop);
     if (location.kind !== 'postgres') throw new Error('PostgreSQL only');
@@ -45,22 +46,37 @@ describe('upgrading a PostgreSQL database with readings pending for the grid (sc
       );
     }
     await pool.query('INSERT INTO grid_pending (seq) VALUES (1), (2), (3)');
+    // As a real server's inserts would have left it: the next seq after theirs.
+    await pool.query(`SELECT setval(pg_get_serial_sequence('readings', 'seq'), 3)`);
 
     expect(await migratePostgres(pool)).toEqual([15]);
-    const { rows } = await pool.query<{ last_seq: number; seqs: string[] }>('SELECT last_seq, seqs FROM grid_pending_batches');
-    expect(rows.map((row) => ({ last: row.last_seq, seqs: row.seqs.map(Number) }))).toEqual([{ last: 3, seqs: [1, 2, 3] }]);
     const tables = await withClient(location.url, (client) =>
       client.query<{ name: string }>(
         `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('grid_pending', 'grid_roll_ups')`,
       ),
     );
-    expect(tables.rows).toEqual([]);
+    expect(tables.rows).toEqual([{ name: 'grid_pending' }]);
 
     const store = await openPostgresStore(location.url, { gridRollUp: { quietMs: Infinity, eagerAt: Infinity } });
     cleanups.push(() => store.close());
-    const places = new Map(readings.map((reading) => [reading.id, PLACED]));
-    expect(await storedGrid(store, 1000)).toEqual(recomputed(readings, places, 1000));
-    expect(await storedGrid(store, 200)).toEqual(recomputed(readings, places, 200));
-    expect((await pool.query('SELECT count(*)::int AS n FROM grid_pending_batches')).rows).toEqual([{ n: 0 }]);
+    // During a rolling update: a process of the version before uploads (its row in grid_pending),
+    // and this version uploads too.
+    const older = makeReading({ lat: SAINT_GUILHEM.lat + 0.02, lon: SAINT_GUILHEM.lon, signalDbm: -95 });
+    const olderValues = readingValues({ reading: older, body: canonicalJson(older), place: PLACED, cell: cellAt(older.lon, older.lat, 200), receivedAt });
+    await pool.query(
+      `WITH stored AS (INSERT INTO readings (${READING_COLUMN_NAMES.join(', ')}) VALUES (${olderValues.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING seq)
+       INSERT INTO grid_pending (seq) SELECT seq FROM stored`,
+      olderValues,
+    );
+    const newer = makeReading({ lat: SAINT_GUILHEM.lat + 0.03, lon: SAINT_GUILHEM.lon, signalDbm: -100 });
+    await store.ingest([newer], [PLACED]);
+
+    const all = [...readings, older, newer];
+    const places = new Map(all.map((reading) => [reading.id, PLACED]));
+    expect(await storedGrid(store, 1000)).toEqual(recomputed(all, places, 1000));
+    expect(await storedGrid(store, 200)).toEqual(recomputed(all, places, 200));
+    expect(
+      (await pool.query('SELECT (SELECT count(*) FROM grid_pending_batches)::int AS batches, (SELECT count(*) FROM grid_pending)::int AS legacy')).rows,
+    ).toEqual([{ batches: 0, legacy: 0 }]);
   });
 });

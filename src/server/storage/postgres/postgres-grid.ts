@@ -256,7 +256,7 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
   const readingsParams = new Params();
   // The pending seqs once, as a relation (an anti-join), rather than searched row by row.
   const { rows: readings } = await client.query<{ body: string; account_id: string | null; departement: string | null }>(
-    `WITH pending AS MATERIALIZED (SELECT unnest(seqs) AS seq FROM grid_pending_batches)
+    `WITH pending AS MATERIALIZED (SELECT unnest(seqs) AS seq FROM grid_pending_batches UNION ALL SELECT seq FROM grid_pending)
      SELECT r.body, r.account_id, r.departement FROM ${unnestSql(readingsParams, CELL, cellRows)}
      JOIN readings r ON r.cell_n BETWEEN u.n AND u.n + ${FINE_SPAN_M} AND r.cell_e BETWEEN u.e AND u.e + ${FINE_SPAN_M}
      WHERE NOT EXISTS (SELECT 1 FROM pending p WHERE p.seq = r.seq)`,

@@ -386,13 +386,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 15. The readings pending for the grid listed by ingest statement rather than one row each
   //     (postgres-grid-roll-up.ts: a row per reading was 20,000 index entries written and
-  //     deleted per 20,000 readings): the readings pending so far stay pending, as one row. And
-  //     `grid_roll_ups`, neither written nor read since the versions stopped waiting for
-  //     roll-ups, goes.
+  //     deleted per 20,000 readings). `grid_pending` stays: during a rolling update the
+  //     processes of the version before still write a row per reading there, and every roll-up
+  //     takes those too (its rows pending so far with them). `grid_roll_ups`, neither written
+  //     nor read since the versions stopped waiting for roll-ups (the version before included),
+  //     goes.
   `
   CREATE TABLE IF NOT EXISTS grid_pending_batches (last_seq bigint PRIMARY KEY, seqs bigint[] NOT NULL);
-  INSERT INTO grid_pending_batches (last_seq, seqs) SELECT max(seq), array_agg(seq ORDER BY seq) FROM grid_pending HAVING count(*) > 0;
-  DROP TABLE grid_pending;
   DROP TABLE IF EXISTS grid_roll_ups;
   `,
 ];
