@@ -23,7 +23,7 @@ export function countingUnits(batch: PostgresGridBatch): PostgresGridBatch {
 }
 
 /** One change counted in each unit `tally` noted, on `client` (inside the transaction changing them), in the order {@link countingUnits} says. */
-export async function countUnitChanges(client: Queryable, tally: UnitTally): Promise<void> {
+async function countUnitChanges(client: Queryable, tally: UnitTally): Promise<void> {
   const { north, east } = tally.take();
   if (north.length === 0) return;
   await client.query(
