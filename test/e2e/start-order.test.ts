@@ -17,6 +17,24 @@ const WATCH_START = `(() => {
   };
 })();`;
 
+/**
+ * Notes in the page whether the survey's form was already in the app's first drawing (the
+ * first time anything is drawn in `#app`).
+ */
+const WATCH_FIRST_DRAWING = `(() => {
+  new MutationObserver((_, observer) => {
+    const app = document.getElementById('app');
+    if (!app || app.childElementCount === 0) return;
+    window.__firstDrawingHadSurvey = app.querySelector('form.reading-form') !== null;
+    observer.disconnect();
+  }).observe(document, { subtree: true, childList: true });
+})();`;
+
+/** IndexedDB never answering the page's opens (a request whose events never come). */
+const INDEXEDDB_SILENT = `(() => {
+  indexedDB.open = () => Object.setPrototypeOf({ addEventListener() {}, removeEventListener() {} }, IDBRequest.prototype);
+})();`;
+
 // Issue 19, repeat visit: what no first screen waits for (the service worker's registration,
 // the field settings) comes once the browser is idle after the first screen, not between the
 // script's evaluation and the survey's first render and paint; the sync scheduler still
@@ -47,5 +65,24 @@ describe('start on the survey screen', () => {
     await recordReading(page, { operator: 'SFR' });
     await eventually(async () => (await server.store.query({ limit: 10 })).readings.length).toBe(1);
     await eventually(() => page.locator('.pending-count').textContent()).toBe('Aucun relevé en attente');
+  });
+
+  // Issue 19, repeat visit: the app is drawn once IndexedDB has said who is signed in, the
+  // survey in its first drawing, instead of an empty frame first and the survey in a second
+  // render whose answers waited behind the frame's layout and paint.
+  it('draws the survey in the app’s first drawing', async () => {
+    await (await openSignedIn(phone.context, server.url, agent)).close();
+    await phone.context.addInitScript(WATCH_FIRST_DRAWING);
+    const page = await phone.context.newPage();
+    await page.goto(`${server.url}/#releve`);
+    await page.locator('form.reading-form').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __firstDrawingHadSurvey?: boolean }).__firstDrawingHadSurvey)).toBe(true);
+  });
+
+  it('draws the app without waiting any longer when IndexedDB never answers', async () => {
+    await phone.context.addInitScript(INDEXEDDB_SILENT);
+    const page = await phone.context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('heading', { level: 1, name: 'Couverture' }).waitFor({ timeout: 5_000 });
   });
 });
