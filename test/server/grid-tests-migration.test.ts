@@ -23,8 +23,8 @@ const STARTED = '2026-05-02T10:00:00.000+02:00';
 /** The stats without `tests`, in any of their stored forms (src/domain/grid/stored-stats.ts): an object, one reading's array, any group's. */
 const WITHOUT_TESTS_SQLITE = `CASE WHEN json_type(stats) = 'object' THEN json_remove(stats, '$.tests')
   WHEN json_type(stats, '$[0]') = 'text' THEN json_remove(stats, '$[6]') ELSE json_remove(stats, '$[8]') END`;
-const WITHOUT_TESTS_POSTGRES = `CASE WHEN jsonb_typeof(stats) = 'object' THEN stats - 'tests'
-  WHEN jsonb_typeof(stats -> 0) = 'string' THEN stats - 6 ELSE stats - 8 END`;
+const WITHOUT_TESTS_POSTGRES = `CASE WHEN jsonb_typeof(stats::jsonb) = 'object' THEN stats::jsonb - 'tests'
+  WHEN jsonb_typeof(stats::jsonb -> 0) = 'string' THEN stats::jsonb - 6 ELSE stats::jsonb - 8 END`;
 
 it('counts the conforming call test of a reading aggregated before tests were counted', async () => {
   const { location, drop } = await newTestLocation(tempDir());

@@ -49,7 +49,7 @@ describe('upgrading a PostgreSQL database with readings pending for the grid (sc
     // As a real server's inserts would have left it: the next seq after theirs.
     await pool.query(`SELECT setval(pg_get_serial_sequence('readings', 'seq'), 3)`);
 
-    expect(await migratePostgres(pool)).toEqual([15]);
+    expect(await migratePostgres(pool, 15)).toEqual([15]);
     const tables = await withClient(location.url, (client) =>
       client.query<{ name: string }>(
         `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('grid_pending', 'grid_roll_ups')`,

@@ -10,7 +10,8 @@ import { refillGrid } from './postgres-grid.ts';
  * It mirrors the SQLite schema (sqlite/sqlite-store.ts) table for table, with PostgreSQL's types:
  * - `body` stays text: it is the reading as received in canonical JSON, compared byte for byte
  *   to tell a retry (duplicate) from a conflict; jsonb would reorder its keys.
- * - JSON that is only read back whole or filtered on (stats, communes, cells, details) is jsonb.
+ * - JSON that is only read back whole or filtered on (communes, cells, details) is jsonb; the
+ *   grid's stats, written by every roll-up and never read inside in SQL, are json (migration 16).
  * - Points are plain `lat`/`lon` columns under a B-tree, not PostGIS: every spatial question
  *   the API asks is a box on points or a range of grid cells already computed at ingest
  *   (docs/deployment.md says why PostGIS is not needed).
@@ -394,6 +395,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE IF NOT EXISTS grid_pending_batches (last_seq bigint PRIMARY KEY, seqs bigint[] NOT NULL);
   DROP TABLE IF EXISTS grid_roll_ups;
+  `,
+  // 16. The grid's stats stored as `json`, their text as the server wrote it, not parsed into
+  //     `jsonb` (postgres-grid.ts's rowsSql): nothing reads inside them in SQL, and parsing
+  //     them cost each roll-up about as much as the rest of its inserts. Rewrites both tables
+  //     (the grid of 1,000,000 readings: its ~2,000,000 rows, under an exclusive lock that holds
+  //     the grid's reads and roll-ups meanwhile, not the uploads). During a rolling update the
+  //     version before still writes `jsonb` values: PostgreSQL casts them on assignment.
+  `
+  ALTER TABLE grid_groups ALTER COLUMN stats TYPE json USING stats::json;
+  ALTER TABLE grid_totals ALTER COLUMN stats TYPE json USING stats::json;
   `,
 ];
 
