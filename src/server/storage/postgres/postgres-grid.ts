@@ -63,22 +63,15 @@ const REPORT_TOTAL_KEY: Columns = REPORT_KEY.filter(([name]) => name !== 'month'
 const names = (columns: Columns) => columns.map(([name]) => name).join(', ');
 /** `unnest($1::int[], …) AS u(a, …)`: the key columns (and more) as one relation. */
 function unnestSql(params: Params, columns: Columns, rows: readonly unknown[][]): string {
-  const arrays = columns.map(([, type], i) =>
-    params.add(
-      rows.map((row) => row[i]),
-      `${type}[]`,
-    ),
-  );
+  const arrays = columns.map(([, type], i) => params.add(arrayLiteral(rows, i, type === 'text'), `${type}[]`));
   return `unnest(${arrays.join(', ')}) AS u(${names(columns)})`;
 }
 const matchSql = (columns: Columns, left: string, right: string) => columns.map(([name]) => `${left}.${name} = ${right}.${name}`).join(' AND ');
 
 /**
  * `(…) AS u`: `rows` (values in `columns`' order) as a relation with their index in `rows` (`i`,
- * from 0), handed over a column at a time: an array literal per key column, written here (no
- * value of the grid's keys needs quoting but a text's quotes: operators, technologies,
- * settings, months, département codes), and the stats as one JSON document of their texts,
- * zipped back into rows by `ROWS FROM`. The stats are stored as `json`, their text as written
+ * from 0), handed over a column at a time: an array literal per key column (arrayLiteral) and
+ * the stats as one JSON document of their texts, zipped back into rows by `ROWS FROM`. The stats are stored as `json`, their text as written
  * (PostgreSQL migration 16): parsed into `jsonb` they cost the server about as much as the
  * rest of their insert (a JSON document of whole rows parsed into `jsonb`: 157–168 ms for
  * 20,000 rows in `psql`, these columns 74–76 ms), and a read printed them back to text.
@@ -93,18 +86,19 @@ function rowsSql(params: Params, columns: Columns, rows: readonly (readonly unkn
     FROM ROWS FROM (${sources.join(', ')}) WITH ORDINALITY AS r(${names(columns)}, i)) AS u`;
 }
 
-/** The array literal of `rows`' values in column `at`: numbers as they are, texts in quotes. */
+/**
+ * The array literal of `rows`' values in column `at`: numbers as they are, texts quoted (their
+ * quotes and backslashes escaped). Written here rather than by node-postgres, which quotes and
+ * escapes every element through two regular expressions, numbers included.
+ */
 function arrayLiteral(rows: readonly (readonly unknown[])[], at: number, quoted: boolean): string {
   const values = rows.map((row) => {
     const value = row[at];
     if (value === null || value === undefined) return 'NULL';
-    if (!quoted) return String(value);
-    const text = String(value);
-    return `"${QUOTED_NEEDS_ESCAPE.test(text) ? text.replace(/[\\"]/g, '\\$&') : text}"`;
+    return quoted ? `"${String(value).replace(/[\\"]/g, '\\$&')}"` : String(value);
   });
   return `{${values.join(',')}}`;
 }
-const QUOTED_NEEDS_ESCAPE = /[\\"]/;
 
 /** Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there. */
 async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly PendingRow<GroupStats>[]): Promise<void> {
