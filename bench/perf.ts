@@ -518,7 +518,7 @@ function insertWaitingReadings(accountId: string, count: number): string {
           sms: 'not-tested',
           source: 'agent',
         };
-        store.add({ id: reading.id, reading, state: 'pending', savedAt: start + i * 1000, recordedBy: ${JSON.stringify(accountId)} });
+        store.add({ id: reading.id, reading, state: 'pending', savedAt: start + i * 1000, measuredAt: start + i * 1000, recordedBy: ${JSON.stringify(accountId)} });
       }
       tx.oncomplete = () => {
         open.result.close();

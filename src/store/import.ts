@@ -1,5 +1,5 @@
 import type { Reading } from '../domain/reading.ts';
-import { withDb, type Database, type OutboxRecord } from './db.ts';
+import { waitingRecord, withDb, type Database } from './db.ts';
 
 /** Bulk writes of imported readings into the outbox, and the look-ups their preview needs. */
 
@@ -39,8 +39,7 @@ async function addIfAbsent(
   readings.forEach((reading, index) => {
     if (keys[index] !== undefined || adding.has(reading.id)) return;
     adding.add(reading.id);
-    const record: OutboxRecord = { id: reading.id, reading, state: 'pending', savedAt, ...(recordedBy !== undefined && { recordedBy }) };
-    writes.push(tx.store.add(record));
+    writes.push(tx.store.add(waitingRecord(reading, savedAt, { recordedBy })));
   });
   await Promise.all([...writes, tx.done]);
   return { added: adding.size, present: readings.length - adding.size };

@@ -1,5 +1,5 @@
 import { canonicalJson, type Reading } from '../domain/reading.ts';
-import { withDb, type OutboxRecord, type OutboxState } from './db.ts';
+import { MEASURED_TIMES_KEY, measuredAtOf, waitingRecord, withDb, type OutboxRecord, type OutboxState } from './db.ts';
 import {
   anyPending,
   applyVerdicts,
@@ -24,14 +24,7 @@ export interface AddOptions {
  * `recordedBy` is the id of the account signed in: only its session will send the reading.
  */
 export async function addReading(reading: Reading, savedAt = Date.now(), recordedBy?: string, { heldUntil }: AddOptions = {}): Promise<OutboxRecord> {
-  const record: OutboxRecord = {
-    id: reading.id,
-    reading,
-    state: 'pending',
-    savedAt,
-    ...(recordedBy !== undefined && { recordedBy }),
-    ...(heldUntil !== undefined && { heldUntil }),
-  };
+  const record = waitingRecord(reading, savedAt, { recordedBy, heldUntil });
   await withDb(async (db) => {
     const tx = db.transaction('outbox', 'readwrite');
     const adding = tx.store.add(record);
@@ -56,6 +49,36 @@ export const READING_DURABLE_MARK = 'couverture:reading-durable';
 export async function listReadings(): Promise<OutboxRecord[]> {
   const all = await withDb((db) => db.getAllFromIndex('outbox', 'bySavedAt'));
   return all.reverse();
+}
+
+/**
+ * The `limit` readings measured last, newest first (ties: the latest saved first, then by id
+ * from the highest), walked backwards on the byMeasuredAt index: the readings list's page,
+ * at the cost of its own records however many the device holds. `more`: whether any reading
+ * comes after them. On a device upgraded from before schema 5 whose records do not all carry
+ * `measuredAt` yet (measured-times.ts), every reading is read and sorted, as before.
+ */
+export function newestMeasured(limit: number): Promise<{ records: OutboxRecord[]; more: boolean }> {
+  return withDb(async (db) => {
+    const tx = db.transaction(['outbox', 'meta']);
+    const outbox = tx.objectStore('outbox');
+    if ((await tx.objectStore('meta').get(MEASURED_TIMES_KEY)) !== true) {
+      const all = (await outbox.getAll()).map((record) => ({ ...record, measuredAt: measuredAtOf(record.reading) })).sort(newestMeasuredFirst);
+      return { records: all.slice(0, limit), more: all.length > limit };
+    }
+    const records: OutboxRecord[] = [];
+    let cursor = await outbox.index('byMeasuredAt').openCursor(null, 'prev');
+    while (cursor && records.length < limit) {
+      records.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return { records, more: cursor !== null };
+  });
+}
+
+/** The byMeasuredAt index's order, backwards. */
+function newestMeasuredFirst(a: OutboxRecord, b: OutboxRecord): number {
+  return b.measuredAt - a.measuredAt || b.savedAt - a.savedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 export function getReading(id: string): Promise<OutboxRecord | undefined> {
@@ -157,13 +180,7 @@ export function resubmitReading(previousId: string, corrected: Reading): Promise
     const previous = await tx.store.get(previousId);
     if (!previous) throw new Error('Ce relevé n’existe plus sur l’appareil');
     if (previous.state !== 'refused') throw new Error('Seul un relevé refusé peut être corrigé');
-    const record: OutboxRecord = {
-      id: corrected.id,
-      reading: corrected,
-      state: 'pending',
-      savedAt: previous.savedAt,
-      ...(previous.recordedBy !== undefined && { recordedBy: previous.recordedBy }),
-    };
+    const record = waitingRecord(corrected, previous.savedAt, { recordedBy: previous.recordedBy });
     if (corrected.id !== previousId) await tx.store.delete(previousId);
     await tx.store.put(record);
     await tx.done;

@@ -1,7 +1,7 @@
 import type { TrackSettings } from '../domain/field-settings.ts';
 import type { Reading } from '../domain/reading.ts';
 import { addPoint, nextPointDue, type SkipReason } from '../domain/track.ts';
-import { withDb, type OutboxRecord, type TrackRecord } from './db.ts';
+import { waitingRecord, withDb, type OutboxRecord, type TrackRecord } from './db.ts';
 
 export type { TrackRecord } from './db.ts';
 export { activeTrack } from './active-track.ts';
@@ -112,14 +112,7 @@ export function recordPoint(reading: Reading, { savedAt, heldUntil }: PointOptio
       await tx.done;
       return { recorded: false, reason: decision.reason, track };
     }
-    const record: OutboxRecord = {
-      id: reading.id,
-      reading,
-      state: 'pending',
-      savedAt,
-      ...(track.recordedBy !== undefined && { recordedBy: track.recordedBy }),
-      ...(heldUntil !== undefined && { heldUntil }),
-    };
+    const record = waitingRecord(reading, savedAt, { recordedBy: track.recordedBy, heldUntil });
     const totals = addPoint(track, { lat: reading.lat, lon: reading.lon, at: recordedAt });
     const updated: TrackRecord = { ...track, pointCount: totals.pointCount, distanceM: totals.distanceM, lastPoint: totals.lastPoint! };
     // Both requests are queued before awaiting either: a failure of one aborts the other.

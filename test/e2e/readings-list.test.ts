@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openSignedIn, recordReading, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 import { eventually } from './expect-locator.ts';
+import { makeReadings } from '../faults/device.ts';
 
 /** Six readings of June 2025 around Saint-Guilhem-le-Désert. */
 const TOWER_COLLECTOR = fileURLToPath(new URL('../fixtures/tower-collector.csv', import.meta.url));
@@ -50,6 +51,87 @@ describe('the readings list of a field day', () => {
     await expect
       .poll(() => page.getByRole('heading', { name: 'Importer un fichier' }).evaluate((heading) => heading.getBoundingClientRect().top < window.innerHeight))
       .toBe(true);
+  });
+
+  it('lists the readings measured last of a device upgraded with hundreds, pages back through them, and gives each its measured time in the background', async () => {
+    // Schema 4 as the app before it left a phone (raw IndexedDB), on a page of the app's origin
+    // that runs no app: 230 readings, saved in the reverse of the order they were measured in.
+    const { readings } = makeReadings(230);
+    const records = readings.map((reading, i) => ({ id: reading.id, reading, state: 'pending', savedAt: 1_000_000 - i, recordedBy: agent.id }));
+    const before = await phone.context.newPage();
+    await before.goto(`${server.url}/manifest.webmanifest`);
+    await before.evaluate(
+      (records) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('couverture', 4);
+          open.onupgradeneeded = () => {
+            const db = open.result;
+            const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+            outbox.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
+            outbox.createIndex('bySavedAt', 'savedAt');
+            db.createObjectStore('meta');
+            const reports = db.createObjectStore('reports', { keyPath: 'id' });
+            reports.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
+            reports.createIndex('bySavedAt', 'savedAt');
+            db.createObjectStore('tracks', { keyPath: 'id' }).createIndex('byState', 'state');
+            db.createObjectStore('offlineAreas', { keyPath: 'id' });
+            for (const record of records) open.transaction!.objectStore('outbox').add(record);
+          };
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            open.result.close();
+            resolve();
+          };
+        }),
+      records,
+    );
+    await before.close();
+
+    const page = await openSignedIn(phone.context, server.url, agent);
+    await phone.context.setOffline(true);
+    await page.getByRole('link', { name: 'Relevés', exact: true }).click();
+    const items = page.locator('ul.readings > li');
+    const shownTimes = () => page.evaluate(() => [...document.querySelectorAll('ul.readings > li')].map((item) => item.getAttribute('data-recorded-at')));
+    const newestFirst = readings.map((reading) => new Date(reading.recordedAt).toISOString()).reverse();
+    await expect.poll(() => items.count()).toBe(100);
+    expect(await shownTimes()).toEqual(newestFirst.slice(0, 100));
+
+    const older = page.getByRole('button', { name: 'Afficher des relevés plus anciens' });
+    await older.click();
+    await expect.poll(() => items.count()).toBe(200);
+    await older.click();
+    await expect.poll(() => items.count()).toBe(230);
+    expect(await shownTimes()).toEqual(newestFirst);
+    await eventually(() => older.count()).toBe(0);
+    // Meanwhile, in the background, each reading of before got its measured time: from now on
+    // the list reads only its page (src/store/measured-times.ts).
+    const walked = () =>
+      page.evaluate(
+        () =>
+          new Promise<unknown>((resolve, reject) => {
+            const open = indexedDB.open('couverture');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const tx = db.transaction(['outbox', 'meta']);
+              const records = tx.objectStore('outbox').getAll();
+              const complete = tx.objectStore('meta').get('measuredTimesComplete');
+              tx.oncomplete = () => {
+                db.close();
+                resolve({
+                  version: db.version,
+                  complete: complete.result,
+                  withMeasuredTime: (records.result as { measuredAt?: number }[]).filter((record) => typeof record.measuredAt === 'number').length,
+                });
+              };
+            };
+          }),
+      );
+    await expect.poll(walked, { timeout: 30_000 }).toEqual({ version: 5, complete: true, withMeasuredTime: 230 });
+    await page.reload();
+    await page.getByRole('link', { name: 'Relevés', exact: true }).click();
+    await expect.poll(() => items.count()).toBe(100);
+    expect(await shownTimes()).toEqual(newestFirst.slice(0, 100));
   });
 
   it('closes the call test’s question left unanswered for 5 minutes, its result « non renseigné »', async () => {

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page, Worker } from 'playwright-core';
-import type { OutboxRecord, OutboxState } from '../../src/store/db.ts';
+import { waitingRecord, type OutboxRecord, type OutboxState } from '../../src/store/db.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 
 /**
@@ -42,7 +42,7 @@ export function makeReadings(
  */
 export async function seedOutbox(page: Page, readings: Reading[], recordedBy: string, { clockOffsetMs = 0 } = {}): Promise<void> {
   const base = Date.now() + clockOffsetMs - readings.length;
-  const records: OutboxRecord[] = readings.map((reading, i) => ({ id: reading.id, reading, state: 'pending', savedAt: base + i, recordedBy }));
+  const records: OutboxRecord[] = readings.map((reading, i) => waitingRecord(reading, base + i, { recordedBy }));
   await page.evaluate(
     (records) =>
       new Promise<void>((resolve, reject) => {

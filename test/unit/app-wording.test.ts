@@ -5,10 +5,8 @@ import { formatPeriod } from '../../src/app/campaigns/campaign-calendar.ts';
 import { describeConnection } from '../../src/app/evidence/describe-evidence.ts';
 import { withoutConnectionFigures } from '../../src/app/evidence/store-with-evidence.ts';
 import { agree, formatDayRange, plural } from '../../src/app/format.ts';
-import { newestFirst } from '../../src/app/readings/newest-first.ts';
 import { ANSWER_WINDOW_MS, CALL_TEST_MS, answerExpired } from '../../src/app/survey/guided-test.ts';
 import type { Reading } from '../../src/domain/reading.ts';
-import type { OutboxRecord } from '../../src/store/outbox.ts';
 
 describe('French wording', () => {
   it('agrees with a count as French does: singular for 0 and 1', () => {
@@ -43,22 +41,6 @@ describe('French wording', () => {
       });
     }
     expect(offenders).toEqual([]);
-  });
-});
-
-describe('the readings list', () => {
-  const record = (id: string, recordedAt: string, savedAt: number) =>
-    ({ id, state: 'pending', savedAt, reading: { id, recordedAt } as Reading }) as OutboxRecord;
-
-  it('lists the most recently measured first, imported readings among the others', () => {
-    const records = [
-      // An import saves its whole file at once, after the readings recorded by hand.
-      record('imported-october', '2026-10-14T09:00:00+02:00', 3000),
-      record('imported-december', '2026-12-04T11:30:00+01:00', 3000),
-      record('recorded-morning', '2026-12-04T09:00:00+01:00', 2000),
-      record('recorded-noon', '2026-12-04T12:00:00+01:00', 1000),
-    ];
-    expect(newestFirst(records).map((listed) => listed.id)).toEqual(['recorded-noon', 'imported-december', 'recorded-morning', 'imported-october']);
   });
 });
 

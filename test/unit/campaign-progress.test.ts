@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { operatorRows, readingsBeyondSnapshot, tallyCampaign, type ServerProgress } from '../../src/app/campaigns/campaign-progress.ts';
 import type { CampaignProgress } from '../../src/domain/campaign.ts';
 import type { Reading } from '../../src/domain/reading.ts';
+import { waitingRecord } from '../../src/store/db.ts';
 import type { OutboxRecord } from '../../src/store/outbox.ts';
 import { makeReading } from './helpers.ts';
 
@@ -11,7 +12,7 @@ const FETCHED_AT = Date.parse('2026-05-04T10:00:00Z');
 
 function record(state: OutboxRecord['state'], overrides: Partial<Reading> = {}, sentAt?: number): OutboxRecord {
   const reading = makeReading({ campaignId: CAMPAIGN, communeInsee: '34261', ...overrides });
-  return { id: reading.id, reading, state, savedAt: 1, ...(sentAt !== undefined && { sentAt }) };
+  return { ...waitingRecord(reading, 1), state, ...(sentAt !== undefined && { sentAt }) };
 }
 
 function serverFigures(overrides: Partial<CampaignProgress> = {}): ServerProgress {
@@ -71,11 +72,7 @@ describe('campaign progress: server figures merged with the device', () => {
 
   it('leaves out other campaigns and readings of no campaign; counts refused ones apart', () => {
     const noCampaign = makeReading();
-    const records: OutboxRecord[] = [
-      record('pending', { campaignId: OTHER_CAMPAIGN }),
-      { id: noCampaign.id, reading: noCampaign, state: 'pending', savedAt: 1 },
-      record('refused'),
-    ];
+    const records: OutboxRecord[] = [record('pending', { campaignId: OTHER_CAMPAIGN }), waitingRecord(noCampaign, 1), record('refused')];
     const tally = tallyCampaign(CAMPAIGN, serverFigures(), records);
     expect(tally.total.readings).toBe(3);
     expect(tally.device.readings).toBe(0);

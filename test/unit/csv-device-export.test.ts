@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/store/db.ts';
+import { getDb, waitingRecord } from '../../src/store/db.ts';
 import { listReadings } from '../../src/store/outbox.ts';
 import { exportReadings } from '../../src/worker/export-readings.ts';
 import { importFile } from '../../src/worker/import-file.ts';
@@ -29,7 +29,7 @@ describe('the device’s CSV export', () => {
   it('writes formula-like notes as text, and imports them back unchanged', async () => {
     const readings = NOTES.map((note, i) => makeReading({ recordedAt: `2025-06-12T10:0${i}:00.000+02:00`, note, signalDbm: -105 }));
     const db = await getDb();
-    for (const [i, reading] of readings.entries()) await db.add('outbox', { id: reading.id, reading, state: 'pending', savedAt: i });
+    for (const [i, reading] of readings.entries()) await db.add('outbox', waitingRecord(reading, i));
 
     const { blob } = await exportReadings('csv', 'all');
     const records = Papa.parse<Record<string, string>>((await blob.text()).replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;

@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { refusedLinesCsv } from '../../src/app/files/refused-lines.ts';
 import { DEVICE_SHEET_HEADER } from '../../src/domain/import/device-sheet.ts';
-import { getDb } from '../../src/store/db.ts';
+import { getDb, waitingRecord } from '../../src/store/db.ts';
 import { exportReadings } from '../../src/worker/export-readings.ts';
 import { importFile } from '../../src/worker/import-file.ts';
 import { freshDatabase, makeReading } from './helpers.ts';
@@ -44,7 +44,7 @@ describe('the device’s spreadsheet export (csv-tableur)', () => {
       note: '=1+1, près du pont',
     });
     const db = await getDb();
-    await db.add('outbox', { id: reading.id, reading, state: 'pending', savedAt: 1 });
+    await db.add('outbox', waitingRecord(reading, 1));
 
     const { blob, count } = await exportReadings('csv-tableur', 'all');
     expect(count).toBe(1);
@@ -68,7 +68,7 @@ describe('the device’s spreadsheet export (csv-tableur)', () => {
   it('leaves the machine CSV as it was, the file to import back', async () => {
     const reading = makeReading();
     const db = await getDb();
-    await db.add('outbox', { id: reading.id, reading, state: 'sent', savedAt: 1 });
+    await db.add('outbox', { ...waitingRecord(reading, 1), state: 'sent' });
     const machine = (await exportReadings('csv', 'all')).blob;
     expect((await fileText(machine)).startsWith('\uFEFFid,state,level,')).toBe(true);
     await freshDatabase();

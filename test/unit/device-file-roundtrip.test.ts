@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ExportFormat } from '../../src/domain/import/import-summary.ts';
-import { getDb } from '../../src/store/db.ts';
+import { getDb, waitingRecord } from '../../src/store/db.ts';
 import { listReadings } from '../../src/store/outbox.ts';
 import { exportReadings } from '../../src/worker/export-readings.ts';
 import { importFile, previewImport } from '../../src/worker/import-file.ts';
@@ -11,7 +11,7 @@ import { AGENT_ID, freshDatabase, makeReading } from './helpers.ts';
 async function storeDeviceReadings(): Promise<void> {
   const db = await getDb();
   let savedAt = 1;
-  for (const { reading, state } of DEVICE_READINGS) await db.add('outbox', { id: reading.id, reading, state, savedAt: savedAt++ });
+  for (const { reading, state } of DEVICE_READINGS) await db.add('outbox', { ...waitingRecord(reading, savedAt++), state });
 }
 
 const originals = DEVICE_READINGS.map(({ reading }) => reading);
@@ -88,7 +88,7 @@ describe('device export → import', () => {
       makeReading({ recordedAt: '2025-06-12T10:00:00.000+02:00', note: `Relevé n° ${i}, « près du pont »\n"là où ça coupe" ${'é'.repeat(i % 7)}` }),
     );
     const db = await getDb();
-    for (const [i, reading] of readings.entries()) await db.add('outbox', { id: reading.id, reading, state: 'pending', savedAt: i });
+    for (const [i, reading] of readings.entries()) await db.add('outbox', waitingRecord(reading, i));
     const { blob } = await exportReadings('csv', 'all');
     expect(blob.size).toBeGreaterThan(256 * 1024);
     await freshDatabase();

@@ -71,6 +71,7 @@ describe('saving with evidence', () => {
       reading,
       state: 'pending',
       savedAt: NOW,
+      measuredAt: Date.parse(reading.recordedAt),
       recordedBy: 'user-agent-1',
       heldUntil: NOW + budget,
     });

@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import type { SessionInfo } from '../../src/domain/account.ts';
 import type { Reading } from '../../src/domain/reading.ts';
 import type { Report } from '../../src/domain/report.ts';
-import { closeDb } from '../../src/store/db.ts';
+import { closeDb, DB_NAME } from '../../src/store/db.ts';
 import { saveSession } from '../../src/store/session.ts';
 
 /** The instant the tests pretend it is; readings below are recorded a little before it. */
@@ -69,4 +69,35 @@ export async function signIn(overrides: Partial<SessionInfo> = {}, userId = AGEN
 export async function freshDatabase(): Promise<void> {
   await closeDb();
   globalThis.indexedDB = new IDBFactory();
+}
+
+/**
+ * A device as an earlier version of the app left it: the database at `version` (1, 3 or 4)
+ * made by that version's own upgrade code (copied here as it was, in raw IndexedDB), then
+ * `fill` run in the same transaction. What the upgrade tests open with today's getDb().
+ */
+export async function createOldDevice(version: 1 | 3 | 4, fill: (transaction: IDBTransaction) => void = () => undefined): Promise<void> {
+  const open = indexedDB.open(DB_NAME, version);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+    outbox.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
+    outbox.createIndex('bySavedAt', 'savedAt');
+    db.createObjectStore('meta');
+    if (version >= 2) {
+      const reports = db.createObjectStore('reports', { keyPath: 'id' });
+      reports.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
+      reports.createIndex('bySavedAt', 'savedAt');
+    }
+    if (version >= 3) db.createObjectStore('tracks', { keyPath: 'id' }).createIndex('byState', 'state');
+    if (version >= 4) db.createObjectStore('offlineAreas', { keyPath: 'id' });
+    fill(open.transaction!);
+  };
+  await new Promise<void>((resolve, reject) => {
+    open.onsuccess = () => {
+      open.result.close();
+      resolve();
+    };
+    open.onerror = () => reject(open.error);
+  });
 }

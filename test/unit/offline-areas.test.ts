@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TileSource } from '../../src/domain/tile-source.ts';
 import { countTiles, type LonLatBox } from '../../src/domain/tiles.ts';
-import { DB_NAME, DB_VERSION, closeDb, getDb } from '../../src/store/db.ts';
+import { DB_VERSION, closeDb, getDb } from '../../src/store/db.ts';
 import {
   addOfflineArea,
   deleteOfflineArea,
@@ -12,7 +12,7 @@ import {
 } from '../../src/store/offline-areas.ts';
 import { readBrowseCacheLimit, readTileSources, saveTileSources } from '../../src/store/tile-sources.ts';
 import { defaultAreaName, defaultZooms, fitsInStorage, formatMegabytes, planArea, zoomChoiceLabel, zoomWords } from '../../src/app/offline-maps/plan-area.ts';
-import { freshDatabase } from './helpers.ts';
+import { createOldDevice, freshDatabase } from './helpers.ts';
 
 beforeEach(freshDatabase);
 
@@ -97,33 +97,15 @@ describe('offline areas store', () => {
 
 describe('upgrade to version 4', () => {
   it('adds the offlineAreas store to a version-3 device and keeps its tracks and meta', async () => {
-    // Version 3 as its own upgrade code made it (raw IndexedDB), with a track and the chosen campaign.
-    const open = indexedDB.open(DB_NAME, 3);
-    open.onupgradeneeded = () => {
-      const db = open.result;
-      const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
-      outbox.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
-      outbox.createIndex('bySavedAt', 'savedAt');
-      db.createObjectStore('meta');
-      const reports = db.createObjectStore('reports', { keyPath: 'id' });
-      reports.createIndex('byStateAndSavedAt', ['state', 'savedAt']);
-      reports.createIndex('bySavedAt', 'savedAt');
-      db.createObjectStore('tracks', { keyPath: 'id' }).createIndex('byState', 'state');
-      open.transaction!.objectStore('meta').put({ id: 'c1' }, 'campaign');
-      open.transaction!.objectStore('tracks').put({ id: 't1', state: 'active' });
-    };
-    await new Promise<void>((resolve, reject) => {
-      open.onsuccess = () => {
-        open.result.close();
-        resolve();
-      };
-      open.onerror = () => reject(open.error);
+    // Version 3 as its own upgrade code made it, with a track and the chosen campaign.
+    await createOldDevice(3, (transaction) => {
+      transaction.objectStore('meta').put({ id: 'c1' }, 'campaign');
+      transaction.objectStore('tracks').put({ id: 't1', state: 'active' });
     });
     await closeDb();
 
     const db = await getDb();
-    expect(DB_VERSION).toBe(4);
-    expect(db.version).toBe(4);
+    expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual(['meta', 'offlineAreas', 'outbox', 'reports', 'tracks']);
     expect(await db.get('meta', 'campaign')).toEqual({ id: 'c1' });
     expect(await db.get('tracks', 't1')).toEqual({ id: 't1', state: 'active' });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { patchRecords } from '../../src/app/sync/patch-records.ts';
-import { outboxState, pendingCount, refreshOutbox, watchRecords } from '../../src/app/sync/outbox-state.ts';
-import { withDb, type OutboxRecord } from '../../src/store/db.ts';
+import { outboxState, pendingCount, refreshOutbox, showNewest, watchNewest, watchRecords } from '../../src/app/sync/outbox-state.ts';
+import { waitingRecord, withDb, type OutboxRecord } from '../../src/store/db.ts';
 import { addReading, applyServerVerdicts, deleteReading, listReadings, resubmitReading } from '../../src/store/outbox.ts';
 import { freshDatabase, makeReading } from './helpers.ts';
 
@@ -23,10 +23,8 @@ const ids = (records: readonly OutboxRecord[]) => records.map((record) => record
 
 describe('patchRecords', () => {
   const record = (id: string, savedAt: number, state: OutboxRecord['state'] = 'pending'): OutboxRecord => ({
-    id,
-    savedAt,
+    ...waitingRecord(makeReading({ id }), savedAt),
     state,
-    reading: makeReading({ id }),
   });
 
   it('puts a new reading where a full read would, newest save first, ties by id from the highest', () => {
@@ -146,5 +144,40 @@ describe('the counts, without the readings', () => {
     const next = await addReading(makeReading(), 2);
     await refreshOutbox([next.id]);
     expect(outboxState.get()).toMatchObject({ records: [], recordsLoaded: false, counts: { pending: 2, refused: 0 } });
+  });
+});
+
+describe('the readings list’s page', () => {
+  it('reads only the readings it shows, the most recently measured first, and follows the changes', async () => {
+    const start = Date.parse('2026-12-01T08:00:00Z');
+    for (let i = 0; i < 250; i += 1) await addReading(makeReading({ recordedAt: new Date(start + i * 60_000).toISOString() }), start + i);
+    const newestIds = ids(await listReadings()).slice(0, 100);
+    const close = watchNewest();
+    try {
+      await showNewest(100);
+      let state = outboxState.get();
+      expect(ids(state.newest)).toEqual(newestIds);
+      // The whole outbox is read by no one: 100 records held, not 250.
+      expect(state).toMatchObject({ newestMore: true, newestLoaded: true, records: [], recordsLoaded: false });
+
+      const saved = await addReading(makeReading({ recordedAt: new Date(start + 251 * 60_000).toISOString() }), start + 251);
+      await refreshOutbox([saved.id]);
+      await deleteReading(newestIds[0]!);
+      await refreshOutbox([newestIds[0]!]);
+      state = outboxState.get();
+      expect(ids(state.newest)).toEqual([saved.id, ...newestIds.slice(1)]);
+
+      // « Afficher plus »: the next ones; at the end, no more.
+      await showNewest(300);
+      expect(outboxState.get()).toMatchObject({ newestMore: false });
+      expect(outboxState.get().newest).toHaveLength(250);
+    } finally {
+      close();
+    }
+    expect(outboxState.get()).toMatchObject({ newest: [], newestMore: false, newestLoaded: false });
+    // Closed: a change reads no page.
+    const after = await addReading(makeReading(), 1);
+    await refreshOutbox([after.id]);
+    expect(outboxState.get().newest).toEqual([]);
   });
 });

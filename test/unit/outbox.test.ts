@@ -38,7 +38,7 @@ describe('addReading / listReadings', () => {
   it('keeps the reading as given', async () => {
     const reading = makeReading({ note: 'Près du château d’eau', signalDbm: -110, voice: 'dropped' });
     const record = await addReading(reading, 5);
-    expect(record).toEqual({ id: reading.id, reading, state: 'pending', savedAt: 5 });
+    expect(record).toEqual({ id: reading.id, reading, state: 'pending', savedAt: 5, measuredAt: Date.parse(reading.recordedAt) });
     expect(await getReading(reading.id)).toEqual(record);
   });
 
@@ -140,7 +140,7 @@ describe('resubmitReading', () => {
 
     const record = await resubmitReading(original.id, corrected);
 
-    expect(record).toEqual({ id: original.id, reading: corrected, state: 'pending', savedAt: 42 });
+    expect(record).toEqual({ id: original.id, reading: corrected, state: 'pending', savedAt: 42, measuredAt: Date.parse(corrected.recordedAt) });
     expect(await getReading(original.id)).toEqual(record);
     expect(await listReadings()).toHaveLength(1);
     // Back in the queue, at its original place (oldest first).
@@ -156,7 +156,7 @@ describe('resubmitReading', () => {
 
     const record = await resubmitReading(original.id, corrected);
 
-    expect(record).toEqual({ id: corrected.id, reading: corrected, state: 'pending', savedAt: 42 });
+    expect(record).toEqual({ id: corrected.id, reading: corrected, state: 'pending', savedAt: 42, measuredAt: Date.parse(corrected.recordedAt) });
     expect(await getReading(original.id)).toBeUndefined();
     expect(await getReading(corrected.id)).toEqual(record);
     expect((await listReadings()).map((r) => r.id)).toEqual([corrected.id, older]);

@@ -97,7 +97,14 @@ describe('recordPoint', () => {
     const first = point(track.id, 0, 1);
     const result = await recordPoint(first, { savedAt: START + 1_500 });
     expect(result.recorded).toBe(true);
-    expect(await getReading(first.id)).toEqual({ id: first.id, reading: first, state: 'pending', savedAt: START + 1_500, recordedBy: AGENT_ID });
+    expect(await getReading(first.id)).toEqual({
+      id: first.id,
+      reading: first,
+      state: 'pending',
+      savedAt: START + 1_500,
+      measuredAt: Date.parse(first.recordedAt),
+      recordedBy: AGENT_ID,
+    });
 
     const second = point(track.id, 150, 20);
     await recordPoint(second, { savedAt: START + 20_500 });

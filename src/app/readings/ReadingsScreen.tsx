@@ -1,8 +1,7 @@
 import { lazyScreen } from '../shell/lazy-screen.tsx';
-import { useOutboxRecords } from '../sync/outbox-state.ts';
-import { useMemo, useState } from 'preact/hooks';
+import { useNewestReadings } from '../sync/outbox-state.ts';
+import { useState } from 'preact/hooks';
 import { ReadingItem } from './ReadingItem.tsx';
-import { newestFirst } from './newest-first.ts';
 import { useTitle } from '../shell/use-title.ts';
 
 // Import and export are for the odd day: their code (CSV parser included) loads when the screen opens.
@@ -10,21 +9,21 @@ const DeviceFilesPanel = lazyScreen(() => import('../files/DeviceFilesPanel.tsx'
 
 /**
  * Readings shown at first, and added by each « Afficher plus »: a week offline can leave
- * thousands on the phone, and drawing them all would make every save redraw them all.
+ * tens of thousands on the phone. Only those shown are read (useNewestReadings()), the most
+ * recently measured first, whether recorded here or imported from a log (an import saves a
+ * whole file at one instant, so the order they were saved in says nothing).
  */
 export const READINGS_PAGE = 100;
 
 export function ReadingsScreen() {
   useTitle('Relevés de cet appareil');
-  const { records, recordsLoaded } = useOutboxRecords();
   const [shown, setShown] = useState(READINGS_PAGE);
-  const listed = useMemo(() => newestFirst(records), [records]);
-  const more = listed.length - shown;
+  const { newest, newestMore, newestLoaded } = useNewestReadings(shown);
   return (
     <section class="screen" aria-labelledby="readings-title">
       <h2 id="readings-title">Relevés de cet appareil</h2>
-      {recordsLoaded && records.length === 0 && <p>Aucun relevé pour l’instant : ils apparaîtront ici dès le premier enregistrement.</p>}
-      {records.length > 0 && (
+      {newestLoaded && newest.length === 0 && <p>Aucun relevé pour l’instant : ils apparaîtront ici dès le premier enregistrement.</p>}
+      {newest.length > 0 && (
         <p class="readings-files-link">
           <button type="button" class="link-button" onClick={() => document.getElementById('device-files')?.scrollIntoView({ block: 'start' })}>
             Importer ou exporter un fichier
@@ -32,14 +31,14 @@ export function ReadingsScreen() {
         </p>
       )}
       <ul class="readings" aria-label="Relevés">
-        {listed.slice(0, shown).map((record) => (
+        {newest.map((record) => (
           <ReadingItem key={record.id} record={record} />
         ))}
       </ul>
-      {more > 0 && (
+      {newestMore && (
         <p>
           <button type="button" onClick={() => setShown(shown + READINGS_PAGE)}>
-            Afficher {Math.min(more, READINGS_PAGE)} relevés de plus ({more} non affichés)
+            Afficher des relevés plus anciens
           </button>
         </p>
       )}

@@ -1,6 +1,7 @@
 import { announce, listen } from '../../sync/channel.ts';
 import type { FlushResult, SyncEvent } from '../../sync/protocol.ts';
-import { waitingAndRefusedReadingIds, getReadings, listReadings, pruneSentBefore, type OutboxRecord } from '../../store/outbox.ts';
+import { waitingAndRefusedReadingIds, getReadings, listReadings, newestMeasured, pruneSentBefore, type OutboxRecord } from '../../store/outbox.ts';
+import { completeMeasuredTimes } from '../../store/measured-times.ts';
 import { listReports, type ReportRecord } from '../../store/reports.ts';
 import { readSentRetentionDays, sentBefore } from '../../store/sent-retention.ts';
 import { getSyncStatus, type SyncStatus } from '../../store/sync-status.ts';
@@ -23,6 +24,16 @@ export interface OutboxState {
   records: OutboxRecord[];
   /** `records` holds the device's readings (a screen asked for them and they were read). */
   recordsLoaded: boolean;
+  /**
+   * The readings measured last, newest first (newestMeasured()), as many as the readings list
+   * shows, while it is open (useNewestReadings()); empty otherwise. Read again at each change:
+   * a page costs its own records, however many the device holds.
+   */
+  newest: OutboxRecord[];
+  /** Readings come after `newest`. */
+  newestMore: boolean;
+  /** `newest` holds the readings of the list as last asked for. */
+  newestLoaded: boolean;
   /** Residents' reports made on this device. */
   reports: ReportRecord[];
   status: SyncStatus;
@@ -39,6 +50,9 @@ export const outboxState = createStore<OutboxState>({
   counts: { pending: 0, refused: 0 },
   records: NO_RECORDS,
   recordsLoaded: false,
+  newest: NO_RECORDS,
+  newestMore: false,
+  newestLoaded: false,
   reports: [],
   status: { consecutiveFailures: 0 },
   sending: false,
@@ -72,6 +86,43 @@ export function watchRecords(): () => void {
 export function useOutboxRecords(): OutboxState {
   const state = useStore(outboxState);
   useEffect(watchRecords, []);
+  return state;
+}
+
+/** Readings lists open, and how many readings the longest shows (0: none open). */
+let newestListers = 0;
+let newestLimit = 0;
+
+/**
+ * A readings list opens: the function returned closes it; when the last one closes its
+ * readings are let go. How many it shows is set by {@link showNewest}.
+ */
+export function watchNewest(): () => void {
+  newestListers += 1;
+  let open = true;
+  return () => {
+    if (!open) return;
+    open = false;
+    newestListers -= 1;
+    if (newestListers > 0) return;
+    newestLimit = 0;
+    outboxState.set({ newest: NO_RECORDS, newestMore: false, newestLoaded: false });
+  };
+}
+
+/** An open readings list shows the `limit` readings measured last: read them (only them). */
+export function showNewest(limit: number): Promise<void> {
+  if (newestListers === 0) return Promise.resolve();
+  newestLimit = Math.max(limit, 0);
+  return refreshOutbox([]);
+}
+
+/** The outbox state with `newest` holding the `limit` readings measured last, for the readings list. */
+export function useNewestReadings(limit: number): OutboxState {
+  const state = useStore(outboxState);
+  // Opened once, then the page grows without letting the readings shown go in between.
+  useEffect(watchNewest, []);
+  useEffect(() => void showNewest(limit), [limit]);
   return state;
 }
 
@@ -123,10 +174,12 @@ async function read({ all, ids }: Wanted): Promise<void> {
   const listing = listers > 0;
   const relist = listing && (whole || !before.recordsLoaded);
   const changed = whole ? [] : [...ids];
-  const [byState, records, fresh, reports, status] = await Promise.all([
+  const limit = newestLimit;
+  const [byState, records, fresh, newest, reports, status] = await Promise.all([
     whole ? waitingAndRefusedReadingIds() : undefined,
     relist ? listReadings() : undefined,
     changed.length > 0 ? getReadings(changed) : [],
+    limit > 0 ? newestMeasured(limit) : undefined,
     listReports(),
     getSyncStatus(),
   ]);
@@ -151,6 +204,8 @@ async function read({ all, ids }: Wanted): Promise<void> {
     counts: counts.pending === now.counts.pending && counts.refused === now.counts.refused ? now.counts : counts,
     records: !listed ? NO_RECORDS : relist ? (records ?? []) : patchRecords(now.records, changed, fresh),
     recordsLoaded: listed,
+    // A list closed meanwhile (limit 0 now) no longer wants its page.
+    ...(newest && newestLimit > 0 && { newest: newest.records, newestMore: newest.more, newestLoaded: true }),
     reports,
     status,
   });
@@ -188,6 +243,15 @@ export async function pruneSentReadings(now = Date.now()): Promise<number> {
   return pruned.length;
 }
 
+/**
+ * On a device upgraded from before schema 5, gives every reading its measured time
+ * (src/store/measured-times.ts), a short transaction per idle moment, so that saves slip in
+ * between; from then on the readings list reads only its page. Nothing to do elsewhere.
+ */
+async function completeMeasuredTimesWhenIdle(): Promise<void> {
+  while (!(await completeMeasuredTimes())) await whenIdle(FIRST_READ_WAIT_MS);
+}
+
 /** The longest the first read waits for the browser to be idle after the first screen. */
 const FIRST_READ_WAIT_MS = 1000;
 
@@ -210,10 +274,11 @@ export function watchOutbox(onFlushFinished: (result: FlushResult) => void): () 
   // re-render it causes come after the agent's first tap rather than before it (issue 19); a
   // save, a send or another tab's news before then reads everything at once (read(): nothing
   // loaded yet). Pruning waits for that read; a failed prune is tried again at the next start,
-  // and keeps every reading meanwhile.
+  // and keeps every reading meanwhile. So does the walk giving old readings their measured time.
   void whenIdle(FIRST_READ_WAIT_MS)
     .then(() => (outboxState.get().loaded ? undefined : refreshOutbox()))
-    .then(() => pruneSentReadings().catch(() => undefined));
+    .then(() => pruneSentReadings().catch(() => undefined))
+    .then(() => completeMeasuredTimesWhenIdle().catch(() => undefined));
   return () => {
     stop();
     document.removeEventListener('visibilitychange', onVisible);
