@@ -5,7 +5,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { flushForBackgroundSync } from '../src/sync/background-sync.ts';
 import { flushOutbox } from '../src/sync/flush.ts';
 import { SYNC_TAG, type PageToWorkerMessage } from '../src/sync/protocol.ts';
-import { abandonUploadsInFlight } from '../src/sync/upload.ts';
+import { abandonUploadsInFlight, noteNetworkGone } from '../src/sync/upload.ts';
 import { registerAssetsOnDemand } from './assets-on-demand.ts';
 import { registerStaticRoutes } from './static-routes.ts';
 import { registerTileRoutes } from './tile-cache.ts';
@@ -41,6 +41,8 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   const message = event.data as PageToWorkerMessage | undefined;
   if (message?.type === 'SKIP_WAITING') {
     void self.skipWaiting();
+  } else if (message?.type === 'NETWORK_GONE') {
+    noteNetworkGone();
   } else if (message?.type === 'NETWORK_BACK') {
     abandonUploadsInFlight();
   } else if (message?.type === 'SYNC_NOW') {

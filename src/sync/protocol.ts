@@ -24,10 +24,11 @@ export type RejectedReading = RejectedItem;
 export type UploadResponse = UploadAnswer;
 
 /**
- * Page → service worker, through workbox-window's messageSW. NETWORK_BACK: the page heard
- * `online`; the worker abandons its uploads under way (upload.ts abandonUploadsInFlight).
+ * Page → service worker, through workbox-window's messageSW. NETWORK_GONE: the page heard
+ * `offline`; the worker notes that its uploads under way may hang (upload.ts noteNetworkGone).
+ * NETWORK_BACK: the page heard `online`; the worker abandons those (abandonUploadsInFlight).
  */
-export type PageToWorkerMessage = { type: 'SYNC_NOW' } | { type: 'SKIP_WAITING' } | { type: 'NETWORK_BACK' };
+export type PageToWorkerMessage = { type: 'SYNC_NOW' } | { type: 'SKIP_WAITING' } | { type: 'NETWORK_GONE' } | { type: 'NETWORK_BACK' };
 
 /** What one flush did to one outbox. */
 export interface QueueFlushResult {

@@ -12,20 +12,29 @@ export const UPLOAD_TIMEOUT_MS = 30_000;
 /** Why an upload stopped before its answer: the page heard the network come back (abandonUploadsInFlight). */
 export const NETWORK_CHANGED_MESSAGE = 'Envoi interrompu : le réseau a changé, nouvel essai';
 
-/** Aborted, then replaced, by abandonUploadsInFlight: every upload of this context listens to the current one. */
-let abandonment = new AbortController();
+/** The uploads under way in this context, each with its abort and whether the network went during it. */
+const underWay = new Set<{ abandon: AbortController; networkWent: boolean }>();
 
 /**
- * Stops every upload under way in this context (the service worker, or the page sending
- * itself), each ending `unavailable` with NETWORK_CHANGED_MESSAGE: for when the network has
- * just come back, since one begun before it went may wait on a connection that went with the
- * old network, and nothing tells the browser, holding the send lock until UPLOAD_TIMEOUT_MS.
- * What the server did receive of it is held there once (it dedupes by id); uploads begun
- * after this call are not affected.
+ * The network went (a page heard `offline`): each upload under way now may be left waiting on
+ * a connection gone with it, which {@link abandonUploadsInFlight} ends once the network is back.
+ */
+export function noteNetworkGone(): void {
+  for (const upload of underWay) upload.networkWent = true;
+}
+
+/**
+ * Stops the uploads of this context (the service worker, or the page sending itself) that
+ * were under way when the network went, each ending `unavailable` with
+ * NETWORK_CHANGED_MESSAGE: for when the network has just come back, since such an upload
+ * may wait on a connection that went with the old network, and nothing tells the browser,
+ * holding the send lock until UPLOAD_TIMEOUT_MS. What the server did receive of it is held
+ * there once (it dedupes by id). An upload begun since is left alone: every tab says the
+ * network is back, and a busy one says so after the send that the first one started is on
+ * its way (sent twice, otherwise: the fault matrix's two tabs, 500 readings posted again).
  */
 export function abandonUploadsInFlight(): void {
-  abandonment.abort(new DOMException(NETWORK_CHANGED_MESSAGE, 'AbortError'));
-  abandonment = new AbortController();
+  for (const upload of underWay) if (upload.networkWent) upload.abandon.abort(new DOMException(NETWORK_CHANGED_MESSAGE, 'AbortError'));
 }
 
 /**
@@ -94,7 +103,9 @@ async function post(
   credentials: RequestCredentials,
 ): Promise<UploadOutcome> {
   let response: Response;
-  const abandoned = abandonment.signal;
+  const upload = { abandon: new AbortController(), networkWent: false };
+  const abandoned = upload.abandon.signal;
+  underWay.add(upload);
   try {
     response = await fetchFn(url, {
       method: 'POST',
@@ -110,6 +121,9 @@ async function post(
     if (abandoned.aborted) return { kind: 'unavailable', message: NETWORK_CHANGED_MESSAGE };
     const offline = (globalThis.navigator as Navigator | undefined)?.onLine === false;
     return { kind: 'unavailable', message: 'Pas de réseau : le serveur est injoignable', ...(offline && { offline: true as const }) };
+  } finally {
+    // Answered or not, it no longer waits on the connection: nothing to abandon.
+    underWay.delete(upload);
   }
 
   if (response.status === 401) return { kind: 'auth-required', reason: 'unauthenticated', message: await describe(response) };

@@ -33,4 +33,32 @@ describe('an upload caught by a network drop', () => {
     await syncBar(page).getByText('Aucun relevé en attente').waitFor();
     expect((await server.storedReadings()).map((reading) => reading.id)).toEqual(recorded);
   });
+
+  it('goes on when another tab says late that the network is back, once it was sent after the return: sent once', async () => {
+    const page = await openSignedIn(phone.context, server.url, agent);
+    const release = server.holdPosts();
+    await phone.context.setOffline(true);
+    await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+    await recordReading(page, { operator: 'Free Mobile' });
+    const recorded = await deviceReadingIds(page);
+    await phone.context.setOffline(false);
+    // The send the page started at `online` is on its way, held by the server.
+    await expect.poll(() => server.postedIds, { message: 'the upload after the return reached the server' }).toEqual(recorded);
+
+    // A busy second tab hears `online` only now, and says so: the network is back, send.
+    const flushLocksWaiting = () =>
+      page.evaluate(async () => (await navigator.locks.query()).pending?.filter((lock) => lock.name === 'couverture-outbox-flush').length ?? 0);
+    const waitingBefore = await flushLocksWaiting();
+    await page.evaluate(() => {
+      navigator.serviceWorker.controller!.postMessage({ type: 'NETWORK_BACK' });
+      navigator.serviceWorker.controller!.postMessage({ type: 'SYNC_NOW' });
+    });
+    // The worker took both in order: its second send waits for the first, or (the upload
+    // abandoned) went out again already.
+    await expect.poll(async () => (await flushLocksWaiting()) > waitingBefore || server.postedIds.length > 1).toBe(true);
+    release();
+
+    await syncBar(page).getByText('Aucun relevé en attente').waitFor();
+    expect(server.postedIds).toEqual(recorded);
+  });
 });

@@ -8,6 +8,7 @@ vi.mock('../../src/app/sync/request-sync.ts', () => ({
   requestSync,
   registerBackgroundSync: async () => undefined,
   abandonUploadsInFlight: () => void import('../../src/sync/upload.ts').then((upload) => upload.abandonUploadsInFlight()),
+  noteNetworkGone: () => void import('../../src/sync/upload.ts').then((upload) => upload.noteNetworkGone()),
 }));
 vi.mock('../../src/app/shell/session-state.ts', () => ({ refreshSessionState: async () => undefined, watchSession: () => () => undefined }));
 

@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // The send is asked of the service worker (request-sync.ts), faked here; who is signed in is
 // read at once (nobody), so that the start's decision is taken within a tick.
 const requestSync = vi.fn(async () => ({ sent: 0, refused: 0, pending: 0 }));
-vi.mock('../../src/app/sync/request-sync.ts', () => ({ requestSync, registerBackgroundSync: async () => undefined, abandonUploadsInFlight: () => undefined }));
+vi.mock('../../src/app/sync/request-sync.ts', () => ({
+  requestSync,
+  registerBackgroundSync: async () => undefined,
+  abandonUploadsInFlight: () => undefined,
+  noteNetworkGone: () => undefined,
+}));
 vi.mock('../../src/app/shell/session-state.ts', () => ({ refreshSessionState: async () => undefined, watchSession: () => () => undefined }));
 
 const { startSyncScheduler } = await import('../../src/app/sync/sync-scheduler.ts');

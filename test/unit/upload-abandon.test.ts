@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abandonUploadsInFlight, NETWORK_CHANGED_MESSAGE, uploadBatch } from '../../src/sync/upload.ts';
+import { abandonUploadsInFlight, NETWORK_CHANGED_MESSAGE, noteNetworkGone, uploadBatch } from '../../src/sync/upload.ts';
 import { json } from './fake-server.ts';
 import { makeReading } from './helpers.ts';
 
@@ -10,8 +10,9 @@ const deadConnection: typeof fetch = (_input, init) =>
   });
 
 describe('abandonUploadsInFlight', () => {
-  it('ends the uploads under way as unavailable, to be tried again', async () => {
+  it('ends the uploads that were under way when the network went as unavailable, to be tried again', async () => {
     const uploads = [uploadBatch([makeReading()], deadConnection), uploadBatch([makeReading()], deadConnection)];
+    noteNetworkGone();
     abandonUploadsInFlight();
     for (const outcome of await Promise.all(uploads)) expect(outcome).toEqual({ kind: 'unavailable', message: NETWORK_CHANGED_MESSAGE });
   });
@@ -24,5 +25,22 @@ describe('abandonUploadsInFlight', () => {
       return json(200, { accepted: [reading.id], duplicates: [], rejected: [] });
     });
     expect(outcome).toEqual({ kind: 'answered', response: { accepted: [reading.id], duplicates: [], rejected: [] } });
+  });
+
+  it('leaves alone an upload begun once the network was back, when another tab says late that it is', async () => {
+    noteNetworkGone();
+    abandonUploadsInFlight();
+    // The first tab's send, on its way; a busy second tab hears `online` only now.
+    const reading = makeReading();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const upload = uploadBatch([reading], async (_input, init) => {
+      await answered;
+      expect(init?.signal?.aborted).toBe(false);
+      return json(200, { accepted: [reading.id], duplicates: [], rejected: [] });
+    });
+    abandonUploadsInFlight();
+    answer();
+    expect(await upload).toEqual({ kind: 'answered', response: { accepted: [reading.id], duplicates: [], rejected: [] } });
   });
 });

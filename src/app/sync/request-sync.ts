@@ -24,10 +24,20 @@ export async function requestSync(): Promise<FlushResult> {
 }
 
 /**
- * The page heard `online`: whoever sends (the service worker, or this page without one)
- * abandons its uploads under way, begun before the network went and perhaps waiting on a
- * connection gone with it, so that the send asked next starts at once. Without a worker the
- * sending code is loaded only if a send of this page loaded it already.
+ * The page heard `offline`: whoever sends (the service worker, or this page without one)
+ * notes that its uploads under way may now wait on a connection gone with the network.
+ * Without a worker the sending code is loaded only if a send of this page loaded it already.
+ */
+export function noteNetworkGone(): void {
+  const controller = navigator.serviceWorker?.controller;
+  if (controller) controller.postMessage({ type: 'NETWORK_GONE' } satisfies PageToWorkerMessage);
+  else void import('../../sync/upload.ts').then((upload) => upload.noteNetworkGone());
+}
+
+/**
+ * The page heard `online`: whoever sends abandons its uploads that were under way when the
+ * network went (noteNetworkGone), so that the send asked next starts at once; one begun
+ * since the network came back goes on, whichever tab says so late.
  */
 export function abandonUploadsInFlight(): void {
   const controller = navigator.serviceWorker?.controller;

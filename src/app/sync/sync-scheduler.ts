@@ -8,7 +8,7 @@ import { anyReportWaiting } from '../../store/reports.ts';
 import { getSyncStatus } from '../../store/sync-status.ts';
 import { refreshSessionState, watchSession } from '../shell/session-state.ts';
 import { outboxState, refreshOutbox, watchOutbox } from './outbox-state.ts';
-import { abandonUploadsInFlight, registerBackgroundSync, requestSync } from './request-sync.ts';
+import { abandonUploadsInFlight, noteNetworkGone, registerBackgroundSync, requestSync } from './request-sync.ts';
 
 /**
  * When the page asks for the outboxes (readings, residents' reports) to be sent: at start,
@@ -94,7 +94,10 @@ export function startSyncScheduler(): () => void {
     });
     void sendNow();
   };
-  const onOffline = () => void registerSyncIfWaiting();
+  const onOffline = () => {
+    noteNetworkGone();
+    void registerSyncIfWaiting();
+  };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   void start();
