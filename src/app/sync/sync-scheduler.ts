@@ -100,6 +100,8 @@ export function startSyncScheduler(): () => void {
   };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
+  // Opened with no network: whatever another page's send left under way went with it too.
+  if (!navigator.onLine) noteNetworkGone();
   void start();
   return () => {
     stopWatching();
