@@ -1,7 +1,6 @@
 import { announce, listen } from '../../sync/channel.ts';
 import type { FlushResult, SyncEvent } from '../../sync/protocol.ts';
 import { waitingAndRefusedReadingIds, getReadings, listReadings, newestMeasured, pruneSentBefore, type OutboxRecord } from '../../store/outbox.ts';
-import { completeMeasuredTimes } from '../../store/measured-times.ts';
 import { listReports, type ReportRecord } from '../../store/reports.ts';
 import { readSentRetentionDays, sentBefore } from '../../store/sent-retention.ts';
 import { getSyncStatus, type SyncStatus } from '../../store/sync-status.ts';
@@ -246,9 +245,11 @@ export async function pruneSentReadings(now = Date.now()): Promise<number> {
 /**
  * On a device upgraded from before schema 5, gives every reading its measured time
  * (src/store/measured-times.ts), a short transaction per idle moment, so that saves slip in
- * between; from then on the readings list reads only its page. Nothing to do elsewhere.
+ * between; from then on the readings list reads only its page. Nothing to do elsewhere. Its
+ * code loads then, not with the first screen's.
  */
 async function completeMeasuredTimesWhenIdle(): Promise<void> {
+  const { completeMeasuredTimes } = await import('../../store/measured-times.ts');
   while (!(await completeMeasuredTimes())) await whenIdle(FIRST_READ_WAIT_MS);
 }
 
