@@ -18,6 +18,8 @@ const WALKED_TO_KEY = 'measuredTimesWalkedTo';
  */
 export function completeMeasuredTimes(limit = MEASURED_TIMES_CHUNK): Promise<boolean> {
   return withDb(async (db) => {
+    // Read alone first: at every start, a device with nothing to walk takes no write lock on the outbox.
+    if ((await db.get('meta', MEASURED_TIMES_KEY)) === true) return true;
     const tx = db.transaction(['outbox', 'meta'], 'readwrite');
     const meta = tx.objectStore('meta');
     if ((await meta.get(MEASURED_TIMES_KEY)) === true) {
