@@ -27,13 +27,17 @@ import { Params } from './postgres-reading-filter.ts';
  * keeps, written by the readings' roll-ups (postgres-grid-roll-up.ts, after the ingest's
  * transaction: grid-roll-up.ts) and inside the reports' own transactions.
  *
- * Several processes may add to one row at once, so a row's stats are never computed from a
- * read that another transaction could overtake: a flush inserts the rows that do not exist yet
- * (ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, then yields), then
- * locks the others with SELECT … FOR UPDATE, merges in JavaScript (mergeInto), and writes
- * them back. Every statement handles all of a batch's rows at once (one JSON parameter), and
- * takes its rows in primary-key order, tables always in the same order, so that two
- * transactions wait for each other rather than deadlock. Report counts are plain increments.
+ * The stats rows (grid_groups, grid_totals) are written only on the grid's turn
+ * ({@link takeGridTurn}: roll-ups and rebuilds, across processes), so no other transaction adds
+ * or changes one between a flush's read and its writes: a flush reads the rows of its keys that
+ * exist (locking them, SELECT … FOR UPDATE, for whatever might not take the turn), merges in
+ * JavaScript (mergeInto) and writes them back, and inserts the others with a plain INSERT,
+ * which a row inserted meanwhile after all would make fail (the roll-up's transaction rolled
+ * back, its readings left pending) rather than lose its stats. Report counts, written by the
+ * reports' own transactions too, are upserted increments. Every statement handles all of a
+ * batch's rows at once (one array or JSON parameter per column), and takes its rows in
+ * primary-key order, tables always in the same order, so that two transactions wait for each
+ * other rather than deadlock.
  */
 
 /** One table's key columns with their SQL types, in primary-key order. */
@@ -79,7 +83,7 @@ const matchSql = (columns: Columns, left: string, right: string) => columns.map(
 function rowsSql(params: Params, columns: Columns, rows: readonly (readonly unknown[])[]): string {
   const sources = columns.map(([, type], i) =>
     type === 'json'
-      ? `json_array_elements(${params.add(`[${rows.map((row) => JSON.stringify(row[i])).join(',')}]`, 'json')})`
+      ? `json_array_elements(${params.add(JSON.stringify(rows.map((row) => row[i])), 'json')})`
       : `unnest(${params.add(arrayLiteral(rows, i, type === 'text'), `${type}[]`)})`,
   );
   return `(SELECT (r.i - 1)::int AS i, ${columns.map(([name]) => `r.${name}`).join(', ')}
@@ -88,52 +92,67 @@ function rowsSql(params: Params, columns: Columns, rows: readonly (readonly unkn
 
 /**
  * The array literal of `rows`' values in column `at`: numbers as they are, texts quoted (their
- * quotes and backslashes escaped). Written here rather than by node-postgres, which quotes and
- * escapes every element through two regular expressions, numbers included.
+ * quotes and backslashes escaped), each distinct text quoted once (a column's texts are a few
+ * operators, months, départements repeated over every row). Written here rather than by
+ * node-postgres, which quotes and escapes every element through two regular expressions,
+ * numbers included.
  */
 function arrayLiteral(rows: readonly (readonly unknown[])[], at: number, quoted: boolean): string {
-  const values = rows.map((row) => {
-    const value = row[at];
-    if (value === null || value === undefined) return 'NULL';
-    return quoted ? `"${String(value).replace(/[\\"]/g, '\\$&')}"` : String(value);
-  });
-  return `{${values.join(',')}}`;
+  const quotedTexts = new Map<unknown, string>();
+  let literal = '{';
+  for (let index = 0; index < rows.length; index += 1) {
+    const value = rows[index]![at];
+    let element: string;
+    if (value === null || value === undefined) element = 'NULL';
+    else if (!quoted) element = String(value);
+    else {
+      const known = quotedTexts.get(value);
+      element = known ?? `"${String(value).replace(/[\\"]/g, '\\$&')}"`;
+      if (known === undefined) quotedTexts.set(value, element);
+    }
+    literal += index === 0 ? element : `,${element}`;
+  }
+  return `${literal}}`;
 }
 
-/** Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there. */
+/**
+ * Adds `rows` (key values, then stats) to `table`'s stats, merging into the rows already there;
+ * on the grid's turn (see the module's comment). Of readings spread over a département nearly
+ * every row is new: finding the few stored ones first and inserting the others plainly cost the
+ * server less than inserting all with ON CONFLICT DO NOTHING and sending back which were
+ * inserted (docs/performance.md, ingest's tenth pass).
+ */
 async function addStatsRows(client: Queryable, table: string, key: Columns, rows: readonly PendingRow<GroupStats>[]): Promise<void> {
   if (rows.length === 0) return;
   const withStats: Columns = [...key, ['stats', 'json']];
-  const insert = new Params();
-  // Answers the rows already stored (the conflicts), by index: most rows of spread readings are
-  // new, and every inserted key sent back (RETURNING) was parsed into an object for nothing.
-  const { rows: conflicts } = await client.query<{ i: number }>(
-    `WITH u AS MATERIALIZED (SELECT * FROM ${rowsSql(
-      insert,
-      withStats,
-      rows.map(([values, stats]) => [...values, toStoredStats(stats)]),
-    )}),
-     inserted AS (
-       INSERT INTO ${table} (${names(withStats)}) SELECT ${names(withStats)} FROM u ORDER BY ${names(key)}
-       ON CONFLICT DO NOTHING RETURNING ${names(key)})
-     SELECT u.i FROM u WHERE NOT EXISTS (SELECT 1 FROM inserted n WHERE ${matchSql(key, 'n', 'u')})`,
-    insert.values,
-  );
-  if (conflicts.length === 0) return;
-  const stored = conflicts.map(({ i }) => rows[i]!);
   const lock = new Params();
-  const { rows: locked } = await client.query<{ i: number; stats: StoredStats }>(
+  const { rows: stored } = await client.query<{ i: number; stats: StoredStats }>(
     `SELECT u.i, t.stats FROM ${table} t
      JOIN ${rowsSql(
        lock,
        key,
-       stored.map(([values]) => values),
+       rows.map(([values]) => values),
      )} ON ${matchSql(key, 't', 'u')}
      ORDER BY ${key.map(([name]) => `t.${name}`).join(', ')} FOR UPDATE OF t`,
     lock.values,
   );
-  const merged = locked.map(({ i, stats }) => {
-    const [values, added] = stored[i]!;
+  const isStored = new Set(stored.map(({ i }) => i));
+  const fresh = isStored.size === 0 ? rows : rows.filter((_, i) => !isStored.has(i));
+  if (fresh.length > 0) {
+    const insert = new Params();
+    await client.query(
+      `INSERT INTO ${table} (${names(withStats)})
+       SELECT ${names(withStats)} FROM ${rowsSql(
+         insert,
+         withStats,
+         fresh.map(([values, stats]) => [...values, toStoredStats(stats)]),
+       )} ORDER BY ${names(key)}`,
+      insert.values,
+    );
+  }
+  if (stored.length === 0) return;
+  const merged = stored.map(({ i, stats }) => {
+    const [values, added] = rows[i]!;
     return [...values, toStoredStats(mergeInto(fromStoredStats(stats), added))];
   });
   const update = new Params();
