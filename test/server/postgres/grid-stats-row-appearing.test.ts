@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellAt } from '../../../src/domain/grid/cell-id.ts';
+import type { GridQuery } from '../../../src/server/storage/grid-store.ts';
 import { openPostgresStore } from '../../../src/server/storage/postgres/postgres-store.ts';
 import type { ReadingPlacement } from '../../../src/server/storage/reading-store.ts';
 import { withClient } from '../../support/test-store.ts';
@@ -21,11 +22,11 @@ const CELL = cellAt(SAINT_GUILHEM.lon, SAINT_GUILHEM.lat, 200)!;
 const KEY = [200, CELL.north, CELL.east, 'orange', '4G', 'outdoor', '2026-05', '34'];
 /** Another phone's reading in that row, in the stored one-reading form: contributor, level, dBm, call, SMS, time. */
 const ALIEN_STATS = JSON.stringify(['a2', 0, -90, 3, 2, Date.parse('2026-05-04T09:00:00Z')]);
-const WHOLE_CELL = {
+const WHOLE_CELL: GridQuery = {
   resolutionM: 200,
-  north: [CELL.north, CELL.north] as [number, number],
-  east: [CELL.east, CELL.east] as [number, number],
-  scope: { kind: 'all' as const },
+  north: [CELL.north, CELL.north],
+  east: [CELL.east, CELL.east],
+  scope: { kind: 'all' },
   fromMonth: '2026-05',
   toMonth: '2026-05',
 };
