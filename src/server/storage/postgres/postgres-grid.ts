@@ -28,16 +28,16 @@ import { Params } from './postgres-reading-filter.ts';
  * transaction: grid-roll-up.ts) and inside the reports' own transactions.
  *
  * The stats rows (grid_groups, grid_totals) are written only on the grid's turn
- * ({@link takeGridTurn}: roll-ups and rebuilds, across processes), so no other transaction adds
- * or changes one between a flush's read and its writes: a flush reads the rows of its keys that
- * exist (locking them, SELECT … FOR UPDATE, for whatever might not take the turn), merges in
- * JavaScript (mergeInto) and writes them back, and inserts the others with a plain INSERT,
- * which a row inserted meanwhile after all would make fail (the roll-up's transaction rolled
- * back, its readings left pending) rather than lose its stats. Report counts, written by the
- * reports' own transactions too, are upserted increments. Every statement handles all of a
- * batch's rows at once (one array or JSON parameter per column), and takes its rows in
- * primary-key order, tables always in the same order, so that two transactions wait for each
- * other rather than deadlock.
+ * ({@link takeGridTurn}: roll-ups, rebuilds and a migration's refill, across processes), so
+ * no other transaction adds or changes one between a flush's read and its writes: a flush reads
+ * the rows of its keys that exist (locking them, SELECT … FOR UPDATE, for whatever might not
+ * take the turn), merges in JavaScript (mergeInto) and writes them back, and inserts the others
+ * with a plain INSERT, which a row inserted meanwhile after all would make fail (the roll-up's
+ * transaction rolled back, its readings left pending) rather than lose its stats. Report
+ * counts, written by the reports' own transactions too, are upserted increments. Every
+ * statement handles all of a batch's rows at once (one array or JSON parameter per column), and
+ * takes its rows in primary-key order, tables always in the same order, so that two
+ * transactions wait for each other rather than deadlock.
  */
 
 /** One table's key columns with their SQL types, in primary-key order. */
@@ -387,6 +387,7 @@ export async function rebuildGrid(client: Queryable, coarseCells: Iterable<CellR
  * a change to what the grid's stats hold.
  */
 export async function refillGrid(client: Queryable): Promise<void> {
+  await takeGridTurn(client);
   await client.query('DELETE FROM grid_groups; DELETE FROM grid_totals; DELETE FROM grid_reports; DELETE FROM grid_report_totals;');
   const writer = gridBatch();
   for (let after = 0; ; ) {
