@@ -60,7 +60,8 @@ const REPEAT_VISITS = Number(process.env.BENCH_PERF_REPEAT_VISITS ?? 1);
  * `BENCH_PERF_FLOOR=1`: after step 2, as many repeat visits timed the same way on a page the
  * service worker answers in the app's place, drawn already « enabled » (no script of the app,
  * an operator radio and the button): what the navigation through the service worker, the page's
- * commit, the bench's own scripts and the touch's round trips cost, whatever the app does.
+ * commit, the bench's own scripts and the touch's round trips cost, whatever the app does; and
+ * the app's own time, step 2's median less the floor's.
  */
 const measureFloor = process.env.BENCH_PERF_FLOOR === '1';
 /**
@@ -169,13 +170,18 @@ async function visits(dist: string, label: string) {
       repeatMissed += missed;
     }
     const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    const sorted = [...repeatTtis].sort((a, b) => a - b);
     console.log(
-      `${label}Repeat visit offline, from the service worker${stoppedWorker ? ' (stopped before each visit)' : ''}, CPU ÷${CPU_SLOWDOWN}: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)}` +
+      `${label}Repeat visit offline, from the service worker${stoppedWorker ? ' (stopped before each visit)' : ''}, CPU ÷${CPU_SLOWDOWN}: interactive after ${seconds(median(repeatTtis))}` +
         (REPEAT_VISITS > 1 ? ` (median of ${REPEAT_VISITS} visits: ${repeatTtis.map(seconds).join(', ')})` : '') +
         missedTaps(repeatMissed),
     );
-    if (measureFloor) console.log(`${label}${await floorVisits(context, server.url)}`);
+    if (measureFloor) {
+      const floor = await floorVisits(context, server.url);
+      // The same machine at the same moment with no app: what is left is the app's own time,
+      // which moves far less with the machine's load than either median does.
+      const appOwn = median(repeatTtis) - median(floor.ttis);
+      console.log(`${label}${floor.line}; the app's own time above it: ${seconds(appOwn)}`);
+    }
     return { server, phone, agent, page, cdp, close };
   } catch (error) {
     await close();
@@ -254,12 +260,18 @@ async function timeToInteractive(page: Page, cdp: CDPSession, url: string): Prom
   throw new Error('Five taps on an operator missed: the survey screen kept moving under the finger');
 }
 
+/** The middle value of `values` (the lower of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /**
  * REPEAT_VISITS offline visits timed as step 2's, with every cached copy of index.html
  * swapped for FLOOR_PAGE (its headers dropped, so that the page's inline script runs), then put
- * back as it was. Returns the line to print.
+ * back as it was. Returns the line to print and the visits' times.
  */
-async function floorVisits(context: BrowserContext, url: string): Promise<string> {
+async function floorVisits(context: BrowserContext, url: string): Promise<{ line: string; ttis: number[] }> {
   // Every copy of the page the service worker or the browser may answer with: Workbox's
   // precache (`/index.html?__WB_REVISION__=…`) and, where the worker declared static routes,
   // the shell cache's `/` (service-worker/static-routes.ts).
@@ -298,9 +310,11 @@ async function floorVisits(context: BrowserContext, url: string): Promise<string
     await page.evaluate(swap(null));
     await page.close();
   }
-  const sorted = [...ttis].sort((a, b) => a - b);
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  return `Floor, the same repeat visit on a page with no app: interactive after ${seconds(sorted[Math.floor((sorted.length - 1) / 2)]!)} (median of ${ttis.length}: ${ttis.map(seconds).join(', ')})`;
+  return {
+    line: `Floor, the same repeat visit on a page with no app: interactive after ${seconds(median(ttis))} (median of ${ttis.length}: ${ttis.map(seconds).join(', ')})`,
+    ttis,
+  };
 }
 
 /** Stops every service worker of the browser (BENCH_PERF_STOPPED_WORKER), through `cdp`. */
