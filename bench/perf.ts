@@ -178,7 +178,7 @@ async function visits(dist: string, label: string) {
     if (measureFloor) {
       const floor = await floorVisits(context, server.url);
       // The same machine at the same moment with no app: what is left is the app's own time,
-      // which moves far less with the machine's load than either median does.
+      // which moves less with the machine's load than either median does.
       const appOwn = median(repeatTtis) - median(floor.ttis);
       console.log(`${label}${floor.line}; the app's own time above it: ${seconds(appOwn)}`);
     }
