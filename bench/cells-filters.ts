@@ -26,6 +26,7 @@ import { judgeStoredCells } from '../src/server/grid/coverage.ts';
 import { pageTileView } from '../src/server/routes/cells.ts';
 import type { GridStore } from '../src/server/storage/grid-store.ts';
 import type { Store } from '../src/server/storage/store.ts';
+import { percentile } from './percentile.ts';
 
 /** The filters timed, each beside the page's default. */
 export const FILTERED_VIEWS: [string, CoverageFilters][] = [
@@ -39,10 +40,6 @@ export const FILTERED_VIEWS: [string, CoverageFilters][] = [
 const BROTLI_AS_SERVED = { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
 
 type AskAll = (app: FastifyInstance, headers: Record<string, string>, urls: string[]) => Promise<{ ms: number; bytes: number }>;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** The cold views of `cases` for each filter (`runs` each, after one warm-up round), then one view's phases per filter. */
 export async function timeFilteredViews(

@@ -44,6 +44,7 @@ import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, HERAULT, heraultBatches } from './herault-readings.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
 import { FILTERED_VIEWS, timeFilteredViews } from './cells-filters.ts';
+import { percentile } from './percentile.ts';
 
 type BenchApp = ReturnType<typeof benchApp>;
 interface Answer {
@@ -60,10 +61,6 @@ interface View {
 }
 
 const BR = { 'accept-encoding': 'br' };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function summary(views: View[]): string {
   const times = views.map((view) => view.ms).sort((a, b) => a - b);

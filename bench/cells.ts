@@ -40,6 +40,7 @@ import type { Store } from '../src/server/storage/store.ts';
 import { COMMUNE, CONTRIBUTORS, HERAULT, heraultBatches } from './herault-readings.ts';
 import { timeTileViews } from './cells-tiles.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
+import { percentile } from './percentile.ts';
 
 const BATCH = 500;
 const QUERY_RUNS = { departement: 15, commune: 40 };
@@ -68,10 +69,6 @@ async function ingestAll(store: Store, label: string): Promise<number> {
     }
   }
   return (performance.now() - start) / 1000;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 interface Timing {

@@ -31,6 +31,7 @@ import pg from 'pg';
 import { UPLOAD_TIMEOUT_MS } from '../src/sync/upload.ts';
 import { deviceCounts, devicePlan, Recorder, ROUTES, runDevice, runReviewer, type DevicePlan } from './load-clients.ts';
 import type { BenchStore, ServerArguments, ServerCommand, ServerMessage } from './load-shared.ts';
+import { percentile } from './percentile.ts';
 
 const REVIEWER_THINK_MS = 1000;
 
@@ -114,10 +115,6 @@ function startServer(args: ServerArguments): ServerProcess {
       if (command) child.send(command);
     });
   return { child, next };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;

@@ -30,6 +30,7 @@ import { precachedFiles } from '../test/budget/precache-manifest.ts';
 import { READING_DURABLE_MARK } from '../src/store/outbox.ts';
 import { buildProductionApp } from '../test/support/production-build.ts';
 import { precacheFigures } from './precache-figures.ts';
+import { median } from './percentile.ts';
 
 const waiting = Number(process.argv[2] ?? process.env.BENCH_PERF_READINGS ?? 5_000);
 if (!Number.isInteger(waiting) || waiting < 1) {
@@ -258,12 +259,6 @@ async function timeToInteractive(page: Page, cdp: CDPSession, url: string): Prom
     if ('handledAt' in tap) return { ms: tap.handledAt, missed };
   }
   throw new Error('Five taps on an operator missed: the survey screen kept moving under the finger');
-}
-
-/** The middle value of `values` (the lower of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { ReadingPlacement } from '../src/server/storage/reading-store.ts';
 import { openSqliteStore } from '../src/server/storage/sqlite/sqlite-store.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { benchApp, signedInCookie } from './review-app.ts';
+import { percentile } from './percentile.ts';
 
 const BATCH = 500;
 const NOW = Date.parse('2026-05-04T12:00:00Z');
@@ -54,10 +55,6 @@ function* batches(): Generator<{ readings: Reading[]; places: ReadingPlacement[]
     }
     yield { readings, places };
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** Times `request` (which answers features and bytes): `warmUps` runs, then `runs`. */
