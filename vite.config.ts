@@ -55,8 +55,15 @@ export default defineConfig({
         // Everything the entry imports statically in one chunk: on slow 3G each request costs
         // a 400 ms round trip, and a browser opens six connections at most, so seventeen small
         // chunks shared with lazy screens cost two more round trips than one chunk does (issue
-        // 19). Lazy screens still get their own chunks, and reuse this one.
-        codeSplitting: { groups: [{ name: 'first-screen', tags: ['$initial'] }] },
+        // 19). Lazy screens still get their own chunks, and reuse this one. valibot is not in
+        // it (the first screen builds no schema: src/app/survey/reading-schema-on-demand.ts)
+        // and gets a chunk named for it, shared by the screens that do.
+        codeSplitting: {
+          groups: [
+            { name: 'first-screen', tags: ['$initial'] },
+            { name: 'valibot', test: /node_modules[\\/]valibot[\\/]/ },
+          ],
+        },
       },
     },
   },

@@ -1,8 +1,5 @@
-import * as v from 'valibot';
-import { withoutNul } from './plain-text.ts';
-import { OPERATORS, type Operator } from './operators.ts';
-import { PROTOCOLS, PROTOCOL_LABELS, type Protocol } from './protocol.ts';
-import { INSEE_CODE_PATTERN } from './reading.ts';
+import type { Operator } from './operators.ts';
+import { PROTOCOL_LABELS, type Protocol } from './protocol.ts';
 import type { Technology } from './signal.ts';
 import { dayParts } from './calendar-day.ts';
 
@@ -131,7 +128,7 @@ export const FIRST_CAMPAIGN_DAY = '2000-01-01';
 /** A campaign starts at most this many years after the server's today. */
 export const MAX_YEARS_AHEAD = 5;
 
-const TOO_EARLY = `Une campagne se tient au plus tôt le ${FIRST_CAMPAIGN_DAY}`;
+export const TOO_EARLY_MESSAGE = `Une campagne se tient au plus tôt le ${FIRST_CAMPAIGN_DAY}`;
 
 /** Whether `day` (YYYY-MM-DD) is a day of the calendar: no 30 February, no month 13. */
 export function isCalendarDay(day: string): boolean {
@@ -157,116 +154,13 @@ export function lastStartDay(today: string): string {
  * the server's `today` (YYYY-MM-DD); undefined when it can. The days are already calendar days.
  */
 export function periodProblem(startsOn: string, endsOn: string, today: string): { field: 'startsOn' | 'endsOn'; message: string } | undefined {
-  if (startsOn < FIRST_CAMPAIGN_DAY) return { field: 'startsOn', message: TOO_EARLY };
+  if (startsOn < FIRST_CAMPAIGN_DAY) return { field: 'startsOn', message: TOO_EARLY_MESSAGE };
   const last = lastStartDay(today);
   if (startsOn > last) return { field: 'startsOn', message: `Une campagne commence au plus tard le ${last}, ${MAX_YEARS_AHEAD} ans après aujourd’hui` };
   if (startsOn > endsOn) return { field: 'endsOn', message: 'La fin de la campagne précède son début' };
   if (daysBetween(startsOn, endsOn) > MAX_CAMPAIGN_DAYS) return { field: 'endsOn', message: `Une campagne dure au plus ${MAX_CAMPAIGN_DAYS} jours` };
   return undefined;
 }
-
-const DAY = v.pipe(
-  v.string('La date doit être un texte AAAA-MM-JJ'),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'La date doit être au format AAAA-MM-JJ'),
-  // What the date says is echoed between « », as anything taken from the request.
-  v.check(isCalendarDay, (issue) => `« ${String(issue.input)} » n’est pas un jour du calendrier`),
-  v.minValue(FIRST_CAMPAIGN_DAY, TOO_EARLY),
-);
-
-const name = v.pipe(
-  v.string('Le nom doit être un texte'),
-  withoutNul('Le nom'),
-  v.trim(),
-  v.minLength(1, 'Donnez un nom à la campagne'),
-  v.maxLength(MAX_CAMPAIGN_NAME_LENGTH, `Le nom dépasse ${MAX_CAMPAIGN_NAME_LENGTH} caractères`),
-);
-
-const operators = v.pipe(
-  v.array(v.picklist(OPERATORS, `Opérateur inconnu : attendu ${OPERATORS.join(', ')}`), 'Les opérateurs doivent être une liste'),
-  v.minLength(1, 'Choisissez au moins un opérateur à mesurer'),
-  v.check((list) => new Set(list).size === list.length, 'Un opérateur est cité deux fois'),
-);
-
-const testNumber = v.pipe(
-  v.string('Le numéro de test doit être un texte'),
-  v.trim(),
-  v.regex(TEST_NUMBER_PATTERN, 'Numéro de test invalide : par ex. 06 12 34 56 78, +33 6 12 34 56 78 ou 3179'),
-);
-
-const protocol = v.picklist(PROTOCOLS, `Protocole inconnu : attendu ${PROTOCOLS.map((p) => `${p} (${PROTOCOL_LABELS[p]})`).join(' ou ')}`);
-
-const maxAccuracyM = v.pipe(
-  v.number('La précision exigée doit être un nombre de mètres'),
-  v.integer('La précision exigée doit être un nombre entier de mètres'),
-  v.minValue(MIN_CAMPAIGN_ACCURACY_M, `La précision exigée va de ${MIN_CAMPAIGN_ACCURACY_M} à ${MAX_CAMPAIGN_ACCURACY_M} m`),
-  v.maxValue(MAX_CAMPAIGN_ACCURACY_M, `La précision exigée va de ${MIN_CAMPAIGN_ACCURACY_M} à ${MAX_CAMPAIGN_ACCURACY_M} m`),
-);
-
-const accuracyRule = v.picklist(ACCURACY_RULES, `Règle de précision inconnue : attendu refuse (refuser) ou warn (avertir)`);
-
-const agentIds = v.pipe(
-  v.array(
-    v.pipe(
-      v.string('Un agent se désigne par son identifiant'),
-      withoutNul('L’identifiant d’un agent'),
-      v.minLength(1, 'L’identifiant d’un agent est vide'),
-      v.maxLength(100, 'L’identifiant d’un agent dépasse 100 caractères'),
-    ),
-    'Les agents doivent être une liste',
-  ),
-  v.maxLength(MAX_CAMPAIGN_AGENTS, `Au plus ${MAX_CAMPAIGN_AGENTS} agents par campagne`),
-);
-
-const periodIsSound = (c: { startsOn?: string; endsOn?: string }) => c.startsOn === undefined || c.endsOn === undefined || c.startsOn <= c.endsOn;
-// A malformed day already has its own message: the length check says nothing about it.
-const periodIsBounded = (c: { startsOn?: string; endsOn?: string }) =>
-  c.startsOn === undefined || c.endsOn === undefined || !(daysBetween(c.startsOn, c.endsOn) > MAX_CAMPAIGN_DAYS);
-
-/** POST /api/v1/campaigns. The commune's name and département come from the commune list. */
-export const CampaignDraftSchema = v.pipe(
-  v.object(
-    {
-      name: v.optional(name),
-      communeInsee: v.pipe(
-        v.string('La commune se désigne par son code INSEE'),
-        v.regex(INSEE_CODE_PATTERN, 'Code INSEE invalide (5 caractères, ex. 34172, 2A004)'),
-      ),
-      startsOn: DAY,
-      endsOn: DAY,
-      operators,
-      testNumber: v.optional(testNumber),
-      /** Absent: the deployment's default protocol (DEFAULT_PROTOCOL). */
-      protocol: v.optional(protocol),
-      maxAccuracyM: v.optional(maxAccuracyM, DEFAULT_CAMPAIGN_MAX_ACCURACY_M),
-      accuracyRule: v.optional(accuracyRule, DEFAULT_ACCURACY_RULE),
-      agentIds: v.optional(agentIds, []),
-    },
-    (issue) => (issue.path ? `Champ obligatoire manquant : ${v.getDotPath(issue)}` : 'Une campagne doit être un objet JSON'),
-  ),
-  v.forward(v.partialCheck([['startsOn'], ['endsOn']], periodIsSound, 'La fin de la campagne précède son début'), ['endsOn']),
-  v.forward(v.partialCheck([['startsOn'], ['endsOn']], periodIsBounded, `Une campagne dure au plus ${MAX_CAMPAIGN_DAYS} jours`), ['endsOn']),
-);
-export type CampaignDraft = v.InferOutput<typeof CampaignDraftSchema>;
-
-/** PATCH /api/v1/campaigns/:id: any of the draft's fields but the commune; `testNumber: null` removes it. */
-export const CampaignPatchSchema = v.pipe(
-  v.object(
-    {
-      name: v.optional(name),
-      startsOn: v.optional(DAY),
-      endsOn: v.optional(DAY),
-      operators: v.optional(operators),
-      testNumber: v.optional(v.nullable(testNumber)),
-      protocol: v.optional(protocol),
-      maxAccuracyM: v.optional(maxAccuracyM),
-      accuracyRule: v.optional(accuracyRule),
-      agentIds: v.optional(agentIds),
-    },
-    'Une modification de campagne doit être un objet JSON',
-  ),
-  v.check((patch) => Object.values(patch).some((value) => value !== undefined), 'Rien à modifier'),
-);
-export type CampaignPatch = v.InferOutput<typeof CampaignPatchSchema>;
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { missingFieldMessage } from './field-labels.ts';
 import { OPERATORS } from './operators.ts';
-import { DeviceUuidSchema, plausibleTimestamp, type FieldError } from './reading.ts';
+import { type FieldError } from './reading.ts';
+import { DeviceUuidSchema, plausibleTimestamp } from './reading-schema.ts';
 
 /**
  * Wire format v1 of a resident's report of a dead spot: what a person without an account

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from './expect-locator.ts';
-import { openSignedIn, recordReading, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
+import { deviceReadingIds, openSignedIn, recordReading, useFieldDay, type Phone, type TestServer, type TestUser } from './harness.ts';
 
 /**
  * Notes in the page when the survey's form is first in the document and when the page first
@@ -29,6 +29,12 @@ const WATCH_FIRST_DRAWING = `(() => {
     observer.disconnect();
   }).observe(document, { subtree: true, childList: true });
 })();`;
+
+/** A browser never idle: what waits for an idle moment (src/app/shell/when-idle.ts) never comes. */
+const NEVER_IDLE = `window.requestIdleCallback = () => 0;`;
+
+/** Whether the page has asked for the reading's schema (its own chunk, src/domain/reading-schema.ts). */
+const SCHEMA_ASKED = `performance.getEntriesByType('resource').some((entry) => /\\/reading-schema-[^/]*\\.js$/.test(entry.name))`;
 
 /** IndexedDB never answering the page's opens (a request whose events never come). */
 const INDEXEDDB_SILENT = `(() => {
@@ -77,6 +83,39 @@ describe('start on the survey screen', () => {
     await page.goto(`${server.url}/#releve`);
     await page.locator('form.reading-form').waitFor();
     expect(await page.evaluate(() => (window as unknown as { __firstDrawingHadSurvey?: boolean }).__firstDrawingHadSurvey)).toBe(true);
+  });
+
+  // The reading's schema is not in the first script: the survey asks for it once drawn and
+  // idle, or at the agent's first entry. A save tapped before either (the form as the agent
+  // left it last time) waits for it, from the service worker's precache offline, and a second
+  // tap meanwhile is ignored, as during any save.
+  it('saves offline, once, a reading tapped twice before its schema was loaded', async () => {
+    const first = await openSignedIn(phone.context, server.url, agent);
+    await first.getByRole('group', { name: 'Opérateur' }).getByText('SFR', { exact: true }).click();
+    await first.getByRole('group', { name: 'Réseau affiché' }).getByText('4G (LTE)', { exact: true }).click();
+    await first.getByRole('group', { name: 'Barres de réseau' }).getByText('1', { exact: true }).click();
+    await first.close();
+    await phone.context.setOffline(true);
+    await phone.context.addInitScript(NEVER_IDLE);
+    const page = await phone.context.newPage();
+    await page.goto(`${server.url}/#releve`);
+    await page.getByRole('group', { name: 'Opérateur' }).getByRole('radio', { name: 'SFR', checked: true }).waitFor();
+    expect(await page.evaluate(SCHEMA_ASKED)).toBe(false);
+    await page.getByRole('button', { name: /Enregistrer/ }).dblclick();
+    await page.getByRole('status').filter({ hasText: 'Relevé enregistré' }).waitFor();
+    expect(await page.evaluate(SCHEMA_ASKED)).toBe(true);
+    expect(await deviceReadingIds(page)).toHaveLength(1);
+  });
+
+  it('asks for the reading’s schema at the agent’s first entry when the browser is never idle', async () => {
+    await (await openSignedIn(phone.context, server.url, agent)).close();
+    await phone.context.addInitScript(NEVER_IDLE);
+    const page = await phone.context.newPage();
+    await page.goto(`${server.url}/#releve`);
+    await page.getByRole('button', { name: /Enregistrer/ }).waitFor();
+    expect(await page.evaluate(SCHEMA_ASKED)).toBe(false);
+    await page.getByRole('group', { name: 'Opérateur' }).getByText('Orange', { exact: true }).click();
+    await eventually(() => page.evaluate(SCHEMA_ASKED)).toBe(true);
   });
 
   it('draws the app without waiting any longer when IndexedDB never answers', async () => {

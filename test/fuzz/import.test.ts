@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mapBatchItem, mapDeviceFeature, deviceCsvRow, DEVICE_CSV_HEADER } from '../../src/domain/import/device-file.ts';
 import { REFUSAL_CODES, SETTING_CHOICES, type ImportFormat, type LogRowOptions, type RowOutcome } from '../../src/domain/import/import-row.ts';
 import { CSV_ROW_MAPPERS } from '../../src/domain/import/row-mapper.ts';
-import { validateReading } from '../../src/domain/reading.ts';
+import { validateReading } from '../../src/domain/reading-schema.ts';
 import { ImportFileError, readImportFile, type SourceRow } from '../../src/worker/import-source.ts';
 import { ImportTally } from '../../src/worker/import-tally.ts';
 import { makeReading } from '../server/fixtures.ts';

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { CampaignDraftSchema, isCalendarDay, lastStartDay, periodProblem } from '../../src/domain/campaign.ts';
+import { isCalendarDay, lastStartDay, periodProblem } from '../../src/domain/campaign.ts';
+import { CampaignDraftSchema } from '../../src/domain/campaign-schema.ts';
 
 /** The period rules of src/domain/campaign.ts (the server's side: test/security/campaign-impossible-dates.test.ts). */
 

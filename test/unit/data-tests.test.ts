@@ -6,7 +6,7 @@ import { typedArrival } from '../../src/app/survey/SmsTest.tsx';
 import { DEFAULT_FIELD_SETTINGS } from '../../src/domain/field-settings.ts';
 import { UPLOAD_TEST_BYTES } from '../../src/domain/protocol.ts';
 import { qosPageAssetBytes, qosPageHtml } from '../../src/domain/qos-page.ts';
-import { validateReading } from '../../src/domain/reading.ts';
+import { validateReading } from '../../src/domain/reading-schema.ts';
 import { makeReading } from './helpers.ts';
 
 /** The QoS data tests on the phone's side (src/app/evidence/data-tests.ts), against a fake server whose time moves 100 ms per request. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_FIELD_SETTINGS, type ProbeSettings } from '../../src/domain/field-settings.ts';
-import { validateReading } from '../../src/domain/reading.ts';
+import { validateReading } from '../../src/domain/reading-schema.ts';
 import { describeCallTest, describeConnection, describePosition, formatKbps } from '../../src/app/evidence/describe-evidence.ts';
 import { probeBudgetMs, type ProbeRecord } from '../../src/app/evidence/probe.ts';
 import { storeWithEvidence, type EvidenceDeps } from '../../src/app/evidence/store-with-evidence.ts';

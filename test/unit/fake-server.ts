@@ -1,5 +1,6 @@
 import { CSRF_ERROR_CODE, type SessionInfo } from '../../src/domain/account.ts';
-import { canonicalJson, createReadingSchema, validateReading, type Reading } from '../../src/domain/reading.ts';
+import { canonicalJson, type Reading } from '../../src/domain/reading.ts';
+import { createReadingSchema, validateReading } from '../../src/domain/reading-schema.ts';
 import { createReportSchema, validateReport } from '../../src/domain/report.ts';
 import { READINGS_ENDPOINT, REPORTS_ENDPOINT, SESSION_ENDPOINT, type RejectedReading, type UploadResponse } from '../../src/sync/protocol.ts';
 import { fixedNow, sessionInfo } from './helpers.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { importedReadingId } from '../../src/domain/import/import-id.ts';
 import { mapNetworkSurveyRow } from '../../src/domain/import/network-survey.ts';
 import { mapTowerCollectorRow } from '../../src/domain/import/tower-collector.ts';
-import { DeviceUuidSchema } from '../../src/domain/reading.ts';
+import { DeviceUuidSchema } from '../../src/domain/reading-schema.ts';
 import * as v from 'valibot';
 
 const row = {

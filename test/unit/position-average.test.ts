@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM, metresToDegreesLat, metresToDegreesLon } from '../../src/domain/geo.ts';
 import { averagePosition, type PositionFix } from '../../src/domain/position-average.ts';
-import { createReadingSchema, validateReading } from '../../src/domain/reading.ts';
+import { createReadingSchema, validateReading } from '../../src/domain/reading-schema.ts';
 import { fixedNow, makeReading } from './helpers.ts';
 
 const BASE = { lat: 43.7339, lon: 3.5494 };

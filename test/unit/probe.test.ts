@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeSettings } from '../../src/domain/field-settings.ts';
-import { validateReading } from '../../src/domain/reading.ts';
+import { validateReading } from '../../src/domain/reading-schema.ts';
 import { describeProbe } from '../../src/app/evidence/describe-evidence.ts';
 import { median, probeBudgetMs, runProbe, type ProbeClock, type ProbeDeps, type ProbeRecord } from '../../src/app/evidence/probe.ts';
 import { createSharedProbe } from '../../src/app/evidence/shared-probe.ts';

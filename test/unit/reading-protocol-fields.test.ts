@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callOutcome, smsOutcome, uploadOutcome } from '../../src/domain/protocol.ts';
-import { createReadingSchema, validateReading, type Reading } from '../../src/domain/reading.ts';
+import { type Reading } from '../../src/domain/reading.ts';
+import { createReadingSchema, validateReading } from '../../src/domain/reading-schema.ts';
 import { fixedNow, makeReading } from './helpers.ts';
 
 /** The fields issue 17 adds to a reading: protocol, the call's audio, the SMS's delay, the data tests. */

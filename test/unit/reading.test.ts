@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { canonicalJson, createReadingSchema, validateReading, type FieldError, type Reading } from '../../src/domain/reading.ts';
+import { canonicalJson, type FieldError, type Reading } from '../../src/domain/reading.ts';
+import { createReadingSchema, validateReading } from '../../src/domain/reading-schema.ts';
 import { isoWithOffset } from '../../src/domain/time.ts';
 import { NOW, fixedNow, makeReading } from './helpers.ts';
 

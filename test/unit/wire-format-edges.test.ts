@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createReadingSchema, isRealCalendarDate, validateReading } from '../../src/domain/reading.ts';
+import { isRealCalendarDate } from '../../src/domain/reading.ts';
+import { createReadingSchema, validateReading } from '../../src/domain/reading-schema.ts';
 import { createReportSchema, validateReport, type Report } from '../../src/domain/report.ts';
 import { fixedNow, makeReading } from './helpers.ts';
 

@@ -1,15 +1,7 @@
 import * as v from 'valibot';
 import type { CommuneRef } from '../../domain/account.ts';
-import {
-  CampaignDraftSchema,
-  DEFAULT_ACCURACY_RULE,
-  DEFAULT_CAMPAIGN_MAX_ACCURACY_M,
-  defaultCampaignName,
-  type AccuracyRule,
-  type Campaign,
-  type CampaignDraft,
-  type CampaignPatch,
-} from '../../domain/campaign.ts';
+import { DEFAULT_ACCURACY_RULE, DEFAULT_CAMPAIGN_MAX_ACCURACY_M, defaultCampaignName, type AccuracyRule, type Campaign } from '../../domain/campaign.ts';
+import { CampaignDraftSchema, type CampaignDraft, type CampaignPatch } from '../../domain/campaign-schema.ts';
 import { OPERATORS, type Operator } from '../../domain/operators.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/protocol.ts';
 import { addDays } from './campaign-calendar.ts';

@@ -6,7 +6,7 @@ import {
   type CampaignAnswer,
   type CampaignProgressAnswer,
 } from '../../domain/api/index.ts';
-import type { CampaignDraft, CampaignPatch } from '../../domain/campaign.ts';
+import type { CampaignDraft, CampaignPatch } from '../../domain/campaign-schema.ts';
 import { api } from '../shell/api.ts';
 
 /** The campaign routes (docs/api.md), answers parsed by the contract (src/domain/api/campaigns.ts). Errors come as ApiError with the server's French message. */

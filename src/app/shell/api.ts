@@ -1,4 +1,4 @@
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { CSRF_HEADER } from '../../domain/account.ts';
 import { markSignInNeeded } from '../../store/session.ts';
 import { announce } from '../../sync/channel.ts';
@@ -30,9 +30,20 @@ export interface ApiOptions {
   cache?: RequestCache;
 }
 
+/** An issue as a schema's Standard Schema interface reports it (valibot's issues are such). */
+interface AnswerIssue {
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+}
+
+/** Where an issue lies in the answer, as `zones.0.departement`; the whole answer when it has no path. */
+function dotPath(issue: AnswerIssue): string {
+  const keys = issue.path?.map((item) => (typeof item === 'object' ? item.key : item));
+  return keys?.length ? keys.map(String).join('.') : 'réponse';
+}
+
 /** What the server says when its answer is not what the contract (src/domain/api/) promises. */
-export function unexpectedAnswer(path: string, status: number, issues: readonly v.BaseIssue<unknown>[]): ApiError {
-  const fields = [...new Set(issues.map((issue) => v.getDotPath(issue) ?? 'réponse'))].slice(0, 3).map((field) => `« ${field} »`);
+export function unexpectedAnswer(path: string, status: number, issues: readonly AnswerIssue[]): ApiError {
+  const fields = [...new Set(issues.map(dotPath))].slice(0, 3).map((field) => `« ${field} »`);
   return new ApiError(
     `Réponse inattendue du serveur (${path}, champ ${fields.join(', ')}) : rechargez la page ; si cela persiste, le serveur et l’application n’ont pas la même version.`,
     status,
@@ -51,9 +62,11 @@ export function unexpectedAnswer(path: string, status: number, issues: readonly 
 export async function api<S extends v.GenericSchema>(path: string, schema: S, options: ApiOptions = {}): Promise<v.InferOutput<S>> {
   const { status, payload } = await fetchAnswer(path, options);
   if (status === 204) return payload as v.InferOutput<S>;
-  const parsed = v.safeParse(schema, payload);
-  if (!parsed.success) throw unexpectedAnswer(path, status, parsed.issues);
-  return parsed.output;
+  // Through the schema's Standard Schema interface rather than valibot's safeParse: valibot's own
+  // functions then stay out of the first script, in the chunks of the screens that build schemas (issue 19).
+  const parsed = await schema['~standard'].validate(payload);
+  if (parsed.issues) throw unexpectedAnswer(path, status, parsed.issues);
+  return parsed.value;
 }
 
 /** The status and JSON body of a successful answer; anything else thrown as an ApiError (or the AbortError). */

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { OPERATORS, OPERATOR_LABELS } from '../../domain/operators.ts';
 import { surveyRules, type SurveyRules } from '../../domain/campaign.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/protocol.ts';
-import { validateReading, type FieldError, type Reading } from '../../domain/reading.ts';
+import type { FieldError, Reading } from '../../domain/reading.ts';
 import { readingLevel, LEVEL_LABELS } from '../../domain/level.ts';
 import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';
 import { outsideCampaignWarning } from '../campaigns/campaign-scope-source.ts';
@@ -19,6 +19,7 @@ import { GuidedTests } from './GuidedTests.tsx';
 import { ManualPosition } from './ManualPosition.tsx';
 import { newUuid } from './new-uuid.ts';
 import { PositionPanel } from './PositionPanel.tsx';
+import { loadReadingSchemaSoon, readingSchema } from './reading-schema-on-demand.ts';
 import { ReadingFields } from './ReadingFields.tsx';
 import { nextOperator, spotAfterSave, stillAtSpot, type SameSpot } from './same-spot.ts';
 import { choicesForNextReading, loadChoices, saveChoices, type SurveyChoices } from './survey-choices.ts';
@@ -63,6 +64,7 @@ export function SurveyScreen() {
       live = false;
     };
   }, []);
+  useEffect(() => loadReadingSchemaSoon('idle'), []);
   const rules: SurveyRules = surveyRules(campaign, deploymentProtocol);
 
   const operators = campaign?.operators ?? OPERATORS;
@@ -93,6 +95,7 @@ export function SurveyScreen() {
 
   /** The agent's own entries. Changing a test's answer by hand drops the guided test's record. */
   const update = (patch: Partial<SurveyChoices>) => {
+    loadReadingSchemaSoon('now');
     const next = { ...choices, ...patch };
     if ('voice' in patch) delete next.callTest;
     if ('sms' in patch) delete next.smsTest;
@@ -111,25 +114,26 @@ export function SurveyScreen() {
   const save = async (accuracyConfirmed: boolean) => {
     if (!fix || saving.current) return;
     const candidate = buildReading(newUuid(), choices, fix, new Date(), { ...campaignFields(campaign), protocol: rules.protocol });
-    const validation = validateReading(candidate);
-    if (!validation.ok) {
-      setErrors(validation.errors);
-      setFocusRequest((n) => n + 1);
-      setSaveState({ kind: 'failed', message: 'Le relevé n’est pas complet : corrigez les champs signalés.' });
-      return;
-    }
-    if (fix.accuracyM > rules.maxAccuracyM && rules.accuracyRule === 'refuse') {
-      setSaveState({ kind: 'failed', message: accuracyRefusal(fix.accuracyM, rules.maxAccuracyM) });
-      return;
-    }
-    if (fix.accuracyM > rules.maxAccuracyM && !accuracyConfirmed) {
-      setSaveState({ kind: 'confirm-accuracy', accuracyM: fix.accuracyM, maxAccuracyM: rules.maxAccuracyM });
-      return;
-    }
-    const following = spot?.following === true;
-    const reading = validation.reading;
     saving.current = true;
     try {
+      // Loaded once the screen was drawn (reading-schema-on-demand.ts): a tap before that waits for it here.
+      const validation = (await readingSchema()).validateReading(candidate);
+      if (!validation.ok) {
+        setErrors(validation.errors);
+        setFocusRequest((n) => n + 1);
+        setSaveState({ kind: 'failed', message: 'Le relevé n’est pas complet : corrigez les champs signalés.' });
+        return;
+      }
+      if (fix.accuracyM > rules.maxAccuracyM && rules.accuracyRule === 'refuse') {
+        setSaveState({ kind: 'failed', message: accuracyRefusal(fix.accuracyM, rules.maxAccuracyM) });
+        return;
+      }
+      if (fix.accuracyM > rules.maxAccuracyM && !accuracyConfirmed) {
+        setSaveState({ kind: 'confirm-accuracy', accuracyM: fix.accuracyM, maxAccuracyM: rules.maxAccuracyM });
+        return;
+      }
+      const following = spot?.following === true;
+      const reading = validation.reading;
       // IndexedDB first: nothing else may happen before the reading is safe on the device.
       // Attributed to whoever is signed in on the device, even offline or after expiry: only
       // their session will send it (the server attributes it again, from that session).

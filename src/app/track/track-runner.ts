@@ -1,5 +1,5 @@
 import { DEFAULT_FIELD_SETTINGS, type TrackSettings } from '../../domain/field-settings.ts';
-import { validateReading } from '../../domain/reading.ts';
+import { validateReading } from '../../domain/reading-schema.ts';
 import { nextPointDue } from '../../domain/track.ts';
 import { activeTrack, endTrack, startTrack, type TrackRecord } from '../../store/tracks.ts';
 import { campaignFields, currentCampaign } from '../campaigns/current-campaign.ts';

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { ACCURACY_RULES, CampaignDraftSchema, CampaignPatchSchema, type CampaignProgress, type CampaignView } from '../campaign.ts';
+import { ACCURACY_RULES, type CampaignProgress, type CampaignView } from '../campaign.ts';
+import { CampaignDraftSchema, CampaignPatchSchema } from '../campaign-schema.ts';
 import { OPERATORS } from '../operators.ts';
 import { PROTOCOLS } from '../protocol.ts';
 import { TECHNOLOGIES } from '../signal.ts';

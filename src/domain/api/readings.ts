@@ -10,7 +10,7 @@ import { featureCollectionSchema, featureSchema, PointGeometrySchema, UploadAnsw
  * reading's own schema, kept in src/domain/reading.ts because the phone validates it too. The
  * server builds it with its clock (`createReadingSchema({ now })`).
  */
-export { ReadingSchema as ReadingUploadItemSchema } from '../reading.ts';
+export { ReadingSchema as ReadingUploadItemSchema } from '../reading-schema.ts';
 
 /** POST /api/v1/readings: the body (each reading is checked alone, by reading.ts's schema). */
 export const READINGS_BODY_SHAPE = '{"readings": [ … ]} avec 1 à 500 relevés';

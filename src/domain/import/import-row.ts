@@ -1,4 +1,5 @@
-import { SETTINGS, validateReading, type Reading, type Setting } from '../reading.ts';
+import { SETTINGS, type Reading, type Setting } from '../reading.ts';
+import { validateReading } from '../reading-schema.ts';
 
 /**
  * What every import format shares: the outcome of one row, why a row is refused, and the

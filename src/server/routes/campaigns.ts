@@ -3,16 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { CampaignAgentsAnswerSchema, CampaignAnswerSchema, CampaignProgressAnswerSchema, CampaignsAnswerSchema } from '../../domain/api/index.ts';
 import type { CommuneRef } from '../../domain/account.ts';
-import {
-  CampaignDraftSchema,
-  CampaignPatchSchema,
-  defaultCampaignName,
-  MAX_CAMPAIGN_AGENTS,
-  periodProblem,
-  type Campaign,
-  type CampaignAgent,
-  type CampaignView,
-} from '../../domain/campaign.ts';
+import { defaultCampaignName, MAX_CAMPAIGN_AGENTS, periodProblem, type Campaign, type CampaignAgent, type CampaignView } from '../../domain/campaign.ts';
+import { CampaignDraftSchema, CampaignPatchSchema } from '../../domain/campaign-schema.ts';
 import type { Protocol } from '../../domain/protocol.ts';
 import { INSEE_CODE_PATTERN } from '../../domain/reading.ts';
 import { actorOf, type Accounts } from '../accounts.ts';
