@@ -145,5 +145,6 @@ export function formatSampleReads(): CellsAnswerReads {
     importPopulation: refused,
     importPointsOfInterest: refused,
     replaceDeclaredCoverage: refused,
+    rebuildGrid: refused,
   };
 }

@@ -142,6 +142,7 @@ export function withGridRollUp(
     },
     gridGroups: drainedFirst(store.gridGroups),
     gridReports: drainedFirst(store.gridReports),
+    rebuildGrid: drainedFirst(store.rebuildGrid),
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -77,8 +77,25 @@ export interface GridReportRow {
   count: number;
 }
 
+/** What GridStore.rebuildGrid went through. */
+export interface GridRebuildCounts {
+  /** 10 km squares, one transaction each. */
+  units: number;
+  /** 1 km cells rebuilt in them (with their 200 m cells). */
+  cells: number;
+}
+
 export interface GridStore {
   /** Fresh rows on each call: the caller owns them and may modify their stats (coverage.ts merges into them). */
   gridGroups(query: GridQuery): Promise<GridGroupRow[]>;
   gridReports(query: Omit<GridQuery, 'technologies' | 'settings'>): Promise<GridReportRow[]>;
+  /**
+   * Recomputes every row of the grid from the stored readings and visible reports, and drops
+   * rows nothing stands for any more: `npm run grid -- rebuild`, for figures a process of an
+   * older version may have left off during an update (docs/deployment.md). One 10 km square
+   * per transaction (grid-rebuild.ts), so a running server keeps storing and answering
+   * meanwhile; `onUnit(done, total)` after each. Readings waiting for their roll-up are rolled
+   * up first (grid-roll-up.ts); one stored meanwhile is its own roll-up's, counted once.
+   */
+  rebuildGrid(onUnit?: (done: number, total: number) => void): Promise<GridRebuildCounts>;
 }

@@ -55,6 +55,7 @@ const GRID_EFFECT: Record<StoreMethod, GridEffect> = {
   importPopulation: 'changes-grid-everywhere',
   replaceCommuneShapes: 'changes-grid-everywhere',
   placeAgain: 'changes-grid-everywhere',
+  rebuildGrid: 'changes-grid-everywhere',
   // Points of interest are not in the cells' answer, but a new import is rare: cheaper to be sure.
   importPointsOfInterest: 'changes-grid-everywhere',
   // Reads.

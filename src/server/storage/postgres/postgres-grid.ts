@@ -17,6 +17,7 @@ import {
   type PendingRow,
 } from '../grid-batch.ts';
 import { northLines } from '../grid-lines.ts';
+import type { GridPlaces } from '../grid-rebuild.ts';
 import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
 import { toGridGroup, toGridReport, type GroupRow, type ReportCountRow } from '../rows.ts';
 import type { Queryable } from './postgres-db.ts';
@@ -255,6 +256,19 @@ export async function gridReports(db: Queryable, query: Omit<GridQuery, 'technol
        WHERE ${whereSql(params, query, true)} AND count > 0 ORDER BY north, east, operator, month, departement`;
   const { rows } = await db.query<ReportCountRow>(sql, params.values);
   return rows.map((row) => toGridReport(query.resolutionM, row));
+}
+
+/** Where anything of the grid lies (grid-rebuild.ts): readings' cells, visible reports, rows already kept. */
+export async function gridPlaces(db: Queryable): Promise<GridPlaces> {
+  const { rows: cells } = await db.query<CellRef>(
+    `SELECT ${BASE_RESOLUTION_M} AS "resolutionM", cell_n AS north, cell_e AS east FROM readings WHERE cell_n IS NOT NULL
+     UNION SELECT resolution_m, north, east FROM grid_groups
+     UNION SELECT resolution_m, north, east FROM grid_totals
+     UNION SELECT resolution_m, north, east FROM grid_reports
+     UNION SELECT resolution_m, north, east FROM grid_report_totals`,
+  );
+  const { rows: reportPoints } = await db.query<{ lat: number; lon: number }>('SELECT lat, lon FROM reports WHERE NOT hidden');
+  return { cells, reportPoints };
 }
 
 /**

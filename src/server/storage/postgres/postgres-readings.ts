@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { coarserCell, type CellRef } from '../../../domain/grid/cell-id.ts';
 import { canonicalJson } from '../../../domain/reading.ts';
 import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
+import { rebuildByUnit, rebuildUnits } from '../grid-rebuild.ts';
 import type { GridStore } from '../grid-store.ts';
 import { ingestOutcome, ingestResultBuilder } from '../ingest-outcome.ts';
 import { READING_COLUMN_NAMES, READING_COLUMNS, readingValues } from '../insert-columns.ts';
@@ -10,7 +11,7 @@ import type { ReportStore } from '../report-store.ts';
 import { afterSeq } from '../page-cursor.ts';
 import { toReadingPage, type ReadingRow } from '../rows.ts';
 import { inTransaction } from './postgres-db.ts';
-import { gridGroups, gridReports } from './postgres-grid.ts';
+import { gridGroups, gridPlaces, gridReports, rebuildGrid } from './postgres-grid.ts';
 import { UNIT_M } from '../grid-unit-versions.ts';
 import { createPostgresReadingClusters } from './postgres-reading-clusters.ts';
 import { bboxSql, filterSql, Params, scopeSql } from './postgres-reading-filter.ts';
@@ -214,6 +215,13 @@ export function createPostgresReadings(pool: pg.Pool, { maintainGrid }: { mainta
     },
     async gridReports(query) {
       return gridReports(pool, query);
+    },
+    async rebuildGrid(onUnit) {
+      if (!maintainGrid) return { units: 0, cells: 0 };
+      // Fresh statistics first: with the planner's from before a large load (autovacuum not yet
+      // by), each square's deletes scanned whole tables instead of their key's ranges, 12× slower.
+      await pool.query('ANALYZE readings, reports, grid_groups, grid_totals, grid_reports, grid_report_totals');
+      return rebuildByUnit(rebuildUnits(await gridPlaces(pool)), (cells) => inTransaction(pool, (client) => rebuildGrid(client, cells)), onUnit);
     },
   };
 }

@@ -20,6 +20,7 @@ import {
   type PendingRows,
 } from '../grid-batch.ts';
 import { northLines } from '../grid-lines.ts';
+import type { GridPlaces } from '../grid-rebuild.ts';
 import { ALL_PERIODS, TOTAL_ONLY_RESOLUTION_M, type GridGroupRow, type GridQuery, type GridReportRow } from '../grid-store.ts';
 import { toGridReport, type ReportCountRow } from '../rows.ts';
 import { ROLLED_UP_SQL } from './sqlite-grid-roll-up.ts';
@@ -53,6 +54,8 @@ export interface SqliteGrid {
   rebuild(coarseCells: Iterable<CellRef>): void;
   /** Fills the grid from every stored reading and visible report (migration 3). */
   backfill(): void;
+  /** Where anything of the grid lies (grid-rebuild.ts): readings' cells, visible reports, rows already kept. */
+  places(): GridPlaces;
 }
 
 // A box of few north lines is read line by line (grid-lines.ts): two statements, as the plan
@@ -291,6 +294,20 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
         deleteReportTotalsIn.run(TOTAL_ONLY_RESOLUTION_M, north, north, east, east);
         for (const r of counts) addReportTotal.run(TOTAL_ONLY_RESOLUTION_M, north, east, r.operator, r.departement, r.count);
       }
+    },
+
+    places() {
+      const cells = db
+        .prepare<[], CellRef>(
+          `SELECT DISTINCT ${BASE_RESOLUTION_M} AS resolutionM, cell_n AS north, cell_e AS east FROM readings WHERE cell_n IS NOT NULL
+           UNION SELECT DISTINCT resolution_m, north, east FROM grid_groups
+           UNION SELECT DISTINCT resolution_m, north, east FROM grid_totals
+           UNION SELECT DISTINCT resolution_m, north, east FROM grid_reports
+           UNION SELECT DISTINCT resolution_m, north, east FROM grid_report_totals`,
+        )
+        .all();
+      const reportPoints = db.prepare<[], { lat: number; lon: number }>('SELECT lat, lon FROM reports WHERE hidden = 0').all();
+      return { cells, reportPoints };
     },
 
     backfill() {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CellRef } from '../../../domain/grid/cell-id.ts';
 import { canonicalJson, type Reading } from '../../../domain/reading.ts';
 import { baseCellOf, BASE_RESOLUTION_M } from '../grid-batch.ts';
+import { rebuildByUnit, rebuildUnits } from '../grid-rebuild.ts';
 import type { GridStore } from '../grid-store.ts';
 import { ingestOutcome, ingestResultBuilder } from '../ingest-outcome.ts';
 import { afterSeq } from '../page-cursor.ts';
@@ -144,6 +145,10 @@ export function createSqliteReadings(
     },
     async gridReports(query) {
       return grid.reports(query);
+    },
+    async rebuildGrid(onUnit) {
+      if (!maintainGrid) return { units: 0, cells: 0 };
+      return rebuildByUnit(rebuildUnits(grid.places()), (cells) => db.transaction(() => grid.rebuild(cells)).immediate(), onUnit);
     },
   };
 }
