@@ -20,9 +20,7 @@ import { ROLES, type Role } from '../src/domain/account.ts';
 import { createAccounts, SHELL_ACTOR } from '../src/server/accounts.ts';
 import { HttpError } from '../src/server/http-errors.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
-import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
-import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
-import type { Store } from '../src/server/storage/store.ts';
+import { fail, openCommandStore } from '../src/server/command-line.ts';
 
 const USAGE = `Usage : npm run admin -- <commande> [options]
 
@@ -101,14 +99,7 @@ async function password(): Promise<string> {
   return values.password ?? process.env.COUVERTURE_PASSWORD ?? (await promptPassword());
 }
 
-const config = loadConfigOrFail();
-const location = storeLocation(config.dataDir, config.databaseUrl);
-let store: Store;
-try {
-  store = await openStore(location);
-} catch (error) {
-  fail(`Impossible d’ouvrir la base ${describeStoreLocation(location)} : ${(error as Error).message}`);
-}
+const { store, config } = await openCommandStore();
 const accounts = createAccounts({
   store,
   communes: createCommunes(),

@@ -12,12 +12,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
+import { fail, loadConfigOrFail, openCommandStore } from '../src/server/command-line.ts';
 import { readCommuneFile } from '../src/server/communes/commune-file.ts';
 import { createCommunes } from '../src/server/communes/communes.ts';
 import { describeReference, loadCommunes, placeStoredAgain, saveCommuneFile } from '../src/server/communes/reference-data.ts';
-import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
-import type { Store } from '../src/server/storage/store.ts';
 
 const USAGE = `Usage :
   npm run communes -- import FICHIER           contours (GeoJSON) ou centres (JSON de geo.api.gouv.fr, CSV code,lat,lon)
@@ -60,16 +58,8 @@ async function source(): Promise<{ text: string; name: string }> {
 }
 
 const config = loadConfigOrFail();
-const location = storeLocation(config.dataDir, config.databaseUrl);
-const databaseName = describeStoreLocation(location);
 const loaded = command === 'status' ? undefined : await source();
-
-let store: Store;
-try {
-  store = await openStore(location);
-} catch (error) {
-  fail(`Impossible d’ouvrir la base ${databaseName} : ${(error as Error).message}`);
-}
+const { store, databaseName } = await openCommandStore(config);
 try {
   if (loaded) {
     let file: ReturnType<typeof readCommuneFile>;

@@ -4,10 +4,8 @@
  * {@link DataImporter} of src/server/data-import/, which checks the whole file before writing
  * and loads it in one transaction.
  */
-import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
+import { fail, openCommandStore } from '../src/server/command-line.ts';
 import { IMPORTERS } from '../src/server/data-import/importers.ts';
-import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
-import type { Store } from '../src/server/storage/store.ts';
 
 const USAGE = ['Usage :', ...Object.entries(IMPORTERS).map(([kind, importer]) => `  npm run data -- import ${kind} ${importer.usage}`)].join('\n');
 
@@ -16,15 +14,7 @@ if (command !== 'import' || kind === undefined) fail(USAGE);
 const importer = IMPORTERS[kind];
 if (!importer) fail(`${kind} : type de données inconnu.\n${USAGE}`);
 
-const config = loadConfigOrFail();
-const location = storeLocation(config.dataDir, config.databaseUrl);
-const databaseName = describeStoreLocation(location);
-let store: Store;
-try {
-  store = await openStore(location);
-} catch (error) {
-  fail(`Impossible d’ouvrir la base ${databaseName} : ${(error as Error).message}`);
-}
+const { store, databaseName, config } = await openCommandStore();
 try {
   for (const line of await importer.run(args, store, config)) console.log(line);
 } catch (error) {

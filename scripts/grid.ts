@@ -6,9 +6,7 @@
  * keeps storing readings and answering meanwhile, and its maps show the new figures once the
  * rebuild is done.
  */
-import { fail, loadConfigOrFail } from '../src/server/command-line.ts';
-import { describeStoreLocation, openStore, storeLocation } from '../src/server/storage/open-store.ts';
-import type { Store } from '../src/server/storage/store.ts';
+import { fail, openCommandStore } from '../src/server/command-line.ts';
 
 const USAGE = `Usage :
   npm run grid -- rebuild     recalcule les chiffres de la grille de couverture à partir des relevés et signalements enregistrés`;
@@ -19,16 +17,7 @@ const PROGRESS_EVERY_MS = 5000;
 const [command, ...args] = process.argv.slice(2);
 if (command !== 'rebuild' || args.length > 0) fail(USAGE);
 
-const config = loadConfigOrFail();
-const location = storeLocation(config.dataDir, config.databaseUrl);
-const databaseName = describeStoreLocation(location);
-
-let store: Store;
-try {
-  store = await openStore(location);
-} catch (error) {
-  fail(`Impossible d’ouvrir la base ${databaseName} : ${(error as Error).message}`);
-}
+const { store, databaseName } = await openCommandStore();
 try {
   const started = performance.now();
   let toldAt = started;
