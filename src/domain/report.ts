@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { missingFieldMessage } from './field-labels.ts';
 import { OPERATORS } from './operators.ts';
-import { type FieldError } from './reading.ts';
+import type { FieldError } from './reading.ts';
 import { DeviceUuidSchema, plausibleTimestamp } from './reading-schema.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callOutcome, smsOutcome, uploadOutcome } from '../../src/domain/protocol.ts';
-import { type Reading } from '../../src/domain/reading.ts';
+import type { Reading } from '../../src/domain/reading.ts';
 import { createReadingSchema, validateReading } from '../../src/domain/reading-schema.ts';
 import { fixedNow, makeReading } from './helpers.ts';
 

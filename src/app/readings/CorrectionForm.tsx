@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { type FieldError } from '../../domain/reading.ts';
+import type { FieldError } from '../../domain/reading.ts';
 import { validateReading } from '../../domain/reading-schema.ts';
 import { announce } from '../../sync/channel.ts';
 import { resubmitReading, type OutboxRecord } from '../../store/outbox.ts';

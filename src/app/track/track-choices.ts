@@ -1,4 +1,4 @@
-import { type FieldError } from '../../domain/reading.ts';
+import type { FieldError } from '../../domain/reading.ts';
 import { validateReading } from '../../domain/reading-schema.ts';
 import { buildReading } from '../survey/build-reading.ts';
 import { DEFAULT_CHOICES, loadChoices, type SurveyChoices } from '../survey/survey-choices.ts';

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { readingFeature, type FeatureCollection, type ReadingProperties } from '../../domain/geojson.ts';
 import { ReadingsAnswerSchema, ReadingUploadAnswerSchema, type ReadingWarning, type RejectedItem } from '../../domain/api/index.ts';
 import { MAX_READINGS_PER_REQUEST } from '../../domain/api/readings.ts';
-import { type Reading } from '../../domain/reading.ts';
+import type { Reading } from '../../domain/reading.ts';
 import { createReadingSchema, validateReading } from '../../domain/reading-schema.ts';
 import { requirePrincipal } from '../access/enforce.ts';
 import { placeReading, readingScope } from '../access/scope.ts';
