@@ -18,6 +18,7 @@ const [command, ...args] = process.argv.slice(2);
 if (command !== 'rebuild' || args.length > 0) fail(USAGE);
 
 const { store, databaseName } = await openCommandStore();
+let stopped: unknown;
 try {
   const started = performance.now();
   let toldAt = started;
@@ -30,6 +31,10 @@ try {
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Grille reconstruite : ${done.units} carrés de 10 km, ${done.cells} mailles de 1 km, en ${seconds} s.`);
+} catch (error) {
+  stopped = error;
 } finally {
   await store.close();
 }
+// Each square is its own transaction: those done stay done, and a new run does them all again.
+if (stopped) fail(`La reconstruction s’est arrêtée : ${(stopped as Error).message}. Les carrés déjà refaits le restent ; relancez la commande.`);

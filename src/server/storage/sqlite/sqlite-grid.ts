@@ -299,11 +299,11 @@ export function createSqliteGrid(db: Database.Database): SqliteGrid {
     places() {
       const cells = db
         .prepare<[], CellRef>(
-          `SELECT DISTINCT ${BASE_RESOLUTION_M} AS resolutionM, cell_n AS north, cell_e AS east FROM readings WHERE cell_n IS NOT NULL
-           UNION SELECT DISTINCT resolution_m, north, east FROM grid_groups
-           UNION SELECT DISTINCT resolution_m, north, east FROM grid_totals
-           UNION SELECT DISTINCT resolution_m, north, east FROM grid_reports
-           UNION SELECT DISTINCT resolution_m, north, east FROM grid_report_totals`,
+          `SELECT ${BASE_RESOLUTION_M} AS resolutionM, cell_n AS north, cell_e AS east FROM readings WHERE cell_n IS NOT NULL
+           UNION SELECT resolution_m, north, east FROM grid_groups
+           UNION SELECT resolution_m, north, east FROM grid_totals
+           UNION SELECT resolution_m, north, east FROM grid_reports
+           UNION SELECT resolution_m, north, east FROM grid_report_totals`,
         )
         .all();
       const reportPoints = db.prepare<[], { lat: number; lon: number }>('SELECT lat, lon FROM reports WHERE hidden = 0').all();
